@@ -1,0 +1,154 @@
+// Package natsx connects to NATS JetStream, declares streams, and runs durable consumers with
+// the platform's acknowledgement policy.
+package natsx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
+	"github.com/cohabit/cohabit/services/platform/event"
+)
+
+// Connect opens a connection that reconnects forever, and its JetStream context.
+func Connect(url, name string, log *slog.Logger) (*nats.Conn, jetstream.JetStream, error) {
+	nc, err := nats.Connect(url,
+		nats.Name(name),
+		nats.MaxReconnects(-1),
+		nats.ReconnectWait(250*time.Millisecond),
+		nats.RetryOnFailedConnect(true),
+		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
+			if err != nil {
+				log.Warn("nats disconnected", "err", err)
+			}
+		}),
+		nats.ReconnectHandler(func(*nats.Conn) { log.Info("nats reconnected") }),
+	)
+	if err != nil {
+		return nil, nil, fmt.Errorf("connect nats %s: %w", url, err)
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		nc.Close()
+		return nil, nil, fmt.Errorf("jetstream: %w", err)
+	}
+	return nc, js, nil
+}
+
+// Stream describes a service's stream: it owns every subject under cohabit.<service>.>.
+type Stream struct {
+	Name     string
+	Subjects []string
+	// MaxAge bounds how long events are kept (personal data must not live forever).
+	MaxAge time.Duration
+	// Duplicates is JetStream's deduplication window on Nats-Msg-Id.
+	Duplicates time.Duration
+}
+
+// EnsureStream creates the stream or updates it to cfg.
+func EnsureStream(ctx context.Context, js jetstream.JetStream, s Stream) error {
+	if s.MaxAge == 0 {
+		s.MaxAge = 90 * 24 * time.Hour
+	}
+	if s.Duplicates == 0 {
+		s.Duplicates = 10 * time.Minute
+	}
+	_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:       s.Name,
+		Subjects:   s.Subjects,
+		Storage:    jetstream.FileStorage,
+		Retention:  jetstream.LimitsPolicy,
+		MaxAge:     s.MaxAge,
+		Duplicates: s.Duplicates,
+	})
+	if err != nil {
+		return fmt.Errorf("ensure stream %s: %w", s.Name, err)
+	}
+	return nil
+}
+
+// ErrPermanent marks a handler error that no retry will fix: the message is terminated.
+var ErrPermanent = errors.New("permanent failure")
+
+// Handler handles one event. Returning nil acks it; an error wrapping ErrPermanent terminates
+// it; any other error naks it with a growing delay, so an event that arrived before the state
+// it needs is retried later, never dropped.
+type Handler func(ctx context.Context, e *eventsv1.Envelope) error
+
+// Consumer is one durable consumer of a stream.
+type Consumer struct {
+	Stream  string
+	Durable string
+	// Subjects filters the stream; empty means all.
+	Subjects []string
+	Handle   Handler
+	Log      *slog.Logger
+}
+
+// Run consumes until ctx is done. The consumer is created if missing (durable: it survives
+// restarts and resumes where it stopped).
+func (c *Consumer) Run(ctx context.Context, js jetstream.JetStream) error {
+	cfg := jetstream.ConsumerConfig{
+		Durable:        c.Durable,
+		AckPolicy:      jetstream.AckExplicitPolicy,
+		AckWait:        30 * time.Second,
+		MaxDeliver:     -1,
+		FilterSubjects: c.Subjects,
+		DeliverPolicy:  jetstream.DeliverAllPolicy,
+	}
+	var cons jetstream.Consumer
+	for {
+		var err error
+		cons, err = js.CreateOrUpdateConsumer(ctx, c.Stream, cfg)
+		if err == nil {
+			break
+		}
+		// The stream belongs to another service, which may not have declared it yet.
+		c.Log.WarnContext(ctx, "consumer not ready; retrying", "durable", c.Durable, "stream", c.Stream, "err", err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(time.Second):
+		}
+	}
+	cc, err := cons.Consume(func(m jetstream.Msg) { c.handle(ctx, m) })
+	if err != nil {
+		return fmt.Errorf("consume %s/%s: %w", c.Stream, c.Durable, err)
+	}
+	<-ctx.Done()
+	cc.Drain()
+	<-cc.Closed()
+	return nil
+}
+
+func (c *Consumer) handle(ctx context.Context, m jetstream.Msg) {
+	e, err := event.Decode(m.Data())
+	if err != nil {
+		c.Log.ErrorContext(ctx, "undecodable event terminated", "durable", c.Durable, "subject", m.Subject(), "err", err)
+		_ = m.Term()
+		return
+	}
+	err = c.Handle(ctx, e)
+	switch {
+	case err == nil:
+		if err := m.DoubleAck(ctx); err != nil {
+			c.Log.WarnContext(ctx, "ack failed; the event will be redelivered and skipped by the inbox", "event", e.GetId(), "err", err)
+		}
+	case errors.Is(err, ErrPermanent):
+		c.Log.ErrorContext(ctx, "event terminated", "durable", c.Durable, "event", e.GetId(), "type", e.GetType(), "err", err)
+		_ = m.TermWithReason(err.Error())
+	default:
+		delay := time.Second
+		if md, mdErr := m.Metadata(); mdErr == nil {
+			delay = min(time.Duration(md.NumDelivered)*time.Second, 30*time.Second)
+		}
+		c.Log.WarnContext(ctx, "event retried later", "durable", c.Durable, "event", e.GetId(), "type", e.GetType(), "in", delay, "err", err)
+		_ = m.NakWithDelay(delay)
+	}
+}
