@@ -1,0 +1,111 @@
+// Package app holds the hosts service's use cases: who may do what to which host or room, and
+// which events each change publishes. Handlers call it; the domain decides; the store stores.
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
+	"github.com/cohabit/cohabit/services/hosts/internal/host"
+	"github.com/cohabit/cohabit/services/hosts/internal/postgres"
+	"github.com/cohabit/cohabit/services/hosts/internal/room"
+	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/errs"
+)
+
+// App runs the use cases.
+type App struct {
+	store *postgres.Store
+	now   func() time.Time
+}
+
+// New returns the use cases over store, with now as the clock.
+func New(store *postgres.Store, now func() time.Time) *App {
+	if now == nil {
+		now = time.Now
+	}
+	return &App{store: store, now: now}
+}
+
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+var errNoPrincipal = errs.Unauthenticated("UNAUTHENTICATED", "sign in first")
+
+func principal(ctx context.Context) (auth.Principal, error) {
+	p, ok := auth.FromContext(ctx)
+	if !ok {
+		return auth.Principal{}, errNoPrincipal
+	}
+	return p, nil
+}
+
+// canManageHost: the host's own account, or a coordinator of its programme.
+func canManageHost(p auth.Principal, h *host.Host) bool {
+	if p.CoordinatesProgramme(h.ProgrammeID()) {
+		return true
+	}
+	return p.Role == auth.RoleHost && h.OwnerAccountID() != "" && h.OwnerAccountID() == p.AccountID
+}
+
+// canSeeRoom adds the students of the programme, for published rooms only.
+func canSeeRoom(p auth.Principal, r *room.Room, h *host.Host) bool {
+	if canManageHost(p, h) {
+		return true
+	}
+	return p.Role == auth.RoleStudent && p.ProgrammeID == r.ProgrammeID() && r.Status() == room.StatusPublished
+}
+
+// rules returns what a programme demands of rooms and hosts, from the copy of its settings;
+// the legal defaults apply until the copy arrives.
+func (a *App) rules(ctx context.Context, programmeID string) (room.Rules, int, error) {
+	st, ok, err := a.store.Programme(ctx, programmeID)
+	if err != nil || !ok {
+		return room.Rules{}, host.LegalMinAge, err
+	}
+	r := room.Rules{ContributionCapCents: int(st.GetContributionCapCents()), Formulas: formulas(st)}
+	return r, int(st.GetHostMinAge()), nil
+}
+
+func formulas(st *identityv1.ProgrammeSettings) map[string]room.Formula {
+	if len(st.GetFormulas()) == 0 {
+		return nil
+	}
+	m := make(map[string]room.Formula, len(st.GetFormulas()))
+	for _, f := range st.GetFormulas() {
+		m[f.GetId()] = room.Formula{MinCents: int(f.GetMinContributionCents()), MaxCents: int(f.GetMaxContributionCents())}
+	}
+	return m
+}
+
+// Page is one page of a list.
+type Page struct {
+	Size  int
+	Token string
+}
+
+var errBadPageToken = errs.Invalid(errs.Violation{Field: "pageToken", Description: "is not a token this list gave"})
+
+func (p Page) limits() (after string, limit int, err error) {
+	limit = p.Size
+	switch {
+	case limit <= 0:
+		limit = 50
+	case limit > 200:
+		limit = 200
+	}
+	if p.Token != "" && !postgres.ValidID(p.Token) {
+		return "", 0, errBadPageToken
+	}
+	return p.Token, limit, nil
+}
+
+// nextToken is the last id of a full page; an empty token means there is no next page.
+func nextToken(ids []string, limit int) string {
+	if len(ids) < limit || len(ids) == 0 {
+		return ""
+	}
+	return ids[len(ids)-1]
+}

@@ -1,0 +1,121 @@
+package app
+
+import (
+	"strings"
+	"time"
+
+	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
+	hostseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/events/v1"
+	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
+	"github.com/cohabit/cohabit/services/hosts/internal/host"
+	"github.com/cohabit/cohabit/services/hosts/internal/room"
+	"github.com/cohabit/cohabit/services/platform/date"
+	"github.com/cohabit/cohabit/services/platform/event"
+	"google.golang.org/protobuf/proto"
+)
+
+// Subjects the hosts service publishes on, all on the HOSTS stream.
+const (
+	SubjectHostRegistered = "cohabit.hosts.host.registered"
+	SubjectHostUpdated    = "cohabit.hosts.host.updated"
+	SubjectHostVerified   = "cohabit.hosts.host.verified"
+	SubjectHostSuspended  = "cohabit.hosts.host.suspended"
+	SubjectHostReinstated = "cohabit.hosts.host.reinstated"
+	SubjectHostArchived   = "cohabit.hosts.host.archived"
+	SubjectRoomCreated    = "cohabit.hosts.room.created"
+	SubjectRoomUpdated    = "cohabit.hosts.room.updated"
+	SubjectRoomPublished  = "cohabit.hosts.room.published"
+	SubjectRoomWithdrawn  = "cohabit.hosts.room.withdrawn"
+)
+
+func envelope(subject, programmeID string, at time.Time, payload proto.Message) (*eventsv1.Envelope, error) {
+	return event.New(subject, programmeID, at, payload)
+}
+
+// hostProfile is what other services may know of a host: no phone, email, street or birth
+// date (ARCHITECTURE.md, events).
+func hostProfile(h *host.Host, at time.Time) *hostseventsv1.HostProfile {
+	r := h.Record()
+	p := r.Profile
+	return &hostseventsv1.HostProfile{
+		HostId:              r.ID,
+		ProgrammeId:         r.ProgrammeID,
+		Status:              string(r.Status),
+		DisplayName:         p.DisplayName,
+		Age:                 int32(p.BirthDate.YearsOn(date.Of(at))),
+		City:                p.Address.City,
+		Lat:                 p.Address.Lat,
+		Lng:                 p.Address.Lng,
+		Languages:           p.Languages,
+		Smokes:              p.Smokes,
+		HasPets:             p.HasPets,
+		ServicesWanted:      services(p.ServicesWanted),
+		HoursWantedPerWeek:  int32(p.HoursWantedPerWeek),
+		NightsWantedPerWeek: int32(p.NightsWantedPerWeek),
+		Rhythm:              typev1.Rhythm(typev1.Rhythm_value["RHYTHM_"+p.Rhythm]),
+		GenderPreference:    typev1.Gender(typev1.Gender_value["GENDER_"+p.GenderPreference]),
+		Assisted:            r.Assisted,
+		OwnerAccountId:      r.OwnerAccountID,
+	}
+}
+
+func services(names []string) []typev1.Service {
+	out := make([]typev1.Service, 0, len(names))
+	for _, n := range names {
+		out = append(out, typev1.Service(typev1.Service_value["SERVICE_"+strings.ToUpper(n)]))
+	}
+	return out
+}
+
+func roomProfile(r *room.Room) *hostseventsv1.RoomProfile {
+	rec := r.Record()
+	d := rec.Details
+	return &hostseventsv1.RoomProfile{
+		RoomId:                   rec.ID,
+		HostId:                   rec.HostID,
+		ProgrammeId:              rec.ProgrammeID,
+		Status:                   string(rec.Status),
+		Title:                    d.Title,
+		AreaM2:                   d.AreaM2,
+		MonthlyContributionCents: int32(d.MonthlyContributionCents),
+		FormulaId:                d.FormulaID,
+		AvailableFrom:            d.AvailableFrom.String(),
+		AvailableUntil:           d.AvailableUntil.String(),
+		MinStayMonths:            int32(d.MinStayMonths),
+		SmokingAllowed:           d.SmokingAllowed,
+		PetsAllowed:              d.PetsAllowed,
+		City:                     rec.City,
+	}
+}
+
+func hostEvent(subject string, h *host.Host, at time.Time) (*eventsv1.Envelope, error) {
+	var payload proto.Message
+	prof := hostProfile(h, at)
+	switch subject {
+	case SubjectHostRegistered:
+		payload = &hostseventsv1.HostRegistered{Host: prof}
+	case SubjectHostUpdated:
+		payload = &hostseventsv1.HostUpdated{Host: prof}
+	case SubjectHostVerified:
+		payload = &hostseventsv1.HostVerified{Host: prof, VerifiedByAccountId: h.Record().VerifiedBy}
+	default:
+		payload = &hostseventsv1.HostStatusChanged{Host: prof, Reason: h.Record().StatusReason}
+	}
+	return envelope(subject, h.ProgrammeID(), at, payload)
+}
+
+func roomEvent(subject string, r *room.Room, h *host.Host, at time.Time) (*eventsv1.Envelope, error) {
+	var payload proto.Message
+	prof := roomProfile(r)
+	switch subject {
+	case SubjectRoomCreated:
+		payload = &hostseventsv1.RoomCreated{Room: prof}
+	case SubjectRoomPublished:
+		payload = &hostseventsv1.RoomPublished{Room: prof, Host: hostProfile(h, at)}
+	case SubjectRoomWithdrawn:
+		payload = &hostseventsv1.RoomWithdrawn{Room: prof}
+	default:
+		payload = &hostseventsv1.RoomUpdated{Room: prof}
+	}
+	return envelope(subject, r.ProgrammeID(), at, payload)
+}

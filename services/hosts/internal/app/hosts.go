@@ -1,0 +1,188 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
+	"github.com/cohabit/cohabit/services/hosts/internal/host"
+	"github.com/cohabit/cohabit/services/hosts/internal/postgres"
+	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/errs"
+	"github.com/cohabit/cohabit/services/platform/etag"
+)
+
+// RegisterHost is a host registering themselves, or a coordinator registering a host on their
+// behalf (assisted: no account, consent recorded).
+type RegisterHost struct {
+	Profile         host.Profile
+	Assisted        bool
+	ConsentRecorded bool
+	RequestID       string
+}
+
+// RegisterHost creates a host in PENDING_VERIFICATION. Errors: Invalid, AlreadyExists (the
+// account already has a host), PermissionDenied.
+func (a *App) RegisterHost(ctx context.Context, in RegisterHost) (*host.Host, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	reg := host.Registration{ID: newID(), ProgrammeID: p.ProgrammeID, At: a.now(), RegisteredBy: p.AccountID}
+	switch p.Role {
+	case auth.RoleHost:
+		if in.Assisted {
+			return nil, errs.Invalid(errs.Violation{Field: "assisted", Description: "only a coordinator registers a host on their behalf"})
+		}
+		reg.OwnerAccountID = p.AccountID
+		reg.ConsentRecorded = true
+	case auth.RoleCoordinator:
+		// A host registered by a coordinator has no account: the coordinator acts for them.
+		reg.Assisted = true
+		reg.ConsentRecorded = in.ConsentRecorded
+	default:
+		return nil, errs.PermissionDenied("ROLE_NOT_ALLOWED", "only a host or a coordinator registers a host")
+	}
+	if reg.ProgrammeID == "" {
+		return nil, errs.FailedPrecondition("NO_PROGRAMME", "your account belongs to no programme")
+	}
+	h, err := host.New(in.Profile, reg)
+	if err != nil {
+		return nil, err
+	}
+	ev, err := hostEvent(SubjectHostRegistered, h, reg.At)
+	if err != nil {
+		return nil, err
+	}
+	return a.store.CreateHost(ctx, h, p.AccountID, in.RequestID, ev)
+}
+
+// GetHost returns a host its caller may see. Errors: NotFound (also for hosts out of reach).
+func (a *App) GetHost(ctx context.Context, id string) (*host.Host, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	h, err := a.store.Host(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !canManageHost(p, h) {
+		return nil, postgres.ErrHostNotFound
+	}
+	return h, nil
+}
+
+// ListHosts lists the hosts of the coordinator's programme, or the host's own record.
+func (a *App) ListHosts(ctx context.Context, status host.Status, page Page) ([]*host.Host, string, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	after, limit, err := page.limits()
+	if err != nil {
+		return nil, "", err
+	}
+	f := postgres.HostFilter{Status: status, After: after, Limit: limit}
+	switch p.Role {
+	case auth.RoleCoordinator:
+		f.ProgrammeID = p.ProgrammeID
+	case auth.RoleHost:
+		f.OwnerAccountID = p.AccountID
+	default:
+		return nil, "", errs.PermissionDenied("ROLE_NOT_ALLOWED", "your role may not list hosts")
+	}
+	hosts, err := a.store.ListHosts(ctx, f)
+	if err != nil {
+		return nil, "", err
+	}
+	ids := make([]string, len(hosts))
+	for i, h := range hosts {
+		ids[i] = h.ID()
+	}
+	return hosts, nextToken(ids, limit), nil
+}
+
+// UpdateHost applies change to the host's profile when sentEtag is current. Errors: NotFound,
+// Aborted (stale etag), Invalid, FailedPrecondition.
+func (a *App) UpdateHost(ctx context.Context, id, sentEtag string, change func(*host.Profile) error) (*host.Host, error) {
+	return a.changeHost(ctx, id, sentEtag, SubjectHostUpdated, func(p auth.Principal, h *host.Host) error {
+		prof := h.Record().Profile
+		if err := change(&prof); err != nil {
+			return err
+		}
+		return h.UpdateProfile(prof, a.now())
+	})
+}
+
+// VerifyHost records a coordinator's verification. Errors: FailedPrecondition (too young, landlord
+// not informed, wrong status), NotFound, Aborted.
+func (a *App) VerifyHost(ctx context.Context, id, sentEtag string) (*host.Host, error) {
+	return a.changeHost(ctx, id, sentEtag, SubjectHostVerified, func(p auth.Principal, h *host.Host) error {
+		if !p.CoordinatesProgramme(h.ProgrammeID()) {
+			return errs.PermissionDenied("COORDINATOR_ONLY", "only a coordinator of the host's programme verifies a host")
+		}
+		_, minAge, err := a.rules(ctx, h.ProgrammeID())
+		if err != nil {
+			return err
+		}
+		return h.Verify(p.AccountID, minAge, a.now())
+	})
+}
+
+// SuspendHost takes a verified host out of matching, with a reason.
+func (a *App) SuspendHost(ctx context.Context, id, sentEtag, reason string) (*host.Host, error) {
+	return a.changeHost(ctx, id, sentEtag, SubjectHostSuspended, a.coordinatorOnly(func(h *host.Host) error { return h.Suspend(reason, a.now()) }))
+}
+
+// ReinstateHost brings a suspended host back.
+func (a *App) ReinstateHost(ctx context.Context, id, sentEtag string) (*host.Host, error) {
+	return a.changeHost(ctx, id, sentEtag, SubjectHostReinstated, a.coordinatorOnly(func(h *host.Host) error { return h.Reinstate(a.now()) }))
+}
+
+// ArchiveHost closes a host's record.
+func (a *App) ArchiveHost(ctx context.Context, id, sentEtag string) (*host.Host, error) {
+	return a.changeHost(ctx, id, sentEtag, SubjectHostArchived, a.coordinatorOnly(func(h *host.Host) error { return h.Archive(a.now()) }))
+}
+
+func (a *App) coordinatorOnly(fn func(*host.Host) error) func(auth.Principal, *host.Host) error {
+	return func(p auth.Principal, h *host.Host) error {
+		if !p.CoordinatesProgramme(h.ProgrammeID()) {
+			return errs.PermissionDenied("COORDINATOR_ONLY", "only a coordinator of the host's programme may do this")
+		}
+		return fn(h)
+	}
+}
+
+// changeHost is every host change: lock, check access and etag, change, store with the event.
+// A caller who may not see the host gets NotFound, whatever the host's existence.
+func (a *App) changeHost(ctx context.Context, id, sentEtag, subject string, change func(auth.Principal, *host.Host) error) (*host.Host, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	h, err := a.store.UpdateHost(ctx, id, func(h *host.Host) ([]*eventsv1.Envelope, error) {
+		if !canManageHost(p, h) {
+			return nil, postgres.ErrHostNotFound
+		}
+		if err := etag.Check(sentEtag, h.Version()); err != nil {
+			return nil, err
+		}
+		if err := change(p, h); err != nil {
+			return nil, err
+		}
+		ev, err := hostEvent(subject, h, a.now())
+		if err != nil {
+			return nil, err
+		}
+		return []*eventsv1.Envelope{ev}, nil
+	})
+	if err != nil {
+		if _, ok := errs.As(err); ok || errors.Is(err, context.Canceled) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("change host %s: %w", id, err)
+	}
+	return h, nil
+}

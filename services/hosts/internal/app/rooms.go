@@ -1,0 +1,189 @@
+package app
+
+import (
+	"context"
+
+	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
+	"github.com/cohabit/cohabit/services/hosts/internal/host"
+	"github.com/cohabit/cohabit/services/hosts/internal/postgres"
+	"github.com/cohabit/cohabit/services/hosts/internal/room"
+	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/errs"
+	"github.com/cohabit/cohabit/services/platform/etag"
+)
+
+// CreateRoom adds a DRAFT room to a host. Errors: NotFound (host out of reach), Invalid,
+// FailedPrecondition (archived host).
+func (a *App) CreateRoom(ctx context.Context, hostID string, d room.Details, requestID string) (*room.Room, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	h, err := a.store.Host(ctx, hostID)
+	if err != nil {
+		return nil, err
+	}
+	if !canManageHost(p, h) {
+		return nil, postgres.ErrHostNotFound
+	}
+	if h.Status() == host.StatusArchived {
+		return nil, host.ErrArchived
+	}
+	rules, _, err := a.rules(ctx, h.ProgrammeID())
+	if err != nil {
+		return nil, err
+	}
+	now := a.now()
+	r, err := room.New(newID(), h.ProgrammeID(), h.ID(), h.City(), d, rules, now)
+	if err != nil {
+		return nil, err
+	}
+	ev, err := roomEvent(SubjectRoomCreated, r, h, now)
+	if err != nil {
+		return nil, err
+	}
+	return a.store.CreateRoom(ctx, r, p.AccountID, requestID, ev)
+}
+
+// GetRoom returns a room its caller may see: its host, a coordinator of its programme, or a
+// student of the programme when the room is published. Errors: NotFound.
+func (a *App) GetRoom(ctx context.Context, id string) (*room.Room, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r, err := a.store.Room(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	h, err := a.store.Host(ctx, r.HostID())
+	if err != nil {
+		return nil, err
+	}
+	if !canSeeRoom(p, r, h) {
+		return nil, postgres.ErrRoomNotFound
+	}
+	return r, nil
+}
+
+// RoomQuery filters a list of rooms.
+type RoomQuery struct {
+	Status               room.Status
+	City                 string
+	MaxContributionCents int
+	AvailableBy          string
+	HostID               string
+	Page                 Page
+}
+
+// ListRooms lists the rooms the caller may see: a host's own, a coordinator's programme's, and
+// for a student the published rooms of their programme.
+func (a *App) ListRooms(ctx context.Context, q RoomQuery) ([]*room.Room, string, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	after, limit, err := q.Page.limits()
+	if err != nil {
+		return nil, "", err
+	}
+	if q.MaxContributionCents < 0 {
+		return nil, "", errs.Invalid(errs.Violation{Field: "maxContributionCents", Description: "must not be negative"})
+	}
+	f := postgres.RoomFilter{Status: q.Status, City: q.City, MaxContributionCents: q.MaxContributionCents, AvailableBy: q.AvailableBy, After: after, Limit: limit}
+	if q.HostID != "" {
+		f.HostIDs = []string{q.HostID}
+	}
+	switch p.Role {
+	case auth.RoleCoordinator:
+		f.ProgrammeID = p.ProgrammeID
+	case auth.RoleStudent:
+		f.ProgrammeID = p.ProgrammeID
+		if q.Status != "" && q.Status != room.StatusPublished {
+			return nil, "", nil
+		}
+		f.Status = room.StatusPublished
+	case auth.RoleHost:
+		own, err := a.store.HostByOwner(ctx, p.AccountID)
+		if err != nil {
+			if errs.CodeOf(err) == postgres.ErrHostNotFound.Code {
+				return nil, "", nil
+			}
+			return nil, "", err
+		}
+		if q.HostID != "" && q.HostID != own.ID() {
+			return nil, "", nil
+		}
+		f.HostIDs = []string{own.ID()}
+	default:
+		return nil, "", errs.PermissionDenied("ROLE_NOT_ALLOWED", "your role may not list rooms")
+	}
+	if q.HostID != "" && !postgres.ValidID(q.HostID) {
+		return nil, "", nil
+	}
+	rooms, err := a.store.ListRooms(ctx, f)
+	if err != nil {
+		return nil, "", err
+	}
+	ids := make([]string, len(rooms))
+	for i, r := range rooms {
+		ids[i] = r.ID()
+	}
+	return rooms, nextToken(ids, limit), nil
+}
+
+// UpdateRoom applies change to the room's details when sentEtag is current. Errors: NotFound,
+// Aborted, Invalid, FailedPrecondition (reserved, occupied or withdrawn room).
+func (a *App) UpdateRoom(ctx context.Context, id, sentEtag string, change func(*room.Details) error) (*room.Room, error) {
+	return a.changeRoom(ctx, id, sentEtag, SubjectRoomUpdated, func(r *room.Room, h *host.Host) error {
+		rules, _, err := a.rules(ctx, r.ProgrammeID())
+		if err != nil {
+			return err
+		}
+		d := r.Record().Details
+		if err := change(&d); err != nil {
+			return err
+		}
+		return r.Update(d, rules, a.now())
+	})
+}
+
+// PublishRoom offers a draft room; its host must be verified.
+func (a *App) PublishRoom(ctx context.Context, id, sentEtag string) (*room.Room, error) {
+	return a.changeRoom(ctx, id, sentEtag, SubjectRoomPublished, func(r *room.Room, h *host.Host) error {
+		return r.Publish(h.Status() == host.StatusVerified, a.now())
+	})
+}
+
+// WithdrawRoom takes a draft or published room off the platform.
+func (a *App) WithdrawRoom(ctx context.Context, id, sentEtag string) (*room.Room, error) {
+	return a.changeRoom(ctx, id, sentEtag, SubjectRoomWithdrawn, func(r *room.Room, _ *host.Host) error {
+		return r.Withdraw(a.now())
+	})
+}
+
+func (a *App) changeRoom(ctx context.Context, id, sentEtag, subject string, change func(*room.Room, *host.Host) error) (*room.Room, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return a.store.UpdateRoom(ctx, id, func(r *room.Room, h *host.Host) ([]*eventsv1.Envelope, error) {
+		if !canManageHost(p, h) {
+			if canSeeRoom(p, r, h) {
+				return nil, errs.PermissionDenied("NOT_YOURS", "only the room's host or a coordinator may change it")
+			}
+			return nil, postgres.ErrRoomNotFound
+		}
+		if err := etag.Check(sentEtag, r.Version()); err != nil {
+			return nil, err
+		}
+		if err := change(r, h); err != nil {
+			return nil, err
+		}
+		ev, err := roomEvent(subject, r, h, a.now())
+		if err != nil {
+			return nil, err
+		}
+		return []*eventsv1.Envelope{ev}, nil
+	})
+}

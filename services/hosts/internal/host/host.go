@@ -1,0 +1,315 @@
+// Package host is the domain of hosts: seniors who offer a room. It decides what a valid host
+// is and which status changes are allowed; it does no I/O.
+package host
+
+import (
+	"net/mail"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/cohabit/cohabit/services/platform/date"
+	"github.com/cohabit/cohabit/services/platform/etag"
+	"github.com/cohabit/cohabit/services/platform/errs"
+)
+
+// Status is where a host is in its lifecycle.
+type Status string
+
+// The host lifecycle of SPEC §2.
+const (
+	StatusPendingVerification Status = "PENDING_VERIFICATION"
+	StatusVerified            Status = "VERIFIED"
+	StatusSuspended           Status = "SUSPENDED"
+	StatusArchived            Status = "ARCHIVED"
+)
+
+// Services of the platform's catalogue, rhythms and genders, as the API names them without
+// their prefix.
+var (
+	Services = []string{"COMPANY", "SHOPPING", "MEALS", "DIGITAL_HELP", "ERRANDS", "GARDENING", "SMALL_REPAIRS"}
+	Rhythms  = []string{"EARLY", "LATE", "FLEXIBLE"}
+	Genders  = []string{"FEMALE", "MALE", "OTHER"}
+)
+
+// LegalMinAge is the law's minimum age of a host (CCH art. L631-17); programmes may raise it.
+const LegalMinAge = 60
+
+// Address is where the host lives.
+type Address struct {
+	Line1    string
+	Postcode string
+	City     string
+	Lat, Lng float64
+}
+
+// Profile is what a host or a coordinator tells about the host.
+type Profile struct {
+	DisplayName         string
+	BirthDate           date.Date
+	Phone               string
+	Email               string
+	Address             Address
+	Languages           []string
+	Smokes              bool
+	HasPets             bool
+	ServicesWanted      []string
+	HoursWantedPerWeek  int
+	NightsWantedPerWeek int
+	Rhythm              string
+	// GenderPreference is empty for no preference.
+	GenderPreference string
+	IsTenant         bool
+	LandlordInformed bool
+}
+
+// Registration says who registers the host and how.
+type Registration struct {
+	ID          string
+	ProgrammeID string
+	// OwnerAccountID is the host's own account; empty for an assisted host.
+	OwnerAccountID string
+	// Assisted hosts are registered by a coordinator and have no account.
+	Assisted        bool
+	ConsentRecorded bool
+	RegisteredBy    string
+	At              time.Time
+}
+
+// Record is a host's full state, for storage. Only this package changes it.
+type Record struct {
+	ID              string
+	ProgrammeID     string
+	Status          Status
+	Profile         Profile
+	OwnerAccountID  string
+	Assisted        bool
+	ConsentRecorded bool
+	RegisteredBy    string
+	VerifiedAt      time.Time
+	VerifiedBy      string
+	StatusReason    string
+	Version         int
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+// Host is a host whose invariants hold.
+type Host struct{ r Record }
+
+// Errors of the host lifecycle.
+var (
+	ErrTooYoung        = errs.FailedPrecondition("HOST_TOO_YOUNG", "the host is younger than the programme's minimum age")
+	ErrLandlord        = errs.FailedPrecondition("LANDLORD_NOT_INFORMED", "a host who rents their home must have informed the landlord before verification")
+	ErrTransition      = errs.FailedPrecondition("INVALID_TRANSITION", "this change is not allowed in the host's current status")
+	ErrArchived        = errs.FailedPrecondition("HOST_ARCHIVED", "an archived host cannot be changed")
+	ErrConsentRequired = errs.Invalid(errs.Violation{Field: "consentRecorded", Description: "a host registered on their behalf must have given their consent"})
+)
+
+// New registers a host in PENDING_VERIFICATION. It returns errs.Invalid with every field at
+// fault.
+func New(p Profile, reg Registration) (*Host, error) {
+	p = normalize(p)
+	v := validate(p, reg.At)
+	if reg.Assisted {
+		v.Check(reg.ConsentRecorded, "consentRecorded", "a host registered on their behalf must have given their consent")
+		v.Check(p.Phone != "", "phone", "an assisted host needs a phone number: the coordinator calls them")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	return &Host{r: Record{
+		ID:              reg.ID,
+		ProgrammeID:     reg.ProgrammeID,
+		Status:          StatusPendingVerification,
+		Profile:         p,
+		OwnerAccountID:  reg.OwnerAccountID,
+		Assisted:        reg.Assisted,
+		ConsentRecorded: reg.ConsentRecorded,
+		RegisteredBy:    reg.RegisteredBy,
+		Version:         1,
+		CreatedAt:       reg.At,
+		UpdatedAt:       reg.At,
+	}}, nil
+}
+
+// FromRecord rebuilds a host read from storage.
+func FromRecord(r Record) *Host { return &Host{r: r} }
+
+// Record returns a copy of the host's state.
+func (h *Host) Record() Record {
+	r := h.r
+	r.Profile.Languages = slices.Clone(r.Profile.Languages)
+	r.Profile.ServicesWanted = slices.Clone(r.Profile.ServicesWanted)
+	return r
+}
+
+// ID returns the host's id.
+func (h *Host) ID() string { return h.r.ID }
+
+// ProgrammeID returns the host's programme.
+func (h *Host) ProgrammeID() string { return h.r.ProgrammeID }
+
+// Status returns the host's status.
+func (h *Host) Status() Status { return h.r.Status }
+
+// OwnerAccountID returns the account that owns the host, or "" for an assisted host.
+func (h *Host) OwnerAccountID() string { return h.r.OwnerAccountID }
+
+// City returns the city of the host's address.
+func (h *Host) City() string { return h.r.Profile.Address.City }
+
+// Etag is the version the client must send back to change the host.
+func (h *Host) Etag() string { return etag.Of(h.r.Version) }
+
+// Version returns the host's version, which the etag renders.
+func (h *Host) Version() int { return h.r.Version }
+
+// AgeOn returns the host's age on day d.
+func (h *Host) AgeOn(d date.Date) int { return h.r.Profile.BirthDate.YearsOn(d) }
+
+// UpdateProfile replaces the profile after checking it.
+func (h *Host) UpdateProfile(p Profile, at time.Time) error {
+	if h.r.Status == StatusArchived {
+		return ErrArchived
+	}
+	p = normalize(p)
+	v := validate(p, at)
+	if h.r.Assisted {
+		v.Check(p.Phone != "", "phone", "an assisted host needs a phone number: the coordinator calls them")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	h.r.Profile = p
+	h.touch(at)
+	return nil
+}
+
+// Verify records the coordinator's verification on day `at`. The host must be at least
+// minAge that day, and a tenant must have informed the landlord.
+func (h *Host) Verify(by string, minAge int, at time.Time) error {
+	if h.r.Status != StatusPendingVerification {
+		return ErrTransition.WithMessage("only a host pending verification can be verified (this host is %s)", h.r.Status)
+	}
+	minAge = max(minAge, LegalMinAge)
+	today := date.Of(at)
+	if age := h.AgeOn(today); age < minAge {
+		return ErrTooYoung.WithMessage("the host is %d on %s; the programme requires hosts to be at least %d", age, today, minAge)
+	}
+	if h.r.Profile.IsTenant && !h.r.Profile.LandlordInformed {
+		return ErrLandlord
+	}
+	h.r.Status = StatusVerified
+	h.r.VerifiedAt = at
+	h.r.VerifiedBy = by
+	h.touch(at)
+	return nil
+}
+
+// Suspend takes a verified host out of matching.
+func (h *Host) Suspend(reason string, at time.Time) error {
+	if h.r.Status != StatusVerified {
+		return ErrTransition.WithMessage("only a verified host can be suspended (this host is %s)", h.r.Status)
+	}
+	if strings.TrimSpace(reason) == "" {
+		return errs.Invalid(errs.Violation{Field: "reason", Description: "say why the host is suspended"})
+	}
+	h.r.Status = StatusSuspended
+	h.r.StatusReason = strings.TrimSpace(reason)
+	h.touch(at)
+	return nil
+}
+
+// Reinstate brings a suspended host back.
+func (h *Host) Reinstate(at time.Time) error {
+	if h.r.Status != StatusSuspended {
+		return ErrTransition.WithMessage("only a suspended host can be reinstated (this host is %s)", h.r.Status)
+	}
+	h.r.Status = StatusVerified
+	h.r.StatusReason = ""
+	h.touch(at)
+	return nil
+}
+
+// Archive closes a verified host's record.
+func (h *Host) Archive(at time.Time) error {
+	if h.r.Status != StatusVerified {
+		return ErrTransition.WithMessage("only a verified host can be archived (this host is %s)", h.r.Status)
+	}
+	h.r.Status = StatusArchived
+	h.touch(at)
+	return nil
+}
+
+func (h *Host) touch(at time.Time) {
+	h.r.Version++
+	h.r.UpdatedAt = at
+}
+
+var (
+	languageRe = regexp.MustCompile(`^[a-z]{2}$`)
+	postcodeRe = regexp.MustCompile(`^[0-9A-Za-z -]{3,10}$`)
+	phoneRe    = regexp.MustCompile(`^\+?[0-9 .()-]{6,20}$`)
+)
+
+func normalize(p Profile) Profile {
+	p.DisplayName = strings.TrimSpace(p.DisplayName)
+	p.Phone = strings.TrimSpace(p.Phone)
+	p.Email = strings.ToLower(strings.TrimSpace(p.Email))
+	p.Address.Line1 = strings.TrimSpace(p.Address.Line1)
+	p.Address.Postcode = strings.TrimSpace(p.Address.Postcode)
+	p.Address.City = strings.TrimSpace(p.Address.City)
+	langs := make([]string, 0, len(p.Languages))
+	for _, l := range p.Languages {
+		l = strings.ToLower(strings.TrimSpace(l))
+		if !slices.Contains(langs, l) {
+			langs = append(langs, l)
+		}
+	}
+	p.Languages = langs
+	services := slices.Clone(p.ServicesWanted)
+	slices.Sort(services)
+	p.ServicesWanted = slices.Compact(services)
+	return p
+}
+
+func validate(p Profile, at time.Time) errs.Violations {
+	var v errs.Violations
+	v.Check(p.DisplayName != "", "displayName", "is required")
+	v.Check(utf8.RuneCountInString(p.DisplayName) <= 100, "displayName", "must be at most 100 characters")
+	switch {
+	case p.BirthDate.IsZero():
+		v.Add("birthDate", "is required (YYYY-MM-DD)")
+	case !p.BirthDate.Before(date.Of(at)):
+		v.Add("birthDate", "must be in the past")
+	case p.BirthDate.YearsOn(date.Of(at)) > 120:
+		v.Add("birthDate", "is not plausible")
+	}
+	if p.Phone != "" {
+		v.Check(phoneRe.MatchString(p.Phone), "phone", "is not a phone number")
+	}
+	if p.Email != "" {
+		a, err := mail.ParseAddress(p.Email)
+		v.Check(err == nil && a.Address == p.Email, "email", "is not an email address")
+	}
+	v.Check(p.Phone != "" || p.Email != "", "phone", "give a phone number or an email address, so the coordinator can reach the host")
+	v.Check(p.Address.Line1 != "", "address.line1", "is required")
+	v.Check(postcodeRe.MatchString(p.Address.Postcode), "address.postcode", "is not a postcode")
+	v.Check(p.Address.City != "", "address.city", "is required")
+	v.Check(p.Address.Lat >= -90 && p.Address.Lat <= 90 && p.Address.Lat != 0, "address.lat", "must be a latitude between -90 and 90")
+	v.Check(p.Address.Lng >= -180 && p.Address.Lng <= 180 && p.Address.Lng != 0, "address.lng", "must be a longitude between -180 and 180")
+	for i, l := range p.Languages {
+		v.Check(languageRe.MatchString(l), "languages", "item %d: %q is not a two-letter language code (ISO 639-1)", i, l)
+	}
+	for _, s := range p.ServicesWanted {
+		v.Check(slices.Contains(Services, s), "servicesWanted", "%q is not in the platform's catalogue", s)
+	}
+	v.Check(p.HoursWantedPerWeek >= 0 && p.HoursWantedPerWeek <= 20, "hoursWantedPerWeek", "must be between 0 and 20: services stay small")
+	v.Check(p.NightsWantedPerWeek >= 0 && p.NightsWantedPerWeek <= 7, "nightsWantedPerWeek", "must be between 0 and 7")
+	v.Check(p.Rhythm == "" || slices.Contains(Rhythms, p.Rhythm), "rhythm", "is not a known rhythm")
+	v.Check(p.GenderPreference == "" || slices.Contains(Genders, p.GenderPreference), "genderPreference", "is not a known gender")
+	return v
+}
