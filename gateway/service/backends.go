@@ -1,0 +1,45 @@
+package service
+
+import (
+	"context"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/grpc"
+
+	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
+	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
+)
+
+// backend is one gRPC service behind the gateway: the key of its address in
+// Config.Backends (also its name on /readyz), where LoadConfig reads that address, and how
+// its REST routes are registered.
+type backend struct {
+	name        string
+	env         string
+	defaultAddr string
+	register    registerFunc
+}
+
+// registerFunc installs a service's generated REST handlers on mux, calling through cc.
+type registerFunc func(ctx context.Context, mux *runtime.ServeMux, cc grpc.ClientConnInterface) error
+
+// via adapts a generated New…Client and Register…HandlerClient pair to a registerFunc, so
+// that each backend fits on one line of the table.
+func via[C any](newClient func(grpc.ClientConnInterface) C, register func(context.Context, *runtime.ServeMux, C) error) registerFunc {
+	return func(ctx context.Context, mux *runtime.ServeMux, cc grpc.ClientConnInterface) error {
+		return register(ctx, mux, newClient(cc))
+	}
+}
+
+// backends is the table of services the gateway serves. Adding a service is one line here,
+// once its *.pb.gw.go exists under proto/gen/go.
+func backends() []backend {
+	return []backend{
+		{"identity", "COHABIT_IDENTITY_GRPC_ADDR", "localhost:9101", via(identityv1.NewIdentityServiceClient, identityv1.RegisterIdentityServiceHandlerClient)},
+		{"hosts", "COHABIT_HOSTS_GRPC_ADDR", "localhost:9102", via(hostsv1.NewHostServiceClient, hostsv1.RegisterHostServiceHandlerClient)},
+		// To come, when their protos are generated (names as buf generates them):
+		// {"students", "COHABIT_STUDENTS_GRPC_ADDR", "localhost:9103", via(studentsv1.NewStudentServiceClient, studentsv1.RegisterStudentServiceHandlerClient)},
+		// {"matching", "COHABIT_MATCHING_GRPC_ADDR", "localhost:9104", via(matchingv1.NewMatchingServiceClient, matchingv1.RegisterMatchingServiceHandlerClient)},
+		// {"contracts", "COHABIT_CONTRACTS_GRPC_ADDR", "localhost:9105", via(contractsv1.NewContractServiceClient, contractsv1.RegisterContractServiceHandlerClient)},
+	}
+}
