@@ -11,8 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/cohabit/cohabit/services/platform/date"
-	"github.com/cohabit/cohabit/services/platform/etag"
 	"github.com/cohabit/cohabit/services/platform/errs"
+	"github.com/cohabit/cohabit/services/platform/etag"
 )
 
 // Status is where a host is in its lifecycle.

@@ -55,7 +55,12 @@ func TestNewValidates(t *testing.T) {
 		{"eight nights", func(p *Profile, _ *Registration) { p.NightsWantedPerWeek = 8 }, "nightsWantedPerWeek"},
 		{"unknown rhythm", func(p *Profile, _ *Registration) { p.Rhythm = "NOCTURNAL" }, "rhythm"},
 		{"assisted without consent", func(_ *Profile, r *Registration) { r.Assisted = true; r.ConsentRecorded = false }, "consentRecorded"},
-		{"assisted without phone", func(p *Profile, r *Registration) { r.Assisted = true; r.ConsentRecorded = true; p.Phone = ""; p.Email = "j@example.org" }, "phone"},
+		{"assisted without phone", func(p *Profile, r *Registration) {
+			r.Assisted = true
+			r.ConsentRecorded = true
+			p.Phone = ""
+			p.Email = "j@example.org"
+		}, "phone"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
