@@ -105,7 +105,6 @@ var (
 	ErrLandlord        = errs.FailedPrecondition("LANDLORD_NOT_INFORMED", "a host who rents their home must have informed the landlord before verification")
 	ErrTransition      = errs.FailedPrecondition("INVALID_TRANSITION", "this change is not allowed in the host's current status")
 	ErrArchived        = errs.FailedPrecondition("HOST_ARCHIVED", "an archived host cannot be changed")
-	ErrConsentRequired = errs.Invalid(errs.Violation{Field: "consentRecorded", Description: "a host registered on their behalf must have given their consent"})
 )
 
 // New registers a host in PENDING_VERIFICATION. It returns errs.Invalid with every field at
