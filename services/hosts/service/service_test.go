@@ -307,9 +307,13 @@ func TestAuthorization(t *testing.T) {
 	}
 	in := hostInput("1950-05-05")
 	in.Assisted, in.ConsentRecorded = false, false
-	own, err := e.client.CreateHost(hostCtx, &hostsv1.CreateHostRequest{Host: in})
+	own, err := e.client.CreateHost(hostCtx, &hostsv1.CreateHostRequest{Host: in, RequestId: "self-1"})
 	if err != nil {
 		t.Fatal(err)
+	}
+	retried, err := e.client.CreateHost(hostCtx, &hostsv1.CreateHostRequest{Host: in, RequestId: "self-1"})
+	if err != nil || retried.GetId() != own.GetId() {
+		t.Fatalf("a host's retried registration must return the first record: %v %v", retried.GetId(), err)
 	}
 	if own.GetOwnerAccountId() != hostAccount || own.GetAssisted() {
 		t.Fatalf("self-registered host: owner %q assisted %v", own.GetOwnerAccountId(), own.GetAssisted())

@@ -80,10 +80,14 @@ func (s *Store) CreateHost(ctx context.Context, h *host.Host, createdBy, request
 		return outbox.Append(ctx, tx, events...)
 	})
 	if c, ok := pg.IsUniqueViolation(err); ok {
-		switch c {
-		case "hosts_request":
-			return s.hostByRequest(ctx, createdBy, requestID)
-		case "hosts_owner":
+		// A retry may hit the one-host-per-account index before the request index: look for
+		// the first attempt before refusing.
+		if requestID != "" {
+			if first, ferr := s.hostByRequest(ctx, createdBy, requestID); ferr == nil {
+				return first, nil
+			}
+		}
+		if c == "hosts_owner" {
 			return nil, ErrOwnerHasHost
 		}
 	}

@@ -1,0 +1,25 @@
+package grpcapi
+
+import (
+	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
+	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/grpcx"
+)
+
+// Policy is who may call each method at all. Record rules (a coordinator changes only their
+// own programme) are the use cases'.
+func Policy() grpcx.Policy {
+	anyAccount := grpcx.Roles(auth.RoleAdmin, auth.RoleCoordinator, auth.RoleHost, auth.RoleStudent)
+	return grpcx.Policy{
+		identityv1.IdentityService_Login_FullMethodName:  grpcx.Public,
+		identityv1.IdentityService_Signup_FullMethodName: grpcx.Public,
+		// Sign-up forms list programmes before anyone has an account; programmes hold no
+		// personal data.
+		identityv1.IdentityService_ListProgrammes_FullMethodName:  grpcx.Public,
+		identityv1.IdentityService_GetProgramme_FullMethodName:    grpcx.Public,
+		identityv1.IdentityService_GetMe_FullMethodName:           anyAccount,
+		identityv1.IdentityService_CreateAccount_FullMethodName:   grpcx.Roles(auth.RoleAdmin),
+		identityv1.IdentityService_CreateProgramme_FullMethodName: grpcx.Roles(auth.RoleAdmin),
+		identityv1.IdentityService_UpdateProgramme_FullMethodName: grpcx.Roles(auth.RoleAdmin, auth.RoleCoordinator),
+	}
+}

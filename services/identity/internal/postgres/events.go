@@ -1,0 +1,50 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"google.golang.org/protobuf/proto"
+
+	identityeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1"
+	"github.com/cohabit/cohabit/services/identity/internal/account"
+	"github.com/cohabit/cohabit/services/identity/internal/convert"
+	"github.com/cohabit/cohabit/services/identity/internal/programme"
+	"github.com/cohabit/cohabit/services/platform/event"
+	"github.com/cohabit/cohabit/services/platform/outbox"
+)
+
+// Subjects the identity service publishes on its stream IDENTITY.
+const (
+	SubjectProgrammeCreated = "cohabit.identity.programme.created"
+	SubjectProgrammeUpdated = "cohabit.identity.programme.updated"
+	SubjectAccountCreated   = "cohabit.identity.account.created"
+)
+
+func appendEvent(ctx context.Context, tx pgx.Tx, subject, programmeID string, at time.Time, payload proto.Message) error {
+	e, err := event.New(subject, programmeID, at, payload)
+	if err != nil {
+		return err
+	}
+	if err := outbox.Append(ctx, tx, e); err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	return nil
+}
+
+func programmeCreated(ctx context.Context, tx pgx.Tx, p *programme.Programme) error {
+	return appendEvent(ctx, tx, SubjectProgrammeCreated, p.ID(), p.UpdateTime(),
+		&identityeventsv1.ProgrammeCreated{Programme: convert.Programme(p)})
+}
+
+func programmeUpdated(ctx context.Context, tx pgx.Tx, p *programme.Programme) error {
+	return appendEvent(ctx, tx, SubjectProgrammeUpdated, p.ID(), p.UpdateTime(),
+		&identityeventsv1.ProgrammeUpdated{Programme: convert.Programme(p)})
+}
+
+func accountCreated(ctx context.Context, tx pgx.Tx, a *account.Account) error {
+	return appendEvent(ctx, tx, SubjectAccountCreated, a.ProgrammeID(), a.CreateTime(),
+		&identityeventsv1.AccountCreated{AccountId: a.ID(), Role: convert.Role(a.Role()), ProgrammeId: a.ProgrammeID()})
+}

@@ -1,0 +1,405 @@
+// Package journey boots identity, hosts and the gateway in one process, against real
+// PostgreSQL and NATS JetStream, and walks the platform over HTTP as its users would.
+package journey
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	gateway "github.com/cohabit/cohabit/gateway/service"
+	hosts "github.com/cohabit/cohabit/services/hosts/service"
+	identity "github.com/cohabit/cohabit/services/identity/service"
+	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/logging"
+	"github.com/cohabit/cohabit/services/platform/natstest"
+	"github.com/cohabit/cohabit/services/platform/natsx"
+	"github.com/cohabit/cohabit/services/platform/pgtest"
+)
+
+// stack is the running platform as a client sees it.
+type stack struct {
+	t    *testing.T
+	base string
+	js   jetstream.JetStream
+	// fives collects every 5xx answer: none is acceptable.
+	mu    sync.Mutex
+	fives []string
+}
+
+// Services migrate their own databases on start: the test only hands them empty ones.
+func noMigration(context.Context, string) error { return nil }
+
+func boot(t *testing.T) *stack {
+	t.Helper()
+	ns := natstest.New(t)
+	pub, priv, err := auth.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := logging.Discard()
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	errc := make(chan error, 3)
+	launch := func(name string, run func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := run(ctx); err != nil {
+				errc <- fmt.Errorf("%s: %w", name, err)
+			}
+		}()
+	}
+	t.Cleanup(func() {
+		cancel()
+		wg.Wait()
+		close(errc)
+		for err := range errc {
+			t.Errorf("service stopped with %v", err)
+		}
+	})
+	wait := func(name string, c chan net.Addr) string {
+		select {
+		case a := <-c:
+			return a.String()
+		case err := <-errc:
+			t.Fatalf("%s did not start: %v", name, err)
+		case <-time.After(30 * time.Second):
+			t.Fatalf("%s did not start in 30s", name)
+		}
+		return ""
+	}
+
+	idReady, hostsReady, gwReady := make(chan net.Addr, 1), make(chan net.Addr, 1), make(chan net.Addr, 1)
+	launch("identity", func(ctx context.Context) error {
+		return identity.Run(ctx, identity.Config{
+			GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration), NATSURL: ns.URL(),
+			TokenKey: priv, TokenTTL: time.Hour, Argon2Time: 1, Argon2MemoryKiB: 64, Argon2Threads: 1,
+			DevSeed: true, Ready: func(a net.Addr) { idReady <- a },
+		}, log)
+	})
+	launch("hosts", func(ctx context.Context) error {
+		return hosts.Run(ctx, hosts.Config{
+			GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration), NATSURL: ns.URL(),
+			TokenKey: pub, Ready: func(a net.Addr) { hostsReady <- a },
+		}, log)
+	})
+	idAddr := wait("identity", idReady)
+	hostsAddr := wait("hosts", hostsReady)
+	launch("gateway", func(ctx context.Context) error {
+		return gateway.Run(ctx, gateway.Config{
+			HTTPAddr: "127.0.0.1:0",
+			Backends: map[string]string{"identity": idAddr, "hosts": hostsAddr},
+			Ready:    func(a net.Addr) { gwReady <- a },
+		}, log)
+	})
+	s := &stack{t: t, base: "http://" + wait("gateway", gwReady)}
+	_, js, err := natsx.Connect(ns.URL(), "journey", log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.js = js
+	t.Cleanup(func() {
+		if len(s.fives) > 0 {
+			t.Errorf("server errors: %v", s.fives)
+		}
+	})
+	return s
+}
+
+type reply struct {
+	code int
+	body map[string]any
+	raw  string
+}
+
+func (r reply) str(path ...string) string {
+	var v any = r.body
+	for _, p := range path {
+		m, _ := v.(map[string]any)
+		v = m[p]
+	}
+	s, _ := v.(string)
+	return s
+}
+
+// violations returns the fields of the BadRequest details of an error reply.
+func (r reply) violations() []string {
+	var out []string
+	details, _ := r.body["details"].([]any)
+	for _, d := range details {
+		m, _ := d.(map[string]any)
+		fvs, _ := m["fieldViolations"].([]any)
+		for _, fv := range fvs {
+			f, _ := fv.(map[string]any)
+			out = append(out, fmt.Sprint(f["field"]))
+		}
+	}
+	return out
+}
+
+func (r reply) reason() string {
+	details, _ := r.body["details"].([]any)
+	for _, d := range details {
+		m, _ := d.(map[string]any)
+		if reason, ok := m["reason"].(string); ok {
+			return reason
+		}
+	}
+	return ""
+}
+
+func (s *stack) do(method, path, token string, body any) reply {
+	s.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		rd = bytes.NewReader(data)
+	}
+	req, err := http.NewRequest(method, s.base+path, rd)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	r := reply{code: resp.StatusCode, raw: string(raw)}
+	_ = json.Unmarshal(raw, &r.body)
+	if resp.StatusCode >= 500 {
+		s.mu.Lock()
+		s.fives = append(s.fives, fmt.Sprintf("%s %s: %d %s", method, path, resp.StatusCode, raw))
+		s.mu.Unlock()
+	}
+	return r
+}
+
+func (s *stack) must(want int, method, path, token string, body any) reply {
+	s.t.Helper()
+	r := s.do(method, path, token, body)
+	if r.code != want {
+		s.t.Fatalf("%s %s: got %d, want %d: %s", method, path, r.code, want, r.raw)
+	}
+	return r
+}
+
+func (s *stack) login(email, password string) string {
+	s.t.Helper()
+	r := s.must(200, "POST", "/v1/auth/login", "", map[string]any{"email": email, "password": password})
+	tok := r.str("accessToken")
+	if tok == "" || r.str("expiresAt") == "" {
+		s.t.Fatalf("login gave no token: %s", r.raw)
+	}
+	return tok
+}
+
+func hostBody(birth string) map[string]any {
+	return map[string]any{
+		"displayName": "Jeanne Martin", "birthDate": birth, "phone": "+33 4 78 00 00 00",
+		"address":   map[string]any{"line1": "3 rue des Lilas", "postcode": "69003", "city": "Lyon", "lat": 45.76, "lng": 4.85},
+		"languages": []string{"fr"}, "servicesWanted": []string{"SERVICE_COMPANY", "SERVICE_MEALS"},
+		"hoursWantedPerWeek": 3, "nightsWantedPerWeek": 4, "rhythm": "RHYTHM_EARLY",
+		"assisted": true, "consentRecorded": true,
+	}
+}
+
+func roomBody() map[string]any {
+	return map[string]any{
+		"title": "Chambre sur jardin", "areaM2": 12, "furnished": true, "monthlyContributionCents": 15000,
+		"sharedSpaces": []string{"cuisine", "salon"}, "availableFrom": "2027-01-01",
+	}
+}
+
+func TestCoordinatorRegistersVerifiesAndPublishes(t *testing.T) {
+	t.Parallel()
+	s := boot(t)
+	coord := s.login("coordinator@demo.cohabit.test", "coordinator-demo-password")
+
+	me := s.must(200, "GET", "/v1/me", coord, nil)
+	if me.str("role") != "ROLE_COORDINATOR" || me.str("programmeId") == "" {
+		t.Fatalf("/v1/me: %s", me.raw)
+	}
+	programme := me.str("programmeId")
+
+	h := s.must(200, "POST", "/v1/hosts", coord, hostBody("1948-03-12"))
+	id := h.str("id")
+	if h.str("status") != "HOST_STATUS_PENDING_VERIFICATION" || h.str("programmeId") != programme || h.str("etag") == "" {
+		t.Fatalf("created host: %s", h.raw)
+	}
+	v := s.must(200, "POST", "/v1/hosts/"+id+":verify", coord, map[string]any{})
+	if v.str("status") != "HOST_STATUS_VERIFIED" || v.str("verifiedTime") == "" {
+		t.Fatalf("verified host: %s", v.raw)
+	}
+	room := s.must(200, "POST", "/v1/hosts/"+id+"/rooms", coord, roomBody())
+	if room.str("status") != "ROOM_STATUS_DRAFT" || room.str("hostId") != id {
+		t.Fatalf("created room: %s", room.raw)
+	}
+	pub := s.must(200, "POST", "/v1/rooms/"+room.str("id")+":publish", coord, map[string]any{})
+	if pub.str("status") != "ROOM_STATUS_PUBLISHED" {
+		t.Fatalf("published room: %s", pub.raw)
+	}
+	list := s.must(200, "GET", "/v1/rooms?status=ROOM_STATUS_PUBLISHED&city=Lyon", coord, nil)
+	if rooms, _ := list.body["rooms"].([]any); len(rooms) != 1 {
+		t.Fatalf("published rooms in Lyon: %s", list.raw)
+	}
+
+	// The fact left the service: room.published is on the HOSTS stream.
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	c, err := s.js.OrderedConsumer(ctx, "HOSTS", jetstream.OrderedConsumerConfig{FilterSubjects: []string{"cohabit.hosts.room.published"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Next(jetstream.FetchMaxWait(10 * time.Second)); err != nil {
+		t.Fatalf("no room.published event: %v", err)
+	}
+}
+
+func TestBadInputIsAClear400(t *testing.T) {
+	t.Parallel()
+	s := boot(t)
+	coord := s.login("coordinator@demo.cohabit.test", "coordinator-demo-password")
+	h := s.must(200, "POST", "/v1/hosts", coord, hostBody("1948-03-12"))
+	rooms := "/v1/hosts/" + h.str("id") + "/rooms"
+
+	negative := roomBody()
+	negative["monthlyContributionCents"] = -500
+	small := roomBody()
+	small["areaM2"] = 8.5
+	unknownEnum := hostBody("1948-03-12")
+	unknownEnum["rhythm"] = "RHYTHM_NOCTURNAL"
+	cases := []struct {
+		name, path string
+		body       any
+		field      string
+	}{
+		{"negative contribution", rooms, negative, "monthlyContributionCents"},
+		{"room under 9 m²", rooms, small, "areaM2"},
+		{"malformed JSON", rooms, `{"title": "Chambre", `, ""},
+		{"unknown enum", "/v1/hosts", unknownEnum, ""},
+		{"wrong type", rooms, `{"areaM2": "large"}`, ""},
+		{"bad date", "/v1/hosts", hostBody("12/03/1948"), "birthDate"},
+	}
+	for _, c := range cases {
+		r := s.do("POST", c.path, coord, c.body)
+		if r.code != 400 || r.body["code"] == nil || r.body["message"] == "" {
+			t.Errorf("%s: got %d %s, want a 400 google.rpc.Status", c.name, r.code, r.raw)
+			continue
+		}
+		if c.field != "" && !strings.Contains(strings.Join(r.violations(), ","), c.field) {
+			t.Errorf("%s: violations %v lack %s", c.name, r.violations(), c.field)
+		}
+	}
+
+	young := s.must(200, "POST", "/v1/hosts", coord, hostBody(time.Now().AddDate(-60, 0, 3).Format("2006-01-02")))
+	r := s.must(400, "POST", "/v1/hosts/"+young.str("id")+":verify", coord, map[string]any{})
+	if r.reason() != "HOST_TOO_YOUNG" || !strings.Contains(r.str("message"), "59") {
+		t.Fatalf("verifying a 59-year-old: %s", r.raw)
+	}
+	s.must(404, "GET", "/v1/hosts/does-not-exist", coord, nil)
+	s.must(401, "GET", "/v1/hosts", "", nil)
+	s.must(401, "GET", "/v1/hosts", "forged.token.value", nil)
+}
+
+func TestWhoSeesWhat(t *testing.T) {
+	t.Parallel()
+	s := boot(t)
+	admin := s.login("admin@demo.cohabit.test", "admin-demo-password")
+	coord := s.login("coordinator@demo.cohabit.test", "coordinator-demo-password")
+	demo := s.must(200, "GET", "/v1/me", coord, nil).str("programmeId")
+
+	// A second programme with its own coordinator.
+	other := s.must(200, "POST", "/v1/programmes", admin, map[string]any{"name": "Cohabit Paris", "territory": "Paris"})
+	s.must(200, "POST", "/v1/accounts", admin, map[string]any{
+		"email": "coord.paris@example.org", "password": "paris-coordinator-pw", "role": "ROLE_COORDINATOR", "programmeId": other.str("id"),
+	})
+	paris := s.login("coord.paris@example.org", "paris-coordinator-pw")
+
+	// A student of the demo programme.
+	s.must(200, "POST", "/v1/auth/signup", "", map[string]any{"email": "lea@example.org", "password": "lea-student-pw1", "role": "ROLE_STUDENT", "programmeId": demo})
+	student := s.login("lea@example.org", "lea-student-pw1")
+	// A host who signed up and registers herself.
+	s.must(200, "POST", "/v1/auth/signup", "", map[string]any{"email": "marie@example.org", "password": "marie-host-pw12", "role": "ROLE_HOST", "programmeId": demo})
+	hostTok := s.login("marie@example.org", "marie-host-pw12")
+	self := hostBody("1950-01-01")
+	self["assisted"], self["consentRecorded"] = false, false
+	own := s.must(200, "POST", "/v1/hosts", hostTok, self)
+
+	assisted := s.must(200, "POST", "/v1/hosts", coord, hostBody("1948-03-12"))
+	s.must(403, "GET", "/v1/hosts", student, nil)
+	s.must(403, "GET", "/v1/hosts/"+assisted.str("id"), student, nil)
+	s.must(404, "GET", "/v1/hosts/"+assisted.str("id"), paris, nil)
+	s.must(404, "GET", "/v1/hosts/"+assisted.str("id"), hostTok, nil)
+	s.must(200, "GET", "/v1/hosts/"+own.str("id"), hostTok, nil)
+	s.must(403, "POST", "/v1/hosts/"+own.str("id")+":verify", hostTok, map[string]any{})
+	s.must(403, "POST", "/v1/programmes", coord, map[string]any{"name": "Rogue"})
+	s.must(403, "POST", "/v1/accounts", coord, map[string]any{"email": "x@example.org", "password": "0123456789ab", "role": "ROLE_ADMIN"})
+	if hs, _ := s.must(200, "GET", "/v1/hosts", paris, nil).body["hosts"].([]any); len(hs) != 0 {
+		t.Fatalf("Paris's coordinator lists %d hosts of another programme", len(hs))
+	}
+	s.must(404, "PATCH", "/v1/hosts/"+assisted.str("id"), paris, map[string]any{"displayName": "Hijacked"})
+
+	me := s.must(200, "GET", "/v1/me", hostTok, nil)
+	deadline := time.Now().Add(10 * time.Second)
+	for me.str("hostId") != own.str("id") {
+		if time.Now().After(deadline) {
+			t.Fatalf("/v1/me never linked the host record: %s", me.raw)
+		}
+		time.Sleep(50 * time.Millisecond)
+		me = s.must(200, "GET", "/v1/me", hostTok, nil)
+	}
+}
+
+func TestConcurrentPatchWithOneEtag(t *testing.T) {
+	t.Parallel()
+	s := boot(t)
+	coord := s.login("coordinator@demo.cohabit.test", "coordinator-demo-password")
+	h := s.must(200, "POST", "/v1/hosts", coord, hostBody("1948-03-12"))
+	const n = 6
+	codes := make([]int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := s.do("PATCH", "/v1/hosts/"+h.str("id"), coord, map[string]any{"etag": h.str("etag"), "phone": fmt.Sprintf("+33 6 00 00 00 0%d", i)})
+			codes[i] = r.code
+		}()
+	}
+	wg.Wait()
+	ok, conflict := 0, 0
+	for _, c := range codes {
+		switch c {
+		case 200:
+			ok++
+		case 409:
+			conflict++
+		}
+	}
+	if ok != 1 || conflict != n-1 {
+		t.Fatalf("codes %v: want exactly one 200 and the rest 409", codes)
+	}
+}

@@ -1,0 +1,103 @@
+package app
+
+import (
+	"time"
+
+	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
+	studentseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/events/v1"
+	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
+	"github.com/cohabit/cohabit/services/platform/date"
+	"github.com/cohabit/cohabit/services/platform/event"
+	"github.com/cohabit/cohabit/services/students/internal/application"
+	"github.com/cohabit/cohabit/services/students/internal/student"
+	"google.golang.org/protobuf/proto"
+)
+
+// Subjects the students service publishes on, all on the STUDENTS stream.
+const (
+	SubjectStudentRegistered    = "cohabit.students.student.registered"
+	SubjectStudentUpdated       = "cohabit.students.student.updated"
+	SubjectStudentVerified      = "cohabit.students.student.verified"
+	SubjectStudentArchived      = "cohabit.students.student.archived"
+	SubjectApplicationSubmitted = "cohabit.students.application.submitted"
+	SubjectApplicationWithdrawn = "cohabit.students.application.withdrawn"
+)
+
+// studentProfile is what other services may know of a student: no phone, email, birth date
+// or motivation (ARCHITECTURE.md, events).
+func studentProfile(s *student.Student, at time.Time) *studentseventsv1.StudentProfile {
+	r := s.Record()
+	p := r.Profile
+	out := &studentseventsv1.StudentProfile{
+		StudentId:            r.ID,
+		ProgrammeId:          r.ProgrammeID,
+		Status:               string(r.Status),
+		DisplayName:          p.DisplayName,
+		Age:                  int32(p.BirthDate.YearsOn(date.Of(at))),
+		StudyCity:            p.StudyPlace.City,
+		StudyLat:             p.StudyPlace.Lat,
+		StudyLng:             p.StudyPlace.Lng,
+		MaxCommuteKm:         int32(p.MaxCommuteKm),
+		Languages:            p.Languages,
+		Smokes:               p.Smokes,
+		HasPets:              p.HasPets,
+		AcceptsSmokers:       p.AcceptsSmokers,
+		AcceptsPets:          p.AcceptsPets,
+		Gender:               typev1.Gender(typev1.Gender_value["GENDER_"+p.Gender]),
+		HoursOfferedPerWeek:  int32(p.HoursOfferedPerWeek),
+		NightsPresentPerWeek: int32(p.NightsPresentPerWeek),
+		Rhythm:               typev1.Rhythm(typev1.Rhythm_value["RHYTHM_"+p.Rhythm]),
+		OwnerAccountId:       r.OwnerAccountID,
+	}
+	for _, n := range p.ServicesOffered {
+		out.ServicesOffered = append(out.ServicesOffered, typev1.Service(typev1.Service_value["SERVICE_"+n]))
+	}
+	return out
+}
+
+func applicationProfile(a *application.Application) *studentseventsv1.ApplicationProfile {
+	r := a.Record()
+	p := r.Preferences
+	return &studentseventsv1.ApplicationProfile{
+		ApplicationId: r.ID,
+		StudentId:     r.StudentID,
+		ProgrammeId:   r.ProgrammeID,
+		Status:        string(r.Status),
+		BudgetCents:   int32(p.BudgetCents),
+		MoveInDate:    p.MoveIn.String(),
+		MoveOutDate:   p.MoveOut.String(),
+		RoomId:        p.RoomID,
+		Areas:         p.Areas,
+	}
+}
+
+func studentEvent(subject string, s *student.Student, at time.Time) (*eventsv1.Envelope, error) {
+	var payload proto.Message
+	prof := studentProfile(s, at)
+	switch subject {
+	case SubjectStudentRegistered:
+		payload = &studentseventsv1.StudentRegistered{Student: prof}
+	case SubjectStudentUpdated:
+		payload = &studentseventsv1.StudentUpdated{Student: prof}
+	case SubjectStudentVerified:
+		payload = &studentseventsv1.StudentVerified{Student: prof, VerifiedByAccountId: s.Record().VerifiedBy}
+	default:
+		payload = &studentseventsv1.StudentStatusChanged{Student: prof}
+	}
+	return event.New(subject, s.ProgrammeID(), at, payload)
+}
+
+func applicationEvent(subject string, a *application.Application, s *student.Student, at time.Time) (*eventsv1.Envelope, error) {
+	var payload proto.Message
+	prof := applicationProfile(a)
+	switch subject {
+	case SubjectApplicationSubmitted:
+		// Matching scores the application at once, so it travels with its student.
+		payload = &studentseventsv1.ApplicationSubmitted{Application: prof, Student: studentProfile(s, at)}
+	case SubjectApplicationWithdrawn:
+		payload = &studentseventsv1.ApplicationWithdrawn{Application: prof}
+	default:
+		payload = &studentseventsv1.ApplicationStatusChanged{Application: prof}
+	}
+	return event.New(subject, a.ProgrammeID(), at, payload)
+}

@@ -1,0 +1,161 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
+	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/errs"
+	"github.com/cohabit/cohabit/services/platform/etag"
+	"github.com/cohabit/cohabit/services/students/internal/postgres"
+	"github.com/cohabit/cohabit/services/students/internal/student"
+)
+
+// RegisterStudent creates a student in PENDING_VERIFICATION: a student registering themselves
+// (they own the record), or a coordinator registering one for their programme (no account).
+// Errors: Invalid, AlreadyExists (the account already has a student), PermissionDenied.
+func (a *App) RegisterStudent(ctx context.Context, prof student.Profile, requestID string) (*student.Student, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	reg := student.Registration{ID: newID(), ProgrammeID: p.ProgrammeID, At: a.now(), RegisteredBy: p.AccountID}
+	switch p.Role {
+	case auth.RoleStudent:
+		reg.OwnerAccountID = p.AccountID
+	case auth.RoleCoordinator:
+	default:
+		return nil, errs.PermissionDenied("ROLE_NOT_ALLOWED", "only a student or a coordinator registers a student")
+	}
+	if reg.ProgrammeID == "" {
+		return nil, errs.FailedPrecondition("NO_PROGRAMME", "your account belongs to no programme")
+	}
+	s, err := student.New(prof, reg)
+	if err != nil {
+		return nil, err
+	}
+	ev, err := studentEvent(SubjectStudentRegistered, s, reg.At)
+	if err != nil {
+		return nil, err
+	}
+	return a.store.CreateStudent(ctx, s, p.AccountID, requestID, ev)
+}
+
+// GetStudent returns a student its caller may see. Errors: NotFound (also for students out of
+// reach).
+func (a *App) GetStudent(ctx context.Context, id string) (*student.Student, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s, err := a.store.Student(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !canManageStudent(p, s) {
+		return nil, postgres.ErrStudentNotFound
+	}
+	return s, nil
+}
+
+// ListStudents lists the students of the coordinator's programme, or the student's own record.
+func (a *App) ListStudents(ctx context.Context, status student.Status, page Page) ([]*student.Student, string, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	after, limit, err := page.limits()
+	if err != nil {
+		return nil, "", err
+	}
+	f := postgres.StudentFilter{Status: status, After: after, Limit: limit}
+	switch p.Role {
+	case auth.RoleCoordinator:
+		f.ProgrammeID = p.ProgrammeID
+	case auth.RoleStudent:
+		f.OwnerAccountID = p.AccountID
+	default:
+		return nil, "", errs.PermissionDenied("ROLE_NOT_ALLOWED", "your role may not list students")
+	}
+	students, err := a.store.ListStudents(ctx, f)
+	if err != nil {
+		return nil, "", err
+	}
+	ids := make([]string, len(students))
+	for i, s := range students {
+		ids[i] = s.ID()
+	}
+	return students, nextToken(ids, limit), nil
+}
+
+// UpdateStudent applies change to the student's profile when sentEtag is current. Errors:
+// NotFound, Aborted (stale etag), Invalid, FailedPrecondition (archived).
+func (a *App) UpdateStudent(ctx context.Context, id, sentEtag string, change func(*student.Profile) error) (*student.Student, error) {
+	return a.changeStudent(ctx, id, sentEtag, SubjectStudentUpdated, func(_ auth.Principal, s *student.Student, _ string) error {
+		prof := s.Record().Profile
+		if err := change(&prof); err != nil {
+			return err
+		}
+		return s.UpdateProfile(prof, a.now())
+	})
+}
+
+// VerifyStudent records a coordinator's verification. Errors: PermissionDenied (not the
+// programme's coordinator), FailedPrecondition (too old, wrong status), NotFound, Aborted.
+func (a *App) VerifyStudent(ctx context.Context, id, sentEtag string) (*student.Student, error) {
+	return a.changeStudent(ctx, id, sentEtag, SubjectStudentVerified, func(p auth.Principal, s *student.Student, _ string) error {
+		if !p.CoordinatesProgramme(s.ProgrammeID()) {
+			return errs.PermissionDenied("COORDINATOR_ONLY", "only a coordinator of the student's programme verifies a student")
+		}
+		_, maxAge, err := a.rules(ctx, s.ProgrammeID())
+		if err != nil {
+			return err
+		}
+		return s.Verify(p.AccountID, maxAge, a.now())
+	})
+}
+
+// ArchiveStudent closes the record of a pending or verified student with no open application.
+// Errors: PermissionDenied, FailedPrecondition, NotFound, Aborted.
+func (a *App) ArchiveStudent(ctx context.Context, id, sentEtag string) (*student.Student, error) {
+	return a.changeStudent(ctx, id, sentEtag, SubjectStudentArchived, func(p auth.Principal, s *student.Student, openID string) error {
+		if !p.CoordinatesProgramme(s.ProgrammeID()) {
+			return errs.PermissionDenied("COORDINATOR_ONLY", "only a coordinator of the student's programme archives a student")
+		}
+		return s.Archive(openID != "", a.now())
+	})
+}
+
+// changeStudent is every student change: lock, check access and etag, change, store with the
+// event. A caller who may not see the student gets NotFound, whatever the student's existence.
+func (a *App) changeStudent(ctx context.Context, id, sentEtag, subject string, change func(p auth.Principal, s *student.Student, openApplicationID string) error) (*student.Student, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s, err := a.store.UpdateStudent(ctx, id, func(s *student.Student, openID string) ([]*eventsv1.Envelope, error) {
+		if !canManageStudent(p, s) {
+			return nil, postgres.ErrStudentNotFound
+		}
+		if err := etag.Check(sentEtag, s.Version()); err != nil {
+			return nil, err
+		}
+		if err := change(p, s, openID); err != nil {
+			return nil, err
+		}
+		ev, err := studentEvent(subject, s, a.now())
+		if err != nil {
+			return nil, err
+		}
+		return []*eventsv1.Envelope{ev}, nil
+	})
+	if err != nil {
+		if _, ok := errs.As(err); ok || errors.Is(err, context.Canceled) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("change student %s: %w", id, err)
+	}
+	return s, nil
+}

@@ -1,0 +1,149 @@
+// Package grpcapi is the students service's gRPC face: it translates between proto messages
+// and the domain, and declares who may call each method.
+package grpcapi
+
+import (
+	"strings"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
+	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
+	"github.com/cohabit/cohabit/services/platform/date"
+	"github.com/cohabit/cohabit/services/platform/errs"
+	"github.com/cohabit/cohabit/services/students/internal/application"
+	"github.com/cohabit/cohabit/services/students/internal/student"
+)
+
+// dateField parses an API date, recording a violation of field when malformed.
+func dateField(v *errs.Violations, field, s string) date.Date {
+	if s == "" {
+		return date.Date{}
+	}
+	d, err := date.Parse(s)
+	if err != nil {
+		v.Add(field, "%v", err)
+	}
+	return d
+}
+
+// enumName strips an enum value's type prefix; UNSPECIFIED becomes "" (unset). An unknown
+// number (possible over gRPC, not over JSON) is kept so the domain refuses it by name.
+func enumName[E ~int32](e E, names map[int32]string, prefix string) string {
+	n, ok := names[int32(e)]
+	if !ok {
+		return "UNKNOWN"
+	}
+	n = strings.TrimPrefix(n, prefix)
+	if n == "UNSPECIFIED" {
+		return ""
+	}
+	return n
+}
+
+func profileFromProto(s *studentsv1.Student, v *errs.Violations) student.Profile {
+	sp := s.GetStudyPlace()
+	svcs := make([]string, 0, len(s.GetServicesOffered()))
+	for _, x := range s.GetServicesOffered() {
+		n := enumName(x, typev1.Service_name, "SERVICE_")
+		if n == "" {
+			v.Add("servicesOffered", "SERVICE_UNSPECIFIED is not a service")
+			continue
+		}
+		svcs = append(svcs, n)
+	}
+	return student.Profile{
+		DisplayName:          s.GetDisplayName(),
+		BirthDate:            dateField(v, "birthDate", s.GetBirthDate()),
+		Email:                s.GetEmail(),
+		Phone:                s.GetPhone(),
+		Institution:          s.GetInstitution(),
+		Studies:              s.GetStudies(),
+		StudyPlace:           student.StudyPlace{Lat: sp.GetLat(), Lng: sp.GetLng(), City: sp.GetCity()},
+		MaxCommuteKm:         int(s.GetMaxCommuteKm()),
+		Languages:            s.GetLanguages(),
+		Smokes:               s.GetSmokes(),
+		HasPets:              s.GetHasPets(),
+		AcceptsSmokers:       s.GetAcceptsSmokers(),
+		AcceptsPets:          s.GetAcceptsPets(),
+		Gender:               enumName(s.GetGender(), typev1.Gender_name, "GENDER_"),
+		ServicesOffered:      svcs,
+		HoursOfferedPerWeek:  int(s.GetHoursOfferedPerWeek()),
+		NightsPresentPerWeek: int(s.GetNightsPresentPerWeek()),
+		Rhythm:               enumName(s.GetRhythm(), typev1.Rhythm_name, "RHYTHM_"),
+		Motivation:           s.GetMotivation(),
+	}
+}
+
+func studentToProto(s *student.Student) *studentsv1.Student {
+	r := s.Record()
+	p := r.Profile
+	out := &studentsv1.Student{
+		Id:                    r.ID,
+		ProgrammeId:           r.ProgrammeID,
+		Status:                studentsv1.StudentStatus(studentsv1.StudentStatus_value["STUDENT_STATUS_"+string(r.Status)]),
+		DisplayName:           p.DisplayName,
+		BirthDate:             p.BirthDate.String(),
+		Email:                 p.Email,
+		Phone:                 p.Phone,
+		Institution:           p.Institution,
+		Studies:               p.Studies,
+		StudyPlace:            &studentsv1.StudyPlace{Lat: p.StudyPlace.Lat, Lng: p.StudyPlace.Lng, City: p.StudyPlace.City},
+		MaxCommuteKm:          int32(p.MaxCommuteKm),
+		Languages:             p.Languages,
+		Smokes:                p.Smokes,
+		HasPets:               p.HasPets,
+		AcceptsSmokers:        p.AcceptsSmokers,
+		AcceptsPets:           p.AcceptsPets,
+		Gender:                typev1.Gender(typev1.Gender_value["GENDER_"+p.Gender]),
+		HoursOfferedPerWeek:   int32(p.HoursOfferedPerWeek),
+		NightsPresentPerWeek:  int32(p.NightsPresentPerWeek),
+		Rhythm:                typev1.Rhythm(typev1.Rhythm_value["RHYTHM_"+p.Rhythm]),
+		Motivation:            p.Motivation,
+		OwnerAccountId:        r.OwnerAccountID,
+		RegisteredByAccountId: r.RegisteredBy,
+		Etag:                  s.Etag(),
+		CreateTime:            timestamppb.New(r.CreatedAt),
+		UpdateTime:            timestamppb.New(r.UpdatedAt),
+	}
+	for _, x := range p.ServicesOffered {
+		out.ServicesOffered = append(out.ServicesOffered, typev1.Service(typev1.Service_value["SERVICE_"+x]))
+	}
+	if !r.VerifiedAt.IsZero() {
+		out.VerifiedTime = timestamppb.New(r.VerifiedAt)
+	}
+	return out
+}
+
+func preferencesFromProto(a *studentsv1.Application, v *errs.Violations) application.Preferences {
+	return application.Preferences{
+		BudgetCents: int(a.GetBudgetCents()),
+		MoveIn:      dateField(v, "moveInDate", a.GetMoveInDate()),
+		MoveOut:     dateField(v, "moveOutDate", a.GetMoveOutDate()),
+		RoomID:      a.GetRoomId(),
+		Areas:       a.GetAreas(),
+	}
+}
+
+func applicationToProto(a *application.Application) *studentsv1.Application {
+	r := a.Record()
+	p := r.Preferences
+	return &studentsv1.Application{
+		Id:          r.ID,
+		ProgrammeId: r.ProgrammeID,
+		StudentId:   r.StudentID,
+		Status:      studentsv1.ApplicationStatus(studentsv1.ApplicationStatus_value["APPLICATION_STATUS_"+string(r.Status)]),
+		BudgetCents: int32(p.BudgetCents),
+		MoveInDate:  p.MoveIn.String(),
+		MoveOutDate: p.MoveOut.String(),
+		RoomId:      p.RoomID,
+		Areas:       p.Areas,
+		Etag:        a.Etag(),
+		CreateTime:  timestamppb.New(r.CreatedAt),
+		UpdateTime:  timestamppb.New(r.UpdatedAt),
+	}
+}
+
+func studentStatusFromProto(s studentsv1.StudentStatus) student.Status {
+	return student.Status(enumName(s, studentsv1.StudentStatus_name, "STUDENT_STATUS_"))
+}

@@ -1,0 +1,398 @@
+// Package postgres stores students and their applications. Every change is written with its
+// events in one transaction (the outbox), under the row's lock, so that no event is lost or
+// invented.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"google.golang.org/protobuf/proto"
+
+	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
+	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
+	"github.com/cohabit/cohabit/services/platform/errs"
+	"github.com/cohabit/cohabit/services/platform/inbox"
+	"github.com/cohabit/cohabit/services/platform/outbox"
+	"github.com/cohabit/cohabit/services/platform/pg"
+	"github.com/cohabit/cohabit/services/platform/pgtest"
+	"github.com/cohabit/cohabit/services/students/internal/application"
+	"github.com/cohabit/cohabit/services/students/internal/student"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+func ownMigrations() fs.FS {
+	sub, _ := fs.Sub(migrations, "migrations")
+	return sub
+}
+
+// Migrate brings the database at url to the current schema.
+func Migrate(ctx context.Context, url string) error {
+	return pg.Migrate(ctx, url, outbox.Migrations(), inbox.Migrations(),
+		pg.Migrations{Table: "students_schema_version", FS: ownMigrations()})
+}
+
+// SchemaKey names the current schema, for test databases built from a template.
+func SchemaKey() string {
+	return "students_" + pgtest.Hash(ownMigrations())
+}
+
+// Errors of the store.
+var (
+	ErrStudentNotFound     = errs.NotFound("STUDENT_NOT_FOUND", "no such student")
+	ErrApplicationNotFound = errs.NotFound("APPLICATION_NOT_FOUND", "no such application")
+	ErrOwnerHasStudent     = errs.AlreadyExists("STUDENT_EXISTS", "this account has already registered a student profile")
+)
+
+// Store reads and writes students, applications and the programme settings copied from
+// identity.
+type Store struct{ pool *pgxpool.Pool }
+
+// New returns a store over pool.
+func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+
+// CreateStudent inserts st with its events. A retry with the same (createdBy, requestID)
+// returns the student created the first time, and writes nothing. Errors: ErrOwnerHasStudent.
+func (s *Store) CreateStudent(ctx context.Context, st *student.Student, createdBy, requestID string, events ...*eventsv1.Envelope) (*student.Student, error) {
+	r := st.Record()
+	rec, err := json.Marshal(r)
+	if err != nil {
+		return nil, fmt.Errorf("encode student %s: %w", r.ID, err)
+	}
+	err = pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO students (id, programme_id, status, owner_account_id, created_by, request_id, version, record, created_at, updated_at)
+			VALUES ($1, $2, $3, NULLIF($4, ''), $5, NULLIF($6, ''), $7, $8, $9, $10)`,
+			r.ID, r.ProgrammeID, r.Status, r.OwnerAccountID, createdBy, requestID, r.Version, rec, r.CreatedAt, r.UpdatedAt)
+		if err != nil {
+			return err
+		}
+		return outbox.Append(ctx, tx, events...)
+	})
+	if c, ok := pg.IsUniqueViolation(err); ok {
+		// A retried self-registration trips the owner index before the request index (index
+		// order is PostgreSQL's choice): look for the first attempt before refusing.
+		if requestID != "" {
+			st, err := scanStudent(s.pool.QueryRow(ctx, `SELECT record FROM students WHERE created_by = $1 AND request_id = $2`, createdBy, requestID))
+			if err == nil || !errors.Is(err, ErrStudentNotFound) {
+				return st, err
+			}
+		}
+		if c == "students_owner" {
+			return nil, ErrOwnerHasStudent
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("insert student %s: %w", r.ID, err)
+	}
+	return st, nil
+}
+
+// Student returns the student with id, or ErrStudentNotFound.
+func (s *Store) Student(ctx context.Context, id string) (*student.Student, error) {
+	if !ValidID(id) {
+		return nil, ErrStudentNotFound
+	}
+	return scanStudent(s.pool.QueryRow(ctx, `SELECT record FROM students WHERE id = $1`, id))
+}
+
+// UpdateStudent locks student id, lets fn change it and return the events that tell of the
+// change, and stores both. fn also gets the id of the student's open application, or "": no
+// application can be created or reopened while the lock is held. fn's error aborts everything.
+func (s *Store) UpdateStudent(ctx context.Context, id string, fn func(st *student.Student, openApplicationID string) ([]*eventsv1.Envelope, error)) (*student.Student, error) {
+	if !ValidID(id) {
+		return nil, ErrStudentNotFound
+	}
+	var out *student.Student
+	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		st, err := scanStudent(tx.QueryRow(ctx, `SELECT record FROM students WHERE id = $1 FOR UPDATE`, id))
+		if err != nil {
+			return err
+		}
+		openID, err := openApplication(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		events, err := fn(st, openID)
+		if err != nil {
+			return err
+		}
+		r := st.Record()
+		rec, err := json.Marshal(r)
+		if err != nil {
+			return fmt.Errorf("encode student %s: %w", r.ID, err)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE students SET status = $2, version = $3, record = $4, updated_at = $5 WHERE id = $1`,
+			r.ID, r.Status, r.Version, rec, r.UpdatedAt); err != nil {
+			return fmt.Errorf("update student %s: %w", r.ID, err)
+		}
+		out = st
+		return outbox.Append(ctx, tx, events...)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// StudentFilter selects students; empty fields select all.
+type StudentFilter struct {
+	ProgrammeID    string
+	OwnerAccountID string
+	Status         student.Status
+	After          string
+	Limit          int
+}
+
+// ListStudents returns up to f.Limit students after id f.After, in id order.
+func (s *Store) ListStudents(ctx context.Context, f StudentFilter) ([]*student.Student, error) {
+	rows, err := s.pool.Query(ctx, `SELECT record FROM students
+		WHERE ($1 = '' OR programme_id = $1) AND ($2 = '' OR owner_account_id = $2) AND ($3 = '' OR status = $3)
+		  AND ($4 = '' OR id > NULLIF($4, '')::uuid)
+		ORDER BY id LIMIT $5`, f.ProgrammeID, f.OwnerAccountID, string(f.Status), f.After, f.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("list students: %w", err)
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (*student.Student, error) { return scanStudent(row) })
+}
+
+func scanStudent(row pgx.Row) (*student.Student, error) {
+	var rec []byte
+	if err := row.Scan(&rec); err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil, ErrStudentNotFound
+		}
+		return nil, fmt.Errorf("read student: %w", err)
+	}
+	var r student.Record
+	if err := json.Unmarshal(rec, &r); err != nil {
+		return nil, fmt.Errorf("decode student: %w", err)
+	}
+	return student.FromRecord(r), nil
+}
+
+// BuildApplication decides, from the locked student and the id of their open application (or
+// ""), the application to insert and its events.
+type BuildApplication func(st *student.Student, openID string) (*application.Application, []*eventsv1.Envelope, error)
+
+// CreateApplication inserts the application build returns, with its events. The student is
+// locked FOR SHARE: it must not change status under the check, but two applications of the
+// same student may race, and the applications_open index decides between them. A retry with
+// the same (createdBy, requestID) returns the application created the first time. Errors:
+// ErrStudentNotFound, application.ErrOpenExists, and build's.
+func (s *Store) CreateApplication(ctx context.Context, studentID, createdBy, requestID string, build BuildApplication) (*application.Application, error) {
+	if !ValidID(studentID) {
+		return nil, ErrStudentNotFound
+	}
+	var out *application.Application
+	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if requestID != "" {
+			a, err := s.applicationByRequest(ctx, tx, createdBy, requestID)
+			if err == nil {
+				out = a
+				return nil
+			}
+			if !errors.Is(err, ErrApplicationNotFound) {
+				return err
+			}
+		}
+		st, err := scanStudent(tx.QueryRow(ctx, `SELECT record FROM students WHERE id = $1 FOR SHARE`, studentID))
+		if err != nil {
+			return err
+		}
+		openID, err := openApplication(ctx, tx, studentID)
+		if err != nil {
+			return err
+		}
+		a, events, err := build(st, openID)
+		if err != nil {
+			return err
+		}
+		r := a.Record()
+		rec, err := json.Marshal(r)
+		if err != nil {
+			return fmt.Errorf("encode application %s: %w", r.ID, err)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO applications (id, programme_id, student_id, status, budget_cents, move_in_date, created_by, request_id, version, record, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, NULLIF($8, ''), $9, $10, $11, $12)`,
+			r.ID, r.ProgrammeID, r.StudentID, r.Status, r.Preferences.BudgetCents, r.Preferences.MoveIn.Time(),
+			createdBy, requestID, r.Version, rec, r.CreatedAt, r.UpdatedAt); err != nil {
+			return err
+		}
+		out = a
+		return outbox.Append(ctx, tx, events...)
+	})
+	if c, ok := pg.IsUniqueViolation(err); ok {
+		// A retry racing its first attempt may trip either index: the first attempt's
+		// application is then the answer.
+		if requestID != "" {
+			if a, err := s.applicationByRequest(ctx, s.pool, createdBy, requestID); err == nil {
+				return a, nil
+			}
+		}
+		if c == "applications_open" {
+			return nil, application.ErrOpenExists
+		}
+	}
+	if err != nil {
+		if _, ok := errs.As(err); ok {
+			return nil, err
+		}
+		return nil, fmt.Errorf("insert application of student %s: %w", studentID, err)
+	}
+	return out, nil
+}
+
+// openApplication returns the id of the student's open application, or "".
+func openApplication(ctx context.Context, tx pgx.Tx, studentID string) (string, error) {
+	var id string
+	err := tx.QueryRow(ctx, `SELECT id::text FROM applications WHERE student_id = $1 AND status IN ('SUBMITTED', 'MATCHED') LIMIT 1`, studentID).Scan(&id)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return "", fmt.Errorf("find open application of student %s: %w", studentID, err)
+	}
+	return id, nil
+}
+
+type querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+func (s *Store) applicationByRequest(ctx context.Context, q querier, createdBy, requestID string) (*application.Application, error) {
+	return scanApplication(q.QueryRow(ctx, `SELECT record FROM applications WHERE created_by = $1 AND request_id = $2`, createdBy, requestID))
+}
+
+// Application returns the application with id, or ErrApplicationNotFound.
+func (s *Store) Application(ctx context.Context, id string) (*application.Application, error) {
+	if !ValidID(id) {
+		return nil, ErrApplicationNotFound
+	}
+	return scanApplication(s.pool.QueryRow(ctx, `SELECT record FROM applications WHERE id = $1`, id))
+}
+
+// UpdateApplication locks application id and its student (the student first, always, so that
+// two changes never wait on each other in opposite orders), lets fn change the application,
+// and stores it with fn's events.
+func (s *Store) UpdateApplication(ctx context.Context, id string, fn func(*application.Application, *student.Student) ([]*eventsv1.Envelope, error)) (*application.Application, error) {
+	if !ValidID(id) {
+		return nil, ErrApplicationNotFound
+	}
+	var out *application.Application
+	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		var studentID string
+		if err := tx.QueryRow(ctx, `SELECT student_id::text FROM applications WHERE id = $1`, id).Scan(&studentID); err != nil {
+			if errors.Is(err, pgx.ErrNoRows) {
+				return ErrApplicationNotFound
+			}
+			return fmt.Errorf("find application %s: %w", id, err)
+		}
+		st, err := scanStudent(tx.QueryRow(ctx, `SELECT record FROM students WHERE id = $1 FOR SHARE`, studentID))
+		if err != nil {
+			return err
+		}
+		a, err := scanApplication(tx.QueryRow(ctx, `SELECT record FROM applications WHERE id = $1 FOR UPDATE`, id))
+		if err != nil {
+			return err
+		}
+		events, err := fn(a, st)
+		if err != nil {
+			return err
+		}
+		r := a.Record()
+		rec, err := json.Marshal(r)
+		if err != nil {
+			return fmt.Errorf("encode application %s: %w", r.ID, err)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE applications SET status = $2, budget_cents = $3, move_in_date = $4, version = $5, record = $6, updated_at = $7 WHERE id = $1`,
+			r.ID, r.Status, r.Preferences.BudgetCents, r.Preferences.MoveIn.Time(), r.Version, rec, r.UpdatedAt); err != nil {
+			return fmt.Errorf("update application %s: %w", r.ID, err)
+		}
+		out = a
+		return outbox.Append(ctx, tx, events...)
+	})
+	if c, ok := pg.IsUniqueViolation(err); ok && c == "applications_open" {
+		return nil, application.ErrOpenExists
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ApplicationFilter selects applications; empty fields select all.
+type ApplicationFilter struct {
+	StudentID string
+	After     string
+	Limit     int
+}
+
+// ListApplications returns up to f.Limit applications after id f.After, in id order.
+func (s *Store) ListApplications(ctx context.Context, f ApplicationFilter) ([]*application.Application, error) {
+	rows, err := s.pool.Query(ctx, `SELECT record FROM applications
+		WHERE ($1 = '' OR student_id = NULLIF($1, '')::uuid) AND ($2 = '' OR id > NULLIF($2, '')::uuid)
+		ORDER BY id LIMIT $3`, f.StudentID, f.After, f.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("list applications: %w", err)
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (*application.Application, error) { return scanApplication(row) })
+}
+
+func scanApplication(row pgx.Row) (*application.Application, error) {
+	var rec []byte
+	if err := row.Scan(&rec); err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil, ErrApplicationNotFound
+		}
+		return nil, fmt.Errorf("read application: %w", err)
+	}
+	var r application.Record
+	if err := json.Unmarshal(rec, &r); err != nil {
+		return nil, fmt.Errorf("decode application: %w", err)
+	}
+	return application.FromRecord(r), nil
+}
+
+// Programme returns the copy of a programme's settings, and false when none arrived yet.
+func (s *Store) Programme(ctx context.Context, id string) (*identityv1.ProgrammeSettings, bool, error) {
+	var data []byte
+	err := s.pool.QueryRow(ctx, `SELECT settings FROM programmes WHERE id = $1`, id).Scan(&data)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("read programme %s: %w", id, err)
+	}
+	var st identityv1.ProgrammeSettings
+	if err := proto.Unmarshal(data, &st); err != nil {
+		return nil, false, fmt.Errorf("decode programme %s: %w", id, err)
+	}
+	return &st, true, nil
+}
+
+// SaveProgramme stores the settings of programme id in tx (a consumer's inbox transaction).
+func SaveProgramme(ctx context.Context, tx pgx.Tx, id string, st *identityv1.ProgrammeSettings, at time.Time) error {
+	data, err := proto.Marshal(st)
+	if err != nil {
+		return fmt.Errorf("encode programme %s: %w", id, err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO programmes (id, settings, updated_at) VALUES ($1, $2, $3)
+		ON CONFLICT (id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = EXCLUDED.updated_at
+		WHERE programmes.updated_at <= EXCLUDED.updated_at`, id, data, at); err != nil {
+		return fmt.Errorf("save programme %s: %w", id, err)
+	}
+	return nil
+}
+
+// ValidID keeps malformed ids from reaching PostgreSQL as a cast error (a 500): an id that is
+// not a UUID names no record.
+func ValidID(id string) bool {
+	return len(id) == 36 && uuid.Validate(id) == nil
+}

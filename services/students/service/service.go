@@ -1,0 +1,95 @@
+// Package service assembles the students service: configuration, database, migrations, event
+// relay and consumers, and the gRPC server. Run is exported so that one test process can boot
+// every service.
+package service
+
+import (
+	"context"
+	"crypto/ed25519"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
+	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/config"
+	"github.com/cohabit/cohabit/services/platform/grpcx"
+	"github.com/cohabit/cohabit/services/platform/natsx"
+	"github.com/cohabit/cohabit/services/platform/outbox"
+	"github.com/cohabit/cohabit/services/platform/pg"
+	"github.com/cohabit/cohabit/services/students/internal/app"
+	"github.com/cohabit/cohabit/services/students/internal/eventsub"
+	"github.com/cohabit/cohabit/services/students/internal/grpcapi"
+	"github.com/cohabit/cohabit/services/students/internal/postgres"
+)
+
+// Config is everything the students service reads at start.
+type Config struct {
+	GRPCAddr    string
+	DatabaseURL string
+	NATSURL     string
+	// TokenKey verifies bearer tokens; read from TokenKeyFile when nil.
+	TokenKey     ed25519.PublicKey
+	TokenKeyFile string
+	MaxDBConns   int
+	// Now is the clock; tests move it.
+	Now func() time.Time
+	// Ready is called once the gRPC server listens (tests bind to port 0).
+	Ready func(addr net.Addr)
+}
+
+// LoadConfig reads the environment, with defaults for a local `make run`.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	e := config.New(getenv)
+	c := Config{
+		GRPCAddr:     e.String("COHABIT_STUDENTS_GRPC_ADDR", "localhost:9103"),
+		DatabaseURL:  e.String("COHABIT_STUDENTS_DATABASE_URL", "postgres://postgres@127.0.0.1:55432/cohabit_students?sslmode=disable"),
+		NATSURL:      e.String("COHABIT_NATS_URL", "nats://127.0.0.1:4333"),
+		TokenKeyFile: e.String("COHABIT_TOKEN_PUBLIC_KEY_FILE", ".data/keys/token.pub"),
+		MaxDBConns:   e.Int("COHABIT_STUDENTS_DB_MAX_CONNS", 10),
+	}
+	return c, e.Err()
+}
+
+// Run serves until ctx is done.
+func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
+	log = log.With("service", "students")
+	key := cfg.TokenKey
+	if key == nil {
+		k, err := auth.LoadPublicKey(cfg.TokenKeyFile)
+		if err != nil {
+			return fmt.Errorf("students: token key: %w", err)
+		}
+		key = k
+	}
+	if err := postgres.Migrate(ctx, cfg.DatabaseURL); err != nil {
+		return fmt.Errorf("students: %w", err)
+	}
+	pool, err := pg.Open(ctx, cfg.DatabaseURL, int32(cfg.MaxDBConns))
+	if err != nil {
+		return fmt.Errorf("students: %w", err)
+	}
+	defer pool.Close()
+	nc, js, err := natsx.Connect(cfg.NATSURL, "students", log)
+	if err != nil {
+		return fmt.Errorf("students: %w", err)
+	}
+	defer nc.Close()
+	if err := natsx.EnsureStream(ctx, js, natsx.Stream{Name: "STUDENTS", Subjects: []string{"cohabit.students.>"}}); err != nil {
+		return fmt.Errorf("students: %w", err)
+	}
+
+	store := postgres.New(pool)
+	srv := grpcx.NewServer(log, auth.NewVerifier(key), grpcapi.Policy)
+	studentsv1.RegisterStudentServiceServer(srv, grpcapi.New(app.New(store, cfg.Now)))
+	relay := &outbox.Relay{Pool: pool, JS: js, Log: log, Name: "students"}
+
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return relay.Run(ctx) })
+	g.Go(func() error { return eventsub.Run(ctx, js, eventsub.Programmes(pool, log)) })
+	g.Go(func() error { return srv.Serve(ctx, cfg.GRPCAddr, cfg.Ready) })
+	return g.Wait()
+}
