@@ -19,6 +19,7 @@ import (
 
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	hostseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/events/v1"
+	studentseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/events/v1"
 	"github.com/cohabit/cohabit/services/identity/internal/account"
 	"github.com/cohabit/cohabit/services/identity/internal/app"
 	"github.com/cohabit/cohabit/services/platform/errs"
@@ -31,7 +32,8 @@ const Consumer = "identity"
 
 // Subjects this package follows.
 const (
-	SubjectHostRegistered = "cohabit.hosts.host.registered"
+	SubjectHostRegistered    = "cohabit.hosts.host.registered"
+	SubjectStudentRegistered = "cohabit.students.student.registered"
 )
 
 // Linker records that an account owns a record (app.App).
@@ -49,12 +51,21 @@ type link struct {
 	owner func(*eventsv1.Envelope) (accountID, recordID, programmeID string, err error)
 }
 
-// links is the table of followed subjects. The students service's registration event joins
-// it with stream "STUDENTS" and kind account.RecordStudent once its proto exists.
+// links is the table of followed subjects.
 func links() map[string]link {
 	return map[string]link{
-		SubjectHostRegistered: {stream: "HOSTS", kind: account.RecordHost, owner: hostOwner},
+		SubjectHostRegistered:    {stream: "HOSTS", kind: account.RecordHost, owner: hostOwner},
+		SubjectStudentRegistered: {stream: "STUDENTS", kind: account.RecordStudent, owner: studentOwner},
 	}
+}
+
+func studentOwner(e *eventsv1.Envelope) (string, string, string, error) {
+	p, err := event.Payload(e, &studentseventsv1.StudentRegistered{})
+	if err != nil {
+		return "", "", "", err
+	}
+	st := p.GetStudent()
+	return st.GetOwnerAccountId(), st.GetStudentId(), st.GetProgrammeId(), nil
 }
 
 func hostOwner(e *eventsv1.Envelope) (string, string, string, error) {

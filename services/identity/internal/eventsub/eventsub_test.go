@@ -47,11 +47,13 @@ func hostRegistered(t *testing.T, owner string) *eventsv1.Envelope {
 func TestConsumers(t *testing.T) {
 	t.Parallel()
 	cs := Consumers(&fakeLinker{}, logging.Discard())
-	if len(cs) != 1 {
+	if len(cs) != 2 {
 		t.Fatalf("%d consumers", len(cs))
 	}
-	c := cs[0]
-	if c.Stream != "HOSTS" || c.Durable != "identity-hosts" || !slices.Equal(c.Subjects, []string{SubjectHostRegistered}) {
+	if c := cs[0]; c.Stream != "HOSTS" || c.Durable != "identity-hosts" || !slices.Equal(c.Subjects, []string{SubjectHostRegistered}) {
+		t.Fatalf("consumer %+v", c)
+	}
+	if c := cs[1]; c.Stream != "STUDENTS" || c.Durable != "identity-students" || !slices.Equal(c.Subjects, []string{SubjectStudentRegistered}) {
 		t.Fatalf("consumer %+v", c)
 	}
 }
