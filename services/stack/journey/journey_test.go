@@ -1,4 +1,4 @@
-// Package journey boots identity, hosts and the gateway in one process, against real
+// Package journey boots identity, hosts, students and the gateway in one process, against real
 // PostgreSQL and NATS JetStream, and walks the platform over HTTP as its users would.
 package journey
 
@@ -25,6 +25,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/natstest"
 	"github.com/cohabit/cohabit/services/platform/natsx"
 	"github.com/cohabit/cohabit/services/platform/pgtest"
+	students "github.com/cohabit/cohabit/services/students/service"
 )
 
 // stack is the running platform as a client sees it.
@@ -50,7 +51,7 @@ func boot(t *testing.T) *stack {
 	log := logging.Discard()
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	errc := make(chan error, 3)
+	errc := make(chan error, 4)
 	launch := func(name string, run func(context.Context) error) {
 		wg.Add(1)
 		go func() {
@@ -80,7 +81,7 @@ func boot(t *testing.T) *stack {
 		return ""
 	}
 
-	idReady, hostsReady, gwReady := make(chan net.Addr, 1), make(chan net.Addr, 1), make(chan net.Addr, 1)
+	idReady, hostsReady, studentsReady, gwReady := make(chan net.Addr, 1), make(chan net.Addr, 1), make(chan net.Addr, 1), make(chan net.Addr, 1)
 	launch("identity", func(ctx context.Context) error {
 		return identity.Run(ctx, identity.Config{
 			GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration), NATSURL: ns.URL(),
@@ -94,12 +95,19 @@ func boot(t *testing.T) *stack {
 			TokenKey: pub, Ready: func(a net.Addr) { hostsReady <- a },
 		}, log)
 	})
+	launch("students", func(ctx context.Context) error {
+		return students.Run(ctx, students.Config{
+			GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration), NATSURL: ns.URL(),
+			TokenKey: pub, Ready: func(a net.Addr) { studentsReady <- a },
+		}, log)
+	})
 	idAddr := wait("identity", idReady)
 	hostsAddr := wait("hosts", hostsReady)
+	studentsAddr := wait("students", studentsReady)
 	launch("gateway", func(ctx context.Context) error {
 		return gateway.Run(ctx, gateway.Config{
 			HTTPAddr: "127.0.0.1:0",
-			Backends: map[string]string{"identity": idAddr, "hosts": hostsAddr},
+			Backends: map[string]string{"identity": idAddr, "hosts": hostsAddr, "students": studentsAddr},
 			Ready:    func(a net.Addr) { gwReady <- a },
 		}, log)
 	})
@@ -401,5 +409,80 @@ func TestConcurrentPatchWithOneEtag(t *testing.T) {
 	}
 	if ok != 1 || conflict != n-1 {
 		t.Fatalf("codes %v: want exactly one 200 and the rest 409", codes)
+	}
+}
+
+func studentBody(birth string) map[string]any {
+	return map[string]any{
+		"displayName": "Léa Dubois", "birthDate": birth, "email": "lea.dubois@example.org", "phone": "+33 6 12 34 56 78",
+		"institution": "Université Lyon 2", "studies": "Sociologie",
+		"studyPlace":   map[string]any{"lat": 45.749, "lng": 4.836, "city": "Lyon"},
+		"maxCommuteKm": 8, "languages": []string{"fr", "en"}, "acceptsPets": true,
+		"gender": "GENDER_FEMALE", "servicesOffered": []string{"SERVICE_COMPANY", "SERVICE_DIGITAL_HELP"},
+		"hoursOfferedPerWeek": 3, "nightsPresentPerWeek": 4, "rhythm": "RHYTHM_EARLY", "motivation": "J'aime la compagnie.",
+	}
+}
+
+func TestStudentSignsUpAndApplies(t *testing.T) {
+	t.Parallel()
+	s := boot(t)
+	coord := s.login("coordinator@demo.cohabit.test", "coordinator-demo-password")
+	demo := s.must(200, "GET", "/v1/me", coord, nil).str("programmeId")
+	admin := s.login("admin@demo.cohabit.test", "admin-demo-password")
+	other := s.must(200, "POST", "/v1/programmes", admin, map[string]any{"name": "Cohabit Lille", "territory": "Lille"})
+	s.must(200, "POST", "/v1/accounts", admin, map[string]any{
+		"email": "coord.lille@example.org", "password": "lille-coordinator-pw", "role": "ROLE_COORDINATOR", "programmeId": other.str("id"),
+	})
+	lille := s.login("coord.lille@example.org", "lille-coordinator-pw")
+
+	s.must(200, "POST", "/v1/auth/signup", "", map[string]any{"email": "lea@example.org", "password": "lea-student-pw1", "role": "ROLE_STUDENT", "programmeId": demo})
+	lea := s.login("lea@example.org", "lea-student-pw1")
+	s.must(200, "POST", "/v1/auth/signup", "", map[string]any{"email": "tom@example.org", "password": "tom-student-pw1", "role": "ROLE_STUDENT", "programmeId": demo})
+	tom := s.login("tom@example.org", "tom-student-pw1")
+	s.must(200, "POST", "/v1/auth/signup", "", map[string]any{"email": "marie@example.org", "password": "marie-host-pw12", "role": "ROLE_HOST", "programmeId": demo})
+	marie := s.login("marie@example.org", "marie-host-pw12")
+
+	st := s.must(200, "POST", "/v1/students", lea, studentBody("2004-05-06"))
+	id := st.str("id")
+	if st.str("status") != "STUDENT_STATUS_PENDING_VERIFICATION" {
+		t.Fatalf("created student: %s", st.raw)
+	}
+	s.must(403, "POST", "/v1/students/"+id+":verify", lea, map[string]any{})
+	s.must(404, "GET", "/v1/students/"+id, tom, nil)
+	s.must(403, "GET", "/v1/students/"+id, marie, nil)
+	s.must(404, "GET", "/v1/students/"+id, lille, nil)
+	s.must(400, "POST", "/v1/students/"+id+"/applications", lea, map[string]any{"budgetCents": 20000, "moveInDate": "2027-09-01", "moveOutDate": "2028-06-30"})
+	s.must(200, "POST", "/v1/students/"+id+":verify", coord, map[string]any{})
+
+	bad := s.must(400, "POST", "/v1/students/"+id+"/applications", lea, map[string]any{"budgetCents": -1, "moveInDate": "2027-09-01", "moveOutDate": "2027-08-01"})
+	if v := strings.Join(bad.violations(), ","); !strings.Contains(v, "budgetCents") || !strings.Contains(v, "moveOutDate") {
+		t.Fatalf("violations %v", v)
+	}
+	app := s.must(200, "POST", "/v1/students/"+id+"/applications", lea, map[string]any{"budgetCents": 20000, "moveInDate": "2027-09-01", "moveOutDate": "2028-06-30"})
+	if app.str("status") != "APPLICATION_STATUS_SUBMITTED" {
+		t.Fatalf("application: %s", app.raw)
+	}
+	s.must(409, "POST", "/v1/students/"+id+"/applications", lea, map[string]any{"budgetCents": 20000, "moveInDate": "2027-09-01", "moveOutDate": "2028-06-30"})
+	s.must(200, "POST", "/v1/applications/"+app.str("id")+":withdraw", lea, map[string]any{})
+	s.must(200, "POST", "/v1/students/"+id+"/applications", lea, map[string]any{"budgetCents": 18000, "moveInDate": "2027-09-01"})
+	if apps, _ := s.must(200, "GET", "/v1/students/"+id+"/applications", coord, nil).body["applications"].([]any); len(apps) != 2 {
+		t.Fatalf("applications listed: %d", len(apps))
+	}
+
+	// A student aged 30 on the day of verification is refused, with the reason.
+	old := s.must(200, "POST", "/v1/students", coord, studentBody(time.Now().AddDate(-30, 0, 0).Format("2006-01-02")))
+	r := s.must(400, "POST", "/v1/students/"+old.str("id")+":verify", coord, map[string]any{})
+	if r.reason() != "STUDENT_TOO_OLD" {
+		t.Fatalf("verifying a 30-year-old: %s", r.raw)
+	}
+
+	me := s.must(200, "GET", "/v1/me", lea, nil)
+	deadline := time.Now().Add(10 * time.Second)
+	for me.str("studentId") != id {
+		if time.Now().After(deadline) {
+			t.Fatalf("/v1/me never linked the student record: %s", me.raw)
+		}
+		time.Sleep(50 * time.Millisecond)
+		me = s.must(200, "GET", "/v1/me", lea, nil)
 	}
 }
