@@ -20,7 +20,6 @@ import (
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/metadata"
-	"google.golang.org/grpc/reflection"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/protoadapt"
 
@@ -71,7 +70,6 @@ func NewServer(log *slog.Logger, verifier *auth.Verifier, policy Policy) *Server
 	)
 	h := health.NewServer()
 	healthpb.RegisterHealthServer(s, h)
-	reflection.Register(s)
 	return &Server{Server: s, Health: h}
 }
 
@@ -234,6 +232,10 @@ func (i *interceptors) check(ctx context.Context, method string) (context.Contex
 	if token != "" && i.verifier != nil {
 		p, err := i.verifier.Verify(token)
 		if err != nil {
+			// A stale token must not stop its holder from signing in again.
+			if rule.Public {
+				return ctx, nil
+			}
 			return ctx, errs.Unauthenticated("BAD_TOKEN", "the token is invalid or has expired: sign in again").WithCause(err)
 		}
 		ctx = auth.WithPrincipal(ctx, p)

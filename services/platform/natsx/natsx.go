@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -77,8 +78,8 @@ func EnsureStream(ctx context.Context, js jetstream.JetStream, s Stream) error {
 var ErrPermanent = errors.New("permanent failure")
 
 // Handler handles one event. Returning nil acks it; an error wrapping ErrPermanent terminates
-// it; any other error naks it with a growing delay, so an event that arrived before the state
-// it needs is retried later, never dropped.
+// it; any other error (or a panic, which is logged with its stack) naks it with a growing
+// delay, so an event that arrived before the state it needs is retried later, never dropped.
 type Handler func(ctx context.Context, e *eventsv1.Envelope) error
 
 // Consumer is one durable consumer of a stream.
@@ -134,7 +135,7 @@ func (c *Consumer) handle(ctx context.Context, m jetstream.Msg) {
 		_ = m.Term()
 		return
 	}
-	err = c.Handle(ctx, e)
+	err = c.call(ctx, e)
 	switch {
 	case err == nil:
 		if err := m.DoubleAck(ctx); err != nil {
@@ -151,4 +152,17 @@ func (c *Consumer) handle(ctx context.Context, m jetstream.Msg) {
 		c.Log.WarnContext(ctx, "event retried later", "durable", c.Durable, "event", e.GetId(), "type", e.GetType(), "in", delay, "err", err)
 		_ = m.NakWithDelay(delay)
 	}
+}
+
+// call runs the handler and turns a panic into an ordinary error, so the event is naked and
+// retried later: otherwise one bad event would crash the whole process, and crash it again on
+// every redelivery after each restart.
+func (c *Consumer) call(ctx context.Context, e *eventsv1.Envelope) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.Log.ErrorContext(ctx, "panic in event handler", "durable", c.Durable, "event", e.GetId(), "type", e.GetType(), "panic", r, "stack", string(debug.Stack()))
+			err = fmt.Errorf("event handler panicked: %v", r)
+		}
+	}()
+	return c.Handle(ctx, e)
 }
