@@ -7,6 +7,7 @@ require (
 	github.com/cohabit/cohabit/services/hosts v0.0.0
 	github.com/cohabit/cohabit/services/identity v0.0.0
 	github.com/cohabit/cohabit/services/platform v0.0.0
+	github.com/cohabit/cohabit/services/students v0.0.0
 	github.com/nats-io/nats.go v1.55.0
 	golang.org/x/sync v0.24.0
 )
@@ -56,4 +57,5 @@ replace (
 	github.com/cohabit/cohabit/services/hosts => ../hosts
 	github.com/cohabit/cohabit/services/identity => ../identity
 	github.com/cohabit/cohabit/services/platform => ../platform
+	github.com/cohabit/cohabit/services/students => ../students
 )

@@ -245,17 +245,23 @@ func (c *Cluster) initdb(ctx context.Context, bin, dir string, owner *runAs) err
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		return fmt.Errorf("pgcluster: create %s: %w", filepath.Dir(dir), err)
 	}
-	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
-		return fmt.Errorf("pgcluster: create %s: %w", dir, err)
+	// initdb works in a side folder renamed into place when complete, so that an initdb
+	// interrupted half-way never leaves a folder that looks like a cluster.
+	tmp := dir + ".initdb"
+	if err := os.RemoveAll(tmp); err != nil {
+		return fmt.Errorf("pgcluster: remove unfinished %s: %w", tmp, err)
 	}
-	if err := owner.own(dir); err != nil {
+	if err := os.Mkdir(tmp, 0o700); err != nil {
+		return fmt.Errorf("pgcluster: create %s: %w", tmp, err)
+	}
+	if err := owner.own(tmp); err != nil {
 		return err
 	}
-	if err := owner.canUse(ctx, dir); err != nil {
+	if err := owner.canUse(ctx, tmp); err != nil {
 		return err
 	}
 	args := []string{
-		"-D", dir, "-U", Superuser,
+		"-D", tmp, "-U", Superuser,
 		// A fixed C locale with UTF8 keeps sorting and encoding the same on
 		// every machine, whatever LANG the caller has.
 		"--encoding=UTF8", "--no-locale",
@@ -265,9 +271,16 @@ func (c *Cluster) initdb(ctx context.Context, bin, dir string, owner *runAs) err
 	if c.Fast {
 		args = append(args, "--no-sync")
 	}
-	out, err := owner.command(ctx, dir, filepath.Join(bin, "initdb"), args...).CombinedOutput()
+	out, err := owner.command(ctx, tmp, filepath.Join(bin, "initdb"), args...).CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("pgcluster: initdb %s: %w: %s", dir, err, bytes.TrimSpace(out))
+	}
+	// An empty dir (left by an older run) is replaced by the rename.
+	if err := os.Remove(dir); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("pgcluster: %s exists and is not an empty folder: %w", dir, err)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		return fmt.Errorf("pgcluster: move new cluster into %s: %w", dir, err)
 	}
 	return nil
 }

@@ -1,0 +1,108 @@
+# Cohabit — developer entry points. `make help` lists them.
+#
+# Every Go command runs in each module of MODULES in turn (a go.work workspace:
+# `go test ./...` from the root would only see the root, which is no module).
+# Adding a module is one edit of MODULES.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# go.work pins `toolchain go1.26.10`; auto fetches it through the module proxy.
+export GOTOOLCHAIN := auto
+# A GOFLAGS from the caller's environment (-mod=vendor, -tags …) would change
+# what every target builds; the targets say what they mean instead.
+unexport GOFLAGS
+
+MODULES := proto services/platform services/identity services/hosts services/students gateway services/stack
+
+# Where `make run` keeps its PostgreSQL cluster, NATS store and token keys.
+COHABIT_DATA_DIR ?= $(CURDIR)/.data
+export COHABIT_DATA_DIR
+# The shared test cluster services/platform/pgtest starts when
+# COHABIT_TEST_DATABASE_URL is unset.
+PGTEST_DIR ?= /tmp/cohabit-pgtest
+
+BIN := $(CURDIR)/bin
+GENERATED := proto/gen gateway/openapi
+
+.PHONY: help tools generate generate-check lint test bench run build clean
+
+help: ## list the targets
+	@awk 'BEGIN { FS = ":.*## " } /^[a-z-]+:.*## / { printf "  %-15s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+tools: ## install the pinned code generators (buf, protoc plugins) into ./bin
+	@scripts/tools.sh
+
+generate: tools ## regenerate proto/gen/go and gateway/openapi from the .proto files
+	cd proto && $(BIN)/buf generate
+
+generate-check: generate ## fail when the committed generated code differs from a fresh generate
+	@git diff --exit-code --stat -- $(GENERATED) || { \
+		echo "generate-check: generated code is stale; run 'make generate' and commit the result" >&2; \
+		git diff -- $(GENERATED) | head -100 >&2; exit 1; }
+	@untracked=$$(git status --porcelain --untracked-files=all -- $(GENERATED)); \
+	if [[ -n $$untracked ]]; then \
+		echo "generate-check: generated files not committed:" >&2; echo "$$untracked" >&2; exit 1; \
+	fi
+	@echo "generate-check: generated code is up to date"
+
+lint: tools ## buf lint, gofmt (generated code excluded) and go vet in every module
+	@# Every check runs, so one run reports every problem; any failure fails lint.
+	@failed=0; \
+	echo "buf lint"; (cd proto && $(BIN)/buf lint) || failed=1; \
+	files=$$(git ls-files --cached --others --exclude-standard -- '*.go' \
+		| grep -Ev '\.pb(\.gw)?\.go$$' | while read -r f; do [[ -f $$f ]] && echo "$$f"; done || true); \
+	bad=$$(gofmt -l $$files) || failed=1; \
+	if [[ -n $$bad ]]; then echo "gofmt: these files need formatting (gofmt -w):" >&2; echo "$$bad" >&2; failed=1; \
+	else echo "gofmt: ok"; fi; \
+	for m in $(MODULES); do \
+		echo "go vet: $$m"; (cd $$m && go vet ./...) || failed=1; \
+	done; \
+	if (( failed )); then echo "lint: FAILED" >&2; exit 1; fi; echo "lint: ok"
+
+test: ## run every module's tests with -race against real PostgreSQL and NATS
+	@scripts/ensure-postgres.sh >/dev/null
+	@failed=(); results=(); for m in $(MODULES); do \
+		echo "=== go test $$m"; start=$$SECONDS; \
+		if (cd $$m && go test -race -count=1 ./...); then \
+			results+=("ok    $$m ($$((SECONDS - start))s)"); \
+		else \
+			results+=("FAIL  $$m ($$((SECONDS - start))s)"); failed+=("$$m"); \
+		fi; \
+	done; \
+	echo "=== summary"; printf '%s\n' "$${results[@]}"; \
+	if (( $${#failed[@]} )); then echo "test: failed in: $${failed[*]}" >&2; exit 1; fi
+
+bench: ## run every module's benchmarks (no tests)
+	@failed=0; for m in $(MODULES); do \
+		echo "=== go test -bench $$m"; \
+		(cd $$m && go test -run='^$$' -bench=. -benchmem ./...) || failed=1; \
+	done; exit $$failed
+
+run: ## start PostgreSQL, NATS, every service and the gateway locally (Ctrl-C stops all)
+	@scripts/ensure-postgres.sh >/dev/null
+	@# Built then exec'd rather than `go run`: go run exits 1 on Ctrl-C even when the
+	@# program shut down cleanly, and make would report that as a failure.
+	cd services/stack && go build -o $(BIN)/cohabit ./cmd/cohabit
+	exec $(BIN)/cohabit
+
+build: ## build every module's commands into ./bin
+	@mkdir -p $(BIN)
+	@for m in $(MODULES); do \
+		if [[ -d $$m/cmd ]]; then echo "go build $$m/cmd/..."; (cd $$m && go build -o $(BIN)/ ./cmd/...); fi; \
+	done
+
+clean: ## stop and remove the local data (.data) and the shared test cluster
+	@stop() { \
+		local dir=$$1 bin; [[ -f $$dir/postmaster.pid ]] || return 0; \
+		bin=$$(scripts/ensure-postgres.sh); echo "stopping PostgreSQL in $$dir"; \
+		if [[ $$(id -u) -eq 0 ]]; then \
+			(cd / && runuser -u postgres -- "$$bin/pg_ctl" stop -D "$$dir" -m fast -w -s) || true; \
+		else \
+			"$$bin/pg_ctl" stop -D "$$dir" -m fast -w -s || true; \
+		fi; \
+	}; \
+	stop "$(COHABIT_DATA_DIR)/pg"; \
+	for pid in $$(find "$(PGTEST_DIR)" -maxdepth 2 -name postmaster.pid 2>/dev/null); do stop "$$(dirname "$$pid")"; done
+	rm -rf "$(COHABIT_DATA_DIR)" "$(PGTEST_DIR)"

@@ -1,0 +1,251 @@
+// Command cohabit runs the whole platform in one process for local development — what
+// `make run` starts: PostgreSQL (a private cluster under the data folder unless
+// COHABIT_DATABASE_URL names a server), NATS JetStream (embedded unless COHABIT_NATS_URL
+// names one), every service with the demo programme seeded, and the gateway. Ctrl-C stops
+// all of it, including the PostgreSQL cluster it started; the data stays for the next run.
+//
+// In production each service runs as its own process (deploy/README.md); this command only
+// wires their exported service.Run together.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	gateway "github.com/cohabit/cohabit/gateway/service"
+	hosts "github.com/cohabit/cohabit/services/hosts/service"
+	identity "github.com/cohabit/cohabit/services/identity/service"
+	"github.com/cohabit/cohabit/services/platform/config"
+	"github.com/cohabit/cohabit/services/platform/logging"
+	"github.com/cohabit/cohabit/services/platform/run"
+	students "github.com/cohabit/cohabit/services/students/service"
+)
+
+func main() {
+	run.Main(func(ctx context.Context, getenv func(string) string) error {
+		return runStack(ctx, getenv, os.Stdout, os.Stderr)
+	})
+}
+
+// Local defaults. The ports stay off the usual ones (5432, 4222) so that a system
+// PostgreSQL or NATS on the same machine never gets in the way.
+const (
+	defaultDataDir = ".data"
+	pgPort         = 55432
+	natsHost       = "127.0.0.1"
+	natsPort       = 4333
+	// readyWait bounds the wait for the gateway's /readyz before the banner is printed
+	// anyway (with a warning): a slow first start must not hide the URL.
+	readyWait = 30 * time.Second
+)
+
+// settings are the stack's own settings; each service still reads its own with its
+// LoadConfig, so every COHABIT_* variable a service knows works here too.
+type settings struct {
+	dataDir     string
+	databaseURL string // a server URL; empty: start the private cluster
+	natsURL     string // empty: embed a server
+	privKeyFile string // empty: <dataDir>/keys/token.key, generated once
+	logLevel    string
+}
+
+func loadSettings(getenv func(string) string) (settings, error) {
+	e := config.New(getenv)
+	s := settings{
+		dataDir:     e.String("COHABIT_DATA_DIR", defaultDataDir),
+		databaseURL: e.String("COHABIT_DATABASE_URL", ""),
+		natsURL:     e.String("COHABIT_NATS_URL", ""),
+		privKeyFile: e.String("COHABIT_TOKEN_PRIVATE_KEY_FILE", ""),
+		logLevel:    e.String("COHABIT_LOG_LEVEL", "info"),
+	}
+	if err := e.Err(); err != nil {
+		return settings{}, err
+	}
+	dir, err := filepath.Abs(s.dataDir)
+	if err != nil {
+		return settings{}, fmt.Errorf("COHABIT_DATA_DIR=%q: %w", s.dataDir, err)
+	}
+	s.dataDir = dir
+	return s, nil
+}
+
+// runStack provisions what is missing, runs every service and the gateway until ctx is
+// done, then stops them and, last, the NATS server and PostgreSQL cluster it started.
+func runStack(ctx context.Context, getenv func(string) string, stdout, stderr io.Writer) (err error) {
+	s, err := loadSettings(getenv)
+	if err != nil {
+		return err
+	}
+	log := logging.New(stderr, s.logLevel, "text")
+	// Parents of the cluster's folder must stay traversable by the `postgres` user when
+	// this runs as root: 0755, while the key folder inside is 0700.
+	if err := os.MkdirAll(s.dataDir, 0o755); err != nil {
+		return fmt.Errorf("create data folder: %w", err)
+	}
+	log.Info("starting Cohabit", "data", s.dataDir)
+
+	// Infrastructure first; the deferred stops run after every service has returned.
+	serverURL, stopPG, err := startPostgres(ctx, s, log)
+	if err != nil {
+		return interrupted(ctx, log, err)
+	}
+	defer func() { err = errors.Join(err, stopPG()) }()
+
+	dbURLs, err := ensureDatabases(ctx, getenv, serverURL, log)
+	if err != nil {
+		return interrupted(ctx, log, err)
+	}
+
+	natsURL, stopNATS, err := startNATS(s, log)
+	if err != nil {
+		return err
+	}
+	defer stopNATS()
+
+	keys, err := tokenKeys(s, log)
+	if err != nil {
+		return err
+	}
+
+	return runServices(ctx, getenv, s, dbURLs, natsURL, keys, log, stdout)
+}
+
+// backend is one service run here: its name (the gateway's backend name and the key of its
+// database) and how to run it, reporting its gRPC address through ready.
+type backend struct {
+	name string
+	run  func(ctx context.Context, ready func(net.Addr)) error
+}
+
+// backends configures every service from the environment (so each one's own COHABIT_*
+// variables work here too), then points it at the stack's database, NATS and token key.
+// Adding a service is one entry here and one in databases.
+func backends(getenv func(string) string, dbURLs map[string]string, natsURL string,
+	keys tokenKeyPair, log *slog.Logger) ([]backend, error) {
+	idCfg, err := identity.LoadConfig(getenv)
+	if err != nil {
+		return nil, err // already prefixed "identity:"
+	}
+	idCfg.DatabaseURL, idCfg.NATSURL, idCfg.TokenKey = dbURLs["identity"], natsURL, keys.private
+	idCfg.DevSeed = true
+
+	hostsCfg, err := hosts.LoadConfig(getenv)
+	if err != nil {
+		return nil, fmt.Errorf("hosts: %w", err)
+	}
+	hostsCfg.DatabaseURL, hostsCfg.NATSURL, hostsCfg.TokenKey = dbURLs["hosts"], natsURL, keys.public
+
+	studentsCfg, err := students.LoadConfig(getenv)
+	if err != nil {
+		return nil, fmt.Errorf("students: %w", err)
+	}
+	studentsCfg.DatabaseURL, studentsCfg.NATSURL, studentsCfg.TokenKey = dbURLs["students"], natsURL, keys.public
+
+	return []backend{
+		{"identity", func(ctx context.Context, ready func(net.Addr)) error {
+			idCfg.Ready = ready
+			return identity.Run(ctx, idCfg, log.With("service", "identity"))
+		}},
+		{"hosts", func(ctx context.Context, ready func(net.Addr)) error {
+			hostsCfg.Ready = ready
+			return hosts.Run(ctx, hostsCfg, log) // hosts names itself in its logs
+		}},
+		{"students", func(ctx context.Context, ready func(net.Addr)) error {
+			studentsCfg.Ready = ready
+			return students.Run(ctx, studentsCfg, log) // so does students
+		}},
+	}, nil
+}
+
+// runServices runs the services, then the gateway once their gRPC servers listen, and
+// prints the banner once the gateway answers /readyz.
+func runServices(ctx context.Context, getenv func(string) string, s settings, dbURLs map[string]string,
+	natsURL string, keys tokenKeyPair, log *slog.Logger, stdout io.Writer) error {
+	svcs, err := backends(getenv, dbURLs, natsURL, keys, log)
+	if err != nil {
+		return err
+	}
+	gwCfg, err := gateway.LoadConfig(getenv)
+	if err != nil {
+		return err
+	}
+
+	parent := ctx
+	g, ctx := errgroup.WithContext(ctx)
+	// Each backend reports the address its gRPC server bound; the gateway dials those.
+	addrs := make(map[string]chan net.Addr, len(svcs))
+	for _, b := range svcs {
+		ch := make(chan net.Addr, 1)
+		addrs[b.name] = ch
+		g.Go(func() error {
+			return until(ctx, b.name, b.run(ctx, func(a net.Addr) { ch <- a }))
+		})
+	}
+
+	g.Go(func() error {
+		for name, ch := range addrs {
+			select {
+			case a := <-ch:
+				gwCfg.Backends[name] = a.String()
+			case <-ctx.Done():
+				return nil
+			}
+		}
+		httpAddr := make(chan net.Addr, 1)
+		gwCfg.Ready = func(a net.Addr) { httpAddr <- a }
+		g.Go(func() error {
+			select {
+			case a := <-httpAddr:
+				announce(ctx, stdout, log, gwCfg.HTTPAddr, a, s.dataDir)
+			case <-ctx.Done():
+			}
+			return nil
+		})
+		return until(ctx, "gateway", gateway.Run(ctx, gwCfg, log.With("service", "gateway")))
+	})
+
+	err = g.Wait()
+	switch {
+	case err != nil && parent.Err() != nil:
+		// Ctrl-C while a service was still starting (migrating, connecting): a stop.
+		log.Info("services stopped", "detail", err)
+		return nil
+	case err != nil:
+		log.Error("stopping after a failure", "err", err)
+		return err
+	default:
+		log.Info("services stopped")
+		return nil
+	}
+}
+
+// interrupted reports a failure to start caused by Ctrl-C as a clean stop: what failed
+// was only cut short.
+func interrupted(ctx context.Context, log *slog.Logger, err error) error {
+	if ctx.Err() != nil {
+		log.Info("interrupted while starting", "detail", err)
+		return nil
+	}
+	return err
+}
+
+// until turns a service that returns without error before ctx is done into an error, so
+// that errgroup stops the others instead of running on with a part missing.
+func until(ctx context.Context, name string, err error) error {
+	if err != nil {
+		return err
+	}
+	if ctx.Err() == nil {
+		return fmt.Errorf("%s stopped unexpectedly", name)
+	}
+	return nil
+}
