@@ -15,7 +15,6 @@ import (
 
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 	"github.com/cohabit/cohabit/services/hosts/internal/app"
-	"github.com/cohabit/cohabit/services/hosts/internal/eventsub"
 	"github.com/cohabit/cohabit/services/hosts/internal/grpcapi"
 	"github.com/cohabit/cohabit/services/hosts/internal/postgres"
 	"github.com/cohabit/cohabit/services/platform/auth"
@@ -24,6 +23,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/natsx"
 	"github.com/cohabit/cohabit/services/platform/outbox"
 	"github.com/cohabit/cohabit/services/platform/pg"
+	"github.com/cohabit/cohabit/services/platform/programmes"
 )
 
 // Config is everything the hosts service reads at start.
@@ -89,7 +89,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return relay.Run(ctx) })
-	g.Go(func() error { return eventsub.Run(ctx, js, eventsub.Programmes(pool, log)) })
+	g.Go(func() error { return programmes.Consumer(pool, "hosts", log).Run(ctx, js) })
 	g.Go(func() error { return srv.Serve(ctx, cfg.GRPCAddr, cfg.Ready) })
 	return g.Wait()
 }

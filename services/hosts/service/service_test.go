@@ -4,17 +4,15 @@ import (
 	"context"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	hostseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/events/v1"
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
@@ -30,10 +28,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/logging"
 	"github.com/cohabit/cohabit/services/platform/natstest"
 	"github.com/cohabit/cohabit/services/platform/natsx"
-	"github.com/cohabit/cohabit/services/platform/pgtest"
-	"github.com/google/uuid"
-	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/timestamppb"
+	"github.com/cohabit/cohabit/services/platform/svctest"
 )
 
 type env struct {
@@ -44,55 +39,20 @@ type env struct {
 
 func start(t *testing.T) *env {
 	t.Helper()
-	url := pgtest.NewURL(t, postgres.SchemaKey(), postgres.Migrate)
+	url := svctest.DatabaseURL(t, "hosts", postgres.Sets()...)
 	ns := natstest.New(t)
-	pub, priv, err := auth.GenerateKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	addrc := make(chan net.Addr, 1)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- service.Run(ctx, service.Config{
-			GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub,
-			Ready: func(a net.Addr) { addrc <- a },
+	pub, issuer := svctest.Keys(t)
+	cc := svctest.Start(t, func(ctx context.Context, ready func(net.Addr)) error {
+		return service.Run(ctx, service.Config{
+			GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub, Ready: ready,
 		}, logging.Discard())
-	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("service stopped with %v", err)
-		}
 	})
-	var addr net.Addr
-	select {
-	case addr = <-addrc:
-	case err := <-done:
-		t.Fatalf("service did not start: %v", err)
-	case <-time.After(20 * time.Second):
-		t.Fatal("service did not start in 20s")
-	}
-	cc, err := grpcx.Dial(addr.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cc.Close() })
-	_, js, err := natsx.Connect(ns.URL(), "test", logging.Discard())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &env{client: hostsv1.NewHostServiceClient(cc), js: js, issuer: auth.NewIssuer(priv, time.Hour)}
+	return &env{client: hostsv1.NewHostServiceClient(cc), js: svctest.JetStream(t, ns.URL()), issuer: issuer}
 }
 
 func (e *env) as(t *testing.T, role auth.Role, programme string) (context.Context, string) {
 	t.Helper()
-	id := uuid.NewString()
-	tok, _, err := e.issuer.Issue(auth.Principal{AccountID: id, Role: role, ProgrammeID: programme})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+tok), id
+	return svctest.As(t, e.issuer, role, programme)
 }
 
 func hostInput(birth string) *hostsv1.Host {
@@ -109,54 +69,10 @@ func roomInput() *hostsv1.Room {
 	return &hostsv1.Room{Title: "Chambre sur jardin", AreaM2: 12, Furnished: true, MonthlyContributionCents: 15000, AvailableFrom: "2027-01-01"}
 }
 
-func wantCode(t *testing.T, err error, code codes.Code) *status.Status {
-	t.Helper()
-	s, _ := status.FromError(err)
-	if s.Code() != code {
-		t.Fatalf("want %v, got %v", code, err)
-	}
-	return s
-}
-
-func reason(s *status.Status) string {
-	for _, d := range s.Details() {
-		if info, ok := d.(*errdetails.ErrorInfo); ok {
-			return info.GetReason()
-		}
-	}
-	return ""
-}
-
-func violations(s *status.Status) []string {
-	var out []string
-	for _, d := range s.Details() {
-		if br, ok := d.(*errdetails.BadRequest); ok {
-			for _, v := range br.GetFieldViolations() {
-				out = append(out, v.GetField())
-			}
-		}
-	}
-	return out
-}
-
-// nextEvent reads the HOSTS stream from the start with an ephemeral consumer filtered on subject.
+// nextEvents reads the HOSTS stream from the start with an ephemeral consumer filtered on subject.
 func nextEvents(t *testing.T, js jetstream.JetStream, subject string, n int) []jetstream.Msg {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	c, err := js.OrderedConsumer(ctx, "HOSTS", jetstream.OrderedConsumerConfig{FilterSubjects: []string{subject}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []jetstream.Msg
-	for len(out) < n {
-		m, err := c.Next(jetstream.FetchMaxWait(10 * time.Second))
-		if err != nil {
-			t.Fatalf("waiting for %s (%d of %d): %v", subject, len(out), n, err)
-		}
-		out = append(out, m)
-	}
-	return out
+	return svctest.NextEvents(t, js, "HOSTS", subject, n)
 }
 
 func TestPolicyCoversEveryMethod(t *testing.T) {
@@ -190,8 +106,9 @@ func TestAssistedHostToPublishedRoom(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = e.client.PublishRoom(coord, &hostsv1.PublishRoomRequest{Id: r.GetId()})
-	if s := wantCode(t, err, codes.FailedPrecondition); reason(s) != "HOST_NOT_VERIFIED" {
-		t.Fatalf("publish before verification: reason %q", reason(s))
+	svctest.WantCode(t, err, codes.FailedPrecondition)
+	if grpcx.Reason(err) != "HOST_NOT_VERIFIED" {
+		t.Fatalf("publish before verification: reason %q", grpcx.Reason(err))
 	}
 	if _, err := e.client.VerifyHost(coord, &hostsv1.VerifyHostRequest{Id: h.GetId(), Etag: h.GetEtag()}); err != nil {
 		t.Fatal(err)
@@ -238,9 +155,9 @@ func TestHostTooYoungCannotBeVerified(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = e.client.VerifyHost(coord, &hostsv1.VerifyHostRequest{Id: h.GetId()})
-	s := wantCode(t, err, codes.FailedPrecondition)
-	if reason(s) != "HOST_TOO_YOUNG" || !strings.Contains(s.Message(), "59") {
-		t.Fatalf("reason %q message %q", reason(s), s.Message())
+	s := svctest.WantCode(t, err, codes.FailedPrecondition)
+	if grpcx.Reason(err) != "HOST_TOO_YOUNG" || !strings.Contains(s.Message(), "59") {
+		t.Fatalf("reason %q message %q", grpcx.Reason(err), s.Message())
 	}
 }
 
@@ -252,16 +169,9 @@ func TestProgrammeSettingsComeFromIdentityEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	settings := &identityv1.ProgrammeSettings{HostMinAge: 65, ContributionCapCents: 20000}
-	env, err := event.New("cohabit.identity.programme.created", "strict", time.Now(), &identityeventsv1.ProgrammeCreated{
+	svctest.Publish(t, e.js, "cohabit.identity.programme.created", "strict", &identityeventsv1.ProgrammeCreated{
 		Programme: &identityv1.Programme{Id: "strict", Name: "Strict", Settings: settings, CreateTime: timestamppb.Now()},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, _ := proto.Marshal(env)
-	if _, err := e.js.Publish(ctx, env.GetType(), data); err != nil {
-		t.Fatal(err)
-	}
 	coord, _ := e.as(t, auth.RoleCoordinator, "strict")
 	birth := time.Now().AddDate(-62, 0, 0).Format("2006-01-02")
 	h, err := e.client.CreateHost(coord, &hostsv1.CreateHostRequest{Host: hostInput(birth)})
@@ -276,8 +186,8 @@ func TestProgrammeSettingsComeFromIdentityEvents(t *testing.T) {
 	for {
 		_, err = e.client.CreateRoom(coord, &hostsv1.CreateRoomRequest{HostId: h.GetId(), Room: room})
 		if s, _ := status.FromError(err); s.Code() == codes.InvalidArgument {
-			if !strings.Contains(strings.Join(violations(s), ","), "monthlyContributionCents") {
-				t.Fatalf("violations %v", violations(s))
+			if _, ok := grpcx.FieldViolations(err)["monthlyContributionCents"]; !ok {
+				t.Fatalf("violations %v", grpcx.FieldViolations(err))
 			}
 			break
 		}
@@ -287,8 +197,9 @@ func TestProgrammeSettingsComeFromIdentityEvents(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	_, err = e.client.VerifyHost(coord, &hostsv1.VerifyHostRequest{Id: h.GetId()})
-	if s := wantCode(t, err, codes.FailedPrecondition); reason(s) != "HOST_TOO_YOUNG" {
-		t.Fatalf("reason %q", reason(s))
+	svctest.WantCode(t, err, codes.FailedPrecondition)
+	if grpcx.Reason(err) != "HOST_TOO_YOUNG" {
+		t.Fatalf("reason %q", grpcx.Reason(err))
 	}
 }
 
@@ -319,20 +230,20 @@ func TestAuthorization(t *testing.T) {
 		t.Fatalf("self-registered host: owner %q assisted %v", own.GetOwnerAccountId(), own.GetAssisted())
 	}
 	_, err = e.client.CreateHost(hostCtx, &hostsv1.CreateHostRequest{Host: in})
-	wantCode(t, err, codes.AlreadyExists)
+	svctest.WantCode(t, err, codes.AlreadyExists)
 
 	_, err = e.client.ListHosts(student, &hostsv1.ListHostsRequest{})
-	wantCode(t, err, codes.PermissionDenied)
+	svctest.WantCode(t, err, codes.PermissionDenied)
 	_, err = e.client.GetHost(otherCoord, &hostsv1.GetHostRequest{Id: assisted.GetId()})
-	wantCode(t, err, codes.NotFound)
+	svctest.WantCode(t, err, codes.NotFound)
 	_, err = e.client.GetHost(otherHost, &hostsv1.GetHostRequest{Id: own.GetId()})
-	wantCode(t, err, codes.NotFound)
+	svctest.WantCode(t, err, codes.NotFound)
 	_, err = e.client.GetHost(coord, &hostsv1.GetHostRequest{Id: "not-a-uuid"})
-	wantCode(t, err, codes.NotFound)
+	svctest.WantCode(t, err, codes.NotFound)
 	_, err = e.client.VerifyHost(hostCtx, &hostsv1.VerifyHostRequest{Id: own.GetId()})
-	wantCode(t, err, codes.PermissionDenied)
+	svctest.WantCode(t, err, codes.PermissionDenied)
 	_, err = e.client.ListHosts(context.Background(), &hostsv1.ListHostsRequest{})
-	wantCode(t, err, codes.Unauthenticated)
+	svctest.WantCode(t, err, codes.Unauthenticated)
 
 	list, err := e.client.ListHosts(hostCtx, &hostsv1.ListHostsRequest{})
 	if err != nil || len(list.GetHosts()) != 1 || list.GetHosts()[0].GetId() != own.GetId() {
@@ -360,7 +271,7 @@ func TestAuthorization(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = e.client.GetRoom(student, &hostsv1.GetRoomRequest{Id: draft.GetId()})
-	wantCode(t, err, codes.NotFound)
+	svctest.WantCode(t, err, codes.NotFound)
 	if _, err := e.client.PublishRoom(coord, &hostsv1.PublishRoomRequest{Id: draft.GetId()}); err != nil {
 		t.Fatal(err)
 	}
@@ -368,9 +279,9 @@ func TestAuthorization(t *testing.T) {
 		t.Fatalf("a student reads a published room of their programme: %v", err)
 	}
 	_, err = e.client.WithdrawRoom(student, &hostsv1.WithdrawRoomRequest{Id: draft.GetId()})
-	wantCode(t, err, codes.PermissionDenied)
+	svctest.WantCode(t, err, codes.PermissionDenied)
 	_, err = e.client.CreateRoom(otherHost, &hostsv1.CreateRoomRequest{HostId: assisted.GetId(), Room: roomInput()})
-	wantCode(t, err, codes.NotFound)
+	svctest.WantCode(t, err, codes.NotFound)
 	rooms, err := e.client.ListRooms(student, &hostsv1.ListRoomsRequest{City: "lyon"})
 	if err != nil || len(rooms.GetRooms()) != 1 {
 		t.Fatalf("student's room list: %v %v", rooms, err)
@@ -384,10 +295,10 @@ func TestBadInput(t *testing.T) {
 	bad := hostInput("12/03/1948")
 	bad.DisplayName = ""
 	_, err := e.client.CreateHost(coord, &hostsv1.CreateHostRequest{Host: bad})
-	s := wantCode(t, err, codes.InvalidArgument)
-	got := strings.Join(violations(s), ",")
+	svctest.WantCode(t, err, codes.InvalidArgument)
+	got := grpcx.FieldViolations(err)
 	for _, f := range []string{"birthDate"} {
-		if !strings.Contains(got, f) {
+		if _, ok := got[f]; !ok {
 			t.Fatalf("violations %v lack %s", got, f)
 		}
 	}
@@ -399,17 +310,20 @@ func TestBadInput(t *testing.T) {
 	small.AreaM2 = 8
 	small.MonthlyContributionCents = -100
 	_, err = e.client.CreateRoom(coord, &hostsv1.CreateRoomRequest{HostId: h.GetId(), Room: small})
-	s = wantCode(t, err, codes.InvalidArgument)
-	got = strings.Join(violations(s), ",")
-	if !strings.Contains(got, "areaM2") || !strings.Contains(got, "monthlyContributionCents") {
+	svctest.WantCode(t, err, codes.InvalidArgument)
+	got = grpcx.FieldViolations(err)
+	if _, ok := got["areaM2"]; !ok {
+		t.Fatalf("violations %v", got)
+	}
+	if _, ok := got["monthlyContributionCents"]; !ok {
 		t.Fatalf("violations %v", got)
 	}
 	_, err = e.client.ListHosts(coord, &hostsv1.ListHostsRequest{PageToken: "garbage"})
-	wantCode(t, err, codes.InvalidArgument)
+	svctest.WantCode(t, err, codes.InvalidArgument)
 	_, err = e.client.UpdateHost(coord, &hostsv1.UpdateHostRequest{Host: &hostsv1.Host{Id: h.GetId()}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"owner"}}})
-	wantCode(t, err, codes.InvalidArgument)
+	svctest.WantCode(t, err, codes.InvalidArgument)
 	_, err = e.client.UpdateHost(coord, &hostsv1.UpdateHostRequest{Host: &hostsv1.Host{Id: h.GetId(), Phone: ""}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"phone"}}})
-	wantCode(t, err, codes.InvalidArgument)
+	svctest.WantCode(t, err, codes.InvalidArgument)
 }
 
 func TestConcurrentUpdatesWithSameEtag(t *testing.T) {
@@ -421,32 +335,15 @@ func TestConcurrentUpdatesWithSameEtag(t *testing.T) {
 		t.Fatal(err)
 	}
 	const n = 8
-	var wg sync.WaitGroup
-	results := make([]error, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, results[i] = e.client.UpdateHost(coord, &hostsv1.UpdateHostRequest{
-				Host:       &hostsv1.Host{Id: h.GetId(), Etag: h.GetEtag(), DisplayName: "Jeanne " + string(rune('A'+i))},
-				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"display_name"}},
-			}, grpc.WaitForReady(true))
-		}()
-	}
-	wg.Wait()
-	ok, aborted := 0, 0
-	for _, err := range results {
-		switch status.Code(err) {
-		case codes.OK:
-			ok++
-		case codes.Aborted:
-			aborted++
-		default:
-			t.Errorf("unexpected %v", err)
-		}
-	}
-	if ok != 1 || aborted != n-1 {
-		t.Fatalf("%d succeeded and %d got 409; want exactly one success", ok, aborted)
+	outcomes := svctest.Concurrently(n, func(i int) error {
+		_, err := e.client.UpdateHost(coord, &hostsv1.UpdateHostRequest{
+			Host:       &hostsv1.Host{Id: h.GetId(), Etag: h.GetEtag(), DisplayName: "Jeanne " + string(rune('A'+i))},
+			UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"display_name"}},
+		}, grpc.WaitForReady(true))
+		return err
+	})
+	if outcomes[codes.OK] != 1 || outcomes[codes.Aborted] != n-1 {
+		t.Fatalf("outcomes %v; want exactly one success, and 409 for the %d others", outcomes, n-1)
 	}
 	got, err := e.client.GetHost(coord, &hostsv1.GetHostRequest{Id: h.GetId()})
 	if err != nil || got.GetEtag() == h.GetEtag() {

@@ -5,16 +5,12 @@ import (
 	"fmt"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/nats-io/nats.go/jetstream"
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
@@ -31,7 +27,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/logging"
 	"github.com/cohabit/cohabit/services/platform/natstest"
 	"github.com/cohabit/cohabit/services/platform/natsx"
-	"github.com/cohabit/cohabit/services/platform/pgtest"
+	"github.com/cohabit/cohabit/services/platform/svctest"
 	"github.com/cohabit/cohabit/services/students/internal/grpcapi"
 	"github.com/cohabit/cohabit/services/students/internal/postgres"
 	"github.com/cohabit/cohabit/services/students/service"
@@ -45,55 +41,20 @@ type env struct {
 
 func start(t *testing.T) *env {
 	t.Helper()
-	url := pgtest.NewURL(t, postgres.SchemaKey(), postgres.Migrate)
+	url := svctest.DatabaseURL(t, "students", postgres.Sets()...)
 	ns := natstest.New(t)
-	pub, priv, err := auth.GenerateKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	addrc := make(chan net.Addr, 1)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- service.Run(ctx, service.Config{
-			GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub,
-			Ready: func(a net.Addr) { addrc <- a },
+	pub, issuer := svctest.Keys(t)
+	cc := svctest.Start(t, func(ctx context.Context, ready func(net.Addr)) error {
+		return service.Run(ctx, service.Config{
+			GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub, Ready: ready,
 		}, logging.Discard())
-	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("service stopped with %v", err)
-		}
 	})
-	var addr net.Addr
-	select {
-	case addr = <-addrc:
-	case err := <-done:
-		t.Fatalf("service did not start: %v", err)
-	case <-time.After(20 * time.Second):
-		t.Fatal("service did not start in 20s")
-	}
-	cc, err := grpcx.Dial(addr.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cc.Close() })
-	_, js, err := natsx.Connect(ns.URL(), "test", logging.Discard())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &env{client: studentsv1.NewStudentServiceClient(cc), js: js, issuer: auth.NewIssuer(priv, time.Hour)}
+	return &env{client: studentsv1.NewStudentServiceClient(cc), js: svctest.JetStream(t, ns.URL()), issuer: issuer}
 }
 
 func (e *env) as(t *testing.T, role auth.Role, programme string) (context.Context, string) {
 	t.Helper()
-	id := uuid.NewString()
-	tok, _, err := e.issuer.Issue(auth.Principal{AccountID: id, Role: role, ProgrammeID: programme})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+tok), id
+	return svctest.As(t, e.issuer, role, programme)
 }
 
 // yearsAgo is a birth date that makes someone exactly `years` old today, whatever today is.
@@ -117,55 +78,11 @@ func applicationInput() *studentsv1.Application {
 	return &studentsv1.Application{BudgetCents: 20000, MoveInDate: inFuture(1), MoveOutDate: inFuture(10), Areas: []string{"Croix-Rousse"}}
 }
 
-func wantCode(t *testing.T, err error, code codes.Code) *status.Status {
-	t.Helper()
-	s, _ := status.FromError(err)
-	if s.Code() != code {
-		t.Fatalf("want %v, got %v", code, err)
-	}
-	return s
-}
-
-func reason(s *status.Status) string {
-	for _, d := range s.Details() {
-		if info, ok := d.(*errdetails.ErrorInfo); ok {
-			return info.GetReason()
-		}
-	}
-	return ""
-}
-
-func violations(s *status.Status) map[string]string {
-	out := map[string]string{}
-	for _, d := range s.Details() {
-		if br, ok := d.(*errdetails.BadRequest); ok {
-			for _, v := range br.GetFieldViolations() {
-				out[v.GetField()] += v.GetDescription() + ";"
-			}
-		}
-	}
-	return out
-}
-
 // nextEvents reads the STUDENTS stream from the start with an ephemeral consumer filtered on
 // subject.
 func nextEvents(t *testing.T, js jetstream.JetStream, subject string, n int) []jetstream.Msg {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	c, err := js.OrderedConsumer(ctx, "STUDENTS", jetstream.OrderedConsumerConfig{FilterSubjects: []string{subject}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []jetstream.Msg
-	for len(out) < n {
-		m, err := c.Next(jetstream.FetchMaxWait(10 * time.Second))
-		if err != nil {
-			t.Fatalf("waiting for %s (%d of %d): %v", subject, len(out), n, err)
-		}
-		out = append(out, m)
-	}
-	return out
+	return svctest.NextEvents(t, js, "STUDENTS", subject, n)
 }
 
 // decode checks that the message's Nats-Msg-Id is its envelope id and leaks no contact
@@ -221,16 +138,18 @@ func TestSelfRegistrationToApplication(t *testing.T) {
 		t.Fatalf("a retried create must return the first student: %v %v", again.GetId(), err)
 	}
 	_, err = e.client.CreateStudent(me, &studentsv1.CreateStudentRequest{Student: studentInput(yearsAgo(20))})
-	if st := wantCode(t, err, codes.AlreadyExists); reason(st) != "STUDENT_EXISTS" {
-		t.Fatalf("second record of one account: reason %q", reason(st))
+	svctest.WantCode(t, err, codes.AlreadyExists)
+	if grpcx.Reason(err) != "STUDENT_EXISTS" {
+		t.Fatalf("second record of one account: reason %q", grpcx.Reason(err))
 	}
 
 	_, err = e.client.CreateApplication(me, &studentsv1.CreateApplicationRequest{StudentId: s.GetId(), Application: applicationInput()})
-	if st := wantCode(t, err, codes.FailedPrecondition); reason(st) != "STUDENT_NOT_VERIFIED" {
-		t.Fatalf("application before verification: reason %q", reason(st))
+	svctest.WantCode(t, err, codes.FailedPrecondition)
+	if grpcx.Reason(err) != "STUDENT_NOT_VERIFIED" {
+		t.Fatalf("application before verification: reason %q", grpcx.Reason(err))
 	}
 	_, err = e.client.VerifyStudent(me, &studentsv1.VerifyStudentRequest{Id: s.GetId()})
-	wantCode(t, err, codes.PermissionDenied)
+	svctest.WantCode(t, err, codes.PermissionDenied)
 	v, err := e.client.VerifyStudent(coord, &studentsv1.VerifyStudentRequest{Id: s.GetId(), Etag: s.GetEtag()})
 	if err != nil {
 		t.Fatal(err)
@@ -251,18 +170,19 @@ func TestSelfRegistrationToApplication(t *testing.T) {
 		t.Fatalf("a retried application must return the first: %v %v", retried.GetId(), err)
 	}
 	_, err = e.client.CreateApplication(coord, &studentsv1.CreateApplicationRequest{StudentId: s.GetId(), Application: applicationInput()})
-	if st := wantCode(t, err, codes.AlreadyExists); reason(st) != "APPLICATION_OPEN" {
-		t.Fatalf("second open application: reason %q", reason(st))
+	svctest.WantCode(t, err, codes.AlreadyExists)
+	if grpcx.Reason(err) != "APPLICATION_OPEN" {
+		t.Fatalf("second open application: reason %q", grpcx.Reason(err))
 	}
 
 	_, err = e.client.WithdrawApplication(me, &studentsv1.WithdrawApplicationRequest{Id: a.GetId(), Etag: `W/"99"`})
-	wantCode(t, err, codes.Aborted)
+	svctest.WantCode(t, err, codes.Aborted)
 	w, err := e.client.WithdrawApplication(me, &studentsv1.WithdrawApplicationRequest{Id: a.GetId(), Etag: a.GetEtag()})
 	if err != nil || w.GetStatus() != studentsv1.ApplicationStatus_APPLICATION_STATUS_WITHDRAWN {
 		t.Fatalf("withdraw: %v %v", w, err)
 	}
 	_, err = e.client.WithdrawApplication(me, &studentsv1.WithdrawApplicationRequest{Id: a.GetId()})
-	wantCode(t, err, codes.FailedPrecondition)
+	svctest.WantCode(t, err, codes.FailedPrecondition)
 	second, err := e.client.CreateApplication(coord, &studentsv1.CreateApplicationRequest{StudentId: s.GetId(), Application: applicationInput()})
 	if err != nil {
 		t.Fatalf("applying again after a withdrawal: %v", err)
@@ -310,9 +230,9 @@ func TestStudentAged30CannotBeVerified(t *testing.T) {
 		t.Fatalf("a student registered by a coordinator has no owner: %v", s)
 	}
 	_, err = e.client.VerifyStudent(coord, &studentsv1.VerifyStudentRequest{Id: s.GetId()})
-	st := wantCode(t, err, codes.FailedPrecondition)
-	if reason(st) != "STUDENT_TOO_OLD" || !strings.Contains(st.Message(), "is 30") || !strings.Contains(st.Message(), "under 30") {
-		t.Fatalf("reason %q message %q", reason(st), st.Message())
+	st := svctest.WantCode(t, err, codes.FailedPrecondition)
+	if grpcx.Reason(err) != "STUDENT_TOO_OLD" || !strings.Contains(st.Message(), "is 30") || !strings.Contains(st.Message(), "under 30") {
+		t.Fatalf("reason %q message %q", grpcx.Reason(err), st.Message())
 	}
 	got, err := e.client.GetStudent(coord, &studentsv1.GetStudentRequest{Id: s.GetId()})
 	if err != nil || got.GetStatus() != studentsv1.StudentStatus_STUDENT_STATUS_PENDING_VERIFICATION {
@@ -328,16 +248,9 @@ func TestProgrammeSettingsComeFromIdentityEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	settings := &identityv1.ProgrammeSettings{StudentMaxAge: 28, ContributionCapCents: 20000}
-	env, err := event.New("cohabit.identity.programme.created", "strict", time.Now(), &identityeventsv1.ProgrammeCreated{
+	svctest.Publish(t, e.js, "cohabit.identity.programme.created", "strict", &identityeventsv1.ProgrammeCreated{
 		Programme: &identityv1.Programme{Id: "strict", Name: "Strict", Settings: settings, CreateTime: timestamppb.Now()},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, _ := proto.Marshal(env)
-	if _, err := e.js.Publish(ctx, env.GetType(), data); err != nil {
-		t.Fatal(err)
-	}
 	coord, _ := e.as(t, auth.RoleCoordinator, "strict")
 	young, err := e.client.CreateStudent(coord, &studentsv1.CreateStudentRequest{Student: studentInput(yearsAgo(20))})
 	if err != nil {
@@ -363,8 +276,8 @@ func TestProgrammeSettingsComeFromIdentityEvents(t *testing.T) {
 			}
 		}
 		if s, _ := status.FromError(err); s.Code() == codes.InvalidArgument {
-			if !strings.Contains(violations(s)["budgetCents"], "20000") {
-				t.Fatalf("violations %v", violations(s))
+			if !strings.Contains(grpcx.FieldViolations(err)["budgetCents"], "20000") {
+				t.Fatalf("violations %v", grpcx.FieldViolations(err))
 			}
 			break
 		}
@@ -374,8 +287,8 @@ func TestProgrammeSettingsComeFromIdentityEvents(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	_, err = e.client.VerifyStudent(coord, &studentsv1.VerifyStudentRequest{Id: older.GetId()})
-	if s := wantCode(t, err, codes.FailedPrecondition); reason(s) != "STUDENT_TOO_OLD" || !strings.Contains(s.Message(), "under 28") {
-		t.Fatalf("reason %q message %q", reason(s), s.Message())
+	if s := svctest.WantCode(t, err, codes.FailedPrecondition); grpcx.Reason(err) != "STUDENT_TOO_OLD" || !strings.Contains(s.Message(), "under 28") {
+		t.Fatalf("reason %q message %q", grpcx.Reason(err), s.Message())
 	}
 }
 
@@ -408,42 +321,42 @@ func TestAuthorization(t *testing.T) {
 	// Hosts and admins never reach students, whatever the method.
 	for _, ctx := range []context.Context{host, admin} {
 		_, err = e.client.CreateStudent(ctx, &studentsv1.CreateStudentRequest{Student: studentInput(yearsAgo(21))})
-		wantCode(t, err, codes.PermissionDenied)
+		svctest.WantCode(t, err, codes.PermissionDenied)
 		_, err = e.client.GetStudent(ctx, &studentsv1.GetStudentRequest{Id: own.GetId()})
-		wantCode(t, err, codes.PermissionDenied)
+		svctest.WantCode(t, err, codes.PermissionDenied)
 		_, err = e.client.ListStudents(ctx, &studentsv1.ListStudentsRequest{})
-		wantCode(t, err, codes.PermissionDenied)
+		svctest.WantCode(t, err, codes.PermissionDenied)
 		_, err = e.client.GetApplication(ctx, &studentsv1.GetApplicationRequest{Id: app.GetId()})
-		wantCode(t, err, codes.PermissionDenied)
+		svctest.WantCode(t, err, codes.PermissionDenied)
 	}
 	_, err = e.client.ListStudents(context.Background(), &studentsv1.ListStudentsRequest{})
-	wantCode(t, err, codes.Unauthenticated)
+	svctest.WantCode(t, err, codes.Unauthenticated)
 
 	// Out of reach is NotFound: another student's record, another programme's.
 	_, err = e.client.GetStudent(otherStudent, &studentsv1.GetStudentRequest{Id: own.GetId()})
-	wantCode(t, err, codes.NotFound)
+	svctest.WantCode(t, err, codes.NotFound)
 	_, err = e.client.GetStudent(me, &studentsv1.GetStudentRequest{Id: registered.GetId()})
-	wantCode(t, err, codes.NotFound)
+	svctest.WantCode(t, err, codes.NotFound)
 	_, err = e.client.GetStudent(otherCoord, &studentsv1.GetStudentRequest{Id: own.GetId()})
-	wantCode(t, err, codes.NotFound)
+	svctest.WantCode(t, err, codes.NotFound)
 	_, err = e.client.VerifyStudent(otherCoord, &studentsv1.VerifyStudentRequest{Id: registered.GetId()})
-	wantCode(t, err, codes.NotFound)
+	svctest.WantCode(t, err, codes.NotFound)
 	_, err = e.client.UpdateStudent(otherCoord, &studentsv1.UpdateStudentRequest{Student: &studentsv1.Student{Id: own.GetId(), DisplayName: "X"}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"display_name"}}})
-	wantCode(t, err, codes.NotFound)
+	svctest.WantCode(t, err, codes.NotFound)
 	_, err = e.client.GetApplication(otherCoord, &studentsv1.GetApplicationRequest{Id: app.GetId()})
-	wantCode(t, err, codes.NotFound)
+	svctest.WantCode(t, err, codes.NotFound)
 	_, err = e.client.GetApplication(otherStudent, &studentsv1.GetApplicationRequest{Id: app.GetId()})
-	wantCode(t, err, codes.NotFound)
+	svctest.WantCode(t, err, codes.NotFound)
 	_, err = e.client.ListApplications(otherCoord, &studentsv1.ListApplicationsRequest{StudentId: own.GetId()})
-	wantCode(t, err, codes.NotFound)
+	svctest.WantCode(t, err, codes.NotFound)
 	_, err = e.client.WithdrawApplication(otherStudent, &studentsv1.WithdrawApplicationRequest{Id: app.GetId()})
-	wantCode(t, err, codes.NotFound)
+	svctest.WantCode(t, err, codes.NotFound)
 	_, err = e.client.CreateApplication(otherCoord, &studentsv1.CreateApplicationRequest{StudentId: own.GetId(), Application: applicationInput()})
-	wantCode(t, err, codes.NotFound)
+	svctest.WantCode(t, err, codes.NotFound)
 	_, err = e.client.GetStudent(coord, &studentsv1.GetStudentRequest{Id: "not-a-uuid"})
-	wantCode(t, err, codes.NotFound)
+	svctest.WantCode(t, err, codes.NotFound)
 	_, err = e.client.ArchiveStudent(me, &studentsv1.ArchiveStudentRequest{Id: own.GetId()})
-	wantCode(t, err, codes.PermissionDenied)
+	svctest.WantCode(t, err, codes.PermissionDenied)
 
 	// Lists: a student sees only their own record, a coordinator only their programme's.
 	list, err := e.client.ListStudents(me, &studentsv1.ListStudentsRequest{})
@@ -467,8 +380,9 @@ func TestAuthorization(t *testing.T) {
 		t.Fatalf("another programme's coordinator sees %d students (%v)", len(none.GetStudents()), err)
 	}
 	_, err = e.client.ArchiveStudent(coord, &studentsv1.ArchiveStudentRequest{Id: own.GetId()})
-	if st := wantCode(t, err, codes.FailedPrecondition); reason(st) != "APPLICATION_OPEN" {
-		t.Fatalf("archiving a student with an open application: reason %q", reason(st))
+	svctest.WantCode(t, err, codes.FailedPrecondition)
+	if grpcx.Reason(err) != "APPLICATION_OPEN" {
+		t.Fatalf("archiving a student with an open application: reason %q", grpcx.Reason(err))
 	}
 	archived, err := e.client.ArchiveStudent(coord, &studentsv1.ArchiveStudentRequest{Id: registered.GetId(), Etag: registered.GetEtag()})
 	if err != nil || archived.GetStatus() != studentsv1.StudentStatus_STUDENT_STATUS_ARCHIVED {
@@ -487,22 +401,22 @@ func TestBadInput(t *testing.T) {
 	bad.Languages = []string{"french"}
 	bad.ServicesOffered = []typev1.Service{typev1.Service_SERVICE_UNSPECIFIED}
 	_, err := e.client.CreateStudent(coord, &studentsv1.CreateStudentRequest{Student: bad})
-	s := wantCode(t, err, codes.InvalidArgument)
-	if got := violations(s); got["birthDate"] == "" || got["servicesOffered"] == "" {
+	svctest.WantCode(t, err, codes.InvalidArgument)
+	if got := grpcx.FieldViolations(err); got["birthDate"] == "" || got["servicesOffered"] == "" {
 		t.Fatalf("violations %v", got)
 	}
 	bad.BirthDate = yearsAgo(20)
 	bad.ServicesOffered = nil
 	bad.Email, bad.Phone = "", ""
 	_, err = e.client.CreateStudent(coord, &studentsv1.CreateStudentRequest{Student: bad})
-	s = wantCode(t, err, codes.InvalidArgument)
+	svctest.WantCode(t, err, codes.InvalidArgument)
 	for _, f := range []string{"displayName", "studyPlace.lat", "maxCommuteKm", "languages", "email"} {
-		if violations(s)[f] == "" {
-			t.Fatalf("violations %v lack %s", violations(s), f)
+		if grpcx.FieldViolations(err)[f] == "" {
+			t.Fatalf("violations %v lack %s", grpcx.FieldViolations(err), f)
 		}
 	}
 	_, err = e.client.CreateStudent(coord, &studentsv1.CreateStudentRequest{})
-	wantCode(t, err, codes.InvalidArgument)
+	svctest.WantCode(t, err, codes.InvalidArgument)
 
 	st, err := e.client.CreateStudent(coord, &studentsv1.CreateStudentRequest{Student: studentInput(yearsAgo(20))})
 	if err != nil {
@@ -513,24 +427,26 @@ func TestBadInput(t *testing.T) {
 	}
 	app := &studentsv1.Application{BudgetCents: 35001, MoveInDate: time.Now().AddDate(0, 0, -2).Format("2006-01-02"), RoomId: "room-12"}
 	_, err = e.client.CreateApplication(coord, &studentsv1.CreateApplicationRequest{StudentId: st.GetId(), Application: app})
-	s = wantCode(t, err, codes.InvalidArgument)
-	got := violations(s)
+	svctest.WantCode(t, err, codes.InvalidArgument)
+	got := grpcx.FieldViolations(err)
 	if !strings.Contains(got["budgetCents"], "35000") || got["moveInDate"] == "" || got["roomId"] == "" {
 		t.Fatalf("violations %v", got)
 	}
 	app = applicationInput()
 	app.MoveOutDate = app.GetMoveInDate()
 	_, err = e.client.CreateApplication(coord, &studentsv1.CreateApplicationRequest{StudentId: st.GetId(), Application: app})
-	if s := wantCode(t, err, codes.InvalidArgument); violations(s)["moveOutDate"] == "" {
-		t.Fatalf("violations %v", violations(s))
+	svctest.WantCode(t, err, codes.InvalidArgument)
+	if grpcx.FieldViolations(err)["moveOutDate"] == "" {
+		t.Fatalf("violations %v", grpcx.FieldViolations(err))
 	}
 	_, err = e.client.ListStudents(coord, &studentsv1.ListStudentsRequest{PageToken: "garbage"})
-	wantCode(t, err, codes.InvalidArgument)
+	svctest.WantCode(t, err, codes.InvalidArgument)
 	_, err = e.client.UpdateStudent(coord, &studentsv1.UpdateStudentRequest{Student: &studentsv1.Student{Id: st.GetId()}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"owner"}}})
-	wantCode(t, err, codes.InvalidArgument)
+	svctest.WantCode(t, err, codes.InvalidArgument)
 	_, err = e.client.UpdateStudent(coord, &studentsv1.UpdateStudentRequest{Student: &studentsv1.Student{Id: st.GetId(), MaxCommuteKm: 150}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"max_commute_km"}}})
-	if s := wantCode(t, err, codes.InvalidArgument); violations(s)["maxCommuteKm"] == "" {
-		t.Fatalf("violations %v", violations(s))
+	svctest.WantCode(t, err, codes.InvalidArgument)
+	if grpcx.FieldViolations(err)["maxCommuteKm"] == "" {
+		t.Fatalf("violations %v", grpcx.FieldViolations(err))
 	}
 }
 
@@ -543,32 +459,15 @@ func TestConcurrentUpdatesWithSameEtag(t *testing.T) {
 		t.Fatal(err)
 	}
 	const n = 8
-	var wg sync.WaitGroup
-	results := make([]error, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, results[i] = e.client.UpdateStudent(coord, &studentsv1.UpdateStudentRequest{
-				Student:    &studentsv1.Student{Id: s.GetId(), Etag: s.GetEtag(), DisplayName: fmt.Sprintf("Léa %d", i)},
-				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"display_name"}},
-			}, grpc.WaitForReady(true))
-		}()
-	}
-	wg.Wait()
-	ok, aborted := 0, 0
-	for _, err := range results {
-		switch status.Code(err) {
-		case codes.OK:
-			ok++
-		case codes.Aborted:
-			aborted++
-		default:
-			t.Errorf("unexpected %v", err)
-		}
-	}
-	if ok != 1 || aborted != n-1 {
-		t.Fatalf("%d succeeded and %d got 409; want exactly one success", ok, aborted)
+	outcomes := svctest.Concurrently(n, func(i int) error {
+		_, err := e.client.UpdateStudent(coord, &studentsv1.UpdateStudentRequest{
+			Student:    &studentsv1.Student{Id: s.GetId(), Etag: s.GetEtag(), DisplayName: fmt.Sprintf("Léa %d", i)},
+			UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"display_name"}},
+		}, grpc.WaitForReady(true))
+		return err
+	})
+	if outcomes[codes.OK] != 1 || outcomes[codes.Aborted] != n-1 {
+		t.Fatalf("outcomes %v; want exactly one success, and 409 for the %d others", outcomes, n-1)
 	}
 	got, err := e.client.GetStudent(coord, &studentsv1.GetStudentRequest{Id: s.GetId()})
 	if err != nil || got.GetEtag() == s.GetEtag() {
@@ -590,33 +489,16 @@ func TestConcurrentApplicationsOneOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	const n = 8
-	var wg sync.WaitGroup
-	results := make([]error, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ctx := me
-			if i%2 == 1 {
-				ctx = coord
-			}
-			_, results[i] = e.client.CreateApplication(ctx, &studentsv1.CreateApplicationRequest{StudentId: s.GetId(), Application: applicationInput()}, grpc.WaitForReady(true))
-		}()
-	}
-	wg.Wait()
-	ok, conflict := 0, 0
-	for _, err := range results {
-		switch status.Code(err) {
-		case codes.OK:
-			ok++
-		case codes.AlreadyExists, codes.Aborted:
-			conflict++
-		default:
-			t.Errorf("unexpected %v", err)
+	outcomes := svctest.Concurrently(n, func(i int) error {
+		ctx := me
+		if i%2 == 1 {
+			ctx = coord
 		}
-	}
-	if ok != 1 || conflict != n-1 {
-		t.Fatalf("%d succeeded and %d got 409; want exactly one open application", ok, conflict)
+		_, err := e.client.CreateApplication(ctx, &studentsv1.CreateApplicationRequest{StudentId: s.GetId(), Application: applicationInput()}, grpc.WaitForReady(true))
+		return err
+	})
+	if outcomes[codes.OK] != 1 || outcomes[codes.AlreadyExists]+outcomes[codes.Aborted] != n-1 {
+		t.Fatalf("outcomes %v; want exactly one open application, and 409 for the %d others", outcomes, n-1)
 	}
 	list, err := e.client.ListApplications(coord, &studentsv1.ListApplicationsRequest{StudentId: s.GetId()})
 	if err != nil || len(list.GetApplications()) != 1 {

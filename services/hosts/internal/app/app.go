@@ -6,8 +6,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/google/uuid"
-
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	"github.com/cohabit/cohabit/services/hosts/internal/host"
 	"github.com/cohabit/cohabit/services/hosts/internal/postgres"
@@ -29,8 +27,6 @@ func New(store *postgres.Store, now func() time.Time) *App {
 	}
 	return &App{store: store, now: now}
 }
-
-func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 var errNoPrincipal = errs.Unauthenticated("UNAUTHENTICATED", "sign in first")
 
@@ -78,34 +74,4 @@ func formulas(st *identityv1.ProgrammeSettings) map[string]room.Formula {
 		m[f.GetId()] = room.Formula{MinCents: int(f.GetMinContributionCents()), MaxCents: int(f.GetMaxContributionCents())}
 	}
 	return m
-}
-
-// Page is one page of a list.
-type Page struct {
-	Size  int
-	Token string
-}
-
-var errBadPageToken = errs.Invalid(errs.Violation{Field: "pageToken", Description: "is not a token this list gave"})
-
-func (p Page) limits() (after string, limit int, err error) {
-	limit = p.Size
-	switch {
-	case limit <= 0:
-		limit = 50
-	case limit > 200:
-		limit = 200
-	}
-	if p.Token != "" && !postgres.ValidID(p.Token) {
-		return "", 0, errBadPageToken
-	}
-	return p.Token, limit, nil
-}
-
-// nextToken is the last id of a full page; an empty token means there is no next page.
-func nextToken(ids []string, limit int) string {
-	if len(ids) < limit || len(ids) == 0 {
-		return ""
-	}
-	return ids[len(ids)-1]
 }

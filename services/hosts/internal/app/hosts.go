@@ -11,6 +11,8 @@ import (
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/platform/etag"
+	"github.com/cohabit/cohabit/services/platform/ids"
+	"github.com/cohabit/cohabit/services/platform/page"
 )
 
 // RegisterHost is a host registering themselves, or a coordinator registering a host on their
@@ -29,7 +31,7 @@ func (a *App) RegisterHost(ctx context.Context, in RegisterHost) (*host.Host, er
 	if err != nil {
 		return nil, err
 	}
-	reg := host.Registration{ID: newID(), ProgrammeID: p.ProgrammeID, At: a.now(), RegisteredBy: p.AccountID}
+	reg := host.Registration{ID: ids.New(), ProgrammeID: p.ProgrammeID, At: a.now(), RegisteredBy: p.AccountID}
 	switch p.Role {
 	case auth.RoleHost:
 		if in.Assisted {
@@ -75,12 +77,12 @@ func (a *App) GetHost(ctx context.Context, id string) (*host.Host, error) {
 }
 
 // ListHosts lists the hosts of the coordinator's programme, or the host's own record.
-func (a *App) ListHosts(ctx context.Context, status host.Status, page Page) ([]*host.Host, string, error) {
+func (a *App) ListHosts(ctx context.Context, status host.Status, req page.Request) ([]*host.Host, string, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, "", err
 	}
-	after, limit, err := page.limits()
+	after, limit, err := req.Bounds()
 	if err != nil {
 		return nil, "", err
 	}
@@ -97,11 +99,7 @@ func (a *App) ListHosts(ctx context.Context, status host.Status, page Page) ([]*
 	if err != nil {
 		return nil, "", err
 	}
-	ids := make([]string, len(hosts))
-	for i, h := range hosts {
-		ids[i] = h.ID()
-	}
-	return hosts, nextToken(ids, limit), nil
+	return hosts, page.Next(hosts, limit, (*host.Host).ID), nil
 }
 
 // UpdateHost applies change to the host's profile when sentEtag is current. Errors: NotFound,

@@ -10,6 +10,8 @@ import (
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/platform/etag"
+	"github.com/cohabit/cohabit/services/platform/ids"
+	"github.com/cohabit/cohabit/services/platform/page"
 )
 
 // CreateRoom adds a DRAFT room to a host. Errors: NotFound (host out of reach), Invalid,
@@ -34,7 +36,7 @@ func (a *App) CreateRoom(ctx context.Context, hostID string, d room.Details, req
 		return nil, err
 	}
 	now := a.now()
-	r, err := room.New(newID(), h.ProgrammeID(), h.ID(), h.City(), d, rules, now)
+	r, err := room.New(ids.New(), h.ProgrammeID(), h.ID(), h.City(), d, rules, now)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +75,7 @@ type RoomQuery struct {
 	MaxContributionCents int
 	AvailableBy          string
 	HostID               string
-	Page                 Page
+	Page                 page.Request
 }
 
 // ListRooms lists the rooms the caller may see: a host's own, a coordinator's programme's, and
@@ -83,7 +85,7 @@ func (a *App) ListRooms(ctx context.Context, q RoomQuery) ([]*room.Room, string,
 	if err != nil {
 		return nil, "", err
 	}
-	after, limit, err := q.Page.limits()
+	after, limit, err := q.Page.Bounds()
 	if err != nil {
 		return nil, "", err
 	}
@@ -118,18 +120,14 @@ func (a *App) ListRooms(ctx context.Context, q RoomQuery) ([]*room.Room, string,
 	default:
 		return nil, "", errs.PermissionDenied("ROLE_NOT_ALLOWED", "your role may not list rooms")
 	}
-	if q.HostID != "" && !postgres.ValidID(q.HostID) {
+	if q.HostID != "" && !ids.Valid(q.HostID) {
 		return nil, "", nil
 	}
 	rooms, err := a.store.ListRooms(ctx, f)
 	if err != nil {
 		return nil, "", err
 	}
-	ids := make([]string, len(rooms))
-	for i, r := range rooms {
-		ids[i] = r.ID()
-	}
-	return rooms, nextToken(ids, limit), nil
+	return rooms, page.Next(rooms, limit, (*room.Room).ID), nil
 }
 
 // UpdateRoom applies change to the room's details when sentEtag is current. Errors: NotFound,

@@ -3,8 +3,6 @@
 package grpcapi
 
 import (
-	"strings"
-
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
@@ -13,39 +11,14 @@ import (
 	"github.com/cohabit/cohabit/services/hosts/internal/room"
 	"github.com/cohabit/cohabit/services/platform/date"
 	"github.com/cohabit/cohabit/services/platform/errs"
+	"github.com/cohabit/cohabit/services/platform/protoenum"
 )
-
-// dateField parses an API date, recording a violation of field when malformed.
-func dateField(v *errs.Violations, field, s string) date.Date {
-	if s == "" {
-		return date.Date{}
-	}
-	d, err := date.Parse(s)
-	if err != nil {
-		v.Add(field, "%v", err)
-	}
-	return d
-}
-
-// enumName strips an enum value's type prefix; UNSPECIFIED becomes "" (unset). An unknown
-// number (possible over gRPC, not over JSON) is kept so the domain refuses it by name.
-func enumName[E ~int32](e E, names map[int32]string, prefix string) string {
-	n, ok := names[int32(e)]
-	if !ok {
-		return "UNKNOWN"
-	}
-	n = strings.TrimPrefix(n, prefix)
-	if n == "UNSPECIFIED" {
-		return ""
-	}
-	return n
-}
 
 func profileFromProto(h *hostsv1.Host, v *errs.Violations) host.Profile {
 	a := h.GetAddress()
 	svcs := make([]string, 0, len(h.GetServicesWanted()))
 	for _, s := range h.GetServicesWanted() {
-		n := enumName(s, typev1.Service_name, "SERVICE_")
+		n := protoenum.Name(s, typev1.Service_name, "SERVICE_")
 		if n == "" {
 			v.Add("servicesWanted", "SERVICE_UNSPECIFIED is not a service")
 			continue
@@ -54,7 +27,7 @@ func profileFromProto(h *hostsv1.Host, v *errs.Violations) host.Profile {
 	}
 	return host.Profile{
 		DisplayName:         h.GetDisplayName(),
-		BirthDate:           dateField(v, "birthDate", h.GetBirthDate()),
+		BirthDate:           date.Field(v, "birthDate", h.GetBirthDate()),
 		Phone:               h.GetPhone(),
 		Email:               h.GetEmail(),
 		Address:             host.Address{Line1: a.GetLine1(), Postcode: a.GetPostcode(), City: a.GetCity(), Lat: a.GetLat(), Lng: a.GetLng()},
@@ -64,8 +37,8 @@ func profileFromProto(h *hostsv1.Host, v *errs.Violations) host.Profile {
 		ServicesWanted:      svcs,
 		HoursWantedPerWeek:  int(h.GetHoursWantedPerWeek()),
 		NightsWantedPerWeek: int(h.GetNightsWantedPerWeek()),
-		Rhythm:              enumName(h.GetRhythm(), typev1.Rhythm_name, "RHYTHM_"),
-		GenderPreference:    enumName(h.GetGenderPreference(), typev1.Gender_name, "GENDER_"),
+		Rhythm:              protoenum.Name(h.GetRhythm(), typev1.Rhythm_name, "RHYTHM_"),
+		GenderPreference:    protoenum.Name(h.GetGenderPreference(), typev1.Gender_name, "GENDER_"),
 		IsTenant:            h.GetIsTenant(),
 		LandlordInformed:    h.GetLandlordInformed(),
 	}
@@ -121,8 +94,8 @@ func detailsFromProto(r *hostsv1.Room, v *errs.Violations) room.Details {
 		MonthlyContributionCents: int(r.GetMonthlyContributionCents()),
 		FormulaID:                r.GetFormulaId(),
 		SharedSpaces:             r.GetSharedSpaces(),
-		AvailableFrom:            dateField(v, "availableFrom", r.GetAvailableFrom()),
-		AvailableUntil:           dateField(v, "availableUntil", r.GetAvailableUntil()),
+		AvailableFrom:            date.Field(v, "availableFrom", r.GetAvailableFrom()),
+		AvailableUntil:           date.Field(v, "availableUntil", r.GetAvailableUntil()),
 		MinStayMonths:            int(r.GetMinStayMonths()),
 		SmokingAllowed:           r.GetSmokingAllowed(),
 		PetsAllowed:              r.GetPetsAllowed(),
@@ -160,9 +133,9 @@ func roomToProto(r *room.Room) *hostsv1.Room {
 }
 
 func hostStatusFromProto(s hostsv1.HostStatus) host.Status {
-	return host.Status(enumName(s, hostsv1.HostStatus_name, "HOST_STATUS_"))
+	return host.Status(protoenum.Name(s, hostsv1.HostStatus_name, "HOST_STATUS_"))
 }
 
 func roomStatusFromProto(s hostsv1.RoomStatus) room.Status {
-	return room.Status(enumName(s, hostsv1.RoomStatus_name, "ROOM_STATUS_"))
+	return room.Status(protoenum.Name(s, hostsv1.RoomStatus_name, "ROOM_STATUS_"))
 }

@@ -1,19 +1,16 @@
 package grpcapi
 
 import (
-	"strings"
-
-	"google.golang.org/protobuf/types/known/fieldmaskpb"
-
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 	"github.com/cohabit/cohabit/services/hosts/internal/host"
 	"github.com/cohabit/cohabit/services/hosts/internal/room"
 	"github.com/cohabit/cohabit/services/platform/errs"
+	"github.com/cohabit/cohabit/services/platform/fieldmask"
 )
 
 // Fields a client may change, by update_mask path (proto names, as grpc-gateway derives them
 // from a PATCH body). Status, ids, ownership and consent are changed only by their own methods.
-var hostMask = map[string]func(dst *host.Profile, src host.Profile){
+var hostMask = fieldmask.Setters[host.Profile]{
 	"display_name":           func(d *host.Profile, s host.Profile) { d.DisplayName = s.DisplayName },
 	"birth_date":             func(d *host.Profile, s host.Profile) { d.BirthDate = s.BirthDate },
 	"phone":                  func(d *host.Profile, s host.Profile) { d.Phone = s.Phone },
@@ -36,7 +33,7 @@ var hostMask = map[string]func(dst *host.Profile, src host.Profile){
 	"landlord_informed":      func(d *host.Profile, s host.Profile) { d.LandlordInformed = s.LandlordInformed },
 }
 
-var roomMask = map[string]func(dst *room.Details, src room.Details){
+var roomMask = fieldmask.Setters[room.Details]{
 	"title":                      func(d *room.Details, s room.Details) { d.Title = s.Title },
 	"description":                func(d *room.Details, s room.Details) { d.Description = s.Description },
 	"area_m2":                    func(d *room.Details, s room.Details) { d.AreaM2 = s.AreaM2 },
@@ -59,59 +56,20 @@ var ignored = map[string]bool{"id": true, "etag": true, "programme_id": true, "s
 	"update_time": true, "host_id": true, "city": true, "assisted": true, "consent_recorded": true,
 	"owner_account_id": true, "registered_by_account_id": true, "verified_time": true}
 
-// maskPaths returns the paths to apply: the mask's, or every settable one when it is empty
-// (AIP-134: an absent mask means a full replacement).
-func maskPaths[T any](mask *fieldmaskpb.FieldMask, allowed map[string]T, v *errs.Violations) []string {
-	if len(mask.GetPaths()) == 0 {
-		paths := make([]string, 0, len(allowed))
-		for p := range allowed {
-			if !strings.Contains(p, ".") {
-				paths = append(paths, p)
-			}
-		}
-		return paths
-	}
-	var paths []string
-	for _, p := range mask.GetPaths() {
-		switch {
-		case ignored[p]:
-		case hasKey(allowed, p):
-			paths = append(paths, p)
-		default:
-			v.Add("updateMask", "%q cannot be changed with this call", p)
-		}
-	}
-	return paths
-}
-
-func hasKey[T any](m map[string]T, k string) bool { _, ok := m[k]; return ok }
-
 func hostChange(in *hostsv1.UpdateHostRequest) (func(*host.Profile) error, error) {
 	var v errs.Violations
-	src := profileFromProto(in.GetHost(), &v)
-	paths := maskPaths(in.GetUpdateMask(), hostMask, &v)
+	change := hostMask.Change(in.GetUpdateMask(), profileFromProto(in.GetHost(), &v), ignored, &v)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	return func(dst *host.Profile) error {
-		for _, p := range paths {
-			hostMask[p](dst, src)
-		}
-		return nil
-	}, nil
+	return change, nil
 }
 
 func roomChange(in *hostsv1.UpdateRoomRequest) (func(*room.Details) error, error) {
 	var v errs.Violations
-	src := detailsFromProto(in.GetRoom(), &v)
-	paths := maskPaths(in.GetUpdateMask(), roomMask, &v)
+	change := roomMask.Change(in.GetUpdateMask(), detailsFromProto(in.GetRoom(), &v), ignored, &v)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	return func(dst *room.Details) error {
-		for _, p := range paths {
-			roomMask[p](dst, src)
-		}
-		return nil
-	}, nil
+	return change, nil
 }

@@ -7,8 +7,10 @@ import (
 	"github.com/cohabit/cohabit/services/hosts/internal/app"
 	"github.com/cohabit/cohabit/services/hosts/internal/room"
 	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/date"
 	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/platform/grpcx"
+	"github.com/cohabit/cohabit/services/platform/page"
 )
 
 const svc = "/cohabit.hosts.v1.HostService/"
@@ -76,7 +78,7 @@ func (s *Server) GetHost(ctx context.Context, in *hostsv1.GetHostRequest) (*host
 
 // ListHosts returns one page of hosts.
 func (s *Server) ListHosts(ctx context.Context, in *hostsv1.ListHostsRequest) (*hostsv1.ListHostsResponse, error) {
-	hosts, next, err := s.app.ListHosts(ctx, hostStatusFromProto(in.GetStatus()), app.Page{Size: int(in.GetPageSize()), Token: in.GetPageToken()})
+	hosts, next, err := s.app.ListHosts(ctx, hostStatusFromProto(in.GetStatus()), page.Request{Size: int(in.GetPageSize()), Token: in.GetPageToken()})
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +169,7 @@ func (s *Server) GetRoom(ctx context.Context, in *hostsv1.GetRoomRequest) (*host
 // ListRooms returns one page of rooms.
 func (s *Server) ListRooms(ctx context.Context, in *hostsv1.ListRoomsRequest) (*hostsv1.ListRoomsResponse, error) {
 	var v errs.Violations
-	availableBy := dateField(&v, "availableFrom", in.GetAvailableFrom())
+	availableBy := date.Field(&v, "availableFrom", in.GetAvailableFrom())
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -177,7 +179,7 @@ func (s *Server) ListRooms(ctx context.Context, in *hostsv1.ListRoomsRequest) (*
 		MaxContributionCents: int(in.GetMaxContributionCents()),
 		AvailableBy:          availableBy.String(),
 		HostID:               in.GetHostId(),
-		Page:                 app.Page{Size: int(in.GetPageSize()), Token: in.GetPageToken()},
+		Page:                 page.Request{Size: int(in.GetPageSize()), Token: in.GetPageToken()},
 	})
 	if err != nil {
 		return nil, err

@@ -101,10 +101,10 @@ type Host struct{ r Record }
 
 // Errors of the host lifecycle.
 var (
-	ErrTooYoung        = errs.FailedPrecondition("HOST_TOO_YOUNG", "the host is younger than the programme's minimum age")
-	ErrLandlord        = errs.FailedPrecondition("LANDLORD_NOT_INFORMED", "a host who rents their home must have informed the landlord before verification")
-	ErrTransition      = errs.FailedPrecondition("INVALID_TRANSITION", "this change is not allowed in the host's current status")
-	ErrArchived        = errs.FailedPrecondition("HOST_ARCHIVED", "an archived host cannot be changed")
+	ErrTooYoung   = errs.FailedPrecondition("HOST_TOO_YOUNG", "the host is younger than the programme's minimum age")
+	ErrLandlord   = errs.FailedPrecondition("LANDLORD_NOT_INFORMED", "a host who rents their home must have informed the landlord before verification")
+	ErrTransition = errs.FailedPrecondition("INVALID_TRANSITION", "this change is not allowed in the host's current status")
+	ErrArchived   = errs.FailedPrecondition("HOST_ARCHIVED", "an archived host cannot be changed")
 )
 
 // New registers a host in PENDING_VERIFICATION. It returns errs.Invalid with every field at

@@ -9,22 +9,20 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"time"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"google.golang.org/protobuf/proto"
 
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	"github.com/cohabit/cohabit/services/hosts/internal/host"
 	"github.com/cohabit/cohabit/services/hosts/internal/room"
 	"github.com/cohabit/cohabit/services/platform/errs"
+	"github.com/cohabit/cohabit/services/platform/ids"
 	"github.com/cohabit/cohabit/services/platform/inbox"
 	"github.com/cohabit/cohabit/services/platform/outbox"
 	"github.com/cohabit/cohabit/services/platform/pg"
-	"github.com/cohabit/cohabit/services/platform/pgtest"
+	"github.com/cohabit/cohabit/services/platform/programmes"
 )
 
 //go:embed migrations/*.sql
@@ -35,15 +33,16 @@ func ownMigrations() fs.FS {
 	return sub
 }
 
-// Migrate brings the database at url to the current schema.
-func Migrate(ctx context.Context, url string) error {
-	return pg.Migrate(ctx, url, outbox.Migrations(), inbox.Migrations(),
-		pg.Migrations{Table: "hosts_schema_version", FS: ownMigrations()})
+// Sets are the migration sets of the hosts database, in the order they apply: the platform's
+// outbox, inbox and copy of the programmes' settings, then the service's own tables.
+func Sets() []pg.Migrations {
+	return []pg.Migrations{outbox.Migrations(), inbox.Migrations(), programmes.Migrations(),
+		{Table: "hosts_schema_version", FS: ownMigrations()}}
 }
 
-// SchemaKey names the current schema, for test databases built from a template.
-func SchemaKey() string {
-	return "hosts_" + pgtest.Hash(ownMigrations())
+// Migrate brings the database at url to the current schema.
+func Migrate(ctx context.Context, url string) error {
+	return pg.Migrate(ctx, url, Sets()...)
 }
 
 // Errors of the store.
@@ -103,7 +102,7 @@ func (s *Store) hostByRequest(ctx context.Context, createdBy, requestID string) 
 
 // Host returns the host with id, or ErrHostNotFound.
 func (s *Store) Host(ctx context.Context, id string) (*host.Host, error) {
-	if !ValidID(id) {
+	if !ids.Valid(id) {
 		return nil, ErrHostNotFound
 	}
 	return scanHost(s.pool.QueryRow(ctx, `SELECT record FROM hosts WHERE id = $1`, id))
@@ -117,7 +116,7 @@ func (s *Store) HostByOwner(ctx context.Context, accountID string) (*host.Host, 
 // UpdateHost locks host id, lets fn change it and return the events that tell of the change,
 // and stores both. fn's error aborts everything.
 func (s *Store) UpdateHost(ctx context.Context, id string, fn func(*host.Host) ([]*eventsv1.Envelope, error)) (*host.Host, error) {
-	if !ValidID(id) {
+	if !ids.Valid(id) {
 		return nil, ErrHostNotFound
 	}
 	var out *host.Host
@@ -224,7 +223,7 @@ func (s *Store) CreateRoom(ctx context.Context, rm *room.Room, createdBy, reques
 
 // Room returns the room with id, or ErrRoomNotFound.
 func (s *Store) Room(ctx context.Context, id string) (*room.Room, error) {
-	if !ValidID(id) {
+	if !ids.Valid(id) {
 		return nil, ErrRoomNotFound
 	}
 	return scanRoom(s.pool.QueryRow(ctx, `SELECT record FROM rooms WHERE id = $1`, id))
@@ -234,7 +233,7 @@ func (s *Store) Room(ctx context.Context, id string) (*room.Room, error) {
 // wait on each other in opposite orders), lets fn change the room, and stores it with fn's
 // events.
 func (s *Store) UpdateRoom(ctx context.Context, id string, fn func(*room.Room, *host.Host) ([]*eventsv1.Envelope, error)) (*room.Room, error) {
-	if !ValidID(id) {
+	if !ids.Valid(id) {
 		return nil, ErrRoomNotFound
 	}
 	var out *room.Room
@@ -336,37 +335,5 @@ func scanRoom(row pgx.Row) (*room.Room, error) {
 
 // Programme returns the copy of a programme's settings, and false when none arrived yet.
 func (s *Store) Programme(ctx context.Context, id string) (*identityv1.ProgrammeSettings, bool, error) {
-	var data []byte
-	err := s.pool.QueryRow(ctx, `SELECT settings FROM programmes WHERE id = $1`, id).Scan(&data)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, fmt.Errorf("read programme %s: %w", id, err)
-	}
-	var st identityv1.ProgrammeSettings
-	if err := proto.Unmarshal(data, &st); err != nil {
-		return nil, false, fmt.Errorf("decode programme %s: %w", id, err)
-	}
-	return &st, true, nil
-}
-
-// SaveProgramme stores the settings of programme id in tx (a consumer's inbox transaction).
-func SaveProgramme(ctx context.Context, tx pgx.Tx, id string, st *identityv1.ProgrammeSettings, at time.Time) error {
-	data, err := proto.Marshal(st)
-	if err != nil {
-		return fmt.Errorf("encode programme %s: %w", id, err)
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO programmes (id, settings, updated_at) VALUES ($1, $2, $3)
-		ON CONFLICT (id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = EXCLUDED.updated_at
-		WHERE programmes.updated_at <= EXCLUDED.updated_at`, id, data, at); err != nil {
-		return fmt.Errorf("save programme %s: %w", id, err)
-	}
-	return nil
-}
-
-// ValidID keeps malformed ids from reaching PostgreSQL as a cast error (a 500): an id that is
-// not a UUID names no record.
-func ValidID(id string) bool {
-	return len(id) == 36 && uuid.Validate(id) == nil
+	return programmes.Get(ctx, s.pool, id)
 }

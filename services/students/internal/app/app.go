@@ -7,8 +7,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/students/internal/application"
@@ -29,8 +27,6 @@ func New(store *postgres.Store, now func() time.Time) *App {
 	}
 	return &App{store: store, now: now}
 }
-
-func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 var errNoPrincipal = errs.Unauthenticated("UNAUTHENTICATED", "sign in first")
 
@@ -58,34 +54,4 @@ func (a *App) rules(ctx context.Context, programmeID string) (application.Rules,
 		return application.Rules{}, student.LegalMaxAge, err
 	}
 	return application.Rules{BudgetCapCents: int(st.GetContributionCapCents())}, int(st.GetStudentMaxAge()), nil
-}
-
-// Page is one page of a list.
-type Page struct {
-	Size  int
-	Token string
-}
-
-var errBadPageToken = errs.Invalid(errs.Violation{Field: "pageToken", Description: "is not a token this list gave"})
-
-func (p Page) limits() (after string, limit int, err error) {
-	limit = p.Size
-	switch {
-	case limit <= 0:
-		limit = 50
-	case limit > 200:
-		limit = 200
-	}
-	if p.Token != "" && !postgres.ValidID(p.Token) {
-		return "", 0, errBadPageToken
-	}
-	return p.Token, limit, nil
-}
-
-// nextToken is the last id of a full page; an empty token means there is no next page.
-func nextToken(ids []string, limit int) string {
-	if len(ids) < limit || len(ids) == 0 {
-		return ""
-	}
-	return ids[len(ids)-1]
 }

@@ -8,6 +8,8 @@ import (
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/platform/etag"
+	"github.com/cohabit/cohabit/services/platform/ids"
+	"github.com/cohabit/cohabit/services/platform/page"
 	"github.com/cohabit/cohabit/services/students/internal/application"
 	"github.com/cohabit/cohabit/services/students/internal/postgres"
 	"github.com/cohabit/cohabit/services/students/internal/student"
@@ -40,7 +42,7 @@ func (a *App) SubmitApplication(ctx context.Context, studentID string, prefs app
 			StudentID: s.ID(), ProgrammeID: s.ProgrammeID(),
 			Verified: s.Status() == student.StatusVerified, OpenApplicationID: openID,
 		}
-		app, err := application.New(newID(), who, prefs, rules, now)
+		app, err := application.New(ids.New(), who, prefs, rules, now)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -75,8 +77,8 @@ func (a *App) GetApplication(ctx context.Context, id string) (*application.Appli
 
 // ListApplications lists a student's applications. Errors: NotFound (student out of reach),
 // Invalid (page token).
-func (a *App) ListApplications(ctx context.Context, studentID string, page Page) ([]*application.Application, string, error) {
-	after, limit, err := page.limits()
+func (a *App) ListApplications(ctx context.Context, studentID string, req page.Request) ([]*application.Application, string, error) {
+	after, limit, err := req.Bounds()
 	if err != nil {
 		return nil, "", err
 	}
@@ -87,11 +89,7 @@ func (a *App) ListApplications(ctx context.Context, studentID string, page Page)
 	if err != nil {
 		return nil, "", err
 	}
-	ids := make([]string, len(apps))
-	for i, app := range apps {
-		ids[i] = app.ID()
-	}
-	return apps, nextToken(ids, limit), nil
+	return apps, page.Next(apps, limit, (*application.Application).ID), nil
 }
 
 // WithdrawApplication withdraws an open application when sentEtag is current. Errors:

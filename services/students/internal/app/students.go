@@ -9,6 +9,8 @@ import (
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/platform/etag"
+	"github.com/cohabit/cohabit/services/platform/ids"
+	"github.com/cohabit/cohabit/services/platform/page"
 	"github.com/cohabit/cohabit/services/students/internal/postgres"
 	"github.com/cohabit/cohabit/services/students/internal/student"
 )
@@ -21,7 +23,7 @@ func (a *App) RegisterStudent(ctx context.Context, prof student.Profile, request
 	if err != nil {
 		return nil, err
 	}
-	reg := student.Registration{ID: newID(), ProgrammeID: p.ProgrammeID, At: a.now(), RegisteredBy: p.AccountID}
+	reg := student.Registration{ID: ids.New(), ProgrammeID: p.ProgrammeID, At: a.now(), RegisteredBy: p.AccountID}
 	switch p.Role {
 	case auth.RoleStudent:
 		reg.OwnerAccountID = p.AccountID
@@ -61,12 +63,12 @@ func (a *App) GetStudent(ctx context.Context, id string) (*student.Student, erro
 }
 
 // ListStudents lists the students of the coordinator's programme, or the student's own record.
-func (a *App) ListStudents(ctx context.Context, status student.Status, page Page) ([]*student.Student, string, error) {
+func (a *App) ListStudents(ctx context.Context, status student.Status, req page.Request) ([]*student.Student, string, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, "", err
 	}
-	after, limit, err := page.limits()
+	after, limit, err := req.Bounds()
 	if err != nil {
 		return nil, "", err
 	}
@@ -83,11 +85,7 @@ func (a *App) ListStudents(ctx context.Context, status student.Status, page Page
 	if err != nil {
 		return nil, "", err
 	}
-	ids := make([]string, len(students))
-	for i, s := range students {
-		ids[i] = s.ID()
-	}
-	return students, nextToken(ids, limit), nil
+	return students, page.Next(students, limit, (*student.Student).ID), nil
 }
 
 // UpdateStudent applies change to the student's profile when sentEtag is current. Errors:

@@ -3,49 +3,22 @@
 package grpcapi
 
 import (
-	"strings"
-
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
 	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
 	"github.com/cohabit/cohabit/services/platform/date"
 	"github.com/cohabit/cohabit/services/platform/errs"
+	"github.com/cohabit/cohabit/services/platform/protoenum"
 	"github.com/cohabit/cohabit/services/students/internal/application"
 	"github.com/cohabit/cohabit/services/students/internal/student"
 )
-
-// dateField parses an API date, recording a violation of field when malformed.
-func dateField(v *errs.Violations, field, s string) date.Date {
-	if s == "" {
-		return date.Date{}
-	}
-	d, err := date.Parse(s)
-	if err != nil {
-		v.Add(field, "%v", err)
-	}
-	return d
-}
-
-// enumName strips an enum value's type prefix; UNSPECIFIED becomes "" (unset). An unknown
-// number (possible over gRPC, not over JSON) is kept so the domain refuses it by name.
-func enumName[E ~int32](e E, names map[int32]string, prefix string) string {
-	n, ok := names[int32(e)]
-	if !ok {
-		return "UNKNOWN"
-	}
-	n = strings.TrimPrefix(n, prefix)
-	if n == "UNSPECIFIED" {
-		return ""
-	}
-	return n
-}
 
 func profileFromProto(s *studentsv1.Student, v *errs.Violations) student.Profile {
 	sp := s.GetStudyPlace()
 	svcs := make([]string, 0, len(s.GetServicesOffered()))
 	for _, x := range s.GetServicesOffered() {
-		n := enumName(x, typev1.Service_name, "SERVICE_")
+		n := protoenum.Name(x, typev1.Service_name, "SERVICE_")
 		if n == "" {
 			v.Add("servicesOffered", "SERVICE_UNSPECIFIED is not a service")
 			continue
@@ -54,7 +27,7 @@ func profileFromProto(s *studentsv1.Student, v *errs.Violations) student.Profile
 	}
 	return student.Profile{
 		DisplayName:          s.GetDisplayName(),
-		BirthDate:            dateField(v, "birthDate", s.GetBirthDate()),
+		BirthDate:            date.Field(v, "birthDate", s.GetBirthDate()),
 		Email:                s.GetEmail(),
 		Phone:                s.GetPhone(),
 		Institution:          s.GetInstitution(),
@@ -66,11 +39,11 @@ func profileFromProto(s *studentsv1.Student, v *errs.Violations) student.Profile
 		HasPets:              s.GetHasPets(),
 		AcceptsSmokers:       s.GetAcceptsSmokers(),
 		AcceptsPets:          s.GetAcceptsPets(),
-		Gender:               enumName(s.GetGender(), typev1.Gender_name, "GENDER_"),
+		Gender:               protoenum.Name(s.GetGender(), typev1.Gender_name, "GENDER_"),
 		ServicesOffered:      svcs,
 		HoursOfferedPerWeek:  int(s.GetHoursOfferedPerWeek()),
 		NightsPresentPerWeek: int(s.GetNightsPresentPerWeek()),
-		Rhythm:               enumName(s.GetRhythm(), typev1.Rhythm_name, "RHYTHM_"),
+		Rhythm:               protoenum.Name(s.GetRhythm(), typev1.Rhythm_name, "RHYTHM_"),
 		Motivation:           s.GetMotivation(),
 	}
 }
@@ -118,8 +91,8 @@ func studentToProto(s *student.Student) *studentsv1.Student {
 func preferencesFromProto(a *studentsv1.Application, v *errs.Violations) application.Preferences {
 	return application.Preferences{
 		BudgetCents: int(a.GetBudgetCents()),
-		MoveIn:      dateField(v, "moveInDate", a.GetMoveInDate()),
-		MoveOut:     dateField(v, "moveOutDate", a.GetMoveOutDate()),
+		MoveIn:      date.Field(v, "moveInDate", a.GetMoveInDate()),
+		MoveOut:     date.Field(v, "moveOutDate", a.GetMoveOutDate()),
 		RoomID:      a.GetRoomId(),
 		Areas:       a.GetAreas(),
 	}
@@ -145,5 +118,5 @@ func applicationToProto(a *application.Application) *studentsv1.Application {
 }
 
 func studentStatusFromProto(s studentsv1.StudentStatus) student.Status {
-	return student.Status(enumName(s, studentsv1.StudentStatus_name, "STUDENT_STATUS_"))
+	return student.Status(protoenum.Name(s, studentsv1.StudentStatus_name, "STUDENT_STATUS_"))
 }

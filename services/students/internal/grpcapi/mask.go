@@ -1,18 +1,15 @@
 package grpcapi
 
 import (
-	"strings"
-
-	"google.golang.org/protobuf/types/known/fieldmaskpb"
-
 	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
 	"github.com/cohabit/cohabit/services/platform/errs"
+	"github.com/cohabit/cohabit/services/platform/fieldmask"
 	"github.com/cohabit/cohabit/services/students/internal/student"
 )
 
 // Fields a client may change, by update_mask path (proto names, as grpc-gateway derives them
 // from a PATCH body). Status, ids and ownership are changed only by their own methods.
-var studentMask = map[string]func(dst *student.Profile, src student.Profile){
+var studentMask = fieldmask.Setters[student.Profile]{
 	"display_name":            func(d *student.Profile, s student.Profile) { d.DisplayName = s.DisplayName },
 	"birth_date":              func(d *student.Profile, s student.Profile) { d.BirthDate = s.BirthDate },
 	"email":                   func(d *student.Profile, s student.Profile) { d.Email = s.Email },
@@ -41,44 +38,11 @@ var studentMask = map[string]func(dst *student.Profile, src student.Profile){
 var ignored = map[string]bool{"id": true, "etag": true, "programme_id": true, "status": true, "create_time": true,
 	"update_time": true, "owner_account_id": true, "registered_by_account_id": true, "verified_time": true}
 
-// maskPaths returns the paths to apply: the mask's, or every settable one when it is empty
-// (AIP-134: an absent mask means a full replacement).
-func maskPaths[T any](mask *fieldmaskpb.FieldMask, allowed map[string]T, v *errs.Violations) []string {
-	if len(mask.GetPaths()) == 0 {
-		paths := make([]string, 0, len(allowed))
-		for p := range allowed {
-			if !strings.Contains(p, ".") {
-				paths = append(paths, p)
-			}
-		}
-		return paths
-	}
-	var paths []string
-	for _, p := range mask.GetPaths() {
-		switch {
-		case ignored[p]:
-		case hasKey(allowed, p):
-			paths = append(paths, p)
-		default:
-			v.Add("updateMask", "%q cannot be changed with this call", p)
-		}
-	}
-	return paths
-}
-
-func hasKey[T any](m map[string]T, k string) bool { _, ok := m[k]; return ok }
-
 func studentChange(in *studentsv1.UpdateStudentRequest) (func(*student.Profile) error, error) {
 	var v errs.Violations
-	src := profileFromProto(in.GetStudent(), &v)
-	paths := maskPaths(in.GetUpdateMask(), studentMask, &v)
+	change := studentMask.Change(in.GetUpdateMask(), profileFromProto(in.GetStudent(), &v), ignored, &v)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	return func(dst *student.Profile) error {
-		for _, p := range paths {
-			studentMask[p](dst, src)
-		}
-		return nil
-	}, nil
+	return change, nil
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/platform/grpcx"
+	"github.com/cohabit/cohabit/services/platform/page"
 	"github.com/cohabit/cohabit/services/students/internal/app"
 	"github.com/cohabit/cohabit/services/students/internal/application"
 	"github.com/cohabit/cohabit/services/students/internal/student"
@@ -60,7 +61,7 @@ func (s *Server) GetStudent(ctx context.Context, in *studentsv1.GetStudentReques
 
 // ListStudents returns one page of students.
 func (s *Server) ListStudents(ctx context.Context, in *studentsv1.ListStudentsRequest) (*studentsv1.ListStudentsResponse, error) {
-	students, next, err := s.app.ListStudents(ctx, studentStatusFromProto(in.GetStatus()), app.Page{Size: int(in.GetPageSize()), Token: in.GetPageToken()})
+	students, next, err := s.app.ListStudents(ctx, studentStatusFromProto(in.GetStatus()), page.Request{Size: int(in.GetPageSize()), Token: in.GetPageToken()})
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +113,7 @@ func (s *Server) ListApplications(ctx context.Context, in *studentsv1.ListApplic
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	apps, next, err := s.app.ListApplications(ctx, in.GetStudentId(), app.Page{Size: int(in.GetPageSize()), Token: in.GetPageToken()})
+	apps, next, err := s.app.ListApplications(ctx, in.GetStudentId(), page.Request{Size: int(in.GetPageSize()), Token: in.GetPageToken()})
 	if err != nil {
 		return nil, err
 	}

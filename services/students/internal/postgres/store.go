@@ -10,20 +10,18 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"time"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"google.golang.org/protobuf/proto"
 
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	"github.com/cohabit/cohabit/services/platform/errs"
+	"github.com/cohabit/cohabit/services/platform/ids"
 	"github.com/cohabit/cohabit/services/platform/inbox"
 	"github.com/cohabit/cohabit/services/platform/outbox"
 	"github.com/cohabit/cohabit/services/platform/pg"
-	"github.com/cohabit/cohabit/services/platform/pgtest"
+	"github.com/cohabit/cohabit/services/platform/programmes"
 	"github.com/cohabit/cohabit/services/students/internal/application"
 	"github.com/cohabit/cohabit/services/students/internal/student"
 )
@@ -36,15 +34,16 @@ func ownMigrations() fs.FS {
 	return sub
 }
 
-// Migrate brings the database at url to the current schema.
-func Migrate(ctx context.Context, url string) error {
-	return pg.Migrate(ctx, url, outbox.Migrations(), inbox.Migrations(),
-		pg.Migrations{Table: "students_schema_version", FS: ownMigrations()})
+// Sets are the migration sets of the students database, in the order they apply: the
+// platform's outbox, inbox and copy of the programmes' settings, then the service's own tables.
+func Sets() []pg.Migrations {
+	return []pg.Migrations{outbox.Migrations(), inbox.Migrations(), programmes.Migrations(),
+		{Table: "students_schema_version", FS: ownMigrations()}}
 }
 
-// SchemaKey names the current schema, for test databases built from a template.
-func SchemaKey() string {
-	return "students_" + pgtest.Hash(ownMigrations())
+// Migrate brings the database at url to the current schema.
+func Migrate(ctx context.Context, url string) error {
+	return pg.Migrate(ctx, url, Sets()...)
 }
 
 // Errors of the store.
@@ -99,7 +98,7 @@ func (s *Store) CreateStudent(ctx context.Context, st *student.Student, createdB
 
 // Student returns the student with id, or ErrStudentNotFound.
 func (s *Store) Student(ctx context.Context, id string) (*student.Student, error) {
-	if !ValidID(id) {
+	if !ids.Valid(id) {
 		return nil, ErrStudentNotFound
 	}
 	return scanStudent(s.pool.QueryRow(ctx, `SELECT record FROM students WHERE id = $1`, id))
@@ -109,7 +108,7 @@ func (s *Store) Student(ctx context.Context, id string) (*student.Student, error
 // change, and stores both. fn also gets the id of the student's open application, or "": no
 // application can be created or reopened while the lock is held. fn's error aborts everything.
 func (s *Store) UpdateStudent(ctx context.Context, id string, fn func(st *student.Student, openApplicationID string) ([]*eventsv1.Envelope, error)) (*student.Student, error) {
-	if !ValidID(id) {
+	if !ids.Valid(id) {
 		return nil, ErrStudentNotFound
 	}
 	var out *student.Student
@@ -190,7 +189,7 @@ type BuildApplication func(st *student.Student, openID string) (*application.App
 // the same (createdBy, requestID) returns the application created the first time. Errors:
 // ErrStudentNotFound, application.ErrOpenExists, and build's.
 func (s *Store) CreateApplication(ctx context.Context, studentID, createdBy, requestID string, build BuildApplication) (*application.Application, error) {
-	if !ValidID(studentID) {
+	if !ids.Valid(studentID) {
 		return nil, ErrStudentNotFound
 	}
 	var out *application.Application
@@ -272,7 +271,7 @@ func (s *Store) applicationByRequest(ctx context.Context, q querier, createdBy, 
 
 // Application returns the application with id, or ErrApplicationNotFound.
 func (s *Store) Application(ctx context.Context, id string) (*application.Application, error) {
-	if !ValidID(id) {
+	if !ids.Valid(id) {
 		return nil, ErrApplicationNotFound
 	}
 	return scanApplication(s.pool.QueryRow(ctx, `SELECT record FROM applications WHERE id = $1`, id))
@@ -282,7 +281,7 @@ func (s *Store) Application(ctx context.Context, id string) (*application.Applic
 // two changes never wait on each other in opposite orders), lets fn change the application,
 // and stores it with fn's events.
 func (s *Store) UpdateApplication(ctx context.Context, id string, fn func(*application.Application, *student.Student) ([]*eventsv1.Envelope, error)) (*application.Application, error) {
-	if !ValidID(id) {
+	if !ids.Valid(id) {
 		return nil, ErrApplicationNotFound
 	}
 	var out *application.Application
@@ -362,37 +361,5 @@ func scanApplication(row pgx.Row) (*application.Application, error) {
 
 // Programme returns the copy of a programme's settings, and false when none arrived yet.
 func (s *Store) Programme(ctx context.Context, id string) (*identityv1.ProgrammeSettings, bool, error) {
-	var data []byte
-	err := s.pool.QueryRow(ctx, `SELECT settings FROM programmes WHERE id = $1`, id).Scan(&data)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, fmt.Errorf("read programme %s: %w", id, err)
-	}
-	var st identityv1.ProgrammeSettings
-	if err := proto.Unmarshal(data, &st); err != nil {
-		return nil, false, fmt.Errorf("decode programme %s: %w", id, err)
-	}
-	return &st, true, nil
-}
-
-// SaveProgramme stores the settings of programme id in tx (a consumer's inbox transaction).
-func SaveProgramme(ctx context.Context, tx pgx.Tx, id string, st *identityv1.ProgrammeSettings, at time.Time) error {
-	data, err := proto.Marshal(st)
-	if err != nil {
-		return fmt.Errorf("encode programme %s: %w", id, err)
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO programmes (id, settings, updated_at) VALUES ($1, $2, $3)
-		ON CONFLICT (id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = EXCLUDED.updated_at
-		WHERE programmes.updated_at <= EXCLUDED.updated_at`, id, data, at); err != nil {
-		return fmt.Errorf("save programme %s: %w", id, err)
-	}
-	return nil
-}
-
-// ValidID keeps malformed ids from reaching PostgreSQL as a cast error (a 500): an id that is
-// not a UUID names no record.
-func ValidID(id string) bool {
-	return len(id) == 36 && uuid.Validate(id) == nil
+	return programmes.Get(ctx, s.pool, id)
 }

@@ -9,7 +9,7 @@ import (
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/platform/date"
 	"github.com/cohabit/cohabit/services/platform/pg"
-	"github.com/cohabit/cohabit/services/platform/pgtest"
+	"github.com/cohabit/cohabit/services/platform/svctest"
 	"github.com/cohabit/cohabit/services/students/internal/application"
 	"github.com/cohabit/cohabit/services/students/internal/postgres"
 	"github.com/cohabit/cohabit/services/students/internal/student"
@@ -22,7 +22,7 @@ import (
 func TestOneOpenApplicationIndex(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := pgtest.NewURL(t, postgres.SchemaKey(), postgres.Migrate)
+	url := svctest.DatabaseURL(t, "students", postgres.Sets()...)
 	pool, err := pg.Open(ctx, url, 4)
 	if err != nil {
 		t.Fatal(err)

@@ -40,14 +40,6 @@ CREATE UNIQUE INDEX rooms_request ON rooms (created_by, request_id) WHERE reques
 CREATE INDEX rooms_programme ON rooms (programme_id, id);
 CREATE INDEX rooms_host ON rooms (host_id);
 
--- Programme settings, copied from the identity service's events.
-CREATE TABLE programmes (
-    id         text PRIMARY KEY,
-    settings   bytea       NOT NULL,
-    updated_at timestamptz NOT NULL
-);
-
 -- +goose Down
-DROP TABLE programmes;
 DROP TABLE rooms;
 DROP TABLE hosts;

@@ -40,14 +40,6 @@ CREATE UNIQUE INDEX applications_request ON applications (created_by, request_id
 CREATE INDEX applications_student ON applications (student_id, id);
 CREATE INDEX applications_programme ON applications (programme_id, status, id);
 
--- Programme settings, copied from the identity service's events.
-CREATE TABLE programmes (
-    id         text PRIMARY KEY,
-    settings   bytea       NOT NULL,
-    updated_at timestamptz NOT NULL
-);
-
 -- +goose Down
-DROP TABLE programmes;
 DROP TABLE applications;
 DROP TABLE students;
