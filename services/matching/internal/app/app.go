@@ -1,0 +1,72 @@
+// Package app holds the matching service's use cases: rankings, matches and allocation runs;
+// who may do what, and which events each change publishes. Handlers call it; the domain
+// (match, allocation, score) decides; the store stores.
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/cohabit/cohabit/services/matching/internal/match"
+	"github.com/cohabit/cohabit/services/matching/internal/postgres"
+	"github.com/cohabit/cohabit/services/matching/internal/score"
+	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/errs"
+)
+
+// App runs the use cases.
+type App struct {
+	store *postgres.Store
+	now   func() time.Time
+	// langs interns language codes for every score this process computes: score inputs are
+	// comparable only when built with one table.
+	langs *score.LanguageTable
+}
+
+// New returns the use cases over store, with now as the clock.
+func New(store *postgres.Store, now func() time.Time) *App {
+	if now == nil {
+		now = time.Now
+	}
+	return &App{store: store, now: now, langs: score.NewLanguageTable()}
+}
+
+var errNoPrincipal = errs.Unauthenticated("UNAUTHENTICATED", "sign in first")
+
+func principal(ctx context.Context) (auth.Principal, error) {
+	p, ok := auth.FromContext(ctx)
+	if !ok {
+		return auth.Principal{}, errNoPrincipal
+	}
+	return p, nil
+}
+
+// weights are the programme's score weights. Programme settings carry none yet: every
+// programme scores with the defaults (score.DefaultWeights).
+func (a *App) weights(context.Context, string) score.Weights { return score.Weights{} }
+
+// expiryDays is how long a programme's proposals stay open.
+func (a *App) expiryDays(ctx context.Context, programmeID string) (int, error) {
+	st, ok, err := a.store.Programme(ctx, programmeID)
+	if err != nil {
+		return 0, err
+	}
+	if !ok || st.GetProposalExpiryDays() <= 0 {
+		return match.DefaultExpiryDays, nil
+	}
+	return int(st.GetProposalExpiryDays()), nil
+}
+
+// canSeeMatch: a coordinator of its programme, or the account of either party.
+func canSeeMatch(p auth.Principal, m *match.Match) bool {
+	pr := m.Pair()
+	switch p.Role {
+	case auth.RoleCoordinator:
+		return p.CoordinatesProgramme(m.ProgrammeID())
+	case auth.RoleHost:
+		return pr.HostAccountID != "" && pr.HostAccountID == p.AccountID
+	case auth.RoleStudent:
+		return pr.StudentAccountID != "" && pr.StudentAccountID == p.AccountID
+	}
+	return false
+}

@@ -1,0 +1,92 @@
+package app
+
+import (
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
+	matchingeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/events/v1"
+	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
+	"github.com/cohabit/cohabit/services/matching/internal/allocation"
+	"github.com/cohabit/cohabit/services/matching/internal/match"
+	"github.com/cohabit/cohabit/services/matching/internal/pool"
+	"github.com/cohabit/cohabit/services/platform/event"
+)
+
+// Subjects the matching service publishes on, all on the MATCHING stream.
+const (
+	SubjectMatchProposed         = "cohabit.matching.match.proposed"
+	SubjectMatchMeetingScheduled = "cohabit.matching.match.meeting_scheduled"
+	SubjectMatchAccepted         = "cohabit.matching.match.accepted"
+	SubjectMatchDeclined         = "cohabit.matching.match.declined"
+	SubjectMatchCancelled        = "cohabit.matching.match.cancelled"
+	SubjectMatchExpired          = "cohabit.matching.match.expired"
+	SubjectMatchApproved         = "cohabit.matching.match.approved"
+	SubjectMatchCompleted        = "cohabit.matching.match.completed"
+	SubjectAllocationSucceeded   = "cohabit.matching.allocation.succeeded"
+	SubjectAllocationFailed      = "cohabit.matching.allocation.failed"
+)
+
+// statusSubjects: the event each status a transition reaches publishes (MatchChanged).
+var statusSubjects = map[match.Status]string{
+	match.StatusProposed:         SubjectMatchProposed,
+	match.StatusMeetingScheduled: SubjectMatchMeetingScheduled,
+	match.StatusAccepted:         SubjectMatchAccepted,
+	match.StatusDeclined:         SubjectMatchDeclined,
+	match.StatusCancelled:        SubjectMatchCancelled,
+	match.StatusExpired:          SubjectMatchExpired,
+	match.StatusCompleted:        SubjectMatchCompleted,
+}
+
+func matchSummary(m *match.Match) *matchingeventsv1.MatchSummary {
+	r := m.Record()
+	return &matchingeventsv1.MatchSummary{
+		MatchId: r.ID, ProgrammeId: r.ProgrammeID, RoomId: r.Pair.RoomID, HostId: r.Pair.HostID,
+		StudentId: r.Pair.StudentID, ApplicationId: r.Pair.ApplicationID, Status: string(r.Status), Score: r.Score,
+	}
+}
+
+// changed is the MatchChanged event of m's new status; party names the side that answered
+// (accept, decline), "" otherwise.
+func changed(m *match.Match, party match.Party, at time.Time) (*eventsv1.Envelope, error) {
+	return event.New(statusSubjects[m.Status()], m.ProgrammeID(), at, &matchingeventsv1.MatchChanged{
+		Match: matchSummary(m), Party: string(party), WasApproved: m.Record().WasApproved,
+	})
+}
+
+// approved is the MatchApproved event: what the contracts service needs to draft the
+// contract, taken from the pool as it is at approval.
+func approved(m *match.Match, o pool.Offer, s pool.Seeker, at time.Time) (*eventsv1.Envelope, error) {
+	agreed := pool.AgreedServices(o.Host, s.Student)
+	svcs := make([]typev1.Service, 0, len(agreed))
+	for _, n := range agreed {
+		svcs = append(svcs, typev1.Service(typev1.Service_value["SERVICE_"+n]))
+	}
+	return event.New(SubjectMatchApproved, m.ProgrammeID(), at, &matchingeventsv1.MatchApproved{
+		Match:                    matchSummary(m),
+		MoveInDate:               s.Application.MoveIn,
+		MoveOutDate:              s.Application.MoveOut,
+		MonthlyContributionCents: int32(o.Room.ContributionCents),
+		FormulaId:                o.Room.FormulaID,
+		AgreedServices:           svcs,
+		EveningsPerWeek:          int32(min(o.Host.NightsWanted, s.Student.NightsPresent)),
+		HoursPerWeek:             int32(min(o.Host.HoursWanted, s.Student.HoursOffered)),
+		HostAssisted:             o.Host.Assisted,
+		RoomAreaM2:               o.Room.AreaM2,
+		RoomTitle:                o.Room.Title,
+		ApprovedByAccountId:      m.Record().ApprovedBy,
+	})
+}
+
+func allocationFinished(a *allocation.Allocation, at time.Time) (*eventsv1.Envelope, error) {
+	subject := SubjectAllocationSucceeded
+	if a.Status == allocation.StatusFailed {
+		subject = SubjectAllocationFailed
+	}
+	var payload proto.Message = &matchingeventsv1.AllocationFinished{
+		AllocationId: a.ID, ProgrammeId: a.ProgrammeID, PairCount: int32(len(a.Result.Pairs)),
+		UnmatchedCount: int32(len(a.Result.Unmatched)), TotalScore: a.Result.TotalScore(),
+	}
+	return event.New(subject, a.ProgrammeID, at, payload)
+}

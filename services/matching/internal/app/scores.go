@@ -1,0 +1,161 @@
+package app
+
+import (
+	"cmp"
+	"context"
+	"slices"
+
+	"github.com/cohabit/cohabit/services/matching/internal/pool"
+	"github.com/cohabit/cohabit/services/matching/internal/score"
+	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/errs"
+)
+
+// Errors of the rankings.
+var (
+	ErrRoomNotFound    = errs.NotFound("ROOM_NOT_FOUND", "no such room in your programme's pool")
+	ErrStudentNotFound = errs.NotFound("STUDENT_NOT_FOUND", "no such student in your programme's pool")
+	ErrRoomNotInPool   = errs.FailedPrecondition("ROOM_NOT_IN_POOL", "the room is not available for matching")
+	ErrNoApplication   = errs.FailedPrecondition("NO_OPEN_APPLICATION", "the student has no submitted application")
+)
+
+// Sizes of a ranking.
+const (
+	DefaultRankSize = 20
+	MaxRankSize     = 100
+)
+
+func rankSize(n int) int {
+	switch {
+	case n <= 0:
+		return DefaultRankSize
+	case n > MaxRankSize:
+		return MaxRankSize
+	}
+	return n
+}
+
+// Candidate is a student ranked for a room.
+type Candidate struct {
+	Seeker pool.Seeker
+	Result score.Result
+}
+
+// Suggestion is a room ranked for a student.
+type Suggestion struct {
+	Offer  pool.Offer
+	Result score.Result
+}
+
+// Compatibility is one pair's full explanation.
+type Compatibility struct {
+	RoomID, StudentID string
+	Result            score.Result
+}
+
+// ListCandidates ranks the students of the pool for a room of the coordinator's programme,
+// best first; pairs that break a hard constraint are left out. Errors: NotFound (unknown
+// room, or another programme's), FailedPrecondition (the room is not in the pool).
+func (a *App) ListCandidates(ctx context.Context, roomID string, size int) ([]Candidate, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	o, ok, err := a.store.Offer(ctx, roomID, false)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || !p.CoordinatesProgramme(o.Room.ProgrammeID) {
+		return nil, ErrRoomNotFound
+	}
+	if !o.InPool() {
+		return nil, ErrRoomNotInPool.WithMessage("the room is %s and its host %s: only a published room of a verified host is matched", o.Room.Status, o.Host.Status)
+	}
+	taken, err := a.store.RoomTaken(ctx, roomID)
+	if err != nil {
+		return nil, err
+	}
+	if taken {
+		return nil, ErrRoomNotInPool.WithMessage("the room has an accepted or approved match: it is back in the pool only if that match is cancelled")
+	}
+	seekers, err := a.store.Seekers(ctx, o.Room.ProgrammeID)
+	if err != nil {
+		return nil, err
+	}
+	w := a.weights(ctx, o.Room.ProgrammeID)
+	room := o.ScoreRoom(a.langs)
+	var out []Candidate
+	for _, s := range seekers {
+		if r := score.Score(room, s.ScoreStudent(a.langs), w); r.Feasible() {
+			out = append(out, Candidate{Seeker: s, Result: r})
+		}
+	}
+	slices.SortFunc(out, func(x, y Candidate) int {
+		return cmp.Or(y.Result.Points-x.Result.Points, cmp.Compare(x.Seeker.Student.ID, y.Seeker.Student.ID))
+	})
+	return out[:min(len(out), rankSize(size))], nil
+}
+
+// ListSuggestions ranks the pool's rooms for a student (the student themself, or a
+// coordinator of their programme), best first, against their open application; a student
+// without one gets an empty list. Errors: NotFound.
+func (a *App) ListSuggestions(ctx context.Context, studentID string, size int) ([]Suggestion, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, ok, err := a.store.Student(ctx, studentID)
+	if err != nil {
+		return nil, err
+	}
+	mine := p.Role == auth.RoleStudent && st.OwnerAccountID != "" && st.OwnerAccountID == p.AccountID
+	if !ok || !(mine || p.CoordinatesProgramme(st.ProgrammeID)) {
+		return nil, ErrStudentNotFound
+	}
+	s, ok, err := a.store.OpenSeeker(ctx, studentID, false)
+	if err != nil || !ok {
+		return nil, err
+	}
+	offers, err := a.store.Offers(ctx, s.Application.ProgrammeID)
+	if err != nil {
+		return nil, err
+	}
+	w := a.weights(ctx, s.Application.ProgrammeID)
+	student := s.ScoreStudent(a.langs)
+	var out []Suggestion
+	for _, o := range offers {
+		if r := score.Score(o.ScoreRoom(a.langs), student, w); r.Feasible() {
+			out = append(out, Suggestion{Offer: o, Result: r})
+		}
+	}
+	slices.SortFunc(out, func(x, y Suggestion) int {
+		return cmp.Or(y.Result.Points-x.Result.Points, cmp.Compare(x.Offer.Room.ID, y.Offer.Room.ID))
+	})
+	return out[:min(len(out), rankSize(size))], nil
+}
+
+// GetCompatibility scores one pair of the coordinator's programme: a room of the pool and a
+// student with an open application, with the breakdown and the hard constraints it breaks.
+// Errors: NotFound.
+func (a *App) GetCompatibility(ctx context.Context, roomID, studentID string) (Compatibility, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return Compatibility{}, err
+	}
+	o, ok, err := a.store.Offer(ctx, roomID, false)
+	if err != nil {
+		return Compatibility{}, err
+	}
+	if !ok || !p.CoordinatesProgramme(o.Room.ProgrammeID) {
+		return Compatibility{}, ErrRoomNotFound
+	}
+	s, ok, err := a.store.OpenSeeker(ctx, studentID, false)
+	if err != nil {
+		return Compatibility{}, err
+	}
+	if !ok || !p.CoordinatesProgramme(s.Student.ProgrammeID) {
+		return Compatibility{}, ErrStudentNotFound
+	}
+	r := score.Score(o.ScoreRoom(a.langs), s.ScoreStudent(a.langs), a.weights(ctx, o.Room.ProgrammeID))
+	return Compatibility{RoomID: roomID, StudentID: studentID, Result: r}, nil
+}

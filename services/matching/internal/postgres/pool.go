@@ -1,0 +1,243 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/cohabit/cohabit/services/matching/internal/pool"
+	"github.com/cohabit/cohabit/services/platform/ids"
+)
+
+// The pool's writes run in the consumer's inbox transaction (tx). Each is an upsert that keeps
+// the row written from the newest event: `WHERE event_at <= EXCLUDED.event_at` lets an event
+// that arrives late (after a nak, or from another stream) change nothing, and a redelivered
+// one rewrite the same values. Equal times let the later delivery win, which is the stream's
+// order.
+
+// SaveHost stores the host's profile as of at.
+func SaveHost(ctx context.Context, tx pgx.Tx, h pool.Host, at time.Time) error {
+	prof, err := json.Marshal(h)
+	if err != nil {
+		return fmt.Errorf("encode host %s: %w", h.ID, err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO pool_hosts (host_id, programme_id, status, owner_account_id, profile, event_at)
+		VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6)
+		ON CONFLICT (host_id) DO UPDATE SET programme_id = EXCLUDED.programme_id, status = EXCLUDED.status,
+			owner_account_id = EXCLUDED.owner_account_id, profile = EXCLUDED.profile, event_at = EXCLUDED.event_at
+		WHERE pool_hosts.event_at <= EXCLUDED.event_at`,
+		h.ID, h.ProgrammeID, h.Status, h.OwnerAccountID, prof, at); err != nil {
+		return fmt.Errorf("save host %s: %w", h.ID, err)
+	}
+	return nil
+}
+
+// SaveRoom stores the room's profile as of at.
+func SaveRoom(ctx context.Context, tx pgx.Tx, r pool.Room, at time.Time) error {
+	prof, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("encode room %s: %w", r.ID, err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO pool_rooms (room_id, host_id, programme_id, status, profile, event_at)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (room_id) DO UPDATE SET host_id = EXCLUDED.host_id, programme_id = EXCLUDED.programme_id,
+			status = EXCLUDED.status, profile = EXCLUDED.profile, event_at = EXCLUDED.event_at
+		WHERE pool_rooms.event_at <= EXCLUDED.event_at`,
+		r.ID, r.HostID, r.ProgrammeID, r.Status, prof, at); err != nil {
+		return fmt.Errorf("save room %s: %w", r.ID, err)
+	}
+	return nil
+}
+
+// SaveStudent stores the student's profile as of at.
+func SaveStudent(ctx context.Context, tx pgx.Tx, st pool.Student, at time.Time) error {
+	prof, err := json.Marshal(st)
+	if err != nil {
+		return fmt.Errorf("encode student %s: %w", st.ID, err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO pool_students (student_id, programme_id, status, owner_account_id, profile, event_at)
+		VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6)
+		ON CONFLICT (student_id) DO UPDATE SET programme_id = EXCLUDED.programme_id, status = EXCLUDED.status,
+			owner_account_id = EXCLUDED.owner_account_id, profile = EXCLUDED.profile, event_at = EXCLUDED.event_at
+		WHERE pool_students.event_at <= EXCLUDED.event_at`,
+		st.ID, st.ProgrammeID, st.Status, st.OwnerAccountID, prof, at); err != nil {
+		return fmt.Errorf("save student %s: %w", st.ID, err)
+	}
+	return nil
+}
+
+// SaveApplication stores the application's profile as of at.
+func SaveApplication(ctx context.Context, tx pgx.Tx, a pool.Application, at time.Time) error {
+	prof, err := json.Marshal(a)
+	if err != nil {
+		return fmt.Errorf("encode application %s: %w", a.ID, err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO pool_applications (application_id, student_id, programme_id, status, profile, event_at)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (application_id) DO UPDATE SET student_id = EXCLUDED.student_id, programme_id = EXCLUDED.programme_id,
+			status = EXCLUDED.status, profile = EXCLUDED.profile, event_at = EXCLUDED.event_at
+		WHERE pool_applications.event_at <= EXCLUDED.event_at`,
+		a.ID, a.StudentID, a.ProgrammeID, a.Status, prof, at); err != nil {
+		return fmt.Errorf("save application %s: %w", a.ID, err)
+	}
+	return nil
+}
+
+// Pool membership, in SQL as pool.Offer.InPool and pool.Seeker.InPool say it, plus "not
+// taken": a room or student with an ACCEPTED or APPROVED match has left the pool until that
+// match is cancelled (SPEC §4), whatever the owning service has announced yet.
+const (
+	offersSQL = `SELECT r.profile, h.profile FROM pool_rooms r JOIN pool_hosts h ON h.host_id = r.host_id
+		WHERE r.programme_id = $1 AND r.status = 'PUBLISHED' AND h.status = 'VERIFIED'
+		  AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.room_id = r.room_id AND m.status IN ('ACCEPTED', 'APPROVED'))
+		ORDER BY r.room_id`
+	// A student has at most one open application; should two SUBMITTED rows coexist for a
+	// moment (a withdrawal not consumed yet), the newest counts.
+	seekersSQL = `SELECT DISTINCT ON (a.student_id) a.profile, s.profile
+		FROM pool_applications a JOIN pool_students s ON s.student_id = a.student_id
+		WHERE a.programme_id = $1 AND a.status = 'SUBMITTED' AND s.status = 'VERIFIED'
+		  AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.student_id = a.student_id AND m.status IN ('ACCEPTED', 'APPROVED'))
+		ORDER BY a.student_id, a.event_at DESC`
+)
+
+// Offers returns the rooms of a programme's pool with their hosts, in room id order.
+func (s *Store) Offers(ctx context.Context, programmeID string) ([]pool.Offer, error) {
+	rows, err := s.db.Query(ctx, offersSQL, programmeID)
+	if err != nil {
+		return nil, fmt.Errorf("list offers of %s: %w", programmeID, err)
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (pool.Offer, error) {
+		var o pool.Offer
+		return o, scanJSON(row, &o.Room, &o.Host)
+	})
+}
+
+// Seekers returns the applications of a programme's pool with their students, in student id
+// order.
+func (s *Store) Seekers(ctx context.Context, programmeID string) ([]pool.Seeker, error) {
+	rows, err := s.db.Query(ctx, seekersSQL, programmeID)
+	if err != nil {
+		return nil, fmt.Errorf("list seekers of %s: %w", programmeID, err)
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (pool.Seeker, error) {
+		var sk pool.Seeker
+		return sk, scanJSON(row, &sk.Application, &sk.Student)
+	})
+}
+
+// Offer returns room id with its host whatever their statuses (the caller checks InPool),
+// and false when either is unknown. lock takes a share lock on both rows, so that a
+// transaction that proposes or approves on them sees them stay as read until it commits.
+func (s *Store) Offer(ctx context.Context, roomID string, lock bool) (pool.Offer, bool, error) {
+	var o pool.Offer
+	if !ids.Valid(roomID) {
+		return o, false, nil
+	}
+	q := `SELECT r.profile, h.profile FROM pool_rooms r JOIN pool_hosts h ON h.host_id = r.host_id WHERE r.room_id = $1`
+	if lock {
+		q += ` FOR SHARE`
+	}
+	err := scanJSON(s.db.QueryRow(ctx, q, roomID), &o.Room, &o.Host)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return o, false, nil
+	}
+	return o, err == nil, err
+}
+
+// Student returns the student with id, and false when unknown.
+func (s *Store) Student(ctx context.Context, id string) (pool.Student, bool, error) {
+	var st pool.Student
+	if !ids.Valid(id) {
+		return st, false, nil
+	}
+	err := scanJSON(s.db.QueryRow(ctx, `SELECT profile FROM pool_students WHERE student_id = $1`, id), &st)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return st, false, nil
+	}
+	return st, err == nil, err
+}
+
+// OpenSeeker returns student id with their newest SUBMITTED application, and false when the
+// student or such an application is unknown. lock as for Offer.
+func (s *Store) OpenSeeker(ctx context.Context, studentID string, lock bool) (pool.Seeker, bool, error) {
+	var sk pool.Seeker
+	if !ids.Valid(studentID) {
+		return sk, false, nil
+	}
+	q := `SELECT a.profile, s.profile FROM pool_applications a JOIN pool_students s ON s.student_id = a.student_id
+		WHERE a.student_id = $1 AND a.status = 'SUBMITTED' ORDER BY a.event_at DESC LIMIT 1`
+	if lock {
+		q += ` FOR SHARE`
+	}
+	err := scanJSON(s.db.QueryRow(ctx, q, studentID), &sk.Application, &sk.Student)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return sk, false, nil
+	}
+	return sk, err == nil, err
+}
+
+// Taken reports whether the room, and the student, have an ACCEPTED or APPROVED match.
+func (s *Store) Taken(ctx context.Context, roomID, studentID string) (room, student bool, err error) {
+	err = s.db.QueryRow(ctx, `SELECT
+		EXISTS (SELECT 1 FROM matches WHERE room_id = $1 AND status IN ('ACCEPTED', 'APPROVED')),
+		EXISTS (SELECT 1 FROM matches WHERE student_id = $2 AND status IN ('ACCEPTED', 'APPROVED'))`,
+		roomID, studentID).Scan(&room, &student)
+	if err != nil {
+		return false, false, fmt.Errorf("check room %s and student %s: %w", roomID, studentID, err)
+	}
+	return room, student, nil
+}
+
+// RoomTaken reports whether the room has an ACCEPTED or APPROVED match.
+func (s *Store) RoomTaken(ctx context.Context, roomID string) (bool, error) {
+	var taken bool
+	err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM matches WHERE room_id = $1 AND status IN ('ACCEPTED', 'APPROVED'))`, roomID).Scan(&taken)
+	if err != nil {
+		return false, fmt.Errorf("check room %s: %w", roomID, err)
+	}
+	return taken, nil
+}
+
+// scanJSON scans one row of jsonb columns into dst, in order. pgx.ErrNoRows comes back as is.
+func scanJSON(row pgx.Row, dst ...any) error {
+	raw := make([][]byte, len(dst))
+	ptrs := make([]any, len(dst))
+	for i := range raw {
+		ptrs[i] = &raw[i]
+	}
+	if err := row.Scan(ptrs...); err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+		return fmt.Errorf("read pool row: %w", err)
+	}
+	for i, b := range raw {
+		if err := json.Unmarshal(b, dst[i]); err != nil {
+			return fmt.Errorf("decode pool row: %w", err)
+		}
+	}
+	return nil
+}
+
+// Seeker returns application id with its student whatever their statuses, and false when
+// either is unknown. lock as for Offer.
+func (s *Store) Seeker(ctx context.Context, applicationID string, lock bool) (pool.Seeker, bool, error) {
+	var sk pool.Seeker
+	if !ids.Valid(applicationID) {
+		return sk, false, nil
+	}
+	q := `SELECT a.profile, s.profile FROM pool_applications a JOIN pool_students s ON s.student_id = a.student_id
+		WHERE a.application_id = $1`
+	if lock {
+		q += ` FOR SHARE`
+	}
+	err := scanJSON(s.db.QueryRow(ctx, q, applicationID), &sk.Application, &sk.Student)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return sk, false, nil
+	}
+	return sk, err == nil, err
+}

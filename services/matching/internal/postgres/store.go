@@ -1,0 +1,86 @@
+// Package postgres stores the matching pool, matches and allocation runs. Every change of a
+// match is written with its events in one transaction (the outbox), under the match's row
+// lock; the one-accepted-match-per-room-and-student invariant is held by unique partial
+// indexes, whose violation is a lost race (Aborted).
+package postgres
+
+import (
+	"context"
+	"embed"
+	"io/fs"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
+	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
+	"github.com/cohabit/cohabit/services/platform/inbox"
+	"github.com/cohabit/cohabit/services/platform/outbox"
+	"github.com/cohabit/cohabit/services/platform/pg"
+	"github.com/cohabit/cohabit/services/platform/programmes"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+func ownMigrations() fs.FS {
+	sub, _ := fs.Sub(migrations, "migrations")
+	return sub
+}
+
+// Sets are the migration sets of the matching database, in the order they apply: the
+// platform's outbox, inbox and copy of the programmes' settings, then the service's own.
+func Sets() []pg.Migrations {
+	return []pg.Migrations{outbox.Migrations(), inbox.Migrations(), programmes.Migrations(),
+		{Table: "matching_schema_version", FS: ownMigrations()}}
+}
+
+// Migrate brings the database at url to the current schema.
+func Migrate(ctx context.Context, url string) error {
+	return pg.Migrate(ctx, url, Sets()...)
+}
+
+// dbtx is what queries run on: the pool, or a transaction.
+type dbtx interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// Store reads and writes the matching database. A Store made by InTx (or handed to an update
+// callback) runs every query in that transaction.
+type Store struct {
+	pool *pgxpool.Pool
+	db   dbtx
+	tx   pgx.Tx
+}
+
+// New returns a store over pool.
+func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool, db: pool} }
+
+// Pool returns the underlying pool (for the event consumers' inbox transactions).
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// InTx runs fn with a store bound to one transaction, committed when fn returns nil.
+func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
+	if s.tx != nil {
+		return fn(s)
+	}
+	return pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		return fn(&Store{pool: s.pool, db: tx, tx: tx})
+	})
+}
+
+// Append writes events to the outbox; only on a transaction's store.
+func (s *Store) Append(ctx context.Context, events ...*eventsv1.Envelope) error {
+	if s.tx == nil {
+		return pg.InTx(ctx, s.pool, func(tx pgx.Tx) error { return outbox.Append(ctx, tx, events...) })
+	}
+	return outbox.Append(ctx, s.tx, events...)
+}
+
+// Programme returns the copy of a programme's settings, and false when none arrived yet.
+func (s *Store) Programme(ctx context.Context, id string) (*identityv1.ProgrammeSettings, bool, error) {
+	return programmes.Get(ctx, s.db, id)
+}
