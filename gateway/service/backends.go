@@ -8,6 +8,7 @@ import (
 
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
+	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
 	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
 )
 
@@ -39,8 +40,8 @@ func backends() []backend {
 		{"identity", "COHABIT_IDENTITY_GRPC_ADDR", "localhost:9101", via(identityv1.NewIdentityServiceClient, identityv1.RegisterIdentityServiceHandlerClient)},
 		{"hosts", "COHABIT_HOSTS_GRPC_ADDR", "localhost:9102", via(hostsv1.NewHostServiceClient, hostsv1.RegisterHostServiceHandlerClient)},
 		{"students", "COHABIT_STUDENTS_GRPC_ADDR", "localhost:9103", via(studentsv1.NewStudentServiceClient, studentsv1.RegisterStudentServiceHandlerClient)},
+		{"matching", "COHABIT_MATCHING_GRPC_ADDR", "localhost:9104", via(matchingv1.NewMatchingServiceClient, matchingv1.RegisterMatchingServiceHandlerClient)},
 		// To come, when their protos are generated (names as buf generates them):
-		// {"matching", "COHABIT_MATCHING_GRPC_ADDR", "localhost:9104", via(matchingv1.NewMatchingServiceClient, matchingv1.RegisterMatchingServiceHandlerClient)},
 		// {"contracts", "COHABIT_CONTRACTS_GRPC_ADDR", "localhost:9105", via(contractsv1.NewContractServiceClient, contractsv1.RegisterContractServiceHandlerClient)},
 	}
 }

@@ -1,4 +1,4 @@
-// Package journey boots identity, hosts, students and the gateway in one process, against real
+// Package journey boots identity, hosts, students, matching and the gateway in one process, against real
 // PostgreSQL and NATS JetStream, and walks the platform over HTTP as its users would.
 package journey
 
@@ -20,6 +20,7 @@ import (
 	gateway "github.com/cohabit/cohabit/gateway/service"
 	hosts "github.com/cohabit/cohabit/services/hosts/service"
 	identity "github.com/cohabit/cohabit/services/identity/service"
+	matching "github.com/cohabit/cohabit/services/matching/service"
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/logging"
 	"github.com/cohabit/cohabit/services/platform/natstest"
@@ -51,7 +52,7 @@ func boot(t *testing.T) *stack {
 	log := logging.Discard()
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	errc := make(chan error, 4)
+	errc := make(chan error, 5)
 	launch := func(name string, run func(context.Context) error) {
 		wg.Add(1)
 		go func() {
@@ -81,7 +82,7 @@ func boot(t *testing.T) *stack {
 		return ""
 	}
 
-	idReady, hostsReady, studentsReady, gwReady := make(chan net.Addr, 1), make(chan net.Addr, 1), make(chan net.Addr, 1), make(chan net.Addr, 1)
+	idReady, hostsReady, studentsReady, matchingReady, gwReady := make(chan net.Addr, 1), make(chan net.Addr, 1), make(chan net.Addr, 1), make(chan net.Addr, 1), make(chan net.Addr, 1)
 	launch("identity", func(ctx context.Context) error {
 		return identity.Run(ctx, identity.Config{
 			GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration), NATSURL: ns.URL(),
@@ -101,13 +102,20 @@ func boot(t *testing.T) *stack {
 			TokenKey: pub, Ready: func(a net.Addr) { studentsReady <- a },
 		}, log)
 	})
+	launch("matching", func(ctx context.Context) error {
+		return matching.Run(ctx, matching.Config{
+			GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration), NATSURL: ns.URL(),
+			TokenKey: pub, Ready: func(a net.Addr) { matchingReady <- a },
+		}, log)
+	})
 	idAddr := wait("identity", idReady)
 	hostsAddr := wait("hosts", hostsReady)
 	studentsAddr := wait("students", studentsReady)
+	matchingAddr := wait("matching", matchingReady)
 	launch("gateway", func(ctx context.Context) error {
 		return gateway.Run(ctx, gateway.Config{
 			HTTPAddr: "127.0.0.1:0",
-			Backends: map[string]string{"identity": idAddr, "hosts": hostsAddr, "students": studentsAddr},
+			Backends: map[string]string{"identity": idAddr, "hosts": hostsAddr, "students": studentsAddr, "matching": matchingAddr},
 			Ready:    func(a net.Addr) { gwReady <- a },
 		}, log)
 	})
@@ -484,5 +492,138 @@ func TestStudentSignsUpAndApplies(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 		me = s.must(200, "GET", "/v1/me", lea, nil)
+	}
+}
+
+// eventually polls fn until it returns true: events travel between services asynchronously.
+func eventually(t *testing.T, what string, fn func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !fn() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within 15s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// publishedRoom has the coordinator register, verify and publish a host's room.
+func (s *stack) publishedRoom(coord string) (hostID, roomID string) {
+	s.t.Helper()
+	h := s.must(200, "POST", "/v1/hosts", coord, hostBody("1948-03-12"))
+	s.must(200, "POST", "/v1/hosts/"+h.str("id")+":verify", coord, map[string]any{})
+	r := s.must(200, "POST", "/v1/hosts/"+h.str("id")+"/rooms", coord, roomBody())
+	s.must(200, "POST", "/v1/rooms/"+r.str("id")+":publish", coord, map[string]any{})
+	return h.str("id"), r.str("id")
+}
+
+// applicant signs a student up, has the coordinator verify her, and makes her apply.
+func (s *stack) applicant(coord, programme, email string, body map[string]any) (token, studentID string) {
+	s.t.Helper()
+	s.must(200, "POST", "/v1/auth/signup", "", map[string]any{"email": email, "password": "student-password-1", "role": "ROLE_STUDENT", "programmeId": programme})
+	tok := s.login(email, "student-password-1")
+	st := s.must(200, "POST", "/v1/students", tok, body)
+	s.must(200, "POST", "/v1/students/"+st.str("id")+":verify", coord, map[string]any{})
+	s.must(200, "POST", "/v1/students/"+st.str("id")+"/applications", tok, map[string]any{"budgetCents": 20000, "moveInDate": "2027-01-15", "moveOutDate": "2027-06-30"})
+	return tok, st.str("id")
+}
+
+func TestMatchingThroughTheGateway(t *testing.T) {
+	t.Parallel()
+	s := boot(t)
+	coord := s.login("coordinator@demo.cohabit.test", "coordinator-demo-password")
+	demo := s.must(200, "GET", "/v1/me", coord, nil).str("programmeId")
+	_, roomID := s.publishedRoom(coord)
+
+	lea, leaID := s.applicant(coord, demo, "lea@example.org", studentBody("2004-05-06"))
+	smoker := studentBody("2003-01-01")
+	smoker["smokes"] = true
+	_, smokerID := s.applicant(coord, demo, "sam@example.org", smoker)
+
+	var cands reply
+	eventually(t, "the room and Léa's application reach the matching pool", func() bool {
+		// 404 until the room's event reaches matching.
+		cands = s.do("GET", "/v1/rooms/"+roomID+"/candidates?pageSize=10", coord, nil)
+		list, _ := cands.body["candidates"].([]any)
+		return cands.code == 200 && len(list) == 1
+	})
+	first, _ := cands.body["candidates"].([]any)[0].(map[string]any)
+	if first["studentId"] != leaID || first["score"].(float64) <= 0 {
+		t.Fatalf("candidates: %s", cands.raw)
+	}
+	if b, _ := first["breakdown"].([]any); len(b) == 0 {
+		t.Fatalf("a candidate comes with its breakdown: %s", cands.raw)
+	}
+	compat := s.must(200, "GET", "/v1/compatibility?roomId="+roomID+"&studentId="+smokerID, coord, nil)
+	if broken, _ := compat.body["brokenConstraints"].([]any); len(broken) == 0 {
+		t.Fatalf("a smoker in a non-smoking room breaks a constraint: %s", compat.raw)
+	}
+	s.must(403, "GET", "/v1/rooms/"+roomID+"/candidates", lea, nil)
+
+	m := s.must(200, "POST", "/v1/matches", coord, map[string]any{"roomId": roomID, "studentId": leaID})
+	id := m.str("id")
+	if m.str("status") != "MATCH_STATUS_PROPOSED" {
+		t.Fatalf("proposed match: %s", m.raw)
+	}
+	s.must(400, "POST", "/v1/matches/"+id+":approve", coord, map[string]any{})
+	s.must(200, "POST", "/v1/matches/"+id+":scheduleMeeting", coord, map[string]any{"meetingAt": time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339)})
+	s.must(400, "POST", "/v1/matches/"+id+":accept", coord, map[string]any{})
+	s.must(200, "POST", "/v1/matches/"+id+":accept", coord, map[string]any{"party": "PARTY_HOST"})
+	acc := s.must(200, "POST", "/v1/matches/"+id+":accept", lea, map[string]any{})
+	if acc.str("status") != "MATCH_STATUS_ACCEPTED" {
+		t.Fatalf("accepted by both: %s", acc.raw)
+	}
+	seen := s.must(200, "GET", "/v1/matches/"+id, lea, nil)
+	if seen.str("host", "displayName") == "" || strings.Contains(seen.raw, "+33") {
+		t.Fatalf("the student sees the host's summary and no contact details: %s", seen.raw)
+	}
+	appr := s.must(200, "POST", "/v1/matches/"+id+":approve", coord, map[string]any{})
+	if appr.str("status") != "MATCH_STATUS_APPROVED" {
+		t.Fatalf("approved: %s", appr.raw)
+	}
+}
+
+func TestOneAcceptedMatchPerRoomUnderRace(t *testing.T) {
+	t.Parallel()
+	s := boot(t)
+	coord := s.login("coordinator@demo.cohabit.test", "coordinator-demo-password")
+	demo := s.must(200, "GET", "/v1/me", coord, nil).str("programmeId")
+	_, roomID := s.publishedRoom(coord)
+	_, a := s.applicant(coord, demo, "a@example.org", studentBody("2004-05-06"))
+	_, b := s.applicant(coord, demo, "b@example.org", studentBody("2005-02-03"))
+	eventually(t, "both applications reach the pool", func() bool {
+		r := s.do("GET", "/v1/rooms/"+roomID+"/candidates", coord, nil)
+		list, _ := r.body["candidates"].([]any)
+		return r.code == 200 && len(list) == 2
+	})
+	var ids []string
+	for _, st := range []string{a, b} {
+		m := s.must(200, "POST", "/v1/matches", coord, map[string]any{"roomId": roomID, "studentId": st})
+		s.must(200, "POST", "/v1/matches/"+m.str("id")+":scheduleMeeting", coord, map[string]any{"meetingAt": time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339)})
+		s.must(200, "POST", "/v1/matches/"+m.str("id")+":accept", coord, map[string]any{"party": "PARTY_HOST"})
+		ids = append(ids, m.str("id"))
+	}
+	// Both students' yes at the same instant: each would make its match ACCEPTED.
+	codes := make([]int, 2)
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes[i] = s.do("POST", "/v1/matches/"+id+":accept", coord, map[string]any{"party": "PARTY_STUDENT"}).code
+		}()
+	}
+	wg.Wait()
+	if !(codes[0] == 200 && codes[1] == 409 || codes[0] == 409 && codes[1] == 200) {
+		t.Fatalf("codes %v: want one 200 and one 409", codes)
+	}
+	accepted := 0
+	for _, id := range ids {
+		if s.must(200, "GET", "/v1/matches/"+id, coord, nil).str("status") == "MATCH_STATUS_ACCEPTED" {
+			accepted++
+		}
+	}
+	if accepted != 1 {
+		t.Fatalf("%d matches ACCEPTED for one room", accepted)
 	}
 }

@@ -24,6 +24,7 @@ var databases = []struct{ service, name, env string }{
 	{"identity", "cohabit_identity", "COHABIT_IDENTITY_DATABASE_URL"},
 	{"hosts", "cohabit_hosts", "COHABIT_HOSTS_DATABASE_URL"},
 	{"students", "cohabit_students", "COHABIT_STUDENTS_DATABASE_URL"},
+	{"matching", "cohabit_matching", "COHABIT_MATCHING_DATABASE_URL"},
 }
 
 // stopTimeout bounds pg_ctl stop once the services are gone.

@@ -24,6 +24,7 @@ import (
 	gateway "github.com/cohabit/cohabit/gateway/service"
 	hosts "github.com/cohabit/cohabit/services/hosts/service"
 	identity "github.com/cohabit/cohabit/services/identity/service"
+	matching "github.com/cohabit/cohabit/services/matching/service"
 	"github.com/cohabit/cohabit/services/platform/config"
 	"github.com/cohabit/cohabit/services/platform/logging"
 	"github.com/cohabit/cohabit/services/platform/run"
@@ -150,6 +151,12 @@ func backends(getenv func(string) string, dbURLs map[string]string, natsURL stri
 	}
 	studentsCfg.DatabaseURL, studentsCfg.NATSURL, studentsCfg.TokenKey = dbURLs["students"], natsURL, keys.public
 
+	matchingCfg, err := matching.LoadConfig(getenv)
+	if err != nil {
+		return nil, fmt.Errorf("matching: %w", err)
+	}
+	matchingCfg.DatabaseURL, matchingCfg.NATSURL, matchingCfg.TokenKey = dbURLs["matching"], natsURL, keys.public
+
 	return []backend{
 		{"identity", func(ctx context.Context, ready func(net.Addr)) error {
 			idCfg.Ready = ready
@@ -162,6 +169,10 @@ func backends(getenv func(string) string, dbURLs map[string]string, natsURL stri
 		{"students", func(ctx context.Context, ready func(net.Addr)) error {
 			studentsCfg.Ready = ready
 			return students.Run(ctx, studentsCfg, log) // so does students
+		}},
+		{"matching", func(ctx context.Context, ready func(net.Addr)) error {
+			matchingCfg.Ready = ready
+			return matching.Run(ctx, matchingCfg, log)
 		}},
 	}, nil
 }
