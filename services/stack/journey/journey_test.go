@@ -554,7 +554,11 @@ func TestMatchingThroughTheGateway(t *testing.T) {
 	if b, _ := first["breakdown"].([]any); len(b) == 0 {
 		t.Fatalf("a candidate comes with its breakdown: %s", cands.raw)
 	}
-	compat := s.must(200, "GET", "/v1/compatibility?roomId="+roomID+"&studentId="+smokerID, coord, nil)
+	var compat reply
+	eventually(t, "the smoker's application reaches the pool", func() bool {
+		compat = s.do("GET", "/v1/compatibility?roomId="+roomID+"&studentId="+smokerID, coord, nil)
+		return compat.code == 200
+	})
 	if broken, _ := compat.body["brokenConstraints"].([]any); len(broken) == 0 {
 		t.Fatalf("a smoker in a non-smoking room breaks a constraint: %s", compat.raw)
 	}
