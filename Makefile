@@ -14,7 +14,7 @@ export GOTOOLCHAIN := auto
 # what every target builds; the targets say what they mean instead.
 unexport GOFLAGS
 
-MODULES := proto services/platform services/identity services/hosts services/students services/matching gateway services/stack
+MODULES := proto services/platform services/identity services/hosts services/students services/matching services/contracts gateway services/stack
 
 # Where `make run` keeps its PostgreSQL cluster, NATS store and token keys.
 COHABIT_DATA_DIR ?= $(CURDIR)/.data

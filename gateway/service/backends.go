@@ -6,6 +6,8 @@ import (
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/grpc"
 
+	"github.com/cohabit/cohabit/gateway/internal/rest"
+
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
@@ -41,7 +43,6 @@ func backends() []backend {
 		{"hosts", "COHABIT_HOSTS_GRPC_ADDR", "localhost:9102", via(hostsv1.NewHostServiceClient, hostsv1.RegisterHostServiceHandlerClient)},
 		{"students", "COHABIT_STUDENTS_GRPC_ADDR", "localhost:9103", via(studentsv1.NewStudentServiceClient, studentsv1.RegisterStudentServiceHandlerClient)},
 		{"matching", "COHABIT_MATCHING_GRPC_ADDR", "localhost:9104", via(matchingv1.NewMatchingServiceClient, matchingv1.RegisterMatchingServiceHandlerClient)},
-		// To come, when their protos are generated (names as buf generates them):
-		// {"contracts", "COHABIT_CONTRACTS_GRPC_ADDR", "localhost:9105", via(contractsv1.NewContractServiceClient, contractsv1.RegisterContractServiceHandlerClient)},
+		{"contracts", "COHABIT_CONTRACTS_GRPC_ADDR", "localhost:9105", rest.Contracts},
 	}
 }

@@ -37,13 +37,15 @@ func start(t *testing.T, env map[string]string) *stack {
 	// Only health: these tests exercise the gateway's plumbing through identity and hosts.
 	studentsSrv := startBackend(t, func(*grpc.Server) {})
 	matchingSrv := startBackend(t, func(*grpc.Server) {})
+	contractsSrv := startBackend(t, func(*grpc.Server) {})
 
 	vars := map[string]string{
-		"COHABIT_HTTP_ADDR":          "127.0.0.1:0",
-		"COHABIT_IDENTITY_GRPC_ADDR": idSrv.addr,
-		"COHABIT_HOSTS_GRPC_ADDR":    st.hostsSrv.addr,
-		"COHABIT_STUDENTS_GRPC_ADDR": studentsSrv.addr,
-		"COHABIT_MATCHING_GRPC_ADDR": matchingSrv.addr,
+		"COHABIT_HTTP_ADDR":           "127.0.0.1:0",
+		"COHABIT_IDENTITY_GRPC_ADDR":  idSrv.addr,
+		"COHABIT_HOSTS_GRPC_ADDR":     st.hostsSrv.addr,
+		"COHABIT_STUDENTS_GRPC_ADDR":  studentsSrv.addr,
+		"COHABIT_MATCHING_GRPC_ADDR":  matchingSrv.addr,
+		"COHABIT_CONTRACTS_GRPC_ADDR": contractsSrv.addr,
 	}
 	for k, v := range env {
 		vars[k] = v
@@ -416,7 +418,7 @@ func TestReadyz(t *testing.T) {
 	}
 
 	code, rep := get()
-	if code != http.StatusOK || !rep.Ready || len(rep.Backends) != 4 {
+	if code != http.StatusOK || !rep.Ready || len(rep.Backends) != 5 {
 		t.Fatalf("all serving: code = %d, report %+v", code, rep)
 	}
 
@@ -435,7 +437,7 @@ func TestReadyz(t *testing.T) {
 			if b.Ready || b.Status == "" {
 				t.Errorf("hosts = %+v, want not ready with a status", b)
 			}
-		case "identity", "students", "matching":
+		case "identity", "students", "matching", "contracts":
 			if !b.Ready {
 				t.Errorf("%s = %+v, want ready", b.Name, b)
 			}
@@ -537,10 +539,11 @@ func TestShutdownOnContextDone(t *testing.T) {
 	hostsSrv := startBackend(t, func(s *grpc.Server) { hostsv1.RegisterHostServiceServer(s, &fakeHosts{}) })
 	studentsSrv := startBackend(t, func(*grpc.Server) {})
 	matchingSrv := startBackend(t, func(*grpc.Server) {})
+	contractsSrv := startBackend(t, func(*grpc.Server) {})
 	addrc := make(chan net.Addr, 1)
 	cfg := service.Config{
 		HTTPAddr: "127.0.0.1:0",
-		Backends: map[string]string{"identity": idSrv.addr, "hosts": hostsSrv.addr, "students": studentsSrv.addr, "matching": matchingSrv.addr},
+		Backends: map[string]string{"identity": idSrv.addr, "hosts": hostsSrv.addr, "students": studentsSrv.addr, "matching": matchingSrv.addr, "contracts": contractsSrv.addr},
 		Ready:    func(a net.Addr) { addrc <- a },
 	}
 	ctx, cancel := context.WithCancel(context.Background())

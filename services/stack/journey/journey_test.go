@@ -1,4 +1,4 @@
-// Package journey boots identity, hosts, students, matching and the gateway in one process, against real
+// Package journey boots every service (identity, hosts, students, matching, contracts) and the gateway in one process, against real
 // PostgreSQL and NATS JetStream, and walks the platform over HTTP as its users would.
 package journey
 
@@ -18,6 +18,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	gateway "github.com/cohabit/cohabit/gateway/service"
+	contracts "github.com/cohabit/cohabit/services/contracts/service"
 	hosts "github.com/cohabit/cohabit/services/hosts/service"
 	identity "github.com/cohabit/cohabit/services/identity/service"
 	matching "github.com/cohabit/cohabit/services/matching/service"
@@ -31,12 +32,31 @@ import (
 
 // stack is the running platform as a client sees it.
 type stack struct {
-	t    *testing.T
-	base string
-	js   jetstream.JetStream
+	t     *testing.T
+	base  string
+	js    jetstream.JetStream
+	clock *clock
 	// fives collects every 5xx answer: none is acceptable.
 	mu    sync.Mutex
 	fives []string
+}
+
+// clock is the time the contracts service sees: the journey moves it to reach due dates.
+type clock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset += d
 }
 
 // Services migrate their own databases on start: the test only hands them empty ones.
@@ -50,9 +70,10 @@ func boot(t *testing.T) *stack {
 		t.Fatal(err)
 	}
 	log := logging.Discard()
+	clk := &clock{}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	errc := make(chan error, 5)
+	errc := make(chan error, 6)
 	launch := func(name string, run func(context.Context) error) {
 		wg.Add(1)
 		go func() {
@@ -82,7 +103,7 @@ func boot(t *testing.T) *stack {
 		return ""
 	}
 
-	idReady, hostsReady, studentsReady, matchingReady, gwReady := make(chan net.Addr, 1), make(chan net.Addr, 1), make(chan net.Addr, 1), make(chan net.Addr, 1), make(chan net.Addr, 1)
+	idReady, hostsReady, studentsReady, matchingReady, contractsReady, gwReady := make(chan net.Addr, 1), make(chan net.Addr, 1), make(chan net.Addr, 1), make(chan net.Addr, 1), make(chan net.Addr, 1), make(chan net.Addr, 1)
 	launch("identity", func(ctx context.Context) error {
 		return identity.Run(ctx, identity.Config{
 			GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration), NATSURL: ns.URL(),
@@ -108,18 +129,25 @@ func boot(t *testing.T) *stack {
 			TokenKey: pub, Ready: func(a net.Addr) { matchingReady <- a },
 		}, log)
 	})
+	launch("contracts", func(ctx context.Context) error {
+		return contracts.Run(ctx, contracts.Config{
+			GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration), NATSURL: ns.URL(),
+			TokenKey: pub, Now: clk.now, JobInterval: 200 * time.Millisecond, Ready: func(a net.Addr) { contractsReady <- a },
+		}, log)
+	})
 	idAddr := wait("identity", idReady)
 	hostsAddr := wait("hosts", hostsReady)
 	studentsAddr := wait("students", studentsReady)
 	matchingAddr := wait("matching", matchingReady)
+	contractsAddr := wait("contracts", contractsReady)
 	launch("gateway", func(ctx context.Context) error {
 		return gateway.Run(ctx, gateway.Config{
 			HTTPAddr: "127.0.0.1:0",
-			Backends: map[string]string{"identity": idAddr, "hosts": hostsAddr, "students": studentsAddr, "matching": matchingAddr},
+			Backends: map[string]string{"identity": idAddr, "hosts": hostsAddr, "students": studentsAddr, "matching": matchingAddr, "contracts": contractsAddr},
 			Ready:    func(a net.Addr) { gwReady <- a },
 		}, log)
 	})
-	s := &stack{t: t, base: "http://" + wait("gateway", gwReady)}
+	s := &stack{t: t, base: "http://" + wait("gateway", gwReady), clock: clk}
 	_, js, err := natsx.Connect(ns.URL(), "journey", log)
 	if err != nil {
 		t.Fatal(err)

@@ -22,6 +22,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	gateway "github.com/cohabit/cohabit/gateway/service"
+	contracts "github.com/cohabit/cohabit/services/contracts/service"
 	hosts "github.com/cohabit/cohabit/services/hosts/service"
 	identity "github.com/cohabit/cohabit/services/identity/service"
 	matching "github.com/cohabit/cohabit/services/matching/service"
@@ -157,6 +158,12 @@ func backends(getenv func(string) string, dbURLs map[string]string, natsURL stri
 	}
 	matchingCfg.DatabaseURL, matchingCfg.NATSURL, matchingCfg.TokenKey = dbURLs["matching"], natsURL, keys.public
 
+	contractsCfg, err := contracts.LoadConfig(getenv)
+	if err != nil {
+		return nil, fmt.Errorf("contracts: %w", err)
+	}
+	contractsCfg.DatabaseURL, contractsCfg.NATSURL, contractsCfg.TokenKey = dbURLs["contracts"], natsURL, keys.public
+
 	return []backend{
 		{"identity", func(ctx context.Context, ready func(net.Addr)) error {
 			idCfg.Ready = ready
@@ -173,6 +180,10 @@ func backends(getenv func(string) string, dbURLs map[string]string, natsURL stri
 		{"matching", func(ctx context.Context, ready func(net.Addr)) error {
 			matchingCfg.Ready = ready
 			return matching.Run(ctx, matchingCfg, log)
+		}},
+		{"contracts", func(ctx context.Context, ready func(net.Addr)) error {
+			contractsCfg.Ready = ready
+			return contracts.Run(ctx, contractsCfg, log)
 		}},
 	}, nil
 }

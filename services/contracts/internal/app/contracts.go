@@ -1,0 +1,301 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
+	"github.com/cohabit/cohabit/services/contracts/internal/checkin"
+	"github.com/cohabit/cohabit/services/contracts/internal/contract"
+	"github.com/cohabit/cohabit/services/contracts/internal/document"
+	"github.com/cohabit/cohabit/services/contracts/internal/postgres"
+	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/date"
+	"github.com/cohabit/cohabit/services/platform/errs"
+	"github.com/cohabit/cohabit/services/platform/etag"
+	"github.com/cohabit/cohabit/services/platform/ids"
+	"github.com/cohabit/cohabit/services/platform/page"
+)
+
+// Errors of the contract use cases.
+var (
+	ErrCoordinatorOnly = errs.PermissionDenied("COORDINATOR_ONLY", "only a coordinator of the contract's programme may do this")
+	ErrOnBehalf        = errs.PermissionDenied("ON_BEHALF_ASSISTED_HOST_ONLY", "a coordinator signs only on behalf of an assisted host")
+	ErrNotYourParty    = errs.PermissionDenied("NOT_YOUR_PARTY", "you act only for yourself on this contract")
+)
+
+// GetContract returns a contract its caller may see. Errors: NotFound (also for contracts out
+// of reach, and for a party whose profile has not reached this service yet).
+func (a *App) GetContract(ctx context.Context, id string) (postgres.View, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return postgres.View{}, err
+	}
+	v, err := a.store.Contract(ctx, id)
+	if err != nil {
+		return postgres.View{}, err
+	}
+	if accessTo(p, v.Contract, v.Parties).none() {
+		return postgres.View{}, postgres.ErrContractNotFound
+	}
+	return v, nil
+}
+
+// ContractQuery filters a list of contracts.
+type ContractQuery struct {
+	Status  contract.Status
+	MatchID string
+	Page    page.Request
+}
+
+// ListContracts lists the contracts of the coordinator's programme, or a party's own.
+func (a *App) ListContracts(ctx context.Context, q ContractQuery) ([]postgres.View, string, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	after, limit, err := q.Page.Bounds()
+	if err != nil {
+		return nil, "", err
+	}
+	f := postgres.ContractFilter{ProgrammeID: p.ProgrammeID, Status: q.Status, MatchID: q.MatchID, After: after, Limit: limit}
+	switch p.Role {
+	case auth.RoleCoordinator:
+	case auth.RoleHost, auth.RoleStudent:
+		f.AccountID = p.AccountID
+	default:
+		return nil, "", errs.PermissionDenied("ROLE_NOT_ALLOWED", "your role may not list contracts")
+	}
+	if f.ProgrammeID == "" {
+		return nil, "", nil
+	}
+	list, err := a.store.ListContracts(ctx, f)
+	if err != nil {
+		return nil, "", err
+	}
+	return list, page.Next(list, limit, func(v postgres.View) string { return v.Contract.ID() }), nil
+}
+
+// UpdateContract changes the terms of a DRAFT contract. Errors: NotFound, PermissionDenied
+// (a party), Aborted (stale etag), Invalid, FailedPrecondition (not a draft).
+func (a *App) UpdateContract(ctx context.Context, id, sentEtag string, change func(*contract.Terms) error) (postgres.View, error) {
+	return a.changeContract(ctx, id, sentEtag, func(_ auth.Principal, x access, v postgres.View) (postgres.Effects, error) {
+		if !x.coordinator {
+			return postgres.Effects{}, ErrCoordinatorOnly
+		}
+		r, err := a.rules(ctx, a.store.Pool(), v.Contract.ProgrammeID())
+		if err != nil {
+			return postgres.Effects{}, err
+		}
+		t := v.Contract.Terms()
+		if err := change(&t); err != nil {
+			return postgres.Effects{}, err
+		}
+		// The terms are not an event of their own: their final form travels with
+		// contract.sent and contract.signed.
+		return postgres.Effects{}, v.Contract.UpdateTerms(t, r.terms, a.now())
+	})
+}
+
+// SendContract sends a DRAFT contract for signature. Errors: NotFound, PermissionDenied,
+// Aborted, FailedPrecondition (not a draft, incomplete terms), Invalid.
+func (a *App) SendContract(ctx context.Context, id, sentEtag string) (postgres.View, error) {
+	return a.changeContract(ctx, id, sentEtag, func(_ auth.Principal, x access, v postgres.View) (postgres.Effects, error) {
+		if !x.coordinator {
+			return postgres.Effects{}, ErrCoordinatorOnly
+		}
+		r, err := a.rules(ctx, a.store.Pool(), v.Contract.ProgrammeID())
+		if err != nil {
+			return postgres.Effects{}, err
+		}
+		now := a.now()
+		if err := v.Contract.Send(r.terms, now); err != nil {
+			return postgres.Effects{}, err
+		}
+		return one(contractEvent(SubjectContractSent, v.Contract, "SENT_FOR_SIGNATURE", now))
+	})
+}
+
+// SignContract records a signature. A host or student signs for themselves (party implied,
+// electronically unless they say otherwise); a coordinator signs only for an assisted host,
+// on paper or in person. Once both signed the contract is ACTIVE and its check-ins are
+// scheduled. Errors: NotFound, PermissionDenied, Aborted, FailedPrecondition (not awaiting
+// signatures, already signed), Invalid.
+func (a *App) SignContract(ctx context.Context, id, sentEtag string, party contract.Party, method contract.Method) (postgres.View, error) {
+	return a.changeContract(ctx, id, sentEtag, func(p auth.Principal, x access, v postgres.View) (postgres.Effects, error) {
+		c := v.Contract
+		now := a.now()
+		sig := contract.Signature{Party: x.party, Method: method, SignedBy: p.AccountID, At: now}
+		if x.coordinator {
+			if party != contract.PartyHost || !c.HostAssisted() {
+				return postgres.Effects{}, ErrOnBehalf
+			}
+			switch method {
+			case "":
+				sig.Method = contract.MethodPaper
+			case contract.MethodElectronic:
+				return postgres.Effects{}, errs.Invalid(errs.Violation{Field: "method", Description: "a coordinator records a paper or in-person signature (SIGNATURE_METHOD_PAPER or SIGNATURE_METHOD_IN_PERSON)"})
+			}
+			sig.Party, sig.OnBehalf = contract.PartyHost, true
+		} else {
+			if party != "" && party != x.party {
+				return postgres.Effects{}, ErrNotYourParty
+			}
+			if method == "" {
+				sig.Method = contract.MethodElectronic
+			}
+		}
+		activated, err := c.Sign(sig)
+		if err != nil {
+			return postgres.Effects{}, err
+		}
+		var evs events
+		evs.add(contractEvent(SubjectContractSigned, c, "SIGNED_BY_"+string(sig.Party), now))
+		if !activated {
+			return postgres.Effects{Events: evs.list}, evs.err
+		}
+		evs.add(contractEvent(SubjectContractActivated, c, "SIGNED_BY_BOTH", now))
+		r, err := a.rules(ctx, a.store.Pool(), c.ProgrammeID())
+		if err != nil {
+			return postgres.Effects{}, err
+		}
+		t := c.Terms()
+		checkins := a.schedule(c, r.plan, r.plan.Schedule(t.StartDate, t.EndDate), nil, &evs)
+		return postgres.Effects{Events: evs.list, Checkins: checkins}, evs.err
+	})
+}
+
+// schedule makes the DUE check-ins of c on days (skipping days it already has) and their
+// events.
+func (a *App) schedule(c *contract.Contract, plan checkin.Plan, days []date.Date, existing []*checkin.Checkin, evs *events) []*checkin.Checkin {
+	now := a.now()
+	var out []*checkin.Checkin
+	for _, d := range days {
+		if slices.ContainsFunc(existing, func(ch *checkin.Checkin) bool { return ch.Record().DueDate == d }) {
+			continue
+		}
+		ch := checkin.New(ids.New(), c.ProgrammeID(), c.ID(), d, plan.GraceDays, now)
+		out = append(out, ch)
+		evs.add(checkinEvent(SubjectCheckinScheduled, ch, now))
+	}
+	return out
+}
+
+// Terminate is a notice: why, from when, and for whom when a coordinator asks for a party.
+type Terminate struct {
+	Reason        string
+	EffectiveDate date.Date
+	Party         contract.Party
+}
+
+// TerminateContract gives notice on an ACTIVE contract: a party for themselves, or the
+// coordinator (for a party, or on the programme's behalf). Errors: NotFound, PermissionDenied,
+// Aborted, FailedPrecondition (not active), Invalid (effectiveDate naming the earliest date
+// allowed, reason).
+func (a *App) TerminateContract(ctx context.Context, id, sentEtag string, in Terminate) (postgres.View, error) {
+	return a.changeContract(ctx, id, sentEtag, func(p auth.Principal, x access, v postgres.View) (postgres.Effects, error) {
+		who := in.Party
+		if !x.coordinator {
+			if who != "" && who != x.party {
+				return postgres.Effects{}, ErrNotYourParty
+			}
+			who = x.party
+		}
+		now := a.now()
+		n := contract.Termination{Party: who, AccountID: p.AccountID, Reason: in.Reason, EffectiveDate: in.EffectiveDate, NoticeAt: now}
+		if err := v.Contract.Terminate(n, today(now)); err != nil {
+			return postgres.Effects{}, err
+		}
+		eff, err := one(contractEvent(SubjectContractNoticeGiven, v.Contract, v.Contract.Record().EndReason, now))
+		// No follow-up after the stay's last day.
+		eff.DropFrom = in.EffectiveDate
+		return eff, err
+	})
+}
+
+// RenewContract moves the end date of an ACTIVE contract later and extends its check-ins.
+// Errors: NotFound, PermissionDenied, Aborted, FailedPrecondition, Invalid (endDate).
+func (a *App) RenewContract(ctx context.Context, id, sentEtag string, end date.Date) (postgres.View, error) {
+	return a.changeContract(ctx, id, sentEtag, func(_ auth.Principal, x access, v postgres.View) (postgres.Effects, error) {
+		if !x.coordinator {
+			return postgres.Effects{}, ErrCoordinatorOnly
+		}
+		c := v.Contract
+		oldEnd := c.Terms().EndDate
+		now := a.now()
+		if err := c.Renew(end, now); err != nil {
+			return postgres.Effects{}, err
+		}
+		r, err := a.rules(ctx, a.store.Pool(), c.ProgrammeID())
+		if err != nil {
+			return postgres.Effects{}, err
+		}
+		existing, err := a.store.CheckinsOf(ctx, c.ID())
+		if err != nil {
+			return postgres.Effects{}, err
+		}
+		var evs events
+		evs.add(contractEvent(SubjectContractRenewed, c, "RENEWED", now))
+		checkins := a.schedule(c, r.plan, r.plan.ScheduleBetween(c.Terms().StartDate, oldEnd, end), existing, &evs)
+		return postgres.Effects{Events: evs.list, Checkins: checkins}, evs.err
+	})
+}
+
+// CancelContract cancels a contract before the stay. Errors: NotFound, PermissionDenied,
+// Aborted, FailedPrecondition, Invalid (reason).
+func (a *App) CancelContract(ctx context.Context, id, sentEtag, reason string) (postgres.View, error) {
+	return a.changeContract(ctx, id, sentEtag, func(_ auth.Principal, x access, v postgres.View) (postgres.Effects, error) {
+		if !x.coordinator {
+			return postgres.Effects{}, ErrCoordinatorOnly
+		}
+		now := a.now()
+		if err := v.Contract.Cancel(reason, "CANCELLED_BY_COORDINATOR", now); err != nil {
+			return postgres.Effects{}, err
+		}
+		return one(contractEvent(SubjectContractCancelled, v.Contract, "CANCELLED_BY_COORDINATOR", now))
+	})
+}
+
+// ContractDocument renders a contract its caller may see as a PDF. Errors: NotFound.
+func (a *App) ContractDocument(ctx context.Context, id string) ([]byte, error) {
+	v, err := a.GetContract(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return document.Render(v.Contract, v.Parties)
+}
+
+func one(ev *eventsv1.Envelope, err error) (postgres.Effects, error) {
+	if err != nil {
+		return postgres.Effects{}, err
+	}
+	return postgres.Effects{Events: []*eventsv1.Envelope{ev}}, nil
+}
+
+// changeContract is every contract change: lock, check access and etag, change, store with
+// the effects. A caller who may not see the contract gets NotFound, whatever its existence.
+func (a *App) changeContract(ctx context.Context, id, sentEtag string, change func(auth.Principal, access, postgres.View) (postgres.Effects, error)) (postgres.View, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return postgres.View{}, err
+	}
+	v, err := a.store.UpdateContract(ctx, id, func(v postgres.View) (postgres.Effects, error) {
+		x := accessTo(p, v.Contract, v.Parties)
+		if x.none() {
+			return postgres.Effects{}, postgres.ErrContractNotFound
+		}
+		if err := etag.Check(sentEtag, v.Contract.Version()); err != nil {
+			return postgres.Effects{}, err
+		}
+		return change(p, x, v)
+	})
+	if err != nil {
+		if _, ok := errs.As(err); ok || errors.Is(err, context.Canceled) {
+			return postgres.View{}, err
+		}
+		return postgres.View{}, fmt.Errorf("change contract %s: %w", id, err)
+	}
+	return v, nil
+}

@@ -1,0 +1,121 @@
+// Package service assembles the contracts service: configuration, database, migrations, event
+// relay, consumers, the calendar's jobs, and the gRPC server. Run is exported so that one test
+// process can boot every service.
+package service
+
+import (
+	"context"
+	"crypto/ed25519"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
+	"github.com/cohabit/cohabit/services/contracts/internal/app"
+	"github.com/cohabit/cohabit/services/contracts/internal/eventsub"
+	"github.com/cohabit/cohabit/services/contracts/internal/grpcapi"
+	"github.com/cohabit/cohabit/services/contracts/internal/jobs"
+	"github.com/cohabit/cohabit/services/contracts/internal/postgres"
+	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/config"
+	"github.com/cohabit/cohabit/services/platform/grpcx"
+	"github.com/cohabit/cohabit/services/platform/natsx"
+	"github.com/cohabit/cohabit/services/platform/outbox"
+	"github.com/cohabit/cohabit/services/platform/pg"
+	"github.com/cohabit/cohabit/services/platform/programmes"
+)
+
+// Stream is the contracts service's own stream.
+var Stream = natsx.Stream{Name: "CONTRACTS", Subjects: []string{"cohabit.contracts.>"}}
+
+// Config is everything the contracts service reads at start.
+type Config struct {
+	GRPCAddr    string
+	DatabaseURL string
+	NATSURL     string
+	// TokenKey verifies bearer tokens; read from TokenKeyFile when nil.
+	TokenKey     ed25519.PublicKey
+	TokenKeyFile string
+	MaxDBConns   int
+	// JobInterval is how often the calendar's jobs run (notices, end dates, missed
+	// check-ins); 0 means the default, a negative value turns them off.
+	JobInterval time.Duration
+	// Now is the clock; tests move it.
+	Now func() time.Time
+	// Ready is called once the gRPC server listens (tests bind to port 0).
+	Ready func(addr net.Addr)
+}
+
+// DefaultJobInterval is how often the jobs run unless configured.
+const DefaultJobInterval = 5 * time.Second
+
+// LoadConfig reads the environment, with defaults for a local `make run`.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	e := config.New(getenv)
+	c := Config{
+		GRPCAddr:     e.String("COHABIT_CONTRACTS_GRPC_ADDR", "localhost:9105"),
+		DatabaseURL:  e.String("COHABIT_CONTRACTS_DATABASE_URL", "postgres://postgres@127.0.0.1:55432/cohabit_contracts?sslmode=disable"),
+		NATSURL:      e.String("COHABIT_NATS_URL", "nats://127.0.0.1:4333"),
+		TokenKeyFile: e.String("COHABIT_TOKEN_PUBLIC_KEY_FILE", ".data/keys/token.pub"),
+		MaxDBConns:   e.Int("COHABIT_CONTRACTS_DB_MAX_CONNS", 10),
+		JobInterval:  e.Duration("COHABIT_CONTRACTS_JOB_INTERVAL", DefaultJobInterval),
+	}
+	return c, e.Err()
+}
+
+// Run serves until ctx is done.
+func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
+	log = log.With("service", "contracts")
+	key := cfg.TokenKey
+	if key == nil {
+		k, err := auth.LoadPublicKey(cfg.TokenKeyFile)
+		if err != nil {
+			return fmt.Errorf("contracts: token key: %w", err)
+		}
+		key = k
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.JobInterval == 0 {
+		cfg.JobInterval = DefaultJobInterval
+	}
+	if err := postgres.Migrate(ctx, cfg.DatabaseURL); err != nil {
+		return fmt.Errorf("contracts: %w", err)
+	}
+	pool, err := pg.Open(ctx, cfg.DatabaseURL, int32(cfg.MaxDBConns))
+	if err != nil {
+		return fmt.Errorf("contracts: %w", err)
+	}
+	defer pool.Close()
+	nc, js, err := natsx.Connect(cfg.NATSURL, "contracts", log)
+	if err != nil {
+		return fmt.Errorf("contracts: %w", err)
+	}
+	defer nc.Close()
+	if err := natsx.EnsureStream(ctx, js, Stream); err != nil {
+		return fmt.Errorf("contracts: %w", err)
+	}
+
+	store := postgres.New(pool)
+	a := app.New(store, cfg.Now)
+	srv := grpcx.NewServer(log, auth.NewVerifier(key), grpcapi.Policy)
+	contractsv1.RegisterContractServiceServer(srv, grpcapi.New(a))
+	relay := &outbox.Relay{Pool: pool, JS: js, Log: log, Name: "contracts"}
+
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return relay.Run(ctx) })
+	g.Go(func() error { return programmes.Consumer(pool, "contracts", log).Run(ctx, js) })
+	for _, c := range eventsub.Consumers(pool, a, log) {
+		g.Go(func() error { return c.Run(ctx, js) })
+	}
+	if cfg.JobInterval > 0 {
+		j := &jobs.Jobs{Store: store, Log: log}
+		g.Go(func() error { return j.Run(ctx, cfg.JobInterval, cfg.Now) })
+	}
+	g.Go(func() error { return srv.Serve(ctx, cfg.GRPCAddr, cfg.Ready) })
+	return g.Wait()
+}
