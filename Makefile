@@ -74,11 +74,13 @@ test: ## run every module's tests with -race against real PostgreSQL and NATS
 	echo "=== summary"; printf '%s\n' "$${results[@]}"; \
 	if (( $${#failed[@]} )); then echo "test: failed in: $${failed[*]}" >&2; exit 1; fi
 
-bench: ## run every module's benchmarks (no tests)
+bench: ## run every module's benchmarks, then the matching harnesses (top-K p50, allocation vs scipy)
 	@failed=0; for m in $(MODULES); do \
 		echo "=== go test -bench $$m"; \
 		(cd $$m && go test -run='^$$' -bench=. -benchmem ./...) || failed=1; \
-	done; exit $$failed
+	done; \
+	echo "=== matching harnesses"; scripts/bench-matching.sh || failed=1; \
+	exit $$failed
 
 run: ## start PostgreSQL, NATS, every service and the gateway locally (Ctrl-C stops all)
 	@scripts/ensure-postgres.sh >/dev/null

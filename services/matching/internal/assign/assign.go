@@ -7,11 +7,17 @@
 // assigned, either to a room (cost −w') or to a private "stay unmatched" column (cost 0),
 // with w' = w·(s+1) + 1 for s free students: maximising Σw' maximises the total weight first
 // and, among the optimal matchings, the number of pairs (a feasible pair of score 0 is
-// still a room for a student). It is solved by Jonker–Volgenant: two passes of augmenting row
-// reduction (an auction step that assigns most students cheaply), then, for each student
-// left, a shortest augmenting path found by Dijkstra on reduced costs (column potentials,
-// implicit row potentials, a binary heap, early exit at the nearest free column). Rooms
-// stay free with potential 0, which with complementary slackness proves optimality.
+// still a room for a student). It is solved by Jonker–Volgenant: passes of augmenting row
+// reduction (an auction step that assigns most students cheaply; JV's two, and more while
+// each still assigns a tenth of the students left, up to maxARRPasses), then, for each
+// student left, a shortest augmenting path found by Dijkstra on reduced costs (column
+// potentials, implicit row potentials, a binary heap, early exit at the nearest free
+// column). Every row ends on an option of zero reduced cost, no reduced cost is negative and
+// free rooms keep potential 0: complementary slackness, hence an exact optimum.
+//
+// Verified against exhaustive search (3000 instances up to 7×7 with ties and locked pairs),
+// a dense Hungarian reference (50×40), the LP certificate above, and scipy's
+// min_weight_full_bipartite_matching (services/matching/bench).
 package assign
 
 import (
@@ -140,6 +146,14 @@ func Solve(p Problem) (Result, error) {
 	}
 
 	g := buildGraph(p.Edges, rowOf, colOf, len(students), len(rooms))
+	// Potentials and path lengths stay within (2·(rows+cols)+2) × the largest |cost|.
+	maxCost := int64(1)
+	for _, c := range g.cost {
+		maxCost = max(maxCost, -c)
+	}
+	if maxCost > (1<<62)/int64(2*(g.rows+g.cols)+2) {
+		return Result{}, fmt.Errorf("assign: weights up to %d are too large for %d students and %d rooms", maxCost/(int64(g.rows)+1), g.rows, g.cols)
+	}
 	s := newSolver(g)
 	s.solve()
 

@@ -30,10 +30,23 @@ type PoolOptions struct {
 // grid cells the room can reach, Feasible lists every feasible one. Results are identical to
 // calling Score on each pair. A Pool is immutable once built and safe for concurrent use.
 //
-// The scan rejects most students with a few comparisons on compact columns (a float32 chord
-// bound on the distance, programme, target, smoking, pets, gender, budget, dates), adds up
-// the soft criteria for the rest and, for TopK, computes the exact haversine distance only
-// when an upper bound of the score can still enter the top k.
+// Layout: students are sorted by commute tier (maximum commute banded by powers of two of
+// km), then by grid cell of their place of study, then by how much they offer (so a top-k
+// search meets strong candidates early); each column is a slice in that order.
+//
+// A search (k ≤ 64 keeps its heap on the stack; the returned slice is its only allocation):
+//  1. a float32 chord bound on the distance, 4 loads per student, rejects those beyond their
+//     own maximum commute (conservative: chord ≤ arc, with a slack above float32 rounding);
+//  2. once the top k is full, an upper bound of the score (soft criteria from per-room
+//     tables, commute from the chord, duration with reciprocals, plus a slack far above
+//     rounding) skips the students who cannot beat the k-th best (ties: lower index);
+//  3. the rest get the hard constraints, then the exact haversine distance and the exact
+//     score, with the same functions and the same order of additions as Score, hence the
+//     same points bit for bit.
+//
+// TopKNear scans, for each tier, only the cells within the tier's largest maximum commute of
+// the room (a spherical cap: rows within the angular radius, columns within
+// asin(sin r / cos φ), wrapped at the date line, every column near the poles).
 type Pool struct {
 	students []Student // in pool order
 	orig     []int32   // index in NewPool's slice
@@ -473,6 +486,9 @@ func (p *Pool) Feasible(dst []Candidate, room Room, w Weights) []Candidate {
 
 // near appends to dst the pool ranges [lo, hi) of the cells within reach of (lat, lng).
 func (p *Pool) near(dst [][2]int32, lat, lng float64) [][2]int32 {
+	if math.IsNaN(lat) || math.IsNaN(lng) || math.IsInf(lat, 0) || math.IsInf(lng, 0) {
+		return dst // an unknown place is near nothing
+	}
 	latR := geo.Radians(lat)
 	for ti := range p.tiers {
 		t := &p.tiers[ti]
@@ -644,11 +660,11 @@ func (p *Pool) batch(idx []int32, cc []float32, q *query, acc *topK) {
 func (p *Pool) scanAll(dst []Candidate, lo, hi int, q *query) []Candidate {
 	for j := lo; j < hi; j++ {
 		dx, dy, dz := q.vx-p.vx[j], q.vy-p.vy[j], q.vz-p.vz[j]
-		if dx*dx+dy*dy+dz*dz > p.maxC2[j] || !p.passes(j, q) {
+		if !(dx*dx+dy*dy+dz*dz <= p.maxC2[j]) || !p.passes(j, q) { // NaN: unknown place
 			continue
 		}
 		d := geo.DistanceKm(q.pt, p.pts[j])
-		if maxKm := p.maxKm[j]; maxKm > 0 && d > maxKm {
+		if tooFar(d, p.maxKm[j]) {
 			continue
 		}
 		pts := toPoints(float64(q.points.points[0]*commuteValue(d, p.maxKm[j], q.points.refKm)) + (p.rest(j, q) + p.durationC(j, q)))
@@ -751,7 +767,7 @@ func (p *Pool) admit(j int, base float64, q *query, acc *topK, b *bar) {
 	}
 	d := geo.DistanceKm(q.pt, p.pts[j])
 	maxKm := p.maxKm[j]
-	if maxKm > 0 && d > maxKm {
+	if tooFar(d, maxKm) {
 		return
 	}
 	pts := &q.points.points

@@ -36,6 +36,19 @@ func bruteFeasible(room Room, students []Student, w Weights) []Candidate {
 }
 
 func withTies(rng *rand.Rand, students []Student) []Student {
+	// A few students with unknown places or odd limits.
+	for i := range students {
+		switch rng.IntN(100) {
+		case 0:
+			students[i].StudyLat = math.NaN()
+		case 1:
+			students[i].StudyLng = math.Inf(-1)
+		case 2:
+			students[i].MaxCommuteKm = math.NaN()
+		case 3:
+			students[i].MaxCommuteKm = math.Inf(1)
+		}
+	}
 	// Copies of earlier students (ties broken by index) and students at the same place.
 	for i := range students {
 		if i > 0 && rng.IntN(5) == 0 {
@@ -61,6 +74,9 @@ func TestPoolMatchesScore(t *testing.T) {
 		for _, room := range randomRooms(rng, 12) {
 			if rng.IntN(4) == 0 { // rooms some students target
 				room.ID = "room-" + string(rune('0'+rng.IntN(10)))
+			}
+			if rng.IntN(20) == 0 {
+				room.Lat = math.NaN()
 			}
 			w := weights[rng.IntN(len(weights))]
 			feasible := bruteFeasible(room, students, w)

@@ -117,14 +117,20 @@ func toPoints(total float64) int {
 
 func commuteValue(d, maxKm, refKm float64) float64 {
 	limit := maxKm
-	if limit <= 0 {
+	if !(limit > 0) { // also NaN
 		limit = refKm
 	}
 	v := 1 - d/limit
-	if v < 0 {
+	if !(v >= 0) { // also NaN (unknown place)
 		return 0
 	}
 	return v
+}
+
+// tooFar reports a distance beyond the student's maximum commute, or unknown (a place
+// given as NaN or infinite coordinates).
+func tooFar(d, maxKm float64) bool {
+	return math.IsNaN(d) || (maxKm > 0 && d > maxKm)
 }
 
 func servicesValue(wanted, offered ServiceSet) float64 {
@@ -268,7 +274,9 @@ func broken(room Room, s Student, d float64) []Constraint {
 			fmt.Sprintf("L'hôte souhaite accueillir %s.", genderFR(room.Host.GenderPreference)),
 			fmt.Sprintf("The host prefers %s.", genderEN(room.Host.GenderPreference)))
 	}
-	if s.MaxCommuteKm > 0 && d > s.MaxCommuteKm {
+	if math.IsNaN(d) {
+		add(TooFar, "Position du logement ou du lieu d'études inconnue.", "The position of the room or of the place of study is unknown.")
+	} else if tooFar(d, s.MaxCommuteKm) {
 		add(TooFar,
 			fmt.Sprintf("%s du lieu d'études, au-delà du maximum de %s.", kmFR(d), kmFR(s.MaxCommuteKm)),
 			fmt.Sprintf("%s from the place of study, beyond the limit of %s.", kmEN(d), kmEN(s.MaxCommuteKm)))

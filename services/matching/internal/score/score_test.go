@@ -128,6 +128,9 @@ func TestHardConstraints(t *testing.T) {
 		}, []Code{GenderPreference}},
 		{"too far", func(r *Room, s *Student) { s.StudyLat += 0.1 /* ≈ 11 km */ }, []Code{TooFar}},
 		{"far but no limit", func(r *Room, s *Student) { s.StudyLat, s.MaxCommuteKm = s.StudyLat+1, 0 }, nil},
+		{"unknown place of study", func(r *Room, s *Student) { s.StudyLat = math.NaN() }, []Code{TooFar}},
+		{"unknown room position, no limit", func(r *Room, s *Student) { r.Lng, s.MaxCommuteKm = math.Inf(1), 0 }, []Code{TooFar}},
+		{"limit NaN is no limit", func(r *Room, s *Student) { s.StudyLat, s.MaxCommuteKm = s.StudyLat+0.1, math.NaN() }, nil},
 		{"everything broken, in order", func(r *Room, s *Student) {
 			s.ProgrammeID, s.TargetRoomID = "paris", "room-9"
 			s.MoveIn, s.MoveOut = DayOf(2020, time.January, 1), DayOf(2020, time.June, 30)
