@@ -75,11 +75,12 @@ test: ## run every module's tests with -race against real PostgreSQL and NATS
 	if (( $${#failed[@]} )); then echo "test: failed in: $${failed[*]}" >&2; exit 1; fi
 
 bench: ## run every module's benchmarks, then the matching harnesses (top-K p50, allocation vs scipy)
-	@failed=0; for m in $(MODULES); do \
+	@# Matching's script runs its Go benchmarks itself, then the harnesses.
+	@failed=0; for m in $(filter-out services/matching,$(MODULES)); do \
 		echo "=== go test -bench $$m"; \
 		(cd $$m && go test -run='^$$' -bench=. -benchmem ./...) || failed=1; \
 	done; \
-	echo "=== matching harnesses"; scripts/bench-matching.sh || failed=1; \
+	echo "=== services/matching"; scripts/bench-matching.sh || failed=1; \
 	exit $$failed
 
 run: ## start PostgreSQL, NATS, every service and the gateway locally (Ctrl-C stops all)

@@ -1,6 +1,6 @@
 // Package service assembles the hosts service: configuration, database, migrations, event
-// relay and consumers, and the gRPC server. Run is exported so that one test process can boot
-// every service.
+// relay and consumers (programme settings; the match and contract chain, see eventsub), and
+// the gRPC server. Run is exported so that one test process can boot every service.
 package service
 
 import (
@@ -15,6 +15,7 @@ import (
 
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 	"github.com/cohabit/cohabit/services/hosts/internal/app"
+	"github.com/cohabit/cohabit/services/hosts/internal/eventsub"
 	"github.com/cohabit/cohabit/services/hosts/internal/grpcapi"
 	"github.com/cohabit/cohabit/services/hosts/internal/postgres"
 	"github.com/cohabit/cohabit/services/platform/auth"
@@ -83,13 +84,17 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 
 	store := postgres.New(pool)
+	a := app.New(store, cfg.Now)
 	srv := grpcx.NewServer(log, auth.NewVerifier(key), grpcapi.Policy)
-	hostsv1.RegisterHostServiceServer(srv, grpcapi.New(app.New(store, cfg.Now)))
+	hostsv1.RegisterHostServiceServer(srv, grpcapi.New(a))
 	relay := &outbox.Relay{Pool: pool, JS: js, Log: log, Name: "hosts"}
 
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return relay.Run(ctx) })
 	g.Go(func() error { return programmes.Consumer(pool, "hosts", log).Run(ctx, js) })
+	for _, c := range eventsub.Consumers(a, log) {
+		g.Go(func() error { return c.Run(ctx, js) })
+	}
 	g.Go(func() error { return srv.Serve(ctx, cfg.GRPCAddr, cfg.Ready) })
 	return g.Wait()
 }

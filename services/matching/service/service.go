@@ -101,7 +101,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return relay.Run(ctx) })
 	g.Go(func() error { return programmes.Consumer(pool, "matching", log).Run(ctx, js) })
-	for _, c := range eventsub.Consumers(pool, log) {
+	for _, c := range eventsub.Consumers(pool, a, log) {
 		g.Go(func() error { return c.Run(ctx, js) })
 	}
 	g.Go(func() error {

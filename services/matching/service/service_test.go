@@ -53,8 +53,10 @@ func start(t *testing.T) *env {
 	pub, issuer := svctest.Keys(t)
 	e := &env{issuer: issuer}
 	e.js = svctest.JetStream(t, ns.URL())
-	// The hosts and students services own these streams; here the test plays their part.
-	for _, s := range []natsx.Stream{{Name: "HOSTS", Subjects: []string{"cohabit.hosts.>"}}, {Name: "STUDENTS", Subjects: []string{"cohabit.students.>"}}} {
+	// The hosts, students and contracts services own these streams; here the test plays their
+	// part.
+	for _, s := range []natsx.Stream{{Name: "HOSTS", Subjects: []string{"cohabit.hosts.>"}}, {Name: "STUDENTS", Subjects: []string{"cohabit.students.>"}},
+		{Name: "CONTRACTS", Subjects: []string{"cohabit.contracts.>"}}} {
 		if err := natsx.EnsureStream(context.Background(), e.js, s); err != nil {
 			t.Fatal(err)
 		}

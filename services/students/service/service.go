@@ -1,6 +1,6 @@
 // Package service assembles the students service: configuration, database, migrations, event
-// relay and consumers, and the gRPC server. Run is exported so that one test process can boot
-// every service.
+// relay and consumers (programme settings; the match and contract chain, see eventsub), and
+// the gRPC server. Run is exported so that one test process can boot every service.
 package service
 
 import (
@@ -22,6 +22,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/pg"
 	"github.com/cohabit/cohabit/services/platform/programmes"
 	"github.com/cohabit/cohabit/services/students/internal/app"
+	"github.com/cohabit/cohabit/services/students/internal/eventsub"
 	"github.com/cohabit/cohabit/services/students/internal/grpcapi"
 	"github.com/cohabit/cohabit/services/students/internal/postgres"
 )
@@ -83,13 +84,17 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 
 	store := postgres.New(pool)
+	a := app.New(store, cfg.Now)
 	srv := grpcx.NewServer(log, auth.NewVerifier(key), grpcapi.Policy)
-	studentsv1.RegisterStudentServiceServer(srv, grpcapi.New(app.New(store, cfg.Now)))
+	studentsv1.RegisterStudentServiceServer(srv, grpcapi.New(a))
 	relay := &outbox.Relay{Pool: pool, JS: js, Log: log, Name: "students"}
 
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return relay.Run(ctx) })
 	g.Go(func() error { return programmes.Consumer(pool, "students", log).Run(ctx, js) })
+	for _, c := range eventsub.Consumers(a, log) {
+		g.Go(func() error { return c.Run(ctx, js) })
+	}
 	g.Go(func() error { return srv.Serve(ctx, cfg.GRPCAddr, cfg.Ready) })
 	return g.Wait()
 }

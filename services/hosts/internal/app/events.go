@@ -26,6 +26,10 @@ const (
 	SubjectRoomUpdated    = "cohabit.hosts.room.updated"
 	SubjectRoomPublished  = "cohabit.hosts.room.published"
 	SubjectRoomWithdrawn  = "cohabit.hosts.room.withdrawn"
+	// The chain of SPEC §4 (RoomUpdated payloads, the room's new status inside).
+	SubjectRoomReserved = "cohabit.hosts.room.reserved"
+	SubjectRoomOccupied = "cohabit.hosts.room.occupied"
+	SubjectRoomReleased = "cohabit.hosts.room.released"
 )
 
 func envelope(subject, programmeID string, at time.Time, payload proto.Message) (*eventsv1.Envelope, error) {

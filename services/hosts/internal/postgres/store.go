@@ -238,18 +238,7 @@ func (s *Store) UpdateRoom(ctx context.Context, id string, fn func(*room.Room, *
 	}
 	var out *room.Room
 	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		var hostID string
-		if err := tx.QueryRow(ctx, `SELECT host_id::text FROM rooms WHERE id = $1`, id).Scan(&hostID); err != nil {
-			if errors.Is(err, pgx.ErrNoRows) {
-				return ErrRoomNotFound
-			}
-			return fmt.Errorf("find room %s: %w", id, err)
-		}
-		h, err := scanHost(tx.QueryRow(ctx, `SELECT record FROM hosts WHERE id = $1 FOR SHARE`, hostID))
-		if err != nil {
-			return err
-		}
-		rm, err := scanRoom(tx.QueryRow(ctx, `SELECT record FROM rooms WHERE id = $1 FOR UPDATE`, id))
+		rm, h, err := lockRoom(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -267,6 +256,71 @@ func (s *Store) UpdateRoom(ctx context.Context, id string, fn func(*room.Room, *
 		return nil, err
 	}
 	return out, nil
+}
+
+// lockRoom reads room id under its row lock, with its host under a share lock (the host
+// first, always, so that two changes never wait on each other in opposite orders).
+func lockRoom(ctx context.Context, tx pgx.Tx, id string) (*room.Room, *host.Host, error) {
+	var hostID string
+	if err := tx.QueryRow(ctx, `SELECT host_id::text FROM rooms WHERE id = $1`, id).Scan(&hostID); err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil, nil, ErrRoomNotFound
+		}
+		return nil, nil, fmt.Errorf("find room %s: %w", id, err)
+	}
+	h, err := scanHost(tx.QueryRow(ctx, `SELECT record FROM hosts WHERE id = $1 FOR SHARE`, hostID))
+	if err != nil {
+		return nil, nil, err
+	}
+	rm, err := scanRoom(tx.QueryRow(ctx, `SELECT record FROM rooms WHERE id = $1 FOR UPDATE`, id))
+	if err != nil {
+		return nil, nil, err
+	}
+	return rm, h, nil
+}
+
+// HoldChange decides, from the locked room, its host and the match's hold on the room, the
+// match's new hold, whether the room changed, and the events that tell of it.
+type HoldChange func(rm *room.Room, h *host.Host, hold room.Hold) (room.Hold, bool, []*eventsv1.Envelope, error)
+
+// ApplyHold handles one event of the chain of a match on a room, once: in one transaction it
+// claims (consumer, eventID) in the inbox (an event claimed before is skipped: nil), locks the
+// room, reads the match's hold, lets fn decide, and stores the room, the hold and fn's events.
+// fn's error rolls everything back, the claim too, so that a redelivery tries again. Errors:
+// fn's, ErrRoomNotFound, the database's.
+func (s *Store) ApplyHold(ctx context.Context, consumer, eventID, roomID, matchID string, fn HoldChange) error {
+	if !ids.Valid(roomID) {
+		return ErrRoomNotFound
+	}
+	return inbox.Handle(ctx, s.pool, consumer, eventID, func(tx pgx.Tx) error {
+		rm, h, err := lockRoom(ctx, tx, roomID)
+		if err != nil {
+			return err
+		}
+		var hold room.Hold
+		err = tx.QueryRow(ctx, `SELECT status FROM room_holds WHERE match_id = $1 AND room_id = $2`, matchID, roomID).Scan(&hold)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("read hold of match %s on room %s: %w", matchID, roomID, err)
+		}
+		next, changed, events, err := fn(rm, h, hold)
+		if err != nil {
+			return err
+		}
+		if next != hold {
+			if _, err := tx.Exec(ctx, `INSERT INTO room_holds (match_id, room_id, status, updated_at) VALUES ($1, $2, $3, now())
+				ON CONFLICT (match_id) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at`,
+				matchID, roomID, next); err != nil {
+				return fmt.Errorf("write hold of match %s on room %s: %w", matchID, roomID, err)
+			}
+		}
+		if !changed {
+			return nil
+		}
+		if err := writeRoom(ctx, tx, rm); err != nil {
+			return err
+		}
+		return outbox.Append(ctx, tx, events...)
+	})
 }
 
 func writeRoom(ctx context.Context, tx pgx.Tx, rm *room.Room) error {

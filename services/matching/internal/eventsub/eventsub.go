@@ -1,6 +1,7 @@
 // Package eventsub fills the matching pool from the hosts' and students' events (matching
 // never calls those services): durable consumers "matching-hosts" and "matching-students",
-// each event handled once through the inbox.
+// each event handled once through the inbox. A third, "matching-contracts", follows the
+// contracts of approved matches (see contracts.go).
 //
 // No event needs another to have arrived first: every host, room, student and application
 // event carries the record's whole profile, and each is stored as the newest copy of its
@@ -23,6 +24,7 @@ import (
 	hostseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/events/v1"
 	studentseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/events/v1"
 	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
+	"github.com/cohabit/cohabit/services/matching/internal/app"
 	"github.com/cohabit/cohabit/services/matching/internal/pool"
 	"github.com/cohabit/cohabit/services/matching/internal/postgres"
 	"github.com/cohabit/cohabit/services/platform/event"
@@ -35,12 +37,14 @@ import (
 // Consumer is the name under which the matching service claims events in its inbox.
 const Consumer = "matching"
 
-// Consumers returns the durable consumers of the HOSTS and STUDENTS streams.
-func Consumers(db *pgxpool.Pool, log *slog.Logger) []*natsx.Consumer {
+// Consumers returns the durable consumers of the HOSTS, STUDENTS and CONTRACTS streams. The
+// CONTRACTS stream is the contracts service's: natsx.Consumer waits until it exists.
+func Consumers(db *pgxpool.Pool, a *app.App, log *slog.Logger) []*natsx.Consumer {
 	h := &handler{db: db}
 	return []*natsx.Consumer{
 		{Stream: "HOSTS", Durable: Consumer + "-hosts", Subjects: []string{"cohabit.hosts.>"}, Handle: h.handle, Log: log},
 		{Stream: "STUDENTS", Durable: Consumer + "-students", Subjects: []string{"cohabit.students.>"}, Handle: h.handle, Log: log},
+		contractsConsumer(a, log),
 	}
 }
 
@@ -83,7 +87,9 @@ func writesOf(e *eventsv1.Envelope) ([]write, error) {
 			return nil, err
 		}
 		rp, hp = m.GetRoom(), m.GetHost()
-	case t == "cohabit.hosts.room.updated":
+	case t == "cohabit.hosts.room.updated", t == "cohabit.hosts.room.reserved", t == "cohabit.hosts.room.occupied",
+		t == "cohabit.hosts.room.released":
+		// A reserved or occupied room leaves the pool; released (PUBLISHED again), it returns.
 		m, err := event.Payload(e, &hostseventsv1.RoomUpdated{})
 		if err != nil {
 			return nil, err

@@ -72,6 +72,15 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 	})
 }
 
+// Handle handles one event once: fn runs with a store bound to the transaction that claims
+// (consumer, eventID) in the inbox; an event claimed before is skipped (nil). fn's error rolls
+// back everything, the claim too, so that a redelivery tries again.
+func (s *Store) Handle(ctx context.Context, consumer, eventID string, fn func(tx *Store) error) error {
+	return inbox.Handle(ctx, s.pool, consumer, eventID, func(tx pgx.Tx) error {
+		return fn(&Store{pool: s.pool, db: tx, tx: tx})
+	})
+}
+
 // Append writes events to the outbox; only on a transaction's store.
 func (s *Store) Append(ctx context.Context, events ...*eventsv1.Envelope) error {
 	if s.tx == nil {

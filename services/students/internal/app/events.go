@@ -21,6 +21,12 @@ const (
 	SubjectStudentArchived      = "cohabit.students.student.archived"
 	SubjectApplicationSubmitted = "cohabit.students.application.submitted"
 	SubjectApplicationWithdrawn = "cohabit.students.application.withdrawn"
+	// The chain of SPEC §4: StudentStatusChanged and ApplicationStatusChanged payloads.
+	SubjectStudentPlaced          = "cohabit.students.student.placed"
+	SubjectStudentReleased        = "cohabit.students.student.released"
+	SubjectApplicationMatched     = "cohabit.students.application.matched"
+	SubjectApplicationPlaced      = "cohabit.students.application.placed"
+	SubjectApplicationResubmitted = "cohabit.students.application.resubmitted"
 )
 
 // studentProfile is what other services may know of a student: no phone, email, birth date

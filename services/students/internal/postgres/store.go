@@ -23,6 +23,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/pg"
 	"github.com/cohabit/cohabit/services/platform/programmes"
 	"github.com/cohabit/cohabit/services/students/internal/application"
+	"github.com/cohabit/cohabit/services/students/internal/placement"
 	"github.com/cohabit/cohabit/services/students/internal/student"
 )
 
@@ -125,14 +126,8 @@ func (s *Store) UpdateStudent(ctx context.Context, id string, fn func(st *studen
 		if err != nil {
 			return err
 		}
-		r := st.Record()
-		rec, err := json.Marshal(r)
-		if err != nil {
-			return fmt.Errorf("encode student %s: %w", r.ID, err)
-		}
-		if _, err := tx.Exec(ctx, `UPDATE students SET status = $2, version = $3, record = $4, updated_at = $5 WHERE id = $1`,
-			r.ID, r.Status, r.Version, rec, r.UpdatedAt); err != nil {
-			return fmt.Errorf("update student %s: %w", r.ID, err)
+		if err := writeStudent(ctx, tx, st); err != nil {
+			return err
 		}
 		out = st
 		return outbox.Append(ctx, tx, events...)
@@ -141,6 +136,19 @@ func (s *Store) UpdateStudent(ctx context.Context, id string, fn func(st *studen
 		return nil, err
 	}
 	return out, nil
+}
+
+func writeStudent(ctx context.Context, tx pgx.Tx, st *student.Student) error {
+	r := st.Record()
+	rec, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("encode student %s: %w", r.ID, err)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE students SET status = $2, version = $3, record = $4, updated_at = $5 WHERE id = $1`,
+		r.ID, r.Status, r.Version, rec, r.UpdatedAt); err != nil {
+		return fmt.Errorf("update student %s: %w", r.ID, err)
+	}
+	return nil
 }
 
 // StudentFilter selects students; empty fields select all.
@@ -305,14 +313,8 @@ func (s *Store) UpdateApplication(ctx context.Context, id string, fn func(*appli
 		if err != nil {
 			return err
 		}
-		r := a.Record()
-		rec, err := json.Marshal(r)
-		if err != nil {
-			return fmt.Errorf("encode application %s: %w", r.ID, err)
-		}
-		if _, err := tx.Exec(ctx, `UPDATE applications SET status = $2, budget_cents = $3, move_in_date = $4, version = $5, record = $6, updated_at = $7 WHERE id = $1`,
-			r.ID, r.Status, r.Preferences.BudgetCents, r.Preferences.MoveIn.Time(), r.Version, rec, r.UpdatedAt); err != nil {
-			return fmt.Errorf("update application %s: %w", r.ID, err)
+		if err := writeApplication(ctx, tx, a); err != nil {
+			return err
 		}
 		out = a
 		return outbox.Append(ctx, tx, events...)
@@ -324,6 +326,27 @@ func (s *Store) UpdateApplication(ctx context.Context, id string, fn func(*appli
 		return nil, err
 	}
 	return out, nil
+}
+
+func writeApplication(ctx context.Context, tx pgx.Tx, a *application.Application) error {
+	r := a.Record()
+	rec, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("encode application %s: %w", r.ID, err)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE applications SET status = $2, budget_cents = $3, move_in_date = $4, version = $5, record = $6, updated_at = $7 WHERE id = $1`,
+		r.ID, r.Status, r.Preferences.BudgetCents, r.Preferences.MoveIn.Time(), r.Version, rec, r.UpdatedAt); err != nil {
+		return fmt.Errorf("update application %s: %w", r.ID, uniqueOpen(err))
+	}
+	return nil
+}
+
+// uniqueOpen turns a violation of applications_open into the error it means.
+func uniqueOpen(err error) error {
+	if c, ok := pg.IsUniqueViolation(err); ok && c == "applications_open" {
+		return application.ErrOpenExists.WithCause(err)
+	}
+	return err
 }
 
 // ApplicationFilter selects applications; empty fields select all.
@@ -362,4 +385,64 @@ func scanApplication(row pgx.Row) (*application.Application, error) {
 // Programme returns the copy of a programme's settings, and false when none arrived yet.
 func (s *Store) Programme(ctx context.Context, id string) (*identityv1.ProgrammeSettings, bool, error) {
 	return programmes.Get(ctx, s.pool, id)
+}
+
+// PlacementChange decides, from the locked application, its student and how far the match's
+// chain has been applied, the outcome and the events that tell of it.
+type PlacementChange func(a *application.Application, st *student.Student, p placement.Status) (placement.Outcome, []*eventsv1.Envelope, error)
+
+// ApplyPlacement handles one event of the chain of a match on an application, once: in one
+// transaction it claims (consumer, eventID) in the inbox (an event claimed before is
+// skipped: nil), locks the student then the application (the order every change takes),
+// reads the match's placement, lets fn decide, and stores what moved with fn's events. fn's
+// error rolls everything back, the claim too, so that a redelivery tries again. Errors: fn's,
+// ErrApplicationNotFound, the database's.
+func (s *Store) ApplyPlacement(ctx context.Context, consumer, eventID, applicationID, matchID string, fn PlacementChange) error {
+	if !ids.Valid(applicationID) {
+		return ErrApplicationNotFound
+	}
+	return inbox.Handle(ctx, s.pool, consumer, eventID, func(tx pgx.Tx) error {
+		var studentID string
+		if err := tx.QueryRow(ctx, `SELECT student_id::text FROM applications WHERE id = $1`, applicationID).Scan(&studentID); err != nil {
+			if errors.Is(err, pgx.ErrNoRows) {
+				return ErrApplicationNotFound
+			}
+			return fmt.Errorf("find application %s: %w", applicationID, err)
+		}
+		st, err := scanStudent(tx.QueryRow(ctx, `SELECT record FROM students WHERE id = $1 FOR UPDATE`, studentID))
+		if err != nil {
+			return err
+		}
+		a, err := scanApplication(tx.QueryRow(ctx, `SELECT record FROM applications WHERE id = $1 FOR UPDATE`, applicationID))
+		if err != nil {
+			return err
+		}
+		var p placement.Status
+		err = tx.QueryRow(ctx, `SELECT status FROM placements WHERE match_id = $1`, matchID).Scan(&p)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("read placement of match %s: %w", matchID, err)
+		}
+		out, events, err := fn(a, st, p)
+		if err != nil {
+			return err
+		}
+		if out.Next != p {
+			if _, err := tx.Exec(ctx, `INSERT INTO placements (match_id, application_id, student_id, status, updated_at) VALUES ($1, $2, $3, $4, now())
+				ON CONFLICT (match_id) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at`,
+				matchID, applicationID, studentID, out.Next); err != nil {
+				return fmt.Errorf("write placement of match %s: %w", matchID, err)
+			}
+		}
+		if out.Student {
+			if err := writeStudent(ctx, tx, st); err != nil {
+				return err
+			}
+		}
+		if out.Application {
+			if err := writeApplication(ctx, tx, a); err != nil {
+				return err
+			}
+		}
+		return outbox.Append(ctx, tx, events...)
+	})
 }
