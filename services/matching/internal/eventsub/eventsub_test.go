@@ -27,6 +27,17 @@ func TestWritesOf(t *testing.T) {
 	if w, err := writesOf(mk("cohabit.hosts.host.registered", "x")); err != nil || len(w) != 0 {
 		t.Fatalf("an event the pool ignores: %d writes, %v", len(w), err)
 	}
+	// The chain's room events carry the room's new status: the pool follows them.
+	for _, subject := range []string{"cohabit.hosts.room.reserved", "cohabit.hosts.room.occupied", "cohabit.hosts.room.released"} {
+		e, err := event.New(subject, "p", time.Now(), &hostseventsv1.RoomUpdated{Room: &hostseventsv1.RoomProfile{
+			RoomId: "0190a0e2-0000-7000-8000-000000000002", HostId: "0190a0e2-0000-7000-8000-000000000001", Status: "RESERVED"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w, err := writesOf(e); err != nil || len(w) != 1 {
+			t.Fatalf("%s: %d writes, %v", subject, len(w), err)
+		}
+	}
 	// A payload of the wrong type does not decode.
 	if _, err := writesOf(mk("cohabit.hosts.room.published", "x")); err == nil {
 		t.Fatal("a wrong payload must be refused")
