@@ -1,6 +1,7 @@
 package grpcapi
 
 import (
+	"math"
 	"time"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -18,11 +19,17 @@ func breakdownToProto(items []score.Item) []*matchingv1.ScoreItem {
 	out := make([]*matchingv1.ScoreItem, len(items))
 	for i, it := range items {
 		out[i] = &matchingv1.ScoreItem{
-			Criterion: string(it.Criterion), Weight: it.Weight, Value: it.Value, Contribution: it.Contribution,
+			// Rounded for people: the score itself is computed from the exact values.
+			Criterion: string(it.Criterion), Weight: it.Weight, Value: round(it.Value, 3), Contribution: round(it.Contribution, 2),
 			ReasonFr: it.ReasonFR, ReasonEn: it.ReasonEN,
 		}
 	}
 	return out
+}
+
+func round(x float64, decimals int) float64 {
+	p := math.Pow10(decimals)
+	return math.Round(x*p) / p
 }
 
 func brokenToProto(cs []score.Constraint) []*matchingv1.BrokenConstraint {
