@@ -26,7 +26,7 @@ PGTEST_DIR ?= /tmp/cohabit-pgtest
 BIN := $(CURDIR)/bin
 GENERATED := proto/gen gateway/openapi
 
-.PHONY: help tools generate generate-check lint test bench run build clean
+.PHONY: help tools generate generate-check lint test e2e bench run build clean
 
 help: ## list the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z-]+:.*## / { printf "  %-15s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -73,6 +73,9 @@ test: ## run every module's tests with -race against real PostgreSQL and NATS
 	done; \
 	echo "=== summary"; printf '%s\n' "$${results[@]}"; \
 	if (( $${#failed[@]} )); then echo "test: failed in: $${failed[*]}" >&2; exit 1; fi
+
+e2e: ## walk the web application in headless Chromium with axe-core (installs chromium and npm packages when missing)
+	gateway/web/e2e/run.sh
 
 bench: ## run every module's benchmarks, then the matching harnesses (top-K p50, allocation vs scipy)
 	@# Matching's script runs its Go benchmarks itself, then the harnesses.

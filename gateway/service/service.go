@@ -21,8 +21,8 @@ import (
 	"github.com/cohabit/cohabit/gateway/internal/ready"
 	"github.com/cohabit/cohabit/gateway/internal/rest"
 	"github.com/cohabit/cohabit/gateway/internal/static"
+	"github.com/cohabit/cohabit/gateway/internal/webapp"
 	"github.com/cohabit/cohabit/gateway/openapi"
-	"github.com/cohabit/cohabit/gateway/web"
 	"github.com/cohabit/cohabit/services/platform/grpcx"
 )
 
@@ -42,6 +42,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 
 	gw := rest.NewMux(cfg.MaxBodyBytes, log)
 	probes := make([]ready.Backend, 0, len(table))
+	conns := make(webapp.Conns, len(table))
 	for _, b := range table {
 		// Connections are lazy: a backend that is down at start only makes /readyz fail
 		// until it comes up, it does not stop the gateway.
@@ -54,6 +55,11 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			return fmt.Errorf("gateway: register backend %s: %w", b.name, err)
 		}
 		probes = append(probes, ready.Backend{Name: b.name, Health: healthpb.NewHealthClient(cc)})
+		conns[b.name] = cc
+	}
+	site, err := webapp.New(conns, log)
+	if err != nil {
+		return fmt.Errorf("gateway: %w", err)
 	}
 
 	// A registry per Run, not the global default: two gateways in one test process must not
@@ -85,8 +91,8 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	handle("GET /readyz", ready.Handler(probes, cfg.ReadyTimeout, log))
 	handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	handle("GET /openapi.json", spec)
-	// "/" belongs to the web application; until it exists, a landing page at "/" only.
-	handle("GET /{$}", static.Page(web.Index()))
+	// Everything else is the web application's: its pages, its static files, its 404s.
+	mux.Handle("/", site)
 
 	var h http.Handler = mux
 	h = middleware.LimitBody(cfg.MaxBodyBytes, h)

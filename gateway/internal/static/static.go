@@ -43,14 +43,3 @@ func OpenAPI(spec []byte) (http.Handler, error) {
 		_, _ = w.Write(body)
 	}), nil
 }
-
-// Page serves one HTML page. Its policy forbids scripts and any outside resource: the page
-// has none, and the policy keeps it that way until the web application brings its own.
-func Page(html []byte) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		h := w.Header()
-		h.Set("Content-Type", "text/html; charset=utf-8")
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
-		_, _ = w.Write(html)
-	})
-}

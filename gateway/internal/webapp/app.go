@@ -1,0 +1,221 @@
+// Package webapp is the web application the gateway serves at "/": server-rendered pages
+// (html/template from gateway/web) for coordinators, hosts and students, enhanced with htmx
+// where it helps and working without JavaScript everywhere (plain forms, POST then redirect).
+//
+// Pages call the services through the same gRPC connections as the REST API and forward the
+// signed-in person's bearer token with every call, so each service's own authorization
+// decides what a page may show or do; the pages never widen it. The token lives in an
+// HttpOnly cookie; every POST carries a CSRF token. Texts come from the translation files
+// (French by default, English one click away), and a large-type mode scales the whole page.
+package webapp
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+	_ "time/tzdata" // the programme's time zone, whatever the host system has
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/metadata"
+
+	"github.com/cohabit/cohabit/gateway/internal/middleware"
+	"github.com/cohabit/cohabit/gateway/internal/observe"
+	"github.com/cohabit/cohabit/gateway/web"
+
+	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
+	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
+	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
+	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
+	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
+)
+
+// Conns are the gateway's gRPC connections, by backend name ("identity", "hosts",
+// "students", "matching", "contracts").
+type Conns map[string]grpc.ClientConnInterface
+
+// clients are the services the pages call.
+type clients struct {
+	identity  identityv1.IdentityServiceClient
+	hosts     hostsv1.HostServiceClient
+	students  studentsv1.StudentServiceClient
+	matching  matchingv1.MatchingServiceClient
+	contracts contractsv1.ContractServiceClient
+}
+
+func (c Conns) clients() (clients, error) {
+	var missing []string
+	for _, name := range []string{"identity", "hosts", "students", "matching", "contracts"} {
+		if c[name] == nil {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		return clients{}, fmt.Errorf("web application: no connection to %s", strings.Join(missing, ", "))
+	}
+	return clients{
+		identity:  identityv1.NewIdentityServiceClient(c["identity"]),
+		hosts:     hostsv1.NewHostServiceClient(c["hosts"]),
+		students:  studentsv1.NewStudentServiceClient(c["students"]),
+		matching:  matchingv1.NewMatchingServiceClient(c["matching"]),
+		contracts: contractsv1.NewContractServiceClient(c["contracts"]),
+	}, nil
+}
+
+// callTimeout bounds the service calls of one page.
+const callTimeout = 10 * time.Second
+
+// App is the web application, an http.Handler.
+type App struct {
+	svc    clients
+	cat    *catalogue
+	pages  *pages
+	assets *assets
+	tz     *time.Location
+	now    func() time.Time
+	log    *slog.Logger
+	mux    *http.ServeMux
+}
+
+// New builds the web application over the gateway's connections. It fails when a connection
+// is missing or an embedded file (template, translation) is broken.
+func New(conns Conns, log *slog.Logger) (*App, error) {
+	svc, err := conns.clients()
+	if err != nil {
+		return nil, err
+	}
+	return newApp(svc, log, time.Now)
+}
+
+func newApp(svc clients, log *slog.Logger, now func() time.Time) (*App, error) {
+	fsys := web.FS()
+	cat, err := loadCatalogue(fsys, log)
+	if err != nil {
+		return nil, fmt.Errorf("web application: %w", err)
+	}
+	as, err := loadAssets(fsys)
+	if err != nil {
+		return nil, fmt.Errorf("web application: %w", err)
+	}
+	pg, err := loadPages(fsys, as)
+	if err != nil {
+		return nil, fmt.Errorf("web application: %w", err)
+	}
+	// Programmes are French associations: dates and "today" are Paris time.
+	tz, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		return nil, fmt.Errorf("web application: time zone: %w", err)
+	}
+	a := &App{svc: svc, cat: cat, pages: pg, assets: as, tz: tz, now: now, log: log, mux: http.NewServeMux()}
+	a.routes()
+	return a, nil
+}
+
+// ServeHTTP sets the headers every page needs, reads the request's preferences, refuses
+// cross-site POSTs, and routes.
+func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	// Only this site's own files: the style sheet and htmx. No inline script or style (htmx
+	// is told not to inject its own), no framing, forms post here only.
+	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+	h.Set("Vary", "Cookie, HX-Request")
+	st := &state{
+		lang: supported(cookieValue(r, cookieLang)),
+		text: cookieValue(r, cookieText),
+	}
+	if v := cookieValue(r, cookieCSRF); validToken(v) {
+		st.csrf = v
+	}
+	r = r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
+	a.mux.ServeHTTP(w, r)
+}
+
+// handle registers a route; its requests are labelled with the pattern in the gateway's
+// metrics and logs (ids in paths never become label values).
+func (a *App) handle(pattern string, h http.HandlerFunc) {
+	_, path, _ := strings.Cut(pattern, " ")
+	a.mux.Handle(pattern, observe.Route(path, h))
+}
+
+// post registers a form target: the CSRF token must match, or 403.
+func (a *App) post(pattern string, h http.HandlerFunc) {
+	a.handle(pattern, func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseForm(); err != nil || !checkCSRF(r) {
+			a.forbidden(w, r)
+			return
+		}
+		h(w, r)
+	})
+}
+
+func (a *App) routes() {
+	a.handle("GET /static/{file}", a.assets.serve)
+	a.handle("GET /{$}", a.home)
+	a.handle("GET /login", a.loginPage)
+	a.post("POST /login", a.login)
+	a.handle("GET /signup", a.signupPage)
+	a.post("POST /signup", a.signup)
+	a.post("POST /logout", a.logout)
+	a.post("POST /prefs/lang", a.setLang)
+	a.post("POST /prefs/text", a.setText)
+
+	coord := func(h http.HandlerFunc) http.HandlerFunc { return a.auth(roleCoordinator, h) }
+	a.handle("GET /coordinator", coord(a.dashboard))
+	a.handle("GET /coordinator/hosts", coord(a.hostsList))
+	a.handle("GET /coordinator/hosts/new", coord(a.hostNewPage))
+	a.post("POST /coordinator/hosts", coord(a.hostCreate))
+	a.handle("GET /coordinator/hosts/{id}", coord(a.hostPage))
+	a.post("POST /coordinator/hosts/{id}/verify", coord(a.hostVerify))
+	a.post("POST /coordinator/hosts/{id}/rooms", coord(a.roomCreate))
+	a.post("POST /coordinator/rooms/{id}/publish", coord(a.roomPublish))
+	a.handle("GET /coordinator/rooms/{id}/candidates", coord(a.candidates))
+	a.post("POST /coordinator/rooms/{id}/propose", coord(a.propose))
+	a.post("POST /coordinator/matches/{id}/schedule", coord(a.scheduleMeeting))
+	a.handle("GET /coordinator/students", coord(a.studentsList))
+	a.post("POST /coordinator/students/{id}/verify", coord(a.studentVerify))
+
+	host := func(h http.HandlerFunc) http.HandlerFunc { return a.auth(roleHost, h) }
+	a.handle("GET /host", host(a.hostHome))
+	a.handle("GET /host/profile", host(a.hostProfilePage))
+	a.post("POST /host/profile", host(a.hostProfileCreate))
+	a.post("POST /host/matches/{id}/accept", host(a.answerMatch(true, "/host")))
+	a.post("POST /host/matches/{id}/decline", host(a.answerMatch(false, "/host")))
+	a.post("POST /host/contracts/{id}/sign", host(a.hostSign))
+
+	student := func(h http.HandlerFunc) http.HandlerFunc { return a.auth(roleStudent, h) }
+	a.handle("GET /student", student(a.studentHome))
+	a.handle("GET /student/profile", student(a.studentProfilePage))
+	a.post("POST /student/profile", student(a.studentProfileCreate))
+	a.handle("GET /student/apply", student(a.applyPage))
+	a.post("POST /student/apply", student(a.apply))
+	a.handle("GET /student/suggestions", student(a.suggestions))
+	a.post("POST /student/matches/{id}/accept", student(a.answerMatch(true, "/student")))
+	a.post("POST /student/matches/{id}/decline", student(a.answerMatch(false, "/student")))
+
+	a.handle("GET /contracts/{id}/document", a.auth(roleAny, a.contractDocument))
+	a.handle("GET /admin", a.auth(roleAdmin, a.adminHome))
+	// Unknown paths: labelled "unmatched" by the gateway, like its other 404s.
+	a.mux.HandleFunc("/", a.notFound)
+}
+
+// call returns the context of a service call made for the signed-in person: their bearer
+// token and the request id travel as gRPC metadata, as the REST mapping sends them.
+func (a *App) call(r *http.Request) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithTimeout(r.Context(), callTimeout)
+	md := metadata.MD{}
+	if id := r.Header.Get(middleware.RequestIDHeader); id != "" {
+		md.Set("x-request-id", id)
+	}
+	if tok := stateOf(r.Context()).token; tok != "" {
+		md.Set("authorization", "Bearer "+tok)
+	}
+	return metadata.NewOutgoingContext(ctx, md), cancel
+}
+
+// today is the date in the programme's time zone.
+func (a *App) today() time.Time {
+	t := a.now().In(a.tz)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}

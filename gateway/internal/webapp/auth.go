@@ -1,0 +1,244 @@
+package webapp
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
+	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
+)
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// homeOf is where an account lands after sign-in.
+func homeOf(role typev1.Role) string {
+	switch role {
+	case typev1.Role_ROLE_COORDINATOR:
+		return "/coordinator"
+	case typev1.Role_ROLE_HOST:
+		return "/host"
+	case typev1.Role_ROLE_STUDENT:
+		return "/student"
+	case typev1.Role_ROLE_ADMIN:
+		return "/admin"
+	}
+	return "/"
+}
+
+// auth lets a request through when its session token is good (the identity service says who
+// it is) and its account has role (roleAny: any account). No session goes to sign-in and
+// comes back; another role gets 403. The services check again on every call.
+func (a *App) auth(role string, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		st := stateOf(r.Context())
+		st.token = cookieValue(r, cookieSession)
+		if st.token == "" {
+			redirect(w, r, loginURL(r))
+			return
+		}
+		ctx, cancel := a.call(r)
+		me, err := a.svc.identity.GetMe(ctx, &identityv1.GetMeRequest{})
+		cancel()
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		st.me = me
+		if role != roleAny && roleName(me.GetRole()) != role {
+			a.forbidden(w, r)
+			return
+		}
+		h(w, r)
+	}
+}
+
+// home is the landing page, or the signed-in person's home.
+func (a *App) home(w http.ResponseWriter, r *http.Request) {
+	if tok := cookieValue(r, cookieSession); tok != "" {
+		st := stateOf(r.Context())
+		st.token = tok
+		ctx, cancel := a.call(r)
+		me, err := a.svc.identity.GetMe(ctx, &identityv1.GetMeRequest{})
+		cancel()
+		if err == nil {
+			redirect(w, r, homeOf(me.GetRole()))
+			return
+		}
+		// A stale token: forget it and show the landing page.
+		st.token = ""
+		setCookie(w, r, cookieSession, "", -1)
+	}
+	a.render(w, r, http.StatusOK, "landing", a.newPage(w, r, "landing.title", nil))
+}
+
+var loginSpec = formSpec{
+	{Name: "email", Label: "login.email", API: "email"},
+	{Name: "password", Label: "login.password", API: "password"},
+}
+
+func (a *App) loginPage(w http.ResponseWriter, r *http.Request) {
+	f := newForm(loginSpec, url.Values{"next": {r.URL.Query().Get("next")}})
+	p := a.newPage(w, r, "login.title", nil)
+	p.Form = f
+	a.render(w, r, http.StatusOK, "login", p)
+}
+
+// login exchanges the credentials for a token, keeps it in the session cookie until it
+// expires, and goes to the account's home (or the page that asked for sign-in).
+func (a *App) login(w http.ResponseWriter, r *http.Request) {
+	f := newForm(loginSpec, r.PostForm)
+	email, password := strings.TrimSpace(f.Value("email")), f.Value("password")
+	f.require("email", "password")
+	p := a.newPage(w, r, "login.title", nil)
+	p.Form = f
+	if !f.ok() {
+		a.render(w, r, http.StatusBadRequest, "login", p)
+		return
+	}
+	ctx, cancel := a.call(r)
+	defer cancel()
+	res, err := a.svc.identity.Login(ctx, &identityv1.LoginRequest{Email: email, Password: password})
+	if err != nil {
+		switch status.Code(err) {
+		case codes.Unauthenticated, codes.PermissionDenied, codes.NotFound:
+			f.global("login.error.credentials")
+			a.render(w, r, http.StatusUnauthorized, "login", p)
+		case codes.InvalidArgument:
+			f.fromStatus(err, p.L)
+			a.render(w, r, http.StatusBadRequest, "login", p)
+		default:
+			a.fail(w, r, err)
+		}
+		return
+	}
+	a.startSession(w, r, res)
+	redirect(w, r, localPath(f.Value("next"), homeOf(res.GetAccount().GetRole())))
+}
+
+func (a *App) startSession(w http.ResponseWriter, r *http.Request, res *identityv1.LoginResponse) {
+	ttl := time.Hour
+	if exp := res.GetExpiresAt(); exp.IsValid() {
+		ttl = time.Until(exp.AsTime())
+	}
+	if ttl <= 0 {
+		ttl = time.Minute
+	}
+	setCookie(w, r, cookieSession, res.GetAccessToken(), ttl)
+	rotateCSRF(w, r)
+}
+
+func (a *App) logout(w http.ResponseWriter, r *http.Request) {
+	setCookie(w, r, cookieSession, "", -1)
+	rotateCSRF(w, r)
+	setFlash(w, r, flash{Kind: "ok", Key: "logout.done"})
+	redirect(w, r, "/login")
+}
+
+var signupSpec = formSpec{
+	{Name: "email", Label: "signup.email", API: "email"},
+	{Name: "password", Label: "signup.password", API: "password"},
+	{Name: "role", Label: "signup.role", API: "role"},
+	{Name: "programme", Label: "signup.programme", API: "programmeId"},
+}
+
+type signupData struct {
+	Programmes []*identityv1.Programme
+}
+
+func (a *App) signupData(r *http.Request) (signupData, error) {
+	ctx, cancel := a.call(r)
+	defer cancel()
+	res, err := a.svc.identity.ListProgrammes(ctx, &identityv1.ListProgrammesRequest{PageSize: 200})
+	if err != nil {
+		return signupData{}, err
+	}
+	return signupData{Programmes: res.GetProgrammes()}, nil
+}
+
+func (a *App) signupPage(w http.ResponseWriter, r *http.Request) {
+	d, err := a.signupData(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	vals := url.Values{"role": {r.URL.Query().Get("role")}}
+	if len(d.Programmes) == 1 {
+		vals.Set("programme", d.Programmes[0].GetId())
+	}
+	p := a.newPage(w, r, "signup.title", d)
+	p.Form = newForm(signupSpec, vals)
+	a.render(w, r, http.StatusOK, "signup", p)
+}
+
+// signup creates a host or student account, signs it in, and goes to its home, where the
+// next step is the profile.
+func (a *App) signup(w http.ResponseWriter, r *http.Request) {
+	d, err := a.signupData(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	f := newForm(signupSpec, r.PostForm)
+	p := a.newPage(w, r, "signup.title", d)
+	p.Form = f
+	f.require("email", "password", "role", "programme")
+	role := map[string]typev1.Role{"host": typev1.Role_ROLE_HOST, "student": typev1.Role_ROLE_STUDENT}[f.Value("role")]
+	if f.Value("role") != "" && role == typev1.Role_ROLE_UNSPECIFIED {
+		f.fieldError("role", "form.error.choice", "")
+	}
+	if !f.ok() {
+		a.render(w, r, http.StatusBadRequest, "signup", p)
+		return
+	}
+	ctx, cancel := a.call(r)
+	defer cancel()
+	email := strings.TrimSpace(f.Value("email"))
+	_, err = a.svc.identity.Signup(ctx, &identityv1.SignupRequest{
+		Email: email, Password: f.Value("password"), Role: role, ProgrammeId: f.Value("programme"),
+	})
+	if err == nil {
+		var res *identityv1.LoginResponse
+		res, err = a.svc.identity.Login(ctx, &identityv1.LoginRequest{Email: email, Password: f.Value("password")})
+		if err == nil {
+			a.startSession(w, r, res)
+			setFlash(w, r, flash{Kind: "ok", Key: "signup.done"})
+			redirect(w, r, homeOf(res.GetAccount().GetRole()))
+			return
+		}
+	}
+	if f.fromStatus(err, p.L) {
+		a.render(w, r, http.StatusBadRequest, "signup", p)
+		return
+	}
+	if status.Code(err) == codes.AlreadyExists {
+		f.fieldError("email", "signup.error.exists", "")
+		a.render(w, r, http.StatusConflict, "signup", p)
+		return
+	}
+	a.fail(w, r, err)
+}
+
+// setLang keeps the chosen language in a cookie and goes back to the page.
+func (a *App) setLang(w http.ResponseWriter, r *http.Request) {
+	setCookie(w, r, cookieLang, supported(r.PostFormValue("lang")), prefAge)
+	redirect(w, r, localPath(r.PostFormValue("next"), "/"))
+}
+
+// setText switches the large-type mode.
+func (a *App) setText(w http.ResponseWriter, r *http.Request) {
+	v := r.PostFormValue("text")
+	if v != "large" {
+		v = "normal"
+	}
+	setCookie(w, r, cookieText, v, prefAge)
+	redirect(w, r, localPath(r.PostFormValue("next"), "/"))
+}
+
+func (a *App) adminHome(w http.ResponseWriter, r *http.Request) {
+	a.render(w, r, http.StatusOK, "admin", a.newPage(w, r, "admin.title", nil))
+}

@@ -1,0 +1,496 @@
+package webapp
+
+import (
+	"context"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
+	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
+	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
+	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
+	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
+	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
+	"github.com/cohabit/cohabit/services/platform/errs"
+	"github.com/cohabit/cohabit/services/platform/grpcx"
+)
+
+// The fakes answer like the services do, from fixed data, and record what they were sent:
+// the method, the bearer token it carried and the request.
+
+type call struct {
+	method string
+	auth   string
+	req    proto.Message
+}
+
+type recorder struct {
+	mu    sync.Mutex
+	calls []call
+}
+
+func (r *recorder) record(ctx context.Context, method string, req proto.Message) string {
+	md, _ := metadata.FromIncomingContext(ctx)
+	auth := ""
+	if v := md.Get("authorization"); len(v) > 0 {
+		auth = v[0]
+	}
+	r.mu.Lock()
+	r.calls = append(r.calls, call{method, auth, proto.Clone(req)})
+	r.mu.Unlock()
+	return auth
+}
+
+// called returns the calls of method.
+func (r *recorder) called(method string) []call {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []call
+	for _, c := range r.calls {
+		if c.method == method {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func grpcErr(e *errs.Error) error { return grpcx.StatusOf(e).Err() }
+
+var unauthenticated = errs.Unauthenticated("UNAUTHENTICATED", "sign in first")
+
+// Accounts of the fakes, by bearer token.
+var accounts = map[string]*identityv1.Account{
+	"Bearer tok-coord":   {Id: "acc-c", Email: "coordinator@example.org", Role: typev1.Role_ROLE_COORDINATOR, ProgrammeId: "demo"},
+	"Bearer tok-host":    {Id: "acc-h", Email: "jeanne@example.org", Role: typev1.Role_ROLE_HOST, ProgrammeId: "demo", HostId: "h-1"},
+	"Bearer tok-student": {Id: "acc-s", Email: "lea@example.org", Role: typev1.Role_ROLE_STUDENT, ProgrammeId: "demo", StudentId: "s-1"},
+	"Bearer tok-admin":   {Id: "acc-a", Email: "admin@example.org", Role: typev1.Role_ROLE_ADMIN},
+	// A host and a student who have just signed up: no record yet.
+	"Bearer tok-newhost":    {Id: "acc-nh", Email: "new-host@example.org", Role: typev1.Role_ROLE_HOST, ProgrammeId: "demo"},
+	"Bearer tok-newstudent": {Id: "acc-ns", Email: "new-student@example.org", Role: typev1.Role_ROLE_STUDENT, ProgrammeId: "demo"},
+}
+
+// passwords: email → token; every password is "secret-password".
+var logins = map[string]string{
+	"coordinator@example.org": "tok-coord", "jeanne@example.org": "tok-host", "lea@example.org": "tok-student",
+	"admin@example.org": "tok-admin", "new-host@example.org": "tok-newhost", "new-student@example.org": "tok-newstudent",
+}
+
+type fakeIdentity struct {
+	identityv1.UnimplementedIdentityServiceServer
+	*recorder
+}
+
+func (f *fakeIdentity) Login(ctx context.Context, req *identityv1.LoginRequest) (*identityv1.LoginResponse, error) {
+	f.record(ctx, "Login", req)
+	tok, ok := logins[req.GetEmail()]
+	if !ok || req.GetPassword() != "secret-password" {
+		return nil, grpcErr(errs.Unauthenticated("BAD_CREDENTIALS", "wrong email or password"))
+	}
+	return &identityv1.LoginResponse{
+		AccessToken: tok, ExpiresAt: timestamppb.New(time.Now().Add(time.Hour)), Account: accounts["Bearer "+tok],
+	}, nil
+}
+
+func (f *fakeIdentity) GetMe(ctx context.Context, req *identityv1.GetMeRequest) (*identityv1.Account, error) {
+	auth := f.record(ctx, "GetMe", req)
+	if a, ok := accounts[auth]; ok {
+		return a, nil
+	}
+	return nil, grpcErr(unauthenticated)
+}
+
+var demoProgramme = &identityv1.Programme{
+	Id: "demo", Name: "Cohabit Démo — Lyon", Territory: "Lyon et Métropole de Lyon", Phone: "+33 4 00 00 00 00",
+	Email: "contact@demo.cohabit.test",
+	Settings: &identityv1.ProgrammeSettings{ContributionCapCents: 35000, Formulas: []*identityv1.Formula{
+		{Id: "solidaire", Name: "Solidaire", MinContributionCents: 0, MaxContributionCents: 10000},
+	}},
+}
+
+func (f *fakeIdentity) GetProgramme(ctx context.Context, req *identityv1.GetProgrammeRequest) (*identityv1.Programme, error) {
+	f.record(ctx, "GetProgramme", req)
+	if req.GetId() != "demo" {
+		return nil, grpcErr(errs.NotFound("PROGRAMME_NOT_FOUND", "no such programme"))
+	}
+	return demoProgramme, nil
+}
+
+func (f *fakeIdentity) ListProgrammes(ctx context.Context, req *identityv1.ListProgrammesRequest) (*identityv1.ListProgrammesResponse, error) {
+	f.record(ctx, "ListProgrammes", req)
+	return &identityv1.ListProgrammesResponse{Programmes: []*identityv1.Programme{demoProgramme}}, nil
+}
+
+func (f *fakeIdentity) Signup(ctx context.Context, req *identityv1.SignupRequest) (*identityv1.Account, error) {
+	f.record(ctx, "Signup", req)
+	var v errs.Violations
+	v.Check(len(req.GetPassword()) >= 10, "password", "must be at least 10 characters")
+	if err := v.Err(); err != nil {
+		e, _ := errs.As(err)
+		return nil, grpcErr(e)
+	}
+	return &identityv1.Account{Id: "acc-x", Email: req.GetEmail(), Role: req.GetRole(), ProgrammeId: req.GetProgrammeId()}, nil
+}
+
+func ts(s string) *timestamppb.Timestamp {
+	t, _ := time.Parse(time.RFC3339, s)
+	return timestamppb.New(t)
+}
+
+var (
+	hostJeanne = &hostsv1.Host{
+		Id: "h-1", ProgrammeId: "demo", Status: hostsv1.HostStatus_HOST_STATUS_VERIFIED, DisplayName: "Jeanne Martin",
+		BirthDate: "1948-03-12", Phone: "+33 6 12 34 56 78",
+		Address:   &hostsv1.Address{Line1: "12 rue Victor Hugo", Postcode: "69002", City: "Lyon", Lat: 45.7578, Lng: 4.832},
+		Languages: []string{"fr", "it"}, ServicesWanted: []typev1.Service{typev1.Service_SERVICE_COMPANY, typev1.Service_SERVICE_MEALS},
+		HoursWantedPerWeek: 4, NightsWantedPerWeek: 3, Rhythm: typev1.Rhythm_RHYTHM_EARLY, Assisted: true, ConsentRecorded: true,
+		CreateTime: ts("2026-11-02T09:00:00Z"),
+	}
+	hostPending1 = &hostsv1.Host{Id: "h-2", ProgrammeId: "demo", Status: hostsv1.HostStatus_HOST_STATUS_PENDING_VERIFICATION, DisplayName: "Paul Girard",
+		Address: &hostsv1.Address{City: "Villeurbanne"}, CreateTime: ts("2026-11-20T10:00:00Z")}
+	hostPending2 = &hostsv1.Host{Id: "h-3", ProgrammeId: "demo", Status: hostsv1.HostStatus_HOST_STATUS_PENDING_VERIFICATION, DisplayName: "Odette Roux",
+		Address: &hostsv1.Address{City: "Lyon"}, Assisted: true, CreateTime: ts("2026-11-21T10:00:00Z")}
+	roomJeanne = &hostsv1.Room{Id: "r-1", ProgrammeId: "demo", HostId: "h-1", Status: hostsv1.RoomStatus_ROOM_STATUS_PUBLISHED,
+		Title: "Chambre calme près des quais", AreaM2: 12, MonthlyContributionCents: 15000, AvailableFrom: "2027-01-01", City: "Lyon"}
+)
+
+type fakeHosts struct {
+	hostsv1.UnimplementedHostServiceServer
+	*recorder
+}
+
+func (f *fakeHosts) ListHosts(ctx context.Context, req *hostsv1.ListHostsRequest) (*hostsv1.ListHostsResponse, error) {
+	auth := f.record(ctx, "ListHosts", req)
+	all := []*hostsv1.Host{hostJeanne, hostPending1, hostPending2}
+	switch auth { // a host sees only her own record
+	case "Bearer tok-newhost":
+		all = nil
+	case "Bearer tok-host":
+		all = all[:1]
+	}
+	var out []*hostsv1.Host
+	for _, h := range all {
+		if req.GetStatus() == hostsv1.HostStatus_HOST_STATUS_UNSPECIFIED || h.GetStatus() == req.GetStatus() {
+			out = append(out, h)
+		}
+	}
+	return &hostsv1.ListHostsResponse{Hosts: out}, nil
+}
+
+func (f *fakeHosts) GetHost(ctx context.Context, req *hostsv1.GetHostRequest) (*hostsv1.Host, error) {
+	f.record(ctx, "GetHost", req)
+	for _, h := range []*hostsv1.Host{hostJeanne, hostPending1, hostPending2} {
+		if h.GetId() == req.GetId() {
+			return h, nil
+		}
+	}
+	return nil, grpcErr(errs.NotFound("HOST_NOT_FOUND", "host %s not found", req.GetId()))
+}
+
+// CreateHost validates like the hosts service: the violations name request fields.
+func (f *fakeHosts) CreateHost(ctx context.Context, req *hostsv1.CreateHostRequest) (*hostsv1.Host, error) {
+	f.record(ctx, "CreateHost", req)
+	h := req.GetHost()
+	var v errs.Violations
+	v.Check(h.GetDisplayName() != "", "displayName", "is required")
+	v.Check(len(h.GetAddress().GetPostcode()) == 5, "address.postcode", "is not a postcode")
+	if h.GetAssisted() {
+		v.Check(h.GetConsentRecorded(), "consentRecorded", "a host registered on their behalf must have given their consent")
+	}
+	v.Check(h.GetAddress().GetLat() != 0, "address.lat", "must be a latitude between -90 and 90")
+	if err := v.Err(); err != nil {
+		e, _ := errs.As(err)
+		return nil, grpcErr(e)
+	}
+	out := proto.Clone(h).(*hostsv1.Host)
+	out.Id = "h-new"
+	out.Status = hostsv1.HostStatus_HOST_STATUS_PENDING_VERIFICATION
+	return out, nil
+}
+
+func (f *fakeHosts) VerifyHost(ctx context.Context, req *hostsv1.VerifyHostRequest) (*hostsv1.Host, error) {
+	f.record(ctx, "VerifyHost", req)
+	if req.GetId() == "h-3" {
+		return nil, grpcErr(errs.FailedPrecondition("TOO_YOUNG", "the host must be at least 60 on the day of verification"))
+	}
+	return &hostsv1.Host{Id: req.GetId(), Status: hostsv1.HostStatus_HOST_STATUS_VERIFIED}, nil
+}
+
+func (f *fakeHosts) ListRooms(ctx context.Context, req *hostsv1.ListRoomsRequest) (*hostsv1.ListRoomsResponse, error) {
+	f.record(ctx, "ListRooms", req)
+	if req.GetHostId() == "h-1" {
+		draft := &hostsv1.Room{Id: "r-2", HostId: "h-1", Status: hostsv1.RoomStatus_ROOM_STATUS_DRAFT, Title: "Petite chambre sur cour", AreaM2: 9.5, MonthlyContributionCents: 9000, AvailableFrom: "2027-02-01"}
+		return &hostsv1.ListRoomsResponse{Rooms: []*hostsv1.Room{roomJeanne, draft}}, nil
+	}
+	return &hostsv1.ListRoomsResponse{}, nil
+}
+
+func (f *fakeHosts) GetRoom(ctx context.Context, req *hostsv1.GetRoomRequest) (*hostsv1.Room, error) {
+	f.record(ctx, "GetRoom", req)
+	if req.GetId() != "r-1" {
+		return nil, grpcErr(errs.NotFound("ROOM_NOT_FOUND", "room not found"))
+	}
+	return roomJeanne, nil
+}
+
+func (f *fakeHosts) CreateRoom(ctx context.Context, req *hostsv1.CreateRoomRequest) (*hostsv1.Room, error) {
+	f.record(ctx, "CreateRoom", req)
+	var v errs.Violations
+	v.Check(req.GetRoom().GetAreaM2() >= 9, "areaM2", "a room must be at least 9 m² (it is %g m²)", req.GetRoom().GetAreaM2())
+	if err := v.Err(); err != nil {
+		e, _ := errs.As(err)
+		return nil, grpcErr(e)
+	}
+	return &hostsv1.Room{Id: "r-new", HostId: req.GetHostId(), Status: hostsv1.RoomStatus_ROOM_STATUS_DRAFT}, nil
+}
+
+func (f *fakeHosts) PublishRoom(ctx context.Context, req *hostsv1.PublishRoomRequest) (*hostsv1.Room, error) {
+	f.record(ctx, "PublishRoom", req)
+	return &hostsv1.Room{Id: req.GetId(), Status: hostsv1.RoomStatus_ROOM_STATUS_PUBLISHED}, nil
+}
+
+var studentLea = &studentsv1.Student{
+	Id: "s-1", ProgrammeId: "demo", Status: studentsv1.StudentStatus_STUDENT_STATUS_VERIFIED, DisplayName: "Léa Bernard",
+	BirthDate: "2004-05-02", Email: "lea@example.org", Institution: "Université Lyon 2",
+	StudyPlace: &studentsv1.StudyPlace{City: "Lyon", Lat: 45.75, Lng: 4.84}, MaxCommuteKm: 10, Languages: []string{"fr", "en"},
+	ServicesOffered: []typev1.Service{typev1.Service_SERVICE_COMPANY, typev1.Service_SERVICE_DIGITAL_HELP},
+}
+
+type fakeStudents struct {
+	studentsv1.UnimplementedStudentServiceServer
+	*recorder
+}
+
+func (f *fakeStudents) ListStudents(ctx context.Context, req *studentsv1.ListStudentsRequest) (*studentsv1.ListStudentsResponse, error) {
+	auth := f.record(ctx, "ListStudents", req)
+	if auth == "Bearer tok-newstudent" {
+		return &studentsv1.ListStudentsResponse{}, nil
+	}
+	pending := &studentsv1.Student{Id: "s-2", Status: studentsv1.StudentStatus_STUDENT_STATUS_PENDING_VERIFICATION, DisplayName: "Hugo Petit",
+		Institution: "INSA Lyon", StudyPlace: &studentsv1.StudyPlace{City: "Villeurbanne"}, CreateTime: ts("2026-11-22T08:00:00Z")}
+	var out []*studentsv1.Student
+	for _, s := range []*studentsv1.Student{studentLea, pending} {
+		if req.GetStatus() == studentsv1.StudentStatus_STUDENT_STATUS_UNSPECIFIED || s.GetStatus() == req.GetStatus() {
+			out = append(out, s)
+		}
+	}
+	return &studentsv1.ListStudentsResponse{Students: out}, nil
+}
+
+func (f *fakeStudents) GetStudent(ctx context.Context, req *studentsv1.GetStudentRequest) (*studentsv1.Student, error) {
+	f.record(ctx, "GetStudent", req)
+	if req.GetId() != "s-1" {
+		return nil, grpcErr(errs.NotFound("STUDENT_NOT_FOUND", "student not found"))
+	}
+	return studentLea, nil
+}
+
+func (f *fakeStudents) CreateStudent(ctx context.Context, req *studentsv1.CreateStudentRequest) (*studentsv1.Student, error) {
+	f.record(ctx, "CreateStudent", req)
+	var v errs.Violations
+	v.Check(req.GetStudent().GetDisplayName() != "", "displayName", "is required")
+	v.Check(req.GetStudent().GetStudyPlace().GetCity() != "", "studyPlace.city", "is required")
+	if err := v.Err(); err != nil {
+		e, _ := errs.As(err)
+		return nil, grpcErr(e)
+	}
+	return &studentsv1.Student{Id: "s-new", Status: studentsv1.StudentStatus_STUDENT_STATUS_PENDING_VERIFICATION}, nil
+}
+
+func (f *fakeStudents) VerifyStudent(ctx context.Context, req *studentsv1.VerifyStudentRequest) (*studentsv1.Student, error) {
+	f.record(ctx, "VerifyStudent", req)
+	return &studentsv1.Student{Id: req.GetId(), Status: studentsv1.StudentStatus_STUDENT_STATUS_VERIFIED}, nil
+}
+
+func (f *fakeStudents) ListApplications(ctx context.Context, req *studentsv1.ListApplicationsRequest) (*studentsv1.ListApplicationsResponse, error) {
+	f.record(ctx, "ListApplications", req)
+	return &studentsv1.ListApplicationsResponse{Applications: []*studentsv1.Application{{
+		Id: "a-1", StudentId: "s-1", Status: studentsv1.ApplicationStatus_APPLICATION_STATUS_SUBMITTED,
+		BudgetCents: 20000, MoveInDate: "2027-01-15", MoveOutDate: "2027-06-30",
+	}}}, nil
+}
+
+func (f *fakeStudents) CreateApplication(ctx context.Context, req *studentsv1.CreateApplicationRequest) (*studentsv1.Application, error) {
+	f.record(ctx, "CreateApplication", req)
+	var v errs.Violations
+	v.Check(req.GetApplication().GetMoveInDate() != "", "moveInDate", "is required (YYYY-MM-DD)")
+	if err := v.Err(); err != nil {
+		e, _ := errs.As(err)
+		return nil, grpcErr(e)
+	}
+	return &studentsv1.Application{Id: "a-new", Status: studentsv1.ApplicationStatus_APPLICATION_STATUS_SUBMITTED}, nil
+}
+
+// The breakdown of the fakes' one candidate; the reasons are recognisable in each language.
+var breakdown = []*matchingv1.ScoreItem{
+	{Criterion: "commute", Weight: 30, Value: 0.8, Contribution: 24, ReasonFr: "À 2,4 km du lieu d’études", ReasonEn: "2.4 km from the place of study"},
+	{Criterion: "services", Weight: 25, Value: 0.5, Contribution: 12.5, ReasonFr: "Services en commun : compagnie", ReasonEn: "Services in common: company"},
+	{Criterion: "languages", Weight: 15, Value: 1, Contribution: 15, ReasonFr: "Langue partagée : français", ReasonEn: "Shared language: French"},
+}
+
+var partyLea = &matchingv1.PartySummary{DisplayName: "Léa Bernard", Age: 22, Languages: []string{"fr", "en"},
+	Services: []typev1.Service{typev1.Service_SERVICE_COMPANY}, Rhythm: typev1.Rhythm_RHYTHM_FLEXIBLE, City: "Lyon"}
+var partyJeanne = &matchingv1.PartySummary{DisplayName: "Jeanne Martin", Age: 78, Languages: []string{"fr"}, City: "Lyon"}
+
+type fakeMatching struct {
+	matchingv1.UnimplementedMatchingServiceServer
+	*recorder
+}
+
+func (f *fakeMatching) ListCandidates(ctx context.Context, req *matchingv1.ListCandidatesRequest) (*matchingv1.ListCandidatesResponse, error) {
+	f.record(ctx, "ListCandidates", req)
+	return &matchingv1.ListCandidatesResponse{Candidates: []*matchingv1.Candidate{
+		{StudentId: "s-1", ApplicationId: "a-1", Score: 82.46, Breakdown: breakdown, Student: partyLea, DistanceKm: 2.35},
+	}}, nil
+}
+
+func (f *fakeMatching) ListSuggestions(ctx context.Context, req *matchingv1.ListSuggestionsRequest) (*matchingv1.ListSuggestionsResponse, error) {
+	f.record(ctx, "ListSuggestions", req)
+	return &matchingv1.ListSuggestionsResponse{Suggestions: []*matchingv1.Suggestion{
+		{RoomId: "r-1", Score: 82.46, Breakdown: breakdown, Title: "Chambre calme près des quais", City: "Lyon",
+			MonthlyContributionCents: 15000, AreaM2: 12, DistanceKm: 2.35, Host: partyJeanne},
+	}}, nil
+}
+
+func match(id string, st matchingv1.MatchStatus) *matchingv1.Match {
+	return &matchingv1.Match{Id: id, ProgrammeId: "demo", RoomId: "r-1", HostId: "h-1", StudentId: "s-1", Status: st, Score: 82.46,
+		Host: partyJeanne, Student: partyLea, CreateTime: ts("2026-11-23T09:00:00Z"), ExpireTime: ts("2026-12-07T09:00:00Z")}
+}
+
+func (f *fakeMatching) ListMatches(ctx context.Context, req *matchingv1.ListMatchesRequest) (*matchingv1.ListMatchesResponse, error) {
+	f.record(ctx, "ListMatches", req)
+	switch req.GetStatus() {
+	case matchingv1.MatchStatus_MATCH_STATUS_PROPOSED:
+		return &matchingv1.ListMatchesResponse{Matches: []*matchingv1.Match{match("m-1", matchingv1.MatchStatus_MATCH_STATUS_PROPOSED)}}, nil
+	case matchingv1.MatchStatus_MATCH_STATUS_MEETING_SCHEDULED:
+		m := match("m-2", matchingv1.MatchStatus_MATCH_STATUS_MEETING_SCHEDULED)
+		m.MeetingTime = ts("2026-11-28T14:30:00Z")
+		m.HostAccepted = true
+		return &matchingv1.ListMatchesResponse{Matches: []*matchingv1.Match{m}}, nil
+	case matchingv1.MatchStatus_MATCH_STATUS_UNSPECIFIED:
+		if req.GetRoomId() != "" {
+			return &matchingv1.ListMatchesResponse{}, nil
+		}
+		met := match("m-3", matchingv1.MatchStatus_MATCH_STATUS_MEETING_SCHEDULED)
+		met.MeetingTime = ts("2026-11-28T14:30:00Z")
+		return &matchingv1.ListMatchesResponse{Matches: []*matchingv1.Match{match("m-1", matchingv1.MatchStatus_MATCH_STATUS_PROPOSED), met}}, nil
+	}
+	return &matchingv1.ListMatchesResponse{}, nil
+}
+
+func (f *fakeMatching) CreateMatch(ctx context.Context, req *matchingv1.CreateMatchRequest) (*matchingv1.Match, error) {
+	f.record(ctx, "CreateMatch", req)
+	return match("m-new", matchingv1.MatchStatus_MATCH_STATUS_PROPOSED), nil
+}
+
+func (f *fakeMatching) ScheduleMeeting(ctx context.Context, req *matchingv1.ScheduleMeetingRequest) (*matchingv1.Match, error) {
+	f.record(ctx, "ScheduleMeeting", req)
+	m := match(req.GetId(), matchingv1.MatchStatus_MATCH_STATUS_MEETING_SCHEDULED)
+	m.MeetingTime = req.GetMeetingAt()
+	return m, nil
+}
+
+func (f *fakeMatching) AcceptMatch(ctx context.Context, req *matchingv1.AcceptMatchRequest) (*matchingv1.Match, error) {
+	f.record(ctx, "AcceptMatch", req)
+	return match(req.GetId(), matchingv1.MatchStatus_MATCH_STATUS_PROPOSED), nil
+}
+
+func (f *fakeMatching) DeclineMatch(ctx context.Context, req *matchingv1.DeclineMatchRequest) (*matchingv1.Match, error) {
+	f.record(ctx, "DeclineMatch", req)
+	return match(req.GetId(), matchingv1.MatchStatus_MATCH_STATUS_DECLINED), nil
+}
+
+type fakeContracts struct {
+	contractsv1.UnimplementedContractServiceServer
+	*recorder
+}
+
+func (f *fakeContracts) ListContracts(ctx context.Context, req *contractsv1.ListContractsRequest) (*contractsv1.ListContractsResponse, error) {
+	f.record(ctx, "ListContracts", req)
+	if req.GetStatus() != contractsv1.ContractStatus_CONTRACT_STATUS_AWAITING_SIGNATURES {
+		return &contractsv1.ListContractsResponse{}, nil
+	}
+	return &contractsv1.ListContractsResponse{Contracts: []*contractsv1.Contract{{
+		Id: "c-1", Status: contractsv1.ContractStatus_CONTRACT_STATUS_AWAITING_SIGNATURES, HostDisplayName: "Jeanne Martin",
+		StudentDisplayName: "Léa Bernard", HostAssisted: true,
+		Terms:      &contractsv1.ContractTerms{StartDate: "2027-01-15", EndDate: "2027-06-30", MonthlyContributionCents: 15000, EveningsPerWeek: 3, HoursPerWeek: 4},
+		Signatures: []*contractsv1.Signature{{Party: matchingv1.Party_PARTY_STUDENT, Method: contractsv1.SignatureMethod_SIGNATURE_METHOD_ELECTRONIC}},
+	}}}, nil
+}
+
+func (f *fakeContracts) ListCheckins(ctx context.Context, req *contractsv1.ListCheckinsRequest) (*contractsv1.ListCheckinsResponse, error) {
+	f.record(ctx, "ListCheckins", req)
+	ch := func(id, due string, st contractsv1.CheckinStatus) *contractsv1.Checkin {
+		return &contractsv1.Checkin{Id: id, ContractId: "c-9", Status: st, DueDate: due, HostDisplayName: "Marcel Blanc", StudentDisplayName: "Inès Moreau"}
+	}
+	switch req.GetStatus() {
+	case contractsv1.CheckinStatus_CHECKIN_STATUS_DUE:
+		return &contractsv1.ListCheckinsResponse{Checkins: []*contractsv1.Checkin{
+			ch("ci-1", "2026-11-24", contractsv1.CheckinStatus_CHECKIN_STATUS_DUE), ch("ci-2", "2026-11-25", contractsv1.CheckinStatus_CHECKIN_STATUS_DUE),
+		}}, nil
+	case contractsv1.CheckinStatus_CHECKIN_STATUS_MISSED:
+		return &contractsv1.ListCheckinsResponse{Checkins: []*contractsv1.Checkin{ch("ci-3", "2026-11-10", contractsv1.CheckinStatus_CHECKIN_STATUS_MISSED)}}, nil
+	}
+	return &contractsv1.ListCheckinsResponse{}, nil
+}
+
+func (f *fakeContracts) ListIncidents(ctx context.Context, req *contractsv1.ListIncidentsRequest) (*contractsv1.ListIncidentsResponse, error) {
+	f.record(ctx, "ListIncidents", req)
+	switch req.GetStatus() {
+	case contractsv1.IncidentStatus_INCIDENT_STATUS_OPEN:
+		return &contractsv1.ListIncidentsResponse{Incidents: []*contractsv1.Incident{
+			{Id: "i-1", Status: contractsv1.IncidentStatus_INCIDENT_STATUS_OPEN, Severity: contractsv1.Severity_SEVERITY_CRITICAL, Description: "Chute dans l’escalier", CreateTime: ts("2026-11-24T07:00:00Z")},
+			{Id: "i-2", Status: contractsv1.IncidentStatus_INCIDENT_STATUS_OPEN, Severity: contractsv1.Severity_SEVERITY_LOW, Description: "Bruit le soir", CreateTime: ts("2026-11-20T07:00:00Z")},
+		}}, nil
+	case contractsv1.IncidentStatus_INCIDENT_STATUS_IN_MEDIATION:
+		return &contractsv1.ListIncidentsResponse{Incidents: []*contractsv1.Incident{
+			{Id: "i-3", Status: contractsv1.IncidentStatus_INCIDENT_STATUS_IN_MEDIATION, Severity: contractsv1.Severity_SEVERITY_LOW, Description: "Horaires de repas", CreateTime: ts("2026-11-18T07:00:00Z")},
+		}}, nil
+	}
+	return &contractsv1.ListIncidentsResponse{}, nil
+}
+
+func (f *fakeContracts) SignContract(ctx context.Context, req *contractsv1.SignContractRequest) (*contractsv1.Contract, error) {
+	f.record(ctx, "SignContract", req)
+	return &contractsv1.Contract{Id: req.GetId(), Status: contractsv1.ContractStatus_CONTRACT_STATUS_ACTIVE}, nil
+}
+
+func (f *fakeContracts) GetContractDocument(ctx context.Context, req *contractsv1.GetContractDocumentRequest) (*contractsv1.ContractDocument, error) {
+	f.record(ctx, "GetContractDocument", req)
+	return &contractsv1.ContractDocument{ContentType: "application/pdf", Filename: "convention-" + req.GetId() + ".pdf", Content: []byte("%PDF-1.7 fake")}, nil
+}
+
+// backends is the five fake services on one real gRPC server on a random local port.
+type backends struct {
+	rec  *recorder
+	conn *grpc.ClientConn
+}
+
+func startBackends(t *testing.T) *backends {
+	t.Helper()
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	rec := &recorder{}
+	s := grpc.NewServer()
+	identityv1.RegisterIdentityServiceServer(s, &fakeIdentity{recorder: rec})
+	hostsv1.RegisterHostServiceServer(s, &fakeHosts{recorder: rec})
+	studentsv1.RegisterStudentServiceServer(s, &fakeStudents{recorder: rec})
+	matchingv1.RegisterMatchingServiceServer(s, &fakeMatching{recorder: rec})
+	contractsv1.RegisterContractServiceServer(s, &fakeContracts{recorder: rec})
+	go func() { _ = s.Serve(lis) }()
+	t.Cleanup(s.Stop)
+	cc, err := grpcx.Dial(lis.Addr().String())
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	t.Cleanup(func() { _ = cc.Close() })
+	return &backends{rec: rec, conn: cc}
+}

@@ -1,0 +1,382 @@
+package webapp
+
+import (
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+)
+
+// formField is one input of a form: its name in the page, the key of its label, and the
+// request field the services name in their field violations ("address.postcode").
+type formField struct {
+	Name  string
+	Label string
+	API   string
+}
+
+type formSpec []formField
+
+func (s formSpec) byName(name string) (formField, bool) {
+	for _, f := range s {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return formField{}, false
+}
+
+func (s formSpec) byAPI(api string) (formField, bool) {
+	for _, f := range s {
+		if f.API == api {
+			return f, true
+		}
+	}
+	return formField{}, false
+}
+
+// fieldErr is a message next to a field. Msg is in the page's language; Detail, when set,
+// is the service's own wording (English), shown after it for what Msg cannot say.
+type fieldErr struct {
+	Field  string // input name; "" for a form-level error
+	Label  string // label key of the field
+	Msg    string
+	Detail string
+}
+
+// form is a form's values and errors, from a GET (defaults) or a POST (what was sent).
+type form struct {
+	spec   formSpec
+	Values url.Values
+	Errors map[string]fieldErr
+	// Order lists the errors as the summary at the top shows them: fields in page order,
+	// then form-level ones.
+	Order []fieldErr
+	// pending are message keys waiting for a Loc (see localise).
+	pending []pendingErr
+}
+
+type pendingErr struct {
+	field, key, detail string
+}
+
+func newForm(spec formSpec, vals url.Values) *form {
+	if vals == nil {
+		vals = url.Values{}
+	}
+	return &form{spec: spec, Values: vals, Errors: make(map[string]fieldErr)}
+}
+
+func (f *form) Value(name string) string { return strings.TrimSpace(f.Values.Get(name)) }
+
+// Has reports whether a checkbox group includes value.
+func (f *form) Has(name, value string) bool {
+	for _, v := range f.Values[name] {
+		if v == value {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *form) Checked(name string) bool {
+	v := f.Values.Get(name)
+	return v == "on" || v == "true" || v == "1"
+}
+
+func (f *form) ok() bool { return len(f.Errors) == 0 && len(f.Order) == 0 && len(f.pending) == 0 }
+
+// fieldError records a message (by key) next to input name; the first one a field gets wins.
+func (f *form) fieldError(name, key, detail string) {
+	f.pending = append(f.pending, pendingErr{field: name, key: key, detail: detail})
+}
+
+func (f *form) global(key string) { f.fieldError("", key, "") }
+
+func (f *form) require(names ...string) {
+	for _, n := range names {
+		if f.Value(n) == "" {
+			f.fieldError(n, "form.error.required", "")
+		}
+	}
+}
+
+// localise turns the pending message keys into texts of l, in the order of the page.
+func (f *form) localise(l *Loc) {
+	for _, p := range f.pending {
+		e := fieldErr{Field: p.field, Msg: l.T(p.key), Detail: p.detail}
+		if p.field != "" {
+			if _, dup := f.Errors[p.field]; dup {
+				continue
+			}
+			if sf, ok := f.spec.byName(p.field); ok {
+				e.Label = sf.Label
+			}
+			f.Errors[p.field] = e
+		}
+		f.Order = append(f.Order, e)
+	}
+	f.pending = nil
+	// Page order for the summary: the spec's order, form-level errors last.
+	ordered := make([]fieldErr, 0, len(f.Order))
+	for _, sf := range f.spec {
+		if e, ok := f.Errors[sf.Name]; ok {
+			ordered = append(ordered, e)
+		}
+	}
+	for _, e := range f.Order {
+		if _, inSpec := f.spec.byName(e.Field); !inSpec {
+			ordered = append(ordered, e)
+		}
+	}
+	f.Order = ordered
+}
+
+// fromStatus puts the field violations of a service's InvalidArgument next to the inputs
+// they name, and reports whether err was one. A violation of a field the form does not show
+// goes to the summary at the top.
+func (f *form) fromStatus(err error, l *Loc) bool {
+	s, ok := status.FromError(err)
+	if !ok || err == nil || s.Code() != codes.InvalidArgument {
+		return false
+	}
+	found := false
+	for _, d := range s.Details() {
+		br, ok := d.(*errdetails.BadRequest)
+		if !ok {
+			continue
+		}
+		for _, v := range br.GetFieldViolations() {
+			found = true
+			key, detail := violationKey(v.GetDescription())
+			if sf, ok := f.spec.byAPI(v.GetField()); ok {
+				f.fieldError(sf.Name, key, detail)
+			} else {
+				f.fieldError("", key, v.GetField()+": "+v.GetDescription())
+			}
+		}
+	}
+	if !found {
+		f.fieldError("", "form.error.generic", s.Message())
+	}
+	f.localise(l)
+	return true
+}
+
+// The services word their violations in English. Those a person commonly meets get a text
+// of their own in each language; the others get a general one, with the service's words
+// after it.
+var violationKeys = []struct {
+	re  *regexp.Regexp
+	key string
+}{
+	{regexp.MustCompile(`^is required`), "form.error.required"},
+	{regexp.MustCompile(`^is not a postcode`), "form.error.postcode"},
+	{regexp.MustCompile(`^is not a phone number`), "form.error.phone"},
+	{regexp.MustCompile(`^is not an email address`), "form.error.email"},
+	{regexp.MustCompile(`must have given their consent`), "form.error.consent"},
+	{regexp.MustCompile(`^an assisted host needs a phone number`), "form.error.assistedPhone"},
+	{regexp.MustCompile(`^give (a phone number or an email address|an email address or a phone number)`), "form.error.contact"},
+	{regexp.MustCompile(`^must be a latitude`), "form.error.place"},
+	{regexp.MustCompile(`^must be a longitude`), "form.error.place"},
+	{regexp.MustCompile(`^must not be in the past`), "form.error.past"},
+	{regexp.MustCompile(`^must be after`), "form.error.order"},
+	{regexp.MustCompile(`^a room must be at least`), "form.error.roomArea"},
+	{regexp.MustCompile(`cap of \d+ cents`), "form.error.cap"},
+	{regexp.MustCompile(`^is not a date|YYYY-MM-DD`), "form.error.date"},
+	{regexp.MustCompile(`^must be at least 10 characters`), "form.error.password"},
+}
+
+func violationKey(desc string) (key, detail string) {
+	for _, v := range violationKeys {
+		if v.re.MatchString(desc) {
+			return v.key, ""
+		}
+	}
+	return "form.error.generic", desc
+}
+
+// The parsers below read one input and record an error next to it when it does not parse;
+// an empty input gives the zero value (the service says whether it is required).
+
+func (f *form) int32(name string) int32 {
+	v := f.Value(name)
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(v, 10, 32)
+	if err != nil {
+		f.fieldError(name, "form.error.number", "")
+	}
+	return int32(n)
+}
+
+func (f *form) float(name string) float64 {
+	v := strings.ReplaceAll(f.Value(name), ",", ".")
+	if v == "" {
+		return 0
+	}
+	x, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		f.fieldError(name, "form.error.number", "")
+	}
+	return x
+}
+
+var moneyRe = regexp.MustCompile(`^(\d{1,7})(?:[.,](\d{1,2}))?$`)
+
+// cents reads an amount of euros ("150", "150,50", "1 200 €") as cents.
+func (f *form) cents(name string) int32 {
+	v := strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "€", "", "EUR", "").Replace(f.Value(name))
+	if v == "" {
+		return 0
+	}
+	m := moneyRe.FindStringSubmatch(v)
+	if m == nil {
+		f.fieldError(name, "form.error.money", "")
+		return 0
+	}
+	euros, _ := strconv.Atoi(m[1])
+	c := 0
+	if m[2] != "" {
+		c, _ = strconv.Atoi(m[2])
+		if len(m[2]) == 1 {
+			c *= 10
+		}
+	}
+	return int32(euros*100 + c)
+}
+
+var frDateRe = regexp.MustCompile(`^(\d{1,2})/(\d{1,2})/(\d{4})$`)
+
+// date reads a date as YYYY-MM-DD (what a date input sends), or DD/MM/YYYY (typed by hand
+// where the browser has no date picker).
+func (f *form) date(name string) string {
+	v := f.Value(name)
+	if v == "" {
+		return ""
+	}
+	if m := frDateRe.FindStringSubmatch(v); m != nil {
+		d, _ := strconv.Atoi(m[1])
+		mo, _ := strconv.Atoi(m[2])
+		v = m[3] + "-" + pad2(mo) + "-" + pad2(d)
+	}
+	if _, err := time.Parse(time.DateOnly, v); err != nil {
+		f.fieldError(name, "form.error.date", "")
+		return ""
+	}
+	return v
+}
+
+func pad2(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
+}
+
+// splitComma splits a comma-separated list, trimming each item.
+func splitComma(s string) []string {
+	parts := strings.Split(s, ",")
+	for i, p := range parts {
+		parts[i] = strings.TrimSpace(p)
+	}
+	return parts
+}
+
+// languages reads a list of language codes ("fr, en") as lowercase codes.
+func (f *form) languages(name string) []string {
+	var out []string
+	for _, s := range strings.FieldsFunc(f.Value(name), func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+		if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// fieldView is what the input partials render: one input, its label, hint and error.
+type fieldView struct {
+	L            *Loc
+	ID, Name     string
+	Type         string
+	Label        string
+	Hint         string
+	Value        string
+	Err          *fieldErr
+	Required     bool
+	Checked      bool
+	Autocomplete string
+	Inputmode    string
+	Min, Max     string
+	Step         string
+	Options      []option
+	Rows         string
+}
+
+// option is one choice of a select, radio or checkbox group.
+type option struct {
+	Value, Label string
+	Selected     bool
+	ID           string
+}
+
+// field builds the view of input name of the page's form; opts are "required", "type=date",
+// "hint=<key>", "autocomplete=…", "inputmode=…", "min=…", "max=…", "step=…", "rows=…",
+// "label=<key>" (instead of the spec's), or "option=<value>:<label key>" (repeatable).
+func field(p *page, name string, opts ...string) fieldView {
+	v := fieldView{L: p.L, ID: "f-" + strings.NewReplacer(".", "-", "_", "-").Replace(name), Name: name, Type: "text"}
+	labelKey := name
+	if p.Form != nil {
+		if sf, ok := p.Form.spec.byName(name); ok {
+			labelKey = sf.Label
+		}
+		v.Value = p.Form.Value(name)
+		v.Checked = p.Form.Checked(name)
+		if e, ok := p.Form.Errors[name]; ok {
+			v.Err = &e
+		}
+	}
+	for _, o := range opts {
+		k, val, _ := strings.Cut(o, "=")
+		switch k {
+		case "required":
+			v.Required = true
+		case "type":
+			v.Type = val
+		case "hint":
+			v.Hint = p.L.T(val)
+		case "autocomplete":
+			v.Autocomplete = val
+		case "inputmode":
+			v.Inputmode = val
+		case "min":
+			v.Min = val
+		case "max":
+			v.Max = val
+		case "step":
+			v.Step = val
+		case "rows":
+			v.Rows = val
+		case "label":
+			labelKey = val
+		case "option":
+			value, key, _ := strings.Cut(val, ":")
+			v.Options = append(v.Options, option{Value: value, Label: p.L.T(key), ID: v.ID + "-" + strings.ToLower(strings.ReplaceAll(value, "_", "-"))})
+		}
+	}
+	for i, o := range v.Options {
+		if v.Type == "checkboxes" {
+			v.Options[i].Selected = p.Form != nil && p.Form.Has(name, o.Value)
+		} else {
+			v.Options[i].Selected = v.Value == o.Value
+		}
+	}
+	v.Label = p.L.T(labelKey)
+	return v
+}

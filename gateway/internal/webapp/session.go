@@ -1,0 +1,163 @@
+package webapp
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
+)
+
+// Cookies. The session cookie holds the identity service's bearer token as it is: the
+// gateway keeps no session state, so any gateway replica serves any request, and the token's
+// own expiry ends the session.
+const (
+	cookieSession = "cohabit_session"
+	cookieCSRF    = "cohabit_csrf"
+	cookieLang    = "cohabit_lang"
+	cookieText    = "cohabit_text"
+	cookieFlash   = "cohabit_flash"
+
+	csrfField = "csrf"
+	prefAge   = 365 * 24 * time.Hour
+)
+
+// state is what the request carries through the handlers: its preferences, its CSRF token
+// and, once authenticated, its token and account.
+type state struct {
+	lang  string
+	text  string // "large", "normal" or "" (the role's default)
+	csrf  string
+	token string
+	me    *identityv1.Account
+	flash *flash
+}
+
+type stateKey struct{}
+
+func stateOf(ctx context.Context) *state {
+	if s, ok := ctx.Value(stateKey{}).(*state); ok {
+		return s
+	}
+	return &state{lang: defaultLang}
+}
+
+// secure reports whether the browser reached us over TLS: directly, or through a proxy that
+// says so. Cookies are Secure then; on plain http (local development) they cannot be.
+func secure(r *http.Request) bool {
+	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+}
+
+// setCookie sets an HttpOnly, SameSite=Lax cookie for the whole site; maxAge < 0 deletes it.
+func setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge time.Duration) {
+	c := &http.Cookie{
+		Name:     name,
+		Value:    value,
+		Path:     "/",
+		HttpOnly: true,
+		Secure:   secure(r),
+		SameSite: http.SameSiteLaxMode,
+	}
+	switch {
+	case maxAge < 0:
+		c.MaxAge = -1
+	case maxAge > 0:
+		c.MaxAge = int(maxAge / time.Second)
+	}
+	http.SetCookie(w, c)
+}
+
+func cookieValue(r *http.Request, name string) string {
+	c, err := r.Cookie(name)
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}
+
+// newToken returns 32 random bytes, base64url.
+func newToken() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func validToken(s string) bool {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	return err == nil && len(b) == 32
+}
+
+// csrfToken returns the request's CSRF token, issuing one (a cookie) when the browser has
+// none. Every form carries it in a hidden field; checkCSRF compares the two.
+func csrfToken(w http.ResponseWriter, r *http.Request) string {
+	st := stateOf(r.Context())
+	if st.csrf == "" {
+		st.csrf = newToken()
+		setCookie(w, r, cookieCSRF, st.csrf, 0)
+	}
+	return st.csrf
+}
+
+// rotateCSRF issues a new token, at login and logout, so a token seen before sign-in is
+// worthless after it.
+func rotateCSRF(w http.ResponseWriter, r *http.Request) {
+	st := stateOf(r.Context())
+	st.csrf = newToken()
+	setCookie(w, r, cookieCSRF, st.csrf, 0)
+}
+
+// checkCSRF accepts a POST whose form field equals the browser's CSRF cookie (a token tied
+// to this browser's session, unknown to another site: SameSite keeps the cookie home and the
+// Same-Origin Policy keeps the page's field from other origins).
+func checkCSRF(r *http.Request) bool {
+	cookie := cookieValue(r, cookieCSRF)
+	field := r.PostFormValue(csrfField)
+	return validToken(cookie) && subtle.ConstantTimeCompare([]byte(cookie), []byte(field)) == 1
+}
+
+// flash is a message for the next page, after a POST and its redirect.
+type flash struct {
+	Kind   string `json:"k"` // "ok" or "error"
+	Key    string `json:"m"`
+	Detail string `json:"d,omitempty"`
+}
+
+func setFlash(w http.ResponseWriter, r *http.Request, f flash) {
+	if len(f.Detail) > 300 {
+		f.Detail = f.Detail[:300] + "…"
+	}
+	b, _ := json.Marshal(f)
+	setCookie(w, r, cookieFlash, base64.RawURLEncoding.EncodeToString(b), time.Minute)
+}
+
+// takeFlash reads and clears the flash cookie.
+func takeFlash(w http.ResponseWriter, r *http.Request) *flash {
+	v := cookieValue(r, cookieFlash)
+	if v == "" {
+		return nil
+	}
+	setCookie(w, r, cookieFlash, "", -1)
+	b, err := base64.RawURLEncoding.DecodeString(v)
+	if err != nil {
+		return nil
+	}
+	var f flash
+	if json.Unmarshal(b, &f) != nil || f.Key == "" || (f.Kind != "ok" && f.Kind != "error") {
+		return nil
+	}
+	return &f
+}
+
+// localPath keeps next when it is a path of this site, so that a crafted link cannot send
+// someone elsewhere after login ("//evil.example", "/\evil.example" are refused).
+func localPath(next, fallback string) string {
+	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+		return fallback
+	}
+	return next
+}

@@ -1,0 +1,623 @@
+package webapp
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+
+	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
+	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
+	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
+)
+
+func setCookieHeader(r response, name string) string {
+	for _, c := range r.header.Values("Set-Cookie") {
+		if strings.HasPrefix(c, name+"=") {
+			return c
+		}
+	}
+	return ""
+}
+
+func TestLoginSetsSessionCookieAndRedirectsByRole(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	for email, home := range map[string]string{
+		"coordinator@example.org": "/coordinator", "jeanne@example.org": "/host",
+		"lea@example.org": "/student", "admin@example.org": "/admin",
+	} {
+		b := h.browser(t)
+		b.get(t, "/login")
+		r := b.post(t, "/login", url.Values{"email": {email}, "password": {"secret-password"}})
+		if r.code != http.StatusSeeOther || r.header.Get("Location") != home {
+			t.Errorf("%s: %d to %q, want 303 to %s", email, r.code, r.header.Get("Location"), home)
+		}
+		c := setCookieHeader(r, cookieSession)
+		for _, want := range []string{"HttpOnly", "SameSite=Lax", "Path=/", "Max-Age="} {
+			if !strings.Contains(c, want) {
+				t.Errorf("%s: session cookie %q lacks %s", email, c, want)
+			}
+		}
+		if strings.Contains(c, "Secure") {
+			t.Errorf("%s: session cookie over plain http is Secure: %q", email, c)
+		}
+		if b.cookie(cookieSession) != logins[email] {
+			t.Errorf("%s: session cookie holds %q", email, b.cookie(cookieSession))
+		}
+		// The landing page now sends the account home.
+		if r := b.get(t, "/"); r.code != http.StatusSeeOther || r.header.Get("Location") != home {
+			t.Errorf("%s: GET / = %d to %q", email, r.code, r.header.Get("Location"))
+		}
+	}
+
+	// Behind a TLS proxy the cookie is Secure.
+	b := h.browser(t)
+	b.get(t, "/login")
+	form := url.Values{"email": {"lea@example.org"}, "password": {"secret-password"}, csrfField: {b.cookie(cookieCSRF)}}
+	req, _ := http.NewRequest("POST", h.srv.URL+"/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Forwarded-Proto", "https")
+	r := b.do(t, req)
+	if c := setCookieHeader(r, cookieSession); !strings.Contains(c, "Secure") {
+		t.Errorf("session cookie over https: %q, want Secure", c)
+	}
+
+	// Back to the page that asked for sign-in, but never to another site.
+	b = h.browser(t)
+	if r := b.get(t, "/coordinator/hosts"); r.code != http.StatusSeeOther || r.header.Get("Location") != "/login?next=%2Fcoordinator%2Fhosts" {
+		t.Fatalf("signed out: %d to %q", r.code, r.header.Get("Location"))
+	}
+	r = b.post(t, "/login", url.Values{"email": {"coordinator@example.org"}, "password": {"secret-password"}, "next": {"/coordinator/hosts"}})
+	if r.header.Get("Location") != "/coordinator/hosts" {
+		t.Errorf("next: to %q", r.header.Get("Location"))
+	}
+	b = h.browser(t)
+	r = b.post(t, "/login", url.Values{"email": {"coordinator@example.org"}, "password": {"secret-password"}, "next": {"//evil.example/"}})
+	if r.header.Get("Location") != "/coordinator" {
+		t.Errorf("next=//evil.example: to %q", r.header.Get("Location"))
+	}
+}
+
+func TestLoginRefusedShowsError(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	r := b.post(t, "/login", url.Values{"email": {"coordinator@example.org"}, "password": {"wrong"}})
+	if r.code != http.StatusUnauthorized {
+		t.Fatalf("code = %d", r.code)
+	}
+	if !strings.Contains(r.body, "L’adresse e-mail ou le mot de passe est incorrect.") {
+		t.Errorf("no error message:\n%s", r.body)
+	}
+	if strings.Contains(r.body, `value="wrong"`) {
+		t.Error("the password is written back into the page")
+	}
+	if b.cookie(cookieSession) != "" {
+		t.Error("a refused login set a session")
+	}
+}
+
+func TestLogout(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+	before := b.cookie(cookieCSRF)
+	r := b.post(t, "/logout", nil)
+	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/login" {
+		t.Fatalf("logout: %d to %q", r.code, r.header.Get("Location"))
+	}
+	if b.cookie(cookieSession) != "" {
+		t.Error("session cookie kept after logout")
+	}
+	if b.cookie(cookieCSRF) == before {
+		t.Error("CSRF token not rotated at logout")
+	}
+	if r := b.get(t, "/coordinator"); r.code != http.StatusSeeOther {
+		t.Errorf("after logout: %d", r.code)
+	}
+}
+
+func TestPostWithoutCSRFTokenIsRefused(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+	for name, form := range map[string]url.Values{
+		"no token":    {},
+		"wrong token": {csrfField: {newToken()}},
+		"empty token": {csrfField: {""}},
+	} {
+		r := b.postRaw(t, "/coordinator/hosts/h-2/verify", form)
+		if r.code != http.StatusForbidden {
+			t.Errorf("%s: code %d, want 403", name, r.code)
+		}
+	}
+	if n := len(h.be.rec.called("VerifyHost")); n != 0 {
+		t.Errorf("VerifyHost called %d times without a CSRF token", n)
+	}
+	// Login and the preferences are forms too.
+	fresh := h.browser(t)
+	fresh.get(t, "/login")
+	if r := fresh.postRaw(t, "/login", url.Values{"email": {"coordinator@example.org"}, "password": {"secret-password"}}); r.code != http.StatusForbidden {
+		t.Errorf("login without token: %d", r.code)
+	}
+	if r := fresh.postRaw(t, "/prefs/lang", url.Values{"lang": {"en"}}); r.code != http.StatusForbidden {
+		t.Errorf("language switch without token: %d", r.code)
+	}
+	// With the token it goes through.
+	if r := b.post(t, "/coordinator/hosts/h-2/verify", url.Values{"next": {"/coordinator"}}); r.code != http.StatusSeeOther {
+		t.Errorf("with token: %d", r.code)
+	}
+}
+
+func TestCallsCarryTheSessionToken(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+	b.get(t, "/coordinator")
+	for _, m := range []string{"GetMe", "ListHosts", "ListStudents", "ListMatches", "ListContracts", "ListCheckins", "ListIncidents"} {
+		calls := h.be.rec.called(m)
+		if len(calls) == 0 {
+			t.Errorf("%s not called", m)
+		}
+		for _, c := range calls {
+			if c.auth != "Bearer tok-coord" {
+				t.Errorf("%s carried %q", m, c.auth)
+			}
+		}
+	}
+}
+
+func TestExpiredSessionGoesBackToLogin(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.get(t, "/login")
+	u, _ := url.Parse(h.srv.URL)
+	b.hc.Jar.SetCookies(u, []*http.Cookie{{Name: cookieSession, Value: "tok-expired", Path: "/"}})
+	r := b.get(t, "/coordinator/students?status=STUDENT_STATUS_VERIFIED")
+	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/login?next=%2Fcoordinator%2Fstudents%3Fstatus%3DSTUDENT_STATUS_VERIFIED" {
+		t.Errorf("GET: %d to %q", r.code, r.header.Get("Location"))
+	}
+	if b.cookie(cookieSession) != "" {
+		t.Error("the stale session cookie is kept")
+	}
+	// A form cannot be replayed after signing in: back home instead.
+	b.hc.Jar.SetCookies(u, []*http.Cookie{{Name: cookieSession, Value: "tok-expired", Path: "/"}})
+	r = b.post(t, "/coordinator/hosts/h-2/verify", nil)
+	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/login" {
+		t.Errorf("POST: %d to %q", r.code, r.header.Get("Location"))
+	}
+	// The landing page forgets a stale session too.
+	b.hc.Jar.SetCookies(u, []*http.Cookie{{Name: cookieSession, Value: "tok-expired", Path: "/"}})
+	if r := b.get(t, "/"); r.code != http.StatusOK {
+		t.Errorf("landing with a stale session: %d", r.code)
+	}
+}
+
+func TestRoleMismatchIsForbidden(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "jeanne@example.org")
+	if r := b.get(t, "/coordinator"); r.code != http.StatusForbidden {
+		t.Errorf("host on the dashboard: %d", r.code)
+	}
+}
+
+func TestDashboardShowsCounts(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+	r := b.get(t, "/coordinator")
+	if r.code != http.StatusOK {
+		t.Fatalf("code %d\n%s", r.code, r.body)
+	}
+	doc, _ := html.Parse(strings.NewReader(r.body))
+	cards := map[string]string{}
+	for _, a := range findAll(doc, "a", "") {
+		if !strings.HasPrefix(attr(a, "href"), "#") {
+			continue
+		}
+		for _, s := range findAll(a, "span", "count") {
+			cards[attr(a, "href")] = text(s)
+		}
+	}
+	want := map[string]string{
+		"#verifications":    "3", // 2 hosts, 1 student
+		"#matches":          "2", // 1 proposed, 1 meeting scheduled
+		"#contracts":        "1",
+		"#checkins":         "2",
+		"#checkins-overdue": "1",
+		"#incidents":        "3", // 2 open, 1 in mediation
+	}
+	for k, v := range want {
+		if cards[k] != v {
+			t.Errorf("card %s = %q, want %s (cards %v)", k, cards[k], v, cards)
+		}
+	}
+	// Incidents by severity: critical 1, high 0, medium 0, low 2.
+	if !regexp.MustCompile(`(?s)Critique</th><th[^>]*>Élevée</th><th[^>]*>Moyenne</th><th[^>]*>Faible</th></tr></thead>\s*<tbody><tr><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">2</td>`).MatchString(r.body) {
+		t.Errorf("incidents by severity table wrong:\n%s", r.body)
+	}
+	for _, s := range []string{"Paul Girard", "Odette Roux", "Hugo Petit", "Chute dans l’escalier", "Marcel Blanc", "28 novembre 2026 à 15:30", "25 novembre 2026"} {
+		if !strings.Contains(r.body, s) {
+			t.Errorf("dashboard lacks %q", s)
+		}
+	}
+	// Check-ins due are those due today or before: due_before is tomorrow (exclusive).
+	var dueBefore []string
+	for _, c := range h.be.rec.called("ListCheckins") {
+		if req := c.req.(*contractsv1.ListCheckinsRequest); req.GetStatus() == contractsv1.CheckinStatus_CHECKIN_STATUS_DUE {
+			dueBefore = append(dueBefore, req.GetDueBefore())
+		}
+	}
+	if !slices.Equal(dueBefore, []string{"2026-11-26"}) {
+		t.Errorf("due check-ins asked with dueBefore %v, want [2026-11-26]", dueBefore)
+	}
+}
+
+func TestCandidatesShowBreakdownInFrenchThenEnglish(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+	r := b.get(t, "/coordinator/rooms/r-1/candidates")
+	if r.code != http.StatusOK {
+		t.Fatalf("code %d\n%s", r.code, r.body)
+	}
+	for _, s := range []string{`<html lang="fr">`, "Services en commun : compagnie", "Langue partagée : français", "À 2,4 km du lieu d’études",
+		"82,5/100", "Trajet", "80\u00a0%", "12,5 sur 25", "150,00\u00a0€ par mois", "1 janvier 2027", "Proposer cette chambre"} {
+		if !strings.Contains(r.body, s) {
+			t.Errorf("French page lacks %q", s)
+		}
+	}
+	if strings.Contains(r.body, "Services in common") {
+		t.Error("French page shows the English reason")
+	}
+	b.setLang(t, "en")
+	r = b.get(t, "/coordinator/rooms/r-1/candidates")
+	for _, s := range []string{`<html lang="en">`, "Services in common: company", "Shared language: French", "2.4 km from the place of study",
+		"82.5/100", "Commute", "80%", "12.5 of 25", "€150.00 a month", "1 January 2027", "Propose this room"} {
+		if !strings.Contains(r.body, s) {
+			t.Errorf("English page lacks %q", s)
+		}
+	}
+	if strings.Contains(r.body, "Services en commun") {
+		t.Error("English page shows the French reason")
+	}
+	// Proposing goes back to the page with a message.
+	r = b.post(t, "/coordinator/rooms/r-1/propose", url.Values{"studentId": {"s-1"}, "next": {"/coordinator/rooms/r-1/candidates"}})
+	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/coordinator/rooms/r-1/candidates" {
+		t.Fatalf("propose: %d to %q", r.code, r.header.Get("Location"))
+	}
+	calls := h.be.rec.called("CreateMatch")
+	if len(calls) != 1 || calls[0].req.(*matchingv1.CreateMatchRequest).GetStudentId() != "s-1" || calls[0].req.(*matchingv1.CreateMatchRequest).GetRoomId() != "r-1" {
+		t.Errorf("CreateMatch calls: %v", calls)
+	}
+	if r := b.get(t, "/coordinator/rooms/r-1/candidates"); !strings.Contains(r.body, "The proposal is sent to the host and the student.") {
+		t.Error("no confirmation after proposing")
+	}
+}
+
+func TestFieldViolationsShowNextToTheirFields(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+	r := b.post(t, "/coordinator/hosts", url.Values{
+		"displayName": {"Odette Roux"}, "line1": {"3 place Bellecour"}, "postcode": {"6900"}, "city": {"Lyon"}, "phone": {"0612345678"},
+	})
+	if r.code != http.StatusBadRequest {
+		t.Fatalf("code %d", r.code)
+	}
+	doc, _ := html.Parse(strings.NewReader(r.body))
+	for field, msg := range map[string]string{
+		"f-postcode":        "Indiquez un code postal de 5 chiffres.",
+		"f-consentRecorded": "Cochez cette case une fois le consentement de la personne recueilli",
+	} {
+		in := find(doc, field)
+		if in == nil {
+			t.Fatalf("no input #%s", field)
+		}
+		if attr(in, "aria-invalid") != "true" || !strings.Contains(attr(in, "aria-describedby"), field+"-error") {
+			t.Errorf("#%s: aria-invalid=%q aria-describedby=%q", field, attr(in, "aria-invalid"), attr(in, "aria-describedby"))
+		}
+		e := find(doc, field+"-error")
+		if e == nil || !strings.Contains(text(e), msg) {
+			t.Errorf("#%s-error missing or wrong: %v", field, e)
+			continue
+		}
+		// The message sits in the field's own block, next to the input.
+		if e.Parent != in.Parent {
+			t.Errorf("#%s-error is not next to its input", field)
+		}
+	}
+	// The summary at the top links to each field.
+	for _, href := range []string{`href="#f-postcode"`, `href="#f-consentRecorded"`} {
+		if !strings.Contains(r.body, href) {
+			t.Errorf("error summary lacks %s", href)
+		}
+	}
+	// The form keeps what was typed.
+	if in := find(doc, "f-displayName"); attr(in, "value") != "Odette Roux" {
+		t.Errorf("displayName value = %q", attr(in, "value"))
+	}
+	// Lyon is a known town: its centre was sent.
+	calls := h.be.rec.called("CreateHost")
+	if len(calls) != 1 {
+		t.Fatalf("CreateHost calls = %d", len(calls))
+	}
+	sent := calls[0].req.(*hostsv1.CreateHostRequest).GetHost()
+	if !sent.GetAssisted() || sent.GetAddress().GetLat() == 0 {
+		t.Errorf("sent host: assisted=%v lat=%v", sent.GetAssisted(), sent.GetAddress().GetLat())
+	}
+	if p := checkAccessibility(r.body); len(p) > 0 {
+		t.Errorf("form with errors: %v", p)
+	}
+
+	// Fixed, it goes to the new host's page with a message.
+	r = b.post(t, "/coordinator/hosts", url.Values{
+		"displayName": {"Odette Roux"}, "line1": {"3 place Bellecour"}, "postcode": {"69002"}, "city": {"Lyon"},
+		"phone": {"0612345678"}, "consentRecorded": {"on"}, "servicesWanted": {"SERVICE_COMPANY", "SERVICE_MEALS"},
+	})
+	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/coordinator/hosts/h-new" {
+		t.Fatalf("fixed form: %d to %q\n%s", r.code, r.header.Get("Location"), r.body)
+	}
+	sent = h.be.rec.called("CreateHost")[1].req.(*hostsv1.CreateHostRequest).GetHost()
+	if !sent.GetConsentRecorded() || len(sent.GetServicesWanted()) != 2 {
+		t.Errorf("sent host: consent=%v services=%v", sent.GetConsentRecorded(), sent.GetServicesWanted())
+	}
+}
+
+func TestActionRefusalIsFlashed(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+	r := b.post(t, "/coordinator/hosts/h-3/verify", url.Values{"next": {"/coordinator/hosts"}})
+	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/coordinator/hosts" {
+		t.Fatalf("%d to %q", r.code, r.header.Get("Location"))
+	}
+	r = b.get(t, "/coordinator/hosts")
+	if !strings.Contains(r.body, "Action refusée.") || !strings.Contains(r.body, "the host must be at least 60") {
+		t.Errorf("no refusal message:\n%s", r.body)
+	}
+	// Shown once.
+	if r := b.get(t, "/coordinator/hosts"); strings.Contains(r.body, "Action refusée.") {
+		t.Error("flash shown twice")
+	}
+}
+
+func TestHostHomeIsLargeTypeByDefault(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "jeanne@example.org")
+	r := b.get(t, "/host")
+	if r.code != http.StatusOK {
+		t.Fatalf("code %d\n%s", r.code, r.body)
+	}
+	for _, s := range []string{`<html lang="fr" class="text-large">`, `aria-pressed="true"`, "Bonjour Jeanne Martin",
+		"Léa Bernard", "J’accepte", "Je signe la convention", `href="tel:&#43;33400000000"`, "Appeler le &#43;33 4 00 00 00 00",
+		"Chambre calme près des quais"} {
+		if !strings.Contains(r.body, s) {
+			t.Errorf("host home lacks %q", s)
+		}
+	}
+	// Normal size, one click away, kept in a cookie.
+	if r := b.post(t, "/prefs/text", url.Values{"text": {"normal"}, "next": {"/host"}}); r.code != http.StatusSeeOther {
+		t.Fatalf("text size: %d", r.code)
+	}
+	if r := b.get(t, "/host"); !strings.Contains(r.body, `<html lang="fr">`) || !strings.Contains(r.body, `aria-pressed="false"`) {
+		t.Error("large type still on after switching it off")
+	}
+	// The host answers and signs as herself: the party is implied by her token.
+	// She answers after the meeting: a proposal without one only says so.
+	if !strings.Contains(r.body, "L’association organise d’abord une rencontre.") || strings.Count(r.body, "J’accepte") != 1 ||
+		!strings.Contains(r.body, `action="/host/matches/m-3/accept"`) {
+		t.Error("accept offered before the meeting, or not after it")
+	}
+	if r := b.post(t, "/host/matches/m-3/accept", url.Values{"next": {"/host"}}); r.code != http.StatusSeeOther {
+		t.Errorf("accept: %d", r.code)
+	}
+	// A no needs a reason.
+	if r := b.post(t, "/host/matches/m-1/decline", url.Values{"next": {"/host"}, "reason": {"  "}}); r.code != http.StatusSeeOther {
+		t.Errorf("decline without reason: %d", r.code)
+	}
+	if n := len(h.be.rec.called("DeclineMatch")); n != 0 {
+		t.Errorf("DeclineMatch called without a reason")
+	}
+	if r := b.get(t, "/host"); !strings.Contains(r.body, "Dites en quelques mots pourquoi vous refusez") {
+		t.Error("no message for a decline without reason")
+	}
+	if r := b.post(t, "/host/matches/m-1/decline", url.Values{"next": {"/host"}, "reason": {"Je pars en voyage"}}); r.code != http.StatusSeeOther {
+		t.Errorf("decline: %d", r.code)
+	}
+	if c := h.be.rec.called("DeclineMatch"); len(c) != 1 || c[0].req.(*matchingv1.DeclineMatchRequest).GetReason() != "Je pars en voyage" {
+		t.Errorf("DeclineMatch: %v", c)
+	}
+	if r := b.post(t, "/host/contracts/c-1/sign", url.Values{"next": {"/host"}}); r.code != http.StatusSeeOther {
+		t.Errorf("sign: %d", r.code)
+	}
+	for _, m := range []string{"AcceptMatch", "SignContract"} {
+		calls := h.be.rec.called(m)
+		if len(calls) != 1 || calls[0].auth != "Bearer tok-host" {
+			t.Errorf("%s: %v", m, calls)
+		}
+	}
+	// The coordinator's pages keep normal type.
+	c := h.browser(t)
+	c.login(t, "coordinator@example.org")
+	if r := c.get(t, "/coordinator"); !strings.Contains(r.body, `<html lang="fr">`) {
+		t.Error("coordinator pages in large type by default")
+	}
+}
+
+func TestScheduleMeetingInParisTime(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+	r := b.post(t, "/coordinator/matches/m-1/schedule", url.Values{"meetingAt": {"2026-12-01T15:30"}, "next": {"/coordinator#matches"}})
+	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/coordinator#matches" {
+		t.Fatalf("%d to %q", r.code, r.header.Get("Location"))
+	}
+	c := h.be.rec.called("ScheduleMeeting")
+	if len(c) != 1 {
+		t.Fatalf("ScheduleMeeting calls: %d", len(c))
+	}
+	if got := c[0].req.(*matchingv1.ScheduleMeetingRequest).GetMeetingAt().AsTime().Format(time.RFC3339); got != "2026-12-01T14:30:00Z" {
+		t.Errorf("meetingAt = %s, want 15:30 Paris = 14:30 UTC", got)
+	}
+	if r := b.get(t, "/coordinator"); !strings.Contains(r.body, "La rencontre est planifiée.") {
+		t.Error("no confirmation")
+	}
+	// An empty date is refused here, with a message.
+	b.post(t, "/coordinator/matches/m-1/schedule", url.Values{"meetingAt": {""}})
+	if len(h.be.rec.called("ScheduleMeeting")) != 1 {
+		t.Error("an empty date reached the service")
+	}
+	if r := b.get(t, "/coordinator"); !strings.Contains(r.body, "Indiquez la date et l’heure de la rencontre.") {
+		t.Error("no message for an empty date")
+	}
+}
+
+func TestContractDocument(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "jeanne@example.org")
+	r := b.get(t, "/contracts/c-1/document")
+	if r.code != http.StatusOK || r.header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(r.body, "%PDF") {
+		t.Errorf("document: %d %q", r.code, r.header.Get("Content-Type"))
+	}
+}
+
+func TestStaticFiles(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	r := b.get(t, h.app.assets.URL("htmx.min.js"))
+	if r.code != http.StatusOK || !strings.Contains(r.header.Get("Cache-Control"), "immutable") || !strings.Contains(r.header.Get("Content-Type"), "javascript") {
+		t.Errorf("htmx: %d %q %q", r.code, r.header.Get("Cache-Control"), r.header.Get("Content-Type"))
+	}
+	if r := b.get(t, "/static/app.css"); r.code != http.StatusOK || r.header.Get("Cache-Control") != "no-cache" {
+		t.Errorf("css without version: %d %q", r.code, r.header.Get("Cache-Control"))
+	}
+	if r := b.get(t, "/static/nope.js"); r.code != http.StatusNotFound {
+		t.Errorf("missing file: %d", r.code)
+	}
+	if r := b.get(t, "/login"); !strings.Contains(r.header.Get("Content-Security-Policy"), "script-src 'self'") || r.header.Get("Cache-Control") != "no-store" {
+		t.Errorf("page headers: CSP %q, Cache-Control %q", r.header.Get("Content-Security-Policy"), r.header.Get("Cache-Control"))
+	}
+}
+
+// pageCase is one page as one kind of visitor sees it.
+type pageCase struct {
+	who  string // email of the account, "" for a visitor
+	path string
+	form url.Values // POST when set
+	code int
+	tmpl string // the template it renders
+}
+
+var pageCases = []pageCase{
+	{"", "/", nil, 200, "landing"},
+	{"", "/login", nil, 200, "login"},
+	{"", "/login", url.Values{"email": {""}, "password": {""}}, 400, "login"},
+	{"", "/signup", nil, 200, "signup"},
+	{"", "/signup", url.Values{"role": {"student"}}, 400, "signup"},
+	{"", "/nowhere", nil, 404, "error"},
+	{"admin@example.org", "/admin", nil, 200, "admin"},
+	{"coordinator@example.org", "/coordinator", nil, 200, "coord_dashboard"},
+	{"coordinator@example.org", "/coordinator/hosts", nil, 200, "coord_hosts"},
+	{"coordinator@example.org", "/coordinator/hosts?status=HOST_STATUS_PENDING_VERIFICATION", nil, 200, "coord_hosts"},
+	{"coordinator@example.org", "/coordinator/hosts/new", nil, 200, "coord_host_new"},
+	{"coordinator@example.org", "/coordinator/hosts", url.Values{"postcode": {"1"}}, 400, "coord_host_new"},
+	{"coordinator@example.org", "/coordinator/hosts/h-1", nil, 200, "coord_host"},
+	{"coordinator@example.org", "/coordinator/hosts/h-2", nil, 200, "coord_host"},
+	{"coordinator@example.org", "/coordinator/hosts/h-1/rooms", url.Values{"title": {"Petite"}, "areaM2": {"7"}, "contribution": {"abc"}}, 400, "coord_host"},
+	{"coordinator@example.org", "/coordinator/hosts/h-9", nil, 404, "error"},
+	{"coordinator@example.org", "/coordinator/rooms/r-1/candidates", nil, 200, "coord_candidates"},
+	{"coordinator@example.org", "/coordinator/students", nil, 200, "coord_students"},
+	{"coordinator@example.org", "/host", nil, 403, "error"},
+	{"jeanne@example.org", "/host", nil, 200, "host_home"},
+	{"new-host@example.org", "/host", nil, 200, "host_home"},
+	{"new-host@example.org", "/host/profile", nil, 200, "host_profile"},
+	{"new-host@example.org", "/host/profile", url.Values{"displayName": {""}}, 400, "host_profile"},
+	{"jeanne@example.org", "/host/profile", nil, 303, ""},
+	{"lea@example.org", "/student", nil, 200, "student_home"},
+	{"lea@example.org", "/student/profile", nil, 303, ""},
+	{"lea@example.org", "/student/apply", nil, 200, "student_apply"},
+	{"lea@example.org", "/student/apply", url.Values{"budget": {"deux cents"}}, 400, "student_apply"},
+	{"lea@example.org", "/student/suggestions", nil, 200, "student_suggestions"},
+	{"new-student@example.org", "/student", nil, 200, "student_home"},
+	{"new-student@example.org", "/student/profile", nil, 200, "student_profile"},
+	{"new-student@example.org", "/student/profile", url.Values{"birthDate": {"31/02/2004"}}, 400, "student_profile"},
+}
+
+// TestEveryPageInBothLanguages renders every template, in French and in English: no text
+// may be missing from the catalogue, and each page passes the basic accessibility check.
+func TestEveryPageInBothLanguages(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	covered := map[string]bool{}
+	for _, lang := range languages {
+		browsers := map[string]*browser{}
+		for _, pc := range pageCases {
+			b := browsers[pc.who]
+			if b == nil {
+				b = h.browser(t)
+				b.setLang(t, lang)
+				if pc.who != "" {
+					b.login(t, pc.who)
+				}
+				browsers[pc.who] = b
+			}
+			var r response
+			method := "GET"
+			if pc.form != nil {
+				method = "POST"
+				r = b.post(t, pc.path, pc.form)
+			} else {
+				r = b.get(t, pc.path)
+			}
+			name := lang + " " + method + " " + pc.path + " as " + pc.who
+			if r.code != pc.code {
+				t.Errorf("%s: code %d, want %d\n%s", name, r.code, pc.code, r.body)
+				continue
+			}
+			if pc.tmpl == "" {
+				continue // a redirect
+			}
+			covered[pc.tmpl] = true
+			if !strings.Contains(r.body, `<html lang="`+lang+`"`) {
+				t.Errorf("%s: not in %s", name, lang)
+			}
+			if strings.Contains(r.body, "⟦") {
+				t.Errorf("%s: missing translations: %v", name, regexp.MustCompile(`⟦[^⟧]*⟧`).FindAllString(r.body, -1))
+			}
+			if p := checkAccessibility(r.body); len(p) > 0 {
+				t.Errorf("%s: accessibility: %s", name, strings.Join(p, "; "))
+			}
+		}
+	}
+	if m := h.app.cat.Missing(); len(m) > 0 {
+		t.Errorf("translations asked for and missing: %v", m)
+	}
+	for name := range h.app.pages.set {
+		if !covered[name] {
+			t.Errorf("template %s is rendered by no test case", name)
+		}
+	}
+}

@@ -1,0 +1,424 @@
+// The journey through Cohabit's web application, in Debian's headless Chromium driven by
+// playwright-core: a coordinator registers a host on her behalf and verifies her, adds and
+// publishes a room; a student signs up on a phone, fills in her profile, is verified, applies
+// and sees her suggestions; the coordinator reads the room's candidates with each score's
+// breakdown (in French, then in English) and proposes; a host who signed up herself fills in
+// her profile, and, once her room is published and proposed, sees the proposal on her home
+// page in large type and accepts it; so does the student, on her phone.
+//
+// axe-core runs on every page, in French and in English; a serious or critical violation
+// fails the run. Screenshots go to COHABIT_E2E_SCREENSHOTS. run.sh starts the platform and
+// sets COHABIT_E2E_URL; see there.
+import { chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+function env(name) {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set (run the journey with run.sh)`);
+  return v;
+}
+const BASE = env('COHABIT_E2E_URL');
+const SHOTS = env('COHABIT_E2E_SCREENSHOTS');
+const PROFILE = env('COHABIT_E2E_PROFILE');
+// Every audited page is also kept here, as a test artifact (not committed).
+const ARTIFACTS = env('COHABIT_E2E_ARTIFACTS');
+mkdirSync(SHOTS, { recursive: true });
+rmSync(ARTIFACTS, { recursive: true, force: true });
+mkdirSync(ARTIFACTS, { recursive: true });
+rmSync(path.join(SHOTS, 'failure.png'), { force: true });
+
+const desktop = { width: 1280, height: 900 };
+const phone = { width: 390, height: 844 };
+const password = 'e2e-password-123';
+const stamp = Date.now();
+const coordinator = { email: 'coordinator@demo.cohabit.test', password: 'coordinator-demo-password' };
+const student = { email: `lea.${stamp}@example.org`, password };
+const host = { email: `marcel.${stamp}@example.org`, password };
+
+function day(offset) {
+  const d = new Date(Date.now() + offset * 86400000);
+  return d.toISOString().slice(0, 10);
+}
+
+const context = await chromium.launchPersistentContext(PROFILE, {
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  viewport: desktop,
+  locale: 'fr-FR',
+  timezoneId: 'Europe/Paris',
+});
+const page = context.pages()[0] ?? await context.newPage();
+page.setDefaultTimeout(15000);
+
+// Anything the browser complains about (a script blocked by the CSP, a missing file, a
+// script error) fails the run. Documents answered 4xx on purpose (a form with errors) are
+// not complaints.
+const complaints = [];
+page.on('pageerror', (e) => complaints.push(`${page.url()}: script error: ${e.message}`));
+page.on('console', (m) => {
+  if (m.type() !== 'error') return;
+  if (/status of 40[013]/.test(m.text())) return;
+  complaints.push(`${page.url()}: console: ${m.text()}`);
+});
+
+const audits = [];
+let step = 0;
+function say(msg) { console.log(`${String(++step).padStart(2, ' ')}. ${msg}`); }
+function assert(cond, msg) { if (!cond) throw new Error(`assertion failed: ${msg} (at ${page.url()})`); }
+
+async function lang() { return page.evaluate(() => document.documentElement.lang); }
+
+// axe runs on the page as it is, with the WCAG 2.0–2.2 A and AA rules and the best practices.
+async function audit(name) {
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.evaluate(axeSource);
+  const res = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+    resultTypes: ['violations'],
+  }));
+  const l = await lang();
+  const violations = res.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length,
+    targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+  }));
+  audits.push({ page: name, lang: l, url: page.url().replace(BASE, ''), violations });
+  const file = `${String(audits.length).padStart(2, '0')}-${name.replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '')}-${l}.png`;
+  await page.screenshot({ path: path.join(ARTIFACTS, file), fullPage: true });
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const note = violations.length === 0 ? 'none' : violations.map((v) => `${v.id} (${v.impact}, ${v.nodes})`).join(', ');
+  console.log(`      axe ${name} [${l}]: ${note}${serious.length ? '  <-- SERIOUS' : ''}`);
+}
+
+async function navigate(action) {
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), action()]);
+}
+
+async function switchLang(to) {
+  await navigate(() => page.getByRole('button', { name: to === 'en' ? 'English' : 'Français', exact: true }).click());
+  assert((await lang()) === to, `page in ${to}`);
+}
+
+// check audits the page in its language, then in the other one, and comes back.
+async function check(name) {
+  const here = await lang();
+  await audit(name);
+  const other = here === 'fr' ? 'en' : 'fr';
+  await switchLang(other);
+  await audit(name);
+  await switchLang(here);
+}
+
+async function shot(file, opts = {}) {
+  await page.screenshot({ path: path.join(SHOTS, file), fullPage: true, ...opts });
+  console.log(`      screenshot ${path.join(SHOTS, file)}`);
+}
+
+async function login(who) {
+  await page.goto(`${BASE}/login`);
+  await page.getByLabel(/Adresse e-mail|Email address/).fill(who.email);
+  await page.getByLabel(/Mot de passe|Password/).fill(who.password);
+  await navigate(() => page.getByRole('button', { name: /^(Se connecter|Sign in)$/ }).click());
+}
+
+async function logout() {
+  await navigate(() => page.getByRole('button', { name: /Se déconnecter|Sign out/ }).click());
+  assert(page.url().endsWith('/login'), 'back on the login page');
+}
+
+async function flash(text) {
+  const f = page.locator('#flash');
+  await f.getByText(text).waitFor();
+}
+
+// reloadUntil reloads url until locator shows: the matching pool follows events, a moment
+// after the change that feeds it.
+async function reloadUntil(url, locator, what, seconds = 60) {
+  const end = Date.now() + seconds * 1000;
+  for (;;) {
+    await page.goto(url);
+    if (await locator().count() > 0) return;
+    if (Date.now() > end) throw new Error(`${what} did not show within ${seconds}s at ${url}`);
+    await page.waitForTimeout(1000);
+  }
+}
+
+const started = Date.now();
+try {
+  // ---------------------------------------------------------------- visitor
+  say('landing page and sign-in');
+  await page.goto(BASE + '/');
+  assert((await lang()) === 'fr', 'French by default');
+  await check('landing');
+  await page.goto(`${BASE}/login`);
+  await check('login');
+  await page.getByLabel('Adresse e-mail').fill(coordinator.email);
+  await page.getByLabel('Mot de passe').fill('not the password');
+  await navigate(() => page.getByRole('button', { name: 'Se connecter' }).click());
+  await page.getByText('L’adresse e-mail ou le mot de passe est incorrect.').first().waitFor();
+  await audit('login refused');
+
+  // ---------------------------------------------------------------- coordinator
+  say('coordinator signs in: the dashboard');
+  await login(coordinator);
+  assert(page.url().endsWith('/coordinator'), 'the coordinator lands on her dashboard');
+  await check('dashboard (empty)');
+
+  say('registers a host on her behalf: the consent is required');
+  await navigate(() => page.getByRole('link', { name: 'Hôtes et chambres' }).click());
+  await check('hosts');
+  await navigate(() => page.getByRole('link', { name: 'Inscrire un hôte pour son compte' }).click());
+  await check('register a host');
+  await page.getByLabel('Nom et prénom').fill('Jeanne Martin');
+  await page.getByLabel('Date de naissance').fill('1946-03-12');
+  await page.getByLabel('Téléphone').fill('06 12 34 56 78');
+  await page.getByLabel('Numéro et rue').fill('12 rue Victor Hugo');
+  await page.getByLabel('Code postal').fill('69002');
+  await page.getByLabel('Commune').fill('Lyon');
+  await page.getByLabel('Langues parlées').fill('fr, it');
+  await page.getByLabel('Compagnie').check();
+  await page.getByLabel('Repas partagés').check();
+  await page.getByLabel('Heures de services par semaine').fill('4');
+  await page.getByLabel('Soirées de présence par semaine').fill('3');
+  await page.getByLabel('Rythme de vie').selectOption('RHYTHM_EARLY');
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer l’hôte' }).click());
+  const consentError = page.locator('#f-consentRecorded-error');
+  assert(await consentError.isVisible(), 'the consent error shows next to the box');
+  assert((await page.locator('#f-consentRecorded').getAttribute('aria-invalid')) === 'true', 'the box is marked invalid');
+  await audit('register a host, with errors');
+  await page.getByLabel('J’ai recueilli le consentement de la personne').check();
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer l’hôte' }).click());
+  await flash('L’hôte est inscrit.');
+  assert(/\/coordinator\/hosts\/[0-9a-f-]{36}$/.test(page.url()), 'on the new host’s page');
+  const assistedHostURL = page.url();
+  await check('host (pending)');
+
+  say('verifies her, adds a room and publishes it');
+  await navigate(() => page.getByRole('button', { name: 'Vérifier cet hôte' }).click());
+  await flash('L’hôte est vérifié.');
+  await page.getByLabel('Titre').fill('Chambre calme près des quais');
+  await page.getByLabel('Surface en m²').fill('12');
+  await page.getByLabel('Participation mensuelle en euros').fill('150');
+  await page.getByLabel('Disponible à partir du').fill(day(30));
+  await navigate(() => page.getByRole('button', { name: 'Ajouter la chambre' }).click());
+  await flash('La chambre est ajoutée');
+  await navigate(() => page.getByRole('button', { name: /^Publier/ }).click());
+  await flash('La chambre est publiée.');
+  await check('host (verified, room published)');
+  const candidatesLink = page.getByRole('link', { name: /Voir les candidats/ });
+  const assistedCandidatesURL = BASE + (await candidatesLink.getAttribute('href'));
+
+  say('registers a second host, to be verified after her home visit');
+  await page.goto(`${BASE}/coordinator/hosts/new`);
+  await page.getByLabel('Nom et prénom').fill('Odette Roux');
+  await page.getByLabel('Date de naissance').fill('1941-07-21');
+  await page.getByLabel('Téléphone').fill('04 72 00 33 44');
+  await page.getByLabel('Numéro et rue').fill('8 place Bellecour');
+  await page.getByLabel('Code postal').fill('69002');
+  await page.getByLabel('Commune').fill('Lyon');
+  await page.getByLabel('Compagnie').check();
+  await page.getByLabel('J’ai recueilli le consentement de la personne').check();
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer l’hôte' }).click());
+  await flash('L’hôte est inscrit.');
+  await page.goto(`${BASE}/coordinator/hosts?status=HOST_STATUS_PENDING_VERIFICATION`);
+  await page.getByRole('link', { name: 'Odette Roux' }).waitFor();
+  await check('hosts (filtered)');
+  await logout();
+
+  // ---------------------------------------------------------------- student (phone)
+  say('a student signs up on her phone and fills in her profile');
+  await page.setViewportSize(phone);
+  await page.goto(`${BASE}/signup`);
+  await check('sign up');
+  await page.getByLabel('Étudiant ou jeune, je cherche une chambre').check();
+  await page.getByLabel('Adresse e-mail').fill(student.email);
+  await page.getByLabel('Mot de passe').fill(student.password);
+  await navigate(() => page.getByRole('button', { name: 'Créer mon compte' }).click());
+  assert(page.url().endsWith('/student'), 'the student lands on her page');
+  await check('student home (no profile)');
+  await navigate(() => page.getByRole('link', { name: 'Remplir mon profil' }).click());
+  await check('student profile');
+  await page.getByLabel('Nom et prénom').fill('Léa Bernard');
+  await page.getByLabel('Date de naissance').fill('2004-05-02');
+  await page.getByLabel('Téléphone').fill('07 11 22 33 44');
+  await page.getByLabel('Établissement').fill('Université Lumière Lyon 2');
+  await page.getByLabel('Ville du lieu d’études').fill('Villeurbanne');
+  await page.getByLabel('Distance maximale en km').fill('10');
+  await page.getByLabel('Langues parlées').fill('fr, en');
+  await page.getByLabel('Compagnie').check();
+  await page.getByLabel('Aide au numérique').check();
+  await page.getByLabel('Heures de services par semaine').fill('4');
+  await page.getByLabel('Soirées de présence par semaine').fill('3');
+  await page.getByLabel('Rythme de vie').selectOption('RHYTHM_FLEXIBLE');
+  await page.getByLabel('Votre motivation').fill('Étudiante en lettres, j’aime cuisiner et discuter.');
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer mon profil' }).click());
+  await flash('Votre profil est enregistré.');
+  await check('student home (pending)');
+  await logout();
+
+  // ---------------------------------------------------------------- coordinator
+  say('the coordinator verifies the student from the list (htmx, in place)');
+  await page.setViewportSize(desktop);
+  await login(coordinator);
+  await reloadUntil(`${BASE}/coordinator/students`, () => page.getByRole('button', { name: 'Vérifier Léa Bernard' }), 'the student');
+  await check('students');
+  const before = page.url();
+  await page.getByRole('button', { name: 'Vérifier Léa Bernard' }).click();
+  await flash('L’étudiant est vérifié.');
+  assert(page.url() === before, 'no page change: htmx swapped the table');
+  await page.locator('#students-table').getByText('Vérifié').first().waitFor();
+  await audit('students (after verifying in place)');
+  await logout();
+
+  // ---------------------------------------------------------------- student (phone)
+  say('the student applies and reads her suggestions');
+  await page.setViewportSize(phone);
+  await login(student);
+  await navigate(() => page.getByRole('link', { name: 'Déposer ma demande' }).click());
+  await check('apply');
+  await page.getByLabel('Budget mensuel en euros').fill('deux cents');
+  await navigate(() => page.getByRole('button', { name: 'Envoyer ma demande' }).click());
+  assert(await page.locator('#f-budget-error').isVisible(), 'the budget error shows next to the field');
+  await audit('apply, with errors');
+  await page.getByLabel('Budget mensuel en euros').fill('200');
+  await page.getByLabel('Date d’arrivée souhaitée').fill(day(45));
+  await page.getByLabel('Date de départ prévue').fill(day(320));
+  await navigate(() => page.getByRole('button', { name: 'Envoyer ma demande' }).click());
+  await flash('Votre demande est envoyée.');
+  await reloadUntil(`${BASE}/student/suggestions`, () => page.getByRole('heading', { name: /Chambre calme près des quais/ }), 'the suggestion');
+  await check('suggestions (phone)');
+  await page.getByText('Pourquoi cette chambre ?').first().click();
+  await audit('suggestions (phone, reasons open)');
+  await shot('student-phone.png');
+  await logout();
+
+  // ---------------------------------------------------------------- coordinator
+  say('the coordinator reads the room’s candidates, in French then English');
+  await page.setViewportSize(desktop);
+  await login(coordinator);
+  await reloadUntil(assistedCandidatesURL, () => page.getByRole('heading', { name: /Léa Bernard/ }), 'the candidate');
+  await page.getByRole('rowheader', { name: 'Trajet' }).first().waitFor();
+  await check('candidates');
+  await shot('candidates-breakdown.png');
+  await switchLang('en');
+  await page.getByRole('rowheader', { name: 'Commute' }).first().waitFor();
+  assert(await page.getByRole('button', { name: /Propose this room/ }).count() === 1, 'the propose button, in English');
+  await shot('candidates-breakdown-en.png');
+  await page.goto(`${BASE}/coordinator`);
+  await audit('dashboard (English)');
+  await switchLang('fr');
+  await logout();
+
+  // ---------------------------------------------------------------- host
+  say('a host signs up herself: her home page is in large type');
+  await page.goto(`${BASE}/signup?role=host`);
+  await page.getByLabel('Hôte, je propose une chambre').check();
+  await page.getByLabel('Adresse e-mail').fill(host.email);
+  await page.getByLabel('Mot de passe').fill(host.password);
+  await navigate(() => page.getByRole('button', { name: 'Créer mon compte' }).click());
+  assert(page.url().endsWith('/host'), 'the host lands on her page');
+  assert(await page.evaluate(() => document.documentElement.classList.contains('text-large')), 'large type by default');
+  assert(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize) === '22px', 'the root font size is 137.5%');
+  await check('host home (no profile)');
+  await navigate(() => page.getByRole('link', { name: 'Remplir mon profil' }).click());
+  await check('host profile');
+  await page.getByLabel('Nom et prénom').fill('Marcel Blanc');
+  await page.getByLabel('Date de naissance').fill('1944-09-30');
+  await page.getByLabel('Téléphone').fill('04 78 00 11 22');
+  await page.getByLabel('Numéro et rue').fill('5 rue de la République');
+  await page.getByLabel('Code postal').fill('69001');
+  await page.getByLabel('Commune').fill('Lyon');
+  await page.getByLabel('Compagnie').check();
+  await page.getByLabel('Aide au numérique').check();
+  await page.getByLabel('Heures de services par semaine').fill('3');
+  await page.getByLabel('Soirées de présence par semaine').fill('2');
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer mon profil' }).click());
+  await flash('Votre profil est enregistré.');
+  await audit('host home (pending)');
+  await logout();
+
+  say('the coordinator verifies him, adds and publishes his room, proposes the student');
+  await login(coordinator);
+  await check('dashboard (waiting)');
+  await navigate(() => page.getByRole('link', { name: 'Hôtes et chambres' }).click());
+  await reloadUntil(`${BASE}/coordinator/hosts`, () => page.getByRole('link', { name: 'Marcel Blanc' }), 'the host');
+  await navigate(() => page.getByRole('link', { name: 'Marcel Blanc' }).click());
+  await navigate(() => page.getByRole('button', { name: 'Vérifier cet hôte' }).click());
+  await flash('L’hôte est vérifié.');
+  await page.getByLabel('Titre').fill('Chambre lumineuse, vue sur la Saône');
+  await page.getByLabel('Surface en m²').fill('14');
+  await page.getByLabel('Participation mensuelle en euros').fill('120');
+  await page.getByLabel('Disponible à partir du').fill(day(30));
+  await navigate(() => page.getByRole('button', { name: 'Ajouter la chambre' }).click());
+  await navigate(() => page.getByRole('button', { name: /^Publier/ }).click());
+  await flash('La chambre est publiée.');
+  const marcelCandidates = BASE + (await page.getByRole('link', { name: /Voir les candidats/ }).getAttribute('href'));
+  await reloadUntil(marcelCandidates, () => page.getByRole('heading', { name: /Léa Bernard/ }), 'the candidate');
+  await navigate(() => page.getByRole('button', { name: /Proposer cette chambre/ }).click());
+  await flash('La proposition est envoyée');
+  await audit('candidates (proposed)');
+  await page.goto(`${BASE}/coordinator`);
+  await check('dashboard (proposal waiting)');
+
+  say('schedules the meeting from the dashboard: the parties answer after it');
+  await page.getByLabel(/Date de la rencontre.*Marcel Blanc/).fill(`${day(3)}T15:00`);
+  await navigate(() => page.getByRole('button', { name: /Planifier.*Marcel Blanc/ }).click());
+  await flash('La rencontre est planifiée.');
+  await page.locator('#matches ~ div').getByText('Rencontre prévue').first().waitFor();
+  await check('dashboard (meeting scheduled)');
+  await shot('coordinator-dashboard.png');
+  await logout();
+
+  say('the host sees the proposal in large type and accepts');
+  await login(host);
+  await page.getByRole('heading', { name: 'Léa Bernard' }).waitFor();
+  await check('host home (proposal)');
+  await shot('host-home-large-type.png');
+  await navigate(() => page.getByRole('button', { name: 'J’accepte' }).click());
+  await flash('Votre accord est enregistré.');
+  await page.getByText('Vous avez accepté.').waitFor();
+  await audit('host home (accepted)');
+  await logout();
+
+  say('the student accepts on her phone');
+  await page.setViewportSize(phone);
+  await login(student);
+  await page.getByRole('heading', { name: 'Chez Marcel Blanc' }).waitFor();
+  await check('student home (proposal)');
+  await shot('student-home-phone.png');
+  await navigate(() => page.getByRole('button', { name: 'J’accepte' }).click());
+  await flash('Votre accord est enregistré.');
+  await audit('student home (accepted)');
+  await logout();
+} catch (e) {
+  try { await page.screenshot({ path: path.join(SHOTS, 'failure.png'), fullPage: true }); } catch { /* the page may be gone */ }
+  console.error(`\nFAILED at step ${step}: ${e.stack || e}`);
+  console.error(`(failure screenshot: ${path.join(SHOTS, 'failure.png')})`);
+  await context.close();
+  process.exit(1);
+}
+await context.close();
+
+// ---------------------------------------------------------------- summary
+const serious = audits.flatMap((a) => a.violations
+  .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  .map((v) => `${a.page} [${a.lang}] ${v.id} (${v.impact}): ${v.help} — ${v.targets.join(' | ')}`));
+const other = audits.flatMap((a) => a.violations.filter((v) => v.impact !== 'serious' && v.impact !== 'critical'));
+writeFileSync(path.join(SHOTS, 'axe-report.json'), JSON.stringify(audits, null, 2) + '\n');
+console.log(`\naxe-core: ${audits.length} page audits (${audits.filter((a) => a.lang === 'fr').length} French, ${audits.filter((a) => a.lang === 'en').length} English); serious or critical: ${serious.length}; moderate or minor: ${other.length}`);
+console.log(`journey: ${((Date.now() - started) / 1000).toFixed(1)}s in the browser`);
+let failed = false;
+if (serious.length) {
+  console.error('\nSerious or critical accessibility violations:\n  ' + serious.join('\n  '));
+  failed = true;
+}
+if (complaints.length) {
+  console.error('\nThe browser complained:\n  ' + complaints.join('\n  '));
+  failed = true;
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# End-to-end tests of the web application in a real headless Chromium.
+#
+#   gateway/web/e2e/run.sh            (from anywhere; about a minute)
+#
+# 1. installs Debian's chromium when /usr/bin/chromium is missing (as root; otherwise says
+#    what to install), and the locked npm packages (playwright-core, axe-core) with npm ci;
+# 2. builds services/stack/cmd/cohabit and starts the whole platform on a fresh data folder
+#    and a free HTTP port (PostgreSQL and NATS as `make run` provisions them);
+# 3. walks the journey through the pages (journey.mjs): coordinator, host, student, in
+#    French and in English, axe-core on every page; fails on any serious or critical
+#    violation. The screenshots the README shows go to docs/screenshots/ (with
+#    axe-report.json); a screenshot of every audited page goes to gateway/web/e2e/artifacts/
+#    (not committed: for CI to keep).
+#
+# Environment: COHABIT_E2E_KEEP=1 keeps the data folder and the stack's log;
+# COHABIT_E2E_SCREENSHOTS=<dir> and COHABIT_E2E_ARTIFACTS=<dir> write elsewhere.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../../.." && pwd)
+export GOTOOLCHAIN=auto
+unset GOFLAGS
+start=$SECONDS
+
+log() { echo "e2e: $*" >&2; }
+
+# --- Chromium
+chromium=/usr/bin/chromium
+if [[ ! -x $chromium ]]; then
+	if [[ $(id -u) -ne 0 ]]; then
+		log "Debian's chromium is missing: run 'sudo apt-get install -y chromium' and try again"
+		exit 1
+	fi
+	log "installing Debian's chromium"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+fi
+
+# --- npm packages, exactly as locked
+if [[ ! -f $here/node_modules/.package-lock.json || $here/package-lock.json -nt $here/node_modules/.package-lock.json ]]; then
+	log "npm ci"
+	(cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# --- The platform: PostgreSQL binaries, then the all-in-one runner on a fresh data folder
+"$root/scripts/ensure-postgres.sh" >/dev/null
+# The runner's private PostgreSQL and NATS use fixed local ports.
+for p in 55432 4333; do
+	if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+		log "port $p is taken: another Cohabit stack is running here (make run?). Stop it first."
+		exit 1
+	fi
+done
+
+work=$(mktemp -d /tmp/cohabit-e2e.XXXXXX)
+# PostgreSQL runs as the postgres user when we are root: it must reach its folder.
+chmod 755 "$work"
+stack_pid=
+cleanup() {
+	local rc=$?
+	if [[ -n $stack_pid ]] && kill -0 "$stack_pid" 2>/dev/null; then
+		kill -INT "$stack_pid" 2>/dev/null || true
+		for _ in $(seq 1 100); do kill -0 "$stack_pid" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$stack_pid" 2>/dev/null || true
+	fi
+	if [[ $rc -ne 0 && -f $work/stack.log ]]; then
+		log "last lines of the platform's log:"
+		tail -n 30 "$work/stack.log" >&2 || true
+	fi
+	if [[ ${COHABIT_E2E_KEEP:-} == 1 ]]; then
+		log "kept $work"
+	else
+		rm -rf "$work"
+	fi
+	log "took $((SECONDS - start))s"
+	exit $rc
+}
+trap cleanup EXIT
+
+log "building the platform"
+(cd "$root/services/stack" && go build -o "$work/cohabit" ./cmd/cohabit)
+
+port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+base="http://127.0.0.1:$port"
+log "starting the platform on $base (data in $work/data)"
+env COHABIT_DATA_DIR="$work/data" COHABIT_HTTP_ADDR="127.0.0.1:$port" \
+	COHABIT_IDENTITY_GRPC_ADDR=127.0.0.1:0 COHABIT_HOSTS_GRPC_ADDR=127.0.0.1:0 \
+	COHABIT_STUDENTS_GRPC_ADDR=127.0.0.1:0 COHABIT_MATCHING_GRPC_ADDR=127.0.0.1:0 \
+	COHABIT_CONTRACTS_GRPC_ADDR=127.0.0.1:0 COHABIT_LOG_LEVEL=warn \
+	"$work/cohabit" >"$work/stack.out" 2>"$work/stack.log" &
+stack_pid=$!
+
+for _ in $(seq 1 240); do
+	if curl -fsS -o /dev/null "$base/readyz" 2>/dev/null; then break; fi
+	if ! kill -0 "$stack_pid" 2>/dev/null; then log "the platform stopped"; exit 1; fi
+	sleep 0.5
+done
+curl -fsS -o /dev/null "$base/readyz" || { log "the platform is not ready after 2 minutes"; exit 1; }
+log "platform ready after $((SECONDS - start))s"
+
+COHABIT_E2E_URL=$base \
+	COHABIT_E2E_SCREENSHOTS=${COHABIT_E2E_SCREENSHOTS:-$root/docs/screenshots} \
+	COHABIT_E2E_ARTIFACTS=${COHABIT_E2E_ARTIFACTS:-$here/artifacts} \
+	COHABIT_E2E_PROFILE="$work/chromium-profile" \
+	node "$here/journey.mjs"
