@@ -4,8 +4,10 @@ go 1.26.0
 
 require (
 	github.com/cohabit/cohabit/gateway v0.0.0
+	github.com/cohabit/cohabit/services/contracts v0.0.0
 	github.com/cohabit/cohabit/services/hosts v0.0.0
 	github.com/cohabit/cohabit/services/identity v0.0.0
+	github.com/cohabit/cohabit/services/matching v0.0.0
 	github.com/cohabit/cohabit/services/platform v0.0.0
 	github.com/cohabit/cohabit/services/students v0.0.0
 	github.com/nats-io/nats.go v1.55.0
@@ -17,6 +19,7 @@ require (
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/cohabit/cohabit/proto v0.0.0 // indirect
+	github.com/go-pdf/fpdf v0.9.0 // indirect
 	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
 	github.com/google/go-tpm v0.9.8 // indirect
 	github.com/google/uuid v1.6.0 // indirect
@@ -41,6 +44,7 @@ require (
 	github.com/sethvargo/go-retry v0.5.0 // indirect
 	go.uber.org/multierr v1.11.0 // indirect
 	golang.org/x/crypto v0.58.0 // indirect
+	golang.org/x/image v0.47.0 // indirect
 	golang.org/x/net v0.61.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/text v0.43.0 // indirect
@@ -54,8 +58,10 @@ require (
 replace (
 	github.com/cohabit/cohabit/gateway => ../../gateway
 	github.com/cohabit/cohabit/proto => ../../proto
+	github.com/cohabit/cohabit/services/contracts => ../contracts
 	github.com/cohabit/cohabit/services/hosts => ../hosts
 	github.com/cohabit/cohabit/services/identity => ../identity
+	github.com/cohabit/cohabit/services/matching => ../matching
 	github.com/cohabit/cohabit/services/platform => ../platform
 	github.com/cohabit/cohabit/services/students => ../students
 )
