@@ -6,12 +6,9 @@ package service
 import (
 	"context"
 	"crypto/ed25519"
-	"fmt"
 	"log/slog"
 	"net"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
 	"github.com/cohabit/cohabit/services/contracts/internal/app"
@@ -19,13 +16,9 @@ import (
 	"github.com/cohabit/cohabit/services/contracts/internal/grpcapi"
 	"github.com/cohabit/cohabit/services/contracts/internal/jobs"
 	"github.com/cohabit/cohabit/services/contracts/internal/postgres"
-	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
-	"github.com/cohabit/cohabit/services/platform/grpcx"
 	"github.com/cohabit/cohabit/services/platform/natsx"
-	"github.com/cohabit/cohabit/services/platform/outbox"
-	"github.com/cohabit/cohabit/services/platform/pg"
-	"github.com/cohabit/cohabit/services/platform/programmes"
 )
 
 // Stream is the contracts service's own stream.
@@ -68,54 +61,32 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 
 // Run serves until ctx is done.
 func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
-	log = log.With("service", "contracts")
-	key := cfg.TokenKey
-	if key == nil {
-		k, err := auth.LoadPublicKey(cfg.TokenKeyFile)
-		if err != nil {
-			return fmt.Errorf("contracts: token key: %w", err)
-		}
-		key = k
-	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
 	if cfg.JobInterval == 0 {
 		cfg.JobInterval = DefaultJobInterval
 	}
-	if err := postgres.Migrate(ctx, cfg.DatabaseURL); err != nil {
-		return fmt.Errorf("contracts: %w", err)
-	}
-	pool, err := pg.Open(ctx, cfg.DatabaseURL, int32(cfg.MaxDBConns))
-	if err != nil {
-		return fmt.Errorf("contracts: %w", err)
-	}
-	defer pool.Close()
-	nc, js, err := natsx.Connect(cfg.NATSURL, "contracts", log)
-	if err != nil {
-		return fmt.Errorf("contracts: %w", err)
-	}
-	defer nc.Close()
-	if err := natsx.EnsureStream(ctx, js, Stream); err != nil {
-		return fmt.Errorf("contracts: %w", err)
-	}
-
-	store := postgres.New(pool)
-	a := app.New(store, cfg.Now)
-	srv := grpcx.NewServer(log, auth.NewVerifier(key), grpcapi.Policy)
-	contractsv1.RegisterContractServiceServer(srv, grpcapi.New(a))
-	relay := &outbox.Relay{Pool: pool, JS: js, Log: log, Name: "contracts"}
-
-	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return relay.Run(ctx) })
-	g.Go(func() error { return programmes.Consumer(pool, "contracts", log).Run(ctx, js) })
-	for _, c := range eventsub.Consumers(pool, a, log) {
-		g.Go(func() error { return c.Run(ctx, js) })
-	}
-	if cfg.JobInterval > 0 {
-		j := &jobs.Jobs{Store: store, Log: log}
-		g.Go(func() error { return j.Run(ctx, cfg.JobInterval, cfg.Now) })
-	}
-	g.Go(func() error { return srv.Serve(ctx, cfg.GRPCAddr, cfg.Ready) })
-	return g.Wait()
+	return boot.Run(ctx, boot.Service{
+		Name:       "contracts",
+		Stream:     Stream,
+		Migrate:    postgres.Migrate,
+		Policy:     grpcapi.Policy,
+		Programmes: true,
+		Build: func(_ context.Context, d boot.Deps) (boot.Parts, error) {
+			store := postgres.New(d.Pool)
+			a := app.New(store, cfg.Now)
+			contractsv1.RegisterContractServiceServer(d.Server, grpcapi.New(a))
+			parts := boot.Parts{Consumers: eventsub.Consumers(d.Pool, a, d.Log)}
+			if cfg.JobInterval > 0 {
+				j := &jobs.Jobs{Store: store, Log: d.Log}
+				parts.Jobs = append(parts.Jobs, func(ctx context.Context) error { return j.Run(ctx, cfg.JobInterval, cfg.Now) })
+			}
+			return parts, nil
+		},
+	}, boot.Config{
+		GRPCAddr: cfg.GRPCAddr, DatabaseURL: cfg.DatabaseURL, NATSURL: cfg.NATSURL,
+		TokenKey: cfg.TokenKey, TokenKeyFile: cfg.TokenKeyFile, MaxDBConns: cfg.MaxDBConns,
+		Ready: cfg.Ready,
+	}, log.With("service", "contracts"))
 }

@@ -6,25 +6,18 @@ package service
 import (
 	"context"
 	"crypto/ed25519"
-	"fmt"
 	"log/slog"
 	"net"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
 	"github.com/cohabit/cohabit/services/matching/internal/app"
 	"github.com/cohabit/cohabit/services/matching/internal/eventsub"
 	"github.com/cohabit/cohabit/services/matching/internal/grpcapi"
 	"github.com/cohabit/cohabit/services/matching/internal/postgres"
-	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
-	"github.com/cohabit/cohabit/services/platform/grpcx"
 	"github.com/cohabit/cohabit/services/platform/natsx"
-	"github.com/cohabit/cohabit/services/platform/outbox"
-	"github.com/cohabit/cohabit/services/platform/pg"
-	"github.com/cohabit/cohabit/services/platform/programmes"
 )
 
 // DefaultExpiryInterval is how often the expiry job looks for matches past their expiry time.
@@ -62,51 +55,27 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 
 // Run serves until ctx is done.
 func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
-	log = log.With("service", "matching")
-	key := cfg.TokenKey
-	if key == nil {
-		k, err := auth.LoadPublicKey(cfg.TokenKeyFile)
-		if err != nil {
-			return fmt.Errorf("matching: token key: %w", err)
-		}
-		key = k
-	}
-	if err := postgres.Migrate(ctx, cfg.DatabaseURL); err != nil {
-		return fmt.Errorf("matching: %w", err)
-	}
-	pool, err := pg.Open(ctx, cfg.DatabaseURL, int32(cfg.MaxDBConns))
-	if err != nil {
-		return fmt.Errorf("matching: %w", err)
-	}
-	defer pool.Close()
-	nc, js, err := natsx.Connect(cfg.NATSURL, "matching", log)
-	if err != nil {
-		return fmt.Errorf("matching: %w", err)
-	}
-	defer nc.Close()
-	if err := natsx.EnsureStream(ctx, js, natsx.Stream{Name: "MATCHING", Subjects: []string{"cohabit.matching.>"}}); err != nil {
-		return fmt.Errorf("matching: %w", err)
-	}
-
-	store := postgres.New(pool)
-	a := app.New(store, cfg.Now)
-	srv := grpcx.NewServer(log, auth.NewVerifier(key), grpcapi.Policy)
-	matchingv1.RegisterMatchingServiceServer(srv, grpcapi.New(a))
-	relay := &outbox.Relay{Pool: pool, JS: js, Log: log, Name: "matching"}
 	interval := cfg.ExpiryInterval
 	if interval <= 0 {
 		interval = DefaultExpiryInterval
 	}
-
-	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return relay.Run(ctx) })
-	g.Go(func() error { return programmes.Consumer(pool, "matching", log).Run(ctx, js) })
-	for _, c := range eventsub.Consumers(pool, a, log) {
-		g.Go(func() error { return c.Run(ctx, js) })
-	}
-	g.Go(func() error {
-		return a.RunExpiry(ctx, interval, func(err error) { log.ErrorContext(ctx, "expiry run failed; retried at the next tick", "err", err) })
-	})
-	g.Go(func() error { return srv.Serve(ctx, cfg.GRPCAddr, cfg.Ready) })
-	return g.Wait()
+	return boot.Run(ctx, boot.Service{
+		Name:       "matching",
+		Stream:     natsx.Stream{Name: "MATCHING", Subjects: []string{"cohabit.matching.>"}},
+		Migrate:    postgres.Migrate,
+		Policy:     grpcapi.Policy,
+		Programmes: true,
+		Build: func(_ context.Context, d boot.Deps) (boot.Parts, error) {
+			a := app.New(postgres.New(d.Pool), cfg.Now)
+			matchingv1.RegisterMatchingServiceServer(d.Server, grpcapi.New(a))
+			expiry := func(ctx context.Context) error {
+				return a.RunExpiry(ctx, interval, func(err error) { d.Log.ErrorContext(ctx, "expiry run failed; retried at the next tick", "err", err) })
+			}
+			return boot.Parts{Consumers: eventsub.Consumers(d.Pool, a, d.Log), Jobs: []func(context.Context) error{expiry}}, nil
+		},
+	}, boot.Config{
+		GRPCAddr: cfg.GRPCAddr, DatabaseURL: cfg.DatabaseURL, NATSURL: cfg.NATSURL,
+		TokenKey: cfg.TokenKey, TokenKeyFile: cfg.TokenKeyFile, MaxDBConns: cfg.MaxDBConns,
+		Ready: cfg.Ready,
+	}, log.With("service", "matching"))
 }

@@ -6,21 +6,14 @@ package service
 import (
 	"context"
 	"crypto/ed25519"
-	"fmt"
 	"log/slog"
 	"net"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
-	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
-	"github.com/cohabit/cohabit/services/platform/grpcx"
 	"github.com/cohabit/cohabit/services/platform/natsx"
-	"github.com/cohabit/cohabit/services/platform/outbox"
-	"github.com/cohabit/cohabit/services/platform/pg"
-	"github.com/cohabit/cohabit/services/platform/programmes"
 	"github.com/cohabit/cohabit/services/students/internal/app"
 	"github.com/cohabit/cohabit/services/students/internal/eventsub"
 	"github.com/cohabit/cohabit/services/students/internal/grpcapi"
@@ -57,44 +50,20 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 
 // Run serves until ctx is done.
 func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
-	log = log.With("service", "students")
-	key := cfg.TokenKey
-	if key == nil {
-		k, err := auth.LoadPublicKey(cfg.TokenKeyFile)
-		if err != nil {
-			return fmt.Errorf("students: token key: %w", err)
-		}
-		key = k
-	}
-	if err := postgres.Migrate(ctx, cfg.DatabaseURL); err != nil {
-		return fmt.Errorf("students: %w", err)
-	}
-	pool, err := pg.Open(ctx, cfg.DatabaseURL, int32(cfg.MaxDBConns))
-	if err != nil {
-		return fmt.Errorf("students: %w", err)
-	}
-	defer pool.Close()
-	nc, js, err := natsx.Connect(cfg.NATSURL, "students", log)
-	if err != nil {
-		return fmt.Errorf("students: %w", err)
-	}
-	defer nc.Close()
-	if err := natsx.EnsureStream(ctx, js, natsx.Stream{Name: "STUDENTS", Subjects: []string{"cohabit.students.>"}}); err != nil {
-		return fmt.Errorf("students: %w", err)
-	}
-
-	store := postgres.New(pool)
-	a := app.New(store, cfg.Now)
-	srv := grpcx.NewServer(log, auth.NewVerifier(key), grpcapi.Policy)
-	studentsv1.RegisterStudentServiceServer(srv, grpcapi.New(a))
-	relay := &outbox.Relay{Pool: pool, JS: js, Log: log, Name: "students"}
-
-	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return relay.Run(ctx) })
-	g.Go(func() error { return programmes.Consumer(pool, "students", log).Run(ctx, js) })
-	for _, c := range eventsub.Consumers(a, log) {
-		g.Go(func() error { return c.Run(ctx, js) })
-	}
-	g.Go(func() error { return srv.Serve(ctx, cfg.GRPCAddr, cfg.Ready) })
-	return g.Wait()
+	return boot.Run(ctx, boot.Service{
+		Name:       "students",
+		Stream:     natsx.Stream{Name: "STUDENTS", Subjects: []string{"cohabit.students.>"}},
+		Migrate:    postgres.Migrate,
+		Policy:     grpcapi.Policy,
+		Programmes: true,
+		Build: func(_ context.Context, d boot.Deps) (boot.Parts, error) {
+			a := app.New(postgres.New(d.Pool), cfg.Now)
+			studentsv1.RegisterStudentServiceServer(d.Server, grpcapi.New(a))
+			return boot.Parts{Consumers: eventsub.Consumers(a, d.Log)}, nil
+		},
+	}, boot.Config{
+		GRPCAddr: cfg.GRPCAddr, DatabaseURL: cfg.DatabaseURL, NATSURL: cfg.NATSURL,
+		TokenKey: cfg.TokenKey, TokenKeyFile: cfg.TokenKeyFile, MaxDBConns: cfg.MaxDBConns,
+		Ready: cfg.Ready,
+	}, log.With("service", "students"))
 }

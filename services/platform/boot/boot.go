@@ -1,0 +1,133 @@
+// Package boot is the start-up and lifetime that every service shares: resolve the token key,
+// migrate, open the pool, connect to NATS and declare the service's stream, build the gRPC
+// server with the verifier and the policy, then run the outbox relay, the programmes
+// consumer, the service's own consumers and jobs, and the server under one errgroup, closing
+// the pool and the NATS connection on the way out. A service's Run says only what is its own
+// in a Service and calls Run.
+package boot
+
+import (
+	"context"
+	"crypto/ed25519"
+	"fmt"
+	"log/slog"
+	"net"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go/jetstream"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/grpcx"
+	"github.com/cohabit/cohabit/services/platform/natsx"
+	"github.com/cohabit/cohabit/services/platform/outbox"
+	"github.com/cohabit/cohabit/services/platform/pg"
+	"github.com/cohabit/cohabit/services/platform/programmes"
+)
+
+// Service is what one service declares about itself.
+type Service struct {
+	// Name is the service's name: the prefix of every error Run returns ("hosts: …"), its
+	// NATS connection name, its relay's lock, and its programmes consumer's durable name.
+	Name string
+	// Stream is the stream the service owns.
+	Stream natsx.Stream
+	// Migrate brings the database at url to the service's schema.
+	Migrate func(ctx context.Context, url string) error
+	// Policy is the authorization rule of every RPC the service serves.
+	Policy grpcx.Policy
+	// Programmes runs programmes.Consumer, which keeps the service's copy of the programmes'
+	// settings (its migrations must include programmes.Migrations). Every service but the
+	// identity service, which owns the programmes, wants it.
+	Programmes bool
+	// Build assembles the service on what Run opened: it registers the gRPC handlers on
+	// d.Server and returns the service's consumers and jobs. Its error is returned prefixed
+	// with Name, before anything is served.
+	Build func(ctx context.Context, d Deps) (Parts, error)
+}
+
+// Deps is what Run opened and Build builds on. Run owns them: they close when Run returns.
+type Deps struct {
+	Pool   *pgxpool.Pool
+	JS     jetstream.JetStream
+	Server *grpcx.Server
+	Log    *slog.Logger
+}
+
+// Parts is what runs besides the relay and the gRPC server.
+type Parts struct {
+	// Consumers are the service's durable consumers of other services' events.
+	Consumers []*natsx.Consumer
+	// Jobs run until ctx is done; an error stops the whole service.
+	Jobs []func(ctx context.Context) error
+}
+
+// Config is the part of a service's configuration that Run needs.
+type Config struct {
+	GRPCAddr    string
+	DatabaseURL string
+	NATSURL     string
+	// TokenKey verifies bearer tokens; read from TokenKeyFile when nil.
+	TokenKey     ed25519.PublicKey
+	TokenKeyFile string
+	// MaxDBConns bounds the pool (pgx's default when 0).
+	MaxDBConns int
+	// Ready, if not nil, is called once the gRPC server listens (tests bind to port 0).
+	Ready func(addr net.Addr)
+}
+
+// Run starts s and serves until ctx is done, then stops everything and returns nil. It
+// returns the first error of any step or of anything running, prefixed with s.Name; one
+// failure stops every other part.
+func Run(ctx context.Context, s Service, cfg Config, log *slog.Logger) (err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("%s: %w", s.Name, err)
+		}
+	}()
+	key := cfg.TokenKey
+	if key == nil {
+		k, err := auth.LoadPublicKey(cfg.TokenKeyFile)
+		if err != nil {
+			return fmt.Errorf("token key: %w", err)
+		}
+		key = k
+	}
+	if err := s.Migrate(ctx, cfg.DatabaseURL); err != nil {
+		return err
+	}
+	pool, err := pg.Open(ctx, cfg.DatabaseURL, int32(cfg.MaxDBConns))
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	nc, js, err := natsx.Connect(cfg.NATSURL, s.Name, log)
+	if err != nil {
+		return err
+	}
+	defer nc.Close()
+	if err := natsx.EnsureStream(ctx, js, s.Stream); err != nil {
+		return err
+	}
+
+	srv := grpcx.NewServer(log, auth.NewVerifier(key), s.Policy)
+	parts, err := s.Build(ctx, Deps{Pool: pool, JS: js, Server: srv, Log: log})
+	if err != nil {
+		return err
+	}
+	relay := &outbox.Relay{Pool: pool, JS: js, Log: log, Name: s.Name}
+
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return relay.Run(ctx) })
+	if s.Programmes {
+		g.Go(func() error { return programmes.Consumer(pool, s.Name, log).Run(ctx, js) })
+	}
+	for _, c := range parts.Consumers {
+		g.Go(func() error { return c.Run(ctx, js) })
+	}
+	for _, job := range parts.Jobs {
+		g.Go(func() error { return job(ctx) })
+	}
+	g.Go(func() error { return srv.Serve(ctx, cfg.GRPCAddr, cfg.Ready) })
+	return g.Wait()
+}
