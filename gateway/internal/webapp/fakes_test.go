@@ -406,6 +406,41 @@ func (f *fakeMatching) DeclineMatch(ctx context.Context, req *matchingv1.Decline
 	return match(req.GetId(), matchingv1.MatchStatus_MATCH_STATUS_DECLINED), nil
 }
 
+func (f *fakeMatching) GetMatch(ctx context.Context, req *matchingv1.GetMatchRequest) (*matchingv1.Match, error) {
+	f.record(ctx, "GetMatch", req)
+	switch req.GetId() {
+	case "m-2":
+		m := match("m-2", matchingv1.MatchStatus_MATCH_STATUS_MEETING_SCHEDULED)
+		m.MeetingTime = ts("2026-11-28T14:30:00Z")
+		m.HostAccepted, m.HostAnsweredBy = true, "acc-coordinator"
+		return m, nil
+	case "m-4":
+		m := match("m-4", matchingv1.MatchStatus_MATCH_STATUS_ACCEPTED)
+		m.HostAccepted, m.StudentAccepted = true, true
+		return m, nil
+	case "m-5":
+		m := match("m-5", matchingv1.MatchStatus_MATCH_STATUS_DECLINED)
+		m.DeclinedBy, m.DeclineReason = matchingv1.Party_PARTY_STUDENT, "Trop loin de l’université"
+		return m, nil
+	case "m-1":
+		return match("m-1", matchingv1.MatchStatus_MATCH_STATUS_PROPOSED), nil
+	}
+	return nil, grpcErr(errs.NotFound("MATCH_NOT_FOUND", "no such match"))
+}
+
+func (f *fakeMatching) ApproveMatch(ctx context.Context, req *matchingv1.ApproveMatchRequest) (*matchingv1.Match, error) {
+	f.record(ctx, "ApproveMatch", req)
+	if req.GetId() != "m-4" {
+		return nil, grpcErr(errs.FailedPrecondition("NOT_ACCEPTED", "both parties must accept first"))
+	}
+	return match(req.GetId(), matchingv1.MatchStatus_MATCH_STATUS_APPROVED), nil
+}
+
+func (f *fakeMatching) CancelMatch(ctx context.Context, req *matchingv1.CancelMatchRequest) (*matchingv1.Match, error) {
+	f.record(ctx, "CancelMatch", req)
+	return match(req.GetId(), matchingv1.MatchStatus_MATCH_STATUS_CANCELLED), nil
+}
+
 type fakeContracts struct {
 	contractsv1.UnimplementedContractServiceServer
 	*recorder
@@ -413,6 +448,9 @@ type fakeContracts struct {
 
 func (f *fakeContracts) ListContracts(ctx context.Context, req *contractsv1.ListContractsRequest) (*contractsv1.ListContractsResponse, error) {
 	f.record(ctx, "ListContracts", req)
+	if req.GetStatus() == contractsv1.ContractStatus_CONTRACT_STATUS_UNSPECIFIED {
+		return &contractsv1.ListContractsResponse{Contracts: []*contractsv1.Contract{fakeContract("c-4"), fakeContract("c-3"), fakeContract("c-2")}}, nil
+	}
 	if req.GetStatus() != contractsv1.ContractStatus_CONTRACT_STATUS_AWAITING_SIGNATURES {
 		return &contractsv1.ListContractsResponse{}, nil
 	}
@@ -429,11 +467,23 @@ func (f *fakeContracts) ListCheckins(ctx context.Context, req *contractsv1.ListC
 	ch := func(id, due string, st contractsv1.CheckinStatus) *contractsv1.Checkin {
 		return &contractsv1.Checkin{Id: id, ContractId: "c-9", Status: st, DueDate: due, HostDisplayName: "Marcel Blanc", StudentDisplayName: "Inès Moreau"}
 	}
+	if req.GetContractId() != "" {
+		return &contractsv1.ListCheckinsResponse{Checkins: []*contractsv1.Checkin{
+			ch("ci-1", "2026-11-24", contractsv1.CheckinStatus_CHECKIN_STATUS_DUE), ch("ci-5", "2026-10-24", contractsv1.CheckinStatus_CHECKIN_STATUS_DONE),
+		}}, nil
+	}
 	switch req.GetStatus() {
 	case contractsv1.CheckinStatus_CHECKIN_STATUS_DUE:
-		return &contractsv1.ListCheckinsResponse{Checkins: []*contractsv1.Checkin{
+		var out []*contractsv1.Checkin
+		for _, c := range []*contractsv1.Checkin{
 			ch("ci-1", "2026-11-24", contractsv1.CheckinStatus_CHECKIN_STATUS_DUE), ch("ci-2", "2026-11-25", contractsv1.CheckinStatus_CHECKIN_STATUS_DUE),
-		}}, nil
+			ch("ci-4", "2026-12-10", contractsv1.CheckinStatus_CHECKIN_STATUS_DUE),
+		} {
+			if req.GetDueBefore() == "" || c.GetDueDate() < req.GetDueBefore() {
+				out = append(out, c)
+			}
+		}
+		return &contractsv1.ListCheckinsResponse{Checkins: out}, nil
 	case contractsv1.CheckinStatus_CHECKIN_STATUS_MISSED:
 		return &contractsv1.ListCheckinsResponse{Checkins: []*contractsv1.Checkin{ch("ci-3", "2026-11-10", contractsv1.CheckinStatus_CHECKIN_STATUS_MISSED)}}, nil
 	}
@@ -448,6 +498,10 @@ func (f *fakeContracts) ListIncidents(ctx context.Context, req *contractsv1.List
 			{Id: "i-1", Status: contractsv1.IncidentStatus_INCIDENT_STATUS_OPEN, Severity: contractsv1.Severity_SEVERITY_CRITICAL, Description: "Chute dans l’escalier", CreateTime: ts("2026-11-24T07:00:00Z")},
 			{Id: "i-2", Status: contractsv1.IncidentStatus_INCIDENT_STATUS_OPEN, Severity: contractsv1.Severity_SEVERITY_LOW, Description: "Bruit le soir", CreateTime: ts("2026-11-20T07:00:00Z")},
 		}}, nil
+	case contractsv1.IncidentStatus_INCIDENT_STATUS_RESOLVED:
+		return &contractsv1.ListIncidentsResponse{Incidents: []*contractsv1.Incident{
+			{Id: "i-4", Status: contractsv1.IncidentStatus_INCIDENT_STATUS_RESOLVED, Severity: contractsv1.Severity_SEVERITY_MEDIUM, Category: "ODD_CODE", Description: "Clés perdues", Resolution: "Double fait", CreateTime: ts("2026-11-10T07:00:00Z")},
+		}}, nil
 	case contractsv1.IncidentStatus_INCIDENT_STATUS_IN_MEDIATION:
 		return &contractsv1.ListIncidentsResponse{Incidents: []*contractsv1.Incident{
 			{Id: "i-3", Status: contractsv1.IncidentStatus_INCIDENT_STATUS_IN_MEDIATION, Severity: contractsv1.Severity_SEVERITY_LOW, Description: "Horaires de repas", CreateTime: ts("2026-11-18T07:00:00Z")},
@@ -459,6 +513,96 @@ func (f *fakeContracts) ListIncidents(ctx context.Context, req *contractsv1.List
 func (f *fakeContracts) SignContract(ctx context.Context, req *contractsv1.SignContractRequest) (*contractsv1.Contract, error) {
 	f.record(ctx, "SignContract", req)
 	return &contractsv1.Contract{Id: req.GetId(), Status: contractsv1.ContractStatus_CONTRACT_STATUS_ACTIVE}, nil
+}
+
+func fakeContract(id string) *contractsv1.Contract {
+	c := &contractsv1.Contract{
+		Id: id, MatchId: "m-4", HostDisplayName: "Jeanne Martin", StudentDisplayName: "Léa Bernard", HostAssisted: true, Etag: "e-1",
+		Terms: &contractsv1.ContractTerms{RoomTitle: "Chambre calme près des quais", RoomAreaM2: 12, StartDate: "2027-01-15", EndDate: "2027-06-30",
+			MonthlyContributionCents: 15050, EveningsPerWeek: 3, HoursPerWeek: 4, NoticeDays: 30, TrialDays: 30, TrialNoticeDays: 8,
+			SharedSpaces: []string{"cuisine", "salon"}, HouseRules: "Pas de visite après 22 h"},
+	}
+	switch id {
+	case "c-1":
+		c.Status = contractsv1.ContractStatus_CONTRACT_STATUS_AWAITING_SIGNATURES
+		c.Signatures = []*contractsv1.Signature{{Party: matchingv1.Party_PARTY_STUDENT, Method: contractsv1.SignatureMethod_SIGNATURE_METHOD_ELECTRONIC, SignTime: ts("2026-11-24T18:00:00Z")}}
+	case "c-2":
+		c.Status = contractsv1.ContractStatus_CONTRACT_STATUS_DRAFT
+	case "c-4":
+		c.Status = contractsv1.ContractStatus_CONTRACT_STATUS_AWAITING_SIGNATURES
+	case "c-3":
+		c.Status = contractsv1.ContractStatus_CONTRACT_STATUS_ACTIVE
+		c.Signatures = []*contractsv1.Signature{
+			{Party: matchingv1.Party_PARTY_STUDENT, Method: contractsv1.SignatureMethod_SIGNATURE_METHOD_ELECTRONIC, SignTime: ts("2026-11-24T18:00:00Z")},
+			{Party: matchingv1.Party_PARTY_HOST, Method: contractsv1.SignatureMethod_SIGNATURE_METHOD_PAPER, OnBehalf: true, SignTime: ts("2026-11-25T08:00:00Z")},
+		}
+	default:
+		return nil
+	}
+	return c
+}
+
+func (f *fakeContracts) GetContract(ctx context.Context, req *contractsv1.GetContractRequest) (*contractsv1.Contract, error) {
+	f.record(ctx, "GetContract", req)
+	if c := fakeContract(req.GetId()); c != nil {
+		return c, nil
+	}
+	return nil, grpcErr(errs.NotFound("CONTRACT_NOT_FOUND", "no such contract"))
+}
+
+func (f *fakeContracts) UpdateContract(ctx context.Context, req *contractsv1.UpdateContractRequest) (*contractsv1.Contract, error) {
+	f.record(ctx, "UpdateContract", req)
+	if req.GetContract().GetTerms().GetMonthlyContributionCents() > 20000 {
+		return nil, grpcErr(errs.Invalid(errs.Violation{Field: "terms.monthlyContributionCents", Description: "must not exceed the programme's cap of €200.00 a month"}))
+	}
+	return fakeContract("c-2"), nil
+}
+
+func (f *fakeContracts) SendContract(ctx context.Context, req *contractsv1.SendContractRequest) (*contractsv1.Contract, error) {
+	f.record(ctx, "SendContract", req)
+	return fakeContract("c-1"), nil
+}
+
+func (f *fakeContracts) TerminateContract(ctx context.Context, req *contractsv1.TerminateContractRequest) (*contractsv1.Contract, error) {
+	f.record(ctx, "TerminateContract", req)
+	if req.GetEffectiveDate() < "2026-12-25" {
+		return nil, grpcErr(errs.Invalid(errs.Violation{Field: "effectiveDate", Description: "must respect the notice period of 30 days: the earliest allowed date is 2026-12-25"}))
+	}
+	return fakeContract("c-3"), nil
+}
+
+func (f *fakeContracts) RenewContract(ctx context.Context, req *contractsv1.RenewContractRequest) (*contractsv1.Contract, error) {
+	f.record(ctx, "RenewContract", req)
+	if req.GetEndDate() <= "2027-06-30" {
+		return nil, grpcErr(errs.Invalid(errs.Violation{Field: "endDate", Description: "must be after the current end date 2027-06-30"}))
+	}
+	return fakeContract("c-3"), nil
+}
+
+func (f *fakeContracts) CreateIncident(ctx context.Context, req *contractsv1.CreateIncidentRequest) (*contractsv1.Incident, error) {
+	f.record(ctx, "CreateIncident", req)
+	if req.GetCategory() == "WHATEVER" {
+		return nil, grpcErr(errs.Invalid(errs.Violation{Field: "category", Description: "must be a short code in capitals, such as NOISE, PAYMENT, BEHAVIOUR, HEALTH or OTHER"}))
+	}
+	return &contractsv1.Incident{Id: "i-new", ContractId: req.GetContractId(), Status: contractsv1.IncidentStatus_INCIDENT_STATUS_OPEN, Severity: req.GetSeverity()}, nil
+}
+
+func (f *fakeContracts) CompleteCheckin(ctx context.Context, req *contractsv1.CompleteCheckinRequest) (*contractsv1.Checkin, error) {
+	f.record(ctx, "CompleteCheckin", req)
+	if len(req.GetNotes()) > 50 {
+		return nil, grpcErr(errs.Invalid(errs.Violation{Field: "notes", Description: "must be at most 50 characters"}))
+	}
+	return &contractsv1.Checkin{Id: req.GetId(), Status: contractsv1.CheckinStatus_CHECKIN_STATUS_DONE}, nil
+}
+
+func (f *fakeContracts) MediateIncident(ctx context.Context, req *contractsv1.MediateIncidentRequest) (*contractsv1.Incident, error) {
+	f.record(ctx, "MediateIncident", req)
+	return &contractsv1.Incident{Id: req.GetId(), Status: contractsv1.IncidentStatus_INCIDENT_STATUS_IN_MEDIATION}, nil
+}
+
+func (f *fakeContracts) ResolveIncident(ctx context.Context, req *contractsv1.ResolveIncidentRequest) (*contractsv1.Incident, error) {
+	f.record(ctx, "ResolveIncident", req)
+	return &contractsv1.Incident{Id: req.GetId(), Status: contractsv1.IncidentStatus_INCIDENT_STATUS_RESOLVED, Resolution: req.GetResolution()}, nil
 }
 
 func (f *fakeContracts) GetContractDocument(ctx context.Context, req *contractsv1.GetContractDocumentRequest) (*contractsv1.ContractDocument, error) {

@@ -63,6 +63,8 @@ type form struct {
 
 type pendingErr struct {
 	field, key, detail string
+	// date, when set, is a YYYY-MM-DD the message names ({date}), formatted for the language.
+	date string
 }
 
 func newForm(spec formSpec, vals url.Values) *form {
@@ -109,7 +111,11 @@ func (f *form) require(names ...string) {
 // localise turns the pending message keys into texts of l, in the order of the page.
 func (f *form) localise(l *Loc) {
 	for _, p := range f.pending {
-		e := fieldErr{Field: p.field, Msg: l.T(p.key), Detail: p.detail}
+		msg := l.T(p.key)
+		if p.date != "" {
+			msg = l.T(p.key, "date", l.Date(p.date))
+		}
+		e := fieldErr{Field: p.field, Msg: msg, Detail: p.detail}
 		if p.field != "" {
 			if _, dup := f.Errors[p.field]; dup {
 				continue
@@ -156,6 +162,9 @@ func (f *form) fromStatus(err error, l *Loc) bool {
 			key, detail := violationKey(v.GetDescription())
 			if sf, ok := f.spec.byAPI(v.GetField()); ok {
 				f.fieldError(sf.Name, key, detail)
+				if m := datedViolation(v.GetDescription()); m.key != "" {
+					f.pending[len(f.pending)-1].key, f.pending[len(f.pending)-1].date, f.pending[len(f.pending)-1].detail = m.key, m.date, ""
+				}
 			} else {
 				f.fieldError("", key, v.GetField()+": "+v.GetDescription())
 			}
@@ -190,6 +199,28 @@ var violationKeys = []struct {
 	{regexp.MustCompile(`cap of \d+ cents`), "form.error.cap"},
 	{regexp.MustCompile(`^is not a date|YYYY-MM-DD`), "form.error.date"},
 	{regexp.MustCompile(`^must be at least 10 characters`), "form.error.password"},
+}
+
+// Violations naming a date (the earliest notice date, the current end date) get a text of
+// their own that names it, formatted for the language.
+var datedViolations = []struct {
+	re  *regexp.Regexp
+	key string
+}{
+	{regexp.MustCompile(`earliest allowed date is (\d{4}-\d{2}-\d{2})`), "form.error.notice"},
+	{regexp.MustCompile(`^must be after the current end date (\d{4}-\d{2}-\d{2})`), "form.error.renewAfter"},
+	{regexp.MustCompile(`^must not be after the end date (\d{4}-\d{2}-\d{2})`), "form.error.afterEnd"},
+}
+
+type dated struct{ key, date string }
+
+func datedViolation(desc string) dated {
+	for _, v := range datedViolations {
+		if m := v.re.FindStringSubmatch(desc); m != nil {
+			return dated{v.key, m[1]}
+		}
+	}
+	return dated{}
 }
 
 func violationKey(desc string) (key, detail string) {

@@ -206,13 +206,17 @@ func (a *App) answerMatch(accept bool, back string) http.HandlerFunc {
 	}
 }
 
-func (a *App) hostSign(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := a.call(r)
-	defer cancel()
-	_, err := a.svc.contracts.SignContract(ctx, &contractsv1.SignContractRequest{
-		Id: r.PathValue("id"), Method: contractsv1.SignatureMethod_SIGNATURE_METHOD_ELECTRONIC,
-	})
-	a.afterAction(w, r, err, "contract.signed", "/host")
+// signAs records the signed-in host's or student's own electronic signature (the party is
+// implied by the token).
+func (a *App) signAs(back string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := a.call(r)
+		defer cancel()
+		_, err := a.svc.contracts.SignContract(ctx, &contractsv1.SignContractRequest{
+			Id: r.PathValue("id"), Method: contractsv1.SignatureMethod_SIGNATURE_METHOD_ELECTRONIC,
+		})
+		a.afterAction(w, r, err, "contract.signed", back)
+	}
 }
 
 // contractDocument hands the contract's PDF to whoever may read the contract.
@@ -234,6 +238,8 @@ func (a *App) contractDocument(w http.ResponseWriter, r *http.Request) {
 // --- students
 
 type studentHomeData struct {
+	// Contracts are hers still to sign or running.
+	Contracts   []*contractsv1.Contract
 	Student     *studentsv1.Student
 	Application *studentsv1.Application
 	Matches     []*matchingv1.Match
@@ -278,7 +284,13 @@ func (a *App) studentHome(w http.ResponseWriter, r *http.Request) {
 	if d.Student != nil {
 		var apps []*studentsv1.Application
 		var matches []*matchingv1.Match
+		var contracts []*contractsv1.Contract
 		err = parallel(
+			func() error {
+				res, err := a.svc.contracts.ListContracts(ctx, &contractsv1.ListContractsRequest{PageSize: listSize})
+				contracts = res.GetContracts()
+				return err
+			},
 			func() error {
 				res, err := a.svc.students.ListApplications(ctx, &studentsv1.ListApplicationsRequest{StudentId: d.Student.GetId(), PageSize: listSize})
 				apps = res.GetApplications()
@@ -295,6 +307,13 @@ func (a *App) studentHome(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		d.Application = openApplication(apps)
+		for _, c := range contracts {
+			switch c.GetStatus() {
+			case contractsv1.ContractStatus_CONTRACT_STATUS_AWAITING_SIGNATURES, contractsv1.ContractStatus_CONTRACT_STATUS_ACTIVE,
+				contractsv1.ContractStatus_CONTRACT_STATUS_NOTICE_GIVEN:
+				d.Contracts = append(d.Contracts, c)
+			}
+		}
 		for _, m := range matches {
 			if running(m.GetStatus()) {
 				d.Matches = append(d.Matches, m)

@@ -17,7 +17,9 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
+	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
 	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
 )
 
@@ -88,6 +90,9 @@ func loadPages(fsys fs.FS, as *assets) (*pages, error) {
 		"badge": badge,
 		"short": firstLine,
 		"tel":   telURI,
+		"signedBy": func(c *contractsv1.Contract, party string) bool {
+			return signed(c, matchingv1.Party(matchingv1.Party_value[party]))
+		},
 	}
 	names, err := fs.Glob(fsys, "templates/*.html")
 	if err != nil {

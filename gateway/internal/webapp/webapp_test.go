@@ -492,6 +492,336 @@ func TestScheduleMeetingInParisTime(t *testing.T) {
 	}
 }
 
+func TestMatchPageActions(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+
+	// The list passes its filter on, and links each match to its page.
+	r := b.get(t, "/coordinator/matches?status=MATCH_STATUS_PROPOSED")
+	if c := h.be.rec.called("ListMatches"); len(c) != 1 || c[0].req.(*matchingv1.ListMatchesRequest).GetStatus() != matchingv1.MatchStatus_MATCH_STATUS_PROPOSED {
+		t.Errorf("ListMatches: %v", c)
+	}
+	if !strings.Contains(r.body, `href="/coordinator/matches/m-1"`) || !strings.Contains(r.body, `<option value="MATCH_STATUS_PROPOSED" selected>`) {
+		t.Errorf("list:\n%s", r.body)
+	}
+
+	// A meeting scheduled, the host's yes recorded by the coordinator: the student's answer
+	// may be given on her behalf; no approval yet.
+	r = b.get(t, "/coordinator/matches/m-2")
+	for _, s := range []string{"<h1>Jeanne Martin et Léa Bernard</h1>", "(réponse enregistrée par l’association)", "Léa Bernard accepte",
+		"Léa Bernard refuse", `name="party" value="PARTY_STUDENT"`, "28 novembre 2026 à 15:30", "Annuler la mise en relation"} {
+		if !strings.Contains(r.body, s) {
+			t.Errorf("match page lacks %q", s)
+		}
+	}
+	if strings.Contains(r.body, "Jeanne Martin accepte") || strings.Contains(r.body, "/approve") {
+		t.Error("the host's answer or approval offered again")
+	}
+	if p := checkAccessibility(r.body); len(p) > 0 {
+		t.Errorf("accessibility: %v", p)
+	}
+
+	// The student's yes, on her behalf.
+	r = b.post(t, "/coordinator/matches/m-2/answer", url.Values{"party": {"PARTY_STUDENT"}, "answer": {"accept"}})
+	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/coordinator/matches/m-2" {
+		t.Fatalf("answer: %d to %q", r.code, r.header.Get("Location"))
+	}
+	if c := h.be.rec.called("AcceptMatch"); len(c) != 1 || c[0].req.(*matchingv1.AcceptMatchRequest).GetParty() != matchingv1.Party_PARTY_STUDENT || c[0].auth != "Bearer tok-coord" {
+		t.Errorf("AcceptMatch: %v", c)
+	}
+	if r := b.get(t, "/coordinator/matches/m-2"); !strings.Contains(r.body, "L’accord est enregistré.") {
+		t.Error("no confirmation of the answer")
+	}
+	// A no needs its reason, and says for whom.
+	b.post(t, "/coordinator/matches/m-2/answer", url.Values{"party": {"PARTY_HOST"}, "answer": {"decline"}, "reason": {" "}})
+	b.post(t, "/coordinator/matches/m-2/answer", url.Values{"answer": {"decline"}, "reason": {"Santé"}})
+	if len(h.be.rec.called("DeclineMatch")) != 0 {
+		t.Error("a refusal without reason or party reached the service")
+	}
+	b.post(t, "/coordinator/matches/m-2/answer", url.Values{"party": {"PARTY_HOST"}, "answer": {"decline"}, "reason": {"Elle part chez sa fille"}})
+	if c := h.be.rec.called("DeclineMatch"); len(c) != 1 || c[0].req.(*matchingv1.DeclineMatchRequest).GetParty() != matchingv1.Party_PARTY_HOST ||
+		c[0].req.(*matchingv1.DeclineMatchRequest).GetReason() != "Elle part chez sa fille" {
+		t.Errorf("DeclineMatch: %v", c)
+	}
+
+	// Both said yes: approve.
+	r = b.get(t, "/coordinator/matches/m-4")
+	if !strings.Contains(r.body, `action="/coordinator/matches/m-4/approve"`) || strings.Contains(r.body, "accepte</button>") {
+		t.Error("approval not offered, or answers still offered")
+	}
+	if r := b.post(t, "/coordinator/matches/m-4/approve", nil); r.header.Get("Location") != "/coordinator/matches/m-4" {
+		t.Errorf("approve: to %q", r.header.Get("Location"))
+	}
+	if r := b.get(t, "/coordinator/matches/m-4"); !strings.Contains(r.body, "La mise en relation est approuvée") {
+		t.Error("no confirmation of the approval")
+	}
+	// The service's refusal is flashed.
+	b.post(t, "/coordinator/matches/m-1/approve", nil)
+	if r := b.get(t, "/coordinator/matches/m-1"); !strings.Contains(r.body, "Action refusée.") || !strings.Contains(r.body, "both parties must accept first") {
+		t.Error("refusal not shown")
+	}
+
+	// Cancel needs a reason.
+	b.post(t, "/coordinator/matches/m-1/cancel", url.Values{"reason": {""}})
+	if len(h.be.rec.called("CancelMatch")) != 0 {
+		t.Error("a cancellation without reason reached the service")
+	}
+	if r := b.get(t, "/coordinator/matches/m-1"); !strings.Contains(r.body, "Indiquez le motif de l’annulation.") {
+		t.Error("no message for a cancellation without reason")
+	}
+	b.post(t, "/coordinator/matches/m-1/cancel", url.Values{"reason": {"Chambre retirée"}})
+	if c := h.be.rec.called("CancelMatch"); len(c) != 1 || c[0].req.(*matchingv1.CancelMatchRequest).GetReason() != "Chambre retirée" {
+		t.Errorf("CancelMatch: %v", c)
+	}
+
+	// A declined match shows who said no and why, and offers nothing more.
+	r = b.get(t, "/coordinator/matches/m-5")
+	if !strings.Contains(r.body, "Trop loin de l’université") || strings.Contains(r.body, "/cancel") {
+		t.Error("declined match: reason missing or actions offered")
+	}
+}
+
+func TestContractPageAndActions(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+
+	r := b.get(t, "/coordinator/contracts?status=CONTRACT_STATUS_AWAITING_SIGNATURES")
+	if !strings.Contains(r.body, `href="/coordinator/contracts/c-1"`) || !strings.Contains(r.body, `<option value="CONTRACT_STATUS_AWAITING_SIGNATURES" selected>`) {
+		t.Errorf("list:\n%s", r.body)
+	}
+
+	// Awaiting signatures, the host assisted: her signature is recorded with the coordinator.
+	r = b.get(t, "/coordinator/contracts/c-1")
+	for _, s := range []string{"<h1>Convention de Jeanne Martin et Léa Bernard</h1>", `href="/contracts/c-1/document"`, "150,50\u00a0€",
+		"cuisine, salon", "Pas encore signée", "En ligne", "24 novembre 2026 à 19:00", "Sur papier (convention imprimée", `type="radio"`} {
+		if !strings.Contains(r.body, s) {
+			t.Errorf("contract page lacks %q", s)
+		}
+	}
+	b.post(t, "/coordinator/contracts/c-1/sign", url.Values{"method": {"SIGNATURE_METHOD_ELECTRONIC"}})
+	if len(h.be.rec.called("SignContract")) != 0 {
+		t.Error("an electronic signature on behalf reached the service")
+	}
+	if r := b.post(t, "/coordinator/contracts/c-1/sign", url.Values{"method": {"SIGNATURE_METHOD_PAPER"}}); r.header.Get("Location") != "/coordinator/contracts/c-1" {
+		t.Errorf("sign: %d to %q", r.code, r.header.Get("Location"))
+	}
+	if c := h.be.rec.called("SignContract"); len(c) != 1 || c[0].req.(*contractsv1.SignContractRequest).GetParty() != matchingv1.Party_PARTY_HOST ||
+		c[0].req.(*contractsv1.SignContractRequest).GetMethod() != contractsv1.SignatureMethod_SIGNATURE_METHOD_PAPER {
+		t.Errorf("SignContract: %v", c)
+	}
+
+	// A draft: the key terms change, with the service's errors next to their inputs.
+	r = b.get(t, "/coordinator/contracts/c-2")
+	if !strings.Contains(r.body, `value="150,50"`) || !strings.Contains(r.body, "Envoyer pour signature") {
+		t.Error("draft: terms form or send button missing")
+	}
+	r = b.post(t, "/coordinator/contracts/c-2/terms", url.Values{"sharedSpaces": {"cuisine, jardin ;salon"}, "houseRules": {"Calme après 22 h"}, "entryInventory": {"Lit, bureau"}, "contribution": {"300"}, "etag": {"e-1"}})
+	if r.code != http.StatusBadRequest || !regexp.MustCompile(`(?s)id="f-contribution-error".*f-contribution`).MatchString(r.body) || !strings.Contains(r.body, "€200.00") {
+		t.Errorf("cap refusal not next to the contribution: %d\n%s", r.code, r.body)
+	}
+	if !strings.Contains(r.body, "Calme après 22 h") {
+		t.Error("the typed terms are lost")
+	}
+	r = b.post(t, "/coordinator/contracts/c-2/terms", url.Values{"sharedSpaces": {"cuisine, jardin ;salon"}, "houseRules": {"Calme après 22 h"}, "entryInventory": {"Lit, bureau"}, "contribution": {"120,5"}, "etag": {"e-1"}})
+	if r.code != http.StatusSeeOther {
+		t.Fatalf("terms: %d\n%s", r.code, r.body)
+	}
+	c := h.be.rec.called("UpdateContract")
+	if len(c) != 2 {
+		t.Fatalf("UpdateContract calls: %d", len(c))
+	}
+	u := c[1].req.(*contractsv1.UpdateContractRequest)
+	if got := u.GetContract().GetTerms(); !slices.Equal(got.GetSharedSpaces(), []string{"cuisine", "jardin", "salon"}) || got.GetMonthlyContributionCents() != 12050 ||
+		got.GetHouseRules() != "Calme après 22 h" || got.GetEntryInventory() != "Lit, bureau" || u.GetContract().GetEtag() != "e-1" {
+		t.Errorf("terms sent: %v", u)
+	}
+	if !slices.Equal(u.GetUpdateMask().GetPaths(), []string{"terms.shared_spaces", "terms.house_rules", "terms.entry_inventory", "terms.monthly_contribution_cents"}) {
+		t.Errorf("mask: %v", u.GetUpdateMask().GetPaths())
+	}
+	b.post(t, "/coordinator/contracts/c-2/send", nil)
+	if len(h.be.rec.called("SendContract")) != 1 {
+		t.Error("not sent")
+	}
+
+	// Active: a notice too short is refused, the earliest date named next to the date, in
+	// the page's language.
+	r = b.post(t, "/coordinator/contracts/c-3/terminate", url.Values{"reason": {"Départ en stage"}, "effectiveDate": {"01/12/2026"}, "party": {"PARTY_STUDENT"}})
+	if r.code != http.StatusBadRequest || !strings.Contains(r.body, "la date la plus proche possible est le 25 décembre 2026") ||
+		!regexp.MustCompile(`(?s)id="f-effectiveDate-error".*aria-invalid="true" aria-describedby="f-effectiveDate-hint f-effectiveDate-error"`).MatchString(r.body) {
+		t.Errorf("notice refusal: %d\n%s", r.code, r.body)
+	}
+	if tr := h.be.rec.called("TerminateContract"); len(tr) != 1 || tr[0].req.(*contractsv1.TerminateContractRequest).GetEffectiveDate() != "2026-12-01" ||
+		tr[0].req.(*contractsv1.TerminateContractRequest).GetParty() != matchingv1.Party_PARTY_STUDENT {
+		t.Errorf("TerminateContract: %v", tr)
+	}
+	b.setLang(t, "en")
+	r = b.post(t, "/coordinator/contracts/c-3/terminate", url.Values{"reason": {"Internship"}, "effectiveDate": {"2026-12-01"}})
+	if !strings.Contains(r.body, "the earliest possible date is 25 December 2026") {
+		t.Error("notice refusal not in English")
+	}
+	if r := b.post(t, "/coordinator/contracts/c-3/terminate", url.Values{"reason": {""}, "effectiveDate": {"2027-01-10"}}); r.code != http.StatusBadRequest || len(h.be.rec.called("TerminateContract")) != 2 {
+		t.Error("a notice without reason reached the service")
+	}
+	if r := b.post(t, "/coordinator/contracts/c-3/terminate", url.Values{"reason": {"Internship"}, "effectiveDate": {"2027-01-10"}}); r.code != http.StatusSeeOther {
+		t.Errorf("terminate: %d", r.code)
+	}
+	// Renew.
+	r = b.post(t, "/coordinator/contracts/c-3/renew", url.Values{"endDate": {"2027-05-01"}})
+	if r.code != http.StatusBadRequest || !strings.Contains(r.body, "Choose a date after the current end, 30 June 2027.") {
+		t.Errorf("renew refusal: %d", r.code)
+	}
+	if r := b.post(t, "/coordinator/contracts/c-3/renew", url.Values{"endDate": {"2027-09-30"}}); r.code != http.StatusSeeOther {
+		t.Errorf("renew: %d", r.code)
+	}
+}
+
+func TestStudentSignsAndReportsAProblem(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "lea@example.org")
+	r := b.get(t, "/student")
+	for _, s := range []string{"Ma convention", `action="/student/contracts/c-4/sign"`, `href="/contracts/c-4/document"`, `href="/student/contracts/c-3/incident"`} {
+		if !strings.Contains(r.body, s) {
+			t.Errorf("student home lacks %q", s)
+		}
+	}
+	if strings.Contains(r.body, "/student/contracts/c-2/") || strings.Contains(r.body, "/student/contracts/c-3/sign") {
+		t.Error("a draft, or a signature of an active contract, offered")
+	}
+	if r := b.post(t, "/student/contracts/c-4/sign", url.Values{"next": {"/student"}}); r.code != http.StatusSeeOther || r.header.Get("Location") != "/student" {
+		t.Errorf("sign: %d to %q", r.code, r.header.Get("Location"))
+	}
+	if c := h.be.rec.called("SignContract"); len(c) != 1 || c[0].auth != "Bearer tok-student" || c[0].req.(*contractsv1.SignContractRequest).GetParty() != matchingv1.Party_PARTY_UNSPECIFIED ||
+		c[0].req.(*contractsv1.SignContractRequest).GetMethod() != contractsv1.SignatureMethod_SIGNATURE_METHOD_ELECTRONIC {
+		t.Errorf("SignContract: %v", c)
+	}
+
+	// Report a problem: severity as labelled radio buttons, the description required.
+	r = b.get(t, "/student/contracts/c-3/incident")
+	if !strings.Contains(r.body, `<legend>Est-ce grave ?`) || strings.Count(r.body, `type="radio"`) != 4 || !strings.Contains(r.body, `value="SEVERITY_LOW" checked`) {
+		t.Errorf("incident form:\n%s", r.body)
+	}
+	if r := b.post(t, "/student/contracts/c-3/incident", url.Values{"severity": {"SEVERITY_HIGH"}, "category": {"NOISE"}, "description": {" "}}); r.code != http.StatusBadRequest ||
+		!strings.Contains(r.body, `id="f-description-error"`) || len(h.be.rec.called("CreateIncident")) != 0 {
+		t.Errorf("empty description: %d", r.code)
+	}
+	if r := b.post(t, "/student/contracts/c-3/incident", url.Values{"severity": {"SEVERITY_HIGH"}, "category": {"WHATEVER"}, "description": {"Fuite"}}); r.code != http.StatusBadRequest ||
+		!strings.Contains(r.body, `id="f-category-error"`) {
+		t.Errorf("service refusal not next to the category: %d", r.code)
+	}
+	r = b.post(t, "/student/contracts/c-3/incident", url.Values{"severity": {"SEVERITY_HIGH"}, "category": {"NOISE"}, "description": {"Travaux la nuit"}, "requestId": {"rq-1"}})
+	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/student" {
+		t.Fatalf("report: %d to %q", r.code, r.header.Get("Location"))
+	}
+	c := h.be.rec.called("CreateIncident")
+	if len(c) != 2 {
+		t.Fatalf("CreateIncident calls: %d", len(c))
+	}
+	if in := c[1].req.(*contractsv1.CreateIncidentRequest); in.GetContractId() != "c-3" || in.GetSeverity() != contractsv1.Severity_SEVERITY_HIGH ||
+		in.GetCategory() != "NOISE" || in.GetDescription() != "Travaux la nuit" || in.GetRequestId() != "rq-1" {
+		t.Errorf("CreateIncident: %v", in)
+	}
+	if r := b.get(t, "/student"); !strings.Contains(r.body, "Votre signalement est envoyé.") {
+		t.Error("no confirmation")
+	}
+
+	// The assisted host is told the coordinator will sign with her on paper.
+	j := h.browser(t)
+	j.login(t, "jeanne@example.org")
+	if r := j.get(t, "/host"); !strings.Contains(r.body, "Votre coordinatrice viendra la signer avec vous, sur papier.") {
+		t.Error("assisted host not told about the paper signature")
+	}
+}
+
+func TestCheckinAgendaAndCompletion(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+	// Today is 25 November: ci-1 (24th) is overdue, ci-2 due today, ci-4 to come, ci-3 missed.
+	r := b.get(t, "/coordinator/checkins")
+	body := r.body
+	iOver, iToday, iMissed, iUp := strings.Index(body, `id="ck-overdue"`), strings.Index(body, `id="ck-today"`), strings.Index(body, `id="ck-missed"`), strings.Index(body, `id="ck-upcoming"`)
+	at := func(id string) int { return strings.Index(body, "/coordinator/checkins/"+id+"?") }
+	if !(iOver < at("ci-1") && at("ci-1") < iToday && iToday < at("ci-2") && at("ci-2") < iMissed && iMissed < at("ci-3") && at("ci-3") < iUp && iUp < at("ci-4")) {
+		t.Errorf("agenda order wrong: %d %d %d %d / %d %d %d %d", iOver, iToday, iMissed, iUp, at("ci-1"), at("ci-2"), at("ci-3"), at("ci-4"))
+	}
+
+	// The form: method and the two wellbeing marks as labelled radio buttons.
+	r = b.get(t, "/coordinator/checkins/ci-1?contract=c-9")
+	for _, s := range []string{"<h1>Suivi de Marcel Blanc et Inès Moreau</h1>", `<legend>Comment va l’hôte ? <span class="req">`, `id="f-hostWellbeing-5"`,
+		`<label for="f-studentWellbeing-1">1 — Mal</label>`, `value="CHECKIN_METHOD_PHONE" checked`, `name="concern"`} {
+		if !strings.Contains(r.body, s) {
+			t.Errorf("check-in form lacks %q", s)
+		}
+	}
+	// Marks missing: errors next to the groups, nothing sent.
+	r = b.post(t, "/coordinator/checkins/ci-1?contract=c-9", url.Values{"contract": {"c-9"}, "method": {"CHECKIN_METHOD_VISIT"}})
+	if r.code != http.StatusBadRequest || !strings.Contains(r.body, `id="f-hostWellbeing-error"`) || !strings.Contains(r.body, `id="f-studentWellbeing-error"`) ||
+		!strings.Contains(r.body, `value="CHECKIN_METHOD_VISIT" checked`) || len(h.be.rec.called("CompleteCheckin")) != 0 {
+		t.Errorf("missing marks: %d", r.code)
+	}
+	// The service's refusal next to its field.
+	r = b.post(t, "/coordinator/checkins/ci-1?contract=c-9", url.Values{"contract": {"c-9"}, "method": {"CHECKIN_METHOD_VISIT"}, "hostWellbeing": {"4"}, "studentWellbeing": {"2"}, "notes": {strings.Repeat("n", 60)}})
+	if r.code != http.StatusBadRequest || !strings.Contains(r.body, `id="f-notes-error"`) || !strings.Contains(r.body, `id="f-hostWellbeing-4" name="hostWellbeing" value="4" checked`) {
+		t.Errorf("notes refusal: %d", r.code)
+	}
+	r = b.post(t, "/coordinator/checkins/ci-1?contract=c-9", url.Values{"contract": {"c-9"}, "method": {"CHECKIN_METHOD_VISIT"}, "hostWellbeing": {"4"}, "studentWellbeing": {"2"}, "notes": {"Léa fatiguée"}, "concern": {"on"}})
+	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/coordinator/checkins" {
+		t.Fatalf("complete: %d to %q", r.code, r.header.Get("Location"))
+	}
+	c := h.be.rec.called("CompleteCheckin")
+	if in := c[len(c)-1].req.(*contractsv1.CompleteCheckinRequest); in.GetId() != "ci-1" || in.GetMethod() != contractsv1.CheckinMethod_CHECKIN_METHOD_VISIT ||
+		in.GetHostWellbeing() != 4 || in.GetStudentWellbeing() != 2 || !in.GetConcern() || in.GetNotes() != "Léa fatiguée" {
+		t.Errorf("CompleteCheckin: %v", in)
+	}
+	// A check-in already done says so.
+	if r := b.get(t, "/coordinator/checkins/ci-5?contract=c-9"); !strings.Contains(r.body, "Ce suivi est fait") || strings.Contains(r.body, "Enregistrer le suivi") {
+		t.Error("a done check-in offers the form")
+	}
+}
+
+func TestIncidentsBySeverityMediateResolve(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+	r := b.get(t, "/coordinator/incidents")
+	// Unresolved by default, the most severe first.
+	if i1, i2, i3 := strings.Index(r.body, "Chute dans"), strings.Index(r.body, "Bruit le soir"), strings.Index(r.body, "Horaires de repas"); !(i1 > 0 && i1 < i2 && i1 < i3) || strings.Contains(r.body, "Clés perdues") {
+		t.Errorf("order or filter wrong")
+	}
+	if strings.Count(r.body, "/mediate\"") != 2 || strings.Count(r.body, "/resolve\"") != 3 {
+		t.Errorf("actions: %d mediate, %d resolve", strings.Count(r.body, "/mediate\""), strings.Count(r.body, "/resolve\""))
+	}
+	if r := b.get(t, "/coordinator/incidents?status=INCIDENT_STATUS_RESOLVED"); !strings.Contains(r.body, "Clés perdues") || !strings.Contains(r.body, "ODD_CODE") || strings.Contains(r.body, "/resolve\"") {
+		t.Error("resolved list")
+	}
+	b.post(t, "/coordinator/incidents/i-1/mediate", url.Values{"next": {"/coordinator/incidents"}})
+	if c := h.be.rec.called("MediateIncident"); len(c) != 1 || c[0].req.(*contractsv1.MediateIncidentRequest).GetId() != "i-1" {
+		t.Errorf("MediateIncident: %v", c)
+	}
+	b.post(t, "/coordinator/incidents/i-1/resolve", url.Values{"resolution": {" "}})
+	if len(h.be.rec.called("ResolveIncident")) != 0 {
+		t.Error("resolved without a resolution")
+	}
+	if r := b.get(t, "/coordinator/incidents"); !strings.Contains(r.body, "Dites comment l’incident a été résolu.") {
+		t.Error("no message for a missing resolution")
+	}
+	b.post(t, "/coordinator/incidents/i-1/resolve", url.Values{"resolution": {"Rampe posée"}})
+	if c := h.be.rec.called("ResolveIncident"); len(c) != 1 || c[0].req.(*contractsv1.ResolveIncidentRequest).GetResolution() != "Rampe posée" {
+		t.Errorf("ResolveIncident: %v", c)
+	}
+	if r := b.get(t, "/coordinator/incidents"); !strings.Contains(r.body, "L’incident est clos.") {
+		t.Error("no confirmation")
+	}
+}
+
 func TestContractDocument(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
@@ -550,6 +880,28 @@ var pageCases = []pageCase{
 	{"coordinator@example.org", "/coordinator/hosts/h-9", nil, 404, "error"},
 	{"coordinator@example.org", "/coordinator/rooms/r-1/candidates", nil, 200, "coord_candidates"},
 	{"coordinator@example.org", "/coordinator/students", nil, 200, "coord_students"},
+	{"coordinator@example.org", "/coordinator/matches", nil, 200, "coord_matches"},
+	{"coordinator@example.org", "/coordinator/matches?status=MATCH_STATUS_APPROVED", nil, 200, "coord_matches"},
+	{"coordinator@example.org", "/coordinator/matches/m-1", nil, 200, "coord_match"},
+	{"coordinator@example.org", "/coordinator/matches/m-2", nil, 200, "coord_match"},
+	{"coordinator@example.org", "/coordinator/matches/m-4", nil, 200, "coord_match"},
+	{"coordinator@example.org", "/coordinator/matches/m-5", nil, 200, "coord_match"},
+	{"coordinator@example.org", "/coordinator/matches/m-9", nil, 404, "error"},
+	{"coordinator@example.org", "/coordinator/contracts", nil, 200, "coord_contracts"},
+	{"coordinator@example.org", "/coordinator/contracts?status=CONTRACT_STATUS_AWAITING_SIGNATURES", nil, 200, "coord_contracts"},
+	{"coordinator@example.org", "/coordinator/contracts/c-1", nil, 200, "coord_contract"},
+	{"coordinator@example.org", "/coordinator/contracts/c-2", nil, 200, "coord_contract"},
+	{"coordinator@example.org", "/coordinator/contracts/c-3", nil, 200, "coord_contract"},
+	{"coordinator@example.org", "/coordinator/contracts/c-2/terms", url.Values{"contribution": {"trois cents"}}, 400, "coord_contract"},
+	{"coordinator@example.org", "/coordinator/contracts/c-3/terminate", url.Values{"reason": {"Départ"}, "effectiveDate": {"2026-12-01"}}, 400, "coord_contract"},
+	{"coordinator@example.org", "/coordinator/contracts/c-9", nil, 404, "error"},
+	{"coordinator@example.org", "/coordinator/checkins", nil, 200, "coord_checkins"},
+	{"coordinator@example.org", "/coordinator/checkins/ci-1?contract=c-9", nil, 200, "coord_checkin"},
+	{"coordinator@example.org", "/coordinator/checkins/ci-5?contract=c-9", nil, 200, "coord_checkin"},
+	{"coordinator@example.org", "/coordinator/checkins/ci-1?contract=c-9", url.Values{"contract": {"c-9"}}, 400, "coord_checkin"},
+	{"coordinator@example.org", "/coordinator/checkins/ci-8?contract=c-9", nil, 404, "error"},
+	{"coordinator@example.org", "/coordinator/incidents", nil, 200, "coord_incidents"},
+	{"coordinator@example.org", "/coordinator/incidents?status=INCIDENT_STATUS_RESOLVED", nil, 200, "coord_incidents"},
 	{"coordinator@example.org", "/host", nil, 403, "error"},
 	{"jeanne@example.org", "/host", nil, 200, "host_home"},
 	{"new-host@example.org", "/host", nil, 200, "host_home"},
@@ -561,6 +913,8 @@ var pageCases = []pageCase{
 	{"lea@example.org", "/student/apply", nil, 200, "student_apply"},
 	{"lea@example.org", "/student/apply", url.Values{"budget": {"deux cents"}}, 400, "student_apply"},
 	{"lea@example.org", "/student/suggestions", nil, 200, "student_suggestions"},
+	{"lea@example.org", "/student/contracts/c-3/incident", nil, 200, "student_incident"},
+	{"lea@example.org", "/student/contracts/c-3/incident", url.Values{"severity": {"SEVERITY_HIGH"}, "description": {""}}, 400, "student_incident"},
 	{"new-student@example.org", "/student", nil, 200, "student_home"},
 	{"new-student@example.org", "/student/profile", nil, 200, "student_profile"},
 	{"new-student@example.org", "/student/profile", url.Values{"birthDate": {"31/02/2004"}}, 400, "student_profile"},

@@ -4,7 +4,16 @@
 // and sees her suggestions; the coordinator reads the room's candidates with each score's
 // breakdown (in French, then in English) and proposes; a host who signed up herself fills in
 // her profile, and, once her room is published and proposed, sees the proposal on her home
-// page in large type and accepts it; so does the student, on her phone.
+// page in large type and accepts it; so does the student, on her phone. The coordinator
+// records the assisted host's refusal of another proposal on her behalf, approves the accepted
+// match from its page; the contract drafted from it (through events) has its terms adjusted
+// (a contribution over the cap refused next to its field) and is sent; the host signs from
+// his home, the student on her phone, and the contract is active. The student reports a
+// problem; the coordinator is refused a notice too short (the earliest date named next to the
+// field), completes a check-in, mediates and resolves the incident. Last, a second student's
+// stay with the assisted host: the coordinator records both answers at the meeting, approves,
+// sends the contract and records the host's paper signature on her behalf; the student signs
+// on her phone.
 //
 // axe-core runs on every page, in French and in English; a serious or critical violation
 // fails the run. Screenshots go to COHABIT_E2E_SCREENSHOTS. run.sh starts the platform and
@@ -39,6 +48,7 @@ const stamp = Date.now();
 const coordinator = { email: 'coordinator@demo.cohabit.test', password: 'coordinator-demo-password' };
 const student = { email: `lea.${stamp}@example.org`, password };
 const host = { email: `marcel.${stamp}@example.org`, password };
+const student2 = { email: `ines.${stamp}@example.org`, password };
 
 function day(offset) {
   const d = new Date(Date.now() + offset * 86400000);
@@ -312,6 +322,25 @@ try {
   await page.goto(`${BASE}/coordinator`);
   await audit('dashboard (English)');
   await switchLang('fr');
+
+  say('proposes the assisted host’s room too; after the meeting, records her refusal on her behalf');
+  await page.goto(assistedCandidatesURL);
+  await navigate(() => page.getByRole('button', { name: /Proposer cette chambre/ }).click());
+  await flash('La proposition est envoyée');
+  await page.goto(`${BASE}/coordinator/matches?status=MATCH_STATUS_PROPOSED`);
+  await navigate(() => page.getByRole('link', { name: 'Jeanne Martin et Léa Bernard' }).click());
+  await check('match (proposed)');
+  await page.getByLabel('Date de la rencontre').fill(`${day(2)}T10:30`);
+  await navigate(() => page.getByRole('button', { name: 'Planifier' }).click());
+  await flash('La rencontre est planifiée.');
+  await page.getByRole('button', { name: 'Jeanne Martin accepte' }).waitFor();
+  await check('match (meeting scheduled)');
+  await page.locator('summary', { hasText: 'Jeanne Martin refuse' }).click();
+  await page.getByLabel(/Pourquoi Jeanne Martin refuse/).fill('Elle part vivre chez sa fille cet hiver.');
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer le refus de Jeanne Martin' }).click());
+  await flash('Le refus est enregistré.');
+  await page.getByText('Elle part vivre chez sa fille cet hiver.').waitFor();
+  await check('match (declined on her behalf)');
   await logout();
 
   // ---------------------------------------------------------------- host
@@ -394,6 +423,211 @@ try {
   await navigate(() => page.getByRole('button', { name: 'J’accepte' }).click());
   await flash('Votre accord est enregistré.');
   await audit('student home (accepted)');
+  await logout();
+
+  // ---------------------------------------------------------------- coordinator
+  say('the coordinator finds the accepted match in the list and approves it');
+  await page.setViewportSize(desktop);
+  await login(coordinator);
+  await navigate(() => page.getByRole('link', { name: 'Mises en relation' }).click());
+  await check('matches');
+  await page.getByLabel('État').selectOption('MATCH_STATUS_ACCEPTED');
+  await navigate(() => page.getByRole('button', { name: 'Filtrer' }).click());
+  await check('matches (accepted)');
+  await navigate(() => page.getByRole('link', { name: 'Marcel Blanc et Léa Bernard' }).click());
+  await page.getByRole('heading', { level: 1, name: 'Marcel Blanc et Léa Bernard' }).waitFor();
+  await check('match (accepted)');
+  await navigate(() => page.getByRole('button', { name: 'Approuver la mise en relation' }).click());
+  await flash('La mise en relation est approuvée');
+  await check('match (approved)');
+
+  say('the contract is drafted from the approved match: she adjusts its terms and sends it');
+  await reloadUntil(`${BASE}/coordinator/contracts?status=CONTRACT_STATUS_DRAFT`, () => page.getByRole('link', { name: 'Marcel Blanc et Léa Bernard' }), 'the drafted contract');
+  await check('contracts (drafts)');
+  await navigate(() => page.getByRole('link', { name: 'Marcel Blanc et Léa Bernard' }).click());
+  const contractURL = page.url();
+  await check('contract (draft)');
+  await page.getByLabel('Espaces partagés').fill('cuisine, salon, jardin');
+  await page.getByLabel('Règles de la maison').fill('Calme après 22 h. Les visites se préviennent la veille.');
+  await page.getByLabel('État des lieux d’entrée').fill('Chambre : lit, bureau, armoire, en bon état. Salle d’eau partagée : propre.');
+  await page.getByLabel('Participation mensuelle en euros').fill('9999');
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer les conditions' }).click());
+  assert(await page.locator('#f-contribution-error').isVisible(), 'the cap error shows next to the contribution');
+  assert((await page.locator('#f-contribution').getAttribute('aria-invalid')) === 'true', 'the contribution is marked invalid');
+  await audit('contract, with errors');
+  await page.getByLabel('Participation mensuelle en euros').fill('120');
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer les conditions' }).click());
+  await flash('Les conditions sont enregistrées.');
+  await page.getByText('cuisine, salon, jardin').first().waitFor();
+  await navigate(() => page.getByRole('button', { name: 'Envoyer pour signature' }).click());
+  await flash('La convention est envoyée pour signature.');
+  await check('contract (awaiting signatures)');
+  await logout();
+
+  // ---------------------------------------------------------------- host, then student (phone)
+  say('the host signs his contract from his home, in large type');
+  await login(host);
+  await page.getByRole('heading', { name: /Léa Bernard/ }).first().waitFor();
+  await check('host home (contract to sign)');
+  await navigate(() => page.getByRole('button', { name: 'Je signe la convention' }).click());
+  await flash('Votre signature est enregistrée.');
+  await audit('host home (signed)');
+  await logout();
+
+  say('the student signs on her phone: the contract is active; she reports a problem');
+  await page.setViewportSize(phone);
+  await login(student);
+  await page.getByRole('heading', { name: 'Ma convention' }).waitFor();
+  await check('student home (contract to sign)');
+  await navigate(() => page.getByRole('button', { name: 'Je signe la convention' }).click());
+  await flash('Votre signature est enregistrée.');
+  await page.getByText('En cours').first().waitFor();
+  await check('student home (contract active)');
+  await navigate(() => page.getByRole('link', { name: 'Signaler un problème' }).click());
+  await check('report a problem (phone)');
+  await page.getByLabel('Un problème qui dure').check();
+  await navigate(() => page.getByRole('button', { name: 'Envoyer à l’association' }).click());
+  assert(await page.locator('#f-description-error').isVisible(), 'the description error shows next to the field');
+  await audit('report a problem, with errors');
+  await page.getByLabel('De quoi s’agit-il ?').selectOption('NOISE');
+  await page.getByLabel('Racontez ce qui se passe').fill('Des travaux chez le voisin toutes les nuits depuis une semaine.');
+  await navigate(() => page.getByRole('button', { name: 'Envoyer à l’association' }).click());
+  await flash('Votre signalement est envoyé.');
+  await audit('student home (problem reported)');
+  await logout();
+  await page.setViewportSize(desktop);
+
+  // ---------------------------------------------------------------- coordinator
+  say('the coordinator reads the active contract; a notice too short is refused with the earliest date');
+  await login(coordinator);
+  await page.goto(contractURL);
+  await page.getByText('En cours').first().waitFor();
+  await check('contract (active)');
+  await page.locator('#f-reason').fill('Stage à l’étranger');
+  await page.locator('#f-effectiveDate').fill(day(2));
+  await navigate(() => page.getByRole('button', { name: 'Donner le préavis' }).click());
+  assert(await page.locator('#f-effectiveDate-error').isVisible(), 'the notice error shows next to the date');
+  assert(/la date la plus proche possible est le/.test(await page.locator('#f-effectiveDate-error').innerText()), 'the earliest date is named');
+  await check('contract, notice too short');
+
+  say('completes a check-in: method, wellbeing 1–5, notes');
+  await navigate(() => page.getByRole('link', { name: 'Suivis' }).click());
+  await check('check-ins');
+  await navigate(() => page.getByRole('link', { name: /Faire le point.*Marcel Blanc/ }).first().click());
+  await check('check-in');
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer le suivi' }).click());
+  assert(await page.locator('#f-hostWellbeing-error').isVisible(), 'the wellbeing error shows next to the group');
+  await audit('check-in, with errors');
+  await page.getByLabel('Visite').check();
+  await page.locator('#f-hostWellbeing-4').check();
+  await page.locator('#f-studentWellbeing-5').check();
+  await page.getByLabel('Notes').fill('Tout se passe bien ; le bruit des travaux voisins gêne Léa la nuit.');
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer le suivi' }).click());
+  await flash('Le suivi est enregistré.');
+  await audit('check-ins (after completing one)');
+
+  say('the incident: mediation, then resolved');
+  await navigate(() => page.getByRole('link', { name: 'Incidents', exact: true }).click());
+  await page.getByText('Des travaux chez le voisin').first().waitFor();
+  await check('incidents');
+  await navigate(() => page.getByRole('button', { name: /^Commencer une médiation/ }).first().click());
+  await flash('La médiation est commencée.');
+  await page.locator('summary', { hasText: 'Clore l’incident' }).first().click();
+  await page.getByLabel('Comment l’incident a été résolu').first().fill('Appel au voisin : les travaux de nuit sont arrêtés.');
+  await navigate(() => page.getByRole('button', { name: 'Clore l’incident', exact: true }).first().click());
+  await flash('L’incident est clos.');
+  await page.goto(`${BASE}/coordinator/incidents?status=INCIDENT_STATUS_RESOLVED`);
+  await page.getByText('les travaux de nuit sont arrêtés').first().waitFor();
+  await check('incidents (resolved)');
+  await logout();
+
+  // ---------------------------------------------------------------- the assisted host's stay
+  say('a second student signs up, is verified and applies');
+  await page.setViewportSize(phone);
+  await page.goto(`${BASE}/signup`);
+  await page.getByLabel('Étudiant ou jeune, je cherche une chambre').check();
+  await page.getByLabel('Adresse e-mail').fill(student2.email);
+  await page.getByLabel('Mot de passe').fill(student2.password);
+  await navigate(() => page.getByRole('button', { name: 'Créer mon compte' }).click());
+  await navigate(() => page.getByRole('link', { name: 'Remplir mon profil' }).click());
+  await page.getByLabel('Nom et prénom').fill('Inès Moreau');
+  await page.getByLabel('Date de naissance').fill('2003-10-14');
+  await page.getByLabel('Téléphone').fill('07 55 66 77 88');
+  await page.getByLabel('Établissement').fill('Université Lumière Lyon 2');
+  await page.getByLabel('Ville du lieu d’études').fill('Lyon');
+  await page.getByLabel('Distance maximale en km').fill('10');
+  await page.getByLabel('Langues parlées').fill('fr, it');
+  await page.getByLabel('Compagnie').check();
+  await page.getByLabel('Repas partagés').check();
+  await page.getByLabel('Heures de services par semaine').fill('4');
+  await page.getByLabel('Soirées de présence par semaine').fill('3');
+  await page.getByLabel('Votre motivation').fill('J’aime la cuisine italienne et les longues discussions.');
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer mon profil' }).click());
+  await flash('Votre profil est enregistré.');
+  await logout();
+  await page.setViewportSize(desktop);
+  await login(coordinator);
+  await reloadUntil(`${BASE}/coordinator/students`, () => page.getByRole('button', { name: 'Vérifier Inès Moreau' }), 'the second student');
+  await page.getByRole('button', { name: 'Vérifier Inès Moreau' }).click();
+  await flash('L’étudiant est vérifié.');
+  await logout();
+  await page.setViewportSize(phone);
+  await login(student2);
+  await navigate(() => page.getByRole('link', { name: 'Déposer ma demande' }).click());
+  await page.getByLabel('Budget mensuel en euros').fill('200');
+  await page.getByLabel('Date d’arrivée souhaitée').fill(day(45));
+  await page.getByLabel('Date de départ prévue').fill(day(320));
+  await navigate(() => page.getByRole('button', { name: 'Envoyer ma demande' }).click());
+  await flash('Votre demande est envoyée.');
+  await logout();
+
+  say('the coordinator proposes the assisted host’s room, records both yeses at the meeting, approves');
+  await page.setViewportSize(desktop);
+  await login(coordinator);
+  await reloadUntil(assistedCandidatesURL, () => page.getByRole('button', { name: 'Proposer cette chambre — Inès Moreau' }), 'the second candidate');
+  await navigate(() => page.getByRole('button', { name: 'Proposer cette chambre — Inès Moreau' }).click());
+  await flash('La proposition est envoyée');
+  await page.goto(`${BASE}/coordinator/matches`);
+  await navigate(() => page.getByRole('link', { name: 'Jeanne Martin et Inès Moreau' }).click());
+  await page.getByLabel('Date de la rencontre').fill(`${day(1)}T14:00`);
+  await navigate(() => page.getByRole('button', { name: 'Planifier' }).click());
+  await flash('La rencontre est planifiée.');
+  await navigate(() => page.getByRole('button', { name: 'Jeanne Martin accepte' }).click());
+  await flash('L’accord est enregistré.');
+  await page.getByText('(réponse enregistrée par l’association)').first().waitFor();
+  await audit('match (host answered on her behalf)');
+  await navigate(() => page.getByRole('button', { name: 'Inès Moreau accepte' }).click());
+  await flash('L’accord est enregistré.');
+  await navigate(() => page.getByRole('button', { name: 'Approuver la mise en relation' }).click());
+  await flash('La mise en relation est approuvée');
+
+  say('the contract drafted, sent; the coordinator records the assisted host’s paper signature');
+  await reloadUntil(`${BASE}/coordinator/contracts?status=CONTRACT_STATUS_DRAFT`, () => page.getByRole('link', { name: 'Jeanne Martin et Inès Moreau' }), 'the second contract');
+  await navigate(() => page.getByRole('link', { name: 'Jeanne Martin et Inès Moreau' }).click());
+  const contract2URL = page.url();
+  await navigate(() => page.getByRole('button', { name: 'Envoyer pour signature' }).click());
+  await flash('La convention est envoyée pour signature.');
+  await check('contract (assisted host, to sign)');
+  await page.getByLabel(/Sur papier/).check();
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer la signature de Jeanne Martin' }).click());
+  await flash('La signature est enregistrée.');
+  await page.getByText('(enregistrée par l’association pour son compte)').waitFor();
+  await check('contract (signed on paper on her behalf)');
+  await logout();
+
+  say('the second student signs on her phone: the contract is active');
+  await page.setViewportSize(phone);
+  await login(student2);
+  await navigate(() => page.getByRole('button', { name: 'Je signe la convention' }).click());
+  await flash('Votre signature est enregistrée.');
+  await page.getByRole('link', { name: 'Signaler un problème' }).waitFor();
+  await logout();
+  await page.setViewportSize(desktop);
+  await login(coordinator);
+  await page.goto(contract2URL);
+  await page.getByText('En cours').first().waitFor();
+  await check('contract (assisted host, active)');
+  await shot('contract.png');
   await logout();
 } catch (e) {
   try { await page.screenshot({ path: path.join(SHOTS, 'failure.png'), fullPage: true }); } catch { /* the page may be gone */ }

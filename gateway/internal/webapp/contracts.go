@@ -1,0 +1,227 @@
+package webapp
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
+
+	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
+	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
+)
+
+type contractsListData struct {
+	Contracts []*contractsv1.Contract
+	Status    string
+	More      bool
+}
+
+// contractsList is the programme's contracts, filtered by status.
+func (a *App) contractsList(w http.ResponseWriter, r *http.Request) {
+	st := contractsv1.ContractStatus(contractsv1.ContractStatus_value[r.URL.Query().Get("status")])
+	ctx, cancel := a.call(r)
+	defer cancel()
+	res, err := a.svc.contracts.ListContracts(ctx, &contractsv1.ListContractsRequest{PageSize: listSize, Status: st})
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	d := contractsListData{Contracts: res.GetContracts(), More: res.GetNextPageToken() != ""}
+	if st != contractsv1.ContractStatus_CONTRACT_STATUS_UNSPECIFIED {
+		d.Status = st.String()
+	}
+	p := a.newPage(w, r, "contracts.title", d)
+	p.Nav = "contracts"
+	p.Form = newForm(formSpec{{Name: "status", Label: "contracts.filter.status"}}, url.Values{"status": {d.Status}})
+	a.render(w, r, http.StatusOK, "coord_contracts", p)
+}
+
+// contractSpec holds the inputs of every form of a contract's page (each POST fills in its
+// own): the terms a coordinator edits while DRAFT, notice, renewal and a signature on behalf.
+var contractSpec = formSpec{
+	{Name: "sharedSpaces", Label: "contract.terms.sharedSpaces", API: "terms.sharedSpaces"},
+	{Name: "houseRules", Label: "contract.terms.houseRules", API: "terms.houseRules"},
+	{Name: "entryInventory", Label: "contract.terms.entryInventory", API: "terms.entryInventory"},
+	{Name: "contribution", Label: "contract.terms.contribution", API: "terms.monthlyContributionCents"},
+	{Name: "method", Label: "contract.sign.method", API: "method"},
+	{Name: "party", Label: "contract.terminate.party", API: "party"},
+	{Name: "reason", Label: "contract.terminate.reason", API: "reason"},
+	{Name: "effectiveDate", Label: "contract.terminate.effectiveDate", API: "effectiveDate"},
+	{Name: "endDate", Label: "contract.renew.endDate", API: "endDate"},
+}
+
+type contractPageData struct {
+	Contract *contractsv1.Contract
+	// HostSigned and StudentSigned: each party's signature, when given.
+	HostSigned, StudentSigned *contractsv1.Signature
+}
+
+func signatureOf(c *contractsv1.Contract, party matchingv1.Party) *contractsv1.Signature {
+	for _, s := range c.GetSignatures() {
+		if s.GetParty() == party {
+			return s
+		}
+	}
+	return nil
+}
+
+func contractURL(id string) string { return "/coordinator/contracts/" + url.PathEscape(id) }
+
+// termsValues are the terms form's values from the contract.
+func termsValues(c *contractsv1.Contract, l *Loc) url.Values {
+	t := c.GetTerms()
+	return url.Values{
+		"sharedSpaces":   {strings.Join(t.GetSharedSpaces(), ", ")},
+		"houseRules":     {t.GetHouseRules()},
+		"entryInventory": {t.GetEntryInventory()},
+		"contribution":   {l.MoneyInput(t.GetMonthlyContributionCents())},
+		"method":         {"SIGNATURE_METHOD_PAPER"},
+	}
+}
+
+// renderContract renders the contract's page: f is nil on a GET (the terms as they are).
+func (a *App) renderContract(w http.ResponseWriter, r *http.Request, status int, c *contractsv1.Contract, f *form) {
+	d := contractPageData{Contract: c, HostSigned: signatureOf(c, matchingv1.Party_PARTY_HOST), StudentSigned: signatureOf(c, matchingv1.Party_PARTY_STUDENT)}
+	p := a.newPage(w, r, "contract.title", d)
+	p.Title = p.L.T("contract.titleOf", "host", c.GetHostDisplayName(), "student", c.GetStudentDisplayName())
+	p.Nav = "contracts"
+	p.Path = contractURL(c.GetId())
+	if f == nil {
+		f = newForm(contractSpec, termsValues(c, p.L))
+	}
+	p.Form = f
+	a.render(w, r, status, "coord_contract", p)
+}
+
+func (a *App) contractPage(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := a.call(r)
+	defer cancel()
+	c, err := a.svc.contracts.GetContract(ctx, &contractsv1.GetContractRequest{Id: r.PathValue("id")})
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.renderContract(w, r, http.StatusOK, c, nil)
+}
+
+// contractFormDone ends a contract form's POST: back to the page with a flash when it
+// worked; the page again with the errors next to their fields when the service named them;
+// a flash for other refusals.
+func (a *App) contractFormDone(w http.ResponseWriter, r *http.Request, f *form, err error, okKey string) {
+	id := r.PathValue("id")
+	if err == nil && f.ok() {
+		setFlash(w, r, flash{Kind: "ok", Key: okKey})
+		redirect(w, r, contractURL(id))
+		return
+	}
+	ctx, cancel := a.call(r)
+	defer cancel()
+	c, gerr := a.svc.contracts.GetContract(ctx, &contractsv1.GetContractRequest{Id: id})
+	if gerr != nil {
+		a.fail(w, r, gerr)
+		return
+	}
+	if err != nil {
+		st := stateOf(r.Context())
+		if !f.fromStatus(err, a.cat.loc(st.lang, a.tz)) {
+			a.afterAction(w, r, err, okKey, contractURL(id))
+			return
+		}
+	}
+	a.renderContract(w, r, http.StatusBadRequest, c, f)
+}
+
+// contractTerms changes the terms a coordinator adjusts while the contract is a DRAFT.
+func (a *App) contractTerms(w http.ResponseWriter, r *http.Request) {
+	f := newForm(contractSpec, r.PostForm)
+	var spaces []string
+	for _, s := range strings.FieldsFunc(f.Value("sharedSpaces"), func(r rune) bool { return r == ',' || r == '\n' || r == ';' }) {
+		if s = strings.TrimSpace(s); s != "" {
+			spaces = append(spaces, s)
+		}
+	}
+	c := &contractsv1.Contract{Id: r.PathValue("id"), Etag: f.Value("etag"), Terms: &contractsv1.ContractTerms{
+		SharedSpaces:             spaces,
+		HouseRules:               f.Value("houseRules"),
+		EntryInventory:           f.Value("entryInventory"),
+		MonthlyContributionCents: f.cents("contribution"),
+	}}
+	var err error
+	if f.ok() {
+		ctx, cancel := a.call(r)
+		_, err = a.svc.contracts.UpdateContract(ctx, &contractsv1.UpdateContractRequest{Contract: c, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{
+			"terms.shared_spaces", "terms.house_rules", "terms.entry_inventory", "terms.monthly_contribution_cents",
+		}}})
+		cancel()
+	}
+	a.contractFormDone(w, r, f, err, "contract.terms.saved")
+}
+
+func (a *App) contractSend(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := a.call(r)
+	defer cancel()
+	_, err := a.svc.contracts.SendContract(ctx, &contractsv1.SendContractRequest{Id: r.PathValue("id")})
+	a.afterAction(w, r, err, "contract.sent", contractURL(r.PathValue("id")))
+}
+
+// contractSignOnBehalf records the assisted host's signature, given on paper or in person
+// with the coordinator.
+func (a *App) contractSignOnBehalf(w http.ResponseWriter, r *http.Request) {
+	f := newForm(contractSpec, r.PostForm)
+	method := contractsv1.SignatureMethod(contractsv1.SignatureMethod_value[f.Value("method")])
+	if method != contractsv1.SignatureMethod_SIGNATURE_METHOD_PAPER && method != contractsv1.SignatureMethod_SIGNATURE_METHOD_IN_PERSON {
+		f.fieldError("method", "contract.sign.needMethod", "")
+		a.contractFormDone(w, r, f, nil, "")
+		return
+	}
+	ctx, cancel := a.call(r)
+	defer cancel()
+	_, err := a.svc.contracts.SignContract(ctx, &contractsv1.SignContractRequest{Id: r.PathValue("id"), Party: matchingv1.Party_PARTY_HOST, Method: method})
+	a.contractFormDone(w, r, f, err, "contract.sign.recorded")
+}
+
+// contractTerminate gives notice; the service refuses a date before the notice period's end
+// and names the earliest one, shown next to the date.
+func (a *App) contractTerminate(w http.ResponseWriter, r *http.Request) {
+	f := newForm(contractSpec, r.PostForm)
+	f.require("reason")
+	req := &contractsv1.TerminateContractRequest{
+		Id: r.PathValue("id"), Reason: f.Value("reason"), EffectiveDate: f.date("effectiveDate"),
+		Party: matchingv1.Party(matchingv1.Party_value[f.Value("party")]),
+	}
+	var err error
+	if f.ok() {
+		ctx, cancel := a.call(r)
+		_, err = a.svc.contracts.TerminateContract(ctx, req)
+		cancel()
+	}
+	a.contractFormDone(w, r, f, err, "contract.terminated")
+}
+
+func (a *App) contractRenew(w http.ResponseWriter, r *http.Request) {
+	f := newForm(contractSpec, r.PostForm)
+	f.require("endDate")
+	end := f.date("endDate")
+	var err error
+	if f.ok() {
+		ctx, cancel := a.call(r)
+		_, err = a.svc.contracts.RenewContract(ctx, &contractsv1.RenewContractRequest{Id: r.PathValue("id"), EndDate: end})
+		cancel()
+	}
+	a.contractFormDone(w, r, f, err, "contract.renewed")
+}
+
+// MoneyInput is an amount of cents as a person types it in euros ("150", "150,50").
+func (l *Loc) MoneyInput(cents int32) string {
+	e, c := cents/100, cents%100
+	if c == 0 {
+		return strconv.Itoa(int(e))
+	}
+	sep := ","
+	if l.lang == "en" {
+		sep = "."
+	}
+	return strconv.Itoa(int(e)) + sep + pad2(int(c))
+}

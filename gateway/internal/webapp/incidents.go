@@ -1,0 +1,75 @@
+package webapp
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
+)
+
+// incidentSpec is the form reporting a problem during a stay.
+var incidentSpec = formSpec{
+	{Name: "severity", Label: "incident.severity", API: "severity"},
+	{Name: "category", Label: "incident.category", API: "category"},
+	{Name: "description", Label: "incident.description", API: "description"},
+}
+
+type incidentPageData struct {
+	Contract *contractsv1.Contract
+}
+
+func (a *App) renderIncident(w http.ResponseWriter, r *http.Request, status int, f *form) {
+	ctx, cancel := a.call(r)
+	defer cancel()
+	c, err := a.svc.contracts.GetContract(ctx, &contractsv1.GetContractRequest{Id: r.PathValue("id")})
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	p := a.newPage(w, r, "incident.title", incidentPageData{Contract: c})
+	p.Nav = "home"
+	p.Path = "/student/contracts/" + url.PathEscape(c.GetId()) + "/incident"
+	p.Form = f
+	a.render(w, r, status, "student_incident", p)
+}
+
+// incidentPage is the student's "report a problem", phone-sized.
+func (a *App) incidentPage(w http.ResponseWriter, r *http.Request) {
+	a.renderIncident(w, r, http.StatusOK, newForm(incidentSpec, url.Values{"severity": {"SEVERITY_LOW"}, "category": {"OTHER"}, "requestId": {newToken()}}))
+}
+
+func (a *App) incidentCreate(w http.ResponseWriter, r *http.Request) {
+	f := newForm(incidentSpec, r.PostForm)
+	f.require("description")
+	sev := contractsv1.Severity(contractsv1.Severity_value[f.Value("severity")])
+	if sev == contractsv1.Severity_SEVERITY_UNSPECIFIED {
+		f.fieldError("severity", "form.error.required", "")
+	}
+	if !f.ok() {
+		a.renderIncident(w, r, http.StatusBadRequest, f)
+		return
+	}
+	ctx, cancel := a.call(r)
+	defer cancel()
+	_, err := a.svc.contracts.CreateIncident(ctx, &contractsv1.CreateIncidentRequest{
+		ContractId: r.PathValue("id"), Severity: sev, Category: f.Value("category"), Description: f.Value("description"), RequestId: f.Value("requestId"),
+	})
+	if err != nil {
+		st := stateOf(r.Context())
+		if f.fromStatus(err, a.cat.loc(st.lang, a.tz)) {
+			a.renderIncident(w, r, http.StatusBadRequest, f)
+			return
+		}
+		a.afterAction(w, r, err, "", "/student")
+		return
+	}
+	setFlash(w, r, flash{Kind: "ok", Key: "incident.reported"})
+	redirect(w, r, "/student")
+}
+
+// Category names an incident's category code ("NOISE"); a code the pages do not know shows
+// as it is.
+func (l *Loc) Category(code string) string {
+	return l.optional("incident.category."+strings.ToLower(code), code)
+}
