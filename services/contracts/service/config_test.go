@@ -13,7 +13,7 @@ func TestLoadConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.GRPCAddr != "localhost:9105" || cfg.DatabaseURL != "postgres://postgres@127.0.0.1:55432/cohabit_contracts?sslmode=disable" ||
+	if cfg.GRPCAddr != "localhost:9105" || cfg.DatabaseURL != "postgres://postgres@127.0.0.1:15432/cohabit_contracts?sslmode=disable" ||
 		cfg.JobInterval != service.DefaultJobInterval || cfg.TokenKeyFile == "" || cfg.NATSURL == "" {
 		t.Fatalf("defaults: %+v", cfg)
 	}

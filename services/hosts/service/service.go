@@ -40,7 +40,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	e := config.New(getenv)
 	c := Config{
 		GRPCAddr:     e.String("COHABIT_HOSTS_GRPC_ADDR", "localhost:9102"),
-		DatabaseURL:  e.String("COHABIT_HOSTS_DATABASE_URL", "postgres://postgres@127.0.0.1:55432/cohabit_hosts?sslmode=disable"),
+		DatabaseURL:  e.String("COHABIT_HOSTS_DATABASE_URL", "postgres://postgres@127.0.0.1:15432/cohabit_hosts?sslmode=disable"),
 		NATSURL:      e.String("COHABIT_NATS_URL", "nats://127.0.0.1:4333"),
 		TokenKeyFile: e.String("COHABIT_TOKEN_PUBLIC_KEY_FILE", ".data/keys/token.pub"),
 		MaxDBConns:   e.Int("COHABIT_HOSTS_DB_MAX_CONNS", 10),

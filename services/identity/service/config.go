@@ -66,7 +66,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	env := config.New(getenv)
 	cfg := Config{
 		GRPCAddr:               env.String(EnvGRPCAddr, "localhost:9101"),
-		DatabaseURL:            env.String(EnvDatabaseURL, "postgres://postgres@127.0.0.1:55432/cohabit_identity?sslmode=disable"),
+		DatabaseURL:            env.String(EnvDatabaseURL, "postgres://postgres@127.0.0.1:15432/cohabit_identity?sslmode=disable"),
 		NATSURL:                env.String(EnvNATSURL, "nats://127.0.0.1:4333"),
 		TokenTTL:               env.Duration(EnvTokenTTL, time.Hour),
 		BootstrapAdminEmail:    env.String(EnvBootstrapAdminEmail, ""),

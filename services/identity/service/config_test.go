@@ -20,7 +20,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 	}
 	if cfg.GRPCAddr != "localhost:9101" || cfg.NATSURL != "nats://127.0.0.1:4333" || cfg.TokenTTL != time.Hour ||
 		cfg.Argon2Time != 2 || cfg.Argon2MemoryKiB != 65536 || cfg.Argon2Threads != 1 || cfg.DevSeed || cfg.TokenKey != nil ||
-		!strings.Contains(cfg.DatabaseURL, "127.0.0.1:55432/cohabit_identity") {
+		!strings.Contains(cfg.DatabaseURL, "127.0.0.1:15432/cohabit_identity") {
 		t.Fatalf("defaults %+v", cfg)
 	}
 }

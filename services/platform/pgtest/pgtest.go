@@ -39,11 +39,13 @@ const EnvURL = "COHABIT_TEST_DATABASE_URL"
 
 // The local cluster is shared by every test binary on the machine, so its
 // place and port are fixed rather than per process. The port is off the
-// usual 5432 so a system PostgreSQL never gets in the way.
+// usual 5432 so a system PostgreSQL never gets in the way, and below Linux's
+// ephemeral range (32768–60999) so that no outgoing connection can hold it
+// when the cluster starts.
 const (
 	lockPath    = "/tmp/cohabit-pgtest.lock"
 	clusterRoot = "/tmp/cohabit-pgtest"
-	clusterPort = 55439
+	clusterPort = 15439
 )
 
 const (

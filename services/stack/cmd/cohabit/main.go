@@ -39,10 +39,11 @@ func main() {
 }
 
 // Local defaults. The ports stay off the usual ones (5432, 4222) so that a system
-// PostgreSQL or NATS on the same machine never gets in the way.
+// PostgreSQL or NATS on the same machine never gets in the way, and below Linux's ephemeral
+// range (32768–60999) so that no outgoing connection holds one when they start.
 const (
 	defaultDataDir = ".data"
-	pgPort         = 55432
+	pgPort         = 15432
 	natsHost       = "127.0.0.1"
 	natsPort       = 4333
 	// readyWait bounds the wait for the gateway's /readyz before the banner is printed
