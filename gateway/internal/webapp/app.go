@@ -192,6 +192,12 @@ func (a *App) routes() {
 	a.post("POST /coordinator/incidents/{id}/mediate", coord(a.incidentMediate))
 	a.post("POST /coordinator/incidents/{id}/resolve", coord(a.incidentResolve))
 	a.handle("GET /coordinator/students", coord(a.studentsList))
+	a.handle("GET /coordinator/rooms", coord(a.roomsList))
+	a.handle("GET /coordinator/allocations", coord(a.allocations))
+	a.post("POST /coordinator/allocations", coord(a.allocationCreate))
+	a.handle("GET /coordinator/allocations/{id}", coord(a.allocation))
+	a.post("POST /coordinator/allocations/{id}/propose", coord(a.allocationPropose))
+	a.post("POST /coordinator/contracts/{id}/cancel", coord(a.contractCancel))
 	a.post("POST /coordinator/students/{id}/verify", coord(a.studentVerify))
 
 	host := func(h http.HandlerFunc) http.HandlerFunc { return a.auth(roleHost, h) }
@@ -201,6 +207,8 @@ func (a *App) routes() {
 	a.post("POST /host/matches/{id}/accept", host(a.answerMatch(true, "/host")))
 	a.post("POST /host/matches/{id}/decline", host(a.answerMatch(false, "/host")))
 	a.post("POST /host/contracts/{id}/sign", host(a.signAs("/host")))
+	a.handle("GET /host/contracts/{id}/incident", host(a.incidentPage))
+	a.post("POST /host/contracts/{id}/incident", host(a.incidentCreate))
 
 	student := func(h http.HandlerFunc) http.HandlerFunc { return a.auth(roleStudent, h) }
 	a.handle("GET /student", student(a.studentHome))

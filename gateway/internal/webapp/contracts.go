@@ -50,7 +50,11 @@ var contractSpec = formSpec{
 	{Name: "reason", Label: "contract.terminate.reason", API: "reason"},
 	{Name: "effectiveDate", Label: "contract.terminate.effectiveDate", API: "effectiveDate"},
 	{Name: "endDate", Label: "contract.renew.endDate", API: "endDate"},
+	{Name: "cancelReason", Label: "contract.cancel.reason"},
 }
+
+// cancelSpec is contractSpec with the service's "reason" naming the cancellation's reason.
+var cancelSpec = append(formSpec{{Name: "cancelReason", Label: "contract.cancel.reason", API: "reason"}}, contractSpec...)
 
 type contractPageData struct {
 	Contract *contractsv1.Contract
@@ -198,6 +202,20 @@ func (a *App) contractTerminate(w http.ResponseWriter, r *http.Request) {
 		cancel()
 	}
 	a.contractFormDone(w, r, f, err, "contract.terminated")
+}
+
+// contractCancel cancels a contract before the stay (a draft or one awaiting signatures),
+// with the reason the parties will read.
+func (a *App) contractCancel(w http.ResponseWriter, r *http.Request) {
+	f := newForm(cancelSpec, r.PostForm)
+	f.require("cancelReason")
+	var err error
+	if f.ok() {
+		ctx, cancel := a.call(r)
+		_, err = a.svc.contracts.CancelContract(ctx, &contractsv1.CancelContractRequest{Id: r.PathValue("id"), Reason: f.Value("cancelReason"), Etag: f.Value("etag")})
+		cancel()
+	}
+	a.contractFormDone(w, r, f, err, "contract.cancelled")
 }
 
 func (a *App) contractRenew(w http.ResponseWriter, r *http.Request) {

@@ -3,6 +3,7 @@ package webapp
 import (
 	"context"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -224,11 +225,25 @@ func (f *fakeHosts) VerifyHost(ctx context.Context, req *hostsv1.VerifyHostReque
 
 func (f *fakeHosts) ListRooms(ctx context.Context, req *hostsv1.ListRoomsRequest) (*hostsv1.ListRoomsResponse, error) {
 	f.record(ctx, "ListRooms", req)
+	draft := &hostsv1.Room{Id: "r-2", HostId: "h-1", Status: hostsv1.RoomStatus_ROOM_STATUS_DRAFT, Title: "Petite chambre sur cour", AreaM2: 9.5, MonthlyContributionCents: 9000, AvailableFrom: "2027-02-01", City: "Lyon"}
 	if req.GetHostId() == "h-1" {
-		draft := &hostsv1.Room{Id: "r-2", HostId: "h-1", Status: hostsv1.RoomStatus_ROOM_STATUS_DRAFT, Title: "Petite chambre sur cour", AreaM2: 9.5, MonthlyContributionCents: 9000, AvailableFrom: "2027-02-01"}
 		return &hostsv1.ListRoomsResponse{Rooms: []*hostsv1.Room{roomJeanne, draft}}, nil
 	}
-	return &hostsv1.ListRoomsResponse{}, nil
+	if req.GetHostId() != "" {
+		return &hostsv1.ListRoomsResponse{}, nil
+	}
+	// The programme's rooms, filtered like the hosts service does.
+	paul := &hostsv1.Room{Id: "r-3", HostId: "h-2", Status: hostsv1.RoomStatus_ROOM_STATUS_PUBLISHED, Title: "Chambre lumineuse avec balcon", AreaM2: 14, MonthlyContributionCents: 18000, AvailableFrom: "2027-03-01", City: "Villeurbanne"}
+	var out []*hostsv1.Room
+	for _, r := range []*hostsv1.Room{roomJeanne, draft, paul} {
+		if (req.GetCity() == "" || strings.EqualFold(req.GetCity(), r.GetCity())) &&
+			(req.GetStatus() == hostsv1.RoomStatus_ROOM_STATUS_UNSPECIFIED || req.GetStatus() == r.GetStatus()) &&
+			(req.GetMaxContributionCents() == 0 || r.GetMonthlyContributionCents() <= req.GetMaxContributionCents()) &&
+			(req.GetAvailableFrom() == "" || r.GetAvailableFrom() <= req.GetAvailableFrom()) {
+			out = append(out, r)
+		}
+	}
+	return &hostsv1.ListRoomsResponse{Rooms: out}, nil
 }
 
 func (f *fakeHosts) GetRoom(ctx context.Context, req *hostsv1.GetRoomRequest) (*hostsv1.Room, error) {
@@ -441,6 +456,51 @@ func (f *fakeMatching) CancelMatch(ctx context.Context, req *matchingv1.CancelMa
 	return match(req.GetId(), matchingv1.MatchStatus_MATCH_STATUS_CANCELLED), nil
 }
 
+// The fakes' one allocation run: a pair already proposed (m-1), one not yet, two students
+// left without a room.
+func fakeAllocation(id string) *matchingv1.Allocation {
+	return &matchingv1.Allocation{
+		Id: id, ProgrammeId: "demo", Status: matchingv1.AllocationStatus_ALLOCATION_STATUS_SUCCEEDED, TotalScore: 153.21, RoomCount: 3, StudentCount: 4,
+		Pairs: []*matchingv1.Pair{
+			{RoomId: "r-1", StudentId: "s-1", Score: 82.46},
+			{RoomId: "r-3", StudentId: "s-2", Score: 70.75, Locked: true},
+		},
+		Unmatched: []*matchingv1.Unmatched{
+			{StudentId: "s-8", Reason: "NO_FEASIBLE_ROOM: SMOKING, PETS"},
+			{StudentId: "s-9", Reason: "ROOMS_TAKEN: every room this student could take went to another student"},
+		},
+		CreateTime: ts("2026-11-25T08:30:00Z"),
+	}
+}
+
+func (f *fakeMatching) CreateAllocation(ctx context.Context, req *matchingv1.CreateAllocationRequest) (*matchingv1.Allocation, error) {
+	f.record(ctx, "CreateAllocation", req)
+	return fakeAllocation("al-new"), nil
+}
+
+func (f *fakeMatching) GetAllocation(ctx context.Context, req *matchingv1.GetAllocationRequest) (*matchingv1.Allocation, error) {
+	f.record(ctx, "GetAllocation", req)
+	if req.GetId() != "al-1" && req.GetId() != "al-new" {
+		return nil, grpcErr(errs.NotFound("ALLOCATION_NOT_FOUND", "no such allocation"))
+	}
+	return fakeAllocation(req.GetId()), nil
+}
+
+func (f *fakeMatching) ListAllocations(ctx context.Context, req *matchingv1.ListAllocationsRequest) (*matchingv1.ListAllocationsResponse, error) {
+	f.record(ctx, "ListAllocations", req)
+	return &matchingv1.ListAllocationsResponse{Allocations: []*matchingv1.Allocation{fakeAllocation("al-1")}}, nil
+}
+
+func (f *fakeMatching) ProposeAllocationPairs(ctx context.Context, req *matchingv1.ProposeAllocationPairsRequest) (*matchingv1.ProposeAllocationPairsResponse, error) {
+	f.record(ctx, "ProposeAllocationPairs", req)
+	for _, p := range req.GetPairs() {
+		if p.GetRoomId() == "r-9" {
+			return nil, grpcErr(errs.Invalid(errs.Violation{Field: "pairs[0]", Description: "room r-9 and student s-1 are not a pair of the allocation"}))
+		}
+	}
+	return &matchingv1.ProposeAllocationPairsResponse{Matches: []*matchingv1.Match{match("m-new", matchingv1.MatchStatus_MATCH_STATUS_PROPOSED)}}, nil
+}
+
 type fakeContracts struct {
 	contractsv1.UnimplementedContractServiceServer
 	*recorder
@@ -569,6 +629,19 @@ func (f *fakeContracts) TerminateContract(ctx context.Context, req *contractsv1.
 		return nil, grpcErr(errs.Invalid(errs.Violation{Field: "effectiveDate", Description: "must respect the notice period of 30 days: the earliest allowed date is 2026-12-25"}))
 	}
 	return fakeContract("c-3"), nil
+}
+
+func (f *fakeContracts) CancelContract(ctx context.Context, req *contractsv1.CancelContractRequest) (*contractsv1.Contract, error) {
+	f.record(ctx, "CancelContract", req)
+	if req.GetId() == "c-3" {
+		return nil, grpcErr(errs.FailedPrecondition("NOT_CANCELLABLE", "only a contract before the stay may be cancelled"))
+	}
+	if len(req.GetReason()) > 200 {
+		return nil, grpcErr(errs.Invalid(errs.Violation{Field: "reason", Description: "must be at most 200 characters"}))
+	}
+	c := fakeContract(req.GetId())
+	c.Status = contractsv1.ContractStatus_CONTRACT_STATUS_CANCELLED
+	return c, nil
 }
 
 func (f *fakeContracts) RenewContract(ctx context.Context, req *contractsv1.RenewContractRequest) (*contractsv1.Contract, error) {

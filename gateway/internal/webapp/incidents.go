@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
+	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
 )
 
 // incidentSpec is the form reporting a problem during a stay.
@@ -17,6 +18,16 @@ var incidentSpec = formSpec{
 
 type incidentPageData struct {
 	Contract *contractsv1.Contract
+	// Home is the reporter's home page ("/student", "/host"); Other names the other party.
+	Home, Other string
+}
+
+// reporterHome is the home page of who reports a problem: a student or a host.
+func reporterHome(r *http.Request) string {
+	if stateOf(r.Context()).me.GetRole() == typev1.Role_ROLE_HOST {
+		return "/host"
+	}
+	return "/student"
 }
 
 func (a *App) renderIncident(w http.ResponseWriter, r *http.Request, status int, f *form) {
@@ -27,14 +38,18 @@ func (a *App) renderIncident(w http.ResponseWriter, r *http.Request, status int,
 		a.fail(w, r, err)
 		return
 	}
-	p := a.newPage(w, r, "incident.title", incidentPageData{Contract: c})
+	d := incidentPageData{Contract: c, Home: reporterHome(r), Other: c.GetHostDisplayName()}
+	if d.Home == "/host" {
+		d.Other = c.GetStudentDisplayName()
+	}
+	p := a.newPage(w, r, "incident.title", d)
 	p.Nav = "home"
-	p.Path = "/student/contracts/" + url.PathEscape(c.GetId()) + "/incident"
+	p.Path = d.Home + "/contracts/" + url.PathEscape(c.GetId()) + "/incident"
 	p.Form = f
 	a.render(w, r, status, "student_incident", p)
 }
 
-// incidentPage is the student's "report a problem", phone-sized.
+// incidentPage is "report a problem", for the student (phone-sized) or the host (large type).
 func (a *App) incidentPage(w http.ResponseWriter, r *http.Request) {
 	a.renderIncident(w, r, http.StatusOK, newForm(incidentSpec, url.Values{"severity": {"SEVERITY_LOW"}, "category": {"OTHER"}, "requestId": {newToken()}}))
 }
@@ -61,11 +76,11 @@ func (a *App) incidentCreate(w http.ResponseWriter, r *http.Request) {
 			a.renderIncident(w, r, http.StatusBadRequest, f)
 			return
 		}
-		a.afterAction(w, r, err, "", "/student")
+		a.afterAction(w, r, err, "", reporterHome(r))
 		return
 	}
 	setFlash(w, r, flash{Kind: "ok", Key: "incident.reported"})
-	redirect(w, r, "/student")
+	redirect(w, r, reporterHome(r))
 }
 
 // Category names an incident's category code ("NOISE"); a code the pages do not know shows

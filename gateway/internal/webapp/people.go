@@ -48,7 +48,9 @@ type hostHomeData struct {
 	Host      *hostsv1.Host
 	Rooms     []*hostsv1.Room
 	Proposals []*matchingv1.Match
+	// Contracts wait for her signature; Running are the stays under way (or under notice).
 	Contracts []*contractsv1.Contract
+	Running   []*contractsv1.Contract
 	Programme *identityv1.Programme
 }
 
@@ -95,7 +97,7 @@ func (a *App) hostHome(w http.ResponseWriter, r *http.Request) {
 				return err
 			},
 			func() error {
-				res, err := a.svc.contracts.ListContracts(ctx, &contractsv1.ListContractsRequest{PageSize: listSize, Status: contractsv1.ContractStatus_CONTRACT_STATUS_AWAITING_SIGNATURES})
+				res, err := a.svc.contracts.ListContracts(ctx, &contractsv1.ListContractsRequest{PageSize: listSize})
 				contracts = res.GetContracts()
 				return err
 			},
@@ -110,8 +112,13 @@ func (a *App) hostHome(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		for _, c := range contracts {
-			if !signed(c, matchingv1.Party_PARTY_HOST) {
-				d.Contracts = append(d.Contracts, c)
+			switch c.GetStatus() {
+			case contractsv1.ContractStatus_CONTRACT_STATUS_AWAITING_SIGNATURES:
+				if !signed(c, matchingv1.Party_PARTY_HOST) {
+					d.Contracts = append(d.Contracts, c)
+				}
+			case contractsv1.ContractStatus_CONTRACT_STATUS_ACTIVE, contractsv1.ContractStatus_CONTRACT_STATUS_NOTICE_GIVEN:
+				d.Running = append(d.Running, c)
 			}
 		}
 	}

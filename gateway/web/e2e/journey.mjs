@@ -9,11 +9,13 @@
 // match from its page; the contract drafted from it (through events) has its terms adjusted
 // (a contribution over the cap refused next to its field) and is sent; the host signs from
 // his home, the student on her phone, and the contract is active. The student reports a
-// problem; the coordinator is refused a notice too short (the earliest date named next to the
-// field), completes a check-in, mediates and resolves the incident. Last, a second student's
-// stay with the assisted host: the coordinator records both answers at the meeting, approves,
-// sends the contract and records the host's paper signature on her behalf; the student signs
-// on her phone.
+// problem; the host's home shows the stay under way, its PDF and a way to report one. The
+// coordinator is refused a notice too short (the earliest date named next to the field),
+// completes a check-in, mediates and resolves the incident. Last, a second student's
+// stay with the assisted host: the coordinator lists the programme's rooms with filters, runs
+// an allocation, keeps its pair and runs it again, and proposes the pair from the run; she
+// records both answers at the meeting, approves, sends the contract and records the host's
+// paper signature on her behalf; the student signs on her phone.
 //
 // axe-core runs on every page, in French and in English; a serious or critical violation
 // fails the run. Screenshots go to COHABIT_E2E_SCREENSHOTS. run.sh starts the platform and
@@ -58,7 +60,12 @@ function day(offset) {
 const context = await chromium.launchPersistentContext(PROFILE, {
   executablePath: '/usr/bin/chromium',
   headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  // The browser's own widgets in French, as a French user's Chromium shows them (a date
+  // input reads jj/mm/aaaa): run.sh installs chromium-l10n; on Linux Chromium takes its
+  // language from LANGUAGE (--lang alone is ignored there). locale sets navigator.language
+  // and Accept-Language.
+  env: { ...process.env, LANGUAGE: 'fr_FR', LANG: 'fr_FR.UTF-8' },
+  args: ['--headless', '--lang=fr-FR', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   viewport: desktop,
   locale: 'fr-FR',
@@ -497,6 +504,17 @@ try {
   await logout();
   await page.setViewportSize(desktop);
 
+  say('the host’s home shows the stay under way, its PDF, and how to report a problem');
+  await login(host);
+  await page.getByRole('heading', { name: 'Séjour de Léa Bernard chez vous' }).waitFor();
+  await page.getByRole('link', { name: 'Lire ou imprimer la convention (PDF)' }).waitFor();
+  await check('host home (contract running)');
+  await navigate(() => page.getByRole('link', { name: 'Signaler un problème' }).click());
+  await page.getByText('Pendant le séjour de Léa Bernard chez vous.').waitFor();
+  await check('report a problem (host)');
+  await navigate(() => page.getByRole('link', { name: 'Retour à mon espace' }).click());
+  await logout();
+
   // ---------------------------------------------------------------- coordinator
   say('the coordinator reads the active contract; a notice too short is refused with the earliest date');
   await login(coordinator);
@@ -581,12 +599,42 @@ try {
   await flash('Votre demande est envoyée.');
   await logout();
 
-  say('the coordinator proposes the assisted host’s room, records both yeses at the meeting, approves');
+  say('the coordinator lists the programme’s rooms, filtered by town, state and contribution');
   await page.setViewportSize(desktop);
   await login(coordinator);
   await reloadUntil(assistedCandidatesURL, () => page.getByRole('button', { name: 'Proposer cette chambre — Inès Moreau' }), 'the second candidate');
-  await navigate(() => page.getByRole('button', { name: 'Proposer cette chambre — Inès Moreau' }).click());
-  await flash('La proposition est envoyée');
+  await navigate(() => page.getByRole('link', { name: 'Chambres', exact: true }).click());
+  await check('rooms');
+  await page.getByLabel('Ville', { exact: true }).fill('Lyon');
+  await page.getByLabel('État', { exact: true }).selectOption('ROOM_STATUS_PUBLISHED');
+  await page.getByLabel(/Participation au plus/).fill('200');
+  await navigate(() => page.getByRole('button', { name: 'Filtrer', exact: true }).click());
+  assert(page.url().includes('city=Lyon') && page.url().includes('status=ROOM_STATUS_PUBLISHED'), 'the filters are in the address');
+  await page.getByRole('link', { name: 'Voir les candidats — Chambre calme près des quais' }).waitFor();
+  await check('rooms (filtered)');
+
+  say('runs an allocation, keeps its pair, runs it again, and proposes the pair');
+  await navigate(() => page.getByRole('link', { name: 'Attributions', exact: true }).click());
+  await check('allocations');
+  await navigate(() => page.getByRole('button', { name: 'Lancer une attribution' }).click());
+  await flash('L’attribution est calculée.');
+  const keep = () => page.getByLabel('Garder cette paire — Chambre calme près des quais et Inès Moreau');
+  await keep().waitFor();
+  await check('allocation');
+  await shot('allocation.png');
+  await keep().check();
+  await navigate(() => page.getByRole('button', { name: 'Relancer en gardant les paires cochées' }).click());
+  await flash('L’attribution est calculée.');
+  await page.getByText('gardée', { exact: true }).first().waitFor();
+  assert(await keep().isChecked(), 'the kept pair stays ticked');
+  await audit('allocation (run again, pair kept)');
+  await page.getByLabel('Choisir — Chambre calme près des quais et Inès Moreau').check();
+  await navigate(() => page.getByRole('button', { name: 'Proposer les paires choisies' }).click());
+  await flash('Les paires choisies sont proposées');
+  await page.getByRole('link', { name: 'Proposée' }).first().waitFor();
+  await check('allocation (pair proposed)');
+
+  say('records both yeses at the meeting, approves');
   await page.goto(`${BASE}/coordinator/matches`);
   await navigate(() => page.getByRole('link', { name: 'Jeanne Martin et Inès Moreau' }).click());
   await page.getByLabel('Date de la rencontre').fill(`${day(1)}T14:00`);

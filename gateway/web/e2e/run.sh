@@ -3,8 +3,8 @@
 #
 #   gateway/web/e2e/run.sh            (from anywhere; about a minute)
 #
-# 1. installs Debian's chromium when /usr/bin/chromium is missing (as root; otherwise says
-#    what to install), and the locked npm packages (playwright-core, axe-core) with npm ci;
+# 1. installs Debian's chromium and chromium-l10n when missing (as root; otherwise says what
+#    to install), and the locked npm packages (playwright-core, axe-core) with npm ci;
 # 2. builds services/stack/cmd/cohabit and starts the whole platform on a fresh data folder
 #    and a free HTTP port (PostgreSQL and NATS as `make run` provisions them);
 # 3. walks the journey through the pages (journey.mjs): coordinator, host, student, in
@@ -25,16 +25,25 @@ start=$SECONDS
 
 log() { echo "e2e: $*" >&2; }
 
-# --- Chromium
+# --- Chromium, with its translations (chromium-l10n): the browser's own widgets follow its
+# language, so a date input shows jj/mm/aaaa to French users only when the French locale is
+# installed; journey.mjs starts Chromium in French (LANGUAGE=fr_FR, --lang=fr-FR).
 chromium=/usr/bin/chromium
-if [[ ! -x $chromium ]]; then
+need=()
+[[ -x $chromium ]] || need+=(chromium fonts-dejavu-core)
+dpkg -s chromium-l10n >/dev/null 2>&1 || need+=(chromium-l10n)
+if ((${#need[@]})); then
 	if [[ $(id -u) -ne 0 ]]; then
-		log "Debian's chromium is missing: run 'sudo apt-get install -y chromium' and try again"
-		exit 1
+		if [[ ! -x $chromium ]]; then
+			log "Debian's chromium is missing: run 'sudo apt-get install -y ${need[*]}' and try again"
+			exit 1
+		fi
+		log "chromium-l10n is missing ('sudo apt-get install -y chromium-l10n'): date inputs will show the English format"
+	else
+		log "installing ${need[*]}"
+		apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 	fi
-	log "installing Debian's chromium"
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
 fi
 
 # --- npm packages, exactly as locked
@@ -46,7 +55,7 @@ fi
 # --- The platform: PostgreSQL binaries, then the all-in-one runner on a fresh data folder
 "$root/scripts/ensure-postgres.sh" >/dev/null
 # The runner's private PostgreSQL and NATS use fixed local ports.
-for p in 55432 4333; do
+for p in 15432 4333; do
 	if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
 		log "port $p is taken: another Cohabit stack is running here (make run?). Stop it first."
 		exit 1
