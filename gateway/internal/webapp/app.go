@@ -192,6 +192,8 @@ func (a *App) routes() {
 	a.post("POST /coordinator/incidents/{id}/mediate", coord(a.incidentMediate))
 	a.post("POST /coordinator/incidents/{id}/resolve", coord(a.incidentResolve))
 	a.handle("GET /coordinator/students", coord(a.studentsList))
+	a.handle("GET /coordinator/students/new", coord(a.studentNewPage))
+	a.post("POST /coordinator/students", coord(a.studentCreate))
 	a.handle("GET /coordinator/rooms", coord(a.roomsList))
 	a.handle("GET /coordinator/allocations", coord(a.allocations))
 	a.post("POST /coordinator/allocations", coord(a.allocationCreate))

@@ -1,6 +1,7 @@
 package webapp
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -56,6 +57,31 @@ type dashboardData struct {
 	Verifications    int
 	More             map[string]bool
 	OverdueThreshold string
+	// DoneHost and DoneStudent are the host or student just verified from the pending lists
+	// (?verified=host:<id>): their row stays, with its new status, where the focus goes
+	// after the list is swapped in place.
+	DoneHost    *hostsv1.Host
+	DoneStudent *studentsv1.Student
+}
+
+// justVerified fetches the host or student the pending lists' verify button named in its
+// next page (?verified=host:<id> or student:<id>); still pending (the verification was
+// refused) or unknown, there is nothing to show. It never fails the dashboard.
+func (a *App) justVerified(ctx context.Context, r *http.Request, d *dashboardData) {
+	kind, id, _ := strings.Cut(r.URL.Query().Get("verified"), ":")
+	if id == "" {
+		return
+	}
+	switch kind {
+	case "host":
+		if h, err := a.svc.hosts.GetHost(ctx, &hostsv1.GetHostRequest{Id: id}); err == nil && h.GetStatus() != hostsv1.HostStatus_HOST_STATUS_PENDING_VERIFICATION {
+			d.DoneHost = h
+		}
+	case "student":
+		if s, err := a.svc.students.GetStudent(ctx, &studentsv1.GetStudentRequest{Id: id}); err == nil && s.GetStatus() != studentsv1.StudentStatus_STUDENT_STATUS_PENDING_VERIFICATION {
+			d.DoneStudent = s
+		}
+	}
 }
 
 // dashboard is the coordinator's day: what waits for her, each with its count.
@@ -75,6 +101,7 @@ func (a *App) dashboard(w http.ResponseWriter, r *http.Request) {
 	var proposed, meeting []*matchingv1.Match
 	var open, mediating []*contractsv1.Incident
 	err := parallel(
+		func() error { a.justVerified(ctx, r, &d); return nil },
 		func() error {
 			res, err := a.svc.hosts.ListHosts(ctx, &hostsv1.ListHostsRequest{PageSize: listSize, Status: hostsv1.HostStatus_HOST_STATUS_PENDING_VERIFICATION})
 			d.HostsPending = res.GetHosts()
@@ -564,4 +591,46 @@ func firstLine(s string, n int) string {
 		return string(r[:n-1]) + "…"
 	}
 	return s
+}
+
+// studentFormDefaults are a new student form's values (the coordinator's: no e-mail of hers).
+func studentFormDefaults() url.Values {
+	return url.Values{
+		"languages": {"fr"}, "maxCommuteKm": {"10"}, "hoursOfferedPerWeek": {"0"}, "nightsPresentPerWeek": {"0"},
+		"requestId": {newToken()},
+	}
+}
+
+func (a *App) studentNewPage(w http.ResponseWriter, r *http.Request) {
+	p := a.newPage(w, r, "studentNew.title", nil)
+	p.Nav = "students"
+	p.Form = newForm(studentSpec, studentFormDefaults())
+	a.render(w, r, http.StatusOK, "coord_student_new", p)
+}
+
+// studentCreate registers a student on her behalf, with her agreement (the page says so);
+// the same fields as her own profile form. She is then to be verified like any other.
+func (a *App) studentCreate(w http.ResponseWriter, r *http.Request) {
+	f := newForm(studentSpec, r.PostForm)
+	s := studentFromForm(f)
+	p := a.newPage(w, r, "studentNew.title", nil)
+	p.Nav = "students"
+	p.Path = "/coordinator/students/new"
+	p.Form = f
+	if !f.ok() {
+		a.render(w, r, http.StatusBadRequest, "coord_student_new", p)
+		return
+	}
+	ctx, cancel := a.call(r)
+	defer cancel()
+	if _, err := a.svc.students.CreateStudent(ctx, &studentsv1.CreateStudentRequest{Student: s, RequestId: f.Value("requestId")}); err != nil {
+		if f.fromStatus(err, p.L) {
+			a.render(w, r, http.StatusBadRequest, "coord_student_new", p)
+			return
+		}
+		a.fail(w, r, err)
+		return
+	}
+	setFlash(w, r, flash{Kind: "ok", Key: "studentNew.done"})
+	redirect(w, r, "/coordinator/students?status=STUDENT_STATUS_PENDING_VERIFICATION")
 }

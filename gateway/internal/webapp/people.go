@@ -377,8 +377,8 @@ func (a *App) studentProfilePage(w http.ResponseWriter, r *http.Request) {
 	a.render(w, r, http.StatusOK, "student_profile", p)
 }
 
-func (a *App) studentProfileCreate(w http.ResponseWriter, r *http.Request) {
-	f := newForm(studentSpec, r.PostForm)
+// studentFromForm reads the student form; coordinates left empty take the town's centre.
+func studentFromForm(f *form) *studentsv1.Student {
 	s := &studentsv1.Student{
 		DisplayName:          f.Value("displayName"),
 		BirthDate:            f.date("birthDate"),
@@ -407,6 +407,12 @@ func (a *App) studentProfileCreate(w http.ResponseWriter, r *http.Request) {
 	if s.StudyPlace.Lat == 0 && s.StudyPlace.Lng == 0 {
 		s.StudyPlace.Lat, s.StudyPlace.Lng, _ = townCentre(s.StudyPlace.City)
 	}
+	return s
+}
+
+func (a *App) studentProfileCreate(w http.ResponseWriter, r *http.Request) {
+	f := newForm(studentSpec, r.PostForm)
+	s := studentFromForm(f)
 	p := a.newPage(w, r, "studentProfile.title", nil)
 	p.Nav = "home"
 	p.Form = f

@@ -14,6 +14,7 @@ import (
 	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
+	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
 )
 
 func setCookieHeader(r response, name string) string {
@@ -880,6 +881,8 @@ var pageCases = []pageCase{
 	{"coordinator@example.org", "/coordinator/hosts/h-9", nil, 404, "error"},
 	{"coordinator@example.org", "/coordinator/rooms/r-1/candidates", nil, 200, "coord_candidates"},
 	{"coordinator@example.org", "/coordinator/students", nil, 200, "coord_students"},
+	{"coordinator@example.org", "/coordinator/students/new", nil, 200, "coord_student_new"},
+	{"coordinator@example.org", "/coordinator/students", url.Values{"birthDate": {"31/02/2004"}}, 400, "coord_student_new"},
 	{"coordinator@example.org", "/coordinator/matches", nil, 200, "coord_matches"},
 	{"coordinator@example.org", "/coordinator/matches?status=MATCH_STATUS_APPROVED", nil, 200, "coord_matches"},
 	{"coordinator@example.org", "/coordinator/matches/m-1", nil, 200, "coord_match"},
@@ -983,4 +986,148 @@ func TestEveryPageInBothLanguages(t *testing.T) {
 			t.Errorf("template %s is rendered by no test case", name)
 		}
 	}
+}
+
+// A coordinator registers a student on her behalf, with her agreement: the same fields as the
+// student's own profile, the service's refusals next to their inputs, then the pending list.
+func TestCoordinatorRegistersAStudent(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+
+	r := b.get(t, "/coordinator/students")
+	if !strings.Contains(r.body, `href="/coordinator/students/new"`) {
+		t.Fatalf("the students list has no link to the registration")
+	}
+	r = b.get(t, "/coordinator/students/new")
+	if r.code != http.StatusOK || !strings.Contains(r.body, "avec son accord") || !strings.Contains(r.body, "Sa motivation") ||
+		strings.Contains(r.body, "Votre motivation") || strings.Contains(r.body, "coordinator@example.org") {
+		t.Fatalf("new student page: %d\n%s", r.code, r.body)
+	}
+	if p := checkAccessibility(r.body); len(p) > 0 {
+		t.Errorf("new student page: %v", p)
+	}
+
+	// The service refuses an empty name and town: each message sits next to its input.
+	r = b.post(t, "/coordinator/students", url.Values{"institution": {"Université Lyon 2"}, "maxCommuteKm": {"8"}})
+	if r.code != http.StatusBadRequest {
+		t.Fatalf("code %d", r.code)
+	}
+	doc, _ := html.Parse(strings.NewReader(r.body))
+	for _, field := range []string{"f-displayName", "f-studyCity"} {
+		in := find(doc, field)
+		if in == nil {
+			t.Fatalf("no input #%s", field)
+		}
+		if attr(in, "aria-invalid") != "true" || !strings.Contains(attr(in, "aria-describedby"), field+"-error") {
+			t.Errorf("#%s: aria-invalid=%q aria-describedby=%q", field, attr(in, "aria-invalid"), attr(in, "aria-describedby"))
+		}
+		if e := find(doc, field+"-error"); e == nil || e.Parent != in.Parent {
+			t.Errorf("#%s-error missing or not next to its input", field)
+		}
+		if !strings.Contains(r.body, `href="#`+field+`"`) {
+			t.Errorf("error summary lacks #%s", field)
+		}
+	}
+	if in := find(doc, "f-institution"); attr(in, "value") != "Université Lyon 2" {
+		t.Errorf("institution value = %q", attr(in, "value"))
+	}
+	if p := checkAccessibility(r.body); len(p) > 0 {
+		t.Errorf("form with errors: %v", p)
+	}
+
+	// Fixed, the student is registered and the coordinator sees the students to verify.
+	r = b.post(t, "/coordinator/students", url.Values{
+		"displayName": {"Inès Garcia"}, "birthDate": {"2004-05-06"}, "studyCity": {"Lyon"}, "languages": {"fr, es"},
+		"servicesOffered": {"SERVICE_COMPANY", "SERVICE_MEALS"}, "requestId": {"rq-1"},
+	})
+	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/coordinator/students?status=STUDENT_STATUS_PENDING_VERIFICATION" {
+		t.Fatalf("fixed form: %d to %q\n%s", r.code, r.header.Get("Location"), r.body)
+	}
+	calls := h.be.rec.called("CreateStudent")
+	if len(calls) != 2 {
+		t.Fatalf("CreateStudent calls = %d", len(calls))
+	}
+	req := calls[1].req.(*studentsv1.CreateStudentRequest)
+	sent := req.GetStudent()
+	if sent.GetDisplayName() != "Inès Garcia" || sent.GetStudyPlace().GetLat() == 0 || len(sent.GetServicesOffered()) != 2 ||
+		len(sent.GetLanguages()) != 2 || req.GetRequestId() != "rq-1" || sent.GetEmail() != "" {
+		t.Errorf("sent: %v (request %q)", sent, req.GetRequestId())
+	}
+	r = b.get(t, r.header.Get("Location"))
+	if !strings.Contains(r.body, "L’étudiant est inscrit.") {
+		t.Errorf("no flash after registering")
+	}
+}
+
+// The dashboard's verify buttons name the person in their next page; after the pending list
+// is swapped in place, her row stays with its new status under the button's id, where htmx
+// puts the focus back. Unknown or still pending, nothing is added and the page still shows.
+func TestDashboardVerifyKeepsFocusOnTheUpdatedRow(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+
+	r := b.get(t, "/coordinator")
+	doc, _ := html.Parse(strings.NewReader(r.body))
+	if in := findNext(doc, "verify-host-h-2"); in != "/coordinator?verified=host:h-2" {
+		t.Errorf("host verify form's next = %q", in)
+	}
+	if in := findNext(doc, "verify-student-s-2"); in != "/coordinator?verified=student:s-2" {
+		t.Errorf("student verify form's next = %q", in)
+	}
+
+	r = b.post(t, "/coordinator/hosts/h-2/verify", url.Values{"next": {"/coordinator?verified=host:h-2"}})
+	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/coordinator?verified=host:h-2" {
+		t.Fatalf("verify: %d to %q", r.code, r.header.Get("Location"))
+	}
+
+	for _, c := range []struct{ query, id, name string }{
+		{"host:h-1", "verify-host-h-1", "Jeanne Martin"},
+		{"student:s-1", "verify-student-s-1", "Léa Bernard"},
+	} {
+		r := b.get(t, "/coordinator?verified="+c.query)
+		if r.code != http.StatusOK {
+			t.Fatalf("%s: code %d", c.query, r.code)
+		}
+		doc, _ := html.Parse(strings.NewReader(r.body))
+		el := find(doc, c.id)
+		if el == nil || el.Data != "span" || attr(el, "tabindex") != "-1" || !strings.Contains(text(el), "Vérifié") || !strings.Contains(text(el), c.name) {
+			t.Errorf("%s: no focusable status for the updated row: %v", c.query, el)
+		}
+		if pending := find(doc, "pending"); pending == nil || !strings.Contains(text(pending), c.name) {
+			t.Errorf("%s: the row is not in the swapped pending lists", c.query)
+		}
+		if p := checkAccessibility(r.body); len(p) > 0 {
+			t.Errorf("%s: %v", c.query, p)
+		}
+	}
+	// Still pending (a refused verification): the button itself stays, once.
+	r = b.get(t, "/coordinator?verified=host:h-3")
+	if n := strings.Count(r.body, `id="verify-host-h-3"`); r.code != http.StatusOK || n != 1 {
+		t.Errorf("still pending: code %d, %d elements with the id", r.code, n)
+	}
+	for _, q := range []string{"host:h-9", "student:s-9", "room:r-1", "nonsense"} {
+		if r := b.get(t, "/coordinator?verified="+url.QueryEscape(q)); r.code != http.StatusOK || strings.Contains(r.body, `class="done"`) {
+			t.Errorf("%s: code %d", q, r.code)
+		}
+	}
+}
+
+// findNext is the "next" value of the form holding the element of id.
+func findNext(doc *html.Node, id string) string {
+	el := find(doc, id)
+	for ; el != nil && el.Data != "form"; el = el.Parent {
+	}
+	if el == nil {
+		return ""
+	}
+	for _, in := range findAll(el, "input", "") {
+		if attr(in, "name") == "next" {
+			return attr(in, "value")
+		}
+	}
+	return ""
 }

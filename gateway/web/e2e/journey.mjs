@@ -1,6 +1,8 @@
 // The journey through Cohabit's web application, in Debian's headless Chromium driven by
 // playwright-core: a coordinator registers a host on her behalf and verifies her, adds and
-// publishes a room; a student signs up on a phone, fills in her profile, is verified, applies
+// publishes a room; she registers a student on her behalf (errors next to the fields) and,
+// with the keyboard only, verifies a pending host from the dashboard (the focus visible on
+// each control, then on the updated row's status); a student signs up on a phone, fills in her profile, is verified, applies
 // and sees her suggestions; the coordinator reads the room's candidates with each score's
 // breakdown (in French, then in English) and proposes; a host who signed up herself fills in
 // her profile, and, once her room is published and proposed, sees the proposal on her home
@@ -245,6 +247,68 @@ try {
   await page.goto(`${BASE}/coordinator/hosts?status=HOST_STATUS_PENDING_VERIFICATION`);
   await page.getByRole('link', { name: 'Odette Roux' }).waitFor();
   await check('hosts (filtered)');
+
+  say('registers a student on her behalf, with her agreement: errors next to the fields');
+  await navigate(() => page.getByRole('link', { name: 'Étudiants', exact: true }).click());
+  await navigate(() => page.getByRole('link', { name: 'Inscrire un étudiant pour son compte' }).click());
+  await page.getByText('Vous le faites avec son accord').waitFor();
+  await check('register a student');
+  await page.getByLabel('Établissement').fill('Université Jean Moulin Lyon 3');
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer l’étudiant' }).click());
+  for (const f of ['displayName', 'studyCity']) {
+    assert(await page.locator(`#f-${f}-error`).isVisible(), `the ${f} error shows next to its input`);
+    assert((await page.locator(`#f-${f}`).getAttribute('aria-invalid')) === 'true', `#f-${f} is marked invalid`);
+  }
+  await audit('register a student, with errors');
+  await page.getByLabel('Nom et prénom').fill('Camille Durand');
+  await page.getByLabel('Date de naissance').fill('2004-02-17');
+  await page.getByLabel('Téléphone').fill('07 61 22 33 44');
+  await page.getByLabel('Ville du lieu d’études').fill('Lyon');
+  await page.getByLabel('Compagnie').check();
+  await page.getByLabel('Sa motivation').fill('Elle aime la compagnie et cherche un logement calme.');
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer l’étudiant' }).click());
+  await flash('L’étudiant est inscrit.');
+  await page.getByRole('cell', { name: 'Camille Durand', exact: true }).waitFor();
+
+  say('keyboard only: skip link, Tab to a pending host on the dashboard, Space verifies her in place');
+  // No clicks: Tab, Enter and Space. Every control that takes the focus shows it (an outline).
+  await page.goto(`${BASE}/coordinator`);
+  const focused = () => page.evaluate(() => {
+    const el = document.activeElement;
+    const cs = getComputedStyle(el);
+    return {
+      tag: el.tagName, id: el.id, text: (el.innerText || el.value || '').trim().replace(/\s+/g, ' '),
+      name: (el.textContent || '').trim().replace(/\s+/g, ' '),
+      outline: cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2, shadow: cs.boxShadow,
+    };
+  });
+  let stops = 0;
+  const tabTo = async (want, what) => {
+    for (let i = 0; i < 60; i++) {
+      await page.keyboard.press('Tab');
+      stops++;
+      const f = await focused();
+      assert(f.outline, `focus visible on ${f.tag}#${f.id} “${f.text}”`);
+      if (want(f)) return f;
+    }
+    throw new Error(`${what}: not reached with Tab`);
+  };
+  let f = await tabTo((x) => x.tag === 'A' && x.name.includes('Aller au contenu'), 'the skip link');
+  await page.keyboard.press('Enter');
+  assert((await focused()).id === 'main', 'Enter on the skip link moves the focus to the content');
+  f = await tabTo((x) => x.tag === 'BUTTON' && x.name.includes('Vérifier Odette Roux'), 'Odette Roux’s verify button');
+  const verifyURL = page.url();
+  await page.keyboard.press('Space');
+  await flash('L’hôte est vérifié.');
+  assert(page.url() === verifyURL, 'no page change: htmx swapped the pending lists');
+  await page.waitForFunction(() => document.activeElement && document.activeElement.id.startsWith('verify-host-') && document.activeElement.tagName === 'SPAN');
+  f = await focused();
+  assert(f.name.includes('Vérifié') && f.name.includes('Odette Roux'), `the focus is on her row’s new status (${f.name})`);
+  assert(f.outline, 'the focus on the updated status is visible');
+  f = await tabTo((x) => x.tag === 'BUTTON' || x.tag === 'A', 'the next action');
+  assert(f.name.includes('Camille Durand') || f.tag === 'A', `Tab goes on to the next action (${f.name})`);
+  console.log(`      keyboard: ${stops} Tab stops, the focus visible on each, then on the updated status`);
+  await audit('dashboard (after verifying with the keyboard)');
   await logout();
 
   // ---------------------------------------------------------------- student (phone)
