@@ -6,7 +6,6 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
 
 	"github.com/jackc/pgx/v5"
 
@@ -18,8 +17,7 @@ var migrations embed.FS
 
 // Migrations is the inbox table's schema, to apply with pg.Migrate.
 func Migrations() pg.Migrations {
-	sub, _ := fs.Sub(migrations, "migrations")
-	return pg.Migrations{Table: "inbox_schema_version", FS: sub}
+	return pg.Embedded("inbox_schema_version", migrations)
 }
 
 // Handle runs fn in a transaction that first claims (consumer, eventID). An event already

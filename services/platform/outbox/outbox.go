@@ -7,7 +7,6 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
 
 	"github.com/jackc/pgx/v5"
 	"google.golang.org/protobuf/proto"
@@ -21,8 +20,7 @@ var migrations embed.FS
 
 // Migrations is the outbox table's schema, to apply with pg.Migrate before a service's own.
 func Migrations() pg.Migrations {
-	sub, _ := fs.Sub(migrations, "migrations")
-	return pg.Migrations{Table: "outbox_schema_version", FS: sub}
+	return pg.Embedded("outbox_schema_version", migrations)
 }
 
 // channel is the NOTIFY channel that wakes the relay.

@@ -102,3 +102,14 @@ func Migrate(ctx context.Context, url string, sets ...Migrations) error {
 // the pgx database/sql driver is registered by stdlib's init; referenced here so the import
 // is explicit about why it exists.
 var _ = stdlib.GetDefaultDriver
+
+// Embedded is the migration set under the "migrations" folder of fsys (a package's
+// `//go:embed migrations/*.sql`), tracked in its own version table.
+func Embedded(table string, fsys fs.FS) Migrations {
+	sub, err := fs.Sub(fsys, "migrations")
+	if err != nil {
+		// fs.Sub fails only on an invalid path, and "migrations" is valid.
+		panic("pg: embedded migrations: " + err.Error())
+	}
+	return Migrations{Table: table, FS: sub}
+}

@@ -9,7 +9,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"time"
 
@@ -40,8 +39,7 @@ var migrations embed.FS
 // Migrations is the programmes table's schema, to apply with pg.Migrate, with the inbox's
 // (which the consumer needs).
 func Migrations() pg.Migrations {
-	sub, _ := fs.Sub(migrations, "migrations")
-	return pg.Migrations{Table: "programmes_schema_version", FS: sub}
+	return pg.Embedded("programmes_schema_version", migrations)
 }
 
 // Querier is what Get reads through: a pool, a connection or a transaction.

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -28,16 +27,11 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-func ownMigrations() fs.FS {
-	sub, _ := fs.Sub(migrations, "migrations")
-	return sub
-}
-
 // Sets are the migration sets of the hosts database, in the order they apply: the platform's
 // outbox, inbox and copy of the programmes' settings, then the service's own tables.
 func Sets() []pg.Migrations {
 	return []pg.Migrations{outbox.Migrations(), inbox.Migrations(), programmes.Migrations(),
-		{Table: "hosts_schema_version", FS: ownMigrations()}}
+		pg.Embedded("hosts_schema_version", migrations)}
 }
 
 // Migrate brings the database at url to the current schema.
@@ -57,9 +51,6 @@ type Store struct{ pool *pgxpool.Pool }
 
 // New returns a store over pool.
 func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
-
-// Pool returns the underlying pool (for consumers that need their own transactions).
-func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
 // CreateHost inserts h with its events. A retry with the same (createdBy, requestID) returns
 // the host created the first time, and writes nothing.

@@ -7,7 +7,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -22,11 +21,7 @@ var migrationFiles embed.FS
 
 // Migrations is the identity service's own schema.
 func Migrations() pg.Migrations {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		panic(fmt.Sprintf("identity migrations: %v", err)) // a bad embed pattern is a build bug
-	}
-	return pg.Migrations{Table: "identity_schema_version", FS: sub}
+	return pg.Embedded("identity_schema_version", migrationFiles)
 }
 
 // Sets are every migration set the service's database needs, in the order they apply.

@@ -7,7 +7,6 @@ package postgres
 import (
 	"context"
 	"embed"
-	"io/fs"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -24,16 +23,11 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-func ownMigrations() fs.FS {
-	sub, _ := fs.Sub(migrations, "migrations")
-	return sub
-}
-
 // Sets are the migration sets of the matching database, in the order they apply: the
 // platform's outbox, inbox and copy of the programmes' settings, then the service's own.
 func Sets() []pg.Migrations {
 	return []pg.Migrations{outbox.Migrations(), inbox.Migrations(), programmes.Migrations(),
-		{Table: "matching_schema_version", FS: ownMigrations()}}
+		pg.Embedded("matching_schema_version", migrations)}
 }
 
 // Migrate brings the database at url to the current schema.

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -30,16 +29,11 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-func ownMigrations() fs.FS {
-	sub, _ := fs.Sub(migrations, "migrations")
-	return sub
-}
-
 // Sets are the migration sets of the students database, in the order they apply: the
 // platform's outbox, inbox and copy of the programmes' settings, then the service's own tables.
 func Sets() []pg.Migrations {
 	return []pg.Migrations{outbox.Migrations(), inbox.Migrations(), programmes.Migrations(),
-		{Table: "students_schema_version", FS: ownMigrations()}}
+		pg.Embedded("students_schema_version", migrations)}
 }
 
 // Migrate brings the database at url to the current schema.
