@@ -26,10 +26,10 @@ PGTEST_DIR ?= /tmp/cohabit-pgtest
 BIN := $(CURDIR)/bin
 GENERATED := proto/gen gateway/openapi
 
-.PHONY: help tools generate generate-check lint test e2e bench run build clean
+.PHONY: help tools generate generate-check lint test e2e screenshots bench run build clean
 
 help: ## list the targets
-	@awk 'BEGIN { FS = ":.*## " } /^[a-z-]+:.*## / { printf "  %-15s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@awk 'BEGIN { FS = ":.*## " } /^[a-z0-9-]+:.*## / { printf "  %-15s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 tools: ## install the pinned code generators (buf, protoc plugins) into ./bin
 	@scripts/tools.sh
@@ -62,7 +62,7 @@ lint: tools ## buf lint, gofmt (generated code excluded), go vet and go mod tidy
 	done; \
 	if (( failed )); then echo "lint: FAILED" >&2; exit 1; fi; echo "lint: ok"
 
-test: ## run every module's tests with -race against real PostgreSQL and NATS
+test: ## every module's tests with -race against real PostgreSQL and NATS, then the browser tests (e2e)
 	@scripts/ensure-postgres.sh >/dev/null
 	@failed=(); results=(); for m in $(MODULES); do \
 		echo "=== go test $$m"; start=$$SECONDS; \
@@ -72,11 +72,20 @@ test: ## run every module's tests with -race against real PostgreSQL and NATS
 			results+=("FAIL  $$m ($$((SECONDS - start))s)"); failed+=("$$m"); \
 		fi; \
 	done; \
+	echo "=== e2e: the web application in headless Chromium"; start=$$SECONDS; \
+	if gateway/web/e2e/run.sh; then \
+		results+=("ok    e2e ($$((SECONDS - start))s)"); \
+	else \
+		results+=("FAIL  e2e ($$((SECONDS - start))s)"); failed+=(e2e); \
+	fi; \
 	echo "=== summary"; printf '%s\n' "$${results[@]}"; \
 	if (( $${#failed[@]} )); then echo "test: failed in: $${failed[*]}" >&2; exit 1; fi
 
-e2e: ## walk the web application in headless Chromium with axe-core (installs chromium and npm packages when missing)
+e2e: ## only the browser tests: the journey in headless Chromium with axe-core (installs chromium and npm packages when missing)
 	gateway/web/e2e/run.sh
+
+screenshots: ## the browser tests, writing the README's screenshots to docs/screenshots
+	COHABIT_E2E_SCREENSHOTS=$(CURDIR)/docs/screenshots gateway/web/e2e/run.sh
 
 bench: ## run every module's benchmarks, then the matching harnesses (top-K p50, allocation vs scipy)
 	@# Matching's script runs its Go benchmarks itself, then the harnesses.

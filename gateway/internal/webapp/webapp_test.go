@@ -1078,6 +1078,18 @@ func TestDashboardVerifyKeepsFocusOnTheUpdatedRow(t *testing.T) {
 	if in := findNext(doc, "verify-student-s-2"); in != "/coordinator?verified=student:s-2" {
 		t.Errorf("student verify form's next = %q", in)
 	}
+	// The swap also brings the counters, so "to verify" drops by one without a reload.
+	if find(doc, "dash-cards") == nil {
+		t.Errorf("no #dash-cards for the swap to replace")
+	}
+	for _, id := range []string{"verify-host-h-2", "verify-student-s-2"} {
+		el := find(doc, id)
+		for ; el != nil && el.Data != "form"; el = el.Parent {
+		}
+		if oob := attr(el, "hx-select-oob"); !strings.Contains(oob, "#dash-cards") {
+			t.Errorf("%s: hx-select-oob = %q, without the counters", id, oob)
+		}
+	}
 
 	r = b.post(t, "/coordinator/hosts/h-2/verify", url.Values{"next": {"/coordinator?verified=host:h-2"}})
 	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/coordinator?verified=host:h-2" {

@@ -19,10 +19,16 @@
 // records both answers at the meeting, approves, sends the contract and records the host's
 // paper signature on her behalf; the student signs on her phone.
 //
+// Every sign-in is typed with the keyboard only, and so are the host's answer to the
+// proposal and his signature. At the end the second student's coming departure: the
+// coordinator records a notice that respects the notice period.
+//
 // axe-core runs on every page, in French and in English; a serious or critical violation
-// fails the run. Screenshots go to COHABIT_E2E_SCREENSHOTS. run.sh starts the platform and
+// fails the run. So does the keyboard sweep (keyboard.mjs) run on every audited page: focus
+// visible at every Tab stop, in the document's order, every control reached. Screenshots go to COHABIT_E2E_SCREENSHOTS. run.sh starts the platform and
 // sets COHABIT_E2E_URL; see there.
 import { chromium } from 'playwright-core';
+import { launchOptions, sweep } from './keyboard.mjs';
 import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -40,9 +46,9 @@ const SHOTS = env('COHABIT_E2E_SCREENSHOTS');
 const PROFILE = env('COHABIT_E2E_PROFILE');
 // Every audited page is also kept here, as a test artifact (not committed).
 const ARTIFACTS = env('COHABIT_E2E_ARTIFACTS');
-mkdirSync(SHOTS, { recursive: true });
 rmSync(ARTIFACTS, { recursive: true, force: true });
 mkdirSync(ARTIFACTS, { recursive: true });
+mkdirSync(SHOTS, { recursive: true });
 rmSync(path.join(SHOTS, 'failure.png'), { force: true });
 
 const desktop = { width: 1280, height: 900 };
@@ -60,15 +66,12 @@ function day(offset) {
 }
 
 const context = await chromium.launchPersistentContext(PROFILE, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
+  ...launchOptions(['--lang=fr-FR']),
   // The browser's own widgets in French, as a French user's Chromium shows them (a date
   // input reads jj/mm/aaaa): run.sh installs chromium-l10n; on Linux Chromium takes its
   // language from LANGUAGE (--lang alone is ignored there). locale sets navigator.language
   // and Accept-Language.
   env: { ...process.env, LANGUAGE: 'fr_FR', LANG: 'fr_FR.UTF-8' },
-  args: ['--headless', '--lang=fr-FR', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   viewport: desktop,
   locale: 'fr-FR',
   timezoneId: 'Europe/Paris',
@@ -111,7 +114,18 @@ async function audit(name) {
   await page.screenshot({ path: path.join(ARTIFACTS, file), fullPage: true });
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const note = violations.length === 0 ? 'none' : violations.map((v) => `${v.id} (${v.impact}, ${v.nodes})`).join(', ');
-  console.log(`      axe ${name} [${l}]: ${note}${serious.length ? '  <-- SERIOUS' : ''}`);
+  const kbd = await keyboardSweep(`${name} [${l}]`);
+  console.log(`      axe ${name} [${l}]: ${note}${serious.length ? '  <-- SERIOUS' : ''}; keyboard: ${kbd}`);
+}
+
+// The keyboard sweep's findings fail the run at the end, like a serious axe violation.
+const keyboardProblems = [];
+let keyboardStops = 0;
+async function keyboardSweep(where) {
+  const { stops, problems } = await sweep(page);
+  keyboardStops += stops;
+  for (const p of problems) keyboardProblems.push(`${where}: ${p}`);
+  return problems.length ? `${problems.length} problems  <-- KEYBOARD` : `${stops} stops, focus visible on each`;
 }
 
 async function navigate(action) {
@@ -138,11 +152,39 @@ async function shot(file, opts = {}) {
   console.log(`      screenshot ${path.join(SHOTS, file)}`);
 }
 
+// focused describes the element with the focus, and whether it shows it.
+const focused = () => page.evaluate(() => {
+  const el = document.activeElement;
+  const cs = getComputedStyle(el);
+  return {
+    tag: el.tagName, id: el.id, text: (el.innerText || el.value || '').trim().replace(/\s+/g, ' '),
+    name: (el.textContent || '').trim().replace(/\s+/g, ' '),
+    outline: (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2) || (cs.boxShadow && cs.boxShadow !== 'none'),
+  };
+});
+
+// tabTo presses Tab until want(the focused element) holds; the focus must show at every stop.
+let stops = 0;
+async function tabTo(want, what) {
+  for (let i = 0; i < 80; i++) {
+    await page.keyboard.press('Tab');
+    stops++;
+    const f = await focused();
+    assert(f.outline, `focus visible on ${f.tag}#${f.id} “${f.text}”`);
+    if (want(f)) return f;
+  }
+  throw new Error(`${what}: not reached with Tab`);
+}
+
+// login signs in with the keyboard only: Tab to the e-mail field, type, Tab, type, Enter.
 async function login(who) {
   await page.goto(`${BASE}/login`);
-  await page.getByLabel(/Adresse e-mail|Email address/).fill(who.email);
-  await page.getByLabel(/Mot de passe|Password/).fill(who.password);
-  await navigate(() => page.getByRole('button', { name: /^(Se connecter|Sign in)$/ }).click());
+  await tabTo((x) => x.id === 'f-email', 'the e-mail field');
+  await page.keyboard.type(who.email);
+  await page.keyboard.press('Tab');
+  assert((await focused()).id === 'f-password', 'Tab goes from the e-mail to the password');
+  await page.keyboard.type(who.password);
+  await navigate(() => page.keyboard.press('Enter'));
 }
 
 async function logout() {
@@ -273,33 +315,17 @@ try {
   say('keyboard only: skip link, Tab to a pending host on the dashboard, Space verifies her in place');
   // No clicks: Tab, Enter and Space. Every control that takes the focus shows it (an outline).
   await page.goto(`${BASE}/coordinator`);
-  const focused = () => page.evaluate(() => {
-    const el = document.activeElement;
-    const cs = getComputedStyle(el);
-    return {
-      tag: el.tagName, id: el.id, text: (el.innerText || el.value || '').trim().replace(/\s+/g, ' '),
-      name: (el.textContent || '').trim().replace(/\s+/g, ' '),
-      outline: cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2, shadow: cs.boxShadow,
-    };
-  });
-  let stops = 0;
-  const tabTo = async (want, what) => {
-    for (let i = 0; i < 60; i++) {
-      await page.keyboard.press('Tab');
-      stops++;
-      const f = await focused();
-      assert(f.outline, `focus visible on ${f.tag}#${f.id} “${f.text}”`);
-      if (want(f)) return f;
-    }
-    throw new Error(`${what}: not reached with Tab`);
-  };
+  stops = 0;
   let f = await tabTo((x) => x.tag === 'A' && x.name.includes('Aller au contenu'), 'the skip link');
   await page.keyboard.press('Enter');
   assert((await focused()).id === 'main', 'Enter on the skip link moves the focus to the content');
   f = await tabTo((x) => x.tag === 'BUTTON' && x.name.includes('Vérifier Odette Roux'), 'Odette Roux’s verify button');
   const verifyURL = page.url();
+  const waiting = () => page.locator('#dash-cards .count').first().innerText();
+  const waitingBefore = Number(await waiting());
   await page.keyboard.press('Space');
   await flash('L’hôte est vérifié.');
+  await page.waitForFunction((n) => Number(document.querySelector('#dash-cards .count').innerText) === n, waitingBefore - 1);
   assert(page.url() === verifyURL, 'no page change: htmx swapped the pending lists');
   await page.waitForFunction(() => document.activeElement && document.activeElement.id.startsWith('verify-host-') && document.activeElement.tagName === 'SPAN');
   f = await focused();
@@ -479,7 +505,9 @@ try {
   await page.getByRole('heading', { name: 'Léa Bernard' }).waitFor();
   await check('host home (proposal)');
   await shot('host-home-large-type.png');
-  await navigate(() => page.getByRole('button', { name: 'J’accepte' }).click());
+  // With the keyboard only, as a senior who does not use a mouse.
+  await tabTo((x) => x.tag === 'BUTTON' && x.name === 'J’accepte', 'the host’s accept button');
+  await navigate(() => page.keyboard.press('Enter'));
   await flash('Votre accord est enregistré.');
   await page.getByText('Vous avez accepté.').waitFor();
   await audit('host home (accepted)');
@@ -540,7 +568,8 @@ try {
   await login(host);
   await page.getByRole('heading', { name: /Léa Bernard/ }).first().waitFor();
   await check('host home (contract to sign)');
-  await navigate(() => page.getByRole('button', { name: 'Je signe la convention' }).click());
+  await tabTo((x) => x.tag === 'BUTTON' && x.name === 'Je signe la convention', 'the host’s sign button');
+  await navigate(() => page.keyboard.press('Enter'));
   await flash('Votre signature est enregistrée.');
   await audit('host home (signed)');
   await logout();
@@ -740,6 +769,18 @@ try {
   await page.getByText('En cours').first().waitFor();
   await check('contract (assisted host, active)');
   await shot('contract.png');
+
+  say('the student leaves for an internship: the coordinator records a notice that respects the notice period');
+  await page.locator('#f-reason').fill('Stage de fin d’études à Milan');
+  await page.locator('#f-effectiveDate').fill(day(120));
+  await navigate(() => page.getByRole('button', { name: 'Donner le préavis' }).click());
+  await flash('Le préavis est enregistré.');
+  await page.getByText('Préavis donné').first().waitFor();
+  await page.getByText('Stage de fin d’études à Milan').first().waitFor();
+  await check('contract (notice given)');
+  await page.goto(`${BASE}/coordinator/contracts?status=CONTRACT_STATUS_NOTICE_GIVEN`);
+  await page.getByRole('link', { name: 'Jeanne Martin et Inès Moreau' }).waitFor();
+  await check('contracts (notice given)');
   await logout();
 } catch (e) {
   try { await page.screenshot({ path: path.join(SHOTS, 'failure.png'), fullPage: true }); } catch { /* the page may be gone */ }
@@ -758,7 +799,12 @@ const other = audits.flatMap((a) => a.violations.filter((v) => v.impact !== 'ser
 writeFileSync(path.join(SHOTS, 'axe-report.json'), JSON.stringify(audits, null, 2) + '\n');
 console.log(`\naxe-core: ${audits.length} page audits (${audits.filter((a) => a.lang === 'fr').length} French, ${audits.filter((a) => a.lang === 'en').length} English); serious or critical: ${serious.length}; moderate or minor: ${other.length}`);
 console.log(`journey: ${((Date.now() - started) / 1000).toFixed(1)}s in the browser`);
+console.log(`keyboard: ${keyboardStops} Tab stops over ${audits.length} pages; problems: ${keyboardProblems.length}`);
 let failed = false;
+if (keyboardProblems.length) {
+  console.error('\nKeyboard problems:\n  ' + keyboardProblems.join('\n  '));
+  failed = true;
+}
 if (serious.length) {
   console.error('\nSerious or critical accessibility violations:\n  ' + serious.join('\n  '));
   failed = true;

@@ -6,12 +6,13 @@
 # 1. installs Debian's chromium and chromium-l10n when missing (as root; otherwise says what
 #    to install), and the locked npm packages (playwright-core, axe-core) with npm ci;
 # 2. builds services/stack/cmd/cohabit and starts the whole platform on a fresh data folder
-#    and a free HTTP port (PostgreSQL and NATS as `make run` provisions them);
-# 3. walks the journey through the pages (journey.mjs): coordinator, host, student, in
-#    French and in English, axe-core on every page; fails on any serious or critical
-#    violation. The screenshots the README shows go to docs/screenshots/ (with
-#    axe-report.json); a screenshot of every audited page goes to gateway/web/e2e/artifacts/
-#    (not committed: for CI to keep).
+#    and free ports (PostgreSQL and NATS as `make run` provisions them, beside it if it runs);
+# 3. tests the keyboard sweep (keyboard.test.mjs), then walks the journey through the pages
+#    (journey.mjs): coordinator, host, student, in French and in English, axe-core and the
+#    keyboard sweep on every page; fails on any serious or critical violation, any keyboard
+#    problem, any script error. A screenshot of every audited page goes to gateway/web/e2e/artifacts/, the
+#    ones the README shows and axe-report.json to artifacts/screenshots/ (not committed:
+#    for CI to keep). `make screenshots` writes the README's to docs/screenshots/ instead.
 #
 # Environment: COHABIT_E2E_KEEP=1 keeps the data folder and the stack's log;
 # COHABIT_E2E_SCREENSHOTS=<dir> and COHABIT_E2E_ARTIFACTS=<dir> write elsewhere.
@@ -54,13 +55,23 @@ fi
 
 # --- The platform: PostgreSQL binaries, then the all-in-one runner on a fresh data folder
 "$root/scripts/ensure-postgres.sh" >/dev/null
-# The runner's private PostgreSQL and NATS use fixed local ports.
-for p in 15432 4333; do
-	if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-		log "port $p is taken: another Cohabit stack is running here (make run?). Stop it first."
-		exit 1
-	fi
-done
+# Its own ports, so that the tests run beside `make run` (15432, 4333, 8080): free ones
+# below Linux's ephemeral range (32768–60999), where no outgoing connection can take one
+# between this check and the server's start.
+taken=" "
+free_port() {
+	local p
+	for _ in $(seq 1 200); do
+		p=$((16000 + RANDOM % 16000))
+		[[ $taken == *" $p "* ]] && continue
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+	done
+	log "no free local port found"
+	return 1
+}
+pg_port=$(free_port) && taken+="$pg_port "
+nats_port=$(free_port) && taken+="$nats_port "
+port=$(free_port)
 
 work=$(mktemp -d /tmp/cohabit-e2e.XXXXXX)
 # PostgreSQL runs as the postgres user when we are root: it must reach its folder.
@@ -90,10 +101,10 @@ trap cleanup EXIT
 log "building the platform"
 (cd "$root/services/stack" && go build -o "$work/cohabit" ./cmd/cohabit)
 
-port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 base="http://127.0.0.1:$port"
 log "starting the platform on $base (data in $work/data)"
 env COHABIT_DATA_DIR="$work/data" COHABIT_HTTP_ADDR="127.0.0.1:$port" \
+	COHABIT_LOCAL_PG_PORT="$pg_port" COHABIT_LOCAL_NATS_PORT="$nats_port" \
 	COHABIT_IDENTITY_GRPC_ADDR=127.0.0.1:0 COHABIT_HOSTS_GRPC_ADDR=127.0.0.1:0 \
 	COHABIT_STUDENTS_GRPC_ADDR=127.0.0.1:0 COHABIT_MATCHING_GRPC_ADDR=127.0.0.1:0 \
 	COHABIT_CONTRACTS_GRPC_ADDR=127.0.0.1:0 COHABIT_LOG_LEVEL=warn \
@@ -108,8 +119,11 @@ done
 curl -fsS -o /dev/null "$base/readyz" || { log "the platform is not ready after 2 minutes"; exit 1; }
 log "platform ready after $((SECONDS - start))s"
 
+log "the keyboard sweep's own tests"
+(cd "$here" && node --test --test-reporter=dot keyboard.test.mjs)
+
 COHABIT_E2E_URL=$base \
-	COHABIT_E2E_SCREENSHOTS=${COHABIT_E2E_SCREENSHOTS:-$root/docs/screenshots} \
+	COHABIT_E2E_SCREENSHOTS=${COHABIT_E2E_SCREENSHOTS:-$here/artifacts/screenshots} \
 	COHABIT_E2E_ARTIFACTS=${COHABIT_E2E_ARTIFACTS:-$here/artifacts} \
 	COHABIT_E2E_PROFILE="$work/chromium-profile" \
 	node "$here/journey.mjs"

@@ -40,7 +40,7 @@ func startPostgres(ctx context.Context, s settings, log *slog.Logger) (string, f
 		log.Info("PostgreSQL: using COHABIT_DATABASE_URL", "server", redact(s.databaseURL))
 		return s.databaseURL, func() error { return nil }, nil
 	}
-	c := &pgcluster.Cluster{Dir: filepath.Join(s.dataDir, "pg"), Port: pgPort}
+	c := &pgcluster.Cluster{Dir: filepath.Join(s.dataDir, "pg"), Port: s.pgPort}
 	stop := func() error {
 		log.Info("PostgreSQL: stopping", "dir", c.Dir)
 		ctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
@@ -122,7 +122,7 @@ func startNATS(s settings, log *slog.Logger) (string, func(), error) {
 		log.Info("NATS: using COHABIT_NATS_URL", "url", redact(s.natsURL))
 		return s.natsURL, func() {}, nil
 	}
-	srv, err := natsembed.Start(natsembed.Config{Host: natsHost, Port: natsPort, StoreDir: filepath.Join(s.dataDir, "nats")})
+	srv, err := natsembed.Start(natsembed.Config{Host: natsHost, Port: s.natsPort, StoreDir: filepath.Join(s.dataDir, "nats")})
 	if err != nil {
 		return "", nil, fmt.Errorf("start NATS: %w", err)
 	}

@@ -42,10 +42,10 @@ func main() {
 // PostgreSQL or NATS on the same machine never gets in the way, and below Linux's ephemeral
 // range (32768–60999) so that no outgoing connection holds one when they start.
 const (
-	defaultDataDir = ".data"
-	pgPort         = 15432
-	natsHost       = "127.0.0.1"
-	natsPort       = 4333
+	defaultDataDir  = ".data"
+	defaultPGPort   = 15432
+	natsHost        = "127.0.0.1"
+	defaultNATSPort = 4333
 	// readyWait bounds the wait for the gateway's /readyz before the banner is printed
 	// anyway (with a warning): a slow first start must not hide the URL.
 	readyWait = 30 * time.Second
@@ -59,6 +59,10 @@ type settings struct {
 	natsURL     string // empty: embed a server
 	privKeyFile string // empty: <dataDir>/keys/token.key, generated once
 	logLevel    string
+	// Ports of the private cluster and embedded server; a second stack beside the first
+	// (the browser tests while `make run` serves) picks others.
+	pgPort   int
+	natsPort int
 }
 
 func loadSettings(getenv func(string) string) (settings, error) {
@@ -69,9 +73,16 @@ func loadSettings(getenv func(string) string) (settings, error) {
 		natsURL:     e.String("COHABIT_NATS_URL", ""),
 		privKeyFile: e.String("COHABIT_TOKEN_PRIVATE_KEY_FILE", ""),
 		logLevel:    e.String("COHABIT_LOG_LEVEL", "info"),
+		pgPort:      e.Int("COHABIT_LOCAL_PG_PORT", defaultPGPort),
+		natsPort:    e.Int("COHABIT_LOCAL_NATS_PORT", defaultNATSPort),
 	}
 	if err := e.Err(); err != nil {
 		return settings{}, err
+	}
+	for name, p := range map[string]int{"COHABIT_LOCAL_PG_PORT": s.pgPort, "COHABIT_LOCAL_NATS_PORT": s.natsPort} {
+		if p < 1 || p > 65535 {
+			return settings{}, fmt.Errorf("%s=%d: not a TCP port (1–65535)", name, p)
+		}
 	}
 	dir, err := filepath.Abs(s.dataDir)
 	if err != nil {
