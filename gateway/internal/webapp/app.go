@@ -201,6 +201,9 @@ func (a *App) routes() {
 	a.post("POST /coordinator/allocations/{id}/propose", coord(a.allocationPropose))
 	a.post("POST /coordinator/contracts/{id}/cancel", coord(a.contractCancel))
 	a.post("POST /coordinator/students/{id}/verify", coord(a.studentVerify))
+	a.handle("GET /coordinator/students/{id}", coord(a.studentPage))
+	a.post("POST /coordinator/students/{id}/applications", coord(a.studentApply))
+	a.post("POST /coordinator/applications/{id}/withdraw", coord(a.applicationWithdraw("/coordinator/students")))
 
 	host := func(h http.HandlerFunc) http.HandlerFunc { return a.auth(roleHost, h) }
 	a.handle("GET /host", host(a.hostHome))
@@ -219,6 +222,7 @@ func (a *App) routes() {
 	a.handle("GET /student/apply", student(a.applyPage))
 	a.post("POST /student/apply", student(a.apply))
 	a.handle("GET /student/suggestions", student(a.suggestions))
+	a.post("POST /student/applications/{id}/withdraw", student(a.applicationWithdraw("/student")))
 	a.post("POST /student/matches/{id}/accept", student(a.answerMatch(true, "/student")))
 	a.post("POST /student/matches/{id}/decline", student(a.answerMatch(false, "/student")))
 	a.post("POST /student/contracts/{id}/sign", student(a.signAs("/student")))

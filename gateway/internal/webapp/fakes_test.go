@@ -298,12 +298,32 @@ func (f *fakeStudents) ListStudents(ctx context.Context, req *studentsv1.ListStu
 	return &studentsv1.ListStudentsResponse{Students: out}, nil
 }
 
+// studentCamille was registered by the coordinator: no account, verified, no application yet.
+var studentCamille = &studentsv1.Student{
+	Id: "s-3", ProgrammeId: "demo", Status: studentsv1.StudentStatus_STUDENT_STATUS_VERIFIED, DisplayName: "Camille Durand",
+	BirthDate: "2004-02-17", Phone: "07 61 22 33 44", Institution: "Université Jean Moulin Lyon 3",
+	StudyPlace: &studentsv1.StudyPlace{City: "Lyon", Lat: 45.75, Lng: 4.84}, MaxCommuteKm: 8, Languages: []string{"fr"},
+	Motivation: "Elle aime la compagnie.",
+}
+
 func (f *fakeStudents) GetStudent(ctx context.Context, req *studentsv1.GetStudentRequest) (*studentsv1.Student, error) {
 	f.record(ctx, "GetStudent", req)
-	if req.GetId() != "s-1" {
-		return nil, grpcErr(errs.NotFound("STUDENT_NOT_FOUND", "student not found"))
+	switch req.GetId() {
+	case "s-1":
+		return studentLea, nil
+	case "s-3":
+		return studentCamille, nil
 	}
-	return studentLea, nil
+	return nil, grpcErr(errs.NotFound("STUDENT_NOT_FOUND", "student not found"))
+}
+
+// WithdrawApplication refuses a-closed as the service does an application no longer open.
+func (f *fakeStudents) WithdrawApplication(ctx context.Context, req *studentsv1.WithdrawApplicationRequest) (*studentsv1.Application, error) {
+	f.record(ctx, "WithdrawApplication", req)
+	if req.GetId() == "a-closed" {
+		return nil, grpcErr(errs.FailedPrecondition("APPLICATION_NOT_OPEN", "the application is PLACED: only an open application can be withdrawn"))
+	}
+	return &studentsv1.Application{Id: req.GetId(), Status: studentsv1.ApplicationStatus_APPLICATION_STATUS_WITHDRAWN}, nil
 }
 
 func (f *fakeStudents) CreateStudent(ctx context.Context, req *studentsv1.CreateStudentRequest) (*studentsv1.Student, error) {
@@ -325,6 +345,9 @@ func (f *fakeStudents) VerifyStudent(ctx context.Context, req *studentsv1.Verify
 
 func (f *fakeStudents) ListApplications(ctx context.Context, req *studentsv1.ListApplicationsRequest) (*studentsv1.ListApplicationsResponse, error) {
 	f.record(ctx, "ListApplications", req)
+	if req.GetStudentId() == "s-3" {
+		return &studentsv1.ListApplicationsResponse{}, nil
+	}
 	return &studentsv1.ListApplicationsResponse{Applications: []*studentsv1.Application{{
 		Id: "a-1", StudentId: "s-1", Status: studentsv1.ApplicationStatus_APPLICATION_STATUS_SUBMITTED,
 		BudgetCents: 20000, MoveInDate: "2027-01-15", MoveOutDate: "2027-06-30",

@@ -477,12 +477,7 @@ func (a *App) apply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := newForm(applySpec, r.PostForm)
-	app := &studentsv1.Application{
-		BudgetCents: f.cents("budget"),
-		MoveInDate:  f.date("moveInDate"),
-		MoveOutDate: f.date("moveOutDate"),
-		Areas:       splitList(f.Value("areas")),
-	}
+	app := applicationFromForm(f)
 	p := a.newPage(w, r, "apply.title", applyData{Cap: prog.GetSettings().GetContributionCapCents()})
 	p.Nav = "home"
 	p.Form = f
@@ -503,6 +498,16 @@ func (a *App) apply(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	a.render(w, r, http.StatusBadRequest, "student_apply", p)
+}
+
+// applicationFromForm reads the application form, the student's own or her coordinator's.
+func applicationFromForm(f *form) *studentsv1.Application {
+	return &studentsv1.Application{
+		BudgetCents: f.cents("budget"),
+		MoveInDate:  f.date("moveInDate"),
+		MoveOutDate: f.date("moveOutDate"),
+		Areas:       splitList(f.Value("areas")),
+	}
 }
 
 // splitList reads a comma-separated list ("Part-Dieu, Croix-Rousse").

@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"log/slog"
 	"net"
 	"strings"
 	"testing"
@@ -39,13 +40,19 @@ type env struct {
 
 func start(t *testing.T) *env {
 	t.Helper()
+	return startLogging(t, logging.Discard())
+}
+
+// startLogging starts the service with log, for a test that reads what it says.
+func startLogging(t *testing.T, log *slog.Logger) *env {
+	t.Helper()
 	url := svctest.DatabaseURL(t, "hosts", postgres.Sets()...)
 	ns := natstest.New(t)
 	pub, issuer := svctest.Keys(t)
 	cc := svctest.Start(t, func(ctx context.Context, ready func(net.Addr)) error {
 		return service.Run(ctx, service.Config{
 			GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub, Ready: ready,
-		}, logging.Discard())
+		}, log)
 	})
 	return &env{client: hostsv1.NewHostServiceClient(cc), js: svctest.JetStream(t, ns.URL()), issuer: issuer}
 }

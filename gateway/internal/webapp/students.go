@@ -1,0 +1,128 @@
+package webapp
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
+	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
+	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
+)
+
+// studentPageData is what a coordinator sees of one student: her profile, her applications
+// (one open at most), her matches and, while she waits in the pool, the rooms that fit her.
+// A student registered on her behalf has no account: everything she would do on her own
+// page the coordinator does here.
+type studentPageData struct {
+	Student      *studentsv1.Student
+	Applications []*studentsv1.Application
+	Open         *studentsv1.Application
+	Matches      []*matchingv1.Match
+	Suggestions  []*matchingv1.Suggestion
+	CanApply     bool
+	Cap          int32
+}
+
+func (a *App) loadStudentPage(ctx context.Context, r *http.Request, id string) (studentPageData, error) {
+	var d studentPageData
+	var prog *identityv1.Programme
+	err := parallel(
+		func() (err error) {
+			d.Student, err = a.svc.students.GetStudent(ctx, &studentsv1.GetStudentRequest{Id: id})
+			return err
+		},
+		func() error {
+			res, err := a.svc.students.ListApplications(ctx, &studentsv1.ListApplicationsRequest{StudentId: id, PageSize: listSize})
+			d.Applications = res.GetApplications()
+			return err
+		},
+		func() error {
+			res, err := a.svc.matching.ListMatches(ctx, &matchingv1.ListMatchesRequest{StudentId: id, PageSize: listSize})
+			d.Matches = res.GetMatches()
+			return err
+		},
+		func() (err error) { prog, err = a.programmeOf(ctx, r); return err },
+	)
+	if err != nil {
+		return d, err
+	}
+	d.Cap = prog.GetSettings().GetContributionCapCents()
+	d.Open = openApplication(d.Applications)
+	d.CanApply = d.Open == nil && d.Student.GetStatus() == studentsv1.StudentStatus_STUDENT_STATUS_VERIFIED
+	if d.Open.GetStatus() == studentsv1.ApplicationStatus_APPLICATION_STATUS_SUBMITTED {
+		// The pool follows events: a moment after she applies she may not be in it yet.
+		res, err := a.svc.matching.ListSuggestions(ctx, &matchingv1.ListSuggestionsRequest{StudentId: id, PageSize: 5})
+		if err != nil && status.Code(err) != codes.FailedPrecondition {
+			return d, err
+		}
+		d.Suggestions = res.GetSuggestions()
+	}
+	return d, nil
+}
+
+func (a *App) studentPage(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := a.call(r)
+	defer cancel()
+	d, err := a.loadStudentPage(ctx, r, r.PathValue("id"))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.renderStudentPage(w, r, http.StatusOK, d, newForm(applySpec, url.Values{"requestId": {newToken()}}))
+}
+
+func (a *App) renderStudentPage(w http.ResponseWriter, r *http.Request, code int, d studentPageData, f *form) {
+	p := a.newPage(w, r, "student.title", d)
+	p.Title = d.Student.GetDisplayName()
+	p.Nav = "students"
+	p.Form = f
+	a.render(w, r, code, "coord_student", p)
+}
+
+// studentApply submits an application on the student's behalf; a refusal shows next to
+// its field on her page.
+func (a *App) studentApply(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	ctx, cancel := a.call(r)
+	defer cancel()
+	f := newForm(applySpec, r.PostForm)
+	if f.ok() {
+		_, err := a.svc.students.CreateApplication(ctx, &studentsv1.CreateApplicationRequest{
+			StudentId: id, Application: applicationFromForm(f), RequestId: f.Value("requestId"),
+		})
+		if err == nil {
+			setFlash(w, r, flash{Kind: "ok", Key: "student.applied"})
+			redirect(w, r, "/coordinator/students/"+url.PathEscape(id)+"#applications")
+			return
+		}
+		if !f.fromStatus(err, a.cat.loc(stateOf(r.Context()).lang, a.tz)) {
+			key, detail, ok := actionError(err)
+			if !ok {
+				a.fail(w, r, err)
+				return
+			}
+			f.fieldError("", key, detail)
+		}
+	}
+	d, err := a.loadStudentPage(ctx, r, id)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.renderStudentPage(w, r, http.StatusBadRequest, d, f)
+}
+
+// applicationWithdraw withdraws an open application: the student's own, or, for a
+// coordinator, one of her programme's (the students service decides who may).
+func (a *App) applicationWithdraw(back string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := a.call(r)
+		defer cancel()
+		_, err := a.svc.students.WithdrawApplication(ctx, &studentsv1.WithdrawApplicationRequest{Id: r.PathValue("id")})
+		a.afterAction(w, r, err, "application.withdrawn", back)
+	}
+}
