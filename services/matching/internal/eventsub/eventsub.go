@@ -9,6 +9,12 @@
 // then a rule over the copies' statuses (pool.Offer.InPool, pool.Seeker.InPool): a host
 // suspended before its room's publication is consumed still keeps the room out; a
 // host.updated that comes before room.published simply waits in pool_hosts.
+//
+// One event does more than copy: application.withdrawn also cancels the matches still under
+// way of that application (app.CancelMatchesOfWithdrawnApplication), in the same inbox
+// transaction, after the application's copy is saved. Saving first matters: a proposal or an
+// approval holds a share lock on the application's copy, so the withdrawal waits for it to
+// commit and then finds, and cancels, the match it made.
 package eventsub
 
 import (
@@ -40,7 +46,7 @@ const Consumer = "matching"
 // Consumers returns the durable consumers of the HOSTS, STUDENTS and CONTRACTS streams. The
 // CONTRACTS stream is the contracts service's: natsx.Consumer waits until it exists.
 func Consumers(db *pgxpool.Pool, a *app.App, log *slog.Logger) []*natsx.Consumer {
-	h := &handler{db: db}
+	h := &handler{db: db, app: a}
 	return []*natsx.Consumer{
 		{Stream: "HOSTS", Durable: Consumer + "-hosts", Subjects: []string{"cohabit.hosts.>"}, Handle: h.handle, Log: log},
 		{Stream: "STUDENTS", Durable: Consumer + "-students", Subjects: []string{"cohabit.students.>"}, Handle: h.handle, Log: log},
@@ -48,16 +54,23 @@ func Consumers(db *pgxpool.Pool, a *app.App, log *slog.Logger) []*natsx.Consumer
 	}
 }
 
-type handler struct{ db *pgxpool.Pool }
+type handler struct {
+	db  *pgxpool.Pool
+	app *app.App
+}
 
-// write is one event's change of the pool, run in the inbox transaction.
+// SubjectApplicationWithdrawn is the students' event that takes an application out of the
+// pool and cancels its matches under way.
+const SubjectApplicationWithdrawn = "cohabit.students.application.withdrawn"
+
+// write is one event's change of the pool (or of its matches), run in the inbox transaction.
 type write func(ctx context.Context, tx pgx.Tx) error
 
 // handle decodes e into the pool writes it implies and applies them once. What no retry can
 // fix (an undecodable payload, ids that are not UUIDs) is terminated; a database failure is
 // retried later (natsx naks it).
 func (h *handler) handle(ctx context.Context, e *eventsv1.Envelope) error {
-	w, err := writesOf(e)
+	w, err := h.writesOf(e)
 	if err != nil {
 		return fmt.Errorf("%w: %s %s: %w", natsx.ErrPermanent, e.GetType(), e.GetId(), err)
 	}
@@ -74,8 +87,9 @@ func (h *handler) handle(ctx context.Context, e *eventsv1.Envelope) error {
 	})
 }
 
-func writesOf(e *eventsv1.Envelope) ([]write, error) {
+func (h *handler) writesOf(e *eventsv1.Envelope) ([]write, error) {
 	at := e.GetOccurredAt().AsTime()
+	withdrawn := false
 	var hp *hostseventsv1.HostProfile
 	var rp *hostseventsv1.RoomProfile
 	var sp *studentseventsv1.StudentProfile
@@ -125,12 +139,12 @@ func writesOf(e *eventsv1.Envelope) ([]write, error) {
 			return nil, err
 		}
 		ap, sp = m.GetApplication(), m.GetStudent()
-	case t == "cohabit.students.application.withdrawn":
+	case t == SubjectApplicationWithdrawn:
 		m, err := event.Payload(e, &studentseventsv1.ApplicationWithdrawn{})
 		if err != nil {
 			return nil, err
 		}
-		ap = m.GetApplication()
+		ap, withdrawn = m.GetApplication(), true
 	case strings.HasPrefix(t, "cohabit.students.application."): // matched, placed, resubmitted
 		m, err := event.Payload(e, &studentseventsv1.ApplicationStatusChanged{})
 		if err != nil {
@@ -184,6 +198,12 @@ func writesOf(e *eventsv1.Envelope) ([]write, error) {
 			return nil, fmt.Errorf("application id %q or student id %q is not a UUID", a.ID, a.StudentID)
 		}
 		out = append(out, func(ctx context.Context, tx pgx.Tx) error { return postgres.SaveApplication(ctx, tx, a, at) })
+		if withdrawn {
+			// After the save (see the package comment): the student has left, her matches go.
+			out = append(out, func(ctx context.Context, tx pgx.Tx) error {
+				return h.app.CancelMatchesOfWithdrawnApplication(ctx, tx, a.ID)
+			})
+		}
 	}
 	return out, nil
 }

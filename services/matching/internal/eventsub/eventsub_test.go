@@ -18,13 +18,13 @@ func TestWritesOf(t *testing.T) {
 		}
 		return e
 	}
-	if w, err := writesOf(mk("cohabit.hosts.host.updated", "0190a0e2-0000-7000-8000-000000000001")); err != nil || len(w) != 1 {
+	if w, err := (&handler{}).writesOf(mk("cohabit.hosts.host.updated", "0190a0e2-0000-7000-8000-000000000001")); err != nil || len(w) != 1 {
 		t.Fatalf("host.updated: %d writes, %v", len(w), err)
 	}
-	if _, err := writesOf(mk("cohabit.hosts.host.updated", "not-a-uuid")); err == nil {
+	if _, err := (&handler{}).writesOf(mk("cohabit.hosts.host.updated", "not-a-uuid")); err == nil {
 		t.Fatal("a host id that is not a UUID must be refused (terminated)")
 	}
-	if w, err := writesOf(mk("cohabit.hosts.host.registered", "x")); err != nil || len(w) != 0 {
+	if w, err := (&handler{}).writesOf(mk("cohabit.hosts.host.registered", "x")); err != nil || len(w) != 0 {
 		t.Fatalf("an event the pool ignores: %d writes, %v", len(w), err)
 	}
 	// The chain's room events carry the room's new status: the pool follows them.
@@ -34,12 +34,12 @@ func TestWritesOf(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if w, err := writesOf(e); err != nil || len(w) != 1 {
+		if w, err := (&handler{}).writesOf(e); err != nil || len(w) != 1 {
 			t.Fatalf("%s: %d writes, %v", subject, len(w), err)
 		}
 	}
 	// A payload of the wrong type does not decode.
-	if _, err := writesOf(mk("cohabit.hosts.room.published", "x")); err == nil {
+	if _, err := (&handler{}).writesOf(mk("cohabit.hosts.room.published", "x")); err == nil {
 		t.Fatal("a wrong payload must be refused")
 	}
 }

@@ -163,6 +163,45 @@ func (s *Store) ExpireDue(ctx context.Context, now time.Time, limit int, fn func
 	return n, err
 }
 
+// UpdateOpenMatchesOfApplication locks every match of applicationID that is still under way
+// (PROPOSED to APPROVED), lets fn change each and return its events, and stores them, in one
+// transaction (the caller's, when s is bound to one). The statuses are filtered under the row
+// locks, in id order: a match a coordinator declines meanwhile is waited for, then left out,
+// and two such runs never deadlock. It returns how many matches it changed.
+func (s *Store) UpdateOpenMatchesOfApplication(ctx context.Context, applicationID string, fn func(m *match.Match) ([]*eventsv1.Envelope, error)) (int, error) {
+	if !ids.Valid(applicationID) {
+		return 0, nil // an id that is not a UUID names no match
+	}
+	n := 0
+	err := s.InTx(ctx, func(tx *Store) error {
+		rows, err := tx.db.Query(ctx, `SELECT record FROM matches
+			WHERE application_id = $1 AND status IN ('PROPOSED', 'MEETING_SCHEDULED', 'ACCEPTED', 'APPROVED')
+			ORDER BY id FOR UPDATE`, applicationID)
+		if err != nil {
+			return fmt.Errorf("find open matches of application %s: %w", applicationID, err)
+		}
+		open, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*match.Match, error) { return scanMatch(row) })
+		if err != nil {
+			return err
+		}
+		for _, m := range open {
+			events, err := fn(m)
+			if err != nil {
+				return fmt.Errorf("change match %s: %w", m.ID(), err)
+			}
+			if err := tx.writeMatch(ctx, m); err != nil {
+				return err
+			}
+			if err := tx.Append(ctx, events...); err != nil {
+				return err
+			}
+		}
+		n = len(open)
+		return nil
+	})
+	return n, err
+}
+
 // MatchFilter selects matches; empty fields select all.
 type MatchFilter struct {
 	ProgrammeID      string

@@ -61,18 +61,19 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 	if s.tx != nil {
 		return fn(s)
 	}
-	return pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		return fn(&Store{pool: s.pool, db: tx, tx: tx})
-	})
+	return pg.InTx(ctx, s.pool, func(tx pgx.Tx) error { return fn(s.Within(tx)) })
 }
+
+// Within returns a store bound to tx, a transaction opened elsewhere: an event consumer's
+// inbox transaction, so that the changes a use case makes for the event commit with its claim
+// (or roll back with it, for the redelivery to try again).
+func (s *Store) Within(tx pgx.Tx) *Store { return &Store{pool: s.pool, db: tx, tx: tx} }
 
 // Handle handles one event once: fn runs with a store bound to the transaction that claims
 // (consumer, eventID) in the inbox; an event claimed before is skipped (nil). fn's error rolls
 // back everything, the claim too, so that a redelivery tries again.
 func (s *Store) Handle(ctx context.Context, consumer, eventID string, fn func(tx *Store) error) error {
-	return inbox.Handle(ctx, s.pool, consumer, eventID, func(tx pgx.Tx) error {
-		return fn(&Store{pool: s.pool, db: tx, tx: tx})
-	})
+	return inbox.Handle(ctx, s.pool, consumer, eventID, func(tx pgx.Tx) error { return fn(s.Within(tx)) })
 }
 
 // Append writes events to the outbox; only on a transaction's store.
