@@ -162,6 +162,13 @@ func (l *Loc) optional(key, fallback string) string {
 	return fallback
 }
 
+// CancelReason is a cancellation's reason as people read it: the platform's own reasons are codes
+// (APPLICATION_WITHDRAWN when the student withdrew, CONTRACT_CANCELLED), said in the page's
+// language; a coordinator's words are shown as she wrote them.
+func (l *Loc) CancelReason(s string) string {
+	return l.optional("reason."+s, s)
+}
+
 // Int formats an integer with the language's digit grouping.
 func (l *Loc) Int(n int) string {
 	return l.Num(float64(n), 0)

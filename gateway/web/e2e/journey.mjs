@@ -19,6 +19,9 @@
 // records both answers at the meeting, approves, sends the contract and records the host's
 // paper signature on her behalf; the student signs on her phone.
 //
+// Last, the student registered on her behalf (no account): the coordinator verifies her,
+// applies for her and withdraws the application at her request, from the student's page.
+//
 // Every sign-in is typed with the keyboard only, and so are the host's answer to the
 // proposal and his signature. At the end the second student's coming departure: the
 // coordinator records a notice that respects the notice period.
@@ -781,6 +784,27 @@ try {
   await page.goto(`${BASE}/coordinator/contracts?status=CONTRACT_STATUS_NOTICE_GIVEN`);
   await page.getByRole('link', { name: 'Jeanne Martin et Inès Moreau' }).waitFor();
   await check('contracts (notice given)');
+
+  say('a student without an account: the coordinator verifies her, applies on her behalf, withdraws it at her request');
+  await navigate(() => page.getByRole('link', { name: 'Étudiants', exact: true }).click());
+  await navigate(() => page.getByRole('link', { name: 'Camille Durand' }).click());
+  await page.getByText('sans compte').first().waitFor();
+  await check('student (pending)');
+  await navigate(() => page.getByRole('button', { name: 'Vérifier cet étudiant' }).click());
+  await flash('L’étudiant est vérifié.');
+  await page.getByLabel('Budget mensuel en euros').fill('250');
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer la demande' }).click());
+  assert(await page.locator('#f-moveInDate-error').isVisible(), 'the missing date shows next to its field');
+  await audit('student, application with errors');
+  await page.getByLabel('Date d’arrivée souhaitée').fill(day(60));
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer la demande' }).click());
+  await flash('La demande est enregistrée');
+  await page.locator('#applications ~ .table-wrap').getByText('Envoyée').first().waitFor();
+  await check('student (applied on her behalf)');
+  await navigate(() => page.getByRole('button', { name: 'Retirer la demande' }).click());
+  await flash('La demande est retirée.');
+  await page.locator('#applications ~ .table-wrap').getByText('Retirée').first().waitFor();
+  await audit('student (application withdrawn)');
   await logout();
 } catch (e) {
   try { await page.screenshot({ path: path.join(SHOTS, 'failure.png'), fullPage: true }); } catch { /* the page may be gone */ }
