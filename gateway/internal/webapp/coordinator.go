@@ -461,6 +461,15 @@ func (a *App) roomPublish(w http.ResponseWriter, r *http.Request) {
 	a.afterAction(w, r, err, "rooms.published", "/coordinator/hosts")
 }
 
+// roomWithdraw takes a DRAFT or PUBLISHED room off the platform (the host no longer lets
+// it); a reserved or occupied one is refused by the hosts service, said in the flash.
+func (a *App) roomWithdraw(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := a.call(r)
+	defer cancel()
+	_, err := a.svc.hosts.WithdrawRoom(ctx, &hostsv1.WithdrawRoomRequest{Id: r.PathValue("id")})
+	a.afterAction(w, r, err, "rooms.withdrawn", "/coordinator/hosts")
+}
+
 type candidatesData struct {
 	Room       *hostsv1.Room
 	Host       *hostsv1.Host

@@ -270,6 +270,15 @@ func (f *fakeHosts) PublishRoom(ctx context.Context, req *hostsv1.PublishRoomReq
 	return &hostsv1.Room{Id: req.GetId(), Status: hostsv1.RoomStatus_ROOM_STATUS_PUBLISHED}, nil
 }
 
+// WithdrawRoom refuses r-occupied as the service does a room in a stay.
+func (f *fakeHosts) WithdrawRoom(ctx context.Context, req *hostsv1.WithdrawRoomRequest) (*hostsv1.Room, error) {
+	f.record(ctx, "WithdrawRoom", req)
+	if req.GetId() == "r-occupied" {
+		return nil, grpcErr(errs.FailedPrecondition("ROOM_NOT_WITHDRAWABLE", "an OCCUPIED room cannot be withdrawn"))
+	}
+	return &hostsv1.Room{Id: req.GetId(), Status: hostsv1.RoomStatus_ROOM_STATUS_WITHDRAWN}, nil
+}
+
 var studentLea = &studentsv1.Student{
 	Id: "s-1", ProgrammeId: "demo", Status: studentsv1.StudentStatus_STUDENT_STATUS_VERIFIED, DisplayName: "Léa Bernard",
 	BirthDate: "2004-05-02", Email: "lea@example.org", Institution: "Université Lyon 2",

@@ -1,0 +1,52 @@
+package webapp
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
+)
+
+// A coordinator withdraws a room the host no longer lets, behind a second click; a room in a
+// stay is refused by the service and the page says so. Nobody else may.
+func TestCoordinatorWithdrawsARoom(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+
+	r := b.get(t, "/coordinator/hosts/h-1")
+	for _, s := range []string{`action="/coordinator/rooms/r-1/withdraw"`, "Retirer la chambre", "Confirmer le retrait"} {
+		if !strings.Contains(r.body, s) {
+			t.Errorf("host page lacks %q", s)
+		}
+	}
+	r = b.post(t, "/coordinator/rooms/r-1/withdraw", url.Values{"next": {"/coordinator/hosts/h-1#rooms"}})
+	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/coordinator/hosts/h-1#rooms" {
+		t.Fatalf("withdraw: %d to %q", r.code, r.header.Get("Location"))
+	}
+	calls := h.be.rec.called("WithdrawRoom")
+	if len(calls) != 1 || calls[0].req.(*hostsv1.WithdrawRoomRequest).GetId() != "r-1" || calls[0].auth != "Bearer tok-coord" {
+		t.Errorf("WithdrawRoom calls: %v", calls)
+	}
+	if r := b.get(t, "/coordinator/hosts/h-1"); !strings.Contains(r.body, "La chambre est retirée.") {
+		t.Error("no confirmation after withdrawing")
+	}
+	b.post(t, "/coordinator/rooms/r-occupied/withdraw", url.Values{"next": {"/coordinator/hosts/h-1"}})
+	if r := b.get(t, "/coordinator/hosts/h-1"); !strings.Contains(r.body, `class="flash flash-error"`) || !strings.Contains(r.body, "OCCUPIED room cannot be withdrawn") {
+		t.Error("the refusal is not said")
+	}
+
+	for _, who := range []string{"jeanne@example.org", "lea@example.org", "admin@example.org"} {
+		o := h.browser(t)
+		o.login(t, who)
+		if r := o.post(t, "/coordinator/rooms/r-1/withdraw", nil); r.code != http.StatusForbidden {
+			t.Errorf("%s: %d", who, r.code)
+		}
+	}
+	if n := len(h.be.rec.called("WithdrawRoom")); n != 2 {
+		t.Errorf("%d withdrawals, want the coordinator's 2", n)
+	}
+}
