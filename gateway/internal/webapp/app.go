@@ -203,6 +203,8 @@ func (a *App) routes() {
 	a.post("POST /coordinator/contracts/{id}/cancel", coord(a.contractCancel))
 	a.post("POST /coordinator/students/{id}/verify", coord(a.studentVerify))
 	a.handle("GET /coordinator/students/{id}", coord(a.studentPage))
+	a.handle("GET /coordinator/students/{id}/edit", coord(a.studentEditPage))
+	a.post("POST /coordinator/students/{id}/edit", coord(a.studentUpdate))
 	a.post("POST /coordinator/students/{id}/applications", coord(a.studentApply))
 	a.post("POST /coordinator/applications/{id}/withdraw", coord(a.applicationWithdraw("/coordinator/students")))
 

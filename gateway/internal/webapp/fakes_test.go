@@ -312,7 +312,7 @@ var studentCamille = &studentsv1.Student{
 	Id: "s-3", ProgrammeId: "demo", Status: studentsv1.StudentStatus_STUDENT_STATUS_VERIFIED, DisplayName: "Camille Durand",
 	BirthDate: "2004-02-17", Phone: "07 61 22 33 44", Institution: "Université Jean Moulin Lyon 3",
 	StudyPlace: &studentsv1.StudyPlace{City: "Lyon", Lat: 45.75, Lng: 4.84}, MaxCommuteKm: 8, Languages: []string{"fr"},
-	Motivation: "Elle aime la compagnie.",
+	Motivation: "Elle aime la compagnie.", Etag: "3",
 }
 
 func (f *fakeStudents) GetStudent(ctx context.Context, req *studentsv1.GetStudentRequest) (*studentsv1.Student, error) {
@@ -324,6 +324,24 @@ func (f *fakeStudents) GetStudent(ctx context.Context, req *studentsv1.GetStuden
 		return studentCamille, nil
 	}
 	return nil, grpcErr(errs.NotFound("STUDENT_NOT_FOUND", "student not found"))
+}
+
+// UpdateStudent checks the etag against Camille's, as the service does, then the name.
+func (f *fakeStudents) UpdateStudent(ctx context.Context, req *studentsv1.UpdateStudentRequest) (*studentsv1.Student, error) {
+	f.record(ctx, "UpdateStudent", req)
+	if req.GetStudent().GetId() != "s-3" {
+		return nil, grpcErr(errs.NotFound("STUDENT_NOT_FOUND", "student not found"))
+	}
+	if req.GetStudent().GetEtag() != studentCamille.GetEtag() {
+		return nil, grpcErr(errs.Aborted("STALE_ETAG", "the student was changed meanwhile"))
+	}
+	var v errs.Violations
+	v.Check(req.GetStudent().GetDisplayName() != "", "displayName", "is required")
+	if err := v.Err(); err != nil {
+		e, _ := errs.As(err)
+		return nil, grpcErr(e)
+	}
+	return req.GetStudent(), nil
 }
 
 // WithdrawApplication refuses a-closed as the service does an application no longer open.

@@ -4,9 +4,12 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
@@ -125,4 +128,109 @@ func (a *App) applicationWithdraw(back string) http.HandlerFunc {
 		_, err := a.svc.students.WithdrawApplication(ctx, &studentsv1.WithdrawApplicationRequest{Id: r.PathValue("id")})
 		a.afterAction(w, r, err, "application.withdrawn", back)
 	}
+}
+
+// studentPaths are the update_mask paths of the profile form: every field it shows, so what
+// the coordinator cleared is cleared. Status and ownership have their own methods.
+var studentPaths = []string{
+	"display_name", "birth_date", "email", "phone", "institution", "studies", "study_place", "max_commute_km",
+	"languages", "services_offered", "hours_offered_per_week", "nights_present_per_week", "rhythm", "gender",
+	"smokes", "has_pets", "accepts_smokers", "accepts_pets", "motivation",
+}
+
+// studentValues fills the profile form from the record: the inverse of studentFromForm.
+func studentValues(s *studentsv1.Student) url.Values {
+	v := url.Values{
+		"displayName": {s.GetDisplayName()}, "birthDate": {s.GetBirthDate()}, "email": {s.GetEmail()},
+		"phone": {s.GetPhone()}, "institution": {s.GetInstitution()}, "studies": {s.GetStudies()},
+		"studyCity":    {s.GetStudyPlace().GetCity()},
+		"studyLat":     {strconv.FormatFloat(s.GetStudyPlace().GetLat(), 'f', -1, 64)},
+		"studyLng":     {strconv.FormatFloat(s.GetStudyPlace().GetLng(), 'f', -1, 64)},
+		"maxCommuteKm": {strconv.Itoa(int(s.GetMaxCommuteKm()))}, "languages": {strings.Join(s.GetLanguages(), ", ")},
+		"hoursOfferedPerWeek":  {strconv.Itoa(int(s.GetHoursOfferedPerWeek()))},
+		"nightsPresentPerWeek": {strconv.Itoa(int(s.GetNightsPresentPerWeek()))},
+		"motivation":           {s.GetMotivation()}, "etag": {s.GetEtag()},
+	}
+	if s.GetRhythm() != 0 {
+		v.Set("rhythm", s.GetRhythm().String())
+	}
+	if s.GetGender() != 0 {
+		v.Set("gender", s.GetGender().String())
+	}
+	for _, sv := range s.GetServicesOffered() {
+		v.Add("servicesOffered", sv.String())
+	}
+	for name, on := range map[string]bool{"smokes": s.GetSmokes(), "hasPets": s.GetHasPets(), "acceptsSmokers": s.GetAcceptsSmokers(), "acceptsPets": s.GetAcceptsPets()} {
+		if on {
+			v.Set(name, "on")
+		}
+	}
+	return v
+}
+
+type studentEditData struct {
+	Student *studentsv1.Student
+}
+
+func (a *App) studentEditPage(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := a.call(r)
+	defer cancel()
+	s, err := a.svc.students.GetStudent(ctx, &studentsv1.GetStudentRequest{Id: r.PathValue("id")})
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.renderStudentEdit(w, r, http.StatusOK, s, newForm(studentSpec, studentValues(s)))
+}
+
+func (a *App) renderStudentEdit(w http.ResponseWriter, r *http.Request, code int, s *studentsv1.Student, f *form) {
+	p := a.newPage(w, r, "studentEdit.title", studentEditData{Student: s})
+	p.Title = a.cat.loc(stateOf(r.Context()).lang, a.tz).T("studentEdit.heading", "name", s.GetDisplayName())
+	p.Nav = "students"
+	p.Form = f
+	a.render(w, r, code, "coord_student_edit", p)
+}
+
+// studentUpdate saves the profile form over the record the coordinator read (its etag): if
+// someone changed it meanwhile, nothing is written and she is asked to start again from
+// the record as it is now.
+func (a *App) studentUpdate(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	ctx, cancel := a.call(r)
+	defer cancel()
+	f := newForm(studentSpec, r.PostForm)
+	s := studentFromForm(f)
+	s.Id, s.Etag = id, f.Value("etag")
+	if f.ok() {
+		_, err := a.svc.students.UpdateStudent(ctx, &studentsv1.UpdateStudentRequest{
+			Student: s, UpdateMask: &fieldmaskpb.FieldMask{Paths: studentPaths},
+		})
+		if err == nil {
+			setFlash(w, r, flash{Kind: "ok", Key: "studentEdit.done"})
+			redirect(w, r, "/coordinator/students/"+url.PathEscape(id))
+			return
+		}
+		l := a.cat.loc(stateOf(r.Context()).lang, a.tz)
+		switch {
+		case status.Code(err) == codes.Aborted:
+			f.fieldError("", "studentEdit.conflict", "")
+			f.localise(l)
+		case f.fromStatus(err, l):
+		default:
+			a.fail(w, r, err)
+			return
+		}
+	}
+	current, err := a.svc.students.GetStudent(ctx, &studentsv1.GetStudentRequest{Id: id})
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	code := http.StatusBadRequest
+	if f.Values.Get("etag") != current.GetEtag() {
+		// Her edits stay on the page; the next save goes over the record as it is now.
+		code = http.StatusConflict
+		f.Values.Set("etag", current.GetEtag())
+	}
+	a.renderStudentEdit(w, r, code, current, f)
 }

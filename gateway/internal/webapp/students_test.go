@@ -168,3 +168,71 @@ func findNextOf(n *html.Node, action string) string {
 	}
 	return ""
 }
+
+// The coordinator corrects a student's record: the form comes filled from it, the save sends
+// every field with the etag read; a change made meanwhile is a 409 that keeps her edits.
+func TestCoordinatorEditsAStudent(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+
+	r := b.get(t, "/coordinator/students/s-3/edit")
+	if r.code != http.StatusOK {
+		t.Fatalf("edit page: %d", r.code)
+	}
+	doc, _ := html.Parse(strings.NewReader(r.body))
+	for id, want := range map[string]string{"f-displayName": "Camille Durand", "f-phone": "07 61 22 33 44", "f-maxCommuteKm": "8", "f-studyCity": "Lyon"} {
+		if el := find(doc, id); el == nil || attr(el, "value") != want {
+			t.Errorf("%s is not filled with %q", id, want)
+		}
+	}
+	if !strings.Contains(r.body, `name="etag" value="3"`) {
+		t.Error("the form does not carry the etag read")
+	}
+
+	form := url.Values{"displayName": {"Camille Durand"}, "studyCity": {"Lyon"}, "phone": {"07 99 88 77 66"}, "birthDate": {"2004-02-17"}, "etag": {"3"}}
+	r = b.post(t, "/coordinator/students/s-3/edit", form)
+	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/coordinator/students/s-3" {
+		t.Fatalf("save: %d to %q", r.code, r.header.Get("Location"))
+	}
+	calls := h.be.rec.called("UpdateStudent")
+	if len(calls) != 1 {
+		t.Fatalf("%d UpdateStudent calls", len(calls))
+	}
+	req := calls[0].req.(*studentsv1.UpdateStudentRequest)
+	if req.GetStudent().GetId() != "s-3" || req.GetStudent().GetEtag() != "3" || req.GetStudent().GetPhone() != "07 99 88 77 66" {
+		t.Errorf("UpdateStudent: %v", req)
+	}
+	paths := strings.Join(req.GetUpdateMask().GetPaths(), ",")
+	for _, p := range []string{"phone", "motivation", "services_offered", "study_place"} {
+		if !strings.Contains(paths, p) {
+			t.Errorf("update mask %q lacks %s: a cleared field would stay", paths, p)
+		}
+	}
+
+	// Read before someone else's change: refused, her edits kept, the new etag for next time.
+	form.Set("etag", "2")
+	form.Set("phone", "06 00 00 00 01")
+	r = b.post(t, "/coordinator/students/s-3/edit", form)
+	if r.code != http.StatusConflict {
+		t.Fatalf("stale save: %d", r.code)
+	}
+	if !strings.Contains(r.body, "Quelqu’un a modifié cette fiche") || !strings.Contains(r.body, `value="06 00 00 00 01"`) || !strings.Contains(r.body, `name="etag" value="3"`) {
+		t.Error("the conflict is not said, or the edits or the new etag are lost")
+	}
+
+	for _, who := range []string{"lea@example.org", "jeanne@example.org"} {
+		o := h.browser(t)
+		o.login(t, who)
+		if r := o.get(t, "/coordinator/students/s-3/edit"); r.code != http.StatusForbidden {
+			t.Errorf("%s GET edit: %d", who, r.code)
+		}
+		if r := o.post(t, "/coordinator/students/s-3/edit", form); r.code != http.StatusForbidden {
+			t.Errorf("%s POST edit: %d", who, r.code)
+		}
+	}
+	if n := len(h.be.rec.called("UpdateStudent")); n != 2 {
+		t.Errorf("%d UpdateStudent calls, want the coordinator's 2", n)
+	}
+}

@@ -887,6 +887,8 @@ var pageCases = []pageCase{
 	{"coordinator@example.org", "/coordinator/students/s-3", nil, 200, "coord_student"},
 	{"coordinator@example.org", "/coordinator/students/s-3/applications", url.Values{"budget": {"deux cents"}}, 400, "coord_student"},
 	{"coordinator@example.org", "/coordinator/students/s-9", nil, 404, "error"},
+	{"coordinator@example.org", "/coordinator/students/s-3/edit", nil, 200, "coord_student_edit"},
+	{"coordinator@example.org", "/coordinator/students/s-3/edit", url.Values{"displayName": {""}, "etag": {"3"}}, 400, "coord_student_edit"},
 	{"coordinator@example.org", "/coordinator/matches", nil, 200, "coord_matches"},
 	{"coordinator@example.org", "/coordinator/matches?status=MATCH_STATUS_APPROVED", nil, 200, "coord_matches"},
 	{"coordinator@example.org", "/coordinator/matches/m-1", nil, 200, "coord_match"},

@@ -20,7 +20,8 @@
 // paper signature on her behalf; the student signs on her phone.
 //
 // Last, the student registered on her behalf (no account): the coordinator verifies her,
-// applies for her and withdraws the application at her request, from the student's page.
+// corrects her phone number, applies for her and withdraws the application at her request,
+// from the student's page.
 //
 // Every sign-in is typed with the keyboard only, and so are the host's answer to the
 // proposal and his signature. At the end the second student's coming departure: the
@@ -792,6 +793,13 @@ try {
   await check('student (pending)');
   await navigate(() => page.getByRole('button', { name: 'Vérifier cet étudiant' }).click());
   await flash('L’étudiant est vérifié.');
+  await navigate(() => page.getByRole('link', { name: /^Modifier la fiche/ }).click());
+  assert((await page.getByLabel('Téléphone').inputValue()) === '07 61 22 33 44', 'the form comes filled from her record');
+  await check('student, edit');
+  await page.getByLabel('Téléphone').fill('07 61 22 33 99');
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer les changements' }).click());
+  await flash('La fiche est enregistrée.');
+  await page.getByText('07 61 22 33 99').first().waitFor();
   await page.getByLabel('Budget mensuel en euros').fill('250');
   await navigate(() => page.getByRole('button', { name: 'Enregistrer la demande' }).click());
   assert(await page.locator('#f-moveInDate-error').isVisible(), 'the missing date shows next to its field');
