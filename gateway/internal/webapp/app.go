@@ -167,6 +167,8 @@ func (a *App) routes() {
 	a.handle("GET /coordinator/hosts/new", coord(a.hostNewPage))
 	a.post("POST /coordinator/hosts", coord(a.hostCreate))
 	a.handle("GET /coordinator/hosts/{id}", coord(a.hostPage))
+	a.handle("GET /coordinator/hosts/{id}/edit", coord(a.hostEditPage))
+	a.post("POST /coordinator/hosts/{id}/edit", coord(a.hostUpdate))
 	a.post("POST /coordinator/hosts/{id}/verify", coord(a.hostVerify))
 	a.post("POST /coordinator/hosts/{id}/rooms", coord(a.roomCreate))
 	a.post("POST /coordinator/rooms/{id}/publish", coord(a.roomPublish))

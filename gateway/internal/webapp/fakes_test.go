@@ -151,7 +151,7 @@ var (
 		Address:   &hostsv1.Address{Line1: "12 rue Victor Hugo", Postcode: "69002", City: "Lyon", Lat: 45.7578, Lng: 4.832},
 		Languages: []string{"fr", "it"}, ServicesWanted: []typev1.Service{typev1.Service_SERVICE_COMPANY, typev1.Service_SERVICE_MEALS},
 		HoursWantedPerWeek: 4, NightsWantedPerWeek: 3, Rhythm: typev1.Rhythm_RHYTHM_EARLY, Assisted: true, ConsentRecorded: true,
-		CreateTime: ts("2026-11-02T09:00:00Z"),
+		CreateTime: ts("2026-11-02T09:00:00Z"), Etag: "7",
 	}
 	hostPending1 = &hostsv1.Host{Id: "h-2", ProgrammeId: "demo", Status: hostsv1.HostStatus_HOST_STATUS_PENDING_VERIFICATION, DisplayName: "Paul Girard",
 		Address: &hostsv1.Address{City: "Villeurbanne"}, CreateTime: ts("2026-11-20T10:00:00Z")}
@@ -192,6 +192,24 @@ func (f *fakeHosts) GetHost(ctx context.Context, req *hostsv1.GetHostRequest) (*
 		}
 	}
 	return nil, grpcErr(errs.NotFound("HOST_NOT_FOUND", "host %s not found", req.GetId()))
+}
+
+// UpdateHost checks the etag against Jeanne's, as the service does, then the postcode.
+func (f *fakeHosts) UpdateHost(ctx context.Context, req *hostsv1.UpdateHostRequest) (*hostsv1.Host, error) {
+	f.record(ctx, "UpdateHost", req)
+	if req.GetHost().GetId() != "h-1" {
+		return nil, grpcErr(errs.NotFound("HOST_NOT_FOUND", "host %s not found", req.GetHost().GetId()))
+	}
+	if req.GetHost().GetEtag() != hostJeanne.GetEtag() {
+		return nil, grpcErr(errs.Aborted("STALE_ETAG", "the host was changed meanwhile"))
+	}
+	var v errs.Violations
+	v.Check(len(req.GetHost().GetAddress().GetPostcode()) == 5, "address.postcode", "is not a postcode")
+	if err := v.Err(); err != nil {
+		e, _ := errs.As(err)
+		return nil, grpcErr(e)
+	}
+	return req.GetHost(), nil
 }
 
 // CreateHost validates like the hosts service: the violations name request fields.

@@ -210,13 +210,7 @@ func (a *App) studentUpdate(w http.ResponseWriter, r *http.Request) {
 			redirect(w, r, "/coordinator/students/"+url.PathEscape(id))
 			return
 		}
-		l := a.cat.loc(stateOf(r.Context()).lang, a.tz)
-		switch {
-		case status.Code(err) == codes.Aborted:
-			f.fieldError("", "studentEdit.conflict", "")
-			f.localise(l)
-		case f.fromStatus(err, l):
-		default:
+		if !f.fromUpdate(err, a.cat.loc(stateOf(r.Context()).lang, a.tz)) {
 			a.fail(w, r, err)
 			return
 		}
@@ -226,11 +220,28 @@ func (a *App) studentUpdate(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	code := http.StatusBadRequest
-	if f.Values.Get("etag") != current.GetEtag() {
-		// Her edits stay on the page; the next save goes over the record as it is now.
-		code = http.StatusConflict
-		f.Values.Set("etag", current.GetEtag())
+	a.renderStudentEdit(w, r, f.rebase(current.GetEtag()), current, f)
+}
+
+// fromUpdate puts an update's refusal on the form: a stale etag (someone changed the record
+// meanwhile) over it, field violations next to their fields. Anything else is not the
+// form's to say: false.
+func (f *form) fromUpdate(err error, l *Loc) bool {
+	if status.Code(err) == codes.Aborted {
+		f.fieldError("", "edit.conflict", "")
+		f.localise(l)
+		return true
 	}
-	a.renderStudentEdit(w, r, code, current, f)
+	return f.fromStatus(err, l)
+}
+
+// rebase points a refused edit form at the record as it is now and says how to answer: 409
+// when the record changed since the form was filled (the edits stay on the page, and the
+// next save goes over the current record), else 400.
+func (f *form) rebase(currentEtag string) int {
+	if f.Values.Get("etag") == currentEtag {
+		return http.StatusBadRequest
+	}
+	f.Values.Set("etag", currentEtag)
+	return http.StatusConflict
 }

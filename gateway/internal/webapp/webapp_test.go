@@ -879,6 +879,8 @@ var pageCases = []pageCase{
 	{"coordinator@example.org", "/coordinator/hosts/h-2", nil, 200, "coord_host"},
 	{"coordinator@example.org", "/coordinator/hosts/h-1/rooms", url.Values{"title": {"Petite"}, "areaM2": {"7"}, "contribution": {"abc"}}, 400, "coord_host"},
 	{"coordinator@example.org", "/coordinator/hosts/h-9", nil, 404, "error"},
+	{"coordinator@example.org", "/coordinator/hosts/h-1/edit", nil, 200, "coord_host_edit"},
+	{"coordinator@example.org", "/coordinator/hosts/h-1/edit", url.Values{"postcode": {"690"}, "etag": {"7"}}, 400, "coord_host_edit"},
 	{"coordinator@example.org", "/coordinator/rooms/r-1/candidates", nil, 200, "coord_candidates"},
 	{"coordinator@example.org", "/coordinator/students", nil, 200, "coord_students"},
 	{"coordinator@example.org", "/coordinator/students/new", nil, 200, "coord_student_new"},

@@ -21,7 +21,7 @@
 //
 // Last, the student registered on her behalf (no account): the coordinator verifies her,
 // corrects her phone number, applies for her and withdraws the application at her request,
-// from the student's page.
+// from the student's page; the assisted host's phone number is corrected too.
 //
 // Every sign-in is typed with the keyboard only, and so are the host's answer to the
 // proposal and his signature. At the end the second student's coming departure: the
@@ -813,6 +813,16 @@ try {
   await flash('La demande est retirée.');
   await page.locator('#applications ~ .table-wrap').getByText('Retirée').first().waitFor();
   await audit('student (application withdrawn)');
+
+  say('the assisted host calls with a new number: the coordinator corrects her record');
+  await page.goto(assistedHostURL);
+  await navigate(() => page.getByRole('link', { name: /^Modifier la fiche/ }).click());
+  assert((await page.getByLabel('Téléphone').inputValue()) === '06 12 34 56 78', 'the form comes filled from her record');
+  await check('host, edit');
+  await page.getByLabel('Téléphone').fill('04 72 10 20 30');
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer les changements' }).click());
+  await flash('La fiche est enregistrée.');
+  await page.getByText('04 72 10 20 30').first().waitFor();
   await logout();
 } catch (e) {
   try { await page.screenshot({ path: path.join(SHOTS, 'failure.png'), fullPage: true }); } catch { /* the page may be gone */ }

@@ -1,0 +1,88 @@
+package webapp
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
+)
+
+// The coordinator corrects an assisted host's record (a senior calls with a new number):
+// the form comes filled from it; the save sends every field with the etag read; a change
+// made meanwhile is a 409 that keeps her edits; a bad postcode shows next to its field.
+func TestCoordinatorEditsAHost(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+
+	r := b.get(t, "/coordinator/hosts/h-1")
+	if !strings.Contains(r.body, `href="/coordinator/hosts/h-1/edit"`) {
+		t.Error("no link to edit the record from the host's page")
+	}
+	r = b.get(t, "/coordinator/hosts/h-1/edit")
+	if r.code != http.StatusOK {
+		t.Fatalf("edit page: %d", r.code)
+	}
+	doc, _ := html.Parse(strings.NewReader(r.body))
+	for id, want := range map[string]string{"f-displayName": "Jeanne Martin", "f-phone": "+33 6 12 34 56 78", "f-postcode": "69002", "f-languages": "fr, it"} {
+		if el := find(doc, id); el == nil || attr(el, "value") != want {
+			t.Errorf("%s is not filled with %q", id, want)
+		}
+	}
+	if !strings.Contains(r.body, `name="etag" value="7"`) {
+		t.Error("the form does not carry the etag read")
+	}
+
+	form := hostValues(hostJeanne)
+	form.Set("phone", "04 78 11 22 33")
+	r = b.post(t, "/coordinator/hosts/h-1/edit", form)
+	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/coordinator/hosts/h-1" {
+		t.Fatalf("save: %d to %q", r.code, r.header.Get("Location"))
+	}
+	calls := h.be.rec.called("UpdateHost")
+	if len(calls) != 1 {
+		t.Fatalf("%d UpdateHost calls", len(calls))
+	}
+	req := calls[0].req.(*hostsv1.UpdateHostRequest)
+	if req.GetHost().GetId() != "h-1" || req.GetHost().GetEtag() != "7" || req.GetHost().GetPhone() != "04 78 11 22 33" ||
+		req.GetHost().GetAddress().GetLat() != 45.7578 || len(req.GetHost().GetServicesWanted()) != 2 || calls[0].auth != "Bearer tok-coord" {
+		t.Errorf("UpdateHost: %v (auth %q)", req, calls[0].auth)
+	}
+	if paths := strings.Join(req.GetUpdateMask().GetPaths(), ","); !strings.Contains(paths, "address") || !strings.Contains(paths, "services_wanted") {
+		t.Errorf("update mask %q", paths)
+	}
+
+	form.Set("etag", "6")
+	r = b.post(t, "/coordinator/hosts/h-1/edit", form)
+	if r.code != http.StatusConflict || !strings.Contains(r.body, "Quelqu’un a modifié cette fiche") ||
+		!strings.Contains(r.body, `value="04 78 11 22 33"`) || !strings.Contains(r.body, `name="etag" value="7"`) {
+		t.Errorf("stale save: %d, or the conflict, the edits or the new etag are missing", r.code)
+	}
+
+	form.Set("etag", "7")
+	form.Set("postcode", "690")
+	r = b.post(t, "/coordinator/hosts/h-1/edit", form)
+	doc, _ = html.Parse(strings.NewReader(r.body))
+	if r.code != http.StatusBadRequest || find(doc, "f-postcode-error") == nil {
+		t.Errorf("bad postcode: %d, error next to the field: %v", r.code, find(doc, "f-postcode-error") != nil)
+	}
+
+	for _, who := range []string{"jeanne@example.org", "lea@example.org", "admin@example.org"} {
+		o := h.browser(t)
+		o.login(t, who)
+		if r := o.get(t, "/coordinator/hosts/h-1/edit"); r.code != http.StatusForbidden {
+			t.Errorf("%s GET edit: %d", who, r.code)
+		}
+		if r := o.post(t, "/coordinator/hosts/h-1/edit", url.Values{"etag": {"7"}}); r.code != http.StatusForbidden {
+			t.Errorf("%s POST edit: %d", who, r.code)
+		}
+	}
+	if n := len(h.be.rec.called("UpdateHost")); n != 3 {
+		t.Errorf("%d UpdateHost calls, want the coordinator's 3", n)
+	}
+}
