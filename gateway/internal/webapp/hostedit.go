@@ -1,7 +1,7 @@
 package webapp
 
 import (
-	"net/http"
+	"context"
 	"net/url"
 	"strconv"
 	"strings"
@@ -48,56 +48,20 @@ func hostValues(h *hostsv1.Host) url.Values {
 	return v
 }
 
-type hostEditData struct {
-	Host *hostsv1.Host
-}
-
-func (a *App) hostEditPage(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := a.call(r)
-	defer cancel()
-	h, err := a.svc.hosts.GetHost(ctx, &hostsv1.GetHostRequest{Id: r.PathValue("id")})
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	a.renderHostEdit(w, r, http.StatusOK, h, newForm(hostSpec, hostValues(h)))
-}
-
-func (a *App) renderHostEdit(w http.ResponseWriter, r *http.Request, code int, h *hostsv1.Host, f *form) {
-	p := a.newPage(w, r, "hostEdit.title", hostEditData{Host: h})
-	p.Title = a.cat.loc(stateOf(r.Context()).lang, a.tz).T("hostEdit.heading", "name", h.GetDisplayName())
-	p.Nav = "hosts"
-	p.Form = f
-	a.render(w, r, code, "coord_host_edit", p)
-}
-
-// hostUpdate saves the host form over the record the coordinator read (its etag), as
-// studentUpdate does for a student.
-func (a *App) hostUpdate(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	ctx, cancel := a.call(r)
-	defer cancel()
-	f := newForm(hostSpec, r.PostForm)
-	h := hostFromForm(f)
-	h.Id, h.Etag = id, f.Value("etag")
-	if f.ok() {
-		_, err := a.svc.hosts.UpdateHost(ctx, &hostsv1.UpdateHostRequest{
-			Host: h, UpdateMask: &fieldmaskpb.FieldMask{Paths: hostPaths},
-		})
-		if err == nil {
-			setFlash(w, r, flash{Kind: "ok", Key: "hostEdit.done"})
-			redirect(w, r, "/coordinator/hosts/"+url.PathEscape(id))
-			return
-		}
-		if !f.fromUpdate(err, a.cat.loc(stateOf(r.Context()).lang, a.tz)) {
-			a.fail(w, r, err)
-			return
-		}
-	}
-	current, err := a.svc.hosts.GetHost(ctx, &hostsv1.GetHostRequest{Id: id})
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	a.renderHostEdit(w, r, f.rebase(current.GetEtag()), current, f)
+// hostEditor is the coordinator's form to correct a host's record.
+var hostEditor = editor[*hostsv1.Host, *hostsv1.UpdateHostRequest]{
+	spec: hostSpec, tmpl: "coord_host_edit", nav: "hosts", key: "hostEdit", page: "/coordinator/hosts/",
+	get: func(a *App, ctx context.Context, id string) (*hostsv1.Host, error) {
+		return a.svc.hosts.GetHost(ctx, &hostsv1.GetHostRequest{Id: id})
+	},
+	values: hostValues,
+	request: func(f *form, id string) *hostsv1.UpdateHostRequest {
+		h := hostFromForm(f)
+		h.Id, h.Etag = id, f.Value("etag")
+		return &hostsv1.UpdateHostRequest{Host: h, UpdateMask: &fieldmaskpb.FieldMask{Paths: hostPaths}}
+	},
+	send: func(a *App, ctx context.Context, req *hostsv1.UpdateHostRequest) error {
+		_, err := a.svc.hosts.UpdateHost(ctx, req)
+		return err
+	},
 }

@@ -168,80 +168,20 @@ func studentValues(s *studentsv1.Student) url.Values {
 	return v
 }
 
-type studentEditData struct {
-	Student *studentsv1.Student
-}
-
-func (a *App) studentEditPage(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := a.call(r)
-	defer cancel()
-	s, err := a.svc.students.GetStudent(ctx, &studentsv1.GetStudentRequest{Id: r.PathValue("id")})
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	a.renderStudentEdit(w, r, http.StatusOK, s, newForm(studentSpec, studentValues(s)))
-}
-
-func (a *App) renderStudentEdit(w http.ResponseWriter, r *http.Request, code int, s *studentsv1.Student, f *form) {
-	p := a.newPage(w, r, "studentEdit.title", studentEditData{Student: s})
-	p.Title = a.cat.loc(stateOf(r.Context()).lang, a.tz).T("studentEdit.heading", "name", s.GetDisplayName())
-	p.Nav = "students"
-	p.Form = f
-	a.render(w, r, code, "coord_student_edit", p)
-}
-
-// studentUpdate saves the profile form over the record the coordinator read (its etag): if
-// someone changed it meanwhile, nothing is written and she is asked to start again from
-// the record as it is now.
-func (a *App) studentUpdate(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	ctx, cancel := a.call(r)
-	defer cancel()
-	f := newForm(studentSpec, r.PostForm)
-	s := studentFromForm(f)
-	s.Id, s.Etag = id, f.Value("etag")
-	if f.ok() {
-		_, err := a.svc.students.UpdateStudent(ctx, &studentsv1.UpdateStudentRequest{
-			Student: s, UpdateMask: &fieldmaskpb.FieldMask{Paths: studentPaths},
-		})
-		if err == nil {
-			setFlash(w, r, flash{Kind: "ok", Key: "studentEdit.done"})
-			redirect(w, r, "/coordinator/students/"+url.PathEscape(id))
-			return
-		}
-		if !f.fromUpdate(err, a.cat.loc(stateOf(r.Context()).lang, a.tz)) {
-			a.fail(w, r, err)
-			return
-		}
-	}
-	current, err := a.svc.students.GetStudent(ctx, &studentsv1.GetStudentRequest{Id: id})
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	a.renderStudentEdit(w, r, f.rebase(current.GetEtag()), current, f)
-}
-
-// fromUpdate puts an update's refusal on the form: a stale etag (someone changed the record
-// meanwhile) over it, field violations next to their fields. Anything else is not the
-// form's to say: false.
-func (f *form) fromUpdate(err error, l *Loc) bool {
-	if status.Code(err) == codes.Aborted {
-		f.fieldError("", "edit.conflict", "")
-		f.localise(l)
-		return true
-	}
-	return f.fromStatus(err, l)
-}
-
-// rebase points a refused edit form at the record as it is now and says how to answer: 409
-// when the record changed since the form was filled (the edits stay on the page, and the
-// next save goes over the current record), else 400.
-func (f *form) rebase(currentEtag string) int {
-	if f.Values.Get("etag") == currentEtag {
-		return http.StatusBadRequest
-	}
-	f.Values.Set("etag", currentEtag)
-	return http.StatusConflict
+// studentEditor is the coordinator's form to correct a student's record.
+var studentEditor = editor[*studentsv1.Student, *studentsv1.UpdateStudentRequest]{
+	spec: studentSpec, tmpl: "coord_student_edit", nav: "students", key: "studentEdit", page: "/coordinator/students/",
+	get: func(a *App, ctx context.Context, id string) (*studentsv1.Student, error) {
+		return a.svc.students.GetStudent(ctx, &studentsv1.GetStudentRequest{Id: id})
+	},
+	values: studentValues,
+	request: func(f *form, id string) *studentsv1.UpdateStudentRequest {
+		s := studentFromForm(f)
+		s.Id, s.Etag = id, f.Value("etag")
+		return &studentsv1.UpdateStudentRequest{Student: s, UpdateMask: &fieldmaskpb.FieldMask{Paths: studentPaths}}
+	},
+	send: func(a *App, ctx context.Context, req *studentsv1.UpdateStudentRequest) error {
+		_, err := a.svc.students.UpdateStudent(ctx, req)
+		return err
+	},
 }
