@@ -448,6 +448,10 @@ func TestCancellation(t *testing.T) {
 		got, err := e.client.GetContract(coord, &contractsv1.GetContractRequest{Id: c2.GetId()})
 		return err == nil && got.GetStatus() == contractsv1.ContractStatus_CONTRACT_STATUS_CANCELLED
 	})
+	// The service's own reason is a code (clients word it), not a sentence in one language.
+	if got, err := e.client.GetContract(coord, &contractsv1.GetContractRequest{Id: c2.GetId()}); err != nil || got.GetCancelReason() != "MATCH_CANCELLED" {
+		t.Fatalf("cancel reason %q %v", got.GetCancelReason(), err)
+	}
 	msgs := svctest.NextEvents(t, e.js, "CONTRACTS", "cohabit.contracts.contract.cancelled", 2)
 	env, _ := event.Decode(msgs[1].Data())
 	if p, err := event.Payload(env, &contractseventsv1.ContractChanged{}); err != nil || p.GetReasonCode() != "MATCH_CANCELLED" {

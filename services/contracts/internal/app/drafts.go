@@ -68,6 +68,9 @@ func (a *App) DraftFromMatch(ctx context.Context, tx pgx.Tx, m *matchingeventsv1
 	return err
 }
 
+// CancelReasonMatch is the coded reason of a contract cancelled because its match was.
+const CancelReasonMatch = "MATCH_CANCELLED"
+
 // CancelFromMatch cancels the contract of a match cancelled after its approval, in tx: a
 // DRAFT or AWAITING_SIGNATURES contract becomes CANCELLED; a contract already cancelled, or
 // past its signatures, is left alone. When no contract exists yet, the match is remembered so
@@ -85,10 +88,11 @@ func (a *App) CancelFromMatch(ctx context.Context, tx pgx.Tx, m *matchingeventsv
 		if c.Status() != contract.StatusDraft && c.Status() != contract.StatusAwaitingSignatures {
 			return postgres.Effects{}, errNothingToDo
 		}
-		if err := c.Cancel("Mise en relation annulée", "MATCH_CANCELLED", at); err != nil {
+		// A code, like the reasons matching writes itself: clients say it in their language.
+		if err := c.Cancel(CancelReasonMatch, CancelReasonMatch, at); err != nil {
 			return postgres.Effects{}, err
 		}
-		ev, err := contractEvent(SubjectContractCancelled, c, "MATCH_CANCELLED", at)
+		ev, err := contractEvent(SubjectContractCancelled, c, CancelReasonMatch, at)
 		if err != nil {
 			return postgres.Effects{}, err
 		}

@@ -126,7 +126,8 @@ func (x *MatchSummary) GetScore() float64 {
 }
 
 // MatchChanged: cohabit.matching.match.{proposed,meeting_scheduled,accepted,declined,
-// cancelled,expired,completed}. reason is a coded reason, never free text.
+// cancelled,expired,completed}. It carries no reason: a coordinator's words stay in the
+// matching service, which shows them to those who may read them.
 type MatchChanged struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Match *MatchSummary          `protobuf:"bytes,1,opt,name=match,proto3" json:"match,omitempty"`
