@@ -33,8 +33,23 @@ chromium=/usr/bin/chromium
 need=()
 [[ -x $chromium ]] || need+=(chromium fonts-dejavu-core)
 dpkg -s chromium-l10n >/dev/null 2>&1 || need+=(chromium-l10n)
+# As root, or through sudo when it needs no password; a mirror that fails once is asked again.
+as_root=()
+if [[ $(id -u) -ne 0 ]] && sudo -n true 2>/dev/null; then as_root=(sudo -n); fi
+install_packages() {
+	local try
+	for try in 1 2 3; do
+		if "${as_root[@]}" apt-get update -qq &&
+			"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null; then
+			return 0
+		fi
+		log "apt-get failed (attempt $try of 3)"
+		sleep $((try * 10))
+	done
+	return 1
+}
 if ((${#need[@]})); then
-	if [[ $(id -u) -ne 0 ]]; then
+	if [[ $(id -u) -ne 0 && ${#as_root[@]} -eq 0 ]]; then
 		if [[ ! -x $chromium ]]; then
 			log "Debian's chromium is missing: run 'sudo apt-get install -y ${need[*]}' and try again"
 			exit 1
@@ -42,8 +57,7 @@ if ((${#need[@]})); then
 		log "chromium-l10n is missing ('sudo apt-get install -y chromium-l10n'): date inputs will show the English format"
 	else
 		log "installing ${need[*]}"
-		apt-get update -qq
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+		install_packages "${need[@]}" || { log "could not install ${need[*]}"; exit 1; }
 	fi
 fi
 
