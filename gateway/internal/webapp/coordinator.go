@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -474,16 +475,27 @@ type candidatesData struct {
 	Room       *hostsv1.Room
 	Host       *hostsv1.Host
 	Candidates []*matchingv1.Candidate
+	// From is the rank of the page's first candidate; Next the address of the next page ("").
+	From int
+	Next string
 	// Matches are the room's matches still running, by student id.
 	Matches map[string]*matchingv1.Match
 }
+
+// candidatesPage is how many candidates a page shows, each with its breakdown.
+const candidatesPage = 20
 
 // candidates is a room's students ranked by score, each score explained.
 func (a *App) candidates(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	ctx, cancel := a.call(r)
 	defer cancel()
-	d := candidatesData{Matches: make(map[string]*matchingv1.Match)}
+	d := candidatesData{Matches: make(map[string]*matchingv1.Match), From: 1}
+	// A later page: ?after=<the ranking's token>&from=<rank of its first candidate>.
+	after := r.URL.Query().Get("after")
+	if n, err := strconv.Atoi(r.URL.Query().Get("from")); err == nil && n > 1 && after != "" {
+		d.From = n
+	}
 	var matches []*matchingv1.Match
 	err := parallel(
 		func() (err error) {
@@ -491,8 +503,12 @@ func (a *App) candidates(w http.ResponseWriter, r *http.Request) {
 			return err
 		},
 		func() error {
-			res, err := a.svc.matching.ListCandidates(ctx, &matchingv1.ListCandidatesRequest{RoomId: id, PageSize: 20})
+			res, err := a.svc.matching.ListCandidates(ctx, &matchingv1.ListCandidatesRequest{RoomId: id, PageSize: candidatesPage, PageToken: after})
 			d.Candidates = res.GetCandidates()
+			if tok := res.GetNextPageToken(); tok != "" {
+				d.Next = "/coordinator/rooms/" + url.PathEscape(id) + "/candidates?" +
+					url.Values{"after": {tok}, "from": {strconv.Itoa(d.From + len(d.Candidates))}}.Encode()
+			}
 			return err
 		},
 		func() error {

@@ -428,9 +428,16 @@ type fakeMatching struct {
 
 func (f *fakeMatching) ListCandidates(ctx context.Context, req *matchingv1.ListCandidatesRequest) (*matchingv1.ListCandidatesResponse, error) {
 	f.record(ctx, "ListCandidates", req)
+	// Two pages of one: Léa, then (after her token) Hugo.
+	if req.GetPageToken() == "tok-lea" {
+		return &matchingv1.ListCandidatesResponse{Candidates: []*matchingv1.Candidate{
+			{StudentId: "s-2", ApplicationId: "a-2", Score: 61.2, Breakdown: breakdown, DistanceKm: 4.1,
+				Student: &matchingv1.PartySummary{DisplayName: "Hugo Petit", Age: 21, Languages: []string{"fr"}, City: "Villeurbanne"}},
+		}}, nil
+	}
 	return &matchingv1.ListCandidatesResponse{Candidates: []*matchingv1.Candidate{
 		{StudentId: "s-1", ApplicationId: "a-1", Score: 82.46, Breakdown: breakdown, Student: partyLea, DistanceKm: 2.35},
-	}}, nil
+	}, NextPageToken: "tok-lea"}, nil
 }
 
 func (f *fakeMatching) ListSuggestions(ctx context.Context, req *matchingv1.ListSuggestionsRequest) (*matchingv1.ListSuggestionsResponse, error) {

@@ -87,6 +87,12 @@ func loadPages(fsys fs.FS, as *assets) (*pages, error) {
 		"field": field,
 		"pair":  func(p *page, v any) pagePair { return pagePair{p, v} },
 		"int":   func(n int32) int { return int(n) },
+		"add": func(n int, more ...int) int {
+			for _, m := range more {
+				n += m
+			}
+			return n
+		},
 		"badge": badge,
 		"short": firstLine,
 		"tel":   telURI,

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
+	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
 )
 
 // A coordinator withdraws a room the host no longer lets, behind a second click; a room in a
@@ -48,5 +49,38 @@ func TestCoordinatorWithdrawsARoom(t *testing.T) {
 	}
 	if n := len(h.be.rec.called("WithdrawRoom")); n != 2 {
 		t.Errorf("%d withdrawals, want the coordinator's 2", n)
+	}
+}
+
+// A room's ranking goes on page after page: the first page links to the next with the
+// service's token and the rank it starts at; the next numbers its candidates from there.
+func TestCandidatesPageThroughTheRanking(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+
+	r := b.get(t, "/coordinator/rooms/r-1/candidates")
+	if !strings.Contains(r.body, `href="/coordinator/rooms/r-1/candidates?after=tok-lea&amp;from=2"`) || !strings.Contains(r.body, "Candidats 1 à 1") {
+		t.Errorf("first page: no link to the next one, or no range\n%s", r.body)
+	}
+	if strings.Contains(r.body, "Revenir aux premiers") {
+		t.Error("the first page links to itself")
+	}
+	r = b.get(t, "/coordinator/rooms/r-1/candidates?after=tok-lea&from=2")
+	for _, s := range []string{"Hugo Petit", `<ol class="ranks" start="2">`, "Candidats 2 à 2", "Revenir aux premiers"} {
+		if !strings.Contains(r.body, s) {
+			t.Errorf("second page lacks %q", s)
+		}
+	}
+	if strings.Contains(r.body, "Candidats suivants") {
+		t.Error("the last page links to a next one")
+	}
+	var tokens []string
+	for _, c := range h.be.rec.called("ListCandidates") {
+		tokens = append(tokens, c.req.(*matchingv1.ListCandidatesRequest).GetPageToken())
+	}
+	if strings.Join(tokens, ",") != ",tok-lea" {
+		t.Errorf("page tokens sent: %q", tokens)
 	}
 }

@@ -882,6 +882,7 @@ var pageCases = []pageCase{
 	{"coordinator@example.org", "/coordinator/hosts/h-1/edit", nil, 200, "coord_host_edit"},
 	{"coordinator@example.org", "/coordinator/hosts/h-1/edit", url.Values{"postcode": {"690"}, "etag": {"7"}}, 400, "coord_host_edit"},
 	{"coordinator@example.org", "/coordinator/rooms/r-1/candidates", nil, 200, "coord_candidates"},
+	{"coordinator@example.org", "/coordinator/rooms/r-1/candidates?after=tok-lea&from=2", nil, 200, "coord_candidates"},
 	{"coordinator@example.org", "/coordinator/students", nil, 200, "coord_students"},
 	{"coordinator@example.org", "/coordinator/students/new", nil, 200, "coord_student_new"},
 	{"coordinator@example.org", "/coordinator/students", url.Values{"birthDate": {"31/02/2004"}}, 400, "coord_student_new"},

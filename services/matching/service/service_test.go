@@ -238,11 +238,29 @@ func TestCandidatesSuggestionsAndCompatibility(t *testing.T) {
 	svctest.WantCode(t, err, codes.NotFound)
 	_, err = e.client.ListCandidates(bestCtx, &matchingv1.ListCandidatesRequest{RoomId: room.GetRoomId()})
 	svctest.WantCode(t, err, codes.PermissionDenied)
-	// page_size bounds the ranking.
-	one, err := e.client.ListCandidates(e.coord, &matchingv1.ListCandidatesRequest{RoomId: room.GetRoomId(), PageSize: 1})
-	if err != nil || len(one.GetCandidates()) != 1 {
-		t.Fatalf("page of one: %v %v", one, err)
+	// page_size bounds the ranking; the tokens walk it to its end, each candidate once.
+	var walked []string
+	token := ""
+	for pages := 0; ; pages++ {
+		one, err := e.client.ListCandidates(e.coord, &matchingv1.ListCandidatesRequest{RoomId: room.GetRoomId(), PageSize: 1, PageToken: token})
+		if err != nil || len(one.GetCandidates()) != 1 || pages > len(cands) {
+			t.Fatalf("page %d of one: %v %v", pages, one, err)
+		}
+		walked = append(walked, one.GetCandidates()[0].GetStudentId())
+		if token = one.GetNextPageToken(); token == "" {
+			break
+		}
 	}
+	if len(walked) != len(cands) {
+		t.Fatalf("pages of one walked %d candidates, the ranking has %d", len(walked), len(cands))
+	}
+	for i, c := range cands {
+		if walked[i] != c.GetStudentId() {
+			t.Fatalf("page %d is %s, the ranking has %s there", i, walked[i], c.GetStudentId())
+		}
+	}
+	_, err = e.client.ListCandidates(e.coord, &matchingv1.ListCandidatesRequest{RoomId: room.GetRoomId(), PageToken: "not-a-token"})
+	svctest.WantCode(t, err, codes.InvalidArgument)
 
 	// Suggestions: the student themself (by the profile's owner account) or a coordinator.
 	sug, err := e.client.ListSuggestions(bestCtx, &matchingv1.ListSuggestionsRequest{StudentId: best.GetStudentId()})

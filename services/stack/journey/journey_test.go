@@ -591,6 +591,16 @@ func TestMatchingThroughTheGateway(t *testing.T) {
 		t.Fatalf("a smoker in a non-smoking room breaks a constraint: %s", compat.raw)
 	}
 	s.must(403, "GET", "/v1/rooms/"+roomID+"/candidates", lea, nil)
+	// The ranking pages with the token it gave; another is a 400 on pageToken.
+	p1 := s.must(200, "GET", "/v1/rooms/"+roomID+"/candidates?pageSize=1", coord, nil)
+	if tok := p1.str("nextPageToken"); len(list(p1, "candidates")) != 1 {
+		t.Fatalf("first page of one: %s", p1.raw)
+	} else if tok != "" {
+		s.must(200, "GET", "/v1/rooms/"+roomID+"/candidates?pageSize=1&pageToken="+tok, coord, nil)
+	}
+	if bad := s.must(400, "GET", "/v1/rooms/"+roomID+"/candidates?pageToken=nope", coord, nil); !strings.Contains(bad.raw, "pageToken") {
+		t.Fatalf("a foreign token: %s", bad.raw)
+	}
 
 	m := s.must(200, "POST", "/v1/matches", coord, map[string]any{"roomId": roomID, "studentId": leaID})
 	id := m.str("id")

@@ -56,31 +56,31 @@ type Compatibility struct {
 // ListCandidates ranks the students of the pool for a room of the coordinator's programme,
 // best first; pairs that break a hard constraint are left out. Errors: NotFound (unknown
 // room, or another programme's), FailedPrecondition (the room is not in the pool).
-func (a *App) ListCandidates(ctx context.Context, roomID string, size int) ([]Candidate, error) {
+func (a *App) ListCandidates(ctx context.Context, roomID string, size int, token string) ([]Candidate, string, error) {
 	p, err := principal(ctx)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	o, ok, err := a.store.Offer(ctx, roomID, false)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if !ok || !p.CoordinatesProgramme(o.Room.ProgrammeID) {
-		return nil, ErrRoomNotFound
+		return nil, "", ErrRoomNotFound
 	}
 	if !o.InPool() {
-		return nil, ErrRoomNotInPool.WithMessage("the room is %s and its host %s: only a published room of a verified host is matched", o.Room.Status, o.Host.Status)
+		return nil, "", ErrRoomNotInPool.WithMessage("the room is %s and its host %s: only a published room of a verified host is matched", o.Room.Status, o.Host.Status)
 	}
 	taken, err := a.store.RoomTaken(ctx, roomID)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if taken {
-		return nil, ErrRoomNotInPool.WithMessage("the room has an accepted or approved match: it is back in the pool only if that match is cancelled")
+		return nil, "", ErrRoomNotInPool.WithMessage("the room has an accepted or approved match: it is back in the pool only if that match is cancelled")
 	}
 	seekers, err := a.store.Seekers(ctx, o.Room.ProgrammeID)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	w := a.weights(ctx, o.Room.ProgrammeID)
 	room := o.ScoreRoom(a.langs)
@@ -93,32 +93,32 @@ func (a *App) ListCandidates(ctx context.Context, roomID string, size int) ([]Ca
 	slices.SortFunc(out, func(x, y Candidate) int {
 		return cmp.Or(y.Result.Points-x.Result.Points, cmp.Compare(x.Seeker.Student.ID, y.Seeker.Student.ID))
 	})
-	return out[:min(len(out), rankSize(size))], nil
+	return rankPage(out, size, token, func(c Candidate) rankKey { return rankKey{c.Result.Points, c.Seeker.Student.ID} })
 }
 
 // ListSuggestions ranks the pool's rooms for a student (the student themself, or a
 // coordinator of their programme), best first, against their open application; a student
 // without one gets an empty list. Errors: NotFound.
-func (a *App) ListSuggestions(ctx context.Context, studentID string, size int) ([]Suggestion, error) {
+func (a *App) ListSuggestions(ctx context.Context, studentID string, size int, token string) ([]Suggestion, string, error) {
 	p, err := principal(ctx)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	st, ok, err := a.store.Student(ctx, studentID)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	mine := p.Role == auth.RoleStudent && st.OwnerAccountID != "" && st.OwnerAccountID == p.AccountID
 	if !ok || !(mine || p.CoordinatesProgramme(st.ProgrammeID)) {
-		return nil, ErrStudentNotFound
+		return nil, "", ErrStudentNotFound
 	}
 	s, ok, err := a.store.OpenSeeker(ctx, studentID, false)
 	if err != nil || !ok {
-		return nil, err
+		return nil, "", err
 	}
 	offers, err := a.store.Offers(ctx, s.Application.ProgrammeID)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	w := a.weights(ctx, s.Application.ProgrammeID)
 	student := s.ScoreStudent(a.langs)
@@ -131,7 +131,7 @@ func (a *App) ListSuggestions(ctx context.Context, studentID string, size int) (
 	slices.SortFunc(out, func(x, y Suggestion) int {
 		return cmp.Or(y.Result.Points-x.Result.Points, cmp.Compare(x.Offer.Room.ID, y.Offer.Room.ID))
 	})
-	return out[:min(len(out), rankSize(size))], nil
+	return rankPage(out, size, token, func(x Suggestion) rankKey { return rankKey{x.Result.Points, x.Offer.Room.ID} })
 }
 
 // GetCompatibility scores one pair of the coordinator's programme: a room of the pool and a

@@ -57,11 +57,11 @@ func required(v *errs.Violations, field, value string) {
 
 // ListCandidates ranks a room's candidates.
 func (s *Server) ListCandidates(ctx context.Context, in *matchingv1.ListCandidatesRequest) (*matchingv1.ListCandidatesResponse, error) {
-	cs, err := s.app.ListCandidates(ctx, in.GetRoomId(), int(in.GetPageSize()))
+	cs, next, err := s.app.ListCandidates(ctx, in.GetRoomId(), int(in.GetPageSize()), in.GetPageToken())
 	if err != nil {
 		return nil, err
 	}
-	out := &matchingv1.ListCandidatesResponse{Candidates: make([]*matchingv1.Candidate, 0, len(cs))}
+	out := &matchingv1.ListCandidatesResponse{Candidates: make([]*matchingv1.Candidate, 0, len(cs)), NextPageToken: next}
 	for _, c := range cs {
 		out.Candidates = append(out.Candidates, &matchingv1.Candidate{
 			StudentId: c.Seeker.Student.ID, ApplicationId: c.Seeker.Application.ID, Score: c.Result.Score,
@@ -74,11 +74,11 @@ func (s *Server) ListCandidates(ctx context.Context, in *matchingv1.ListCandidat
 
 // ListSuggestions ranks rooms for a student.
 func (s *Server) ListSuggestions(ctx context.Context, in *matchingv1.ListSuggestionsRequest) (*matchingv1.ListSuggestionsResponse, error) {
-	ss, err := s.app.ListSuggestions(ctx, in.GetStudentId(), int(in.GetPageSize()))
+	ss, next, err := s.app.ListSuggestions(ctx, in.GetStudentId(), int(in.GetPageSize()), in.GetPageToken())
 	if err != nil {
 		return nil, err
 	}
-	out := &matchingv1.ListSuggestionsResponse{Suggestions: make([]*matchingv1.Suggestion, 0, len(ss))}
+	out := &matchingv1.ListSuggestionsResponse{Suggestions: make([]*matchingv1.Suggestion, 0, len(ss)), NextPageToken: next}
 	for _, x := range ss {
 		r := x.Offer.Room
 		out.Suggestions = append(out.Suggestions, &matchingv1.Suggestion{
