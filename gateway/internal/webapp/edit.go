@@ -9,57 +9,78 @@ import (
 	"google.golang.org/grpc/status"
 )
 
-// editor serves the coordinator's form to correct one kind of record (a host, a student):
-// filled from the record, saved over the etag she read with every field of the form in the
-// update mask (what she emptied is cleared). If someone changed the record meanwhile,
-// nothing is written: a 409 keeps her edits on the page, pointed at the record as it is
-// now, so that she reads them again and saves. R is the service's update request.
+// editor serves the form to correct one kind of record (a host, a student): the
+// coordinator's for any record of her programme, or the person's own. The form comes filled
+// from the record and is saved over the etag read, with every field of the form in the
+// update mask (what was emptied is cleared). If someone changed the record meanwhile,
+// nothing is written: a 409 keeps the edits on the page, pointed at the record as it is now,
+// to be read again and saved. The services decide who may change what; R is their update.
 type editor[T interface {
 	GetEtag() string
 	GetDisplayName() string
 }, R any] struct {
 	spec formSpec
-	tmpl string // the page's template
+	kind string // "host" or "student": the fields the page shows
 	nav  string
-	key  string // the catalogue's prefix: <key>.title, <key>.heading, <key>.done
-	page string // the record's page, before its id
-	get  func(a *App, ctx context.Context, id string) (T, error)
-	// values fills the form from the record; request reads the form into the update.
-	values  func(T) url.Values
+	key  string // the catalogue's prefix: <key>.title, .heading, .intro, .back, .submit, .done
+	// id finds the record: the path's for a coordinator, her own for a host or a student
+	// ("" when she has none yet: she is sent to create it).
+	id      func(a *App, ctx context.Context, r *http.Request) (string, error)
+	create  string              // where a person without a record goes
+	back    func(string) string // the record's page: the link back, and where a save goes
+	action  func(string) string // where the form posts
+	get     func(a *App, ctx context.Context, id string) (T, error)
+	values  func(T) url.Values // fills the form from the record
 	request func(f *form, id string) R
 	send    func(a *App, ctx context.Context, req R) error
 }
 
-// editData is an edit page's data: the record as it is in the service.
+// editData is an edit page's data: the record as it is in the service, and where to go.
 type editData[T any] struct {
-	Record T
+	Record          T
+	Kind, Key       string
+	BackURL, Action string
+}
+
+// pathID is a coordinator's editor's id: the record named in the address.
+func pathID(_ *App, _ context.Context, r *http.Request) (string, error) {
+	return r.PathValue("id"), nil
 }
 
 func (e editor[T, R]) show(a *App) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := a.call(r)
 		defer cancel()
-		rec, err := e.get(a, ctx, r.PathValue("id"))
+		id, err := e.id(a, ctx, r)
+		if err != nil || id == "" {
+			e.none(a, w, r, err)
+			return
+		}
+		rec, err := e.get(a, ctx, id)
 		if err != nil {
 			a.fail(w, r, err)
 			return
 		}
-		e.render(a, w, r, http.StatusOK, rec, newForm(e.spec, e.values(rec)))
+		e.render(a, w, r, http.StatusOK, id, rec, newForm(e.spec, e.values(rec)))
 	}
 }
 
 func (e editor[T, R]) save(a *App) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id := r.PathValue("id")
 		ctx, cancel := a.call(r)
 		defer cancel()
+		id, err := e.id(a, ctx, r)
+		if err != nil || id == "" {
+			e.none(a, w, r, err)
+			return
+		}
 		f := newForm(e.spec, r.PostForm)
 		req := e.request(f, id) // reading the form finds what it cannot parse
 		if f.ok() {
 			err := e.send(a, ctx, req)
 			if err == nil {
 				setFlash(w, r, flash{Kind: "ok", Key: e.key + ".done"})
-				redirect(w, r, e.page+url.PathEscape(id))
+				redirect(w, r, e.back(id))
 				return
 			}
 			if !f.fromUpdate(err, a.cat.loc(stateOf(r.Context()).lang, a.tz)) {
@@ -72,16 +93,26 @@ func (e editor[T, R]) save(a *App) http.HandlerFunc {
 			a.fail(w, r, err)
 			return
 		}
-		e.render(a, w, r, f.rebase(current.GetEtag()), current, f)
+		e.render(a, w, r, f.rebase(current.GetEtag()), id, current, f)
 	}
 }
 
-func (e editor[T, R]) render(a *App, w http.ResponseWriter, r *http.Request, code int, rec T, f *form) {
-	p := a.newPage(w, r, e.key+".title", editData[T]{Record: rec})
+// none answers a person who has no record yet (she creates it first), or the error that
+// kept her record from being found.
+func (e editor[T, R]) none(a *App, w http.ResponseWriter, r *http.Request, err error) {
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	redirect(w, r, e.create)
+}
+
+func (e editor[T, R]) render(a *App, w http.ResponseWriter, r *http.Request, code int, id string, rec T, f *form) {
+	p := a.newPage(w, r, e.key+".title", editData[T]{Record: rec, Kind: e.kind, Key: e.key, BackURL: e.back(id), Action: e.action(id)})
 	p.Title = p.L.T(e.key+".heading", "name", rec.GetDisplayName())
 	p.Nav = e.nav
 	p.Form = f
-	a.render(w, r, code, e.tmpl, p)
+	a.render(w, r, code, "record_edit", p)
 }
 
 // fromUpdate puts an update's refusal on the form: a stale etag (someone changed the record

@@ -344,13 +344,19 @@ func (f *fakeStudents) GetStudent(ctx context.Context, req *studentsv1.GetStuden
 	return nil, grpcErr(errs.NotFound("STUDENT_NOT_FOUND", "student not found"))
 }
 
-// UpdateStudent checks the etag against Camille's, as the service does, then the name.
+// UpdateStudent checks the etag against the record's, as the service does, then the name.
 func (f *fakeStudents) UpdateStudent(ctx context.Context, req *studentsv1.UpdateStudentRequest) (*studentsv1.Student, error) {
 	f.record(ctx, "UpdateStudent", req)
-	if req.GetStudent().GetId() != "s-3" {
+	var current *studentsv1.Student
+	for _, s := range []*studentsv1.Student{studentLea, studentCamille} {
+		if s.GetId() == req.GetStudent().GetId() {
+			current = s
+		}
+	}
+	if current == nil {
 		return nil, grpcErr(errs.NotFound("STUDENT_NOT_FOUND", "student not found"))
 	}
-	if req.GetStudent().GetEtag() != studentCamille.GetEtag() {
+	if req.GetStudent().GetEtag() != current.GetEtag() {
 		return nil, grpcErr(errs.Aborted("STALE_ETAG", "the student was changed meanwhile"))
 	}
 	var v errs.Violations

@@ -2,6 +2,7 @@ package webapp
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -50,18 +51,35 @@ func hostValues(h *hostsv1.Host) url.Values {
 
 // hostEditor is the coordinator's form to correct a host's record.
 var hostEditor = editor[*hostsv1.Host, *hostsv1.UpdateHostRequest]{
-	spec: hostSpec, tmpl: "coord_host_edit", nav: "hosts", key: "hostEdit", page: "/coordinator/hosts/",
-	get: func(a *App, ctx context.Context, id string) (*hostsv1.Host, error) {
-		return a.svc.hosts.GetHost(ctx, &hostsv1.GetHostRequest{Id: id})
+	spec: hostSpec, kind: "host", nav: "hosts", key: "hostEdit", id: pathID,
+	back:   func(id string) string { return "/coordinator/hosts/" + url.PathEscape(id) },
+	action: func(id string) string { return "/coordinator/hosts/" + url.PathEscape(id) + "/edit" },
+	get:    getHost, values: hostValues, request: updateHost, send: sendHost,
+}
+
+// myHostEditor is the host's own profile form, once she has one.
+var myHostEditor = editor[*hostsv1.Host, *hostsv1.UpdateHostRequest]{
+	spec: hostSpec, kind: "host", nav: "home", key: "myHostEdit", create: "/host/profile",
+	id: func(a *App, ctx context.Context, r *http.Request) (string, error) {
+		h, err := a.myHost(ctx, stateOf(r.Context()).me)
+		return h.GetId(), err
 	},
-	values: hostValues,
-	request: func(f *form, id string) *hostsv1.UpdateHostRequest {
-		h := hostFromForm(f)
-		h.Id, h.Etag = id, f.Value("etag")
-		return &hostsv1.UpdateHostRequest{Host: h, UpdateMask: &fieldmaskpb.FieldMask{Paths: hostPaths}}
-	},
-	send: func(a *App, ctx context.Context, req *hostsv1.UpdateHostRequest) error {
-		_, err := a.svc.hosts.UpdateHost(ctx, req)
-		return err
-	},
+	back:   func(string) string { return "/host" },
+	action: func(string) string { return "/host/profile/edit" },
+	get:    getHost, values: hostValues, request: updateHost, send: sendHost,
+}
+
+func getHost(a *App, ctx context.Context, id string) (*hostsv1.Host, error) {
+	return a.svc.hosts.GetHost(ctx, &hostsv1.GetHostRequest{Id: id})
+}
+
+func updateHost(f *form, id string) *hostsv1.UpdateHostRequest {
+	h := hostFromForm(f)
+	h.Id, h.Etag = id, f.Value("etag")
+	return &hostsv1.UpdateHostRequest{Host: h, UpdateMask: &fieldmaskpb.FieldMask{Paths: hostPaths}}
+}
+
+func sendHost(a *App, ctx context.Context, req *hostsv1.UpdateHostRequest) error {
+	_, err := a.svc.hosts.UpdateHost(ctx, req)
+	return err
 }

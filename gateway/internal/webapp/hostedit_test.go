@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+	"google.golang.org/protobuf/encoding/prototext"
 
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 )
@@ -84,5 +85,54 @@ func TestCoordinatorEditsAHost(t *testing.T) {
 	}
 	if n := len(h.be.rec.called("UpdateHost")); n != 3 {
 		t.Errorf("%d UpdateHost calls, want the coordinator's 3", n)
+	}
+}
+
+// A host and a student correct their own details: the form is theirs (found from their
+// account, never from the address), saved with their own token, back to their home.
+func TestPeopleEditTheirOwnDetails(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	for _, c := range []struct {
+		who, home, method, name, field, value string
+	}{
+		{"lea@example.org", "/student", "UpdateStudent", "Léa Bernard", "phone", "07 00 00 00 01"},
+		{"jeanne@example.org", "/host", "UpdateHost", "Jeanne Martin", "phone", "04 78 00 00 02"},
+	} {
+		b := h.browser(t)
+		b.login(t, c.who)
+		r := b.get(t, c.home)
+		if !strings.Contains(r.body, `href="`+c.home+`/profile/edit"`) {
+			t.Errorf("%s: no link to edit from the home page", c.who)
+		}
+		r = b.get(t, c.home+"/profile/edit")
+		doc, _ := html.Parse(strings.NewReader(r.body))
+		if el := find(doc, "f-displayName"); r.code != http.StatusOK || el == nil || attr(el, "value") != c.name {
+			t.Fatalf("%s: edit page %d, not filled with %q", c.who, r.code, c.name)
+		}
+		form := url.Values{}
+		for _, in := range []string{"displayName", "birthDate", "phone", "email", "line1", "postcode", "city", "studyCity", "etag", "languages"} {
+			if el := find(doc, "f-"+in); el != nil {
+				form.Set(in, attr(el, "value"))
+			}
+		}
+		form.Set("etag", map[string]string{"/student": "", "/host": "7"}[c.home])
+		form.Set(c.field, c.value)
+		r = b.post(t, c.home+"/profile/edit", form)
+		if r.code != http.StatusSeeOther || r.header.Get("Location") != c.home {
+			t.Fatalf("%s: save %d to %q\n%s", c.who, r.code, r.header.Get("Location"), r.body)
+		}
+		calls := h.be.rec.called(c.method)
+		if len(calls) != 1 || calls[0].auth != "Bearer "+map[string]string{"/student": "tok-student", "/host": "tok-host"}[c.home] ||
+			!strings.Contains(prototext.Format(calls[0].req), c.value) {
+			t.Errorf("%s: %s calls %v", c.who, c.method, calls)
+		}
+	}
+	coord := h.browser(t)
+	coord.login(t, "coordinator@example.org")
+	for _, path := range []string{"/student/profile/edit", "/host/profile/edit"} {
+		if r := coord.get(t, path); r.code != http.StatusForbidden {
+			t.Errorf("coordinator GET %s: %d", path, r.code)
+		}
 	}
 }

@@ -170,18 +170,35 @@ func studentValues(s *studentsv1.Student) url.Values {
 
 // studentEditor is the coordinator's form to correct a student's record.
 var studentEditor = editor[*studentsv1.Student, *studentsv1.UpdateStudentRequest]{
-	spec: studentSpec, tmpl: "coord_student_edit", nav: "students", key: "studentEdit", page: "/coordinator/students/",
-	get: func(a *App, ctx context.Context, id string) (*studentsv1.Student, error) {
-		return a.svc.students.GetStudent(ctx, &studentsv1.GetStudentRequest{Id: id})
+	spec: studentSpec, kind: "student", nav: "students", key: "studentEdit", id: pathID,
+	back:   func(id string) string { return "/coordinator/students/" + url.PathEscape(id) },
+	action: func(id string) string { return "/coordinator/students/" + url.PathEscape(id) + "/edit" },
+	get:    getStudent, values: studentValues, request: updateStudent, send: sendStudent,
+}
+
+// myStudentEditor is the student's own profile form, once she has one.
+var myStudentEditor = editor[*studentsv1.Student, *studentsv1.UpdateStudentRequest]{
+	spec: studentSpec, kind: "student", nav: "home", key: "myStudentEdit", create: "/student/profile",
+	id: func(a *App, ctx context.Context, r *http.Request) (string, error) {
+		s, err := a.myStudent(ctx, stateOf(r.Context()).me)
+		return s.GetId(), err
 	},
-	values: studentValues,
-	request: func(f *form, id string) *studentsv1.UpdateStudentRequest {
-		s := studentFromForm(f)
-		s.Id, s.Etag = id, f.Value("etag")
-		return &studentsv1.UpdateStudentRequest{Student: s, UpdateMask: &fieldmaskpb.FieldMask{Paths: studentPaths}}
-	},
-	send: func(a *App, ctx context.Context, req *studentsv1.UpdateStudentRequest) error {
-		_, err := a.svc.students.UpdateStudent(ctx, req)
-		return err
-	},
+	back:   func(string) string { return "/student" },
+	action: func(string) string { return "/student/profile/edit" },
+	get:    getStudent, values: studentValues, request: updateStudent, send: sendStudent,
+}
+
+func getStudent(a *App, ctx context.Context, id string) (*studentsv1.Student, error) {
+	return a.svc.students.GetStudent(ctx, &studentsv1.GetStudentRequest{Id: id})
+}
+
+func updateStudent(f *form, id string) *studentsv1.UpdateStudentRequest {
+	s := studentFromForm(f)
+	s.Id, s.Etag = id, f.Value("etag")
+	return &studentsv1.UpdateStudentRequest{Student: s, UpdateMask: &fieldmaskpb.FieldMask{Paths: studentPaths}}
+}
+
+func sendStudent(a *App, ctx context.Context, req *studentsv1.UpdateStudentRequest) error {
+	_, err := a.svc.students.UpdateStudent(ctx, req)
+	return err
 }

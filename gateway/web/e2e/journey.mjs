@@ -11,7 +11,8 @@
 // match from its page; the contract drafted from it (through events) has its terms adjusted
 // (a contribution over the cap refused next to its field) and is sent; the host signs from
 // his home, the student on her phone, and the contract is active. The student reports a
-// problem; the host's home shows the stay under way, its PDF and a way to report one. The
+// problem and corrects her phone number; the host's home shows the stay under way, its PDF
+// and a way to report one, and he corrects his own phone number too. The
 // coordinator is refused a notice too short (the earliest date named next to the field),
 // completes a check-in, mediates and resolves the incident. Last, a second student's
 // stay with the assisted host: the coordinator lists the programme's rooms with filters, runs
@@ -598,6 +599,12 @@ try {
   await navigate(() => page.getByRole('button', { name: 'Envoyer à l’association' }).click());
   await flash('Votre signalement est envoyé.');
   await audit('student home (problem reported)');
+  await navigate(() => page.getByRole('link', { name: 'Modifier mon profil' }).click());
+  assert((await page.getByLabel('Téléphone').inputValue()) === '07 11 22 33 44', 'her profile form comes filled');
+  await check('my profile (phone)');
+  await page.getByLabel('Téléphone').fill('07 11 22 33 55');
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer mon profil' }).click());
+  await flash('Votre profil est enregistré.');
   await logout();
   await page.setViewportSize(desktop);
 
@@ -610,6 +617,12 @@ try {
   await page.getByText('Pendant le séjour de Léa Bernard chez vous.').waitFor();
   await check('report a problem (host)');
   await navigate(() => page.getByRole('link', { name: 'Retour à mon espace' }).click());
+  await navigate(() => page.getByRole('link', { name: 'Modifier ma fiche' }).click());
+  assert((await page.getByLabel('Téléphone').inputValue()) === '04 78 00 11 22', 'his details come filled');
+  await check('my details (host)');
+  await page.getByLabel('Téléphone').fill('04 78 00 11 33');
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer ma fiche' }).click());
+  await flash('Votre fiche est enregistrée.');
   await logout();
 
   // ---------------------------------------------------------------- coordinator
