@@ -87,13 +87,14 @@ e2e: ## only the browser tests: the journey in headless Chromium with axe-core (
 screenshots: ## the browser tests, writing the README's screenshots to docs/screenshots
 	COHABIT_E2E_SCREENSHOTS=$(CURDIR)/docs/screenshots gateway/web/e2e/run.sh
 
-bench: ## run every module's benchmarks, then the matching harnesses (top-K p50, allocation vs scipy)
+bench: ## run every module's benchmarks, the matching harnesses (top-K p50, allocation vs scipy), then the HTTP load (wrk)
 	@# Matching's script runs its Go benchmarks itself, then the harnesses.
 	@failed=0; for m in $(filter-out services/matching,$(MODULES)); do \
 		echo "=== go test -bench $$m"; \
 		(cd $$m && go test -run='^$$' -bench=. -benchmem ./...) || failed=1; \
 	done; \
 	echo "=== services/matching"; scripts/bench-matching.sh || failed=1; \
+	echo "=== HTTP load (wrk)"; scripts/bench-http.sh || failed=1; \
 	exit $$failed
 
 run: ## start PostgreSQL, NATS, every service and the gateway locally (Ctrl-C stops all)
