@@ -115,7 +115,7 @@ log "platform ready after $((SECONDS - start))s"
 # --- Seed: benchseed prints BENCH_TOKEN=, BENCH_SESSION=, BENCH_ROOM= lines.
 log "seeding $hosts hosts with a room each and $students students with an application each"
 "$work/benchseed" -url "$base" -hosts "$hosts" -students "$students" -concurrency 8 >"$work/seed.env"
-token= session= room=
+token="" session="" room=""
 while IFS='=' read -r key value; do
 	case $key in
 	BENCH_TOKEN) token=$value ;;
@@ -138,7 +138,7 @@ results=()
 failed=0
 for e in "${endpoints[@]}"; do
 	IFS='|' read -r name path auth <<<"$e"
-	authz= cookie=
+	authz="" cookie=""
 	case $auth in
 	bearer) authz="Bearer $token" ;;
 	cookie) cookie="cohabit_session=$session" ;;
