@@ -173,6 +173,8 @@ func (a *App) routes() {
 	a.post("POST /coordinator/hosts/{id}/rooms", coord(a.roomCreate))
 	a.post("POST /coordinator/rooms/{id}/publish", coord(a.roomPublish))
 	a.post("POST /coordinator/rooms/{id}/withdraw", coord(a.roomWithdraw))
+	a.handle("GET /coordinator/rooms/{id}/edit", coord(roomEditor.show(a)))
+	a.post("POST /coordinator/rooms/{id}/edit", coord(roomEditor.save(a)))
 	a.handle("GET /coordinator/rooms/{id}/candidates", coord(a.candidates))
 	a.post("POST /coordinator/rooms/{id}/propose", coord(a.propose))
 	a.handle("GET /coordinator/matches", coord(a.matchesList))

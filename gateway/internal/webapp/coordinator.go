@@ -411,22 +411,7 @@ func (a *App) afterAction(w http.ResponseWriter, r *http.Request, err error, okK
 func (a *App) roomCreate(w http.ResponseWriter, r *http.Request) {
 	hostID := r.PathValue("id")
 	f := newForm(roomSpec, r.PostForm)
-	room := &hostsv1.Room{
-		Title:                    f.Value("title"),
-		Description:              f.Value("description"),
-		AreaM2:                   f.float("areaM2"),
-		Floor:                    f.int32("floor"),
-		MonthlyContributionCents: f.cents("contribution"),
-		FormulaId:                f.Value("formulaId"),
-		AvailableFrom:            f.date("availableFrom"),
-		AvailableUntil:           f.date("availableUntil"),
-		MinStayMonths:            f.int32("minStayMonths"),
-		Furnished:                f.Checked("furnished"),
-		PrivateBathroom:          f.Checked("privateBathroom"),
-		Elevator:                 f.Checked("elevator"),
-		SmokingAllowed:           f.Checked("smokingAllowed"),
-		PetsAllowed:              f.Checked("petsAllowed"),
-	}
+	room := roomFromForm(f)
 	var err error
 	if f.ok() {
 		ctx, cancel := a.call(r)

@@ -7,39 +7,43 @@ import (
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+
+	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 )
 
-// editor serves the form to correct one kind of record (a host, a student): the
+// editor serves the form to correct one kind of record (a host, a student, a room): the
 // coordinator's for any record of her programme, or the person's own. The form comes filled
 // from the record and is saved over the etag read, with every field of the form in the
 // update mask (what was emptied is cleared). If someone changed the record meanwhile,
 // nothing is written: a 409 keeps the edits on the page, pointed at the record as it is now,
 // to be read again and saved. The services decide who may change what; R is their update.
-type editor[T interface {
-	GetEtag() string
-	GetDisplayName() string
-}, R any] struct {
+type editor[T interface{ GetEtag() string }, R any] struct {
 	spec formSpec
-	kind string // "host" or "student": the fields the page shows
+	kind string // "host", "student" or "room": the fields the page shows
 	nav  string
 	key  string // the catalogue's prefix: <key>.title, .heading, .intro, .back, .submit, .done
 	// id finds the record: the path's for a coordinator, her own for a host or a student
 	// ("" when she has none yet: she is sent to create it).
 	id      func(a *App, ctx context.Context, r *http.Request) (string, error)
-	create  string              // where a person without a record goes
-	back    func(string) string // the record's page: the link back, and where a save goes
-	action  func(string) string // where the form posts
+	create  string         // where a person without a record goes
+	name    func(T) string // how the page names the record
+	back    func(T) string // the record's page: the link back, and where a save goes
+	action  func(string) string
 	get     func(a *App, ctx context.Context, id string) (T, error)
 	values  func(T) url.Values // fills the form from the record
 	request func(f *form, id string) R
-	send    func(a *App, ctx context.Context, req R) error
+	send    func(a *App, ctx context.Context, req R) (T, error)
+	// formulas: the form offers the programme's formulas (a room's).
+	formulas bool
 }
 
 // editData is an edit page's data: the record as it is in the service, and where to go.
 type editData[T any] struct {
 	Record          T
+	Name            string
 	Kind, Key       string
 	BackURL, Action string
+	Formulas        []*identityv1.Formula
 }
 
 // pathID is a coordinator's editor's id: the record named in the address.
@@ -61,7 +65,7 @@ func (e editor[T, R]) show(a *App) http.HandlerFunc {
 			a.fail(w, r, err)
 			return
 		}
-		e.render(a, w, r, http.StatusOK, id, rec, newForm(e.spec, e.values(rec)))
+		e.render(a, ctx, w, r, http.StatusOK, id, rec, newForm(e.spec, e.values(rec)))
 	}
 }
 
@@ -77,10 +81,10 @@ func (e editor[T, R]) save(a *App) http.HandlerFunc {
 		f := newForm(e.spec, r.PostForm)
 		req := e.request(f, id) // reading the form finds what it cannot parse
 		if f.ok() {
-			err := e.send(a, ctx, req)
+			saved, err := e.send(a, ctx, req)
 			if err == nil {
 				setFlash(w, r, flash{Kind: "ok", Key: e.key + ".done"})
-				redirect(w, r, e.back(id))
+				redirect(w, r, e.back(saved))
 				return
 			}
 			if !f.fromUpdate(err, a.cat.loc(stateOf(r.Context()).lang, a.tz)) {
@@ -93,7 +97,7 @@ func (e editor[T, R]) save(a *App) http.HandlerFunc {
 			a.fail(w, r, err)
 			return
 		}
-		e.render(a, w, r, f.rebase(current.GetEtag()), id, current, f)
+		e.render(a, ctx, w, r, f.rebase(current.GetEtag()), id, current, f)
 	}
 }
 
@@ -107,24 +111,38 @@ func (e editor[T, R]) none(a *App, w http.ResponseWriter, r *http.Request, err e
 	redirect(w, r, e.create)
 }
 
-func (e editor[T, R]) render(a *App, w http.ResponseWriter, r *http.Request, code int, id string, rec T, f *form) {
-	p := a.newPage(w, r, e.key+".title", editData[T]{Record: rec, Kind: e.kind, Key: e.key, BackURL: e.back(id), Action: e.action(id)})
-	p.Title = p.L.T(e.key+".heading", "name", rec.GetDisplayName())
+func (e editor[T, R]) render(a *App, ctx context.Context, w http.ResponseWriter, r *http.Request, code int, id string, rec T, f *form) {
+	d := editData[T]{Record: rec, Name: e.name(rec), Kind: e.kind, Key: e.key, BackURL: e.back(rec), Action: e.action(id)}
+	if e.formulas {
+		prog, err := a.programmeOf(ctx, r)
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		d.Formulas = prog.GetSettings().GetFormulas()
+	}
+	p := a.newPage(w, r, e.key+".title", d)
+	p.Title = p.L.T(e.key+".heading", "name", d.Name)
 	p.Nav = e.nav
 	p.Form = f
 	a.render(w, r, code, "record_edit", p)
 }
 
 // fromUpdate puts an update's refusal on the form: a stale etag (someone changed the record
-// meanwhile) over it, field violations next to their fields. Anything else is not the
-// form's to say: false.
+// meanwhile) or a state that forbids the change over it, field violations next to their
+// fields. Anything else is not the form's to say: false.
 func (f *form) fromUpdate(err error, l *Loc) bool {
-	if status.Code(err) == codes.Aborted {
+	switch status.Code(err) {
+	case codes.Aborted:
 		f.fieldError("", "edit.conflict", "")
-		f.localise(l)
-		return true
+	case codes.FailedPrecondition: // a record its state keeps from changing (a room in a stay)
+		key, detail, _ := actionError(err)
+		f.fieldError("", key, detail)
+	default:
+		return f.fromStatus(err, l)
 	}
-	return f.fromStatus(err, l)
+	f.localise(l)
+	return true
 }
 
 // rebase points a refused edit form at the record as it is now and says how to answer: 409

@@ -158,7 +158,8 @@ var (
 	hostPending2 = &hostsv1.Host{Id: "h-3", ProgrammeId: "demo", Status: hostsv1.HostStatus_HOST_STATUS_PENDING_VERIFICATION, DisplayName: "Odette Roux",
 		Address: &hostsv1.Address{City: "Lyon"}, Assisted: true, CreateTime: ts("2026-11-21T10:00:00Z")}
 	roomJeanne = &hostsv1.Room{Id: "r-1", ProgrammeId: "demo", HostId: "h-1", Status: hostsv1.RoomStatus_ROOM_STATUS_PUBLISHED,
-		Title: "Chambre calme près des quais", AreaM2: 12, MonthlyContributionCents: 15000, AvailableFrom: "2027-01-01", City: "Lyon"}
+		Title: "Chambre calme près des quais", AreaM2: 12, MonthlyContributionCents: 15000, AvailableFrom: "2027-01-01", City: "Lyon",
+		Furnished: true, Etag: "4"}
 )
 
 type fakeHosts struct {
@@ -270,6 +271,29 @@ func (f *fakeHosts) GetRoom(ctx context.Context, req *hostsv1.GetRoomRequest) (*
 		return nil, grpcErr(errs.NotFound("ROOM_NOT_FOUND", "room not found"))
 	}
 	return roomJeanne, nil
+}
+
+// UpdateRoom checks the etag against the room's, as the service does, then its area.
+func (f *fakeHosts) UpdateRoom(ctx context.Context, req *hostsv1.UpdateRoomRequest) (*hostsv1.Room, error) {
+	f.record(ctx, "UpdateRoom", req)
+	if req.GetRoom().GetId() != "r-1" {
+		return nil, grpcErr(errs.NotFound("ROOM_NOT_FOUND", "room not found"))
+	}
+	if req.GetRoom().GetTitle() == "locked" {
+		return nil, grpcErr(errs.FailedPrecondition("ROOM_LOCKED", "a reserved or occupied room cannot be changed"))
+	}
+	if req.GetRoom().GetEtag() != roomJeanne.GetEtag() {
+		return nil, grpcErr(errs.Aborted("STALE_ETAG", "the room was changed meanwhile"))
+	}
+	var v errs.Violations
+	v.Check(req.GetRoom().GetAreaM2() >= 9, "areaM2", "a room must be at least 9 m² (it is %g m²)", req.GetRoom().GetAreaM2())
+	if err := v.Err(); err != nil {
+		e, _ := errs.As(err)
+		return nil, grpcErr(e)
+	}
+	out := proto.Clone(req.GetRoom()).(*hostsv1.Room)
+	out.HostId = roomJeanne.GetHostId()
+	return out, nil
 }
 
 func (f *fakeHosts) CreateRoom(ctx context.Context, req *hostsv1.CreateRoomRequest) (*hostsv1.Room, error) {

@@ -51,8 +51,8 @@ func hostValues(h *hostsv1.Host) url.Values {
 
 // hostEditor is the coordinator's form to correct a host's record.
 var hostEditor = editor[*hostsv1.Host, *hostsv1.UpdateHostRequest]{
-	spec: hostSpec, kind: "host", nav: "hosts", key: "hostEdit", id: pathID,
-	back:   func(id string) string { return "/coordinator/hosts/" + url.PathEscape(id) },
+	spec: hostSpec, kind: "host", nav: "hosts", key: "hostEdit", id: pathID, name: (*hostsv1.Host).GetDisplayName,
+	back:   func(h *hostsv1.Host) string { return "/coordinator/hosts/" + url.PathEscape(h.GetId()) },
 	action: func(id string) string { return "/coordinator/hosts/" + url.PathEscape(id) + "/edit" },
 	get:    getHost, values: hostValues, request: updateHost, send: sendHost,
 }
@@ -60,11 +60,12 @@ var hostEditor = editor[*hostsv1.Host, *hostsv1.UpdateHostRequest]{
 // myHostEditor is the host's own profile form, once she has one.
 var myHostEditor = editor[*hostsv1.Host, *hostsv1.UpdateHostRequest]{
 	spec: hostSpec, kind: "host", nav: "home", key: "myHostEdit", create: "/host/profile",
+	name: (*hostsv1.Host).GetDisplayName,
 	id: func(a *App, ctx context.Context, r *http.Request) (string, error) {
 		h, err := a.myHost(ctx, stateOf(r.Context()).me)
 		return h.GetId(), err
 	},
-	back:   func(string) string { return "/host" },
+	back:   func(*hostsv1.Host) string { return "/host" },
 	action: func(string) string { return "/host/profile/edit" },
 	get:    getHost, values: hostValues, request: updateHost, send: sendHost,
 }
@@ -79,7 +80,81 @@ func updateHost(f *form, id string) *hostsv1.UpdateHostRequest {
 	return &hostsv1.UpdateHostRequest{Host: h, UpdateMask: &fieldmaskpb.FieldMask{Paths: hostPaths}}
 }
 
-func sendHost(a *App, ctx context.Context, req *hostsv1.UpdateHostRequest) error {
-	_, err := a.svc.hosts.UpdateHost(ctx, req)
-	return err
+func sendHost(a *App, ctx context.Context, req *hostsv1.UpdateHostRequest) (*hostsv1.Host, error) {
+	return a.svc.hosts.UpdateHost(ctx, req)
+}
+
+// roomPaths are the update_mask paths of the room form: every field it shows. Its shared
+// spaces are written in the contract, not here.
+var roomPaths = []string{
+	"title", "description", "area_m2", "floor", "elevator", "furnished", "private_bathroom",
+	"monthly_contribution_cents", "formula_id", "available_from", "available_until", "min_stay_months",
+	"smoking_allowed", "pets_allowed",
+}
+
+// roomFromForm reads the room form, a new room's or an edited one's.
+func roomFromForm(f *form) *hostsv1.Room {
+	return &hostsv1.Room{
+		Title:                    f.Value("title"),
+		Description:              f.Value("description"),
+		AreaM2:                   f.float("areaM2"),
+		Floor:                    f.int32("floor"),
+		MonthlyContributionCents: f.cents("contribution"),
+		FormulaId:                f.Value("formulaId"),
+		AvailableFrom:            f.date("availableFrom"),
+		AvailableUntil:           f.date("availableUntil"),
+		MinStayMonths:            f.int32("minStayMonths"),
+		Furnished:                f.Checked("furnished"),
+		PrivateBathroom:          f.Checked("privateBathroom"),
+		Elevator:                 f.Checked("elevator"),
+		SmokingAllowed:           f.Checked("smokingAllowed"),
+		PetsAllowed:              f.Checked("petsAllowed"),
+	}
+}
+
+// roomValues fills the room form from the record: the inverse of roomFromForm.
+func roomValues(rm *hostsv1.Room) url.Values {
+	v := url.Values{
+		"title": {rm.GetTitle()}, "description": {rm.GetDescription()},
+		"areaM2":        {strconv.FormatFloat(rm.GetAreaM2(), 'f', -1, 64)},
+		"floor":         {strconv.Itoa(int(rm.GetFloor()))},
+		"contribution":  {centsValue(rm.GetMonthlyContributionCents())},
+		"formulaId":     {rm.GetFormulaId()},
+		"availableFrom": {rm.GetAvailableFrom()}, "availableUntil": {rm.GetAvailableUntil()},
+		"minStayMonths": {strconv.Itoa(int(rm.GetMinStayMonths()))},
+		"etag":          {rm.GetEtag()},
+	}
+	for name, on := range map[string]bool{"furnished": rm.GetFurnished(), "privateBathroom": rm.GetPrivateBathroom(),
+		"elevator": rm.GetElevator(), "smokingAllowed": rm.GetSmokingAllowed(), "petsAllowed": rm.GetPetsAllowed()} {
+		if on {
+			v.Set(name, "on")
+		}
+	}
+	return v
+}
+
+// centsValue writes cents as the euros a form shows and f.cents reads back: "150", "150.5".
+func centsValue(c int32) string {
+	return strconv.FormatFloat(float64(c)/100, 'f', -1, 64)
+}
+
+// roomEditor is the coordinator's form to correct a room: its contribution, its dates, its
+// description. A reserved or occupied room's stay is in its contract, not here.
+var roomEditor = editor[*hostsv1.Room, *hostsv1.UpdateRoomRequest]{
+	spec: roomSpec, kind: "room", nav: "hosts", key: "roomEdit", id: pathID, name: (*hostsv1.Room).GetTitle,
+	back:   func(rm *hostsv1.Room) string { return "/coordinator/hosts/" + url.PathEscape(rm.GetHostId()) + "#rooms" },
+	action: func(id string) string { return "/coordinator/rooms/" + url.PathEscape(id) + "/edit" },
+	get: func(a *App, ctx context.Context, id string) (*hostsv1.Room, error) {
+		return a.svc.hosts.GetRoom(ctx, &hostsv1.GetRoomRequest{Id: id})
+	},
+	values: roomValues,
+	request: func(f *form, id string) *hostsv1.UpdateRoomRequest {
+		rm := roomFromForm(f)
+		rm.Id, rm.Etag = id, f.Value("etag")
+		return &hostsv1.UpdateRoomRequest{Room: rm, UpdateMask: &fieldmaskpb.FieldMask{Paths: roomPaths}}
+	},
+	send: func(a *App, ctx context.Context, req *hostsv1.UpdateRoomRequest) (*hostsv1.Room, error) {
+		return a.svc.hosts.UpdateRoom(ctx, req)
+	},
+	formulas: true,
 }

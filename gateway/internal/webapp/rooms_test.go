@@ -3,8 +3,11 @@ package webapp
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
 
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
@@ -83,4 +86,63 @@ func TestCandidatesPageThroughTheRanking(t *testing.T) {
 	if strings.Join(tokens, ",") != ",tok-lea" {
 		t.Errorf("page tokens sent: %q", tokens)
 	}
+}
+
+// The coordinator corrects a room: filled from it (its contribution in euros), saved with
+// every field in the mask and the etag read, then back to the host's rooms.
+func TestCoordinatorEditsARoom(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+
+	if r := b.get(t, "/coordinator/hosts/h-1"); !strings.Contains(r.body, `href="/coordinator/rooms/r-1/edit"`) {
+		t.Error("no link to edit the room from the host's page")
+	}
+	r := b.get(t, "/coordinator/rooms/r-1/edit")
+	if r.code != http.StatusOK {
+		t.Fatalf("edit page: %d", r.code)
+	}
+	doc, _ := html.Parse(strings.NewReader(r.body))
+	for id, want := range map[string]string{"f-title": "Chambre calme près des quais", "f-contribution": "150", "f-areaM2": "12", "f-availableFrom": "2027-01-01"} {
+		if el := find(doc, id); el == nil || attr(el, "value") != want {
+			t.Errorf("%s is not filled with %q", id, want)
+		}
+	}
+	if el := find(doc, "f-furnished"); el == nil || !isChecked(el) {
+		t.Error("furnished is not ticked")
+	}
+	form := roomValues(roomJeanne)
+	form.Set("contribution", "162,50")
+	r = b.post(t, "/coordinator/rooms/r-1/edit", form)
+	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/coordinator/hosts/h-1#rooms" {
+		t.Fatalf("save: %d to %q", r.code, r.header.Get("Location"))
+	}
+	calls := h.be.rec.called("UpdateRoom")
+	if len(calls) != 1 {
+		t.Fatalf("%d UpdateRoom calls", len(calls))
+	}
+	req := calls[0].req.(*hostsv1.UpdateRoomRequest)
+	if req.GetRoom().GetMonthlyContributionCents() != 16250 || req.GetRoom().GetEtag() != "4" || !req.GetRoom().GetFurnished() ||
+		!slices.Contains(req.GetUpdateMask().GetPaths(), "monthly_contribution_cents") {
+		t.Errorf("UpdateRoom: %v", req)
+	}
+	// A room its state locks (in a stay): the refusal is said over the form, the edits kept.
+	form.Set("title", "locked")
+	r = b.post(t, "/coordinator/rooms/r-1/edit", form)
+	if r.code != http.StatusBadRequest || !strings.Contains(r.body, "reserved or occupied room cannot be changed") || !strings.Contains(r.body, `value="162,50"`) {
+		t.Errorf("locked room: %d", r.code)
+	}
+	for _, who := range []string{"jeanne@example.org", "lea@example.org"} {
+		o := h.browser(t)
+		o.login(t, who)
+		if r := o.get(t, "/coordinator/rooms/r-1/edit"); r.code != http.StatusForbidden {
+			t.Errorf("%s GET edit: %d", who, r.code)
+		}
+	}
+}
+
+func isChecked(n *html.Node) bool {
+	_, ok := attrOK(n, "checked")
+	return ok
 }

@@ -170,8 +170,8 @@ func studentValues(s *studentsv1.Student) url.Values {
 
 // studentEditor is the coordinator's form to correct a student's record.
 var studentEditor = editor[*studentsv1.Student, *studentsv1.UpdateStudentRequest]{
-	spec: studentSpec, kind: "student", nav: "students", key: "studentEdit", id: pathID,
-	back:   func(id string) string { return "/coordinator/students/" + url.PathEscape(id) },
+	spec: studentSpec, kind: "student", nav: "students", key: "studentEdit", id: pathID, name: (*studentsv1.Student).GetDisplayName,
+	back:   func(s *studentsv1.Student) string { return "/coordinator/students/" + url.PathEscape(s.GetId()) },
 	action: func(id string) string { return "/coordinator/students/" + url.PathEscape(id) + "/edit" },
 	get:    getStudent, values: studentValues, request: updateStudent, send: sendStudent,
 }
@@ -179,11 +179,12 @@ var studentEditor = editor[*studentsv1.Student, *studentsv1.UpdateStudentRequest
 // myStudentEditor is the student's own profile form, once she has one.
 var myStudentEditor = editor[*studentsv1.Student, *studentsv1.UpdateStudentRequest]{
 	spec: studentSpec, kind: "student", nav: "home", key: "myStudentEdit", create: "/student/profile",
+	name: (*studentsv1.Student).GetDisplayName,
 	id: func(a *App, ctx context.Context, r *http.Request) (string, error) {
 		s, err := a.myStudent(ctx, stateOf(r.Context()).me)
 		return s.GetId(), err
 	},
-	back:   func(string) string { return "/student" },
+	back:   func(*studentsv1.Student) string { return "/student" },
 	action: func(string) string { return "/student/profile/edit" },
 	get:    getStudent, values: studentValues, request: updateStudent, send: sendStudent,
 }
@@ -198,7 +199,6 @@ func updateStudent(f *form, id string) *studentsv1.UpdateStudentRequest {
 	return &studentsv1.UpdateStudentRequest{Student: s, UpdateMask: &fieldmaskpb.FieldMask{Paths: studentPaths}}
 }
 
-func sendStudent(a *App, ctx context.Context, req *studentsv1.UpdateStudentRequest) error {
-	_, err := a.svc.students.UpdateStudent(ctx, req)
-	return err
+func sendStudent(a *App, ctx context.Context, req *studentsv1.UpdateStudentRequest) (*studentsv1.Student, error) {
+	return a.svc.students.UpdateStudent(ctx, req)
 }

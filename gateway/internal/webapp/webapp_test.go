@@ -882,6 +882,8 @@ var pageCases = []pageCase{
 	{"coordinator@example.org", "/coordinator/hosts/h-1/edit", nil, 200, "record_edit"},
 	{"coordinator@example.org", "/coordinator/hosts/h-1/edit", url.Values{"postcode": {"690"}, "etag": {"7"}}, 400, "record_edit"},
 	{"coordinator@example.org", "/coordinator/rooms/r-1/candidates", nil, 200, "coord_candidates"},
+	{"coordinator@example.org", "/coordinator/rooms/r-1/edit", nil, 200, "record_edit"},
+	{"coordinator@example.org", "/coordinator/rooms/r-1/edit", url.Values{"title": {"Petite"}, "areaM2": {"7"}, "contribution": {"150"}, "availableFrom": {"2027-01-01"}, "etag": {"4"}}, 400, "record_edit"},
 	{"coordinator@example.org", "/coordinator/rooms/r-1/candidates?after=tok-lea&from=2", nil, 200, "coord_candidates"},
 	{"coordinator@example.org", "/coordinator/students", nil, 200, "coord_students"},
 	{"coordinator@example.org", "/coordinator/students/new", nil, 200, "coord_student_new"},

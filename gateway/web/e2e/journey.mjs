@@ -276,6 +276,12 @@ try {
   await navigate(() => page.getByRole('button', { name: /^Publier/ }).click());
   await flash('La chambre est publiée.');
   await check('host (verified, room published)');
+  await navigate(() => page.getByRole('link', { name: 'Modifier — Chambre calme près des quais' }).click());
+  assert((await page.getByLabel('Participation mensuelle en euros').inputValue()) === '150', 'the room form comes filled');
+  await check('room, edit');
+  await page.getByLabel('Description').fill('Au calme, sur cour, à deux pas des quais et du tram.');
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer la chambre' }).click());
+  await flash('La chambre est enregistrée.');
   const candidatesLink = page.getByRole('link', { name: /Voir les candidats/ });
   const assistedCandidatesURL = BASE + (await candidatesLink.getAttribute('href'));
 
