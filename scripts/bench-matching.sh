@@ -24,7 +24,7 @@ cd services/matching
 echo "=== go test -bench (services/matching)"
 short=()
 (( quick )) && short=(-short) # -short skips BenchmarkAssign20k
-go test -run='^$' -bench=. -benchmem "${short[@]}" ./internal/score/ ./internal/assign/ ./internal/geo/ ./bench/
+go test -run='^$' -bench=. -benchmem "${short[@]}" ./internal/score/ ./internal/assign/ ./internal/geo/ ./bench/ ./service/
 
 echo "=== topkbench"
 go run ./bench/cmd/topkbench -queries $(( quick ? 300 : 2000 ))

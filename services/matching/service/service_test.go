@@ -46,7 +46,7 @@ type env struct {
 
 const lyon = "lyon"
 
-func start(t *testing.T) *env {
+func start(t testing.TB) *env {
 	t.Helper()
 	url := svctest.DatabaseURL(t, "matching", postgres.Sets()...)
 	ns := natstest.New(t)
@@ -73,7 +73,7 @@ func start(t *testing.T) *env {
 	return e
 }
 
-func (e *env) as(t *testing.T, role auth.Role, programme string) (context.Context, string) {
+func (e *env) as(t testing.TB, role auth.Role, programme string) (context.Context, string) {
 	t.Helper()
 	return svctest.As(t, e.issuer, role, programme)
 }
@@ -114,18 +114,18 @@ func applicationProfile(s *studentseventsv1.StudentProfile) *studentseventsv1.Ap
 	}
 }
 
-func (e *env) publishRoom(t *testing.T, h *hostseventsv1.HostProfile, r *hostseventsv1.RoomProfile) {
+func (e *env) publishRoom(t testing.TB, h *hostseventsv1.HostProfile, r *hostseventsv1.RoomProfile) {
 	t.Helper()
 	svctest.Publish(t, e.js, "cohabit.hosts.room.published", r.GetProgrammeId(), &hostseventsv1.RoomPublished{Room: r, Host: h})
 }
 
-func (e *env) submit(t *testing.T, s *studentseventsv1.StudentProfile, a *studentseventsv1.ApplicationProfile) *eventsv1.Envelope {
+func (e *env) submit(t testing.TB, s *studentseventsv1.StudentProfile, a *studentseventsv1.ApplicationProfile) *eventsv1.Envelope {
 	t.Helper()
 	return svctest.Publish(t, e.js, "cohabit.students.application.submitted", a.GetProgrammeId(), &studentseventsv1.ApplicationSubmitted{Application: a, Student: s})
 }
 
 // eventually retries check until it returns nil, for what the consumers apply asynchronously.
-func eventually(t *testing.T, what string, check func() error) {
+func eventually(t testing.TB, what string, check func() error) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for {

@@ -86,14 +86,19 @@ func (a *App) ListCandidates(ctx context.Context, roomID string, size int, token
 	room := o.ScoreRoom(a.langs)
 	var out []Candidate
 	for _, s := range seekers {
-		if r := score.Score(room, s.ScoreStudent(a.langs), w); r.Feasible() {
+		if r := score.Rank(room, s.ScoreStudent(a.langs), w); r.Feasible() {
 			out = append(out, Candidate{Seeker: s, Result: r})
 		}
 	}
 	slices.SortFunc(out, func(x, y Candidate) int {
 		return cmp.Or(y.Result.Points-x.Result.Points, cmp.Compare(x.Seeker.Student.ID, y.Seeker.Student.ID))
 	})
-	return rankPage(out, size, token, func(c Candidate) rankKey { return rankKey{c.Result.Points, c.Seeker.Student.ID} })
+	page, next, err := rankPage(out, size, token, func(c Candidate) rankKey { return rankKey{c.Result.Points, c.Seeker.Student.ID} })
+	// Only the page shown is explained: the breakdown's reasons are most of a score's cost.
+	for i := range page {
+		page[i].Result = score.Score(room, page[i].Seeker.ScoreStudent(a.langs), w)
+	}
+	return page, next, err
 }
 
 // ListSuggestions ranks the pool's rooms for a student (the student themself, or a
@@ -124,14 +129,18 @@ func (a *App) ListSuggestions(ctx context.Context, studentID string, size int, t
 	student := s.ScoreStudent(a.langs)
 	var out []Suggestion
 	for _, o := range offers {
-		if r := score.Score(o.ScoreRoom(a.langs), student, w); r.Feasible() {
+		if r := score.Rank(o.ScoreRoom(a.langs), student, w); r.Feasible() {
 			out = append(out, Suggestion{Offer: o, Result: r})
 		}
 	}
 	slices.SortFunc(out, func(x, y Suggestion) int {
 		return cmp.Or(y.Result.Points-x.Result.Points, cmp.Compare(x.Offer.Room.ID, y.Offer.Room.ID))
 	})
-	return rankPage(out, size, token, func(x Suggestion) rankKey { return rankKey{x.Result.Points, x.Offer.Room.ID} })
+	page, next, err := rankPage(out, size, token, func(x Suggestion) rankKey { return rankKey{x.Result.Points, x.Offer.Room.ID} })
+	for i := range page {
+		page[i].Result = score.Score(page[i].Offer.ScoreRoom(a.langs), student, w)
+	}
+	return page, next, err
 }
 
 // GetCompatibility scores one pair of the coordinator's programme: a room of the pool and a

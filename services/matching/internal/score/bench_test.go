@@ -12,6 +12,17 @@ func BenchmarkScore(b *testing.B) {
 	}
 }
 
+// BenchmarkRank: the same pair as BenchmarkScore, points only (what a ranking computes for
+// every pair before it explains the page it shows).
+func BenchmarkRank(b *testing.B) {
+	room, st := perfectPair(b)
+	st.HoursOffered, st.StudyLat = 2, st.StudyLat+0.03
+	b.ReportAllocs()
+	for b.Loop() {
+		Rank(room, st, Weights{})
+	}
+}
+
 // BenchmarkScoreBroken: a pair that breaks three hard constraints.
 func BenchmarkScoreBroken(b *testing.B) {
 	room, st := perfectPair(b)

@@ -72,7 +72,13 @@ type Result struct {
 func (r Result) Feasible() bool { return len(r.Broken) == 0 }
 
 // Score scores the pair (room, student) with a programme's weights (see Result).
-func Score(room Room, s Student, w Weights) Result {
+func Score(room Room, s Student, w Weights) Result { return evaluate(room, s, w, true) }
+
+// Rank scores the pair as Score does, to the same Points, without the breakdown: what a
+// ranking needs for every pair of the pool, when only the page shown is explained.
+func Rank(room Room, s Student, w Weights) Result { return evaluate(room, s, w, false) }
+
+func evaluate(room Room, s Student, w Weights, explain bool) Result {
 	p := prepare(w)
 	d := geo.DistanceKm(geo.NewPoint(room.Lat, room.Lng), geo.NewPoint(s.StudyLat, s.StudyLng))
 	res := Result{DistanceKm: d, Broken: broken(room, s, d)}
@@ -99,6 +105,9 @@ func Score(room Room, s Student, w Weights) Result {
 		res.Score = float64(res.Points) / pointsPerScoreUnit
 	}
 
+	if !explain {
+		return res
+	}
 	res.Breakdown = make([]Item, numCriteria)
 	for i, c := range criteria {
 		fr, en := reason(c, room, s, d, p.refKm)

@@ -380,3 +380,29 @@ func TestDay(t *testing.T) {
 		t.Errorf("DayOf: %d %s", d, d)
 	}
 }
+
+// Rank is Score without the breakdown: the same points, distance and broken constraints for
+// any pair, so a ranking sorted on Rank is the ranking Score would give.
+func TestRankIsScoreWithoutTheBreakdown(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	rooms, students := randomRooms(rng, 40), randomStudents(rng, 200)
+	feasible := 0
+	for _, room := range rooms {
+		for _, s := range students {
+			full, fast := Score(room, s, Weights{}), Rank(room, s, Weights{})
+			if fast.Points != full.Points || fast.Score != full.Score || fast.Feasible() != full.Feasible() ||
+				len(fast.Broken) != len(full.Broken) || !(fast.DistanceKm == full.DistanceKm || math.IsNaN(full.DistanceKm)) {
+				t.Fatalf("room %s, student %s: Rank %+v, Score %+v", room.ID, s.ID, fast, full)
+			}
+			if fast.Breakdown != nil {
+				t.Fatal("Rank explained the score")
+			}
+			if full.Feasible() {
+				feasible++
+			}
+		}
+	}
+	if feasible == 0 {
+		t.Fatal("no feasible pair among the random ones: the test compares nothing but refusals")
+	}
+}
