@@ -142,7 +142,9 @@ func centsValue(c int32) string {
 // description. A reserved or occupied room's stay is in its contract, not here.
 var roomEditor = editor[*hostsv1.Room, *hostsv1.UpdateRoomRequest]{
 	spec: roomSpec, kind: "room", nav: "hosts", key: "roomEdit", id: pathID, name: (*hostsv1.Room).GetTitle,
-	back:   func(rm *hostsv1.Room) string { return "/coordinator/hosts/" + url.PathEscape(rm.GetHostId()) + "#rooms" },
+	back: func(rm *hostsv1.Room) string {
+		return "/coordinator/hosts/" + url.PathEscape(rm.GetHostId()) + "#rooms"
+	},
 	action: func(id string) string { return "/coordinator/rooms/" + url.PathEscape(id) + "/edit" },
 	get: func(a *App, ctx context.Context, id string) (*hostsv1.Room, error) {
 		return a.svc.hosts.GetRoom(ctx, &hostsv1.GetRoomRequest{Id: id})
