@@ -339,6 +339,7 @@ var roomSpec = formSpec{
 	{Name: "elevator", Label: "roomForm.elevator", API: "elevator"},
 	{Name: "smokingAllowed", Label: "roomForm.smoking", API: "smokingAllowed"},
 	{Name: "petsAllowed", Label: "roomForm.pets", API: "petsAllowed"},
+	{Name: "sharedSpaces", Label: "roomForm.sharedSpaces", API: "sharedSpaces"},
 }
 
 type hostPageData struct {

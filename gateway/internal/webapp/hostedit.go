@@ -84,12 +84,11 @@ func sendHost(a *App, ctx context.Context, req *hostsv1.UpdateHostRequest) (*hos
 	return a.svc.hosts.UpdateHost(ctx, req)
 }
 
-// roomPaths are the update_mask paths of the room form: every field it shows. Its shared
-// spaces are written in the contract, not here.
+// roomPaths are the update_mask paths of the room form: every field it shows.
 var roomPaths = []string{
 	"title", "description", "area_m2", "floor", "elevator", "furnished", "private_bathroom",
 	"monthly_contribution_cents", "formula_id", "available_from", "available_until", "min_stay_months",
-	"smoking_allowed", "pets_allowed",
+	"smoking_allowed", "pets_allowed", "shared_spaces",
 }
 
 // roomFromForm reads the room form, a new room's or an edited one's.
@@ -109,6 +108,7 @@ func roomFromForm(f *form) *hostsv1.Room {
 		Elevator:                 f.Checked("elevator"),
 		SmokingAllowed:           f.Checked("smokingAllowed"),
 		PetsAllowed:              f.Checked("petsAllowed"),
+		SharedSpaces:             splitList(f.Value("sharedSpaces")),
 	}
 }
 
@@ -122,6 +122,7 @@ func roomValues(rm *hostsv1.Room) url.Values {
 		"formulaId":     {rm.GetFormulaId()},
 		"availableFrom": {rm.GetAvailableFrom()}, "availableUntil": {rm.GetAvailableUntil()},
 		"minStayMonths": {strconv.Itoa(int(rm.GetMinStayMonths()))},
+		"sharedSpaces":  {strings.Join(rm.GetSharedSpaces(), ", ")},
 		"etag":          {rm.GetEtag()},
 	}
 	for name, on := range map[string]bool{"furnished": rm.GetFurnished(), "privateBathroom": rm.GetPrivateBathroom(),

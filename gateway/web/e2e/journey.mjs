@@ -489,6 +489,7 @@ try {
   await flash('L’hôte est vérifié.');
   await page.getByLabel('Titre').fill('Chambre lumineuse, vue sur la Saône');
   await page.getByLabel('Surface en m²').fill('14');
+  await page.getByLabel('Pièces partagées avec l’hôte').fill('cuisine, salon');
   await page.getByLabel('Participation mensuelle en euros').fill('120');
   await page.getByLabel('Disponible à partir du').fill(day(30));
   await navigate(() => page.getByRole('button', { name: 'Ajouter la chambre' }).click());
@@ -556,6 +557,7 @@ try {
   await check('contracts (drafts)');
   await navigate(() => page.getByRole('link', { name: 'Marcel Blanc et Léa Bernard' }).click());
   const contractURL = page.url();
+  assert((await page.getByLabel('Espaces partagés').inputValue()) === 'cuisine, salon', 'the draft holds the room’s shared spaces');
   await check('contract (draft)');
   await page.getByLabel('Espaces partagés').fill('cuisine, salon, jardin');
   await page.getByLabel('Règles de la maison').fill('Calme après 22 h. Les visites se préviennent la veille.');

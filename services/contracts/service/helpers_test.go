@@ -184,6 +184,7 @@ func approved(programme string, h, s party, assisted bool) *matchingeventsv1.Mat
 		MoveInDate: "2027-02-01", MoveOutDate: "2028-01-31", MonthlyContributionCents: 15000, FormulaId: "solidaire",
 		AgreedServices:  []typev1.Service{typev1.Service_SERVICE_COMPANY, typev1.Service_SERVICE_MEALS},
 		EveningsPerWeek: 3, HoursPerWeek: 4, HostAssisted: assisted, RoomAreaM2: 12, RoomTitle: "Chambre sur jardin",
+		RoomSharedSpaces: []string{"cuisine", "salle de bains"},
 	}
 }
 

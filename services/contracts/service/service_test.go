@@ -3,6 +3,7 @@ package service_test
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -69,6 +70,7 @@ func TestOneContractPerMatch(t *testing.T) {
 		terms.GetStartDate() != "2027-02-01" || terms.GetEndDate() != "2028-01-31" || terms.GetMonthlyContributionCents() != 15000 ||
 		terms.GetNoticeDays() != 30 || terms.GetTrialDays() != 30 || terms.GetTrialNoticeDays() != 15 ||
 		terms.GetRoomTitle() != "Chambre sur jardin" || len(terms.GetServices()) != 2 || terms.GetEntryInventory() != "" ||
+		!slices.Equal(terms.GetSharedSpaces(), []string{"cuisine", "salle de bains"}) ||
 		!strings.Contains(terms.GetHouseRules(), "Respect mutuel") || !strings.Contains(terms.GetStudentDuties(), "soins à la personne") {
 		t.Fatalf("draft %v", c)
 	}

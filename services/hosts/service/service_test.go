@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -73,7 +74,8 @@ func hostInput(birth string) *hostsv1.Host {
 }
 
 func roomInput() *hostsv1.Room {
-	return &hostsv1.Room{Title: "Chambre sur jardin", AreaM2: 12, Furnished: true, MonthlyContributionCents: 15000, AvailableFrom: "2027-01-01"}
+	return &hostsv1.Room{Title: "Chambre sur jardin", AreaM2: 12, Furnished: true, MonthlyContributionCents: 15000, AvailableFrom: "2027-01-01",
+		SharedSpaces: []string{"cuisine", "salon"}}
 }
 
 // nextEvents reads the HOSTS stream from the start with an ephemeral consumer filtered on subject.
@@ -142,7 +144,8 @@ func TestAssistedHostToPublishedRoom(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if published.GetRoom().GetRoomId() != r.GetId() || published.GetHost().GetAge() != 78 || published.GetHost().GetCity() != "Lyon" {
+	if published.GetRoom().GetRoomId() != r.GetId() || published.GetHost().GetAge() != 78 || published.GetHost().GetCity() != "Lyon" ||
+		!slices.Equal(published.GetRoom().GetSharedSpaces(), []string{"cuisine", "salon"}) {
 		t.Fatalf("room.published payload: %v", published)
 	}
 	// Events carry no contact details.

@@ -94,7 +94,7 @@ func roomProfile(h *hostseventsv1.HostProfile) *hostseventsv1.RoomProfile {
 	return &hostseventsv1.RoomProfile{
 		RoomId: uuid.NewString(), HostId: h.GetHostId(), ProgrammeId: h.GetProgrammeId(), Status: "PUBLISHED",
 		Title: "Chambre sur jardin", AreaM2: 12, MonthlyContributionCents: 15000, FormulaId: "solidaire",
-		AvailableFrom: "2027-01-01", City: "Lyon",
+		AvailableFrom: "2027-01-01", City: "Lyon", SharedSpaces: []string{"cuisine", "jardin"},
 	}
 }
 
@@ -439,7 +439,7 @@ func TestMatchLifecycle(t *testing.T) {
 		// Host wants company and meals; the student offers those and shopping.
 		AgreedServices:  []typev1.Service{typev1.Service_SERVICE_COMPANY, typev1.Service_SERVICE_MEALS},
 		EveningsPerWeek: 4, HoursPerWeek: 4, HostAssisted: false, RoomAreaM2: 12, RoomTitle: "Chambre sur jardin",
-		ApprovedByAccountId: coordAccount,
+		RoomSharedSpaces: []string{"cuisine", "jardin"}, ApprovedByAccountId: coordAccount,
 	}
 	if got, w := payload.String(), want.String(); got != w {
 		t.Fatalf("MatchApproved\n got %s\nwant %s", got, w)

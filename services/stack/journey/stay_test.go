@@ -1,6 +1,7 @@
 package journey
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -54,7 +55,9 @@ func TestWholeStay(t *testing.T) {
 		return len(cs) == 1
 	})
 	contractID := contract["id"].(string)
-	if contract["status"] != "CONTRACT_STATUS_DRAFT" || contract["roomId"] != roomID || contract["studentId"] != leaID {
+	terms, _ := contract["terms"].(map[string]any)
+	if contract["status"] != "CONTRACT_STATUS_DRAFT" || contract["roomId"] != roomID || contract["studentId"] != leaID ||
+		fmt.Sprint(terms["sharedSpaces"]) != "[cuisine salon]" { // the room's, through hosts, matching and contracts
 		t.Fatalf("drafted contract: %v", contract)
 	}
 	eventually(t, "the room is reserved", func() bool {

@@ -49,7 +49,7 @@ func (a *App) DraftFromMatch(ctx context.Context, tx pgx.Tx, m *matchingeventsv1
 	}
 	notice, trial, trialNotice := r.settings.Periods()
 	terms := contract.Terms{
-		RoomTitle: m.GetRoomTitle(), RoomAreaM2: m.GetRoomAreaM2(), StartDate: start, EndDate: end,
+		RoomTitle: m.GetRoomTitle(), RoomAreaM2: m.GetRoomAreaM2(), SharedSpaces: m.GetRoomSharedSpaces(), StartDate: start, EndDate: end,
 		FormulaID: m.GetFormulaId(), MonthlyContributionCents: int(m.GetMonthlyContributionCents()),
 		EveningsPerWeek: int(m.GetEveningsPerWeek()), HoursPerWeek: int(m.GetHoursPerWeek()),
 		Services:   services(m.GetAgreedServices()),

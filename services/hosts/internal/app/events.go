@@ -89,6 +89,7 @@ func roomProfile(r *room.Room) *hostseventsv1.RoomProfile {
 		SmokingAllowed:           d.SmokingAllowed,
 		PetsAllowed:              d.PetsAllowed,
 		City:                     rec.City,
+		SharedSpaces:             d.SharedSpaces,
 	}
 }
 

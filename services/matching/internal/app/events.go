@@ -75,6 +75,7 @@ func approved(m *match.Match, o pool.Offer, s pool.Seeker, at time.Time) (*event
 		HostAssisted:             o.Host.Assisted,
 		RoomAreaM2:               o.Room.AreaM2,
 		RoomTitle:                o.Room.Title,
+		RoomSharedSpaces:         o.Room.SharedSpaces,
 		ApprovedByAccountId:      m.Record().ApprovedBy,
 	})
 }

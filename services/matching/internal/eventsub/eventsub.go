@@ -237,7 +237,7 @@ func roomOf(p *hostseventsv1.RoomProfile) pool.Room {
 		Title: p.GetTitle(), AreaM2: p.GetAreaM2(), ContributionCents: int(p.GetMonthlyContributionCents()),
 		FormulaID: p.GetFormulaId(), AvailableFrom: p.GetAvailableFrom(), AvailableUntil: p.GetAvailableUntil(),
 		MinStayMonths: int(p.GetMinStayMonths()), SmokingAllowed: p.GetSmokingAllowed(), PetsAllowed: p.GetPetsAllowed(),
-		City: p.GetCity(),
+		City: p.GetCity(), SharedSpaces: p.GetSharedSpaces(),
 	}
 }
 

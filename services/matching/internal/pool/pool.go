@@ -62,6 +62,8 @@ type Room struct {
 	SmokingAllowed    bool    `json:"smokingAllowed,omitempty"`
 	PetsAllowed       bool    `json:"petsAllowed,omitempty"`
 	City              string  `json:"city"`
+	// SharedSpaces go to the contract drafted when a match of the room is approved.
+	SharedSpaces []string `json:"sharedSpaces,omitempty"`
 }
 
 // Student is what matching knows of a student.

@@ -223,8 +223,10 @@ type RoomProfile struct {
 	SmokingAllowed           bool                   `protobuf:"varint,12,opt,name=smoking_allowed,json=smokingAllowed,proto3" json:"smoking_allowed,omitempty"`
 	PetsAllowed              bool                   `protobuf:"varint,13,opt,name=pets_allowed,json=petsAllowed,proto3" json:"pets_allowed,omitempty"`
 	City                     string                 `protobuf:"bytes,14,opt,name=city,proto3" json:"city,omitempty"`
-	unknownFields            protoimpl.UnknownFields
-	sizeCache                protoimpl.SizeCache
+	// The spaces the student shares with the host (kitchen, living room…): the contract's.
+	SharedSpaces  []string `protobuf:"bytes,15,rep,name=shared_spaces,json=sharedSpaces,proto3" json:"shared_spaces,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *RoomProfile) Reset() {
@@ -353,6 +355,13 @@ func (x *RoomProfile) GetCity() string {
 		return x.City
 	}
 	return ""
+}
+
+func (x *RoomProfile) GetSharedSpaces() []string {
+	if x != nil {
+		return x.SharedSpaces
+	}
+	return nil
 }
 
 // HostRegistered: cohabit.hosts.host.registered.
@@ -763,7 +772,7 @@ const file_cohabit_hosts_events_v1_events_proto_rawDesc = "" +
 	"\x06rhythm\x18\x0f \x01(\x0e2\x17.cohabit.type.v1.RhythmR\x06rhythm\x12D\n" +
 	"\x11gender_preference\x18\x10 \x01(\x0e2\x17.cohabit.type.v1.GenderR\x10genderPreference\x12\x1a\n" +
 	"\bassisted\x18\x11 \x01(\bR\bassisted\x12(\n" +
-	"\x10owner_account_id\x18\x12 \x01(\tR\x0eownerAccountId\"\xde\x03\n" +
+	"\x10owner_account_id\x18\x12 \x01(\tR\x0eownerAccountId\"\x83\x04\n" +
 	"\vRoomProfile\x12\x17\n" +
 	"\aroom_id\x18\x01 \x01(\tR\x06roomId\x12\x17\n" +
 	"\ahost_id\x18\x02 \x01(\tR\x06hostId\x12!\n" +
@@ -780,7 +789,8 @@ const file_cohabit_hosts_events_v1_events_proto_rawDesc = "" +
 	"\x0fmin_stay_months\x18\v \x01(\x05R\rminStayMonths\x12'\n" +
 	"\x0fsmoking_allowed\x18\f \x01(\bR\x0esmokingAllowed\x12!\n" +
 	"\fpets_allowed\x18\r \x01(\bR\vpetsAllowed\x12\x12\n" +
-	"\x04city\x18\x0e \x01(\tR\x04city\"J\n" +
+	"\x04city\x18\x0e \x01(\tR\x04city\x12#\n" +
+	"\rshared_spaces\x18\x0f \x03(\tR\fsharedSpaces\"J\n" +
 	"\x0eHostRegistered\x128\n" +
 	"\x04host\x18\x01 \x01(\v2$.cohabit.hosts.events.v1.HostProfileR\x04host\"G\n" +
 	"\vHostUpdated\x128\n" +

@@ -205,8 +205,10 @@ type MatchApproved struct {
 	RoomAreaM2               float64                `protobuf:"fixed64,10,opt,name=room_area_m2,json=roomAreaM2,proto3" json:"room_area_m2,omitempty"`
 	RoomTitle                string                 `protobuf:"bytes,11,opt,name=room_title,json=roomTitle,proto3" json:"room_title,omitempty"`
 	ApprovedByAccountId      string                 `protobuf:"bytes,12,opt,name=approved_by_account_id,json=approvedByAccountId,proto3" json:"approved_by_account_id,omitempty"`
-	unknownFields            protoimpl.UnknownFields
-	sizeCache                protoimpl.SizeCache
+	// The room's shared spaces as hosts last published them: the draft contract's.
+	RoomSharedSpaces []string `protobuf:"bytes,13,rep,name=room_shared_spaces,json=roomSharedSpaces,proto3" json:"room_shared_spaces,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *MatchApproved) Reset() {
@@ -323,6 +325,13 @@ func (x *MatchApproved) GetApprovedByAccountId() string {
 	return ""
 }
 
+func (x *MatchApproved) GetRoomSharedSpaces() []string {
+	if x != nil {
+		return x.RoomSharedSpaces
+	}
+	return nil
+}
+
 // AllocationFinished: cohabit.matching.allocation.succeeded or .failed.
 type AllocationFinished struct {
 	state          protoimpl.MessageState `protogen:"open.v1"`
@@ -418,7 +427,7 @@ const file_cohabit_matching_events_v1_events_proto_rawDesc = "" +
 	"\fMatchChanged\x12>\n" +
 	"\x05match\x18\x01 \x01(\v2(.cohabit.matching.events.v1.MatchSummaryR\x05match\x12\x14\n" +
 	"\x05party\x18\x02 \x01(\tR\x05party\x12!\n" +
-	"\fwas_approved\x18\x03 \x01(\bR\vwasApproved\"\xa2\x04\n" +
+	"\fwas_approved\x18\x03 \x01(\bR\vwasApproved\"\xd0\x04\n" +
 	"\rMatchApproved\x12>\n" +
 	"\x05match\x18\x01 \x01(\v2(.cohabit.matching.events.v1.MatchSummaryR\x05match\x12 \n" +
 	"\fmove_in_date\x18\x02 \x01(\tR\n" +
@@ -436,7 +445,8 @@ const file_cohabit_matching_events_v1_events_proto_rawDesc = "" +
 	"roomAreaM2\x12\x1d\n" +
 	"\n" +
 	"room_title\x18\v \x01(\tR\troomTitle\x123\n" +
-	"\x16approved_by_account_id\x18\f \x01(\tR\x13approvedByAccountId\"\xc5\x01\n" +
+	"\x16approved_by_account_id\x18\f \x01(\tR\x13approvedByAccountId\x12,\n" +
+	"\x12room_shared_spaces\x18\r \x03(\tR\x10roomSharedSpaces\"\xc5\x01\n" +
 	"\x12AllocationFinished\x12#\n" +
 	"\rallocation_id\x18\x01 \x01(\tR\fallocationId\x12!\n" +
 	"\fprogramme_id\x18\x02 \x01(\tR\vprogrammeId\x12\x1d\n" +
