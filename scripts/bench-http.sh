@@ -23,6 +23,8 @@ unset GOFLAGS
 start=$SECONDS
 
 log() { echo "bench-http: $*" >&2; }
+# shellcheck source-path=SCRIPTDIR source=lib/stack.sh
+source "$root/scripts/lib/stack.sh"
 
 quick=0
 [[ ${1:-} == --quick ]] && quick=1
@@ -34,52 +36,15 @@ fi
 threads=2 connections=8
 
 # --- wrk (Debian's), installed as root or through sudo when it needs no password
-if ! command -v wrk >/dev/null; then
-	as_root=()
-	if [[ $(id -u) -ne 0 ]]; then
-		if sudo -n true 2>/dev/null; then as_root=(sudo -n); else
-			log "wrk is missing: run 'sudo apt-get install -y wrk' and try again"
-			exit 1
-		fi
-	fi
-	log "installing wrk (Debian)"
-	"${as_root[@]}" apt-get update -qq >&2
-	"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null
-fi
+command -v wrk >/dev/null || { log "installing wrk (Debian)"; apt_install wrk; }
 
 # --- The platform: PostgreSQL binaries, then the all-in-one runner on a fresh data folder
+# and free ports, beside `make run` if it runs.
 "$root/scripts/ensure-postgres.sh" >/dev/null
-# Free ports below Linux's ephemeral range (32768–60999), as gateway/web/e2e/run.sh picks them.
-taken=" "
-free_port() {
-	local p
-	for _ in $(seq 1 200); do
-		p=$((16000 + RANDOM % 16000))
-		[[ $taken == *" $p "* ]] && continue
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
-	done
-	log "no free local port found"
-	return 1
-}
-pg_port=$(free_port) && taken+="$pg_port "
-nats_port=$(free_port) && taken+="$nats_port "
-port=$(free_port)
-
 work=$(mktemp -d /tmp/cohabit-bench-http.XXXXXX)
-# PostgreSQL runs as the postgres user when we are root: it must reach its folder.
-chmod 755 "$work"
-stack_pid=
 cleanup() {
 	local rc=$?
-	if [[ -n $stack_pid ]] && kill -0 "$stack_pid" 2>/dev/null; then
-		kill -INT "$stack_pid" 2>/dev/null || true
-		for _ in $(seq 1 100); do kill -0 "$stack_pid" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$stack_pid" 2>/dev/null || true
-	fi
-	if [[ $rc -ne 0 && -f $work/stack.log ]]; then
-		log "last lines of the platform's log:"
-		tail -n 30 "$work/stack.log" >&2 || true
-	fi
+	stack_stop "$rc" "$work"
 	if [[ ${COHABIT_BENCH_KEEP:-} == 1 ]]; then
 		log "kept $work"
 	else
@@ -93,24 +58,8 @@ trap 'exit 130' INT TERM
 
 log "building the platform and the seeder"
 (cd "$root/services/stack" && go build -o "$work/cohabit" ./cmd/cohabit && go build -o "$work/benchseed" ./cmd/benchseed)
-
-base="http://127.0.0.1:$port"
-log "starting the platform on $base (data in $work/data)"
-env COHABIT_DATA_DIR="$work/data" COHABIT_HTTP_ADDR="127.0.0.1:$port" \
-	COHABIT_LOCAL_PG_PORT="$pg_port" COHABIT_LOCAL_NATS_PORT="$nats_port" \
-	COHABIT_IDENTITY_GRPC_ADDR=127.0.0.1:0 COHABIT_HOSTS_GRPC_ADDR=127.0.0.1:0 \
-	COHABIT_STUDENTS_GRPC_ADDR=127.0.0.1:0 COHABIT_MATCHING_GRPC_ADDR=127.0.0.1:0 \
-	COHABIT_CONTRACTS_GRPC_ADDR=127.0.0.1:0 COHABIT_LOG_LEVEL=warn \
-	"$work/cohabit" >"$work/stack.out" 2>"$work/stack.log" &
-stack_pid=$!
-
-for _ in $(seq 1 240); do
-	if curl -fsS -o /dev/null "$base/readyz" 2>/dev/null; then break; fi
-	if ! kill -0 "$stack_pid" 2>/dev/null; then log "the platform stopped"; exit 1; fi
-	sleep 0.5
-done
-curl -fsS -o /dev/null "$base/readyz" || { log "the platform is not ready after 2 minutes"; exit 1; }
-log "platform ready after $((SECONDS - start))s"
+stack_start "$work"
+base=$STACK_URL
 
 # --- Seed: benchseed prints BENCH_TOKEN=, BENCH_SESSION=, BENCH_ROOM= lines.
 log "seeding $hosts hosts with a room each and $students students with an application each"
