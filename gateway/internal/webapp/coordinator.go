@@ -204,11 +204,19 @@ var hostStatuses = []hostsv1.HostStatus{
 	hostsv1.HostStatus_HOST_STATUS_SUSPENDED, hostsv1.HostStatus_HOST_STATUS_ARCHIVED,
 }
 
+// searchText is a list's ?q=, cut to the 100 characters the services take: a pasted
+// paragraph searches its beginning rather than failing the page.
+func searchText(r *http.Request) string {
+	q := []rune(strings.TrimSpace(r.URL.Query().Get("q")))
+	return strings.TrimSpace(string(q[:min(len(q), 100)]))
+}
+
 func (a *App) hostsList(w http.ResponseWriter, r *http.Request) {
 	st := hostsv1.HostStatus(hostsv1.HostStatus_value[r.URL.Query().Get("status")])
+	q := searchText(r)
 	ctx, cancel := a.call(r)
 	defer cancel()
-	res, err := a.svc.hosts.ListHosts(ctx, &hostsv1.ListHostsRequest{PageSize: listSize, Status: st})
+	res, err := a.svc.hosts.ListHosts(ctx, &hostsv1.ListHostsRequest{PageSize: listSize, Status: st, Query: q})
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -219,7 +227,7 @@ func (a *App) hostsList(w http.ResponseWriter, r *http.Request) {
 	}
 	p := a.newPage(w, r, "hosts.title", d)
 	p.Nav = "hosts"
-	p.Form = newForm(formSpec{{Name: "status", Label: "hosts.filter.status"}}, url.Values{"status": {d.Status}})
+	p.Form = newForm(formSpec{{Name: "q", Label: "hosts.filter.q"}, {Name: "status", Label: "hosts.filter.status"}}, url.Values{"q": {q}, "status": {d.Status}})
 	a.render(w, r, http.StatusOK, "coord_hosts", p)
 }
 
@@ -571,9 +579,10 @@ var studentStatuses = []studentsv1.StudentStatus{
 
 func (a *App) studentsList(w http.ResponseWriter, r *http.Request) {
 	st := studentsv1.StudentStatus(studentsv1.StudentStatus_value[r.URL.Query().Get("status")])
+	q := searchText(r)
 	ctx, cancel := a.call(r)
 	defer cancel()
-	res, err := a.svc.students.ListStudents(ctx, &studentsv1.ListStudentsRequest{PageSize: listSize, Status: st})
+	res, err := a.svc.students.ListStudents(ctx, &studentsv1.ListStudentsRequest{PageSize: listSize, Status: st, Query: q})
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -584,7 +593,7 @@ func (a *App) studentsList(w http.ResponseWriter, r *http.Request) {
 	}
 	p := a.newPage(w, r, "students.title", d)
 	p.Nav = "students"
-	p.Form = newForm(formSpec{{Name: "status", Label: "students.filter.status"}}, url.Values{"status": {d.Status}})
+	p.Form = newForm(formSpec{{Name: "q", Label: "students.filter.q"}, {Name: "status", Label: "students.filter.status"}}, url.Values{"q": {q}, "status": {d.Status}})
 	a.render(w, r, http.StatusOK, "coord_students", p)
 }
 

@@ -300,6 +300,12 @@ try {
   await page.goto(`${BASE}/coordinator/hosts?status=HOST_STATUS_PENDING_VERIFICATION`);
   await page.getByRole('link', { name: 'Odette Roux' }).waitFor();
   await check('hosts (filtered)');
+  await page.goto(`${BASE}/coordinator/hosts`);
+  await page.getByRole('searchbox', { name: 'Rechercher' }).fill('roux');
+  await navigate(() => page.getByRole('button', { name: 'Filtrer', exact: true }).click());
+  await page.getByRole('link', { name: 'Odette Roux' }).waitFor();
+  assert(await page.getByRole('link', { name: 'Jeanne Martin' }).count() === 0, 'the search keeps only the host it names');
+  await audit('hosts (searched)');
 
   say('registers a student on her behalf, with her agreement: errors next to the fields');
   await navigate(() => page.getByRole('link', { name: 'Étudiants', exact: true }).click());

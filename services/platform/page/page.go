@@ -3,6 +3,9 @@
 package page
 
 import (
+	"fmt"
+	"unicode/utf8"
+
 	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/platform/ids"
 )
@@ -47,4 +50,15 @@ func Next[T any](items []T, limit int, id func(T) string) string {
 		return ""
 	}
 	return id(items[len(items)-1])
+}
+
+// MaxQuery is the longest search text a list takes, in characters.
+const MaxQuery = 100
+
+// CheckQuery refuses a list's search text longer than MaxQuery: InvalidArgument on "query".
+func CheckQuery(q string) error {
+	if n := utf8.RuneCountInString(q); n > MaxQuery {
+		return errs.Invalid(errs.Violation{Field: "query", Description: fmt.Sprintf("must be at most %d characters (it has %d)", MaxQuery, n)})
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package page_test
 import (
 	"errors"
 	"strconv"
+	"strings"
 	"testing"
 
 	"google.golang.org/grpc/codes"
@@ -70,5 +71,16 @@ func TestNext(t *testing.T) {
 		if got := page.Next(items(tc.n), tc.limit, id); got != tc.want {
 			t.Errorf("Next(%d items, limit %d) = %q, want %q", tc.n, tc.limit, got, tc.want)
 		}
+	}
+}
+
+func TestCheckQuery(t *testing.T) {
+	if err := page.CheckQuery(strings.Repeat("é", page.MaxQuery)); err != nil {
+		t.Errorf("%d characters refused: %v", page.MaxQuery, err)
+	}
+	err := page.CheckQuery(strings.Repeat("a", page.MaxQuery+1))
+	e, ok := errs.As(err)
+	if !ok || e.Code != codes.InvalidArgument || len(e.Violations) != 1 || e.Violations[0].Field != "query" {
+		t.Errorf("%d characters: %v", page.MaxQuery+1, err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -112,4 +113,18 @@ func Embedded(table string, fsys fs.FS) Migrations {
 		panic("pg: embedded migrations: " + err.Error())
 	}
 	return Migrations{Table: table, FS: sub}
+}
+
+// likeEscaper makes a person's words literal in a LIKE pattern: "50%" finds "50%", not
+// everything that starts with 50.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// Contains is the (I)LIKE pattern of the values that contain text, taken literally; "" for
+// an empty text, which a query reads as "no filter".
+func Contains(text string) string {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return ""
+	}
+	return "%" + likeEscaper.Replace(text) + "%"
 }

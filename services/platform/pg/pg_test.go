@@ -195,3 +195,33 @@ func TestOpenUnreachable(t *testing.T) {
 		t.Fatal("Open accepted a malformed URL")
 	}
 }
+
+// Contains takes a person's words literally, checked by real PostgreSQL: % and _ match
+// themselves, not any text.
+func TestContains(t *testing.T) {
+	pool := open(t, emptyDB(t))
+	if pg.Contains("  ") != "" {
+		t.Fatal("blank text is a filter")
+	}
+	for _, c := range []struct {
+		value, text string
+		want        bool
+	}{
+		{"Jeanne Martin", "martin", true},
+		{"Jeanne Martin", "jeanne m", true},
+		{"Jeanne Martin", "paul", false},
+		{"Remise de 50%", "50%", true},
+		{"Remise de 500", "50%", false},
+		{"a_b", "a_b", true},
+		{"axb", "a_b", false},
+		{`C:\dossier`, `c:\d`, true},
+	} {
+		var got bool
+		if err := pool.QueryRow(context.Background(), `SELECT $1::text ILIKE $2`, c.value, pg.Contains(c.text)).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != c.want {
+			t.Errorf("%q ILIKE Contains(%q) = %v, want %v", c.value, c.text, got, c.want)
+		}
+	}
+}

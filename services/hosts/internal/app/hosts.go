@@ -77,7 +77,7 @@ func (a *App) GetHost(ctx context.Context, id string) (*host.Host, error) {
 }
 
 // ListHosts lists the hosts of the coordinator's programme, or the host's own record.
-func (a *App) ListHosts(ctx context.Context, status host.Status, req page.Request) ([]*host.Host, string, error) {
+func (a *App) ListHosts(ctx context.Context, status host.Status, query string, req page.Request) ([]*host.Host, string, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, "", err
@@ -86,7 +86,10 @@ func (a *App) ListHosts(ctx context.Context, status host.Status, req page.Reques
 	if err != nil {
 		return nil, "", err
 	}
-	f := postgres.HostFilter{Status: status, After: after, Limit: limit}
+	if err := page.CheckQuery(query); err != nil {
+		return nil, "", err
+	}
+	f := postgres.HostFilter{Status: status, Query: query, After: after, Limit: limit}
 	switch p.Role {
 	case auth.RoleCoordinator:
 		f.ProgrammeID = p.ProgrammeID

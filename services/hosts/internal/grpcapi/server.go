@@ -78,7 +78,7 @@ func (s *Server) GetHost(ctx context.Context, in *hostsv1.GetHostRequest) (*host
 
 // ListHosts returns one page of hosts.
 func (s *Server) ListHosts(ctx context.Context, in *hostsv1.ListHostsRequest) (*hostsv1.ListHostsResponse, error) {
-	hosts, next, err := s.app.ListHosts(ctx, hostStatusFromProto(in.GetStatus()), page.Request{Size: int(in.GetPageSize()), Token: in.GetPageToken()})
+	hosts, next, err := s.app.ListHosts(ctx, hostStatusFromProto(in.GetStatus()), in.GetQuery(), page.Request{Size: int(in.GetPageSize()), Token: in.GetPageToken()})
 	if err != nil {
 		return nil, err
 	}

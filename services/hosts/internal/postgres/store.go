@@ -155,8 +155,10 @@ type HostFilter struct {
 	ProgrammeID    string
 	OwnerAccountID string
 	Status         host.Status
-	After          string
-	Limit          int
+	// Query: words the name, town or email contain ("" for all).
+	Query string
+	After string
+	Limit int
 }
 
 // ListHosts returns up to f.Limit hosts after id f.After, in id order.
@@ -164,7 +166,9 @@ func (s *Store) ListHosts(ctx context.Context, f HostFilter) ([]*host.Host, erro
 	rows, err := s.pool.Query(ctx, `SELECT record FROM hosts
 		WHERE ($1 = '' OR programme_id = $1) AND ($2 = '' OR owner_account_id = $2) AND ($3 = '' OR status = $3)
 		  AND ($4 = '' OR id > NULLIF($4, '')::uuid)
-		ORDER BY id LIMIT $5`, f.ProgrammeID, f.OwnerAccountID, string(f.Status), f.After, f.Limit)
+		  AND ($6 = '' OR record->'Profile'->>'DisplayName' ILIKE $6 OR record->'Profile'->'Address'->>'City' ILIKE $6
+		       OR record->'Profile'->>'Email' ILIKE $6)
+		ORDER BY id LIMIT $5`, f.ProgrammeID, f.OwnerAccountID, string(f.Status), f.After, f.Limit, pg.Contains(f.Query))
 	if err != nil {
 		return nil, fmt.Errorf("list hosts: %w", err)
 	}

@@ -63,7 +63,7 @@ func (a *App) GetStudent(ctx context.Context, id string) (*student.Student, erro
 }
 
 // ListStudents lists the students of the coordinator's programme, or the student's own record.
-func (a *App) ListStudents(ctx context.Context, status student.Status, req page.Request) ([]*student.Student, string, error) {
+func (a *App) ListStudents(ctx context.Context, status student.Status, query string, req page.Request) ([]*student.Student, string, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, "", err
@@ -72,7 +72,10 @@ func (a *App) ListStudents(ctx context.Context, status student.Status, req page.
 	if err != nil {
 		return nil, "", err
 	}
-	f := postgres.StudentFilter{Status: status, After: after, Limit: limit}
+	if err := page.CheckQuery(query); err != nil {
+		return nil, "", err
+	}
+	f := postgres.StudentFilter{Status: status, Query: query, After: after, Limit: limit}
 	switch p.Role {
 	case auth.RoleCoordinator:
 		f.ProgrammeID = p.ProgrammeID

@@ -61,7 +61,7 @@ func (s *Server) GetStudent(ctx context.Context, in *studentsv1.GetStudentReques
 
 // ListStudents returns one page of students.
 func (s *Server) ListStudents(ctx context.Context, in *studentsv1.ListStudentsRequest) (*studentsv1.ListStudentsResponse, error) {
-	students, next, err := s.app.ListStudents(ctx, studentStatusFromProto(in.GetStatus()), page.Request{Size: int(in.GetPageSize()), Token: in.GetPageToken()})
+	students, next, err := s.app.ListStudents(ctx, studentStatusFromProto(in.GetStatus()), in.GetQuery(), page.Request{Size: int(in.GetPageSize()), Token: in.GetPageToken()})
 	if err != nil {
 		return nil, err
 	}

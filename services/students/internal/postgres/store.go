@@ -150,8 +150,10 @@ type StudentFilter struct {
 	ProgrammeID    string
 	OwnerAccountID string
 	Status         student.Status
-	After          string
-	Limit          int
+	// Query: words the name, town of study, institution or email contain ("" for all).
+	Query string
+	After string
+	Limit int
 }
 
 // ListStudents returns up to f.Limit students after id f.After, in id order.
@@ -159,7 +161,9 @@ func (s *Store) ListStudents(ctx context.Context, f StudentFilter) ([]*student.S
 	rows, err := s.pool.Query(ctx, `SELECT record FROM students
 		WHERE ($1 = '' OR programme_id = $1) AND ($2 = '' OR owner_account_id = $2) AND ($3 = '' OR status = $3)
 		  AND ($4 = '' OR id > NULLIF($4, '')::uuid)
-		ORDER BY id LIMIT $5`, f.ProgrammeID, f.OwnerAccountID, string(f.Status), f.After, f.Limit)
+		  AND ($6 = '' OR record->'Profile'->>'DisplayName' ILIKE $6 OR record->'Profile'->'StudyPlace'->>'City' ILIKE $6
+		       OR record->'Profile'->>'Institution' ILIKE $6 OR record->'Profile'->>'Email' ILIKE $6)
+		ORDER BY id LIMIT $5`, f.ProgrammeID, f.OwnerAccountID, string(f.Status), f.After, f.Limit, pg.Contains(f.Query))
 	if err != nil {
 		return nil, fmt.Errorf("list students: %w", err)
 	}

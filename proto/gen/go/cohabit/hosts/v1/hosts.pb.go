@@ -794,10 +794,12 @@ func (x *GetHostRequest) GetId() string {
 
 // ListHostsRequest pages through hosts.
 type ListHostsRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	PageSize      int32                  `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
-	PageToken     string                 `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	Status        HostStatus             `protobuf:"varint,3,opt,name=status,proto3,enum=cohabit.hosts.v1.HostStatus" json:"status,omitempty"`
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	PageSize  int32                  `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	PageToken string                 `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	Status    HostStatus             `protobuf:"varint,3,opt,name=status,proto3,enum=cohabit.hosts.v1.HostStatus" json:"status,omitempty"`
+	// Words the host's name, town or email contain, case aside (at most 100 characters).
+	Query         string `protobuf:"bytes,4,opt,name=query,proto3" json:"query,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -851,6 +853,13 @@ func (x *ListHostsRequest) GetStatus() HostStatus {
 		return x.Status
 	}
 	return HostStatus_HOST_STATUS_UNSPECIFIED
+}
+
+func (x *ListHostsRequest) GetQuery() string {
+	if x != nil {
+		return x.Query
+	}
+	return ""
 }
 
 // ListHostsResponse is one page of hosts.
@@ -1666,12 +1675,13 @@ const file_cohabit_hosts_v1_hosts_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x02 \x01(\tR\trequestId\" \n" +
 	"\x0eGetHostRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\"\x84\x01\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\"\x9a\x01\n" +
 	"\x10ListHostsRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x02 \x01(\tR\tpageToken\x124\n" +
-	"\x06status\x18\x03 \x01(\x0e2\x1c.cohabit.hosts.v1.HostStatusR\x06status\"i\n" +
+	"\x06status\x18\x03 \x01(\x0e2\x1c.cohabit.hosts.v1.HostStatusR\x06status\x12\x14\n" +
+	"\x05query\x18\x04 \x01(\tR\x05query\"i\n" +
 	"\x11ListHostsResponse\x12,\n" +
 	"\x05hosts\x18\x01 \x03(\v2\x16.cohabit.hosts.v1.HostR\x05hosts\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"|\n" +

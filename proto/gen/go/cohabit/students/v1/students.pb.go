@@ -700,10 +700,13 @@ func (x *GetStudentRequest) GetId() string {
 
 // ListStudentsRequest pages through students.
 type ListStudentsRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	PageSize      int32                  `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
-	PageToken     string                 `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	Status        StudentStatus          `protobuf:"varint,3,opt,name=status,proto3,enum=cohabit.students.v1.StudentStatus" json:"status,omitempty"`
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	PageSize  int32                  `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	PageToken string                 `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	Status    StudentStatus          `protobuf:"varint,3,opt,name=status,proto3,enum=cohabit.students.v1.StudentStatus" json:"status,omitempty"`
+	// Words the student's name, town of study, institution or email contain, case aside (at
+	// most 100 characters).
+	Query         string `protobuf:"bytes,4,opt,name=query,proto3" json:"query,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -757,6 +760,13 @@ func (x *ListStudentsRequest) GetStatus() StudentStatus {
 		return x.Status
 	}
 	return StudentStatus_STUDENT_STATUS_UNSPECIFIED
+}
+
+func (x *ListStudentsRequest) GetQuery() string {
+	if x != nil {
+		return x.Query
+	}
+	return ""
 }
 
 // ListStudentsResponse is one page of students.
@@ -1313,12 +1323,13 @@ const file_cohabit_students_v1_students_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x02 \x01(\tR\trequestId\"#\n" +
 	"\x11GetStudentRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\"\x8d\x01\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\"\xa3\x01\n" +
 	"\x13ListStudentsRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x02 \x01(\tR\tpageToken\x12:\n" +
-	"\x06status\x18\x03 \x01(\x0e2\".cohabit.students.v1.StudentStatusR\x06status\"x\n" +
+	"\x06status\x18\x03 \x01(\x0e2\".cohabit.students.v1.StudentStatusR\x06status\x12\x14\n" +
+	"\x05query\x18\x04 \x01(\tR\x05query\"x\n" +
 	"\x14ListStudentsResponse\x128\n" +
 	"\bstudents\x18\x01 \x03(\v2\x1c.cohabit.students.v1.StudentR\bstudents\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x8b\x01\n" +
