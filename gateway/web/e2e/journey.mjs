@@ -1,37 +1,42 @@
 // The journey through Cohabit's web application, in Debian's headless Chromium driven by
-// playwright-core: a coordinator registers a host on her behalf and verifies her, adds and
-// publishes a room; she registers a student on her behalf (errors next to the fields) and,
-// with the keyboard only, verifies a pending host from the dashboard (the focus visible on
-// each control, then on the updated row's status); a student signs up on a phone, fills in her profile, is verified, applies
-// and sees her suggestions; the coordinator reads the room's candidates with each score's
-// breakdown (in French, then in English) and proposes; a host who signed up herself fills in
-// her profile, and, once her room is published and proposed, sees the proposal on her home
-// page in large type and accepts it; so does the student, on her phone. The coordinator
-// records the assisted host's refusal of another proposal on her behalf, approves the accepted
-// match from its page; the contract drafted from it (through events) has its terms adjusted
-// (a contribution over the cap refused next to its field) and is sent; the host signs from
-// his home, the student on her phone, and the contract is active. The student reports a
-// problem and corrects her phone number; the host's home shows the stay under way, its PDF
-// and a way to report one, and he corrects his own phone number too. The
-// coordinator is refused a notice too short (the earliest date named next to the field),
-// completes a check-in, mediates and resolves the incident. Last, a second student's
-// stay with the assisted host: the coordinator lists the programme's rooms with filters, runs
-// an allocation, keeps its pair and runs it again, and proposes the pair from the run; she
-// records both answers at the meeting, approves, sends the contract and records the host's
-// paper signature on her behalf; the student signs on her phone.
+// playwright-core, as a coordinator, two hosts and two students.
 //
-// Last, the student registered on her behalf (no account): the coordinator verifies her,
-// corrects her phone number, applies for her and withdraws the application at her request,
-// from the student's page; the assisted host's phone number is corrected too.
+// 1. The coordinator registers a host on her behalf (the consent required), verifies her,
+//    adds a room, publishes it and corrects its description; she registers a second host
+//    and finds her with the list's filter and search; she registers a student on her behalf
+//    (errors next to the fields) and, with the keyboard only, verifies a pending host from
+//    the dashboard (the focus visible at each stop, then on the updated row, the counters
+//    updated).
+// 2. A student signs up on a phone, fills in her profile, is verified in place, applies
+//    (errors next to the fields) and reads her suggestions with their reasons.
+// 3. The coordinator reads the room's candidates with each score's breakdown (French, then
+//    English) and proposes; she schedules the meeting and records the assisted host's
+//    refusal on her behalf.
+// 4. A host who signed up himself fills in his profile (large type by default); the
+//    coordinator verifies him, adds his room with its shared spaces, proposes the student
+//    and schedules the meeting from the dashboard; the host accepts with the keyboard only,
+//    the student on her phone; the coordinator approves.
+// 5. The contract drafted from the match (through events) holds the room's shared spaces;
+//    its terms are adjusted (a contribution over the cap refused next to its field) and it
+//    is sent; the host signs with the keyboard, the student on her phone: it is active. The
+//    student reports a problem and corrects her phone number; the host reads his stay, its
+//    PDF, how to report a problem, and corrects his phone number too.
+// 6. The coordinator is refused a notice too short (the earliest date named), completes a
+//    check-in, mediates and resolves the incident.
+// 7. A second student's stay with the assisted host: rooms listed with filters, an
+//    allocation run, its pair kept, run again and proposed; both answers recorded at the
+//    meeting, approval, the contract sent and the host's paper signature recorded; the
+//    student signs on her phone; later she leaves for an internship and the coordinator
+//    records a notice that respects the notice period.
+// 8. A student registered on her behalf (no account): the coordinator verifies her,
+//    corrects her record, applies for her and withdraws the application at her request;
+//    last, the assisted host's phone number is corrected.
 //
-// Every sign-in is typed with the keyboard only, and so are the host's answer to the
-// proposal and his signature. At the end the second student's coming departure: the
-// coordinator records a notice that respects the notice period.
-//
-// axe-core runs on every page, in French and in English; a serious or critical violation
-// fails the run. So does the keyboard sweep (keyboard.mjs) run on every audited page: focus
-// visible at every Tab stop, in the document's order, every control reached. Screenshots go to COHABIT_E2E_SCREENSHOTS. run.sh starts the platform and
-// sets COHABIT_E2E_URL; see there.
+// Every sign-in is typed with the keyboard only. On every page it reaches, in French and in
+// English, axe-core runs (a serious or critical violation fails the run) and so does the
+// keyboard sweep (keyboard.mjs: the focus visible at every Tab stop, in the document's
+// order, every control reached). Screenshots go to COHABIT_E2E_SCREENSHOTS. run.sh starts the
+// platform and sets COHABIT_E2E_URL; see there.
 import { chromium } from 'playwright-core';
 import { launchOptions, sweep } from './keyboard.mjs';
 import { createRequire } from 'node:module';
