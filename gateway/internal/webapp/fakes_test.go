@@ -195,6 +195,29 @@ func (f *fakeHosts) GetHost(ctx context.Context, req *hostsv1.GetHostRequest) (*
 	return nil, grpcErr(errs.NotFound("HOST_NOT_FOUND", "host %s not found", req.GetId()))
 }
 
+// SuspendHost, ReinstateHost and ArchiveHost answer like the service: h-1 may be suspended
+// (with a reason) or archived; only a suspended host is reinstated.
+func (f *fakeHosts) SuspendHost(ctx context.Context, req *hostsv1.SuspendHostRequest) (*hostsv1.Host, error) {
+	f.record(ctx, "SuspendHost", req)
+	if strings.TrimSpace(req.GetReason()) == "" {
+		var v errs.Violations
+		v.Check(false, "reason", "say why the host is suspended")
+		e, _ := errs.As(v.Err())
+		return nil, grpcErr(e)
+	}
+	return &hostsv1.Host{Id: req.GetId(), Status: hostsv1.HostStatus_HOST_STATUS_SUSPENDED}, nil
+}
+
+func (f *fakeHosts) ReinstateHost(ctx context.Context, req *hostsv1.ReinstateHostRequest) (*hostsv1.Host, error) {
+	f.record(ctx, "ReinstateHost", req)
+	return nil, grpcErr(errs.FailedPrecondition("INVALID_TRANSITION", "only a suspended host can be reinstated (this host is VERIFIED)"))
+}
+
+func (f *fakeHosts) ArchiveHost(ctx context.Context, req *hostsv1.ArchiveHostRequest) (*hostsv1.Host, error) {
+	f.record(ctx, "ArchiveHost", req)
+	return &hostsv1.Host{Id: req.GetId(), Status: hostsv1.HostStatus_HOST_STATUS_ARCHIVED}, nil
+}
+
 // UpdateHost checks the etag against Jeanne's, as the service does, then the postcode.
 func (f *fakeHosts) UpdateHost(ctx context.Context, req *hostsv1.UpdateHostRequest) (*hostsv1.Host, error) {
 	f.record(ctx, "UpdateHost", req)
@@ -390,6 +413,15 @@ func (f *fakeStudents) UpdateStudent(ctx context.Context, req *studentsv1.Update
 		return nil, grpcErr(e)
 	}
 	return req.GetStudent(), nil
+}
+
+// ArchiveStudent refuses a student with an open application, as the service does.
+func (f *fakeStudents) ArchiveStudent(ctx context.Context, req *studentsv1.ArchiveStudentRequest) (*studentsv1.Student, error) {
+	f.record(ctx, "ArchiveStudent", req)
+	if req.GetId() == "s-1" {
+		return nil, grpcErr(errs.FailedPrecondition("OPEN_APPLICATION", "the student has an open application: withdraw it first"))
+	}
+	return &studentsv1.Student{Id: req.GetId(), Status: studentsv1.StudentStatus_STUDENT_STATUS_ARCHIVED}, nil
 }
 
 // WithdrawApplication refuses a-closed as the service does an application no longer open.

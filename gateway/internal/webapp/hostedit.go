@@ -161,3 +161,27 @@ var roomEditor = editor[*hostsv1.Room, *hostsv1.UpdateRoomRequest]{
 	},
 	formulas: true,
 }
+
+// hostSuspend pauses a verified host (no room of hers is offered meanwhile), with why;
+// hostReinstate ends the pause; hostArchive closes her record for good (she left the
+// programme). The hosts service refuses what her state does not allow, said in the flash.
+func (a *App) hostSuspend(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := a.call(r)
+	defer cancel()
+	_, err := a.svc.hosts.SuspendHost(ctx, &hostsv1.SuspendHostRequest{Id: r.PathValue("id"), Reason: strings.TrimSpace(r.PostFormValue("reason"))})
+	a.afterAction(w, r, err, "host.suspended", "/coordinator/hosts/"+url.PathEscape(r.PathValue("id")))
+}
+
+func (a *App) hostReinstate(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := a.call(r)
+	defer cancel()
+	_, err := a.svc.hosts.ReinstateHost(ctx, &hostsv1.ReinstateHostRequest{Id: r.PathValue("id")})
+	a.afterAction(w, r, err, "host.reinstated", "/coordinator/hosts/"+url.PathEscape(r.PathValue("id")))
+}
+
+func (a *App) hostArchive(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := a.call(r)
+	defer cancel()
+	_, err := a.svc.hosts.ArchiveHost(ctx, &hostsv1.ArchiveHostRequest{Id: r.PathValue("id")})
+	a.afterAction(w, r, err, "host.archived", "/coordinator/hosts/"+url.PathEscape(r.PathValue("id")))
+}

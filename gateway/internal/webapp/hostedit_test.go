@@ -136,3 +136,61 @@ func TestPeopleEditTheirOwnDetails(t *testing.T) {
 		}
 	}
 }
+
+// A coordinator suspends a host (with why), archives one, and archives a student; each
+// refusal of the services is said in the flash; nobody else reaches these actions.
+func TestLifecycleActions(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+
+	r := b.get(t, "/coordinator/hosts/h-1")
+	for _, s := range []string{`action="/coordinator/hosts/h-1/suspend"`, `action="/coordinator/hosts/h-1/archive"`} {
+		if !strings.Contains(r.body, s) {
+			t.Errorf("verified host's page lacks %s", s)
+		}
+	}
+	if r := b.get(t, "/coordinator/hosts/h-2"); strings.Contains(r.body, "/suspend") || strings.Contains(r.body, "/archive") {
+		t.Error("a pending host offers suspension or archiving")
+	}
+	for _, c := range []struct {
+		path   string
+		form   url.Values
+		method string
+		flash  string
+	}{
+		{"/coordinator/hosts/h-1/suspend", url.Values{"reason": {" "}}, "SuspendHost", "flash-error"},
+		{"/coordinator/hosts/h-1/suspend", url.Values{"reason": {"Hospitalisée deux mois"}}, "SuspendHost", "L’hôte est suspendu."},
+		{"/coordinator/hosts/h-1/reinstate", url.Values{}, "ReinstateHost", "only a suspended host can be reinstated"},
+		{"/coordinator/hosts/h-1/archive", url.Values{}, "ArchiveHost", "L’hôte est archivé."},
+		{"/coordinator/students/s-1/archive", url.Values{}, "ArchiveStudent", "withdraw it first"},
+		{"/coordinator/students/s-3/archive", url.Values{}, "ArchiveStudent", "L’étudiant est archivé."},
+	} {
+		back := c.path[:strings.LastIndex(c.path, "/")]
+		c.form.Set("next", back)
+		r := b.post(t, c.path, c.form)
+		if r.code != 303 || r.header.Get("Location") != back {
+			t.Errorf("%s: %d to %q", c.path, r.code, r.header.Get("Location"))
+			continue
+		}
+		if page := b.get(t, back); !strings.Contains(page.body, c.flash) {
+			t.Errorf("%s: the page after does not say %q", c.path, c.flash)
+		}
+	}
+	if calls := h.be.rec.called("SuspendHost"); len(calls) != 2 || calls[1].req.(*hostsv1.SuspendHostRequest).GetReason() != "Hospitalisée deux mois" {
+		t.Errorf("SuspendHost calls: %v", calls)
+	}
+	for _, who := range []string{"jeanne@example.org", "lea@example.org"} {
+		o := h.browser(t)
+		o.login(t, who)
+		for _, path := range []string{"/coordinator/hosts/h-1/suspend", "/coordinator/hosts/h-1/archive", "/coordinator/students/s-1/archive"} {
+			if r := o.post(t, path, url.Values{"reason": {"x"}}); r.code != 403 {
+				t.Errorf("%s POST %s: %d", who, path, r.code)
+			}
+		}
+	}
+	if n := len(h.be.rec.called("ArchiveHost")); n != 1 {
+		t.Errorf("%d ArchiveHost calls, want the coordinator's 1", n)
+	}
+}

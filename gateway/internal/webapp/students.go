@@ -202,3 +202,12 @@ func updateStudent(f *form, id string) *studentsv1.UpdateStudentRequest {
 func sendStudent(a *App, ctx context.Context, req *studentsv1.UpdateStudentRequest) (*studentsv1.Student, error) {
 	return a.svc.students.UpdateStudent(ctx, req)
 }
+
+// studentArchive closes a student's record for good (she left the programme); the students
+// service refuses it while she is placed, said in the flash.
+func (a *App) studentArchive(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := a.call(r)
+	defer cancel()
+	_, err := a.svc.students.ArchiveStudent(ctx, &studentsv1.ArchiveStudentRequest{Id: r.PathValue("id")})
+	a.afterAction(w, r, err, "student.archived", "/coordinator/students/"+url.PathEscape(r.PathValue("id")))
+}

@@ -30,7 +30,8 @@
 //    records a notice that respects the notice period.
 // 8. A student registered on her behalf (no account): the coordinator verifies her,
 //    corrects her record, applies for her and withdraws the application at her request;
-//    last, the assisted host's phone number is corrected.
+//    the assisted host's phone number is corrected; a host going to hospital is suspended
+//    with why, then reinstated.
 //
 // Every sign-in is typed with the keyboard only. On every page it reaches, in French and in
 // English, axe-core runs (a serious or critical violation fails the run) and so does the
@@ -855,6 +856,17 @@ try {
   await navigate(() => page.getByRole('button', { name: 'Enregistrer les changements' }).click());
   await flash('La fiche est enregistrée.');
   await page.getByText('04 72 10 20 30').first().waitFor();
+
+  say('a host goes to hospital: the coordinator suspends her with why, then reinstates her');
+  await page.goto(`${BASE}/coordinator/hosts?q=Odette`);
+  await navigate(() => page.getByRole('link', { name: 'Odette Roux', exact: true }).click());
+  await page.locator('summary', { hasText: 'Suspendre cet hôte' }).click();
+  await page.getByLabel('Pourquoi ?').fill('Hospitalisée pour deux mois.');
+  await navigate(() => page.getByRole('button', { name: 'Suspendre', exact: true }).click());
+  await flash('L’hôte est suspendu.');
+  await check('host (suspended)');
+  await navigate(() => page.getByRole('button', { name: 'Rétablir cet hôte' }).click());
+  await flash('L’hôte est rétabli.');
   await logout();
 } catch (e) {
   try { await page.screenshot({ path: path.join(SHOTS, 'failure.png'), fullPage: true }); } catch { /* the page may be gone */ }

@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/nats-io/nats.go/jetstream"
+	"google.golang.org/grpc/codes"
 	gproto "google.golang.org/protobuf/proto"
 
 	contractseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/events/v1"
@@ -21,6 +23,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/etag"
 	"github.com/cohabit/cohabit/services/platform/event"
 	"github.com/cohabit/cohabit/services/platform/natsx"
+	"github.com/cohabit/cohabit/services/platform/svctest"
 )
 
 // chain is a hosts service with the MATCHING and CONTRACTS streams, which the matching and
@@ -401,5 +404,22 @@ func TestChainImpossibleTerminated(t *testing.T) {
 	r, err := c.client.GetRoom(c.coord, &hostsv1.GetRoomRequest{Id: withdrawn.GetId()})
 	if err != nil || r.GetStatus() != hostsv1.RoomStatus_ROOM_STATUS_WITHDRAWN {
 		t.Fatalf("withdrawn room: %v %v", r.GetStatus(), err)
+	}
+}
+
+// A host whose room is reserved (its match approved) cannot be archived: the refusal names
+// the stay, and the host stays verified.
+func TestArchiveRefusedDuringAStay(t *testing.T) {
+	t.Parallel()
+	c := startChain(t)
+	c.publish(t, "cohabit.matching.match.approved", c.approved(uuid.NewString()))
+	c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_RESERVED)
+	_, err := c.client.ArchiveHost(c.coord, &hostsv1.ArchiveHostRequest{Id: c.hostID})
+	if st := svctest.WantCode(t, err, codes.FailedPrecondition); !strings.Contains(st.Message(), "reserved or occupied") {
+		t.Fatalf("refusal %q does not name the stay", st.Message())
+	}
+	h, err := c.client.GetHost(c.coord, &hostsv1.GetHostRequest{Id: c.hostID})
+	if err != nil || h.GetStatus() != hostsv1.HostStatus_HOST_STATUS_VERIFIED {
+		t.Fatalf("host after the refusal: %v %v", h.GetStatus(), err)
 	}
 }

@@ -108,7 +108,7 @@ func (a *App) ListHosts(ctx context.Context, status host.Status, query string, r
 // UpdateHost applies change to the host's profile when sentEtag is current. Errors: NotFound,
 // Aborted (stale etag), Invalid, FailedPrecondition.
 func (a *App) UpdateHost(ctx context.Context, id, sentEtag string, change func(*host.Profile) error) (*host.Host, error) {
-	return a.changeHost(ctx, id, sentEtag, SubjectHostUpdated, func(p auth.Principal, h *host.Host) error {
+	return a.changeHost(ctx, id, sentEtag, SubjectHostUpdated, func(p auth.Principal, h *host.Host, _ postgres.Stays) error {
 		prof := h.Record().Profile
 		if err := change(&prof); err != nil {
 			return err
@@ -120,7 +120,7 @@ func (a *App) UpdateHost(ctx context.Context, id, sentEtag string, change func(*
 // VerifyHost records a coordinator's verification. Errors: FailedPrecondition (too young, landlord
 // not informed, wrong status), NotFound, Aborted.
 func (a *App) VerifyHost(ctx context.Context, id, sentEtag string) (*host.Host, error) {
-	return a.changeHost(ctx, id, sentEtag, SubjectHostVerified, func(p auth.Principal, h *host.Host) error {
+	return a.changeHost(ctx, id, sentEtag, SubjectHostVerified, func(p auth.Principal, h *host.Host, _ postgres.Stays) error {
 		if !p.CoordinatesProgramme(h.ProgrammeID()) {
 			return errs.PermissionDenied("COORDINATOR_ONLY", "only a coordinator of the host's programme verifies a host")
 		}
@@ -134,43 +134,43 @@ func (a *App) VerifyHost(ctx context.Context, id, sentEtag string) (*host.Host, 
 
 // SuspendHost takes a verified host out of matching, with a reason.
 func (a *App) SuspendHost(ctx context.Context, id, sentEtag, reason string) (*host.Host, error) {
-	return a.changeHost(ctx, id, sentEtag, SubjectHostSuspended, a.coordinatorOnly(func(h *host.Host) error { return h.Suspend(reason, a.now()) }))
+	return a.changeHost(ctx, id, sentEtag, SubjectHostSuspended, a.coordinatorOnly(func(h *host.Host, _ postgres.Stays) error { return h.Suspend(reason, a.now()) }))
 }
 
 // ReinstateHost brings a suspended host back.
 func (a *App) ReinstateHost(ctx context.Context, id, sentEtag string) (*host.Host, error) {
-	return a.changeHost(ctx, id, sentEtag, SubjectHostReinstated, a.coordinatorOnly(func(h *host.Host) error { return h.Reinstate(a.now()) }))
+	return a.changeHost(ctx, id, sentEtag, SubjectHostReinstated, a.coordinatorOnly(func(h *host.Host, _ postgres.Stays) error { return h.Reinstate(a.now()) }))
 }
 
 // ArchiveHost closes a host's record.
 func (a *App) ArchiveHost(ctx context.Context, id, sentEtag string) (*host.Host, error) {
-	return a.changeHost(ctx, id, sentEtag, SubjectHostArchived, a.coordinatorOnly(func(h *host.Host) error { return h.Archive(a.now()) }))
+	return a.changeHost(ctx, id, sentEtag, SubjectHostArchived, a.coordinatorOnly(func(h *host.Host, stays postgres.Stays) error { return h.Archive(int(stays), a.now()) }))
 }
 
-func (a *App) coordinatorOnly(fn func(*host.Host) error) func(auth.Principal, *host.Host) error {
-	return func(p auth.Principal, h *host.Host) error {
+func (a *App) coordinatorOnly(fn func(*host.Host, postgres.Stays) error) func(auth.Principal, *host.Host, postgres.Stays) error {
+	return func(p auth.Principal, h *host.Host, stays postgres.Stays) error {
 		if !p.CoordinatesProgramme(h.ProgrammeID()) {
 			return errs.PermissionDenied("COORDINATOR_ONLY", "only a coordinator of the host's programme may do this")
 		}
-		return fn(h)
+		return fn(h, stays)
 	}
 }
 
 // changeHost is every host change: lock, check access and etag, change, store with the event.
 // A caller who may not see the host gets NotFound, whatever the host's existence.
-func (a *App) changeHost(ctx context.Context, id, sentEtag, subject string, change func(auth.Principal, *host.Host) error) (*host.Host, error) {
+func (a *App) changeHost(ctx context.Context, id, sentEtag, subject string, change func(auth.Principal, *host.Host, postgres.Stays) error) (*host.Host, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
 	}
-	h, err := a.store.UpdateHost(ctx, id, func(h *host.Host) ([]*eventsv1.Envelope, error) {
+	h, err := a.store.UpdateHost(ctx, id, func(h *host.Host, stays postgres.Stays) ([]*eventsv1.Envelope, error) {
 		if !canManageHost(p, h) {
 			return nil, postgres.ErrHostNotFound
 		}
 		if err := etag.Check(sentEtag, h.Version()); err != nil {
 			return nil, err
 		}
-		if err := change(p, h); err != nil {
+		if err := change(p, h, stays); err != nil {
 			return nil, err
 		}
 		ev, err := hostEvent(subject, h, a.now())

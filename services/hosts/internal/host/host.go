@@ -105,6 +105,8 @@ var (
 	ErrLandlord   = errs.FailedPrecondition("LANDLORD_NOT_INFORMED", "a host who rents their home must have informed the landlord before verification")
 	ErrTransition = errs.FailedPrecondition("INVALID_TRANSITION", "this change is not allowed in the host's current status")
 	ErrArchived   = errs.FailedPrecondition("HOST_ARCHIVED", "an archived host cannot be changed")
+	// ErrStayUnderWay: a host with a room reserved or occupied cannot be archived.
+	ErrStayUnderWay = errs.FailedPrecondition("HOST_STAY_UNDER_WAY", "the host has a stay agreed or under way")
 )
 
 // New registers a host in PENDING_VERIFICATION. It returns errs.Invalid with every field at
@@ -233,10 +235,14 @@ func (h *Host) Reinstate(at time.Time) error {
 	return nil
 }
 
-// Archive closes a verified host's record.
-func (h *Host) Archive(at time.Time) error {
+// Archive closes a verified host's record; not while stays rooms of hers are reserved or
+// occupied (the stay is ended or cancelled first: its contract goes on otherwise).
+func (h *Host) Archive(stays int, at time.Time) error {
 	if h.r.Status != StatusVerified {
 		return ErrTransition.WithMessage("only a verified host can be archived (this host is %s)", h.r.Status)
+	}
+	if stays > 0 {
+		return ErrStayUnderWay.WithMessage("the host has %d room(s) reserved or occupied: end or cancel the stay before archiving her", stays)
 	}
 	h.r.Status = StatusArchived
 	h.touch(at)

@@ -163,7 +163,7 @@ func TestLifecycle(t *testing.T) {
 	verify := func(h *Host) error { return h.Verify("c", 60, now) }
 	suspend := func(h *Host) error { return h.Suspend("hospital stay", now) }
 	reinstate := func(h *Host) error { return h.Reinstate(now) }
-	archive := func(h *Host) error { return h.Archive(now) }
+	archive := func(h *Host) error { return h.Archive(0, now) }
 	steps := []step{
 		{"reinstate before verify", reinstate, false, StatusPendingVerification},
 		{"archive before verify", archive, false, StatusPendingVerification},
@@ -199,5 +199,24 @@ func TestLifecycle(t *testing.T) {
 	}
 	if err := (&Host{r: Record{Status: StatusVerified}}).Suspend(" ", now); errs.CodeOf(err) != errs.Invalid().Code {
 		t.Fatalf("suspend without reason: %v", err)
+	}
+}
+
+// A host with a room reserved or occupied stays: her stay is ended or cancelled first.
+func TestArchiveDuringAStay(t *testing.T) {
+	t.Parallel()
+	h, _ := New(validProfile(), Registration{ID: "h1", ProgrammeID: "p1", At: now})
+	if err := h.Verify("c", 60, now); err != nil {
+		t.Fatal(err)
+	}
+	version := h.Version()
+	if err := h.Archive(1, now); !errors.Is(err, ErrStayUnderWay) {
+		t.Fatalf("archive with a room in a stay: %v", err)
+	}
+	if h.Status() != StatusVerified || h.Version() != version {
+		t.Fatalf("refused, yet changed: %s v%d", h.Status(), h.Version())
+	}
+	if err := h.Archive(0, now); err != nil || h.Status() != StatusArchived {
+		t.Fatalf("archive once the stay is over: %v %s", err, h.Status())
 	}
 }

@@ -106,7 +106,7 @@ func (s *Store) HostByOwner(ctx context.Context, accountID string) (*host.Host, 
 
 // UpdateHost locks host id, lets fn change it and return the events that tell of the change,
 // and stores both. fn's error aborts everything.
-func (s *Store) UpdateHost(ctx context.Context, id string, fn func(*host.Host) ([]*eventsv1.Envelope, error)) (*host.Host, error) {
+func (s *Store) UpdateHost(ctx context.Context, id string, fn func(*host.Host, Stays) ([]*eventsv1.Envelope, error)) (*host.Host, error) {
 	if !ids.Valid(id) {
 		return nil, ErrHostNotFound
 	}
@@ -116,7 +116,11 @@ func (s *Store) UpdateHost(ctx context.Context, id string, fn func(*host.Host) (
 		if err != nil {
 			return err
 		}
-		events, err := fn(h)
+		stays, err := staysOf(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		events, err := fn(h, stays)
 		if err != nil {
 			return err
 		}
@@ -130,6 +134,29 @@ func (s *Store) UpdateHost(ctx context.Context, id string, fn func(*host.Host) (
 		return nil, err
 	}
 	return out, nil
+}
+
+// Stays counts a host's rooms in a stay, agreed or under way (RESERVED or OCCUPIED).
+type Stays int
+
+// staysOf counts them with a share lock on all her rooms, so that none is reserved before
+// the change that read the count commits.
+func staysOf(ctx context.Context, tx pgx.Tx, hostID string) (Stays, error) {
+	rows, err := tx.Query(ctx, `SELECT status FROM rooms WHERE host_id = $1 FOR SHARE`, hostID)
+	if err != nil {
+		return 0, fmt.Errorf("lock the rooms of host %s: %w", hostID, err)
+	}
+	statuses, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return 0, fmt.Errorf("lock the rooms of host %s: %w", hostID, err)
+	}
+	var n Stays
+	for _, st := range statuses {
+		if st == string(room.StatusReserved) || st == string(room.StatusOccupied) {
+			n++
+		}
+	}
+	return n, nil
 }
 
 func writeHost(ctx context.Context, tx pgx.Tx, h *host.Host) error {
