@@ -32,3 +32,13 @@ func BenchmarkScoreBroken(b *testing.B) {
 		Score(room, st, Weights{})
 	}
 }
+
+// BenchmarkRankBroken: the pair of BenchmarkScoreBroken, ranked (codes only, no reasons).
+func BenchmarkRankBroken(b *testing.B) {
+	room, st := perfectPair(b)
+	st.Smokes, st.BudgetCents, st.StudyLat = true, 0, st.StudyLat+1
+	b.ReportAllocs()
+	for b.Loop() {
+		Rank(room, st, Weights{})
+	}
+}

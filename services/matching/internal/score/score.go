@@ -74,14 +74,15 @@ func (r Result) Feasible() bool { return len(r.Broken) == 0 }
 // Score scores the pair (room, student) with a programme's weights (see Result).
 func Score(room Room, s Student, w Weights) Result { return evaluate(room, s, w, true) }
 
-// Rank scores the pair as Score does, to the same Points, without the breakdown: what a
-// ranking needs for every pair of the pool, when only the page shown is explained.
+// Rank scores the pair as Score does, to the same Points and broken constraints, without
+// any reason (no breakdown, constraints by code only): what a ranking needs for every pair
+// of the pool, when only the page shown is explained.
 func Rank(room Room, s Student, w Weights) Result { return evaluate(room, s, w, false) }
 
 func evaluate(room Room, s Student, w Weights, explain bool) Result {
 	p := prepare(w)
 	d := geo.DistanceKm(geo.NewPoint(room.Lat, room.Lng), geo.NewPoint(s.StudyLat, s.StudyLng))
-	res := Result{DistanceKm: d, Broken: broken(room, s, d)}
+	res := Result{DistanceKm: d, Broken: broken(room, s, d, explain)}
 
 	var vals [numCriteria]float64
 	vals[0] = commuteValue(d, s.MaxCommuteKm, p.refKm)
@@ -236,59 +237,80 @@ func petsOK(roomAllows, hostHasPets, studentHasPets, acceptsPets bool) bool {
 
 func genderOK(pref, g Gender) bool { return pref == GenderUnset || pref == g }
 
-func broken(room Room, s Student, d float64) []Constraint {
+// broken lists the hard constraints the pair breaks; with explain, each says why in French
+// and English (a ranking drops the pair: it needs only the codes).
+func broken(room Room, s Student, d float64, explain bool) []Constraint {
 	var out []Constraint
-	add := func(c Code, fr, en string) { out = append(out, Constraint{Code: c, ReasonFR: fr, ReasonEN: en}) }
+	add := func(c Code, reasons func() (fr, en string)) {
+		k := Constraint{Code: c}
+		if explain {
+			k.ReasonFR, k.ReasonEN = reasons()
+		}
+		out = append(out, k)
+	}
 	if room.ProgrammeID != s.ProgrammeID {
-		add(OtherProgramme, "Le logement et l'étudiant relèvent de programmes différents.",
-			"The room and the student belong to different programmes.")
+		add(OtherProgramme, func() (string, string) {
+			return "Le logement et l'étudiant relèvent de programmes différents.", "The room and the student belong to different programmes."
+		})
 	}
 	if s.TargetRoomID != "" && s.TargetRoomID != room.ID {
-		add(OtherRoomTargeted, "La candidature vise un autre logement.", "The application targets another room.")
+		add(OtherRoomTargeted, func() (string, string) {
+			return "La candidature vise un autre logement.", "The application targets another room."
+		})
 	}
 	from, until := roomPeriod(room)
 	in, out2, _ := studentPeriod(s)
 	if !datesOverlap(from, until, in, out2) {
-		add(DatesDoNotOverlap,
-			fmt.Sprintf("Les dates ne se recouvrent pas : logement %s, séjour %s.", periodFR(room.AvailableFrom, room.AvailableUntil), periodFR(s.MoveIn, s.MoveOut)),
-			fmt.Sprintf("The dates do not overlap: room %s, stay %s.", periodEN(room.AvailableFrom, room.AvailableUntil), periodEN(s.MoveIn, s.MoveOut)))
+		add(DatesDoNotOverlap, func() (string, string) {
+			return fmt.Sprintf("Les dates ne se recouvrent pas : logement %s, séjour %s.", periodFR(room.AvailableFrom, room.AvailableUntil), periodFR(s.MoveIn, s.MoveOut)),
+				fmt.Sprintf("The dates do not overlap: room %s, stay %s.", periodEN(room.AvailableFrom, room.AvailableUntil), periodEN(s.MoveIn, s.MoveOut))
+		})
 	}
 	if room.ContributionCents > s.BudgetCents {
-		add(OverBudget,
-			fmt.Sprintf("La contribution de %s dépasse le budget de %s.", eurFR(room.ContributionCents), eurFR(s.BudgetCents)),
-			fmt.Sprintf("The contribution of %s exceeds the budget of %s.", eurEN(room.ContributionCents), eurEN(s.BudgetCents)))
+		add(OverBudget, func() (string, string) {
+			return fmt.Sprintf("La contribution de %s dépasse le budget de %s.", eurFR(room.ContributionCents), eurFR(s.BudgetCents)),
+				fmt.Sprintf("The contribution of %s exceeds the budget of %s.", eurEN(room.ContributionCents), eurEN(s.BudgetCents))
+		})
 	}
 	if !smokingOK(room.SmokingAllowed, room.Host.Smokes, s.Smokes, s.AcceptsSmokers) {
-		var fr, en []string
-		if s.Smokes && !room.SmokingAllowed {
-			fr, en = append(fr, "l'étudiant fume et le logement est non-fumeur"), append(en, "the student smokes and the room is non-smoking")
-		}
-		if room.Host.Smokes && !s.AcceptsSmokers {
-			fr, en = append(fr, "l'hôte fume et l'étudiant n'accepte pas les fumeurs"), append(en, "the host smokes and the student does not accept smokers")
-		}
-		add(Smoking, sentence(fr), sentence(en))
+		add(Smoking, func() (string, string) {
+			var fr, en []string
+			if s.Smokes && !room.SmokingAllowed {
+				fr, en = append(fr, "l'étudiant fume et le logement est non-fumeur"), append(en, "the student smokes and the room is non-smoking")
+			}
+			if room.Host.Smokes && !s.AcceptsSmokers {
+				fr, en = append(fr, "l'hôte fume et l'étudiant n'accepte pas les fumeurs"), append(en, "the host smokes and the student does not accept smokers")
+			}
+			return sentence(fr), sentence(en)
+		})
 	}
 	if !petsOK(room.PetsAllowed, room.Host.HasPets, s.HasPets, s.AcceptsPets) {
-		var fr, en []string
-		if s.HasPets && !room.PetsAllowed {
-			fr, en = append(fr, "l'étudiant a un animal et le logement n'en accepte pas"), append(en, "the student has a pet and the room allows none")
-		}
-		if room.Host.HasPets && !s.AcceptsPets {
-			fr, en = append(fr, "l'hôte a un animal et l'étudiant n'en accepte pas"), append(en, "the host has a pet and the student does not accept pets")
-		}
-		add(Pets, sentence(fr), sentence(en))
+		add(Pets, func() (string, string) {
+			var fr, en []string
+			if s.HasPets && !room.PetsAllowed {
+				fr, en = append(fr, "l'étudiant a un animal et le logement n'en accepte pas"), append(en, "the student has a pet and the room allows none")
+			}
+			if room.Host.HasPets && !s.AcceptsPets {
+				fr, en = append(fr, "l'hôte a un animal et l'étudiant n'en accepte pas"), append(en, "the host has a pet and the student does not accept pets")
+			}
+			return sentence(fr), sentence(en)
+		})
 	}
 	if !genderOK(room.Host.GenderPreference, s.Gender) {
-		add(GenderPreference,
-			fmt.Sprintf("L'hôte souhaite accueillir %s.", genderFR(room.Host.GenderPreference)),
-			fmt.Sprintf("The host prefers %s.", genderEN(room.Host.GenderPreference)))
+		add(GenderPreference, func() (string, string) {
+			return fmt.Sprintf("L'hôte souhaite accueillir %s.", genderFR(room.Host.GenderPreference)),
+				fmt.Sprintf("The host prefers %s.", genderEN(room.Host.GenderPreference))
+		})
 	}
 	if math.IsNaN(d) {
-		add(TooFar, "Position du logement ou du lieu d'études inconnue.", "The position of the room or of the place of study is unknown.")
+		add(TooFar, func() (string, string) {
+			return "Position du logement ou du lieu d'études inconnue.", "The position of the room or of the place of study is unknown."
+		})
 	} else if tooFar(d, s.MaxCommuteKm) {
-		add(TooFar,
-			fmt.Sprintf("%s du lieu d'études, au-delà du maximum de %s.", kmFR(d), kmFR(s.MaxCommuteKm)),
-			fmt.Sprintf("%s from the place of study, beyond the limit of %s.", kmEN(d), kmEN(s.MaxCommuteKm)))
+		add(TooFar, func() (string, string) {
+			return fmt.Sprintf("%s du lieu d'études, au-delà du maximum de %s.", kmFR(d), kmFR(s.MaxCommuteKm)),
+				fmt.Sprintf("%s from the place of study, beyond the limit of %s.", kmEN(d), kmEN(s.MaxCommuteKm))
+		})
 	}
 	return out
 }

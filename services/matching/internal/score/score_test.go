@@ -397,6 +397,11 @@ func TestRankIsScoreWithoutTheBreakdown(t *testing.T) {
 			if fast.Breakdown != nil {
 				t.Fatal("Rank explained the score")
 			}
+			for i, c := range fast.Broken {
+				if c.Code != full.Broken[i].Code || c.ReasonFR != "" || c.ReasonEN != "" || full.Broken[i].ReasonFR == "" {
+					t.Fatalf("broken constraint %d: Rank %+v, Score %+v", i, c, full.Broken[i])
+				}
+			}
 			if full.Feasible() {
 				feasible++
 			}
