@@ -144,7 +144,13 @@ func (a *App) ReinstateHost(ctx context.Context, id, sentEtag string) (*host.Hos
 
 // ArchiveHost closes a host's record.
 func (a *App) ArchiveHost(ctx context.Context, id, sentEtag string) (*host.Host, error) {
-	return a.changeHost(ctx, id, sentEtag, SubjectHostArchived, a.coordinatorOnly(func(h *host.Host, stays postgres.Stays) error { return h.Archive(int(stays), a.now()) }))
+	return a.changeHost(ctx, id, sentEtag, SubjectHostArchived, a.coordinatorOnly(func(h *host.Host, stays postgres.Stays) error {
+		n, err := stays()
+		if err != nil {
+			return err
+		}
+		return h.Archive(n, a.now())
+	}))
 }
 
 func (a *App) coordinatorOnly(fn func(*host.Host, postgres.Stays) error) func(auth.Principal, *host.Host, postgres.Stays) error {

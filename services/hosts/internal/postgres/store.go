@@ -116,11 +116,7 @@ func (s *Store) UpdateHost(ctx context.Context, id string, fn func(*host.Host, S
 		if err != nil {
 			return err
 		}
-		stays, err := staysOf(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		events, err := fn(h, stays)
+		events, err := fn(h, func() (int, error) { return staysOf(ctx, tx, id) })
 		if err != nil {
 			return err
 		}
@@ -136,12 +132,12 @@ func (s *Store) UpdateHost(ctx context.Context, id string, fn func(*host.Host, S
 	return out, nil
 }
 
-// Stays counts a host's rooms in a stay, agreed or under way (RESERVED or OCCUPIED).
-type Stays int
+// Stays counts, in the change's transaction, the host's rooms in a stay, agreed or under way
+// (RESERVED or OCCUPIED). Only a change that needs it asks: it share-locks all her rooms, so
+// that none is reserved before that change commits.
+type Stays func() (int, error)
 
-// staysOf counts them with a share lock on all her rooms, so that none is reserved before
-// the change that read the count commits.
-func staysOf(ctx context.Context, tx pgx.Tx, hostID string) (Stays, error) {
+func staysOf(ctx context.Context, tx pgx.Tx, hostID string) (int, error) {
 	rows, err := tx.Query(ctx, `SELECT status FROM rooms WHERE host_id = $1 FOR SHARE`, hostID)
 	if err != nil {
 		return 0, fmt.Errorf("lock the rooms of host %s: %w", hostID, err)
@@ -150,7 +146,7 @@ func staysOf(ctx context.Context, tx pgx.Tx, hostID string) (Stays, error) {
 	if err != nil {
 		return 0, fmt.Errorf("lock the rooms of host %s: %w", hostID, err)
 	}
-	var n Stays
+	n := 0
 	for _, st := range statuses {
 		if st == string(room.StatusReserved) || st == string(room.StatusOccupied) {
 			n++
