@@ -133,34 +133,9 @@ func (s *Store) writeMatch(ctx context.Context, m *match.Match) error {
 // the others have not locked) and skips a match a user is changing right now (the next run
 // takes it). It returns how many matches it handled.
 func (s *Store) ExpireDue(ctx context.Context, now time.Time, limit int, fn func(m *match.Match) ([]*eventsv1.Envelope, error)) (int, error) {
-	n := 0
-	err := s.InTx(ctx, func(tx *Store) error {
-		rows, err := tx.db.Query(ctx, `SELECT record FROM matches
-			WHERE status IN ('PROPOSED', 'MEETING_SCHEDULED', 'ACCEPTED') AND expire_at <= $1
-			ORDER BY expire_at LIMIT $2 FOR UPDATE SKIP LOCKED`, now, limit)
-		if err != nil {
-			return fmt.Errorf("find due matches: %w", err)
-		}
-		due, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*match.Match, error) { return scanMatch(row) })
-		if err != nil {
-			return err
-		}
-		for _, m := range due {
-			events, err := fn(m)
-			if err != nil {
-				return fmt.Errorf("expire match %s: %w", m.ID(), err)
-			}
-			if err := tx.writeMatch(ctx, m); err != nil {
-				return err
-			}
-			if err := tx.Append(ctx, events...); err != nil {
-				return err
-			}
-		}
-		n = len(due)
-		return nil
-	})
-	return n, err
+	return s.updateLocked(ctx, "expire due matches", `SELECT record FROM matches
+		WHERE status IN ('PROPOSED', 'MEETING_SCHEDULED', 'ACCEPTED') AND expire_at <= $1
+		ORDER BY expire_at LIMIT $2 FOR UPDATE SKIP LOCKED`, []any{now, limit}, fn)
 }
 
 // UpdateOpenMatchesOfApplication locks every match of applicationID that is still under way
@@ -172,22 +147,29 @@ func (s *Store) UpdateOpenMatchesOfApplication(ctx context.Context, applicationI
 	if !ids.Valid(applicationID) {
 		return 0, nil // an id that is not a UUID names no match
 	}
+	return s.updateLocked(ctx, "cancel the open matches of application "+applicationID, `SELECT record FROM matches
+		WHERE application_id = $1 AND status IN ('PROPOSED', 'MEETING_SCHEDULED', 'ACCEPTED', 'APPROVED')
+		ORDER BY id FOR UPDATE`, []any{applicationID}, fn)
+}
+
+// updateLocked runs query (it selects and locks match records), lets fn change each match
+// and return its events, and stores them, in one transaction. It returns how many matches
+// the query locked.
+func (s *Store) updateLocked(ctx context.Context, what, query string, args []any, fn func(m *match.Match) ([]*eventsv1.Envelope, error)) (int, error) {
 	n := 0
 	err := s.InTx(ctx, func(tx *Store) error {
-		rows, err := tx.db.Query(ctx, `SELECT record FROM matches
-			WHERE application_id = $1 AND status IN ('PROPOSED', 'MEETING_SCHEDULED', 'ACCEPTED', 'APPROVED')
-			ORDER BY id FOR UPDATE`, applicationID)
+		rows, err := tx.db.Query(ctx, query, args...)
 		if err != nil {
-			return fmt.Errorf("find open matches of application %s: %w", applicationID, err)
+			return fmt.Errorf("%s: %w", what, err)
 		}
-		open, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*match.Match, error) { return scanMatch(row) })
+		locked, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*match.Match, error) { return scanMatch(row) })
 		if err != nil {
-			return err
+			return fmt.Errorf("%s: %w", what, err)
 		}
-		for _, m := range open {
+		for _, m := range locked {
 			events, err := fn(m)
 			if err != nil {
-				return fmt.Errorf("change match %s: %w", m.ID(), err)
+				return fmt.Errorf("%s: match %s: %w", what, m.ID(), err)
 			}
 			if err := tx.writeMatch(ctx, m); err != nil {
 				return err
@@ -196,7 +178,7 @@ func (s *Store) UpdateOpenMatchesOfApplication(ctx context.Context, applicationI
 				return err
 			}
 		}
-		n = len(open)
+		n = len(locked)
 		return nil
 	})
 	return n, err
