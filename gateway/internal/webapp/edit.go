@@ -17,19 +17,22 @@ import (
 // update mask (what was emptied is cleared). If someone changed the record meanwhile,
 // nothing is written: a 409 keeps the edits on the page, pointed at the record as it is now,
 // to be read again and saved. The services decide who may change what; R is their update.
-type editor[T interface{ GetEtag() string }, R any] struct {
+type editor[T interface {
+	GetId() string
+	GetEtag() string
+}, R any] struct {
 	spec formSpec
 	kind string // "host", "student" or "room": the fields the page shows
 	nav  string
 	key  string // the catalogue's prefix: <key>.title, .heading, .intro, .back, .submit, .done
-	// id finds the record: the path's for a coordinator, her own for a host or a student
-	// ("" when she has none yet: she is sent to create it).
-	id      func(a *App, ctx context.Context, r *http.Request) (string, error)
+	// find reads the record as it is now: the one named in the address for a coordinator,
+	// her own for a host or a student (none, without an id, when she has none yet: she is
+	// sent to create it).
+	find    func(a *App, ctx context.Context, r *http.Request) (T, error)
 	create  string         // where a person without a record goes
 	name    func(T) string // how the page names the record
 	back    func(T) string // the record's page: the link back, and where a save goes
 	action  func(string) string
-	get     func(a *App, ctx context.Context, id string) (T, error)
 	values  func(T) url.Values // fills the form from the record
 	request func(f *form, id string) R
 	send    func(a *App, ctx context.Context, req R) (T, error)
@@ -46,26 +49,21 @@ type editData[T any] struct {
 	Formulas        []*identityv1.Formula
 }
 
-// pathID is a coordinator's editor's id: the record named in the address.
-func pathID(_ *App, _ context.Context, r *http.Request) (string, error) {
-	return r.PathValue("id"), nil
+// byPath is a coordinator's editor's find: the record named in the address, read by get.
+func byPath[T any](get func(a *App, ctx context.Context, id string) (T, error)) func(*App, context.Context, *http.Request) (T, error) {
+	return func(a *App, ctx context.Context, r *http.Request) (T, error) { return get(a, ctx, r.PathValue("id")) }
 }
 
 func (e editor[T, R]) show(a *App) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := a.call(r)
 		defer cancel()
-		id, err := e.id(a, ctx, r)
-		if err != nil || id == "" {
+		rec, err := e.find(a, ctx, r)
+		if err != nil || rec.GetId() == "" {
 			e.none(a, w, r, err)
 			return
 		}
-		rec, err := e.get(a, ctx, id)
-		if err != nil {
-			a.fail(w, r, err)
-			return
-		}
-		e.render(a, ctx, w, r, http.StatusOK, id, rec, newForm(e.spec, e.values(rec)))
+		e.render(a, ctx, w, r, http.StatusOK, rec, newForm(e.spec, e.values(rec)))
 	}
 }
 
@@ -73,11 +71,12 @@ func (e editor[T, R]) save(a *App) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := a.call(r)
 		defer cancel()
-		id, err := e.id(a, ctx, r)
-		if err != nil || id == "" {
+		rec, err := e.find(a, ctx, r)
+		if err != nil || rec.GetId() == "" {
 			e.none(a, w, r, err)
 			return
 		}
+		id := rec.GetId()
 		f := newForm(e.spec, r.PostForm)
 		req := e.request(f, id) // reading the form finds what it cannot parse
 		if f.ok() {
@@ -92,12 +91,12 @@ func (e editor[T, R]) save(a *App) http.HandlerFunc {
 				return
 			}
 		}
-		current, err := e.get(a, ctx, id)
+		current, err := e.find(a, ctx, r)
 		if err != nil {
 			a.fail(w, r, err)
 			return
 		}
-		e.render(a, ctx, w, r, f.rebase(current.GetEtag()), id, current, f)
+		e.render(a, ctx, w, r, f.rebase(current.GetEtag()), current, f)
 	}
 }
 
@@ -111,8 +110,8 @@ func (e editor[T, R]) none(a *App, w http.ResponseWriter, r *http.Request, err e
 	redirect(w, r, e.create)
 }
 
-func (e editor[T, R]) render(a *App, ctx context.Context, w http.ResponseWriter, r *http.Request, code int, id string, rec T, f *form) {
-	d := editData[T]{Record: rec, Name: e.name(rec), Kind: e.kind, Key: e.key, BackURL: e.back(rec), Action: e.action(id)}
+func (e editor[T, R]) render(a *App, ctx context.Context, w http.ResponseWriter, r *http.Request, code int, rec T, f *form) {
+	d := editData[T]{Record: rec, Name: e.name(rec), Kind: e.kind, Key: e.key, BackURL: e.back(rec), Action: e.action(rec.GetId())}
 	if e.formulas {
 		prog, err := a.programmeOf(ctx, r)
 		if err != nil {

@@ -51,23 +51,22 @@ func hostValues(h *hostsv1.Host) url.Values {
 
 // hostEditor is the coordinator's form to correct a host's record.
 var hostEditor = editor[*hostsv1.Host, *hostsv1.UpdateHostRequest]{
-	spec: hostSpec, kind: "host", nav: "hosts", key: "hostEdit", id: pathID, name: (*hostsv1.Host).GetDisplayName,
+	spec: hostSpec, kind: "host", nav: "hosts", key: "hostEdit", find: byPath(getHost), name: (*hostsv1.Host).GetDisplayName,
 	back:   func(h *hostsv1.Host) string { return "/coordinator/hosts/" + url.PathEscape(h.GetId()) },
 	action: func(id string) string { return "/coordinator/hosts/" + url.PathEscape(id) + "/edit" },
-	get:    getHost, values: hostValues, request: updateHost, send: sendHost,
+	values: hostValues, request: updateHost, send: sendHost,
 }
 
 // myHostEditor is the host's own profile form, once she has one.
 var myHostEditor = editor[*hostsv1.Host, *hostsv1.UpdateHostRequest]{
 	spec: hostSpec, kind: "host", nav: "home", key: "myHostEdit", create: "/host/profile",
 	name: (*hostsv1.Host).GetDisplayName,
-	id: func(a *App, ctx context.Context, r *http.Request) (string, error) {
-		h, err := a.myHost(ctx, stateOf(r.Context()).me)
-		return h.GetId(), err
+	find: func(a *App, ctx context.Context, r *http.Request) (*hostsv1.Host, error) {
+		return a.myHost(ctx, stateOf(r.Context()).me)
 	},
 	back:   func(*hostsv1.Host) string { return "/host" },
 	action: func(string) string { return "/host/profile/edit" },
-	get:    getHost, values: hostValues, request: updateHost, send: sendHost,
+	values: hostValues, request: updateHost, send: sendHost,
 }
 
 func getHost(a *App, ctx context.Context, id string) (*hostsv1.Host, error) {
@@ -142,14 +141,14 @@ func centsValue(c int32) string {
 // roomEditor is the coordinator's form to correct a room: its contribution, its dates, its
 // description. A reserved or occupied room's stay is in its contract, not here.
 var roomEditor = editor[*hostsv1.Room, *hostsv1.UpdateRoomRequest]{
-	spec: roomSpec, kind: "room", nav: "hosts", key: "roomEdit", id: pathID, name: (*hostsv1.Room).GetTitle,
+	spec: roomSpec, kind: "room", nav: "hosts", key: "roomEdit", name: (*hostsv1.Room).GetTitle,
 	back: func(rm *hostsv1.Room) string {
 		return "/coordinator/hosts/" + url.PathEscape(rm.GetHostId()) + "#rooms"
 	},
 	action: func(id string) string { return "/coordinator/rooms/" + url.PathEscape(id) + "/edit" },
-	get: func(a *App, ctx context.Context, id string) (*hostsv1.Room, error) {
+	find: byPath(func(a *App, ctx context.Context, id string) (*hostsv1.Room, error) {
 		return a.svc.hosts.GetRoom(ctx, &hostsv1.GetRoomRequest{Id: id})
-	},
+	}),
 	values: roomValues,
 	request: func(f *form, id string) *hostsv1.UpdateRoomRequest {
 		rm := roomFromForm(f)

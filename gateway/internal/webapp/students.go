@@ -170,23 +170,22 @@ func studentValues(s *studentsv1.Student) url.Values {
 
 // studentEditor is the coordinator's form to correct a student's record.
 var studentEditor = editor[*studentsv1.Student, *studentsv1.UpdateStudentRequest]{
-	spec: studentSpec, kind: "student", nav: "students", key: "studentEdit", id: pathID, name: (*studentsv1.Student).GetDisplayName,
+	spec: studentSpec, kind: "student", nav: "students", key: "studentEdit", find: byPath(getStudent), name: (*studentsv1.Student).GetDisplayName,
 	back:   func(s *studentsv1.Student) string { return "/coordinator/students/" + url.PathEscape(s.GetId()) },
 	action: func(id string) string { return "/coordinator/students/" + url.PathEscape(id) + "/edit" },
-	get:    getStudent, values: studentValues, request: updateStudent, send: sendStudent,
+	values: studentValues, request: updateStudent, send: sendStudent,
 }
 
 // myStudentEditor is the student's own profile form, once she has one.
 var myStudentEditor = editor[*studentsv1.Student, *studentsv1.UpdateStudentRequest]{
 	spec: studentSpec, kind: "student", nav: "home", key: "myStudentEdit", create: "/student/profile",
 	name: (*studentsv1.Student).GetDisplayName,
-	id: func(a *App, ctx context.Context, r *http.Request) (string, error) {
-		s, err := a.myStudent(ctx, stateOf(r.Context()).me)
-		return s.GetId(), err
+	find: func(a *App, ctx context.Context, r *http.Request) (*studentsv1.Student, error) {
+		return a.myStudent(ctx, stateOf(r.Context()).me)
 	},
 	back:   func(*studentsv1.Student) string { return "/student" },
 	action: func(string) string { return "/student/profile/edit" },
-	get:    getStudent, values: studentValues, request: updateStudent, send: sendStudent,
+	values: studentValues, request: updateStudent, send: sendStudent,
 }
 
 func getStudent(a *App, ctx context.Context, id string) (*studentsv1.Student, error) {
