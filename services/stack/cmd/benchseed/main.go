@@ -30,9 +30,9 @@ import (
 	"os"
 	"regexp"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 const (
@@ -221,29 +221,18 @@ func seedStudent(ctx context.Context, c *client, i int, today time.Time) error {
 	return c.call(ctx, http.MethodPost, "/v1/students/"+s.ID+"/applications", app, nil)
 }
 
-// parallel runs f(0..n-1) on workers goroutines and returns the first error.
-func parallel(n, workers int, f func(i int) error) error {
-	var next atomic.Int64
-	var once sync.Once
-	var first error
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				if err := f(i); err != nil {
-					once.Do(func() { first = err })
-					next.Store(int64(n)) // stop the others
-					return
-				}
-			}
-		})
+// parallel runs f(0..n-1), workers at a time, and returns the first error (the calls not
+// yet started are skipped then).
+func parallel(ctx context.Context, n, workers int, f func(ctx context.Context, i int) error) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	for i := range n {
+		if ctx.Err() != nil {
+			break
+		}
+		g.Go(func() error { return f(ctx, i) })
 	}
-	wg.Wait()
-	return first
+	return g.Wait()
 }
 
 // countCandidates counts the room's candidates, page by page.
@@ -360,7 +349,7 @@ func main() {
 
 	start := time.Now()
 	rooms := make([]string, *hosts)
-	err := parallel(*hosts, *workers, func(i int) error {
+	err := parallel(ctx, *hosts, *workers, func(ctx context.Context, i int) error {
 		id, err := seedHost(ctx, c, i, today)
 		rooms[i] = id
 		return err
@@ -371,7 +360,7 @@ func main() {
 	log.Printf("%d hosts verified, each with a published room, in %s", *hosts, time.Since(start).Round(time.Millisecond))
 
 	start = time.Now()
-	if err := parallel(*students, *workers, func(i int) error { return seedStudent(ctx, c, i, today) }); err != nil {
+	if err := parallel(ctx, *students, *workers, func(ctx context.Context, i int) error { return seedStudent(ctx, c, i, today) }); err != nil {
 		log.Fatalf("students: %v", err)
 	}
 	log.Printf("%d students verified, each with a submitted application, in %s", *students, time.Since(start).Round(time.Millisecond))
