@@ -44,7 +44,7 @@ Respecter l'intimité de l'étudiant et ne pas entrer dans sa chambre sans son a
 Informer l'association de toute difficulté.
 Ne demander à l'étudiant aucun soin à la personne, aucune tâche ménagère à titre de travail, ni aucune tâche qui relèverait d'un emploi.`
 
-	DefaultStudentDuties = `Assurer la présence et les petits services convenus (compagnie, courses, aide au numérique, repas partagés…), dans un esprit d'entraide et non de travail.
+	DefaultStudentDuties = `Assurer la présence et les petits services convenus à l'article 4 de la convention, dans un esprit d'entraide et non de travail.
 Respecter le logement, le rythme et la tranquillité de l'hôte.
 Verser la contribution convenue aux dates prévues.
 Souscrire une assurance responsabilité civile.
