@@ -9,6 +9,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -16,6 +18,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -53,6 +56,13 @@ type Cluster struct {
 	// full_page_writes off): a crash of the machine can corrupt the cluster.
 	// Only for throw-away test clusters, never for `make run`.
 	Fast bool
+	// Fallback, when set, is where the cluster lives instead of Dir when the
+	// server's user cannot reach Dir: a root process runs the server as
+	// `postgres`, which cannot traverse a project cloned under /root or any
+	// folder only root can read. The cluster then lives in a folder of
+	// Fallback named after Dir's path (Location says which), so each project
+	// keeps its own and finds it again. Empty: such a Dir is an error.
+	Fallback string
 }
 
 // Start initialises the cluster when Dir holds none, starts it and waits
@@ -60,10 +70,11 @@ type Cluster struct {
 // already running, so callers need not track whether they started it.
 //
 // When the process runs as root, the cluster runs as the `postgres` system
-// user (the server refuses root): Dir is chowned to it, and every parent of
-// Dir must be traversable by it.
+// user (the server refuses root): its folder is chowned to it, and every
+// parent of that folder must be traversable by it — Dir's, or, when they are
+// not and Fallback is set, the folder Location names under Fallback.
 func (c *Cluster) Start(ctx context.Context) error {
-	dir, err := c.dir()
+	dir, err := c.Location(ctx)
 	if err != nil {
 		return err
 	}
@@ -106,7 +117,7 @@ func (c *Cluster) Start(ctx context.Context) error {
 // disconnected, nothing is lost). Stopping a cluster that is not running is
 // not an error.
 func (c *Cluster) Stop(ctx context.Context) error {
-	dir, err := c.dir()
+	dir, err := c.Location(ctx)
 	if err != nil {
 		return err
 	}
@@ -167,6 +178,70 @@ func EnsureDatabase(ctx context.Context, adminURL, name string) error {
 		return fmt.Errorf("pgcluster: create database %q: %w", name, err)
 	}
 	return nil
+}
+
+// Location returns the folder that holds (or will hold) the cluster: Dir, or
+// its folder under Fallback when the server's user cannot reach Dir (see
+// Fallback). A cluster already initialised in either place stays there, so a
+// later change of permissions never hides a project's data.
+func (c *Cluster) Location(ctx context.Context) (string, error) {
+	dir, err := c.dir()
+	if err != nil || c.Fallback == "" {
+		return dir, err
+	}
+	if exists(filepath.Join(dir, "PG_VERSION")) {
+		return dir, nil
+	}
+	fallback, err := c.fallbackDir(dir)
+	if err != nil {
+		return "", err
+	}
+	if exists(filepath.Join(fallback, "PG_VERSION")) {
+		return fallback, nil
+	}
+	owner, err := serverUser()
+	if err != nil {
+		return "", err
+	}
+	if owner.canReach(ctx, dir) {
+		return dir, nil
+	}
+	// Root makes the folders above the cluster, open to everyone (0755) so that the
+	// server's user reaches the cluster it owns; Fallback itself must be reachable.
+	if err := os.MkdirAll(filepath.Dir(fallback), 0o755); err != nil {
+		return "", fmt.Errorf("pgcluster: create %s: %w", filepath.Dir(fallback), err)
+	}
+	if !owner.canReach(ctx, fallback) {
+		return "", owner.canUse(ctx, filepath.Dir(fallback))
+	}
+	return fallback, nil
+}
+
+// fallbackDir is Dir's folder under Fallback: the name of the folder two levels above
+// the cluster (the project, for <project>/.data/pg) made safe, for people who look, and a
+// hash of Dir's whole path, so that two clones never share a cluster.
+func (c *Cluster) fallbackDir(dir string) (string, error) {
+	root, err := filepath.Abs(c.Fallback)
+	if err != nil {
+		return "", fmt.Errorf("pgcluster: resolve Fallback %s: %w", c.Fallback, err)
+	}
+	sum := sha256.Sum256([]byte(dir))
+	name := safeName.ReplaceAllString(filepath.Base(filepath.Dir(filepath.Dir(dir))), "_")
+	if len(name) > 24 {
+		name = name[:24]
+	}
+	fallback := filepath.Join(root, name+"-"+hex.EncodeToString(sum[:6]))
+	if sock := filepath.Join(fallback, ".s.PGSQL."+strconv.Itoa(c.Port)); len(sock) > maxSocketPath {
+		return "", fmt.Errorf("pgcluster: Fallback %s is too long for a unix socket path (%d > %d bytes)", root, len(sock), maxSocketPath)
+	}
+	return fallback, nil
+}
+
+var safeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 func (c *Cluster) dir() (string, error) {
@@ -486,6 +561,20 @@ func (r *runAs) own(dir string) error {
 		return fmt.Errorf("pgcluster: chmod %s: %w", dir, err)
 	}
 	return nil
+}
+
+// canReach reports whether the cluster's owner can reach dir, or, when dir does
+// not exist yet, the nearest folder above it (the folders Start creates are
+// open to it): access(2) needs search permission on every folder of the path.
+func (r *runAs) canReach(ctx context.Context, dir string) bool {
+	if r.cred == nil {
+		return true
+	}
+	p := dir
+	for !exists(p) && p != filepath.Dir(p) {
+		p = filepath.Dir(p)
+	}
+	return r.command(ctx, "/", "test", "-x", p).Run() == nil
 }
 
 // canUse checks that the cluster's owner can reach dir, naming the first

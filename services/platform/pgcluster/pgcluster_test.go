@@ -163,3 +163,89 @@ func freePort(t *testing.T) int {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
 }
+
+// A root process whose project sits in a folder the server's user cannot traverse (a clone
+// under /root, 0700) keeps the cluster under Fallback instead, finds it there again, and
+// leaves the closed folder's permissions alone.
+func TestStartFallbackForClosedParent(t *testing.T) {
+	t.Parallel()
+	requirePostgres(t)
+	if os.Geteuid() != 0 {
+		t.Skip("only root hands the cluster to another user")
+	}
+	ctx := t.Context()
+	home := filepath.Join(t.TempDir(), "root") // like /root: 0700, owned by root
+	if err := os.Mkdir(home, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	closed := filepath.Join(home, "my project")
+	fallback := filepath.Join(openTempDir(t), "clusters")
+	c := &pgcluster.Cluster{Dir: filepath.Join(closed, ".data", "pg"), Port: freePort(t), Fast: true, Fallback: fallback}
+	t.Cleanup(func() {
+		if err := c.Stop(context.Background()); err != nil {
+			t.Errorf("Stop in cleanup: %v", err)
+		}
+	})
+	if err := c.Start(ctx); err != nil {
+		t.Fatalf("Start under a closed folder with a Fallback: %v", err)
+	}
+	loc, err := c.Location(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(loc, fallback+string(filepath.Separator)+"my_project-") {
+		t.Fatalf("Location = %q, want a folder of %s named after the project", loc, fallback)
+	}
+	if _, err := os.Stat(filepath.Join(loc, "PG_VERSION")); err != nil {
+		t.Fatalf("no cluster in %s: %v", loc, err)
+	}
+	if _, err := os.Stat(c.Dir); !os.IsNotExist(err) {
+		t.Fatalf("%s exists (%v): the cluster should live only under Fallback", c.Dir, err)
+	}
+	fi, err := os.Stat(home)
+	if err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("the closed folder's mode changed: %v %v", fi.Mode(), err)
+	}
+	if err := pgcluster.EnsureDatabase(ctx, c.URL("postgres"), "cohabit_dev"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Stop(ctx); err != nil {
+		t.Fatalf("Stop: %v", err)
+	}
+	// The same project finds its cluster, and its data, again.
+	again := &pgcluster.Cluster{Dir: c.Dir, Port: c.Port, Fast: true, Fallback: fallback}
+	if err := again.Start(ctx); err != nil {
+		t.Fatalf("second Start: %v", err)
+	}
+	assertSetting(t, c.URL("cohabit_dev"), "server_encoding", "UTF8")
+
+	// Another clone gets a cluster of its own.
+	other := &pgcluster.Cluster{Dir: filepath.Join(t.TempDir(), "my project", ".data", "pg"), Port: c.Port, Fallback: fallback}
+	if l, err := other.Location(ctx); err != nil || l == loc {
+		t.Fatalf("another clone's Location = %q, %v; want a folder other than %q", l, err, loc)
+	}
+}
+
+// A folder the server's user reaches keeps the cluster in Dir, spaces in its path
+// included (the unix socket lives there too).
+func TestStartInPathWithSpaces(t *testing.T) {
+	t.Parallel()
+	requirePostgres(t)
+	ctx := t.Context()
+	fallback := filepath.Join(openTempDir(t), "clusters")
+	c := &pgcluster.Cluster{Dir: filepath.Join(openTempDir(t), "a project", ".data", "pg"), Port: freePort(t), Fast: true, Fallback: fallback}
+	t.Cleanup(func() {
+		if err := c.Stop(context.Background()); err != nil {
+			t.Errorf("Stop in cleanup: %v", err)
+		}
+	})
+	if err := c.Start(ctx); err != nil {
+		t.Fatalf("Start in a path with spaces: %v", err)
+	}
+	if loc, err := c.Location(ctx); err != nil || loc != c.Dir {
+		t.Fatalf("Location = %q, %v; want Dir %q", loc, err, c.Dir)
+	}
+	if _, err := os.Stat(fallback); !os.IsNotExist(err) {
+		t.Fatalf("Fallback %s was created (%v) though Dir was reachable", fallback, err)
+	}
+}
