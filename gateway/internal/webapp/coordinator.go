@@ -405,7 +405,7 @@ func (a *App) hostVerify(w http.ResponseWriter, r *http.Request) {
 func (a *App) afterAction(w http.ResponseWriter, r *http.Request, err error, okKey, fallback string) {
 	back := localPath(r.PostFormValue("next"), fallback)
 	if err != nil {
-		key, detail, handled := actionError(err)
+		key, detail, handled := a.actionError(err)
 		if !handled {
 			a.fail(w, r, err)
 			return

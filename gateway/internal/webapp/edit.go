@@ -135,8 +135,7 @@ func (f *form) fromUpdate(err error, l *Loc) bool {
 	case codes.Aborted:
 		f.fieldError("", "edit.conflict", "")
 	case codes.FailedPrecondition: // a record its state keeps from changing (a room in a stay)
-		key, detail, _ := actionError(err)
-		f.fieldError("", key, detail)
+		f.fieldError("", refusalKey(l, reasonOf(err), "action.error.refused"), "")
 	default:
 		return f.fromStatus(err, l)
 	}

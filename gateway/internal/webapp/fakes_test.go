@@ -2,6 +2,7 @@ package webapp
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"strings"
 	"sync"
@@ -247,6 +248,11 @@ func (f *fakeHosts) CreateHost(ctx context.Context, req *hostsv1.CreateHostReque
 		v.Check(h.GetConsentRecorded(), "consentRecorded", "a host registered on their behalf must have given their consent")
 	}
 	v.Check(h.GetAddress().GetLat() != 0, "address.lat", "must be a latitude between -90 and 90")
+	for i, l := range h.GetLanguages() { // protovalidate's wording, item index and all
+		v.Check(len(l) == 2, fmt.Sprintf("languages[%d]", i), "item %d: %q is not a two-letter language code", i, l)
+	}
+	// A field no form shows: said over the form, still in the page's language.
+	v.Check(h.GetDisplayName() != "Zoé Cachée", "internalNote", "must be at most 0 characters")
 	if err := v.Err(); err != nil {
 		e, _ := errs.As(err)
 		return nil, grpcErr(e)
@@ -260,7 +266,7 @@ func (f *fakeHosts) CreateHost(ctx context.Context, req *hostsv1.CreateHostReque
 func (f *fakeHosts) VerifyHost(ctx context.Context, req *hostsv1.VerifyHostRequest) (*hostsv1.Host, error) {
 	f.record(ctx, "VerifyHost", req)
 	if req.GetId() == "h-3" {
-		return nil, grpcErr(errs.FailedPrecondition("TOO_YOUNG", "the host must be at least 60 on the day of verification"))
+		return nil, grpcErr(errs.FailedPrecondition("HOST_TOO_YOUNG", "the host must be at least 60 on the day of verification"))
 	}
 	return &hostsv1.Host{Id: req.GetId(), Status: hostsv1.HostStatus_HOST_STATUS_VERIFIED}, nil
 }
@@ -303,7 +309,7 @@ func (f *fakeHosts) UpdateRoom(ctx context.Context, req *hostsv1.UpdateRoomReque
 		return nil, grpcErr(errs.NotFound("ROOM_NOT_FOUND", "room not found"))
 	}
 	if req.GetRoom().GetTitle() == "locked" {
-		return nil, grpcErr(errs.FailedPrecondition("ROOM_LOCKED", "a reserved or occupied room cannot be changed"))
+		return nil, grpcErr(errs.FailedPrecondition("ROOM_IN_USE", "a reserved or occupied room cannot be changed"))
 	}
 	if req.GetRoom().GetEtag() != roomJeanne.GetEtag() {
 		return nil, grpcErr(errs.Aborted("STALE_ETAG", "the room was changed meanwhile"))
@@ -339,7 +345,7 @@ func (f *fakeHosts) PublishRoom(ctx context.Context, req *hostsv1.PublishRoomReq
 func (f *fakeHosts) WithdrawRoom(ctx context.Context, req *hostsv1.WithdrawRoomRequest) (*hostsv1.Room, error) {
 	f.record(ctx, "WithdrawRoom", req)
 	if req.GetId() == "r-occupied" {
-		return nil, grpcErr(errs.FailedPrecondition("ROOM_NOT_WITHDRAWABLE", "an OCCUPIED room cannot be withdrawn"))
+		return nil, grpcErr(errs.FailedPrecondition("INVALID_TRANSITION", "an OCCUPIED room cannot be withdrawn"))
 	}
 	return &hostsv1.Room{Id: req.GetId(), Status: hostsv1.RoomStatus_ROOM_STATUS_WITHDRAWN}, nil
 }
@@ -419,7 +425,7 @@ func (f *fakeStudents) UpdateStudent(ctx context.Context, req *studentsv1.Update
 func (f *fakeStudents) ArchiveStudent(ctx context.Context, req *studentsv1.ArchiveStudentRequest) (*studentsv1.Student, error) {
 	f.record(ctx, "ArchiveStudent", req)
 	if req.GetId() == "s-1" {
-		return nil, grpcErr(errs.FailedPrecondition("OPEN_APPLICATION", "the student has an open application: withdraw it first"))
+		return nil, grpcErr(errs.FailedPrecondition("APPLICATION_OPEN", "the student has an open application: withdraw it first"))
 	}
 	return &studentsv1.Student{Id: req.GetId(), Status: studentsv1.StudentStatus_STUDENT_STATUS_ARCHIVED}, nil
 }

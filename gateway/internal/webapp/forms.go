@@ -145,7 +145,9 @@ func (f *form) localise(l *Loc) {
 
 // fromStatus puts the field violations of a service's InvalidArgument next to the inputs
 // they name, and reports whether err was one. A violation of a field the form does not show
-// goes to the summary at the top.
+// goes to the summary at the top. Every message is a sentence of the page's language: the
+// services' own words (English, and written for developers: `item 0: "français" is not a
+// two-letter language code`) never reach the page; they are logged by the gateway instead.
 func (f *form) fromStatus(err error, l *Loc) bool {
 	s, ok := status.FromError(err)
 	if !ok || err == nil || s.Code() != codes.InvalidArgument {
@@ -159,27 +161,56 @@ func (f *form) fromStatus(err error, l *Loc) bool {
 		}
 		for _, v := range br.GetFieldViolations() {
 			found = true
-			key, detail := violationKey(v.GetDescription())
-			if sf, ok := f.spec.byAPI(v.GetField()); ok {
-				f.fieldError(sf.Name, key, detail)
+			key := violationKey(l, v.GetField(), v.GetDescription())
+			if sf, ok := f.spec.byAPI(apiField(v.GetField())); ok {
+				f.fieldError(sf.Name, key, "")
 				if m := datedViolation(v.GetDescription()); m.key != "" {
-					f.pending[len(f.pending)-1].key, f.pending[len(f.pending)-1].date, f.pending[len(f.pending)-1].detail = m.key, m.date, ""
+					f.pending[len(f.pending)-1].key, f.pending[len(f.pending)-1].date = m.key, m.date
 				}
 			} else {
-				f.fieldError("", key, v.GetField()+": "+v.GetDescription())
+				f.fieldError("", "form.error.hidden", "")
 			}
 		}
 	}
 	if !found {
-		f.fieldError("", "form.error.generic", s.Message())
+		f.fieldError("", refusalKey(l, reasonOf(err), "form.error.generic"), "")
 	}
 	f.localise(l)
 	return true
 }
 
+// apiField is the form field a violation names, without an item's index: "languages[0]" and
+// "languages" are the same input.
+func apiField(field string) string {
+	if i := strings.IndexByte(field, '['); i >= 0 {
+		return field[:i] + field[strings.IndexByte(field, ']')+1:]
+	}
+	return field
+}
+
+// reasonOf is the stable reason a service's error carries (its ErrorInfo), "" when none.
+func reasonOf(err error) string {
+	s, _ := status.FromError(err)
+	for _, d := range s.Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok {
+			return info.GetReason()
+		}
+	}
+	return ""
+}
+
+// refusalKey is the sentence saying why a service refused: the reason's own
+// ("refusal.HOST_NOT_VERIFIED") when the catalogue has one, else fallback.
+func refusalKey(l *Loc, reason, fallback string) string {
+	if reason != "" && l.cat.has("refusal."+reason) {
+		return "refusal." + reason
+	}
+	return fallback
+}
+
 // The services word their violations in English. Those a person commonly meets get a text
-// of their own in each language; the others get a general one, with the service's words
-// after it.
+// of their own in each language; then a field may have its own ("violation.languages": how
+// to write languages); the others get a general sentence in the page's language.
 var violationKeys = []struct {
 	re  *regexp.Regexp
 	key string
@@ -196,9 +227,11 @@ var violationKeys = []struct {
 	{regexp.MustCompile(`^must not be in the past`), "form.error.past"},
 	{regexp.MustCompile(`^must be after`), "form.error.order"},
 	{regexp.MustCompile(`^a room must be at least`), "form.error.roomArea"},
-	{regexp.MustCompile(`cap of \d+ cents`), "form.error.cap"},
+	{regexp.MustCompile(`cap of \d+ cents|programme's cap`), "form.error.cap"},
 	{regexp.MustCompile(`^is not a date|YYYY-MM-DD`), "form.error.date"},
 	{regexp.MustCompile(`^must be at least 10 characters`), "form.error.password"},
+	{regexp.MustCompile(`two-letter language code`), "form.error.language"},
+	{regexp.MustCompile(`^must be at most \d+ characters`), "form.error.tooLong"},
 }
 
 // Violations naming a date (the earliest notice date, the current end date) get a text of
@@ -223,13 +256,16 @@ func datedViolation(desc string) dated {
 	return dated{}
 }
 
-func violationKey(desc string) (key, detail string) {
+func violationKey(l *Loc, field, desc string) string {
 	for _, v := range violationKeys {
 		if v.re.MatchString(desc) {
-			return v.key, ""
+			return v.key
 		}
 	}
-	return "form.error.generic", desc
+	if k := "violation." + apiField(field); l.cat.has(k) {
+		return k
+	}
+	return "form.error.generic"
 }
 
 // The parsers below read one input and record an error next to it when it does not parse;

@@ -162,9 +162,9 @@ func TestLifecycleActions(t *testing.T) {
 	}{
 		{"/coordinator/hosts/h-1/suspend", url.Values{"reason": {" "}}, "SuspendHost", "flash-error"},
 		{"/coordinator/hosts/h-1/suspend", url.Values{"reason": {"Hospitalisée deux mois"}}, "SuspendHost", "L’hôte est suspendu."},
-		{"/coordinator/hosts/h-1/reinstate", url.Values{}, "ReinstateHost", "only a suspended host can be reinstated"},
+		{"/coordinator/hosts/h-1/reinstate", url.Values{}, "ReinstateHost", "pas possible à cette étape"},
 		{"/coordinator/hosts/h-1/archive", url.Values{}, "ArchiveHost", "L’hôte est archivé."},
-		{"/coordinator/students/s-1/archive", url.Values{}, "ArchiveStudent", "withdraw it first"},
+		{"/coordinator/students/s-1/archive", url.Values{}, "ArchiveStudent", "Une demande de chambre est déjà ouverte"},
 		{"/coordinator/students/s-3/archive", url.Values{}, "ArchiveStudent", "L’étudiant est archivé."},
 	} {
 		back := c.path[:strings.LastIndex(c.path, "/")]

@@ -20,19 +20,28 @@ import (
 )
 
 // actionError turns the refusal of a button's action into a flash: the key of a sentence in
-// the page's language and the service's own words. Failures that are not refusals (the
-// session ended, a service is down) are not handled here.
-func actionError(err error) (key, detail string, handled bool) {
+// the page's language, the refusal's own when its reason has one ("refusal.ALREADY_SIGNED"),
+// else a general one. The service's words are never shown (English, for developers). detail
+// stays empty; it is kept for the callers' shape. Failures that are not refusals (the session
+// ended, a service is down) are not handled here.
+func (a *App) actionError(err error) (key, detail string, handled bool) {
 	s, _ := status.FromError(err)
+	reason := reasonOf(err)
+	known := func(fallback string) string {
+		if reason != "" && a.cat.has("refusal."+reason) {
+			return "refusal." + reason
+		}
+		return fallback
+	}
 	switch s.Code() {
 	case codes.FailedPrecondition, codes.InvalidArgument, codes.OutOfRange:
-		return "action.error.refused", s.Message(), true
+		return known("action.error.refused"), "", true
 	case codes.Aborted, codes.AlreadyExists:
-		return "action.error.conflict", "", true
+		return known("action.error.conflict"), "", true
 	case codes.NotFound:
 		return "action.error.notFound", "", true
 	case codes.PermissionDenied:
-		return "action.error.forbidden", "", true
+		return known("action.error.forbidden"), "", true
 	}
 	return "", "", false
 }
@@ -489,7 +498,7 @@ func (a *App) apply(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if !f.fromStatus(err, p.L) {
-			if key, detail, ok := actionError(err); ok {
+			if key, detail, ok := a.actionError(err); ok {
 				f.fieldError("", key, detail)
 			} else {
 				a.fail(w, r, err)

@@ -39,7 +39,7 @@ func TestCoordinatorWithdrawsARoom(t *testing.T) {
 		t.Error("no confirmation after withdrawing")
 	}
 	b.post(t, "/coordinator/rooms/r-occupied/withdraw", url.Values{"next": {"/coordinator/hosts/h-1"}})
-	if r := b.get(t, "/coordinator/hosts/h-1"); !strings.Contains(r.body, `class="flash flash-error"`) || !strings.Contains(r.body, "OCCUPIED room cannot be withdrawn") {
+	if r := b.get(t, "/coordinator/hosts/h-1"); !strings.Contains(r.body, `class="flash flash-error"`) || !strings.Contains(r.body, "pas possible à cette étape") || strings.Contains(r.body, "OCCUPIED room") {
 		t.Error("the refusal is not said")
 	}
 
@@ -130,7 +130,7 @@ func TestCoordinatorEditsARoom(t *testing.T) {
 	// A room its state locks (in a stay): the refusal is said over the form, the edits kept.
 	form.Set("title", "locked")
 	r = b.post(t, "/coordinator/rooms/r-1/edit", form)
-	if r.code != http.StatusBadRequest || !strings.Contains(r.body, "reserved or occupied room cannot be changed") || !strings.Contains(r.body, `value="162,50"`) {
+	if r.code != http.StatusBadRequest || !strings.Contains(r.body, "La chambre est réservée ou occupée") || strings.Contains(r.body, "cannot be changed") || !strings.Contains(r.body, `value="162,50"`) {
 		t.Errorf("locked room: %d", r.code)
 	}
 	for _, who := range []string{"jeanne@example.org", "lea@example.org"} {

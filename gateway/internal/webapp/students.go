@@ -103,7 +103,7 @@ func (a *App) studentApply(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if !f.fromStatus(err, a.cat.loc(stateOf(r.Context()).lang, a.tz)) {
-			key, detail, ok := actionError(err)
+			key, detail, ok := a.actionError(err)
 			if !ok {
 				a.fail(w, r, err)
 				return

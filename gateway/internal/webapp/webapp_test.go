@@ -390,11 +390,12 @@ func TestActionRefusalIsFlashed(t *testing.T) {
 		t.Fatalf("%d to %q", r.code, r.header.Get("Location"))
 	}
 	r = b.get(t, "/coordinator/hosts")
-	if !strings.Contains(r.body, "Action refusée.") || !strings.Contains(r.body, "the host must be at least 60") {
+	// The refusal in the page's language, from its reason; never the service's English.
+	if !strings.Contains(r.body, "l’âge minimum du programme") || strings.Contains(r.body, "at least 60") {
 		t.Errorf("no refusal message:\n%s", r.body)
 	}
 	// Shown once.
-	if r := b.get(t, "/coordinator/hosts"); strings.Contains(r.body, "Action refusée.") {
+	if r := b.get(t, "/coordinator/hosts"); strings.Contains(r.body, "l’âge minimum") {
 		t.Error("flash shown twice")
 	}
 }
@@ -560,7 +561,7 @@ func TestMatchPageActions(t *testing.T) {
 	}
 	// The service's refusal is flashed.
 	b.post(t, "/coordinator/matches/m-1/approve", nil)
-	if r := b.get(t, "/coordinator/matches/m-1"); !strings.Contains(r.body, "Action refusée.") || !strings.Contains(r.body, "both parties must accept first") {
+	if r := b.get(t, "/coordinator/matches/m-1"); !strings.Contains(r.body, "pas possible à cette étape") || strings.Contains(r.body, "both parties must accept first") {
 		t.Error("refusal not shown")
 	}
 
@@ -621,7 +622,7 @@ func TestContractPageAndActions(t *testing.T) {
 		t.Error("draft: terms form or send button missing")
 	}
 	r = b.post(t, "/coordinator/contracts/c-2/terms", url.Values{"sharedSpaces": {"cuisine, jardin ;salon"}, "houseRules": {"Calme après 22 h"}, "entryInventory": {"Lit, bureau"}, "contribution": {"300"}, "etag": {"e-1"}})
-	if r.code != http.StatusBadRequest || !regexp.MustCompile(`(?s)id="f-contribution-error".*f-contribution`).MatchString(r.body) || !strings.Contains(r.body, "€200.00") {
+	if r.code != http.StatusBadRequest || !regexp.MustCompile(`(?s)id="f-contribution-error".*f-contribution`).MatchString(r.body) || !strings.Contains(r.body, "dépasse le plafond") || strings.Contains(r.body, "€200.00") {
 		t.Errorf("cap refusal not next to the contribution: %d\n%s", r.code, r.body)
 	}
 	if !strings.Contains(r.body, "Calme après 22 h") {
