@@ -9,6 +9,7 @@
 package pool
 
 import (
+	"math"
 	"time"
 
 	"github.com/cohabit/cohabit/services/matching/internal/score"
@@ -218,13 +219,24 @@ func languages(t *score.LanguageTable, codes []string) score.LanguageSet {
 	return set
 }
 
+// position is a place as the score sees it: (0, 0), what a profile holds when the owning
+// service could not place the address (proto's default; no French address lies in the Gulf
+// of Guinea), is unknown (NaN), so the distance is "unknown", never "0 km".
+func position(lat, lng float64) (float64, float64) {
+	if lat == 0 && lng == 0 {
+		return math.NaN(), math.NaN()
+	}
+	return lat, lng
+}
+
 // ScoreRoom is the offer as the score sees it; the host's position places the room. Sets of
 // languages are comparable only between inputs built with the same table.
 func (o Offer) ScoreRoom(t *score.LanguageTable) score.Room {
 	h := o.Host
+	lat, lng := position(h.Lat, h.Lng)
 	return score.Room{
 		ID: o.Room.ID, ProgrammeID: o.Room.ProgrammeID,
-		Lat: h.Lat, Lng: h.Lng,
+		Lat: lat, Lng: lng,
 		ContributionCents: int64(o.Room.ContributionCents),
 		AvailableFrom:     day(o.Room.AvailableFrom), AvailableUntil: day(o.Room.AvailableUntil),
 		MinStayMonths:  o.Room.MinStayMonths,
@@ -242,9 +254,10 @@ func (o Offer) ScoreRoom(t *score.LanguageTable) score.Room {
 // student has at most one open application).
 func (s Seeker) ScoreStudent(t *score.LanguageTable) score.Student {
 	st, a := s.Student, s.Application
+	lat, lng := position(st.StudyLat, st.StudyLng)
 	return score.Student{
 		ID: st.ID, ProgrammeID: a.ProgrammeID,
-		StudyLat: st.StudyLat, StudyLng: st.StudyLng, MaxCommuteKm: float64(st.MaxCommuteKm),
+		StudyLat: lat, StudyLng: lng, MaxCommuteKm: float64(st.MaxCommuteKm),
 		BudgetCents: int64(a.BudgetCents),
 		MoveIn:      day(a.MoveIn), MoveOut: day(a.MoveOut),
 		Smokes: st.Smokes, HasPets: st.HasPets, AcceptsSmokers: st.AcceptsSmokers, AcceptsPets: st.AcceptsPets,

@@ -1,6 +1,7 @@
 package pool
 
 import (
+	"math"
 	"slices"
 	"testing"
 
@@ -32,5 +33,29 @@ func TestPoolRules(t *testing.T) {
 	}
 	if r := o.ScoreRoom(score.NewLanguageTable()); r.Lat != 45.7 || r.Host.ServicesWanted.Count() != 3 {
 		t.Fatalf("score room %+v", r)
+	}
+}
+
+// A profile with no coordinates (0, 0) is an unknown place for the score: the distance is
+// unknown, not 0 km, and the commute criterion neutral.
+func TestNoCoordinatesIsUnknownNotZeroKm(t *testing.T) {
+	t.Parallel()
+	langs := score.NewLanguageTable()
+	o := Offer{Room: Room{ID: "r1", ProgrammeID: "p", AvailableFrom: "2027-01-01"}, Host: Host{City: "Lyon"}}
+	sk := Seeker{Application: Application{ProgrammeID: "p", MoveIn: "2027-02-01", BudgetCents: 100}, Student: Student{StudyCity: "Lyon", MaxCommuteKm: 5}}
+	r, st := o.ScoreRoom(langs), sk.ScoreStudent(langs)
+	if !math.IsNaN(r.Lat) || !math.IsNaN(st.StudyLat) {
+		t.Fatalf("room at %v,%v and place of study at %v,%v; want both unknown (NaN)", r.Lat, r.Lng, st.StudyLat, st.StudyLng)
+	}
+	res := score.Score(r, st, score.Weights{})
+	if !res.Feasible() || !math.IsNaN(res.DistanceKm) {
+		t.Fatalf("broken %v, distance %v; want a feasible pair at an unknown distance", res.Broken, res.DistanceKm)
+	}
+	if it := res.Breakdown[0]; it.Criterion != score.CriterionCommute || it.Note != score.NoteUnknown || it.Value != score.Neutral {
+		t.Fatalf("commute item %+v", it)
+	}
+	o.Host.Lat, o.Host.Lng = 45.75, 4.85
+	if r := o.ScoreRoom(langs); r.Lat != 45.75 || r.Lng != 4.85 {
+		t.Fatalf("a known place moved: %v,%v", r.Lat, r.Lng)
 	}
 }

@@ -112,7 +112,7 @@ func NewPool(students []Student, opts PoolOptions) *Pool {
 	ords := make([]ord, len(students))
 	for i, s := range students {
 		t, key := math.MaxInt, int64(0)
-		if s.MaxCommuteKm > 0 {
+		if s.MaxCommuteKm > 0 && knownPlace(s.StudyLat, s.StudyLng) {
 			t = commuteTier(s.MaxCommuteKm)
 			key = p.cellKey(s.StudyLat, s.StudyLng)
 		}
@@ -152,12 +152,17 @@ func NewPool(students []Student, opts PoolOptions) *Pool {
 		s := students[o.i]
 		p.students[j] = s
 		p.orig[j], p.pos[o.i] = int32(o.i), int32(j)
-		v := geo.UnitVec(s.StudyLat, s.StudyLng)
-		p.vx[j], p.vy[j], p.vz[j] = float32(v.X), float32(v.Y), float32(v.Z)
-		if s.MaxCommuteKm > 0 {
+		known := knownPlace(s.StudyLat, s.StudyLng)
+		if known { // an unknown place stays at the origin: every chord passes maxC2 = +Inf
+			v := geo.UnitVec(s.StudyLat, s.StudyLng)
+			p.vx[j], p.vy[j], p.vz[j] = float32(v.X), float32(v.Y), float32(v.Z)
+		}
+		if o.tier != math.MaxInt {
 			c := (s.MaxCommuteKm + chord32SlackKm) / geo.EarthRadiusKm
 			p.maxC2[j] = float32(c * c * (1 + 1e-6))
 		} else {
+			// No limit, or a place unknown (its limit cannot be checked): in the tail every
+			// search scans.
 			p.maxC2[j] = float32(math.Inf(1))
 			if p.unlimitedLo == n {
 				p.unlimitedLo = j
@@ -184,7 +189,7 @@ func NewPool(students []Student, opts PoolOptions) *Pool {
 		}
 		p.rhythm[j] = r
 		p.maxKm[j] = s.MaxCommuteKm
-		if s.MaxCommuteKm > 0 {
+		if s.MaxCommuteKm > 0 && known { // unknown: the commute's bound stays 1
 			p.invLimit[j] = 1 / s.MaxCommuteKm
 		}
 		if wanted := int64(p.wantedEnd[j]) - int64(p.in[j]) + 1; wanted > 0 {
@@ -288,6 +293,9 @@ type query struct {
 	minStay      int32
 	vx, vy, vz   float32
 	pt           geo.Point
+	// unknown: the room's position is unknown; no distance can be bounded, every student is
+	// scanned and the commute criterion is Neutral.
+	unknown bool
 	points       prepared
 	// Contributions (points × value) by the student's value of a criterion.
 	servC      [128]float64
@@ -337,8 +345,11 @@ func (p *Pool) prepareQuery(q *query, room Room, w Weights) {
 	if q.minStay > 0 {
 		q.invMinStay = 1 / float64(q.minStay)
 	}
-	v := geo.UnitVec(room.Lat, room.Lng)
-	q.vx, q.vy, q.vz = float32(v.X), float32(v.Y), float32(v.Z)
+	q.unknown = !knownPlace(room.Lat, room.Lng)
+	if !q.unknown {
+		v := geo.UnitVec(room.Lat, room.Lng)
+		q.vx, q.vy, q.vz = float32(v.X), float32(v.Y), float32(v.Z)
+	}
 	q.pt = geo.NewPoint(room.Lat, room.Lng)
 	q.points = prepare(w)
 	for m := range 128 {
@@ -444,6 +455,10 @@ func (p *Pool) TopKNear(room Room, k int, w Weights) []Candidate {
 	}
 	var buf [256][2]int32
 	var sc scratch
+	if q.unknown {
+		p.scan(0, len(p.students), &q, &acc, &sc, false)
+		return p.finish(&acc)
+	}
 	for _, r := range p.near(buf[:0], room.Lat, room.Lng) {
 		p.scan(int(r[0]), int(r[1]), &q, &acc, &sc, true)
 	}
@@ -476,10 +491,14 @@ func (p *Pool) Feasible(dst []Candidate, room Room, w Weights) []Candidate {
 	p.prepareQuery(&q, room, w)
 	n0 := len(dst)
 	var buf [256][2]int32
-	for _, r := range p.near(buf[:0], room.Lat, room.Lng) {
-		dst = p.scanAll(dst, int(r[0]), int(r[1]), &q)
+	if q.unknown {
+		dst = p.scanAll(dst, 0, len(p.students), &q)
+	} else {
+		for _, r := range p.near(buf[:0], room.Lat, room.Lng) {
+			dst = p.scanAll(dst, int(r[0]), int(r[1]), &q)
+		}
+		dst = p.scanAll(dst, p.unlimitedLo, len(p.students), &q)
 	}
-	dst = p.scanAll(dst, p.unlimitedLo, len(p.students), &q)
 	slices.SortFunc(dst[n0:], func(a, b Candidate) int { return a.Index - b.Index })
 	return dst
 }
@@ -575,7 +594,14 @@ func (p *Pool) scan(lo, hi int, q *query, acc *topK, sc *scratch, near bool) {
 		vx, vy, vz, maxC2 := p.vx[start:end], p.vy[start:end], p.vz[start:end], p.maxC2[start:end]
 		vy, vz, maxC2 = vy[:len(vx)], vz[:len(vx)], maxC2[:len(vx)]
 		n := 0
-		if near {
+		if q.unknown {
+			// No distance to bound: every student goes on, at a chord of 0 (the commute's
+			// bound is then 1, above its exact Neutral).
+			for i := range vx {
+				idx[n], cc[n] = int32(start+i), 0
+				n++
+			}
+		} else if near {
 			// Branch-free: about half the students of a nearby cell pass.
 			for i := range vx {
 				dx, dy, dz := qx-vx[i], qy-vy[i], qz-vz[i]
@@ -660,7 +686,7 @@ func (p *Pool) batch(idx []int32, cc []float32, q *query, acc *topK) {
 func (p *Pool) scanAll(dst []Candidate, lo, hi int, q *query) []Candidate {
 	for j := lo; j < hi; j++ {
 		dx, dy, dz := q.vx-p.vx[j], q.vy-p.vy[j], q.vz-p.vz[j]
-		if !(dx*dx+dy*dy+dz*dz <= p.maxC2[j]) || !p.passes(j, q) { // NaN: unknown place
+		if (!q.unknown && !(dx*dx+dy*dy+dz*dz <= p.maxC2[j])) || !p.passes(j, q) {
 			continue
 		}
 		d := geo.DistanceKm(q.pt, p.pts[j])

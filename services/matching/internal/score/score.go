@@ -45,8 +45,11 @@ type Item struct {
 	Value float64
 	// Contribution is Weight × Value, in points.
 	Contribution float64
-	ReasonFR     string
-	ReasonEN     string
+	// Note says why a criterion is Neutral (NoteNoWish, NoteNotGiven, NoteUnknown); empty
+	// when it measures the pair.
+	Note     Note
+	ReasonFR string
+	ReasonEN string
 }
 
 // Result is the score of a pair.
@@ -62,7 +65,8 @@ type Item struct {
 type Result struct {
 	Score  float64
 	Points int
-	// DistanceKm is the haversine distance from the room to the place of study.
+	// DistanceKm is the haversine distance from the room to the place of study; NaN when
+	// either position is unknown (NaN or infinite coordinates).
 	DistanceKm float64
 	Breakdown  []Item
 	Broken     []Constraint
@@ -111,8 +115,8 @@ func evaluate(room Room, s Student, w Weights, explain bool) Result {
 	}
 	res.Breakdown = make([]Item, numCriteria)
 	for i, c := range criteria {
-		fr, en := reason(c, room, s, d, p.refKm)
-		res.Breakdown[i] = Item{Criterion: c, Weight: p.points[i], Value: vals[i], Contribution: contrib[i], ReasonFR: fr, ReasonEN: en}
+		fr, en, note := reason(c, room, s, d, p.refKm)
+		res.Breakdown[i] = Item{Criterion: c, Weight: p.points[i], Value: vals[i], Contribution: contrib[i], Note: note, ReasonFR: fr, ReasonEN: en}
 	}
 	return res
 }
@@ -126,34 +130,47 @@ func toPoints(total float64) int {
 // --- soft criteria: one function each, shared by Score and Pool so both agree bit for bit.
 
 func commuteValue(d, maxKm, refKm float64) float64 {
+	if math.IsNaN(d) { // a position is unknown
+		return Neutral
+	}
 	limit := maxKm
 	if !(limit > 0) { // also NaN
 		limit = refKm
 	}
 	v := 1 - d/limit
-	if !(v >= 0) { // also NaN (unknown place)
+	if !(v >= 0) {
 		return 0
 	}
 	return v
 }
 
-// tooFar reports a distance beyond the student's maximum commute, or unknown (a place
-// given as NaN or infinite coordinates).
+// tooFar reports a distance beyond the student's maximum commute. An unknown distance (a
+// position given as NaN or infinite coordinates) is not too far: the limit cannot be
+// checked, so the pair is kept, its commute criterion Neutral and marked NoteUnknown, for
+// the coordinator to judge (dropping it would hide a student whose address is only missing
+// from every room).
 func tooFar(d, maxKm float64) bool {
-	return math.IsNaN(d) || (maxKm > 0 && d > maxKm)
+	return maxKm > 0 && d > maxKm
+}
+
+// knownPlace reports finite coordinates.
+func knownPlace(lat, lng float64) bool {
+	return !math.IsNaN(lat) && !math.IsNaN(lng) && !math.IsInf(lat, 0) && !math.IsInf(lng, 0)
 }
 
 func servicesValue(wanted, offered ServiceSet) float64 {
 	n := wanted.Count()
 	if n == 0 {
-		return 1
+		return Neutral
 	}
 	return float64((wanted & offered).Count()) / float64(n)
 }
 
 func ratioValue(offered, wanted int) float64 {
 	switch {
-	case wanted <= 0 || offered >= wanted:
+	case wanted <= 0:
+		return Neutral
+	case offered >= wanted:
 		return 1
 	case offered <= 0:
 		return 0
@@ -164,7 +181,7 @@ func ratioValue(offered, wanted int) float64 {
 func languagesValue(host, student LanguageSet) float64 {
 	switch {
 	case host == 0 || student == 0:
-		return 0.5
+		return Neutral
 	case host&student != 0:
 		return 1
 	}
@@ -174,7 +191,7 @@ func languagesValue(host, student LanguageSet) float64 {
 func rhythmValue(host, student Rhythm) float64 {
 	switch {
 	case host == RhythmUnset || student == RhythmUnset || host > RhythmFlexible || student > RhythmFlexible:
-		return 0.5
+		return Neutral
 	case host == student:
 		return 1
 	case host == RhythmFlexible || student == RhythmFlexible:
@@ -302,11 +319,7 @@ func broken(room Room, s Student, d float64, explain bool) []Constraint {
 				fmt.Sprintf("The host prefers %s.", genderEN(room.Host.GenderPreference))
 		})
 	}
-	if math.IsNaN(d) {
-		add(TooFar, func() (string, string) {
-			return "Position du logement ou du lieu d'études inconnue.", "The position of the room or of the place of study is unknown."
-		})
-	} else if tooFar(d, s.MaxCommuteKm) {
+	if tooFar(d, s.MaxCommuteKm) {
 		add(TooFar, func() (string, string) {
 			return fmt.Sprintf("%s du lieu d'études, au-delà du maximum de %s.", kmFR(d), kmFR(s.MaxCommuteKm)),
 				fmt.Sprintf("%s from the place of study, beyond the limit of %s.", kmEN(d), kmEN(s.MaxCommuteKm))
@@ -317,57 +330,80 @@ func broken(room Room, s Student, d float64, explain bool) []Constraint {
 
 // --- reasons
 
-func reason(c Criterion, room Room, s Student, d, refKm float64) (fr, en string) {
+// neutralFR and neutralEN end the reason of a Neutral criterion.
+const (
+	neutralFR = " : critère neutre (la moitié des points)."
+	neutralEN = ": neutral (half the points)."
+)
+
+func reason(c Criterion, room Room, s Student, d, refKm float64) (fr, en string, note Note) {
 	h := room.Host
 	switch c {
 	case CriterionCommute:
+		if math.IsNaN(d) {
+			roomKnown, studyKnown := knownPlace(room.Lat, room.Lng), knownPlace(s.StudyLat, s.StudyLng)
+			whatFR, whatEN := "positions du logement et du lieu d'études non renseignées", "the positions of the room and of the place of study are not given"
+			switch {
+			case roomKnown:
+				whatFR, whatEN = "position du lieu d'études non renseignée", "the position of the place of study is not given"
+			case studyKnown:
+				whatFR, whatEN = "position du logement non renseignée", "the position of the room is not given"
+			}
+			fr = "Distance inconnue (" + whatFR + ")" + neutralFR
+			en = "Distance unknown (" + whatEN + ")" + neutralEN
+			if s.MaxCommuteKm > 0 {
+				fr += fmt.Sprintf(" Le maximum de %s n'a pas pu être vérifié.", kmFR(s.MaxCommuteKm))
+				en += fmt.Sprintf(" The limit of %s could not be checked.", kmEN(s.MaxCommuteKm))
+			}
+			return fr, en, NoteUnknown
+		}
 		if s.MaxCommuteKm > 0 {
 			return fmt.Sprintf("%s du lieu d'études (maximum %s).", kmFR(d), kmFR(s.MaxCommuteKm)),
-				fmt.Sprintf("%s from the place of study (limit %s).", kmEN(d), kmEN(s.MaxCommuteKm))
+				fmt.Sprintf("%s from the place of study (limit %s).", kmEN(d), kmEN(s.MaxCommuteKm)), NoteNone
 		}
 		return fmt.Sprintf("%s du lieu d'études (pas de maximum, référence %s).", kmFR(d), kmFR(refKm)),
-			fmt.Sprintf("%s from the place of study (no limit given, reference %s).", kmEN(d), kmEN(refKm))
+			fmt.Sprintf("%s from the place of study (no limit given, reference %s).", kmEN(d), kmEN(refKm)), NoteNone
 	case CriterionServices:
 		n := h.ServicesWanted.Count()
 		if n == 0 {
-			return "L'hôte n'attend aucun service particulier.", "The host hopes for no particular service."
+			return "L'hôte n'a demandé aucun service particulier" + neutralFR, "The host asked for no particular service" + neutralEN, NoteNoWish
 		}
 		k := (h.ServicesWanted & s.ServicesOffered).Count()
 		return fmt.Sprintf("%d des %d services souhaités par l'hôte sont proposés.", k, n),
-			fmt.Sprintf("Offers %d of the %d services the host hopes for.", k, n)
+			fmt.Sprintf("Offers %d of the %d services the host hopes for.", k, n), NoteNone
 	case CriterionHours:
 		if h.HoursWanted <= 0 {
-			return "L'hôte n'attend pas d'heures de services.", "The host hopes for no hours of services."
+			return "L'hôte n'a demandé aucune heure de services" + neutralFR, "The host asked for no hours of services" + neutralEN, NoteNoWish
 		}
 		return fmt.Sprintf("%d h de services par semaine proposées, %d souhaitées.", max(s.HoursOffered, 0), h.HoursWanted),
-			fmt.Sprintf("Offers %d h of services a week; the host hopes for %d.", max(s.HoursOffered, 0), h.HoursWanted)
+			fmt.Sprintf("Offers %d h of services a week; the host hopes for %d.", max(s.HoursOffered, 0), h.HoursWanted), NoteNone
 	case CriterionNights:
 		if h.NightsWanted <= 0 {
-			return "L'hôte n'attend pas de présence le soir.", "The host hopes for no evenings of presence."
+			return "L'hôte n'a demandé aucune soirée de présence" + neutralFR, "The host asked for no evenings of presence" + neutralEN, NoteNoWish
 		}
 		return fmt.Sprintf("Présent %d soirs par semaine, %d souhaités.", max(s.NightsPresent, 0), h.NightsWanted),
-			fmt.Sprintf("Present %d evenings a week; the host hopes for %d.", max(s.NightsPresent, 0), h.NightsWanted)
+			fmt.Sprintf("Present %d evenings a week; the host hopes for %d.", max(s.NightsPresent, 0), h.NightsWanted), NoteNone
 	case CriterionLanguages:
 		switch {
 		case h.Languages == 0 || s.Languages == 0:
-			return "Langues non renseignées.", "Languages not given."
+			return "Langues non renseignées" + neutralFR, "Languages not given" + neutralEN, NoteNotGiven
 		case h.Languages&s.Languages == 0:
-			return "Aucune langue commune.", "No shared language."
+			return "Aucune langue commune.", "No shared language.", NoteNone
 		}
 		k := (h.Languages & s.Languages).Count()
-		return fmt.Sprintf("%d langue(s) commune(s).", k), fmt.Sprintf("%d shared language(s).", k)
+		return fmt.Sprintf("%d langue(s) commune(s).", k), fmt.Sprintf("%d shared language(s).", k), NoteNone
 	case CriterionRhythm:
 		switch v := rhythmValue(h.Rhythm, s.Rhythm); {
-		case v == 0.5:
-			return "Rythme non renseigné.", "Rhythm not given."
+		case v == Neutral:
+			return "Rythme non renseigné" + neutralFR, "Rhythm not given" + neutralEN, NoteNotGiven
 		case v == 1:
-			return fmt.Sprintf("Même rythme (%s).", rhythmFR(h.Rhythm)), fmt.Sprintf("Same rhythm (%s).", rhythmEN(h.Rhythm))
+			return fmt.Sprintf("Même rythme (%s).", rhythmFR(h.Rhythm)), fmt.Sprintf("Same rhythm (%s).", rhythmEN(h.Rhythm)), NoteNone
 		case v == 0:
 			return fmt.Sprintf("Rythmes opposés (hôte %s, étudiant %s).", rhythmFR(h.Rhythm), rhythmFR(s.Rhythm)),
-				fmt.Sprintf("Opposite rhythms (host %s, student %s).", rhythmEN(h.Rhythm), rhythmEN(s.Rhythm))
+				fmt.Sprintf("Opposite rhythms (host %s, student %s).", rhythmEN(h.Rhythm), rhythmEN(s.Rhythm)), NoteNone
 		}
 		return fmt.Sprintf("Rythmes compatibles (hôte %s, étudiant %s).", rhythmFR(h.Rhythm), rhythmFR(s.Rhythm)),
-			fmt.Sprintf("Compatible rhythms (host %s, student %s).", rhythmEN(h.Rhythm), rhythmEN(s.Rhythm))
+			fmt.Sprintf("Compatible rhythms (host %s, student %s).", rhythmEN(h.Rhythm), rhythmEN(s.Rhythm)), NoteNone
 	case CriterionDuration:
 		from, until := roomPeriod(room)
 		in, _, wantedEnd := studentPeriod(s)
@@ -379,9 +415,9 @@ func reason(c Criterion, room Room, s Student, d, refKm float64) (fr, en string)
 			fr += fmt.Sprintf(" ; durée minimale %d mois", room.MinStayMonths)
 			en += fmt.Sprintf("; minimum stay %d months", room.MinStayMonths)
 		}
-		return fr + ".", en + "."
+		return fr + ".", en + ".", NoteNone
 	}
-	return "", ""
+	return "", "", NoteNone
 }
 
 func sentence(parts []string) string {

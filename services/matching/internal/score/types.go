@@ -5,9 +5,11 @@
 // Hard constraints (a pair that breaks any of them scores 0 and lists them in Result.Broken):
 // same programme, the application targets no other room, dates overlap, contribution within
 // budget, smoking, pets, the host's gender preference, distance from the room to the place of
-// study within the student's maximum. Soft criteria, each valued 0..1 and weighted by the
-// programme's Weights: commute, services, hours, nights, languages, rhythm, duration (see
-// Criterion and Score for the exact formulas).
+// study within the student's maximum (not checked when a position is unknown: see tooFar).
+// Soft criteria, each valued 0..1 and weighted by the programme's Weights: commute, services,
+// hours, nights, languages, rhythm, duration (see Criterion and Score for the exact
+// formulas); a criterion that says nothing about the pair (no wish, not given, unknown
+// distance) is Neutral, half its points, and its Item.Note says why.
 package score
 
 import (
@@ -166,7 +168,7 @@ type Host struct {
 type Room struct {
 	ID          string
 	ProgrammeID string
-	// Lat and Lng are the room's position, in decimal degrees.
+	// Lat and Lng are the room's position, in decimal degrees; NaN when unknown.
 	Lat, Lng float64
 	// ContributionCents is the monthly contribution asked, in euro cents.
 	ContributionCents int64
@@ -184,7 +186,7 @@ type Room struct {
 type Student struct {
 	ID          string
 	ProgrammeID string
-	// StudyLat and StudyLng are the place of study, in decimal degrees.
+	// StudyLat and StudyLng are the place of study, in decimal degrees; NaN when unknown.
 	StudyLat, StudyLng float64
 	// MaxCommuteKm is the longest great-circle distance from the room to the place of study
 	// the student accepts; 0 (or less) means no limit.

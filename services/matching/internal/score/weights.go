@@ -13,21 +13,22 @@ type Criterion string
 const (
 	// CriterionCommute: distance d from the room to the place of study, against the
 	// student's maximum M (or Weights.CommuteReferenceKm when the student gave none):
-	// value = max(0, 1 − d/M). Closer is never worse.
+	// value = max(0, 1 − d/M). Closer is never worse. Neutral (NoteUnknown) when either
+	// position is unknown.
 	CriterionCommute Criterion = "commute"
 	// CriterionServices: share of the services the host hopes for that the student offers
-	// (1 when the host hopes for none).
+	// (neutral when the host hopes for none: NoteNoWish).
 	CriterionServices Criterion = "services"
 	// CriterionHours: hours of services a week offered against those hoped for,
-	// min(1, offered/wanted) (1 when none are hoped for).
+	// min(1, offered/wanted) (neutral when none are hoped for: NoteNoWish).
 	CriterionHours Criterion = "hours"
 	// CriterionNights: evenings of presence a week against those hoped for, same formula.
 	CriterionNights Criterion = "nights"
 	// CriterionLanguages: 1 when host and student share a language, 0 when they share none,
-	// 0.5 when either side gave no language.
+	// neutral when either side gave no language (NoteNotGiven).
 	CriterionLanguages Criterion = "languages"
 	// CriterionRhythm: 1 for the same rhythm, 0.75 when either side is flexible, 0 for early
-	// against late, 0.5 when either side did not say.
+	// against late, neutral when either side did not say (NoteNotGiven).
 	CriterionRhythm Criterion = "rhythm"
 	// CriterionDuration: (share of the wished stay the room's availability covers) × min(1,
 	// possible stay / host's minimum stay). An open-ended wish counts as 365 days; a month of
@@ -36,6 +37,29 @@ const (
 )
 
 const numCriteria = 7
+
+// Neutral is the value of a criterion that says nothing about the pair: a wish the host did
+// not express (no services, no hours, no evenings hoped for), a language or a rhythm not
+// given, a distance that cannot be measured. Half the criterion's points: neither a reward
+// nor a penalty, so that a host who asks for nothing never outranks one who asks for exactly
+// what the student offers (who gets the full points), and a pair whose distance is unknown
+// ranks like one at a middling distance. The breakdown's Item.Note says why.
+const Neutral = 0.5
+
+// Note explains a neutral criterion in a breakdown (a stable code, for translation).
+type Note string
+
+const (
+	// NoteNone: the criterion measures the pair.
+	NoteNone Note = ""
+	// NoteNoWish: the host expressed no wish on this criterion.
+	NoteNoWish Note = "NO_WISH"
+	// NoteNotGiven: the host or the student did not give this information.
+	NoteNotGiven Note = "NOT_GIVEN"
+	// NoteUnknown: the distance cannot be measured (a position is unknown); the student's
+	// maximum commute is then not checked either.
+	NoteUnknown Note = "UNKNOWN"
+)
 
 var criteria = [numCriteria]Criterion{
 	CriterionCommute, CriterionServices, CriterionHours, CriterionNights,
