@@ -296,7 +296,7 @@ type query struct {
 	// unknown: the room's position is unknown; no distance can be bounded, every student is
 	// scanned and the commute criterion is Neutral.
 	unknown bool
-	points       prepared
+	points  prepared
 	// Contributions (points × value) by the student's value of a criterion.
 	servC      [128]float64
 	rhythmC    [4]float64
