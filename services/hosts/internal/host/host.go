@@ -42,7 +42,11 @@ type Address struct {
 	Line1    string
 	Postcode string
 	City     string
+	// Lat and Lng place the home for commute distances; both 0 when unknown.
 	Lat, Lng float64
+	// Approximate: Lat and Lng were not given but found from Postcode and City (the centre
+	// of the commune, see locate); set by the host, never by the caller.
+	Approximate bool `json:",omitempty"`
 }
 
 // Profile is what a host or a coordinator tells about the host.
@@ -121,6 +125,7 @@ func New(p Profile, reg Registration) (*Host, error) {
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
+	p.Address = locate(p.Address, Address{})
 	return &Host{r: Record{
 		ID:              reg.ID,
 		ProgrammeID:     reg.ProgrammeID,
@@ -184,6 +189,7 @@ func (h *Host) UpdateProfile(p Profile, at time.Time) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
+	p.Address = locate(p.Address, h.r.Profile.Address)
 	h.r.Profile = p
 	h.touch(at)
 	return nil
@@ -304,8 +310,9 @@ func validate(p Profile, at time.Time) errs.Violations {
 	v.Check(p.Address.Line1 != "", "address.line1", "is required")
 	v.Check(postcodeRe.MatchString(p.Address.Postcode), "address.postcode", "is not a postcode")
 	v.Check(p.Address.City != "", "address.city", "is required")
-	v.Check(p.Address.Lat >= -90 && p.Address.Lat <= 90 && p.Address.Lat != 0, "address.lat", "must be a latitude between -90 and 90")
-	v.Check(p.Address.Lng >= -180 && p.Address.Lng <= 180 && p.Address.Lng != 0, "address.lng", "must be a longitude between -180 and 180")
+	// Coordinates are optional (both 0: found from the postcode and city, see locate).
+	v.Check(p.Address.Lat >= -90 && p.Address.Lat <= 90, "address.lat", "must be a latitude between -90 and 90")
+	v.Check(p.Address.Lng >= -180 && p.Address.Lng <= 180, "address.lng", "must be a longitude between -180 and 180")
 	for i, l := range p.Languages {
 		v.Check(languageRe.MatchString(l), "languages", "item %d: %q is not a two-letter language code (ISO 639-1)", i, l)
 	}
