@@ -44,8 +44,15 @@ const MaxMotivation = 2000
 
 // StudyPlace is where the student studies; it is what commute distances are measured from.
 type StudyPlace struct {
+	// Lat and Lng place it; both 0 when unknown.
 	Lat, Lng float64
 	City     string
+	// Postcode is optional; it tells a commune from its homonyms and an arrondissement of
+	// Paris, Lyon or Marseille from another.
+	Postcode string `json:",omitempty"`
+	// Approximate: Lat and Lng were not given but found from City and Postcode (the centre
+	// of the commune, see locate); set by the student record, never by the caller.
+	Approximate bool `json:",omitempty"`
 }
 
 // Profile is what a student or a coordinator tells about the student.
@@ -115,6 +122,7 @@ func New(p Profile, reg Registration) (*Student, error) {
 	if err := validate(p, reg.At).Err(); err != nil {
 		return nil, err
 	}
+	p.StudyPlace = locate(p.StudyPlace, StudyPlace{})
 	return &Student{r: Record{
 		ID:             reg.ID,
 		ProgrammeID:    reg.ProgrammeID,
@@ -179,6 +187,7 @@ func (s *Student) UpdateProfile(p Profile, at time.Time) error {
 	if err := validate(p, at).Err(); err != nil {
 		return err
 	}
+	p.StudyPlace = locate(p.StudyPlace, s.r.Profile.StudyPlace)
 	s.r.Profile = p
 	s.touch(at)
 	return nil
@@ -257,6 +266,7 @@ func normalize(p Profile) Profile {
 	p.Institution = strings.TrimSpace(p.Institution)
 	p.Studies = strings.TrimSpace(p.Studies)
 	p.StudyPlace.City = strings.TrimSpace(p.StudyPlace.City)
+	p.StudyPlace.Postcode = strings.TrimSpace(p.StudyPlace.Postcode)
 	p.Motivation = strings.TrimSpace(p.Motivation)
 	langs := make([]string, 0, len(p.Languages))
 	for _, l := range p.Languages {
@@ -297,8 +307,10 @@ func validate(p Profile, at time.Time) errs.Violations {
 	v.Check(utf8.RuneCountInString(p.Studies) <= 200, "studies", "must be at most 200 characters")
 	v.Check(p.StudyPlace.City != "", "studyPlace.city", "is required")
 	v.Check(utf8.RuneCountInString(p.StudyPlace.City) <= 100, "studyPlace.city", "must be at most 100 characters")
-	v.Check(p.StudyPlace.Lat >= -90 && p.StudyPlace.Lat <= 90 && p.StudyPlace.Lat != 0, "studyPlace.lat", "must be a latitude between -90 and 90")
-	v.Check(p.StudyPlace.Lng >= -180 && p.StudyPlace.Lng <= 180 && p.StudyPlace.Lng != 0, "studyPlace.lng", "must be a longitude between -180 and 180")
+	// Coordinates are optional (both 0: found from the city and postcode, see locate).
+	v.Check(p.StudyPlace.Lat >= -90 && p.StudyPlace.Lat <= 90, "studyPlace.lat", "must be a latitude between -90 and 90")
+	v.Check(p.StudyPlace.Lng >= -180 && p.StudyPlace.Lng <= 180, "studyPlace.lng", "must be a longitude between -180 and 180")
+	v.Check(len(p.StudyPlace.Postcode) <= 10, "studyPlace.postcode", "is not a postcode")
 	v.Check(p.MaxCommuteKm >= 1 && p.MaxCommuteKm <= 100, "maxCommuteKm", "must be between 1 and 100")
 	for i, l := range p.Languages {
 		v.Check(languageRe.MatchString(l), "languages", "item %d: %q is not a two-letter language code (ISO 639-1)", i, l)

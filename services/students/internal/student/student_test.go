@@ -59,7 +59,6 @@ func TestNewValidates(t *testing.T) {
 		{"studies too long", func(p *Profile) { p.Studies = strings.Repeat("x", 201) }, "studies"},
 		{"no study city", func(p *Profile) { p.StudyPlace.City = "" }, "studyPlace.city"},
 		{"latitude out of range", func(p *Profile) { p.StudyPlace.Lat = 91 }, "studyPlace.lat"},
-		{"no latitude", func(p *Profile) { p.StudyPlace.Lat = 0 }, "studyPlace.lat"},
 		{"longitude out of range", func(p *Profile) { p.StudyPlace.Lng = -181 }, "studyPlace.lng"},
 		{"commute 0 km", func(p *Profile) { p.MaxCommuteKm = 0 }, "maxCommuteKm"},
 		{"commute 101 km", func(p *Profile) { p.MaxCommuteKm = 101 }, "maxCommuteKm"},
