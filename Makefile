@@ -64,6 +64,8 @@ lint: tools ## buf lint, gofmt (generated code excluded), go vet and go mod tidy
 
 test: ## every module's tests with -race against real PostgreSQL and NATS, then the browser tests (e2e)
 	@scripts/ensure-postgres.sh >/dev/null
+	@# The contract document's tests read the PDF back with pdftotext (they fail without it in CI).
+	@scripts/ensure-poppler.sh || true
 	@failed=(); results=(); for m in $(MODULES); do \
 		echo "=== go test $$m"; start=$$SECONDS; \
 		if (cd $$m && go test -race -count=1 ./...); then \
@@ -84,8 +86,10 @@ test: ## every module's tests with -race against real PostgreSQL and NATS, then 
 e2e: ## only the browser tests: the journey in headless Chromium with axe-core (installs chromium and npm packages when missing)
 	gateway/web/e2e/run.sh
 
-screenshots: ## the browser tests, writing the README's screenshots to docs/screenshots
+screenshots: ## the browser tests, writing the README's screenshots to docs/screenshots, and the contract PDF's pages
 	COHABIT_E2E_SCREENSHOTS=$(CURDIR)/docs/screenshots gateway/web/e2e/run.sh
+	scripts/ensure-poppler.sh
+	cd services/contracts && COHABIT_SCREENSHOTS=$(CURDIR)/docs/screenshots go test -count=1 -run '^TestScreenshot$$' ./internal/document
 
 bench: ## run every module's benchmarks, the matching harnesses (top-K p50, allocation vs scipy), then the HTTP load (wrk)
 	@# Matching's script runs its Go benchmarks itself, then the harnesses.
@@ -110,7 +114,7 @@ build: ## build every module's commands into ./bin
 		if [[ -d $$m/cmd ]]; then echo "go build $$m/cmd/..."; (cd $$m && go build -o $(BIN)/ ./cmd/...); fi; \
 	done
 
-clean: ## stop and remove the local data (.data) and the shared test cluster
+clean: ## stop and remove the local data (.data, and its cluster when kept in /var/lib/cohabit/pg) and the shared test cluster
 	@stop() { \
 		local dir=$$1 bin; [[ -f $$dir/postmaster.pid ]] || return 0; \
 		bin=$$(scripts/ensure-postgres.sh); echo "stopping PostgreSQL in $$dir"; \
@@ -121,5 +125,7 @@ clean: ## stop and remove the local data (.data) and the shared test cluster
 		fi; \
 	}; \
 	stop "$(COHABIT_DATA_DIR)/pg"; \
+	elsewhere=$$(cat "$(COHABIT_DATA_DIR)/pg.location" 2>/dev/null || true); \
+	if [[ $$elsewhere == /var/lib/cohabit/pg/?* ]]; then stop "$$elsewhere"; rm -rf "$$elsewhere"; fi; \
 	for pid in $$(find "$(PGTEST_DIR)" -maxdepth 2 -name postmaster.pid 2>/dev/null); do stop "$$(dirname "$$pid")"; done
 	rm -rf "$(COHABIT_DATA_DIR)" "$(PGTEST_DIR)"

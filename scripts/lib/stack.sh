@@ -46,7 +46,8 @@ free_port() {
 
 # stack_start WORK starts WORK/cohabit (built by the caller) with its data in WORK/data, its
 # logs in WORK/stack.out and WORK/stack.log, PostgreSQL, NATS and HTTP on free ports, and
-# waits (two minutes at most) until it is ready. It sets STACK_URL and STACK_PID.
+# waits (two minutes at most) until it is ready. It sets STACK_URL and STACK_PID. The demo
+# programme is left empty (COHABIT_DEMO_SEED=false): the callers seed what they measure.
 stack_start() {
 	local work=$1 pg_port nats_port port started=$SECONDS
 	# PostgreSQL runs as the postgres user when we are root: it must reach its folder.
@@ -58,7 +59,7 @@ stack_start() {
 		COHABIT_LOCAL_PG_PORT="$pg_port" COHABIT_LOCAL_NATS_PORT="$nats_port" \
 		COHABIT_IDENTITY_GRPC_ADDR=127.0.0.1:0 COHABIT_HOSTS_GRPC_ADDR=127.0.0.1:0 \
 		COHABIT_STUDENTS_GRPC_ADDR=127.0.0.1:0 COHABIT_MATCHING_GRPC_ADDR=127.0.0.1:0 \
-		COHABIT_CONTRACTS_GRPC_ADDR=127.0.0.1:0 COHABIT_LOG_LEVEL=warn \
+		COHABIT_CONTRACTS_GRPC_ADDR=127.0.0.1:0 COHABIT_LOG_LEVEL=warn COHABIT_DEMO_SEED=false \
 		"$work/cohabit" >"$work/stack.out" 2>"$work/stack.log" &
 	STACK_PID=$!
 	for _ in $(seq 1 240); do

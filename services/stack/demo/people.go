@@ -230,3 +230,12 @@ var students = []studentSpec{
 		motivation: "Je viens d'arriver à Lyon.",
 		unverified: true},
 }
+
+// Story says what the demo programme holds, for the banner (each line indented).
+const Story = `    around Lyon: 12 hosts (Colette waits to be verified) and 12 students (Jade too);
+    10 published rooms and a draft (Odette's); 9 applications in the pool;
+    a proposal waiting for its meeting (Lucien's room, Inès);
+    a meeting in three days (Jeanne's room, Léa): Jeanne said yes, Léa has to answer;
+    a stay under way (Monique hosts Hugo): contract signed and active, check-ins scheduled,
+    the first one done, an incident Hugo reported still open.
+`

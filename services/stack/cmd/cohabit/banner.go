@@ -7,7 +7,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
+
+	"github.com/cohabit/cohabit/services/stack/demo"
 )
 
 // The demo accounts of SPEC §5, which identity seeds with DevSeed. Repeated here (not
@@ -20,30 +23,72 @@ const (
 	demoCoordinatorPassword = "coordinator-demo-password"
 )
 
-// announce waits until the gateway reports every backend ready, then prints where to go.
-// It prints even when readiness does not come within readyWait, with a warning in the log:
-// the URL is what the developer needs to find out what is wrong.
-func announce(ctx context.Context, w io.Writer, log *slog.Logger, configured string, bound net.Addr, dataDir string) {
+// announce waits until the gateway reports every backend ready, seeds the demo programme
+// (unless COHABIT_DEMO_SEED is off, or an earlier run did), then prints where to go. It
+// prints even when readiness does not come within readyWait, or the seed fails, with a
+// warning in the log: the URL is what the developer needs to find out what is wrong.
+func announce(ctx context.Context, w io.Writer, log *slog.Logger, configured string, bound net.Addr, s settings) {
 	base := baseURL(configured, bound)
+	ready := true
 	if err := waitReady(ctx, base+"/readyz"); err != nil {
 		if ctx.Err() != nil {
 			return
 		}
+		ready = false
 		log.Warn("gateway not ready yet; printing its URL anyway", "err", err)
+	}
+	seeded := demoText(ctx, log, base, s.demoSeed && ready)
+	if ctx.Err() != nil {
+		return
 	}
 	fmt.Fprintf(w, `
 Cohabit is running at %[1]s
   REST API  %[1]s/v1/...   OpenAPI  %[1]s/openapi.json   health  %[1]s/readyz
 
-  Demo accounts (development only), programme %[2]q:
-    admin        %-32[3]s password %[4]s
-    coordinator  %-32[5]s password %[6]s
+%[2]s
+  Sign in at %[1]s/login (development accounts only, programme %[3]q):
+    admin        %-36[4]s password %[5]s
+    coordinator  %-36[6]s password %[7]s
+%[8]s
+  Try:  curl -s %[1]s/v1/auth/login -d '{"email":"%[6]s","password":"%[7]s"}'
+        scripts/walk.sh %[1]s   walks a whole stay through the REST API
 
-  Try:  curl -s %[1]s/v1/auth/login -d '{"email":"%[5]s","password":"%[6]s"}'
+  Data is kept in %[9]s between runs (make clean removes it). Ctrl-C stops everything.
+%[10]s
+`, base, seeded, demoProgrammeID, demoAdminEmail, demoAdminPassword, demoCoordinatorEmail, demoCoordinatorPassword,
+		peopleLines(s.demoSeed), s.dataDir, clusterNote(s))
+}
 
-  Data is kept in %[7]s between runs (make clean removes it). Ctrl-C stops everything.
+// demoText seeds the demo programme when asked to and says what it holds.
+func demoText(ctx context.Context, log *slog.Logger, base string, seed bool) string {
+	if !seed {
+		return "  Demo data: none (COHABIT_DEMO_SEED=false, or the platform was not ready).\n"
+	}
+	sum, err := demo.Seed(ctx, base, log, demo.Options{})
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return ""
+	case err != nil:
+		log.Error("demo: seeding the demo programme failed; the platform runs without it", "err", err)
+		return "  Demo data: seeding failed (see the log above); the next make run tries again.\n"
+	}
+	when := "seeded now"
+	if sum.Already {
+		when = "seeded on an earlier run, with whatever you changed since"
+	}
+	return fmt.Sprintf("  Demo programme (%s; every name ends with %q):\n%s", when, demo.Tag, demo.Story)
+}
 
-`, base, demoProgrammeID, demoAdminEmail, demoAdminPassword, demoCoordinatorEmail, demoCoordinatorPassword, dataDir)
+// peopleLines lists the demo people's accounts when the demo programme is seeded.
+func peopleLines(seeded bool) string {
+	if !seeded {
+		return ""
+	}
+	var b strings.Builder
+	for _, a := range demo.Accounts {
+		fmt.Fprintf(&b, "    %-12s %-36s password %-22s %s\n", a.Role, a.Email, a.Password, a.Name+": "+a.Story)
+	}
+	return b.String()
 }
 
 // baseURL is the URL a browser on this machine uses: the configured host (localhost by

@@ -40,7 +40,11 @@ func startPostgres(ctx context.Context, s settings, log *slog.Logger) (string, f
 		log.Info("PostgreSQL: using COHABIT_DATABASE_URL", "server", redact(s.databaseURL))
 		return s.databaseURL, func() error { return nil }, nil
 	}
-	c := &pgcluster.Cluster{Dir: filepath.Join(s.dataDir, "pg"), Port: s.pgPort}
+	dir, err := clusterDir(ctx, s, log) // <data>/pg, or elsewhere when postgres cannot reach it
+	if err != nil {
+		return "", nil, fmt.Errorf("start PostgreSQL: %w", err)
+	}
+	c := &pgcluster.Cluster{Dir: dir, Port: s.pgPort}
 	stop := func() error {
 		log.Info("PostgreSQL: stopping", "dir", c.Dir)
 		ctx, cancel := context.WithTimeout(context.Background(), stopTimeout)

@@ -63,6 +63,9 @@ type settings struct {
 	// (the browser tests while `make run` serves) picks others.
 	pgPort   int
 	natsPort int
+	// demoSeed: fill the demo programme once the platform is ready (COHABIT_DEMO_SEED,
+	// default on; the browser tests and benchmarks turn it off to start from nothing).
+	demoSeed bool
 }
 
 func loadSettings(getenv func(string) string) (settings, error) {
@@ -75,6 +78,7 @@ func loadSettings(getenv func(string) string) (settings, error) {
 		logLevel:    e.String("COHABIT_LOG_LEVEL", "info"),
 		pgPort:      e.Int("COHABIT_LOCAL_PG_PORT", defaultPGPort),
 		natsPort:    e.Int("COHABIT_LOCAL_NATS_PORT", defaultNATSPort),
+		demoSeed:    e.Bool("COHABIT_DEMO_SEED", true),
 	}
 	if err := e.Err(); err != nil {
 		return settings{}, err
@@ -239,7 +243,7 @@ func runServices(ctx context.Context, getenv func(string) string, s settings, db
 		g.Go(func() error {
 			select {
 			case a := <-httpAddr:
-				announce(ctx, stdout, log, gwCfg.HTTPAddr, a, s.dataDir)
+				announce(ctx, stdout, log, gwCfg.HTTPAddr, a, s)
 			case <-ctx.Done():
 			}
 			return nil
