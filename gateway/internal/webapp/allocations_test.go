@@ -188,7 +188,7 @@ func TestHostSeesRunningContractAndReportsAProblem(t *testing.T) {
 	b := h.browser(t)
 	b.login(t, "jeanne@example.org")
 	r := b.get(t, "/host")
-	for _, s := range []string{"Séjour de Léa Bernard chez vous", `href="/contracts/c-3/document"`, "Lire ou imprimer la convention (PDF)",
+	for _, s := range []string{"La convention est signée par vous deux. Léa Bernard arrive le 15 janvier 2027.", `href="/contracts/c-3/document"`, "Lire ou imprimer la convention (PDF)",
 		`href="/host/contracts/c-3/incident"`, `action="/host/contracts/c-4/sign"`} {
 		if !strings.Contains(r.body, s) {
 			t.Errorf("host home lacks %q", s)

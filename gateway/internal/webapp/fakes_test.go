@@ -358,6 +358,7 @@ var studentLea = &studentsv1.Student{
 }
 
 type fakeStudents struct {
+	sc *scenario
 	studentsv1.UnimplementedStudentServiceServer
 	*recorder
 }
@@ -388,6 +389,9 @@ var studentCamille = &studentsv1.Student{
 
 func (f *fakeStudents) GetStudent(ctx context.Context, req *studentsv1.GetStudentRequest) (*studentsv1.Student, error) {
 	f.record(ctx, "GetStudent", req)
+	if ok, _, _, st, _ := f.sc.get(); ok && st != nil && req.GetId() == "s-1" {
+		return st, nil
+	}
 	switch req.GetId() {
 	case "s-1":
 		return studentLea, nil
@@ -458,6 +462,9 @@ func (f *fakeStudents) VerifyStudent(ctx context.Context, req *studentsv1.Verify
 
 func (f *fakeStudents) ListApplications(ctx context.Context, req *studentsv1.ListApplicationsRequest) (*studentsv1.ListApplicationsResponse, error) {
 	f.record(ctx, "ListApplications", req)
+	if ok, _, _, _, apps := f.sc.get(); ok && req.GetStudentId() == "s-1" {
+		return &studentsv1.ListApplicationsResponse{Applications: apps}, nil
+	}
 	if req.GetStudentId() == "s-3" {
 		return &studentsv1.ListApplicationsResponse{}, nil
 	}
@@ -490,6 +497,7 @@ var partyLea = &matchingv1.PartySummary{DisplayName: "Léa Bernard", Age: 22, La
 var partyJeanne = &matchingv1.PartySummary{DisplayName: "Jeanne Martin", Age: 78, Languages: []string{"fr"}, City: "Lyon"}
 
 type fakeMatching struct {
+	sc *scenario
 	matchingv1.UnimplementedMatchingServiceServer
 	*recorder
 }
@@ -522,7 +530,10 @@ func match(id string, st matchingv1.MatchStatus) *matchingv1.Match {
 }
 
 func (f *fakeMatching) ListMatches(ctx context.Context, req *matchingv1.ListMatchesRequest) (*matchingv1.ListMatchesResponse, error) {
-	f.record(ctx, "ListMatches", req)
+	auth := f.record(ctx, "ListMatches", req)
+	if ok, m, _, _, _ := f.sc.get(); ok && party(auth) {
+		return &matchingv1.ListMatchesResponse{Matches: m}, nil
+	}
 	switch req.GetStatus() {
 	case matchingv1.MatchStatus_MATCH_STATUS_PROPOSED:
 		return &matchingv1.ListMatchesResponse{Matches: []*matchingv1.Match{match("m-1", matchingv1.MatchStatus_MATCH_STATUS_PROPOSED)}}, nil
@@ -645,12 +656,16 @@ func (f *fakeMatching) ProposeAllocationPairs(ctx context.Context, req *matching
 }
 
 type fakeContracts struct {
+	sc *scenario
 	contractsv1.UnimplementedContractServiceServer
 	*recorder
 }
 
 func (f *fakeContracts) ListContracts(ctx context.Context, req *contractsv1.ListContractsRequest) (*contractsv1.ListContractsResponse, error) {
-	f.record(ctx, "ListContracts", req)
+	auth := f.record(ctx, "ListContracts", req)
+	if ok, _, c, _, _ := f.sc.get(); ok && party(auth) {
+		return &contractsv1.ListContractsResponse{Contracts: c}, nil
+	}
 	if req.GetStatus() == contractsv1.ContractStatus_CONTRACT_STATUS_UNSPECIFIED {
 		return &contractsv1.ListContractsResponse{Contracts: []*contractsv1.Contract{fakeContract("c-4"), fakeContract("c-3"), fakeContract("c-2")}}, nil
 	}
@@ -830,7 +845,38 @@ func (f *fakeContracts) GetContractDocument(ctx context.Context, req *contractsv
 type backends struct {
 	rec  *recorder
 	conn *grpc.ClientConn
+	// sc is what a test sets for the host's and the student's own lists (their step of a
+	// stay); unset, the fakes answer with their fixed data.
+	sc *scenario
 }
+
+// scenario is a test's own answers for what Jeanne (host) and Léa (student) see of their
+// stay: the matches and contracts they list, Léa's record and her applications.
+type scenario struct {
+	mu        sync.Mutex
+	set       bool
+	matches   []*matchingv1.Match
+	contracts []*contractsv1.Contract
+	student   *studentsv1.Student
+	apps      []*studentsv1.Application
+}
+
+// stage sets the scenario: the matches and contracts the host and the student list, Léa's
+// record (nil: as she is) and her applications.
+func (sc *scenario) stage(matches []*matchingv1.Match, contracts []*contractsv1.Contract, student *studentsv1.Student, apps []*studentsv1.Application) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	sc.set, sc.matches, sc.contracts, sc.student, sc.apps = true, matches, contracts, student, apps
+}
+
+func (sc *scenario) get() (ok bool, m []*matchingv1.Match, c []*contractsv1.Contract, s *studentsv1.Student, a []*studentsv1.Application) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	return sc.set, sc.matches, sc.contracts, sc.student, sc.apps
+}
+
+// party reports a host's or a student's token: their lists follow the scenario.
+func party(auth string) bool { return auth == "Bearer tok-host" || auth == "Bearer tok-student" }
 
 func startBackends(t *testing.T) *backends {
 	t.Helper()
@@ -839,12 +885,13 @@ func startBackends(t *testing.T) *backends {
 		t.Fatalf("listen: %v", err)
 	}
 	rec := &recorder{}
+	sc := &scenario{}
 	s := grpc.NewServer()
 	identityv1.RegisterIdentityServiceServer(s, &fakeIdentity{recorder: rec})
 	hostsv1.RegisterHostServiceServer(s, &fakeHosts{recorder: rec})
-	studentsv1.RegisterStudentServiceServer(s, &fakeStudents{recorder: rec})
-	matchingv1.RegisterMatchingServiceServer(s, &fakeMatching{recorder: rec})
-	contractsv1.RegisterContractServiceServer(s, &fakeContracts{recorder: rec})
+	studentsv1.RegisterStudentServiceServer(s, &fakeStudents{recorder: rec, sc: sc})
+	matchingv1.RegisterMatchingServiceServer(s, &fakeMatching{recorder: rec, sc: sc})
+	contractsv1.RegisterContractServiceServer(s, &fakeContracts{recorder: rec, sc: sc})
 	go func() { _ = s.Serve(lis) }()
 	t.Cleanup(s.Stop)
 	cc, err := grpcx.Dial(lis.Addr().String())
@@ -852,5 +899,5 @@ func startBackends(t *testing.T) *backends {
 		t.Fatalf("dial: %v", err)
 	}
 	t.Cleanup(func() { _ = cc.Close() })
-	return &backends{rec: rec, conn: cc}
+	return &backends{rec: rec, conn: cc, sc: sc}
 }

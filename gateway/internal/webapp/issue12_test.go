@@ -5,6 +5,12 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"google.golang.org/protobuf/proto"
+
+	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
+	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
+	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
 )
 
 // The tests of issue 12's findings that are the web application's: each fails on the pages
@@ -40,5 +46,114 @@ func TestRefusalsAreSaidInThePersonsLanguage(t *testing.T) {
 	r = b.post(t, "/coordinator/hosts", form)
 	if !strings.Contains(r.body, "two-letter codes, separated by commas") || strings.Contains(r.body, "item 0") {
 		t.Error("the languages' refusal is not said in English")
+	}
+}
+
+// Findings 4 and 7: the host and the student each see their match and contract at every
+// step, in plain words with what they can do next; nothing stale (the host's contract does
+// not vanish once she signs, an accepted proposal does not become "no proposal", a placed
+// student is not told she may apply once verified nor offered to withdraw).
+func TestHostAndStudentSeeTheirStayAtEveryStep(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	jeanne, lea := h.browser(t), h.browser(t)
+	jeanne.login(t, "jeanne@example.org")
+	lea.login(t, "lea@example.org")
+
+	m := func(st matchingv1.MatchStatus, hostYes, studentYes bool) *matchingv1.Match {
+		x := match("m-4", st)
+		x.HostAccepted, x.StudentAccepted = hostYes, studentYes
+		if st == matchingv1.MatchStatus_MATCH_STATUS_MEETING_SCHEDULED {
+			x.MeetingTime = ts("2026-11-28T14:30:00Z")
+		}
+		return x
+	}
+	c := func(st contractsv1.ContractStatus, start string, signedBy ...matchingv1.Party) *contractsv1.Contract {
+		x := fakeContract("c-2")
+		x.Status, x.Terms.StartDate = st, start
+		for _, p := range signedBy {
+			x.Signatures = append(x.Signatures, &contractsv1.Signature{Party: p, Method: contractsv1.SignatureMethod_SIGNATURE_METHOD_ELECTRONIC, SignTime: ts("2026-11-24T18:00:00Z")})
+		}
+		if st == contractsv1.ContractStatus_CONTRACT_STATUS_NOTICE_GIVEN {
+			x.Termination = &contractsv1.Termination{EffectiveDate: "2026-12-31", Reason: "Stage"}
+		}
+		return x
+	}
+	submitted := []*studentsv1.Application{{Id: "a-1", StudentId: "s-1", Status: studentsv1.ApplicationStatus_APPLICATION_STATUS_SUBMITTED, BudgetCents: 20000, MoveInDate: "2027-01-15"}}
+	matched := []*studentsv1.Application{{Id: "a-1", StudentId: "s-1", Status: studentsv1.ApplicationStatus_APPLICATION_STATUS_MATCHED, BudgetCents: 20000, MoveInDate: "2027-01-15"}}
+	placed := proto.Clone(studentLea).(*studentsv1.Student)
+	placed.Status = studentsv1.StudentStatus_STUDENT_STATUS_PLACED
+	host1, student1 := matchingv1.Party_PARTY_HOST, matchingv1.Party_PARTY_STUDENT
+	active := contractsv1.ContractStatus_CONTRACT_STATUS_ACTIVE
+
+	for _, step := range []struct {
+		name      string
+		matches   []*matchingv1.Match
+		contracts []*contractsv1.Contract
+		record    *studentsv1.Student
+		apps      []*studentsv1.Application
+		// What each page says and offers (must), and must not.
+		host, hostNot, student, studentNot []string
+	}{
+		{"proposed", []*matchingv1.Match{m(matchingv1.MatchStatus_MATCH_STATUS_PROPOSED, false, false)}, nil, nil, submitted,
+			[]string{"L’association vous propose Léa Bernard.", `action="/host/matches/m-4/decline"`}, []string{"J’accepte", "Pas de proposition"},
+			[]string{"L’association vous propose une chambre chez Jeanne Martin.", `/student/applications/a-1/withdraw`}, []string{"J’accepte"}},
+		{"meeting", []*matchingv1.Match{m(matchingv1.MatchStatus_MATCH_STATUS_MEETING_SCHEDULED, false, false)}, nil, nil, submitted,
+			[]string{"Vous rencontrez Léa Bernard le 28 novembre 2026 à 15:30.", `action="/host/matches/m-4/accept"`}, nil,
+			[]string{"Vous rencontrez Jeanne Martin le 28 novembre 2026 à 15:30.", `action="/student/matches/m-4/accept"`}, nil},
+		{"host said yes", []*matchingv1.Match{m(matchingv1.MatchStatus_MATCH_STATUS_MEETING_SCHEDULED, true, false)}, nil, nil, submitted,
+			[]string{"Vous avez accepté. L’association attend la réponse de Léa Bernard."}, []string{`action="/host/matches/m-4/accept"`},
+			[]string{`action="/student/matches/m-4/accept"`}, []string{"Vous avez accepté."}},
+		{"both said yes", []*matchingv1.Match{m(matchingv1.MatchStatus_MATCH_STATUS_ACCEPTED, true, true)}, nil, nil, submitted,
+			[]string{"Vous avez accepté tous les deux."}, []string{"Pas de proposition", "J’accepte"},
+			[]string{"Vous avez accepté tous les deux.", "Votre demande a trouvé une chambre"}, []string{"attend la réponse", "/withdraw", "J’accepte"}},
+		{"approved", []*matchingv1.Match{m(matchingv1.MatchStatus_MATCH_STATUS_APPROVED, true, true)}, nil, nil, matched,
+			[]string{"La mise en relation avec Léa Bernard est validée. L’association prépare votre convention."}, []string{"Pas de proposition"},
+			[]string{"La mise en relation avec Jeanne Martin est validée.", "Votre demande a trouvé une chambre"}, []string{"attend la réponse", "/withdraw", "une fois votre profil vérifié"}},
+		{"draft", []*matchingv1.Match{m(matchingv1.MatchStatus_MATCH_STATUS_APPROVED, true, true)}, []*contractsv1.Contract{c(contractsv1.ContractStatus_CONTRACT_STATUS_DRAFT, "2027-01-15")}, nil, matched,
+			[]string{"L’association prépare votre convention avec Léa Bernard (arrivée prévue le 15 janvier 2027)."}, []string{"/sign", "/document"},
+			[]string{"L’association prépare votre convention chez Jeanne Martin"}, []string{"/sign", "/withdraw"}},
+		{"awaiting signatures", nil, []*contractsv1.Contract{c(contractsv1.ContractStatus_CONTRACT_STATUS_AWAITING_SIGNATURES, "2027-01-15")}, nil, matched,
+			[]string{"Votre convention est prête.", `action="/host/contracts/c-2/sign"`, `href="/contracts/c-2/document"`}, nil,
+			[]string{"Votre convention est prête.", `action="/student/contracts/c-2/sign"`}, nil},
+		{"signed by the host", nil, []*contractsv1.Contract{c(contractsv1.ContractStatus_CONTRACT_STATUS_AWAITING_SIGNATURES, "2027-01-15", host1)}, nil, matched,
+			[]string{"Vous avez signé. La convention prend effet quand Léa Bernard aura signé aussi.", `href="/contracts/c-2/document"`}, []string{"/sign", "Pas de convention"},
+			[]string{`action="/student/contracts/c-2/sign"`}, []string{"Vous avez signé."}},
+		{"signed by the student", nil, []*contractsv1.Contract{c(contractsv1.ContractStatus_CONTRACT_STATUS_AWAITING_SIGNATURES, "2027-01-15", student1)}, nil, matched,
+			[]string{`action="/host/contracts/c-2/sign"`}, nil,
+			[]string{"Vous avez signé. La convention prend effet quand Jeanne Martin aura signé aussi."}, []string{"/sign"}},
+		{"active, before the move-in", nil, []*contractsv1.Contract{c(active, "2027-01-15", host1, student1)}, placed, nil,
+			[]string{"La convention est signée par vous deux. Léa Bernard arrive le 15 janvier 2027.", `href="/host/contracts/c-2/incident"`}, []string{"/sign"},
+			[]string{"Vous arrivez chez Jeanne Martin le 15 janvier 2027.", "Votre demande a abouti : vous êtes logé·e chez Jeanne Martin."},
+			[]string{"une fois votre profil vérifié", "/withdraw", "Déposer ma demande", "Pas encore de proposition"}},
+		{"active", nil, []*contractsv1.Contract{c(active, "2026-10-01", host1, student1)}, placed, nil,
+			[]string{"Léa Bernard habite chez vous. La convention court jusqu’au 30 juin 2027."}, nil,
+			[]string{"Vous habitez chez Jeanne Martin. La convention court jusqu’au 30 juin 2027.", `href="/student/contracts/c-2/incident"`}, []string{"une fois votre profil vérifié"}},
+		{"notice", nil, []*contractsv1.Contract{c(contractsv1.ContractStatus_CONTRACT_STATUS_NOTICE_GIVEN, "2026-10-01", host1, student1)}, placed, nil,
+			[]string{"le séjour de Léa Bernard se termine le 31 décembre 2026."}, nil,
+			[]string{"votre séjour chez Jeanne Martin se termine le 31 décembre 2026."}, nil},
+		{"ended", []*matchingv1.Match{m(matchingv1.MatchStatus_MATCH_STATUS_COMPLETED, true, true)}, []*contractsv1.Contract{c(contractsv1.ContractStatus_CONTRACT_STATUS_ENDED, "2026-10-01", host1, student1)}, nil, nil,
+			[]string{"Le séjour de Léa Bernard s’est terminé le 30 juin 2027."}, []string{"/incident"},
+			[]string{"Votre séjour chez Jeanne Martin s’est terminé le 30 juin 2027.", `href="/student/apply"`}, []string{"/incident"}},
+	} {
+		h.be.sc.stage(step.matches, step.contracts, step.record, step.apps)
+		check := func(who string, b *browser, path string, must, mustNot []string) {
+			r := b.get(t, path)
+			if r.code != http.StatusOK {
+				t.Fatalf("%s, %s: code %d", step.name, who, r.code)
+			}
+			for _, s := range must {
+				if !strings.Contains(r.body, s) {
+					t.Errorf("%s: the %s's home lacks %q", step.name, who, s)
+				}
+			}
+			for _, s := range mustNot {
+				if strings.Contains(r.body, s) {
+					t.Errorf("%s: the %s's home says %q", step.name, who, s)
+				}
+			}
+		}
+		check("host", jeanne, "/host", step.host, step.hostNot)
+		check("student", lea, "/student", step.student, step.studentNot)
 	}
 }

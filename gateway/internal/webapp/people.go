@@ -54,12 +54,11 @@ func (a *App) programmeOf(ctx context.Context, r *http.Request) (*identityv1.Pro
 
 type hostHomeData struct {
 	// Host is nil until the host has filled in her profile.
-	Host      *hostsv1.Host
-	Rooms     []*hostsv1.Room
-	Proposals []*matchingv1.Match
-	// Contracts wait for her signature; Running are the stays under way (or under notice).
-	Contracts []*contractsv1.Contract
-	Running   []*contractsv1.Contract
+	Host  *hostsv1.Host
+	Rooms []*hostsv1.Room
+	// Stays are hers at whatever step: proposed, met, accepted, approved, the contract
+	// drafted, to sign, signed by one, under way, under notice, or the last one ended.
+	Stays     []stay
 	Programme *identityv1.Programme
 }
 
@@ -115,31 +114,11 @@ func (a *App) hostHome(w http.ResponseWriter, r *http.Request) {
 			a.fail(w, r, err)
 			return
 		}
-		for _, m := range matches {
-			if waitsForAnswer(m) {
-				d.Proposals = append(d.Proposals, m)
-			}
-		}
-		for _, c := range contracts {
-			switch c.GetStatus() {
-			case contractsv1.ContractStatus_CONTRACT_STATUS_AWAITING_SIGNATURES:
-				if !signed(c, matchingv1.Party_PARTY_HOST) {
-					d.Contracts = append(d.Contracts, c)
-				}
-			case contractsv1.ContractStatus_CONTRACT_STATUS_ACTIVE, contractsv1.ContractStatus_CONTRACT_STATUS_NOTICE_GIVEN:
-				d.Running = append(d.Running, c)
-			}
-		}
+		d.Stays = stays(roleHost, matches, contracts, a.todayISO())
 	}
 	p := a.newPage(w, r, "hostHome.title", d)
 	p.Nav = "home"
 	a.render(w, r, http.StatusOK, "host_home", p)
-}
-
-// waitsForAnswer reports a match the parties still answer (or have, and wait for the other).
-func waitsForAnswer(m *matchingv1.Match) bool {
-	s := m.GetStatus()
-	return s == matchingv1.MatchStatus_MATCH_STATUS_PROPOSED || s == matchingv1.MatchStatus_MATCH_STATUS_MEETING_SCHEDULED
 }
 
 func signed(c *contractsv1.Contract, party matchingv1.Party) bool {
@@ -254,13 +233,19 @@ func (a *App) contractDocument(w http.ResponseWriter, r *http.Request) {
 // --- students
 
 type studentHomeData struct {
-	// Contracts are hers still to sign or running.
-	Contracts   []*contractsv1.Contract
 	Student     *studentsv1.Student
 	Application *studentsv1.Application
-	Matches     []*matchingv1.Match
-	Programme   *identityv1.Programme
-	CanApply    bool
+	// Stays are hers at whatever step (see hostHomeData).
+	Stays     []stay
+	Programme *identityv1.Programme
+	// CanApply: verified with no open application (a first one, or again after a stay).
+	CanApply bool
+	// AppState says where her search stands when she has no application to show or cannot
+	// act on it: "pending" (to be verified), "placed", "formed" (a pair is formed and its
+	// contract on its way), "closed" (archived or alumni); "" otherwise.
+	AppState string
+	// Placed is the stay she lives (or is about to), when she is placed.
+	Placed *stay
 }
 
 func (a *App) myStudent(ctx context.Context, me *identityv1.Account) (*studentsv1.Student, error) {
@@ -323,23 +308,39 @@ func (a *App) studentHome(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		d.Application = openApplication(apps)
-		for _, c := range contracts {
-			switch c.GetStatus() {
-			case contractsv1.ContractStatus_CONTRACT_STATUS_AWAITING_SIGNATURES, contractsv1.ContractStatus_CONTRACT_STATUS_ACTIVE,
-				contractsv1.ContractStatus_CONTRACT_STATUS_NOTICE_GIVEN:
-				d.Contracts = append(d.Contracts, c)
-			}
-		}
-		for _, m := range matches {
-			if running(m.GetStatus()) {
-				d.Matches = append(d.Matches, m)
-			}
-		}
-		d.CanApply = d.Application == nil && d.Student.GetStatus() == studentsv1.StudentStatus_STUDENT_STATUS_VERIFIED
+		d.Stays = stays(roleStudent, matches, contracts, a.todayISO())
+		studentSearch(&d)
 	}
 	p := a.newPage(w, r, "studentHome.title", d)
 	p.Nav = "home"
 	a.render(w, r, http.StatusOK, "student_home", p)
+}
+
+// studentSearch says where the student's search stands, from her record, her application and
+// her stays: what her home offers (apply, see rooms, withdraw) follows it, so that a placed
+// student is not told she may apply "once verified", nor offered to withdraw a pair formed.
+func studentSearch(d *studentHomeData) {
+	for i, s := range d.Stays {
+		if s.Ongoing() && d.Placed == nil {
+			d.Placed = &d.Stays[i]
+		}
+	}
+	formed := false
+	for _, s := range d.Stays {
+		formed = formed || s.Formed()
+	}
+	switch st := d.Student.GetStatus(); {
+	case st == studentsv1.StudentStatus_STUDENT_STATUS_PENDING_VERIFICATION:
+		d.AppState = "pending"
+	case st == studentsv1.StudentStatus_STUDENT_STATUS_PLACED || d.Placed != nil:
+		d.AppState, d.Application = "placed", nil
+	case formed || d.Application.GetStatus() == studentsv1.ApplicationStatus_APPLICATION_STATUS_MATCHED:
+		d.AppState = "formed"
+	case st == studentsv1.StudentStatus_STUDENT_STATUS_VERIFIED:
+		d.CanApply = d.Application == nil
+	default: // archived, alumni
+		d.AppState = "closed"
+	}
 }
 
 var studentSpec = formSpec{

@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
 	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
 )
 
@@ -100,6 +101,10 @@ func TestCoordinatorActsForAStudent(t *testing.T) {
 func TestStudentWithdrawsAndWhoSeesStudentPages(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
+	// She waits in the pool, a proposal not yet met: her application is hers to withdraw.
+	h.be.sc.stage([]*matchingv1.Match{match("m-1", matchingv1.MatchStatus_MATCH_STATUS_PROPOSED)}, nil, nil, []*studentsv1.Application{{
+		Id: "a-1", StudentId: "s-1", Status: studentsv1.ApplicationStatus_APPLICATION_STATUS_SUBMITTED, BudgetCents: 20000, MoveInDate: "2027-01-15",
+	}})
 	lea := h.browser(t)
 	lea.login(t, "lea@example.org")
 	r := lea.get(t, "/student")

@@ -425,7 +425,7 @@ func TestHostHomeIsLargeTypeByDefault(t *testing.T) {
 	}
 	// The host answers and signs as herself: the party is implied by her token.
 	// She answers after the meeting: a proposal without one only says so.
-	if !strings.Contains(r.body, "L’association organise d’abord une rencontre.") || strings.Count(r.body, "J’accepte") != 1 ||
+	if !strings.Contains(r.body, "Elle vous appelle pour organiser une rencontre") || strings.Count(r.body, "J’accepte") != 1 ||
 		!strings.Contains(r.body, `action="/host/matches/m-3/accept"`) {
 		t.Error("accept offered before the meeting, or not after it")
 	}
@@ -687,7 +687,7 @@ func TestStudentSignsAndReportsAProblem(t *testing.T) {
 	b := h.browser(t)
 	b.login(t, "lea@example.org")
 	r := b.get(t, "/student")
-	for _, s := range []string{"Ma convention", `action="/student/contracts/c-4/sign"`, `href="/contracts/c-4/document"`, `href="/student/contracts/c-3/incident"`} {
+	for _, s := range []string{"Ma chambre et ma convention", `action="/student/contracts/c-4/sign"`, `href="/contracts/c-4/document"`, `href="/student/contracts/c-3/incident"`} {
 		if !strings.Contains(r.body, s) {
 			t.Errorf("student home lacks %q", s)
 		}
@@ -732,10 +732,10 @@ func TestStudentSignsAndReportsAProblem(t *testing.T) {
 		t.Error("no confirmation")
 	}
 
-	// The assisted host is told the coordinator will sign with her on paper.
+	// The host is told the coordinator can record her signature on paper.
 	j := h.browser(t)
 	j.login(t, "jeanne@example.org")
-	if r := j.get(t, "/host"); !strings.Contains(r.body, "Votre coordinatrice viendra la signer avec vous, sur papier.") {
+	if r := j.get(t, "/host"); !strings.Contains(r.body, "Votre coordinatrice peut l’imprimer et enregistrer votre signature.") {
 		t.Error("assisted host not told about the paper signature")
 	}
 }

@@ -596,17 +596,20 @@ try {
   await tabTo((x) => x.tag === 'BUTTON' && x.name === 'Je signe la convention', 'the host’s sign button');
   await navigate(() => page.keyboard.press('Enter'));
   await flash('Votre signature est enregistrée.');
+  // His contract stays on his home, waiting for the student's signature.
+  await page.getByText('Vous avez signé. La convention prend effet quand Léa Bernard aura signé aussi.').waitFor();
   await audit('host home (signed)');
   await logout();
 
   say('the student signs on her phone: the contract is active; she reports a problem');
   await page.setViewportSize(phone);
   await login(student);
-  await page.getByRole('heading', { name: 'Ma convention' }).waitFor();
+  await page.getByRole('heading', { name: 'Ma chambre et ma convention' }).waitFor();
+  await page.getByText('Votre convention est prête.').waitFor();
   await check('student home (contract to sign)');
   await navigate(() => page.getByRole('button', { name: 'Je signe la convention' }).click());
   await flash('Votre signature est enregistrée.');
-  await page.getByText('En cours').first().waitFor();
+  await page.getByText(/La convention est signée par vous deux|Vous habitez chez Marcel Blanc/).first().waitFor();
   await check('student home (contract active)');
   await navigate(() => page.getByRole('link', { name: 'Signaler un problème' }).click());
   await check('report a problem (phone)');
@@ -630,7 +633,8 @@ try {
 
   say('the host’s home shows the stay under way, its PDF, and how to report a problem');
   await login(host);
-  await page.getByRole('heading', { name: 'Séjour de Léa Bernard chez vous' }).waitFor();
+  await page.getByRole('heading', { name: 'Léa Bernard' }).waitFor();
+  await page.getByText(/Léa Bernard arrive le|Léa Bernard habite chez vous/).waitFor();
   await page.getByRole('link', { name: 'Lire ou imprimer la convention (PDF)' }).waitFor();
   await check('host home (contract running)');
   await navigate(() => page.getByRole('link', { name: 'Signaler un problème' }).click());
