@@ -16,7 +16,8 @@ unexport GOFLAGS
 
 MODULES := proto services/platform services/identity services/hosts services/students services/matching services/contracts gateway services/stack
 
-# Where `make run` keeps its PostgreSQL cluster, NATS store and token keys.
+# Where `make run` keeps its PostgreSQL cluster, NATS store and token keys. Paths are quoted
+# in the recipes: a clone may live in a folder whose name has spaces.
 COHABIT_DATA_DIR ?= $(CURDIR)/.data
 export COHABIT_DATA_DIR
 # The shared test cluster services/platform/pgtest starts when
@@ -35,7 +36,7 @@ tools: ## install the pinned code generators (buf, protoc plugins) into ./bin
 	@scripts/tools.sh
 
 generate: tools ## regenerate proto/gen/go and gateway/openapi from the .proto files
-	cd proto && $(BIN)/buf generate
+	cd proto && "$(BIN)/buf" generate
 
 generate-check: generate ## fail when the committed generated code differs from a fresh generate
 	@git diff --exit-code --stat -- $(GENERATED) || { \
@@ -50,7 +51,7 @@ generate-check: generate ## fail when the committed generated code differs from 
 lint: tools ## buf lint, gofmt (generated code excluded), go vet and go mod tidy in every module
 	@# Every check runs, so one run reports every problem; any failure fails lint.
 	@failed=0; \
-	echo "buf lint"; (cd proto && $(BIN)/buf lint) || failed=1; \
+	echo "buf lint"; (cd proto && "$(BIN)/buf" lint) || failed=1; \
 	files=$$(git ls-files --cached --others --exclude-standard -- '*.go' \
 		| grep -Ev '\.pb(\.gw)?\.go$$' | while read -r f; do [[ -f $$f ]] && echo "$$f"; done || true); \
 	bad=$$(gofmt -l $$files) || failed=1; \
@@ -87,9 +88,9 @@ e2e: ## only the browser tests: the journey in headless Chromium with axe-core (
 	gateway/web/e2e/run.sh
 
 screenshots: ## the browser tests, writing the README's screenshots to docs/screenshots, and the contract PDF's pages
-	COHABIT_E2E_SCREENSHOTS=$(CURDIR)/docs/screenshots gateway/web/e2e/run.sh
+	COHABIT_E2E_SCREENSHOTS="$(CURDIR)/docs/screenshots" gateway/web/e2e/run.sh
 	scripts/ensure-poppler.sh
-	cd services/contracts && COHABIT_SCREENSHOTS=$(CURDIR)/docs/screenshots go test -count=1 -run '^TestScreenshot$$' ./internal/document
+	cd services/contracts && COHABIT_SCREENSHOTS="$(CURDIR)/docs/screenshots" go test -count=1 -run '^TestScreenshot$$' ./internal/document
 
 bench: ## run every module's benchmarks, the matching harnesses (top-K p50, allocation vs scipy), then the HTTP load (wrk)
 	@# Matching's script runs its Go benchmarks itself, then the harnesses.
@@ -105,13 +106,13 @@ run: ## start PostgreSQL, NATS, every service and the gateway locally (Ctrl-C st
 	@scripts/ensure-postgres.sh >/dev/null
 	@# Built then exec'd rather than `go run`: go run exits 1 on Ctrl-C even when the
 	@# program shut down cleanly, and make would report that as a failure.
-	cd services/stack && go build -o $(BIN)/cohabit ./cmd/cohabit
-	exec $(BIN)/cohabit
+	cd services/stack && go build -o "$(BIN)/cohabit" ./cmd/cohabit
+	exec "$(BIN)/cohabit"
 
 build: ## build every module's commands into ./bin
-	@mkdir -p $(BIN)
+	@mkdir -p "$(BIN)"
 	@for m in $(MODULES); do \
-		if [[ -d $$m/cmd ]]; then echo "go build $$m/cmd/..."; (cd $$m && go build -o $(BIN)/ ./cmd/...); fi; \
+		if [[ -d $$m/cmd ]]; then echo "go build $$m/cmd/..."; (cd $$m && go build -o "$(BIN)/" ./cmd/...); fi; \
 	done
 
 clean: ## stop and remove the local data (.data, and its cluster when kept in /var/lib/cohabit/pg) and the shared test cluster

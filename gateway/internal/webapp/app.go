@@ -196,6 +196,7 @@ func (a *App) routes() {
 	a.handle("GET /coordinator/checkins", coord(a.checkins))
 	a.handle("GET /coordinator/checkins/{id}", coord(a.checkinPage))
 	a.post("POST /coordinator/checkins/{id}", coord(a.checkinComplete))
+	a.post("POST /coordinator/checkins/{id}/incident", coord(a.checkinIncident))
 	a.handle("GET /coordinator/incidents", coord(a.incidents))
 	a.post("POST /coordinator/incidents/{id}/mediate", coord(a.incidentMediate))
 	a.post("POST /coordinator/incidents/{id}/resolve", coord(a.incidentResolve))

@@ -70,6 +70,8 @@ var checkinSpec = formSpec{
 
 type checkinPageData struct {
 	Checkin *contractsv1.Checkin
+	// ConcernOpen: done with a concern that no incident has answered yet.
+	ConcernOpen bool
 }
 
 func checkinURL(c *contractsv1.Checkin) string {
@@ -106,7 +108,30 @@ func (a *App) renderCheckin(w http.ResponseWriter, r *http.Request, status int, 
 		a.notFound(w, r)
 		return
 	}
-	p := a.newPage(w, r, "checkin.title", checkinPageData{Checkin: c})
+	if c.GetStatus() == contractsv1.CheckinStatus_CHECKIN_STATUS_DONE {
+		// What was recorded, and for a concern the form opening an incident from it.
+		f = newForm(concernSpec, concernValues())
+	}
+	a.renderCheckinPage(w, r, status, c, f)
+}
+
+// renderCheckinPage renders a check-in: the form completing it while it is due or missed;
+// once done, what was recorded (method, wellbeing, notes, concern: the programme's
+// coordinators only, as every page under /coordinator) and, for a concern not yet answered
+// by an incident, the form opening one. f is the page's one form.
+func (a *App) renderCheckinPage(w http.ResponseWriter, r *http.Request, status int, c *contractsv1.Checkin, f *form) {
+	d := checkinPageData{Checkin: c}
+	if c.GetConcern() {
+		ctx, cancel := a.call(r)
+		res, err := a.svc.contracts.ListIncidents(ctx, &contractsv1.ListIncidentsRequest{PageSize: listSize})
+		cancel()
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		d.ConcernOpen = len(openConcerns([]*contractsv1.Checkin{c}, res.GetIncidents())) == 1
+	}
+	p := a.newPage(w, r, "checkin.title", d)
 	p.Title = p.L.T("checkin.titleOf", "host", c.GetHostDisplayName(), "student", c.GetStudentDisplayName())
 	p.Nav = "checkins"
 	p.Path = checkinURL(c)
@@ -154,10 +179,29 @@ func (a *App) checkinComplete(w http.ResponseWriter, r *http.Request) {
 }
 
 type incidentsData struct {
-	Incidents  []*contractsv1.Incident
+	Incidents []*contractsv1.Incident
+	// Pairs are the incidents' contracts, by id: each incident names its host and student.
+	Pairs map[string]*contractsv1.Contract
+	// BySeverity counts the incidents shown, in the state the filter chose (its caption says
+	// which: unresolved by default, resolved ones only when asked).
 	BySeverity []severityCount
 	Status     string
 	More       bool
+}
+
+// bySeverity counts incidents by severity, the most severe first.
+func bySeverity(list []*contractsv1.Incident) []severityCount {
+	var out []severityCount
+	for _, s := range []contractsv1.Severity{contractsv1.Severity_SEVERITY_CRITICAL, contractsv1.Severity_SEVERITY_HIGH, contractsv1.Severity_SEVERITY_MEDIUM, contractsv1.Severity_SEVERITY_LOW} {
+		n := 0
+		for _, in := range list {
+			if in.GetSeverity() == s {
+				n++
+			}
+		}
+		out = append(out, severityCount{s, n})
+	}
+	return out
 }
 
 // incidents lists the incidents, the most severe first: open and in mediation unless a
@@ -197,15 +241,13 @@ func (a *App) incidents(w http.ResponseWriter, r *http.Request) {
 		}
 		return x.GetCreateTime().AsTime().Compare(y.GetCreateTime().AsTime())
 	})
-	for _, s := range []contractsv1.Severity{contractsv1.Severity_SEVERITY_CRITICAL, contractsv1.Severity_SEVERITY_HIGH, contractsv1.Severity_SEVERITY_MEDIUM, contractsv1.Severity_SEVERITY_LOW} {
-		n := 0
-		for _, in := range d.Incidents {
-			if in.GetSeverity() == s {
-				n++
-			}
-		}
-		d.BySeverity = append(d.BySeverity, severityCount{s, n})
+	d.BySeverity = bySeverity(d.Incidents)
+	pairs, err := a.contractsOf(ctx, incidentContracts(d.Incidents))
+	if err != nil {
+		a.fail(w, r, err)
+		return
 	}
+	d.Pairs = pairs
 	p := a.newPage(w, r, "incidents.title", d)
 	p.Nav = "incidents"
 	p.Form = newForm(formSpec{{Name: "status", Label: "incidents.filter.status"}}, url.Values{"status": {d.Status}})

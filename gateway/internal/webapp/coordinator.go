@@ -46,15 +46,19 @@ type severityCount struct {
 }
 
 type dashboardData struct {
-	Today            string
-	HostsPending     []*hostsv1.Host
-	StudentsPending  []*studentsv1.Student
-	Matches          []*matchingv1.Match
-	Contracts        []*contractsv1.Contract
-	CheckinsDue      []*contractsv1.Checkin
-	CheckinsOverdue  []*contractsv1.Checkin
-	Incidents        []*contractsv1.Incident
-	BySeverity       []severityCount
+	Today           string
+	HostsPending    []*hostsv1.Host
+	StudentsPending []*studentsv1.Student
+	Matches         []*matchingv1.Match
+	Contracts       []*contractsv1.Contract
+	CheckinsDue     []*contractsv1.Checkin
+	CheckinsOverdue []*contractsv1.Checkin
+	Incidents       []*contractsv1.Incident
+	// Pairs are the incidents' contracts, by id: each incident names its host and student.
+	Pairs      map[string]*contractsv1.Contract
+	BySeverity []severityCount
+	// Concerns are check-ins done with a concern that no incident has answered yet.
+	Concerns         []*contractsv1.Checkin
 	Verifications    int
 	More             map[string]bool
 	OverdueThreshold string
@@ -161,6 +165,14 @@ func (a *App) dashboard(w http.ResponseWriter, r *http.Request) {
 			more("incidents", res.GetNextPageToken())
 			return err
 		},
+		func() error {
+			list, m, err := a.concerns(ctx)
+			d.Concerns = list
+			if m {
+				more("concerns", "more")
+			}
+			return err
+		},
 	)
 	if err != nil {
 		a.fail(w, r, err)
@@ -179,14 +191,10 @@ func (a *App) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 		return x.GetCreateTime().AsTime().Compare(y.GetCreateTime().AsTime())
 	})
-	for _, s := range []contractsv1.Severity{contractsv1.Severity_SEVERITY_CRITICAL, contractsv1.Severity_SEVERITY_HIGH, contractsv1.Severity_SEVERITY_MEDIUM, contractsv1.Severity_SEVERITY_LOW} {
-		n := 0
-		for _, in := range d.Incidents {
-			if in.GetSeverity() == s {
-				n++
-			}
-		}
-		d.BySeverity = append(d.BySeverity, severityCount{s, n})
+	d.BySeverity = bySeverity(d.Incidents)
+	if d.Pairs, err = a.contractsOf(ctx, incidentContracts(d.Incidents)); err != nil {
+		a.fail(w, r, err)
+		return
 	}
 	p := a.newPage(w, r, "dash.title", d)
 	p.Nav = "dashboard"

@@ -685,9 +685,20 @@ func (f *fakeContracts) ListCheckins(ctx context.Context, req *contractsv1.ListC
 	ch := func(id, due string, st contractsv1.CheckinStatus) *contractsv1.Checkin {
 		return &contractsv1.Checkin{Id: id, ContractId: "c-9", Status: st, DueDate: due, HostDisplayName: "Marcel Blanc", StudentDisplayName: "Inès Moreau"}
 	}
+	// ci-5 was done with a concern no incident answered; ci-6 with one an incident on c-3
+	// answered since (i-1, reported after it).
+	done := ch("ci-5", "2026-10-24", contractsv1.CheckinStatus_CHECKIN_STATUS_DONE)
+	done.Method, done.HostWellbeing, done.StudentWellbeing, done.Notes, done.Concern, done.Late =
+		contractsv1.CheckinMethod_CHECKIN_METHOD_VISIT, 2, 4, "Marcel dort mal depuis sa chute.", true, true
+	done.DoneTime = ts("2026-11-02T15:00:00Z")
+	answered := ch("ci-6", "2026-10-30", contractsv1.CheckinStatus_CHECKIN_STATUS_DONE)
+	answered.ContractId, answered.Concern, answered.DoneTime, answered.HostDisplayName = "c-3", true, ts("2026-11-03T10:00:00Z"), "Jeanne Martin"
+	if req.GetContractId() == "c-3" {
+		return &contractsv1.ListCheckinsResponse{Checkins: []*contractsv1.Checkin{answered}}, nil
+	}
 	if req.GetContractId() != "" {
 		return &contractsv1.ListCheckinsResponse{Checkins: []*contractsv1.Checkin{
-			ch("ci-1", "2026-11-24", contractsv1.CheckinStatus_CHECKIN_STATUS_DUE), ch("ci-5", "2026-10-24", contractsv1.CheckinStatus_CHECKIN_STATUS_DONE),
+			ch("ci-1", "2026-11-24", contractsv1.CheckinStatus_CHECKIN_STATUS_DUE), done,
 		}}, nil
 	}
 	switch req.GetStatus() {
@@ -704,25 +715,37 @@ func (f *fakeContracts) ListCheckins(ctx context.Context, req *contractsv1.ListC
 		return &contractsv1.ListCheckinsResponse{Checkins: out}, nil
 	case contractsv1.CheckinStatus_CHECKIN_STATUS_MISSED:
 		return &contractsv1.ListCheckinsResponse{Checkins: []*contractsv1.Checkin{ch("ci-3", "2026-11-10", contractsv1.CheckinStatus_CHECKIN_STATUS_MISSED)}}, nil
+	case contractsv1.CheckinStatus_CHECKIN_STATUS_DONE:
+		plain := ch("ci-7", "2026-10-01", contractsv1.CheckinStatus_CHECKIN_STATUS_DONE)
+		plain.DoneTime = ts("2026-10-01T10:00:00Z")
+		return &contractsv1.ListCheckinsResponse{Checkins: []*contractsv1.Checkin{plain, done, answered}}, nil
 	}
 	return &contractsv1.ListCheckinsResponse{}, nil
 }
 
 func (f *fakeContracts) ListIncidents(ctx context.Context, req *contractsv1.ListIncidentsRequest) (*contractsv1.ListIncidentsResponse, error) {
 	f.record(ctx, "ListIncidents", req)
+	if req.GetStatus() == contractsv1.IncidentStatus_INCIDENT_STATUS_UNSPECIFIED { // every state
+		var all []*contractsv1.Incident
+		for _, st := range []contractsv1.IncidentStatus{contractsv1.IncidentStatus_INCIDENT_STATUS_OPEN, contractsv1.IncidentStatus_INCIDENT_STATUS_IN_MEDIATION, contractsv1.IncidentStatus_INCIDENT_STATUS_RESOLVED} {
+			res, _ := f.ListIncidents(ctx, &contractsv1.ListIncidentsRequest{Status: st})
+			all = append(all, res.GetIncidents()...)
+		}
+		return &contractsv1.ListIncidentsResponse{Incidents: all}, nil
+	}
 	switch req.GetStatus() {
 	case contractsv1.IncidentStatus_INCIDENT_STATUS_OPEN:
 		return &contractsv1.ListIncidentsResponse{Incidents: []*contractsv1.Incident{
-			{Id: "i-1", Status: contractsv1.IncidentStatus_INCIDENT_STATUS_OPEN, Severity: contractsv1.Severity_SEVERITY_CRITICAL, Description: "Chute dans l’escalier", CreateTime: ts("2026-11-24T07:00:00Z")},
-			{Id: "i-2", Status: contractsv1.IncidentStatus_INCIDENT_STATUS_OPEN, Severity: contractsv1.Severity_SEVERITY_LOW, Description: "Bruit le soir", CreateTime: ts("2026-11-20T07:00:00Z")},
+			{Id: "i-1", ContractId: "c-3", Status: contractsv1.IncidentStatus_INCIDENT_STATUS_OPEN, Severity: contractsv1.Severity_SEVERITY_CRITICAL, Description: "Chute dans l’escalier", CreateTime: ts("2026-11-24T07:00:00Z")},
+			{Id: "i-2", ContractId: "c-3", Status: contractsv1.IncidentStatus_INCIDENT_STATUS_OPEN, Severity: contractsv1.Severity_SEVERITY_LOW, Description: "Bruit le soir", CreateTime: ts("2026-11-20T07:00:00Z")},
 		}}, nil
 	case contractsv1.IncidentStatus_INCIDENT_STATUS_RESOLVED:
 		return &contractsv1.ListIncidentsResponse{Incidents: []*contractsv1.Incident{
-			{Id: "i-4", Status: contractsv1.IncidentStatus_INCIDENT_STATUS_RESOLVED, Severity: contractsv1.Severity_SEVERITY_MEDIUM, Category: "ODD_CODE", Description: "Clés perdues", Resolution: "Double fait", CreateTime: ts("2026-11-10T07:00:00Z")},
+			{Id: "i-4", ContractId: "c-3", Status: contractsv1.IncidentStatus_INCIDENT_STATUS_RESOLVED, Severity: contractsv1.Severity_SEVERITY_MEDIUM, Category: "ODD_CODE", Description: "Clés perdues", Resolution: "Double fait", CreateTime: ts("2026-11-10T07:00:00Z")},
 		}}, nil
 	case contractsv1.IncidentStatus_INCIDENT_STATUS_IN_MEDIATION:
 		return &contractsv1.ListIncidentsResponse{Incidents: []*contractsv1.Incident{
-			{Id: "i-3", Status: contractsv1.IncidentStatus_INCIDENT_STATUS_IN_MEDIATION, Severity: contractsv1.Severity_SEVERITY_LOW, Description: "Horaires de repas", CreateTime: ts("2026-11-18T07:00:00Z")},
+			{Id: "i-3", ContractId: "c-3", Status: contractsv1.IncidentStatus_INCIDENT_STATUS_IN_MEDIATION, Severity: contractsv1.Severity_SEVERITY_LOW, Description: "Horaires de repas", CreateTime: ts("2026-11-18T07:00:00Z")},
 		}}, nil
 	}
 	return &contractsv1.ListIncidentsResponse{}, nil
@@ -735,7 +758,7 @@ func (f *fakeContracts) SignContract(ctx context.Context, req *contractsv1.SignC
 
 func fakeContract(id string) *contractsv1.Contract {
 	c := &contractsv1.Contract{
-		Id: id, MatchId: "m-4", HostDisplayName: "Jeanne Martin", StudentDisplayName: "Léa Bernard", HostAssisted: true, Etag: "e-1",
+		Id: id, MatchId: "m-4", HostId: "h-1", StudentId: "s-1", HostDisplayName: "Jeanne Martin", StudentDisplayName: "Léa Bernard", HostAssisted: true, Etag: "e-1",
 		Terms: &contractsv1.ContractTerms{RoomTitle: "Chambre calme près des quais", RoomAreaM2: 12, StartDate: "2027-01-15", EndDate: "2027-06-30",
 			MonthlyContributionCents: 15050, EveningsPerWeek: 3, HoursPerWeek: 4, NoticeDays: 30, TrialDays: 30, TrialNoticeDays: 8,
 			SharedSpaces: []string{"cuisine", "salon"}, HouseRules: "Pas de visite après 22 h"},

@@ -157,3 +157,79 @@ func TestHostAndStudentSeeTheirStayAtEveryStep(t *testing.T) {
 		check("student", lea, "/student", step.student, step.studentNot)
 	}
 }
+
+// Finding 6: a completed check-in shows what was recorded, and its concern stays on the
+// dashboard until an incident answers it (opened from the check-in's page).
+func TestCheckinShowsWhatWasRecordedAndItsConcernStaysUntilHandled(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+
+	r := b.get(t, "/coordinator/checkins/ci-5?contract=c-9")
+	for _, s := range []string{"Ce qui a été noté", "Visite", "2 — Plutôt mal", "4 — Bien", "Marcel dort mal depuis sa chute.", "inquiétude signalée", "(fait en retard)",
+		`action="/coordinator/checkins/ci-5/incident"`} {
+		if !strings.Contains(r.body, s) {
+			t.Errorf("done check-in lacks %q", s)
+		}
+	}
+	if p := checkAccessibility(r.body); len(p) > 0 {
+		t.Errorf("check-in page: %v", p)
+	}
+
+	// The dashboard keeps ci-5's concern (no incident since), not ci-6's (i-1 on c-3 came
+	// after it), nor a check-in done without one.
+	r = b.get(t, "/coordinator")
+	if !strings.Contains(r.body, `href="/coordinator/checkins/ci-5?contract=c-9"`) || !strings.Contains(r.body, "inquiétudes à traiter") {
+		t.Error("the open concern is not on the dashboard")
+	}
+	if strings.Contains(r.body, "/coordinator/checkins/ci-6") || strings.Contains(r.body, "/coordinator/checkins/ci-7") {
+		t.Error("a handled concern, or a check-in without one, is on the dashboard")
+	}
+	if r := b.get(t, "/coordinator/checkins/ci-6?contract=c-3"); !strings.Contains(r.body, "Un incident a été ouvert depuis ce suivi") || strings.Contains(r.body, "/incident\"") {
+		t.Error("a handled concern still offers an incident")
+	}
+
+	// Opening the incident: a description the parties may read is required.
+	if r := b.post(t, "/coordinator/checkins/ci-5/incident", url.Values{"contract": {"c-9"}, "severity": {"SEVERITY_HIGH"}, "description": {" "}}); r.code != http.StatusBadRequest ||
+		!strings.Contains(r.body, `id="f-description-error"`) {
+		t.Errorf("empty description: %d", r.code)
+	}
+	r = b.post(t, "/coordinator/checkins/ci-5/incident", url.Values{"contract": {"c-9"}, "severity": {"SEVERITY_HIGH"}, "description": {"Point à faire sur le sommeil de Marcel"}, "requestId": {"rq-9"}})
+	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/coordinator/incidents" {
+		t.Fatalf("open incident: %d to %q", r.code, r.header.Get("Location"))
+	}
+	c := h.be.rec.called("CreateIncident")
+	if len(c) != 1 {
+		t.Fatalf("CreateIncident calls: %d", len(c))
+	}
+	if in := c[0].req.(*contractsv1.CreateIncidentRequest); in.GetContractId() != "c-9" || in.GetSeverity() != contractsv1.Severity_SEVERITY_HIGH || in.GetRequestId() != "rq-9" ||
+		strings.Contains(in.GetDescription(), "dort mal") || c[0].auth != "Bearer tok-coord" {
+		t.Errorf("CreateIncident: %v", in)
+	}
+}
+
+// Finding 9: the incidents page counts what it shows under the state it shows (resolved ones
+// are not "open"), and each incident names its pair, with links to the host and the student.
+func TestIncidentsAreCountedByTheirStateAndNameTheirPair(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+	r := b.get(t, "/coordinator/incidents?status=INCIDENT_STATUS_RESOLVED")
+	if !strings.Contains(r.body, "Incidents résolus, par gravité") || strings.Contains(r.body, "ouverts par gravité") {
+		t.Error("resolved incidents are counted as open")
+	}
+	for _, s := range []string{`href="/coordinator/hosts/h-1">Jeanne Martin</a>`, `href="/coordinator/students/s-1">Léa Bernard</a>`} {
+		if !strings.Contains(r.body, s) {
+			t.Errorf("the incident does not name its pair: %q", s)
+		}
+	}
+	r = b.get(t, "/coordinator/incidents")
+	if !strings.Contains(r.body, "Incidents non résolus, par gravité") || !strings.Contains(r.body, `href="/coordinator/students/s-1">Léa Bernard</a>`) {
+		t.Error("unresolved incidents: caption or pair missing")
+	}
+	if r := b.get(t, "/coordinator"); !strings.Contains(r.body, `href="/coordinator/hosts/h-1">Jeanne Martin</a> · <a href="/coordinator/students/s-1">Léa Bernard</a>`) {
+		t.Error("the dashboard's incidents do not name their pair")
+	}
+}

@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"log/slog"
 	"time"
 	// The Paris zone must be known wherever the service runs, even without system tzdata.
 	_ "time/tzdata"
@@ -22,6 +23,10 @@ import (
 type App struct {
 	store *postgres.Store
 	now   func() time.Time
+	// directory reads the parties' details for the documents (WithDirectory); log tells
+	// when it fails.
+	directory Directory
+	log       *slog.Logger
 }
 
 // New returns the use cases over store, with now as the clock.

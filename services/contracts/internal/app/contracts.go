@@ -9,7 +9,6 @@ import (
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/contracts/internal/checkin"
 	"github.com/cohabit/cohabit/services/contracts/internal/contract"
-	"github.com/cohabit/cohabit/services/contracts/internal/document"
 	"github.com/cohabit/cohabit/services/contracts/internal/postgres"
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/date"
@@ -256,15 +255,6 @@ func (a *App) CancelContract(ctx context.Context, id, sentEtag, reason string) (
 		}
 		return one(contractEvent(SubjectContractCancelled, v.Contract, "CANCELLED_BY_COORDINATOR", now))
 	})
-}
-
-// ContractDocument renders a contract its caller may see as a PDF. Errors: NotFound.
-func (a *App) ContractDocument(ctx context.Context, id string) ([]byte, error) {
-	v, err := a.GetContract(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return document.Render(v.Contract, v.Parties)
 }
 
 func one(ev *eventsv1.Envelope, err error) (postgres.Effects, error) {

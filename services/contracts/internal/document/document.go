@@ -1,12 +1,13 @@
 // Package document renders a contract as a PDF to print, for a host who signs on paper and
-// for everyone's records. The fonts are the Go fonts, embedded as UTF-8 TrueType, so that
-// French accents, "€" and "m²" print.
+// for everyone's records: what SPEC §2 says a contract holds, the association's identity and
+// the parties' details, in French (the signed original) or English. It does no I/O: the caller
+// gathers an Input. The fonts are the Go fonts, embedded as UTF-8 TrueType, so that French
+// accents, "€" and "m²" print.
 package document
 
 import (
 	"bytes"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	// Signature times print in Paris time wherever the service runs.
@@ -17,20 +18,23 @@ import (
 	"golang.org/x/image/font/gofont/goregular"
 
 	"github.com/cohabit/cohabit/services/contracts/internal/contract"
-	"github.com/cohabit/cohabit/services/platform/date"
 )
 
 // ContentType is the rendering's media type.
 const ContentType = "application/pdf"
 
-// Filename is the name a download of contract id gets.
-func Filename(id string) string { return "contrat-" + id + ".pdf" }
+// Filename is the name a download of the contract with reference ref gets.
+func Filename(ref string) string { return "contrat-" + ref + ".pdf" }
 
 const (
 	family   = "Go"
 	margin   = 18.0
 	bodySize = 10.0
 	lineH    = 5.0
+	// A signature block: two side by side on an A4 page.
+	blockW = 84.0
+	blockH = 44.0
+	blockG = 6.0
 )
 
 var paris = func() *time.Location {
@@ -41,154 +45,231 @@ var paris = func() *time.Location {
 	return loc
 }()
 
-// Render returns the PDF of c. Errors: fpdf's (a font that does not load, a failed write).
-func Render(c *contract.Contract, who contract.Parties) ([]byte, error) {
-	r := c.Record()
-	t := r.Terms
+// blank is a field left to fill in by hand.
+const blank = "________________________"
+
+// Render returns the PDF of in. Errors: fpdf's (a font that does not load, a failed write).
+func Render(in Input) ([]byte, error) {
+	w := wordsFor(in.Language)
+	s := in.Stay
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetMargins(margin, margin, margin)
 	pdf.SetAutoPageBreak(true, margin+4)
 	pdf.AddUTF8FontFromBytes(family, "", goregular.TTF)
 	pdf.AddUTF8FontFromBytes(family, "B", gobold.TTF)
-	pdf.SetTitle("Convention de cohabitation intergénérationnelle solidaire", true)
+	pdf.SetTitle(w.title+" "+in.Reference, true)
 	pdf.SetCreator("Cohabit", true)
+	pdf.SetAuthor(in.Association.display(), true)
 	pdf.AliasNbPages("{nb}")
 	pdf.SetFooterFunc(func() {
 		pdf.SetY(-margin)
 		pdf.SetFont(family, "", 8)
-		pdf.CellFormat(0, 5, fmt.Sprintf("Convention %s — page %d/{nb}", r.ID, pdf.PageNo()), "", 0, "C", false, 0, "")
+		pdf.CellFormat(0, 5, fmt.Sprintf(w.footer, in.Reference, pdf.PageNo()), "", 0, "C", false, 0, "")
 	})
 	pdf.AddPage()
+	d := doc{pdf: pdf, w: w}
 
 	pdf.SetFont(family, "B", 15)
-	pdf.MultiCell(0, 7, "Convention de cohabitation intergénérationnelle solidaire", "", "C", false)
+	pdf.MultiCell(0, 7, w.title, "", "C", false)
 	pdf.SetFont(family, "", 9)
-	pdf.MultiCell(0, 5, "Article L631-17 du code de la construction et de l'habitation ; charte de la cohabitation intergénérationnelle solidaire (arrêté du 13 janvier 2020)", "", "C", false)
+	pdf.MultiCell(0, 4.5, w.legalBasis, "", "C", false)
 	pdf.Ln(3)
-	para(pdf, fmt.Sprintf("Référence : %s — programme %s — état : %s", r.ID, r.ProgrammeID, statusLabel(r.Status)))
-
-	section(pdf, "1. Les parties")
-	host := orBlank(who.HostName)
-	if r.HostAssisted {
-		host += " (accompagné(e) par l'association)"
+	d.para(w.kv(w.reference, in.Reference) + " — " + w.kv(w.status, w.statuses[in.Status]))
+	if in.Status == contract.StatusDraft {
+		d.bold(w.draftNote)
 	}
-	para(pdf, "La personne accueillante (l'hôte) : "+host)
-	para(pdf, "La personne accueillie (l'étudiant·e) : "+orBlank(who.StudentName))
 
-	section(pdf, "2. Le logement")
-	area := "…… m²"
-	if t.RoomAreaM2 > 0 {
-		area = strings.Replace(strconv.FormatFloat(t.RoomAreaM2, 'f', -1, 64), ".", ",", 1) + " m²"
+	d.section(w.partiesTitle)
+	d.party(w.association, in.Association.display(), in.Association.details(w))
+	d.party(w.host, orBlank(in.Host.Name), in.Host.details(w))
+	if r := in.Host.Representative; r != nil {
+		d.para(w.list(w.kv(w.legalRep, orBlank(r.Name)+", "+w.asCapacity+" "+orBlank(r.Capacity)), w.kv(w.phone, orBlank(r.Phone)), w.kv(w.email, orBlank(r.Email))) + ".")
 	}
-	para(pdf, fmt.Sprintf("Chambre privative : %s, d'une surface de %s, meublée (lit, bureau, rangements).", orBlank(t.RoomTitle), area))
-	spaces := "cuisine et salle de bain"
-	if len(t.SharedSpaces) > 0 {
-		spaces = strings.Join(t.SharedSpaces, ", ")
-	}
-	para(pdf, "Espaces partagés : "+spaces+".")
+	d.party(w.student(in.Student.Female), orBlank(in.Student.Name), in.Student.details(w))
 
-	section(pdf, "3. Durée")
-	para(pdf, fmt.Sprintf("La cohabitation commence le %s et prend fin le %s.", day(t.StartDate), day(t.EndDate)))
-
-	section(pdf, "4. Formule et contribution")
-	formula := t.FormulaID
-	if formula == "" {
-		formula = "selon l'accord des parties"
+	d.section(w.housingTitle)
+	d.para(w.kv(w.housingAddress, orBlank(in.Host.Address.String())) + ".")
+	d.para(w.kv(w.room, orBlank(in.Room.Title)) + " — " + w.area + " " + w.areaOf(in.Room.AreaM2) + ", " + w.furnished + ".")
+	spaces := w.sharedDefault
+	if len(in.Room.SharedSpaces) > 0 {
+		spaces = strings.Join(in.Room.SharedSpaces, ", ")
 	}
-	para(pdf, "Formule : "+formula+".")
-	if t.MonthlyContributionCents == 0 {
-		para(pdf, "Aucune contribution financière n'est demandée à l'étudiant·e.")
+	d.para(w.kv(w.shared, spaces) + ".")
+
+	d.section(w.durationTitle)
+	d.para(fmt.Sprintf(w.duration, w.day(s.StartDate), w.day(s.EndDate)))
+
+	d.section(w.formulaTitle)
+	formula := s.FormulaName
+	if strings.TrimSpace(formula) == "" {
+		formula = w.formulaUnknown
+	}
+	d.para(w.kv(w.formula, formula) + ".")
+	if s.MonthlyContributionCents == 0 {
+		d.para(w.noContribution)
 	} else {
-		para(pdf, "Contribution mensuelle de l'étudiant·e aux charges : "+contract.Euros(t.MonthlyContributionCents)+".")
+		d.para(w.kv(w.contribution, w.money(s.MonthlyContributionCents)) + ".")
 	}
 
-	section(pdf, "5. Présence et services")
-	para(pdf, fmt.Sprintf("Présence convenue : %d soirée(s) par semaine. Petits services : %d heure(s) par semaine au plus.", t.EveningsPerWeek, t.HoursPerWeek))
-	if len(t.Services) > 0 {
-		labels := make([]string, len(t.Services))
-		for i, s := range t.Services {
-			labels[i] = serviceLabel(s)
-		}
-		para(pdf, "Services convenus : "+strings.Join(labels, ", ")+".")
-	}
-	para(pdf, "Ces services relèvent de l'entraide et non d'un emploi : ni soins à la personne, ni ménage à titre de travail.")
-
-	section(pdf, "6. Règles de vie commune")
-	para(pdf, orLines(t.HouseRules, 4))
-
-	section(pdf, "7. Préavis et période d'essai")
-	para(pdf, fmt.Sprintf("Chaque partie peut mettre fin à la convention avant son terme en respectant un préavis de %d jours.", t.NoticeDays))
-	if t.TrialDays > 0 {
-		para(pdf, fmt.Sprintf("Une période d'essai de %d jours court à partir du début de la cohabitation ; pendant cette période, le préavis est de %d jours.", t.TrialDays, t.TrialNoticeDays))
+	d.section(w.presenceTitle)
+	d.para(w.evenings(s.EveningsPerWeek) + " " + w.hours(s.HoursPerWeek))
+	if len(s.Services) > 0 {
+		d.para(w.kv(w.servicesAgreed, w.serviceList(s.Services)) + ".")
 	} else {
-		para(pdf, "Aucune période d'essai n'est prévue.")
+		d.para(w.noServices)
 	}
-	if n := r.Termination; n != nil {
-		para(pdf, fmt.Sprintf("Congé donné le %s par %s, prenant effet le %s. Motif : %s", instant(n.NoticeAt), requester(n.Party), day(n.EffectiveDate), n.Reason))
+	d.para(w.notAJob)
+
+	d.section(w.rulesTitle)
+	d.items(orLines(s.HouseRules, 4))
+
+	d.section(w.noticeTitle)
+	d.para(w.legalNotice)
+	if s.TrialDays > 0 {
+		d.para(fmt.Sprintf(w.trial, w.days(s.TrialDays), w.days(s.TrialNoticeDays)))
+	} else {
+		d.para(w.noTrial)
+	}
+	if n := in.Notice; n != nil {
+		d.para(fmt.Sprintf(w.noticeGiven, w.instant(n.GivenAt), w.requesters[n.By], w.day(n.EffectiveDate), n.Reason))
 	}
 
-	section(pdf, "8. Engagements de l'hôte")
-	para(pdf, orLines(t.HostDuties, 3))
-	section(pdf, "9. Engagements de l'étudiant·e")
-	para(pdf, orLines(t.StudentDuties, 3))
+	d.section(w.hostDutiesTitle)
+	d.items(orLines(s.HostDuties, 3))
+	d.section(w.studentDutiesTitle)
+	d.items(orLines(s.StudentDuties, 3))
+	d.section(w.associationDutiesTitle)
+	d.items(w.associationDuties)
 
-	section(pdf, "10. État des lieux d'entrée")
-	para(pdf, orLines(t.EntryInventory, 6))
+	d.section(w.inventoryTitle)
+	d.para(orLines(s.EntryInventory, 6))
 
-	section(pdf, "11. Signatures")
-	signature(pdf, "L'hôte", host, find(r.Signatures, contract.PartyHost))
-	signature(pdf, "L'étudiant·e", orBlank(who.StudentName), find(r.Signatures, contract.PartyStudent))
+	d.signatures(in)
 
 	var buf bytes.Buffer
 	if err := pdf.Output(&buf); err != nil {
-		return nil, fmt.Errorf("render contract %s: %w", r.ID, err)
+		return nil, fmt.Errorf("render contract %s: %w", in.Reference, err)
 	}
 	return buf.Bytes(), nil
 }
 
-func section(pdf *fpdf.Fpdf, title string) {
-	pdf.Ln(2)
-	pdf.SetFont(family, "B", 11.5)
-	pdf.MultiCell(0, 6.5, title, "B", "L", false)
-	pdf.Ln(1)
+// doc writes paragraphs in one language.
+type doc struct {
+	pdf *fpdf.Fpdf
+	w   words
 }
 
-func para(pdf *fpdf.Fpdf, text string) {
-	pdf.SetFont(family, "", bodySize)
-	pdf.MultiCell(0, lineH, text, "", "L", false)
-	pdf.Ln(1)
-}
-
-func signature(pdf *fpdf.Fpdf, role, name string, s *contract.Signature) {
-	// Keep a signature block on one page.
-	if _, h := pdf.GetPageSize(); pdf.GetY() > h-margin-45 {
-		pdf.AddPage()
+func (d doc) section(title string) {
+	// A title never ends a page alone.
+	if _, h := d.pdf.GetPageSize(); d.pdf.GetY() > h-margin-30 {
+		d.pdf.AddPage()
 	}
-	pdf.SetFont(family, "B", bodySize)
-	pdf.MultiCell(0, lineH, role+" : "+name, "", "L", false)
-	pdf.SetFont(family, "", bodySize)
-	if s == nil {
-		pdf.MultiCell(0, lineH+2, "Fait à ______________________________, le ____ / ____ / ________", "", "L", false)
-		pdf.MultiCell(0, lineH+2, "Signature, précédée de la mention « lu et approuvé » :", "", "L", false)
-		pdf.Ln(14)
-		pdf.MultiCell(80, lineH, "", "B", "L", false)
-		pdf.Ln(4)
+	d.pdf.Ln(2)
+	d.pdf.SetFont(family, "B", 11.5)
+	d.pdf.MultiCell(0, 6.5, title, "B", "L", false)
+	d.pdf.Ln(1)
+}
+
+func (d doc) para(text string) {
+	d.pdf.SetFont(family, "", bodySize)
+	d.pdf.MultiCell(0, lineH, text, "", "L", false)
+	d.pdf.Ln(1)
+}
+
+// items writes free text of several lines as a list, one item a line.
+func (d doc) items(text string) {
+	lines := strings.Split(strings.TrimSpace(text), "\n")
+	if len(lines) == 1 {
+		d.para(text)
 		return
 	}
-	how := map[contract.Method]string{
-		contract.MethodElectronic: "par voie électronique",
-		contract.MethodPaper:      "sur papier",
-		contract.MethodInPerson:   "en présence du coordinateur",
-	}[s.Method]
-	line := fmt.Sprintf("Signé %s le %s", how, instant(s.At))
-	if s.OnBehalf {
-		line += ", recueilli par le coordinateur de l'association pour le compte de l'hôte accompagné(e)"
+	d.pdf.SetFont(family, "", bodySize)
+	left, _, _, _ := d.pdf.GetMargins()
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); l == "" {
+			continue
+		}
+		d.pdf.SetX(left)
+		d.pdf.CellFormat(5, lineH, "•", "", 0, "L", false, 0, "")
+		d.pdf.MultiCell(0, lineH, l, "", "L", false)
 	}
-	pdf.MultiCell(0, lineH, line+".", "", "L", false)
-	pdf.Ln(4)
+	d.pdf.Ln(1)
 }
 
-func find(sigs []contract.Signature, p contract.Party) *contract.Signature {
+func (d doc) bold(text string) {
+	d.pdf.SetFont(family, "B", bodySize)
+	d.pdf.MultiCell(0, lineH, text, "", "L", false)
+	d.pdf.Ln(1)
+}
+
+// party writes "<role> — <name>" in bold, then its details.
+func (d doc) party(role, name, details string) {
+	d.pdf.SetFont(family, "B", bodySize)
+	d.pdf.MultiCell(0, lineH, role+" — "+name, "", "L", false)
+	d.para(details)
+}
+
+// signatures writes a block for each signatory: the host (and her legal representative), the
+// student and the association, side by side, with the signature recorded so far — who, how
+// and when — or room to sign by hand.
+func (d doc) signatures(in Input) {
+	w := d.w
+	type block struct {
+		role, name, detail string
+		sig                *Signature
+	}
+	blocks := []block{{role: w.host, name: orBlank(in.Host.Name), sig: find(in.Signatures, contract.PartyHost)}}
+	if r := in.Host.Representative; r != nil {
+		blocks = append(blocks, block{role: w.legalRep, name: orBlank(r.Name), detail: r.Capacity})
+	}
+	blocks = append(blocks,
+		block{role: w.student(in.Student.Female), name: orBlank(in.Student.Name), sig: find(in.Signatures, contract.PartyStudent)},
+		block{role: w.forAssociation, name: in.Association.display(), detail: in.Association.signatory()},
+	)
+	pdf := d.pdf
+	left, _, _, _ := pdf.GetMargins()
+	// The blocks stay together, on the page of the section's title.
+	rows := float64((len(blocks) + 1) / 2)
+	if _, h := pdf.GetPageSize(); pdf.GetY()+25+rows*(blockH+blockG) > h-margin-6 {
+		pdf.AddPage()
+	}
+	d.section(w.signaturesTitle)
+	d.para(w.copies)
+	for i := 0; i < len(blocks); i += 2 {
+		top := pdf.GetY()
+		for j := i; j < i+2 && j < len(blocks); j++ {
+			b := blocks[j]
+			x := left + float64(j-i)*(blockW+blockG)
+			pdf.Rect(x, top, blockW, blockH, "D")
+			pdf.SetXY(x+2, top+2)
+			pdf.SetFont(family, "B", bodySize)
+			pdf.MultiCell(blockW-4, lineH, b.role, "", "L", false)
+			pdf.SetX(x + 2)
+			pdf.SetFont(family, "", bodySize)
+			pdf.MultiCell(blockW-4, lineH, b.name, "", "L", false)
+			if b.detail != "" {
+				pdf.SetX(x + 2)
+				pdf.MultiCell(blockW-4, lineH, b.detail, "", "L", false)
+			}
+			pdf.SetX(x + 2)
+			pdf.SetFont(family, "", 8.5)
+			if b.sig != nil {
+				line := fmt.Sprintf(w.signed, w.methods[b.sig.Method], w.instant(b.sig.At))
+				if b.sig.ByCoordinator {
+					line += " (" + w.recordedByCoordinator + ")"
+				}
+				pdf.MultiCell(blockW-4, 4.2, line+".", "", "L", false)
+			} else {
+				pdf.MultiCell(blockW-4, 4.2, w.placeDate, "", "L", false)
+				pdf.SetX(x + 2)
+				pdf.MultiCell(blockW-4, 4.2, w.readApproved, "", "L", false)
+			}
+		}
+		pdf.SetXY(left, top+blockH+blockG)
+	}
+}
+
+func find(sigs []Signature, p contract.Party) *Signature {
 	for i := range sigs {
 		if sigs[i].Party == p {
 			return &sigs[i]
@@ -197,9 +278,61 @@ func find(sigs []contract.Signature, p contract.Party) *contract.Signature {
 	return nil
 }
 
+// display is the association's name as it signs.
+func (a Association) display() string {
+	switch {
+	case strings.TrimSpace(a.LegalName) != "":
+		return a.LegalName
+	case strings.TrimSpace(a.Name) != "":
+		return a.Name
+	}
+	return blank
+}
+
+// signatory is who signs for the association: "Hélène Garnier, présidente".
+func (a Association) signatory() string {
+	if a.Representative == "" {
+		return blank
+	}
+	if a.RepresentativeTitle == "" {
+		return a.Representative
+	}
+	return a.Representative + ", " + a.RepresentativeTitle
+}
+
+func (a Association) details(w words) string {
+	where := orBlank(a.Address.String())
+	if a.Registration != "" {
+		where = w.registration + " " + a.Registration + ", " + where
+	}
+	return w.list(where+", "+w.representedBy+" "+a.signatory(), w.kv(w.phone, orBlank(a.Phone)), w.kv(w.email, orBlank(a.Email)), w.hereafter) + "."
+}
+
+func (h Host) details(w words) string {
+	s := w.list(w.kv(w.birthDate, w.day(h.BirthDate))+", "+w.livingAt+" "+orBlank(h.Address.String()),
+		w.kv(w.phone, orBlank(h.Phone)), w.kv(w.email, orBlank(h.Email)), w.hostIntro+" "+w.quote(w.hostShort)) + "."
+	if h.Assisted {
+		s += " " + upper(w.assistedNote) + "."
+	}
+	return s
+}
+
+func (st Student) details(w words) string {
+	role := w.student(st.Female)
+	return w.list(w.kv(w.birthDate, w.day(st.BirthDate)), w.kv(w.institution, orBlank(st.Institution)),
+		w.kv(w.phone, orBlank(st.Phone)), w.kv(w.email, orBlank(st.Email)), w.studentIntro+" "+w.quote(strings.ToLower(role[:1])+role[1:])) + "."
+}
+
+func upper(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
 func orBlank(s string) string {
 	if strings.TrimSpace(s) == "" {
-		return "________________________________"
+		return blank
 	}
 	return s
 }
@@ -210,55 +343,4 @@ func orLines(s string, n int) string {
 		return s
 	}
 	return strings.TrimSuffix(strings.Repeat(strings.Repeat("_", 85)+"\n", n), "\n")
-}
-
-func day(d date.Date) string {
-	if d.IsZero() {
-		return "____ / ____ / ________"
-	}
-	return d.Time().Format("02/01/2006")
-}
-
-func instant(t time.Time) string {
-	if t.IsZero() {
-		return "____ / ____ / ________"
-	}
-	return t.In(paris).Format("02/01/2006 à 15h04")
-}
-
-func requester(p contract.Party) string {
-	switch p {
-	case contract.PartyHost:
-		return "l'hôte"
-	case contract.PartyStudent:
-		return "l'étudiant·e"
-	}
-	return "l'association"
-}
-
-func statusLabel(s contract.Status) string {
-	return map[contract.Status]string{
-		contract.StatusDraft:              "projet",
-		contract.StatusAwaitingSignatures: "en attente de signatures",
-		contract.StatusActive:             "en cours",
-		contract.StatusNoticeGiven:        "congé donné",
-		contract.StatusTerminated:         "résiliée",
-		contract.StatusEnded:              "terminée",
-		contract.StatusCancelled:          "annulée",
-	}[s]
-}
-
-func serviceLabel(s string) string {
-	if l, ok := map[string]string{
-		"COMPANY":       "compagnie",
-		"SHOPPING":      "courses",
-		"MEALS":         "repas partagés",
-		"DIGITAL_HELP":  "aide au numérique",
-		"ERRANDS":       "petites démarches",
-		"GARDENING":     "jardinage",
-		"SMALL_REPAIRS": "petit bricolage",
-	}[s]; ok {
-		return l
-	}
-	return strings.ToLower(s)
 }

@@ -131,11 +131,11 @@ func (s *Server) CancelContract(ctx context.Context, in *contractsv1.CancelContr
 
 // GetContractDocument renders a contract as a PDF.
 func (s *Server) GetContractDocument(ctx context.Context, in *contractsv1.GetContractDocumentRequest) (*contractsv1.ContractDocument, error) {
-	pdf, err := s.app.ContractDocument(ctx, in.GetId())
+	doc, err := s.app.ContractDocument(ctx, in.GetId(), "")
 	if err != nil {
 		return nil, err
 	}
-	return &contractsv1.ContractDocument{ContentType: document.ContentType, Filename: document.Filename(in.GetId()), Content: pdf}, nil
+	return &contractsv1.ContractDocument{ContentType: document.ContentType, Filename: doc.Filename, Content: doc.Content}, nil
 }
 
 // ListCheckins returns one page of the agenda.
