@@ -236,6 +236,36 @@ func TestChainContractCancelledBeforeTheStay(t *testing.T) {
 	c.waitFor(t, studentsv1.ApplicationStatus_APPLICATION_STATUS_MATCHED, studentsv1.StudentStatus_STUDENT_STATUS_VERIFIED)
 }
 
+// TestChainActiveContractCancelledBeforeItsStart: the pair withdraws after both signed,
+// before moving in: from PLACED, the student is VERIFIED and the application SUBMITTED again
+// (back in the pool); matching's cancellation of the match that follows changes nothing.
+func TestChainActiveContractCancelledBeforeItsStart(t *testing.T) {
+	t.Parallel()
+	c := startChain(t)
+	match := uuid.NewString()
+	c.publish(t, "cohabit.matching.match.approved", c.approved(match))
+	c.waitFor(t, studentsv1.ApplicationStatus_APPLICATION_STATUS_MATCHED, studentsv1.StudentStatus_STUDENT_STATUS_VERIFIED)
+	c.publish(t, "cohabit.contracts.contract.activated", c.contract(match, "ACTIVE"))
+	c.waitFor(t, studentsv1.ApplicationStatus_APPLICATION_STATUS_PLACED, studentsv1.StudentStatus_STUDENT_STATUS_PLACED)
+
+	c.publish(t, "cohabit.contracts.contract.cancelled", c.contract(match, "CANCELLED"))
+	a, _ := c.waitFor(t, studentsv1.ApplicationStatus_APPLICATION_STATUS_SUBMITTED, studentsv1.StudentStatus_STUDENT_STATUS_VERIFIED)
+	if p := decode(t, nextEvents(t, c.js, "cohabit.students.application.resubmitted", 1)[0], &studentseventsv1.ApplicationStatusChanged{}); p.GetApplication().GetStatus() != "SUBMITTED" {
+		t.Fatalf("application.resubmitted: %v", p)
+	}
+	if p := decode(t, nextEvents(t, c.js, "cohabit.students.student.released", 1)[0], &studentseventsv1.StudentStatusChanged{}); p.GetStudent().GetStatus() != "VERIFIED" {
+		t.Fatalf("student.released: %v", p)
+	}
+	_, seq := c.publish(t, "cohabit.matching.match.cancelled", &matchingeventsv1.MatchChanged{Match: c.summary(match, "CANCELLED"), WasApproved: true})
+	c.handled(t, "MATCHING", "students-matching", seq)
+	if again, _ := c.waitFor(t, studentsv1.ApplicationStatus_APPLICATION_STATUS_SUBMITTED, studentsv1.StudentStatus_STUDENT_STATUS_VERIFIED); again.GetEtag() != a.GetEtag() {
+		t.Fatalf("the match's cancellation changed the application again: %s then %s", a.GetEtag(), again.GetEtag())
+	}
+	// Back in the pool: the next approved match takes the same application.
+	c.publish(t, "cohabit.matching.match.approved", c.approved(uuid.NewString()))
+	c.waitFor(t, studentsv1.ApplicationStatus_APPLICATION_STATUS_MATCHED, studentsv1.StudentStatus_STUDENT_STATUS_VERIFIED)
+}
+
 func TestChainEventDeliveredTwiceAppliesOnce(t *testing.T) {
 	t.Parallel()
 	c := startChain(t)

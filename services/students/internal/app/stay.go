@@ -51,6 +51,14 @@ func (a *App) UnmatchApplication(ctx context.Context, f Fact) error {
 	}, SubjectApplicationResubmitted, "")
 }
 
+// CancelStay applies the cancellation of the match's contract, only ever before its start
+// date: as UnmatchApplication, and when the contract was active the student is VERIFIED
+// again too (student.released) with the application back in the pool
+// (application.resubmitted). Errors: as MatchApplication.
+func (a *App) CancelStay(ctx context.Context, f Fact) error {
+	return a.applyPlacement(ctx, f, placement.CancelStay, SubjectApplicationResubmitted, SubjectStudentReleased)
+}
+
 type decide func(placement.Status, *application.Application, *student.Student, time.Time) (placement.Outcome, error)
 
 // applyPlacement runs one step of the chain; each record that moved publishes its event

@@ -160,6 +160,15 @@ func (a *Application) Unmatch(at time.Time) error {
 	return a.move(StatusSubmitted, at)
 }
 
+// Resubmit puts a placed application back in the pool: its contract, active, was cancelled
+// before the start date (the pair withdrew before moving in).
+func (a *Application) Resubmit(at time.Time) error {
+	if a.r.Status != StatusPlaced {
+		return ErrTransition.WithMessage("only a placed application returns to the pool when its stay is cancelled before it starts (this one is %s)", a.r.Status)
+	}
+	return a.move(StatusSubmitted, at)
+}
+
 // Place closes a matched application once the stay starts.
 func (a *Application) Place(at time.Time) error {
 	if a.r.Status != StatusMatched {

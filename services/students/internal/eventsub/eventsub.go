@@ -68,6 +68,7 @@ func Consumers(a *app.App, log *slog.Logger) []*natsx.Consumer {
 		{Stream: "CONTRACTS", Durable: DurableContracts, Log: log,
 			Subjects: []string{SubjectContractActivated, SubjectContractEnded, SubjectContractTerminated, SubjectContractCancelled},
 			Handle:   func(ctx context.Context, e *eventsv1.Envelope) error { return handle(ctx, a, DurableContracts, e) }},
+		invitationsConsumer(a, log),
 	}
 }
 
@@ -130,7 +131,8 @@ func factOf(e *eventsv1.Envelope) (step, app.Fact, error) {
 		case SubjectContractActivated:
 			do = (*app.App).PlaceStudent
 		case SubjectContractCancelled:
-			do = (*app.App).UnmatchApplication
+			// Also after activation: an active contract cancelled before its start date.
+			do = (*app.App).CancelStay
 		default:
 			do = (*app.App).EndStay
 		}

@@ -122,6 +122,24 @@ func End(p Status, a *application.Application, s *student.Student, at time.Time)
 	return Outcome{Next: Ended, Student: true}, s.Release(false, at)
 }
 
+// CancelStay applies the cancellation of the match's contract, which is only ever before the
+// stay: before its activation as Cancel; after it (Placed: an active contract cancelled
+// before its start date, the pair withdrew before moving in) the application is SUBMITTED
+// and the student VERIFIED again, both back in the pool. Errors: as Cancel; ErrImpossible
+// when the records have moved on since the placement.
+func CancelStay(p Status, a *application.Application, s *student.Student, at time.Time) (Outcome, error) {
+	if p != Placed {
+		return Cancel(p, a, at)
+	}
+	if a.Status() != application.StatusPlaced || s.Status() != student.StatusPlaced {
+		return same(p), ErrImpossible.WithMessage("cannot cancel the stay: the application is %s and the student %s", a.Status(), s.Status())
+	}
+	if err := a.Resubmit(at); err != nil {
+		return same(p), err
+	}
+	return Outcome{Next: Unmatched, Application: true, Student: true}, s.Release(false, at)
+}
+
 // Cancel applies the cancellation of the match, or its contract, before the stay: the MATCHED
 // application is SUBMITTED again, back in the pool. An application withdrawn meanwhile stays
 // withdrawn. The contract's cancellation and the match's that follows it are one fact told

@@ -26,6 +26,9 @@ func TestChain(t *testing.T) {
 	cancel := func(p Status, a *application.Application, _ *student.Student) (Outcome, error) {
 		return Cancel(p, a, now)
 	}
+	cancelStay := func(p Status, a *application.Application, s *student.Student) (Outcome, error) {
+		return CancelStay(p, a, s, now)
+	}
 	const (
 		ok = iota
 		noop
@@ -62,6 +65,11 @@ func TestChain(t *testing.T) {
 		{"cancel of a withdrawn application", cancel, Matched, application.StatusWithdrawn, student.StatusVerified, noop, application.StatusWithdrawn, student.StatusVerified, Unmatched},
 		{"cancel before approval", cancel, None, application.StatusSubmitted, student.StatusVerified, notYet, application.StatusSubmitted, student.StatusVerified, None},
 		{"cancel during the stay", cancel, Placed, application.StatusPlaced, student.StatusPlaced, impossible, application.StatusPlaced, student.StatusPlaced, Placed},
+		{"contract cancelled before activation", cancelStay, Matched, application.StatusMatched, student.StatusVerified, ok, application.StatusSubmitted, student.StatusVerified, Unmatched},
+		{"active contract cancelled before its start", cancelStay, Placed, application.StatusPlaced, student.StatusPlaced, ok, application.StatusSubmitted, student.StatusVerified, Unmatched},
+		{"active contract cancellation told twice", cancelStay, Unmatched, application.StatusSubmitted, student.StatusVerified, noop, application.StatusSubmitted, student.StatusVerified, Unmatched},
+		{"contract cancelled before approval applied", cancelStay, None, application.StatusSubmitted, student.StatusVerified, notYet, application.StatusSubmitted, student.StatusVerified, None},
+		{"contract cancelled after the stay ended", cancelStay, Ended, application.StatusPlaced, student.StatusVerified, impossible, application.StatusPlaced, student.StatusVerified, Ended},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
