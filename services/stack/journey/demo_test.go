@@ -2,8 +2,11 @@ package journey
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/cohabit/cohabit/services/stack/demo"
@@ -56,25 +59,7 @@ func TestDemoSeed(t *testing.T) {
 		t.Fatalf("first seed: %+v", sum)
 	}
 	coord := s.login(demo.CoordinatorEmail, demo.CoordinatorPassword)
-
-	// Events finish the stay: the room occupied, Hugo placed.
-	want := demoCounts{
-		"HOST_STATUS_VERIFIED": 11, "HOST_STATUS_PENDING_VERIFICATION": 1,
-		"STUDENT_STATUS_VERIFIED": 10, "STUDENT_STATUS_PLACED": 1, "STUDENT_STATUS_PENDING_VERIFICATION": 1,
-		"ROOM_STATUS_PUBLISHED": 9, "ROOM_STATUS_DRAFT": 1, "ROOM_STATUS_OCCUPIED": 1,
-		"MATCH_STATUS_PROPOSED": 1, "MATCH_STATUS_MEETING_SCHEDULED": 1, "MATCH_STATUS_APPROVED": 1,
-		"CONTRACT_STATUS_ACTIVE": 1, "INCIDENT_STATUS_OPEN": 1, "CHECKIN_STATUS_DONE": 1,
-	}
-	var got demoCounts
-	eventually(t, "the demo programme's states", func() bool {
-		got = s.demoCounts(coord)
-		for k, v := range want {
-			if got[k] != v {
-				return false
-			}
-		}
-		return got["CHECKIN_STATUS_DUE"] >= 2
-	})
+	got := s.demoComplete(coord)
 	t.Logf("demo programme: %v", got)
 
 	// The contract is the stay's, signed by both, each for herself.
@@ -114,6 +99,71 @@ func TestDemoSeed(t *testing.T) {
 	}
 	if after := s.demoCounts(coord); !equal(after, got) {
 		t.Fatalf("after a second seed: %v, want %v", after, got)
+	}
+}
+
+// demoComplete waits until the demo programme is in the states a finished seed leaves (events
+// finish the stay: the room occupied, Hugo placed), and returns its counts.
+func (s *stack) demoComplete(coord string) demoCounts {
+	s.t.Helper()
+	want := demoCounts{
+		"HOST_STATUS_VERIFIED": 11, "HOST_STATUS_PENDING_VERIFICATION": 1,
+		"STUDENT_STATUS_VERIFIED": 10, "STUDENT_STATUS_PLACED": 1, "STUDENT_STATUS_PENDING_VERIFICATION": 1,
+		"ROOM_STATUS_PUBLISHED": 9, "ROOM_STATUS_DRAFT": 1, "ROOM_STATUS_OCCUPIED": 1,
+		"MATCH_STATUS_PROPOSED": 1, "MATCH_STATUS_MEETING_SCHEDULED": 1, "MATCH_STATUS_APPROVED": 1,
+		"CONTRACT_STATUS_ACTIVE": 1, "INCIDENT_STATUS_OPEN": 1, "CHECKIN_STATUS_DONE": 1,
+	}
+	var got demoCounts
+	eventually(s.t, "the demo programme's states", func() bool {
+		got = s.demoCounts(coord)
+		for k, v := range want {
+			if got[k] != v {
+				return false
+			}
+		}
+		return got["CHECKIN_STATUS_DUE"] >= 2
+	})
+	return got
+}
+
+// cutAfter is a transport whose connection is lost after limit requests: a seed stopped
+// half-way (Ctrl-C, a crash).
+type cutAfter struct {
+	n     atomic.Int32
+	limit int32
+}
+
+func (c *cutAfter) RoundTrip(r *http.Request) (*http.Response, error) {
+	if c.n.Add(1) > c.limit {
+		return nil, errors.New("connection lost")
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestDemoSeedResumes stops a seed half-way, among the students, and runs it again: the
+// second run finishes it, with nobody registered twice.
+func TestDemoSeedResumes(t *testing.T) {
+	t.Parallel()
+	s := boot(t)
+	ctx := context.Background()
+	log := slog.New(slog.DiscardHandler)
+	cut := &http.Client{Transport: &cutAfter{limit: 60}}
+	if _, err := demo.Seed(ctx, s.base, log, demo.Options{HTTP: cut}); err == nil || !strings.Contains(err.Error(), "connection lost") {
+		t.Fatalf("seed cut after 60 requests: %v, want the lost connection", err)
+	}
+	sum, err := demo.Seed(ctx, s.base, log, demo.Options{})
+	if err != nil {
+		t.Fatalf("seed after the cut: %v", err)
+	}
+	if sum.Already {
+		t.Fatalf("the seed after the cut says it was already done: %+v", sum)
+	}
+	got := s.demoComplete(s.login(demo.CoordinatorEmail, demo.CoordinatorPassword))
+	if hosts := got["HOST_STATUS_VERIFIED"] + got["HOST_STATUS_PENDING_VERIFICATION"]; hosts != 12 {
+		t.Fatalf("%d demo hosts after a resumed seed, want 12: %v", hosts, got)
+	}
+	if n := got["STUDENT_STATUS_VERIFIED"] + got["STUDENT_STATUS_PLACED"] + got["STUDENT_STATUS_PENDING_VERIFICATION"]; n != 12 {
+		t.Fatalf("%d demo students after a resumed seed, want 12: %v", n, got)
 	}
 }
 
