@@ -154,6 +154,8 @@ const (
 	CheckinStatus_CHECKIN_STATUS_DUE         CheckinStatus = 1
 	CheckinStatus_CHECKIN_STATUS_DONE        CheckinStatus = 2
 	CheckinStatus_CHECKIN_STATUS_MISSED      CheckinStatus = 3
+	// The stay ended, or was cancelled, before its date.
+	CheckinStatus_CHECKIN_STATUS_CANCELLED CheckinStatus = 4
 )
 
 // Enum value maps for CheckinStatus.
@@ -163,12 +165,14 @@ var (
 		1: "CHECKIN_STATUS_DUE",
 		2: "CHECKIN_STATUS_DONE",
 		3: "CHECKIN_STATUS_MISSED",
+		4: "CHECKIN_STATUS_CANCELLED",
 	}
 	CheckinStatus_value = map[string]int32{
 		"CHECKIN_STATUS_UNSPECIFIED": 0,
 		"CHECKIN_STATUS_DUE":         1,
 		"CHECKIN_STATUS_DONE":        2,
 		"CHECKIN_STATUS_MISSED":      3,
+		"CHECKIN_STATUS_CANCELLED":   4,
 	}
 )
 
@@ -377,15 +381,21 @@ type ContractTerms struct {
 	HoursPerWeek             int32        `protobuf:"varint,9,opt,name=hours_per_week,json=hoursPerWeek,proto3" json:"hours_per_week,omitempty"`
 	Services                 []v1.Service `protobuf:"varint,10,rep,packed,name=services,proto3,enum=cohabit.type.v1.Service" json:"services,omitempty"`
 	HouseRules               string       `protobuf:"bytes,11,opt,name=house_rules,json=houseRules,proto3" json:"house_rules,omitempty"`
-	NoticeDays               int32        `protobuf:"varint,12,opt,name=notice_days,json=noticeDays,proto3" json:"notice_days,omitempty"`
-	TrialDays                int32        `protobuf:"varint,13,opt,name=trial_days,json=trialDays,proto3" json:"trial_days,omitempty"`
-	TrialNoticeDays          int32        `protobuf:"varint,14,opt,name=trial_notice_days,json=trialNoticeDays,proto3" json:"trial_notice_days,omitempty"`
-	HostDuties               string       `protobuf:"bytes,15,opt,name=host_duties,json=hostDuties,proto3" json:"host_duties,omitempty"`
-	StudentDuties            string       `protobuf:"bytes,16,opt,name=student_duties,json=studentDuties,proto3" json:"student_duties,omitempty"`
+	// Deprecated: the notice is the law's, one calendar month (notice_months), which no
+	// setting changes; kept (30) for older clients. A PATCH may not set it.
+	NoticeDays      int32  `protobuf:"varint,12,opt,name=notice_days,json=noticeDays,proto3" json:"notice_days,omitempty"`
+	TrialDays       int32  `protobuf:"varint,13,opt,name=trial_days,json=trialDays,proto3" json:"trial_days,omitempty"`
+	TrialNoticeDays int32  `protobuf:"varint,14,opt,name=trial_notice_days,json=trialNoticeDays,proto3" json:"trial_notice_days,omitempty"`
+	HostDuties      string `protobuf:"bytes,15,opt,name=host_duties,json=hostDuties,proto3" json:"host_duties,omitempty"`
+	StudentDuties   string `protobuf:"bytes,16,opt,name=student_duties,json=studentDuties,proto3" json:"student_duties,omitempty"`
 	// État des lieux d'entrée.
 	EntryInventory string `protobuf:"bytes,17,opt,name=entry_inventory,json=entryInventory,proto3" json:"entry_inventory,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// The notice either party gives outside the trial period, in calendar months: always 1
+	// (art. L631-17; a notice given on 15 March takes effect on 15 April at the earliest).
+	// Output only.
+	NoticeMonths  int32 `protobuf:"varint,18,opt,name=notice_months,json=noticeMonths,proto3" json:"notice_months,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ContractTerms) Reset() {
@@ -537,13 +547,24 @@ func (x *ContractTerms) GetEntryInventory() string {
 	return ""
 }
 
+func (x *ContractTerms) GetNoticeMonths() int32 {
+	if x != nil {
+		return x.NoticeMonths
+	}
+	return 0
+}
+
 // Signature is one party's signature.
 type Signature struct {
-	state             protoimpl.MessageState `protogen:"open.v1"`
-	Party             v11.Party              `protobuf:"varint,1,opt,name=party,proto3,enum=cohabit.matching.v1.Party" json:"party,omitempty"`
-	Method            SignatureMethod        `protobuf:"varint,2,opt,name=method,proto3,enum=cohabit.contracts.v1.SignatureMethod" json:"method,omitempty"`
-	SignedByAccountId string                 `protobuf:"bytes,3,opt,name=signed_by_account_id,json=signedByAccountId,proto3" json:"signed_by_account_id,omitempty"`
-	// True when a coordinator signed on behalf of an assisted host.
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Party v11.Party              `protobuf:"varint,1,opt,name=party,proto3,enum=cohabit.matching.v1.Party" json:"party,omitempty"`
+	// How: ELECTRONIC when the party signed themself, PAPER or IN_PERSON when a coordinator
+	// recorded it.
+	Method SignatureMethod `protobuf:"varint,2,opt,name=method,proto3,enum=cohabit.contracts.v1.SignatureMethod" json:"method,omitempty"`
+	// Who recorded it: the party's own account, or the coordinator's.
+	SignedByAccountId string `protobuf:"bytes,3,opt,name=signed_by_account_id,json=signedByAccountId,proto3" json:"signed_by_account_id,omitempty"`
+	// True when a coordinator recorded the party's signature (on paper or in person), for
+	// either party, with or without an account.
 	OnBehalf      bool                   `protobuf:"varint,4,opt,name=on_behalf,json=onBehalf,proto3" json:"on_behalf,omitempty"`
 	SignTime      *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=sign_time,json=signTime,proto3" json:"sign_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -715,6 +736,11 @@ type Contract struct {
 	Etag               string                 `protobuf:"bytes,16,opt,name=etag,proto3" json:"etag,omitempty"`
 	CreateTime         *timestamppb.Timestamp `protobuf:"bytes,17,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
 	UpdateTime         *timestamppb.Timestamp `protobuf:"bytes,18,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	// The room's availability as this service last learnt it (YYYY-MM-DD; empty when open):
+	// the contract never starts before room_available_from nor ends after
+	// room_available_until. Output only.
+	RoomAvailableFrom  string `protobuf:"bytes,19,opt,name=room_available_from,json=roomAvailableFrom,proto3" json:"room_available_from,omitempty"`
+	RoomAvailableUntil string `protobuf:"bytes,20,opt,name=room_available_until,json=roomAvailableUntil,proto3" json:"room_available_until,omitempty"`
 	unknownFields      protoimpl.UnknownFields
 	sizeCache          protoimpl.SizeCache
 }
@@ -873,6 +899,20 @@ func (x *Contract) GetUpdateTime() *timestamppb.Timestamp {
 		return x.UpdateTime
 	}
 	return nil
+}
+
+func (x *Contract) GetRoomAvailableFrom() string {
+	if x != nil {
+		return x.RoomAvailableFrom
+	}
+	return ""
+}
+
+func (x *Contract) GetRoomAvailableUntil() string {
+	if x != nil {
+		return x.RoomAvailableUntil
+	}
+	return ""
 }
 
 // ContractDocument is a printable rendering of a contract.
@@ -1805,6 +1845,59 @@ func (x *CancelContractRequest) GetEtag() string {
 	return ""
 }
 
+// ReopenContractRequest names the contract awaiting signatures to correct.
+type ReopenContractRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Etag          string                 `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReopenContractRequest) Reset() {
+	*x = ReopenContractRequest{}
+	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReopenContractRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReopenContractRequest) ProtoMessage() {}
+
+func (x *ReopenContractRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReopenContractRequest.ProtoReflect.Descriptor instead.
+func (*ReopenContractRequest) Descriptor() ([]byte, []int) {
+	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *ReopenContractRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *ReopenContractRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
 // GetContractDocumentRequest names the contract to print.
 type GetContractDocumentRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -1815,7 +1908,7 @@ type GetContractDocumentRequest struct {
 
 func (x *GetContractDocumentRequest) Reset() {
 	*x = GetContractDocumentRequest{}
-	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[16]
+	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1827,7 +1920,7 @@ func (x *GetContractDocumentRequest) String() string {
 func (*GetContractDocumentRequest) ProtoMessage() {}
 
 func (x *GetContractDocumentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[16]
+	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1840,7 +1933,7 @@ func (x *GetContractDocumentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetContractDocumentRequest.ProtoReflect.Descriptor instead.
 func (*GetContractDocumentRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{16}
+	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *GetContractDocumentRequest) GetId() string {
@@ -1865,7 +1958,7 @@ type ListCheckinsRequest struct {
 
 func (x *ListCheckinsRequest) Reset() {
 	*x = ListCheckinsRequest{}
-	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[17]
+	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1877,7 +1970,7 @@ func (x *ListCheckinsRequest) String() string {
 func (*ListCheckinsRequest) ProtoMessage() {}
 
 func (x *ListCheckinsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[17]
+	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1890,7 +1983,7 @@ func (x *ListCheckinsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCheckinsRequest.ProtoReflect.Descriptor instead.
 func (*ListCheckinsRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{17}
+	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ListCheckinsRequest) GetPageSize() int32 {
@@ -1939,7 +2032,7 @@ type ListCheckinsResponse struct {
 
 func (x *ListCheckinsResponse) Reset() {
 	*x = ListCheckinsResponse{}
-	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[18]
+	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1951,7 +2044,7 @@ func (x *ListCheckinsResponse) String() string {
 func (*ListCheckinsResponse) ProtoMessage() {}
 
 func (x *ListCheckinsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[18]
+	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1964,7 +2057,7 @@ func (x *ListCheckinsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCheckinsResponse.ProtoReflect.Descriptor instead.
 func (*ListCheckinsResponse) Descriptor() ([]byte, []int) {
-	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{18}
+	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ListCheckinsResponse) GetCheckins() []*Checkin {
@@ -1998,7 +2091,7 @@ type CompleteCheckinRequest struct {
 
 func (x *CompleteCheckinRequest) Reset() {
 	*x = CompleteCheckinRequest{}
-	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[19]
+	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2010,7 +2103,7 @@ func (x *CompleteCheckinRequest) String() string {
 func (*CompleteCheckinRequest) ProtoMessage() {}
 
 func (x *CompleteCheckinRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[19]
+	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2023,7 +2116,7 @@ func (x *CompleteCheckinRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteCheckinRequest.ProtoReflect.Descriptor instead.
 func (*CompleteCheckinRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{19}
+	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *CompleteCheckinRequest) GetId() string {
@@ -2089,7 +2182,7 @@ type CreateIncidentRequest struct {
 
 func (x *CreateIncidentRequest) Reset() {
 	*x = CreateIncidentRequest{}
-	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[20]
+	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2101,7 +2194,7 @@ func (x *CreateIncidentRequest) String() string {
 func (*CreateIncidentRequest) ProtoMessage() {}
 
 func (x *CreateIncidentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[20]
+	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2114,7 +2207,7 @@ func (x *CreateIncidentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateIncidentRequest.ProtoReflect.Descriptor instead.
 func (*CreateIncidentRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{20}
+	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *CreateIncidentRequest) GetContractId() string {
@@ -2165,7 +2258,7 @@ type ListIncidentsRequest struct {
 
 func (x *ListIncidentsRequest) Reset() {
 	*x = ListIncidentsRequest{}
-	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[21]
+	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2177,7 +2270,7 @@ func (x *ListIncidentsRequest) String() string {
 func (*ListIncidentsRequest) ProtoMessage() {}
 
 func (x *ListIncidentsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[21]
+	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2190,7 +2283,7 @@ func (x *ListIncidentsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListIncidentsRequest.ProtoReflect.Descriptor instead.
 func (*ListIncidentsRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{21}
+	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ListIncidentsRequest) GetPageSize() int32 {
@@ -2232,7 +2325,7 @@ type ListIncidentsResponse struct {
 
 func (x *ListIncidentsResponse) Reset() {
 	*x = ListIncidentsResponse{}
-	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[22]
+	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2244,7 +2337,7 @@ func (x *ListIncidentsResponse) String() string {
 func (*ListIncidentsResponse) ProtoMessage() {}
 
 func (x *ListIncidentsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[22]
+	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2257,7 +2350,7 @@ func (x *ListIncidentsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListIncidentsResponse.ProtoReflect.Descriptor instead.
 func (*ListIncidentsResponse) Descriptor() ([]byte, []int) {
-	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{22}
+	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ListIncidentsResponse) GetIncidents() []*Incident {
@@ -2285,7 +2378,7 @@ type MediateIncidentRequest struct {
 
 func (x *MediateIncidentRequest) Reset() {
 	*x = MediateIncidentRequest{}
-	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[23]
+	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2297,7 +2390,7 @@ func (x *MediateIncidentRequest) String() string {
 func (*MediateIncidentRequest) ProtoMessage() {}
 
 func (x *MediateIncidentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[23]
+	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2310,7 +2403,7 @@ func (x *MediateIncidentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MediateIncidentRequest.ProtoReflect.Descriptor instead.
 func (*MediateIncidentRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{23}
+	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *MediateIncidentRequest) GetId() string {
@@ -2339,7 +2432,7 @@ type ResolveIncidentRequest struct {
 
 func (x *ResolveIncidentRequest) Reset() {
 	*x = ResolveIncidentRequest{}
-	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[24]
+	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2351,7 +2444,7 @@ func (x *ResolveIncidentRequest) String() string {
 func (*ResolveIncidentRequest) ProtoMessage() {}
 
 func (x *ResolveIncidentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[24]
+	mi := &file_cohabit_contracts_v1_contracts_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2364,7 +2457,7 @@ func (x *ResolveIncidentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResolveIncidentRequest.ProtoReflect.Descriptor instead.
 func (*ResolveIncidentRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{24}
+	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ResolveIncidentRequest) GetId() string {
@@ -2392,7 +2485,7 @@ var File_cohabit_contracts_v1_contracts_proto protoreflect.FileDescriptor
 
 const file_cohabit_contracts_v1_contracts_proto_rawDesc = "" +
 	"\n" +
-	"$cohabit/contracts/v1/contracts.proto\x12\x14cohabit.contracts.v1\x1a\"cohabit/matching/v1/matching.proto\x1a\x1acohabit/type/v1/type.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x92\x05\n" +
+	"$cohabit/contracts/v1/contracts.proto\x12\x14cohabit.contracts.v1\x1a\"cohabit/matching/v1/matching.proto\x1a\x1acohabit/type/v1/type.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb7\x05\n" +
 	"\rContractTerms\x12\x1d\n" +
 	"\n" +
 	"room_title\x18\x01 \x01(\tR\troomTitle\x12 \n" +
@@ -2419,7 +2512,8 @@ const file_cohabit_contracts_v1_contracts_proto_rawDesc = "" +
 	"\vhost_duties\x18\x0f \x01(\tR\n" +
 	"hostDuties\x12%\n" +
 	"\x0estudent_duties\x18\x10 \x01(\tR\rstudentDuties\x12'\n" +
-	"\x0fentry_inventory\x18\x11 \x01(\tR\x0eentryInventory\"\x83\x02\n" +
+	"\x0fentry_inventory\x18\x11 \x01(\tR\x0eentryInventory\x12#\n" +
+	"\rnotice_months\x18\x12 \x01(\x05R\fnoticeMonths\"\x83\x02\n" +
 	"\tSignature\x120\n" +
 	"\x05party\x18\x01 \x01(\x0e2\x1a.cohabit.matching.v1.PartyR\x05party\x12=\n" +
 	"\x06method\x18\x02 \x01(\x0e2%.cohabit.contracts.v1.SignatureMethodR\x06method\x12/\n" +
@@ -2432,7 +2526,7 @@ const file_cohabit_contracts_v1_contracts_proto_rawDesc = "" +
 	"\x06reason\x18\x03 \x01(\tR\x06reason\x12%\n" +
 	"\x0eeffective_date\x18\x04 \x01(\tR\reffectiveDate\x12;\n" +
 	"\vnotice_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"noticeTime\"\x85\x06\n" +
+	"noticeTime\"\xe7\x06\n" +
 	"\bContract\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12!\n" +
 	"\fprogramme_id\x18\x02 \x01(\tR\vprogrammeId\x12\x19\n" +
@@ -2457,7 +2551,9 @@ const file_cohabit_contracts_v1_contracts_proto_rawDesc = "" +
 	"\vcreate_time\x18\x11 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\x12 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"updateTime\"k\n" +
+	"updateTime\x12.\n" +
+	"\x13room_available_from\x18\x13 \x01(\tR\x11roomAvailableFrom\x120\n" +
+	"\x14room_available_until\x18\x14 \x01(\tR\x12roomAvailableUntil\"k\n" +
 	"\x10ContractDocument\x12!\n" +
 	"\fcontent_type\x18\x01 \x01(\tR\vcontentType\x12\x1a\n" +
 	"\bfilename\x18\x02 \x01(\tR\bfilename\x12\x18\n" +
@@ -2541,7 +2637,10 @@ const file_cohabit_contracts_v1_contracts_proto_rawDesc = "" +
 	"\x15CancelContractRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x12\n" +
-	"\x04etag\x18\x03 \x01(\tR\x04etag\",\n" +
+	"\x04etag\x18\x03 \x01(\tR\x04etag\";\n" +
+	"\x15ReopenContractRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\",\n" +
 	"\x1aGetContractDocumentRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\"\xce\x01\n" +
 	"\x13ListCheckinsRequest\x12\x1b\n" +
@@ -2604,12 +2703,13 @@ const file_cohabit_contracts_v1_contracts_proto_rawDesc = "" +
 	"\x1cSIGNATURE_METHOD_UNSPECIFIED\x10\x00\x12\x1f\n" +
 	"\x1bSIGNATURE_METHOD_ELECTRONIC\x10\x01\x12\x1a\n" +
 	"\x16SIGNATURE_METHOD_PAPER\x10\x02\x12\x1e\n" +
-	"\x1aSIGNATURE_METHOD_IN_PERSON\x10\x03*{\n" +
+	"\x1aSIGNATURE_METHOD_IN_PERSON\x10\x03*\x99\x01\n" +
 	"\rCheckinStatus\x12\x1e\n" +
 	"\x1aCHECKIN_STATUS_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12CHECKIN_STATUS_DUE\x10\x01\x12\x17\n" +
 	"\x13CHECKIN_STATUS_DONE\x10\x02\x12\x19\n" +
-	"\x15CHECKIN_STATUS_MISSED\x10\x03*}\n" +
+	"\x15CHECKIN_STATUS_MISSED\x10\x03\x12\x1c\n" +
+	"\x18CHECKIN_STATUS_CANCELLED\x10\x04*}\n" +
 	"\rCheckinMethod\x12\x1e\n" +
 	"\x1aCHECKIN_METHOD_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14CHECKIN_METHOD_VISIT\x10\x01\x12\x18\n" +
@@ -2625,7 +2725,7 @@ const file_cohabit_contracts_v1_contracts_proto_rawDesc = "" +
 	"\fSEVERITY_LOW\x10\x01\x12\x13\n" +
 	"\x0fSEVERITY_MEDIUM\x10\x02\x12\x11\n" +
 	"\rSEVERITY_HIGH\x10\x03\x12\x15\n" +
-	"\x11SEVERITY_CRITICAL\x10\x042\xcd\v\n" +
+	"\x11SEVERITY_CRITICAL\x10\x042\xac\f\n" +
 	"\x0fContractService\x12h\n" +
 	"\rListContracts\x12*.cohabit.contracts.v1.ListContractsRequest\x1a+.cohabit.contracts.v1.ListContractsResponse\x12W\n" +
 	"\vGetContract\x12(.cohabit.contracts.v1.GetContractRequest\x1a\x1e.cohabit.contracts.v1.Contract\x12]\n" +
@@ -2634,7 +2734,8 @@ const file_cohabit_contracts_v1_contracts_proto_rawDesc = "" +
 	"\fSignContract\x12).cohabit.contracts.v1.SignContractRequest\x1a\x1e.cohabit.contracts.v1.Contract\x12c\n" +
 	"\x11TerminateContract\x12..cohabit.contracts.v1.TerminateContractRequest\x1a\x1e.cohabit.contracts.v1.Contract\x12[\n" +
 	"\rRenewContract\x12*.cohabit.contracts.v1.RenewContractRequest\x1a\x1e.cohabit.contracts.v1.Contract\x12]\n" +
-	"\x0eCancelContract\x12+.cohabit.contracts.v1.CancelContractRequest\x1a\x1e.cohabit.contracts.v1.Contract\x12o\n" +
+	"\x0eCancelContract\x12+.cohabit.contracts.v1.CancelContractRequest\x1a\x1e.cohabit.contracts.v1.Contract\x12]\n" +
+	"\x0eReopenContract\x12+.cohabit.contracts.v1.ReopenContractRequest\x1a\x1e.cohabit.contracts.v1.Contract\x12o\n" +
 	"\x13GetContractDocument\x120.cohabit.contracts.v1.GetContractDocumentRequest\x1a&.cohabit.contracts.v1.ContractDocument\x12e\n" +
 	"\fListCheckins\x12).cohabit.contracts.v1.ListCheckinsRequest\x1a*.cohabit.contracts.v1.ListCheckinsResponse\x12^\n" +
 	"\x0fCompleteCheckin\x12,.cohabit.contracts.v1.CompleteCheckinRequest\x1a\x1d.cohabit.contracts.v1.Checkin\x12]\n" +
@@ -2656,7 +2757,7 @@ func file_cohabit_contracts_v1_contracts_proto_rawDescGZIP() []byte {
 }
 
 var file_cohabit_contracts_v1_contracts_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_cohabit_contracts_v1_contracts_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
+var file_cohabit_contracts_v1_contracts_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
 var file_cohabit_contracts_v1_contracts_proto_goTypes = []any{
 	(ContractStatus)(0),                // 0: cohabit.contracts.v1.ContractStatus
 	(SignatureMethod)(0),               // 1: cohabit.contracts.v1.SignatureMethod
@@ -2680,50 +2781,51 @@ var file_cohabit_contracts_v1_contracts_proto_goTypes = []any{
 	(*TerminateContractRequest)(nil),   // 19: cohabit.contracts.v1.TerminateContractRequest
 	(*RenewContractRequest)(nil),       // 20: cohabit.contracts.v1.RenewContractRequest
 	(*CancelContractRequest)(nil),      // 21: cohabit.contracts.v1.CancelContractRequest
-	(*GetContractDocumentRequest)(nil), // 22: cohabit.contracts.v1.GetContractDocumentRequest
-	(*ListCheckinsRequest)(nil),        // 23: cohabit.contracts.v1.ListCheckinsRequest
-	(*ListCheckinsResponse)(nil),       // 24: cohabit.contracts.v1.ListCheckinsResponse
-	(*CompleteCheckinRequest)(nil),     // 25: cohabit.contracts.v1.CompleteCheckinRequest
-	(*CreateIncidentRequest)(nil),      // 26: cohabit.contracts.v1.CreateIncidentRequest
-	(*ListIncidentsRequest)(nil),       // 27: cohabit.contracts.v1.ListIncidentsRequest
-	(*ListIncidentsResponse)(nil),      // 28: cohabit.contracts.v1.ListIncidentsResponse
-	(*MediateIncidentRequest)(nil),     // 29: cohabit.contracts.v1.MediateIncidentRequest
-	(*ResolveIncidentRequest)(nil),     // 30: cohabit.contracts.v1.ResolveIncidentRequest
-	(v1.Service)(0),                    // 31: cohabit.type.v1.Service
-	(v11.Party)(0),                     // 32: cohabit.matching.v1.Party
-	(*timestamppb.Timestamp)(nil),      // 33: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),      // 34: google.protobuf.FieldMask
+	(*ReopenContractRequest)(nil),      // 22: cohabit.contracts.v1.ReopenContractRequest
+	(*GetContractDocumentRequest)(nil), // 23: cohabit.contracts.v1.GetContractDocumentRequest
+	(*ListCheckinsRequest)(nil),        // 24: cohabit.contracts.v1.ListCheckinsRequest
+	(*ListCheckinsResponse)(nil),       // 25: cohabit.contracts.v1.ListCheckinsResponse
+	(*CompleteCheckinRequest)(nil),     // 26: cohabit.contracts.v1.CompleteCheckinRequest
+	(*CreateIncidentRequest)(nil),      // 27: cohabit.contracts.v1.CreateIncidentRequest
+	(*ListIncidentsRequest)(nil),       // 28: cohabit.contracts.v1.ListIncidentsRequest
+	(*ListIncidentsResponse)(nil),      // 29: cohabit.contracts.v1.ListIncidentsResponse
+	(*MediateIncidentRequest)(nil),     // 30: cohabit.contracts.v1.MediateIncidentRequest
+	(*ResolveIncidentRequest)(nil),     // 31: cohabit.contracts.v1.ResolveIncidentRequest
+	(v1.Service)(0),                    // 32: cohabit.type.v1.Service
+	(v11.Party)(0),                     // 33: cohabit.matching.v1.Party
+	(*timestamppb.Timestamp)(nil),      // 34: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),      // 35: google.protobuf.FieldMask
 }
 var file_cohabit_contracts_v1_contracts_proto_depIdxs = []int32{
-	31, // 0: cohabit.contracts.v1.ContractTerms.services:type_name -> cohabit.type.v1.Service
-	32, // 1: cohabit.contracts.v1.Signature.party:type_name -> cohabit.matching.v1.Party
+	32, // 0: cohabit.contracts.v1.ContractTerms.services:type_name -> cohabit.type.v1.Service
+	33, // 1: cohabit.contracts.v1.Signature.party:type_name -> cohabit.matching.v1.Party
 	1,  // 2: cohabit.contracts.v1.Signature.method:type_name -> cohabit.contracts.v1.SignatureMethod
-	33, // 3: cohabit.contracts.v1.Signature.sign_time:type_name -> google.protobuf.Timestamp
-	32, // 4: cohabit.contracts.v1.Termination.requested_by_party:type_name -> cohabit.matching.v1.Party
-	33, // 5: cohabit.contracts.v1.Termination.notice_time:type_name -> google.protobuf.Timestamp
+	34, // 3: cohabit.contracts.v1.Signature.sign_time:type_name -> google.protobuf.Timestamp
+	33, // 4: cohabit.contracts.v1.Termination.requested_by_party:type_name -> cohabit.matching.v1.Party
+	34, // 5: cohabit.contracts.v1.Termination.notice_time:type_name -> google.protobuf.Timestamp
 	0,  // 6: cohabit.contracts.v1.Contract.status:type_name -> cohabit.contracts.v1.ContractStatus
 	6,  // 7: cohabit.contracts.v1.Contract.terms:type_name -> cohabit.contracts.v1.ContractTerms
 	7,  // 8: cohabit.contracts.v1.Contract.signatures:type_name -> cohabit.contracts.v1.Signature
 	8,  // 9: cohabit.contracts.v1.Contract.termination:type_name -> cohabit.contracts.v1.Termination
-	33, // 10: cohabit.contracts.v1.Contract.create_time:type_name -> google.protobuf.Timestamp
-	33, // 11: cohabit.contracts.v1.Contract.update_time:type_name -> google.protobuf.Timestamp
+	34, // 10: cohabit.contracts.v1.Contract.create_time:type_name -> google.protobuf.Timestamp
+	34, // 11: cohabit.contracts.v1.Contract.update_time:type_name -> google.protobuf.Timestamp
 	2,  // 12: cohabit.contracts.v1.Checkin.status:type_name -> cohabit.contracts.v1.CheckinStatus
-	33, // 13: cohabit.contracts.v1.Checkin.done_time:type_name -> google.protobuf.Timestamp
+	34, // 13: cohabit.contracts.v1.Checkin.done_time:type_name -> google.protobuf.Timestamp
 	3,  // 14: cohabit.contracts.v1.Checkin.method:type_name -> cohabit.contracts.v1.CheckinMethod
-	33, // 15: cohabit.contracts.v1.Checkin.create_time:type_name -> google.protobuf.Timestamp
-	33, // 16: cohabit.contracts.v1.Checkin.update_time:type_name -> google.protobuf.Timestamp
+	34, // 15: cohabit.contracts.v1.Checkin.create_time:type_name -> google.protobuf.Timestamp
+	34, // 16: cohabit.contracts.v1.Checkin.update_time:type_name -> google.protobuf.Timestamp
 	4,  // 17: cohabit.contracts.v1.Incident.status:type_name -> cohabit.contracts.v1.IncidentStatus
 	5,  // 18: cohabit.contracts.v1.Incident.severity:type_name -> cohabit.contracts.v1.Severity
-	32, // 19: cohabit.contracts.v1.Incident.reported_by_party:type_name -> cohabit.matching.v1.Party
-	33, // 20: cohabit.contracts.v1.Incident.create_time:type_name -> google.protobuf.Timestamp
-	33, // 21: cohabit.contracts.v1.Incident.update_time:type_name -> google.protobuf.Timestamp
+	33, // 19: cohabit.contracts.v1.Incident.reported_by_party:type_name -> cohabit.matching.v1.Party
+	34, // 20: cohabit.contracts.v1.Incident.create_time:type_name -> google.protobuf.Timestamp
+	34, // 21: cohabit.contracts.v1.Incident.update_time:type_name -> google.protobuf.Timestamp
 	0,  // 22: cohabit.contracts.v1.ListContractsRequest.status:type_name -> cohabit.contracts.v1.ContractStatus
 	9,  // 23: cohabit.contracts.v1.ListContractsResponse.contracts:type_name -> cohabit.contracts.v1.Contract
 	9,  // 24: cohabit.contracts.v1.UpdateContractRequest.contract:type_name -> cohabit.contracts.v1.Contract
-	34, // 25: cohabit.contracts.v1.UpdateContractRequest.update_mask:type_name -> google.protobuf.FieldMask
-	32, // 26: cohabit.contracts.v1.SignContractRequest.party:type_name -> cohabit.matching.v1.Party
+	35, // 25: cohabit.contracts.v1.UpdateContractRequest.update_mask:type_name -> google.protobuf.FieldMask
+	33, // 26: cohabit.contracts.v1.SignContractRequest.party:type_name -> cohabit.matching.v1.Party
 	1,  // 27: cohabit.contracts.v1.SignContractRequest.method:type_name -> cohabit.contracts.v1.SignatureMethod
-	32, // 28: cohabit.contracts.v1.TerminateContractRequest.party:type_name -> cohabit.matching.v1.Party
+	33, // 28: cohabit.contracts.v1.TerminateContractRequest.party:type_name -> cohabit.matching.v1.Party
 	2,  // 29: cohabit.contracts.v1.ListCheckinsRequest.status:type_name -> cohabit.contracts.v1.CheckinStatus
 	11, // 30: cohabit.contracts.v1.ListCheckinsResponse.checkins:type_name -> cohabit.contracts.v1.Checkin
 	3,  // 31: cohabit.contracts.v1.CompleteCheckinRequest.method:type_name -> cohabit.contracts.v1.CheckinMethod
@@ -2738,30 +2840,32 @@ var file_cohabit_contracts_v1_contracts_proto_depIdxs = []int32{
 	19, // 40: cohabit.contracts.v1.ContractService.TerminateContract:input_type -> cohabit.contracts.v1.TerminateContractRequest
 	20, // 41: cohabit.contracts.v1.ContractService.RenewContract:input_type -> cohabit.contracts.v1.RenewContractRequest
 	21, // 42: cohabit.contracts.v1.ContractService.CancelContract:input_type -> cohabit.contracts.v1.CancelContractRequest
-	22, // 43: cohabit.contracts.v1.ContractService.GetContractDocument:input_type -> cohabit.contracts.v1.GetContractDocumentRequest
-	23, // 44: cohabit.contracts.v1.ContractService.ListCheckins:input_type -> cohabit.contracts.v1.ListCheckinsRequest
-	25, // 45: cohabit.contracts.v1.ContractService.CompleteCheckin:input_type -> cohabit.contracts.v1.CompleteCheckinRequest
-	26, // 46: cohabit.contracts.v1.ContractService.CreateIncident:input_type -> cohabit.contracts.v1.CreateIncidentRequest
-	27, // 47: cohabit.contracts.v1.ContractService.ListIncidents:input_type -> cohabit.contracts.v1.ListIncidentsRequest
-	29, // 48: cohabit.contracts.v1.ContractService.MediateIncident:input_type -> cohabit.contracts.v1.MediateIncidentRequest
-	30, // 49: cohabit.contracts.v1.ContractService.ResolveIncident:input_type -> cohabit.contracts.v1.ResolveIncidentRequest
-	14, // 50: cohabit.contracts.v1.ContractService.ListContracts:output_type -> cohabit.contracts.v1.ListContractsResponse
-	9,  // 51: cohabit.contracts.v1.ContractService.GetContract:output_type -> cohabit.contracts.v1.Contract
-	9,  // 52: cohabit.contracts.v1.ContractService.UpdateContract:output_type -> cohabit.contracts.v1.Contract
-	9,  // 53: cohabit.contracts.v1.ContractService.SendContract:output_type -> cohabit.contracts.v1.Contract
-	9,  // 54: cohabit.contracts.v1.ContractService.SignContract:output_type -> cohabit.contracts.v1.Contract
-	9,  // 55: cohabit.contracts.v1.ContractService.TerminateContract:output_type -> cohabit.contracts.v1.Contract
-	9,  // 56: cohabit.contracts.v1.ContractService.RenewContract:output_type -> cohabit.contracts.v1.Contract
-	9,  // 57: cohabit.contracts.v1.ContractService.CancelContract:output_type -> cohabit.contracts.v1.Contract
-	10, // 58: cohabit.contracts.v1.ContractService.GetContractDocument:output_type -> cohabit.contracts.v1.ContractDocument
-	24, // 59: cohabit.contracts.v1.ContractService.ListCheckins:output_type -> cohabit.contracts.v1.ListCheckinsResponse
-	11, // 60: cohabit.contracts.v1.ContractService.CompleteCheckin:output_type -> cohabit.contracts.v1.Checkin
-	12, // 61: cohabit.contracts.v1.ContractService.CreateIncident:output_type -> cohabit.contracts.v1.Incident
-	28, // 62: cohabit.contracts.v1.ContractService.ListIncidents:output_type -> cohabit.contracts.v1.ListIncidentsResponse
-	12, // 63: cohabit.contracts.v1.ContractService.MediateIncident:output_type -> cohabit.contracts.v1.Incident
-	12, // 64: cohabit.contracts.v1.ContractService.ResolveIncident:output_type -> cohabit.contracts.v1.Incident
-	50, // [50:65] is the sub-list for method output_type
-	35, // [35:50] is the sub-list for method input_type
+	22, // 43: cohabit.contracts.v1.ContractService.ReopenContract:input_type -> cohabit.contracts.v1.ReopenContractRequest
+	23, // 44: cohabit.contracts.v1.ContractService.GetContractDocument:input_type -> cohabit.contracts.v1.GetContractDocumentRequest
+	24, // 45: cohabit.contracts.v1.ContractService.ListCheckins:input_type -> cohabit.contracts.v1.ListCheckinsRequest
+	26, // 46: cohabit.contracts.v1.ContractService.CompleteCheckin:input_type -> cohabit.contracts.v1.CompleteCheckinRequest
+	27, // 47: cohabit.contracts.v1.ContractService.CreateIncident:input_type -> cohabit.contracts.v1.CreateIncidentRequest
+	28, // 48: cohabit.contracts.v1.ContractService.ListIncidents:input_type -> cohabit.contracts.v1.ListIncidentsRequest
+	30, // 49: cohabit.contracts.v1.ContractService.MediateIncident:input_type -> cohabit.contracts.v1.MediateIncidentRequest
+	31, // 50: cohabit.contracts.v1.ContractService.ResolveIncident:input_type -> cohabit.contracts.v1.ResolveIncidentRequest
+	14, // 51: cohabit.contracts.v1.ContractService.ListContracts:output_type -> cohabit.contracts.v1.ListContractsResponse
+	9,  // 52: cohabit.contracts.v1.ContractService.GetContract:output_type -> cohabit.contracts.v1.Contract
+	9,  // 53: cohabit.contracts.v1.ContractService.UpdateContract:output_type -> cohabit.contracts.v1.Contract
+	9,  // 54: cohabit.contracts.v1.ContractService.SendContract:output_type -> cohabit.contracts.v1.Contract
+	9,  // 55: cohabit.contracts.v1.ContractService.SignContract:output_type -> cohabit.contracts.v1.Contract
+	9,  // 56: cohabit.contracts.v1.ContractService.TerminateContract:output_type -> cohabit.contracts.v1.Contract
+	9,  // 57: cohabit.contracts.v1.ContractService.RenewContract:output_type -> cohabit.contracts.v1.Contract
+	9,  // 58: cohabit.contracts.v1.ContractService.CancelContract:output_type -> cohabit.contracts.v1.Contract
+	9,  // 59: cohabit.contracts.v1.ContractService.ReopenContract:output_type -> cohabit.contracts.v1.Contract
+	10, // 60: cohabit.contracts.v1.ContractService.GetContractDocument:output_type -> cohabit.contracts.v1.ContractDocument
+	25, // 61: cohabit.contracts.v1.ContractService.ListCheckins:output_type -> cohabit.contracts.v1.ListCheckinsResponse
+	11, // 62: cohabit.contracts.v1.ContractService.CompleteCheckin:output_type -> cohabit.contracts.v1.Checkin
+	12, // 63: cohabit.contracts.v1.ContractService.CreateIncident:output_type -> cohabit.contracts.v1.Incident
+	29, // 64: cohabit.contracts.v1.ContractService.ListIncidents:output_type -> cohabit.contracts.v1.ListIncidentsResponse
+	12, // 65: cohabit.contracts.v1.ContractService.MediateIncident:output_type -> cohabit.contracts.v1.Incident
+	12, // 66: cohabit.contracts.v1.ContractService.ResolveIncident:output_type -> cohabit.contracts.v1.Incident
+	51, // [51:67] is the sub-list for method output_type
+	35, // [35:51] is the sub-list for method input_type
 	35, // [35:35] is the sub-list for extension type_name
 	35, // [35:35] is the sub-list for extension extendee
 	0,  // [0:35] is the sub-list for field type_name
@@ -2778,7 +2882,7 @@ func file_cohabit_contracts_v1_contracts_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_cohabit_contracts_v1_contracts_proto_rawDesc), len(file_cohabit_contracts_v1_contracts_proto_rawDesc)),
 			NumEnums:      6,
-			NumMessages:   25,
+			NumMessages:   26,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

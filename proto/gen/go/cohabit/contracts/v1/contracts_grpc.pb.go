@@ -30,6 +30,7 @@ const (
 	ContractService_TerminateContract_FullMethodName   = "/cohabit.contracts.v1.ContractService/TerminateContract"
 	ContractService_RenewContract_FullMethodName       = "/cohabit.contracts.v1.ContractService/RenewContract"
 	ContractService_CancelContract_FullMethodName      = "/cohabit.contracts.v1.ContractService/CancelContract"
+	ContractService_ReopenContract_FullMethodName      = "/cohabit.contracts.v1.ContractService/ReopenContract"
 	ContractService_GetContractDocument_FullMethodName = "/cohabit.contracts.v1.ContractService/GetContractDocument"
 	ContractService_ListCheckins_FullMethodName        = "/cohabit.contracts.v1.ContractService/ListCheckins"
 	ContractService_CompleteCheckin_FullMethodName     = "/cohabit.contracts.v1.ContractService/CompleteCheckin"
@@ -59,8 +60,13 @@ type ContractServiceClient interface {
 	TerminateContract(ctx context.Context, in *TerminateContractRequest, opts ...grpc.CallOption) (*Contract, error)
 	// RenewContract extends an active contract to a new end date (coordinator).
 	RenewContract(ctx context.Context, in *RenewContractRequest, opts ...grpc.CallOption) (*Contract, error)
-	// CancelContract cancels a contract before the stay (coordinator).
+	// CancelContract cancels a contract before the stay (coordinator): a draft, one awaiting
+	// signatures, or an ACTIVE one whose start date has not come (the pair withdraws before
+	// moving in; its check-ins are cancelled).
 	CancelContract(ctx context.Context, in *CancelContractRequest, opts ...grpc.CallOption) (*Contract, error)
+	// ReopenContract takes a contract awaiting signatures back to DRAFT so that the coordinator
+	// corrects a term; the signatures already given are cleared (coordinator).
+	ReopenContract(ctx context.Context, in *ReopenContractRequest, opts ...grpc.CallOption) (*Contract, error)
 	// GetContractDocument renders the contract as a PDF to print.
 	GetContractDocument(ctx context.Context, in *GetContractDocumentRequest, opts ...grpc.CallOption) (*ContractDocument, error)
 	// ListCheckins is the coordinator's follow-up agenda.
@@ -165,6 +171,16 @@ func (c *contractServiceClient) CancelContract(ctx context.Context, in *CancelCo
 	return out, nil
 }
 
+func (c *contractServiceClient) ReopenContract(ctx context.Context, in *ReopenContractRequest, opts ...grpc.CallOption) (*Contract, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Contract)
+	err := c.cc.Invoke(ctx, ContractService_ReopenContract_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *contractServiceClient) GetContractDocument(ctx context.Context, in *GetContractDocumentRequest, opts ...grpc.CallOption) (*ContractDocument, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ContractDocument)
@@ -255,8 +271,13 @@ type ContractServiceServer interface {
 	TerminateContract(context.Context, *TerminateContractRequest) (*Contract, error)
 	// RenewContract extends an active contract to a new end date (coordinator).
 	RenewContract(context.Context, *RenewContractRequest) (*Contract, error)
-	// CancelContract cancels a contract before the stay (coordinator).
+	// CancelContract cancels a contract before the stay (coordinator): a draft, one awaiting
+	// signatures, or an ACTIVE one whose start date has not come (the pair withdraws before
+	// moving in; its check-ins are cancelled).
 	CancelContract(context.Context, *CancelContractRequest) (*Contract, error)
+	// ReopenContract takes a contract awaiting signatures back to DRAFT so that the coordinator
+	// corrects a term; the signatures already given are cleared (coordinator).
+	ReopenContract(context.Context, *ReopenContractRequest) (*Contract, error)
 	// GetContractDocument renders the contract as a PDF to print.
 	GetContractDocument(context.Context, *GetContractDocumentRequest) (*ContractDocument, error)
 	// ListCheckins is the coordinator's follow-up agenda.
@@ -304,6 +325,9 @@ func (UnimplementedContractServiceServer) RenewContract(context.Context, *RenewC
 }
 func (UnimplementedContractServiceServer) CancelContract(context.Context, *CancelContractRequest) (*Contract, error) {
 	return nil, status.Error(codes.Unimplemented, "method CancelContract not implemented")
+}
+func (UnimplementedContractServiceServer) ReopenContract(context.Context, *ReopenContractRequest) (*Contract, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReopenContract not implemented")
 }
 func (UnimplementedContractServiceServer) GetContractDocument(context.Context, *GetContractDocumentRequest) (*ContractDocument, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetContractDocument not implemented")
@@ -491,6 +515,24 @@ func _ContractService_CancelContract_Handler(srv interface{}, ctx context.Contex
 	return interceptor(ctx, in, info, handler)
 }
 
+func _ContractService_ReopenContract_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReopenContractRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ContractServiceServer).ReopenContract(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ContractService_ReopenContract_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ContractServiceServer).ReopenContract(ctx, req.(*ReopenContractRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _ContractService_GetContractDocument_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetContractDocumentRequest)
 	if err := dec(in); err != nil {
@@ -655,6 +697,10 @@ var ContractService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "CancelContract",
 			Handler:    _ContractService_CancelContract_Handler,
+		},
+		{
+			MethodName: "ReopenContract",
+			Handler:    _ContractService_ReopenContract_Handler,
 		},
 		{
 			MethodName: "GetContractDocument",

@@ -140,8 +140,10 @@ func (x *ContractSummary) GetEndDate() string {
 	return ""
 }
 
-// ContractChanged: cohabit.contracts.contract.{drafted,sent,signed,activated,notice_given,
-// terminated,ended,renewed,cancelled}. reason is a coded reason, never free text.
+// ContractChanged: cohabit.contracts.contract.{drafted,sent,reopened,signed,activated,
+// notice_given,terminated,ended,renewed,cancelled}. reason is a coded reason, never free
+// text. A contract is cancelled only before its stay: from DRAFT, AWAITING_SIGNATURES, or
+// ACTIVE before its start date (reason WITHDRAWN_BEFORE_START).
 type ContractChanged struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Contract      *ContractSummary       `protobuf:"bytes,1,opt,name=contract,proto3" json:"contract,omitempty"`
@@ -194,7 +196,7 @@ func (x *ContractChanged) GetReasonCode() string {
 	return ""
 }
 
-// CheckinChanged: cohabit.contracts.checkin.{scheduled,completed,missed}.
+// CheckinChanged: cohabit.contracts.checkin.{scheduled,completed,missed,cancelled}.
 type CheckinChanged struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	CheckinId     string                 `protobuf:"bytes,1,opt,name=checkin_id,json=checkinId,proto3" json:"checkin_id,omitempty"`

@@ -207,8 +207,12 @@ type MatchApproved struct {
 	ApprovedByAccountId      string                 `protobuf:"bytes,12,opt,name=approved_by_account_id,json=approvedByAccountId,proto3" json:"approved_by_account_id,omitempty"`
 	// The room's shared spaces as hosts last published them: the draft contract's.
 	RoomSharedSpaces []string `protobuf:"bytes,13,rep,name=room_shared_spaces,json=roomSharedSpaces,proto3" json:"room_shared_spaces,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// The room's availability as hosts last published it (YYYY-MM-DD; empty when open): the
+	// contract stays within it, and an open-ended stay ends at room_available_until.
+	RoomAvailableFrom  string `protobuf:"bytes,14,opt,name=room_available_from,json=roomAvailableFrom,proto3" json:"room_available_from,omitempty"`
+	RoomAvailableUntil string `protobuf:"bytes,15,opt,name=room_available_until,json=roomAvailableUntil,proto3" json:"room_available_until,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *MatchApproved) Reset() {
@@ -332,6 +336,20 @@ func (x *MatchApproved) GetRoomSharedSpaces() []string {
 	return nil
 }
 
+func (x *MatchApproved) GetRoomAvailableFrom() string {
+	if x != nil {
+		return x.RoomAvailableFrom
+	}
+	return ""
+}
+
+func (x *MatchApproved) GetRoomAvailableUntil() string {
+	if x != nil {
+		return x.RoomAvailableUntil
+	}
+	return ""
+}
+
 // AllocationFinished: cohabit.matching.allocation.succeeded or .failed.
 type AllocationFinished struct {
 	state          protoimpl.MessageState `protogen:"open.v1"`
@@ -427,7 +445,7 @@ const file_cohabit_matching_events_v1_events_proto_rawDesc = "" +
 	"\fMatchChanged\x12>\n" +
 	"\x05match\x18\x01 \x01(\v2(.cohabit.matching.events.v1.MatchSummaryR\x05match\x12\x14\n" +
 	"\x05party\x18\x02 \x01(\tR\x05party\x12!\n" +
-	"\fwas_approved\x18\x03 \x01(\bR\vwasApproved\"\xd0\x04\n" +
+	"\fwas_approved\x18\x03 \x01(\bR\vwasApproved\"\xb2\x05\n" +
 	"\rMatchApproved\x12>\n" +
 	"\x05match\x18\x01 \x01(\v2(.cohabit.matching.events.v1.MatchSummaryR\x05match\x12 \n" +
 	"\fmove_in_date\x18\x02 \x01(\tR\n" +
@@ -446,7 +464,9 @@ const file_cohabit_matching_events_v1_events_proto_rawDesc = "" +
 	"\n" +
 	"room_title\x18\v \x01(\tR\troomTitle\x123\n" +
 	"\x16approved_by_account_id\x18\f \x01(\tR\x13approvedByAccountId\x12,\n" +
-	"\x12room_shared_spaces\x18\r \x03(\tR\x10roomSharedSpaces\"\xc5\x01\n" +
+	"\x12room_shared_spaces\x18\r \x03(\tR\x10roomSharedSpaces\x12.\n" +
+	"\x13room_available_from\x18\x0e \x01(\tR\x11roomAvailableFrom\x120\n" +
+	"\x14room_available_until\x18\x0f \x01(\tR\x12roomAvailableUntil\"\xc5\x01\n" +
 	"\x12AllocationFinished\x12#\n" +
 	"\rallocation_id\x18\x01 \x01(\tR\fallocationId\x12!\n" +
 	"\fprogramme_id\x18\x02 \x01(\tR\vprogrammeId\x12\x1d\n" +
