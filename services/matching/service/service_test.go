@@ -440,6 +440,8 @@ func TestMatchLifecycle(t *testing.T) {
 		AgreedServices:  []typev1.Service{typev1.Service_SERVICE_COMPANY, typev1.Service_SERVICE_MEALS},
 		EveningsPerWeek: 4, HoursPerWeek: 4, HostAssisted: false, RoomAreaM2: 12, RoomTitle: "Chambre sur jardin",
 		RoomSharedSpaces: []string{"cuisine", "jardin"}, ApprovedByAccountId: coordAccount,
+		// The room's availability, for the contract to stay within.
+		RoomAvailableFrom: "2027-01-01",
 	}
 	if got, w := payload.String(), want.String(); got != w {
 		t.Fatalf("MatchApproved\n got %s\nwant %s", got, w)

@@ -76,7 +76,11 @@ func approved(m *match.Match, o pool.Offer, s pool.Seeker, at time.Time) (*event
 		RoomAreaM2:               o.Room.AreaM2,
 		RoomTitle:                o.Room.Title,
 		RoomSharedSpaces:         o.Room.SharedSpaces,
-		ApprovedByAccountId:      m.Record().ApprovedBy,
+		// The contract never leaves the room's availability, and ends with it when the stay
+		// is open-ended.
+		RoomAvailableFrom:   o.Room.AvailableFrom,
+		RoomAvailableUntil:  o.Room.AvailableUntil,
+		ApprovedByAccountId: m.Record().ApprovedBy,
 	})
 }
 
