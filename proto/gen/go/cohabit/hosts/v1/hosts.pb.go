@@ -141,6 +141,61 @@ func (RoomStatus) EnumDescriptor() ([]byte, []int) {
 	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{1}
 }
 
+// Guardianship is a legal protection measure of an adult (French civil code, art. 425 ff.).
+type Guardianship int32
+
+const (
+	Guardianship_GUARDIANSHIP_UNSPECIFIED Guardianship = 0
+	Guardianship_GUARDIANSHIP_NONE        Guardianship = 1
+	// Tutelle: the representative acts for the host.
+	Guardianship_GUARDIANSHIP_TUTELLE Guardianship = 2
+	// Curatelle: the representative assists the host, who acts with them.
+	Guardianship_GUARDIANSHIP_CURATELLE Guardianship = 3
+)
+
+// Enum value maps for Guardianship.
+var (
+	Guardianship_name = map[int32]string{
+		0: "GUARDIANSHIP_UNSPECIFIED",
+		1: "GUARDIANSHIP_NONE",
+		2: "GUARDIANSHIP_TUTELLE",
+		3: "GUARDIANSHIP_CURATELLE",
+	}
+	Guardianship_value = map[string]int32{
+		"GUARDIANSHIP_UNSPECIFIED": 0,
+		"GUARDIANSHIP_NONE":        1,
+		"GUARDIANSHIP_TUTELLE":     2,
+		"GUARDIANSHIP_CURATELLE":   3,
+	}
+)
+
+func (x Guardianship) Enum() *Guardianship {
+	p := new(Guardianship)
+	*p = x
+	return p
+}
+
+func (x Guardianship) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Guardianship) Descriptor() protoreflect.EnumDescriptor {
+	return file_cohabit_hosts_v1_hosts_proto_enumTypes[2].Descriptor()
+}
+
+func (Guardianship) Type() protoreflect.EnumType {
+	return &file_cohabit_hosts_v1_hosts_proto_enumTypes[2]
+}
+
+func (x Guardianship) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Guardianship.Descriptor instead.
+func (Guardianship) EnumDescriptor() ([]byte, []int) {
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{2}
+}
+
 // Address is where the host lives; lat and lng place it for commute distances.
 type Address struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -253,8 +308,13 @@ type Host struct {
 	Etag                  string                 `protobuf:"bytes,24,opt,name=etag,proto3" json:"etag,omitempty"`
 	CreateTime            *timestamppb.Timestamp `protobuf:"bytes,25,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
 	UpdateTime            *timestamppb.Timestamp `protobuf:"bytes,26,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
-	unknownFields         protoimpl.UnknownFields
-	sizeCache             protoimpl.SizeCache
+	// A legal protection measure the host is under (SPEC §2); unset means none.
+	Guardianship Guardianship `protobuf:"varint,27,opt,name=guardianship,proto3,enum=cohabit.hosts.v1.Guardianship" json:"guardianship,omitempty"`
+	// Required when the host is under guardianship: consulted, and signs with or for the host.
+	// Shown to the host and the programme's coordinators only; never in events.
+	LegalRepresentative *LegalRepresentative `protobuf:"bytes,28,opt,name=legal_representative,json=legalRepresentative,proto3" json:"legal_representative,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
 }
 
 func (x *Host) Reset() {
@@ -469,6 +529,90 @@ func (x *Host) GetUpdateTime() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *Host) GetGuardianship() Guardianship {
+	if x != nil {
+		return x.Guardianship
+	}
+	return Guardianship_GUARDIANSHIP_UNSPECIFIED
+}
+
+func (x *Host) GetLegalRepresentative() *LegalRepresentative {
+	if x != nil {
+		return x.LegalRepresentative
+	}
+	return nil
+}
+
+// LegalRepresentative is the tutor or curator of a host under guardianship.
+type LegalRepresentative struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Name  string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Phone string                 `protobuf:"bytes,2,opt,name=phone,proto3" json:"phone,omitempty"`
+	Email string                 `protobuf:"bytes,3,opt,name=email,proto3" json:"email,omitempty"`
+	// Who they are to the host, e.g. "fille", "mandataire judiciaire (UDAF)".
+	Relationship  string `protobuf:"bytes,4,opt,name=relationship,proto3" json:"relationship,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LegalRepresentative) Reset() {
+	*x = LegalRepresentative{}
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LegalRepresentative) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LegalRepresentative) ProtoMessage() {}
+
+func (x *LegalRepresentative) ProtoReflect() protoreflect.Message {
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LegalRepresentative.ProtoReflect.Descriptor instead.
+func (*LegalRepresentative) Descriptor() ([]byte, []int) {
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *LegalRepresentative) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *LegalRepresentative) GetPhone() string {
+	if x != nil {
+		return x.Phone
+	}
+	return ""
+}
+
+func (x *LegalRepresentative) GetEmail() string {
+	if x != nil {
+		return x.Email
+	}
+	return ""
+}
+
+func (x *LegalRepresentative) GetRelationship() string {
+	if x != nil {
+		return x.Relationship
+	}
+	return ""
+}
+
 // Room is a host's spare room.
 type Room struct {
 	state                    protoimpl.MessageState `protogen:"open.v1"`
@@ -504,7 +648,7 @@ type Room struct {
 
 func (x *Room) Reset() {
 	*x = Room{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[2]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -516,7 +660,7 @@ func (x *Room) String() string {
 func (*Room) ProtoMessage() {}
 
 func (x *Room) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[2]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -529,7 +673,7 @@ func (x *Room) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Room.ProtoReflect.Descriptor instead.
 func (*Room) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{2}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *Room) GetId() string {
@@ -705,7 +849,7 @@ type CreateHostRequest struct {
 
 func (x *CreateHostRequest) Reset() {
 	*x = CreateHostRequest{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[3]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -717,7 +861,7 @@ func (x *CreateHostRequest) String() string {
 func (*CreateHostRequest) ProtoMessage() {}
 
 func (x *CreateHostRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[3]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -730,7 +874,7 @@ func (x *CreateHostRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateHostRequest.ProtoReflect.Descriptor instead.
 func (*CreateHostRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{3}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *CreateHostRequest) GetHost() *Host {
@@ -757,7 +901,7 @@ type GetHostRequest struct {
 
 func (x *GetHostRequest) Reset() {
 	*x = GetHostRequest{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[4]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -769,7 +913,7 @@ func (x *GetHostRequest) String() string {
 func (*GetHostRequest) ProtoMessage() {}
 
 func (x *GetHostRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[4]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -782,7 +926,7 @@ func (x *GetHostRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHostRequest.ProtoReflect.Descriptor instead.
 func (*GetHostRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{4}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *GetHostRequest) GetId() string {
@@ -806,7 +950,7 @@ type ListHostsRequest struct {
 
 func (x *ListHostsRequest) Reset() {
 	*x = ListHostsRequest{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[5]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -818,7 +962,7 @@ func (x *ListHostsRequest) String() string {
 func (*ListHostsRequest) ProtoMessage() {}
 
 func (x *ListHostsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[5]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -831,7 +975,7 @@ func (x *ListHostsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHostsRequest.ProtoReflect.Descriptor instead.
 func (*ListHostsRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{5}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ListHostsRequest) GetPageSize() int32 {
@@ -873,7 +1017,7 @@ type ListHostsResponse struct {
 
 func (x *ListHostsResponse) Reset() {
 	*x = ListHostsResponse{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[6]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -885,7 +1029,7 @@ func (x *ListHostsResponse) String() string {
 func (*ListHostsResponse) ProtoMessage() {}
 
 func (x *ListHostsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[6]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -898,7 +1042,7 @@ func (x *ListHostsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHostsResponse.ProtoReflect.Descriptor instead.
 func (*ListHostsResponse) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{6}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ListHostsResponse) GetHosts() []*Host {
@@ -926,7 +1070,7 @@ type UpdateHostRequest struct {
 
 func (x *UpdateHostRequest) Reset() {
 	*x = UpdateHostRequest{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[7]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -938,7 +1082,7 @@ func (x *UpdateHostRequest) String() string {
 func (*UpdateHostRequest) ProtoMessage() {}
 
 func (x *UpdateHostRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[7]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -951,7 +1095,7 @@ func (x *UpdateHostRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateHostRequest.ProtoReflect.Descriptor instead.
 func (*UpdateHostRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{7}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *UpdateHostRequest) GetHost() *Host {
@@ -979,7 +1123,7 @@ type VerifyHostRequest struct {
 
 func (x *VerifyHostRequest) Reset() {
 	*x = VerifyHostRequest{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[8]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -991,7 +1135,7 @@ func (x *VerifyHostRequest) String() string {
 func (*VerifyHostRequest) ProtoMessage() {}
 
 func (x *VerifyHostRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[8]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1004,7 +1148,7 @@ func (x *VerifyHostRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyHostRequest.ProtoReflect.Descriptor instead.
 func (*VerifyHostRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{8}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *VerifyHostRequest) GetId() string {
@@ -1033,7 +1177,7 @@ type SuspendHostRequest struct {
 
 func (x *SuspendHostRequest) Reset() {
 	*x = SuspendHostRequest{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[9]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1045,7 +1189,7 @@ func (x *SuspendHostRequest) String() string {
 func (*SuspendHostRequest) ProtoMessage() {}
 
 func (x *SuspendHostRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[9]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1058,7 +1202,7 @@ func (x *SuspendHostRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SuspendHostRequest.ProtoReflect.Descriptor instead.
 func (*SuspendHostRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{9}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *SuspendHostRequest) GetId() string {
@@ -1093,7 +1237,7 @@ type ReinstateHostRequest struct {
 
 func (x *ReinstateHostRequest) Reset() {
 	*x = ReinstateHostRequest{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[10]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1105,7 +1249,7 @@ func (x *ReinstateHostRequest) String() string {
 func (*ReinstateHostRequest) ProtoMessage() {}
 
 func (x *ReinstateHostRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[10]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1118,7 +1262,7 @@ func (x *ReinstateHostRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReinstateHostRequest.ProtoReflect.Descriptor instead.
 func (*ReinstateHostRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{10}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ReinstateHostRequest) GetId() string {
@@ -1146,7 +1290,7 @@ type ArchiveHostRequest struct {
 
 func (x *ArchiveHostRequest) Reset() {
 	*x = ArchiveHostRequest{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[11]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1158,7 +1302,7 @@ func (x *ArchiveHostRequest) String() string {
 func (*ArchiveHostRequest) ProtoMessage() {}
 
 func (x *ArchiveHostRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[11]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1171,7 +1315,7 @@ func (x *ArchiveHostRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ArchiveHostRequest.ProtoReflect.Descriptor instead.
 func (*ArchiveHostRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{11}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ArchiveHostRequest) GetId() string {
@@ -1200,7 +1344,7 @@ type CreateRoomRequest struct {
 
 func (x *CreateRoomRequest) Reset() {
 	*x = CreateRoomRequest{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[12]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1212,7 +1356,7 @@ func (x *CreateRoomRequest) String() string {
 func (*CreateRoomRequest) ProtoMessage() {}
 
 func (x *CreateRoomRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[12]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1225,7 +1369,7 @@ func (x *CreateRoomRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateRoomRequest.ProtoReflect.Descriptor instead.
 func (*CreateRoomRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{12}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *CreateRoomRequest) GetHostId() string {
@@ -1259,7 +1403,7 @@ type GetRoomRequest struct {
 
 func (x *GetRoomRequest) Reset() {
 	*x = GetRoomRequest{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[13]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1271,7 +1415,7 @@ func (x *GetRoomRequest) String() string {
 func (*GetRoomRequest) ProtoMessage() {}
 
 func (x *GetRoomRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[13]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1284,7 +1428,7 @@ func (x *GetRoomRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetRoomRequest.ProtoReflect.Descriptor instead.
 func (*GetRoomRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{13}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *GetRoomRequest) GetId() string {
@@ -1311,7 +1455,7 @@ type ListRoomsRequest struct {
 
 func (x *ListRoomsRequest) Reset() {
 	*x = ListRoomsRequest{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[14]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1323,7 +1467,7 @@ func (x *ListRoomsRequest) String() string {
 func (*ListRoomsRequest) ProtoMessage() {}
 
 func (x *ListRoomsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[14]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1336,7 +1480,7 @@ func (x *ListRoomsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRoomsRequest.ProtoReflect.Descriptor instead.
 func (*ListRoomsRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{14}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ListRoomsRequest) GetPageSize() int32 {
@@ -1399,7 +1543,7 @@ type ListRoomsResponse struct {
 
 func (x *ListRoomsResponse) Reset() {
 	*x = ListRoomsResponse{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[15]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1411,7 +1555,7 @@ func (x *ListRoomsResponse) String() string {
 func (*ListRoomsResponse) ProtoMessage() {}
 
 func (x *ListRoomsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[15]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1424,7 +1568,7 @@ func (x *ListRoomsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRoomsResponse.ProtoReflect.Descriptor instead.
 func (*ListRoomsResponse) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{15}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ListRoomsResponse) GetRooms() []*Room {
@@ -1452,7 +1596,7 @@ type UpdateRoomRequest struct {
 
 func (x *UpdateRoomRequest) Reset() {
 	*x = UpdateRoomRequest{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[16]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1464,7 +1608,7 @@ func (x *UpdateRoomRequest) String() string {
 func (*UpdateRoomRequest) ProtoMessage() {}
 
 func (x *UpdateRoomRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[16]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1477,7 +1621,7 @@ func (x *UpdateRoomRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateRoomRequest.ProtoReflect.Descriptor instead.
 func (*UpdateRoomRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{16}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *UpdateRoomRequest) GetRoom() *Room {
@@ -1505,7 +1649,7 @@ type PublishRoomRequest struct {
 
 func (x *PublishRoomRequest) Reset() {
 	*x = PublishRoomRequest{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[17]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1517,7 +1661,7 @@ func (x *PublishRoomRequest) String() string {
 func (*PublishRoomRequest) ProtoMessage() {}
 
 func (x *PublishRoomRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[17]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1530,7 +1674,7 @@ func (x *PublishRoomRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishRoomRequest.ProtoReflect.Descriptor instead.
 func (*PublishRoomRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{17}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *PublishRoomRequest) GetId() string {
@@ -1558,7 +1702,7 @@ type WithdrawRoomRequest struct {
 
 func (x *WithdrawRoomRequest) Reset() {
 	*x = WithdrawRoomRequest{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[18]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1570,7 +1714,7 @@ func (x *WithdrawRoomRequest) String() string {
 func (*WithdrawRoomRequest) ProtoMessage() {}
 
 func (x *WithdrawRoomRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[18]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1583,7 +1727,7 @@ func (x *WithdrawRoomRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawRoomRequest.ProtoReflect.Descriptor instead.
 func (*WithdrawRoomRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{18}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *WithdrawRoomRequest) GetId() string {
@@ -1610,7 +1754,7 @@ const file_cohabit_hosts_v1_hosts_proto_rawDesc = "" +
 	"\bpostcode\x18\x02 \x01(\tR\bpostcode\x12\x12\n" +
 	"\x04city\x18\x03 \x01(\tR\x04city\x12\x10\n" +
 	"\x03lat\x18\x04 \x01(\x01R\x03lat\x12\x10\n" +
-	"\x03lng\x18\x05 \x01(\x01R\x03lng\"\xc8\b\n" +
+	"\x03lng\x18\x05 \x01(\x01R\x03lng\"\xe6\t\n" +
 	"\x04Host\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12!\n" +
 	"\fprogramme_id\x18\x02 \x01(\tR\vprogrammeId\x124\n" +
@@ -1641,7 +1785,14 @@ const file_cohabit_hosts_v1_hosts_proto_rawDesc = "" +
 	"\vcreate_time\x18\x19 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\x1a \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"updateTime\"\xbc\x06\n" +
+	"updateTime\x12B\n" +
+	"\fguardianship\x18\x1b \x01(\x0e2\x1e.cohabit.hosts.v1.GuardianshipR\fguardianship\x12X\n" +
+	"\x14legal_representative\x18\x1c \x01(\v2%.cohabit.hosts.v1.LegalRepresentativeR\x13legalRepresentative\"y\n" +
+	"\x13LegalRepresentative\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
+	"\x05phone\x18\x02 \x01(\tR\x05phone\x12\x14\n" +
+	"\x05email\x18\x03 \x01(\tR\x05email\x12\"\n" +
+	"\frelationship\x18\x04 \x01(\tR\frelationship\"\xbc\x06\n" +
 	"\x04Room\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12!\n" +
 	"\fprogramme_id\x18\x02 \x01(\tR\vprogrammeId\x12\x17\n" +
@@ -1745,7 +1896,12 @@ const file_cohabit_hosts_v1_hosts_proto_rawDesc = "" +
 	"\x15ROOM_STATUS_PUBLISHED\x10\x02\x12\x18\n" +
 	"\x14ROOM_STATUS_RESERVED\x10\x03\x12\x18\n" +
 	"\x14ROOM_STATUS_OCCUPIED\x10\x04\x12\x19\n" +
-	"\x15ROOM_STATUS_WITHDRAWN\x10\x052\xc1\b\n" +
+	"\x15ROOM_STATUS_WITHDRAWN\x10\x05*y\n" +
+	"\fGuardianship\x12\x1c\n" +
+	"\x18GUARDIANSHIP_UNSPECIFIED\x10\x00\x12\x15\n" +
+	"\x11GUARDIANSHIP_NONE\x10\x01\x12\x18\n" +
+	"\x14GUARDIANSHIP_TUTELLE\x10\x02\x12\x1a\n" +
+	"\x16GUARDIANSHIP_CURATELLE\x10\x032\xc1\b\n" +
 	"\vHostService\x12I\n" +
 	"\n" +
 	"CreateHost\x12#.cohabit.hosts.v1.CreateHostRequest\x1a\x16.cohabit.hosts.v1.Host\x12C\n" +
@@ -1779,91 +1935,95 @@ func file_cohabit_hosts_v1_hosts_proto_rawDescGZIP() []byte {
 	return file_cohabit_hosts_v1_hosts_proto_rawDescData
 }
 
-var file_cohabit_hosts_v1_hosts_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_cohabit_hosts_v1_hosts_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
+var file_cohabit_hosts_v1_hosts_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
+var file_cohabit_hosts_v1_hosts_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_cohabit_hosts_v1_hosts_proto_goTypes = []any{
 	(HostStatus)(0),               // 0: cohabit.hosts.v1.HostStatus
 	(RoomStatus)(0),               // 1: cohabit.hosts.v1.RoomStatus
-	(*Address)(nil),               // 2: cohabit.hosts.v1.Address
-	(*Host)(nil),                  // 3: cohabit.hosts.v1.Host
-	(*Room)(nil),                  // 4: cohabit.hosts.v1.Room
-	(*CreateHostRequest)(nil),     // 5: cohabit.hosts.v1.CreateHostRequest
-	(*GetHostRequest)(nil),        // 6: cohabit.hosts.v1.GetHostRequest
-	(*ListHostsRequest)(nil),      // 7: cohabit.hosts.v1.ListHostsRequest
-	(*ListHostsResponse)(nil),     // 8: cohabit.hosts.v1.ListHostsResponse
-	(*UpdateHostRequest)(nil),     // 9: cohabit.hosts.v1.UpdateHostRequest
-	(*VerifyHostRequest)(nil),     // 10: cohabit.hosts.v1.VerifyHostRequest
-	(*SuspendHostRequest)(nil),    // 11: cohabit.hosts.v1.SuspendHostRequest
-	(*ReinstateHostRequest)(nil),  // 12: cohabit.hosts.v1.ReinstateHostRequest
-	(*ArchiveHostRequest)(nil),    // 13: cohabit.hosts.v1.ArchiveHostRequest
-	(*CreateRoomRequest)(nil),     // 14: cohabit.hosts.v1.CreateRoomRequest
-	(*GetRoomRequest)(nil),        // 15: cohabit.hosts.v1.GetRoomRequest
-	(*ListRoomsRequest)(nil),      // 16: cohabit.hosts.v1.ListRoomsRequest
-	(*ListRoomsResponse)(nil),     // 17: cohabit.hosts.v1.ListRoomsResponse
-	(*UpdateRoomRequest)(nil),     // 18: cohabit.hosts.v1.UpdateRoomRequest
-	(*PublishRoomRequest)(nil),    // 19: cohabit.hosts.v1.PublishRoomRequest
-	(*WithdrawRoomRequest)(nil),   // 20: cohabit.hosts.v1.WithdrawRoomRequest
-	(v1.Service)(0),               // 21: cohabit.type.v1.Service
-	(v1.Rhythm)(0),                // 22: cohabit.type.v1.Rhythm
-	(v1.Gender)(0),                // 23: cohabit.type.v1.Gender
-	(*timestamppb.Timestamp)(nil), // 24: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil), // 25: google.protobuf.FieldMask
+	(Guardianship)(0),             // 2: cohabit.hosts.v1.Guardianship
+	(*Address)(nil),               // 3: cohabit.hosts.v1.Address
+	(*Host)(nil),                  // 4: cohabit.hosts.v1.Host
+	(*LegalRepresentative)(nil),   // 5: cohabit.hosts.v1.LegalRepresentative
+	(*Room)(nil),                  // 6: cohabit.hosts.v1.Room
+	(*CreateHostRequest)(nil),     // 7: cohabit.hosts.v1.CreateHostRequest
+	(*GetHostRequest)(nil),        // 8: cohabit.hosts.v1.GetHostRequest
+	(*ListHostsRequest)(nil),      // 9: cohabit.hosts.v1.ListHostsRequest
+	(*ListHostsResponse)(nil),     // 10: cohabit.hosts.v1.ListHostsResponse
+	(*UpdateHostRequest)(nil),     // 11: cohabit.hosts.v1.UpdateHostRequest
+	(*VerifyHostRequest)(nil),     // 12: cohabit.hosts.v1.VerifyHostRequest
+	(*SuspendHostRequest)(nil),    // 13: cohabit.hosts.v1.SuspendHostRequest
+	(*ReinstateHostRequest)(nil),  // 14: cohabit.hosts.v1.ReinstateHostRequest
+	(*ArchiveHostRequest)(nil),    // 15: cohabit.hosts.v1.ArchiveHostRequest
+	(*CreateRoomRequest)(nil),     // 16: cohabit.hosts.v1.CreateRoomRequest
+	(*GetRoomRequest)(nil),        // 17: cohabit.hosts.v1.GetRoomRequest
+	(*ListRoomsRequest)(nil),      // 18: cohabit.hosts.v1.ListRoomsRequest
+	(*ListRoomsResponse)(nil),     // 19: cohabit.hosts.v1.ListRoomsResponse
+	(*UpdateRoomRequest)(nil),     // 20: cohabit.hosts.v1.UpdateRoomRequest
+	(*PublishRoomRequest)(nil),    // 21: cohabit.hosts.v1.PublishRoomRequest
+	(*WithdrawRoomRequest)(nil),   // 22: cohabit.hosts.v1.WithdrawRoomRequest
+	(v1.Service)(0),               // 23: cohabit.type.v1.Service
+	(v1.Rhythm)(0),                // 24: cohabit.type.v1.Rhythm
+	(v1.Gender)(0),                // 25: cohabit.type.v1.Gender
+	(*timestamppb.Timestamp)(nil), // 26: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil), // 27: google.protobuf.FieldMask
 }
 var file_cohabit_hosts_v1_hosts_proto_depIdxs = []int32{
 	0,  // 0: cohabit.hosts.v1.Host.status:type_name -> cohabit.hosts.v1.HostStatus
-	2,  // 1: cohabit.hosts.v1.Host.address:type_name -> cohabit.hosts.v1.Address
-	21, // 2: cohabit.hosts.v1.Host.services_wanted:type_name -> cohabit.type.v1.Service
-	22, // 3: cohabit.hosts.v1.Host.rhythm:type_name -> cohabit.type.v1.Rhythm
-	23, // 4: cohabit.hosts.v1.Host.gender_preference:type_name -> cohabit.type.v1.Gender
-	24, // 5: cohabit.hosts.v1.Host.verified_time:type_name -> google.protobuf.Timestamp
-	24, // 6: cohabit.hosts.v1.Host.create_time:type_name -> google.protobuf.Timestamp
-	24, // 7: cohabit.hosts.v1.Host.update_time:type_name -> google.protobuf.Timestamp
-	1,  // 8: cohabit.hosts.v1.Room.status:type_name -> cohabit.hosts.v1.RoomStatus
-	24, // 9: cohabit.hosts.v1.Room.create_time:type_name -> google.protobuf.Timestamp
-	24, // 10: cohabit.hosts.v1.Room.update_time:type_name -> google.protobuf.Timestamp
-	3,  // 11: cohabit.hosts.v1.CreateHostRequest.host:type_name -> cohabit.hosts.v1.Host
-	0,  // 12: cohabit.hosts.v1.ListHostsRequest.status:type_name -> cohabit.hosts.v1.HostStatus
-	3,  // 13: cohabit.hosts.v1.ListHostsResponse.hosts:type_name -> cohabit.hosts.v1.Host
-	3,  // 14: cohabit.hosts.v1.UpdateHostRequest.host:type_name -> cohabit.hosts.v1.Host
-	25, // 15: cohabit.hosts.v1.UpdateHostRequest.update_mask:type_name -> google.protobuf.FieldMask
-	4,  // 16: cohabit.hosts.v1.CreateRoomRequest.room:type_name -> cohabit.hosts.v1.Room
-	1,  // 17: cohabit.hosts.v1.ListRoomsRequest.status:type_name -> cohabit.hosts.v1.RoomStatus
-	4,  // 18: cohabit.hosts.v1.ListRoomsResponse.rooms:type_name -> cohabit.hosts.v1.Room
-	4,  // 19: cohabit.hosts.v1.UpdateRoomRequest.room:type_name -> cohabit.hosts.v1.Room
-	25, // 20: cohabit.hosts.v1.UpdateRoomRequest.update_mask:type_name -> google.protobuf.FieldMask
-	5,  // 21: cohabit.hosts.v1.HostService.CreateHost:input_type -> cohabit.hosts.v1.CreateHostRequest
-	6,  // 22: cohabit.hosts.v1.HostService.GetHost:input_type -> cohabit.hosts.v1.GetHostRequest
-	7,  // 23: cohabit.hosts.v1.HostService.ListHosts:input_type -> cohabit.hosts.v1.ListHostsRequest
-	9,  // 24: cohabit.hosts.v1.HostService.UpdateHost:input_type -> cohabit.hosts.v1.UpdateHostRequest
-	10, // 25: cohabit.hosts.v1.HostService.VerifyHost:input_type -> cohabit.hosts.v1.VerifyHostRequest
-	11, // 26: cohabit.hosts.v1.HostService.SuspendHost:input_type -> cohabit.hosts.v1.SuspendHostRequest
-	12, // 27: cohabit.hosts.v1.HostService.ReinstateHost:input_type -> cohabit.hosts.v1.ReinstateHostRequest
-	13, // 28: cohabit.hosts.v1.HostService.ArchiveHost:input_type -> cohabit.hosts.v1.ArchiveHostRequest
-	14, // 29: cohabit.hosts.v1.HostService.CreateRoom:input_type -> cohabit.hosts.v1.CreateRoomRequest
-	15, // 30: cohabit.hosts.v1.HostService.GetRoom:input_type -> cohabit.hosts.v1.GetRoomRequest
-	16, // 31: cohabit.hosts.v1.HostService.ListRooms:input_type -> cohabit.hosts.v1.ListRoomsRequest
-	18, // 32: cohabit.hosts.v1.HostService.UpdateRoom:input_type -> cohabit.hosts.v1.UpdateRoomRequest
-	19, // 33: cohabit.hosts.v1.HostService.PublishRoom:input_type -> cohabit.hosts.v1.PublishRoomRequest
-	20, // 34: cohabit.hosts.v1.HostService.WithdrawRoom:input_type -> cohabit.hosts.v1.WithdrawRoomRequest
-	3,  // 35: cohabit.hosts.v1.HostService.CreateHost:output_type -> cohabit.hosts.v1.Host
-	3,  // 36: cohabit.hosts.v1.HostService.GetHost:output_type -> cohabit.hosts.v1.Host
-	8,  // 37: cohabit.hosts.v1.HostService.ListHosts:output_type -> cohabit.hosts.v1.ListHostsResponse
-	3,  // 38: cohabit.hosts.v1.HostService.UpdateHost:output_type -> cohabit.hosts.v1.Host
-	3,  // 39: cohabit.hosts.v1.HostService.VerifyHost:output_type -> cohabit.hosts.v1.Host
-	3,  // 40: cohabit.hosts.v1.HostService.SuspendHost:output_type -> cohabit.hosts.v1.Host
-	3,  // 41: cohabit.hosts.v1.HostService.ReinstateHost:output_type -> cohabit.hosts.v1.Host
-	3,  // 42: cohabit.hosts.v1.HostService.ArchiveHost:output_type -> cohabit.hosts.v1.Host
-	4,  // 43: cohabit.hosts.v1.HostService.CreateRoom:output_type -> cohabit.hosts.v1.Room
-	4,  // 44: cohabit.hosts.v1.HostService.GetRoom:output_type -> cohabit.hosts.v1.Room
-	17, // 45: cohabit.hosts.v1.HostService.ListRooms:output_type -> cohabit.hosts.v1.ListRoomsResponse
-	4,  // 46: cohabit.hosts.v1.HostService.UpdateRoom:output_type -> cohabit.hosts.v1.Room
-	4,  // 47: cohabit.hosts.v1.HostService.PublishRoom:output_type -> cohabit.hosts.v1.Room
-	4,  // 48: cohabit.hosts.v1.HostService.WithdrawRoom:output_type -> cohabit.hosts.v1.Room
-	35, // [35:49] is the sub-list for method output_type
-	21, // [21:35] is the sub-list for method input_type
-	21, // [21:21] is the sub-list for extension type_name
-	21, // [21:21] is the sub-list for extension extendee
-	0,  // [0:21] is the sub-list for field type_name
+	3,  // 1: cohabit.hosts.v1.Host.address:type_name -> cohabit.hosts.v1.Address
+	23, // 2: cohabit.hosts.v1.Host.services_wanted:type_name -> cohabit.type.v1.Service
+	24, // 3: cohabit.hosts.v1.Host.rhythm:type_name -> cohabit.type.v1.Rhythm
+	25, // 4: cohabit.hosts.v1.Host.gender_preference:type_name -> cohabit.type.v1.Gender
+	26, // 5: cohabit.hosts.v1.Host.verified_time:type_name -> google.protobuf.Timestamp
+	26, // 6: cohabit.hosts.v1.Host.create_time:type_name -> google.protobuf.Timestamp
+	26, // 7: cohabit.hosts.v1.Host.update_time:type_name -> google.protobuf.Timestamp
+	2,  // 8: cohabit.hosts.v1.Host.guardianship:type_name -> cohabit.hosts.v1.Guardianship
+	5,  // 9: cohabit.hosts.v1.Host.legal_representative:type_name -> cohabit.hosts.v1.LegalRepresentative
+	1,  // 10: cohabit.hosts.v1.Room.status:type_name -> cohabit.hosts.v1.RoomStatus
+	26, // 11: cohabit.hosts.v1.Room.create_time:type_name -> google.protobuf.Timestamp
+	26, // 12: cohabit.hosts.v1.Room.update_time:type_name -> google.protobuf.Timestamp
+	4,  // 13: cohabit.hosts.v1.CreateHostRequest.host:type_name -> cohabit.hosts.v1.Host
+	0,  // 14: cohabit.hosts.v1.ListHostsRequest.status:type_name -> cohabit.hosts.v1.HostStatus
+	4,  // 15: cohabit.hosts.v1.ListHostsResponse.hosts:type_name -> cohabit.hosts.v1.Host
+	4,  // 16: cohabit.hosts.v1.UpdateHostRequest.host:type_name -> cohabit.hosts.v1.Host
+	27, // 17: cohabit.hosts.v1.UpdateHostRequest.update_mask:type_name -> google.protobuf.FieldMask
+	6,  // 18: cohabit.hosts.v1.CreateRoomRequest.room:type_name -> cohabit.hosts.v1.Room
+	1,  // 19: cohabit.hosts.v1.ListRoomsRequest.status:type_name -> cohabit.hosts.v1.RoomStatus
+	6,  // 20: cohabit.hosts.v1.ListRoomsResponse.rooms:type_name -> cohabit.hosts.v1.Room
+	6,  // 21: cohabit.hosts.v1.UpdateRoomRequest.room:type_name -> cohabit.hosts.v1.Room
+	27, // 22: cohabit.hosts.v1.UpdateRoomRequest.update_mask:type_name -> google.protobuf.FieldMask
+	7,  // 23: cohabit.hosts.v1.HostService.CreateHost:input_type -> cohabit.hosts.v1.CreateHostRequest
+	8,  // 24: cohabit.hosts.v1.HostService.GetHost:input_type -> cohabit.hosts.v1.GetHostRequest
+	9,  // 25: cohabit.hosts.v1.HostService.ListHosts:input_type -> cohabit.hosts.v1.ListHostsRequest
+	11, // 26: cohabit.hosts.v1.HostService.UpdateHost:input_type -> cohabit.hosts.v1.UpdateHostRequest
+	12, // 27: cohabit.hosts.v1.HostService.VerifyHost:input_type -> cohabit.hosts.v1.VerifyHostRequest
+	13, // 28: cohabit.hosts.v1.HostService.SuspendHost:input_type -> cohabit.hosts.v1.SuspendHostRequest
+	14, // 29: cohabit.hosts.v1.HostService.ReinstateHost:input_type -> cohabit.hosts.v1.ReinstateHostRequest
+	15, // 30: cohabit.hosts.v1.HostService.ArchiveHost:input_type -> cohabit.hosts.v1.ArchiveHostRequest
+	16, // 31: cohabit.hosts.v1.HostService.CreateRoom:input_type -> cohabit.hosts.v1.CreateRoomRequest
+	17, // 32: cohabit.hosts.v1.HostService.GetRoom:input_type -> cohabit.hosts.v1.GetRoomRequest
+	18, // 33: cohabit.hosts.v1.HostService.ListRooms:input_type -> cohabit.hosts.v1.ListRoomsRequest
+	20, // 34: cohabit.hosts.v1.HostService.UpdateRoom:input_type -> cohabit.hosts.v1.UpdateRoomRequest
+	21, // 35: cohabit.hosts.v1.HostService.PublishRoom:input_type -> cohabit.hosts.v1.PublishRoomRequest
+	22, // 36: cohabit.hosts.v1.HostService.WithdrawRoom:input_type -> cohabit.hosts.v1.WithdrawRoomRequest
+	4,  // 37: cohabit.hosts.v1.HostService.CreateHost:output_type -> cohabit.hosts.v1.Host
+	4,  // 38: cohabit.hosts.v1.HostService.GetHost:output_type -> cohabit.hosts.v1.Host
+	10, // 39: cohabit.hosts.v1.HostService.ListHosts:output_type -> cohabit.hosts.v1.ListHostsResponse
+	4,  // 40: cohabit.hosts.v1.HostService.UpdateHost:output_type -> cohabit.hosts.v1.Host
+	4,  // 41: cohabit.hosts.v1.HostService.VerifyHost:output_type -> cohabit.hosts.v1.Host
+	4,  // 42: cohabit.hosts.v1.HostService.SuspendHost:output_type -> cohabit.hosts.v1.Host
+	4,  // 43: cohabit.hosts.v1.HostService.ReinstateHost:output_type -> cohabit.hosts.v1.Host
+	4,  // 44: cohabit.hosts.v1.HostService.ArchiveHost:output_type -> cohabit.hosts.v1.Host
+	6,  // 45: cohabit.hosts.v1.HostService.CreateRoom:output_type -> cohabit.hosts.v1.Room
+	6,  // 46: cohabit.hosts.v1.HostService.GetRoom:output_type -> cohabit.hosts.v1.Room
+	19, // 47: cohabit.hosts.v1.HostService.ListRooms:output_type -> cohabit.hosts.v1.ListRoomsResponse
+	6,  // 48: cohabit.hosts.v1.HostService.UpdateRoom:output_type -> cohabit.hosts.v1.Room
+	6,  // 49: cohabit.hosts.v1.HostService.PublishRoom:output_type -> cohabit.hosts.v1.Room
+	6,  // 50: cohabit.hosts.v1.HostService.WithdrawRoom:output_type -> cohabit.hosts.v1.Room
+	37, // [37:51] is the sub-list for method output_type
+	23, // [23:37] is the sub-list for method input_type
+	23, // [23:23] is the sub-list for extension type_name
+	23, // [23:23] is the sub-list for extension extendee
+	0,  // [0:23] is the sub-list for field type_name
 }
 
 func init() { file_cohabit_hosts_v1_hosts_proto_init() }
@@ -1876,8 +2036,8 @@ func file_cohabit_hosts_v1_hosts_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_cohabit_hosts_v1_hosts_proto_rawDesc), len(file_cohabit_hosts_v1_hosts_proto_rawDesc)),
-			NumEnums:      2,
-			NumMessages:   19,
+			NumEnums:      3,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -26,6 +26,56 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// RecordKind names the kind of record an invitation lets a person claim.
+type RecordKind int32
+
+const (
+	RecordKind_RECORD_KIND_UNSPECIFIED RecordKind = 0
+	RecordKind_RECORD_KIND_HOST        RecordKind = 1
+	RecordKind_RECORD_KIND_STUDENT     RecordKind = 2
+)
+
+// Enum value maps for RecordKind.
+var (
+	RecordKind_name = map[int32]string{
+		0: "RECORD_KIND_UNSPECIFIED",
+		1: "RECORD_KIND_HOST",
+		2: "RECORD_KIND_STUDENT",
+	}
+	RecordKind_value = map[string]int32{
+		"RECORD_KIND_UNSPECIFIED": 0,
+		"RECORD_KIND_HOST":        1,
+		"RECORD_KIND_STUDENT":     2,
+	}
+)
+
+func (x RecordKind) Enum() *RecordKind {
+	p := new(RecordKind)
+	*p = x
+	return p
+}
+
+func (x RecordKind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (RecordKind) Descriptor() protoreflect.EnumDescriptor {
+	return file_cohabit_identity_v1_identity_proto_enumTypes[0].Descriptor()
+}
+
+func (RecordKind) Type() protoreflect.EnumType {
+	return &file_cohabit_identity_v1_identity_proto_enumTypes[0]
+}
+
+func (x RecordKind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use RecordKind.Descriptor instead.
+func (RecordKind) EnumDescriptor() ([]byte, []int) {
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{0}
+}
+
 // Account is a person who can sign in.
 type Account struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -577,11 +627,15 @@ func (x *LoginResponse) GetAccount() *Account {
 
 // SignupRequest creates a host or student account.
 type SignupRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Email         string                 `protobuf:"bytes,1,opt,name=email,proto3" json:"email,omitempty"`
-	Password      string                 `protobuf:"bytes,2,opt,name=password,proto3" json:"password,omitempty"`
-	Role          v1.Role                `protobuf:"varint,3,opt,name=role,proto3,enum=cohabit.type.v1.Role" json:"role,omitempty"`
-	ProgrammeId   string                 `protobuf:"bytes,4,opt,name=programme_id,json=programmeId,proto3" json:"programme_id,omitempty"`
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	Email       string                 `protobuf:"bytes,1,opt,name=email,proto3" json:"email,omitempty"`
+	Password    string                 `protobuf:"bytes,2,opt,name=password,proto3" json:"password,omitempty"`
+	Role        v1.Role                `protobuf:"varint,3,opt,name=role,proto3,enum=cohabit.type.v1.Role" json:"role,omitempty"`
+	ProgrammeId string                 `protobuf:"bytes,4,opt,name=programme_id,json=programmeId,proto3" json:"programme_id,omitempty"`
+	// The code of an invitation (SPEC §3), [A-Za-z0-9_-]{8,64}: the account is then linked to
+	// the record the coordinator created, and its role and programme are that record's (role
+	// and programme_id may be left out; they are ignored).
+	InviteCode    string `protobuf:"bytes,5,opt,name=invite_code,json=inviteCode,proto3" json:"invite_code,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -640,6 +694,13 @@ func (x *SignupRequest) GetRole() v1.Role {
 func (x *SignupRequest) GetProgrammeId() string {
 	if x != nil {
 		return x.ProgrammeId
+	}
+	return ""
+}
+
+func (x *SignupRequest) GetInviteCode() string {
+	if x != nil {
+		return x.InviteCode
 	}
 	return ""
 }
@@ -1008,6 +1069,315 @@ func (x *UpdateProgrammeRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
 	return nil
 }
 
+// InviteHostRequest names the host to invite.
+type InviteHostRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InviteHostRequest) Reset() {
+	*x = InviteHostRequest{}
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InviteHostRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InviteHostRequest) ProtoMessage() {}
+
+func (x *InviteHostRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InviteHostRequest.ProtoReflect.Descriptor instead.
+func (*InviteHostRequest) Descriptor() ([]byte, []int) {
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *InviteHostRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+// InviteStudentRequest names the student to invite.
+type InviteStudentRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InviteStudentRequest) Reset() {
+	*x = InviteStudentRequest{}
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InviteStudentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InviteStudentRequest) ProtoMessage() {}
+
+func (x *InviteStudentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InviteStudentRequest.ProtoReflect.Descriptor instead.
+func (*InviteStudentRequest) Descriptor() ([]byte, []int) {
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *InviteStudentRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+// Invitation is an invitation to claim a record, without its code: the code goes only to the
+// person, in the email the notifications service sends.
+type Invitation struct {
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	Id          string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	ProgrammeId string                 `protobuf:"bytes,2,opt,name=programme_id,json=programmeId,proto3" json:"programme_id,omitempty"`
+	RecordKind  RecordKind             `protobuf:"varint,3,opt,name=record_kind,json=recordKind,proto3,enum=cohabit.identity.v1.RecordKind" json:"record_kind,omitempty"`
+	RecordId    string                 `protobuf:"bytes,4,opt,name=record_id,json=recordId,proto3" json:"record_id,omitempty"`
+	// The code works until then (14 days after the invitation), once; a new invitation of the
+	// same record replaces it.
+	InviteExpiresAt *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=invite_expires_at,json=inviteExpiresAt,proto3" json:"invite_expires_at,omitempty"`
+	CreateTime      *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *Invitation) Reset() {
+	*x = Invitation{}
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Invitation) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Invitation) ProtoMessage() {}
+
+func (x *Invitation) ProtoReflect() protoreflect.Message {
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Invitation.ProtoReflect.Descriptor instead.
+func (*Invitation) Descriptor() ([]byte, []int) {
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *Invitation) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *Invitation) GetProgrammeId() string {
+	if x != nil {
+		return x.ProgrammeId
+	}
+	return ""
+}
+
+func (x *Invitation) GetRecordKind() RecordKind {
+	if x != nil {
+		return x.RecordKind
+	}
+	return RecordKind_RECORD_KIND_UNSPECIFIED
+}
+
+func (x *Invitation) GetRecordId() string {
+	if x != nil {
+		return x.RecordId
+	}
+	return ""
+}
+
+func (x *Invitation) GetInviteExpiresAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.InviteExpiresAt
+	}
+	return nil
+}
+
+func (x *Invitation) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
+	}
+	return nil
+}
+
+// GetInvitationCodeRequest names an invitation by its id (from InvitationCreated).
+type GetInvitationCodeRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetInvitationCodeRequest) Reset() {
+	*x = GetInvitationCodeRequest{}
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetInvitationCodeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetInvitationCodeRequest) ProtoMessage() {}
+
+func (x *GetInvitationCodeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetInvitationCodeRequest.ProtoReflect.Descriptor instead.
+func (*GetInvitationCodeRequest) Descriptor() ([]byte, []int) {
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *GetInvitationCodeRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+// InvitationCode is the code of a valid invitation. NotFound once the invitation was used,
+// replaced or has expired.
+type InvitationCode struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InvitationId  string                 `protobuf:"bytes,1,opt,name=invitation_id,json=invitationId,proto3" json:"invitation_id,omitempty"`
+	Code          string                 `protobuf:"bytes,2,opt,name=code,proto3" json:"code,omitempty"`
+	ProgrammeId   string                 `protobuf:"bytes,3,opt,name=programme_id,json=programmeId,proto3" json:"programme_id,omitempty"`
+	RecordKind    RecordKind             `protobuf:"varint,4,opt,name=record_kind,json=recordKind,proto3,enum=cohabit.identity.v1.RecordKind" json:"record_kind,omitempty"`
+	RecordId      string                 `protobuf:"bytes,5,opt,name=record_id,json=recordId,proto3" json:"record_id,omitempty"`
+	ExpireTime    *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=expire_time,json=expireTime,proto3" json:"expire_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InvitationCode) Reset() {
+	*x = InvitationCode{}
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InvitationCode) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InvitationCode) ProtoMessage() {}
+
+func (x *InvitationCode) ProtoReflect() protoreflect.Message {
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InvitationCode.ProtoReflect.Descriptor instead.
+func (*InvitationCode) Descriptor() ([]byte, []int) {
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *InvitationCode) GetInvitationId() string {
+	if x != nil {
+		return x.InvitationId
+	}
+	return ""
+}
+
+func (x *InvitationCode) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *InvitationCode) GetProgrammeId() string {
+	if x != nil {
+		return x.ProgrammeId
+	}
+	return ""
+}
+
+func (x *InvitationCode) GetRecordKind() RecordKind {
+	if x != nil {
+		return x.RecordKind
+	}
+	return RecordKind_RECORD_KIND_UNSPECIFIED
+}
+
+func (x *InvitationCode) GetRecordId() string {
+	if x != nil {
+		return x.RecordId
+	}
+	return ""
+}
+
+func (x *InvitationCode) GetExpireTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExpireTime
+	}
+	return nil
+}
+
 var File_cohabit_identity_v1_identity_proto protoreflect.FileDescriptor
 
 const file_cohabit_identity_v1_identity_proto_rawDesc = "" +
@@ -1068,12 +1438,14 @@ const file_cohabit_identity_v1_identity_proto_rawDesc = "" +
 	"\faccess_token\x18\x01 \x01(\tR\vaccessToken\x129\n" +
 	"\n" +
 	"expires_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\x126\n" +
-	"\aaccount\x18\x03 \x01(\v2\x1c.cohabit.identity.v1.AccountR\aaccount\"\x8f\x01\n" +
+	"\aaccount\x18\x03 \x01(\v2\x1c.cohabit.identity.v1.AccountR\aaccount\"\xb0\x01\n" +
 	"\rSignupRequest\x12\x14\n" +
 	"\x05email\x18\x01 \x01(\tR\x05email\x12\x1a\n" +
 	"\bpassword\x18\x02 \x01(\tR\bpassword\x12)\n" +
 	"\x04role\x18\x03 \x01(\x0e2\x15.cohabit.type.v1.RoleR\x04role\x12!\n" +
-	"\fprogramme_id\x18\x04 \x01(\tR\vprogrammeId\"\x0e\n" +
+	"\fprogramme_id\x18\x04 \x01(\tR\vprogrammeId\x12\x1f\n" +
+	"\vinvite_code\x18\x05 \x01(\tR\n" +
+	"inviteCode\"\x0e\n" +
 	"\fGetMeRequest\"\x96\x01\n" +
 	"\x14CreateAccountRequest\x12\x14\n" +
 	"\x05email\x18\x01 \x01(\tR\x05email\x12\x1a\n" +
@@ -1098,7 +1470,37 @@ const file_cohabit_identity_v1_identity_proto_rawDesc = "" +
 	"\x16UpdateProgrammeRequest\x12<\n" +
 	"\tprogramme\x18\x01 \x01(\v2\x1e.cohabit.identity.v1.ProgrammeR\tprogramme\x12;\n" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
-	"updateMask2\xd6\x05\n" +
+	"updateMask\"#\n" +
+	"\x11InviteHostRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\"&\n" +
+	"\x14InviteStudentRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\"\xa3\x02\n" +
+	"\n" +
+	"Invitation\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12!\n" +
+	"\fprogramme_id\x18\x02 \x01(\tR\vprogrammeId\x12@\n" +
+	"\vrecord_kind\x18\x03 \x01(\x0e2\x1f.cohabit.identity.v1.RecordKindR\n" +
+	"recordKind\x12\x1b\n" +
+	"\trecord_id\x18\x04 \x01(\tR\brecordId\x12F\n" +
+	"\x11invite_expires_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x0finviteExpiresAt\x12;\n" +
+	"\vcreate_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"createTime\"*\n" +
+	"\x18GetInvitationCodeRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\"\x88\x02\n" +
+	"\x0eInvitationCode\x12#\n" +
+	"\rinvitation_id\x18\x01 \x01(\tR\finvitationId\x12\x12\n" +
+	"\x04code\x18\x02 \x01(\tR\x04code\x12!\n" +
+	"\fprogramme_id\x18\x03 \x01(\tR\vprogrammeId\x12@\n" +
+	"\vrecord_kind\x18\x04 \x01(\x0e2\x1f.cohabit.identity.v1.RecordKindR\n" +
+	"recordKind\x12\x1b\n" +
+	"\trecord_id\x18\x05 \x01(\tR\brecordId\x12;\n" +
+	"\vexpire_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"expireTime*X\n" +
+	"\n" +
+	"RecordKind\x12\x1b\n" +
+	"\x17RECORD_KIND_UNSPECIFIED\x10\x00\x12\x14\n" +
+	"\x10RECORD_KIND_HOST\x10\x01\x12\x17\n" +
+	"\x13RECORD_KIND_STUDENT\x10\x022\xf3\a\n" +
 	"\x0fIdentityService\x12N\n" +
 	"\x05Login\x12!.cohabit.identity.v1.LoginRequest\x1a\".cohabit.identity.v1.LoginResponse\x12J\n" +
 	"\x06Signup\x12\".cohabit.identity.v1.SignupRequest\x1a\x1c.cohabit.identity.v1.Account\x12H\n" +
@@ -1107,7 +1509,11 @@ const file_cohabit_identity_v1_identity_proto_rawDesc = "" +
 	"\x0eListProgrammes\x12*.cohabit.identity.v1.ListProgrammesRequest\x1a+.cohabit.identity.v1.ListProgrammesResponse\x12X\n" +
 	"\fGetProgramme\x12(.cohabit.identity.v1.GetProgrammeRequest\x1a\x1e.cohabit.identity.v1.Programme\x12^\n" +
 	"\x0fCreateProgramme\x12+.cohabit.identity.v1.CreateProgrammeRequest\x1a\x1e.cohabit.identity.v1.Programme\x12^\n" +
-	"\x0fUpdateProgramme\x12+.cohabit.identity.v1.UpdateProgrammeRequest\x1a\x1e.cohabit.identity.v1.ProgrammeBHZFgithub.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1;identityv1b\x06proto3"
+	"\x0fUpdateProgramme\x12+.cohabit.identity.v1.UpdateProgrammeRequest\x1a\x1e.cohabit.identity.v1.Programme\x12U\n" +
+	"\n" +
+	"InviteHost\x12&.cohabit.identity.v1.InviteHostRequest\x1a\x1f.cohabit.identity.v1.Invitation\x12[\n" +
+	"\rInviteStudent\x12).cohabit.identity.v1.InviteStudentRequest\x1a\x1f.cohabit.identity.v1.Invitation\x12g\n" +
+	"\x11GetInvitationCode\x12-.cohabit.identity.v1.GetInvitationCodeRequest\x1a#.cohabit.identity.v1.InvitationCodeBHZFgithub.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1;identityv1b\x06proto3"
 
 var (
 	file_cohabit_identity_v1_identity_proto_rawDescOnce sync.Once
@@ -1121,63 +1527,81 @@ func file_cohabit_identity_v1_identity_proto_rawDescGZIP() []byte {
 	return file_cohabit_identity_v1_identity_proto_rawDescData
 }
 
-var file_cohabit_identity_v1_identity_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
+var file_cohabit_identity_v1_identity_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_cohabit_identity_v1_identity_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
 var file_cohabit_identity_v1_identity_proto_goTypes = []any{
-	(*Account)(nil),                // 0: cohabit.identity.v1.Account
-	(*Formula)(nil),                // 1: cohabit.identity.v1.Formula
-	(*ProgrammeSettings)(nil),      // 2: cohabit.identity.v1.ProgrammeSettings
-	(*Programme)(nil),              // 3: cohabit.identity.v1.Programme
-	(*LoginRequest)(nil),           // 4: cohabit.identity.v1.LoginRequest
-	(*LoginResponse)(nil),          // 5: cohabit.identity.v1.LoginResponse
-	(*SignupRequest)(nil),          // 6: cohabit.identity.v1.SignupRequest
-	(*GetMeRequest)(nil),           // 7: cohabit.identity.v1.GetMeRequest
-	(*CreateAccountRequest)(nil),   // 8: cohabit.identity.v1.CreateAccountRequest
-	(*ListProgrammesRequest)(nil),  // 9: cohabit.identity.v1.ListProgrammesRequest
-	(*ListProgrammesResponse)(nil), // 10: cohabit.identity.v1.ListProgrammesResponse
-	(*GetProgrammeRequest)(nil),    // 11: cohabit.identity.v1.GetProgrammeRequest
-	(*CreateProgrammeRequest)(nil), // 12: cohabit.identity.v1.CreateProgrammeRequest
-	(*UpdateProgrammeRequest)(nil), // 13: cohabit.identity.v1.UpdateProgrammeRequest
-	(v1.Role)(0),                   // 14: cohabit.type.v1.Role
-	(*timestamppb.Timestamp)(nil),  // 15: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),  // 16: google.protobuf.FieldMask
+	(RecordKind)(0),                  // 0: cohabit.identity.v1.RecordKind
+	(*Account)(nil),                  // 1: cohabit.identity.v1.Account
+	(*Formula)(nil),                  // 2: cohabit.identity.v1.Formula
+	(*ProgrammeSettings)(nil),        // 3: cohabit.identity.v1.ProgrammeSettings
+	(*Programme)(nil),                // 4: cohabit.identity.v1.Programme
+	(*LoginRequest)(nil),             // 5: cohabit.identity.v1.LoginRequest
+	(*LoginResponse)(nil),            // 6: cohabit.identity.v1.LoginResponse
+	(*SignupRequest)(nil),            // 7: cohabit.identity.v1.SignupRequest
+	(*GetMeRequest)(nil),             // 8: cohabit.identity.v1.GetMeRequest
+	(*CreateAccountRequest)(nil),     // 9: cohabit.identity.v1.CreateAccountRequest
+	(*ListProgrammesRequest)(nil),    // 10: cohabit.identity.v1.ListProgrammesRequest
+	(*ListProgrammesResponse)(nil),   // 11: cohabit.identity.v1.ListProgrammesResponse
+	(*GetProgrammeRequest)(nil),      // 12: cohabit.identity.v1.GetProgrammeRequest
+	(*CreateProgrammeRequest)(nil),   // 13: cohabit.identity.v1.CreateProgrammeRequest
+	(*UpdateProgrammeRequest)(nil),   // 14: cohabit.identity.v1.UpdateProgrammeRequest
+	(*InviteHostRequest)(nil),        // 15: cohabit.identity.v1.InviteHostRequest
+	(*InviteStudentRequest)(nil),     // 16: cohabit.identity.v1.InviteStudentRequest
+	(*Invitation)(nil),               // 17: cohabit.identity.v1.Invitation
+	(*GetInvitationCodeRequest)(nil), // 18: cohabit.identity.v1.GetInvitationCodeRequest
+	(*InvitationCode)(nil),           // 19: cohabit.identity.v1.InvitationCode
+	(v1.Role)(0),                     // 20: cohabit.type.v1.Role
+	(*timestamppb.Timestamp)(nil),    // 21: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),    // 22: google.protobuf.FieldMask
 }
 var file_cohabit_identity_v1_identity_proto_depIdxs = []int32{
-	14, // 0: cohabit.identity.v1.Account.role:type_name -> cohabit.type.v1.Role
-	15, // 1: cohabit.identity.v1.Account.create_time:type_name -> google.protobuf.Timestamp
-	15, // 2: cohabit.identity.v1.Account.update_time:type_name -> google.protobuf.Timestamp
-	1,  // 3: cohabit.identity.v1.ProgrammeSettings.formulas:type_name -> cohabit.identity.v1.Formula
-	2,  // 4: cohabit.identity.v1.Programme.settings:type_name -> cohabit.identity.v1.ProgrammeSettings
-	15, // 5: cohabit.identity.v1.Programme.create_time:type_name -> google.protobuf.Timestamp
-	15, // 6: cohabit.identity.v1.Programme.update_time:type_name -> google.protobuf.Timestamp
-	15, // 7: cohabit.identity.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
-	0,  // 8: cohabit.identity.v1.LoginResponse.account:type_name -> cohabit.identity.v1.Account
-	14, // 9: cohabit.identity.v1.SignupRequest.role:type_name -> cohabit.type.v1.Role
-	14, // 10: cohabit.identity.v1.CreateAccountRequest.role:type_name -> cohabit.type.v1.Role
-	3,  // 11: cohabit.identity.v1.ListProgrammesResponse.programmes:type_name -> cohabit.identity.v1.Programme
-	3,  // 12: cohabit.identity.v1.CreateProgrammeRequest.programme:type_name -> cohabit.identity.v1.Programme
-	3,  // 13: cohabit.identity.v1.UpdateProgrammeRequest.programme:type_name -> cohabit.identity.v1.Programme
-	16, // 14: cohabit.identity.v1.UpdateProgrammeRequest.update_mask:type_name -> google.protobuf.FieldMask
-	4,  // 15: cohabit.identity.v1.IdentityService.Login:input_type -> cohabit.identity.v1.LoginRequest
-	6,  // 16: cohabit.identity.v1.IdentityService.Signup:input_type -> cohabit.identity.v1.SignupRequest
-	7,  // 17: cohabit.identity.v1.IdentityService.GetMe:input_type -> cohabit.identity.v1.GetMeRequest
-	8,  // 18: cohabit.identity.v1.IdentityService.CreateAccount:input_type -> cohabit.identity.v1.CreateAccountRequest
-	9,  // 19: cohabit.identity.v1.IdentityService.ListProgrammes:input_type -> cohabit.identity.v1.ListProgrammesRequest
-	11, // 20: cohabit.identity.v1.IdentityService.GetProgramme:input_type -> cohabit.identity.v1.GetProgrammeRequest
-	12, // 21: cohabit.identity.v1.IdentityService.CreateProgramme:input_type -> cohabit.identity.v1.CreateProgrammeRequest
-	13, // 22: cohabit.identity.v1.IdentityService.UpdateProgramme:input_type -> cohabit.identity.v1.UpdateProgrammeRequest
-	5,  // 23: cohabit.identity.v1.IdentityService.Login:output_type -> cohabit.identity.v1.LoginResponse
-	0,  // 24: cohabit.identity.v1.IdentityService.Signup:output_type -> cohabit.identity.v1.Account
-	0,  // 25: cohabit.identity.v1.IdentityService.GetMe:output_type -> cohabit.identity.v1.Account
-	0,  // 26: cohabit.identity.v1.IdentityService.CreateAccount:output_type -> cohabit.identity.v1.Account
-	10, // 27: cohabit.identity.v1.IdentityService.ListProgrammes:output_type -> cohabit.identity.v1.ListProgrammesResponse
-	3,  // 28: cohabit.identity.v1.IdentityService.GetProgramme:output_type -> cohabit.identity.v1.Programme
-	3,  // 29: cohabit.identity.v1.IdentityService.CreateProgramme:output_type -> cohabit.identity.v1.Programme
-	3,  // 30: cohabit.identity.v1.IdentityService.UpdateProgramme:output_type -> cohabit.identity.v1.Programme
-	23, // [23:31] is the sub-list for method output_type
-	15, // [15:23] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	20, // 0: cohabit.identity.v1.Account.role:type_name -> cohabit.type.v1.Role
+	21, // 1: cohabit.identity.v1.Account.create_time:type_name -> google.protobuf.Timestamp
+	21, // 2: cohabit.identity.v1.Account.update_time:type_name -> google.protobuf.Timestamp
+	2,  // 3: cohabit.identity.v1.ProgrammeSettings.formulas:type_name -> cohabit.identity.v1.Formula
+	3,  // 4: cohabit.identity.v1.Programme.settings:type_name -> cohabit.identity.v1.ProgrammeSettings
+	21, // 5: cohabit.identity.v1.Programme.create_time:type_name -> google.protobuf.Timestamp
+	21, // 6: cohabit.identity.v1.Programme.update_time:type_name -> google.protobuf.Timestamp
+	21, // 7: cohabit.identity.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
+	1,  // 8: cohabit.identity.v1.LoginResponse.account:type_name -> cohabit.identity.v1.Account
+	20, // 9: cohabit.identity.v1.SignupRequest.role:type_name -> cohabit.type.v1.Role
+	20, // 10: cohabit.identity.v1.CreateAccountRequest.role:type_name -> cohabit.type.v1.Role
+	4,  // 11: cohabit.identity.v1.ListProgrammesResponse.programmes:type_name -> cohabit.identity.v1.Programme
+	4,  // 12: cohabit.identity.v1.CreateProgrammeRequest.programme:type_name -> cohabit.identity.v1.Programme
+	4,  // 13: cohabit.identity.v1.UpdateProgrammeRequest.programme:type_name -> cohabit.identity.v1.Programme
+	22, // 14: cohabit.identity.v1.UpdateProgrammeRequest.update_mask:type_name -> google.protobuf.FieldMask
+	0,  // 15: cohabit.identity.v1.Invitation.record_kind:type_name -> cohabit.identity.v1.RecordKind
+	21, // 16: cohabit.identity.v1.Invitation.invite_expires_at:type_name -> google.protobuf.Timestamp
+	21, // 17: cohabit.identity.v1.Invitation.create_time:type_name -> google.protobuf.Timestamp
+	0,  // 18: cohabit.identity.v1.InvitationCode.record_kind:type_name -> cohabit.identity.v1.RecordKind
+	21, // 19: cohabit.identity.v1.InvitationCode.expire_time:type_name -> google.protobuf.Timestamp
+	5,  // 20: cohabit.identity.v1.IdentityService.Login:input_type -> cohabit.identity.v1.LoginRequest
+	7,  // 21: cohabit.identity.v1.IdentityService.Signup:input_type -> cohabit.identity.v1.SignupRequest
+	8,  // 22: cohabit.identity.v1.IdentityService.GetMe:input_type -> cohabit.identity.v1.GetMeRequest
+	9,  // 23: cohabit.identity.v1.IdentityService.CreateAccount:input_type -> cohabit.identity.v1.CreateAccountRequest
+	10, // 24: cohabit.identity.v1.IdentityService.ListProgrammes:input_type -> cohabit.identity.v1.ListProgrammesRequest
+	12, // 25: cohabit.identity.v1.IdentityService.GetProgramme:input_type -> cohabit.identity.v1.GetProgrammeRequest
+	13, // 26: cohabit.identity.v1.IdentityService.CreateProgramme:input_type -> cohabit.identity.v1.CreateProgrammeRequest
+	14, // 27: cohabit.identity.v1.IdentityService.UpdateProgramme:input_type -> cohabit.identity.v1.UpdateProgrammeRequest
+	15, // 28: cohabit.identity.v1.IdentityService.InviteHost:input_type -> cohabit.identity.v1.InviteHostRequest
+	16, // 29: cohabit.identity.v1.IdentityService.InviteStudent:input_type -> cohabit.identity.v1.InviteStudentRequest
+	18, // 30: cohabit.identity.v1.IdentityService.GetInvitationCode:input_type -> cohabit.identity.v1.GetInvitationCodeRequest
+	6,  // 31: cohabit.identity.v1.IdentityService.Login:output_type -> cohabit.identity.v1.LoginResponse
+	1,  // 32: cohabit.identity.v1.IdentityService.Signup:output_type -> cohabit.identity.v1.Account
+	1,  // 33: cohabit.identity.v1.IdentityService.GetMe:output_type -> cohabit.identity.v1.Account
+	1,  // 34: cohabit.identity.v1.IdentityService.CreateAccount:output_type -> cohabit.identity.v1.Account
+	11, // 35: cohabit.identity.v1.IdentityService.ListProgrammes:output_type -> cohabit.identity.v1.ListProgrammesResponse
+	4,  // 36: cohabit.identity.v1.IdentityService.GetProgramme:output_type -> cohabit.identity.v1.Programme
+	4,  // 37: cohabit.identity.v1.IdentityService.CreateProgramme:output_type -> cohabit.identity.v1.Programme
+	4,  // 38: cohabit.identity.v1.IdentityService.UpdateProgramme:output_type -> cohabit.identity.v1.Programme
+	17, // 39: cohabit.identity.v1.IdentityService.InviteHost:output_type -> cohabit.identity.v1.Invitation
+	17, // 40: cohabit.identity.v1.IdentityService.InviteStudent:output_type -> cohabit.identity.v1.Invitation
+	19, // 41: cohabit.identity.v1.IdentityService.GetInvitationCode:output_type -> cohabit.identity.v1.InvitationCode
+	31, // [31:42] is the sub-list for method output_type
+	20, // [20:31] is the sub-list for method input_type
+	20, // [20:20] is the sub-list for extension type_name
+	20, // [20:20] is the sub-list for extension extendee
+	0,  // [0:20] is the sub-list for field type_name
 }
 
 func init() { file_cohabit_identity_v1_identity_proto_init() }
@@ -1190,13 +1614,14 @@ func file_cohabit_identity_v1_identity_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_cohabit_identity_v1_identity_proto_rawDesc), len(file_cohabit_identity_v1_identity_proto_rawDesc)),
-			NumEnums:      0,
-			NumMessages:   14,
+			NumEnums:      1,
+			NumMessages:   19,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_cohabit_identity_v1_identity_proto_goTypes,
 		DependencyIndexes: file_cohabit_identity_v1_identity_proto_depIdxs,
+		EnumInfos:         file_cohabit_identity_v1_identity_proto_enumTypes,
 		MessageInfos:      file_cohabit_identity_v1_identity_proto_msgTypes,
 	}.Build()
 	File_cohabit_identity_v1_identity_proto = out.File

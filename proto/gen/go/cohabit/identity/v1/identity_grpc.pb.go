@@ -21,14 +21,17 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	IdentityService_Login_FullMethodName           = "/cohabit.identity.v1.IdentityService/Login"
-	IdentityService_Signup_FullMethodName          = "/cohabit.identity.v1.IdentityService/Signup"
-	IdentityService_GetMe_FullMethodName           = "/cohabit.identity.v1.IdentityService/GetMe"
-	IdentityService_CreateAccount_FullMethodName   = "/cohabit.identity.v1.IdentityService/CreateAccount"
-	IdentityService_ListProgrammes_FullMethodName  = "/cohabit.identity.v1.IdentityService/ListProgrammes"
-	IdentityService_GetProgramme_FullMethodName    = "/cohabit.identity.v1.IdentityService/GetProgramme"
-	IdentityService_CreateProgramme_FullMethodName = "/cohabit.identity.v1.IdentityService/CreateProgramme"
-	IdentityService_UpdateProgramme_FullMethodName = "/cohabit.identity.v1.IdentityService/UpdateProgramme"
+	IdentityService_Login_FullMethodName             = "/cohabit.identity.v1.IdentityService/Login"
+	IdentityService_Signup_FullMethodName            = "/cohabit.identity.v1.IdentityService/Signup"
+	IdentityService_GetMe_FullMethodName             = "/cohabit.identity.v1.IdentityService/GetMe"
+	IdentityService_CreateAccount_FullMethodName     = "/cohabit.identity.v1.IdentityService/CreateAccount"
+	IdentityService_ListProgrammes_FullMethodName    = "/cohabit.identity.v1.IdentityService/ListProgrammes"
+	IdentityService_GetProgramme_FullMethodName      = "/cohabit.identity.v1.IdentityService/GetProgramme"
+	IdentityService_CreateProgramme_FullMethodName   = "/cohabit.identity.v1.IdentityService/CreateProgramme"
+	IdentityService_UpdateProgramme_FullMethodName   = "/cohabit.identity.v1.IdentityService/UpdateProgramme"
+	IdentityService_InviteHost_FullMethodName        = "/cohabit.identity.v1.IdentityService/InviteHost"
+	IdentityService_InviteStudent_FullMethodName     = "/cohabit.identity.v1.IdentityService/InviteStudent"
+	IdentityService_GetInvitationCode_FullMethodName = "/cohabit.identity.v1.IdentityService/GetInvitationCode"
 )
 
 // IdentityServiceClient is the client API for IdentityService service.
@@ -53,6 +56,16 @@ type IdentityServiceClient interface {
 	CreateProgramme(ctx context.Context, in *CreateProgrammeRequest, opts ...grpc.CallOption) (*Programme, error)
 	// UpdateProgramme changes a programme's name or settings (admin, or its coordinator).
 	UpdateProgramme(ctx context.Context, in *UpdateProgrammeRequest, opts ...grpc.CallOption) (*Programme, error)
+	// InviteHost lets a coordinator of the host's programme invite a host registered without an
+	// account to claim her record (POST /v1/hosts/{id}:invite). Identity serves it, not hosts,
+	// because the code is redeemed by Signup: the code and the account it creates then live in
+	// one service and one transaction.
+	InviteHost(ctx context.Context, in *InviteHostRequest, opts ...grpc.CallOption) (*Invitation, error)
+	// InviteStudent is InviteHost for a student (POST /v1/students/{id}:invite).
+	InviteStudent(ctx context.Context, in *InviteStudentRequest, opts ...grpc.CallOption) (*Invitation, error)
+	// GetInvitationCode returns the code of a valid invitation, for the notifications service
+	// to put in the invitation's email. Service accounts only; never mapped to HTTP.
+	GetInvitationCode(ctx context.Context, in *GetInvitationCodeRequest, opts ...grpc.CallOption) (*InvitationCode, error)
 }
 
 type identityServiceClient struct {
@@ -143,6 +156,36 @@ func (c *identityServiceClient) UpdateProgramme(ctx context.Context, in *UpdateP
 	return out, nil
 }
 
+func (c *identityServiceClient) InviteHost(ctx context.Context, in *InviteHostRequest, opts ...grpc.CallOption) (*Invitation, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Invitation)
+	err := c.cc.Invoke(ctx, IdentityService_InviteHost_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *identityServiceClient) InviteStudent(ctx context.Context, in *InviteStudentRequest, opts ...grpc.CallOption) (*Invitation, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Invitation)
+	err := c.cc.Invoke(ctx, IdentityService_InviteStudent_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *identityServiceClient) GetInvitationCode(ctx context.Context, in *GetInvitationCodeRequest, opts ...grpc.CallOption) (*InvitationCode, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(InvitationCode)
+	err := c.cc.Invoke(ctx, IdentityService_GetInvitationCode_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // IdentityServiceServer is the server API for IdentityService service.
 // All implementations must embed UnimplementedIdentityServiceServer
 // for forward compatibility.
@@ -165,6 +208,16 @@ type IdentityServiceServer interface {
 	CreateProgramme(context.Context, *CreateProgrammeRequest) (*Programme, error)
 	// UpdateProgramme changes a programme's name or settings (admin, or its coordinator).
 	UpdateProgramme(context.Context, *UpdateProgrammeRequest) (*Programme, error)
+	// InviteHost lets a coordinator of the host's programme invite a host registered without an
+	// account to claim her record (POST /v1/hosts/{id}:invite). Identity serves it, not hosts,
+	// because the code is redeemed by Signup: the code and the account it creates then live in
+	// one service and one transaction.
+	InviteHost(context.Context, *InviteHostRequest) (*Invitation, error)
+	// InviteStudent is InviteHost for a student (POST /v1/students/{id}:invite).
+	InviteStudent(context.Context, *InviteStudentRequest) (*Invitation, error)
+	// GetInvitationCode returns the code of a valid invitation, for the notifications service
+	// to put in the invitation's email. Service accounts only; never mapped to HTTP.
+	GetInvitationCode(context.Context, *GetInvitationCodeRequest) (*InvitationCode, error)
 	mustEmbedUnimplementedIdentityServiceServer()
 }
 
@@ -198,6 +251,15 @@ func (UnimplementedIdentityServiceServer) CreateProgramme(context.Context, *Crea
 }
 func (UnimplementedIdentityServiceServer) UpdateProgramme(context.Context, *UpdateProgrammeRequest) (*Programme, error) {
 	return nil, status.Error(codes.Unimplemented, "method UpdateProgramme not implemented")
+}
+func (UnimplementedIdentityServiceServer) InviteHost(context.Context, *InviteHostRequest) (*Invitation, error) {
+	return nil, status.Error(codes.Unimplemented, "method InviteHost not implemented")
+}
+func (UnimplementedIdentityServiceServer) InviteStudent(context.Context, *InviteStudentRequest) (*Invitation, error) {
+	return nil, status.Error(codes.Unimplemented, "method InviteStudent not implemented")
+}
+func (UnimplementedIdentityServiceServer) GetInvitationCode(context.Context, *GetInvitationCodeRequest) (*InvitationCode, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetInvitationCode not implemented")
 }
 func (UnimplementedIdentityServiceServer) mustEmbedUnimplementedIdentityServiceServer() {}
 func (UnimplementedIdentityServiceServer) testEmbeddedByValue()                         {}
@@ -364,6 +426,60 @@ func _IdentityService_UpdateProgramme_Handler(srv interface{}, ctx context.Conte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _IdentityService_InviteHost_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(InviteHostRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(IdentityServiceServer).InviteHost(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: IdentityService_InviteHost_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(IdentityServiceServer).InviteHost(ctx, req.(*InviteHostRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _IdentityService_InviteStudent_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(InviteStudentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(IdentityServiceServer).InviteStudent(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: IdentityService_InviteStudent_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(IdentityServiceServer).InviteStudent(ctx, req.(*InviteStudentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _IdentityService_GetInvitationCode_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetInvitationCodeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(IdentityServiceServer).GetInvitationCode(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: IdentityService_GetInvitationCode_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(IdentityServiceServer).GetInvitationCode(ctx, req.(*GetInvitationCodeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // IdentityService_ServiceDesc is the grpc.ServiceDesc for IdentityService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -402,6 +518,18 @@ var IdentityService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UpdateProgramme",
 			Handler:    _IdentityService_UpdateProgramme_Handler,
+		},
+		{
+			MethodName: "InviteHost",
+			Handler:    _IdentityService_InviteHost_Handler,
+		},
+		{
+			MethodName: "InviteStudent",
+			Handler:    _IdentityService_InviteStudent_Handler,
+		},
+		{
+			MethodName: "GetInvitationCode",
+			Handler:    _IdentityService_GetInvitationCode_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

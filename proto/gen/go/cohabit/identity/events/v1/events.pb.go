@@ -13,6 +13,7 @@ import (
 	v11 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
@@ -177,11 +178,178 @@ func (x *AccountCreated) GetProgrammeId() string {
 	return ""
 }
 
+// InvitationCreated: cohabit.identity.invitation.created. A coordinator invited the person of
+// a record without an account to claim it. No code and no contact details: the notifications
+// service reads the code with GetInvitationCode (service accounts only) and the address from
+// the record's service.
+type InvitationCreated struct {
+	state        protoimpl.MessageState `protogen:"open.v1"`
+	InvitationId string                 `protobuf:"bytes,1,opt,name=invitation_id,json=invitationId,proto3" json:"invitation_id,omitempty"`
+	RecordId     string                 `protobuf:"bytes,2,opt,name=record_id,json=recordId,proto3" json:"record_id,omitempty"`
+	RecordKind   v1.RecordKind          `protobuf:"varint,3,opt,name=record_kind,json=recordKind,proto3,enum=cohabit.identity.v1.RecordKind" json:"record_kind,omitempty"`
+	ProgrammeId  string                 `protobuf:"bytes,4,opt,name=programme_id,json=programmeId,proto3" json:"programme_id,omitempty"`
+	ExpireTime   *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=expire_time,json=expireTime,proto3" json:"expire_time,omitempty"`
+	// The invitation this one replaces (its code no longer works), if any.
+	ReplacesInvitationId string `protobuf:"bytes,6,opt,name=replaces_invitation_id,json=replacesInvitationId,proto3" json:"replaces_invitation_id,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
+}
+
+func (x *InvitationCreated) Reset() {
+	*x = InvitationCreated{}
+	mi := &file_cohabit_identity_events_v1_events_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InvitationCreated) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InvitationCreated) ProtoMessage() {}
+
+func (x *InvitationCreated) ProtoReflect() protoreflect.Message {
+	mi := &file_cohabit_identity_events_v1_events_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InvitationCreated.ProtoReflect.Descriptor instead.
+func (*InvitationCreated) Descriptor() ([]byte, []int) {
+	return file_cohabit_identity_events_v1_events_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *InvitationCreated) GetInvitationId() string {
+	if x != nil {
+		return x.InvitationId
+	}
+	return ""
+}
+
+func (x *InvitationCreated) GetRecordId() string {
+	if x != nil {
+		return x.RecordId
+	}
+	return ""
+}
+
+func (x *InvitationCreated) GetRecordKind() v1.RecordKind {
+	if x != nil {
+		return x.RecordKind
+	}
+	return v1.RecordKind(0)
+}
+
+func (x *InvitationCreated) GetProgrammeId() string {
+	if x != nil {
+		return x.ProgrammeId
+	}
+	return ""
+}
+
+func (x *InvitationCreated) GetExpireTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExpireTime
+	}
+	return nil
+}
+
+func (x *InvitationCreated) GetReplacesInvitationId() string {
+	if x != nil {
+		return x.ReplacesInvitationId
+	}
+	return ""
+}
+
+// InvitationAccepted: cohabit.identity.invitation.accepted. A person signed up with the code:
+// account_id now owns the record, which its service records as the owner.
+type InvitationAccepted struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InvitationId  string                 `protobuf:"bytes,1,opt,name=invitation_id,json=invitationId,proto3" json:"invitation_id,omitempty"`
+	RecordId      string                 `protobuf:"bytes,2,opt,name=record_id,json=recordId,proto3" json:"record_id,omitempty"`
+	RecordKind    v1.RecordKind          `protobuf:"varint,3,opt,name=record_kind,json=recordKind,proto3,enum=cohabit.identity.v1.RecordKind" json:"record_kind,omitempty"`
+	ProgrammeId   string                 `protobuf:"bytes,4,opt,name=programme_id,json=programmeId,proto3" json:"programme_id,omitempty"`
+	AccountId     string                 `protobuf:"bytes,5,opt,name=account_id,json=accountId,proto3" json:"account_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InvitationAccepted) Reset() {
+	*x = InvitationAccepted{}
+	mi := &file_cohabit_identity_events_v1_events_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InvitationAccepted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InvitationAccepted) ProtoMessage() {}
+
+func (x *InvitationAccepted) ProtoReflect() protoreflect.Message {
+	mi := &file_cohabit_identity_events_v1_events_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InvitationAccepted.ProtoReflect.Descriptor instead.
+func (*InvitationAccepted) Descriptor() ([]byte, []int) {
+	return file_cohabit_identity_events_v1_events_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *InvitationAccepted) GetInvitationId() string {
+	if x != nil {
+		return x.InvitationId
+	}
+	return ""
+}
+
+func (x *InvitationAccepted) GetRecordId() string {
+	if x != nil {
+		return x.RecordId
+	}
+	return ""
+}
+
+func (x *InvitationAccepted) GetRecordKind() v1.RecordKind {
+	if x != nil {
+		return x.RecordKind
+	}
+	return v1.RecordKind(0)
+}
+
+func (x *InvitationAccepted) GetProgrammeId() string {
+	if x != nil {
+		return x.ProgrammeId
+	}
+	return ""
+}
+
+func (x *InvitationAccepted) GetAccountId() string {
+	if x != nil {
+		return x.AccountId
+	}
+	return ""
+}
+
 var File_cohabit_identity_events_v1_events_proto protoreflect.FileDescriptor
 
 const file_cohabit_identity_events_v1_events_proto_rawDesc = "" +
 	"\n" +
-	"'cohabit/identity/events/v1/events.proto\x12\x1acohabit.identity.events.v1\x1a\"cohabit/identity/v1/identity.proto\x1a\x1acohabit/type/v1/type.proto\"P\n" +
+	"'cohabit/identity/events/v1/events.proto\x12\x1acohabit.identity.events.v1\x1a\"cohabit/identity/v1/identity.proto\x1a\x1acohabit/type/v1/type.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"P\n" +
 	"\x10ProgrammeCreated\x12<\n" +
 	"\tprogramme\x18\x01 \x01(\v2\x1e.cohabit.identity.v1.ProgrammeR\tprogramme\"P\n" +
 	"\x10ProgrammeUpdated\x12<\n" +
@@ -190,7 +358,24 @@ const file_cohabit_identity_events_v1_events_proto_rawDesc = "" +
 	"\n" +
 	"account_id\x18\x01 \x01(\tR\taccountId\x12)\n" +
 	"\x04role\x18\x02 \x01(\x0e2\x15.cohabit.type.v1.RoleR\x04role\x12!\n" +
-	"\fprogramme_id\x18\x03 \x01(\tR\vprogrammeIdBUZSgithub.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1;identityeventsv1b\x06proto3"
+	"\fprogramme_id\x18\x03 \x01(\tR\vprogrammeId\"\xad\x02\n" +
+	"\x11InvitationCreated\x12#\n" +
+	"\rinvitation_id\x18\x01 \x01(\tR\finvitationId\x12\x1b\n" +
+	"\trecord_id\x18\x02 \x01(\tR\brecordId\x12@\n" +
+	"\vrecord_kind\x18\x03 \x01(\x0e2\x1f.cohabit.identity.v1.RecordKindR\n" +
+	"recordKind\x12!\n" +
+	"\fprogramme_id\x18\x04 \x01(\tR\vprogrammeId\x12;\n" +
+	"\vexpire_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"expireTime\x124\n" +
+	"\x16replaces_invitation_id\x18\x06 \x01(\tR\x14replacesInvitationId\"\xda\x01\n" +
+	"\x12InvitationAccepted\x12#\n" +
+	"\rinvitation_id\x18\x01 \x01(\tR\finvitationId\x12\x1b\n" +
+	"\trecord_id\x18\x02 \x01(\tR\brecordId\x12@\n" +
+	"\vrecord_kind\x18\x03 \x01(\x0e2\x1f.cohabit.identity.v1.RecordKindR\n" +
+	"recordKind\x12!\n" +
+	"\fprogramme_id\x18\x04 \x01(\tR\vprogrammeId\x12\x1d\n" +
+	"\n" +
+	"account_id\x18\x05 \x01(\tR\taccountIdBUZSgithub.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1;identityeventsv1b\x06proto3"
 
 var (
 	file_cohabit_identity_events_v1_events_proto_rawDescOnce sync.Once
@@ -204,23 +389,30 @@ func file_cohabit_identity_events_v1_events_proto_rawDescGZIP() []byte {
 	return file_cohabit_identity_events_v1_events_proto_rawDescData
 }
 
-var file_cohabit_identity_events_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
+var file_cohabit_identity_events_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
 var file_cohabit_identity_events_v1_events_proto_goTypes = []any{
-	(*ProgrammeCreated)(nil), // 0: cohabit.identity.events.v1.ProgrammeCreated
-	(*ProgrammeUpdated)(nil), // 1: cohabit.identity.events.v1.ProgrammeUpdated
-	(*AccountCreated)(nil),   // 2: cohabit.identity.events.v1.AccountCreated
-	(*v1.Programme)(nil),     // 3: cohabit.identity.v1.Programme
-	(v11.Role)(0),            // 4: cohabit.type.v1.Role
+	(*ProgrammeCreated)(nil),      // 0: cohabit.identity.events.v1.ProgrammeCreated
+	(*ProgrammeUpdated)(nil),      // 1: cohabit.identity.events.v1.ProgrammeUpdated
+	(*AccountCreated)(nil),        // 2: cohabit.identity.events.v1.AccountCreated
+	(*InvitationCreated)(nil),     // 3: cohabit.identity.events.v1.InvitationCreated
+	(*InvitationAccepted)(nil),    // 4: cohabit.identity.events.v1.InvitationAccepted
+	(*v1.Programme)(nil),          // 5: cohabit.identity.v1.Programme
+	(v11.Role)(0),                 // 6: cohabit.type.v1.Role
+	(v1.RecordKind)(0),            // 7: cohabit.identity.v1.RecordKind
+	(*timestamppb.Timestamp)(nil), // 8: google.protobuf.Timestamp
 }
 var file_cohabit_identity_events_v1_events_proto_depIdxs = []int32{
-	3, // 0: cohabit.identity.events.v1.ProgrammeCreated.programme:type_name -> cohabit.identity.v1.Programme
-	3, // 1: cohabit.identity.events.v1.ProgrammeUpdated.programme:type_name -> cohabit.identity.v1.Programme
-	4, // 2: cohabit.identity.events.v1.AccountCreated.role:type_name -> cohabit.type.v1.Role
-	3, // [3:3] is the sub-list for method output_type
-	3, // [3:3] is the sub-list for method input_type
-	3, // [3:3] is the sub-list for extension type_name
-	3, // [3:3] is the sub-list for extension extendee
-	0, // [0:3] is the sub-list for field type_name
+	5, // 0: cohabit.identity.events.v1.ProgrammeCreated.programme:type_name -> cohabit.identity.v1.Programme
+	5, // 1: cohabit.identity.events.v1.ProgrammeUpdated.programme:type_name -> cohabit.identity.v1.Programme
+	6, // 2: cohabit.identity.events.v1.AccountCreated.role:type_name -> cohabit.type.v1.Role
+	7, // 3: cohabit.identity.events.v1.InvitationCreated.record_kind:type_name -> cohabit.identity.v1.RecordKind
+	8, // 4: cohabit.identity.events.v1.InvitationCreated.expire_time:type_name -> google.protobuf.Timestamp
+	7, // 5: cohabit.identity.events.v1.InvitationAccepted.record_kind:type_name -> cohabit.identity.v1.RecordKind
+	6, // [6:6] is the sub-list for method output_type
+	6, // [6:6] is the sub-list for method input_type
+	6, // [6:6] is the sub-list for extension type_name
+	6, // [6:6] is the sub-list for extension extendee
+	0, // [0:6] is the sub-list for field type_name
 }
 
 func init() { file_cohabit_identity_events_v1_events_proto_init() }
@@ -234,7 +426,7 @@ func file_cohabit_identity_events_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_cohabit_identity_events_v1_events_proto_rawDesc), len(file_cohabit_identity_events_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   3,
+			NumMessages:   5,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
