@@ -211,7 +211,7 @@ func TestHostSeesRunningContractAndReportsAProblem(t *testing.T) {
 		c[0].req.(*contractsv1.CreateIncidentRequest).GetSeverity() != contractsv1.Severity_SEVERITY_MEDIUM {
 		t.Errorf("CreateIncident: %v", c)
 	}
-	if r := b.get(t, "/host"); !strings.Contains(r.body, "Votre signalement est envoyé.") {
+	if r := b.get(t, "/host"); !strings.Contains(r.body, "Votre signalement est enregistré") {
 		t.Error("no confirmation")
 	}
 }

@@ -45,6 +45,7 @@ var contractSpec = formSpec{
 	{Name: "houseRules", Label: "contract.terms.houseRules", API: "terms.houseRules"},
 	{Name: "entryInventory", Label: "contract.terms.entryInventory", API: "terms.entryInventory"},
 	{Name: "contribution", Label: "contract.terms.contribution", API: "terms.monthlyContributionCents"},
+	{Name: "signParty", Label: "contract.sign.party"},
 	{Name: "method", Label: "contract.sign.method", API: "method"},
 	{Name: "party", Label: "contract.terminate.party", API: "party"},
 	{Name: "reason", Label: "contract.terminate.reason", API: "reason"},
@@ -76,13 +77,21 @@ func contractURL(id string) string { return "/coordinator/contracts/" + url.Path
 // termsValues are the terms form's values from the contract.
 func termsValues(c *contractsv1.Contract, l *Loc) url.Values {
 	t := c.GetTerms()
-	return url.Values{
+	v := url.Values{
 		"sharedSpaces":   {strings.Join(t.GetSharedSpaces(), ", ")},
 		"houseRules":     {t.GetHouseRules()},
 		"entryInventory": {t.GetEntryInventory()},
 		"contribution":   {l.MoneyInput(t.GetMonthlyContributionCents())},
 		"method":         {"SIGNATURE_METHOD_PAPER"},
 	}
+	// The party whose signature is recorded: preselected when only one has yet to sign.
+	switch host, student := signed(c, matchingv1.Party_PARTY_HOST), signed(c, matchingv1.Party_PARTY_STUDENT); {
+	case !host && student:
+		v.Set("signParty", "PARTY_HOST")
+	case host && !student:
+		v.Set("signParty", "PARTY_STUDENT")
+	}
+	return v
 }
 
 // renderContract renders the contract's page: f is nil on a GET (the terms as they are).
@@ -170,19 +179,26 @@ func (a *App) contractSend(w http.ResponseWriter, r *http.Request) {
 	a.afterAction(w, r, err, "contract.sent", contractURL(r.PathValue("id")))
 }
 
-// contractSignOnBehalf records the assisted host's signature, given on paper or in person
-// with the coordinator.
+// contractSignOnBehalf records a party's signature given on paper or in person with the
+// coordinator: the host's or the student's, with or without an account (SPEC §3 as amended;
+// an electronic signature is only ever the party's own, so it is not offered here).
 func (a *App) contractSignOnBehalf(w http.ResponseWriter, r *http.Request) {
 	f := newForm(contractSpec, r.PostForm)
 	method := contractsv1.SignatureMethod(contractsv1.SignatureMethod_value[f.Value("method")])
 	if method != contractsv1.SignatureMethod_SIGNATURE_METHOD_PAPER && method != contractsv1.SignatureMethod_SIGNATURE_METHOD_IN_PERSON {
 		f.fieldError("method", "contract.sign.needMethod", "")
+	}
+	party := matchingv1.Party(matchingv1.Party_value[f.Value("signParty")])
+	if party != matchingv1.Party_PARTY_HOST && party != matchingv1.Party_PARTY_STUDENT {
+		f.fieldError("signParty", "contract.sign.needParty", "")
+	}
+	if !f.ok() {
 		a.contractFormDone(w, r, f, nil, "")
 		return
 	}
 	ctx, cancel := a.call(r)
 	defer cancel()
-	_, err := a.svc.contracts.SignContract(ctx, &contractsv1.SignContractRequest{Id: r.PathValue("id"), Party: matchingv1.Party_PARTY_HOST, Method: method})
+	_, err := a.svc.contracts.SignContract(ctx, &contractsv1.SignContractRequest{Id: r.PathValue("id"), Party: party, Method: method})
 	a.contractFormDone(w, r, f, err, "contract.sign.recorded")
 }
 

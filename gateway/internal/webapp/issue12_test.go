@@ -233,3 +233,69 @@ func TestIncidentsAreCountedByTheirStateAndNameTheirPair(t *testing.T) {
 		t.Error("the dashboard's incidents do not name their pair")
 	}
 }
+
+// Finding 11: nothing is sent to anyone (no notification is wired to these steps yet), so no
+// message says it was; each tells the coordinator to tell the parties.
+func TestNoMessageClaimsSomethingWasSent(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+	b.post(t, "/coordinator/rooms/r-1/propose", url.Values{"studentId": {"s-1"}, "requestId": {"rq-1"}, "next": {"/coordinator/rooms/r-1/candidates"}})
+	r := b.get(t, "/coordinator/rooms/r-1/candidates")
+	if strings.Contains(r.body, "envoyée à l’hôte") || !strings.Contains(r.body, "prévenez l’hôte et l’étudiant") {
+		t.Error("the proposal's message claims it was sent")
+	}
+	b.post(t, "/coordinator/contracts/c-2/send", nil)
+	r = b.get(t, "/coordinator/contracts/c-2")
+	if strings.Contains(r.body, "envoyée pour signature") || !strings.Contains(r.body, "prévenez l’hôte et l’étudiant") {
+		t.Error("the contract's message claims it was sent")
+	}
+	for _, key := range []string{"cand.proposed", "contract.sent", "contract.cancel.hint", "incident.reported", "apply.done"} {
+		for _, lang := range []string{"fr", "en"} {
+			l := h.app.cat.loc(lang, h.app.tz)
+			s := strings.NewReplacer("Rien n’est envoyé", "", "Nothing is sent", "").Replace(l.T(key))
+			if strings.Contains(s, "est envoyé") || strings.Contains(s, "sont prévenus") || strings.Contains(s, " is sent") || strings.Contains(s, "are told") {
+				t.Errorf("%s (%s) claims something was sent: %q", key, lang, s)
+			}
+		}
+	}
+}
+
+// Finding 5: the coordinator records a paper or in-person signature for either party, with
+// or without an account (the host's page promises it to a host who has one).
+func TestCoordinatorRecordsAPaperSignatureForEitherParty(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+	// c-4: neither has signed; the host is not the assisted kind of the old rule.
+	r := b.get(t, "/coordinator/contracts/c-4")
+	for _, s := range []string{`action="/coordinator/contracts/c-4/sign"`, `value="PARTY_HOST"`, `value="PARTY_STUDENT"`, `value="SIGNATURE_METHOD_IN_PERSON"`} {
+		if !strings.Contains(r.body, s) {
+			t.Errorf("contract page lacks %q", s)
+		}
+	}
+	if p := checkAccessibility(r.body); len(p) > 0 {
+		t.Errorf("contract page: %v", p)
+	}
+	// c-1: the student signed; only the host is left, preselected.
+	if r := b.get(t, "/coordinator/contracts/c-1"); strings.Contains(r.body, `value="PARTY_STUDENT"`) || !strings.Contains(r.body, `value="PARTY_HOST" checked`) {
+		t.Error("a party who signed is offered, or the one left is not preselected")
+	}
+	// Who signed is required.
+	if r := b.post(t, "/coordinator/contracts/c-4/sign", url.Values{"method": {"SIGNATURE_METHOD_PAPER"}}); r.code != http.StatusBadRequest || !strings.Contains(r.body, `id="f-signParty-error"`) {
+		t.Errorf("no party: %d", r.code)
+	}
+	for _, p := range []matchingv1.Party{matchingv1.Party_PARTY_STUDENT, matchingv1.Party_PARTY_HOST} {
+		if r := b.post(t, "/coordinator/contracts/c-4/sign", url.Values{"method": {"SIGNATURE_METHOD_IN_PERSON"}, "signParty": {p.String()}}); r.code != http.StatusSeeOther {
+			t.Errorf("sign for %s: %d", p, r.code)
+		}
+	}
+	c := h.be.rec.called("SignContract")
+	if len(c) != 2 || c[0].req.(*contractsv1.SignContractRequest).GetParty() != matchingv1.Party_PARTY_STUDENT ||
+		c[1].req.(*contractsv1.SignContractRequest).GetParty() != matchingv1.Party_PARTY_HOST ||
+		c[0].req.(*contractsv1.SignContractRequest).GetMethod() != contractsv1.SignatureMethod_SIGNATURE_METHOD_IN_PERSON {
+		t.Errorf("SignContract: %v", c)
+	}
+}

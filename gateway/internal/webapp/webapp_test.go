@@ -305,7 +305,7 @@ func TestCandidatesShowBreakdownInFrenchThenEnglish(t *testing.T) {
 	if len(calls) != 1 || calls[0].req.(*matchingv1.CreateMatchRequest).GetStudentId() != "s-1" || calls[0].req.(*matchingv1.CreateMatchRequest).GetRoomId() != "r-1" {
 		t.Errorf("CreateMatch calls: %v", calls)
 	}
-	if r := b.get(t, "/coordinator/rooms/r-1/candidates"); !strings.Contains(r.body, "The proposal is sent to the host and the student.") {
+	if r := b.get(t, "/coordinator/rooms/r-1/candidates"); !strings.Contains(r.body, "The proposal is recorded. Nothing is sent: tell the host and the student") {
 		t.Error("no confirmation after proposing")
 	}
 }
@@ -604,11 +604,11 @@ func TestContractPageAndActions(t *testing.T) {
 			t.Errorf("contract page lacks %q", s)
 		}
 	}
-	b.post(t, "/coordinator/contracts/c-1/sign", url.Values{"method": {"SIGNATURE_METHOD_ELECTRONIC"}})
+	b.post(t, "/coordinator/contracts/c-1/sign", url.Values{"method": {"SIGNATURE_METHOD_ELECTRONIC"}, "signParty": {"PARTY_HOST"}})
 	if len(h.be.rec.called("SignContract")) != 0 {
 		t.Error("an electronic signature on behalf reached the service")
 	}
-	if r := b.post(t, "/coordinator/contracts/c-1/sign", url.Values{"method": {"SIGNATURE_METHOD_PAPER"}}); r.header.Get("Location") != "/coordinator/contracts/c-1" {
+	if r := b.post(t, "/coordinator/contracts/c-1/sign", url.Values{"method": {"SIGNATURE_METHOD_PAPER"}, "signParty": {"PARTY_HOST"}}); r.header.Get("Location") != "/coordinator/contracts/c-1" {
 		t.Errorf("sign: %d to %q", r.code, r.header.Get("Location"))
 	}
 	if c := h.be.rec.called("SignContract"); len(c) != 1 || c[0].req.(*contractsv1.SignContractRequest).GetParty() != matchingv1.Party_PARTY_HOST ||
@@ -728,7 +728,7 @@ func TestStudentSignsAndReportsAProblem(t *testing.T) {
 		in.GetCategory() != "NOISE" || in.GetDescription() != "Travaux la nuit" || in.GetRequestId() != "rq-1" {
 		t.Errorf("CreateIncident: %v", in)
 	}
-	if r := b.get(t, "/student"); !strings.Contains(r.body, "Votre signalement est envoyé.") {
+	if r := b.get(t, "/student"); !strings.Contains(r.body, "Votre signalement est enregistré") {
 		t.Error("no confirmation")
 	}
 

@@ -419,7 +419,7 @@ try {
   await page.getByLabel('Date d’arrivée souhaitée').fill(day(45));
   await page.getByLabel('Date de départ prévue').fill(day(320));
   await navigate(() => page.getByRole('button', { name: 'Envoyer ma demande' }).click());
-  await flash('Votre demande est envoyée.');
+  await flash('Votre demande est enregistrée.');
   await reloadUntil(`${BASE}/student/suggestions`, () => page.getByRole('heading', { name: /Chambre calme près des quais/ }), 'the suggestion');
   await check('suggestions (phone)');
   await page.getByText('Pourquoi cette chambre ?').first().click();
@@ -446,7 +446,7 @@ try {
   say('proposes the assisted host’s room too; after the meeting, records her refusal on her behalf');
   await page.goto(assistedCandidatesURL);
   await navigate(() => page.getByRole('button', { name: /Proposer cette chambre/ }).click());
-  await flash('La proposition est envoyée');
+  await flash('La proposition est enregistrée. Rien n’est envoyé');
   await page.goto(`${BASE}/coordinator/matches?status=MATCH_STATUS_PROPOSED`);
   await navigate(() => page.getByRole('link', { name: 'Jeanne Martin et Léa Bernard' }).click());
   await check('match (proposed)');
@@ -510,7 +510,7 @@ try {
   const marcelCandidates = BASE + (await page.getByRole('link', { name: /Voir les candidats/ }).getAttribute('href'));
   await reloadUntil(marcelCandidates, () => page.getByRole('heading', { name: /Léa Bernard/ }), 'the candidate');
   await navigate(() => page.getByRole('button', { name: /Proposer cette chambre/ }).click());
-  await flash('La proposition est envoyée');
+  await flash('La proposition est enregistrée. Rien n’est envoyé');
   await audit('candidates (proposed)');
   await page.goto(`${BASE}/coordinator`);
   await check('dashboard (proposal waiting)');
@@ -584,7 +584,7 @@ try {
   await flash('Les conditions sont enregistrées.');
   await page.getByText('cuisine, salon, jardin').first().waitFor();
   await navigate(() => page.getByRole('button', { name: 'Envoyer pour signature' }).click());
-  await flash('La convention est envoyée pour signature.');
+  await flash('La convention est prête à signer.');
   await check('contract (awaiting signatures)');
   await logout();
 
@@ -620,7 +620,7 @@ try {
   await page.getByLabel('De quoi s’agit-il ?').selectOption('NOISE');
   await page.getByLabel('Racontez ce qui se passe').fill('Des travaux chez le voisin toutes les nuits depuis une semaine.');
   await navigate(() => page.getByRole('button', { name: 'Envoyer à l’association' }).click());
-  await flash('Votre signalement est envoyé.');
+  await flash('Votre signalement est enregistré');
   await audit('student home (problem reported)');
   await navigate(() => page.getByRole('link', { name: 'Modifier mon profil' }).click());
   assert((await page.getByLabel('Téléphone').inputValue()) === '07 11 22 33 44', 'her profile form comes filled');
@@ -730,7 +730,7 @@ try {
   await page.getByLabel('Date d’arrivée souhaitée').fill(day(45));
   await page.getByLabel('Date de départ prévue').fill(day(320));
   await navigate(() => page.getByRole('button', { name: 'Envoyer ma demande' }).click());
-  await flash('Votre demande est envoyée.');
+  await flash('Votre demande est enregistrée.');
   await logout();
 
   say('the coordinator lists the programme’s rooms, filtered by town, state and contribution');
@@ -788,12 +788,13 @@ try {
   await navigate(() => page.getByRole('link', { name: 'Jeanne Martin et Inès Moreau' }).click());
   const contract2URL = page.url();
   await navigate(() => page.getByRole('button', { name: 'Envoyer pour signature' }).click());
-  await flash('La convention est envoyée pour signature.');
+  await flash('La convention est prête à signer.');
   await check('contract (assisted host, to sign)');
+  await page.getByLabel('L’hôte').check();
   await page.getByLabel(/Sur papier/).check();
-  await navigate(() => page.getByRole('button', { name: 'Enregistrer la signature de Jeanne Martin' }).click());
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer la signature' }).click());
   await flash('La signature est enregistrée.');
-  await page.getByText('(enregistrée par l’association pour son compte)').waitFor();
+  await page.getByText('(enregistrée par l’association)').waitFor();
   await check('contract (signed on paper on her behalf)');
   await logout();
 
