@@ -13,7 +13,7 @@ type Account struct {
 	Name     string
 	Email    string
 	Password string
-	// Story says in a few words what this person has to show.
+	// Story says in a few words what this person has to show (a sentence, her first name first).
 	Story string
 }
 
@@ -21,11 +21,11 @@ type Account struct {
 // seed only runs where identity seeded the development accounts.
 var (
 	Monique = Account{Role: "host", Name: "Monique Garnier", Email: "monique.garnier@demo.cohabit.test",
-		Password: "monique-demo-password", Story: "hosts Hugo: contract active, check-ins, an incident"}
+		Password: "monique-demo-password", Story: "Monique hosts Hugo: their contract under way, its check-ins, an incident"}
 	Hugo = Account{Role: "student", Name: "Hugo Lefèvre", Email: "hugo.lefevre@demo.cohabit.test",
-		Password: "hugo-demo-password", Story: "lives at Monique's: his contract, a problem he reported"}
+		Password: "hugo-demo-password", Story: "Hugo lives at Monique's: his contract, the problem he reported"}
 	Lea = Account{Role: "student", Name: "Léa Fontaine", Email: "lea.fontaine@demo.cohabit.test",
-		Password: "lea-demo-password", Story: "meets Jeanne soon; Jeanne said yes, Léa has to answer"}
+		Password: "lea-demo-password", Story: "Léa meets Jeanne in three days: Jeanne said yes, Léa's answer is hers to give"}
 )
 
 // Accounts lists the people's demo accounts, in the banner's order.
@@ -233,7 +233,7 @@ var students = []studentSpec{
 
 // Story says what the demo programme holds, for the banner (each line indented).
 const Story = `    around Lyon: 12 hosts (Colette waits to be verified) and 12 students (Jade too);
-    10 published rooms and a draft (Odette's); 9 applications in the pool;
+    11 rooms: 9 published, Monique's occupied, Odette's a draft; 9 applications in the pool;
     a proposal waiting for its meeting (Lucien's room, Inès);
     a meeting in three days (Jeanne's room, Léa): Jeanne said yes, Léa has to answer;
     a stay under way (Monique hosts Hugo): contract signed and active, check-ins scheduled,

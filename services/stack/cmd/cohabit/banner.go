@@ -37,7 +37,7 @@ func announce(ctx context.Context, w io.Writer, log *slog.Logger, configured str
 		ready = false
 		log.Warn("gateway not ready yet; printing its URL anyway", "err", err)
 	}
-	seeded := demoText(ctx, log, base, s.demoSeed && ready)
+	seeded, people := demoText(ctx, log, base, s.demoSeed && ready)
 	if ctx.Err() != nil {
 		return
 	}
@@ -56,39 +56,32 @@ Cohabit is running at %[1]s
   Data is kept in %[9]s between runs (make clean removes it). Ctrl-C stops everything.
 %[10]s
 `, base, seeded, demoProgrammeID, demoAdminEmail, demoAdminPassword, demoCoordinatorEmail, demoCoordinatorPassword,
-		peopleLines(s.demoSeed), s.dataDir, clusterNote(s))
+		people, s.dataDir, clusterNote(s))
 }
 
-// demoText seeds the demo programme when asked to and says what it holds.
-func demoText(ctx context.Context, log *slog.Logger, base string, seed bool) string {
+// demoText seeds the demo programme when asked to, and says what it holds and which people's
+// accounts to try.
+func demoText(ctx context.Context, log *slog.Logger, base string, seed bool) (holds, people string) {
 	if !seed {
-		return "  Demo data: none (COHABIT_DEMO_SEED=false, or the platform was not ready).\n"
+		return "  Demo data: none (COHABIT_DEMO_SEED=false, or the platform was not ready).\n", ""
 	}
 	sum, err := demo.Seed(ctx, base, log, demo.Options{})
 	switch {
 	case err != nil && ctx.Err() != nil:
-		return ""
+		return "", ""
 	case err != nil:
 		log.Error("demo: seeding the demo programme failed; the platform runs without it", "err", err)
-		return "  Demo data: seeding failed (see the log above); the next make run tries again.\n"
+		return "  Demo data: seeding failed (see the log above); the next make run tries again.\n", ""
 	}
 	when := "seeded now"
 	if sum.Already {
 		when = "seeded on an earlier run, with whatever you changed since"
 	}
-	return fmt.Sprintf("  Demo programme (%s; every name ends with %q):\n%s", when, demo.Tag, demo.Story)
-}
-
-// peopleLines lists the demo people's accounts when the demo programme is seeded.
-func peopleLines(seeded bool) string {
-	if !seeded {
-		return ""
-	}
 	var b strings.Builder
 	for _, a := range demo.Accounts {
-		fmt.Fprintf(&b, "    %-12s %-36s password %-22s %s\n", a.Role, a.Email, a.Password, a.Name+": "+a.Story)
+		fmt.Fprintf(&b, "    %-12s %-36s password %s\n                 %s\n", a.Role, a.Email, a.Password, a.Story)
 	}
-	return b.String()
+	return fmt.Sprintf("  Demo programme (%s; every name ends with %q):\n%s", when, demo.Tag, demo.Story), b.String()
 }
 
 // baseURL is the URL a browser on this machine uses: the configured host (localhost by
