@@ -16,6 +16,7 @@ import (
 	"github.com/cohabit/cohabit/services/contracts/internal/grpcapi"
 	"github.com/cohabit/cohabit/services/contracts/internal/jobs"
 	"github.com/cohabit/cohabit/services/contracts/internal/postgres"
+	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
 	"github.com/cohabit/cohabit/services/platform/natsx"
@@ -32,7 +33,9 @@ type Config struct {
 	// TokenKey verifies bearer tokens; read from TokenKeyFile when nil.
 	TokenKey     ed25519.PublicKey
 	TokenKeyFile string
-	MaxDBConns   int
+	// Service is the service key material (auth.ServiceKeys): read by other services, read them.
+	Service    auth.ServiceKeys
+	MaxDBConns int
 	// JobInterval is how often the calendar's jobs run (notices, end dates, missed
 	// check-ins); 0 means the default, a negative value turns them off.
 	JobInterval time.Duration
@@ -53,6 +56,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		DatabaseURL:  e.String("COHABIT_CONTRACTS_DATABASE_URL", "postgres://postgres@127.0.0.1:15432/cohabit_contracts?sslmode=disable"),
 		NATSURL:      e.String("COHABIT_NATS_URL", "nats://127.0.0.1:4333"),
 		TokenKeyFile: e.String("COHABIT_TOKEN_PUBLIC_KEY_FILE", ".data/keys/token.pub"),
+		Service:      boot.LoadServiceKeys(e),
 		MaxDBConns:   e.Int("COHABIT_CONTRACTS_DB_MAX_CONNS", 10),
 		JobInterval:  e.Duration("COHABIT_CONTRACTS_JOB_INTERVAL", DefaultJobInterval),
 	}
@@ -86,7 +90,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		},
 	}, boot.Config{
 		GRPCAddr: cfg.GRPCAddr, DatabaseURL: cfg.DatabaseURL, NATSURL: cfg.NATSURL,
-		TokenKey: cfg.TokenKey, TokenKeyFile: cfg.TokenKeyFile, MaxDBConns: cfg.MaxDBConns,
+		TokenKey: cfg.TokenKey, TokenKeyFile: cfg.TokenKeyFile, Service: cfg.Service, MaxDBConns: cfg.MaxDBConns,
 		Ready: cfg.Ready,
 	}, log.With("service", "contracts"))
 }

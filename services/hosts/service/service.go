@@ -15,6 +15,7 @@ import (
 	"github.com/cohabit/cohabit/services/hosts/internal/eventsub"
 	"github.com/cohabit/cohabit/services/hosts/internal/grpcapi"
 	"github.com/cohabit/cohabit/services/hosts/internal/postgres"
+	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
 	"github.com/cohabit/cohabit/services/platform/natsx"
@@ -28,7 +29,9 @@ type Config struct {
 	// TokenKey verifies bearer tokens; read from TokenKeyFile when nil.
 	TokenKey     ed25519.PublicKey
 	TokenKeyFile string
-	MaxDBConns   int
+	// Service is the service key material (auth.ServiceKeys): read by other services, read them.
+	Service    auth.ServiceKeys
+	MaxDBConns int
 	// Now is the clock; tests move it.
 	Now func() time.Time
 	// Ready is called once the gRPC server listens (tests bind to port 0).
@@ -43,6 +46,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		DatabaseURL:  e.String("COHABIT_HOSTS_DATABASE_URL", "postgres://postgres@127.0.0.1:15432/cohabit_hosts?sslmode=disable"),
 		NATSURL:      e.String("COHABIT_NATS_URL", "nats://127.0.0.1:4333"),
 		TokenKeyFile: e.String("COHABIT_TOKEN_PUBLIC_KEY_FILE", ".data/keys/token.pub"),
+		Service:      boot.LoadServiceKeys(e),
 		MaxDBConns:   e.Int("COHABIT_HOSTS_DB_MAX_CONNS", 10),
 	}
 	return c, e.Err()
@@ -63,7 +67,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		},
 	}, boot.Config{
 		GRPCAddr: cfg.GRPCAddr, DatabaseURL: cfg.DatabaseURL, NATSURL: cfg.NATSURL,
-		TokenKey: cfg.TokenKey, TokenKeyFile: cfg.TokenKeyFile, MaxDBConns: cfg.MaxDBConns,
+		TokenKey: cfg.TokenKey, TokenKeyFile: cfg.TokenKeyFile, Service: cfg.Service, MaxDBConns: cfg.MaxDBConns,
 		Ready: cfg.Ready,
 	}, log.With("service", "hosts"))
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cohabit/cohabit/services/identity/internal/password"
 	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
 )
 
@@ -24,6 +25,8 @@ type Config struct {
 	// TokenKey signs access tokens; its public half verifies them here and in every service.
 	TokenKey ed25519.PrivateKey
 	TokenTTL time.Duration
+	// Service is the service key material (auth.ServiceKeys): other services read here.
+	Service auth.ServiceKeys
 	// Argon2id cost of new password hashes. Old hashes keep verifying at their own cost and are
 	// moved to this one at their owner's next sign-in.
 	Argon2Time      uint32
@@ -72,6 +75,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		BootstrapAdminEmail:    env.String(EnvBootstrapAdminEmail, ""),
 		BootstrapAdminPassword: env.String(EnvBootstrapAdminPassword, ""),
 		DevSeed:                env.Bool(EnvDevSeed, false),
+		Service:                boot.LoadServiceKeys(env),
 	}
 	var problems []error
 	argonTime := env.Int(EnvArgon2Time, 2)

@@ -82,6 +82,6 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		},
 	}, boot.Config{
 		GRPCAddr: cfg.GRPCAddr, DatabaseURL: cfg.DatabaseURL, NATSURL: cfg.NATSURL,
-		TokenKey: pub, Ready: cfg.Ready,
+		TokenKey: pub, Service: cfg.Service, Ready: cfg.Ready,
 	}, log)
 }

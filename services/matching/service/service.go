@@ -15,6 +15,7 @@ import (
 	"github.com/cohabit/cohabit/services/matching/internal/eventsub"
 	"github.com/cohabit/cohabit/services/matching/internal/grpcapi"
 	"github.com/cohabit/cohabit/services/matching/internal/postgres"
+	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
 	"github.com/cohabit/cohabit/services/platform/natsx"
@@ -31,7 +32,9 @@ type Config struct {
 	// TokenKey verifies bearer tokens; read from TokenKeyFile when nil.
 	TokenKey     ed25519.PublicKey
 	TokenKeyFile string
-	MaxDBConns   int
+	// Service is the service key material (auth.ServiceKeys): read by other services, read them.
+	Service    auth.ServiceKeys
+	MaxDBConns int
 	// ExpiryInterval is the expiry job's period (DefaultExpiryInterval when zero).
 	ExpiryInterval time.Duration
 	// Now is the clock; tests move it.
@@ -48,6 +51,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		DatabaseURL:  e.String("COHABIT_MATCHING_DATABASE_URL", "postgres://postgres@127.0.0.1:15432/cohabit_matching?sslmode=disable"),
 		NATSURL:      e.String("COHABIT_NATS_URL", "nats://127.0.0.1:4333"),
 		TokenKeyFile: e.String("COHABIT_TOKEN_PUBLIC_KEY_FILE", ".data/keys/token.pub"),
+		Service:      boot.LoadServiceKeys(e),
 		MaxDBConns:   e.Int("COHABIT_MATCHING_DB_MAX_CONNS", 10),
 	}
 	return c, e.Err()
@@ -75,7 +79,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		},
 	}, boot.Config{
 		GRPCAddr: cfg.GRPCAddr, DatabaseURL: cfg.DatabaseURL, NATSURL: cfg.NATSURL,
-		TokenKey: cfg.TokenKey, TokenKeyFile: cfg.TokenKeyFile, MaxDBConns: cfg.MaxDBConns,
+		TokenKey: cfg.TokenKey, TokenKeyFile: cfg.TokenKeyFile, Service: cfg.Service, MaxDBConns: cfg.MaxDBConns,
 		Ready: cfg.Ready,
 	}, log.With("service", "matching"))
 }

@@ -62,12 +62,19 @@ func (i *Issuer) Issue(p Principal) (string, time.Time, error) {
 // Verifier checks tokens with the identity service's public key.
 type Verifier struct {
 	key    ed25519.PublicKey
+	svc    ed25519.PublicKey // verifies service tokens; nil: none accepted
 	parser *jwt.Parser
 }
 
 // NewVerifier returns a verifier for tokens signed by the private half of key.
 func NewVerifier(key ed25519.PublicKey) *Verifier {
-	return &Verifier{key: key, parser: jwt.NewParser(
+	return NewVerifierWithService(key, nil)
+}
+
+// NewVerifierWithService returns a verifier for account tokens signed by the private half
+// of key and for service tokens signed by the private half of svc (none when nil).
+func NewVerifierWithService(key, svc ed25519.PublicKey) *Verifier {
+	return &Verifier{key: key, svc: svc, parser: jwt.NewParser(
 		jwt.WithValidMethods([]string{jwt.SigningMethodEdDSA.Alg()}),
 		jwt.WithIssuer(issuer),
 		jwt.WithAudience(audience),
@@ -82,12 +89,27 @@ var ErrBadToken = errors.New("invalid or expired token")
 // Verify returns the principal of a valid token.
 func (v *Verifier) Verify(token string) (Principal, error) {
 	var c claims
-	_, err := v.parser.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return v.key, nil })
+	service := false
+	_, err := v.parser.ParseWithClaims(token, &c, func(t *jwt.Token) (any, error) {
+		if kid, _ := t.Header["kid"].(string); kid == serviceKeyID {
+			if v.svc == nil {
+				return nil, errors.New("service tokens are not accepted here")
+			}
+			service = true
+			return v.svc, nil
+		}
+		return v.key, nil
+	})
 	if err != nil {
 		return Principal{}, fmt.Errorf("%w: %w", ErrBadToken, err)
 	}
 	if c.Subject == "" || !c.Role.Valid() {
 		return Principal{}, fmt.Errorf("%w: missing subject or role", ErrBadToken)
+	}
+	// The service role comes only from the service key, and the service key gives only
+	// the service role.
+	if service != (c.Role == RoleService) {
+		return Principal{}, fmt.Errorf("%w: role %s under the wrong key", ErrBadToken, c.Role)
 	}
 	return Principal{AccountID: c.Subject, Role: c.Role, ProgrammeID: c.ProgrammeID}, nil
 }

@@ -16,8 +16,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
 	"golang.org/x/sync/errgroup"
+	"google.golang.org/grpc"
 
 	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/config"
 	"github.com/cohabit/cohabit/services/platform/grpcx"
 	"github.com/cohabit/cohabit/services/platform/natsx"
 	"github.com/cohabit/cohabit/services/platform/outbox"
@@ -52,6 +54,10 @@ type Deps struct {
 	JS     jetstream.JetStream
 	Server *grpcx.Server
 	Log    *slog.Logger
+	// Dial connects to another service as this service (a service token on every call),
+	// for the read-only calls of SPEC §1; it fails without the service's private key.
+	// Connections are the caller's to close.
+	Dial func(target string) (*grpc.ClientConn, error)
 }
 
 // Parts is what runs besides the relay and the gRPC server.
@@ -70,6 +76,9 @@ type Config struct {
 	// TokenKey verifies bearer tokens; read from TokenKeyFile when nil.
 	TokenKey     ed25519.PublicKey
 	TokenKeyFile string
+	// Service is the service key material: its public half lets other services read here,
+	// its private half lets this one read from them (auth.ServiceKeys).
+	Service auth.ServiceKeys
 	// MaxDBConns bounds the pool (pgx's default when 0).
 	MaxDBConns int
 	// Ready, if not nil, is called once the gRPC server listens (tests bind to port 0).
@@ -93,6 +102,10 @@ func Run(ctx context.Context, s Service, cfg Config, log *slog.Logger) (err erro
 		}
 		key = k
 	}
+	svcKeys, err := cfg.Service.Load()
+	if err != nil {
+		return err
+	}
 	if err := s.Migrate(ctx, cfg.DatabaseURL); err != nil {
 		return err
 	}
@@ -110,8 +123,18 @@ func Run(ctx context.Context, s Service, cfg Config, log *slog.Logger) (err erro
 		return err
 	}
 
-	srv := grpcx.NewServer(log, auth.NewVerifier(key), s.Policy)
-	parts, err := s.Build(ctx, Deps{Pool: pool, JS: js, Server: srv, Log: log})
+	srv := grpcx.NewServer(log, auth.NewVerifierWithService(key, svcKeys.Public), s.Policy)
+	var issuer *auth.ServiceIssuer
+	if svcKeys.Private != nil {
+		issuer = auth.NewServiceIssuer(svcKeys.Private, s.Name)
+	}
+	dial := func(target string) (*grpc.ClientConn, error) {
+		if issuer == nil {
+			return nil, fmt.Errorf("dial %s: %w", target, auth.ErrNoServiceKey)
+		}
+		return grpcx.DialAsService(target, issuer)
+	}
+	parts, err := s.Build(ctx, Deps{Pool: pool, JS: js, Server: srv, Log: log, Dial: dial})
 	if err != nil {
 		return err
 	}
@@ -130,4 +153,13 @@ func Run(ctx context.Context, s Service, cfg Config, log *slog.Logger) (err erro
 	}
 	g.Go(func() error { return srv.Serve(ctx, cfg.GRPCAddr, cfg.Ready) })
 	return g.Wait()
+}
+
+// LoadServiceKeys reads the service key files' names from the environment: every process
+// reads the same two variables, whichever halves it needs.
+func LoadServiceKeys(e *config.Env) auth.ServiceKeys {
+	return auth.ServiceKeys{
+		PublicFile:  e.String("COHABIT_SERVICE_PUBLIC_KEY_FILE", ""),
+		PrivateFile: e.String("COHABIT_SERVICE_PRIVATE_KEY_FILE", ""),
+	}
 }

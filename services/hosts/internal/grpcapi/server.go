@@ -19,7 +19,7 @@ const svc = "/cohabit.hosts.v1.HostService/"
 // own programme). Students never reach hosts; they read published rooms.
 var Policy = grpcx.Policy{
 	svc + "CreateHost":    grpcx.Roles(auth.RoleHost, auth.RoleCoordinator),
-	svc + "GetHost":       grpcx.Roles(auth.RoleHost, auth.RoleCoordinator),
+	svc + "GetHost":       grpcx.Roles(auth.RoleHost, auth.RoleCoordinator, auth.RoleService),
 	svc + "ListHosts":     grpcx.Roles(auth.RoleHost, auth.RoleCoordinator),
 	svc + "UpdateHost":    grpcx.Roles(auth.RoleHost, auth.RoleCoordinator),
 	svc + "VerifyHost":    grpcx.Roles(auth.RoleCoordinator),

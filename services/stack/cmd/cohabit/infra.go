@@ -141,6 +141,9 @@ func startNATS(s settings, log *slog.Logger) (string, func(), error) {
 type tokenKeyPair struct {
 	private ed25519.PrivateKey
 	public  ed25519.PublicKey
+	// service signs the tokens services present to each other (auth.ServiceKeys):
+	// <data>/keys/service.key, generated on the first run like token.key.
+	service ed25519.PrivateKey
 }
 
 // tokenKeys loads the key that signs tokens from COHABIT_TOKEN_PRIVATE_KEY_FILE, or from
@@ -152,7 +155,17 @@ func tokenKeys(s settings, log *slog.Logger) (tokenKeyPair, error) {
 		if err != nil {
 			return tokenKeyPair{}, fmt.Errorf("COHABIT_TOKEN_PRIVATE_KEY_FILE: %w", err)
 		}
-		return tokenKeyPair{private: priv, public: priv.Public().(ed25519.PublicKey)}, nil
+		// The service key stays under the data folder: only tokens' keys are named by the
+		// operator, and services given their own COHABIT_SERVICE_*_KEY_FILE keep those.
+		dir := filepath.Join(s.dataDir, "keys")
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return tokenKeyPair{}, fmt.Errorf("create %s: %w", dir, err)
+		}
+		svc, err := auth.WriteServiceKeys(filepath.Join(dir, "service.key"), filepath.Join(dir, "service.pub"))
+		if err != nil {
+			return tokenKeyPair{}, fmt.Errorf("service key: %w", err)
+		}
+		return tokenKeyPair{private: priv, public: priv.Public().(ed25519.PublicKey), service: svc}, nil
 	}
 	dir := filepath.Join(s.dataDir, "keys")
 	privPath, pubPath := filepath.Join(dir, "token.key"), filepath.Join(dir, "token.pub")
@@ -193,7 +206,11 @@ func tokenKeys(s settings, log *slog.Logger) (tokenKeyPair, error) {
 			return tokenKeyPair{}, err
 		}
 	}
-	return tokenKeyPair{private: priv, public: pub}, nil
+	svc, err := auth.WriteServiceKeys(filepath.Join(dir, "service.key"), filepath.Join(dir, "service.pub"))
+	if err != nil {
+		return tokenKeyPair{}, fmt.Errorf("service key: %w", err)
+	}
+	return tokenKeyPair{private: priv, public: pub, service: svc}, nil
 }
 
 // writeFile writes data to path atomically (a crash leaves the old file or the new one,

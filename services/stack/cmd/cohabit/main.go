@@ -26,6 +26,7 @@ import (
 	hosts "github.com/cohabit/cohabit/services/hosts/service"
 	identity "github.com/cohabit/cohabit/services/identity/service"
 	matching "github.com/cohabit/cohabit/services/matching/service"
+	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/config"
 	"github.com/cohabit/cohabit/services/platform/logging"
 	"github.com/cohabit/cohabit/services/platform/run"
@@ -137,6 +138,14 @@ func runStack(ctx context.Context, getenv func(string) string, stdout, stderr io
 	return runServices(ctx, getenv, s, dbURLs, natsURL, keys, log, stdout)
 }
 
+// serviceKeys gives a service the stack's service key unless its own variables name one.
+func serviceKeys(k auth.ServiceKeys, keys tokenKeyPair) auth.ServiceKeys {
+	if k.PrivateFile == "" && k.PublicFile == "" && k.Private == nil && k.Public == nil {
+		k.Private = keys.service
+	}
+	return k
+}
+
 // backend is one service run here: its name (the gateway's backend name and the key of its
 // database) and how to run it, reporting its gRPC address through ready.
 type backend struct {
@@ -154,6 +163,7 @@ func backends(getenv func(string) string, dbURLs map[string]string, natsURL stri
 		return nil, err // already prefixed "identity:"
 	}
 	idCfg.DatabaseURL, idCfg.NATSURL, idCfg.TokenKey = dbURLs["identity"], natsURL, keys.private
+	idCfg.Service = serviceKeys(idCfg.Service, keys)
 	idCfg.DevSeed = true
 
 	hostsCfg, err := hosts.LoadConfig(getenv)
@@ -161,24 +171,28 @@ func backends(getenv func(string) string, dbURLs map[string]string, natsURL stri
 		return nil, fmt.Errorf("hosts: %w", err)
 	}
 	hostsCfg.DatabaseURL, hostsCfg.NATSURL, hostsCfg.TokenKey = dbURLs["hosts"], natsURL, keys.public
+	hostsCfg.Service = serviceKeys(hostsCfg.Service, keys)
 
 	studentsCfg, err := students.LoadConfig(getenv)
 	if err != nil {
 		return nil, fmt.Errorf("students: %w", err)
 	}
 	studentsCfg.DatabaseURL, studentsCfg.NATSURL, studentsCfg.TokenKey = dbURLs["students"], natsURL, keys.public
+	studentsCfg.Service = serviceKeys(studentsCfg.Service, keys)
 
 	matchingCfg, err := matching.LoadConfig(getenv)
 	if err != nil {
 		return nil, fmt.Errorf("matching: %w", err)
 	}
 	matchingCfg.DatabaseURL, matchingCfg.NATSURL, matchingCfg.TokenKey = dbURLs["matching"], natsURL, keys.public
+	matchingCfg.Service = serviceKeys(matchingCfg.Service, keys)
 
 	contractsCfg, err := contracts.LoadConfig(getenv)
 	if err != nil {
 		return nil, fmt.Errorf("contracts: %w", err)
 	}
 	contractsCfg.DatabaseURL, contractsCfg.NATSURL, contractsCfg.TokenKey = dbURLs["contracts"], natsURL, keys.public
+	contractsCfg.Service = serviceKeys(contractsCfg.Service, keys)
 
 	return []backend{
 		{"identity", func(ctx context.Context, ready func(net.Addr)) error {

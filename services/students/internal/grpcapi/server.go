@@ -20,7 +20,7 @@ const svc = "/cohabit.students.v1.StudentService/"
 // match. A student cannot verify or archive themselves.
 var Policy = grpcx.Policy{
 	svc + "CreateStudent":       grpcx.Roles(auth.RoleStudent, auth.RoleCoordinator),
-	svc + "GetStudent":          grpcx.Roles(auth.RoleStudent, auth.RoleCoordinator),
+	svc + "GetStudent":          grpcx.Roles(auth.RoleStudent, auth.RoleCoordinator, auth.RoleService),
 	svc + "ListStudents":        grpcx.Roles(auth.RoleStudent, auth.RoleCoordinator),
 	svc + "UpdateStudent":       grpcx.Roles(auth.RoleStudent, auth.RoleCoordinator),
 	svc + "VerifyStudent":       grpcx.Roles(auth.RoleCoordinator),
