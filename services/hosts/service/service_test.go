@@ -37,6 +37,8 @@ type env struct {
 	client hostsv1.HostServiceClient
 	js     jetstream.JetStream
 	issuer *auth.Issuer
+	// service calls as another service (a service token).
+	service context.Context
 }
 
 func start(t *testing.T) *env {
@@ -50,12 +52,13 @@ func startLogging(t *testing.T, log *slog.Logger) *env {
 	url := svctest.DatabaseURL(t, "hosts", postgres.Sets()...)
 	ns := natstest.New(t)
 	pub, issuer := svctest.Keys(t)
+	svcKeys, svcCtx := svctest.ServiceKeys(t, "contracts")
 	cc := svctest.Start(t, func(ctx context.Context, ready func(net.Addr)) error {
 		return service.Run(ctx, service.Config{
-			GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub, Ready: ready,
+			GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub, Service: svcKeys, Ready: ready,
 		}, log)
 	})
-	return &env{client: hostsv1.NewHostServiceClient(cc), js: svctest.JetStream(t, ns.URL()), issuer: issuer}
+	return &env{client: hostsv1.NewHostServiceClient(cc), js: svctest.JetStream(t, ns.URL()), issuer: issuer, service: svcCtx}
 }
 
 func (e *env) as(t *testing.T, role auth.Role, programme string) (context.Context, string) {

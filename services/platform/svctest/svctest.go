@@ -112,6 +112,23 @@ func Keys(t testing.TB) (ed25519.PublicKey, *auth.Issuer) {
 	return pub, auth.NewIssuer(priv, time.Hour)
 }
 
+// ServiceKeys returns a fresh service key pair: the keys to configure services with (both
+// halves, so a service both serves and makes service calls), and a context that calls as a
+// service named name.
+func ServiceKeys(t testing.TB, name string) (auth.ServiceKeys, context.Context) {
+	t.Helper()
+	pub, priv, err := auth.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := auth.NewServiceIssuer(priv, name).Token()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+tok)
+	return auth.ServiceKeys{Public: pub, Private: priv}, ctx
+}
+
 // As returns a context that calls as a new account of role in programme (a bearer token from
 // issuer in the outgoing metadata), and that account's id.
 func As(t testing.TB, issuer *auth.Issuer, role auth.Role, programme string) (context.Context, string) {
