@@ -625,6 +625,43 @@ func (x *LoginResponse) GetAccount() *Account {
 	return nil
 }
 
+// RefreshTokenRequest has no fields: the caller is known from its token.
+type RefreshTokenRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RefreshTokenRequest) Reset() {
+	*x = RefreshTokenRequest{}
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RefreshTokenRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RefreshTokenRequest) ProtoMessage() {}
+
+func (x *RefreshTokenRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RefreshTokenRequest.ProtoReflect.Descriptor instead.
+func (*RefreshTokenRequest) Descriptor() ([]byte, []int) {
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{6}
+}
+
 // SignupRequest creates a host or student account.
 type SignupRequest struct {
 	state       protoimpl.MessageState `protogen:"open.v1"`
@@ -642,7 +679,7 @@ type SignupRequest struct {
 
 func (x *SignupRequest) Reset() {
 	*x = SignupRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[6]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -654,7 +691,7 @@ func (x *SignupRequest) String() string {
 func (*SignupRequest) ProtoMessage() {}
 
 func (x *SignupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[6]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -667,7 +704,7 @@ func (x *SignupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignupRequest.ProtoReflect.Descriptor instead.
 func (*SignupRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{6}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *SignupRequest) GetEmail() string {
@@ -714,7 +751,7 @@ type GetMeRequest struct {
 
 func (x *GetMeRequest) Reset() {
 	*x = GetMeRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[7]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -726,7 +763,7 @@ func (x *GetMeRequest) String() string {
 func (*GetMeRequest) ProtoMessage() {}
 
 func (x *GetMeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[7]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -739,7 +776,7 @@ func (x *GetMeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMeRequest.ProtoReflect.Descriptor instead.
 func (*GetMeRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{7}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{8}
 }
 
 // CreateAccountRequest creates a coordinator or admin account.
@@ -755,7 +792,7 @@ type CreateAccountRequest struct {
 
 func (x *CreateAccountRequest) Reset() {
 	*x = CreateAccountRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[8]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -767,7 +804,7 @@ func (x *CreateAccountRequest) String() string {
 func (*CreateAccountRequest) ProtoMessage() {}
 
 func (x *CreateAccountRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[8]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -780,7 +817,7 @@ func (x *CreateAccountRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateAccountRequest.ProtoReflect.Descriptor instead.
 func (*CreateAccountRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{8}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *CreateAccountRequest) GetEmail() string {
@@ -822,7 +859,7 @@ type ListProgrammesRequest struct {
 
 func (x *ListProgrammesRequest) Reset() {
 	*x = ListProgrammesRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[9]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -834,7 +871,7 @@ func (x *ListProgrammesRequest) String() string {
 func (*ListProgrammesRequest) ProtoMessage() {}
 
 func (x *ListProgrammesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[9]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -847,7 +884,7 @@ func (x *ListProgrammesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListProgrammesRequest.ProtoReflect.Descriptor instead.
 func (*ListProgrammesRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{9}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ListProgrammesRequest) GetPageSize() int32 {
@@ -875,7 +912,7 @@ type ListProgrammesResponse struct {
 
 func (x *ListProgrammesResponse) Reset() {
 	*x = ListProgrammesResponse{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[10]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -887,7 +924,7 @@ func (x *ListProgrammesResponse) String() string {
 func (*ListProgrammesResponse) ProtoMessage() {}
 
 func (x *ListProgrammesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[10]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -900,7 +937,7 @@ func (x *ListProgrammesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListProgrammesResponse.ProtoReflect.Descriptor instead.
 func (*ListProgrammesResponse) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{10}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ListProgrammesResponse) GetProgrammes() []*Programme {
@@ -927,7 +964,7 @@ type GetProgrammeRequest struct {
 
 func (x *GetProgrammeRequest) Reset() {
 	*x = GetProgrammeRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[11]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -939,7 +976,7 @@ func (x *GetProgrammeRequest) String() string {
 func (*GetProgrammeRequest) ProtoMessage() {}
 
 func (x *GetProgrammeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[11]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -952,7 +989,7 @@ func (x *GetProgrammeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetProgrammeRequest.ProtoReflect.Descriptor instead.
 func (*GetProgrammeRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{11}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *GetProgrammeRequest) GetId() string {
@@ -974,7 +1011,7 @@ type CreateProgrammeRequest struct {
 
 func (x *CreateProgrammeRequest) Reset() {
 	*x = CreateProgrammeRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[12]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -986,7 +1023,7 @@ func (x *CreateProgrammeRequest) String() string {
 func (*CreateProgrammeRequest) ProtoMessage() {}
 
 func (x *CreateProgrammeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[12]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -999,7 +1036,7 @@ func (x *CreateProgrammeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateProgrammeRequest.ProtoReflect.Descriptor instead.
 func (*CreateProgrammeRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{12}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *CreateProgrammeRequest) GetProgramme() *Programme {
@@ -1027,7 +1064,7 @@ type UpdateProgrammeRequest struct {
 
 func (x *UpdateProgrammeRequest) Reset() {
 	*x = UpdateProgrammeRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[13]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1039,7 +1076,7 @@ func (x *UpdateProgrammeRequest) String() string {
 func (*UpdateProgrammeRequest) ProtoMessage() {}
 
 func (x *UpdateProgrammeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[13]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1052,7 +1089,7 @@ func (x *UpdateProgrammeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateProgrammeRequest.ProtoReflect.Descriptor instead.
 func (*UpdateProgrammeRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{13}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *UpdateProgrammeRequest) GetProgramme() *Programme {
@@ -1079,7 +1116,7 @@ type InviteHostRequest struct {
 
 func (x *InviteHostRequest) Reset() {
 	*x = InviteHostRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[14]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1091,7 +1128,7 @@ func (x *InviteHostRequest) String() string {
 func (*InviteHostRequest) ProtoMessage() {}
 
 func (x *InviteHostRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[14]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1104,7 +1141,7 @@ func (x *InviteHostRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InviteHostRequest.ProtoReflect.Descriptor instead.
 func (*InviteHostRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{14}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *InviteHostRequest) GetId() string {
@@ -1124,7 +1161,7 @@ type InviteStudentRequest struct {
 
 func (x *InviteStudentRequest) Reset() {
 	*x = InviteStudentRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[15]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1136,7 +1173,7 @@ func (x *InviteStudentRequest) String() string {
 func (*InviteStudentRequest) ProtoMessage() {}
 
 func (x *InviteStudentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[15]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1149,7 +1186,7 @@ func (x *InviteStudentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InviteStudentRequest.ProtoReflect.Descriptor instead.
 func (*InviteStudentRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{15}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *InviteStudentRequest) GetId() string {
@@ -1177,7 +1214,7 @@ type Invitation struct {
 
 func (x *Invitation) Reset() {
 	*x = Invitation{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[16]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1189,7 +1226,7 @@ func (x *Invitation) String() string {
 func (*Invitation) ProtoMessage() {}
 
 func (x *Invitation) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[16]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1202,7 +1239,7 @@ func (x *Invitation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Invitation.ProtoReflect.Descriptor instead.
 func (*Invitation) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{16}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *Invitation) GetId() string {
@@ -1257,7 +1294,7 @@ type GetInvitationCodeRequest struct {
 
 func (x *GetInvitationCodeRequest) Reset() {
 	*x = GetInvitationCodeRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[17]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1269,7 +1306,7 @@ func (x *GetInvitationCodeRequest) String() string {
 func (*GetInvitationCodeRequest) ProtoMessage() {}
 
 func (x *GetInvitationCodeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[17]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1282,7 +1319,7 @@ func (x *GetInvitationCodeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInvitationCodeRequest.ProtoReflect.Descriptor instead.
 func (*GetInvitationCodeRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{17}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *GetInvitationCodeRequest) GetId() string {
@@ -1308,7 +1345,7 @@ type InvitationCode struct {
 
 func (x *InvitationCode) Reset() {
 	*x = InvitationCode{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[18]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1320,7 +1357,7 @@ func (x *InvitationCode) String() string {
 func (*InvitationCode) ProtoMessage() {}
 
 func (x *InvitationCode) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[18]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1333,7 +1370,7 @@ func (x *InvitationCode) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InvitationCode.ProtoReflect.Descriptor instead.
 func (*InvitationCode) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{18}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *InvitationCode) GetInvitationId() string {
@@ -1438,7 +1475,8 @@ const file_cohabit_identity_v1_identity_proto_rawDesc = "" +
 	"\faccess_token\x18\x01 \x01(\tR\vaccessToken\x129\n" +
 	"\n" +
 	"expires_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\x126\n" +
-	"\aaccount\x18\x03 \x01(\v2\x1c.cohabit.identity.v1.AccountR\aaccount\"\xb0\x01\n" +
+	"\aaccount\x18\x03 \x01(\v2\x1c.cohabit.identity.v1.AccountR\aaccount\"\x15\n" +
+	"\x13RefreshTokenRequest\"\xb0\x01\n" +
 	"\rSignupRequest\x12\x14\n" +
 	"\x05email\x18\x01 \x01(\tR\x05email\x12\x1a\n" +
 	"\bpassword\x18\x02 \x01(\tR\bpassword\x12)\n" +
@@ -1500,7 +1538,7 @@ const file_cohabit_identity_v1_identity_proto_rawDesc = "" +
 	"RecordKind\x12\x1b\n" +
 	"\x17RECORD_KIND_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10RECORD_KIND_HOST\x10\x01\x12\x17\n" +
-	"\x13RECORD_KIND_STUDENT\x10\x022\xf3\a\n" +
+	"\x13RECORD_KIND_STUDENT\x10\x022\xd1\b\n" +
 	"\x0fIdentityService\x12N\n" +
 	"\x05Login\x12!.cohabit.identity.v1.LoginRequest\x1a\".cohabit.identity.v1.LoginResponse\x12J\n" +
 	"\x06Signup\x12\".cohabit.identity.v1.SignupRequest\x1a\x1c.cohabit.identity.v1.Account\x12H\n" +
@@ -1513,7 +1551,8 @@ const file_cohabit_identity_v1_identity_proto_rawDesc = "" +
 	"\n" +
 	"InviteHost\x12&.cohabit.identity.v1.InviteHostRequest\x1a\x1f.cohabit.identity.v1.Invitation\x12[\n" +
 	"\rInviteStudent\x12).cohabit.identity.v1.InviteStudentRequest\x1a\x1f.cohabit.identity.v1.Invitation\x12g\n" +
-	"\x11GetInvitationCode\x12-.cohabit.identity.v1.GetInvitationCodeRequest\x1a#.cohabit.identity.v1.InvitationCodeBHZFgithub.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1;identityv1b\x06proto3"
+	"\x11GetInvitationCode\x12-.cohabit.identity.v1.GetInvitationCodeRequest\x1a#.cohabit.identity.v1.InvitationCode\x12\\\n" +
+	"\fRefreshToken\x12(.cohabit.identity.v1.RefreshTokenRequest\x1a\".cohabit.identity.v1.LoginResponseBHZFgithub.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1;identityv1b\x06proto3"
 
 var (
 	file_cohabit_identity_v1_identity_proto_rawDescOnce sync.Once
@@ -1528,7 +1567,7 @@ func file_cohabit_identity_v1_identity_proto_rawDescGZIP() []byte {
 }
 
 var file_cohabit_identity_v1_identity_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_cohabit_identity_v1_identity_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
+var file_cohabit_identity_v1_identity_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_cohabit_identity_v1_identity_proto_goTypes = []any{
 	(RecordKind)(0),                  // 0: cohabit.identity.v1.RecordKind
 	(*Account)(nil),                  // 1: cohabit.identity.v1.Account
@@ -1537,68 +1576,71 @@ var file_cohabit_identity_v1_identity_proto_goTypes = []any{
 	(*Programme)(nil),                // 4: cohabit.identity.v1.Programme
 	(*LoginRequest)(nil),             // 5: cohabit.identity.v1.LoginRequest
 	(*LoginResponse)(nil),            // 6: cohabit.identity.v1.LoginResponse
-	(*SignupRequest)(nil),            // 7: cohabit.identity.v1.SignupRequest
-	(*GetMeRequest)(nil),             // 8: cohabit.identity.v1.GetMeRequest
-	(*CreateAccountRequest)(nil),     // 9: cohabit.identity.v1.CreateAccountRequest
-	(*ListProgrammesRequest)(nil),    // 10: cohabit.identity.v1.ListProgrammesRequest
-	(*ListProgrammesResponse)(nil),   // 11: cohabit.identity.v1.ListProgrammesResponse
-	(*GetProgrammeRequest)(nil),      // 12: cohabit.identity.v1.GetProgrammeRequest
-	(*CreateProgrammeRequest)(nil),   // 13: cohabit.identity.v1.CreateProgrammeRequest
-	(*UpdateProgrammeRequest)(nil),   // 14: cohabit.identity.v1.UpdateProgrammeRequest
-	(*InviteHostRequest)(nil),        // 15: cohabit.identity.v1.InviteHostRequest
-	(*InviteStudentRequest)(nil),     // 16: cohabit.identity.v1.InviteStudentRequest
-	(*Invitation)(nil),               // 17: cohabit.identity.v1.Invitation
-	(*GetInvitationCodeRequest)(nil), // 18: cohabit.identity.v1.GetInvitationCodeRequest
-	(*InvitationCode)(nil),           // 19: cohabit.identity.v1.InvitationCode
-	(v1.Role)(0),                     // 20: cohabit.type.v1.Role
-	(*timestamppb.Timestamp)(nil),    // 21: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),    // 22: google.protobuf.FieldMask
+	(*RefreshTokenRequest)(nil),      // 7: cohabit.identity.v1.RefreshTokenRequest
+	(*SignupRequest)(nil),            // 8: cohabit.identity.v1.SignupRequest
+	(*GetMeRequest)(nil),             // 9: cohabit.identity.v1.GetMeRequest
+	(*CreateAccountRequest)(nil),     // 10: cohabit.identity.v1.CreateAccountRequest
+	(*ListProgrammesRequest)(nil),    // 11: cohabit.identity.v1.ListProgrammesRequest
+	(*ListProgrammesResponse)(nil),   // 12: cohabit.identity.v1.ListProgrammesResponse
+	(*GetProgrammeRequest)(nil),      // 13: cohabit.identity.v1.GetProgrammeRequest
+	(*CreateProgrammeRequest)(nil),   // 14: cohabit.identity.v1.CreateProgrammeRequest
+	(*UpdateProgrammeRequest)(nil),   // 15: cohabit.identity.v1.UpdateProgrammeRequest
+	(*InviteHostRequest)(nil),        // 16: cohabit.identity.v1.InviteHostRequest
+	(*InviteStudentRequest)(nil),     // 17: cohabit.identity.v1.InviteStudentRequest
+	(*Invitation)(nil),               // 18: cohabit.identity.v1.Invitation
+	(*GetInvitationCodeRequest)(nil), // 19: cohabit.identity.v1.GetInvitationCodeRequest
+	(*InvitationCode)(nil),           // 20: cohabit.identity.v1.InvitationCode
+	(v1.Role)(0),                     // 21: cohabit.type.v1.Role
+	(*timestamppb.Timestamp)(nil),    // 22: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),    // 23: google.protobuf.FieldMask
 }
 var file_cohabit_identity_v1_identity_proto_depIdxs = []int32{
-	20, // 0: cohabit.identity.v1.Account.role:type_name -> cohabit.type.v1.Role
-	21, // 1: cohabit.identity.v1.Account.create_time:type_name -> google.protobuf.Timestamp
-	21, // 2: cohabit.identity.v1.Account.update_time:type_name -> google.protobuf.Timestamp
+	21, // 0: cohabit.identity.v1.Account.role:type_name -> cohabit.type.v1.Role
+	22, // 1: cohabit.identity.v1.Account.create_time:type_name -> google.protobuf.Timestamp
+	22, // 2: cohabit.identity.v1.Account.update_time:type_name -> google.protobuf.Timestamp
 	2,  // 3: cohabit.identity.v1.ProgrammeSettings.formulas:type_name -> cohabit.identity.v1.Formula
 	3,  // 4: cohabit.identity.v1.Programme.settings:type_name -> cohabit.identity.v1.ProgrammeSettings
-	21, // 5: cohabit.identity.v1.Programme.create_time:type_name -> google.protobuf.Timestamp
-	21, // 6: cohabit.identity.v1.Programme.update_time:type_name -> google.protobuf.Timestamp
-	21, // 7: cohabit.identity.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
+	22, // 5: cohabit.identity.v1.Programme.create_time:type_name -> google.protobuf.Timestamp
+	22, // 6: cohabit.identity.v1.Programme.update_time:type_name -> google.protobuf.Timestamp
+	22, // 7: cohabit.identity.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
 	1,  // 8: cohabit.identity.v1.LoginResponse.account:type_name -> cohabit.identity.v1.Account
-	20, // 9: cohabit.identity.v1.SignupRequest.role:type_name -> cohabit.type.v1.Role
-	20, // 10: cohabit.identity.v1.CreateAccountRequest.role:type_name -> cohabit.type.v1.Role
+	21, // 9: cohabit.identity.v1.SignupRequest.role:type_name -> cohabit.type.v1.Role
+	21, // 10: cohabit.identity.v1.CreateAccountRequest.role:type_name -> cohabit.type.v1.Role
 	4,  // 11: cohabit.identity.v1.ListProgrammesResponse.programmes:type_name -> cohabit.identity.v1.Programme
 	4,  // 12: cohabit.identity.v1.CreateProgrammeRequest.programme:type_name -> cohabit.identity.v1.Programme
 	4,  // 13: cohabit.identity.v1.UpdateProgrammeRequest.programme:type_name -> cohabit.identity.v1.Programme
-	22, // 14: cohabit.identity.v1.UpdateProgrammeRequest.update_mask:type_name -> google.protobuf.FieldMask
+	23, // 14: cohabit.identity.v1.UpdateProgrammeRequest.update_mask:type_name -> google.protobuf.FieldMask
 	0,  // 15: cohabit.identity.v1.Invitation.record_kind:type_name -> cohabit.identity.v1.RecordKind
-	21, // 16: cohabit.identity.v1.Invitation.invite_expires_at:type_name -> google.protobuf.Timestamp
-	21, // 17: cohabit.identity.v1.Invitation.create_time:type_name -> google.protobuf.Timestamp
+	22, // 16: cohabit.identity.v1.Invitation.invite_expires_at:type_name -> google.protobuf.Timestamp
+	22, // 17: cohabit.identity.v1.Invitation.create_time:type_name -> google.protobuf.Timestamp
 	0,  // 18: cohabit.identity.v1.InvitationCode.record_kind:type_name -> cohabit.identity.v1.RecordKind
-	21, // 19: cohabit.identity.v1.InvitationCode.expire_time:type_name -> google.protobuf.Timestamp
+	22, // 19: cohabit.identity.v1.InvitationCode.expire_time:type_name -> google.protobuf.Timestamp
 	5,  // 20: cohabit.identity.v1.IdentityService.Login:input_type -> cohabit.identity.v1.LoginRequest
-	7,  // 21: cohabit.identity.v1.IdentityService.Signup:input_type -> cohabit.identity.v1.SignupRequest
-	8,  // 22: cohabit.identity.v1.IdentityService.GetMe:input_type -> cohabit.identity.v1.GetMeRequest
-	9,  // 23: cohabit.identity.v1.IdentityService.CreateAccount:input_type -> cohabit.identity.v1.CreateAccountRequest
-	10, // 24: cohabit.identity.v1.IdentityService.ListProgrammes:input_type -> cohabit.identity.v1.ListProgrammesRequest
-	12, // 25: cohabit.identity.v1.IdentityService.GetProgramme:input_type -> cohabit.identity.v1.GetProgrammeRequest
-	13, // 26: cohabit.identity.v1.IdentityService.CreateProgramme:input_type -> cohabit.identity.v1.CreateProgrammeRequest
-	14, // 27: cohabit.identity.v1.IdentityService.UpdateProgramme:input_type -> cohabit.identity.v1.UpdateProgrammeRequest
-	15, // 28: cohabit.identity.v1.IdentityService.InviteHost:input_type -> cohabit.identity.v1.InviteHostRequest
-	16, // 29: cohabit.identity.v1.IdentityService.InviteStudent:input_type -> cohabit.identity.v1.InviteStudentRequest
-	18, // 30: cohabit.identity.v1.IdentityService.GetInvitationCode:input_type -> cohabit.identity.v1.GetInvitationCodeRequest
-	6,  // 31: cohabit.identity.v1.IdentityService.Login:output_type -> cohabit.identity.v1.LoginResponse
-	1,  // 32: cohabit.identity.v1.IdentityService.Signup:output_type -> cohabit.identity.v1.Account
-	1,  // 33: cohabit.identity.v1.IdentityService.GetMe:output_type -> cohabit.identity.v1.Account
-	1,  // 34: cohabit.identity.v1.IdentityService.CreateAccount:output_type -> cohabit.identity.v1.Account
-	11, // 35: cohabit.identity.v1.IdentityService.ListProgrammes:output_type -> cohabit.identity.v1.ListProgrammesResponse
-	4,  // 36: cohabit.identity.v1.IdentityService.GetProgramme:output_type -> cohabit.identity.v1.Programme
-	4,  // 37: cohabit.identity.v1.IdentityService.CreateProgramme:output_type -> cohabit.identity.v1.Programme
-	4,  // 38: cohabit.identity.v1.IdentityService.UpdateProgramme:output_type -> cohabit.identity.v1.Programme
-	17, // 39: cohabit.identity.v1.IdentityService.InviteHost:output_type -> cohabit.identity.v1.Invitation
-	17, // 40: cohabit.identity.v1.IdentityService.InviteStudent:output_type -> cohabit.identity.v1.Invitation
-	19, // 41: cohabit.identity.v1.IdentityService.GetInvitationCode:output_type -> cohabit.identity.v1.InvitationCode
-	31, // [31:42] is the sub-list for method output_type
-	20, // [20:31] is the sub-list for method input_type
+	8,  // 21: cohabit.identity.v1.IdentityService.Signup:input_type -> cohabit.identity.v1.SignupRequest
+	9,  // 22: cohabit.identity.v1.IdentityService.GetMe:input_type -> cohabit.identity.v1.GetMeRequest
+	10, // 23: cohabit.identity.v1.IdentityService.CreateAccount:input_type -> cohabit.identity.v1.CreateAccountRequest
+	11, // 24: cohabit.identity.v1.IdentityService.ListProgrammes:input_type -> cohabit.identity.v1.ListProgrammesRequest
+	13, // 25: cohabit.identity.v1.IdentityService.GetProgramme:input_type -> cohabit.identity.v1.GetProgrammeRequest
+	14, // 26: cohabit.identity.v1.IdentityService.CreateProgramme:input_type -> cohabit.identity.v1.CreateProgrammeRequest
+	15, // 27: cohabit.identity.v1.IdentityService.UpdateProgramme:input_type -> cohabit.identity.v1.UpdateProgrammeRequest
+	16, // 28: cohabit.identity.v1.IdentityService.InviteHost:input_type -> cohabit.identity.v1.InviteHostRequest
+	17, // 29: cohabit.identity.v1.IdentityService.InviteStudent:input_type -> cohabit.identity.v1.InviteStudentRequest
+	19, // 30: cohabit.identity.v1.IdentityService.GetInvitationCode:input_type -> cohabit.identity.v1.GetInvitationCodeRequest
+	7,  // 31: cohabit.identity.v1.IdentityService.RefreshToken:input_type -> cohabit.identity.v1.RefreshTokenRequest
+	6,  // 32: cohabit.identity.v1.IdentityService.Login:output_type -> cohabit.identity.v1.LoginResponse
+	1,  // 33: cohabit.identity.v1.IdentityService.Signup:output_type -> cohabit.identity.v1.Account
+	1,  // 34: cohabit.identity.v1.IdentityService.GetMe:output_type -> cohabit.identity.v1.Account
+	1,  // 35: cohabit.identity.v1.IdentityService.CreateAccount:output_type -> cohabit.identity.v1.Account
+	12, // 36: cohabit.identity.v1.IdentityService.ListProgrammes:output_type -> cohabit.identity.v1.ListProgrammesResponse
+	4,  // 37: cohabit.identity.v1.IdentityService.GetProgramme:output_type -> cohabit.identity.v1.Programme
+	4,  // 38: cohabit.identity.v1.IdentityService.CreateProgramme:output_type -> cohabit.identity.v1.Programme
+	4,  // 39: cohabit.identity.v1.IdentityService.UpdateProgramme:output_type -> cohabit.identity.v1.Programme
+	18, // 40: cohabit.identity.v1.IdentityService.InviteHost:output_type -> cohabit.identity.v1.Invitation
+	18, // 41: cohabit.identity.v1.IdentityService.InviteStudent:output_type -> cohabit.identity.v1.Invitation
+	20, // 42: cohabit.identity.v1.IdentityService.GetInvitationCode:output_type -> cohabit.identity.v1.InvitationCode
+	6,  // 43: cohabit.identity.v1.IdentityService.RefreshToken:output_type -> cohabit.identity.v1.LoginResponse
+	32, // [32:44] is the sub-list for method output_type
+	20, // [20:32] is the sub-list for method input_type
 	20, // [20:20] is the sub-list for extension type_name
 	20, // [20:20] is the sub-list for extension extendee
 	0,  // [0:20] is the sub-list for field type_name
@@ -1615,7 +1657,7 @@ func file_cohabit_identity_v1_identity_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_cohabit_identity_v1_identity_proto_rawDesc), len(file_cohabit_identity_v1_identity_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   19,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -32,6 +32,7 @@ const (
 	IdentityService_InviteHost_FullMethodName        = "/cohabit.identity.v1.IdentityService/InviteHost"
 	IdentityService_InviteStudent_FullMethodName     = "/cohabit.identity.v1.IdentityService/InviteStudent"
 	IdentityService_GetInvitationCode_FullMethodName = "/cohabit.identity.v1.IdentityService/GetInvitationCode"
+	IdentityService_RefreshToken_FullMethodName      = "/cohabit.identity.v1.IdentityService/RefreshToken"
 )
 
 // IdentityServiceClient is the client API for IdentityService service.
@@ -66,6 +67,11 @@ type IdentityServiceClient interface {
 	// GetInvitationCode returns the code of a valid invitation, for the notifications service
 	// to put in the invitation's email. Service accounts only; never mapped to HTTP.
 	GetInvitationCode(ctx context.Context, in *GetInvitationCodeRequest, opts ...grpc.CallOption) (*InvitationCode, error)
+	// RefreshToken gives the signed-in account a new token, with a new expiry, for the token it
+	// calls with (any account): a session that is in use slides instead of ending an hour
+	// after sign-in. The account is read again, so the new token carries its current role and
+	// links. Never mapped to HTTP: the web application calls it.
+	RefreshToken(ctx context.Context, in *RefreshTokenRequest, opts ...grpc.CallOption) (*LoginResponse, error)
 }
 
 type identityServiceClient struct {
@@ -186,6 +192,16 @@ func (c *identityServiceClient) GetInvitationCode(ctx context.Context, in *GetIn
 	return out, nil
 }
 
+func (c *identityServiceClient) RefreshToken(ctx context.Context, in *RefreshTokenRequest, opts ...grpc.CallOption) (*LoginResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(LoginResponse)
+	err := c.cc.Invoke(ctx, IdentityService_RefreshToken_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // IdentityServiceServer is the server API for IdentityService service.
 // All implementations must embed UnimplementedIdentityServiceServer
 // for forward compatibility.
@@ -218,6 +234,11 @@ type IdentityServiceServer interface {
 	// GetInvitationCode returns the code of a valid invitation, for the notifications service
 	// to put in the invitation's email. Service accounts only; never mapped to HTTP.
 	GetInvitationCode(context.Context, *GetInvitationCodeRequest) (*InvitationCode, error)
+	// RefreshToken gives the signed-in account a new token, with a new expiry, for the token it
+	// calls with (any account): a session that is in use slides instead of ending an hour
+	// after sign-in. The account is read again, so the new token carries its current role and
+	// links. Never mapped to HTTP: the web application calls it.
+	RefreshToken(context.Context, *RefreshTokenRequest) (*LoginResponse, error)
 	mustEmbedUnimplementedIdentityServiceServer()
 }
 
@@ -260,6 +281,9 @@ func (UnimplementedIdentityServiceServer) InviteStudent(context.Context, *Invite
 }
 func (UnimplementedIdentityServiceServer) GetInvitationCode(context.Context, *GetInvitationCodeRequest) (*InvitationCode, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetInvitationCode not implemented")
+}
+func (UnimplementedIdentityServiceServer) RefreshToken(context.Context, *RefreshTokenRequest) (*LoginResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RefreshToken not implemented")
 }
 func (UnimplementedIdentityServiceServer) mustEmbedUnimplementedIdentityServiceServer() {}
 func (UnimplementedIdentityServiceServer) testEmbeddedByValue()                         {}
@@ -480,6 +504,24 @@ func _IdentityService_GetInvitationCode_Handler(srv interface{}, ctx context.Con
 	return interceptor(ctx, in, info, handler)
 }
 
+func _IdentityService_RefreshToken_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RefreshTokenRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(IdentityServiceServer).RefreshToken(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: IdentityService_RefreshToken_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(IdentityServiceServer).RefreshToken(ctx, req.(*RefreshTokenRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // IdentityService_ServiceDesc is the grpc.ServiceDesc for IdentityService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -530,6 +572,10 @@ var IdentityService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetInvitationCode",
 			Handler:    _IdentityService_GetInvitationCode_Handler,
+		},
+		{
+			MethodName: "RefreshToken",
+			Handler:    _IdentityService_RefreshToken_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
