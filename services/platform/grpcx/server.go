@@ -64,7 +64,7 @@ func NewServer(log *slog.Logger, verifier *auth.Verifier, policy Policy) *Server
 	p["/grpc.health.v1.Health/List"] = Public
 	i := &interceptors{log: log, verifier: verifier, policy: p}
 	s := grpc.NewServer(
-		grpc.ChainUnaryInterceptor(i.recover, i.requestID, i.logCall, i.mapErrors, i.authenticate),
+		grpc.ChainUnaryInterceptor(i.recover, i.requestID, i.logCall, i.mapErrors, i.authenticate, i.checkInput),
 		grpc.ChainStreamInterceptor(i.streamAuthenticate),
 		grpc.MaxRecvMsgSize(4<<20),
 	)

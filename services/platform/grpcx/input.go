@@ -1,0 +1,124 @@
+package grpcx
+
+import (
+	"context"
+	"math"
+	"path"
+	"strings"
+	"unicode"
+
+	"google.golang.org/grpc"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/cohabit/cohabit/services/platform/errs"
+)
+
+// checkInput refuses, before any handler sees them, the values no field of any request may
+// hold: a NUL character in a string (PostgreSQL refuses it in text, so it would surface as
+// an internal error half-way through a use case) and a number that is not finite (NaN and
+// ±Infinity, which protojson accepts as "NaN" and "Infinity"). Each bad field is named, so
+// the answer is a 400 that says where, whatever the service.
+func (i *interceptors) checkInput(ctx context.Context, req any, info *grpc.UnaryServerInfo, next grpc.UnaryHandler) (any, error) {
+	if m, ok := req.(proto.Message); ok {
+		var v errs.Violations
+		walkInput(m.ProtoReflect(), resourcePrefix(info.FullMethod, m.ProtoReflect()), &v)
+		if err := v.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return next(ctx, req)
+}
+
+// resourcePrefix is the request field whose contents the REST body is (CreateRoom's
+// `room`): violations inside it are named from the body, as the client wrote them.
+func resourcePrefix(method string, m protoreflect.Message) protoreflect.Name {
+	name := path.Base(method)
+	for _, verb := range []string{"Create", "Update"} {
+		if res, ok := strings.CutPrefix(name, verb); ok && res != "" {
+			r := []rune(res)
+			r[0] = unicode.ToLower(r[0])
+			f := m.Descriptor().Fields().ByName(protoreflect.Name(toSnake(string(r))))
+			if f != nil && f.Kind() == protoreflect.MessageKind && !f.IsList() && !f.IsMap() {
+				return f.Name()
+			}
+		}
+	}
+	return ""
+}
+
+func toSnake(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsUpper(r) {
+			b.WriteByte('_')
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// maxInputDepth bounds the walk: requests are shallow, and a hostile nesting of a
+// recursive message (google.protobuf.Struct) must not cost more than a glance.
+const maxInputDepth = 16
+
+func walkInput(m protoreflect.Message, strip protoreflect.Name, v *errs.Violations) {
+	var walk func(m protoreflect.Message, prefix string, depth int)
+	walk = func(m protoreflect.Message, prefix string, depth int) {
+		if depth > maxInputDepth {
+			return
+		}
+		m.Range(func(fd protoreflect.FieldDescriptor, val protoreflect.Value) bool {
+			name := fd.JSONName()
+			field := name
+			switch {
+			case depth == 0 && fd.Name() == strip:
+				field = ""
+			case prefix != "":
+				field = prefix + "." + name
+			}
+			check := func(field string, val protoreflect.Value) {
+				switch fd.Kind() {
+				case protoreflect.StringKind:
+					if strings.ContainsRune(val.String(), 0) {
+						v.Add(orRoot(field, name), "must not contain a NUL character")
+					}
+				case protoreflect.DoubleKind, protoreflect.FloatKind:
+					if f := val.Float(); math.IsNaN(f) || math.IsInf(f, 0) {
+						v.Add(orRoot(field, name), "must be a finite number")
+					}
+				case protoreflect.MessageKind, protoreflect.GroupKind:
+					walk(val.Message(), field, depth+1)
+				}
+			}
+			switch {
+			case fd.IsList():
+				l := val.List()
+				for j := 0; j < l.Len(); j++ {
+					check(field, l.Get(j))
+				}
+			case fd.IsMap():
+				val.Map().Range(func(k protoreflect.MapKey, mv protoreflect.Value) bool {
+					if strings.ContainsRune(k.String(), 0) {
+						v.Add(orRoot(field, name), "must not contain a NUL character")
+					}
+					check(field, mv)
+					return true
+				})
+			default:
+				check(field, val)
+			}
+			return true
+		})
+	}
+	walk(m, "", 0)
+}
+
+// orRoot names the body field itself when a violation is at the body's root.
+func orRoot(field, name string) string {
+	if field == "" {
+		return name
+	}
+	return field
+}
