@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
@@ -78,7 +79,12 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			}
 			grpcapi.New(a).Register(d.Server)
 			d.Server.Health.SetServingStatus(identityv1.IdentityService_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)
-			return boot.Parts{Consumers: eventsub.Consumers(a, d.Log)}, nil
+			return boot.Parts{
+				Consumers: eventsub.Consumers(a, d.Log),
+				// Invitation codes are readable only while they can be used (the email needs
+				// them): expired ones are dropped hourly.
+				Jobs: []func(context.Context) error{func(ctx context.Context) error { return a.DropExpiredCodesEvery(ctx, time.Hour) }},
+			}, nil
 		},
 	}, boot.Config{
 		GRPCAddr: cfg.GRPCAddr, DatabaseURL: cfg.DatabaseURL, NATSURL: cfg.NATSURL,

@@ -67,7 +67,7 @@ type env struct {
 
 // start boots service.Run on a fresh database and NATS server, as the other services find it:
 // the HOSTS stream already declared.
-func start(t *testing.T) *env {
+func start(t *testing.T, opts ...func(*service.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	ns := natstest.New(t)
@@ -101,6 +101,9 @@ func start(t *testing.T) *env {
 		BootstrapAdminPassword: rootPassword,
 		DevSeed:                true,
 		Now:                    e.clock.Now,
+	}
+	for _, o := range opts {
+		o(&cfg)
 	}
 	addr := boot(t, cfg)
 	conn, err := grpcx.Dial(addr.String())

@@ -147,6 +147,28 @@ func newAccount(d Draft, roles []auth.Role, roleRule string, h Hasher, now time.
 	}, nil
 }
 
+// Claim makes the account of a person who signs up with an invitation: a host or student
+// account that owns, from its first version, record recordID of kind k in programme
+// programmeID — the record a coordinator created for them. Role and programme are the
+// record's; d's are ignored.
+// Errors: errs.Invalid naming every bad field; the hasher's error.
+func Claim(d Draft, k RecordKind, recordID, programmeID string, h Hasher, now time.Time) (*Account, error) {
+	d.Role, d.ProgrammeID = k.ownerRole(), programmeID
+	if d.Role == "" || recordID == "" {
+		return nil, errs.Invalid(errs.Violation{Field: "inviteCode", Description: "the invitation names no record"})
+	}
+	a, err := Signup(d, h, now)
+	if err != nil {
+		return nil, err
+	}
+	if k == RecordHost {
+		a.hostID = recordID
+	} else {
+		a.studentID = recordID
+	}
+	return a, nil
+}
+
 // RecordKind is a kind of record an account may own.
 type RecordKind string
 

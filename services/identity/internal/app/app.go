@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cohabit/cohabit/services/identity/internal/account"
+	"github.com/cohabit/cohabit/services/identity/internal/invitation"
 	"github.com/cohabit/cohabit/services/identity/internal/programme"
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/errs"
@@ -33,6 +34,13 @@ type Store interface {
 
 	ClaimLoginAttempt(ctx context.Context, email string, fn func(account.Attempts) (account.Attempts, error)) error
 	ResetLoginAttempts(ctx context.Context, email string) error
+
+	RecordRegisteredOnce(ctx context.Context, consumer, eventID string, rec invitation.Record, link func(*account.Account) error) error
+	CreateInvitation(ctx context.Context, kind account.RecordKind, id string, fn func(invitation.Record) (invitation.Invitation, error)) (invitation.Invitation, error)
+	InvitationByCode(ctx context.Context, digest []byte) (invitation.Invitation, error)
+	Invitation(ctx context.Context, id string) (invitation.Invitation, error)
+	RedeemInvitation(ctx context.Context, id string, acct *account.Account, check func(invitation.Invitation, invitation.Record) error) error
+	DropExpiredCodes(ctx context.Context, now time.Time) (int64, error)
 }
 
 // Hasher hashes and checks passwords (password.Hasher).

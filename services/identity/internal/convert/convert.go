@@ -8,6 +8,7 @@ import (
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
 	"github.com/cohabit/cohabit/services/identity/internal/account"
+	"github.com/cohabit/cohabit/services/identity/internal/invitation"
 	"github.com/cohabit/cohabit/services/identity/internal/programme"
 	"github.com/cohabit/cohabit/services/platform/auth"
 )
@@ -140,4 +141,23 @@ func RoleFrom(r typev1.Role) auth.Role {
 		return auth.RoleStudent
 	}
 	return ""
+}
+
+// RecordKind is k as the API and the events name it.
+func RecordKind(k account.RecordKind) identityv1.RecordKind {
+	switch k {
+	case account.RecordHost:
+		return identityv1.RecordKind_RECORD_KIND_HOST
+	case account.RecordStudent:
+		return identityv1.RecordKind_RECORD_KIND_STUDENT
+	}
+	return identityv1.RecordKind_RECORD_KIND_UNSPECIFIED
+}
+
+// Invitation is inv as a coordinator sees it: without its code, which only its person gets.
+func Invitation(inv invitation.Invitation) *identityv1.Invitation {
+	return &identityv1.Invitation{
+		Id: inv.ID, ProgrammeId: inv.ProgrammeID, RecordKind: RecordKind(inv.Kind), RecordId: inv.RecordID,
+		InviteExpiresAt: timestamppb.New(inv.ExpireTime), CreateTime: timestamppb.New(inv.CreateTime),
+	}
 }

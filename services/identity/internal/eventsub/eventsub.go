@@ -36,9 +36,9 @@ const (
 	SubjectStudentRegistered = "cohabit.students.student.registered"
 )
 
-// Linker records that an account owns a record (app.App).
+// Linker keeps identity's copy of a record and records that an account owns it (app.App).
 type Linker interface {
-	LinkRecord(ctx context.Context, consumer, eventID, accountID string, rec app.Record) error
+	RecordRegistered(ctx context.Context, consumer, eventID string, rec app.Record) error
 }
 
 // link is how one subject's events name an owning account and the record it now owns.
@@ -46,8 +46,8 @@ type link struct {
 	stream string
 	kind   account.RecordKind
 	// owner reads the owning account, the record and its programme; an empty accountID means
-	// the record has no account (a host registered by a coordinator, "assisted"), and there is
-	// nothing to do.
+	// the record has no account (registered by a coordinator): identity keeps it, so that its
+	// person can be invited to claim it.
 	owner func(*eventsv1.Envelope) (accountID, recordID, programmeID string, err error)
 }
 
@@ -120,10 +120,10 @@ func (h *handler) handle(ctx context.Context, e *eventsv1.Envelope) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", natsx.ErrPermanent, err)
 	}
-	if accountID == "" {
-		return nil
+	if recordID == "" {
+		return fmt.Errorf("%w: %s names no record", natsx.ErrPermanent, e.GetType())
 	}
-	err = h.linker.LinkRecord(ctx, Consumer, e.GetId(), accountID, app.Record{Kind: lk.kind, ID: recordID, ProgrammeID: programmeID})
+	err = h.linker.RecordRegistered(ctx, Consumer, e.GetId(), app.Record{Kind: lk.kind, ID: recordID, ProgrammeID: programmeID, OwnerAccountID: accountID})
 	switch errs.CodeOf(err) {
 	case codes.OK:
 		return nil

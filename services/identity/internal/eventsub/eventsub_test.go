@@ -19,8 +19,8 @@ import (
 )
 
 type linkCall struct {
-	consumer, eventID, accountID string
-	rec                          app.Record
+	consumer, eventID string
+	rec               app.Record
 }
 
 type fakeLinker struct {
@@ -28,8 +28,8 @@ type fakeLinker struct {
 	err   error
 }
 
-func (f *fakeLinker) LinkRecord(_ context.Context, consumer, eventID, accountID string, rec app.Record) error {
-	f.calls = append(f.calls, linkCall{consumer, eventID, accountID, rec})
+func (f *fakeLinker) RecordRegistered(_ context.Context, consumer, eventID string, rec app.Record) error {
+	f.calls = append(f.calls, linkCall{consumer, eventID, rec})
 	return f.err
 }
 
@@ -66,11 +66,13 @@ func TestHandle(t *testing.T) {
 		envelope  func(*testing.T) *eventsv1.Envelope
 		linkErr   error
 		wantCalls int
+		noOwner   bool
 		permanent bool
 		fails     bool
 	}{
 		{name: "owned host links", envelope: func(t *testing.T) *eventsv1.Envelope { return hostRegistered(t, owner) }, wantCalls: 1},
-		{name: "assisted host is skipped", envelope: func(t *testing.T) *eventsv1.Envelope { return hostRegistered(t, "") }},
+		{name: "assisted host is kept, with no owner", wantCalls: 1, noOwner: true,
+			envelope: func(t *testing.T) *eventsv1.Envelope { return hostRegistered(t, "") }},
 		{name: "unfollowed subject is skipped", envelope: func(t *testing.T) *eventsv1.Envelope {
 			e := hostRegistered(t, owner)
 			e.Type = "cohabit.hosts.room.created"
@@ -108,7 +110,10 @@ func TestHandle(t *testing.T) {
 				t.Fatalf("%d link calls, want %d", len(l.calls), c.wantCalls)
 			}
 			if c.wantCalls == 1 {
-				want := linkCall{Consumer, e.GetId(), owner, app.Record{Kind: account.RecordHost, ID: "h1", ProgrammeID: "demo"}}
+				want := linkCall{Consumer, e.GetId(), app.Record{Kind: account.RecordHost, ID: "h1", ProgrammeID: "demo", OwnerAccountID: owner}}
+				if c.noOwner {
+					want.rec.OwnerAccountID = ""
+				}
 				if l.calls[0] != want {
 					t.Fatalf("call %+v, want %+v", l.calls[0], want)
 				}

@@ -11,6 +11,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
+	"github.com/cohabit/cohabit/services/identity/internal/account"
 	"github.com/cohabit/cohabit/services/identity/internal/app"
 	"github.com/cohabit/cohabit/services/identity/internal/convert"
 	"github.com/cohabit/cohabit/services/identity/internal/programme"
@@ -46,11 +47,42 @@ func (s *Server) Login(ctx context.Context, req *identityv1.LoginRequest) (*iden
 func (s *Server) Signup(ctx context.Context, req *identityv1.SignupRequest) (*identityv1.Account, error) {
 	a, err := s.app.Signup(ctx, app.NewAccount{
 		Email: req.GetEmail(), Password: req.GetPassword(), Role: convert.RoleFrom(req.GetRole()), ProgrammeID: req.GetProgrammeId(),
+		InviteCode: req.GetInviteCode(),
 	})
 	if err != nil {
 		return nil, err
 	}
 	return convert.Account(a), nil
+}
+
+// InviteHost implements identityv1.IdentityServiceServer.
+func (s *Server) InviteHost(ctx context.Context, req *identityv1.InviteHostRequest) (*identityv1.Invitation, error) {
+	inv, err := s.app.Invite(ctx, account.RecordHost, req.GetId())
+	if err != nil {
+		return nil, err
+	}
+	return convert.Invitation(inv), nil
+}
+
+// InviteStudent implements identityv1.IdentityServiceServer.
+func (s *Server) InviteStudent(ctx context.Context, req *identityv1.InviteStudentRequest) (*identityv1.Invitation, error) {
+	inv, err := s.app.Invite(ctx, account.RecordStudent, req.GetId())
+	if err != nil {
+		return nil, err
+	}
+	return convert.Invitation(inv), nil
+}
+
+// GetInvitationCode implements identityv1.IdentityServiceServer.
+func (s *Server) GetInvitationCode(ctx context.Context, req *identityv1.GetInvitationCodeRequest) (*identityv1.InvitationCode, error) {
+	inv, err := s.app.InvitationCode(ctx, req.GetId())
+	if err != nil {
+		return nil, err
+	}
+	return &identityv1.InvitationCode{
+		InvitationId: inv.ID, Code: inv.Code, ProgrammeId: inv.ProgrammeID, RecordKind: convert.RecordKind(inv.Kind),
+		RecordId: inv.RecordID, ExpireTime: timestamppb.New(inv.ExpireTime),
+	}, nil
 }
 
 // GetMe implements identityv1.IdentityServiceServer.

@@ -1,0 +1,105 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cohabit/cohabit/services/identity/internal/account"
+	"github.com/cohabit/cohabit/services/identity/internal/invitation"
+	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/errs"
+)
+
+// Invite lets a coordinator invite the person of a host or student record registered without
+// an account to claim it (SPEC §3): a fresh code valid 14 days replaces any earlier one, and
+// InvitationCreated tells the notifications service to email it.
+//
+// Identity serves this rather than hosts or students because the code is redeemed by Signup,
+// which creates the account: code and account then live in one service and change in one
+// transaction (a code works once, and never makes an account without its link). Identity
+// decides who may invite from its own copy of the records (id, programme, owner), kept from
+// the records' registered events, so that no request waits on another service.
+//
+// Errors: PermissionDenied for anyone but a coordinator; invitation.ErrRecordNotFound
+// (NotFound) for a record unknown or of another programme; invitation.ErrHasAccount
+// (FailedPrecondition); errs.Invalid for an empty id.
+func (a *App) Invite(ctx context.Context, kind account.RecordKind, id string) (invitation.Invitation, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return invitation.Invitation{}, err
+	}
+	if !p.Is(auth.RoleCoordinator) {
+		return invitation.Invitation{}, errs.PermissionDenied("COORDINATOR_ONLY", "only a coordinator invites a person to claim their record")
+	}
+	id = strings.TrimSpace(id)
+	if id == "" {
+		return invitation.Invitation{}, errs.Invalid(errs.Violation{Field: "id", Description: "is required"})
+	}
+	a.dropExpiredCodes(ctx)
+	now := a.now()
+	return a.store.CreateInvitation(ctx, kind, id, func(rec invitation.Record) (invitation.Invitation, error) {
+		// Another programme's record answers as a missing one: its existence is not the
+		// caller's to know.
+		if !p.CoordinatesProgramme(rec.ProgrammeID) {
+			return invitation.Invitation{}, invitation.ErrRecordNotFound
+		}
+		return invitation.New(uuid.NewString(), rec, p.AccountID, now)
+	})
+}
+
+// InvitationCode returns a valid invitation with its code, for the notifications service,
+// which emails it (service accounts only: the Policy admits no one else, and this checks it
+// again). Errors: PermissionDenied; invitation.ErrNotFound once used, replaced or expired.
+func (a *App) InvitationCode(ctx context.Context, id string) (invitation.Invitation, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return invitation.Invitation{}, err
+	}
+	if !p.Is(auth.RoleService) {
+		return invitation.Invitation{}, errs.PermissionDenied("SERVICE_ONLY", "only a platform service reads invitation codes")
+	}
+	inv, err := a.store.Invitation(ctx, id)
+	if err != nil {
+		return invitation.Invitation{}, err
+	}
+	if !inv.Valid(a.now()) {
+		return invitation.Invitation{}, invitation.ErrNotFound
+	}
+	return inv, nil
+}
+
+// DropExpiredCodes forgets the codes of expired invitations; the service runs it
+// periodically, and Invite and sign-up run it on their way.
+func (a *App) DropExpiredCodes(ctx context.Context) error {
+	n, err := a.store.DropExpiredCodes(ctx, a.now())
+	if n > 0 {
+		a.log.InfoContext(ctx, "expired invitation codes dropped", "count", n)
+	}
+	return err
+}
+
+// dropExpiredCodes is DropExpiredCodes as a side errand: its failure fails nothing.
+func (a *App) dropExpiredCodes(ctx context.Context) {
+	if err := a.DropExpiredCodes(ctx); err != nil {
+		a.log.WarnContext(ctx, "drop expired invitation codes", "err", err)
+	}
+}
+
+// DropExpiredCodesEvery runs DropExpiredCodes every interval until ctx ends, so that no code
+// stays readable past its expiry even when nobody invites or signs up for a while. A failure is
+// logged and tried again next time; it never stops the service.
+func (a *App) DropExpiredCodesEvery(ctx context.Context, every time.Duration) error {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		a.dropExpiredCodes(ctx)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
