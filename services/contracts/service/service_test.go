@@ -138,8 +138,13 @@ func TestContractLifecycle(t *testing.T) {
 	if err != nil || sent.GetStatus() != contractsv1.ContractStatus_CONTRACT_STATUS_AWAITING_SIGNATURES {
 		t.Fatalf("send: %v %v", sent.GetStatus(), err)
 	}
-	_, err = e.client.SignContract(coord, &contractsv1.SignContractRequest{Id: c.GetId(), Party: matchingv1.Party_PARTY_HOST, Method: contractsv1.SignatureMethod_SIGNATURE_METHOD_PAPER})
-	svctest.WantCode(t, err, codes.PermissionDenied)
+	// An electronic signature is only ever the party's own (SPEC §3 as amended: a
+	// coordinator records paper or in-person signatures, for either party).
+	_, err = e.client.SignContract(coord, &contractsv1.SignContractRequest{Id: c.GetId(), Party: matchingv1.Party_PARTY_HOST, Method: contractsv1.SignatureMethod_SIGNATURE_METHOD_ELECTRONIC})
+	svctest.WantCode(t, err, codes.InvalidArgument)
+	if _, ok := grpcx.FieldViolations(err)["method"]; !ok || grpcx.Reason(err) != "ELECTRONIC_SIGNATURE_OWN_ONLY" {
+		t.Fatalf("coordinator's electronic signature: %v", err)
+	}
 	_, err = e.client.SignContract(h.ctx, &contractsv1.SignContractRequest{Id: c.GetId(), Party: matchingv1.Party_PARTY_STUDENT})
 	svctest.WantCode(t, err, codes.PermissionDenied)
 	one, err := e.client.SignContract(h.ctx, &contractsv1.SignContractRequest{Id: c.GetId()})
@@ -343,8 +348,12 @@ func TestAssistedHostRenewEndAndDocument(t *testing.T) {
 	if _, err := e.client.SendContract(coord, &contractsv1.SendContractRequest{Id: c.GetId()}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := e.client.SignContract(coord, &contractsv1.SignContractRequest{Id: c.GetId(), Party: matchingv1.Party_PARTY_STUDENT, Method: contractsv1.SignatureMethod_SIGNATURE_METHOD_PAPER})
-	svctest.WantCode(t, err, codes.PermissionDenied)
+	// A coordinator says whose signature they record.
+	_, err := e.client.SignContract(coord, &contractsv1.SignContractRequest{Id: c.GetId(), Method: contractsv1.SignatureMethod_SIGNATURE_METHOD_PAPER})
+	svctest.WantCode(t, err, codes.InvalidArgument)
+	if _, ok := grpcx.FieldViolations(err)["party"]; !ok || grpcx.Reason(err) != "PARTY_REQUIRED" {
+		t.Fatalf("coordinator's signature for nobody: %v", err)
+	}
 	_, err = e.client.SignContract(coord, &contractsv1.SignContractRequest{Id: c.GetId(), Party: matchingv1.Party_PARTY_HOST, Method: contractsv1.SignatureMethod_SIGNATURE_METHOD_ELECTRONIC})
 	svctest.WantCode(t, err, codes.InvalidArgument)
 
@@ -556,7 +565,9 @@ func TestProgrammeSettings(t *testing.T) {
 	m := approved("strict", h, s, false)
 	svctest.Publish(t, e.js, eventsub.SubjectMatchApproved, "strict", m)
 	c := e.contractOf(t, coord, m.GetMatch().GetMatchId())
-	if tm := c.GetTerms(); tm.GetNoticeDays() != 45 || tm.GetTrialDays() != 20 || tm.GetTrialNoticeDays() != 10 {
+	// The trial comes from the programme; the notice is the law's calendar month whatever
+	// the programme's notice_days says (SPEC §2 as amended).
+	if tm := c.GetTerms(); tm.GetNoticeMonths() != 1 || tm.GetNoticeDays() != 30 || tm.GetTrialDays() != 20 || tm.GetTrialNoticeDays() != 10 {
 		t.Fatalf("periods from the programme: %v", tm)
 	}
 	if _, err := e.client.SendContract(coord, &contractsv1.SendContractRequest{Id: c.GetId()}); err != nil {

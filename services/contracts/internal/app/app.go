@@ -106,9 +106,13 @@ func (a *App) rules(ctx context.Context, q programmes.Querier, programmeID strin
 	for _, d := range st.GetCheckinFirstDays() {
 		first = append(first, int(d))
 	}
+	formulas := make([]contract.Formula, 0, len(st.GetFormulas()))
+	for _, f := range st.GetFormulas() {
+		formulas = append(formulas, contract.Formula{ID: f.GetId(), MinContributionCents: int(f.GetMinContributionCents()), MaxContributionCents: int(f.GetMaxContributionCents())})
+	}
 	return rules{
-		terms:    contract.Rules{ContributionCapCents: int(st.GetContributionCapCents())},
-		settings: contract.Settings{NoticeDays: int(st.GetNoticeDays()), TrialDays: int(st.GetTrialDays()), TrialNoticeDays: int(st.GetTrialNoticeDays())},
+		terms:    contract.Rules{ContributionCapCents: int(st.GetContributionCapCents()), Formulas: formulas},
+		settings: contract.Settings{TrialDays: int(st.GetTrialDays()), TrialNoticeDays: int(st.GetTrialNoticeDays())},
 		plan:     checkin.Plan{FirstDays: first, IntervalDays: int(st.GetCheckinIntervalDays()), GraceDays: int(st.GetCheckinGraceDays())}.WithDefaults(),
 	}, nil
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 
+	"google.golang.org/grpc/codes"
+
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/contracts/internal/checkin"
 	"github.com/cohabit/cohabit/services/contracts/internal/contract"
@@ -21,8 +23,21 @@ import (
 // Errors of the contract use cases.
 var (
 	ErrCoordinatorOnly = errs.PermissionDenied("COORDINATOR_ONLY", "only a coordinator of the contract's programme may do this")
-	ErrOnBehalf        = errs.PermissionDenied("ON_BEHALF_ASSISTED_HOST_ONLY", "a coordinator signs only on behalf of an assisted host")
 	ErrNotYourParty    = errs.PermissionDenied("NOT_YOUR_PARTY", "you act only for yourself on this contract")
+	// ErrElectronicOwnOnly refuses a coordinator who asks to record an electronic signature
+	// for a party: an electronic signature is only ever the party's own.
+	ErrElectronicOwnOnly = &errs.Error{Code: codes.InvalidArgument, Reason: "ELECTRONIC_SIGNATURE_OWN_ONLY",
+		Message:    "an electronic signature is only ever the party's own: record a paper or in-person signature (SIGNATURE_METHOD_PAPER or SIGNATURE_METHOD_IN_PERSON)",
+		Violations: []errs.Violation{{Field: "method", Description: "a coordinator records a paper or in-person signature (SIGNATURE_METHOD_PAPER or SIGNATURE_METHOD_IN_PERSON); an electronic signature is only ever the party's own"}}}
+	// ErrOwnSignatureElectronic refuses a party who says they sign on paper through the
+	// platform: a paper or in-person signature is recorded by the coordinator who saw it.
+	ErrOwnSignatureElectronic = &errs.Error{Code: codes.InvalidArgument, Reason: "OWN_SIGNATURE_ELECTRONIC",
+		Message:    "you sign electronically here; a paper or in-person signature is recorded by your coordinator",
+		Violations: []errs.Violation{{Field: "method", Description: "must be SIGNATURE_METHOD_ELECTRONIC or left out when you sign yourself"}}}
+	// ErrPartyRequired refuses a coordinator's signature that names no party.
+	ErrPartyRequired = &errs.Error{Code: codes.InvalidArgument, Reason: "PARTY_REQUIRED",
+		Message:    "say whose signature you record: PARTY_HOST or PARTY_STUDENT",
+		Violations: []errs.Violation{{Field: "party", Description: "is required when a coordinator records a signature: PARTY_HOST or PARTY_STUDENT"}}}
 )
 
 // GetContract returns a contract its caller may see. Errors: NotFound (also for contracts out
@@ -117,33 +132,41 @@ func (a *App) SendContract(ctx context.Context, id, sentEtag string) (postgres.V
 	})
 }
 
-// SignContract records a signature. A host or student signs for themselves (party implied,
-// electronically unless they say otherwise); a coordinator signs only for an assisted host,
-// on paper or in person. Once both signed the contract is ACTIVE and its check-ins are
-// scheduled. Errors: NotFound, PermissionDenied, Aborted, FailedPrecondition (not awaiting
-// signatures, already signed), Invalid.
+// SignContract records a signature. A host or student signs for themselves, electronically
+// (party and method implied); a coordinator records the signature of either party, given on
+// paper (the default) or in person, whether or not that party has an account — never an
+// electronic one, which is only ever the party's own. The signature keeps who recorded it and
+// how. Once both signed the contract is ACTIVE and its check-ins are scheduled. Errors:
+// NotFound, PermissionDenied (NOT_YOUR_PARTY), Aborted, FailedPrecondition (not awaiting
+// signatures, already signed), Invalid (ELECTRONIC_SIGNATURE_OWN_ONLY,
+// OWN_SIGNATURE_ELECTRONIC, PARTY_REQUIRED, a method that is none).
 func (a *App) SignContract(ctx context.Context, id, sentEtag string, party contract.Party, method contract.Method) (postgres.View, error) {
 	return a.changeContract(ctx, id, sentEtag, func(p auth.Principal, x access, v postgres.View) (postgres.Effects, error) {
 		c := v.Contract
 		now := a.now()
 		sig := contract.Signature{Party: x.party, Method: method, SignedBy: p.AccountID, At: now}
 		if x.coordinator {
-			if party != contract.PartyHost || !c.HostAssisted() {
-				return postgres.Effects{}, ErrOnBehalf
+			switch party {
+			case contract.PartyHost, contract.PartyStudent:
+			case "":
+				return postgres.Effects{}, ErrPartyRequired
 			}
 			switch method {
 			case "":
 				sig.Method = contract.MethodPaper
 			case contract.MethodElectronic:
-				return postgres.Effects{}, errs.Invalid(errs.Violation{Field: "method", Description: "a coordinator records a paper or in-person signature (SIGNATURE_METHOD_PAPER or SIGNATURE_METHOD_IN_PERSON)"})
+				return postgres.Effects{}, ErrElectronicOwnOnly
 			}
-			sig.Party, sig.OnBehalf = contract.PartyHost, true
+			sig.Party, sig.OnBehalf = party, true
 		} else {
 			if party != "" && party != x.party {
 				return postgres.Effects{}, ErrNotYourParty
 			}
-			if method == "" {
+			switch method {
+			case "":
 				sig.Method = contract.MethodElectronic
+			case contract.MethodPaper, contract.MethodInPerson:
+				return postgres.Effects{}, ErrOwnSignatureElectronic
 			}
 		}
 		activated, err := c.Sign(sig)
@@ -242,18 +265,69 @@ func (a *App) RenewContract(ctx context.Context, id, sentEtag string, end date.D
 	})
 }
 
-// CancelContract cancels a contract before the stay. Errors: NotFound, PermissionDenied,
-// Aborted, FailedPrecondition, Invalid (reason).
+// Coded reasons of a cancellation, in contract.cancelled.
+const (
+	CancelReasonCoordinator = "CANCELLED_BY_COORDINATOR"
+	// CancelReasonBeforeStart: an ACTIVE contract cancelled before its start date (the pair
+	// withdrew before moving in).
+	CancelReasonBeforeStart = "WITHDRAWN_BEFORE_START"
+)
+
+// CancelContract cancels a contract before the stay: a draft, one awaiting signatures, or an
+// ACTIVE one before its start date, whose scheduled check-ins are then CANCELLED. Consumers
+// put room, student and application back (SPEC §4) on contract.cancelled. Errors: NotFound,
+// PermissionDenied, Aborted, FailedPrecondition (STAY_STARTED, INVALID_TRANSITION), Invalid
+// (reason).
 func (a *App) CancelContract(ctx context.Context, id, sentEtag, reason string) (postgres.View, error) {
 	return a.changeContract(ctx, id, sentEtag, func(_ auth.Principal, x access, v postgres.View) (postgres.Effects, error) {
 		if !x.coordinator {
 			return postgres.Effects{}, ErrCoordinatorOnly
 		}
+		c := v.Contract
+		wasActive := c.Status() == contract.StatusActive
 		now := a.now()
-		if err := v.Contract.Cancel(reason, "CANCELLED_BY_COORDINATOR", now); err != nil {
+		code := CancelReasonCoordinator
+		if wasActive {
+			code = CancelReasonBeforeStart
+		}
+		if err := c.Cancel(reason, code, today(now), now); err != nil {
 			return postgres.Effects{}, err
 		}
-		return one(contractEvent(SubjectContractCancelled, v.Contract, "CANCELLED_BY_COORDINATOR", now))
+		var evs events
+		evs.add(contractEvent(SubjectContractCancelled, c, code, now))
+		if !wasActive {
+			return postgres.Effects{Events: evs.list}, evs.err
+		}
+		// Check-ins are only ever written under the contract's lock, which this change holds.
+		existing, err := a.store.CheckinsOf(ctx, c.ID())
+		if err != nil {
+			return postgres.Effects{}, err
+		}
+		var changed []*checkin.Checkin
+		for _, ch := range existing {
+			if ch.Cancel(now) {
+				changed = append(changed, ch)
+				evs.add(checkinEvent(SubjectCheckinCancelled, ch, now))
+			}
+		}
+		return postgres.Effects{Events: evs.list, Changed: changed}, evs.err
+	})
+}
+
+// ReopenContract takes a contract awaiting signatures back to DRAFT so that the coordinator
+// corrects a term; the signatures already given are cleared (contract.reopened). Errors:
+// NotFound, PermissionDenied (COORDINATOR_ONLY), Aborted, FailedPrecondition (not awaiting
+// signatures).
+func (a *App) ReopenContract(ctx context.Context, id, sentEtag string) (postgres.View, error) {
+	return a.changeContract(ctx, id, sentEtag, func(_ auth.Principal, x access, v postgres.View) (postgres.Effects, error) {
+		if !x.coordinator {
+			return postgres.Effects{}, ErrCoordinatorOnly
+		}
+		now := a.now()
+		if err := v.Contract.Reopen(now); err != nil {
+			return postgres.Effects{}, err
+		}
+		return one(contractEvent(SubjectContractReopened, v.Contract, "REOPENED_BY_COORDINATOR", now))
 	})
 }
 

@@ -47,18 +47,30 @@ func (a *App) DraftFromMatch(ctx context.Context, tx pgx.Tx, m *matchingeventsv1
 	if err != nil {
 		return err
 	}
-	notice, trial, trialNotice := r.settings.Periods()
+	from, err := optionalDate(m.GetRoomAvailableFrom())
+	if err != nil {
+		return fmt.Errorf("%w: room available from: %w", ErrBadEvent, err)
+	}
+	until, err := optionalDate(m.GetRoomAvailableUntil())
+	if err != nil {
+		return fmt.Errorf("%w: room available until: %w", ErrBadEvent, err)
+	}
+	room := contract.Availability{From: from, Until: until}
+	// A contract always has an end date and stays within the room's availability: the draft
+	// proposes dates that do (the coordinator may change them while DRAFT).
+	start, end = contract.ProposeDates(start, end, room, contract.DefaultStayMonths)
+	trial, trialNotice := r.settings.Periods()
 	terms := contract.Terms{
 		RoomTitle: m.GetRoomTitle(), RoomAreaM2: m.GetRoomAreaM2(), SharedSpaces: m.GetRoomSharedSpaces(), StartDate: start, EndDate: end,
 		FormulaID: m.GetFormulaId(), MonthlyContributionCents: int(m.GetMonthlyContributionCents()),
 		EveningsPerWeek: int(m.GetEveningsPerWeek()), HoursPerWeek: int(m.GetHoursPerWeek()),
 		Services:   services(m.GetAgreedServices()),
-		HouseRules: contract.DefaultHouseRules, NoticeDays: notice, TrialDays: trial, TrialNoticeDays: trialNotice,
+		HouseRules: contract.DefaultHouseRules, NoticeDays: contract.LegalNoticeDays, TrialDays: trial, TrialNoticeDays: trialNotice,
 		HostDuties: contract.DefaultHostDuties, StudentDuties: contract.DefaultStudentDuties,
 	}
 	c := contract.Draft(ids.New(), contract.Match{
 		MatchID: s.GetMatchId(), ProgrammeID: s.GetProgrammeId(), RoomID: s.GetRoomId(), HostID: s.GetHostId(),
-		StudentID: s.GetStudentId(), ApplicationID: s.GetApplicationId(), HostAssisted: m.GetHostAssisted(),
+		StudentID: s.GetStudentId(), ApplicationID: s.GetApplicationId(), HostAssisted: m.GetHostAssisted(), Room: room,
 	}, terms, at)
 	ev, err := contractEvent(SubjectContractDrafted, c, "MATCH_APPROVED", at)
 	if err != nil {
@@ -89,7 +101,7 @@ func (a *App) CancelFromMatch(ctx context.Context, tx pgx.Tx, m *matchingeventsv
 			return postgres.Effects{}, errNothingToDo
 		}
 		// A code, like the reasons matching writes itself: clients say it in their language.
-		if err := c.Cancel(CancelReasonMatch, CancelReasonMatch, at); err != nil {
+		if err := c.Cancel(CancelReasonMatch, CancelReasonMatch, today(at), at); err != nil {
 			return postgres.Effects{}, err
 		}
 		ev, err := contractEvent(SubjectContractCancelled, c, CancelReasonMatch, at)

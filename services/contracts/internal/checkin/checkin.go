@@ -22,6 +22,8 @@ const (
 	StatusDue    Status = "DUE"
 	StatusDone   Status = "DONE"
 	StatusMissed Status = "MISSED"
+	// StatusCancelled: the stay was cancelled before its start (or ended) before this date.
+	StatusCancelled Status = "CANCELLED"
 )
 
 // Method is how a check-in was done.
@@ -187,8 +189,11 @@ type Report struct {
 // Complete records a check-in: DUE → DONE, or MISSED → DONE marked late. Errors:
 // ErrTransition (already done), errs.Invalid with every field at fault.
 func (c *Checkin) Complete(rep Report, by string, at time.Time) error {
-	if c.r.Status == StatusDone {
+	switch c.r.Status {
+	case StatusDone:
 		return ErrTransition.WithMessage("this check-in was already completed")
+	case StatusCancelled:
+		return ErrTransition.WithMessage("this check-in was cancelled with its stay")
 	}
 	var v errs.Violations
 	switch rep.Method {
@@ -229,6 +234,18 @@ func (c *Checkin) Miss(day date.Date, at time.Time) error {
 	c.r.Status = StatusMissed
 	c.touch(at)
 	return nil
+}
+
+// Cancel cancels a DUE check-in: its stay was cancelled before it began. It reports false
+// (and changes nothing) for a check-in already done, missed or cancelled: what was recorded
+// stays. Never an error.
+func (c *Checkin) Cancel(at time.Time) bool {
+	if c.r.Status != StatusDue {
+		return false
+	}
+	c.r.Status = StatusCancelled
+	c.touch(at)
+	return true
 }
 
 func (c *Checkin) touch(at time.Time) {

@@ -3,6 +3,7 @@
 package contract
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -49,10 +50,18 @@ const (
 // Legal defaults (code de la construction et de l'habitation, art. L631-17; SPEC §2), which
 // apply when a programme's settings say nothing.
 const (
+	// LegalNoticeMonths is the notice either party gives outside the trial period: one
+	// calendar month, the law's, which no programme setting shortens or lengthens.
+	LegalNoticeMonths = 1
+	// LegalNoticeDays is what Terms.NoticeDays always holds, for clients that still show a
+	// number of days; no date is computed from it (see EarliestEffectiveDate).
 	LegalNoticeDays        = 30
 	DefaultTrialDays       = 30
 	DefaultTrialNoticeDays = 15
 	DefaultContributionCap = 35000
+	// DefaultStayMonths is how long a stay left open by the application and the room is
+	// proposed to last. No programme setting says otherwise yet: a constant, 12 months.
+	DefaultStayMonths = 12
 )
 
 // Bounds of free text, so that a contract stays printable.
@@ -79,8 +88,10 @@ type Terms struct {
 	EveningsPerWeek          int
 	HoursPerWeek             int
 	// Services are names from the platform's catalogue without prefix ("COMPANY").
-	Services        []string
-	HouseRules      string
+	Services   []string
+	HouseRules string
+	// NoticeDays is always LegalNoticeDays (normalize sets it): the notice is one calendar
+	// month (LegalNoticeMonths), whatever a client sends.
 	NoticeDays      int
 	TrialDays       int
 	TrialNoticeDays int
@@ -94,14 +105,34 @@ type Terms struct {
 type Rules struct {
 	// ContributionCapCents is the programme's cap; 0 means the default.
 	ContributionCapCents int
+	// Formulas are the programme's formulas; when there are any, a formula id must name one
+	// and the contribution fall within its range.
+	Formulas []Formula
+	// Room is the room's availability; a contract's methods fill it from their record.
+	Room Availability
 }
 
-// Signature is one party's signature.
+// Formula is a programme's formula as far as the terms depend on it.
+type Formula struct {
+	ID                   string
+	MinContributionCents int
+	MaxContributionCents int
+}
+
+// Availability is the period a room is offered for (zero dates: open).
+type Availability struct {
+	From  date.Date
+	Until date.Date
+}
+
+// Signature is one party's signature: which party, how, and who recorded it.
 type Signature struct {
-	Party    Party
-	Method   Method
+	Party  Party
+	Method Method
+	// SignedBy is the account that recorded the signature: the party's own (ELECTRONIC), or
+	// the coordinator's who recorded it on paper or in person.
 	SignedBy string
-	// OnBehalf is true when a coordinator signed for an assisted host.
+	// OnBehalf is true when a coordinator recorded the party's signature.
 	OnBehalf bool
 	At       time.Time
 }
@@ -125,6 +156,7 @@ type Match struct {
 	StudentID     string
 	ApplicationID string
 	HostAssisted  bool
+	Room          Availability
 }
 
 // Record is a contract's full state, for storage.
@@ -137,11 +169,13 @@ type Record struct {
 	StudentID     string
 	ApplicationID string
 	HostAssisted  bool
-	Status        Status
-	Terms         Terms
-	Signatures    []Signature
-	Termination   *Termination
-	CancelReason  string
+	// Room is the room's availability as this service last learnt it: the terms stay within.
+	Room         Availability
+	Status       Status
+	Terms        Terms
+	Signatures   []Signature
+	Termination  *Termination
+	CancelReason string
 	// EndReason is a coded reason of the last status change (events carry no free text).
 	EndReason string
 	Version   int
@@ -157,6 +191,8 @@ var (
 	ErrTransition    = errs.FailedPrecondition("INVALID_TRANSITION", "this change is not allowed in the contract's current status")
 	ErrIncomplete    = errs.FailedPrecondition("TERMS_INCOMPLETE", "the terms are not complete")
 	ErrAlreadySigned = errs.FailedPrecondition("ALREADY_SIGNED", "this party has already signed")
+	// ErrStayStarted refuses to cancel a contract whose stay has begun: notice ends it.
+	ErrStayStarted = errs.FailedPrecondition("STAY_STARTED", "the stay has begun: give notice to end the contract instead of cancelling it")
 )
 
 // Draft creates a DRAFT contract for an approved match with terms (defaults filled by the
@@ -165,7 +201,7 @@ var (
 func Draft(id string, m Match, t Terms, at time.Time) *Contract {
 	return &Contract{r: Record{
 		ID: id, ProgrammeID: m.ProgrammeID, MatchID: m.MatchID, RoomID: m.RoomID, HostID: m.HostID,
-		StudentID: m.StudentID, ApplicationID: m.ApplicationID, HostAssisted: m.HostAssisted,
+		StudentID: m.StudentID, ApplicationID: m.ApplicationID, HostAssisted: m.HostAssisted, Room: m.Room,
 		Status: StatusDraft, Terms: normalize(t), Version: 1, CreatedAt: at, UpdatedAt: at,
 	}}
 }
@@ -210,6 +246,12 @@ func (c *Contract) Terms() Terms { return c.Record().Terms }
 // HostAssisted reports whether the host has no account and a coordinator acts for them.
 func (c *Contract) HostAssisted() bool { return c.r.HostAssisted }
 
+// Room returns the room's availability the terms must stay within.
+func (c *Contract) Room() Availability { return c.r.Room }
+
+// SetRoom records the room's availability as the hosts service now publishes it.
+func (c *Contract) SetRoom(a Availability) { c.r.Room = a }
+
 // Version returns the contract's version, which the etag renders.
 func (c *Contract) Version() int { return c.r.Version }
 
@@ -227,8 +269,16 @@ func (c *Contract) UpdateTerms(t Terms, rules Rules, at time.Time) error {
 	if c.r.Status != StatusDraft {
 		return ErrTransition.WithMessage("the terms can be changed only while the contract is a draft (this one is %s)", c.r.Status)
 	}
+	var v errs.Violations
+	// The notice is the law's calendar month: a client echoing the terms it read is fine, one
+	// that asks for another notice is told why it cannot.
+	if t.NoticeDays != c.r.Terms.NoticeDays && t.NoticeDays != LegalNoticeDays {
+		v.Add("terms.noticeDays", "is the law's notice of one calendar month (art. L631-17) and cannot be changed")
+	}
 	t = normalize(t)
-	if err := Validate(t, rules).Err(); err != nil {
+	rules.Room = c.r.Room
+	v = append(v, Validate(t, rules)...)
+	if err := v.Err(); err != nil {
 		return err
 	}
 	c.r.Terms = t
@@ -256,12 +306,32 @@ func Validate(t Terms, rules Rules) errs.Violations {
 	if !t.StartDate.IsZero() && !t.EndDate.IsZero() {
 		v.Check(t.EndDate.After(t.StartDate), f+"endDate", "must be after startDate")
 	}
+	// A contract never leaves the room's availability (SPEC §2).
+	if from := rules.Room.From; !from.IsZero() && !t.StartDate.IsZero() && t.StartDate.Before(from) {
+		v.Add(f+"startDate", "must not be before the room is available, from %s", from)
+	}
+	if until := rules.Room.Until; !until.IsZero() && !t.EndDate.IsZero() && t.EndDate.After(until) {
+		v.Add(f+"endDate", "must not be after the room's availability ends, on %s", until)
+	}
 	v.Check(utf8.RuneCountInString(t.FormulaID) <= MaxFormula, f+"formulaId", "must be at most %d characters", MaxFormula)
+	formula, known := Formula{}, len(rules.Formulas) == 0
+	for _, fo := range rules.Formulas {
+		if fo.ID == t.FormulaID {
+			formula, known = fo, true
+		}
+	}
+	if t.FormulaID != "" && !known {
+		v.Add(f+"formulaId", "%q is not one of the programme's formulas", t.FormulaID)
+	}
 	switch {
 	case t.MonthlyContributionCents < 0:
 		v.Add(f+"monthlyContributionCents", "must not be negative")
 	case t.MonthlyContributionCents > capCents:
 		v.Add(f+"monthlyContributionCents", "must not exceed the programme's cap of %s a month", Euros(capCents))
+	case formula.ID != "" && t.MonthlyContributionCents < formula.MinContributionCents:
+		v.Add(f+"monthlyContributionCents", "must be at least %s a month in formula %q", Euros(formula.MinContributionCents), formula.ID)
+	case formula.ID != "" && formula.MaxContributionCents > 0 && t.MonthlyContributionCents > formula.MaxContributionCents:
+		v.Add(f+"monthlyContributionCents", "must be at most %s a month in formula %q", Euros(formula.MaxContributionCents), formula.ID)
 	}
 	v.Check(t.EveningsPerWeek >= 0 && t.EveningsPerWeek <= 7, f+"eveningsPerWeek", "must be between 0 and 7")
 	v.Check(t.HoursPerWeek >= 0 && t.HoursPerWeek <= 20, f+"hoursPerWeek", "must be between 0 and 20")
@@ -273,17 +343,20 @@ func Validate(t Terms, rules Rules) errs.Violations {
 	v.Check(utf8.RuneCountInString(t.HostDuties) <= MaxText, f+"hostDuties", "must be at most %d characters", MaxText)
 	v.Check(utf8.RuneCountInString(t.StudentDuties) <= MaxText, f+"studentDuties", "must be at most %d characters", MaxText)
 	v.Check(utf8.RuneCountInString(t.EntryInventory) <= MaxInventory, f+"entryInventory", "must be at most %d characters", MaxInventory)
-	v.Check(t.NoticeDays >= LegalNoticeDays, f+"noticeDays", "must be at least %d days (one month's notice, art. L631-17)", LegalNoticeDays)
-	v.Check(t.NoticeDays <= 365, f+"noticeDays", "must be at most 365 days")
 	v.Check(t.TrialDays >= 0 && t.TrialDays <= 365, f+"trialDays", "must be between 0 and 365")
+	// The trial period's notice is shorter than the law's month, never longer.
 	switch {
 	case t.TrialNoticeDays < 0:
 		v.Add(f+"trialNoticeDays", "must not be negative")
-	case t.TrialNoticeDays > t.NoticeDays:
-		v.Add(f+"trialNoticeDays", "must not exceed noticeDays (%d)", t.NoticeDays)
+	case t.TrialNoticeDays > MinMonthDays:
+		v.Add(f+"trialNoticeDays", "must be shorter than the month's notice: at most %d days", MinMonthDays)
 	}
 	return v
 }
+
+// MinMonthDays is the shortest calendar month: a trial notice of more days could outlast the
+// law's month.
+const MinMonthDays = 28
 
 // missing lists the terms a contract needs before it is sent for signature.
 func missing(t Terms) []string {
@@ -321,6 +394,7 @@ func (c *Contract) Send(rules Rules, at time.Time) error {
 	if m := missing(c.r.Terms); len(m) > 0 {
 		return ErrIncomplete.WithMessage("the terms are not complete: fill in %s", strings.Join(m, ", "))
 	}
+	rules.Room = c.r.Room
 	if err := Validate(c.r.Terms, rules).Err(); err != nil {
 		return err
 	}
@@ -356,18 +430,68 @@ func (c *Contract) Sign(s Signature) (activated bool, err error) {
 	return false, nil
 }
 
+// Reopen takes a contract awaiting signatures back to DRAFT so that a term can be corrected;
+// the signatures already given are cleared (they were given to terms that may change).
+// Errors: ErrTransition.
+func (c *Contract) Reopen(at time.Time) error {
+	if c.r.Status != StatusAwaitingSignatures {
+		return ErrTransition.WithMessage("only a contract awaiting signatures can be reopened (this one is %s)", c.r.Status)
+	}
+	c.r.Status = StatusDraft
+	c.r.Signatures = nil
+	c.touch(at)
+	return nil
+}
+
 // InTrial reports whether day falls within the trial period (trial_days from the start).
 func (t Terms) InTrial(day date.Date) bool {
 	return t.TrialDays > 0 && !t.StartDate.IsZero() && day.Before(t.StartDate.AddDays(t.TrialDays))
 }
 
-// EarliestEffectiveDate is the first day a notice given on day may take effect: the notice
-// period after it (the trial period's shorter notice during the trial).
+// EarliestEffectiveDate is the first day a notice given on day may take effect: one calendar
+// month after it (the trial period's shorter notice, in days, during the trial).
 func (t Terms) EarliestEffectiveDate(day date.Date) date.Date {
 	if t.InTrial(day) {
 		return day.AddDays(t.TrialNoticeDays)
 	}
-	return day.AddDays(t.NoticeDays)
+	return AddMonths(day, LegalNoticeMonths)
+}
+
+// AddMonths is d plus n calendar months, on the same day of the month, or on the month's
+// last day when it has no such day (31 January + 1 month = 28 or 29 February), as French law
+// counts a period in months (code de procédure civile, art. 641).
+func AddMonths(d date.Date, n int) date.Date {
+	t := d.Time()
+	first := time.Date(t.Year(), t.Month()+time.Month(n), 1, 0, 0, 0, 0, time.UTC)
+	last := first.AddDate(0, 1, -1).Day()
+	return date.New(first.Year(), first.Month(), min(t.Day(), last))
+}
+
+// ProposeDates are the dates a draft proposes from the application's move-in and move-out
+// dates and the room's availability: the stay starts on move-in, not before the room is
+// available; it ends on move-out, or when it is open on the room's last day, or else
+// stayMonths after the start (DefaultStayMonths when 0); never after the room's last day.
+// A zero start stays zero (the coordinator fills it in).
+func ProposeDates(moveIn, moveOut date.Date, room Availability, stayMonths int) (start, end date.Date) {
+	if stayMonths <= 0 {
+		stayMonths = DefaultStayMonths
+	}
+	start, end = moveIn, moveOut
+	if !room.From.IsZero() && (start.IsZero() || start.Before(room.From)) {
+		start = room.From
+	}
+	if end.IsZero() {
+		switch {
+		case !room.Until.IsZero():
+			end = room.Until
+		case !start.IsZero():
+			end = AddMonths(start, stayMonths).AddDays(-1)
+		}
+	}
+	if !room.Until.IsZero() && end.After(room.Until) {
+		end = room.Until
+	}
+	return start, end
 }
 
 // Terminate gives notice on an ACTIVE contract, on day (today). Errors: ErrTransition,
@@ -386,12 +510,11 @@ func (c *Contract) Terminate(n Termination, day date.Date) error {
 	case n.EffectiveDate.IsZero():
 		v.Add("effectiveDate", "is required (YYYY-MM-DD); the earliest allowed date is %s", earliest)
 	case n.EffectiveDate.Before(earliest):
-		period := "notice period"
-		days := c.r.Terms.NoticeDays
+		period := "one calendar month's notice"
 		if c.r.Terms.InTrial(day) {
-			period, days = "trial period's notice", c.r.Terms.TrialNoticeDays
+			period = fmt.Sprintf("trial period's notice of %d days", c.r.Terms.TrialNoticeDays)
 		}
-		v.Add("effectiveDate", "must respect the %s of %d days: the earliest allowed date is %s", period, days, earliest)
+		v.Add("effectiveDate", "must respect the %s: the earliest allowed date is %s", period, earliest)
 	case !end.IsZero() && n.EffectiveDate.After(end):
 		v.Add("effectiveDate", "must not be after the end date %s (the contract ends then anyway)", end)
 	}
@@ -412,17 +535,19 @@ func requester(p Party) string {
 	return string(p)
 }
 
-// Renew moves the end date of an ACTIVE contract later. Errors: ErrTransition, Invalid on
-// "endDate".
+// Renew moves the end date of an ACTIVE contract later, never past the room's availability.
+// Errors: ErrTransition, Invalid on "endDate".
 func (c *Contract) Renew(end date.Date, at time.Time) error {
 	if c.r.Status != StatusActive {
 		return ErrTransition.WithMessage("only an active contract can be renewed (this one is %s)", c.r.Status)
 	}
-	switch {
+	switch until := c.r.Room.Until; {
 	case end.IsZero():
 		return errs.Invalid(errs.Violation{Field: "endDate", Description: "is required (YYYY-MM-DD)"})
 	case !end.After(c.r.Terms.EndDate):
 		return errs.Invalid(errs.Violation{Field: "endDate", Description: "must be after the current end date " + c.r.Terms.EndDate.String()})
+	case !until.IsZero() && end.After(until):
+		return errs.Invalid(errs.Violation{Field: "endDate", Description: "must not be after the room's availability ends, on " + until.String()})
 	}
 	c.r.Terms.EndDate = end
 	c.r.EndReason = ""
@@ -430,10 +555,18 @@ func (c *Contract) Renew(end date.Date, at time.Time) error {
 	return nil
 }
 
-// Cancel cancels a contract before the stay. Errors: ErrTransition, Invalid on "reason".
-func (c *Contract) Cancel(reason, code string, at time.Time) error {
-	if c.r.Status != StatusDraft && c.r.Status != StatusAwaitingSignatures {
-		return ErrTransition.WithMessage("only a draft or a contract awaiting signatures can be cancelled (this one is %s)", c.r.Status)
+// Cancel cancels a contract before the stay: a DRAFT, one AWAITING_SIGNATURES, or an ACTIVE
+// one before its start date, on day (today): the pair withdraws before moving in. Errors:
+// ErrTransition, ErrStayStarted (ACTIVE on or after its start date), Invalid on "reason".
+func (c *Contract) Cancel(reason, code string, day date.Date, at time.Time) error {
+	switch c.r.Status {
+	case StatusDraft, StatusAwaitingSignatures:
+	case StatusActive:
+		if start := c.r.Terms.StartDate; start.IsZero() || !day.Before(start) {
+			return ErrStayStarted.WithMessage("the stay began on %s: give notice to end the contract instead of cancelling it", start)
+		}
+	default:
+		return ErrTransition.WithMessage("only a draft, a contract awaiting signatures or an active one before its start date can be cancelled (this one is %s)", c.r.Status)
 	}
 	reason = strings.TrimSpace(reason)
 	var v errs.Violations
@@ -494,6 +627,7 @@ func (c *Contract) touch(at time.Time) {
 }
 
 func normalize(t Terms) Terms {
+	t.NoticeDays = LegalNoticeDays
 	t.RoomTitle = strings.TrimSpace(t.RoomTitle)
 	t.FormulaID = strings.TrimSpace(t.FormulaID)
 	spaces := make([]string, 0, len(t.SharedSpaces))

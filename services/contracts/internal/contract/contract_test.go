@@ -53,6 +53,8 @@ func TestDraftNormalizes(t *testing.T) {
 
 func TestUpdateTermsValidates(t *testing.T) {
 	t.Parallel()
+	room := Availability{From: date.New(2027, 1, 15), Until: date.New(2028, 3, 31)}
+	formulas := []Formula{{ID: "solidaire", MinContributionCents: 10000, MaxContributionCents: 20000}, {ID: "gratuite"}}
 	cases := []struct {
 		name   string
 		change func(*Terms)
@@ -62,8 +64,14 @@ func TestUpdateTermsValidates(t *testing.T) {
 		{"negative contribution", func(t *Terms) { t.MonthlyContributionCents = -1 }, Rules{}, "terms.monthlyContributionCents"},
 		{"above the default cap", func(t *Terms) { t.MonthlyContributionCents = DefaultContributionCap + 1 }, Rules{}, "terms.monthlyContributionCents"},
 		{"above the programme cap", func(t *Terms) { t.MonthlyContributionCents = 20001 }, Rules{ContributionCapCents: 20000}, "terms.monthlyContributionCents"},
-		{"notice below the legal month", func(t *Terms) { t.NoticeDays = 29 }, Rules{}, "terms.noticeDays"},
 		{"trial notice above notice", func(t *Terms) { t.NoticeDays, t.TrialNoticeDays = 30, 31 }, Rules{}, "terms.trialNoticeDays"},
+		{"trial notice as long as a short month", func(t *Terms) { t.TrialNoticeDays = MinMonthDays + 1 }, Rules{}, "terms.trialNoticeDays"},
+		{"start before the room is available", func(t *Terms) { t.StartDate = date.New(2027, 1, 14) }, Rules{}, "terms.startDate"},
+		{"end after the room's availability", func(t *Terms) { t.EndDate = date.New(2028, 4, 1) }, Rules{}, "terms.endDate"},
+		{"formula not of the programme", func(t *Terms) { t.FormulaID = "autre" }, Rules{Formulas: formulas}, "terms.formulaId"},
+		{"below the formula's range", func(t *Terms) { t.MonthlyContributionCents = 9999 }, Rules{Formulas: formulas}, "terms.monthlyContributionCents"},
+		{"above the formula's range", func(t *Terms) { t.MonthlyContributionCents = 20001 }, Rules{Formulas: formulas}, "terms.monthlyContributionCents"},
+		{"a free formula's contribution above the cap", func(t *Terms) { t.FormulaID, t.MonthlyContributionCents = "gratuite", 35001 }, Rules{Formulas: formulas}, "terms.monthlyContributionCents"},
 		{"negative trial", func(t *Terms) { t.TrialDays = -1 }, Rules{}, "terms.trialDays"},
 		{"end before start", func(t *Terms) { t.EndDate = t.StartDate.AddDays(-1) }, Rules{}, "terms.endDate"},
 		{"end on start", func(t *Terms) { t.EndDate = t.StartDate }, Rules{}, "terms.endDate"},
@@ -79,7 +87,7 @@ func TestUpdateTermsValidates(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			c := draft(completeTerms())
+			c := Draft("c1", Match{MatchID: "m1", ProgrammeID: "p1", HostID: "h1", StudentID: "s1", Room: room}, completeTerms(), now)
 			terms := completeTerms()
 			tc.change(&terms)
 			err := c.UpdateTerms(terms, tc.rules, now)
@@ -94,6 +102,115 @@ func TestUpdateTermsValidates(t *testing.T) {
 	terms.MonthlyContributionCents = DefaultContributionCap
 	if err := c.UpdateTerms(terms, Rules{}, now); err != nil || c.Version() != 2 {
 		t.Fatalf("contribution at the cap: %v (version %d)", err, c.Version())
+	}
+}
+
+// Every term of a draft changes, within the room's availability, the formula's range and
+// the cap; the notice stays the law's whatever is sent.
+func TestUpdateEveryTerm(t *testing.T) {
+	t.Parallel()
+	room := Availability{From: date.New(2027, 1, 15), Until: date.New(2027, 6, 30)}
+	c := Draft("c1", Match{MatchID: "m1", ProgrammeID: "p1", HostID: "h1", StudentID: "s1", Room: room}, completeTerms(), now)
+	terms := completeTerms()
+	terms.StartDate, terms.EndDate = date.New(2027, 1, 15), date.New(2027, 6, 30)
+	terms.FormulaID, terms.MonthlyContributionCents = "gratuite", 0
+	terms.EveningsPerWeek, terms.HoursPerWeek = 5, 2
+	terms.Services, terms.SharedSpaces = []string{"SHOPPING"}, []string{"jardin"}
+	terms.HouseRules, terms.TrialDays = "Calme après 22 h", 15
+	rules := Rules{Formulas: []Formula{{ID: "gratuite"}, {ID: "solidaire", MinContributionCents: 10000, MaxContributionCents: 20000}}}
+	terms.NoticeDays = 10
+	violationOn(t, c.UpdateTerms(terms, rules, now), "terms.noticeDays")
+	terms.NoticeDays = LegalNoticeDays
+	if err := c.UpdateTerms(terms, rules, now); err != nil {
+		t.Fatal(err)
+	}
+	got := c.Terms()
+	if got.StartDate != terms.StartDate || got.EndDate != terms.EndDate || got.FormulaID != "gratuite" || got.EveningsPerWeek != 5 ||
+		got.HoursPerWeek != 2 || got.Services[0] != "SHOPPING" || got.SharedSpaces[0] != "jardin" || got.TrialDays != 15 || got.HouseRules != terms.HouseRules {
+		t.Fatalf("terms not all changed: %+v", got)
+	}
+	if got.NoticeDays != LegalNoticeDays {
+		t.Fatalf("the notice moved: %d days", got.NoticeDays)
+	}
+}
+
+func TestAddMonths(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ from, want date.Date }{
+		{date.New(2027, 3, 15), date.New(2027, 4, 15)},
+		{date.New(2027, 1, 31), date.New(2027, 2, 28)},
+		{date.New(2028, 1, 31), date.New(2028, 2, 29)},
+		{date.New(2027, 8, 31), date.New(2027, 9, 30)},
+		{date.New(2027, 12, 10), date.New(2028, 1, 10)},
+	} {
+		if got := AddMonths(tc.from, 1); got != tc.want {
+			t.Errorf("%s + 1 month = %s, want %s", tc.from, got, tc.want)
+		}
+	}
+}
+
+func TestProposeDates(t *testing.T) {
+	t.Parallel()
+	d := date.New
+	cases := []struct {
+		name            string
+		moveIn, moveOut date.Date
+		room            Availability
+		start, end      date.Date
+	}{
+		{"dates of the application", d(2027, 2, 1), d(2027, 6, 30), Availability{}, d(2027, 2, 1), d(2027, 6, 30)},
+		{"open-ended stay, open room: 12 months", d(2027, 2, 1), date.Date{}, Availability{}, d(2027, 2, 1), d(2028, 1, 31)},
+		{"open-ended stay ends with the room", d(2027, 2, 1), date.Date{}, Availability{Until: d(2027, 6, 30)}, d(2027, 2, 1), d(2027, 6, 30)},
+		{"a stay longer than the room is cut", d(2027, 2, 1), d(2027, 7, 15), Availability{Until: d(2027, 6, 30)}, d(2027, 2, 1), d(2027, 6, 30)},
+		{"a move-in before the room is available", d(2027, 1, 1), d(2027, 6, 30), Availability{From: d(2027, 2, 1)}, d(2027, 2, 1), d(2027, 6, 30)},
+		{"no move-in: from the room's first day", date.Date{}, date.Date{}, Availability{From: d(2027, 2, 1)}, d(2027, 2, 1), d(2028, 1, 31)},
+	}
+	for _, tc := range cases {
+		start, end := ProposeDates(tc.moveIn, tc.moveOut, tc.room, 0)
+		if start != tc.start || end != tc.end {
+			t.Errorf("%s: got %s – %s, want %s – %s", tc.name, start, end, tc.start, tc.end)
+		}
+	}
+}
+
+func TestReopenClearsSignatures(t *testing.T) {
+	t.Parallel()
+	c := draft(completeTerms())
+	if err := c.Send(Rules{}, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Sign(Signature{Party: PartyHost, Method: MethodPaper, SignedBy: "coord", OnBehalf: true, At: now}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Reopen(now); err != nil || c.Status() != StatusDraft || c.SignedBy(PartyHost) || len(c.Record().Signatures) != 0 {
+		t.Fatalf("reopen: %v %s %+v", err, c.Status(), c.Record().Signatures)
+	}
+	terms := completeTerms()
+	terms.EveningsPerWeek = 2
+	if err := c.UpdateTerms(terms, Rules{}, now); err != nil {
+		t.Fatalf("a reopened contract's terms: %v", err)
+	}
+}
+
+func TestCancelActiveBeforeStart(t *testing.T) {
+	t.Parallel()
+	// The stay starts on 2027-02-01.
+	for _, tc := range []struct {
+		day date.Date
+		ok  bool
+	}{
+		{date.New(2027, 1, 31), true},
+		{date.New(2027, 2, 1), false},
+		{date.New(2027, 3, 1), false},
+	} {
+		c := signed(t)
+		err := c.Cancel("Ils renoncent", "CODE", tc.day, now)
+		switch {
+		case tc.ok && (err != nil || c.Status() != StatusCancelled):
+			t.Errorf("%s: cancel before the start: %v %s", tc.day, err, c.Status())
+		case !tc.ok && (!errors.Is(err, ErrStayStarted) || c.Status() != StatusActive):
+			t.Errorf("%s: cancel from the start: want STAY_STARTED, got %v (%s)", tc.day, err, c.Status())
+		}
 	}
 }
 
@@ -168,7 +285,8 @@ func TestSign(t *testing.T) {
 
 func TestTerminationNotice(t *testing.T) {
 	t.Parallel()
-	// Stay from 2027-02-01 to 2028-01-31; 30 days' notice; trial of 30 days with 15 days' notice.
+	// Stay from 2027-02-01 to 2028-01-31; a calendar month's notice; trial of 30 days with
+	// 15 days' notice.
 	cases := []struct {
 		name      string
 		today     date.Date
@@ -180,7 +298,10 @@ func TestTerminationNotice(t *testing.T) {
 		{"in trial, 14 days is too short", date.New(2027, 2, 10), date.New(2027, 2, 24), false, "2027-02-25"},
 		{"in trial, exactly 15 days", date.New(2027, 2, 10), date.New(2027, 2, 25), true, ""},
 		{"last day of trial", date.New(2027, 3, 2), date.New(2027, 3, 17), true, ""},
-		{"first day after trial: 30 days", date.New(2027, 3, 3), date.New(2027, 3, 18), false, "2027-04-02"},
+		{"first day after trial: a calendar month", date.New(2027, 3, 3), date.New(2027, 3, 18), false, "2027-04-03"},
+		{"30 days fall short of a 31-day month", date.New(2027, 7, 1), date.New(2027, 7, 31), false, "2027-08-01"},
+		{"a calendar month from 31 August", date.New(2027, 8, 31), date.New(2027, 9, 30), true, ""},
+		{"a calendar month in February is 28 days", date.New(2027, 3, 31), date.New(2027, 4, 30), true, ""},
 		{"after trial, 29 days", date.New(2027, 6, 1), date.New(2027, 6, 30), false, "2027-07-01"},
 		{"after trial, exactly 30 days", date.New(2027, 6, 1), date.New(2027, 7, 1), true, ""},
 		{"on the end date", date.New(2027, 12, 1), date.New(2028, 1, 31), true, ""},
@@ -222,7 +343,8 @@ func TestTerminateNeedsReasonAndActive(t *testing.T) {
 func TestTransitions(t *testing.T) {
 	t.Parallel()
 	type step func(*Contract) error
-	cancel := func(c *Contract) error { return c.Cancel("Annulé", "CODE", now) }
+	cancel := func(c *Contract) error { return c.Cancel("Annulé", "CODE", date.Of(now), now) }
+	reopen := func(c *Contract) error { return c.Reopen(now) }
 	send := func(c *Contract) error { return c.Send(Rules{}, now) }
 	renew := func(c *Contract) error { return c.Renew(date.New(2028, 6, 30), now) }
 	terminate := func(c *Contract) error {
@@ -276,7 +398,8 @@ func TestTransitions(t *testing.T) {
 		legal map[Status]Status
 	}{
 		"send":      {send, map[Status]Status{StatusDraft: StatusAwaitingSignatures}},
-		"cancel":    {cancel, map[Status]Status{StatusDraft: StatusCancelled, StatusAwaitingSignatures: StatusCancelled}},
+		"cancel":    {cancel, map[Status]Status{StatusDraft: StatusCancelled, StatusAwaitingSignatures: StatusCancelled, StatusActive: StatusCancelled}},
+		"reopen":    {reopen, map[Status]Status{StatusAwaitingSignatures: StatusDraft}},
 		"renew":     {renew, map[Status]Status{StatusActive: StatusActive}},
 		"terminate": {terminate, map[Status]Status{StatusActive: StatusNoticeGiven}},
 		"expire":    {expire, map[Status]Status{StatusActive: StatusEnded, StatusNoticeGiven: StatusTerminated}},
@@ -334,22 +457,28 @@ func TestRenew(t *testing.T) {
 	if err := c.Renew(date.New(2028, 6, 30), now); err != nil || c.Terms().EndDate != date.New(2028, 6, 30) {
 		t.Fatalf("renew: %v %s", err, c.Terms().EndDate)
 	}
+	// Never past the room's availability.
+	c.SetRoom(Availability{Until: date.New(2028, 9, 30)})
+	violationOn(t, c.Renew(date.New(2028, 10, 1), now), "endDate")
+	if err := c.Renew(date.New(2028, 9, 30), now); err != nil {
+		t.Fatalf("renew to the room's last day: %v", err)
+	}
 }
 
 func TestPeriods(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
-		in                         Settings
-		notice, trial, trialNotice int
+		in                 Settings
+		trial, trialNotice int
 	}{
-		{Settings{}, 30, 30, 15},
-		{Settings{NoticeDays: 20, TrialDays: 10, TrialNoticeDays: 40}, 30, 10, 30},
-		{Settings{NoticeDays: 60, TrialDays: 45, TrialNoticeDays: 20}, 60, 45, 20},
+		{Settings{}, 30, 15},
+		{Settings{TrialDays: 10, TrialNoticeDays: 40}, 10, MinMonthDays},
+		{Settings{TrialDays: 45, TrialNoticeDays: 20}, 45, 20},
 	}
 	for _, c := range cases {
-		n, tr, tn := c.in.Periods()
-		if n != c.notice || tr != c.trial || tn != c.trialNotice {
-			t.Errorf("%+v: got %d/%d/%d, want %d/%d/%d", c.in, n, tr, tn, c.notice, c.trial, c.trialNotice)
+		tr, tn := c.in.Periods()
+		if tr != c.trial || tn != c.trialNotice {
+			t.Errorf("%+v: got %d/%d, want %d/%d", c.in, tr, tn, c.trial, c.trialNotice)
 		}
 	}
 }

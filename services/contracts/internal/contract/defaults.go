@@ -5,18 +5,17 @@ import (
 	"strings"
 )
 
-// Settings are the programme settings a draft takes its notice and trial periods from; zero
-// values mean the legal defaults.
+// Settings are the programme settings a draft takes its trial period and the trial's notice
+// from; zero values mean the defaults. The notice outside the trial is the law's calendar
+// month: no setting changes it (a programme's notice_days is ignored).
 type Settings struct {
-	NoticeDays      int
 	TrialDays       int
 	TrialNoticeDays int
 }
 
-// Periods returns the notice, trial and trial notice periods of s with the legal defaults
-// filled in: a programme may tighten the legal month's notice, never shorten it.
-func (s Settings) Periods() (notice, trial, trialNotice int) {
-	notice = max(s.NoticeDays, LegalNoticeDays)
+// Periods returns the trial period and its notice, in days, with the defaults filled in; the
+// trial's notice stays shorter than the shortest month.
+func (s Settings) Periods() (trial, trialNotice int) {
 	trial = s.TrialDays
 	if trial <= 0 {
 		trial = DefaultTrialDays
@@ -25,7 +24,7 @@ func (s Settings) Periods() (notice, trial, trialNotice int) {
 	if trialNotice <= 0 {
 		trialNotice = DefaultTrialNoticeDays
 	}
-	return notice, trial, min(trialNotice, notice)
+	return trial, min(trialNotice, MinMonthDays)
 }
 
 // Default texts of a draft, in the spirit of the charter of the arrêté of 13 January 2020.

@@ -83,6 +83,7 @@ func termsToProto(t contract.Terms) *contractsv1.ContractTerms {
 		HostDuties:               t.HostDuties,
 		StudentDuties:            t.StudentDuties,
 		EntryInventory:           t.EntryInventory,
+		NoticeMonths:             contract.LegalNoticeMonths,
 	}
 	for _, s := range t.Services {
 		out.Services = append(out.Services, typev1.Service(typev1.Service_value["SERVICE_"+s]))
@@ -110,6 +111,8 @@ func contractToProto(v postgres.View) *contractsv1.Contract {
 		Etag:               c.Etag(),
 		CreateTime:         timestamppb.New(r.CreatedAt),
 		UpdateTime:         timestamppb.New(r.UpdatedAt),
+		RoomAvailableFrom:  r.Room.From.String(),
+		RoomAvailableUntil: r.Room.Until.String(),
 	}
 	for _, s := range r.Signatures {
 		out.Signatures = append(out.Signatures, &contractsv1.Signature{

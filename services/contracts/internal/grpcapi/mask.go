@@ -25,12 +25,13 @@ var termsMask = fieldmask.Setters[terms]{
 	"terms.hours_per_week":             func(d *terms, s terms) { d.HoursPerWeek = s.HoursPerWeek },
 	"terms.services":                   func(d *terms, s terms) { d.Services = s.Services },
 	"terms.house_rules":                func(d *terms, s terms) { d.HouseRules = s.HouseRules },
-	"terms.notice_days":                func(d *terms, s terms) { d.NoticeDays = s.NoticeDays },
-	"terms.trial_days":                 func(d *terms, s terms) { d.TrialDays = s.TrialDays },
-	"terms.trial_notice_days":          func(d *terms, s terms) { d.TrialNoticeDays = s.TrialNoticeDays },
-	"terms.host_duties":                func(d *terms, s terms) { d.HostDuties = s.HostDuties },
-	"terms.student_duties":             func(d *terms, s terms) { d.StudentDuties = s.StudentDuties },
-	"terms.entry_inventory":            func(d *terms, s terms) { d.EntryInventory = s.EntryInventory },
+	// The notice is the law's: UpdateTerms refuses any other value, naming the field.
+	"terms.notice_days":       func(d *terms, s terms) { d.NoticeDays = s.NoticeDays },
+	"terms.trial_days":        func(d *terms, s terms) { d.TrialDays = s.TrialDays },
+	"terms.trial_notice_days": func(d *terms, s terms) { d.TrialNoticeDays = s.TrialNoticeDays },
+	"terms.host_duties":       func(d *terms, s terms) { d.HostDuties = s.HostDuties },
+	"terms.student_duties":    func(d *terms, s terms) { d.StudentDuties = s.StudentDuties },
+	"terms.entry_inventory":   func(d *terms, s terms) { d.EntryInventory = s.EntryInventory },
 }
 
 // ignored are paths a client may echo back from a GET without meaning to change them.

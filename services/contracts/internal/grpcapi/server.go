@@ -37,6 +37,7 @@ var Policy = grpcx.Policy{
 	svc + "TerminateContract":   everyone,
 	svc + "RenewContract":       coordinators,
 	svc + "CancelContract":      coordinators,
+	svc + "ReopenContract":      coordinators,
 	svc + "GetContractDocument": everyone,
 	svc + "ListCheckins":        coordinators,
 	svc + "CompleteCheckin":     coordinators,
@@ -127,6 +128,11 @@ func (s *Server) RenewContract(ctx context.Context, in *contractsv1.RenewContrac
 // CancelContract cancels a contract before the stay.
 func (s *Server) CancelContract(ctx context.Context, in *contractsv1.CancelContractRequest) (*contractsv1.Contract, error) {
 	return contractCall(s.app.CancelContract(ctx, in.GetId(), in.GetEtag(), in.GetReason()))
+}
+
+// ReopenContract takes a contract awaiting signatures back to DRAFT.
+func (s *Server) ReopenContract(ctx context.Context, in *contractsv1.ReopenContractRequest) (*contractsv1.Contract, error) {
+	return contractCall(s.app.ReopenContract(ctx, in.GetId(), in.GetEtag()))
 }
 
 // GetContractDocument renders a contract as a PDF.

@@ -70,6 +70,8 @@ func (s *Store) Programme(ctx context.Context, id string) (*identityv1.Programme
 type Effects struct {
 	Events   []*eventsv1.Envelope
 	Checkins []*checkin.Checkin
+	// Changed are check-ins of the contract the change moved (cancelled with their stay).
+	Changed  []*checkin.Checkin
 	DropFrom date.Date
 }
 
@@ -196,6 +198,11 @@ func writeContract(ctx context.Context, tx pgx.Tx, c *contract.Contract, eff Eff
 	}
 	for _, ch := range eff.Checkins {
 		if err := insertCheckin(ctx, tx, ch); err != nil {
+			return err
+		}
+	}
+	for _, ch := range eff.Changed {
+		if err := writeCheckin(ctx, tx, ch); err != nil {
 			return err
 		}
 	}
