@@ -77,7 +77,9 @@ func Seed(ctx context.Context, base string, log *slog.Logger, o Options) (Summar
 		}
 		return Summary{}, fmt.Errorf("demo: coordinator sign-in: %w", err)
 	}
-	s := &seeder{anon: anon, coord: anon.as(token), log: log, o: o, now: o.Now().UTC(),
+	// Dates are counted on the local calendar, as the services count "today" (date.Of of
+	// their clock): a move-in "today" in UTC could be yesterday for them near midnight.
+	s := &seeder{anon: anon, coord: anon.as(token), log: log, o: o, now: o.Now(),
 		hostIDs: map[string]string{}, roomIDs: map[string]string{}, studentIDs: map[string]string{}, tokens: map[string]string{}}
 	if sum, done, err := s.finished(ctx); err != nil || done {
 		return sum, err
