@@ -77,6 +77,8 @@ type App struct {
 	now    func() time.Time
 	log    *slog.Logger
 	mux    *http.ServeMux
+	// replayKey signs the forms kept across a sign-in (replay.go).
+	replayKey replayKey
 }
 
 // New builds the web application over the gateway's connections. It fails when a connection
@@ -108,7 +110,7 @@ func newApp(svc clients, log *slog.Logger, now func() time.Time) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web application: time zone: %w", err)
 	}
-	a := &App{svc: svc, cat: cat, pages: pg, assets: as, tz: tz, now: now, log: log, mux: http.NewServeMux()}
+	a := &App{svc: svc, cat: cat, pages: pg, assets: as, tz: tz, now: now, log: log, mux: http.NewServeMux(), replayKey: newReplayKey()}
 	a.routes()
 	return a, nil
 }

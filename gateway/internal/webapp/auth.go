@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -32,12 +31,17 @@ func homeOf(role typev1.Role) string {
 
 // auth lets a request through when its session token is good (the identity service says who
 // it is) and its account has role (roleAny: any account). No session goes to sign-in and
-// comes back; another role gets 403. The services check again on every call.
+// comes back (a form posted is kept and posted again after sign-in); another role gets 403.
+// An active session slides (replay.go). The services check again on every call.
 func (a *App) auth(role string, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		st := stateOf(r.Context())
 		st.token = cookieValue(r, cookieSession)
 		if st.token == "" {
+			if r.Method == http.MethodPost {
+				a.keepForm(w, r)
+				return
+			}
 			redirect(w, r, loginURL(r))
 			return
 		}
@@ -45,9 +49,14 @@ func (a *App) auth(role string, h http.HandlerFunc) http.HandlerFunc {
 		me, err := a.svc.identity.GetMe(ctx, &identityv1.GetMeRequest{})
 		cancel()
 		if err != nil {
+			if expired(err) && r.Method == http.MethodPost {
+				a.keepForm(w, r)
+				return
+			}
 			a.fail(w, r, err)
 			return
 		}
+		a.slide(w, r)
 		st.me = me
 		if role != roleAny && roleName(me.GetRole()) != role {
 			a.forbidden(w, r)
@@ -117,23 +126,26 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.startSession(w, r, res)
+	// A form posted after the session had ended is posted now, for the same account.
+	if rp, had := a.takeReplay(w, r, res.GetAccount().GetId()); rp != nil {
+		a.resume(w, r, rp, res)
+		return
+	} else if had {
+		setFlash(w, r, flash{Kind: "error", Key: "session.notKept"})
+	}
 	redirect(w, r, localPath(f.Value("next"), homeOf(res.GetAccount().GetRole())))
 }
 
 func (a *App) startSession(w http.ResponseWriter, r *http.Request, res *identityv1.LoginResponse) {
-	ttl := time.Hour
-	if exp := res.GetExpiresAt(); exp.IsValid() {
-		ttl = time.Until(exp.AsTime())
-	}
-	if ttl <= 0 {
-		ttl = time.Minute
-	}
-	setCookie(w, r, cookieSession, res.GetAccessToken(), ttl)
+	a.setSession(w, r, res)
+	// Whose session this is, for a form kept across the next sign-in (replay.go).
+	setCookie(w, r, cookieAcct, res.GetAccount().GetId(), prefAge)
 	rotateCSRF(w, r)
 }
 
 func (a *App) logout(w http.ResponseWriter, r *http.Request) {
 	setCookie(w, r, cookieSession, "", -1)
+	setCookie(w, r, cookieExp, "", -1)
 	rotateCSRF(w, r)
 	setFlash(w, r, flash{Kind: "ok", Key: "logout.done"})
 	redirect(w, r, "/login")

@@ -100,6 +100,16 @@ func (f *fakeIdentity) Login(ctx context.Context, req *identityv1.LoginRequest) 
 	}, nil
 }
 
+// RefreshToken answers like Login: the same fixed token, a new expiry.
+func (f *fakeIdentity) RefreshToken(ctx context.Context, req *identityv1.RefreshTokenRequest) (*identityv1.LoginResponse, error) {
+	auth := f.record(ctx, "RefreshToken", req)
+	a, ok := accounts[auth]
+	if !ok {
+		return nil, grpcErr(unauthenticated)
+	}
+	return &identityv1.LoginResponse{AccessToken: strings.TrimPrefix(auth, "Bearer "), ExpiresAt: timestamppb.New(time.Now().Add(time.Hour)), Account: a}, nil
+}
+
 func (f *fakeIdentity) GetMe(ctx context.Context, req *identityv1.GetMeRequest) (*identityv1.Account, error) {
 	auth := f.record(ctx, "GetMe", req)
 	if a, ok := accounts[auth]; ok {

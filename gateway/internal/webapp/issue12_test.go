@@ -1,10 +1,12 @@
 package webapp
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"google.golang.org/protobuf/proto"
 
@@ -297,5 +299,83 @@ func TestCoordinatorRecordsAPaperSignatureForEitherParty(t *testing.T) {
 		c[1].req.(*contractsv1.SignContractRequest).GetParty() != matchingv1.Party_PARTY_HOST ||
 		c[0].req.(*contractsv1.SignContractRequest).GetMethod() != contractsv1.SignatureMethod_SIGNATURE_METHOD_IN_PERSON {
 		t.Errorf("SignContract: %v", c)
+	}
+}
+
+// Finding 12: a session slides while the person is active (past half its life, a page
+// refreshes the token), and a form posted after it ended is kept (a signed cookie, not the
+// URL) and posted again, for the same account, once she signs in.
+func TestSessionsSlideAndAFormPostedAfterExpiryIsKept(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+	u, _ := url.Parse(h.srv.URL)
+
+	// Fresh: no refresh.
+	b.get(t, "/coordinator")
+	if n := len(h.be.rec.called("RefreshToken")); n != 0 {
+		t.Errorf("refreshed a fresh token %d times", n)
+	}
+	// Past half its life (issued 50 minutes ago, 10 left): the page refreshes it.
+	now := fixedNow // the application's clock
+	b.hc.Jar.SetCookies(u, []*http.Cookie{{Name: cookieExp, Value: fmt.Sprintf("%d-%d", now.Add(-50*time.Minute).Unix(), now.Add(10*time.Minute).Unix()), Path: "/"}})
+	r := b.get(t, "/coordinator")
+	if c := h.be.rec.called("RefreshToken"); len(c) != 1 || c[0].auth != "Bearer tok-coord" {
+		t.Fatalf("RefreshToken calls: %v", c)
+	}
+	if !strings.Contains(strings.Join(r.header.Values("Set-Cookie"), "\n"), cookieSession+"=tok-coord") {
+		t.Error("the refreshed token is not kept in the session cookie")
+	}
+	if exp := b.cookie(cookieExp); exp == "" || strings.HasSuffix(exp, fmt.Sprint(now.Add(10*time.Minute).Unix())) {
+		t.Errorf("the session's times are not renewed: %q", exp)
+	}
+
+	// The session ends (the browser drops its cookie); a form posted then is kept.
+	b.hc.Jar.SetCookies(u, []*http.Cookie{{Name: cookieSession, Value: "", Path: "/", MaxAge: -1}})
+	form := url.Values{"sharedSpaces": {"cuisine"}, "houseRules": {"Calme après 22 h"}, "entryInventory": {"Lit"}, "contribution": {"120"}, "etag": {"e-1"}}
+	r = b.post(t, "/coordinator/contracts/c-2/terms", form)
+	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/login" || strings.Contains(r.header.Get("Location"), "Calme") {
+		t.Fatalf("expired post: %d to %q", r.code, r.header.Get("Location"))
+	}
+	if len(h.be.rec.called("UpdateContract")) != 0 {
+		t.Fatal("posted without a session")
+	}
+	if r := b.get(t, "/login"); !strings.Contains(r.body, "Votre session a expiré") {
+		t.Error("the sign-in page does not say the form is kept")
+	}
+	kept := b.cookie(cookieReplay)
+	if kept == "" {
+		t.Fatal("no form kept")
+	}
+	// Signing in posts it, with her new session: her terms are saved.
+	r = b.post(t, "/login", url.Values{"email": {"coordinator@example.org"}, "password": {"secret-password"}})
+	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/coordinator/contracts/c-2" {
+		t.Fatalf("after sign-in: %d to %q\n%s", r.code, r.header.Get("Location"), r.body)
+	}
+	c := h.be.rec.called("UpdateContract")
+	if len(c) != 1 || c[0].auth != "Bearer tok-coord" || c[0].req.(*contractsv1.UpdateContractRequest).GetContract().GetTerms().GetHouseRules() != "Calme après 22 h" {
+		t.Fatalf("UpdateContract after sign-in: %v", c)
+	}
+	if r := b.get(t, "/coordinator/contracts/c-2"); !strings.Contains(r.body, "Les conditions sont enregistrées.") {
+		t.Error("no confirmation after the kept form was posted")
+	}
+	if b.cookie(cookieReplay) != "" {
+		t.Error("the kept form is posted twice")
+	}
+
+	// Kept for the same account only, and never a forged one.
+	b.hc.Jar.SetCookies(u, []*http.Cookie{{Name: cookieReplay, Value: kept[:len(kept)-3] + "xyz", Path: "/"}})
+	r = b.post(t, "/login", url.Values{"email": {"coordinator@example.org"}, "password": {"secret-password"}})
+	if r.header.Get("Location") != "/coordinator" || len(h.be.rec.called("UpdateContract")) != 1 {
+		t.Errorf("a forged form was posted: to %q", r.header.Get("Location"))
+	}
+	other := h.browser(t)
+	other.login(t, "jeanne@example.org")
+	other.hc.Jar.SetCookies(u, []*http.Cookie{{Name: cookieSession, Value: "", Path: "/", MaxAge: -1}})
+	other.post(t, "/host/profile/edit", url.Values{"phone": {"0600000000"}})
+	r = other.post(t, "/login", url.Values{"email": {"coordinator@example.org"}, "password": {"secret-password"}})
+	if r.header.Get("Location") != "/coordinator" || len(h.be.rec.called("UpdateHost")) != 0 {
+		t.Errorf("another account's form was posted: to %q", r.header.Get("Location"))
 	}
 }
