@@ -423,3 +423,30 @@ func TestArchiveRefusedDuringAStay(t *testing.T) {
 		t.Fatalf("host after the refusal: %v %v", h.GetStatus(), err)
 	}
 }
+
+// TestChainActiveContractCancelledBeforeItsStart: the pair withdraws after both signed,
+// before moving in; contract.cancelled comes from an ACTIVE contract and the OCCUPIED room is
+// PUBLISHED again, back on offer; matching's cancellation of the match that follows changes
+// nothing.
+func TestChainActiveContractCancelledBeforeItsStart(t *testing.T) {
+	t.Parallel()
+	c := startChain(t)
+	match := uuid.NewString()
+	c.publish(t, "cohabit.matching.match.approved", c.approved(match))
+	c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_RESERVED)
+	c.publish(t, "cohabit.contracts.contract.activated", c.contract(match, "ACTIVE"))
+	c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_OCCUPIED)
+
+	c.publish(t, "cohabit.contracts.contract.cancelled", c.contract(match, "CANCELLED"))
+	r := c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_PUBLISHED)
+	if ev := c.roomEvents(t, "cohabit.hosts.room.released", 1)[0]; ev.GetStatus() != "PUBLISHED" {
+		t.Fatalf("room.released: %v", ev)
+	}
+	_, seq := c.publish(t, "cohabit.matching.match.cancelled", c.matchCancelled(match, true))
+	c.handled(t, "MATCHING", "hosts-matching", seq)
+	if again := c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_PUBLISHED); again.GetEtag() != r.GetEtag() {
+		t.Fatalf("the match's cancellation changed the room again: %s then %s", r.GetEtag(), again.GetEtag())
+	}
+	c.publish(t, "cohabit.matching.match.approved", c.approved(uuid.NewString()))
+	c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_RESERVED)
+}

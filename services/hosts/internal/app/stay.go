@@ -46,6 +46,13 @@ func (a *App) CancelReservation(ctx context.Context, f Fact) error {
 	return a.applyHold(ctx, f, SubjectRoomReleased, (*room.Room).CancelFor)
 }
 
+// CancelStay applies the cancellation of the match's contract, only ever before its start
+// date: the room, RESERVED, or OCCUPIED when the contract was active, is PUBLISHED again
+// (room.released) and back in the pool. Errors: as CancelReservation.
+func (a *App) CancelStay(ctx context.Context, f Fact) error {
+	return a.applyHold(ctx, f, SubjectRoomReleased, (*room.Room).CancelStayFor)
+}
+
 func (a *App) applyHold(ctx context.Context, f Fact, subject string, move func(*room.Room, room.Hold, time.Time) (room.Hold, bool, error)) error {
 	return a.store.ApplyHold(ctx, f.Consumer, f.EventID, f.RoomID, f.MatchID,
 		func(r *room.Room, h *host.Host, hold room.Hold) (room.Hold, bool, []*eventsv1.Envelope, error) {

@@ -129,7 +129,8 @@ func factOf(e *eventsv1.Envelope) (step, app.Fact, error) {
 		case SubjectContractActivated:
 			do = (*app.App).OccupyRoom
 		case SubjectContractCancelled:
-			do = (*app.App).CancelReservation
+			// Also from OCCUPIED: an active contract cancelled before its start date.
+			do = (*app.App).CancelStay
 		default:
 			do = (*app.App).EndStay
 		}

@@ -93,6 +93,18 @@ func (r *Room) EndStayFor(h Hold, at time.Time) (Hold, bool, error) {
 	return h, false, nil
 }
 
+// CancelStayFor applies the cancellation of the match's contract, which is only ever before
+// the stay: a RESERVED room, or an OCCUPIED one whose pair withdrew before moving in (a
+// contract cancelled after both signed, before its start date), goes back to PUBLISHED. The
+// match's own cancellation (CancelFor) still cannot release an occupied room: only the
+// contract knows its stay has not begun. Errors: as CancelFor, but never for an occupied room.
+func (r *Room) CancelStayFor(h Hold, at time.Time) (Hold, bool, error) {
+	if h == HoldOccupied {
+		return HoldReleased, true, r.Release(at)
+	}
+	return r.CancelFor(h, at)
+}
+
 // CancelFor applies the cancellation of the match, or of its contract, before the stay: the
 // RESERVED room goes back to PUBLISHED. A hold already released is left as it is: the
 // contract's cancellation and the match's (which follows it) are one fact told twice.

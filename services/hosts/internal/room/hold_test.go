@@ -19,6 +19,7 @@ func TestHolds(t *testing.T) {
 	occupy := func(r *Room, h Hold) (Hold, bool, error) { return r.OccupyFor(h, now) }
 	end := func(r *Room, h Hold) (Hold, bool, error) { return r.EndStayFor(h, now) }
 	cancel := func(r *Room, h Hold) (Hold, bool, error) { return r.CancelFor(h, now) }
+	cancelStay := func(r *Room, h Hold) (Hold, bool, error) { return r.CancelStayFor(h, now) }
 	const (
 		ok = iota
 		noop
@@ -51,6 +52,10 @@ func TestHolds(t *testing.T) {
 		{"cancel told twice", cancel, StatusPublished, HoldReleased, noop, StatusPublished, HoldReleased},
 		{"cancel before approval", cancel, StatusPublished, HoldNone, notYet, StatusPublished, HoldNone},
 		{"cancel during the stay", cancel, StatusOccupied, HoldOccupied, impossible, StatusOccupied, HoldOccupied},
+		{"contract cancelled before activation", cancelStay, StatusReserved, HoldReserved, ok, StatusPublished, HoldReleased},
+		{"active contract cancelled before its start", cancelStay, StatusOccupied, HoldOccupied, ok, StatusPublished, HoldReleased},
+		{"contract cancellation told twice", cancelStay, StatusPublished, HoldReleased, noop, StatusPublished, HoldReleased},
+		{"contract cancelled before approval applied", cancelStay, StatusPublished, HoldNone, notYet, StatusPublished, HoldNone},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
