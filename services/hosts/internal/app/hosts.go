@@ -53,6 +53,11 @@ func (a *App) RegisterHost(ctx context.Context, in RegisterHost) (*host.Host, er
 	if err != nil {
 		return nil, err
 	}
+	if reg.OwnerAccountID != "" {
+		if err := a.checkNotRegisteredByCoordinator(ctx, reg.ProgrammeID, h.Record().Profile.Email); err != nil {
+			return nil, err
+		}
+	}
 	ev, err := hostEvent(SubjectHostRegistered, h, reg.At)
 	if err != nil {
 		return nil, err

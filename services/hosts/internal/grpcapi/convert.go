@@ -41,7 +41,23 @@ func profileFromProto(h *hostsv1.Host, v *errs.Violations) host.Profile {
 		GenderPreference:    protoenum.Name(h.GetGenderPreference(), typev1.Gender_name, "GENDER_"),
 		IsTenant:            h.GetIsTenant(),
 		LandlordInformed:    h.GetLandlordInformed(),
+		Guardianship:        protoenum.Name(h.GetGuardianship(), hostsv1.Guardianship_name, "GUARDIANSHIP_"),
+		LegalRepresentative: representativeFromProto(h.GetLegalRepresentative()),
 	}
+}
+
+func representativeFromProto(r *hostsv1.LegalRepresentative) host.Representative {
+	return host.Representative{Name: r.GetName(), Phone: r.GetPhone(), Email: r.GetEmail(), Relationship: r.GetRelationship()}
+}
+
+// guardianshipToProto: a host under no measure shows GUARDIANSHIP_NONE and no representative.
+func guardianshipToProto(p host.Profile) (hostsv1.Guardianship, *hostsv1.LegalRepresentative) {
+	if p.Guardianship == "" {
+		return hostsv1.Guardianship_GUARDIANSHIP_NONE, nil
+	}
+	r := p.LegalRepresentative
+	return hostsv1.Guardianship(hostsv1.Guardianship_value["GUARDIANSHIP_"+p.Guardianship]),
+		&hostsv1.LegalRepresentative{Name: r.Name, Phone: r.Phone, Email: r.Email, Relationship: r.Relationship}
 }
 
 func hostToProto(h *host.Host) *hostsv1.Host {
@@ -79,6 +95,7 @@ func hostToProto(h *host.Host) *hostsv1.Host {
 	if !r.VerifiedAt.IsZero() {
 		out.VerifiedTime = timestamppb.New(r.VerifiedAt)
 	}
+	out.Guardianship, out.LegalRepresentative = guardianshipToProto(p)
 	return out
 }
 

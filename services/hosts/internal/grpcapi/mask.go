@@ -31,6 +31,20 @@ var hostMask = fieldmask.Setters[host.Profile]{
 	"gender_preference":      func(d *host.Profile, s host.Profile) { d.GenderPreference = s.GenderPreference },
 	"is_tenant":              func(d *host.Profile, s host.Profile) { d.IsTenant = s.IsTenant },
 	"landlord_informed":      func(d *host.Profile, s host.Profile) { d.LandlordInformed = s.LandlordInformed },
+	"guardianship":           func(d *host.Profile, s host.Profile) { d.Guardianship = s.Guardianship },
+	"legal_representative":   func(d *host.Profile, s host.Profile) { d.LegalRepresentative = s.LegalRepresentative },
+	"legal_representative.name": func(d *host.Profile, s host.Profile) {
+		d.LegalRepresentative.Name = s.LegalRepresentative.Name
+	},
+	"legal_representative.phone": func(d *host.Profile, s host.Profile) {
+		d.LegalRepresentative.Phone = s.LegalRepresentative.Phone
+	},
+	"legal_representative.email": func(d *host.Profile, s host.Profile) {
+		d.LegalRepresentative.Email = s.LegalRepresentative.Email
+	},
+	"legal_representative.relationship": func(d *host.Profile, s host.Profile) {
+		d.LegalRepresentative.Relationship = s.LegalRepresentative.Relationship
+	},
 }
 
 var roomMask = fieldmask.Setters[room.Details]{

@@ -67,6 +67,25 @@ type Profile struct {
 	GenderPreference string
 	IsTenant         bool
 	LandlordInformed bool
+	// Guardianship is the legal protection measure the host is under: "" (none), or one of
+	// Guardianships. A host under one has a LegalRepresentative, who is consulted and signs
+	// with or for her (SPEC §2).
+	Guardianship        string
+	LegalRepresentative Representative
+}
+
+// Guardianships are the legal protection measures of SPEC §2, as the API names them without
+// their prefix: under a tutelle the representative acts for the host, under a curatelle with
+// her.
+var Guardianships = []string{"TUTELLE", "CURATELLE"}
+
+// Representative is the legal representative of a host under guardianship. Contact details:
+// shown to the host and her coordinators only, never in events.
+type Representative struct {
+	Name         string
+	Phone        string
+	Email        string
+	Relationship string
 }
 
 // Registration says who registers the host and how.
@@ -255,6 +274,27 @@ func (h *Host) Archive(stays int, at time.Time) error {
 	return nil
 }
 
+// ErrClaimed: the host already has another owner account.
+var ErrClaimed = errs.FailedPrecondition("HOST_CLAIMED", "another account already owns this host")
+
+// Claim records that account accountID now owns the host, who accepted the coordinator's
+// invitation: she then sees and changes her own record. The record stays "assisted" (it says
+// how the host was registered and that her consent was recorded). Claiming again with the
+// same account changes nothing and reports false.
+// Errors: ErrClaimed when another account owns the host.
+func (h *Host) Claim(accountID string, at time.Time) (bool, error) {
+	switch h.r.OwnerAccountID {
+	case accountID:
+		return false, nil
+	case "":
+	default:
+		return false, ErrClaimed
+	}
+	h.r.OwnerAccountID = accountID
+	h.touch(at)
+	return true, nil
+}
+
 func (h *Host) touch(at time.Time) {
 	h.r.Version++
 	h.r.UpdatedAt = at
@@ -284,7 +324,44 @@ func normalize(p Profile) Profile {
 	services := slices.Clone(p.ServicesWanted)
 	slices.Sort(services)
 	p.ServicesWanted = slices.Compact(services)
+	if p.Guardianship == "NONE" {
+		p.Guardianship = ""
+	}
+	if p.Guardianship == "" {
+		// No measure, no representative: a form that switches the measure off clears them.
+		p.LegalRepresentative = Representative{}
+	}
+	r := &p.LegalRepresentative
+	r.Name = strings.TrimSpace(r.Name)
+	r.Phone = strings.TrimSpace(r.Phone)
+	r.Email = strings.ToLower(strings.TrimSpace(r.Email))
+	r.Relationship = strings.TrimSpace(r.Relationship)
 	return p
+}
+
+// validateGuardianship: a host under guardianship has a legal representative recorded, whom
+// the coordinator can reach.
+func validateGuardianship(v *errs.Violations, p Profile) {
+	if p.Guardianship == "" {
+		return
+	}
+	if !slices.Contains(Guardianships, p.Guardianship) {
+		v.Add("guardianship", "is not a known measure (tutelle or curatelle)")
+		return
+	}
+	r := p.LegalRepresentative
+	v.Check(r.Name != "", "legalRepresentative.name", "a host under guardianship has a legal representative: give their name")
+	v.Check(utf8.RuneCountInString(r.Name) <= 100, "legalRepresentative.name", "must be at most 100 characters")
+	v.Check(r.Relationship != "", "legalRepresentative.relationship", "say who the representative is to the host (e.g. daughter, judicial representative)")
+	v.Check(utf8.RuneCountInString(r.Relationship) <= 100, "legalRepresentative.relationship", "must be at most 100 characters")
+	if r.Phone != "" {
+		v.Check(phoneRe.MatchString(r.Phone), "legalRepresentative.phone", "is not a phone number")
+	}
+	if r.Email != "" {
+		a, err := mail.ParseAddress(r.Email)
+		v.Check(err == nil && a.Address == r.Email, "legalRepresentative.email", "is not an email address")
+	}
+	v.Check(r.Phone != "" || r.Email != "", "legalRepresentative.phone", "give the representative's phone number or email address: they are consulted and sign")
 }
 
 func validate(p Profile, at time.Time) errs.Violations {
@@ -323,5 +400,6 @@ func validate(p Profile, at time.Time) errs.Violations {
 	v.Check(p.NightsWantedPerWeek >= 0 && p.NightsWantedPerWeek <= 7, "nightsWantedPerWeek", "must be between 0 and 7")
 	v.Check(p.Rhythm == "" || slices.Contains(Rhythms, p.Rhythm), "rhythm", "is not a known rhythm")
 	v.Check(p.GenderPreference == "" || slices.Contains(Genders, p.GenderPreference), "genderPreference", "is not a known gender")
+	validateGuardianship(&v, p)
 	return v
 }

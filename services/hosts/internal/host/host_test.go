@@ -220,3 +220,74 @@ func TestArchiveDuringAStay(t *testing.T) {
 		t.Fatalf("archive once the stay is over: %v %s", err, h.Status())
 	}
 }
+
+func TestGuardianship(t *testing.T) {
+	t.Parallel()
+	rep := Representative{Name: "Claire Martin", Phone: "+33 6 00 00 00 00", Relationship: "fille"}
+	cases := []struct {
+		name   string
+		g      string
+		rep    Representative
+		fields []string
+	}{
+		{"none", "", Representative{}, nil},
+		{"tutelle with representative", "TUTELLE", rep, nil},
+		{"curatelle reached by email", "CURATELLE", Representative{Name: "UDAF 69", Email: "Mandataire@UDAF69.fr", Relationship: "mandataire judiciaire"}, nil},
+		{"tutelle without representative", "TUTELLE", Representative{}, []string{"legalRepresentative.name", "legalRepresentative.relationship", "legalRepresentative.phone"}},
+		{"curatelle without contact", "CURATELLE", Representative{Name: "Claire", Relationship: "fille"}, []string{"legalRepresentative.phone"}},
+		{"bad representative email", "TUTELLE", Representative{Name: "Claire", Relationship: "fille", Email: "claire@"}, []string{"legalRepresentative.email"}},
+		{"unknown measure", "SAUVEGARDE", rep, []string{"guardianship"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			p := validProfile()
+			p.Guardianship, p.LegalRepresentative = c.g, c.rep
+			h, err := New(p, Registration{ID: "h1", ProgrammeID: "demo", OwnerAccountID: "a1", At: now})
+			got := violationFields(err)
+			if len(got) != len(c.fields) {
+				t.Fatalf("violations %v, want %v (%v)", got, c.fields, err)
+			}
+			for i := range got {
+				if got[i] != c.fields[i] {
+					t.Fatalf("violations %v, want %v", got, c.fields)
+				}
+			}
+			if err == nil && c.rep.Email != "" && h.Record().Profile.LegalRepresentative.Email != "mandataire@udaf69.fr" {
+				t.Fatalf("email not normalised: %+v", h.Record().Profile.LegalRepresentative)
+			}
+		})
+	}
+
+	// Lifting the measure clears the representative; NONE reads as none.
+	p := validProfile()
+	p.Guardianship, p.LegalRepresentative = "TUTELLE", rep
+	h, err := New(p, Registration{ID: "h1", ProgrammeID: "demo", OwnerAccountID: "a1", At: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Guardianship = "NONE"
+	if err := h.UpdateProfile(p, now); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.Record().Profile; got.Guardianship != "" || got.LegalRepresentative != (Representative{}) {
+		t.Fatalf("after lifting: %q %+v", got.Guardianship, got.LegalRepresentative)
+	}
+}
+
+func TestClaim(t *testing.T) {
+	t.Parallel()
+	h, err := New(validProfile(), Registration{ID: "h1", ProgrammeID: "demo", Assisted: true, ConsentRecorded: true, RegisteredBy: "c1", At: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if changed, err := h.Claim("a1", now); err != nil || !changed || h.OwnerAccountID() != "a1" || h.Version() != 2 {
+		t.Fatalf("claim: %v %v %+v", changed, err, h.Record())
+	}
+	if changed, err := h.Claim("a1", now); err != nil || changed || h.Version() != 2 {
+		t.Fatalf("claim again: %v %v", changed, err)
+	}
+	if _, err := h.Claim("a2", now); !errors.Is(err, ErrClaimed) {
+		t.Fatalf("second owner: %v", err)
+	}
+}

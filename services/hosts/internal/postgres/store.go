@@ -161,8 +161,10 @@ func writeHost(ctx context.Context, tx pgx.Tx, h *host.Host) error {
 	if err != nil {
 		return fmt.Errorf("encode host %s: %w", r.ID, err)
 	}
-	if _, err := tx.Exec(ctx, `UPDATE hosts SET status = $2, city = $3, version = $4, record = $5, updated_at = $6 WHERE id = $1`,
-		r.ID, r.Status, r.Profile.Address.City, r.Version, rec, r.UpdatedAt); err != nil {
+	// owner_account_id follows the record: a host who accepts an invitation comes to own hers.
+	if _, err := tx.Exec(ctx, `UPDATE hosts SET status = $2, city = $3, version = $4, record = $5, updated_at = $6,
+		owner_account_id = NULLIF($7, '') WHERE id = $1`,
+		r.ID, r.Status, r.Profile.Address.City, r.Version, rec, r.UpdatedAt, r.OwnerAccountID); err != nil {
 		return fmt.Errorf("update host %s: %w", r.ID, err)
 	}
 	// Rooms carry their host's city for filters and for students, who never see the address.

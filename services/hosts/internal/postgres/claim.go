@@ -1,0 +1,53 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
+	"github.com/cohabit/cohabit/services/hosts/internal/host"
+	"github.com/cohabit/cohabit/services/platform/ids"
+	"github.com/cohabit/cohabit/services/platform/inbox"
+	"github.com/cohabit/cohabit/services/platform/outbox"
+)
+
+// UpdateHostOnce is UpdateHost for an event handler: it claims (consumer, eventID) in the same
+// transaction, and does nothing when that event was already handled.
+// Errors: ErrHostNotFound, fn's.
+func (s *Store) UpdateHostOnce(ctx context.Context, consumer, eventID, id string, fn func(*host.Host) ([]*eventsv1.Envelope, error)) error {
+	if !ids.Valid(id) {
+		return ErrHostNotFound
+	}
+	err := inbox.Handle(ctx, s.pool, consumer, eventID, func(tx pgx.Tx) error {
+		h, err := scanHost(tx.QueryRow(ctx, `SELECT record FROM hosts WHERE id = $1 FOR UPDATE`, id))
+		if err != nil {
+			return err
+		}
+		events, err := fn(h)
+		if err != nil || len(events) == 0 {
+			return err
+		}
+		if err := writeHost(ctx, tx, h); err != nil {
+			return err
+		}
+		return outbox.Append(ctx, tx, events...)
+	})
+	if err != nil {
+		return fmt.Errorf("host %s on event %s: %w", id, eventID, err)
+	}
+	return nil
+}
+
+// UnclaimedHostWithEmail reports whether programmeID has a host registered by a coordinator,
+// not archived and owned by no account yet, whose email is email (normalised).
+func (s *Store) UnclaimedHostWithEmail(ctx context.Context, programmeID, email string) (bool, error) {
+	var found bool
+	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM hosts WHERE programme_id = $1 AND owner_account_id IS NULL
+		AND status <> 'ARCHIVED' AND record->'Profile'->>'Email' = $2)`, programmeID, email).Scan(&found)
+	if err != nil {
+		return false, fmt.Errorf("look for an unclaimed host: %w", err)
+	}
+	return found, nil
+}
