@@ -119,8 +119,14 @@ func formulaName(st *identityv1.ProgrammeSettings, id string) string {
 	return ""
 }
 
-// association is the programme's identity as its settings carry it.
+// association is the programme's identity as its settings carry it (blanks until an admin
+// or a coordinator sets it, or while the settings have not arrived).
 func association(st *identityv1.ProgrammeSettings) document.Association {
-	_ = st
-	return document.Association{}
+	a := st.GetAssociation()
+	return document.Association{
+		LegalName: a.GetLegalName(), Registration: a.GetRegistration(),
+		Address:        document.Address{Line1: a.GetAddressLine1(), Postcode: a.GetPostcode(), City: a.GetCity()},
+		Representative: a.GetRepresentativeName(), RepresentativeTitle: a.GetRepresentativeTitle(),
+		Phone: a.GetPhone(), Email: a.GetEmail(),
+	}
 }

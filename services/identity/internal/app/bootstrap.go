@@ -55,14 +55,41 @@ func (a *App) EnsureAccount(ctx context.Context, in NewAccount) error {
 	return nil
 }
 
-// SeedDemo makes sure the demo programme and its admin and coordinator exist. Idempotent.
+// DemoAssociation is the demo programme's association, as its contracts print it: fictional
+// (the registration number is not a real one, the addresses end in .test).
+func DemoAssociation() programme.Association {
+	return programme.Association{
+		LegalName: "Association Toit Partagé Lyonnais (démonstration)", Registration: "RNA W000000000",
+		AddressLine1: "8 rue de la Charité", Postcode: "69002", City: "Lyon",
+		RepresentativeName: "Hélène Garnier", RepresentativeTitle: "présidente",
+		Phone: demoProgrammePhone, Email: demoProgrammeEmail,
+	}
+}
+
+// SeedDemo makes sure the demo programme and its admin and coordinator exist, and that the
+// programme has its association's identity (a demo programme seeded before it had one gets
+// it). Idempotent.
 func (a *App) SeedDemo(ctx context.Context) error {
-	_, err := a.store.Programme(ctx, DemoProgrammeID)
+	prog, err := a.store.Programme(ctx, DemoProgrammeID)
+	if err == nil && prog.Settings().Association == (programme.Association{}) {
+		now := a.now()
+		_, err = a.store.UpdateProgramme(ctx, DemoProgrammeID, func(p *programme.Programme) error {
+			if p.Settings().Association != (programme.Association{}) {
+				return nil
+			}
+			return p.Update("", programme.Fields{Settings: programme.Settings{Association: DemoAssociation()}}, []string{"settings.association"}, now)
+		})
+		if err != nil {
+			return fmt.Errorf("seed demo programme's association: %w", err)
+		}
+	}
 	if errors.Is(err, programme.ErrNotFound) {
+		settings := programme.DefaultSettings()
+		settings.Association = DemoAssociation()
 		p, err := programme.New(DemoProgrammeID, programme.Fields{
 			Name: demoProgrammeName, Territory: demoProgrammeTerritory,
 			Phone: demoProgrammePhone, Email: demoProgrammeEmail,
-			Settings: programme.DefaultSettings(),
+			Settings: settings,
 		}, a.now())
 		if err != nil {
 			return fmt.Errorf("seed demo programme: %w", err)

@@ -42,6 +42,14 @@ func Settings(s programme.Settings) *identityv1.ProgrammeSettings {
 		CheckinGraceDays:     int32(s.CheckinGraceDays),
 		ProposalExpiryDays:   int32(s.ProposalExpiryDays),
 	}
+	if a := s.Association; a != (programme.Association{}) {
+		out.Association = &identityv1.Association{
+			LegalName: a.LegalName, Registration: a.Registration,
+			AddressLine1: a.AddressLine1, Postcode: a.Postcode, City: a.City,
+			RepresentativeName: a.RepresentativeName, RepresentativeTitle: a.RepresentativeTitle,
+			Phone: a.Phone, Email: a.Email,
+		}
+	}
 	for _, d := range s.CheckinFirstDays {
 		out.CheckinFirstDays = append(out.CheckinFirstDays, int32(d))
 	}
@@ -81,6 +89,14 @@ func SettingsFrom(s *identityv1.ProgrammeSettings) programme.Settings {
 		CheckinIntervalDays:  int(s.GetCheckinIntervalDays()),
 		CheckinGraceDays:     int(s.GetCheckinGraceDays()),
 		ProposalExpiryDays:   int(s.GetProposalExpiryDays()),
+	}
+	if a := s.GetAssociation(); a != nil {
+		out.Association = programme.Association{
+			LegalName: a.GetLegalName(), Registration: a.GetRegistration(),
+			AddressLine1: a.GetAddressLine1(), Postcode: a.GetPostcode(), City: a.GetCity(),
+			RepresentativeName: a.GetRepresentativeName(), RepresentativeTitle: a.GetRepresentativeTitle(),
+			Phone: a.GetPhone(), Email: a.GetEmail(),
+		}
 	}
 	for _, d := range s.GetCheckinFirstDays() {
 		out.CheckinFirstDays = append(out.CheckinFirstDays, int(d))

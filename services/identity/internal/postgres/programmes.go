@@ -26,6 +26,20 @@ type settingsDoc struct {
 	CheckinGraceDays     int          `json:"checkinGraceDays"`
 	ProposalExpiryDays   int          `json:"proposalExpiryDays"`
 	Formulas             []formulaDoc `json:"formulas"`
+	// Association is absent from settings written before it existed.
+	Association *associationDoc `json:"association,omitempty"`
+}
+
+type associationDoc struct {
+	LegalName           string `json:"legalName,omitempty"`
+	Registration        string `json:"registration,omitempty"`
+	AddressLine1        string `json:"addressLine1,omitempty"`
+	Postcode            string `json:"postcode,omitempty"`
+	City                string `json:"city,omitempty"`
+	RepresentativeName  string `json:"representativeName,omitempty"`
+	RepresentativeTitle string `json:"representativeTitle,omitempty"`
+	Phone               string `json:"phone,omitempty"`
+	Email               string `json:"email,omitempty"`
 }
 
 type formulaDoc struct {
@@ -47,6 +61,10 @@ func encodeSettings(s programme.Settings) ([]byte, error) {
 	for _, f := range s.Formulas {
 		d.Formulas = append(d.Formulas, formulaDoc(f))
 	}
+	if s.Association != (programme.Association{}) {
+		a := associationDoc(s.Association)
+		d.Association = &a
+	}
 	b, err := json.Marshal(d)
 	if err != nil {
 		return nil, fmt.Errorf("encode settings: %w", err)
@@ -67,6 +85,9 @@ func decodeSettings(b []byte) (programme.Settings, error) {
 	}
 	for _, f := range d.Formulas {
 		s.Formulas = append(s.Formulas, programme.Formula(f))
+	}
+	if d.Association != nil {
+		s.Association = programme.Association(*d.Association)
 	}
 	return s, nil
 }

@@ -64,6 +64,7 @@ func (f Fields) normalised() Fields {
 	f.Phone = strings.TrimSpace(f.Phone)
 	f.Email = strings.ToLower(strings.TrimSpace(f.Email))
 	f.Settings = f.Settings.clone()
+	f.Settings.Association = f.Settings.Association.normalised()
 	for i := range f.Settings.Formulas {
 		f.Settings.Formulas[i].Name = strings.TrimSpace(f.Settings.Formulas[i].Name)
 	}
@@ -103,6 +104,7 @@ var settingPaths = map[string]func(dst *Settings, src Settings){
 	"settings.checkinGraceDays":     func(d *Settings, s Settings) { d.CheckinGraceDays = s.CheckinGraceDays },
 	"settings.proposalExpiryDays":   func(d *Settings, s Settings) { d.ProposalExpiryDays = s.ProposalExpiryDays },
 	"settings.formulas":             func(d *Settings, s Settings) { d.Formulas = s.Formulas },
+	"settings.association":          func(d *Settings, s Settings) { d.Association = s.Association },
 }
 
 // Update applies the fields of in that paths name, when sentEtag is the current one (or empty, for

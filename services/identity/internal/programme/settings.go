@@ -2,8 +2,11 @@ package programme
 
 import (
 	"fmt"
+	"net/mail"
 	"regexp"
 	"slices"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/cohabit/cohabit/services/platform/errs"
 )
@@ -57,7 +60,50 @@ type Settings struct {
 	CheckinGraceDays     int
 	ProposalExpiryDays   int
 	Formulas             []Formula
+	// Association is the programme's legal identity, which its contracts print.
+	Association Association
 }
+
+// Association is the legal identity of the association that runs a programme: its contracts
+// name it as the third signatory. Every field is optional (a contract then leaves a blank).
+type Association struct {
+	LegalName           string
+	Registration        string
+	AddressLine1        string
+	Postcode            string
+	City                string
+	RepresentativeName  string
+	RepresentativeTitle string
+	Phone               string
+	Email               string
+}
+
+func (a Association) normalised() Association {
+	for _, f := range []*string{&a.LegalName, &a.Registration, &a.AddressLine1, &a.Postcode, &a.City, &a.RepresentativeName, &a.RepresentativeTitle, &a.Phone} {
+		*f = strings.TrimSpace(*f)
+	}
+	a.Email = strings.ToLower(strings.TrimSpace(a.Email))
+	return a
+}
+
+// validate records what is wrong with a under "settings.association.…".
+func (a Association) validate(v *errs.Violations) {
+	const p = "settings.association."
+	for _, f := range []struct{ name, value string }{
+		{"legalName", a.LegalName}, {"registration", a.Registration}, {"addressLine1", a.AddressLine1}, {"city", a.City},
+		{"representativeName", a.RepresentativeName}, {"representativeTitle", a.RepresentativeTitle},
+	} {
+		v.Check(utf8.RuneCountInString(f.value) <= maxNameLen, p+f.name, "at most %d characters", maxNameLen)
+	}
+	v.Check(a.Postcode == "" || postcodeRE.MatchString(a.Postcode), p+"postcode", "is not a postcode")
+	v.Check(a.Phone == "" || phoneRE.MatchString(a.Phone), p+"phone", "is not a phone number")
+	if a.Email != "" {
+		m, err := mail.ParseAddress(a.Email)
+		v.Check(err == nil && m.Address == a.Email && len(a.Email) <= 254, p+"email", "is not an email address")
+	}
+}
+
+var postcodeRE = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z -]{1,9}$`)
 
 // DefaultSettings returns the legal frame with the three formulas most programmes offer.
 func DefaultSettings() Settings {
@@ -147,6 +193,7 @@ func (s Settings) validate(v *errs.Violations) {
 	v.Check(s.CheckinGraceDays >= 0 && s.CheckinGraceDays <= maxDays, p+"checkinGraceDays", "must be between 0 and %d days", maxDays)
 	v.Check(s.ProposalExpiryDays >= 1 && s.ProposalExpiryDays <= maxDays, p+"proposalExpiryDays", "must be between 1 and %d days", maxDays)
 
+	s.Association.validate(v)
 	v.Check(len(s.Formulas) >= 1, p+"formulas", "a programme offers at least one formula")
 	v.Check(len(s.Formulas) <= maxFormulas, p+"formulas", "at most %d formulas", maxFormulas)
 	seen := map[string]bool{}

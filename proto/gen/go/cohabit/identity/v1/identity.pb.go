@@ -291,8 +291,10 @@ type ProgrammeSettings struct {
 	CheckinGraceDays    int32      `protobuf:"varint,9,opt,name=checkin_grace_days,json=checkinGraceDays,proto3" json:"checkin_grace_days,omitempty"`
 	ProposalExpiryDays  int32      `protobuf:"varint,10,opt,name=proposal_expiry_days,json=proposalExpiryDays,proto3" json:"proposal_expiry_days,omitempty"`
 	Formulas            []*Formula `protobuf:"bytes,11,rep,name=formulas,proto3" json:"formulas,omitempty"`
-	unknownFields       protoimpl.UnknownFields
-	sizeCache           protoimpl.SizeCache
+	// The association that runs the programme, as its contracts name it.
+	Association   *Association `protobuf:"bytes,12,opt,name=association,proto3" json:"association,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ProgrammeSettings) Reset() {
@@ -402,6 +404,129 @@ func (x *ProgrammeSettings) GetFormulas() []*Formula {
 	return nil
 }
 
+func (x *ProgrammeSettings) GetAssociation() *Association {
+	if x != nil {
+		return x.Association
+	}
+	return nil
+}
+
+// Association is the legal identity of the association that runs a programme: every contract
+// of the programme names it as the third signatory, with who signs for it and how the
+// parties reach it. Empty fields print as blanks to fill in by hand.
+type Association struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Its registered name, e.g. "Association Toit Partagé Lyonnais".
+	LegalName string `protobuf:"bytes,1,opt,name=legal_name,json=legalName,proto3" json:"legal_name,omitempty"`
+	// Its registration number, if any: RNA ("W691234567") or SIREN.
+	Registration string `protobuf:"bytes,2,opt,name=registration,proto3" json:"registration,omitempty"`
+	// Its registered office.
+	AddressLine1 string `protobuf:"bytes,3,opt,name=address_line1,json=addressLine1,proto3" json:"address_line1,omitempty"`
+	Postcode     string `protobuf:"bytes,4,opt,name=postcode,proto3" json:"postcode,omitempty"`
+	City         string `protobuf:"bytes,5,opt,name=city,proto3" json:"city,omitempty"`
+	// Who signs the contracts for it, and in what capacity ("présidente", "directeur").
+	RepresentativeName  string `protobuf:"bytes,6,opt,name=representative_name,json=representativeName,proto3" json:"representative_name,omitempty"`
+	RepresentativeTitle string `protobuf:"bytes,7,opt,name=representative_title,json=representativeTitle,proto3" json:"representative_title,omitempty"`
+	// How the parties reach it about their stay.
+	Phone         string `protobuf:"bytes,8,opt,name=phone,proto3" json:"phone,omitempty"`
+	Email         string `protobuf:"bytes,9,opt,name=email,proto3" json:"email,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Association) Reset() {
+	*x = Association{}
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Association) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Association) ProtoMessage() {}
+
+func (x *Association) ProtoReflect() protoreflect.Message {
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Association.ProtoReflect.Descriptor instead.
+func (*Association) Descriptor() ([]byte, []int) {
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *Association) GetLegalName() string {
+	if x != nil {
+		return x.LegalName
+	}
+	return ""
+}
+
+func (x *Association) GetRegistration() string {
+	if x != nil {
+		return x.Registration
+	}
+	return ""
+}
+
+func (x *Association) GetAddressLine1() string {
+	if x != nil {
+		return x.AddressLine1
+	}
+	return ""
+}
+
+func (x *Association) GetPostcode() string {
+	if x != nil {
+		return x.Postcode
+	}
+	return ""
+}
+
+func (x *Association) GetCity() string {
+	if x != nil {
+		return x.City
+	}
+	return ""
+}
+
+func (x *Association) GetRepresentativeName() string {
+	if x != nil {
+		return x.RepresentativeName
+	}
+	return ""
+}
+
+func (x *Association) GetRepresentativeTitle() string {
+	if x != nil {
+		return x.RepresentativeTitle
+	}
+	return ""
+}
+
+func (x *Association) GetPhone() string {
+	if x != nil {
+		return x.Phone
+	}
+	return ""
+}
+
+func (x *Association) GetEmail() string {
+	if x != nil {
+		return x.Email
+	}
+	return ""
+}
+
 // Programme is one association's homesharing programme on one territory.
 type Programme struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -420,7 +545,7 @@ type Programme struct {
 
 func (x *Programme) Reset() {
 	*x = Programme{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[3]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -432,7 +557,7 @@ func (x *Programme) String() string {
 func (*Programme) ProtoMessage() {}
 
 func (x *Programme) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[3]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -445,7 +570,7 @@ func (x *Programme) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Programme.ProtoReflect.Descriptor instead.
 func (*Programme) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{3}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *Programme) GetId() string {
@@ -522,7 +647,7 @@ type LoginRequest struct {
 
 func (x *LoginRequest) Reset() {
 	*x = LoginRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[4]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -534,7 +659,7 @@ func (x *LoginRequest) String() string {
 func (*LoginRequest) ProtoMessage() {}
 
 func (x *LoginRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[4]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -547,7 +672,7 @@ func (x *LoginRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LoginRequest.ProtoReflect.Descriptor instead.
 func (*LoginRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{4}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *LoginRequest) GetEmail() string {
@@ -576,7 +701,7 @@ type LoginResponse struct {
 
 func (x *LoginResponse) Reset() {
 	*x = LoginResponse{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[5]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -588,7 +713,7 @@ func (x *LoginResponse) String() string {
 func (*LoginResponse) ProtoMessage() {}
 
 func (x *LoginResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[5]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -601,7 +726,7 @@ func (x *LoginResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LoginResponse.ProtoReflect.Descriptor instead.
 func (*LoginResponse) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{5}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *LoginResponse) GetAccessToken() string {
@@ -634,7 +759,7 @@ type RefreshTokenRequest struct {
 
 func (x *RefreshTokenRequest) Reset() {
 	*x = RefreshTokenRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[6]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -646,7 +771,7 @@ func (x *RefreshTokenRequest) String() string {
 func (*RefreshTokenRequest) ProtoMessage() {}
 
 func (x *RefreshTokenRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[6]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -659,7 +784,7 @@ func (x *RefreshTokenRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RefreshTokenRequest.ProtoReflect.Descriptor instead.
 func (*RefreshTokenRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{6}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{7}
 }
 
 // SignupRequest creates a host or student account.
@@ -679,7 +804,7 @@ type SignupRequest struct {
 
 func (x *SignupRequest) Reset() {
 	*x = SignupRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[7]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -691,7 +816,7 @@ func (x *SignupRequest) String() string {
 func (*SignupRequest) ProtoMessage() {}
 
 func (x *SignupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[7]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -704,7 +829,7 @@ func (x *SignupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignupRequest.ProtoReflect.Descriptor instead.
 func (*SignupRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{7}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *SignupRequest) GetEmail() string {
@@ -751,7 +876,7 @@ type GetMeRequest struct {
 
 func (x *GetMeRequest) Reset() {
 	*x = GetMeRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[8]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -763,7 +888,7 @@ func (x *GetMeRequest) String() string {
 func (*GetMeRequest) ProtoMessage() {}
 
 func (x *GetMeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[8]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -776,7 +901,7 @@ func (x *GetMeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMeRequest.ProtoReflect.Descriptor instead.
 func (*GetMeRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{8}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{9}
 }
 
 // CreateAccountRequest creates a coordinator or admin account.
@@ -792,7 +917,7 @@ type CreateAccountRequest struct {
 
 func (x *CreateAccountRequest) Reset() {
 	*x = CreateAccountRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[9]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -804,7 +929,7 @@ func (x *CreateAccountRequest) String() string {
 func (*CreateAccountRequest) ProtoMessage() {}
 
 func (x *CreateAccountRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[9]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -817,7 +942,7 @@ func (x *CreateAccountRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateAccountRequest.ProtoReflect.Descriptor instead.
 func (*CreateAccountRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{9}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *CreateAccountRequest) GetEmail() string {
@@ -859,7 +984,7 @@ type ListProgrammesRequest struct {
 
 func (x *ListProgrammesRequest) Reset() {
 	*x = ListProgrammesRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[10]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -871,7 +996,7 @@ func (x *ListProgrammesRequest) String() string {
 func (*ListProgrammesRequest) ProtoMessage() {}
 
 func (x *ListProgrammesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[10]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -884,7 +1009,7 @@ func (x *ListProgrammesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListProgrammesRequest.ProtoReflect.Descriptor instead.
 func (*ListProgrammesRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{10}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ListProgrammesRequest) GetPageSize() int32 {
@@ -912,7 +1037,7 @@ type ListProgrammesResponse struct {
 
 func (x *ListProgrammesResponse) Reset() {
 	*x = ListProgrammesResponse{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[11]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -924,7 +1049,7 @@ func (x *ListProgrammesResponse) String() string {
 func (*ListProgrammesResponse) ProtoMessage() {}
 
 func (x *ListProgrammesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[11]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -937,7 +1062,7 @@ func (x *ListProgrammesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListProgrammesResponse.ProtoReflect.Descriptor instead.
 func (*ListProgrammesResponse) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{11}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ListProgrammesResponse) GetProgrammes() []*Programme {
@@ -964,7 +1089,7 @@ type GetProgrammeRequest struct {
 
 func (x *GetProgrammeRequest) Reset() {
 	*x = GetProgrammeRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[12]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -976,7 +1101,7 @@ func (x *GetProgrammeRequest) String() string {
 func (*GetProgrammeRequest) ProtoMessage() {}
 
 func (x *GetProgrammeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[12]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -989,7 +1114,7 @@ func (x *GetProgrammeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetProgrammeRequest.ProtoReflect.Descriptor instead.
 func (*GetProgrammeRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{12}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *GetProgrammeRequest) GetId() string {
@@ -1011,7 +1136,7 @@ type CreateProgrammeRequest struct {
 
 func (x *CreateProgrammeRequest) Reset() {
 	*x = CreateProgrammeRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[13]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1023,7 +1148,7 @@ func (x *CreateProgrammeRequest) String() string {
 func (*CreateProgrammeRequest) ProtoMessage() {}
 
 func (x *CreateProgrammeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[13]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1036,7 +1161,7 @@ func (x *CreateProgrammeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateProgrammeRequest.ProtoReflect.Descriptor instead.
 func (*CreateProgrammeRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{13}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *CreateProgrammeRequest) GetProgramme() *Programme {
@@ -1064,7 +1189,7 @@ type UpdateProgrammeRequest struct {
 
 func (x *UpdateProgrammeRequest) Reset() {
 	*x = UpdateProgrammeRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[14]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1076,7 +1201,7 @@ func (x *UpdateProgrammeRequest) String() string {
 func (*UpdateProgrammeRequest) ProtoMessage() {}
 
 func (x *UpdateProgrammeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[14]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1089,7 +1214,7 @@ func (x *UpdateProgrammeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateProgrammeRequest.ProtoReflect.Descriptor instead.
 func (*UpdateProgrammeRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{14}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *UpdateProgrammeRequest) GetProgramme() *Programme {
@@ -1116,7 +1241,7 @@ type InviteHostRequest struct {
 
 func (x *InviteHostRequest) Reset() {
 	*x = InviteHostRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[15]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1128,7 +1253,7 @@ func (x *InviteHostRequest) String() string {
 func (*InviteHostRequest) ProtoMessage() {}
 
 func (x *InviteHostRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[15]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1141,7 +1266,7 @@ func (x *InviteHostRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InviteHostRequest.ProtoReflect.Descriptor instead.
 func (*InviteHostRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{15}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *InviteHostRequest) GetId() string {
@@ -1161,7 +1286,7 @@ type InviteStudentRequest struct {
 
 func (x *InviteStudentRequest) Reset() {
 	*x = InviteStudentRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[16]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1173,7 +1298,7 @@ func (x *InviteStudentRequest) String() string {
 func (*InviteStudentRequest) ProtoMessage() {}
 
 func (x *InviteStudentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[16]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1186,7 +1311,7 @@ func (x *InviteStudentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InviteStudentRequest.ProtoReflect.Descriptor instead.
 func (*InviteStudentRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{16}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *InviteStudentRequest) GetId() string {
@@ -1214,7 +1339,7 @@ type Invitation struct {
 
 func (x *Invitation) Reset() {
 	*x = Invitation{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[17]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1226,7 +1351,7 @@ func (x *Invitation) String() string {
 func (*Invitation) ProtoMessage() {}
 
 func (x *Invitation) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[17]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1239,7 +1364,7 @@ func (x *Invitation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Invitation.ProtoReflect.Descriptor instead.
 func (*Invitation) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{17}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *Invitation) GetId() string {
@@ -1294,7 +1419,7 @@ type GetInvitationCodeRequest struct {
 
 func (x *GetInvitationCodeRequest) Reset() {
 	*x = GetInvitationCodeRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[18]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1306,7 +1431,7 @@ func (x *GetInvitationCodeRequest) String() string {
 func (*GetInvitationCodeRequest) ProtoMessage() {}
 
 func (x *GetInvitationCodeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[18]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1319,7 +1444,7 @@ func (x *GetInvitationCodeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInvitationCodeRequest.ProtoReflect.Descriptor instead.
 func (*GetInvitationCodeRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{18}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *GetInvitationCodeRequest) GetId() string {
@@ -1345,7 +1470,7 @@ type InvitationCode struct {
 
 func (x *InvitationCode) Reset() {
 	*x = InvitationCode{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[19]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1357,7 +1482,7 @@ func (x *InvitationCode) String() string {
 func (*InvitationCode) ProtoMessage() {}
 
 func (x *InvitationCode) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[19]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1370,7 +1495,7 @@ func (x *InvitationCode) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InvitationCode.ProtoReflect.Descriptor instead.
 func (*InvitationCode) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{19}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *InvitationCode) GetInvitationId() string {
@@ -1439,7 +1564,7 @@ const file_cohabit_identity_v1_identity_proto_rawDesc = "" +
 	"\x16min_contribution_cents\x18\x03 \x01(\x05R\x14minContributionCents\x124\n" +
 	"\x16max_contribution_cents\x18\x04 \x01(\x05R\x14maxContributionCents\x12*\n" +
 	"\x11evenings_per_week\x18\x05 \x01(\x05R\x0feveningsPerWeek\x12$\n" +
-	"\x0ehours_per_week\x18\x06 \x01(\x05R\fhoursPerWeek\"\xfb\x03\n" +
+	"\x0ehours_per_week\x18\x06 \x01(\x05R\fhoursPerWeek\"\xbf\x04\n" +
 	"\x11ProgrammeSettings\x12 \n" +
 	"\fhost_min_age\x18\x01 \x01(\x05R\n" +
 	"hostMinAge\x12&\n" +
@@ -1455,7 +1580,19 @@ const file_cohabit_identity_v1_identity_proto_rawDesc = "" +
 	"\x12checkin_grace_days\x18\t \x01(\x05R\x10checkinGraceDays\x120\n" +
 	"\x14proposal_expiry_days\x18\n" +
 	" \x01(\x05R\x12proposalExpiryDays\x128\n" +
-	"\bformulas\x18\v \x03(\v2\x1c.cohabit.identity.v1.FormulaR\bformulas\"\xcb\x02\n" +
+	"\bformulas\x18\v \x03(\v2\x1c.cohabit.identity.v1.FormulaR\bformulas\x12B\n" +
+	"\vassociation\x18\f \x01(\v2 .cohabit.identity.v1.AssociationR\vassociation\"\xb5\x02\n" +
+	"\vAssociation\x12\x1d\n" +
+	"\n" +
+	"legal_name\x18\x01 \x01(\tR\tlegalName\x12\"\n" +
+	"\fregistration\x18\x02 \x01(\tR\fregistration\x12#\n" +
+	"\raddress_line1\x18\x03 \x01(\tR\faddressLine1\x12\x1a\n" +
+	"\bpostcode\x18\x04 \x01(\tR\bpostcode\x12\x12\n" +
+	"\x04city\x18\x05 \x01(\tR\x04city\x12/\n" +
+	"\x13representative_name\x18\x06 \x01(\tR\x12representativeName\x121\n" +
+	"\x14representative_title\x18\a \x01(\tR\x13representativeTitle\x12\x14\n" +
+	"\x05phone\x18\b \x01(\tR\x05phone\x12\x14\n" +
+	"\x05email\x18\t \x01(\tR\x05email\"\xcb\x02\n" +
 	"\tProgramme\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12\x1c\n" +
@@ -1567,83 +1704,85 @@ func file_cohabit_identity_v1_identity_proto_rawDescGZIP() []byte {
 }
 
 var file_cohabit_identity_v1_identity_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_cohabit_identity_v1_identity_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_cohabit_identity_v1_identity_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
 var file_cohabit_identity_v1_identity_proto_goTypes = []any{
 	(RecordKind)(0),                  // 0: cohabit.identity.v1.RecordKind
 	(*Account)(nil),                  // 1: cohabit.identity.v1.Account
 	(*Formula)(nil),                  // 2: cohabit.identity.v1.Formula
 	(*ProgrammeSettings)(nil),        // 3: cohabit.identity.v1.ProgrammeSettings
-	(*Programme)(nil),                // 4: cohabit.identity.v1.Programme
-	(*LoginRequest)(nil),             // 5: cohabit.identity.v1.LoginRequest
-	(*LoginResponse)(nil),            // 6: cohabit.identity.v1.LoginResponse
-	(*RefreshTokenRequest)(nil),      // 7: cohabit.identity.v1.RefreshTokenRequest
-	(*SignupRequest)(nil),            // 8: cohabit.identity.v1.SignupRequest
-	(*GetMeRequest)(nil),             // 9: cohabit.identity.v1.GetMeRequest
-	(*CreateAccountRequest)(nil),     // 10: cohabit.identity.v1.CreateAccountRequest
-	(*ListProgrammesRequest)(nil),    // 11: cohabit.identity.v1.ListProgrammesRequest
-	(*ListProgrammesResponse)(nil),   // 12: cohabit.identity.v1.ListProgrammesResponse
-	(*GetProgrammeRequest)(nil),      // 13: cohabit.identity.v1.GetProgrammeRequest
-	(*CreateProgrammeRequest)(nil),   // 14: cohabit.identity.v1.CreateProgrammeRequest
-	(*UpdateProgrammeRequest)(nil),   // 15: cohabit.identity.v1.UpdateProgrammeRequest
-	(*InviteHostRequest)(nil),        // 16: cohabit.identity.v1.InviteHostRequest
-	(*InviteStudentRequest)(nil),     // 17: cohabit.identity.v1.InviteStudentRequest
-	(*Invitation)(nil),               // 18: cohabit.identity.v1.Invitation
-	(*GetInvitationCodeRequest)(nil), // 19: cohabit.identity.v1.GetInvitationCodeRequest
-	(*InvitationCode)(nil),           // 20: cohabit.identity.v1.InvitationCode
-	(v1.Role)(0),                     // 21: cohabit.type.v1.Role
-	(*timestamppb.Timestamp)(nil),    // 22: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),    // 23: google.protobuf.FieldMask
+	(*Association)(nil),              // 4: cohabit.identity.v1.Association
+	(*Programme)(nil),                // 5: cohabit.identity.v1.Programme
+	(*LoginRequest)(nil),             // 6: cohabit.identity.v1.LoginRequest
+	(*LoginResponse)(nil),            // 7: cohabit.identity.v1.LoginResponse
+	(*RefreshTokenRequest)(nil),      // 8: cohabit.identity.v1.RefreshTokenRequest
+	(*SignupRequest)(nil),            // 9: cohabit.identity.v1.SignupRequest
+	(*GetMeRequest)(nil),             // 10: cohabit.identity.v1.GetMeRequest
+	(*CreateAccountRequest)(nil),     // 11: cohabit.identity.v1.CreateAccountRequest
+	(*ListProgrammesRequest)(nil),    // 12: cohabit.identity.v1.ListProgrammesRequest
+	(*ListProgrammesResponse)(nil),   // 13: cohabit.identity.v1.ListProgrammesResponse
+	(*GetProgrammeRequest)(nil),      // 14: cohabit.identity.v1.GetProgrammeRequest
+	(*CreateProgrammeRequest)(nil),   // 15: cohabit.identity.v1.CreateProgrammeRequest
+	(*UpdateProgrammeRequest)(nil),   // 16: cohabit.identity.v1.UpdateProgrammeRequest
+	(*InviteHostRequest)(nil),        // 17: cohabit.identity.v1.InviteHostRequest
+	(*InviteStudentRequest)(nil),     // 18: cohabit.identity.v1.InviteStudentRequest
+	(*Invitation)(nil),               // 19: cohabit.identity.v1.Invitation
+	(*GetInvitationCodeRequest)(nil), // 20: cohabit.identity.v1.GetInvitationCodeRequest
+	(*InvitationCode)(nil),           // 21: cohabit.identity.v1.InvitationCode
+	(v1.Role)(0),                     // 22: cohabit.type.v1.Role
+	(*timestamppb.Timestamp)(nil),    // 23: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),    // 24: google.protobuf.FieldMask
 }
 var file_cohabit_identity_v1_identity_proto_depIdxs = []int32{
-	21, // 0: cohabit.identity.v1.Account.role:type_name -> cohabit.type.v1.Role
-	22, // 1: cohabit.identity.v1.Account.create_time:type_name -> google.protobuf.Timestamp
-	22, // 2: cohabit.identity.v1.Account.update_time:type_name -> google.protobuf.Timestamp
+	22, // 0: cohabit.identity.v1.Account.role:type_name -> cohabit.type.v1.Role
+	23, // 1: cohabit.identity.v1.Account.create_time:type_name -> google.protobuf.Timestamp
+	23, // 2: cohabit.identity.v1.Account.update_time:type_name -> google.protobuf.Timestamp
 	2,  // 3: cohabit.identity.v1.ProgrammeSettings.formulas:type_name -> cohabit.identity.v1.Formula
-	3,  // 4: cohabit.identity.v1.Programme.settings:type_name -> cohabit.identity.v1.ProgrammeSettings
-	22, // 5: cohabit.identity.v1.Programme.create_time:type_name -> google.protobuf.Timestamp
-	22, // 6: cohabit.identity.v1.Programme.update_time:type_name -> google.protobuf.Timestamp
-	22, // 7: cohabit.identity.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
-	1,  // 8: cohabit.identity.v1.LoginResponse.account:type_name -> cohabit.identity.v1.Account
-	21, // 9: cohabit.identity.v1.SignupRequest.role:type_name -> cohabit.type.v1.Role
-	21, // 10: cohabit.identity.v1.CreateAccountRequest.role:type_name -> cohabit.type.v1.Role
-	4,  // 11: cohabit.identity.v1.ListProgrammesResponse.programmes:type_name -> cohabit.identity.v1.Programme
-	4,  // 12: cohabit.identity.v1.CreateProgrammeRequest.programme:type_name -> cohabit.identity.v1.Programme
-	4,  // 13: cohabit.identity.v1.UpdateProgrammeRequest.programme:type_name -> cohabit.identity.v1.Programme
-	23, // 14: cohabit.identity.v1.UpdateProgrammeRequest.update_mask:type_name -> google.protobuf.FieldMask
-	0,  // 15: cohabit.identity.v1.Invitation.record_kind:type_name -> cohabit.identity.v1.RecordKind
-	22, // 16: cohabit.identity.v1.Invitation.invite_expires_at:type_name -> google.protobuf.Timestamp
-	22, // 17: cohabit.identity.v1.Invitation.create_time:type_name -> google.protobuf.Timestamp
-	0,  // 18: cohabit.identity.v1.InvitationCode.record_kind:type_name -> cohabit.identity.v1.RecordKind
-	22, // 19: cohabit.identity.v1.InvitationCode.expire_time:type_name -> google.protobuf.Timestamp
-	5,  // 20: cohabit.identity.v1.IdentityService.Login:input_type -> cohabit.identity.v1.LoginRequest
-	8,  // 21: cohabit.identity.v1.IdentityService.Signup:input_type -> cohabit.identity.v1.SignupRequest
-	9,  // 22: cohabit.identity.v1.IdentityService.GetMe:input_type -> cohabit.identity.v1.GetMeRequest
-	10, // 23: cohabit.identity.v1.IdentityService.CreateAccount:input_type -> cohabit.identity.v1.CreateAccountRequest
-	11, // 24: cohabit.identity.v1.IdentityService.ListProgrammes:input_type -> cohabit.identity.v1.ListProgrammesRequest
-	13, // 25: cohabit.identity.v1.IdentityService.GetProgramme:input_type -> cohabit.identity.v1.GetProgrammeRequest
-	14, // 26: cohabit.identity.v1.IdentityService.CreateProgramme:input_type -> cohabit.identity.v1.CreateProgrammeRequest
-	15, // 27: cohabit.identity.v1.IdentityService.UpdateProgramme:input_type -> cohabit.identity.v1.UpdateProgrammeRequest
-	16, // 28: cohabit.identity.v1.IdentityService.InviteHost:input_type -> cohabit.identity.v1.InviteHostRequest
-	17, // 29: cohabit.identity.v1.IdentityService.InviteStudent:input_type -> cohabit.identity.v1.InviteStudentRequest
-	19, // 30: cohabit.identity.v1.IdentityService.GetInvitationCode:input_type -> cohabit.identity.v1.GetInvitationCodeRequest
-	7,  // 31: cohabit.identity.v1.IdentityService.RefreshToken:input_type -> cohabit.identity.v1.RefreshTokenRequest
-	6,  // 32: cohabit.identity.v1.IdentityService.Login:output_type -> cohabit.identity.v1.LoginResponse
-	1,  // 33: cohabit.identity.v1.IdentityService.Signup:output_type -> cohabit.identity.v1.Account
-	1,  // 34: cohabit.identity.v1.IdentityService.GetMe:output_type -> cohabit.identity.v1.Account
-	1,  // 35: cohabit.identity.v1.IdentityService.CreateAccount:output_type -> cohabit.identity.v1.Account
-	12, // 36: cohabit.identity.v1.IdentityService.ListProgrammes:output_type -> cohabit.identity.v1.ListProgrammesResponse
-	4,  // 37: cohabit.identity.v1.IdentityService.GetProgramme:output_type -> cohabit.identity.v1.Programme
-	4,  // 38: cohabit.identity.v1.IdentityService.CreateProgramme:output_type -> cohabit.identity.v1.Programme
-	4,  // 39: cohabit.identity.v1.IdentityService.UpdateProgramme:output_type -> cohabit.identity.v1.Programme
-	18, // 40: cohabit.identity.v1.IdentityService.InviteHost:output_type -> cohabit.identity.v1.Invitation
-	18, // 41: cohabit.identity.v1.IdentityService.InviteStudent:output_type -> cohabit.identity.v1.Invitation
-	20, // 42: cohabit.identity.v1.IdentityService.GetInvitationCode:output_type -> cohabit.identity.v1.InvitationCode
-	6,  // 43: cohabit.identity.v1.IdentityService.RefreshToken:output_type -> cohabit.identity.v1.LoginResponse
-	32, // [32:44] is the sub-list for method output_type
-	20, // [20:32] is the sub-list for method input_type
-	20, // [20:20] is the sub-list for extension type_name
-	20, // [20:20] is the sub-list for extension extendee
-	0,  // [0:20] is the sub-list for field type_name
+	4,  // 4: cohabit.identity.v1.ProgrammeSettings.association:type_name -> cohabit.identity.v1.Association
+	3,  // 5: cohabit.identity.v1.Programme.settings:type_name -> cohabit.identity.v1.ProgrammeSettings
+	23, // 6: cohabit.identity.v1.Programme.create_time:type_name -> google.protobuf.Timestamp
+	23, // 7: cohabit.identity.v1.Programme.update_time:type_name -> google.protobuf.Timestamp
+	23, // 8: cohabit.identity.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
+	1,  // 9: cohabit.identity.v1.LoginResponse.account:type_name -> cohabit.identity.v1.Account
+	22, // 10: cohabit.identity.v1.SignupRequest.role:type_name -> cohabit.type.v1.Role
+	22, // 11: cohabit.identity.v1.CreateAccountRequest.role:type_name -> cohabit.type.v1.Role
+	5,  // 12: cohabit.identity.v1.ListProgrammesResponse.programmes:type_name -> cohabit.identity.v1.Programme
+	5,  // 13: cohabit.identity.v1.CreateProgrammeRequest.programme:type_name -> cohabit.identity.v1.Programme
+	5,  // 14: cohabit.identity.v1.UpdateProgrammeRequest.programme:type_name -> cohabit.identity.v1.Programme
+	24, // 15: cohabit.identity.v1.UpdateProgrammeRequest.update_mask:type_name -> google.protobuf.FieldMask
+	0,  // 16: cohabit.identity.v1.Invitation.record_kind:type_name -> cohabit.identity.v1.RecordKind
+	23, // 17: cohabit.identity.v1.Invitation.invite_expires_at:type_name -> google.protobuf.Timestamp
+	23, // 18: cohabit.identity.v1.Invitation.create_time:type_name -> google.protobuf.Timestamp
+	0,  // 19: cohabit.identity.v1.InvitationCode.record_kind:type_name -> cohabit.identity.v1.RecordKind
+	23, // 20: cohabit.identity.v1.InvitationCode.expire_time:type_name -> google.protobuf.Timestamp
+	6,  // 21: cohabit.identity.v1.IdentityService.Login:input_type -> cohabit.identity.v1.LoginRequest
+	9,  // 22: cohabit.identity.v1.IdentityService.Signup:input_type -> cohabit.identity.v1.SignupRequest
+	10, // 23: cohabit.identity.v1.IdentityService.GetMe:input_type -> cohabit.identity.v1.GetMeRequest
+	11, // 24: cohabit.identity.v1.IdentityService.CreateAccount:input_type -> cohabit.identity.v1.CreateAccountRequest
+	12, // 25: cohabit.identity.v1.IdentityService.ListProgrammes:input_type -> cohabit.identity.v1.ListProgrammesRequest
+	14, // 26: cohabit.identity.v1.IdentityService.GetProgramme:input_type -> cohabit.identity.v1.GetProgrammeRequest
+	15, // 27: cohabit.identity.v1.IdentityService.CreateProgramme:input_type -> cohabit.identity.v1.CreateProgrammeRequest
+	16, // 28: cohabit.identity.v1.IdentityService.UpdateProgramme:input_type -> cohabit.identity.v1.UpdateProgrammeRequest
+	17, // 29: cohabit.identity.v1.IdentityService.InviteHost:input_type -> cohabit.identity.v1.InviteHostRequest
+	18, // 30: cohabit.identity.v1.IdentityService.InviteStudent:input_type -> cohabit.identity.v1.InviteStudentRequest
+	20, // 31: cohabit.identity.v1.IdentityService.GetInvitationCode:input_type -> cohabit.identity.v1.GetInvitationCodeRequest
+	8,  // 32: cohabit.identity.v1.IdentityService.RefreshToken:input_type -> cohabit.identity.v1.RefreshTokenRequest
+	7,  // 33: cohabit.identity.v1.IdentityService.Login:output_type -> cohabit.identity.v1.LoginResponse
+	1,  // 34: cohabit.identity.v1.IdentityService.Signup:output_type -> cohabit.identity.v1.Account
+	1,  // 35: cohabit.identity.v1.IdentityService.GetMe:output_type -> cohabit.identity.v1.Account
+	1,  // 36: cohabit.identity.v1.IdentityService.CreateAccount:output_type -> cohabit.identity.v1.Account
+	13, // 37: cohabit.identity.v1.IdentityService.ListProgrammes:output_type -> cohabit.identity.v1.ListProgrammesResponse
+	5,  // 38: cohabit.identity.v1.IdentityService.GetProgramme:output_type -> cohabit.identity.v1.Programme
+	5,  // 39: cohabit.identity.v1.IdentityService.CreateProgramme:output_type -> cohabit.identity.v1.Programme
+	5,  // 40: cohabit.identity.v1.IdentityService.UpdateProgramme:output_type -> cohabit.identity.v1.Programme
+	19, // 41: cohabit.identity.v1.IdentityService.InviteHost:output_type -> cohabit.identity.v1.Invitation
+	19, // 42: cohabit.identity.v1.IdentityService.InviteStudent:output_type -> cohabit.identity.v1.Invitation
+	21, // 43: cohabit.identity.v1.IdentityService.GetInvitationCode:output_type -> cohabit.identity.v1.InvitationCode
+	7,  // 44: cohabit.identity.v1.IdentityService.RefreshToken:output_type -> cohabit.identity.v1.LoginResponse
+	33, // [33:45] is the sub-list for method output_type
+	21, // [21:33] is the sub-list for method input_type
+	21, // [21:21] is the sub-list for extension type_name
+	21, // [21:21] is the sub-list for extension extendee
+	0,  // [0:21] is the sub-list for field type_name
 }
 
 func init() { file_cohabit_identity_v1_identity_proto_init() }
@@ -1657,7 +1796,7 @@ func file_cohabit_identity_v1_identity_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_cohabit_identity_v1_identity_proto_rawDesc), len(file_cohabit_identity_v1_identity_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   20,
+			NumMessages:   21,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
