@@ -32,6 +32,13 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// ReadyTimeout bounds each backend's health check on /readyz. Zero means 1s.
 	ReadyTimeout time.Duration
+	// MetricsAddr, when set, is the listener of its own that serves /metrics, which the
+	// public listener then no longer serves; when empty (make run), /metrics stays on the
+	// public listener for loopback clients only. Production sets it (deploy/env).
+	MetricsAddr string
+	// HSTSMaxAge > 0 sends Strict-Transport-Security on answers over HTTPS (or behind a
+	// proxy that says X-Forwarded-Proto: https). Zero: off, for plain-HTTP development.
+	HSTSMaxAge time.Duration
 	// LogLevel and LogFormat configure the logger main builds.
 	LogLevel  string
 	LogFormat string
@@ -49,6 +56,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		MaxBodyBytes:    int64(env.Int("COHABIT_HTTP_MAX_BODY_BYTES", defaultMaxBodyBytes)),
 		ShutdownTimeout: env.Duration("COHABIT_HTTP_SHUTDOWN_TIMEOUT", defaultShutdownTimeout),
 		ReadyTimeout:    env.Duration("COHABIT_READY_TIMEOUT", defaultReadyTimeout),
+		MetricsAddr:     env.String("COHABIT_METRICS_ADDR", ""),
+		HSTSMaxAge:      env.Duration("COHABIT_HSTS_MAX_AGE", 0),
 		LogLevel:        env.String("COHABIT_LOG_LEVEL", "info"),
 		LogFormat:       env.String("COHABIT_LOG_FORMAT", "json"),
 	}
@@ -61,6 +70,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if cfg.ShutdownTimeout <= 0 {
 		bad = append(bad, fmt.Errorf("COHABIT_HTTP_SHUTDOWN_TIMEOUT=%s: must be positive", cfg.ShutdownTimeout))
+	}
+	if cfg.HSTSMaxAge < 0 {
+		bad = append(bad, fmt.Errorf("COHABIT_HSTS_MAX_AGE=%s: must not be negative", cfg.HSTSMaxAge))
 	}
 	if cfg.ReadyTimeout <= 0 {
 		bad = append(bad, fmt.Errorf("COHABIT_READY_TIMEOUT=%s: must be positive", cfg.ReadyTimeout))

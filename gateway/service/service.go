@@ -89,14 +89,19 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	mux.Handle("/v1/", gw)
 	handle("GET /healthz", static.Healthz())
 	handle("GET /readyz", ready.Handler(probes, cfg.ReadyTimeout, log))
-	handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	metrics := promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
+	if cfg.MetricsAddr == "" {
+		// Runtime and route data tell an attacker much: off the public listener, they are
+		// only for this machine.
+		handle("GET /metrics", middleware.LoopbackOnly(metrics))
+	}
 	handle("GET /openapi.json", spec)
 	// Everything else is the web application's: its pages, its static files, its 404s.
 	mux.Handle("/", site)
 
 	var h http.Handler = mux
 	h = middleware.LimitBody(cfg.MaxBodyBytes, h)
-	h = middleware.SecurityHeaders(h)
+	h = middleware.SecurityHeaders(cfg.HSTSMaxAge, h)
 	h = obs.Middleware(h)
 	h = middleware.RequestID(h)
 
@@ -121,6 +126,17 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(lis) }()
+	if cfg.MetricsAddr != "" {
+		mlis, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			_ = srv.Close()
+			return fmt.Errorf("gateway: listen metrics %s: %w", cfg.MetricsAddr, err)
+		}
+		msrv := &http.Server{Handler: metricsMux(metrics), ReadHeaderTimeout: 5 * time.Second}
+		go func() { _ = msrv.Serve(mlis) }()
+		defer msrv.Close()
+		log.InfoContext(ctx, "metrics listening", "addr", mlis.Addr().String())
+	}
 	select {
 	case err := <-errc:
 		return fmt.Errorf("gateway: serve http: %w", err)
@@ -172,4 +188,11 @@ func resolve(addrs map[string]string) ([]resolved, error) {
 		bad = append(bad, fmt.Errorf("unknown backend %q", name))
 	}
 	return out, errors.Join(bad...)
+}
+
+// metricsMux serves the metrics listener: /metrics and nothing else.
+func metricsMux(metrics http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics)
+	return mux
 }

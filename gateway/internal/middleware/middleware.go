@@ -6,9 +6,13 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"strings"
 	"sync/atomic"
+	"time"
 )
 
 // RequestIDHeader carries the id that ties an HTTP request to the logs of every service it
@@ -90,13 +94,45 @@ func BodyTooLarge(ctx context.Context) bool {
 }
 
 // SecurityHeaders sets the headers that cost nothing and close whole classes of browser
-// attacks: no MIME sniffing of JSON into HTML, no framing of the pages.
-func SecurityHeaders(next http.Handler) http.Handler {
+// attacks: no MIME sniffing of JSON into HTML, no framing of the pages. Every answer but the
+// static files and the public documents is marked no-store: API answers and pages carry
+// personal data, which must not stay in a shared computer's cache (a library's, a
+// workshop's) after sign-out. With hstsMaxAge > 0, an answer over HTTPS (directly, or behind
+// a proxy that says so in X-Forwarded-Proto) tells the browser to keep to HTTPS.
+func SecurityHeaders(hstsMaxAge time.Duration, next http.Handler) http.Handler {
+	hsts := fmt.Sprintf("max-age=%d", int64(hstsMaxAge.Seconds()))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "no-referrer")
+		if !Cacheable(r.URL.Path) {
+			h.Set("Cache-Control", "no-store")
+		}
+		if hstsMaxAge > 0 && (r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")) {
+			h.Set("Strict-Transport-Security", hsts)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Cacheable reports whether the answers at path hold nothing personal: the web
+// application's static files and the public documents. A handler may still set its own
+// Cache-Control on them.
+func Cacheable(path string) bool {
+	return strings.HasPrefix(path, "/static/") || path == "/openapi.json" || path == "/favicon.ico" || path == "/healthz"
+}
+
+// LoopbackOnly serves next to clients on this machine and answers 404 to anyone else, as
+// if the route were not there. A request that went through a proxy (X-Forwarded-For) is
+// from someone else, even when the proxy itself is on this machine.
+func LoopbackOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() || r.Header.Get("X-Forwarded-For") != "" {
+			http.NotFound(w, r)
+			return
+		}
 		next.ServeHTTP(w, r)
 	})
 }
