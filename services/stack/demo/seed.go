@@ -81,6 +81,17 @@ func Seed(ctx context.Context, base string, log *slog.Logger, o Options) (Summar
 	// their clock): a move-in "today" in UTC could be yesterday for them near midnight.
 	s := &seeder{anon: anon, coord: anon.as(token), log: log, o: o, now: o.Now(),
 		hostIDs: map[string]string{}, roomIDs: map[string]string{}, studentIDs: map[string]string{}, tokens: map[string]string{}}
+	// The development coordinator belongs to the demo programme; anything else is not the
+	// platform this seed is for.
+	var me struct {
+		ProgrammeID string `json:"programmeId"`
+	}
+	if err := s.coord.get(ctx, "/v1/me", &me); err != nil {
+		return Summary{}, fmt.Errorf("demo: who is the coordinator: %w", err)
+	}
+	if me.ProgrammeID != ProgrammeID {
+		return Summary{}, fmt.Errorf("demo: %s coordinates programme %q, not %q: nothing seeded", CoordinatorEmail, me.ProgrammeID, ProgrammeID)
+	}
 	if sum, done, err := s.finished(ctx); err != nil || done {
 		return sum, err
 	}
