@@ -296,9 +296,8 @@ func hostFromForm(f *form) *hostsv1.Host {
 			h.ServicesWanted = append(h.ServicesWanted, typev1.Service(v))
 		}
 	}
-	if h.Address.Lat == 0 && h.Address.Lng == 0 {
-		h.Address.Lat, h.Address.Lng, _ = townCentre(h.Address.City)
-	}
+	// Coordinates left empty stay 0: the hosts service places the address at its commune's
+	// centre (from postcode and town) and marks it approximate.
 	return h
 }
 

@@ -264,6 +264,10 @@ func (l *Loc) Enum(e protoreflect.Enum) string {
 // Criterion names a criterion of a score ("commute").
 func (l *Loc) Criterion(c string) string { return l.optional("criterion."+c, c) }
 
+// ScoreNote says why a criterion of a score is neutral (half its points), from the matching
+// service's code: NO_WISH (the host asked for nothing), NOT_GIVEN, UNKNOWN (no distance).
+func (l *Loc) ScoreNote(code string) string { return l.optional("score.note."+code, code) }
+
 // Reason picks the reason in the page's language (the matching service gives both).
 func (l *Loc) Reason(fr, en string) string {
 	if l.lang == "fr" || en == "" {

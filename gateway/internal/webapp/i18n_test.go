@@ -216,18 +216,6 @@ func TestLocalPath(t *testing.T) {
 	}
 }
 
-func TestTownCentre(t *testing.T) {
-	t.Parallel()
-	for _, city := range []string{"Lyon", " lyon ", "Saint-Étienne", "St Etienne", "CLERMONT-FERRAND"} {
-		if _, _, ok := townCentre(city); !ok {
-			t.Errorf("%q not found", city)
-		}
-	}
-	if _, _, ok := townCentre("Trifouilly-les-Oies"); ok {
-		t.Error("an unknown town was found")
-	}
-}
-
 func TestMoneyInput(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]int32{"150": 15000, "150,5": 15050, "150.50": 15050, "1 200 €": 120000, "0": 0} {

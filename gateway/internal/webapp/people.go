@@ -414,9 +414,8 @@ func studentFromForm(f *form) *studentsv1.Student {
 			s.ServicesOffered = append(s.ServicesOffered, typev1.Service(n))
 		}
 	}
-	if s.StudyPlace.Lat == 0 && s.StudyPlace.Lng == 0 {
-		s.StudyPlace.Lat, s.StudyPlace.Lng, _ = townCentre(s.StudyPlace.City)
-	}
+	// Coordinates left empty stay 0: the students service places the place of study at its
+	// commune's centre (from the town, or "69007 Lyon") and marks it approximate.
 	return s
 }
 

@@ -21,10 +21,19 @@ func breakdownToProto(items []score.Item) []*matchingv1.ScoreItem {
 		out[i] = &matchingv1.ScoreItem{
 			// Rounded for people: the score itself is computed from the exact values.
 			Criterion: string(it.Criterion), Weight: it.Weight, Value: round(it.Value, 3), Contribution: round(it.Contribution, 2),
-			ReasonFr: it.ReasonFR, ReasonEn: it.ReasonEN,
+			ReasonFr: it.ReasonFR, ReasonEn: it.ReasonEN, Note: string(it.Note),
 		}
 	}
 	return out
+}
+
+// distance is a score's distance for the API: an unknown one (NaN) is 0 with unknown set,
+// never "0 km" alone.
+func distance(km float64) (float64, bool) {
+	if math.IsNaN(km) {
+		return 0, true
+	}
+	return km, false
 }
 
 func round(x float64, decimals int) float64 {

@@ -63,10 +63,11 @@ func (s *Server) ListCandidates(ctx context.Context, in *matchingv1.ListCandidat
 	}
 	out := &matchingv1.ListCandidatesResponse{Candidates: make([]*matchingv1.Candidate, 0, len(cs)), NextPageToken: next}
 	for _, c := range cs {
+		km, unknown := distance(c.Result.DistanceKm)
 		out.Candidates = append(out.Candidates, &matchingv1.Candidate{
 			StudentId: c.Seeker.Student.ID, ApplicationId: c.Seeker.Application.ID, Score: c.Result.Score,
 			Breakdown: breakdownToProto(c.Result.Breakdown), Student: summaryToProto(c.Seeker.Student.Summary()),
-			DistanceKm: c.Result.DistanceKm,
+			DistanceKm: km, DistanceUnknown: unknown,
 		})
 	}
 	return out, nil
@@ -81,9 +82,10 @@ func (s *Server) ListSuggestions(ctx context.Context, in *matchingv1.ListSuggest
 	out := &matchingv1.ListSuggestionsResponse{Suggestions: make([]*matchingv1.Suggestion, 0, len(ss)), NextPageToken: next}
 	for _, x := range ss {
 		r := x.Offer.Room
+		km, unknown := distance(x.Result.DistanceKm)
 		out.Suggestions = append(out.Suggestions, &matchingv1.Suggestion{
 			RoomId: r.ID, Score: x.Result.Score, Breakdown: breakdownToProto(x.Result.Breakdown), Title: r.Title, City: r.City,
-			MonthlyContributionCents: int32(r.ContributionCents), AreaM2: r.AreaM2, DistanceKm: x.Result.DistanceKm,
+			MonthlyContributionCents: int32(r.ContributionCents), AreaM2: r.AreaM2, DistanceKm: km, DistanceUnknown: unknown,
 			Host: summaryToProto(x.Offer.Host.Summary()),
 		})
 	}

@@ -20,6 +20,7 @@ var studentMask = fieldmask.Setters[student.Profile]{
 	"study_place.lat":         func(d *student.Profile, s student.Profile) { d.StudyPlace.Lat = s.StudyPlace.Lat },
 	"study_place.lng":         func(d *student.Profile, s student.Profile) { d.StudyPlace.Lng = s.StudyPlace.Lng },
 	"study_place.city":        func(d *student.Profile, s student.Profile) { d.StudyPlace.City = s.StudyPlace.City },
+	"study_place.postcode":    func(d *student.Profile, s student.Profile) { d.StudyPlace.Postcode = s.StudyPlace.Postcode },
 	"max_commute_km":          func(d *student.Profile, s student.Profile) { d.MaxCommuteKm = s.MaxCommuteKm },
 	"languages":               func(d *student.Profile, s student.Profile) { d.Languages = s.Languages },
 	"smokes":                  func(d *student.Profile, s student.Profile) { d.Smokes = s.Smokes },

@@ -196,14 +196,18 @@ func (Guardianship) EnumDescriptor() ([]byte, []int) {
 	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{2}
 }
 
-// Address is where the host lives; lat and lng place it for commute distances.
+// Address is where the host lives; lat and lng place it for commute distances. Left out
+// (0, 0), they are found from postcode and city: the centre of the commune (approximate).
 type Address struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Line1         string                 `protobuf:"bytes,1,opt,name=line1,proto3" json:"line1,omitempty"`
-	Postcode      string                 `protobuf:"bytes,2,opt,name=postcode,proto3" json:"postcode,omitempty"`
-	City          string                 `protobuf:"bytes,3,opt,name=city,proto3" json:"city,omitempty"`
-	Lat           float64                `protobuf:"fixed64,4,opt,name=lat,proto3" json:"lat,omitempty"`
-	Lng           float64                `protobuf:"fixed64,5,opt,name=lng,proto3" json:"lng,omitempty"`
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Line1    string                 `protobuf:"bytes,1,opt,name=line1,proto3" json:"line1,omitempty"`
+	Postcode string                 `protobuf:"bytes,2,opt,name=postcode,proto3" json:"postcode,omitempty"`
+	City     string                 `protobuf:"bytes,3,opt,name=city,proto3" json:"city,omitempty"`
+	Lat      float64                `protobuf:"fixed64,4,opt,name=lat,proto3" json:"lat,omitempty"`
+	Lng      float64                `protobuf:"fixed64,5,opt,name=lng,proto3" json:"lng,omitempty"`
+	// Output only: lat and lng are the centre of the commune, found from postcode and city,
+	// not the home's own position. Both 0 and not approximate: the commune is unknown.
+	Approximate   bool `protobuf:"varint,6,opt,name=approximate,proto3" json:"approximate,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -271,6 +275,13 @@ func (x *Address) GetLng() float64 {
 		return x.Lng
 	}
 	return 0
+}
+
+func (x *Address) GetApproximate() bool {
+	if x != nil {
+		return x.Approximate
+	}
+	return false
 }
 
 // Host is a senior offering a room.
@@ -1748,13 +1759,14 @@ var File_cohabit_hosts_v1_hosts_proto protoreflect.FileDescriptor
 
 const file_cohabit_hosts_v1_hosts_proto_rawDesc = "" +
 	"\n" +
-	"\x1ccohabit/hosts/v1/hosts.proto\x12\x10cohabit.hosts.v1\x1a\x1acohabit/type/v1/type.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"s\n" +
+	"\x1ccohabit/hosts/v1/hosts.proto\x12\x10cohabit.hosts.v1\x1a\x1acohabit/type/v1/type.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x95\x01\n" +
 	"\aAddress\x12\x14\n" +
 	"\x05line1\x18\x01 \x01(\tR\x05line1\x12\x1a\n" +
 	"\bpostcode\x18\x02 \x01(\tR\bpostcode\x12\x12\n" +
 	"\x04city\x18\x03 \x01(\tR\x04city\x12\x10\n" +
 	"\x03lat\x18\x04 \x01(\x01R\x03lat\x12\x10\n" +
-	"\x03lng\x18\x05 \x01(\x01R\x03lng\"\xe6\t\n" +
+	"\x03lng\x18\x05 \x01(\x01R\x03lng\x12 \n" +
+	"\vapproximate\x18\x06 \x01(\bR\vapproximate\"\xe6\t\n" +
 	"\x04Host\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12!\n" +
 	"\fprogramme_id\x18\x02 \x01(\tR\vprogrammeId\x124\n" +

@@ -204,9 +204,14 @@ type ScoreItem struct {
 	// How well the pair does on this criterion, 0 to 1.
 	Value float64 `protobuf:"fixed64,3,opt,name=value,proto3" json:"value,omitempty"`
 	// Points this criterion adds to the score (weight share × value × 100).
-	Contribution  float64 `protobuf:"fixed64,4,opt,name=contribution,proto3" json:"contribution,omitempty"`
-	ReasonFr      string  `protobuf:"bytes,5,opt,name=reason_fr,json=reasonFr,proto3" json:"reason_fr,omitempty"`
-	ReasonEn      string  `protobuf:"bytes,6,opt,name=reason_en,json=reasonEn,proto3" json:"reason_en,omitempty"`
+	Contribution float64 `protobuf:"fixed64,4,opt,name=contribution,proto3" json:"contribution,omitempty"`
+	ReasonFr     string  `protobuf:"bytes,5,opt,name=reason_fr,json=reasonFr,proto3" json:"reason_fr,omitempty"`
+	ReasonEn     string  `protobuf:"bytes,6,opt,name=reason_en,json=reasonEn,proto3" json:"reason_en,omitempty"`
+	// Why the criterion is neutral (half its points), when it is: NO_WISH (the host expressed
+	// no wish on it), NOT_GIVEN (a side did not say), UNKNOWN (the distance cannot be
+	// measured: a position is unknown, so the student's maximum commute was not checked
+	// either). Empty when the criterion measures the pair.
+	Note          string `protobuf:"bytes,7,opt,name=note,proto3" json:"note,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -279,6 +284,13 @@ func (x *ScoreItem) GetReasonFr() string {
 func (x *ScoreItem) GetReasonEn() string {
 	if x != nil {
 		return x.ReasonEn
+	}
+	return ""
+}
+
+func (x *ScoreItem) GetNote() string {
+	if x != nil {
+		return x.Note
 	}
 	return ""
 }
@@ -437,9 +449,12 @@ type Candidate struct {
 	Score         float64                `protobuf:"fixed64,3,opt,name=score,proto3" json:"score,omitempty"`
 	Breakdown     []*ScoreItem           `protobuf:"bytes,4,rep,name=breakdown,proto3" json:"breakdown,omitempty"`
 	Student       *PartySummary          `protobuf:"bytes,5,opt,name=student,proto3" json:"student,omitempty"`
-	DistanceKm    float64                `protobuf:"fixed64,6,opt,name=distance_km,json=distanceKm,proto3" json:"distance_km,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// Distance from the room to the place of study; 0 and distance_unknown when a position is
+	// unknown.
+	DistanceKm      float64 `protobuf:"fixed64,6,opt,name=distance_km,json=distanceKm,proto3" json:"distance_km,omitempty"`
+	DistanceUnknown bool    `protobuf:"varint,7,opt,name=distance_unknown,json=distanceUnknown,proto3" json:"distance_unknown,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Candidate) Reset() {
@@ -514,6 +529,13 @@ func (x *Candidate) GetDistanceKm() float64 {
 	return 0
 }
 
+func (x *Candidate) GetDistanceUnknown() bool {
+	if x != nil {
+		return x.DistanceUnknown
+	}
+	return false
+}
+
 // Suggestion is a room ranked for a student.
 type Suggestion struct {
 	state                    protoimpl.MessageState `protogen:"open.v1"`
@@ -524,10 +546,13 @@ type Suggestion struct {
 	City                     string                 `protobuf:"bytes,5,opt,name=city,proto3" json:"city,omitempty"`
 	MonthlyContributionCents int32                  `protobuf:"varint,6,opt,name=monthly_contribution_cents,json=monthlyContributionCents,proto3" json:"monthly_contribution_cents,omitempty"`
 	AreaM2                   float64                `protobuf:"fixed64,7,opt,name=area_m2,json=areaM2,proto3" json:"area_m2,omitempty"`
-	DistanceKm               float64                `protobuf:"fixed64,8,opt,name=distance_km,json=distanceKm,proto3" json:"distance_km,omitempty"`
-	Host                     *PartySummary          `protobuf:"bytes,9,opt,name=host,proto3" json:"host,omitempty"`
-	unknownFields            protoimpl.UnknownFields
-	sizeCache                protoimpl.SizeCache
+	// Distance from the room to the place of study; 0 and distance_unknown when a position is
+	// unknown.
+	DistanceKm      float64       `protobuf:"fixed64,8,opt,name=distance_km,json=distanceKm,proto3" json:"distance_km,omitempty"`
+	Host            *PartySummary `protobuf:"bytes,9,opt,name=host,proto3" json:"host,omitempty"`
+	DistanceUnknown bool          `protobuf:"varint,10,opt,name=distance_unknown,json=distanceUnknown,proto3" json:"distance_unknown,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Suggestion) Reset() {
@@ -621,6 +646,13 @@ func (x *Suggestion) GetHost() *PartySummary {
 		return x.Host
 	}
 	return nil
+}
+
+func (x *Suggestion) GetDistanceUnknown() bool {
+	if x != nil {
+		return x.DistanceUnknown
+	}
+	return false
 }
 
 // Compatibility is the full explanation of one pair.
@@ -2360,14 +2392,15 @@ var File_cohabit_matching_v1_matching_proto protoreflect.FileDescriptor
 
 const file_cohabit_matching_v1_matching_proto_rawDesc = "" +
 	"\n" +
-	"\"cohabit/matching/v1/matching.proto\x12\x13cohabit.matching.v1\x1a\x1acohabit/type/v1/type.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb5\x01\n" +
+	"\"cohabit/matching/v1/matching.proto\x12\x13cohabit.matching.v1\x1a\x1acohabit/type/v1/type.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc9\x01\n" +
 	"\tScoreItem\x12\x1c\n" +
 	"\tcriterion\x18\x01 \x01(\tR\tcriterion\x12\x16\n" +
 	"\x06weight\x18\x02 \x01(\x01R\x06weight\x12\x14\n" +
 	"\x05value\x18\x03 \x01(\x01R\x05value\x12\"\n" +
 	"\fcontribution\x18\x04 \x01(\x01R\fcontribution\x12\x1b\n" +
 	"\treason_fr\x18\x05 \x01(\tR\breasonFr\x12\x1b\n" +
-	"\treason_en\x18\x06 \x01(\tR\breasonEn\"`\n" +
+	"\treason_en\x18\x06 \x01(\tR\breasonEn\x12\x12\n" +
+	"\x04note\x18\a \x01(\tR\x04note\"`\n" +
 	"\x10BrokenConstraint\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x1b\n" +
 	"\treason_fr\x18\x02 \x01(\tR\breasonFr\x12\x1b\n" +
@@ -2378,7 +2411,7 @@ const file_cohabit_matching_v1_matching_proto_rawDesc = "" +
 	"\tlanguages\x18\x03 \x03(\tR\tlanguages\x124\n" +
 	"\bservices\x18\x04 \x03(\x0e2\x18.cohabit.type.v1.ServiceR\bservices\x12/\n" +
 	"\x06rhythm\x18\x05 \x01(\x0e2\x17.cohabit.type.v1.RhythmR\x06rhythm\x12\x12\n" +
-	"\x04city\x18\x06 \x01(\tR\x04city\"\x83\x02\n" +
+	"\x04city\x18\x06 \x01(\tR\x04city\"\xae\x02\n" +
 	"\tCandidate\x12\x1d\n" +
 	"\n" +
 	"student_id\x18\x01 \x01(\tR\tstudentId\x12%\n" +
@@ -2387,7 +2420,8 @@ const file_cohabit_matching_v1_matching_proto_rawDesc = "" +
 	"\tbreakdown\x18\x04 \x03(\v2\x1e.cohabit.matching.v1.ScoreItemR\tbreakdown\x12;\n" +
 	"\astudent\x18\x05 \x01(\v2!.cohabit.matching.v1.PartySummaryR\astudent\x12\x1f\n" +
 	"\vdistance_km\x18\x06 \x01(\x01R\n" +
-	"distanceKm\"\xd2\x02\n" +
+	"distanceKm\x12)\n" +
+	"\x10distance_unknown\x18\a \x01(\bR\x0fdistanceUnknown\"\xfd\x02\n" +
 	"\n" +
 	"Suggestion\x12\x17\n" +
 	"\aroom_id\x18\x01 \x01(\tR\x06roomId\x12\x14\n" +
@@ -2399,7 +2433,9 @@ const file_cohabit_matching_v1_matching_proto_rawDesc = "" +
 	"\aarea_m2\x18\a \x01(\x01R\x06areaM2\x12\x1f\n" +
 	"\vdistance_km\x18\b \x01(\x01R\n" +
 	"distanceKm\x125\n" +
-	"\x04host\x18\t \x01(\v2!.cohabit.matching.v1.PartySummaryR\x04host\"\xf1\x01\n" +
+	"\x04host\x18\t \x01(\v2!.cohabit.matching.v1.PartySummaryR\x04host\x12)\n" +
+	"\x10distance_unknown\x18\n" +
+	" \x01(\bR\x0fdistanceUnknown\"\xf1\x01\n" +
 	"\rCompatibility\x12\x17\n" +
 	"\aroom_id\x18\x01 \x01(\tR\x06roomId\x12\x1d\n" +
 	"\n" +

@@ -141,12 +141,18 @@ func (ApplicationStatus) EnumDescriptor() ([]byte, []int) {
 	return file_cohabit_students_v1_students_proto_rawDescGZIP(), []int{1}
 }
 
-// StudyPlace is where the student studies; lat and lng give commute distances.
+// StudyPlace is where the student studies; lat and lng give commute distances. Left out
+// (0, 0), they are found from city (and postcode): the centre of the commune (approximate).
 type StudyPlace struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Lat           float64                `protobuf:"fixed64,1,opt,name=lat,proto3" json:"lat,omitempty"`
-	Lng           float64                `protobuf:"fixed64,2,opt,name=lng,proto3" json:"lng,omitempty"`
-	City          string                 `protobuf:"bytes,3,opt,name=city,proto3" json:"city,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Lat   float64                `protobuf:"fixed64,1,opt,name=lat,proto3" json:"lat,omitempty"`
+	Lng   float64                `protobuf:"fixed64,2,opt,name=lng,proto3" json:"lng,omitempty"`
+	City  string                 `protobuf:"bytes,3,opt,name=city,proto3" json:"city,omitempty"`
+	// Optional; tells a commune from its homonyms, an arrondissement from another.
+	Postcode string `protobuf:"bytes,4,opt,name=postcode,proto3" json:"postcode,omitempty"`
+	// Output only: lat and lng are the centre of the commune, not the place's own position.
+	// Both 0 and not approximate: the city is unknown.
+	Approximate   bool `protobuf:"varint,5,opt,name=approximate,proto3" json:"approximate,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -200,6 +206,20 @@ func (x *StudyPlace) GetCity() string {
 		return x.City
 	}
 	return ""
+}
+
+func (x *StudyPlace) GetPostcode() string {
+	if x != nil {
+		return x.Postcode
+	}
+	return ""
+}
+
+func (x *StudyPlace) GetApproximate() bool {
+	if x != nil {
+		return x.Approximate
+	}
+	return false
 }
 
 // Student is a young person looking for a room.
@@ -1258,12 +1278,14 @@ var File_cohabit_students_v1_students_proto protoreflect.FileDescriptor
 
 const file_cohabit_students_v1_students_proto_rawDesc = "" +
 	"\n" +
-	"\"cohabit/students/v1/students.proto\x12\x13cohabit.students.v1\x1a\x1acohabit/type/v1/type.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"D\n" +
+	"\"cohabit/students/v1/students.proto\x12\x13cohabit.students.v1\x1a\x1acohabit/type/v1/type.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x82\x01\n" +
 	"\n" +
 	"StudyPlace\x12\x10\n" +
 	"\x03lat\x18\x01 \x01(\x01R\x03lat\x12\x10\n" +
 	"\x03lng\x18\x02 \x01(\x01R\x03lng\x12\x12\n" +
-	"\x04city\x18\x03 \x01(\tR\x04city\"\x8c\t\n" +
+	"\x04city\x18\x03 \x01(\tR\x04city\x12\x1a\n" +
+	"\bpostcode\x18\x04 \x01(\tR\bpostcode\x12 \n" +
+	"\vapproximate\x18\x05 \x01(\bR\vapproximate\"\x8c\t\n" +
 	"\aStudent\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12!\n" +
 	"\fprogramme_id\x18\x02 \x01(\tR\vprogrammeId\x12:\n" +
