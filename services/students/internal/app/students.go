@@ -38,6 +38,11 @@ func (a *App) RegisterStudent(ctx context.Context, prof student.Profile, request
 	if err != nil {
 		return nil, err
 	}
+	if reg.OwnerAccountID != "" {
+		if err := a.checkNotRegisteredByCoordinator(ctx, reg.ProgrammeID, s.Record().Profile.Email); err != nil {
+			return nil, err
+		}
+	}
 	ev, err := studentEvent(SubjectStudentRegistered, s, reg.At)
 	if err != nil {
 		return nil, err

@@ -68,6 +68,7 @@ func Consumers(a *app.App, log *slog.Logger) []*natsx.Consumer {
 		{Stream: "CONTRACTS", Durable: DurableContracts, Log: log,
 			Subjects: []string{SubjectContractActivated, SubjectContractEnded, SubjectContractTerminated, SubjectContractCancelled},
 			Handle:   func(ctx context.Context, e *eventsv1.Envelope) error { return handle(ctx, a, DurableContracts, e) }},
+		invitationsConsumer(a, log),
 	}
 }
 

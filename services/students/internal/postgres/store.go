@@ -138,8 +138,10 @@ func writeStudent(ctx context.Context, tx pgx.Tx, st *student.Student) error {
 	if err != nil {
 		return fmt.Errorf("encode student %s: %w", r.ID, err)
 	}
-	if _, err := tx.Exec(ctx, `UPDATE students SET status = $2, version = $3, record = $4, updated_at = $5 WHERE id = $1`,
-		r.ID, r.Status, r.Version, rec, r.UpdatedAt); err != nil {
+	// owner_account_id follows the record: a student who accepts an invitation comes to own hers.
+	if _, err := tx.Exec(ctx, `UPDATE students SET status = $2, version = $3, record = $4, updated_at = $5,
+		owner_account_id = NULLIF($6, '') WHERE id = $1`,
+		r.ID, r.Status, r.Version, rec, r.UpdatedAt, r.OwnerAccountID); err != nil {
 		return fmt.Errorf("update student %s: %w", r.ID, err)
 	}
 	return nil

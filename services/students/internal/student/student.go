@@ -249,6 +249,26 @@ func (s *Student) move(from, to Status, at time.Time) error {
 	return nil
 }
 
+// ErrClaimed: the student already has another owner account.
+var ErrClaimed = errs.FailedPrecondition("STUDENT_CLAIMED", "another account already owns this student")
+
+// Claim records that account accountID now owns the student, who accepted the coordinator's
+// invitation: she then sees and changes her own record and signs her own contract. Claiming
+// again with the same account changes nothing and reports false.
+// Errors: ErrClaimed when another account owns the student.
+func (s *Student) Claim(accountID string, at time.Time) (bool, error) {
+	switch s.r.OwnerAccountID {
+	case accountID:
+		return false, nil
+	case "":
+	default:
+		return false, ErrClaimed
+	}
+	s.r.OwnerAccountID = accountID
+	s.touch(at)
+	return true, nil
+}
+
 func (s *Student) touch(at time.Time) {
 	s.r.Version++
 	s.r.UpdatedAt = at

@@ -228,3 +228,17 @@ func TestArchive(t *testing.T) {
 		}
 	}
 }
+
+func TestClaim(t *testing.T) {
+	t.Parallel()
+	s := FromRecord(Record{ID: "s1", ProgrammeID: "demo", Status: StatusPendingVerification, Version: 1})
+	if changed, err := s.Claim("a1", time.Now()); err != nil || !changed || s.OwnerAccountID() != "a1" || s.Version() != 2 {
+		t.Fatalf("claim: %v %v %+v", changed, err, s.Record())
+	}
+	if changed, err := s.Claim("a1", time.Now()); err != nil || changed || s.Version() != 2 {
+		t.Fatalf("claim again: %v %v", changed, err)
+	}
+	if _, err := s.Claim("a2", time.Now()); !errors.Is(err, ErrClaimed) {
+		t.Fatalf("second owner: %v", err)
+	}
+}
