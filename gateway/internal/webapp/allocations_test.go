@@ -144,7 +144,8 @@ func TestContractCancelBeforeTheStay(t *testing.T) {
 	b := h.browser(t)
 	b.login(t, "coordinator@example.org")
 
-	for id, offered := range map[string]bool{"c-1": true, "c-2": true, "c-3": false} {
+	// c-3 is active, its start date to come: it may still be cancelled (SPEC §2 as amended).
+	for id, offered := range map[string]bool{"c-1": true, "c-2": true, "c-3": true} {
 		r := b.get(t, "/coordinator/contracts/"+id)
 		if got := strings.Contains(r.body, `action="/coordinator/contracts/`+id+`/cancel"`); got != offered {
 			t.Errorf("%s: cancel offered %v, want %v", id, got, offered)
@@ -175,7 +176,7 @@ func TestContractCancelBeforeTheStay(t *testing.T) {
 	if r := b.get(t, "/coordinator/contracts/c-2"); !strings.Contains(r.body, "La convention est annulée.") {
 		t.Error("no confirmation")
 	}
-	// Refused once the stay has begun: flashed.
+	// Refused by the service (the stay has begun): flashed.
 	b.post(t, "/coordinator/contracts/c-3/cancel", url.Values{"cancelReason": {"Erreur"}})
 	if r := b.get(t, "/coordinator/contracts/c-3"); !strings.Contains(r.body, "flash-error") {
 		t.Error("refusal not shown")

@@ -192,6 +192,7 @@ func (a *App) routes() {
 	a.handle("GET /coordinator/contracts/{id}", coord(a.contractPage))
 	a.post("POST /coordinator/contracts/{id}/terms", coord(a.contractTerms))
 	a.post("POST /coordinator/contracts/{id}/send", coord(a.contractSend))
+	a.post("POST /coordinator/contracts/{id}/reopen", coord(a.contractReopen))
 	a.post("POST /coordinator/contracts/{id}/sign", coord(a.contractSignOnBehalf))
 	a.post("POST /coordinator/contracts/{id}/terminate", coord(a.contractTerminate))
 	a.post("POST /coordinator/contracts/{id}/renew", coord(a.contractRenew))

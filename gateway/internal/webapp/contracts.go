@@ -45,6 +45,10 @@ var contractSpec = formSpec{
 	{Name: "houseRules", Label: "contract.terms.houseRules", API: "terms.houseRules"},
 	{Name: "entryInventory", Label: "contract.terms.entryInventory", API: "terms.entryInventory"},
 	{Name: "contribution", Label: "contract.terms.contribution", API: "terms.monthlyContributionCents"},
+	{Name: "startDate", Label: "contract.terms.startDate", API: "terms.startDate"},
+	{Name: "endDate_terms", Label: "contract.terms.endDate", API: "terms.endDate"},
+	{Name: "evenings", Label: "contract.terms.evenings", API: "terms.eveningsPerWeek"},
+	{Name: "hours", Label: "contract.terms.hours", API: "terms.hoursPerWeek"},
 	{Name: "signParty", Label: "contract.sign.party"},
 	{Name: "method", Label: "contract.sign.method", API: "method"},
 	{Name: "party", Label: "contract.terminate.party", API: "party"},
@@ -61,6 +65,8 @@ type contractPageData struct {
 	Contract *contractsv1.Contract
 	// HostSigned and StudentSigned: each party's signature, when given.
 	HostSigned, StudentSigned *contractsv1.Signature
+	// BeforeStart: active, its start date not come (it may still be cancelled).
+	BeforeStart bool
 }
 
 func signatureOf(c *contractsv1.Contract, party matchingv1.Party) *contractsv1.Signature {
@@ -82,6 +88,10 @@ func termsValues(c *contractsv1.Contract, l *Loc) url.Values {
 		"houseRules":     {t.GetHouseRules()},
 		"entryInventory": {t.GetEntryInventory()},
 		"contribution":   {l.MoneyInput(t.GetMonthlyContributionCents())},
+		"startDate":      {t.GetStartDate()},
+		"endDate_terms":  {t.GetEndDate()},
+		"evenings":       {strconv.Itoa(int(t.GetEveningsPerWeek()))},
+		"hours":          {strconv.Itoa(int(t.GetHoursPerWeek()))},
 		"method":         {"SIGNATURE_METHOD_PAPER"},
 	}
 	// The party whose signature is recorded: preselected when only one has yet to sign.
@@ -96,7 +106,8 @@ func termsValues(c *contractsv1.Contract, l *Loc) url.Values {
 
 // renderContract renders the contract's page: f is nil on a GET (the terms as they are).
 func (a *App) renderContract(w http.ResponseWriter, r *http.Request, status int, c *contractsv1.Contract, f *form) {
-	d := contractPageData{Contract: c, HostSigned: signatureOf(c, matchingv1.Party_PARTY_HOST), StudentSigned: signatureOf(c, matchingv1.Party_PARTY_STUDENT)}
+	d := contractPageData{Contract: c, HostSigned: signatureOf(c, matchingv1.Party_PARTY_HOST), StudentSigned: signatureOf(c, matchingv1.Party_PARTY_STUDENT),
+		BeforeStart: c.GetStatus() == contractsv1.ContractStatus_CONTRACT_STATUS_ACTIVE && c.GetTerms().GetStartDate() > a.todayISO()}
 	p := a.newPage(w, r, "contract.title", d)
 	p.Title = p.L.T("contract.titleOf", "host", c.GetHostDisplayName(), "student", c.GetStudentDisplayName())
 	p.Nav = "contracts"
@@ -146,7 +157,9 @@ func (a *App) contractFormDone(w http.ResponseWriter, r *http.Request, f *form, 
 	a.renderContract(w, r, http.StatusBadRequest, c, f)
 }
 
-// contractTerms changes the terms a coordinator adjusts while the contract is a DRAFT.
+// contractTerms changes the terms a coordinator adjusts while the contract is a DRAFT: every
+// one she may (SPEC §2 as amended), dates and presence included; the contracts service keeps
+// them within the room's availability, the formula and the cap.
 func (a *App) contractTerms(w http.ResponseWriter, r *http.Request) {
 	f := newForm(contractSpec, r.PostForm)
 	var spaces []string
@@ -160,16 +173,39 @@ func (a *App) contractTerms(w http.ResponseWriter, r *http.Request) {
 		HouseRules:               f.Value("houseRules"),
 		EntryInventory:           f.Value("entryInventory"),
 		MonthlyContributionCents: f.cents("contribution"),
+		StartDate:                f.date("startDate"),
+		EndDate:                  f.date("endDate_terms"),
+		EveningsPerWeek:          f.int32("evenings"),
+		HoursPerWeek:             f.int32("hours"),
 	}}
+	paths := []string{"terms.shared_spaces", "terms.house_rules", "terms.entry_inventory", "terms.monthly_contribution_cents"}
+	// The dates and the presence change when the form sends them (the page's always does);
+	// dates sent empty are refused here: a contract always has both.
+	for _, in := range [][2]string{{"startDate", "terms.start_date"}, {"endDate_terms", "terms.end_date"}, {"evenings", "terms.evenings_per_week"}, {"hours", "terms.hours_per_week"}} {
+		name, path := in[0], in[1]
+		if _, sent := f.Values[name]; sent {
+			paths = append(paths, path)
+			if name == "startDate" || name == "endDate_terms" {
+				f.require(name)
+			}
+		}
+	}
 	var err error
 	if f.ok() {
 		ctx, cancel := a.call(r)
-		_, err = a.svc.contracts.UpdateContract(ctx, &contractsv1.UpdateContractRequest{Contract: c, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{
-			"terms.shared_spaces", "terms.house_rules", "terms.entry_inventory", "terms.monthly_contribution_cents",
-		}}})
+		_, err = a.svc.contracts.UpdateContract(ctx, &contractsv1.UpdateContractRequest{Contract: c, UpdateMask: &fieldmaskpb.FieldMask{Paths: paths}})
 		cancel()
 	}
 	a.contractFormDone(w, r, f, err, "contract.terms.saved")
+}
+
+// contractReopen takes a contract awaiting signatures back to DRAFT to correct a term; the
+// signatures already given are cleared (the page says so before the button).
+func (a *App) contractReopen(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := a.call(r)
+	defer cancel()
+	_, err := a.svc.contracts.ReopenContract(ctx, &contractsv1.ReopenContractRequest{Id: r.PathValue("id"), Etag: r.PostFormValue("etag")})
+	a.afterAction(w, r, err, "contract.reopened", contractURL(r.PathValue("id")))
 }
 
 func (a *App) contractSend(w http.ResponseWriter, r *http.Request) {
@@ -220,8 +256,8 @@ func (a *App) contractTerminate(w http.ResponseWriter, r *http.Request) {
 	a.contractFormDone(w, r, f, err, "contract.terminated")
 }
 
-// contractCancel cancels a contract before the stay (a draft or one awaiting signatures),
-// with the reason the parties will read.
+// contractCancel cancels a contract before the stay (a draft, one awaiting signatures, or an
+// active one whose start date has not come), with the reason the parties will read.
 func (a *App) contractCancel(w http.ResponseWriter, r *http.Request) {
 	f := newForm(cancelSpec, r.PostForm)
 	f.require("cancelReason")

@@ -100,6 +100,16 @@ func (f *fakeIdentity) Login(ctx context.Context, req *identityv1.LoginRequest) 
 	}, nil
 }
 
+// RefreshToken answers like Login: the same fixed token, a new expiry.
+func (f *fakeIdentity) RefreshToken(ctx context.Context, req *identityv1.RefreshTokenRequest) (*identityv1.LoginResponse, error) {
+	auth := f.record(ctx, "RefreshToken", req)
+	a, ok := accounts[auth]
+	if !ok {
+		return nil, grpcErr(unauthenticated)
+	}
+	return &identityv1.LoginResponse{AccessToken: strings.TrimPrefix(auth, "Bearer "), ExpiresAt: timestamppb.New(time.Now().Add(time.Hour)), Account: a}, nil
+}
+
 func (f *fakeIdentity) GetMe(ctx context.Context, req *identityv1.GetMeRequest) (*identityv1.Account, error) {
 	auth := f.record(ctx, "GetMe", req)
 	if a, ok := accounts[auth]; ok {
@@ -757,7 +767,7 @@ func (f *fakeContracts) SignContract(ctx context.Context, req *contractsv1.SignC
 
 func fakeContract(id string) *contractsv1.Contract {
 	c := &contractsv1.Contract{
-		Id: id, MatchId: "m-4", HostId: "h-1", StudentId: "s-1", HostDisplayName: "Jeanne Martin", StudentDisplayName: "Léa Bernard", HostAssisted: true, Etag: "e-1",
+		Id: id, MatchId: "m-4", HostId: "h-1", StudentId: "s-1", RoomAvailableFrom: "2027-01-01", RoomAvailableUntil: "2027-06-30", HostDisplayName: "Jeanne Martin", StudentDisplayName: "Léa Bernard", HostAssisted: true, Etag: "e-1",
 		Terms: &contractsv1.ContractTerms{RoomTitle: "Chambre calme près des quais", RoomAreaM2: 12, StartDate: "2027-01-15", EndDate: "2027-06-30",
 			MonthlyContributionCents: 15050, EveningsPerWeek: 3, HoursPerWeek: 4, NoticeDays: 30, TrialDays: 30, TrialNoticeDays: 8,
 			SharedSpaces: []string{"cuisine", "salon"}, HouseRules: "Pas de visite après 22 h"},
@@ -795,7 +805,18 @@ func (f *fakeContracts) UpdateContract(ctx context.Context, req *contractsv1.Upd
 	if req.GetContract().GetTerms().GetMonthlyContributionCents() > 20000 {
 		return nil, grpcErr(errs.Invalid(errs.Violation{Field: "terms.monthlyContributionCents", Description: "must not exceed the programme's cap of €200.00 a month"}))
 	}
+	// The room is available until 30 June 2027 (fakeContract's RoomAvailableUntil).
+	if end := req.GetContract().GetTerms().GetEndDate(); end > "2027-06-30" {
+		return nil, grpcErr(errs.Invalid(errs.Violation{Field: "terms.endDate", Description: "must not be after the room's availability ends, on 2027-06-30"}))
+	}
 	return fakeContract("c-2"), nil
+}
+
+func (f *fakeContracts) ReopenContract(ctx context.Context, req *contractsv1.ReopenContractRequest) (*contractsv1.Contract, error) {
+	f.record(ctx, "ReopenContract", req)
+	c := fakeContract("c-1")
+	c.Status, c.Signatures = contractsv1.ContractStatus_CONTRACT_STATUS_DRAFT, nil
+	return c, nil
 }
 
 func (f *fakeContracts) SendContract(ctx context.Context, req *contractsv1.SendContractRequest) (*contractsv1.Contract, error) {

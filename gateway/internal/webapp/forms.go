@@ -243,6 +243,8 @@ var datedViolations = []struct {
 	{regexp.MustCompile(`earliest allowed date is (\d{4}-\d{2}-\d{2})`), "form.error.notice"},
 	{regexp.MustCompile(`^must be after the current end date (\d{4}-\d{2}-\d{2})`), "form.error.renewAfter"},
 	{regexp.MustCompile(`^must not be after the end date (\d{4}-\d{2}-\d{2})`), "form.error.afterEnd"},
+	{regexp.MustCompile(`^must not be after the room's availability ends, on (\d{4}-\d{2}-\d{2})`), "form.error.afterAvailability"},
+	{regexp.MustCompile(`^must not be before the room is available, from (\d{4}-\d{2}-\d{2})`), "form.error.beforeAvailability"},
 }
 
 type dated struct{ key, date string }

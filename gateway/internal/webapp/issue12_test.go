@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -377,5 +378,57 @@ func TestSessionsSlideAndAFormPostedAfterExpiryIsKept(t *testing.T) {
 	r = other.post(t, "/login", url.Values{"email": {"coordinator@example.org"}, "password": {"secret-password"}})
 	if r.header.Get("Location") != "/coordinator" || len(h.be.rec.called("UpdateHost")) != 0 {
 		t.Errorf("another account's form was posted: to %q", r.header.Get("Location"))
+	}
+}
+
+// The amended contract rules in the coordinator's contract page (SPEC §2 as amended): every
+// term of a draft, its dates and presence included; a contract awaiting signatures reopened
+// to correct it; an active one cancelled before its start date; a date outside the room's
+// availability refused next to its field, in the page's language.
+func TestContractDraftDatesPresenceReopenAndCancelBeforeStart(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+	r := b.get(t, "/coordinator/contracts/c-2")
+	for _, s := range []string{`name="startDate" type="date" value="2027-01-15"`, `name="endDate_terms" type="date" value="2027-06-30"`, `name="evenings" type="number" value="3"`, `name="hours" type="number" value="4"`, "La chambre est disponible du 1 janvier 2027 au 30 juin 2027"} {
+		if !strings.Contains(r.body, s) {
+			t.Errorf("draft form lacks %s", s)
+		}
+	}
+	if p := checkAccessibility(r.body); len(p) > 0 {
+		t.Errorf("draft page: %v", p)
+	}
+	form := url.Values{"sharedSpaces": {"cuisine"}, "houseRules": {""}, "entryInventory": {""}, "contribution": {"100"}, "etag": {"e-1"},
+		"startDate": {"2027-02-01"}, "endDate_terms": {"2027-09-30"}, "evenings": {"2"}, "hours": {"3"}}
+	r = b.post(t, "/coordinator/contracts/c-2/terms", form)
+	if r.code != http.StatusBadRequest || !strings.Contains(r.body, `id="f-endDate-terms-error"`) || !strings.Contains(r.body, "disponible que jusqu’au 30 juin 2027") || strings.Contains(r.body, "availability ends") {
+		t.Errorf("an end past the room's availability: %d", r.code)
+	}
+	form.Set("endDate_terms", "2027-06-15")
+	if r := b.post(t, "/coordinator/contracts/c-2/terms", form); r.code != http.StatusSeeOther {
+		t.Fatalf("terms: %d", r.code)
+	}
+	c := h.be.rec.called("UpdateContract")
+	u := c[len(c)-1].req.(*contractsv1.UpdateContractRequest)
+	if tm := u.GetContract().GetTerms(); tm.GetStartDate() != "2027-02-01" || tm.GetEndDate() != "2027-06-15" || tm.GetEveningsPerWeek() != 2 || tm.GetHoursPerWeek() != 3 ||
+		!slices.Contains(u.GetUpdateMask().GetPaths(), "terms.end_date") || !slices.Contains(u.GetUpdateMask().GetPaths(), "terms.evenings_per_week") {
+		t.Errorf("UpdateContract: %v", u)
+	}
+
+	// Awaiting signatures: reopened to correct, the page saying signatures are cleared.
+	r = b.get(t, "/coordinator/contracts/c-1")
+	if !strings.Contains(r.body, `action="/coordinator/contracts/c-1/reopen"`) || !strings.Contains(r.body, "les signatures déjà données sont effacées") {
+		t.Error("no way to reopen a contract awaiting signatures")
+	}
+	if r := b.post(t, "/coordinator/contracts/c-1/reopen", url.Values{"etag": {"e-1"}}); r.code != http.StatusSeeOther || r.header.Get("Location") != "/coordinator/contracts/c-1" {
+		t.Errorf("reopen: %d to %q", r.code, r.header.Get("Location"))
+	}
+	if c := h.be.rec.called("ReopenContract"); len(c) != 1 || c[0].req.(*contractsv1.ReopenContractRequest).GetEtag() != "e-1" {
+		t.Errorf("ReopenContract: %v", c)
+	}
+	// Active before its start (c-3 starts on 15 January 2027): it may be cancelled.
+	if r := b.get(t, "/coordinator/contracts/c-3"); !strings.Contains(r.body, `action="/coordinator/contracts/c-3/cancel"`) {
+		t.Error("an active contract before its start cannot be cancelled")
 	}
 }
