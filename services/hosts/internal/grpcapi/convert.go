@@ -71,7 +71,7 @@ func hostToProto(h *host.Host) *hostsv1.Host {
 		BirthDate:             p.BirthDate.String(),
 		Phone:                 p.Phone,
 		Email:                 p.Email,
-		Address:               &hostsv1.Address{Line1: p.Address.Line1, Postcode: p.Address.Postcode, City: p.Address.City, Lat: p.Address.Lat, Lng: p.Address.Lng},
+		Address:               &hostsv1.Address{Line1: p.Address.Line1, Postcode: p.Address.Postcode, City: p.Address.City, Lat: p.Address.Lat, Lng: p.Address.Lng, Approximate: p.Address.Approximate},
 		Languages:             p.Languages,
 		Smokes:                p.Smokes,
 		HasPets:               p.HasPets,
