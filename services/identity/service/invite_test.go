@@ -319,3 +319,45 @@ func TestInviteAuthorization(t *testing.T) {
 		t.Fatal("no code for the service")
 	}
 }
+
+// She signed up on her own before her coordinator invited her (her own record was refused as
+// a duplicate): following the invitation with her email and password links her account, no
+// second one.
+func TestInvitationLinksTheAccountSheAlreadyHas(t *testing.T) {
+	t.Parallel()
+	in := startInviting(t)
+	mine := in.signup(t, "lea@example.org", typev1.Role_ROLE_STUDENT)
+	inv, err := in.client.InviteStudent(in.coord, &identityv1.InviteStudentRequest{Id: in.studentID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := in.code(t, inv.GetId())
+
+	_, err = in.client.Signup(context.Background(), &identityv1.SignupRequest{Email: "lea@example.org", Password: "not her password", InviteCode: code})
+	if s := wantCode(t, err, codes.InvalidArgument); !slices.Equal(violationsOf(s), []string{"password"}) {
+		t.Fatalf("wrong password: %v", err)
+	}
+	linked, err := in.client.Signup(context.Background(), &identityv1.SignupRequest{Email: "LEA@example.org", Password: "a good long password", InviteCode: code})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if linked.GetId() != mine.GetId() || linked.GetStudentId() != in.studentID {
+		t.Fatalf("linked %v, had %v", linked, mine)
+	}
+	// The code is used; a host account cannot take a student record.
+	_, err = signupWith(in.client, "lea@example.org", code)
+	wantCode(t, err, codes.InvalidArgument)
+	in.signup(t, "jeanne@example.org", typev1.Role_ROLE_STUDENT)
+	hostInv, err := in.client.InviteHost(in.coord, &identityv1.InviteHostRequest{Id: in.hostID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = in.client.Signup(context.Background(), &identityv1.SignupRequest{Email: "jeanne@example.org", Password: "a good long password", InviteCode: in.code(t, hostInv.GetId())})
+	if reasonOf(wantCode(t, err, codes.FailedPrecondition)) != "WRONG_ROLE" {
+		t.Fatalf("student account, host record: %v", err)
+	}
+	accepted := outboxPayloads(t, in.pool, "cohabit.identity.invitation.accepted", func() *identityeventsv1.InvitationAccepted { return &identityeventsv1.InvitationAccepted{} })
+	if len(accepted) != 1 || accepted[0].GetAccountId() != mine.GetId() {
+		t.Fatalf("invitation.accepted %v", accepted)
+	}
+}

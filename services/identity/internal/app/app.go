@@ -40,6 +40,8 @@ type Store interface {
 	InvitationByCode(ctx context.Context, digest []byte) (invitation.Invitation, error)
 	Invitation(ctx context.Context, id string) (invitation.Invitation, error)
 	RedeemInvitation(ctx context.Context, id string, acct *account.Account, check func(invitation.Invitation, invitation.Record) error) error
+	RedeemInvitationForAccount(ctx context.Context, id, accountID string, check func(invitation.Invitation, invitation.Record) error,
+		link func(*account.Account, invitation.Invitation) error) (*account.Account, error)
 	DropExpiredCodes(ctx context.Context, now time.Time) (int64, error)
 }
 

@@ -2,12 +2,15 @@ package app
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"github.com/google/uuid"
 
 	"github.com/cohabit/cohabit/services/identity/internal/account"
 	"github.com/cohabit/cohabit/services/identity/internal/invitation"
 	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/errs"
 )
 
 // NewAccount is the input of Signup and CreateAccount.
@@ -59,13 +62,7 @@ func (a *App) signupInvited(ctx context.Context, in NewAccount) (*account.Accoun
 	if err := inv.Redeem(in.InviteCode, now); err != nil {
 		return nil, err
 	}
-	// The password is hashed before the transaction, which then holds its locks briefly.
-	acct, err := account.Claim(account.Draft{ID: uuid.NewString(), Email: in.Email, Password: in.Password},
-		inv.Kind, inv.RecordID, inv.ProgrammeID, a.hasher, now)
-	if err != nil {
-		return nil, err
-	}
-	err = a.store.RedeemInvitation(ctx, inv.ID, acct, func(locked invitation.Invitation, rec invitation.Record) error {
+	check := func(locked invitation.Invitation, rec invitation.Record) error {
 		if err := locked.Redeem(in.InviteCode, now); err != nil {
 			return err
 		}
@@ -73,10 +70,62 @@ func (a *App) signupInvited(ctx context.Context, in NewAccount) (*account.Accoun
 			return invitation.ErrInvalidCode
 		}
 		return nil
-	})
+	}
+	email := account.NormaliseEmail(in.Email)
+	if existing, err := a.store.AccountByEmail(ctx, email); err == nil {
+		return a.claimWithAccount(ctx, inv, existing, in.Password, check)
+	} else if !errors.Is(err, account.ErrNotFound) {
+		return nil, err
+	}
+	// The password is hashed before the transaction, which then holds its locks briefly.
+	acct, err := account.Claim(account.Draft{ID: uuid.NewString(), Email: in.Email, Password: in.Password},
+		inv.Kind, inv.RecordID, inv.ProgrammeID, a.hasher, now)
+	if err != nil {
+		return nil, err
+	}
+	err = a.store.RedeemInvitation(ctx, inv.ID, acct, check)
 	if err != nil {
 		return nil, err
 	}
 	a.log.InfoContext(ctx, "invitation accepted", "invitation", inv.ID, "account", acct.ID(), "kind", string(inv.Kind))
 	return acct, nil
+}
+
+// claimWithAccount links the invited record to the account that already has the email: a
+// person who signed up on her own before her coordinator invited her (her own registration of
+// a record was refused, see hosts' and students' INVITATION_REQUIRED) follows the invitation
+// with her email and password and finds her record, instead of a second account. The code
+// proves she reads the record's mailbox, the password that the account is hers. The password
+// check is a sign-in attempt and counts like one, so that a code holder cannot guess other
+// accounts' passwords here. Errors: errs.Invalid on password when it is wrong;
+// account.ErrTooManyAttempts; account.ErrWrongRole, ErrOtherProgramme, ErrAlreadyLinked
+// (FailedPrecondition) when the account cannot own the record; invitation.ErrInvalidCode.
+func (a *App) claimWithAccount(ctx context.Context, inv invitation.Invitation, acct *account.Account, password string,
+	check func(invitation.Invitation, invitation.Record) error) (*account.Account, error) {
+	now := a.now()
+	if err := a.store.ClaimLoginAttempt(ctx, acct.Email(), func(at account.Attempts) (account.Attempts, error) {
+		return at.Claim(now)
+	}); err != nil {
+		return nil, err
+	}
+	ok, _, err := a.hasher.Verify(password, acct.PasswordHash())
+	if err != nil {
+		return nil, fmt.Errorf("claim with account %s: %w", acct.ID(), err)
+	}
+	if !ok {
+		return nil, errs.Invalid(errs.Violation{Field: "password",
+			Description: "an account already uses this email: enter its password to add your invitation to it"})
+	}
+	if err := a.store.ResetLoginAttempts(ctx, acct.Email()); err != nil {
+		return nil, err
+	}
+	linked, err := a.store.RedeemInvitationForAccount(ctx, inv.ID, acct.ID(), check, func(x *account.Account, locked invitation.Invitation) error {
+		_, err := x.Link(locked.Kind, locked.RecordID, locked.ProgrammeID, now)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.log.InfoContext(ctx, "invitation accepted by an existing account", "invitation", inv.ID, "account", acct.ID(), "kind", string(inv.Kind))
+	return linked, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/cohabit/cohabit/services/identity/internal/account"
 	"github.com/cohabit/cohabit/services/identity/internal/convert"
 	"github.com/cohabit/cohabit/services/identity/internal/invitation"
+	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/platform/inbox"
 	"github.com/cohabit/cohabit/services/platform/pg"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -153,6 +154,38 @@ func (s *Store) Invitation(ctx context.Context, id string) (invitation.Invitatio
 // Errors: invitation.ErrInvalidCode; account.ErrEmailTaken; check's.
 func (s *Store) RedeemInvitation(ctx context.Context, id string, acct *account.Account, check func(invitation.Invitation, invitation.Record) error) error {
 	snap := acct.Snapshot()
+	return s.redeem(ctx, id, check, func(tx pgx.Tx, _ invitation.Invitation) (string, time.Time, error) {
+		if _, err := tx.Exec(ctx, `INSERT INTO accounts (id, email, password_hash, role, programme_id, host_id,
+			student_id, version, create_time, update_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			snap.ID, snap.Email, snap.PasswordHash, string(snap.Role), nullIfEmpty(snap.ProgrammeID),
+			nullIfEmpty(snap.HostID), nullIfEmpty(snap.StudentID), snap.Version, snap.CreateTime, snap.UpdateTime); err != nil {
+			return "", time.Time{}, err
+		}
+		return snap.ID, snap.CreateTime, accountCreated(ctx, tx, acct)
+	})
+}
+
+// RedeemInvitationForAccount is RedeemInvitation for a person who already has an account
+// (she signed up on her own before she was invited): link links the account accountID,
+// locked, to the invitation's record instead of a new account being made.
+// Errors: invitation.ErrInvalidCode; account.ErrNotFound; check's and link's.
+func (s *Store) RedeemInvitationForAccount(ctx context.Context, id, accountID string, check func(invitation.Invitation, invitation.Record) error,
+	link func(*account.Account, invitation.Invitation) error) (*account.Account, error) {
+	var out *account.Account
+	err := s.redeem(ctx, id, check, func(tx pgx.Tx, inv invitation.Invitation) (string, time.Time, error) {
+		a, err := updateAccount(ctx, tx, accountID, func(a *account.Account) error { return link(a, inv) })
+		if err != nil {
+			return "", time.Time{}, err
+		}
+		out = a
+		return a.ID(), a.UpdateTime(), nil
+	})
+	return out, err
+}
+
+// redeem is the transaction of both redemptions; owner makes or links the owning account.
+func (s *Store) redeem(ctx context.Context, id string, check func(invitation.Invitation, invitation.Record) error,
+	owner func(pgx.Tx, invitation.Invitation) (string, time.Time, error)) error {
 	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		inv, err := scanInvitation(tx.QueryRow(ctx, `SELECT `+invitationColumns+` FROM invitations WHERE id = $1 FOR UPDATE`, id))
 		if errors.Is(err, invitation.ErrNotFound) {
@@ -169,26 +202,21 @@ func (s *Store) RedeemInvitation(ctx context.Context, id string, acct *account.A
 		if err := check(inv, rec); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO accounts (id, email, password_hash, role, programme_id, host_id,
-			student_id, version, create_time, update_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-			snap.ID, snap.Email, snap.PasswordHash, string(snap.Role), nullIfEmpty(snap.ProgrammeID),
-			nullIfEmpty(snap.HostID), nullIfEmpty(snap.StudentID), snap.Version, snap.CreateTime, snap.UpdateTime); err != nil {
+		accountID, at, err := owner(tx, inv)
+		if err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE invitations SET code = NULL, used_time = $2, account_id = $3 WHERE id = $1`,
-			id, snap.CreateTime, snap.ID); err != nil {
+			id, at, accountID); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE records SET owner_account_id = $3 WHERE kind = $1 AND id = $2`,
-			string(inv.Kind), inv.RecordID, snap.ID); err != nil {
+			string(inv.Kind), inv.RecordID, accountID); err != nil {
 			return err
 		}
-		if err := accountCreated(ctx, tx, acct); err != nil {
-			return err
-		}
-		return appendEvent(ctx, tx, SubjectInvitationAccepted, inv.ProgrammeID, snap.CreateTime, &identityeventsv1.InvitationAccepted{
+		return appendEvent(ctx, tx, SubjectInvitationAccepted, inv.ProgrammeID, at, &identityeventsv1.InvitationAccepted{
 			InvitationId: inv.ID, RecordId: inv.RecordID, RecordKind: convert.RecordKind(inv.Kind), ProgrammeId: inv.ProgrammeID,
-			AccountId: snap.ID,
+			AccountId: accountID,
 		})
 	})
 	if constraint, ok := pg.IsUniqueViolation(err); ok {
@@ -197,6 +225,9 @@ func (s *Store) RedeemInvitation(ctx context.Context, id string, acct *account.A
 		}
 		// Another account already owns the record (it signed up at the same instant).
 		return invitation.ErrInvalidCode.WithCause(err)
+	}
+	if e, ok := errs.As(err); ok {
+		return e
 	}
 	if err != nil {
 		return fmt.Errorf("redeem invitation %s: %w", id, err)
