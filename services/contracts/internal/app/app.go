@@ -92,6 +92,7 @@ func accessTo(p auth.Principal, c *contract.Contract, who contract.Parties) acce
 // rules are the programme settings the service applies, with SPEC §2's defaults where the
 // settings have not arrived or say nothing.
 type rules struct {
+	ages     contract.AgeBounds
 	terms    contract.Rules
 	settings contract.Settings
 	plan     checkin.Plan
@@ -111,6 +112,7 @@ func (a *App) rules(ctx context.Context, q programmes.Querier, programmeID strin
 		formulas = append(formulas, contract.Formula{ID: f.GetId(), MinContributionCents: int(f.GetMinContributionCents()), MaxContributionCents: int(f.GetMaxContributionCents())})
 	}
 	return rules{
+		ages:     contract.AgeBounds{HostMinAge: int(st.GetHostMinAge()), StudentMaxAge: int(st.GetStudentMaxAge())},
 		terms:    contract.Rules{ContributionCapCents: int(st.GetContributionCapCents()), Formulas: formulas},
 		settings: contract.Settings{TrialDays: int(st.GetTrialDays()), TrialNoticeDays: int(st.GetTrialNoticeDays())},
 		plan:     checkin.Plan{FirstDays: first, IntervalDays: int(st.GetCheckinIntervalDays()), GraceDays: int(st.GetCheckinGraceDays())}.WithDefaults(),

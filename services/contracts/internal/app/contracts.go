@@ -92,8 +92,9 @@ func (a *App) ListContracts(ctx context.Context, q ContractQuery) ([]postgres.Vi
 	return list, page.Next(list, limit, func(v postgres.View) string { return v.Contract.ID() }), nil
 }
 
-// UpdateContract changes the terms of a DRAFT contract. Errors: NotFound, PermissionDenied
-// (a party), Aborted (stale etag), Invalid, FailedPrecondition (not a draft).
+// UpdateContract changes the terms of a DRAFT contract; a new start date has the parties'
+// ages checked on it. Errors: NotFound, PermissionDenied (a party), Aborted (stale etag),
+// Invalid, FailedPrecondition (not a draft, an age rule broken on the new start date).
 func (a *App) UpdateContract(ctx context.Context, id, sentEtag string, change func(*contract.Terms) error) (postgres.View, error) {
 	return a.changeContract(ctx, id, sentEtag, func(_ auth.Principal, x access, v postgres.View) (postgres.Effects, error) {
 		if !x.coordinator {
@@ -104,17 +105,28 @@ func (a *App) UpdateContract(ctx context.Context, id, sentEtag string, change fu
 			return postgres.Effects{}, err
 		}
 		t := v.Contract.Terms()
+		oldStart := t.StartDate
 		if err := change(&t); err != nil {
 			return postgres.Effects{}, err
 		}
+		if err := v.Contract.UpdateTerms(t, r.terms, a.now()); err != nil {
+			return postgres.Effects{}, err
+		}
+		// The age rules hold on the start date too: a new one is checked at once.
+		if v.Contract.Terms().StartDate != oldStart {
+			if err := a.checkAges(ctx, v.Contract, r); err != nil {
+				return postgres.Effects{}, err
+			}
+		}
 		// The terms are not an event of their own: their final form travels with
 		// contract.sent and contract.signed.
-		return postgres.Effects{}, v.Contract.UpdateTerms(t, r.terms, a.now())
+		return postgres.Effects{}, nil
 	})
 }
 
-// SendContract sends a DRAFT contract for signature. Errors: NotFound, PermissionDenied,
-// Aborted, FailedPrecondition (not a draft, incomplete terms), Invalid.
+// SendContract sends a DRAFT contract for signature, the parties' ages checked on its start
+// date. Errors: NotFound, PermissionDenied, Aborted, FailedPrecondition (not a draft,
+// incomplete terms, HOST_TOO_YOUNG, STUDENT_TOO_OLD, STUDENT_TOO_YOUNG), Invalid.
 func (a *App) SendContract(ctx context.Context, id, sentEtag string) (postgres.View, error) {
 	return a.changeContract(ctx, id, sentEtag, func(_ auth.Principal, x access, v postgres.View) (postgres.Effects, error) {
 		if !x.coordinator {
@@ -126,6 +138,9 @@ func (a *App) SendContract(ctx context.Context, id, sentEtag string) (postgres.V
 		}
 		now := a.now()
 		if err := v.Contract.Send(r.terms, now); err != nil {
+			return postgres.Effects{}, err
+		}
+		if err := a.checkAges(ctx, v.Contract, r); err != nil {
 			return postgres.Effects{}, err
 		}
 		return one(contractEvent(SubjectContractSent, v.Contract, "SENT_FOR_SIGNATURE", now))
