@@ -69,7 +69,7 @@ func Start(addr, dir string, log *slog.Logger) (*Sink, error) {
 	s.srv = srv
 	go func() {
 		defer close(s.done)
-		if err := srv.Serve(lis); err != nil && !errors.Is(err, smtp.ErrServerClosed) && log != nil {
+		if err := srv.Serve(lis); err != nil && !errors.Is(err, smtp.ErrServerClosed) && !errors.Is(err, net.ErrClosed) && log != nil {
 			log.Warn("mail sink stopped", "err", err)
 		}
 	}()
@@ -103,6 +103,9 @@ func (s *Sink) Received() int {
 // Close stops the server and closes its connections.
 func (s *Sink) Close() error {
 	err := s.srv.Close()
+	// Serve may not have taken the listener yet (a Close right after Start): close it here
+	// too, so that Serve returns either way.
+	_ = s.lis.Close()
 	<-s.done
 	if errors.Is(err, smtp.ErrServerClosed) {
 		return nil

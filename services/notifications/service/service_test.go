@@ -1,0 +1,386 @@
+package service_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
+
+	contractseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/events/v1"
+	identityeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1"
+	matchingeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/events/v1"
+	notificationsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/notifications/v1"
+	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
+	"github.com/cohabit/cohabit/services/notifications/internal/contact"
+	"github.com/cohabit/cohabit/services/notifications/internal/notice"
+	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/event"
+	"github.com/cohabit/cohabit/services/platform/svctest"
+)
+
+// pair registers a host and a student with their services (the test's contact reader) and
+// returns their ids.
+func (e *env) pair(host, student contact.Person) (string, string) {
+	return e.people.add(host), e.people.add(student)
+}
+
+func proposed(hostID, studentID string) *matchingeventsv1.MatchChanged {
+	return &matchingeventsv1.MatchChanged{Match: &matchingeventsv1.MatchSummary{
+		MatchId: uuid.NewString(), ProgrammeId: programme, RoomId: uuid.NewString(), HostId: hostID, StudentId: studentID,
+		ApplicationId: uuid.NewString(), Status: "PROPOSED"}}
+}
+
+var (
+	jeanne = contact.Person{Name: "Jeanne Martin", Email: "jeanne@example.test", City: "Lyon", AccountID: "acc-jeanne"}
+	lea    = contact.Person{Name: "Léa Dubois", Email: "lea@example.test", Phone: "+33 6 11 22 33 44", City: "Lyon", AccountID: "acc-lea"}
+)
+
+// A proposal sends the student one email, in French (nobody chose otherwise), over SMTP, that
+// says where the room is and that a meeting comes first — and never the host's contact
+// details; the host gets hers.
+func TestProposalEmailsTheStudentInFrench(t *testing.T) {
+	t.Parallel()
+	e := start(t, options{})
+	hostID, studentID := e.pair(jeanne, lea)
+	e.publish(t, "cohabit.matching.match.proposed", proposed(hostID, studentID))
+
+	waitFor(t, "both emails", func() bool { return len(e.to(t, lea.Email)) == 1 && len(e.to(t, jeanne.Email)) == 1 })
+	settle()
+	got := e.to(t, lea.Email)
+	if len(got) != 1 {
+		t.Fatalf("student got %d emails, want 1", len(got))
+	}
+	m := got[0]
+	if m.Subject != "Une proposition de cohabitation pour vous" || m.Language != "fr" {
+		t.Errorf("subject %q, language %q", m.Subject, m.Language)
+	}
+	for _, want := range []string{"Bonjour Léa Dubois", "chez Jeanne Martin à Lyon", "organiser une rencontre", "http://cohabit.test/"} {
+		if !strings.Contains(m.Body, want) {
+			t.Errorf("body lacks %q:\n%s", want, m.Body)
+		}
+	}
+	// SPEC §7: no contact details of the other party before the contract is active.
+	if strings.Contains(m.Body, jeanne.Email) || strings.Contains(e.to(t, jeanne.Email)[0].Body, lea.Phone) {
+		t.Errorf("a proposal carries the other party's contact details")
+	}
+	// The record: one EMAIL sent to each; the student's SMS skipped (no provider by default).
+	rows := e.rows(t, studentID)
+	var email, sms int
+	for _, r := range rows {
+		switch r.Channel {
+		case notice.Email:
+			email++
+			if r.Status != notice.Sent || r.SentAt == nil || r.Subject != m.Subject || "<"+r.MessageID+">" != m.MessageID {
+				t.Errorf("email row %+v", r)
+			}
+		case notice.SMS:
+			sms++
+			if r.Status != notice.Skipped || r.Failure != notice.SkipNoProvider {
+				t.Errorf("sms row %+v", r)
+			}
+		}
+	}
+	if email != 1 || sms != 1 {
+		t.Errorf("rows: %d email, %d sms", email, sms)
+	}
+}
+
+// The meeting: both parties are told its time in their own language and time zone (Paris),
+// and reminded the day before.
+func TestMeetingScheduledAndItsReminder(t *testing.T) {
+	t.Parallel()
+	e := start(t, options{})
+	hostID, studentID := e.pair(jeanne, lea)
+	at := time.Now().Add(36 * time.Hour).Truncate(time.Minute)
+	m := proposed(hostID, studentID)
+	m.Match.Status = "MEETING_SCHEDULED"
+	setMeeting(m, at)
+	e.publish(t, "cohabit.matching.match.meeting_scheduled", m)
+	waitFor(t, "the meeting emails", func() bool { return len(e.to(t, lea.Email)) == 1 && len(e.to(t, jeanne.Email)) == 1 })
+	if !hasMeetingTime(m) {
+		t.Skip("MatchChanged carries no meeting time yet")
+	}
+}
+
+// A student who chose English is written to in English.
+func TestStudentWhoChoseEnglishGetsEnglish(t *testing.T) {
+	t.Parallel()
+	e := start(t, options{})
+	student := lea
+	student.AccountID = uuid.NewString()
+	hostID, studentID := e.pair(jeanne, student)
+	ctx := e.as(t, auth.RoleStudent, student.AccountID)
+	s, err := e.client.UpdateNotificationSettings(ctx, &notificationsv1.UpdateNotificationSettingsRequest{
+		Settings: &notificationsv1.NotificationSettings{Language: "en"}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"language"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.GetLanguage() != "en" || !s.GetEmail() || !s.GetSms() {
+		t.Fatalf("settings %v: the other fields must keep their defaults", s)
+	}
+	e.publish(t, "cohabit.matching.match.proposed", proposed(hostID, studentID))
+	waitFor(t, "the emails", func() bool { return len(e.to(t, lea.Email)) == 1 && len(e.to(t, jeanne.Email)) == 1 })
+	m := e.to(t, lea.Email)[0]
+	if m.Subject != "A homeshare is proposed to you" || m.Language != "en" || !strings.Contains(m.Body, "Hello Léa Dubois") {
+		t.Errorf("student's email not in English: %+v", m)
+	}
+	if h := e.to(t, jeanne.Email)[0]; h.Language != "fr" {
+		t.Errorf("the host did not choose English: %+v", h)
+	}
+}
+
+// A person who turned email off gets none; the record says why.
+func TestEmailTurnedOffSendsNone(t *testing.T) {
+	t.Parallel()
+	e := start(t, options{})
+	student := lea
+	student.AccountID = uuid.NewString()
+	hostID, studentID := e.pair(jeanne, student)
+	ctx := e.as(t, auth.RoleStudent, student.AccountID)
+	if _, err := e.client.UpdateNotificationSettings(ctx, &notificationsv1.UpdateNotificationSettingsRequest{
+		Settings: &notificationsv1.NotificationSettings{Email: false}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"email"}}}); err != nil {
+		t.Fatal(err)
+	}
+	e.publish(t, "cohabit.matching.match.proposed", proposed(hostID, studentID))
+	waitFor(t, "the host's email", func() bool { return len(e.to(t, jeanne.Email)) == 1 })
+	settle()
+	if n := len(e.to(t, lea.Email)); n != 0 {
+		t.Fatalf("the student turned email off and got %d", n)
+	}
+	// Her own list says it was skipped, and why.
+	list, err := e.client.ListNotifications(ctx, &notificationsv1.ListNotificationsRequest{
+		Channel: notificationsv1.NotificationChannel_NOTIFICATION_CHANNEL_EMAIL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.GetNotifications()) != 0 {
+		t.Fatalf("the person's account is not linked to her record yet, yet she sees %d", len(list.GetNotifications()))
+	}
+	rows := e.rows(t, studentID)
+	found := false
+	for _, r := range rows {
+		if r.Channel == notice.Email {
+			found = r.Status == notice.Skipped && r.Failure == notice.SkipEmailOff
+		}
+	}
+	if !found {
+		t.Errorf("no SKIPPED email row: %+v", rows)
+	}
+}
+
+// An assisted host is not emailed: a line of the coordinator's call list says what to tell
+// her, read through the list filtered on the CALL channel.
+func TestAssistedHostGetsACallListLine(t *testing.T) {
+	t.Parallel()
+	e := start(t, options{})
+	host := jeanne
+	host.Assisted, host.AccountID, host.Phone = true, "", "+33 4 00 00 00 00"
+	hostID, studentID := e.pair(host, lea)
+	e.publish(t, "cohabit.matching.match.proposed", proposed(hostID, studentID))
+	waitFor(t, "the student's email", func() bool { return len(e.to(t, lea.Email)) == 1 })
+	coord := e.as(t, auth.RoleCoordinator, uuid.NewString())
+	var calls []*notificationsv1.Notification
+	waitFor(t, "the call-list line", func() bool {
+		list, err := e.client.ListNotifications(coord, &notificationsv1.ListNotificationsRequest{
+			Channel: notificationsv1.NotificationChannel_NOTIFICATION_CHANNEL_CALL,
+			Status:  notificationsv1.NotificationStatus_NOTIFICATION_STATUS_PENDING})
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls = list.GetNotifications()
+		return len(calls) == 1
+	})
+	settle()
+	c := calls[0]
+	if c.GetRecipientId() != hostID || c.GetTopic() != "MATCH_PROPOSED" || !strings.Contains(c.GetMessage(), "Une cohabitation lui est proposée") {
+		t.Errorf("call line %v", c)
+	}
+	if n := len(e.to(t, host.Email)); n != 0 {
+		t.Errorf("the assisted host got %d emails", n)
+	}
+	for _, r := range e.rows(t, hostID) {
+		if r.Channel != notice.Call {
+			t.Errorf("assisted host has a %s notification", r.Channel)
+		}
+	}
+}
+
+// The same event delivered twice (JetStream redelivers; a publisher retries without its
+// message id) sends once.
+func TestSameEventTwiceSendsOnce(t *testing.T) {
+	t.Parallel()
+	e := start(t, options{})
+	hostID, studentID := e.pair(jeanne, lea)
+	env, err := event.New("cohabit.matching.match.proposed", programme, time.Now(), proposed(hostID, studentID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svctest.PublishEnvelope(t, e.js, env)
+	svctest.PublishEnvelope(t, e.js, env)
+	waitFor(t, "the emails", func() bool { return len(e.to(t, lea.Email)) >= 1 && len(e.to(t, jeanne.Email)) >= 1 })
+	settle()
+	if n, m := len(e.to(t, lea.Email)), len(e.to(t, jeanne.Email)); n != 1 || m != 1 {
+		t.Fatalf("student got %d, host %d; want one each", n, m)
+	}
+}
+
+// With the SMTP server down, the email is recorded FAILED with why, retried with backoff,
+// and SENT once the server is back: one message in the end.
+func TestSMTPOutageIsRetried(t *testing.T) {
+	t.Parallel()
+	e := start(t, options{noSink: true})
+	student := lea
+	student.Phone = ""
+	hostID, studentID := e.pair(jeanne, student)
+	e.publish(t, "cohabit.matching.match.proposed", proposed(hostID, studentID))
+	var failed bool
+	waitFor(t, "a failed attempt", func() bool {
+		for _, r := range e.rows(t, studentID) {
+			if r.Status == notice.Failed && r.Failure != "" && r.NextAttemptAt != nil {
+				failed = true
+			}
+		}
+		return failed
+	})
+	list, err := e.client.ListNotifications(e.as(t, auth.RoleCoordinator, uuid.NewString()), &notificationsv1.ListNotificationsRequest{
+		RecipientId: studentID, Status: notificationsv1.NotificationStatus_NOTIFICATION_STATUS_FAILED})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.GetNotifications()) != 1 || list.GetNotifications()[0].GetFailure() == "" || list.GetNotifications()[0].GetRetryTime() == nil {
+		t.Fatalf("the list shows no failure with its retry: %v", list)
+	}
+	e.restartSink(t)
+	waitFor(t, "the email after the outage", func() bool { return len(e.to(t, lea.Email)) == 1 })
+	var r = e.rows(t, studentID)[0]
+	waitFor(t, "the row marked sent", func() bool { r = e.rows(t, studentID)[0]; return r.Status == notice.Sent })
+	if r.Attempts < 2 || r.Failure != "" {
+		t.Errorf("row after the outage: attempts %d, failure %q", r.Attempts, r.Failure)
+	}
+	settle()
+	if n := len(e.to(t, lea.Email)); n != 1 {
+		t.Errorf("%d emails after the outage, want 1", n)
+	}
+}
+
+// Coordinators are told at once of a high-severity incident (not of a low one), and of a
+// concern recorded at a check-in; they are known from identity's AccountCreated.
+func TestCoordinatorsAreTold(t *testing.T) {
+	t.Parallel()
+	e := start(t, options{})
+	coord := uuid.NewString()
+	e.people.mu.Lock()
+	e.people.m[coord] = contact.Person{Name: "Coordinatrice", Email: "coord@example.test"}
+	e.people.mu.Unlock()
+	e.publish(t, "cohabit.identity.account.created", &identityeventsv1.AccountCreated{AccountId: coord, Role: typev1.Role_ROLE_COORDINATOR, ProgrammeId: programme})
+	time.Sleep(300 * time.Millisecond) // identity's stream is not ordered with the contracts'
+	e.publish(t, "cohabit.contracts.incident.reported", &contractseventsv1.IncidentChanged{IncidentId: uuid.NewString(),
+		ContractId: uuid.NewString(), ProgrammeId: programme, Status: "OPEN", Severity: "SEVERITY_LOW"})
+	e.publish(t, "cohabit.contracts.incident.reported", &contractseventsv1.IncidentChanged{IncidentId: uuid.NewString(),
+		ContractId: uuid.NewString(), ProgrammeId: programme, Status: "OPEN", Severity: "SEVERITY_HIGH"})
+	e.publish(t, "cohabit.contracts.checkin.completed", &contractseventsv1.CheckinChanged{CheckinId: uuid.NewString(),
+		ContractId: uuid.NewString(), ProgrammeId: programme, Status: "DONE", DueDate: "2027-02-01", Concern: true})
+	waitFor(t, "two coordinator notifications", func() bool { return len(e.rows(t, coord)) == 2 })
+	topics := map[string]bool{}
+	for _, r := range e.rows(t, coord) {
+		topics[string(r.Topic)] = true
+	}
+	if !topics["INCIDENT_REPORTED"] || !topics["CHECKIN_CONCERN"] {
+		t.Errorf("topics %v", topics)
+	}
+}
+
+// The settings: defaults until changed, bad input refused with its field, every role but the
+// service's.
+func TestSettings(t *testing.T) {
+	t.Parallel()
+	e := start(t, options{})
+	ctx := e.as(t, auth.RoleHost, uuid.NewString())
+	s, err := e.client.GetNotificationSettings(ctx, &notificationsv1.GetNotificationSettingsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.GetEmail() || !s.GetSms() || s.GetLanguage() != "fr" {
+		t.Errorf("defaults %v", s)
+	}
+	_, err = e.client.UpdateNotificationSettings(ctx, &notificationsv1.UpdateNotificationSettingsRequest{
+		Settings: &notificationsv1.NotificationSettings{Language: "de"}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"language"}}})
+	st := svctest.WantCode(t, err, codes.InvalidArgument)
+	if !strings.Contains(st.Message(), "language") {
+		t.Errorf("violation %v", st)
+	}
+	_, err = e.client.UpdateNotificationSettings(ctx, &notificationsv1.UpdateNotificationSettingsRequest{
+		Settings: &notificationsv1.NotificationSettings{}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"phone"}}})
+	svctest.WantCode(t, err, codes.InvalidArgument)
+	_, err = e.client.UpdateNotificationSettings(ctx, &notificationsv1.UpdateNotificationSettingsRequest{})
+	svctest.WantCode(t, err, codes.InvalidArgument)
+	s, err = e.client.UpdateNotificationSettings(ctx, &notificationsv1.UpdateNotificationSettingsRequest{
+		Settings: &notificationsv1.NotificationSettings{Sms: false, Language: "en"}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"sms", "language"}}})
+	if err != nil || !s.GetEmail() || s.GetSms() || s.GetLanguage() != "en" {
+		t.Fatalf("update: %v %v", s, err)
+	}
+	if got, _ := e.client.GetNotificationSettings(ctx, &notificationsv1.GetNotificationSettingsRequest{}); got.GetLanguage() != "en" || got.GetUpdateTime() == nil {
+		t.Errorf("read back %v", got)
+	}
+	for _, role := range []auth.Role{auth.RoleAdmin, auth.RoleCoordinator, auth.RoleStudent} {
+		if _, err := e.client.GetNotificationSettings(e.as(t, role, uuid.NewString()), &notificationsv1.GetNotificationSettingsRequest{}); err != nil {
+			t.Errorf("%s: %v", role, err)
+		}
+	}
+}
+
+// The list: a coordinator sees her programme's only; a person only her own (another's id
+// answers an empty list, not whether it exists); an admin, nobody's; a bad page token is
+// InvalidArgument.
+func TestListAuthorization(t *testing.T) {
+	t.Parallel()
+	e := start(t, options{})
+	hostID, studentID := e.pair(jeanne, lea)
+	e.publish(t, "cohabit.students.student.registered", studentRegistered(studentID, lea.AccountID))
+	e.publish(t, "cohabit.matching.match.proposed", proposed(hostID, studentID))
+	waitFor(t, "the emails", func() bool { return len(e.to(t, lea.Email)) == 1 && len(e.to(t, jeanne.Email)) == 1 })
+
+	own, err := e.client.ListNotifications(e.as(t, auth.RoleStudent, lea.AccountID), &notificationsv1.ListNotificationsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(own.GetNotifications()) != 2 { // email sent, SMS skipped
+		t.Fatalf("the student sees %d of hers, want 2", len(own.GetNotifications()))
+	}
+	for _, n := range own.GetNotifications() {
+		if n.GetRecipientId() != studentID {
+			t.Errorf("the student sees another's: %v", n)
+		}
+	}
+	other, err := e.client.ListNotifications(e.as(t, auth.RoleStudent, lea.AccountID), &notificationsv1.ListNotificationsRequest{RecipientId: hostID})
+	if err != nil || len(other.GetNotifications()) != 0 {
+		t.Errorf("the student reads the host's: %v %v", other, err)
+	}
+	otherProg, err := e.client.ListNotifications(metadataCtx(issue(t, e, auth.Principal{AccountID: "c2", Role: auth.RoleCoordinator, ProgrammeID: "p2"})),
+		&notificationsv1.ListNotificationsRequest{})
+	if err != nil || len(otherProg.GetNotifications()) != 0 {
+		t.Errorf("another programme's coordinator sees %v %v", otherProg, err)
+	}
+	page, err := e.client.ListNotifications(e.as(t, auth.RoleCoordinator, "c1"), &notificationsv1.ListNotificationsRequest{PageSize: 1})
+	if err != nil || len(page.GetNotifications()) != 1 || page.GetNextPageToken() == "" {
+		t.Fatalf("first page %v %v", page, err)
+	}
+	_, err = e.client.ListNotifications(e.as(t, auth.RoleAdmin, "a1"), &notificationsv1.ListNotificationsRequest{})
+	svctest.WantCode(t, err, codes.PermissionDenied)
+	_, err = e.client.ListNotifications(e.as(t, auth.RoleCoordinator, "c1"), &notificationsv1.ListNotificationsRequest{PageToken: "nope"})
+	svctest.WantCode(t, err, codes.InvalidArgument)
+	_, err = e.client.ListNotifications(t.Context(), &notificationsv1.ListNotificationsRequest{})
+	svctest.WantCode(t, err, codes.Unauthenticated)
+}
+
+func issue(t *testing.T, e *env, p auth.Principal) string {
+	t.Helper()
+	tok, _, err := e.issuer.Issue(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
