@@ -36,6 +36,10 @@ type stack struct {
 	base  string
 	js    jetstream.JetStream
 	clock *clock
+	// identity is the identity service's gRPC address, and service signs the tokens a
+	// service (the notifications service, which emails invitation codes) calls it with.
+	identity string
+	service  *auth.ServiceIssuer
 	// fives collects every 5xx answer: none is acceptable.
 	mu    sync.Mutex
 	fives []string
@@ -66,6 +70,10 @@ func boot(t *testing.T) *stack {
 	t.Helper()
 	ns := natstest.New(t)
 	pub, priv, err := auth.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, svcKey, err := auth.GenerateKey()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,6 +117,7 @@ func boot(t *testing.T) *stack {
 			GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration), NATSURL: ns.URL(),
 			TokenKey: priv, TokenTTL: time.Hour, Argon2Time: 1, Argon2MemoryKiB: 64, Argon2Threads: 1,
 			DevSeed: true, Ready: func(a net.Addr) { idReady <- a },
+			Service: auth.ServiceKeys{Private: svcKey},
 		}, log)
 	})
 	launch("hosts", func(ctx context.Context) error {
@@ -147,7 +156,8 @@ func boot(t *testing.T) *stack {
 			Ready:    func(a net.Addr) { gwReady <- a },
 		}, log)
 	})
-	s := &stack{t: t, base: "http://" + wait("gateway", gwReady), clock: clk}
+	s := &stack{t: t, base: "http://" + wait("gateway", gwReady), clock: clk,
+		identity: idAddr, service: auth.NewServiceIssuer(svcKey, "notifications")}
 	_, js, err := natsx.Connect(ns.URL(), "journey", log)
 	if err != nil {
 		t.Fatal(err)
