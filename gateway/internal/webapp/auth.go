@@ -156,6 +156,7 @@ var signupSpec = formSpec{
 	{Name: "password", Label: "signup.password", API: "password"},
 	{Name: "role", Label: "signup.role", API: "role"},
 	{Name: "programme", Label: "signup.programme", API: "programmeId"},
+	{Name: "inviteCode", Label: "signup.invite"},
 }
 
 type signupData struct {
@@ -178,7 +179,9 @@ func (a *App) signupPage(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	vals := url.Values{"role": {r.URL.Query().Get("role")}}
+	// ?code= is an invitation's (SPEC §3): the account is created linked to the record the
+	// coordinator registered, its role and programme the record's.
+	vals := url.Values{"role": {r.URL.Query().Get("role")}, "inviteCode": {r.URL.Query().Get("code")}}
 	if len(d.Programmes) == 1 {
 		vals.Set("programme", d.Programmes[0].GetId())
 	}
@@ -198,9 +201,13 @@ func (a *App) signup(w http.ResponseWriter, r *http.Request) {
 	f := newForm(signupSpec, r.PostForm)
 	p := a.newPage(w, r, "signup.title", d)
 	p.Form = f
-	f.require("email", "password", "role", "programme")
+	invited := f.Value("inviteCode") != ""
+	f.require("email", "password")
+	if !invited { // an invitation's record decides both
+		f.require("role", "programme")
+	}
 	role := map[string]typev1.Role{"host": typev1.Role_ROLE_HOST, "student": typev1.Role_ROLE_STUDENT}[f.Value("role")]
-	if f.Value("role") != "" && role == typev1.Role_ROLE_UNSPECIFIED {
+	if !invited && f.Value("role") != "" && role == typev1.Role_ROLE_UNSPECIFIED {
 		f.fieldError("role", "form.error.choice", "")
 	}
 	if !f.ok() {
@@ -211,7 +218,7 @@ func (a *App) signup(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	email := strings.TrimSpace(f.Value("email"))
 	_, err = a.svc.identity.Signup(ctx, &identityv1.SignupRequest{
-		Email: email, Password: f.Value("password"), Role: role, ProgrammeId: f.Value("programme"),
+		Email: email, Password: f.Value("password"), Role: role, ProgrammeId: f.Value("programme"), InviteCode: f.Value("inviteCode"),
 	})
 	if err == nil {
 		var res *identityv1.LoginResponse
@@ -222,6 +229,12 @@ func (a *App) signup(w http.ResponseWriter, r *http.Request) {
 			redirect(w, r, homeOf(res.GetAccount().GetRole()))
 			return
 		}
+	}
+	// A code no longer good (used, replaced, expired) is said over the form: it has no input.
+	if violated(err, "inviteCode") {
+		f.global("violation.inviteCode")
+		a.render(w, r, http.StatusBadRequest, "signup", p)
+		return
 	}
 	if f.fromStatus(err, p.L) {
 		a.render(w, r, http.StatusBadRequest, "signup", p)

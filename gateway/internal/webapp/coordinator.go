@@ -261,6 +261,11 @@ var hostSpec = formSpec{
 	{Name: "hasPets", Label: "hostForm.hasPets", API: "hasPets"},
 	{Name: "isTenant", Label: "hostForm.isTenant", API: "isTenant"},
 	{Name: "landlordInformed", Label: "hostForm.landlordInformed", API: "landlordInformed"},
+	{Name: "guardianship", Label: "hostForm.guardianship", API: "guardianship"},
+	{Name: "repName", Label: "hostForm.rep.name", API: "legalRepresentative.name"},
+	{Name: "repRelationship", Label: "hostForm.rep.relationship", API: "legalRepresentative.relationship"},
+	{Name: "repPhone", Label: "hostForm.rep.phone", API: "legalRepresentative.phone"},
+	{Name: "repEmail", Label: "hostForm.rep.email", API: "legalRepresentative.email"},
 	{Name: "consentRecorded", Label: "hostForm.consent", API: "consentRecorded"},
 }
 
@@ -294,6 +299,14 @@ func hostFromForm(f *form) *hostsv1.Host {
 	for _, s := range f.Values["servicesWanted"] {
 		if v, ok := typev1.Service_value[s]; ok {
 			h.ServicesWanted = append(h.ServicesWanted, typev1.Service(v))
+		}
+	}
+	// A host under guardianship (tutelle, curatelle) has her legal representative recorded:
+	// consulted, and signs with or for her (SPEC §2). "None" clears the representative.
+	h.Guardianship = hostsv1.Guardianship(hostsv1.Guardianship_value[f.Value("guardianship")])
+	if h.Guardianship == hostsv1.Guardianship_GUARDIANSHIP_TUTELLE || h.Guardianship == hostsv1.Guardianship_GUARDIANSHIP_CURATELLE {
+		h.LegalRepresentative = &hostsv1.LegalRepresentative{
+			Name: f.Value("repName"), Relationship: f.Value("repRelationship"), Phone: f.Value("repPhone"), Email: f.Value("repEmail"),
 		}
 	}
 	// Coordinates left empty stay 0: the hosts service places the address at its commune's

@@ -110,6 +110,16 @@ func (f *fakeIdentity) RefreshToken(ctx context.Context, req *identityv1.Refresh
 	return &identityv1.LoginResponse{AccessToken: strings.TrimPrefix(auth, "Bearer "), ExpiresAt: timestamppb.New(time.Now().Add(time.Hour)), Account: a}, nil
 }
 
+func (f *fakeIdentity) InviteHost(ctx context.Context, req *identityv1.InviteHostRequest) (*identityv1.Invitation, error) {
+	f.record(ctx, "InviteHost", req)
+	return &identityv1.Invitation{Id: "inv-1", RecordKind: identityv1.RecordKind_RECORD_KIND_HOST, RecordId: req.GetId()}, nil
+}
+
+func (f *fakeIdentity) InviteStudent(ctx context.Context, req *identityv1.InviteStudentRequest) (*identityv1.Invitation, error) {
+	f.record(ctx, "InviteStudent", req)
+	return &identityv1.Invitation{Id: "inv-2", RecordKind: identityv1.RecordKind_RECORD_KIND_STUDENT, RecordId: req.GetId()}, nil
+}
+
 func (f *fakeIdentity) GetMe(ctx context.Context, req *identityv1.GetMeRequest) (*identityv1.Account, error) {
 	auth := f.record(ctx, "GetMe", req)
 	if a, ok := accounts[auth]; ok {
@@ -142,6 +152,7 @@ func (f *fakeIdentity) ListProgrammes(ctx context.Context, req *identityv1.ListP
 func (f *fakeIdentity) Signup(ctx context.Context, req *identityv1.SignupRequest) (*identityv1.Account, error) {
 	f.record(ctx, "Signup", req)
 	var v errs.Violations
+	v.Check(req.GetInviteCode() != "used-code", "inviteCode", "is not a valid invitation code (used, replaced or expired)")
 	v.Check(len(req.GetPassword()) >= 10, "password", "must be at least 10 characters")
 	if err := v.Err(); err != nil {
 		e, _ := errs.As(err)
@@ -259,6 +270,9 @@ func (f *fakeHosts) CreateHost(ctx context.Context, req *hostsv1.CreateHostReque
 	}
 	for i, l := range h.GetLanguages() { // protovalidate's wording, item index and all
 		v.Check(len(l) == 2, fmt.Sprintf("languages[%d]", i), "item %d: %q is not a two-letter language code", i, l)
+	}
+	if g := h.GetGuardianship(); g == hostsv1.Guardianship_GUARDIANSHIP_TUTELLE || g == hostsv1.Guardianship_GUARDIANSHIP_CURATELLE {
+		v.Check(h.GetLegalRepresentative().GetName() != "", "legalRepresentative.name", "a host under guardianship has a legal representative: give their name")
 	}
 	// A field no form shows: said over the form, still in the page's language.
 	v.Check(h.GetDisplayName() != "Zoé Cachée", "internalNote", "must be at most 0 characters")

@@ -17,7 +17,7 @@ import (
 var hostPaths = []string{
 	"display_name", "birth_date", "phone", "email", "address", "languages", "smokes", "has_pets",
 	"services_wanted", "hours_wanted_per_week", "nights_wanted_per_week", "rhythm", "gender_preference",
-	"is_tenant", "landlord_informed",
+	"is_tenant", "landlord_informed", "guardianship", "legal_representative",
 }
 
 // hostValues fills the host form from the record: the inverse of hostFromForm.
@@ -31,6 +31,15 @@ func hostValues(h *hostsv1.Host) url.Values {
 		"hoursWantedPerWeek":  {strconv.Itoa(int(h.GetHoursWantedPerWeek()))},
 		"nightsWantedPerWeek": {strconv.Itoa(int(h.GetNightsWantedPerWeek()))},
 		"etag":                {h.GetEtag()},
+	}
+	if g := h.GetGuardianship(); g != hostsv1.Guardianship_GUARDIANSHIP_UNSPECIFIED {
+		v.Set("guardianship", g.String())
+	}
+	if rep := h.GetLegalRepresentative(); rep != nil {
+		v.Set("repName", rep.GetName())
+		v.Set("repRelationship", rep.GetRelationship())
+		v.Set("repPhone", rep.GetPhone())
+		v.Set("repEmail", rep.GetEmail())
 	}
 	if h.GetRhythm() != 0 {
 		v.Set("rhythm", h.GetRhythm().String())

@@ -12,8 +12,11 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
+	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
+	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
 	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
+	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
 )
 
 // The tests of issue 12's findings that are the web application's: each fails on the pages
@@ -430,5 +433,77 @@ func TestContractDraftDatesPresenceReopenAndCancelBeforeStart(t *testing.T) {
 	// Active before its start (c-3 starts on 15 January 2027): it may be cancelled.
 	if r := b.get(t, "/coordinator/contracts/c-3"); !strings.Contains(r.body, `action="/coordinator/contracts/c-3/cancel"`) {
 		t.Error("an active contract before its start cannot be cancelled")
+	}
+}
+
+// Invitations and guardianship (SPEC §2–§3 as amended): a record without an account is
+// invited from its page; the sign-up page reads ?code= and creates the account linked to the
+// record (a code no longer good said in the person's language); a host under guardianship
+// has her legal representative on the host forms.
+func TestInvitationsAndGuardianship(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+	for _, c := range []struct{ page, method string }{{"/coordinator/students/s-3", "InviteStudent"}, {"/coordinator/hosts/h-1", "InviteHost"}} {
+		r := b.get(t, c.page)
+		if !strings.Contains(r.body, `action="`+c.page+`/invite"`) {
+			t.Errorf("%s: no invitation offered", c.page)
+		}
+		if r := b.post(t, c.page+"/invite", url.Values{"next": {c.page}}); r.code != http.StatusSeeOther || r.header.Get("Location") != c.page {
+			t.Errorf("%s: invite %d to %q", c.page, r.code, r.header.Get("Location"))
+		}
+		if calls := h.be.rec.called(c.method); len(calls) != 1 || calls[0].auth != "Bearer tok-coord" {
+			t.Errorf("%s: %v", c.method, calls)
+		}
+		if r := b.get(t, c.page); !strings.Contains(r.body, "L’invitation est créée") {
+			t.Errorf("%s: no confirmation", c.page)
+		}
+	}
+
+	// The sign-up page with an invitation's code: no role or programme to choose.
+	v := h.browser(t)
+	r := v.get(t, "/signup?code=good-code-123")
+	if !strings.Contains(r.body, `name="inviteCode" value="good-code-123"`) || strings.Contains(r.body, `name="role"`) || strings.Contains(r.body, `name="programme"`) ||
+		!strings.Contains(r.body, "Vous êtes invité·e par votre association") {
+		t.Errorf("invited sign-up page:\n%s", r.body)
+	}
+	if p := checkAccessibility(r.body); len(p) > 0 {
+		t.Errorf("invited sign-up page: %v", p)
+	}
+	r = v.post(t, "/signup", url.Values{"email": {"camille@example.org"}, "password": {"a long password"}, "inviteCode": {"used-code"}})
+	if r.code != http.StatusBadRequest || !strings.Contains(r.body, "Ce lien d’invitation n’est plus valable") || strings.Contains(r.body, "not a valid invitation") {
+		t.Errorf("a used code: %d", r.code)
+	}
+	v.post(t, "/signup", url.Values{"email": {"camille@example.org"}, "password": {"a long password"}, "inviteCode": {"good-code-123"}})
+	s := h.be.rec.called("Signup")
+	if last := s[len(s)-1].req.(*identityv1.SignupRequest); last.GetInviteCode() != "good-code-123" || last.GetRole() != typev1.Role_ROLE_UNSPECIFIED {
+		t.Errorf("Signup: %v", last)
+	}
+
+	// Guardianship: the representative's fields, a missing name said next to it.
+	r = b.get(t, "/coordinator/hosts/new")
+	for _, f := range []string{`name="guardianship"`, `name="repName"`, `name="repRelationship"`, `name="repPhone"`, `name="repEmail"`} {
+		if !strings.Contains(r.body, f) {
+			t.Errorf("host form lacks %s", f)
+		}
+	}
+	form := url.Values{"displayName": {"Odette Roux"}, "line1": {"3 place Bellecour"}, "postcode": {"69002"}, "city": {"Lyon"}, "lat": {"45.75"}, "lng": {"4.83"},
+		"consentRecorded": {"on"}, "guardianship": {"GUARDIANSHIP_CURATELLE"}, "repRelationship": {"sa fille"}, "repPhone": {"0611223344"}}
+	r = b.post(t, "/coordinator/hosts", form)
+	if r.code != http.StatusBadRequest || !strings.Contains(r.body, `id="f-repName-error"`) || !strings.Contains(r.body, "indiquez le nom du représentant légal") {
+		t.Errorf("no representative's name: %d", r.code)
+	}
+	form.Set("repName", "Claire Roux")
+	if r := b.post(t, "/coordinator/hosts", form); r.code != http.StatusSeeOther {
+		t.Fatalf("host under curatelle: %d", r.code)
+	}
+	c := h.be.rec.called("CreateHost")
+	if got := c[len(c)-1].req.(*hostsv1.CreateHostRequest).GetHost(); got.GetGuardianship() != hostsv1.Guardianship_GUARDIANSHIP_CURATELLE ||
+		got.GetLegalRepresentative().GetName() != "Claire Roux" || got.GetLegalRepresentative().GetPhone() != "0611223344" {
+		t.Errorf("CreateHost: %v", got)
+	}
+	if !slices.Contains(hostPaths, "legal_representative") || !slices.Contains(hostPaths, "guardianship") {
+		t.Error("the host's edit form does not save the guardianship")
 	}
 }

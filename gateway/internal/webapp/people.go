@@ -170,6 +170,12 @@ func (a *App) hostProfileCreate(w http.ResponseWriter, r *http.Request) {
 			a.render(w, r, http.StatusBadRequest, "host_profile", p)
 			return
 		}
+		// A refusal (her association registered her already: INVITATION_REQUIRED) over the form.
+		if key, _, ok := a.actionError(err); ok {
+			f.global(key)
+			a.render(w, r, http.StatusBadRequest, "host_profile", p)
+			return
+		}
 		a.fail(w, r, err)
 		return
 	}
@@ -433,6 +439,11 @@ func (a *App) studentProfileCreate(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	if _, err := a.svc.students.CreateStudent(ctx, &studentsv1.CreateStudentRequest{Student: s, RequestId: f.Value("requestId")}); err != nil {
 		if f.fromStatus(err, p.L) {
+			a.render(w, r, http.StatusBadRequest, "student_profile", p)
+			return
+		}
+		if key, _, ok := a.actionError(err); ok {
+			f.global(key)
 			a.render(w, r, http.StatusBadRequest, "student_profile", p)
 			return
 		}
