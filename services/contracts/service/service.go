@@ -15,6 +15,7 @@ import (
 	"github.com/cohabit/cohabit/services/contracts/internal/eventsub"
 	"github.com/cohabit/cohabit/services/contracts/internal/grpcapi"
 	"github.com/cohabit/cohabit/services/contracts/internal/jobs"
+	"github.com/cohabit/cohabit/services/contracts/internal/parties"
 	"github.com/cohabit/cohabit/services/contracts/internal/postgres"
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/boot"
@@ -43,6 +44,15 @@ type Config struct {
 	Now func() time.Time
 	// Ready is called once the gRPC server listens (tests bind to port 0).
 	Ready func(addr net.Addr)
+	// HostsAddr and StudentsAddr are where the contract documents read the parties' details
+	// (as this service, read-only), dialled on first use. AddrOf, when set, gives them
+	// instead at that time ("hosts", "students"): the all-in-one runner's services bind
+	// free ports while this one starts.
+	HostsAddr    string
+	StudentsAddr string
+	AddrOf       func(service string) string
+	// Directory replaces the gRPC reader of the parties' details (tests).
+	Directory app.Directory
 }
 
 // DefaultJobInterval is how often the jobs run unless configured.
@@ -58,6 +68,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		TokenKeyFile: e.String("COHABIT_TOKEN_PUBLIC_KEY_FILE", ".data/keys/token.pub"),
 		Service:      boot.LoadServiceKeys(e),
 		MaxDBConns:   e.Int("COHABIT_CONTRACTS_DB_MAX_CONNS", 10),
+		HostsAddr:    e.String("COHABIT_HOSTS_GRPC_ADDR", "localhost:9102"),
+		StudentsAddr: e.String("COHABIT_STUDENTS_GRPC_ADDR", "localhost:9103"),
 		JobInterval:  e.Duration("COHABIT_CONTRACTS_JOB_INTERVAL", DefaultJobInterval),
 	}
 	return c, e.Err()
@@ -80,8 +92,29 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Build: func(_ context.Context, d boot.Deps) (boot.Parts, error) {
 			store := postgres.New(d.Pool)
 			a := app.New(store, cfg.Now)
-			contractsv1.RegisterContractServiceServer(d.Server, grpcapi.New(a))
 			parts := boot.Parts{Consumers: eventsub.Consumers(d.Pool, a, d.Log)}
+			if cfg.Directory != nil {
+				a.WithDirectory(cfg.Directory, d.Log)
+			} else {
+				addr := func(service, fallback string) func() string {
+					return func() string {
+						if cfg.AddrOf != nil {
+							if s := cfg.AddrOf(service); s != "" {
+								return s
+							}
+						}
+						return fallback
+					}
+				}
+				dir := parties.New(d.Dial, addr("hosts", cfg.HostsAddr), addr("students", cfg.StudentsAddr))
+				a.WithDirectory(dir, d.Log)
+				parts.Jobs = append(parts.Jobs, func(ctx context.Context) error {
+					<-ctx.Done()
+					dir.Close()
+					return nil
+				})
+			}
+			contractsv1.RegisterContractServiceServer(d.Server, grpcapi.New(a))
 			if cfg.JobInterval > 0 {
 				j := &jobs.Jobs{Store: store, Log: d.Log}
 				parts.Jobs = append(parts.Jobs, func(ctx context.Context) error { return j.Run(ctx, cfg.JobInterval, cfg.Now) })

@@ -83,7 +83,7 @@ func Render(in Input) ([]byte, error) {
 	d.party(w.association, in.Association.display(), in.Association.details(w))
 	d.party(w.host, orBlank(in.Host.Name), in.Host.details(w))
 	if r := in.Host.Representative; r != nil {
-		d.para(w.list(w.kv(w.legalRep, orBlank(r.Name)+", "+w.asCapacity+" "+orBlank(r.Capacity)), w.kv(w.phone, orBlank(r.Phone)), w.kv(w.email, orBlank(r.Email))) + ".")
+		d.para(w.list(w.kv(w.legalRep, r.describe(w)), w.kv(w.phone, orBlank(r.Phone)), w.kv(w.email, orBlank(r.Email))) + ".")
 	}
 	d.party(w.student(in.Student.Female), orBlank(in.Student.Name), in.Student.details(w))
 
@@ -220,7 +220,7 @@ func (d doc) signatures(in Input) {
 	}
 	blocks := []block{{role: w.host, name: orBlank(in.Host.Name), sig: find(in.Signatures, contract.PartyHost)}}
 	if r := in.Host.Representative; r != nil {
-		blocks = append(blocks, block{role: w.legalRep, name: orBlank(r.Name), detail: r.Capacity})
+		blocks = append(blocks, block{role: w.legalRep, name: orBlank(r.Name), detail: r.Relationship})
 	}
 	blocks = append(blocks,
 		block{role: w.student(in.Student.Female), name: orBlank(in.Student.Name), sig: find(in.Signatures, contract.PartyStudent)},
@@ -235,6 +235,9 @@ func (d doc) signatures(in Input) {
 	}
 	d.section(w.signaturesTitle)
 	d.para(w.copies)
+	if r := in.Host.Representative; r != nil && w.measureSigns[r.Measure] != "" {
+		d.para(w.measureSigns[r.Measure])
+	}
 	for i := 0; i < len(blocks); i += 2 {
 		top := pdf.GetY()
 		for j := i; j < i+2 && j < len(blocks); j++ {
@@ -267,6 +270,18 @@ func (d doc) signatures(in Input) {
 		}
 		pdf.SetXY(left, top+blockH+blockG)
 	}
+}
+
+// describe is "Marc Dupré (fils), au titre d'une mesure de curatelle".
+func (r Representative) describe(w words) string {
+	s := orBlank(r.Name)
+	if r.Relationship != "" {
+		s += " (" + r.Relationship + ")"
+	}
+	if m := w.measures[r.Measure]; m != "" {
+		s += ", " + m
+	}
+	return s
 }
 
 func find(sigs []Signature, p contract.Party) *Signature {

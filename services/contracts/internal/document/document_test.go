@@ -34,7 +34,7 @@ func full() Input {
 			Name: "Jeanne Lefèvre-Dupré", BirthDate: date.New(1948, 3, 12),
 			Address: Address{Line1: "12 rue Victor Hugo", Postcode: "69002", City: "Lyon"},
 			Phone:   "+33 6 12 34 56 78", Email: "jeanne.lefevre@example.org", Assisted: true,
-			Representative: &Representative{Name: "Marc Dupré", Capacity: "curateur", Phone: "+33 6 98 76 54 32", Email: "marc.dupre@example.org"},
+			Representative: &Representative{Name: "Marc Dupré", Measure: MeasureCuratelle, Relationship: "fils", Phone: "+33 6 98 76 54 32", Email: "marc.dupre@example.org"},
 		},
 		Student: Student{
 			Name: "Zoé Ngô", BirthDate: date.New(2004, 9, 30), Institution: "Université Lumière Lyon 2",
@@ -126,7 +126,8 @@ func TestRenderHoldsTheContract(t *testing.T) {
 		// The host: identity, birth date, address (the housing's), contact, legal representative.
 		"L'hôte — Jeanne Lefèvre-Dupré", "date de naissance : 12/03/1948", "demeurant 12 rue Victor Hugo, 69002 Lyon",
 		"+33 6 12 34 56 78", "jeanne.lefevre@example.org",
-		"Représentant légal de l'hôte : Marc Dupré, en qualité de curateur", "+33 6 98 76 54 32", "marc.dupre@example.org",
+		"Représentant légal de l'hôte : Marc Dupré (fils), au titre d'une mesure de curatelle",
+		"L'hôte étant sous curatelle, son représentant légal l'assiste et signe à ses côtés.", "+33 6 98 76 54 32", "marc.dupre@example.org",
 		// The student.
 		"L'étudiante — Zoé Ngô", "date de naissance : 30/09/2004", "établissement : Université Lumière Lyon 2",
 		"+33 7 11 22 33 44", "zoe.ngo@example.org",
@@ -145,7 +146,7 @@ func TestRenderHoldsTheContract(t *testing.T) {
 		"Signatures", "Pour l'association", "Hélène Garnier, présidente",
 		"Signé sur papier le 10/01/2027 à 11h00 (signature recueillie et enregistrée par l'association)",
 		"Signé par voie électronique le 11/01/2027 à 13h00",
-		"Représentant légal", "curateur",
+		"Représentant légal", "fils",
 	)
 	lacks(t, got,
 		// Services the terms do not hold, though the catalogue has them.

@@ -68,11 +68,20 @@ type Association struct {
 // curatelle), who is consulted and signs with or for her.
 type Representative struct {
 	Name string
-	// Capacity says in what capacity she acts ("tuteur", "curatrice", "mandataire judiciaire").
-	Capacity string
-	Phone    string
-	Email    string
+	// Measure is the protection measure: MeasureTutelle (she acts for the host) or
+	// MeasureCuratelle (she assists the host, who acts with her).
+	Measure string
+	// Relationship says who she is to the host ("fille", "mandataire judiciaire (UDAF)").
+	Relationship string
+	Phone        string
+	Email        string
 }
+
+// Protection measures (French civil code, art. 425 ff.).
+const (
+	MeasureTutelle   = "TUTELLE"
+	MeasureCuratelle = "CURATELLE"
+)
 
 // Host is the person who welcomes the student; her address is the housing's.
 type Host struct {

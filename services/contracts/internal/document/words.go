@@ -17,10 +17,12 @@ type words struct {
 	title, legalBasis, reference, status, draftNote string
 	statuses                                        map[contract.Status]string
 
-	partiesTitle, association, representedBy, registration, phone, email                string
-	host, hostIntro, hostShort, birthDate, livingAt, assistedNote, legalRep, asCapacity string
-	student                                                                             func(female bool) string
-	studentIntro, institution, hereafter                                                string
+	partiesTitle, association, representedBy, registration, phone, email    string
+	host, hostIntro, hostShort, birthDate, livingAt, assistedNote, legalRep string
+	measures                                                                map[string]string
+	measureSigns                                                            map[string]string
+	student                                                                 func(female bool) string
+	studentIntro, institution, hereafter                                    string
 
 	housingTitle, housingAddress, room, area, furnished, shared, sharedDefault string
 	durationTitle, duration                                                    string
@@ -111,7 +113,14 @@ var french = words{
 	livingAt:      "demeurant",
 	assistedNote:  "accompagnée par l'association pour ses démarches",
 	legalRep:      "Représentant légal de l'hôte",
-	asCapacity:    "en qualité de",
+	measures: map[string]string{
+		MeasureTutelle:   "au titre d'une mesure de tutelle",
+		MeasureCuratelle: "au titre d'une mesure de curatelle",
+	},
+	measureSigns: map[string]string{
+		MeasureTutelle:   "L'hôte étant sous tutelle, son représentant légal signe en son nom.",
+		MeasureCuratelle: "L'hôte étant sous curatelle, son représentant légal l'assiste et signe à ses côtés.",
+	},
 	student: func(female bool) string {
 		if female {
 			return "L'étudiante"
@@ -235,11 +244,18 @@ var english = words{
 	livingAt:      "living at",
 	assistedNote:  "assisted by the association with the formalities",
 	legalRep:      "The host's legal representative",
-	asCapacity:    "acting as",
-	student:       func(bool) string { return "The student" },
-	studentIntro:  "the person welcomed, hereafter",
-	institution:   "school or employer",
-	hereafter:     "hereafter “the association”, which met both parties, introduced them to each other and follows the stay",
+	measures: map[string]string{
+		MeasureTutelle:   "under a guardianship measure (tutelle)",
+		MeasureCuratelle: "under a curatorship measure (curatelle)",
+	},
+	measureSigns: map[string]string{
+		MeasureTutelle:   "The host being under guardianship, the legal representative signs for the host.",
+		MeasureCuratelle: "The host being under curatorship, the legal representative signs with the host.",
+	},
+	student:      func(bool) string { return "The student" },
+	studentIntro: "the person welcomed, hereafter",
+	institution:  "school or employer",
+	hereafter:    "hereafter “the association”, which met both parties, introduced them to each other and follows the stay",
 
 	housingTitle:   "1. The housing",
 	housingAddress: "Address of the housing",
