@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"crypto/ed25519"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -23,6 +24,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/event"
 	"github.com/cohabit/cohabit/services/platform/natsx"
+	"github.com/cohabit/cohabit/services/platform/svctest"
 )
 
 // inviting is an identity service that knows two records registered by a coordinator of the
@@ -359,5 +361,27 @@ func TestInvitationLinksTheAccountSheAlreadyHas(t *testing.T) {
 	accepted := outboxPayloads(t, in.pool, "cohabit.identity.invitation.accepted", func() *identityeventsv1.InvitationAccepted { return &identityeventsv1.InvitationAccepted{} })
 	if len(accepted) != 1 || accepted[0].GetAccountId() != mine.GetId() {
 		t.Fatalf("invitation.accepted %v", accepted)
+	}
+}
+
+// A code works once, even when two sign-ups race with it: one account, the other refused.
+func TestACodeWorksOnceUnderRace(t *testing.T) {
+	t.Parallel()
+	in := startInviting(t)
+	inv, err := in.client.InviteHost(in.coord, &identityv1.InviteHostRequest{Id: in.hostID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := in.code(t, inv.GetId())
+	got := svctest.Concurrently(6, func(i int) error {
+		_, err := signupWith(in.client, fmt.Sprintf("racer%d@example.org", i), code)
+		return err
+	})
+	if got[codes.OK] != 1 || got[codes.InvalidArgument] != 5 {
+		t.Fatalf("outcomes %v", got)
+	}
+	var owners int
+	if err := in.pool.QueryRow(context.Background(), `SELECT count(*) FROM accounts WHERE host_id = $1`, in.hostID).Scan(&owners); err != nil || owners != 1 {
+		t.Fatalf("%d owners (%v)", owners, err)
 	}
 }
