@@ -193,6 +193,10 @@ func backends(getenv func(string) string, dbURLs map[string]string, natsURL stri
 	}
 	contractsCfg.DatabaseURL, contractsCfg.NATSURL, contractsCfg.TokenKey = dbURLs["contracts"], natsURL, keys.public
 	contractsCfg.Service = serviceKeys(contractsCfg.Service, keys)
+	// The contract documents read the parties from the hosts and students services run here,
+	// at the addresses they bind.
+	bound := &boundAddrs{}
+	contractsCfg.AddrOf = bound.get
 
 	return []backend{
 		{"identity", func(ctx context.Context, ready func(net.Addr)) error {
@@ -200,11 +204,11 @@ func backends(getenv func(string) string, dbURLs map[string]string, natsURL stri
 			return identity.Run(ctx, idCfg, log.With("service", "identity"))
 		}},
 		{"hosts", func(ctx context.Context, ready func(net.Addr)) error {
-			hostsCfg.Ready = ready
+			hostsCfg.Ready = bound.report("hosts", ready)
 			return hosts.Run(ctx, hostsCfg, log) // hosts names itself in its logs
 		}},
 		{"students", func(ctx context.Context, ready func(net.Addr)) error {
-			studentsCfg.Ready = ready
+			studentsCfg.Ready = bound.report("students", ready)
 			return students.Run(ctx, studentsCfg, log) // so does students
 		}},
 		{"matching", func(ctx context.Context, ready func(net.Addr)) error {
