@@ -162,7 +162,11 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 				contacts = contact.NewGRPC(hosts, students)
 			}
 			if invitations == nil {
-				invitations = noInvitations{}
+				id, err := dial(cfg.IdentityAddr)
+				if err != nil {
+					return boot.Parts{}, err
+				}
+				invitations = contact.NewInvitations(id)
 			}
 			a := app.New(app.App{
 				Store: postgres.New(d.Pool), Contacts: contacts, Invitations: invitations, Templates: tpl, Mail: mail,
@@ -191,12 +195,4 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		TokenKey: cfg.TokenKey, TokenKeyFile: cfg.TokenKeyFile, Service: cfg.Service, MaxDBConns: cfg.MaxDBConns,
 		Ready: cfg.Ready,
 	}, log)
-}
-
-// noInvitations stands in until identity serves GetInvitationCode: an invitation's email is
-// retried (FAILED with this reason) until then.
-type noInvitations struct{}
-
-func (noInvitations) Code(context.Context, string) (string, error) {
-	return "", fmt.Errorf("identity's GetInvitationCode is not wired yet")
 }

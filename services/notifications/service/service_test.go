@@ -8,9 +8,11 @@ import (
 	"github.com/google/uuid"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	contractseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/events/v1"
 	identityeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1"
+	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	matchingeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/events/v1"
 	notificationsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/notifications/v1"
 	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
@@ -383,4 +385,37 @@ func issue(t *testing.T, e *env, p auth.Principal) string {
 		t.Fatal(err)
 	}
 	return tok
+}
+
+// An invitation (identity's event carries neither code nor address) is emailed with its
+// sign-up link, the code read from identity when sending; once accepted, the account owns
+// the record and lists her notifications.
+func TestInvitationIsEmailedWithItsLink(t *testing.T) {
+	t.Parallel()
+	e := start(t, options{})
+	student := lea
+	student.AccountID = ""
+	studentID := e.people.add(student)
+	invitation := uuid.NewString()
+	e.publish(t, "cohabit.identity.invitation.created", &identityeventsv1.InvitationCreated{InvitationId: invitation,
+		RecordId: studentID, RecordKind: identityv1.RecordKind_RECORD_KIND_STUDENT, ProgrammeId: programme,
+		ExpireTime: timestamppb.New(time.Date(2027, 1, 20, 12, 0, 0, 0, time.UTC))})
+	waitFor(t, "the invitation", func() bool { return len(e.to(t, lea.Email)) == 1 })
+	m := e.to(t, lea.Email)[0]
+	if m.Subject != "Votre accès à Cohabit" || !strings.Contains(m.Body, "http://cohabit.test/signup?code=code-"+invitation[:8]) ||
+		!strings.Contains(m.Body, "mercredi 20 janvier 2027") {
+		t.Errorf("invitation email %+v", m)
+	}
+	for _, r := range e.rows(t, studentID) {
+		if strings.Contains(r.Subject+r.Message, "code-") {
+			t.Errorf("the code is recorded: %+v", r)
+		}
+	}
+	account := uuid.NewString()
+	e.publish(t, "cohabit.identity.invitation.accepted", &identityeventsv1.InvitationAccepted{InvitationId: invitation,
+		RecordId: studentID, RecordKind: identityv1.RecordKind_RECORD_KIND_STUDENT, ProgrammeId: programme, AccountId: account})
+	waitFor(t, "her list", func() bool {
+		list, err := e.client.ListNotifications(e.as(t, auth.RoleStudent, account), &notificationsv1.ListNotificationsRequest{})
+		return err == nil && len(list.GetNotifications()) >= 1
+	})
 }

@@ -28,7 +28,7 @@ type Invitations interface {
 }
 
 // ErrInvitationGone is an invitation used, replaced or expired: its email is not sent.
-var ErrInvitationGone = errors.New("the invitation is no longer valid")
+var ErrInvitationGone = contact.ErrInvitationGone
 
 // App is the use cases over their dependencies.
 type App struct {

@@ -14,6 +14,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
+	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
 	"github.com/cohabit/cohabit/services/notifications/internal/notice"
 )
@@ -86,4 +87,30 @@ func readErr(what string, err error) error {
 		return fmt.Errorf("read %s: %w", what, ErrNotFound)
 	}
 	return fmt.Errorf("read %s: %w", what, err)
+}
+
+// Invitations reads invitation codes from identity (GetInvitationCode, service accounts only).
+type Invitations struct {
+	Identity identityv1.IdentityServiceClient
+}
+
+// NewInvitations returns a reader over a connection to the identity service.
+func NewInvitations(cc grpc.ClientConnInterface) *Invitations {
+	return &Invitations{Identity: identityv1.NewIdentityServiceClient(cc)}
+}
+
+// ErrInvitationGone is an invitation used, replaced or expired.
+var ErrInvitationGone = errors.New("the invitation is no longer valid")
+
+// Code returns the code of a valid invitation. Errors: ErrInvitationGone, or a transient
+// failure.
+func (i *Invitations) Code(ctx context.Context, id string) (string, error) {
+	c, err := i.Identity.GetInvitationCode(ctx, &identityv1.GetInvitationCodeRequest{Id: id})
+	if status.Code(err) == codes.NotFound {
+		return "", ErrInvitationGone
+	}
+	if err != nil {
+		return "", fmt.Errorf("read invitation code: %w", err)
+	}
+	return c.GetCode(), nil
 }

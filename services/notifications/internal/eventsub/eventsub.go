@@ -29,10 +29,12 @@ import (
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	hostseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/events/v1"
 	identityeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1"
+	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	matchingeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/events/v1"
 	studentseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/events/v1"
 	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
 	"github.com/cohabit/cohabit/services/notifications/internal/app"
+	"github.com/cohabit/cohabit/services/notifications/internal/message"
 	"github.com/cohabit/cohabit/services/notifications/internal/notice"
 	"github.com/cohabit/cohabit/services/notifications/internal/postgres"
 	"github.com/cohabit/cohabit/services/platform/event"
@@ -64,6 +66,8 @@ const (
 	SubjectStudentRegistered = "cohabit.students.student.registered"
 	SubjectStudentUpdated    = "cohabit.students.student.updated"
 	SubjectAccountCreated    = "cohabit.identity.account.created"
+	SubjectInvitationCreated = "cohabit.identity.invitation.created"
+	SubjectInviteAccepted    = "cohabit.identity.invitation.accepted"
 )
 
 // Durable names, which are also the inbox's consumer names. The identity one is not
@@ -317,9 +321,20 @@ func onPeople(ctx context.Context, a *app.App, consumer string, e *eventsv1.Enve
 }
 
 // identitySubjects are the identity events followed here.
-var identitySubjects = []string{SubjectAccountCreated}
+var identitySubjects = []string{SubjectAccountCreated, SubjectInvitationCreated, SubjectInviteAccepted}
 
-// onIdentity records the coordinators of each programme.
+func recordKind(k identityv1.RecordKind) (notice.Kind, bool) {
+	switch k {
+	case identityv1.RecordKind_RECORD_KIND_HOST:
+		return notice.Host, true
+	case identityv1.RecordKind_RECORD_KIND_STUDENT:
+		return notice.Student, true
+	}
+	return "", false
+}
+
+// onIdentity records the coordinators of each programme and who owns a claimed record, and
+// sends an invitation's email: the code is read from identity when sending, never kept here.
 func onIdentity(ctx context.Context, a *app.App, consumer string, e *eventsv1.Envelope) error {
 	switch e.GetType() {
 	case SubjectAccountCreated:
@@ -332,6 +347,36 @@ func onIdentity(ctx context.Context, a *app.App, consumer string, e *eventsv1.En
 		}
 		return a.Handle(ctx, consumer, e.GetId(), func(tx pgx.Tx) ([]app.Intent, error) {
 			return nil, postgres.AddCoordinator(ctx, tx, m.GetAccountId(), m.GetProgrammeId())
+		})
+	case SubjectInvitationCreated:
+		m, err := event.Payload(e, &identityeventsv1.InvitationCreated{})
+		if err != nil {
+			return permanent(e, err)
+		}
+		kind, ok := recordKind(m.GetRecordKind())
+		if !ok || !ids.Valid(m.GetRecordId()) || m.GetInvitationId() == "" {
+			return permanent(e, fmt.Errorf("invitation %q of record %q (%v)", m.GetInvitationId(), m.GetRecordId(), m.GetRecordKind()))
+		}
+		expires := ""
+		if m.GetExpireTime() != nil {
+			expires = m.GetExpireTime().AsTime().In(message.Paris).Format(time.DateOnly)
+		}
+		return a.Handle(ctx, consumer, e.GetId(), func(pgx.Tx) ([]app.Intent, error) {
+			return []app.Intent{{EventID: e.GetId(), EventTime: e.GetOccurredAt().AsTime(), ProgrammeID: e.GetProgrammeId(),
+				Topic: notice.Invitation, Kind: kind, RecipientID: m.GetRecordId(),
+				Params: postgres.Params{Invitation: m.GetInvitationId(), Date: expires, Path: "/signup"}}}, nil
+		})
+	case SubjectInviteAccepted:
+		m, err := event.Payload(e, &identityeventsv1.InvitationAccepted{})
+		if err != nil {
+			return permanent(e, err)
+		}
+		kind, ok := recordKind(m.GetRecordKind())
+		if !ok || !ids.Valid(m.GetRecordId()) {
+			return permanent(e, fmt.Errorf("record %q (%v)", m.GetRecordId(), m.GetRecordKind()))
+		}
+		return a.Handle(ctx, consumer, e.GetId(), func(tx pgx.Tx) ([]app.Intent, error) {
+			return nil, postgres.SavePerson(ctx, tx, m.GetRecordId(), kind, e.GetProgrammeId(), m.GetAccountId(), e.GetOccurredAt().AsTime())
 		})
 	}
 	return nil
