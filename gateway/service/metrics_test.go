@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -46,5 +47,54 @@ func TestPersonalAnswersAreNotCached(t *testing.T) {
 	r := st.do(t, "GET", "/v1/hosts/h-1", nil, nil)
 	if got := r.header.Get("Cache-Control"); got != "no-store" {
 		t.Errorf("GET /v1/hosts/h-1: Cache-Control %q, want no-store", got)
+	}
+}
+
+// The OpenAPI document says which operations need a token and what errors each can give
+// (issue 18: every operation looked public, with only a default answer).
+func TestOpenAPISecurityAndErrors(t *testing.T) {
+	t.Parallel()
+	st := start(t, nil)
+	r := st.do(t, "GET", "/openapi.json", nil, nil)
+	var doc struct {
+		SecurityDefinitions map[string]struct {
+			Type string `json:"type"`
+			In   string `json:"in"`
+			Name string `json:"name"`
+		} `json:"securityDefinitions"`
+		Security []map[string][]string `json:"security"`
+		Paths    map[string]map[string]struct {
+			Security  *[]map[string][]string     `json:"security"`
+			Responses map[string]json.RawMessage `json:"responses"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(r.body, &doc); err != nil {
+		t.Fatalf("not JSON: %v", err)
+	}
+	if b := doc.SecurityDefinitions["bearer"]; b.In != "header" || b.Name != "Authorization" {
+		t.Errorf("bearer scheme = %+v", b)
+	}
+	if len(doc.Security) != 1 || doc.Security[0]["bearer"] == nil {
+		t.Errorf("document security = %v, want bearer by default", doc.Security)
+	}
+	public := map[string]bool{"POST /v1/auth/login": true, "POST /v1/auth/signup": true, "GET /v1/programmes": true, "GET /v1/programmes/{id}": true}
+	ops := 0
+	for path, methods := range doc.Paths {
+		for method, op := range methods {
+			ops++
+			key := strings.ToUpper(method) + " " + path
+			isPublic := op.Security != nil && len(*op.Security) == 0
+			if public[key] != isPublic {
+				t.Errorf("%s: public = %v, want %v", key, isPublic, public[key])
+			}
+			for _, code := range []string{"400", "401", "403", "404"} {
+				if _, ok := op.Responses[code]; !ok {
+					t.Errorf("%s: no %s answer", key, code)
+				}
+			}
+		}
+	}
+	if ops < 50 {
+		t.Errorf("only %d operations", ops)
 	}
 }
