@@ -50,6 +50,7 @@ func hostProfile(h *host.Host, at time.Time) *hostseventsv1.HostProfile {
 		City:                p.Address.City,
 		Lat:                 p.Address.Lat,
 		Lng:                 p.Address.Lng,
+		ApproximatePosition: p.Address.Approximate,
 		Languages:           p.Languages,
 		Smokes:              p.Smokes,
 		HasPets:             p.HasPets,

@@ -26,18 +26,20 @@ const (
 // Host is what matching knows of a host: what the score needs and a display summary; never
 // contact details.
 type Host struct {
-	ID             string   `json:"id"`
-	ProgrammeID    string   `json:"programmeId"`
-	Status         string   `json:"status"`
-	OwnerAccountID string   `json:"ownerAccountId,omitempty"`
-	DisplayName    string   `json:"displayName"`
-	Age            int      `json:"age"`
-	City           string   `json:"city"`
-	Lat            float64  `json:"lat"`
-	Lng            float64  `json:"lng"`
-	Languages      []string `json:"languages,omitempty"`
-	Smokes         bool     `json:"smokes,omitempty"`
-	HasPets        bool     `json:"hasPets,omitempty"`
+	ID             string  `json:"id"`
+	ProgrammeID    string  `json:"programmeId"`
+	Status         string  `json:"status"`
+	OwnerAccountID string  `json:"ownerAccountId,omitempty"`
+	DisplayName    string  `json:"displayName"`
+	Age            int     `json:"age"`
+	City           string  `json:"city"`
+	Lat            float64 `json:"lat"`
+	Lng            float64 `json:"lng"`
+	// Approximate: Lat and Lng are the centre of the host's commune, not her home's.
+	Approximate bool     `json:"approximate,omitempty"`
+	Languages   []string `json:"languages,omitempty"`
+	Smokes      bool     `json:"smokes,omitempty"`
+	HasPets     bool     `json:"hasPets,omitempty"`
 	// ServicesWanted are catalogue names without prefix ("COMPANY").
 	ServicesWanted   []string `json:"servicesWanted,omitempty"`
 	HoursWanted      int      `json:"hoursWanted"`
@@ -69,26 +71,28 @@ type Room struct {
 
 // Student is what matching knows of a student.
 type Student struct {
-	ID              string   `json:"id"`
-	ProgrammeID     string   `json:"programmeId"`
-	Status          string   `json:"status"`
-	OwnerAccountID  string   `json:"ownerAccountId,omitempty"`
-	DisplayName     string   `json:"displayName"`
-	Age             int      `json:"age"`
-	StudyCity       string   `json:"studyCity"`
-	StudyLat        float64  `json:"studyLat"`
-	StudyLng        float64  `json:"studyLng"`
-	MaxCommuteKm    int      `json:"maxCommuteKm"`
-	Languages       []string `json:"languages,omitempty"`
-	Smokes          bool     `json:"smokes,omitempty"`
-	HasPets         bool     `json:"hasPets,omitempty"`
-	AcceptsSmokers  bool     `json:"acceptsSmokers,omitempty"`
-	AcceptsPets     bool     `json:"acceptsPets,omitempty"`
-	Gender          string   `json:"gender,omitempty"`
-	ServicesOffered []string `json:"servicesOffered,omitempty"`
-	HoursOffered    int      `json:"hoursOffered"`
-	NightsPresent   int      `json:"nightsPresent"`
-	Rhythm          string   `json:"rhythm,omitempty"`
+	ID             string  `json:"id"`
+	ProgrammeID    string  `json:"programmeId"`
+	Status         string  `json:"status"`
+	OwnerAccountID string  `json:"ownerAccountId,omitempty"`
+	DisplayName    string  `json:"displayName"`
+	Age            int     `json:"age"`
+	StudyCity      string  `json:"studyCity"`
+	StudyLat       float64 `json:"studyLat"`
+	StudyLng       float64 `json:"studyLng"`
+	// StudyApproximate: StudyLat and StudyLng are the centre of the commune.
+	StudyApproximate bool     `json:"studyApproximate,omitempty"`
+	MaxCommuteKm     int      `json:"maxCommuteKm"`
+	Languages        []string `json:"languages,omitempty"`
+	Smokes           bool     `json:"smokes,omitempty"`
+	HasPets          bool     `json:"hasPets,omitempty"`
+	AcceptsSmokers   bool     `json:"acceptsSmokers,omitempty"`
+	AcceptsPets      bool     `json:"acceptsPets,omitempty"`
+	Gender           string   `json:"gender,omitempty"`
+	ServicesOffered  []string `json:"servicesOffered,omitempty"`
+	HoursOffered     int      `json:"hoursOffered"`
+	NightsPresent    int      `json:"nightsPresent"`
+	Rhythm           string   `json:"rhythm,omitempty"`
 }
 
 // Application is what matching knows of an application.
@@ -236,7 +240,7 @@ func (o Offer) ScoreRoom(t *score.LanguageTable) score.Room {
 	lat, lng := position(h.Lat, h.Lng)
 	return score.Room{
 		ID: o.Room.ID, ProgrammeID: o.Room.ProgrammeID,
-		Lat: lat, Lng: lng,
+		Lat: lat, Lng: lng, ApproximatePosition: h.Approximate,
 		ContributionCents: int64(o.Room.ContributionCents),
 		AvailableFrom:     day(o.Room.AvailableFrom), AvailableUntil: day(o.Room.AvailableUntil),
 		MinStayMonths:  o.Room.MinStayMonths,
@@ -257,7 +261,7 @@ func (s Seeker) ScoreStudent(t *score.LanguageTable) score.Student {
 	lat, lng := position(st.StudyLat, st.StudyLng)
 	return score.Student{
 		ID: st.ID, ProgrammeID: a.ProgrammeID,
-		StudyLat: lat, StudyLng: lng, MaxCommuteKm: float64(st.MaxCommuteKm),
+		StudyLat: lat, StudyLng: lng, ApproximateStudyPlace: st.StudyApproximate, MaxCommuteKm: float64(st.MaxCommuteKm),
 		BudgetCents: int64(a.BudgetCents),
 		MoveIn:      day(a.MoveIn), MoveOut: day(a.MoveOut),
 		Smokes: st.Smokes, HasPets: st.HasPets, AcceptsSmokers: st.AcceptsSmokers, AcceptsPets: st.AcceptsPets,

@@ -54,8 +54,12 @@ func TestNoCoordinatesIsUnknownNotZeroKm(t *testing.T) {
 	if it := res.Breakdown[0]; it.Criterion != score.CriterionCommute || it.Note != score.NoteUnknown || it.Value != score.Neutral {
 		t.Fatalf("commute item %+v", it)
 	}
-	o.Host.Lat, o.Host.Lng = 45.75, 4.85
-	if r := o.ScoreRoom(langs); r.Lat != 45.75 || r.Lng != 4.85 {
-		t.Fatalf("a known place moved: %v,%v", r.Lat, r.Lng)
+	o.Host.Lat, o.Host.Lng, o.Host.Approximate = 45.75, 4.85, true
+	if r := o.ScoreRoom(langs); r.Lat != 45.75 || r.Lng != 4.85 || !r.ApproximatePosition {
+		t.Fatalf("a known place moved, or lost its approximation: %+v", r)
+	}
+	sk.Student.StudyLat, sk.Student.StudyLng, sk.Student.StudyApproximate = 45.76, 4.83, true
+	if st := sk.ScoreStudent(langs); st.StudyLat != 45.76 || !st.ApproximateStudyPlace {
+		t.Fatalf("score student %+v", st)
 	}
 }

@@ -102,3 +102,29 @@ func TestUnknownDistanceIsNeutralNotZeroKm(t *testing.T) {
 		}
 	}
 }
+
+// A position found from the commune (its centre) is used as it is, but every distance
+// reason says it is approximate: two addresses of one commune never read "0 km" bare.
+func TestApproximatePositionsAreSaid(t *testing.T) {
+	room, st := perfectPair(t) // same place: 0 km
+	exact := Score(room, st, Weights{})
+	room.ApproximatePosition, st.ApproximateStudyPlace = true, true
+	r := Score(room, st, Weights{})
+	if r.Points != exact.Points {
+		t.Fatalf("approximate positions changed the score: %d vs %d points", r.Points, exact.Points)
+	}
+	it := item(t, r, CriterionCommute)
+	if !strings.HasPrefix(it.ReasonFR, "≈ 0,0 km") || !strings.Contains(it.ReasonFR, "centres des communes") ||
+		!strings.HasPrefix(it.ReasonEN, "≈ 0.0 km") || !strings.Contains(it.ReasonEN, "approximate") {
+		t.Errorf("reasons %q / %q", it.ReasonFR, it.ReasonEN)
+	}
+	if e := item(t, exact, CriterionCommute); strings.Contains(e.ReasonFR, "≈") {
+		t.Errorf("exact positions read as approximate: %q", e.ReasonFR)
+	}
+	st.StudyLat += 0.1 // ≈ 11 km, beyond the 10 km limit
+	st.ApproximateStudyPlace = false
+	far := Score(room, st, Weights{})
+	if len(far.Broken) != 1 || !strings.Contains(far.Broken[0].ReasonFR, "position approchée du logement") {
+		t.Errorf("too far: %+v", far.Broken)
+	}
+}

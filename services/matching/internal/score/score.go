@@ -321,8 +321,9 @@ func broken(room Room, s Student, d float64, explain bool) []Constraint {
 	}
 	if tooFar(d, s.MaxCommuteKm) {
 		add(TooFar, func() (string, string) {
-			return fmt.Sprintf("%s du lieu d'études, au-delà du maximum de %s.", kmFR(d), kmFR(s.MaxCommuteKm)),
-				fmt.Sprintf("%s from the place of study, beyond the limit of %s.", kmEN(d), kmEN(s.MaxCommuteKm))
+			fr, en := approximately(room, s, fmt.Sprintf("%s du lieu d'études, au-delà du maximum de %s", kmFR(d), kmFR(s.MaxCommuteKm)),
+				fmt.Sprintf("%s from the place of study, beyond the limit of %s", kmEN(d), kmEN(s.MaxCommuteKm)))
+			return fr + ".", en + "."
 		})
 	}
 	return out
@@ -358,11 +359,14 @@ func reason(c Criterion, room Room, s Student, d, refKm float64) (fr, en string,
 			return fr, en, NoteUnknown
 		}
 		if s.MaxCommuteKm > 0 {
-			return fmt.Sprintf("%s du lieu d'études (maximum %s).", kmFR(d), kmFR(s.MaxCommuteKm)),
-				fmt.Sprintf("%s from the place of study (limit %s).", kmEN(d), kmEN(s.MaxCommuteKm)), NoteNone
+			fr, en = fmt.Sprintf("%s du lieu d'études (maximum %s)", kmFR(d), kmFR(s.MaxCommuteKm)),
+				fmt.Sprintf("%s from the place of study (limit %s)", kmEN(d), kmEN(s.MaxCommuteKm))
+		} else {
+			fr, en = fmt.Sprintf("%s du lieu d'études (pas de maximum, référence %s)", kmFR(d), kmFR(refKm)),
+				fmt.Sprintf("%s from the place of study (no limit given, reference %s)", kmEN(d), kmEN(refKm))
 		}
-		return fmt.Sprintf("%s du lieu d'études (pas de maximum, référence %s).", kmFR(d), kmFR(refKm)),
-			fmt.Sprintf("%s from the place of study (no limit given, reference %s).", kmEN(d), kmEN(refKm)), NoteNone
+		fr, en = approximately(room, s, fr, en)
+		return fr + ".", en + ".", NoteNone
 	case CriterionServices:
 		n := h.ServicesWanted.Count()
 		if n == 0 {
@@ -418,6 +422,24 @@ func reason(c Criterion, room Room, s Student, d, refKm float64) (fr, en string,
 		return fr + ".", en + ".", NoteNone
 	}
 	return "", "", NoteNone
+}
+
+// approximately marks a distance reason measured from a position found from the commune (its
+// centre, not the address): "≈ 0,0 km …; positions approchées : centres des communes", so
+// that two addresses of one commune never read as "0 km" without a word.
+func approximately(room Room, s Student, fr, en string) (string, string) {
+	var whatFR, whatEN string
+	switch {
+	case room.ApproximatePosition && s.ApproximateStudyPlace:
+		whatFR, whatEN = "positions approchées : centres des communes du logement et du lieu d'études", "approximate positions: the centres of the room's and the place of study's communes"
+	case room.ApproximatePosition:
+		whatFR, whatEN = "position approchée du logement : centre de sa commune", "the room's position is approximate: its commune's centre"
+	case s.ApproximateStudyPlace:
+		whatFR, whatEN = "position approchée du lieu d'études : centre de sa commune", "the place of study's position is approximate: its commune's centre"
+	default:
+		return fr, en
+	}
+	return "≈ " + fr + " ; " + whatFR, "≈ " + en + "; " + whatEN
 }
 
 func sentence(parts []string) string {

@@ -170,6 +170,9 @@ type Room struct {
 	ProgrammeID string
 	// Lat and Lng are the room's position, in decimal degrees; NaN when unknown.
 	Lat, Lng float64
+	// ApproximatePosition: Lat and Lng are the centre of the host's commune (the reasons
+	// say the distance is approximate; the score uses it as it is).
+	ApproximatePosition bool
 	// ContributionCents is the monthly contribution asked, in euro cents.
 	ContributionCents int64
 	// AvailableFrom is the first day the room is available; AvailableUntil the last one
@@ -188,6 +191,8 @@ type Student struct {
 	ProgrammeID string
 	// StudyLat and StudyLng are the place of study, in decimal degrees; NaN when unknown.
 	StudyLat, StudyLng float64
+	// ApproximateStudyPlace: StudyLat and StudyLng are the centre of its commune.
+	ApproximateStudyPlace bool
 	// MaxCommuteKm is the longest great-circle distance from the room to the place of study
 	// the student accepts; 0 (or less) means no limit.
 	MaxCommuteKm float64

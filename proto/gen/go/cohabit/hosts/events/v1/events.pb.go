@@ -46,6 +46,9 @@ type HostProfile struct {
 	GenderPreference    v1.Gender              `protobuf:"varint,16,opt,name=gender_preference,json=genderPreference,proto3,enum=cohabit.type.v1.Gender" json:"gender_preference,omitempty"`
 	Assisted            bool                   `protobuf:"varint,17,opt,name=assisted,proto3" json:"assisted,omitempty"`
 	OwnerAccountId      string                 `protobuf:"bytes,18,opt,name=owner_account_id,json=ownerAccountId,proto3" json:"owner_account_id,omitempty"`
+	// lat and lng are the centre of the host's commune, found from the address's postcode and
+	// city (not the home's own position); both 0 when the commune is unknown.
+	ApproximatePosition bool `protobuf:"varint,19,opt,name=approximate_position,json=approximatePosition,proto3" json:"approximate_position,omitempty"`
 	unknownFields       protoimpl.UnknownFields
 	sizeCache           protoimpl.SizeCache
 }
@@ -204,6 +207,13 @@ func (x *HostProfile) GetOwnerAccountId() string {
 		return x.OwnerAccountId
 	}
 	return ""
+}
+
+func (x *HostProfile) GetApproximatePosition() bool {
+	if x != nil {
+		return x.ApproximatePosition
+	}
+	return false
 }
 
 // RoomProfile is what other services may know of a room.
@@ -752,7 +762,7 @@ var File_cohabit_hosts_events_v1_events_proto protoreflect.FileDescriptor
 
 const file_cohabit_hosts_events_v1_events_proto_rawDesc = "" +
 	"\n" +
-	"$cohabit/hosts/events/v1/events.proto\x12\x17cohabit.hosts.events.v1\x1a\x1acohabit/type/v1/type.proto\"\x87\x05\n" +
+	"$cohabit/hosts/events/v1/events.proto\x12\x17cohabit.hosts.events.v1\x1a\x1acohabit/type/v1/type.proto\"\xba\x05\n" +
 	"\vHostProfile\x12\x17\n" +
 	"\ahost_id\x18\x01 \x01(\tR\x06hostId\x12!\n" +
 	"\fprogramme_id\x18\x02 \x01(\tR\vprogrammeId\x12\x16\n" +
@@ -772,7 +782,8 @@ const file_cohabit_hosts_events_v1_events_proto_rawDesc = "" +
 	"\x06rhythm\x18\x0f \x01(\x0e2\x17.cohabit.type.v1.RhythmR\x06rhythm\x12D\n" +
 	"\x11gender_preference\x18\x10 \x01(\x0e2\x17.cohabit.type.v1.GenderR\x10genderPreference\x12\x1a\n" +
 	"\bassisted\x18\x11 \x01(\bR\bassisted\x12(\n" +
-	"\x10owner_account_id\x18\x12 \x01(\tR\x0eownerAccountId\"\x83\x04\n" +
+	"\x10owner_account_id\x18\x12 \x01(\tR\x0eownerAccountId\x121\n" +
+	"\x14approximate_position\x18\x13 \x01(\bR\x13approximatePosition\"\x83\x04\n" +
 	"\vRoomProfile\x12\x17\n" +
 	"\aroom_id\x18\x01 \x01(\tR\x06roomId\x12\x17\n" +
 	"\ahost_id\x18\x02 \x01(\tR\x06hostId\x12!\n" +

@@ -48,8 +48,11 @@ type StudentProfile struct {
 	NightsPresentPerWeek int32                  `protobuf:"varint,18,opt,name=nights_present_per_week,json=nightsPresentPerWeek,proto3" json:"nights_present_per_week,omitempty"`
 	Rhythm               v1.Rhythm              `protobuf:"varint,19,opt,name=rhythm,proto3,enum=cohabit.type.v1.Rhythm" json:"rhythm,omitempty"`
 	OwnerAccountId       string                 `protobuf:"bytes,20,opt,name=owner_account_id,json=ownerAccountId,proto3" json:"owner_account_id,omitempty"`
-	unknownFields        protoimpl.UnknownFields
-	sizeCache            protoimpl.SizeCache
+	// study_lat and study_lng are the centre of the place of study's commune, found from its
+	// city (not the place's own position); both 0 when the city is unknown.
+	StudyPlaceApproximate bool `protobuf:"varint,21,opt,name=study_place_approximate,json=studyPlaceApproximate,proto3" json:"study_place_approximate,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
 }
 
 func (x *StudentProfile) Reset() {
@@ -220,6 +223,13 @@ func (x *StudentProfile) GetOwnerAccountId() string {
 		return x.OwnerAccountId
 	}
 	return ""
+}
+
+func (x *StudentProfile) GetStudyPlaceApproximate() bool {
+	if x != nil {
+		return x.StudyPlaceApproximate
+	}
+	return false
 }
 
 // ApplicationProfile is what other services may know of an application.
@@ -667,7 +677,7 @@ var File_cohabit_students_events_v1_events_proto protoreflect.FileDescriptor
 
 const file_cohabit_students_events_v1_events_proto_rawDesc = "" +
 	"\n" +
-	"'cohabit/students/events/v1/events.proto\x12\x1acohabit.students.events.v1\x1a\x1acohabit/type/v1/type.proto\"\xf8\x05\n" +
+	"'cohabit/students/events/v1/events.proto\x12\x1acohabit.students.events.v1\x1a\x1acohabit/type/v1/type.proto\"\xb0\x06\n" +
 	"\x0eStudentProfile\x12\x1d\n" +
 	"\n" +
 	"student_id\x18\x01 \x01(\tR\tstudentId\x12!\n" +
@@ -691,7 +701,8 @@ const file_cohabit_students_events_v1_events_proto_rawDesc = "" +
 	"\x16hours_offered_per_week\x18\x11 \x01(\x05R\x13hoursOfferedPerWeek\x125\n" +
 	"\x17nights_present_per_week\x18\x12 \x01(\x05R\x14nightsPresentPerWeek\x12/\n" +
 	"\x06rhythm\x18\x13 \x01(\x0e2\x17.cohabit.type.v1.RhythmR\x06rhythm\x12(\n" +
-	"\x10owner_account_id\x18\x14 \x01(\tR\x0eownerAccountId\"\xad\x02\n" +
+	"\x10owner_account_id\x18\x14 \x01(\tR\x0eownerAccountId\x126\n" +
+	"\x17study_place_approximate\x18\x15 \x01(\bR\x15studyPlaceApproximate\"\xad\x02\n" +
 	"\x12ApplicationProfile\x12%\n" +
 	"\x0eapplication_id\x18\x01 \x01(\tR\rapplicationId\x12\x1d\n" +
 	"\n" +
