@@ -67,6 +67,8 @@ type contractPageData struct {
 	HostSigned, StudentSigned *contractsv1.Signature
 	// BeforeStart: active, its start date not come (it may still be cancelled).
 	BeforeStart bool
+	// Checkins are the stay's follow-ups, each a link to its page.
+	Checkins []*contractsv1.Checkin
 }
 
 func signatureOf(c *contractsv1.Contract, party matchingv1.Party) *contractsv1.Signature {
@@ -108,6 +110,13 @@ func termsValues(c *contractsv1.Contract, l *Loc) url.Values {
 func (a *App) renderContract(w http.ResponseWriter, r *http.Request, status int, c *contractsv1.Contract, f *form) {
 	d := contractPageData{Contract: c, HostSigned: signatureOf(c, matchingv1.Party_PARTY_HOST), StudentSigned: signatureOf(c, matchingv1.Party_PARTY_STUDENT),
 		BeforeStart: c.GetStatus() == contractsv1.ContractStatus_CONTRACT_STATUS_ACTIVE && c.GetTerms().GetStartDate() > a.todayISO()}
+	// Its check-ins, linked from the contract as the contract is from each of them; a failure
+	// to list them leaves the list out rather than the page.
+	ctx, cancel := a.call(r)
+	if res, err := a.svc.contracts.ListCheckins(ctx, &contractsv1.ListCheckinsRequest{ContractId: c.GetId(), PageSize: listSize}); err == nil {
+		d.Checkins = res.GetCheckins()
+	}
+	cancel()
 	p := a.newPage(w, r, "contract.title", d)
 	p.Title = p.L.T("contract.titleOf", "host", c.GetHostDisplayName(), "student", c.GetStudentDisplayName())
 	p.Nav = "contracts"

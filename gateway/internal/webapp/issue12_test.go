@@ -507,3 +507,20 @@ func TestInvitationsAndGuardianship(t *testing.T) {
 		t.Error("the host's edit form does not save the guardianship")
 	}
 }
+
+// A contract links to its pair, its match and its check-ins; a match to its pair.
+func TestContractAndMatchLinkTheirPairMatchAndCheckins(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+	r := b.get(t, "/coordinator/contracts/c-3")
+	for _, s := range []string{`href="/coordinator/hosts/h-1"`, `href="/coordinator/students/s-1"`, `href="/coordinator/matches/m-4"`, `href="/coordinator/checkins/ci-6?contract=c-3"`} {
+		if !strings.Contains(r.body, s) {
+			t.Errorf("contract page lacks %s", s)
+		}
+	}
+	if r := b.get(t, "/coordinator/matches/m-4"); !strings.Contains(r.body, `href="/coordinator/hosts/h-1"`) || !strings.Contains(r.body, `href="/coordinator/students/s-1"`) {
+		t.Error("match page does not link its pair")
+	}
+}

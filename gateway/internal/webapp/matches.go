@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 
+	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
 )
 
@@ -38,6 +39,8 @@ type matchPageData struct {
 	Match *matchingv1.Match
 	// Open: the parties may still answer; Running: the match may still be cancelled.
 	Open, Running bool
+	// Contracts drafted from the match (one; none before approval), linked from its page.
+	Contracts []*contractsv1.Contract
 }
 
 // matchPage is one match: both parties, its state and meeting, and what the coordinator
@@ -55,6 +58,11 @@ func (a *App) matchPage(w http.ResponseWriter, r *http.Request) {
 		Match:   m,
 		Open:    st == matchingv1.MatchStatus_MATCH_STATUS_PROPOSED || st == matchingv1.MatchStatus_MATCH_STATUS_MEETING_SCHEDULED,
 		Running: running(st),
+	}
+	if st == matchingv1.MatchStatus_MATCH_STATUS_APPROVED || st == matchingv1.MatchStatus_MATCH_STATUS_COMPLETED || st == matchingv1.MatchStatus_MATCH_STATUS_CANCELLED {
+		if res, err := a.svc.contracts.ListContracts(ctx, &contractsv1.ListContractsRequest{MatchId: m.GetId(), PageSize: 5}); err == nil {
+			d.Contracts = res.GetContracts()
+		}
 	}
 	p := a.newPage(w, r, "match.title", d)
 	p.Title = p.L.T("match.titleOf", "host", m.GetHost().GetDisplayName(), "student", m.GetStudent().GetDisplayName())
