@@ -11,6 +11,7 @@ import (
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
+	notificationsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/notifications/v1"
 	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
 )
 
@@ -22,6 +23,10 @@ type backend struct {
 	env         string
 	defaultAddr string
 	register    registerFunc
+	// optional: a Config.Backends without this backend's address serves the others (a
+	// process embedding the gateway that does not run it yet, like the journey tests before
+	// notifications); LoadConfig always gives it its default address.
+	optional bool
 }
 
 // registerFunc installs a service's generated REST handlers on mux, calling through cc.
@@ -39,10 +44,11 @@ func via[C any](newClient func(grpc.ClientConnInterface) C, register func(contex
 // once its *.pb.gw.go exists under proto/gen/go.
 func backends() []backend {
 	return []backend{
-		{"identity", "COHABIT_IDENTITY_GRPC_ADDR", "localhost:9101", via(identityv1.NewIdentityServiceClient, identityv1.RegisterIdentityServiceHandlerClient)},
-		{"hosts", "COHABIT_HOSTS_GRPC_ADDR", "localhost:9102", via(hostsv1.NewHostServiceClient, hostsv1.RegisterHostServiceHandlerClient)},
-		{"students", "COHABIT_STUDENTS_GRPC_ADDR", "localhost:9103", via(studentsv1.NewStudentServiceClient, studentsv1.RegisterStudentServiceHandlerClient)},
-		{"matching", "COHABIT_MATCHING_GRPC_ADDR", "localhost:9104", via(matchingv1.NewMatchingServiceClient, matchingv1.RegisterMatchingServiceHandlerClient)},
-		{"contracts", "COHABIT_CONTRACTS_GRPC_ADDR", "localhost:9105", rest.Contracts},
+		{"identity", "COHABIT_IDENTITY_GRPC_ADDR", "localhost:9101", via(identityv1.NewIdentityServiceClient, identityv1.RegisterIdentityServiceHandlerClient), false},
+		{"hosts", "COHABIT_HOSTS_GRPC_ADDR", "localhost:9102", via(hostsv1.NewHostServiceClient, hostsv1.RegisterHostServiceHandlerClient), false},
+		{"students", "COHABIT_STUDENTS_GRPC_ADDR", "localhost:9103", via(studentsv1.NewStudentServiceClient, studentsv1.RegisterStudentServiceHandlerClient), false},
+		{"matching", "COHABIT_MATCHING_GRPC_ADDR", "localhost:9104", via(matchingv1.NewMatchingServiceClient, matchingv1.RegisterMatchingServiceHandlerClient), false},
+		{"contracts", "COHABIT_CONTRACTS_GRPC_ADDR", "localhost:9105", rest.Contracts, false},
+		{"notifications", "COHABIT_NOTIFICATIONS_GRPC_ADDR", "localhost:9106", via(notificationsv1.NewNotificationServiceClient, notificationsv1.RegisterNotificationServiceHandlerClient), true},
 	}
 }

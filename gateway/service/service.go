@@ -171,6 +171,9 @@ func resolve(addrs map[string]string) ([]resolved, error) {
 	for _, b := range backends() {
 		known[b.name] = true
 		addr := addrs[b.name]
+		if addr == "" && b.optional {
+			continue // not served: its routes answer 404
+		}
 		if addr == "" {
 			bad = append(bad, fmt.Errorf("backend %s has no address (%s)", b.name, b.env))
 			continue

@@ -38,14 +38,16 @@ func start(t *testing.T, env map[string]string) *stack {
 	studentsSrv := startBackend(t, func(*grpc.Server) {})
 	matchingSrv := startBackend(t, func(*grpc.Server) {})
 	contractsSrv := startBackend(t, func(*grpc.Server) {})
+	notificationsSrv := startBackend(t, func(*grpc.Server) {})
 
 	vars := map[string]string{
-		"COHABIT_HTTP_ADDR":           "127.0.0.1:0",
-		"COHABIT_IDENTITY_GRPC_ADDR":  idSrv.addr,
-		"COHABIT_HOSTS_GRPC_ADDR":     st.hostsSrv.addr,
-		"COHABIT_STUDENTS_GRPC_ADDR":  studentsSrv.addr,
-		"COHABIT_MATCHING_GRPC_ADDR":  matchingSrv.addr,
-		"COHABIT_CONTRACTS_GRPC_ADDR": contractsSrv.addr,
+		"COHABIT_HTTP_ADDR":               "127.0.0.1:0",
+		"COHABIT_IDENTITY_GRPC_ADDR":      idSrv.addr,
+		"COHABIT_HOSTS_GRPC_ADDR":         st.hostsSrv.addr,
+		"COHABIT_STUDENTS_GRPC_ADDR":      studentsSrv.addr,
+		"COHABIT_MATCHING_GRPC_ADDR":      matchingSrv.addr,
+		"COHABIT_CONTRACTS_GRPC_ADDR":     contractsSrv.addr,
+		"COHABIT_NOTIFICATIONS_GRPC_ADDR": notificationsSrv.addr,
 	}
 	for k, v := range env {
 		vars[k] = v
@@ -418,7 +420,7 @@ func TestReadyz(t *testing.T) {
 	}
 
 	code, rep := get()
-	if code != http.StatusOK || !rep.Ready || len(rep.Backends) != 5 {
+	if code != http.StatusOK || !rep.Ready || len(rep.Backends) != 6 {
 		t.Fatalf("all serving: code = %d, report %+v", code, rep)
 	}
 
@@ -437,7 +439,7 @@ func TestReadyz(t *testing.T) {
 			if b.Ready || b.Status == "" {
 				t.Errorf("hosts = %+v, want not ready with a status", b)
 			}
-		case "identity", "students", "matching", "contracts":
+		case "identity", "students", "matching", "contracts", "notifications":
 			if !b.Ready {
 				t.Errorf("%s = %+v, want ready", b.Name, b)
 			}
@@ -540,10 +542,11 @@ func TestShutdownOnContextDone(t *testing.T) {
 	studentsSrv := startBackend(t, func(*grpc.Server) {})
 	matchingSrv := startBackend(t, func(*grpc.Server) {})
 	contractsSrv := startBackend(t, func(*grpc.Server) {})
+	notificationsSrv := startBackend(t, func(*grpc.Server) {})
 	addrc := make(chan net.Addr, 1)
 	cfg := service.Config{
 		HTTPAddr: "127.0.0.1:0",
-		Backends: map[string]string{"identity": idSrv.addr, "hosts": hostsSrv.addr, "students": studentsSrv.addr, "matching": matchingSrv.addr, "contracts": contractsSrv.addr},
+		Backends: map[string]string{"identity": idSrv.addr, "hosts": hostsSrv.addr, "students": studentsSrv.addr, "matching": matchingSrv.addr, "contracts": contractsSrv.addr, "notifications": notificationsSrv.addr},
 		Ready:    func(a net.Addr) { addrc <- a },
 	}
 	ctx, cancel := context.WithCancel(context.Background())

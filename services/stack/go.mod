@@ -4,10 +4,12 @@ go 1.26.0
 
 require (
 	github.com/cohabit/cohabit/gateway v0.0.0
+	github.com/cohabit/cohabit/proto v0.0.0
 	github.com/cohabit/cohabit/services/contracts v0.0.0
 	github.com/cohabit/cohabit/services/hosts v0.0.0
 	github.com/cohabit/cohabit/services/identity v0.0.0
 	github.com/cohabit/cohabit/services/matching v0.0.0
+	github.com/cohabit/cohabit/services/notifications v0.0.0
 	github.com/cohabit/cohabit/services/platform v0.0.0
 	github.com/cohabit/cohabit/services/students v0.0.0
 	github.com/nats-io/nats.go v1.55.0
@@ -18,7 +20,8 @@ require (
 	github.com/antithesishq/antithesis-sdk-go v0.8.0-default-no-op // indirect
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
-	github.com/cohabit/cohabit/proto v0.0.0 // indirect
+	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6 // indirect
+	github.com/emersion/go-smtp v0.26.0 // indirect
 	github.com/go-pdf/fpdf v0.9.0 // indirect
 	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
 	github.com/google/go-tpm v0.9.8 // indirect
@@ -42,6 +45,7 @@ require (
 	github.com/prometheus/common v0.72.0 // indirect
 	github.com/prometheus/procfs v0.22.0 // indirect
 	github.com/sethvargo/go-retry v0.5.0 // indirect
+	github.com/wneessen/go-mail v0.8.1 // indirect
 	go.uber.org/multierr v1.11.0 // indirect
 	golang.org/x/crypto v0.58.0 // indirect
 	golang.org/x/image v0.47.0 // indirect
@@ -62,6 +66,7 @@ replace (
 	github.com/cohabit/cohabit/services/hosts => ../hosts
 	github.com/cohabit/cohabit/services/identity => ../identity
 	github.com/cohabit/cohabit/services/matching => ../matching
+	github.com/cohabit/cohabit/services/notifications => ../notifications
 	github.com/cohabit/cohabit/services/platform => ../platform
 	github.com/cohabit/cohabit/services/students => ../students
 )

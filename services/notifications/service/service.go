@@ -15,8 +15,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"google.golang.org/grpc"
-
 	notificationsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/notifications/v1"
 	"github.com/cohabit/cohabit/services/notifications/internal/app"
 	"github.com/cohabit/cohabit/services/notifications/internal/contact"
@@ -53,6 +51,9 @@ type Config struct {
 	HostsAddr    string
 	StudentsAddr string
 	IdentityAddr string
+	// AddrOf, when set, gives the address a service ("hosts", "students", "identity") bound,
+	// which wins over the configured one (the all-in-one process binds free ports).
+	AddrOf func(service string) string
 	// SMTPURL is the mail server: smtp://user:password@host:port (required).
 	SMTPURL  string
 	MailFrom string
@@ -141,32 +142,26 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Policy:     grpcapi.Policy,
 		Programmes: true,
 		Build: func(ctx context.Context, d boot.Deps) (boot.Parts, error) {
-			var conns []*grpc.ClientConn
-			dial := func(addr string) (*grpc.ClientConn, error) {
-				cc, err := d.Dial(addr)
-				if err == nil {
-					conns = append(conns, cc)
-				}
-				return cc, err
+			var conns []*lazyConn
+			// Each reader dials on its first call, at the address the service then has.
+			conn := func(name, configured string) *lazyConn {
+				c := &lazyConn{dial: d.Dial, target: func() string {
+					if cfg.AddrOf != nil {
+						if a := cfg.AddrOf(name); a != "" {
+							return a
+						}
+					}
+					return configured
+				}}
+				conns = append(conns, c)
+				return c
 			}
 			contacts, invitations := cfg.Contacts, cfg.Invitations
 			if contacts == nil {
-				hosts, err := dial(cfg.HostsAddr)
-				if err != nil {
-					return boot.Parts{}, err
-				}
-				students, err := dial(cfg.StudentsAddr)
-				if err != nil {
-					return boot.Parts{}, err
-				}
-				contacts = contact.NewGRPC(hosts, students)
+				contacts = contact.NewGRPC(conn("hosts", cfg.HostsAddr), conn("students", cfg.StudentsAddr))
 			}
 			if invitations == nil {
-				id, err := dial(cfg.IdentityAddr)
-				if err != nil {
-					return boot.Parts{}, err
-				}
-				invitations = contact.NewInvitations(id)
+				invitations = contact.NewInvitations(conn("identity", cfg.IdentityAddr))
 			}
 			a := app.New(app.App{
 				Store: postgres.New(d.Pool), Contacts: contacts, Invitations: invitations, Templates: tpl, Mail: mail,

@@ -53,10 +53,11 @@ Cohabit is running at %[1]s
   Try:  curl -s %[1]s/v1/auth/login -d '{"email":"%[6]s","password":"%[7]s"}'
         scripts/walk.sh %[1]s   walks a whole stay through the REST API
 
+%[11]s
   Data is kept in %[9]s between runs (make clean removes it). Ctrl-C stops everything.
 %[10]s
 `, base, seeded, demoProgrammeID, demoAdminEmail, demoAdminPassword, demoCoordinatorEmail, demoCoordinatorPassword,
-		people, s.dataDir, clusterNote(s))
+		people, s.dataDir, clusterNote(s), mailNote(s))
 }
 
 // demoText seeds the demo programme when asked to, and says what it holds and which people's

@@ -26,6 +26,7 @@ import (
 	hosts "github.com/cohabit/cohabit/services/hosts/service"
 	identity "github.com/cohabit/cohabit/services/identity/service"
 	matching "github.com/cohabit/cohabit/services/matching/service"
+	notifications "github.com/cohabit/cohabit/services/notifications/service"
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/config"
 	"github.com/cohabit/cohabit/services/platform/logging"
@@ -67,6 +68,9 @@ type settings struct {
 	// demoSeed: fill the demo programme once the platform is ready (COHABIT_DEMO_SEED,
 	// default on; the browser tests and benchmarks turn it off to start from nothing).
 	demoSeed bool
+	// mailDir is where the local SMTP server keeps messages ("" when COHABIT_SMTP_URL
+	// names a server).
+	mailDir string
 }
 
 func loadSettings(getenv func(string) string) (settings, error) {
@@ -135,6 +139,13 @@ func runStack(ctx context.Context, getenv func(string) string, stdout, stderr io
 		return err
 	}
 
+	getenv, mailDir, stopMail, err := startMail(getenv, s, log)
+	if err != nil {
+		return err
+	}
+	s.mailDir = mailDir
+	defer stopMail()
+
 	return runServices(ctx, getenv, s, dbURLs, natsURL, keys, log, stdout)
 }
 
@@ -198,9 +209,19 @@ func backends(getenv func(string) string, dbURLs map[string]string, natsURL stri
 	bound := &boundAddrs{}
 	contractsCfg.AddrOf = bound.get
 
+	notificationsCfg, err := notifications.LoadConfig(getenv)
+	if err != nil {
+		return nil, fmt.Errorf("notifications: %w", err)
+	}
+	notificationsCfg.DatabaseURL, notificationsCfg.NATSURL, notificationsCfg.TokenKey = dbURLs["notifications"], natsURL, keys.public
+	notificationsCfg.Service = serviceKeys(notificationsCfg.Service, keys)
+	// It reads contact details from the hosts and students services, and invitation codes
+	// from identity, at the addresses they bound here.
+	notificationsCfg.AddrOf = bound.get
+
 	return []backend{
 		{"identity", func(ctx context.Context, ready func(net.Addr)) error {
-			idCfg.Ready = ready
+			idCfg.Ready = bound.report("identity", ready)
 			return identity.Run(ctx, idCfg, log.With("service", "identity"))
 		}},
 		{"hosts", func(ctx context.Context, ready func(net.Addr)) error {
@@ -218,6 +239,10 @@ func backends(getenv func(string) string, dbURLs map[string]string, natsURL stri
 		{"contracts", func(ctx context.Context, ready func(net.Addr)) error {
 			contractsCfg.Ready = ready
 			return contracts.Run(ctx, contractsCfg, log)
+		}},
+		{"notifications", func(ctx context.Context, ready func(net.Addr)) error {
+			notificationsCfg.Ready = ready
+			return notifications.Run(ctx, notificationsCfg, log)
 		}},
 	}, nil
 }
