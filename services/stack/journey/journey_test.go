@@ -111,6 +111,8 @@ func boot(t *testing.T) *stack {
 		return ""
 	}
 
+	// The addresses hosts and students bind, for contracts to read them.
+	var bound sync.Map
 	idReady, hostsReady, studentsReady, matchingReady, contractsReady, gwReady := make(chan net.Addr, 1), make(chan net.Addr, 1), make(chan net.Addr, 1), make(chan net.Addr, 1), make(chan net.Addr, 1), make(chan net.Addr, 1)
 	launch("identity", func(ctx context.Context) error {
 		return identity.Run(ctx, identity.Config{
@@ -123,13 +125,15 @@ func boot(t *testing.T) *stack {
 	launch("hosts", func(ctx context.Context) error {
 		return hosts.Run(ctx, hosts.Config{
 			GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration), NATSURL: ns.URL(),
-			TokenKey: pub, Ready: func(a net.Addr) { hostsReady <- a },
+			TokenKey: pub, Service: auth.ServiceKeys{Private: svcKey},
+			Ready: func(a net.Addr) { bound.Store("hosts", a.String()); hostsReady <- a },
 		}, log)
 	})
 	launch("students", func(ctx context.Context) error {
 		return students.Run(ctx, students.Config{
 			GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration), NATSURL: ns.URL(),
-			TokenKey: pub, Ready: func(a net.Addr) { studentsReady <- a },
+			TokenKey: pub, Service: auth.ServiceKeys{Private: svcKey},
+			Ready: func(a net.Addr) { bound.Store("students", a.String()); studentsReady <- a },
 		}, log)
 	})
 	launch("matching", func(ctx context.Context) error {
@@ -142,6 +146,13 @@ func boot(t *testing.T) *stack {
 		return contracts.Run(ctx, contracts.Config{
 			GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration), NATSURL: ns.URL(),
 			TokenKey: pub, Now: clk.now, JobInterval: 200 * time.Millisecond, Ready: func(a net.Addr) { contractsReady <- a },
+			// The contract documents read the parties from hosts and students as a service.
+			Service: auth.ServiceKeys{Private: svcKey},
+			AddrOf: func(name string) string {
+				v, _ := bound.Load(name)
+				s, _ := v.(string)
+				return s
+			},
 		}, log)
 	})
 	idAddr := wait("identity", idReady)

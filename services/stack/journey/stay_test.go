@@ -1,7 +1,9 @@
 package journey
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -97,12 +99,15 @@ func TestWholeStay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	head := make([]byte, 4)
-	_, _ = resp.Body.Read(head)
+	pdf, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" || string(head) != "%PDF" {
-		t.Fatalf("contract document: %d %s %q", resp.StatusCode, resp.Header.Get("Content-Type"), head)
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(pdf, []byte("%PDF")) {
+		t.Fatalf("contract document: %d %s %q", resp.StatusCode, resp.Header.Get("Content-Type"), pdf[:min(len(pdf), 8)])
 	}
+	checkContractText(t, pdf, "Association Toit Partagé Lyonnais", "représentée par Hélène Garnier, présidente",
+		"L'hôte — Jeanne Martin", "date de naissance : 12/03/1948", "Adresse du logement : 3 rue des Lilas, 69003 Lyon",
+		"L'étudiante — Léa Dubois", "établissement : Université Lyon 2", "lea.dubois@example.org",
+		"Chambre sur jardin", "Espaces partagés : cuisine, salon", "Signé sur papier", "Signé par voie électronique")
 
 	// Follow-up: a check-in done, an incident reported, mediated and resolved.
 	checkins := list(s.must(200, "GET", "/v1/checkins?contractId="+contractID, coord, nil), "checkins")
