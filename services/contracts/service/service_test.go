@@ -319,11 +319,20 @@ func TestContractLifecycle(t *testing.T) {
 		term.GetContract().GetStatus() != "TERMINATED" || term.GetContract().GetEndDate() != "2027-07-01" {
 		t.Fatalf("terminated event %v %v", term, err)
 	}
-	// No follow-up after the stay: the check-ins due from 2027-07-01 are gone; the one of
-	// June was missed meanwhile.
+	// No follow-up after the stay: the check-ins due from 2027-07-01 are CANCELLED (SPEC §2),
+	// three others remain; the one of June was missed meanwhile.
 	all, err := e.client.ListCheckins(coord, &contractsv1.ListCheckinsRequest{ContractId: c.GetId()})
-	if err != nil || len(all.GetCheckins()) != 3 {
-		t.Fatalf("check-ins after termination: %v %v", all, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cancelled []string
+	for _, ch := range all.GetCheckins() {
+		if ch.GetStatus() == contractsv1.CheckinStatus_CHECKIN_STATUS_CANCELLED {
+			cancelled = append(cancelled, ch.GetDueDate())
+		}
+	}
+	if len(all.GetCheckins()) != 5 || strings.Join(cancelled, ",") != "2027-08-30,2027-11-28" {
+		t.Fatalf("check-ins after termination: %v cancelled of %v", cancelled, all.GetCheckins())
 	}
 	eventually(t, "June check-in missed", func() bool {
 		l, err := e.client.ListCheckins(coord, &contractsv1.ListCheckinsRequest{ContractId: c.GetId(), Status: contractsv1.CheckinStatus_CHECKIN_STATUS_MISSED})

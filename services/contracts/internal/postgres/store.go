@@ -65,7 +65,7 @@ func (s *Store) Programme(ctx context.Context, id string) (*identityv1.Programme
 }
 
 // Effects are what a contract change writes besides the contract: its events, the check-ins
-// it schedules, and the day from which DUE check-ins are dropped (a stay that ends early has
+// it schedules, and the day from which DUE check-ins are CANCELLED (a stay that ends early has
 // no follow-up after its last day).
 type Effects struct {
 	Events   []*eventsv1.Envelope
@@ -192,8 +192,12 @@ func writeContract(ctx context.Context, tx pgx.Tx, c *contract.Contract, eff Eff
 		return fmt.Errorf("update contract %s: %w", r.ID, err)
 	}
 	if !eff.DropFrom.IsZero() {
-		if _, err := tx.Exec(ctx, `DELETE FROM checkins WHERE contract_id = $1 AND status = 'DUE' AND due_date >= $2`, r.ID, eff.DropFrom.Time()); err != nil {
-			return fmt.Errorf("drop check-ins of contract %s: %w", r.ID, err)
+		// DUE → CANCELLED (SPEC §2): kept, not deleted, so that the follow-up shows what was
+		// planned; the record column is the domain's (checkin.Record, JSON field names).
+		if _, err := tx.Exec(ctx, `UPDATE checkins SET status = 'CANCELLED', version = version + 1, updated_at = $3,
+				record = record || jsonb_build_object('Status', 'CANCELLED', 'Version', version + 1, 'UpdatedAt', $3::timestamptz)
+			WHERE contract_id = $1 AND status = 'DUE' AND due_date >= $2`, r.ID, eff.DropFrom.Time(), r.UpdatedAt); err != nil {
+			return fmt.Errorf("cancel check-ins of contract %s: %w", r.ID, err)
 		}
 	}
 	for _, ch := range eff.Checkins {
