@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	matchingeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/events/v1"
@@ -50,9 +51,11 @@ func matchSummary(m *match.Match) *matchingeventsv1.MatchSummary {
 // changed is the MatchChanged event of m's new status; party names the side that answered
 // (accept, decline), "" otherwise.
 func changed(m *match.Match, party match.Party, at time.Time) (*eventsv1.Envelope, error) {
-	return event.New(statusSubjects[m.Status()], m.ProgrammeID(), at, &matchingeventsv1.MatchChanged{
-		Match: matchSummary(m), Party: string(party), WasApproved: m.Record().WasApproved,
-	})
+	e := &matchingeventsv1.MatchChanged{Match: matchSummary(m), Party: string(party), WasApproved: m.Record().WasApproved}
+	if t := m.Record().MeetingAt; !t.IsZero() {
+		e.MeetingTime = timestamppb.New(t)
+	}
+	return event.New(statusSubjects[m.Status()], m.ProgrammeID(), at, e)
 }
 
 // approved is the MatchApproved event: what the contracts service needs to draft the

@@ -383,4 +383,9 @@ func onIdentity(ctx context.Context, a *app.App, consumer string, e *eventsv1.En
 }
 
 // meetingTime is the meeting's time a MatchChanged carries, zero when none.
-func meetingTime(*matchingeventsv1.MatchChanged) time.Time { return time.Time{} }
+func meetingTime(m *matchingeventsv1.MatchChanged) time.Time {
+	if m.GetMeetingTime() == nil {
+		return time.Time{}
+	}
+	return m.GetMeetingTime().AsTime()
+}

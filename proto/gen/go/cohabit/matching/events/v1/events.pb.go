@@ -12,6 +12,7 @@ import (
 	v1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
@@ -134,7 +135,10 @@ type MatchChanged struct {
 	Party string                 `protobuf:"bytes,2,opt,name=party,proto3" json:"party,omitempty"`
 	// True when the match had been approved before it was cancelled: room and application go
 	// back to the pool.
-	WasApproved   bool `protobuf:"varint,3,opt,name=was_approved,json=wasApproved,proto3" json:"was_approved,omitempty"`
+	WasApproved bool `protobuf:"varint,3,opt,name=was_approved,json=wasApproved,proto3" json:"was_approved,omitempty"`
+	// When the parties meet, once scheduled (the notifications service tells them, and
+	// reminds them the day before); unset before.
+	MeetingTime   *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=meeting_time,json=meetingTime,proto3" json:"meeting_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -188,6 +192,13 @@ func (x *MatchChanged) GetWasApproved() bool {
 		return x.WasApproved
 	}
 	return false
+}
+
+func (x *MatchChanged) GetMeetingTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.MeetingTime
+	}
+	return nil
 }
 
 // MatchApproved: cohabit.matching.match.approved. Carries what a contract needs.
@@ -431,7 +442,7 @@ var File_cohabit_matching_events_v1_events_proto protoreflect.FileDescriptor
 
 const file_cohabit_matching_events_v1_events_proto_rawDesc = "" +
 	"\n" +
-	"'cohabit/matching/events/v1/events.proto\x12\x1acohabit.matching.events.v1\x1a\x1acohabit/type/v1/type.proto\"\xf2\x01\n" +
+	"'cohabit/matching/events/v1/events.proto\x12\x1acohabit.matching.events.v1\x1a\x1acohabit/type/v1/type.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf2\x01\n" +
 	"\fMatchSummary\x12\x19\n" +
 	"\bmatch_id\x18\x01 \x01(\tR\amatchId\x12!\n" +
 	"\fprogramme_id\x18\x02 \x01(\tR\vprogrammeId\x12\x17\n" +
@@ -441,11 +452,12 @@ const file_cohabit_matching_events_v1_events_proto_rawDesc = "" +
 	"student_id\x18\x05 \x01(\tR\tstudentId\x12%\n" +
 	"\x0eapplication_id\x18\x06 \x01(\tR\rapplicationId\x12\x16\n" +
 	"\x06status\x18\a \x01(\tR\x06status\x12\x14\n" +
-	"\x05score\x18\b \x01(\x01R\x05score\"\x87\x01\n" +
+	"\x05score\x18\b \x01(\x01R\x05score\"\xc6\x01\n" +
 	"\fMatchChanged\x12>\n" +
 	"\x05match\x18\x01 \x01(\v2(.cohabit.matching.events.v1.MatchSummaryR\x05match\x12\x14\n" +
 	"\x05party\x18\x02 \x01(\tR\x05party\x12!\n" +
-	"\fwas_approved\x18\x03 \x01(\bR\vwasApproved\"\xb2\x05\n" +
+	"\fwas_approved\x18\x03 \x01(\bR\vwasApproved\x12=\n" +
+	"\fmeeting_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\vmeetingTime\"\xb2\x05\n" +
 	"\rMatchApproved\x12>\n" +
 	"\x05match\x18\x01 \x01(\v2(.cohabit.matching.events.v1.MatchSummaryR\x05match\x12 \n" +
 	"\fmove_in_date\x18\x02 \x01(\tR\n" +
@@ -490,21 +502,23 @@ func file_cohabit_matching_events_v1_events_proto_rawDescGZIP() []byte {
 
 var file_cohabit_matching_events_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
 var file_cohabit_matching_events_v1_events_proto_goTypes = []any{
-	(*MatchSummary)(nil),       // 0: cohabit.matching.events.v1.MatchSummary
-	(*MatchChanged)(nil),       // 1: cohabit.matching.events.v1.MatchChanged
-	(*MatchApproved)(nil),      // 2: cohabit.matching.events.v1.MatchApproved
-	(*AllocationFinished)(nil), // 3: cohabit.matching.events.v1.AllocationFinished
-	(v1.Service)(0),            // 4: cohabit.type.v1.Service
+	(*MatchSummary)(nil),          // 0: cohabit.matching.events.v1.MatchSummary
+	(*MatchChanged)(nil),          // 1: cohabit.matching.events.v1.MatchChanged
+	(*MatchApproved)(nil),         // 2: cohabit.matching.events.v1.MatchApproved
+	(*AllocationFinished)(nil),    // 3: cohabit.matching.events.v1.AllocationFinished
+	(*timestamppb.Timestamp)(nil), // 4: google.protobuf.Timestamp
+	(v1.Service)(0),               // 5: cohabit.type.v1.Service
 }
 var file_cohabit_matching_events_v1_events_proto_depIdxs = []int32{
 	0, // 0: cohabit.matching.events.v1.MatchChanged.match:type_name -> cohabit.matching.events.v1.MatchSummary
-	0, // 1: cohabit.matching.events.v1.MatchApproved.match:type_name -> cohabit.matching.events.v1.MatchSummary
-	4, // 2: cohabit.matching.events.v1.MatchApproved.agreed_services:type_name -> cohabit.type.v1.Service
-	3, // [3:3] is the sub-list for method output_type
-	3, // [3:3] is the sub-list for method input_type
-	3, // [3:3] is the sub-list for extension type_name
-	3, // [3:3] is the sub-list for extension extendee
-	0, // [0:3] is the sub-list for field type_name
+	4, // 1: cohabit.matching.events.v1.MatchChanged.meeting_time:type_name -> google.protobuf.Timestamp
+	0, // 2: cohabit.matching.events.v1.MatchApproved.match:type_name -> cohabit.matching.events.v1.MatchSummary
+	5, // 3: cohabit.matching.events.v1.MatchApproved.agreed_services:type_name -> cohabit.type.v1.Service
+	4, // [4:4] is the sub-list for method output_type
+	4, // [4:4] is the sub-list for method input_type
+	4, // [4:4] is the sub-list for extension type_name
+	4, // [4:4] is the sub-list for extension extendee
+	0, // [0:4] is the sub-list for field type_name
 }
 
 func init() { file_cohabit_matching_events_v1_events_proto_init() }
