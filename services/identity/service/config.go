@@ -27,6 +27,11 @@ type Config struct {
 	TokenTTL time.Duration
 	// Service is the service key material (auth.ServiceKeys): other services read here.
 	Service auth.ServiceKeys
+	// HostsAddr and StudentsAddr are where identity reads, as a service, a record its copy
+	// does not hold yet when a coordinator invites its person (both, and the service's private
+	// key, or no such reads: the copy fed by events alone).
+	HostsAddr    string
+	StudentsAddr string
 	// Argon2id cost of new password hashes. Old hashes keep verifying at their own cost and are
 	// moved to this one at their owner's next sign-in.
 	Argon2Time      uint32
@@ -57,6 +62,8 @@ const (
 	EnvBootstrapAdminEmail    = "COHABIT_BOOTSTRAP_ADMIN_EMAIL"
 	EnvBootstrapAdminPassword = "COHABIT_BOOTSTRAP_ADMIN_PASSWORD"
 	EnvDevSeed                = "COHABIT_DEV_SEED"
+	EnvHostsAddr              = "COHABIT_HOSTS_GRPC_ADDR"
+	EnvStudentsAddr           = "COHABIT_STUDENTS_GRPC_ADDR"
 )
 
 // maxTokenTTL keeps tokens short-lived: there is no revocation, only expiry.
@@ -76,6 +83,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		BootstrapAdminPassword: env.String(EnvBootstrapAdminPassword, ""),
 		DevSeed:                env.Bool(EnvDevSeed, false),
 		Service:                boot.LoadServiceKeys(env),
+		// The same variables, and defaults, as the hosts and students services listen on.
+		HostsAddr:    env.String(EnvHostsAddr, "localhost:9102"),
+		StudentsAddr: env.String(EnvStudentsAddr, "localhost:9103"),
 	}
 	var problems []error
 	argonTime := env.Int(EnvArgon2Time, 2)

@@ -16,6 +16,7 @@ import (
 	"github.com/cohabit/cohabit/services/identity/internal/grpcapi"
 	"github.com/cohabit/cohabit/services/identity/internal/password"
 	"github.com/cohabit/cohabit/services/identity/internal/postgres"
+	"github.com/cohabit/cohabit/services/identity/internal/records"
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/natsx"
@@ -54,12 +55,14 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Policy:  grpcapi.Policy(),
 		// No programmes consumer: identity owns the programmes it would copy.
 		Build: func(ctx context.Context, d boot.Deps) (boot.Parts, error) {
+			reader, closeReader := recordReader(cfg, d)
 			a, err := app.New(app.Deps{
-				Store:  postgres.New(d.Pool),
-				Hasher: hasher,
-				Tokens: auth.NewIssuer(cfg.TokenKey, cfg.TokenTTL),
-				Now:    cfg.Now,
-				Log:    d.Log,
+				Store:   postgres.New(d.Pool),
+				Hasher:  hasher,
+				Tokens:  auth.NewIssuer(cfg.TokenKey, cfg.TokenTTL),
+				Now:     cfg.Now,
+				Log:     d.Log,
+				Records: reader,
 			})
 			if err != nil {
 				return boot.Parts{}, err
@@ -83,11 +86,36 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 				Consumers: eventsub.Consumers(a, d.Log),
 				// Invitation codes are readable only while they can be used (the email needs
 				// them): expired ones are dropped hourly.
-				Jobs: []func(context.Context) error{func(ctx context.Context) error { return a.DropExpiredCodesEvery(ctx, time.Hour) }},
+				Jobs: []func(context.Context) error{
+					func(ctx context.Context) error { return a.DropExpiredCodesEvery(ctx, time.Hour) },
+					func(ctx context.Context) error { <-ctx.Done(); closeReader(); return nil },
+				},
 			}, nil
 		},
 	}, boot.Config{
 		GRPCAddr: cfg.GRPCAddr, DatabaseURL: cfg.DatabaseURL, NATSURL: cfg.NATSURL,
 		TokenKey: pub, Service: cfg.Service, Ready: cfg.Ready,
 	}, log)
+}
+
+// recordReader connects, as a service, to the hosts and students services when Config names
+// them and the service's private key is at hand; otherwise invitations rely on the copy of the
+// records alone (nil Records). The connections are lazy: nothing waits for those services.
+func recordReader(cfg Config, d boot.Deps) (app.Records, func()) {
+	nothing := func() {}
+	if cfg.HostsAddr == "" || cfg.StudentsAddr == "" {
+		return nil, nothing
+	}
+	hostsConn, err := d.Dial(cfg.HostsAddr)
+	if err != nil {
+		d.Log.Warn("invitations: records unknown to identity's copy will not be read from their service", "err", err)
+		return nil, nothing
+	}
+	studentsConn, err := d.Dial(cfg.StudentsAddr)
+	if err != nil {
+		_ = hostsConn.Close()
+		d.Log.Warn("invitations: records unknown to identity's copy will not be read from their service", "err", err)
+		return nil, nothing
+	}
+	return records.New(hostsConn, studentsConn), func() { _ = hostsConn.Close(); _ = studentsConn.Close() }
 }

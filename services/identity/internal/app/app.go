@@ -43,6 +43,13 @@ type Store interface {
 	RedeemInvitationForAccount(ctx context.Context, id, accountID string, check func(invitation.Invitation, invitation.Record) error,
 		link func(*account.Account, invitation.Invitation) error) (*account.Account, error)
 	DropExpiredCodes(ctx context.Context, now time.Time) (int64, error)
+	SaveRecord(ctx context.Context, rec invitation.Record) error
+}
+
+// Records reads a record from its own service (records.Reader), for a record identity's copy
+// does not hold yet.
+type Records interface {
+	Record(ctx context.Context, kind account.RecordKind, id string) (invitation.Record, error)
 }
 
 // Hasher hashes and checks passwords (password.Hasher).
@@ -65,6 +72,8 @@ type Deps struct {
 	// Now is the clock; time.Now when nil. Tests move it instead of sleeping.
 	Now func() time.Time
 	Log *slog.Logger
+	// Records, when set, fills gaps in the copy of the records (nil: the copy alone).
+	Records Records
 }
 
 // App runs the use cases.
@@ -77,6 +86,7 @@ type App struct {
 	// dummyHash is verified when the email is unknown, so that a wrong email costs the same
 	// time as a wrong password and timing does not reveal which accounts exist.
 	dummyHash string
+	records   Records
 }
 
 // New returns the use cases over d.
@@ -88,7 +98,7 @@ func New(d Deps) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dummy password hash: %w", err)
 	}
-	return &App{store: d.Store, hasher: d.Hasher, tokens: d.Tokens, now: d.Now, log: d.Log, dummyHash: dummy}, nil
+	return &App{store: d.Store, hasher: d.Hasher, tokens: d.Tokens, now: d.Now, log: d.Log, dummyHash: dummy, records: d.Records}, nil
 }
 
 // principal returns the caller, or Unauthenticated: the Policy already demands a token for

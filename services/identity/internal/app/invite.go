@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -40,14 +41,34 @@ func (a *App) Invite(ctx context.Context, kind account.RecordKind, id string) (i
 	}
 	a.dropExpiredCodes(ctx)
 	now := a.now()
-	return a.store.CreateInvitation(ctx, kind, id, func(rec invitation.Record) (invitation.Invitation, error) {
-		// Another programme's record answers as a missing one: its existence is not the
-		// caller's to know.
-		if !p.CoordinatesProgramme(rec.ProgrammeID) {
-			return invitation.Invitation{}, invitation.ErrRecordNotFound
-		}
-		return invitation.New(uuid.NewString(), rec, p.AccountID, now)
-	})
+	invite := func() (invitation.Invitation, error) {
+		return a.store.CreateInvitation(ctx, kind, id, func(rec invitation.Record) (invitation.Invitation, error) {
+			// Another programme's record answers as a missing one: its existence is not the
+			// caller's to know.
+			if !p.CoordinatesProgramme(rec.ProgrammeID) {
+				return invitation.Invitation{}, invitation.ErrRecordNotFound
+			}
+			return invitation.New(uuid.NewString(), rec, p.AccountID, now)
+		})
+	}
+	inv, err := invite()
+	if !errors.Is(err, invitation.ErrRecordNotFound) || a.records == nil {
+		return inv, err
+	}
+	// Not in the copy: a record older than the copy, or one whose registered event is still
+	// on its way. Its own service says whether it exists; the copy keeps what it says (the
+	// event, when it comes, changes nothing more), and the same rules then decide.
+	rec, rerr := a.records.Record(ctx, kind, id)
+	if errors.Is(rerr, invitation.ErrRecordNotFound) {
+		return inv, err
+	}
+	if rerr != nil {
+		return invitation.Invitation{}, errs.Unavailable("RECORDS_UNAVAILABLE", "the record cannot be read just now: try again in a moment").WithCause(rerr)
+	}
+	if err := a.store.SaveRecord(ctx, rec); err != nil {
+		return invitation.Invitation{}, err
+	}
+	return invite()
 }
 
 // InvitationCode returns a valid invitation with its code, for the notifications service,

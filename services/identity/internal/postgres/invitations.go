@@ -51,6 +51,20 @@ func (s *Store) RecordRegisteredOnce(ctx context.Context, consumer, eventID stri
 	return nil
 }
 
+// SaveRecord keeps rec in identity's copy of the records, as read from its own service; an
+// owner already known is kept.
+func (s *Store) SaveRecord(ctx context.Context, rec invitation.Record) error {
+	if rec.OwnerAccountID != "" && uuid.Validate(rec.OwnerAccountID) != nil {
+		return fmt.Errorf("record %s %s: owner %q is not a UUID", rec.Kind, rec.ID, rec.OwnerAccountID)
+	}
+	if _, err := s.pool.Exec(ctx, `INSERT INTO records (kind, id, programme_id, owner_account_id) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (kind, id) DO UPDATE SET owner_account_id = coalesce(records.owner_account_id, excluded.owner_account_id)`,
+		string(rec.Kind), rec.ID, rec.ProgrammeID, nullIfEmpty(rec.OwnerAccountID)); err != nil {
+		return fmt.Errorf("save record %s %s: %w", rec.Kind, rec.ID, err)
+	}
+	return nil
+}
+
 func scanRecord(row pgx.Row) (invitation.Record, error) {
 	var (
 		r    invitation.Record
