@@ -15,9 +15,11 @@ func Policy() grpcx.Policy {
 		identityv1.IdentityService_Signup_FullMethodName: grpcx.Public,
 		// Sign-up forms list programmes before anyone has an account; programmes hold no
 		// personal data.
-		identityv1.IdentityService_ListProgrammes_FullMethodName:  grpcx.Public,
-		identityv1.IdentityService_GetProgramme_FullMethodName:    grpcx.Public,
-		identityv1.IdentityService_GetMe_FullMethodName:           anyAccount,
+		identityv1.IdentityService_ListProgrammes_FullMethodName: grpcx.Public,
+		identityv1.IdentityService_GetProgramme_FullMethodName:   grpcx.Public,
+		identityv1.IdentityService_GetMe_FullMethodName:          anyAccount,
+		// Any signed-in account slides its own session; the token names whose.
+		identityv1.IdentityService_RefreshToken_FullMethodName:    anyAccount,
 		identityv1.IdentityService_CreateAccount_FullMethodName:   grpcx.Roles(auth.RoleAdmin),
 		identityv1.IdentityService_CreateProgramme_FullMethodName: grpcx.Roles(auth.RoleAdmin),
 		identityv1.IdentityService_UpdateProgramme_FullMethodName: grpcx.Roles(auth.RoleAdmin, auth.RoleCoordinator),
