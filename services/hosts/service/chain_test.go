@@ -13,6 +13,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/grpc/codes"
 	gproto "google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	contractseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/events/v1"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
@@ -22,6 +23,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/etag"
 	"github.com/cohabit/cohabit/services/platform/event"
+	"github.com/cohabit/cohabit/services/platform/grpcx"
 	"github.com/cohabit/cohabit/services/platform/natsx"
 	"github.com/cohabit/cohabit/services/platform/svctest"
 )
@@ -436,6 +438,17 @@ func TestChainActiveContractCancelledBeforeItsStart(t *testing.T) {
 	c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_RESERVED)
 	c.publish(t, "cohabit.contracts.contract.activated", c.contract(match, "ACTIVE"))
 	c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_OCCUPIED)
+
+	// While the stay is under way its room's availability cannot be cut short (SPEC §2): an
+	// occupied room's terms are the agreement's.
+	_, err := c.client.UpdateRoom(c.coord, &hostsv1.UpdateRoomRequest{
+		Room:       &hostsv1.Room{Id: c.room.GetId(), AvailableUntil: "2027-03-31"},
+		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"available_until"}},
+	})
+	svctest.WantCode(t, err, codes.FailedPrecondition)
+	if grpcx.Reason(err) != "ROOM_IN_USE" {
+		t.Fatalf("availableUntil moved during a stay: %v", err)
+	}
 
 	c.publish(t, "cohabit.contracts.contract.cancelled", c.contract(match, "CANCELLED"))
 	r := c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_PUBLISHED)
