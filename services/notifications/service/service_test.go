@@ -15,7 +15,6 @@ import (
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	matchingeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/events/v1"
 	notificationsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/notifications/v1"
-	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
 	"github.com/cohabit/cohabit/services/notifications/internal/contact"
 	"github.com/cohabit/cohabit/services/notifications/internal/message"
 	"github.com/cohabit/cohabit/services/notifications/internal/notice"
@@ -294,30 +293,35 @@ func TestSMTPOutageIsRetried(t *testing.T) {
 	}
 }
 
-// Coordinators are told at once of a high-severity incident (not of a low one), and of a
-// concern recorded at a check-in; they are known from identity's AccountCreated.
+// Coordinators are told at once of a high-severity incident (not of a low one), of a concern
+// recorded at a check-in and of a sign-up to verify, at their association's address.
 func TestCoordinatorsAreTold(t *testing.T) {
 	t.Parallel()
 	e := start(t, options{})
-	coord := uuid.NewString()
-	e.people.mu.Lock()
-	e.people.m[coord] = contact.Person{Name: "Coordinatrice", Email: "coord@example.test"}
-	e.people.mu.Unlock()
-	e.publish(t, "cohabit.identity.account.created", &identityeventsv1.AccountCreated{AccountId: coord, Role: typev1.Role_ROLE_COORDINATOR, ProgrammeId: programme})
-	time.Sleep(300 * time.Millisecond) // identity's stream is not ordered with the contracts'
+	e.publish(t, "cohabit.identity.programme.created", &identityeventsv1.ProgrammeCreated{Programme: &identityv1.Programme{
+		Id: programme, Name: "Toit partagé", Email: "equipe@toit.test"}})
+	time.Sleep(300 * time.Millisecond) // identity's stream is not ordered with the others
 	e.publish(t, "cohabit.contracts.incident.reported", &contractseventsv1.IncidentChanged{IncidentId: uuid.NewString(),
 		ContractId: uuid.NewString(), ProgrammeId: programme, Status: "OPEN", Severity: "SEVERITY_LOW"})
 	e.publish(t, "cohabit.contracts.incident.reported", &contractseventsv1.IncidentChanged{IncidentId: uuid.NewString(),
 		ContractId: uuid.NewString(), ProgrammeId: programme, Status: "OPEN", Severity: "SEVERITY_HIGH"})
 	e.publish(t, "cohabit.contracts.checkin.completed", &contractseventsv1.CheckinChanged{CheckinId: uuid.NewString(),
 		ContractId: uuid.NewString(), ProgrammeId: programme, Status: "DONE", DueDate: "2027-02-01", Concern: true})
-	waitFor(t, "two coordinator notifications", func() bool { return len(e.rows(t, coord)) == 2 })
-	topics := map[string]bool{}
-	for _, r := range e.rows(t, coord) {
-		topics[string(r.Topic)] = true
+	studentID := e.people.add(lea)
+	e.publish(t, "cohabit.students.student.registered", studentRegistered(studentID, lea.AccountID))
+	waitFor(t, "three emails to the coordinators", func() bool { return len(e.to(t, "equipe@toit.test")) == 3 })
+	settle()
+	subjects := map[string]bool{}
+	for _, m := range e.to(t, "equipe@toit.test") {
+		subjects[m.Subject] = true
 	}
-	if !topics["INCIDENT_REPORTED"] || !topics["CHECKIN_CONCERN"] {
-		t.Errorf("topics %v", topics)
+	for _, want := range []string{"Incident signalé, gravité élevée", "Une inquiétude notée lors d'un suivi", "Une inscription à vérifier"} {
+		if !subjects[want] {
+			t.Errorf("no %q in %v", want, subjects)
+		}
+	}
+	if n := len(e.to(t, "equipe@toit.test")); n != 3 {
+		t.Errorf("%d emails, want 3 (no low-severity incident)", n)
 	}
 }
 
@@ -371,13 +375,16 @@ func TestListAuthorization(t *testing.T) {
 	e.publish(t, "cohabit.matching.match.proposed", proposed(hostID, studentID))
 	waitFor(t, "the emails", func() bool { return len(e.to(t, lea.Email)) == 1 && len(e.to(t, jeanne.Email)) == 1 })
 
-	own, err := e.client.ListNotifications(e.as(t, auth.RoleStudent, lea.AccountID), &notificationsv1.ListNotificationsRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(own.GetNotifications()) != 2 { // email sent, SMS skipped
-		t.Fatalf("the student sees %d of hers, want 2", len(own.GetNotifications()))
-	}
+	// Her account is linked to her record by students' event, on a stream of its own.
+	var own *notificationsv1.ListNotificationsResponse
+	waitFor(t, "her two notifications (email sent, SMS skipped)", func() bool {
+		var err error
+		own, err = e.client.ListNotifications(e.as(t, auth.RoleStudent, lea.AccountID), &notificationsv1.ListNotificationsRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(own.GetNotifications()) == 2
+	})
 	for _, n := range own.GetNotifications() {
 		if n.GetRecipientId() != studentID {
 			t.Errorf("the student sees another's: %v", n)

@@ -246,8 +246,11 @@ func failure(err error) string {
 
 // send writes and sends n. It returns why n is skipped instead ("" when not), or the failure.
 func (a *App) send(ctx context.Context, n postgres.Notification) (string, error) {
-	to, err := a.Contacts.Read(ctx, n.RecipientKind, n.RecipientID)
+	to, err := a.recipient(ctx, n)
 	if errors.Is(err, contact.ErrNotFound) {
+		if n.RecipientKind == notice.Coordinator {
+			return "the programme has no email address", nil
+		}
 		return "the recipient's record no longer exists", nil
 	}
 	if err != nil {
@@ -302,6 +305,22 @@ func (a *App) send(ctx context.Context, n postgres.Notification) (string, error)
 	default:
 		return "", fmt.Errorf("%w: channel %s is not sent", errPermanent, n.Channel)
 	}
+}
+
+// recipient reads how to reach n's recipient: a host or a student from their service; the
+// coordinators at their association's address.
+func (a *App) recipient(ctx context.Context, n postgres.Notification) (contact.Person, error) {
+	if n.RecipientKind != notice.Coordinator {
+		return a.Contacts.Read(ctx, n.RecipientKind, n.RecipientID)
+	}
+	email, err := postgres.ProgrammeEmail(ctx, a.Store.Pool, n.ProgrammeID)
+	if err != nil {
+		return contact.Person{}, err
+	}
+	if email == "" {
+		return contact.Person{}, fmt.Errorf("%w: the programme has no email address", contact.ErrNotFound)
+	}
+	return contact.Person{Email: email}, nil
 }
 
 // RunDispatcher sends due notifications and reminders until ctx is done: at once when an

@@ -68,6 +68,8 @@ const (
 	SubjectAccountCreated    = "cohabit.identity.account.created"
 	SubjectInvitationCreated = "cohabit.identity.invitation.created"
 	SubjectInviteAccepted    = "cohabit.identity.invitation.accepted"
+	SubjectProgrammeCreated  = "cohabit.identity.programme.created"
+	SubjectProgrammeUpdated  = "cohabit.identity.programme.updated"
 )
 
 // Durable names, which are also the inbox's consumer names. The identity one is not
@@ -117,18 +119,13 @@ func parties(e *eventsv1.Envelope, topic notice.Topic, hostID, studentID string,
 	return []app.Intent{host, student}
 }
 
-// coordinators are the intents of telling every coordinator of the event's programme.
-func coordinators(ctx context.Context, tx pgx.Tx, e *eventsv1.Envelope, topic notice.Topic, p postgres.Params) ([]app.Intent, error) {
-	accounts, err := postgres.Coordinators(ctx, tx, e.GetProgrammeId())
-	if err != nil {
-		return nil, err
-	}
-	out := make([]app.Intent, 0, len(accounts))
-	for _, acc := range accounts {
-		out = append(out, app.Intent{EventID: e.GetId(), EventTime: e.GetOccurredAt().AsTime(), ProgrammeID: e.GetProgrammeId(),
-			Topic: topic, Kind: notice.Coordinator, RecipientID: acc, Params: p})
-	}
-	return out, nil
+// coordinators is the intent of telling the coordinators of the event's programme: one
+// message to the association's address (Programme.email), recipient the programme, until
+// identity serves each coordinator's own address to services (the coordinators' accounts are
+// already recorded from AccountCreated for that day).
+func coordinators(e *eventsv1.Envelope, topic notice.Topic, p postgres.Params) []app.Intent {
+	return []app.Intent{{EventID: e.GetId(), EventTime: e.GetOccurredAt().AsTime(), ProgrammeID: e.GetProgrammeId(),
+		Topic: topic, Kind: notice.Coordinator, RecipientID: e.GetProgrammeId(), Params: p}}
 }
 
 func onMatch(ctx context.Context, a *app.App, consumer string, e *eventsv1.Envelope) error {
@@ -191,8 +188,8 @@ func onContracts(ctx context.Context, a *app.App, consumer string, e *eventsv1.E
 		if sev != "SEVERITY_HIGH" && sev != "SEVERITY_CRITICAL" && sev != "HIGH" && sev != "CRITICAL" {
 			return nil
 		}
-		return a.Handle(ctx, consumer, e.GetId(), func(tx pgx.Tx) ([]app.Intent, error) {
-			return coordinators(ctx, tx, e, notice.IncidentReported, postgres.Params{Severity: sev, Path: "/coordinator"})
+		return a.Handle(ctx, consumer, e.GetId(), func(pgx.Tx) ([]app.Intent, error) {
+			return coordinators(e, notice.IncidentReported, postgres.Params{Severity: sev, Path: "/coordinator/incidents"}), nil
 		})
 	}
 	m, err := event.Payload(e, &contractseventsv1.ContractChanged{})
@@ -254,7 +251,7 @@ func onCheckin(ctx context.Context, a *app.App, consumer string, e *eventsv1.Env
 			if !m.GetConcern() {
 				return nil, nil
 			}
-			return coordinators(ctx, tx, e, notice.CheckinConcern, postgres.Params{Date: m.GetDueDate(), Path: "/coordinator"})
+			return coordinators(e, notice.CheckinConcern, postgres.Params{Date: m.GetDueDate(), Path: "/coordinator/checkins/" + m.GetCheckinId()}), nil
 		default: // missed: the visit did not happen on its day; its reminder is of no use
 			return nil, postgres.DropReminder(ctx, tx, app.ReminderCheckin, m.GetCheckinId(), a.Now())
 		}
@@ -315,13 +312,14 @@ func onPeople(ctx context.Context, a *app.App, consumer string, e *eventsv1.Enve
 		if !registered || account == "" {
 			return nil, nil
 		}
-		return coordinators(ctx, tx, e, notice.SignupToVerify, postgres.Params{Subject: string(kind), SubjectID: id,
-			OtherKind: string(kind), OtherID: id, Path: "/coordinator"})
+		return coordinators(e, notice.SignupToVerify, postgres.Params{Subject: string(kind), SubjectID: id,
+			OtherKind: string(kind), OtherID: id, Path: "/coordinator/" + string(kind) + "s/" + id}), nil
 	})
 }
 
 // identitySubjects are the identity events followed here.
-var identitySubjects = []string{SubjectAccountCreated, SubjectInvitationCreated, SubjectInviteAccepted}
+var identitySubjects = []string{SubjectAccountCreated, SubjectInvitationCreated, SubjectInviteAccepted,
+	SubjectProgrammeCreated, SubjectProgrammeUpdated}
 
 func recordKind(k identityv1.RecordKind) (notice.Kind, bool) {
 	switch k {
@@ -347,6 +345,27 @@ func onIdentity(ctx context.Context, a *app.App, consumer string, e *eventsv1.En
 		}
 		return a.Handle(ctx, consumer, e.GetId(), func(tx pgx.Tx) ([]app.Intent, error) {
 			return nil, postgres.AddCoordinator(ctx, tx, m.GetAccountId(), m.GetProgrammeId())
+		})
+	case SubjectProgrammeCreated, SubjectProgrammeUpdated:
+		var p *identityv1.Programme
+		if e.GetType() == SubjectProgrammeCreated {
+			m, err := event.Payload(e, &identityeventsv1.ProgrammeCreated{})
+			if err != nil {
+				return permanent(e, err)
+			}
+			p = m.GetProgramme()
+		} else {
+			m, err := event.Payload(e, &identityeventsv1.ProgrammeUpdated{})
+			if err != nil {
+				return permanent(e, err)
+			}
+			p = m.GetProgramme()
+		}
+		if p.GetId() == "" {
+			return permanent(e, fmt.Errorf("programme without id"))
+		}
+		return a.Handle(ctx, consumer, e.GetId(), func(tx pgx.Tx) ([]app.Intent, error) {
+			return nil, postgres.SaveProgrammeEmail(ctx, tx, p.GetId(), p.GetEmail(), e.GetOccurredAt().AsTime())
 		})
 	case SubjectInvitationCreated:
 		m, err := event.Payload(e, &identityeventsv1.InvitationCreated{})

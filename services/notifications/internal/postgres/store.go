@@ -465,3 +465,28 @@ func (s *Store) DueReminders(ctx context.Context, now time.Time, limit int, fn f
 func (s *Store) Handle(ctx context.Context, consumer, eventID string, fn func(tx pgx.Tx) error) error {
 	return inbox.Handle(ctx, s.Pool, consumer, eventID, fn)
 }
+
+// SaveProgrammeEmail records the association's address of a programme; an older event does
+// not overwrite a newer one.
+func SaveProgrammeEmail(ctx context.Context, tx pgx.Tx, programme, email string, at time.Time) error {
+	_, err := tx.Exec(ctx, `INSERT INTO programme_contacts (id, email, updated_at) VALUES ($1, $2, $3)
+		ON CONFLICT (id) DO UPDATE SET email = EXCLUDED.email, updated_at = EXCLUDED.updated_at
+		WHERE programme_contacts.updated_at <= EXCLUDED.updated_at`, programme, email, at)
+	if err != nil {
+		return fmt.Errorf("save programme email: %w", err)
+	}
+	return nil
+}
+
+// ProgrammeEmail returns the association's address of a programme, "" when none is known.
+func ProgrammeEmail(ctx context.Context, q Querier, programme string) (string, error) {
+	var email string
+	err := q.QueryRow(ctx, `SELECT email FROM programme_contacts WHERE id = $1`, programme).Scan(&email)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("programme email: %w", err)
+	}
+	return email, nil
+}
