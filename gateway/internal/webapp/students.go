@@ -143,7 +143,7 @@ func studentValues(s *studentsv1.Student) url.Values {
 	v := url.Values{
 		"displayName": {s.GetDisplayName()}, "birthDate": {s.GetBirthDate()}, "email": {s.GetEmail()},
 		"phone": {s.GetPhone()}, "institution": {s.GetInstitution()}, "studies": {s.GetStudies()},
-		"studyCity":    {s.GetStudyPlace().GetCity()},
+		"studyCity": {s.GetStudyPlace().GetCity()}, "studyPostcode": {s.GetStudyPlace().GetPostcode()},
 		"studyLat":     {strconv.FormatFloat(s.GetStudyPlace().GetLat(), 'f', -1, 64)},
 		"studyLng":     {strconv.FormatFloat(s.GetStudyPlace().GetLng(), 'f', -1, 64)},
 		"maxCommuteKm": {strconv.Itoa(int(s.GetMaxCommuteKm()))}, "languages": {strings.Join(s.GetLanguages(), ", ")},

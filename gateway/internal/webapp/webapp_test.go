@@ -1056,7 +1056,7 @@ func TestCoordinatorRegistersAStudent(t *testing.T) {
 
 	// Fixed, the student is registered and the coordinator sees the students to verify.
 	r = b.post(t, "/coordinator/students", url.Values{
-		"displayName": {"Inès Garcia"}, "birthDate": {"2004-05-06"}, "studyCity": {"Lyon"}, "languages": {"fr, es"},
+		"displayName": {"Inès Garcia"}, "birthDate": {"2004-05-06"}, "studyCity": {"Lyon"}, "studyPostcode": {"69007"}, "languages": {"fr, es"},
 		"servicesOffered": {"SERVICE_COMPANY", "SERVICE_MEALS"}, "requestId": {"rq-1"},
 	})
 	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/coordinator/students?status=STUDENT_STATUS_PENDING_VERIFICATION" {
@@ -1069,7 +1069,7 @@ func TestCoordinatorRegistersAStudent(t *testing.T) {
 	req := calls[1].req.(*studentsv1.CreateStudentRequest)
 	sent := req.GetStudent()
 	// No coordinates typed: none sent (the students service places the town, marked approximate).
-	if sent.GetDisplayName() != "Inès Garcia" || sent.GetStudyPlace().GetLat() != 0 || sent.GetStudyPlace().GetCity() != "Lyon" || len(sent.GetServicesOffered()) != 2 ||
+	if sent.GetDisplayName() != "Inès Garcia" || sent.GetStudyPlace().GetLat() != 0 || sent.GetStudyPlace().GetCity() != "Lyon" || sent.GetStudyPlace().GetPostcode() != "69007" || len(sent.GetServicesOffered()) != 2 ||
 		len(sent.GetLanguages()) != 2 || req.GetRequestId() != "rq-1" || sent.GetEmail() != "" {
 		t.Errorf("sent: %v (request %q)", sent, req.GetRequestId())
 	}
