@@ -86,7 +86,7 @@ type options struct {
 // start boots the notifications service on a fresh database and NATS server, with the other
 // services' streams declared (the test publishes their events), a real SMTP server (mailsink)
 // and the dispatcher running every 50 ms, retries after 100 ms.
-func start(t *testing.T, o options) *env {
+func start(t testing.TB, o options) *env {
 	t.Helper()
 	url := svctest.DatabaseURL(t, "notifications", postgres.Sets()...)
 	ns := natstest.New(t)
