@@ -39,7 +39,8 @@ func document(mux *runtime.ServeMux, client contractsv1.ContractServiceClient) r
 			runtime.HTTPError(r.Context(), mux, out, w, r, err)
 			return
 		}
-		doc, err := client.GetContractDocument(ctx, &contractsv1.GetContractDocumentRequest{Id: params["id"]})
+		// ?language=en prints the English translation; French is the default and the original.
+		doc, err := client.GetContractDocument(ctx, &contractsv1.GetContractDocumentRequest{Id: params["id"], Language: r.URL.Query().Get("language")})
 		if err != nil {
 			runtime.HTTPError(ctx, mux, out, w, r, err)
 			return

@@ -224,7 +224,8 @@ func (a *App) signAs(back string) http.HandlerFunc {
 func (a *App) contractDocument(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := a.call(r)
 	defer cancel()
-	doc, err := a.svc.contracts.GetContractDocument(ctx, &contractsv1.GetContractDocumentRequest{Id: r.PathValue("id")})
+	// In the language the person reads the application in (French is the signed original).
+	doc, err := a.svc.contracts.GetContractDocument(ctx, &contractsv1.GetContractDocumentRequest{Id: r.PathValue("id"), Language: stateOf(r.Context()).lang})
 	if err != nil {
 		a.fail(w, r, err)
 		return

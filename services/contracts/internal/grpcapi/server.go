@@ -137,7 +137,7 @@ func (s *Server) ReopenContract(ctx context.Context, in *contractsv1.ReopenContr
 
 // GetContractDocument renders a contract as a PDF.
 func (s *Server) GetContractDocument(ctx context.Context, in *contractsv1.GetContractDocumentRequest) (*contractsv1.ContractDocument, error) {
-	doc, err := s.app.ContractDocument(ctx, in.GetId(), "")
+	doc, err := s.app.ContractDocument(ctx, in.GetId(), in.GetLanguage())
 	if err != nil {
 		return nil, err
 	}

@@ -1900,8 +1900,11 @@ func (x *ReopenContractRequest) GetEtag() string {
 
 // GetContractDocumentRequest names the contract to print.
 type GetContractDocumentRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Id    string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// "fr" (the default: the signed original) or "en" (a translation for a party who reads it
+	// better; the free text — house rules, duties, inventory — prints as agreed).
+	Language      string `protobuf:"bytes,2,opt,name=language,proto3" json:"language,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1939,6 +1942,13 @@ func (*GetContractDocumentRequest) Descriptor() ([]byte, []int) {
 func (x *GetContractDocumentRequest) GetId() string {
 	if x != nil {
 		return x.Id
+	}
+	return ""
+}
+
+func (x *GetContractDocumentRequest) GetLanguage() string {
+	if x != nil {
+		return x.Language
 	}
 	return ""
 }
@@ -2640,9 +2650,10 @@ const file_cohabit_contracts_v1_contracts_proto_rawDesc = "" +
 	"\x04etag\x18\x03 \x01(\tR\x04etag\";\n" +
 	"\x15ReopenContractRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
-	"\x04etag\x18\x02 \x01(\tR\x04etag\",\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\"H\n" +
 	"\x1aGetContractDocumentRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\"\xce\x01\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1a\n" +
+	"\blanguage\x18\x02 \x01(\tR\blanguage\"\xce\x01\n" +
 	"\x13ListCheckinsRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
