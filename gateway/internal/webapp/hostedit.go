@@ -26,7 +26,7 @@ func hostValues(h *hostsv1.Host) url.Values {
 	v := url.Values{
 		"displayName": {h.GetDisplayName()}, "birthDate": {h.GetBirthDate()}, "phone": {h.GetPhone()}, "email": {h.GetEmail()},
 		"line1": {ad.GetLine1()}, "postcode": {ad.GetPostcode()}, "city": {ad.GetCity()},
-		"lat": {strconv.FormatFloat(ad.GetLat(), 'f', -1, 64)}, "lng": {strconv.FormatFloat(ad.GetLng(), 'f', -1, 64)},
+		"lat": {coordinate(ad.GetLat(), ad.GetApproximate())}, "lng": {coordinate(ad.GetLng(), ad.GetApproximate())},
 		"languages":           {strings.Join(h.GetLanguages(), ", ")},
 		"hoursWantedPerWeek":  {strconv.Itoa(int(h.GetHoursWantedPerWeek()))},
 		"nightsWantedPerWeek": {strconv.Itoa(int(h.GetNightsWantedPerWeek()))},
