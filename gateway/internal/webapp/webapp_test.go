@@ -905,6 +905,7 @@ var pageCases = []pageCase{
 	{"coordinator@example.org", "/coordinator/matches/m-9", nil, 404, "error"},
 	{"coordinator@example.org", "/coordinator/contracts", nil, 200, "coord_contracts"},
 	{"coordinator@example.org", "/coordinator/contracts?status=CONTRACT_STATUS_AWAITING_SIGNATURES", nil, 200, "coord_contracts"},
+	{"coordinator@example.org", "/coordinator/association", nil, 200, "coord_association"},
 	{"coordinator@example.org", "/coordinator/contracts/c-1", nil, 200, "coord_contract"},
 	{"coordinator@example.org", "/coordinator/contracts/c-2", nil, 200, "coord_contract"},
 	{"coordinator@example.org", "/coordinator/contracts/c-3", nil, 200, "coord_contract"},
