@@ -29,6 +29,7 @@ import (
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
+	notificationsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/notifications/v1"
 	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
 )
 
@@ -43,6 +44,8 @@ type clients struct {
 	students  studentsv1.StudentServiceClient
 	matching  matchingv1.MatchingServiceClient
 	contracts contractsv1.ContractServiceClient
+	// notifications is nil when the gateway runs without that service (optional backend).
+	notifications notificationsv1.NotificationServiceClient
 }
 
 func (c Conns) clients() (clients, error) {
@@ -55,12 +58,17 @@ func (c Conns) clients() (clients, error) {
 	if len(missing) > 0 {
 		return clients{}, fmt.Errorf("web application: no connection to %s", strings.Join(missing, ", "))
 	}
+	var notifications notificationsv1.NotificationServiceClient
+	if c["notifications"] != nil {
+		notifications = notificationsv1.NewNotificationServiceClient(c["notifications"])
+	}
 	return clients{
-		identity:  identityv1.NewIdentityServiceClient(c["identity"]),
-		hosts:     hostsv1.NewHostServiceClient(c["hosts"]),
-		students:  studentsv1.NewStudentServiceClient(c["students"]),
-		matching:  matchingv1.NewMatchingServiceClient(c["matching"]),
-		contracts: contractsv1.NewContractServiceClient(c["contracts"]),
+		notifications: notifications,
+		identity:      identityv1.NewIdentityServiceClient(c["identity"]),
+		hosts:         hostsv1.NewHostServiceClient(c["hosts"]),
+		students:      studentsv1.NewStudentServiceClient(c["students"]),
+		matching:      matchingv1.NewMatchingServiceClient(c["matching"]),
+		contracts:     contractsv1.NewContractServiceClient(c["contracts"]),
 	}, nil
 }
 
@@ -190,8 +198,6 @@ func (a *App) routes() {
 	a.post("POST /coordinator/matches/{id}/approve", coord(a.matchApprove))
 	a.post("POST /coordinator/matches/{id}/cancel", coord(a.matchCancel))
 	a.handle("GET /coordinator/contracts", coord(a.contractsList))
-	a.handle("GET /coordinator/association", coord(a.associationPage))
-	a.post("POST /coordinator/association", coord(a.associationSave))
 	a.handle("GET /coordinator/contracts/{id}", coord(a.contractPage))
 	a.post("POST /coordinator/contracts/{id}/terms", coord(a.contractTerms))
 	a.post("POST /coordinator/contracts/{id}/send", coord(a.contractSend))
@@ -254,6 +260,10 @@ func (a *App) routes() {
 
 	a.handle("GET /contracts/{id}/document", a.auth(roleAny, a.contractDocument))
 	a.handle("GET /admin", a.auth(roleAdmin, a.adminHome))
+	a.handle("GET /notifications/settings", a.auth(roleAny, a.notificationSettingsPage))
+	a.post("POST /notifications/settings", a.auth(roleAny, a.notificationSettingsSave))
+	a.handle("GET /coordinator/notifications", coord(a.notificationsList))
+	a.handle("GET /coordinator/calls", coord(a.callList))
 	// Unknown paths: labelled "unmatched" by the gateway, like its other 404s.
 	a.mux.HandleFunc("/", a.notFound)
 }

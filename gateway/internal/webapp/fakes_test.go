@@ -18,6 +18,7 @@ import (
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
+	notificationsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/notifications/v1"
 	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
 	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
 	"github.com/cohabit/cohabit/services/platform/errs"
@@ -949,6 +950,7 @@ func startBackends(t *testing.T) *backends {
 	studentsv1.RegisterStudentServiceServer(s, &fakeStudents{recorder: rec, sc: sc})
 	matchingv1.RegisterMatchingServiceServer(s, &fakeMatching{recorder: rec, sc: sc})
 	contractsv1.RegisterContractServiceServer(s, &fakeContracts{recorder: rec, sc: sc})
+	notificationsv1.RegisterNotificationServiceServer(s, &fakeNotifications{recorder: rec})
 	go func() { _ = s.Serve(lis) }()
 	t.Cleanup(s.Stop)
 	cc, err := grpcx.Dial(lis.Addr().String())
