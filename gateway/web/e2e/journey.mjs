@@ -32,6 +32,12 @@
 //    corrects her record, applies for her and withdraws the application at her request;
 //    the assisted host's phone number is corrected; a host going to hospital is suspended
 //    with why, then reinstated.
+// 9. An open-ended stay for that student without an account, in a second room of the host
+//    who has one (no end date on either side): proposed, both answers recorded at the
+//    meeting, approved; the draft proposes an end date; its dates, evenings and hours are
+//    changed and it is sent; the host sees it at each step (approved, to sign, signed) and
+//    prefers paper; the coordinator records the host's paper signature and the student's in
+//    person: it is active; she is invited to create her account.
 //
 // Every sign-in is typed with the keyboard only. On every page it reaches, in French and in
 // English, axe-core runs (a serious or critical violation fails the run) and so does the
@@ -790,9 +796,9 @@ try {
   await navigate(() => page.getByRole('button', { name: 'Envoyer pour signature' }).click());
   await flash('La convention est prête à signer.');
   await check('contract (assisted host, to sign)');
-  await page.getByLabel('L’hôte').check();
+  await page.getByLabel('L’hôte', { exact: true }).check();
   await page.getByLabel(/Sur papier/).check();
-  await navigate(() => page.getByRole('button', { name: 'Enregistrer la signature' }).click());
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer la signature', exact: true }).click());
   await flash('La signature est enregistrée.');
   await page.getByText('(enregistrée par l’association)').waitFor();
   await check('contract (signed on paper on her behalf)');
@@ -851,6 +857,101 @@ try {
   await flash('La demande est retirée.');
   await page.locator('#applications ~ .table-wrap').getByText('Retirée').first().waitFor();
   await audit('student (application withdrawn)');
+
+  say('an open-ended stay for the student without an account: a second room of the host with an account, no end date');
+  await page.goto(`${BASE}/coordinator/hosts?q=Marcel`);
+  await navigate(() => page.getByRole('link', { name: 'Marcel Blanc', exact: true }).click());
+  const marcelURL = page.url();
+  await page.getByLabel('Titre').fill('Petite chambre sur jardin');
+  await page.getByLabel('Surface en m²').fill('11');
+  await page.getByLabel('Participation mensuelle en euros').fill('100');
+  await page.getByLabel('Disponible à partir du').fill(day(30));
+  await navigate(() => page.getByRole('button', { name: 'Ajouter la chambre' }).click());
+  await navigate(() => page.getByRole('button', { name: /^Publier.*Petite chambre sur jardin/ }).click());
+  await flash('La chambre est publiée.');
+  const gardenCandidates = BASE + (await page.getByRole('link', { name: /Voir les candidats.*Petite chambre sur jardin/ }).getAttribute('href'));
+  // She applies again, open-ended: no move-out date.
+  await page.goto(`${BASE}/coordinator/students?q=Camille`);
+  await navigate(() => page.getByRole('link', { name: 'Camille Durand' }).click());
+  const camilleURL = page.url();
+  await page.getByLabel('Budget mensuel en euros').fill('250');
+  await page.getByLabel('Date d’arrivée souhaitée').fill(day(60));
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer la demande' }).click());
+  await flash('La demande est enregistrée');
+  await reloadUntil(gardenCandidates, () => page.getByRole('heading', { name: /Camille Durand/ }), 'the student without an account as a candidate');
+  await navigate(() => page.getByRole('button', { name: /Proposer cette chambre/ }).first().click());
+  await flash('La proposition est enregistrée. Rien n’est envoyé');
+  await page.goto(`${BASE}/coordinator/matches`);
+  await navigate(() => page.getByRole('link', { name: 'Marcel Blanc et Camille Durand' }).click());
+  await page.getByLabel('Date de la rencontre').fill(`${day(2)}T10:00`);
+  await navigate(() => page.getByRole('button', { name: 'Planifier' }).click());
+  await flash('La rencontre est planifiée.');
+  await navigate(() => page.getByRole('button', { name: 'Marcel Blanc accepte' }).click());
+  await flash('L’accord est enregistré.');
+  await navigate(() => page.getByRole('button', { name: 'Camille Durand accepte' }).click());
+  await flash('L’accord est enregistré.');
+  await navigate(() => page.getByRole('button', { name: 'Approuver la mise en relation' }).click());
+  await flash('La mise en relation est approuvée');
+  await logout();
+
+  say('the host with an account sees his second stay approved, then its draft');
+  await login(host);
+  await page.getByText('La mise en relation avec Camille Durand est validée.').or(page.getByText('L’association prépare votre convention avec Camille Durand')).first().waitFor();
+  await audit('host home (second stay approved)');
+  await logout();
+
+  say('the draft has an end date although nobody gave one; its dates and presence are changed, then it is sent');
+  await login(coordinator);
+  await reloadUntil(`${BASE}/coordinator/contracts?status=CONTRACT_STATUS_DRAFT`, () => page.getByRole('link', { name: 'Marcel Blanc et Camille Durand' }), 'the open-ended draft');
+  await navigate(() => page.getByRole('link', { name: 'Marcel Blanc et Camille Durand' }).click());
+  const contract3URL = page.url();
+  assert((await page.getByLabel('Fin de la convention').inputValue()) !== '', 'the draft proposes an end date');
+  await check('contract (open-ended draft)');
+  await page.getByLabel('Début du séjour').fill(day(70));
+  await page.getByLabel('Fin de la convention').fill(day(70 + 180));
+  await page.getByLabel('Soirées de présence par semaine').fill('3');
+  await page.getByLabel('Heures de services par semaine').fill('2');
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer les conditions' }).click());
+  await flash('Les conditions sont enregistrées.');
+  assert((await page.getByLabel('Début du séjour').inputValue()) === day(70), 'the new start date is kept');
+  assert((await page.getByLabel('Soirées de présence par semaine').inputValue()) === '3', 'the new evenings are kept');
+  await navigate(() => page.getByRole('button', { name: 'Envoyer pour signature' }).click());
+  await flash('La convention est prête à signer.');
+  await logout();
+
+  say('the host with an account sees the contract to sign, and prefers paper');
+  await login(host);
+  await page.getByText('Votre convention est prête.').waitFor();
+  await page.getByText('Votre coordinatrice peut l’imprimer et enregistrer votre signature.').first().waitFor();
+  await audit('host home (second contract to sign)');
+  await logout();
+
+  say('the coordinator records the host’s paper signature and the student’s in person: the contract is active');
+  await login(coordinator);
+  await page.goto(contract3URL);
+  await page.getByLabel('L’hôte', { exact: true }).check();
+  await page.getByLabel(/Sur papier/).check();
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer la signature', exact: true }).click());
+  await flash('La signature est enregistrée.');
+  await check('contract (host with an account signed on paper)');
+  await page.getByLabel('L’étudiant', { exact: true }).check();
+  await page.getByLabel(/En personne/).check();
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer la signature', exact: true }).click());
+  await flash('La signature est enregistrée.');
+  await page.getByText('En cours').first().waitFor();
+  await check('contract (student without an account signed in person: active)');
+  await page.goto(camilleURL);
+  await page.getByRole('heading', { name: 'Inviter à créer son compte' }).waitFor();
+  await navigate(() => page.getByRole('button', { name: 'Créer l’invitation' }).click());
+  await flash('L’invitation est créée');
+  await logout();
+
+  say('the host sees his second stay signed, with its arrival date');
+  await login(host);
+  await page.getByText('La convention est signée par vous deux. Camille Durand arrive le').waitFor();
+  await audit('host home (second stay signed)');
+  await logout();
+  await login(coordinator);
 
   say('the assisted host calls with a new number: the coordinator corrects her record');
   await page.goto(assistedHostURL);
