@@ -202,7 +202,7 @@ func TestRenderEnglish(t *testing.T) {
 	got, _ := text(t, in)
 	contains(t, got, "Intergenerational homesharing agreement", "the French original prevails", "Reference: "+in.Reference,
 		"The association — Association Toit Partagé Lyonnais", "represented by Hélène Garnier, présidente",
-		"The host — Jeanne Lefèvre-Dupré", "born on: 12/03/1948", "Address of the housing: 12 rue Victor Hugo, 69002 Lyon",
+		"The host — Jeanne Lefèvre-Dupré", "date of birth: 12/03/1948", "Address of the housing: 12 rue Victor Hugo, 69002 Lyon",
 		"The student — Zoé Ngô", "Formula: Participation modeste et quelques soirées.", "Monthly contribution to expenses: €150.00",
 		"Agreed services: company, help with digital tools.", "Signed on paper on 10/01/2027 at 11:00",
 		"Notice given on 10/01/2027 at 11:00 by the student, taking effect on 01/08/2027. Reason: Erasmus à Kraków",

@@ -240,7 +240,7 @@ var english = words{
 	host:          "The host",
 	hostIntro:     "the person offering the room, hereafter",
 	hostShort:     "the host",
-	birthDate:     "born on",
+	birthDate:     "date of birth",
 	livingAt:      "living at",
 	assistedNote:  "assisted by the association with the formalities",
 	legalRep:      "The host's legal representative",
