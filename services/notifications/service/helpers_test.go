@@ -81,6 +81,8 @@ type env struct {
 type options struct {
 	// noSink starts the service with no SMTP server listening (an outage).
 	noSink bool
+	// now is the service's clock (time.Now when nil).
+	now func() time.Time
 }
 
 // start boots the notifications service on a fresh database and NATS server, with the other
@@ -126,7 +128,7 @@ func start(t testing.TB, o options) *env {
 			SMTPURL: smtpURL, MailFrom: "no-reply@cohabit.test", PublicURL: "http://cohabit.test",
 			Contacts: e.people, Invitations: invitations{},
 			DispatchInterval: 50 * time.Millisecond, RetryBase: 100 * time.Millisecond,
-			Started: func(a *app.App) { started <- a },
+			Started: func(a *app.App) { started <- a }, Now: o.now,
 		}, logging.Discard())
 	})
 	e.app = <-started

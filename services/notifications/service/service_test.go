@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -94,7 +95,10 @@ func TestProposalEmailsTheStudentInFrench(t *testing.T) {
 // reminded the day before by the reminders job; the reminder goes once, whatever runs it.
 func TestMeetingScheduledAndItsReminder(t *testing.T) {
 	t.Parallel()
-	e := start(t, options{})
+	var mu sync.Mutex
+	offset := time.Duration(0)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return time.Now().Add(offset) }
+	e := start(t, options{now: clock})
 	student := lea
 	student.AccountID = uuid.NewString()
 	hostID, studentID := e.pair(jeanne, student)
@@ -102,14 +106,22 @@ func TestMeetingScheduledAndItsReminder(t *testing.T) {
 		Settings: &notificationsv1.NotificationSettings{Language: "en"}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"language"}}}); err != nil {
 		t.Fatal(err)
 	}
-	// 23 h from now: its reminder (a day before) is already due.
-	at := time.Now().Add(23 * time.Hour).Truncate(time.Minute)
+	at := time.Now().Add(30 * time.Hour).Truncate(time.Minute)
 	m := proposed(hostID, studentID)
 	m.Match.Status = "MEETING_SCHEDULED"
 	setMeeting(m, at)
 	e.publish(t, "cohabit.matching.match.meeting_scheduled", m)
 	frenchTime, englishTime := message.Moment("fr", at), message.Moment("en", at)
-	waitFor(t, "the meeting emails and their reminders", func() bool { return len(e.to(t, lea.Email)) == 2 && len(e.to(t, jeanne.Email)) == 2 })
+	waitFor(t, "the meeting emails", func() bool { return len(e.to(t, lea.Email)) == 1 && len(e.to(t, jeanne.Email)) == 1 })
+	settle()
+	if len(e.to(t, lea.Email)) != 1 {
+		t.Fatal("reminded before the day before")
+	}
+	// Seven hours later the meeting is 23 hours away: its reminder is due.
+	mu.Lock()
+	offset = 7 * time.Hour
+	mu.Unlock()
+	waitFor(t, "the reminders", func() bool { return len(e.to(t, lea.Email)) == 2 && len(e.to(t, jeanne.Email)) == 2 })
 	host, stud := e.to(t, jeanne.Email), e.to(t, lea.Email)
 	if host[0].Subject != "Votre rencontre le "+frenchTime || !strings.Contains(host[0].Body, "avec Léa Dubois est prévue le "+frenchTime) {
 		t.Errorf("host's meeting email %+v", host[0])

@@ -155,7 +155,9 @@ func onMatch(ctx context.Context, a *app.App, consumer string, e *eventsv1.Envel
 		case SubjectMatchProposed:
 			return parties(e, notice.MatchProposed, m.GetHostId(), m.GetStudentId(), p), nil
 		case SubjectMeetingScheduled:
-			if !meeting.IsZero() {
+			// A meeting less than a day away gets no reminder: this message is the reminder
+			// (it would say "tomorrow" of today).
+			if !meeting.IsZero() && app.MeetingReminderDue(meeting).After(e.GetOccurredAt().AsTime()) {
 				if err := postgres.SaveReminder(ctx, tx, postgres.Reminder{Kind: app.ReminderMeeting, SubjectID: m.GetMatchId(),
 					ProgrammeID: e.GetProgrammeId(), HostID: m.GetHostId(), StudentID: m.GetStudentId(), At: meeting,
 					DueAt: app.MeetingReminderDue(meeting)}); err != nil {
