@@ -305,7 +305,7 @@ func TestCandidatesShowBreakdownInFrenchThenEnglish(t *testing.T) {
 	if len(calls) != 1 || calls[0].req.(*matchingv1.CreateMatchRequest).GetStudentId() != "s-1" || calls[0].req.(*matchingv1.CreateMatchRequest).GetRoomId() != "r-1" {
 		t.Errorf("CreateMatch calls: %v", calls)
 	}
-	if r := b.get(t, "/coordinator/rooms/r-1/candidates"); !strings.Contains(r.body, "The proposal is recorded. Nothing is sent: tell the host and the student") {
+	if r := b.get(t, "/coordinator/rooms/r-1/candidates"); !strings.Contains(r.body, "The proposal is recorded. The host and the student are told as they chose") {
 		t.Error("no confirmation after proposing")
 	}
 }

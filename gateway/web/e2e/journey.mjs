@@ -452,7 +452,7 @@ try {
   say('proposes the assisted host’s room too; after the meeting, records her refusal on her behalf');
   await page.goto(assistedCandidatesURL);
   await navigate(() => page.getByRole('button', { name: /Proposer cette chambre/ }).click());
-  await flash('La proposition est enregistrée. Rien n’est envoyé');
+  await flash('La proposition est enregistrée.');
   await page.goto(`${BASE}/coordinator/matches?status=MATCH_STATUS_PROPOSED`);
   await navigate(() => page.getByRole('link', { name: 'Jeanne Martin et Léa Bernard' }).click());
   await check('match (proposed)');
@@ -516,7 +516,7 @@ try {
   const marcelCandidates = BASE + (await page.getByRole('link', { name: /Voir les candidats/ }).getAttribute('href'));
   await reloadUntil(marcelCandidates, () => page.getByRole('heading', { name: /Léa Bernard/ }), 'the candidate');
   await navigate(() => page.getByRole('button', { name: /Proposer cette chambre/ }).click());
-  await flash('La proposition est enregistrée. Rien n’est envoyé');
+  await flash('La proposition est enregistrée.');
   await audit('candidates (proposed)');
   await page.goto(`${BASE}/coordinator`);
   await check('dashboard (proposal waiting)');
@@ -880,7 +880,7 @@ try {
   await flash('La demande est enregistrée');
   await reloadUntil(gardenCandidates, () => page.getByRole('heading', { name: /Camille Durand/ }), 'the student without an account as a candidate');
   await navigate(() => page.getByRole('button', { name: /Proposer cette chambre/ }).first().click());
-  await flash('La proposition est enregistrée. Rien n’est envoyé');
+  await flash('La proposition est enregistrée.');
   await page.goto(`${BASE}/coordinator/matches`);
   await navigate(() => page.getByRole('link', { name: 'Marcel Blanc et Camille Durand' }).click());
   await page.getByLabel('Date de la rencontre').fill(`${day(2)}T10:00`);
