@@ -83,6 +83,8 @@ type options struct {
 	noSink bool
 	// now is the service's clock (time.Now when nil).
 	now func() time.Time
+	// sms gives the test's programme the dev SMS provider, writing in this folder.
+	sms string
 }
 
 // start boots the notifications service on a fresh database and NATS server, with the other
@@ -128,7 +130,7 @@ func start(t testing.TB, o options) *env {
 			SMTPURL: smtpURL, MailFrom: "no-reply@cohabit.test", PublicURL: "http://cohabit.test",
 			Contacts: e.people, Invitations: invitations{},
 			DispatchInterval: 50 * time.Millisecond, RetryBase: 100 * time.Millisecond,
-			Started: func(a *app.App) { started <- a }, Now: o.now,
+			Started: func(a *app.App) { started <- a }, Now: o.now, SMSDir: o.sms, SMSProviders: smsProviders(o.sms),
 		}, logging.Discard())
 	})
 	e.app = <-started
@@ -274,4 +276,11 @@ func textPart(contentType, encoding string, body io.Reader) string {
 	}
 	b, _ := io.ReadAll(body)
 	return string(b)
+}
+
+func smsProviders(dir string) string {
+	if dir == "" {
+		return ""
+	}
+	return programme + "=dev"
 }

@@ -1,6 +1,8 @@
 package service_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -463,4 +465,30 @@ func TestInvitationIsEmailedWithItsLink(t *testing.T) {
 		list, err := e.client.ListNotifications(e.as(t, auth.RoleStudent, account), &notificationsv1.ListNotificationsRequest{})
 		return err == nil && len(list.GetNotifications()) >= 1
 	})
+}
+
+// A programme that configured an SMS provider sends the text to a person with a phone (the
+// dev provider writes it to a folder); the others' SMS stay SKIPPED.
+func TestProgrammeSMSProvider(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	e := start(t, options{sms: dir})
+	hostID, studentID := e.pair(jeanne, lea)
+	e.publish(t, "cohabit.matching.match.proposed", proposed(hostID, studentID))
+	waitFor(t, "the student's SMS", func() bool {
+		for _, r := range e.rows(t, studentID) {
+			if r.Channel == notice.SMS && r.Status == notice.Sent {
+				return true
+			}
+		}
+		return false
+	})
+	files, err := os.ReadDir(dir)
+	if err != nil || len(files) != 1 {
+		t.Fatalf("sms files %v %v", files, err)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, files[0].Name()))
+	if !strings.Contains(string(b), lea.Phone) || !strings.Contains(string(b), "Une proposition de cohabitation pour vous") {
+		t.Errorf("sms %s", b)
+	}
 }
