@@ -198,6 +198,8 @@ func (a *App) routes() {
 	a.post("POST /coordinator/matches/{id}/approve", coord(a.matchApprove))
 	a.post("POST /coordinator/matches/{id}/cancel", coord(a.matchCancel))
 	a.handle("GET /coordinator/contracts", coord(a.contractsList))
+	a.handle("GET /coordinator/association", coord(a.associationPage))
+	a.post("POST /coordinator/association", coord(a.associationSave))
 	a.handle("GET /coordinator/contracts/{id}", coord(a.contractPage))
 	a.post("POST /coordinator/contracts/{id}/terms", coord(a.contractTerms))
 	a.post("POST /coordinator/contracts/{id}/send", coord(a.contractSend))
