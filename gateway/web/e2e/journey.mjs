@@ -37,7 +37,9 @@
 //    meeting, approved; the draft proposes an end date; its dates, evenings and hours are
 //    changed and it is sent; the host sees it at each step (approved, to sign, signed) and
 //    prefers paper; the coordinator records the host's paper signature and the student's in
-//    person: it is active; she is invited to create her account.
+//    person: it is active; she gives an email address and is invited; she follows the link
+//    the platform emailed her (read from its local SMTP server's folder), creates her account
+//    and finds her record and her stay on her own page.
 //
 // Every sign-in is typed with the keyboard only. On every page it reaches, in French and in
 // English, axe-core runs (a serious or critical violation fails the run) and so does the
@@ -47,7 +49,7 @@
 import { chromium } from 'playwright-core';
 import { launchOptions, sweep } from './keyboard.mjs';
 import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const require = createRequire(import.meta.url);
@@ -76,6 +78,29 @@ const coordinator = { email: 'coordinator@demo.cohabit.test', password: 'coordin
 const student = { email: `lea.${stamp}@example.org`, password };
 const host = { email: `marcel.${stamp}@example.org`, password };
 const student2 = { email: `ines.${stamp}@example.org`, password };
+const camille = { email: `camille.${stamp}@example.org`, password };
+// Where the platform's local SMTP server keeps each message (an .eml file), for the link an
+// invitation emails; run.sh sets it.
+const MAIL = env('COHABIT_E2E_MAIL');
+
+// invitationLink waits for the invitation emailed to address and returns its sign-up link
+// (quoted-printable undone: soft line breaks, =3D).
+async function invitationLink(address, seconds = 60) {
+  const end = Date.now() + seconds * 1000;
+  for (;;) {
+    let files = [];
+    try { files = readdirSync(MAIL).filter((f) => f.endsWith('.eml')); } catch { /* not there yet */ }
+    for (const f of files) {
+      const raw = readFileSync(path.join(MAIL, f), 'utf8');
+      if (!raw.includes(address)) continue;
+      const text = raw.replace(/=\r?\n/g, '').replace(/=3D/gi, '=');
+      const m = text.match(/\/signup\?code=([A-Za-z0-9_-]+)/);
+      if (m) return `${BASE}/signup?code=${m[1]}`;
+    }
+    if (Date.now() > end) throw new Error(`no invitation emailed to ${address}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
 
 function day(offset) {
   const d = new Date(Date.now() + offset * 86400000);
@@ -940,7 +965,12 @@ try {
   await flash('La signature est enregistrée.');
   await page.getByText('En cours').first().waitFor();
   await check('contract (student without an account signed in person: active)');
+  // She gives an email address, and is invited to create her account.
   await page.goto(camilleURL);
+  await navigate(() => page.getByRole('link', { name: /^Modifier la fiche/ }).click());
+  await page.getByLabel('Adresse e-mail').fill(camille.email);
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer les changements' }).click());
+  await flash('La fiche est enregistrée.');
   await page.getByRole('heading', { name: 'Inviter à créer son compte' }).waitFor();
   await navigate(() => page.getByRole('button', { name: 'Créer l’invitation' }).click());
   await flash('L’invitation est créée');
@@ -951,6 +981,20 @@ try {
   await page.getByText('La convention est signée par vous deux. Camille Durand arrive le').waitFor();
   await audit('host home (second stay signed)');
   await logout();
+
+  say('the student without an account follows her invitation’s link: her account claims her record and shows her stay');
+  const link = await invitationLink(camille.email);
+  await page.setViewportSize(phone);
+  await page.goto(link);
+  await page.getByText('Vous êtes invité·e par votre association').waitFor();
+  await check('sign-up from an invitation (phone)');
+  await page.getByLabel('Adresse e-mail').fill(camille.email);
+  await page.getByLabel('Mot de passe').fill(camille.password);
+  await navigate(() => page.getByRole('button', { name: /Créer mon compte/ }).click());
+  await reloadUntil(`${BASE}/student`, () => page.getByText('Vous arrivez chez Marcel Blanc le'), 'her stay on her own page');
+  await check('student home (claimed record, stay signed)');
+  await logout();
+  await page.setViewportSize(desktop);
   await login(coordinator);
 
   say('the assisted host calls with a new number: the coordinator corrects her record');

@@ -82,4 +82,5 @@ COHABIT_E2E_URL=$base \
 	COHABIT_E2E_SCREENSHOTS=${COHABIT_E2E_SCREENSHOTS:-$here/artifacts/screenshots} \
 	COHABIT_E2E_ARTIFACTS=${COHABIT_E2E_ARTIFACTS:-$here/artifacts} \
 	COHABIT_E2E_PROFILE="$work/chromium-profile" \
+	COHABIT_E2E_MAIL="$work/data/mail" \
 	node "$here/journey.mjs"
