@@ -22,6 +22,8 @@ import (
 	hosts "github.com/cohabit/cohabit/services/hosts/service"
 	identity "github.com/cohabit/cohabit/services/identity/service"
 	matching "github.com/cohabit/cohabit/services/matching/service"
+	"github.com/cohabit/cohabit/services/notifications/mailsink"
+	notifications "github.com/cohabit/cohabit/services/notifications/service"
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/logging"
 	"github.com/cohabit/cohabit/services/platform/natstest"
@@ -40,6 +42,8 @@ type stack struct {
 	// service (the notifications service, which emails invitation codes) calls it with.
 	identity string
 	service  *auth.ServiceIssuer
+	// mail is the SMTP server the notifications service sends to (a real one).
+	mail *mailsink.Sink
 	// fives collects every 5xx answer: none is acceptable.
 	mu    sync.Mutex
 	fives []string
@@ -81,7 +85,7 @@ func boot(t *testing.T) *stack {
 	clk := &clock{}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	errc := make(chan error, 6)
+	errc := make(chan error, 7)
 	launch := func(name string, run func(context.Context) error) {
 		wg.Add(1)
 		go func() {
@@ -118,7 +122,7 @@ func boot(t *testing.T) *stack {
 		return identity.Run(ctx, identity.Config{
 			GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration), NATSURL: ns.URL(),
 			TokenKey: priv, TokenTTL: time.Hour, Argon2Time: 1, Argon2MemoryKiB: 64, Argon2Threads: 1,
-			DevSeed: true, Ready: func(a net.Addr) { idReady <- a },
+			DevSeed: true, Ready: func(a net.Addr) { bound.Store("identity", a.String()); idReady <- a },
 			Service: auth.ServiceKeys{Private: svcKey},
 		}, log)
 	})
@@ -155,20 +159,41 @@ func boot(t *testing.T) *stack {
 			},
 		}, log)
 	})
+	sink, err := mailsink.Start("127.0.0.1:0", t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sink.Close() })
+	notificationsReady := make(chan net.Addr, 1)
+	launch("notifications", func(ctx context.Context) error {
+		return notifications.Run(ctx, notifications.Config{
+			GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration), NATSURL: ns.URL(),
+			TokenKey: pub, Service: auth.ServiceKeys{Private: svcKey},
+			AddrOf: func(name string) string {
+				v, _ := bound.Load(name)
+				s, _ := v.(string)
+				return s
+			},
+			SMTPURL: sink.URL(), MailFrom: "no-reply@cohabit.test", PublicURL: "http://localhost:8080",
+			DispatchInterval: 200 * time.Millisecond, RetryBase: time.Second,
+			Ready: func(a net.Addr) { notificationsReady <- a },
+		}, log)
+	})
 	idAddr := wait("identity", idReady)
 	hostsAddr := wait("hosts", hostsReady)
 	studentsAddr := wait("students", studentsReady)
 	matchingAddr := wait("matching", matchingReady)
 	contractsAddr := wait("contracts", contractsReady)
+	notificationsAddr := wait("notifications", notificationsReady)
 	launch("gateway", func(ctx context.Context) error {
 		return gateway.Run(ctx, gateway.Config{
 			HTTPAddr: "127.0.0.1:0",
-			Backends: map[string]string{"identity": idAddr, "hosts": hostsAddr, "students": studentsAddr, "matching": matchingAddr, "contracts": contractsAddr},
+			Backends: map[string]string{"identity": idAddr, "hosts": hostsAddr, "students": studentsAddr, "matching": matchingAddr, "contracts": contractsAddr, "notifications": notificationsAddr},
 			Ready:    func(a net.Addr) { gwReady <- a },
 		}, log)
 	})
 	s := &stack{t: t, base: "http://" + wait("gateway", gwReady), clock: clk,
-		identity: idAddr, service: auth.NewServiceIssuer(svcKey, "notifications")}
+		identity: idAddr, service: auth.NewServiceIssuer(svcKey, "notifications"), mail: sink}
 	_, js, err := natsx.Connect(ns.URL(), "journey", log)
 	if err != nil {
 		t.Fatal(err)

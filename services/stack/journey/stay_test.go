@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -31,7 +32,7 @@ func TestWholeStay(t *testing.T) {
 	demo := s.must(200, "GET", "/v1/me", coord, nil).str("programmeId")
 
 	// Register, verify, publish.
-	_, roomID := s.publishedRoom(coord)
+	jeanneID, roomID := s.publishedRoom(coord)
 	// Sign up, profile, verification, application.
 	lea, leaID := s.applicant(coord, demo, "lea@example.org", studentBody("2004-05-06"))
 
@@ -160,4 +161,46 @@ func TestWholeStay(t *testing.T) {
 		}
 		return false
 	})
+
+	// What each party was told, in order (SPEC §7). Léa, who signed up with an email, by
+	// email, each message accepted by the SMTP server; Jeanne, assisted and without an
+	// account, never by email: each step is a line on the coordinator's call list.
+	wantLea := []string{"MATCH_PROPOSED", "MEETING_SCHEDULED", "MATCH_APPROVED", "CONTRACT_TO_SIGN", "CONTRACT_ACTIVE", "NOTICE_GIVEN"}
+	wantJeanne := []string{"MATCH_PROPOSED", "MEETING_SCHEDULED", "MATCH_APPROVED", "CONTRACT_TO_SIGN", "CONTRACT_ACTIVE", "NOTICE_GIVEN"}
+	var toldLea, toldJeanne []string
+	ok := func() bool {
+		toldLea = s.told(coord, leaID, "NOTIFICATION_CHANNEL_EMAIL", "NOTIFICATION_STATUS_SENT")
+		toldJeanne = s.told(coord, jeanneID, "NOTIFICATION_CHANNEL_CALL", "")
+		return slices.Equal(toldLea, wantLea) && slices.Equal(toldJeanne, wantJeanne)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for !ok() && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !slices.Equal(toldLea, wantLea) {
+		t.Errorf("Léa was told by email %v, want %v", toldLea, wantLea)
+	}
+	if !slices.Equal(toldJeanne, wantJeanne) {
+		t.Errorf("Jeanne's call list %v, want %v", toldJeanne, wantJeanne)
+	}
+	if email := s.told(coord, jeanneID, "NOTIFICATION_CHANNEL_EMAIL", ""); len(email) != 0 {
+		t.Errorf("the assisted host was emailed: %v", email)
+	}
+	if s.mail.Received() < len(wantLea) {
+		t.Errorf("the SMTP server received %d messages, want at least %d", s.mail.Received(), len(wantLea))
+	}
+}
+
+// told lists the topics of what recipient was told on channel (with status, if given),
+// oldest first, as the coordinator reads them.
+func (s *stack) told(coord, recipient, channel, status string) []string {
+	s.t.Helper()
+	var out []string
+	for _, n := range list(s.must(200, "GET", "/v1/notifications?recipientId="+recipient+"&pageSize=100", coord, nil), "notifications") {
+		if n["channel"] == channel && (status == "" || n["status"] == status) {
+			out = append(out, fmt.Sprint(n["topic"]))
+		}
+	}
+	slices.Reverse(out) // the list is newest first
+	return out
 }
