@@ -120,6 +120,11 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 		case codes.InvalidArgument:
 			f.fromStatus(err, p.L)
 			a.render(w, r, http.StatusBadRequest, "login", p)
+		case codes.ResourceExhausted:
+			// Locked out after failed attempts: say so and when to come back, on the form,
+			// as the API's 429 does (it was a 500 page).
+			f.global("login.error.locked")
+			a.render(w, r, http.StatusTooManyRequests, "login", p)
 		default:
 			a.fail(w, r, err)
 		}

@@ -92,6 +92,9 @@ type fakeIdentity struct {
 
 func (f *fakeIdentity) Login(ctx context.Context, req *identityv1.LoginRequest) (*identityv1.LoginResponse, error) {
 	f.record(ctx, "Login", req)
+	if req.GetEmail() == "locked@example.org" {
+		return nil, grpcErr(errs.ResourceExhausted("TOO_MANY_ATTEMPTS", "too many attempts: try again in 5m0s"))
+	}
 	tok, ok := logins[req.GetEmail()]
 	if !ok || req.GetPassword() != "secret-password" {
 		return nil, grpcErr(errs.Unauthenticated("BAD_CREDENTIALS", "wrong email or password"))

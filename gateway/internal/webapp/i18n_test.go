@@ -209,6 +209,8 @@ func TestLocalPath(t *testing.T) {
 	for in, want := range map[string]string{
 		"/coordinator": "/coordinator", "/a?b=c#d": "/a?b=c#d", "": "/", "//evil.example": "/", "/\\evil.example": "/",
 		"https://evil.example": "/", "evil": "/", "/a\r\nSet-Cookie: x": "/",
+		// Browsers drop tabs and newlines from a Location: "/\t/evil.example" is "//evil.example".
+		"/\t/evil.example/": "/", "/\n/evil.example": "/", "/ /evil.example": "/", "/\x00x": "/",
 	} {
 		if got := localPath(in, "/"); got != want {
 			t.Errorf("localPath(%q) = %q, want %q", in, got, want)

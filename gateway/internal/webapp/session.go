@@ -7,8 +7,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 )
@@ -154,9 +156,15 @@ func takeFlash(w http.ResponseWriter, r *http.Request) *flash {
 }
 
 // localPath keeps next when it is a path of this site, so that a crafted link cannot send
-// someone elsewhere after login ("//evil.example", "/\evil.example" are refused).
+// someone elsewhere after login ("//evil.example", "/\\evil.example" are refused). Control
+// characters and spaces are refused too: browsers drop a tab or a newline from a Location,
+// so "/\t/evil.example" would reach them as "//evil.example" (issue 18).
 func localPath(next, fallback string) string {
-	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") ||
+		strings.ContainsFunc(next, func(r rune) bool { return r == '\\' || unicode.IsControl(r) || unicode.IsSpace(r) }) {
+		return fallback
+	}
+	if u, err := url.Parse(next); err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
 		return fallback
 	}
 	return next

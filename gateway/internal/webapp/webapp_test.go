@@ -104,6 +104,32 @@ func TestLoginRefusedShowsError(t *testing.T) {
 	}
 }
 
+// An email locked out after failed attempts gets a page that says so, as the API's 429
+// does — not a 500 (issue 18).
+func TestLoginLockedOutIs429(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	r := b.post(t, "/login", url.Values{"email": {"locked@example.org"}, "password": {"whatever"}})
+	if r.code != http.StatusTooManyRequests {
+		t.Fatalf("code = %d, want 429", r.code)
+	}
+	if !strings.Contains(r.body, "Trop d’essais pour cette adresse") {
+		t.Errorf("no lockout message:\n%s", r.body)
+	}
+}
+
+// A next that a browser would read as another site is never followed after sign-in.
+func TestLoginNextStaysOnSite(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser(t)
+	r := b.post(t, "/login", url.Values{"email": {"coordinator@example.org"}, "password": {"secret-password"}, "next": {"/\t/evil.example/"}})
+	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/coordinator" {
+		t.Errorf("login with next=/<tab>/evil.example/: %d to %q, want /coordinator", r.code, r.header.Get("Location"))
+	}
+}
+
 func TestLogout(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
