@@ -97,7 +97,11 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	handle("GET /openapi.json", spec)
 	// Everything else is the web application's: its pages, its static files, its 404s.
-	mux.Handle("/", site)
+	// Its forms carry a CSRF token; Go's cross-origin protection is the second defence: a
+	// browser's POST from another origin (Sec-Fetch-Site, Origin) is refused before any
+	// handler, even one from a sibling subdomain that could plant a CSRF cookie (issue 18).
+	// The REST API is left out: it takes bearer tokens, never cookies.
+	mux.Handle("/", http.NewCrossOriginProtection().Handler(site))
 
 	var h http.Handler = mux
 	h = middleware.LimitBody(cfg.MaxBodyBytes, h)
