@@ -96,23 +96,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			if cfg.Directory != nil {
 				a.WithDirectory(cfg.Directory, d.Log)
 			} else {
-				addr := func(service, fallback string) func() string {
-					return func() string {
-						if cfg.AddrOf != nil {
-							if s := cfg.AddrOf(service); s != "" {
-								return s
-							}
-						}
-						return fallback
-					}
-				}
-				dir := parties.New(d.Dial, addr("hosts", cfg.HostsAddr), addr("students", cfg.StudentsAddr))
-				a.WithDirectory(dir, d.Log)
-				parts.Jobs = append(parts.Jobs, func(ctx context.Context) error {
-					<-ctx.Done()
-					dir.Close()
-					return nil
-				})
+				a.WithDirectory(parties.New(d.Connect("hosts", cfg.HostsAddr), d.Connect("students", cfg.StudentsAddr)), d.Log)
 			}
 			contractsv1.RegisterContractServiceServer(d.Server, grpcapi.New(a))
 			if cfg.JobInterval > 0 {
@@ -124,6 +108,6 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}, boot.Config{
 		GRPCAddr: cfg.GRPCAddr, DatabaseURL: cfg.DatabaseURL, NATSURL: cfg.NATSURL,
 		TokenKey: cfg.TokenKey, TokenKeyFile: cfg.TokenKeyFile, Service: cfg.Service, MaxDBConns: cfg.MaxDBConns,
-		Ready: cfg.Ready,
+		Ready: cfg.Ready, AddrOf: cfg.AddrOf,
 	}, log.With("service", "contracts"))
 }

@@ -142,26 +142,12 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Policy:     grpcapi.Policy,
 		Programmes: true,
 		Build: func(ctx context.Context, d boot.Deps) (boot.Parts, error) {
-			var conns []*lazyConn
-			// Each reader dials on its first call, at the address the service then has.
-			conn := func(name, configured string) *lazyConn {
-				c := &lazyConn{dial: d.Dial, target: func() string {
-					if cfg.AddrOf != nil {
-						if a := cfg.AddrOf(name); a != "" {
-							return a
-						}
-					}
-					return configured
-				}}
-				conns = append(conns, c)
-				return c
-			}
 			contacts, invitations := cfg.Contacts, cfg.Invitations
 			if contacts == nil {
-				contacts = contact.NewGRPC(conn("hosts", cfg.HostsAddr), conn("students", cfg.StudentsAddr))
+				contacts = contact.NewGRPC(d.Connect("hosts", cfg.HostsAddr), d.Connect("students", cfg.StudentsAddr))
 			}
 			if invitations == nil {
-				invitations = contact.NewInvitations(conn("identity", cfg.IdentityAddr))
+				invitations = contact.NewInvitations(d.Connect("identity", cfg.IdentityAddr))
 			}
 			a := app.New(app.App{
 				Store: postgres.New(d.Pool), Contacts: contacts, Invitations: invitations, Templates: tpl, Mail: mail,
@@ -172,14 +158,6 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			if cfg.DispatchInterval > 0 {
 				parts.Jobs = append(parts.Jobs, func(ctx context.Context) error { return a.RunDispatcher(ctx, cfg.DispatchInterval) })
 			}
-			// The connections close with the service.
-			parts.Jobs = append(parts.Jobs, func(ctx context.Context) error {
-				<-ctx.Done()
-				for _, c := range conns {
-					_ = c.Close()
-				}
-				return nil
-			})
 			if cfg.Started != nil {
 				cfg.Started(a)
 			}
@@ -188,6 +166,6 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}, boot.Config{
 		GRPCAddr: cfg.GRPCAddr, DatabaseURL: cfg.DatabaseURL, NATSURL: cfg.NATSURL,
 		TokenKey: cfg.TokenKey, TokenKeyFile: cfg.TokenKeyFile, Service: cfg.Service, MaxDBConns: cfg.MaxDBConns,
-		Ready: cfg.Ready,
+		Ready: cfg.Ready, AddrOf: cfg.AddrOf,
 	}, log)
 }

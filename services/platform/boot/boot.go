@@ -58,6 +58,9 @@ type Deps struct {
 	// for the read-only calls of SPEC §1; it fails without the service's private key.
 	// Connections are the caller's to close.
 	Dial func(target string) (*grpc.ClientConn, error)
+	// Connect is a connection to the service called name, as this service, dialled on its
+	// first call at the address Config.AddrOf gives then, else at configured. Run closes it.
+	Connect func(name, configured string) grpc.ClientConnInterface
 }
 
 // Parts is what runs besides the relay and the gRPC server.
@@ -83,6 +86,9 @@ type Config struct {
 	MaxDBConns int
 	// Ready, if not nil, is called once the gRPC server listens (tests bind to port 0).
 	Ready func(addr net.Addr)
+	// AddrOf, if not nil, gives the address another service bound (the all-in-one process
+	// binds free ports); "" keeps the configured one. Deps.Connect reads it.
+	AddrOf func(service string) string
 }
 
 // Run starts s and serves until ctx is done, then stops everything and returns nil. It
@@ -134,7 +140,25 @@ func Run(ctx context.Context, s Service, cfg Config, log *slog.Logger) (err erro
 		}
 		return grpcx.DialAsService(target, issuer)
 	}
-	parts, err := s.Build(ctx, Deps{Pool: pool, JS: js, Server: srv, Log: log, Dial: dial})
+	var lazies []*grpcx.Lazy
+	defer func() {
+		for _, l := range lazies {
+			_ = l.Close()
+		}
+	}()
+	connect := func(name, configured string) grpc.ClientConnInterface {
+		l := grpcx.NewLazy(func() string {
+			if cfg.AddrOf != nil {
+				if a := cfg.AddrOf(name); a != "" {
+					return a
+				}
+			}
+			return configured
+		}, dial)
+		lazies = append(lazies, l)
+		return l
+	}
+	parts, err := s.Build(ctx, Deps{Pool: pool, JS: js, Server: srv, Log: log, Dial: dial, Connect: connect})
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ package parties
 import (
 	"context"
 	"fmt"
-	"sync"
 
 	"google.golang.org/grpc"
 
@@ -19,72 +18,21 @@ import (
 	"github.com/cohabit/cohabit/services/platform/date"
 )
 
-// Dial connects to a service as the contracts service (boot.Deps.Dial).
-type Dial func(target string) (*grpc.ClientConn, error)
-
-// GRPC reads the parties from the hosts and students services. It connects on first use, to
-// the address its functions give then: in the all-in-one runner the other services bind
-// their ports while this one starts.
+// GRPC reads the parties from the hosts and students services.
 type GRPC struct {
-	dial                    Dial
-	hostsAddr, studentsAddr func() string
-
-	mu       sync.Mutex
-	conns    []*grpc.ClientConn
 	hosts    hostsv1.HostServiceClient
 	students studentsv1.StudentServiceClient
 }
 
-// New returns a reader that dials the addresses hostsAddr and studentsAddr return with dial.
-func New(dial Dial, hostsAddr, studentsAddr func() string) *GRPC {
-	return &GRPC{dial: dial, hostsAddr: hostsAddr, studentsAddr: studentsAddr}
-}
-
-func (g *GRPC) hostsClient() (hostsv1.HostServiceClient, error) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.hosts == nil {
-		cc, err := g.dial(g.hostsAddr())
-		if err != nil {
-			return nil, fmt.Errorf("dial hosts: %w", err)
-		}
-		g.conns = append(g.conns, cc)
-		g.hosts = hostsv1.NewHostServiceClient(cc)
-	}
-	return g.hosts, nil
-}
-
-func (g *GRPC) studentsClient() (studentsv1.StudentServiceClient, error) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.students == nil {
-		cc, err := g.dial(g.studentsAddr())
-		if err != nil {
-			return nil, fmt.Errorf("dial students: %w", err)
-		}
-		g.conns = append(g.conns, cc)
-		g.students = studentsv1.NewStudentServiceClient(cc)
-	}
-	return g.students, nil
-}
-
-// Close closes the connections made.
-func (g *GRPC) Close() {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	for _, cc := range g.conns {
-		_ = cc.Close()
-	}
-	g.conns, g.hosts, g.students = nil, nil, nil
+// New returns a reader over connections to the hosts and students services, as the
+// contracts service (boot.Deps.Connect).
+func New(hosts, students grpc.ClientConnInterface) *GRPC {
+	return &GRPC{hosts: hostsv1.NewHostServiceClient(hosts), students: studentsv1.NewStudentServiceClient(students)}
 }
 
 // Host returns host id's details. Errors: the call's.
 func (g *GRPC) Host(ctx context.Context, id string) (document.Host, error) {
-	hosts, err := g.hostsClient()
-	if err != nil {
-		return document.Host{}, err
-	}
-	h, err := hosts.GetHost(ctx, &hostsv1.GetHostRequest{Id: id})
+	h, err := g.hosts.GetHost(ctx, &hostsv1.GetHostRequest{Id: id})
 	if err != nil {
 		return document.Host{}, fmt.Errorf("read host %s: %w", id, err)
 	}
@@ -93,11 +41,7 @@ func (g *GRPC) Host(ctx context.Context, id string) (document.Host, error) {
 
 // Student returns student id's details. Errors: the call's.
 func (g *GRPC) Student(ctx context.Context, id string) (document.Student, error) {
-	students, err := g.studentsClient()
-	if err != nil {
-		return document.Student{}, err
-	}
-	s, err := students.GetStudent(ctx, &studentsv1.GetStudentRequest{Id: id})
+	s, err := g.students.GetStudent(ctx, &studentsv1.GetStudentRequest{Id: id})
 	if err != nil {
 		return document.Student{}, fmt.Errorf("read student %s: %w", id, err)
 	}
