@@ -106,7 +106,7 @@ func SecurityHeaders(hstsMaxAge time.Duration, next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "no-referrer")
-		if !Cacheable(r.URL.Path) {
+		if !cacheable(r.URL.Path) {
 			h.Set("Cache-Control", "no-store")
 		}
 		if hstsMaxAge > 0 && (r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")) {
@@ -116,10 +116,10 @@ func SecurityHeaders(hstsMaxAge time.Duration, next http.Handler) http.Handler {
 	})
 }
 
-// Cacheable reports whether the answers at path hold nothing personal: the web
+// cacheable reports whether the answers at path hold nothing personal: the web
 // application's static files and the public documents. A handler may still set its own
 // Cache-Control on them.
-func Cacheable(path string) bool {
+func cacheable(path string) bool {
 	return strings.HasPrefix(path, "/static/") || path == "/openapi.json" || path == "/favicon.ico" || path == "/healthz"
 }
 

@@ -70,23 +70,22 @@ func walkInput(m protoreflect.Message, strip protoreflect.Name, v *errs.Violatio
 			return
 		}
 		m.Range(func(fd protoreflect.FieldDescriptor, val protoreflect.Value) bool {
-			name := fd.JSONName()
-			field := name
+			field := fd.JSONName()
 			switch {
 			case depth == 0 && fd.Name() == strip:
 				field = ""
 			case prefix != "":
-				field = prefix + "." + name
+				field = prefix + "." + field
 			}
 			check := func(field string, val protoreflect.Value) {
 				switch fd.Kind() {
 				case protoreflect.StringKind:
 					if strings.ContainsRune(val.String(), 0) {
-						v.Add(orRoot(field, name), "must not contain a NUL character")
+						v.Add(field, "must not contain a NUL character")
 					}
 				case protoreflect.DoubleKind, protoreflect.FloatKind:
 					if f := val.Float(); math.IsNaN(f) || math.IsInf(f, 0) {
-						v.Add(orRoot(field, name), "must be a finite number")
+						v.Add(field, "must be a finite number")
 					}
 				case protoreflect.MessageKind, protoreflect.GroupKind:
 					walk(val.Message(), field, depth+1)
@@ -101,7 +100,7 @@ func walkInput(m protoreflect.Message, strip protoreflect.Name, v *errs.Violatio
 			case fd.IsMap():
 				val.Map().Range(func(k protoreflect.MapKey, mv protoreflect.Value) bool {
 					if strings.ContainsRune(k.String(), 0) {
-						v.Add(orRoot(field, name), "must not contain a NUL character")
+						v.Add(field, "must not contain a NUL character")
 					}
 					check(field, mv)
 					return true
@@ -113,12 +112,4 @@ func walkInput(m protoreflect.Message, strip protoreflect.Name, v *errs.Violatio
 		})
 	}
 	walk(m, "", 0)
-}
-
-// orRoot names the body field itself when a violation is at the body's root.
-func orRoot(field, name string) string {
-	if field == "" {
-		return name
-	}
-	return field
 }
