@@ -326,3 +326,35 @@ func fold(r rune) rune {
 	}
 	return r
 }
+
+// Position is where an address is, as a record keeps it: the postcode and city the person
+// wrote, coordinates, and whether those are the commune's centre (Approximate) rather than
+// coordinates the person gave.
+type Position struct {
+	Postcode, City string
+	Lat, Lng       float64
+	Approximate    bool
+}
+
+// Locate places p when the person gave no coordinates (Lat and Lng both 0): at the centre
+// of its commune, found with Find in the compiled-in table, marked Approximate. Coordinates
+// the person gave are kept (not approximate). An approximate position follows the address:
+// coordinates equal to prev's approximate ones (prev: the record's previous position, the
+// zero Position for a new record) count as not given, so that a change of postcode or city
+// places it again. A place the table does not know stays at (0, 0), unknown, so that
+// matching says the distance is unknown rather than 0 km.
+func Locate(p, prev Position) Position {
+	if (p.Lat != 0 || p.Lng != 0) && !(prev.Approximate && p.Lat == prev.Lat && p.Lng == prev.Lng) {
+		p.Approximate = false
+		return p
+	}
+	p.Lat, p.Lng, p.Approximate = 0, 0, false
+	t, err := Shared()
+	if err != nil { // the table is compiled in: only a broken build fails here
+		return p
+	}
+	if c, ok := t.Find(p.Postcode, p.City); ok {
+		p.Lat, p.Lng, p.Approximate = c.Lat, c.Lng, true
+	}
+	return p
+}
