@@ -56,8 +56,17 @@ func checkinEvent(subject string, ch *checkin.Checkin, at time.Time) (*eventsv1.
 	r := ch.Record()
 	return envelope(subject, r.ProgrammeID, at, &contractseventsv1.CheckinChanged{
 		CheckinId: r.ID, ContractId: r.ContractID, ProgrammeId: r.ProgrammeID, Status: string(r.Status),
-		DueDate: r.DueDate.String(), Concern: r.Concern,
+		DueDate: r.DueDate.String(), Concern: r.Concern, DoneDate: doneDate(r.DoneAt), Late: r.Late,
 	})
+}
+
+// doneDate is the Paris day a check-in was recorded (the figures count check-ins by it), or
+// "" while it is not done.
+func doneDate(at time.Time) string {
+	if at.IsZero() {
+		return ""
+	}
+	return today(at).String()
 }
 
 func incidentEvent(subject string, i *incident.Incident, at time.Time) (*eventsv1.Envelope, error) {

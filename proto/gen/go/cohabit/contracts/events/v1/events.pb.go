@@ -198,13 +198,17 @@ func (x *ContractChanged) GetReasonCode() string {
 
 // CheckinChanged: cohabit.contracts.checkin.{scheduled,completed,missed,cancelled}.
 type CheckinChanged struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	CheckinId     string                 `protobuf:"bytes,1,opt,name=checkin_id,json=checkinId,proto3" json:"checkin_id,omitempty"`
-	ContractId    string                 `protobuf:"bytes,2,opt,name=contract_id,json=contractId,proto3" json:"contract_id,omitempty"`
-	ProgrammeId   string                 `protobuf:"bytes,3,opt,name=programme_id,json=programmeId,proto3" json:"programme_id,omitempty"`
-	Status        string                 `protobuf:"bytes,4,opt,name=status,proto3" json:"status,omitempty"`
-	DueDate       string                 `protobuf:"bytes,5,opt,name=due_date,json=dueDate,proto3" json:"due_date,omitempty"`
-	Concern       bool                   `protobuf:"varint,6,opt,name=concern,proto3" json:"concern,omitempty"`
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	CheckinId   string                 `protobuf:"bytes,1,opt,name=checkin_id,json=checkinId,proto3" json:"checkin_id,omitempty"`
+	ContractId  string                 `protobuf:"bytes,2,opt,name=contract_id,json=contractId,proto3" json:"contract_id,omitempty"`
+	ProgrammeId string                 `protobuf:"bytes,3,opt,name=programme_id,json=programmeId,proto3" json:"programme_id,omitempty"`
+	Status      string                 `protobuf:"bytes,4,opt,name=status,proto3" json:"status,omitempty"`
+	DueDate     string                 `protobuf:"bytes,5,opt,name=due_date,json=dueDate,proto3" json:"due_date,omitempty"`
+	Concern     bool                   `protobuf:"varint,6,opt,name=concern,proto3" json:"concern,omitempty"`
+	// The day the check-in was recorded (YYYY-MM-DD, Europe/Paris), once DONE; empty before.
+	DoneDate string `protobuf:"bytes,7,opt,name=done_date,json=doneDate,proto3" json:"done_date,omitempty"`
+	// True when it was recorded after it had been MISSED (SPEC §2: completed late).
+	Late          bool `protobuf:"varint,8,opt,name=late,proto3" json:"late,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -277,6 +281,20 @@ func (x *CheckinChanged) GetDueDate() string {
 func (x *CheckinChanged) GetConcern() bool {
 	if x != nil {
 		return x.Concern
+	}
+	return false
+}
+
+func (x *CheckinChanged) GetDoneDate() string {
+	if x != nil {
+		return x.DoneDate
+	}
+	return ""
+}
+
+func (x *CheckinChanged) GetLate() bool {
+	if x != nil {
+		return x.Late
 	}
 	return false
 }
@@ -381,7 +399,7 @@ const file_cohabit_contracts_events_v1_events_proto_rawDesc = "" +
 	"\x0fContractChanged\x12H\n" +
 	"\bcontract\x18\x01 \x01(\v2,.cohabit.contracts.events.v1.ContractSummaryR\bcontract\x12\x1f\n" +
 	"\vreason_code\x18\x02 \x01(\tR\n" +
-	"reasonCode\"\xc0\x01\n" +
+	"reasonCode\"\xf1\x01\n" +
 	"\x0eCheckinChanged\x12\x1d\n" +
 	"\n" +
 	"checkin_id\x18\x01 \x01(\tR\tcheckinId\x12\x1f\n" +
@@ -390,7 +408,9 @@ const file_cohabit_contracts_events_v1_events_proto_rawDesc = "" +
 	"\fprogramme_id\x18\x03 \x01(\tR\vprogrammeId\x12\x16\n" +
 	"\x06status\x18\x04 \x01(\tR\x06status\x12\x19\n" +
 	"\bdue_date\x18\x05 \x01(\tR\adueDate\x12\x18\n" +
-	"\aconcern\x18\x06 \x01(\bR\aconcern\"\xaa\x01\n" +
+	"\aconcern\x18\x06 \x01(\bR\aconcern\x12\x1b\n" +
+	"\tdone_date\x18\a \x01(\tR\bdoneDate\x12\x12\n" +
+	"\x04late\x18\b \x01(\bR\x04late\"\xaa\x01\n" +
 	"\x0fIncidentChanged\x12\x1f\n" +
 	"\vincident_id\x18\x01 \x01(\tR\n" +
 	"incidentId\x12\x1f\n" +
