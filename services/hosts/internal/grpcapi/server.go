@@ -26,6 +26,7 @@ var Policy = grpcx.Policy{
 	svc + "SuspendHost":   grpcx.Roles(auth.RoleCoordinator),
 	svc + "ReinstateHost": grpcx.Roles(auth.RoleCoordinator),
 	svc + "ArchiveHost":   grpcx.Roles(auth.RoleCoordinator),
+	svc + "EraseHost":     grpcx.Roles(auth.RoleCoordinator),
 	svc + "CreateRoom":    grpcx.Roles(auth.RoleHost, auth.RoleCoordinator),
 	svc + "GetRoom":       grpcx.Roles(auth.RoleHost, auth.RoleCoordinator, auth.RoleStudent),
 	svc + "ListRooms":     grpcx.Roles(auth.RoleHost, auth.RoleCoordinator, auth.RoleStudent),

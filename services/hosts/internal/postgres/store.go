@@ -16,6 +16,7 @@ import (
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	"github.com/cohabit/cohabit/services/hosts/internal/host"
 	"github.com/cohabit/cohabit/services/hosts/internal/room"
+	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/platform/ids"
 	"github.com/cohabit/cohabit/services/platform/inbox"
@@ -31,7 +32,7 @@ var migrations embed.FS
 // outbox, inbox and copy of the programmes' settings, then the service's own tables.
 func Sets() []pg.Migrations {
 	return []pg.Migrations{outbox.Migrations(), inbox.Migrations(), programmes.Migrations(),
-		pg.Embedded("hosts_schema_version", migrations)}
+		pg.Embedded("hosts_schema_version", migrations), erasure.Migrations()}
 }
 
 // Migrate brings the database at url to the current schema.

@@ -25,6 +25,7 @@ var Policy = grpcx.Policy{
 	svc + "UpdateStudent":       grpcx.Roles(auth.RoleStudent, auth.RoleCoordinator),
 	svc + "VerifyStudent":       grpcx.Roles(auth.RoleCoordinator),
 	svc + "ArchiveStudent":      grpcx.Roles(auth.RoleCoordinator),
+	svc + "EraseStudent":        grpcx.Roles(auth.RoleCoordinator),
 	svc + "CreateApplication":   grpcx.Roles(auth.RoleStudent, auth.RoleCoordinator),
 	svc + "ListApplications":    grpcx.Roles(auth.RoleStudent, auth.RoleCoordinator),
 	svc + "GetApplication":      grpcx.Roles(auth.RoleStudent, auth.RoleCoordinator),

@@ -1343,6 +1343,97 @@ func (x *ArchiveHostRequest) GetEtag() string {
 	return ""
 }
 
+// EraseHostRequest names the host to erase and why (kept by no one: the erasure's event
+// carries ids only).
+type EraseHostRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Reason        string                 `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EraseHostRequest) Reset() {
+	*x = EraseHostRequest{}
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EraseHostRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EraseHostRequest) ProtoMessage() {}
+
+func (x *EraseHostRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EraseHostRequest.ProtoReflect.Descriptor instead.
+func (*EraseHostRequest) Descriptor() ([]byte, []int) {
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *EraseHostRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *EraseHostRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// EraseHostResponse is empty: the host is gone.
+type EraseHostResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EraseHostResponse) Reset() {
+	*x = EraseHostResponse{}
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EraseHostResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EraseHostResponse) ProtoMessage() {}
+
+func (x *EraseHostResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EraseHostResponse.ProtoReflect.Descriptor instead.
+func (*EraseHostResponse) Descriptor() ([]byte, []int) {
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{14}
+}
+
 // CreateRoomRequest adds a room to host_id.
 type CreateRoomRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -1355,7 +1446,7 @@ type CreateRoomRequest struct {
 
 func (x *CreateRoomRequest) Reset() {
 	*x = CreateRoomRequest{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[13]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1367,7 +1458,7 @@ func (x *CreateRoomRequest) String() string {
 func (*CreateRoomRequest) ProtoMessage() {}
 
 func (x *CreateRoomRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[13]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1380,7 +1471,7 @@ func (x *CreateRoomRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateRoomRequest.ProtoReflect.Descriptor instead.
 func (*CreateRoomRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{13}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *CreateRoomRequest) GetHostId() string {
@@ -1414,7 +1505,7 @@ type GetRoomRequest struct {
 
 func (x *GetRoomRequest) Reset() {
 	*x = GetRoomRequest{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[14]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1426,7 +1517,7 @@ func (x *GetRoomRequest) String() string {
 func (*GetRoomRequest) ProtoMessage() {}
 
 func (x *GetRoomRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[14]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1439,7 +1530,7 @@ func (x *GetRoomRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetRoomRequest.ProtoReflect.Descriptor instead.
 func (*GetRoomRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{14}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *GetRoomRequest) GetId() string {
@@ -1466,7 +1557,7 @@ type ListRoomsRequest struct {
 
 func (x *ListRoomsRequest) Reset() {
 	*x = ListRoomsRequest{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[15]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1478,7 +1569,7 @@ func (x *ListRoomsRequest) String() string {
 func (*ListRoomsRequest) ProtoMessage() {}
 
 func (x *ListRoomsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[15]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1491,7 +1582,7 @@ func (x *ListRoomsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRoomsRequest.ProtoReflect.Descriptor instead.
 func (*ListRoomsRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{15}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ListRoomsRequest) GetPageSize() int32 {
@@ -1554,7 +1645,7 @@ type ListRoomsResponse struct {
 
 func (x *ListRoomsResponse) Reset() {
 	*x = ListRoomsResponse{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[16]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1566,7 +1657,7 @@ func (x *ListRoomsResponse) String() string {
 func (*ListRoomsResponse) ProtoMessage() {}
 
 func (x *ListRoomsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[16]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1579,7 +1670,7 @@ func (x *ListRoomsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRoomsResponse.ProtoReflect.Descriptor instead.
 func (*ListRoomsResponse) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{16}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ListRoomsResponse) GetRooms() []*Room {
@@ -1607,7 +1698,7 @@ type UpdateRoomRequest struct {
 
 func (x *UpdateRoomRequest) Reset() {
 	*x = UpdateRoomRequest{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[17]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1619,7 +1710,7 @@ func (x *UpdateRoomRequest) String() string {
 func (*UpdateRoomRequest) ProtoMessage() {}
 
 func (x *UpdateRoomRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[17]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1632,7 +1723,7 @@ func (x *UpdateRoomRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateRoomRequest.ProtoReflect.Descriptor instead.
 func (*UpdateRoomRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{17}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *UpdateRoomRequest) GetRoom() *Room {
@@ -1660,7 +1751,7 @@ type PublishRoomRequest struct {
 
 func (x *PublishRoomRequest) Reset() {
 	*x = PublishRoomRequest{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[18]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1672,7 +1763,7 @@ func (x *PublishRoomRequest) String() string {
 func (*PublishRoomRequest) ProtoMessage() {}
 
 func (x *PublishRoomRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[18]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1685,7 +1776,7 @@ func (x *PublishRoomRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishRoomRequest.ProtoReflect.Descriptor instead.
 func (*PublishRoomRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{18}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *PublishRoomRequest) GetId() string {
@@ -1713,7 +1804,7 @@ type WithdrawRoomRequest struct {
 
 func (x *WithdrawRoomRequest) Reset() {
 	*x = WithdrawRoomRequest{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[19]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1725,7 +1816,7 @@ func (x *WithdrawRoomRequest) String() string {
 func (*WithdrawRoomRequest) ProtoMessage() {}
 
 func (x *WithdrawRoomRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[19]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1738,7 +1829,7 @@ func (x *WithdrawRoomRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawRoomRequest.ProtoReflect.Descriptor instead.
 func (*WithdrawRoomRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{19}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *WithdrawRoomRequest) GetId() string {
@@ -1864,7 +1955,11 @@ const file_cohabit_hosts_v1_hosts_proto_rawDesc = "" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\"8\n" +
 	"\x12ArchiveHostRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
-	"\x04etag\x18\x02 \x01(\tR\x04etag\"w\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\":\n" +
+	"\x10EraseHostRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\"\x13\n" +
+	"\x11EraseHostResponse\"w\n" +
 	"\x11CreateRoomRequest\x12\x17\n" +
 	"\ahost_id\x18\x01 \x01(\tR\x06hostId\x12*\n" +
 	"\x04room\x18\x02 \x01(\v2\x16.cohabit.hosts.v1.RoomR\x04room\x12\x1d\n" +
@@ -1913,7 +2008,7 @@ const file_cohabit_hosts_v1_hosts_proto_rawDesc = "" +
 	"\x18GUARDIANSHIP_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11GUARDIANSHIP_NONE\x10\x01\x12\x18\n" +
 	"\x14GUARDIANSHIP_TUTELLE\x10\x02\x12\x1a\n" +
-	"\x16GUARDIANSHIP_CURATELLE\x10\x032\xc1\b\n" +
+	"\x16GUARDIANSHIP_CURATELLE\x10\x032\x97\t\n" +
 	"\vHostService\x12I\n" +
 	"\n" +
 	"CreateHost\x12#.cohabit.hosts.v1.CreateHostRequest\x1a\x16.cohabit.hosts.v1.Host\x12C\n" +
@@ -1925,7 +2020,8 @@ const file_cohabit_hosts_v1_hosts_proto_rawDesc = "" +
 	"VerifyHost\x12#.cohabit.hosts.v1.VerifyHostRequest\x1a\x16.cohabit.hosts.v1.Host\x12K\n" +
 	"\vSuspendHost\x12$.cohabit.hosts.v1.SuspendHostRequest\x1a\x16.cohabit.hosts.v1.Host\x12O\n" +
 	"\rReinstateHost\x12&.cohabit.hosts.v1.ReinstateHostRequest\x1a\x16.cohabit.hosts.v1.Host\x12K\n" +
-	"\vArchiveHost\x12$.cohabit.hosts.v1.ArchiveHostRequest\x1a\x16.cohabit.hosts.v1.Host\x12I\n" +
+	"\vArchiveHost\x12$.cohabit.hosts.v1.ArchiveHostRequest\x1a\x16.cohabit.hosts.v1.Host\x12T\n" +
+	"\tEraseHost\x12\".cohabit.hosts.v1.EraseHostRequest\x1a#.cohabit.hosts.v1.EraseHostResponse\x12I\n" +
 	"\n" +
 	"CreateRoom\x12#.cohabit.hosts.v1.CreateRoomRequest\x1a\x16.cohabit.hosts.v1.Room\x12C\n" +
 	"\aGetRoom\x12 .cohabit.hosts.v1.GetRoomRequest\x1a\x16.cohabit.hosts.v1.Room\x12T\n" +
@@ -1948,7 +2044,7 @@ func file_cohabit_hosts_v1_hosts_proto_rawDescGZIP() []byte {
 }
 
 var file_cohabit_hosts_v1_hosts_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_cohabit_hosts_v1_hosts_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_cohabit_hosts_v1_hosts_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
 var file_cohabit_hosts_v1_hosts_proto_goTypes = []any{
 	(HostStatus)(0),               // 0: cohabit.hosts.v1.HostStatus
 	(RoomStatus)(0),               // 1: cohabit.hosts.v1.RoomStatus
@@ -1966,43 +2062,45 @@ var file_cohabit_hosts_v1_hosts_proto_goTypes = []any{
 	(*SuspendHostRequest)(nil),    // 13: cohabit.hosts.v1.SuspendHostRequest
 	(*ReinstateHostRequest)(nil),  // 14: cohabit.hosts.v1.ReinstateHostRequest
 	(*ArchiveHostRequest)(nil),    // 15: cohabit.hosts.v1.ArchiveHostRequest
-	(*CreateRoomRequest)(nil),     // 16: cohabit.hosts.v1.CreateRoomRequest
-	(*GetRoomRequest)(nil),        // 17: cohabit.hosts.v1.GetRoomRequest
-	(*ListRoomsRequest)(nil),      // 18: cohabit.hosts.v1.ListRoomsRequest
-	(*ListRoomsResponse)(nil),     // 19: cohabit.hosts.v1.ListRoomsResponse
-	(*UpdateRoomRequest)(nil),     // 20: cohabit.hosts.v1.UpdateRoomRequest
-	(*PublishRoomRequest)(nil),    // 21: cohabit.hosts.v1.PublishRoomRequest
-	(*WithdrawRoomRequest)(nil),   // 22: cohabit.hosts.v1.WithdrawRoomRequest
-	(v1.Service)(0),               // 23: cohabit.type.v1.Service
-	(v1.Rhythm)(0),                // 24: cohabit.type.v1.Rhythm
-	(v1.Gender)(0),                // 25: cohabit.type.v1.Gender
-	(*timestamppb.Timestamp)(nil), // 26: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil), // 27: google.protobuf.FieldMask
+	(*EraseHostRequest)(nil),      // 16: cohabit.hosts.v1.EraseHostRequest
+	(*EraseHostResponse)(nil),     // 17: cohabit.hosts.v1.EraseHostResponse
+	(*CreateRoomRequest)(nil),     // 18: cohabit.hosts.v1.CreateRoomRequest
+	(*GetRoomRequest)(nil),        // 19: cohabit.hosts.v1.GetRoomRequest
+	(*ListRoomsRequest)(nil),      // 20: cohabit.hosts.v1.ListRoomsRequest
+	(*ListRoomsResponse)(nil),     // 21: cohabit.hosts.v1.ListRoomsResponse
+	(*UpdateRoomRequest)(nil),     // 22: cohabit.hosts.v1.UpdateRoomRequest
+	(*PublishRoomRequest)(nil),    // 23: cohabit.hosts.v1.PublishRoomRequest
+	(*WithdrawRoomRequest)(nil),   // 24: cohabit.hosts.v1.WithdrawRoomRequest
+	(v1.Service)(0),               // 25: cohabit.type.v1.Service
+	(v1.Rhythm)(0),                // 26: cohabit.type.v1.Rhythm
+	(v1.Gender)(0),                // 27: cohabit.type.v1.Gender
+	(*timestamppb.Timestamp)(nil), // 28: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil), // 29: google.protobuf.FieldMask
 }
 var file_cohabit_hosts_v1_hosts_proto_depIdxs = []int32{
 	0,  // 0: cohabit.hosts.v1.Host.status:type_name -> cohabit.hosts.v1.HostStatus
 	3,  // 1: cohabit.hosts.v1.Host.address:type_name -> cohabit.hosts.v1.Address
-	23, // 2: cohabit.hosts.v1.Host.services_wanted:type_name -> cohabit.type.v1.Service
-	24, // 3: cohabit.hosts.v1.Host.rhythm:type_name -> cohabit.type.v1.Rhythm
-	25, // 4: cohabit.hosts.v1.Host.gender_preference:type_name -> cohabit.type.v1.Gender
-	26, // 5: cohabit.hosts.v1.Host.verified_time:type_name -> google.protobuf.Timestamp
-	26, // 6: cohabit.hosts.v1.Host.create_time:type_name -> google.protobuf.Timestamp
-	26, // 7: cohabit.hosts.v1.Host.update_time:type_name -> google.protobuf.Timestamp
+	25, // 2: cohabit.hosts.v1.Host.services_wanted:type_name -> cohabit.type.v1.Service
+	26, // 3: cohabit.hosts.v1.Host.rhythm:type_name -> cohabit.type.v1.Rhythm
+	27, // 4: cohabit.hosts.v1.Host.gender_preference:type_name -> cohabit.type.v1.Gender
+	28, // 5: cohabit.hosts.v1.Host.verified_time:type_name -> google.protobuf.Timestamp
+	28, // 6: cohabit.hosts.v1.Host.create_time:type_name -> google.protobuf.Timestamp
+	28, // 7: cohabit.hosts.v1.Host.update_time:type_name -> google.protobuf.Timestamp
 	2,  // 8: cohabit.hosts.v1.Host.guardianship:type_name -> cohabit.hosts.v1.Guardianship
 	5,  // 9: cohabit.hosts.v1.Host.legal_representative:type_name -> cohabit.hosts.v1.LegalRepresentative
 	1,  // 10: cohabit.hosts.v1.Room.status:type_name -> cohabit.hosts.v1.RoomStatus
-	26, // 11: cohabit.hosts.v1.Room.create_time:type_name -> google.protobuf.Timestamp
-	26, // 12: cohabit.hosts.v1.Room.update_time:type_name -> google.protobuf.Timestamp
+	28, // 11: cohabit.hosts.v1.Room.create_time:type_name -> google.protobuf.Timestamp
+	28, // 12: cohabit.hosts.v1.Room.update_time:type_name -> google.protobuf.Timestamp
 	4,  // 13: cohabit.hosts.v1.CreateHostRequest.host:type_name -> cohabit.hosts.v1.Host
 	0,  // 14: cohabit.hosts.v1.ListHostsRequest.status:type_name -> cohabit.hosts.v1.HostStatus
 	4,  // 15: cohabit.hosts.v1.ListHostsResponse.hosts:type_name -> cohabit.hosts.v1.Host
 	4,  // 16: cohabit.hosts.v1.UpdateHostRequest.host:type_name -> cohabit.hosts.v1.Host
-	27, // 17: cohabit.hosts.v1.UpdateHostRequest.update_mask:type_name -> google.protobuf.FieldMask
+	29, // 17: cohabit.hosts.v1.UpdateHostRequest.update_mask:type_name -> google.protobuf.FieldMask
 	6,  // 18: cohabit.hosts.v1.CreateRoomRequest.room:type_name -> cohabit.hosts.v1.Room
 	1,  // 19: cohabit.hosts.v1.ListRoomsRequest.status:type_name -> cohabit.hosts.v1.RoomStatus
 	6,  // 20: cohabit.hosts.v1.ListRoomsResponse.rooms:type_name -> cohabit.hosts.v1.Room
 	6,  // 21: cohabit.hosts.v1.UpdateRoomRequest.room:type_name -> cohabit.hosts.v1.Room
-	27, // 22: cohabit.hosts.v1.UpdateRoomRequest.update_mask:type_name -> google.protobuf.FieldMask
+	29, // 22: cohabit.hosts.v1.UpdateRoomRequest.update_mask:type_name -> google.protobuf.FieldMask
 	7,  // 23: cohabit.hosts.v1.HostService.CreateHost:input_type -> cohabit.hosts.v1.CreateHostRequest
 	8,  // 24: cohabit.hosts.v1.HostService.GetHost:input_type -> cohabit.hosts.v1.GetHostRequest
 	9,  // 25: cohabit.hosts.v1.HostService.ListHosts:input_type -> cohabit.hosts.v1.ListHostsRequest
@@ -2011,28 +2109,30 @@ var file_cohabit_hosts_v1_hosts_proto_depIdxs = []int32{
 	13, // 28: cohabit.hosts.v1.HostService.SuspendHost:input_type -> cohabit.hosts.v1.SuspendHostRequest
 	14, // 29: cohabit.hosts.v1.HostService.ReinstateHost:input_type -> cohabit.hosts.v1.ReinstateHostRequest
 	15, // 30: cohabit.hosts.v1.HostService.ArchiveHost:input_type -> cohabit.hosts.v1.ArchiveHostRequest
-	16, // 31: cohabit.hosts.v1.HostService.CreateRoom:input_type -> cohabit.hosts.v1.CreateRoomRequest
-	17, // 32: cohabit.hosts.v1.HostService.GetRoom:input_type -> cohabit.hosts.v1.GetRoomRequest
-	18, // 33: cohabit.hosts.v1.HostService.ListRooms:input_type -> cohabit.hosts.v1.ListRoomsRequest
-	20, // 34: cohabit.hosts.v1.HostService.UpdateRoom:input_type -> cohabit.hosts.v1.UpdateRoomRequest
-	21, // 35: cohabit.hosts.v1.HostService.PublishRoom:input_type -> cohabit.hosts.v1.PublishRoomRequest
-	22, // 36: cohabit.hosts.v1.HostService.WithdrawRoom:input_type -> cohabit.hosts.v1.WithdrawRoomRequest
-	4,  // 37: cohabit.hosts.v1.HostService.CreateHost:output_type -> cohabit.hosts.v1.Host
-	4,  // 38: cohabit.hosts.v1.HostService.GetHost:output_type -> cohabit.hosts.v1.Host
-	10, // 39: cohabit.hosts.v1.HostService.ListHosts:output_type -> cohabit.hosts.v1.ListHostsResponse
-	4,  // 40: cohabit.hosts.v1.HostService.UpdateHost:output_type -> cohabit.hosts.v1.Host
-	4,  // 41: cohabit.hosts.v1.HostService.VerifyHost:output_type -> cohabit.hosts.v1.Host
-	4,  // 42: cohabit.hosts.v1.HostService.SuspendHost:output_type -> cohabit.hosts.v1.Host
-	4,  // 43: cohabit.hosts.v1.HostService.ReinstateHost:output_type -> cohabit.hosts.v1.Host
-	4,  // 44: cohabit.hosts.v1.HostService.ArchiveHost:output_type -> cohabit.hosts.v1.Host
-	6,  // 45: cohabit.hosts.v1.HostService.CreateRoom:output_type -> cohabit.hosts.v1.Room
-	6,  // 46: cohabit.hosts.v1.HostService.GetRoom:output_type -> cohabit.hosts.v1.Room
-	19, // 47: cohabit.hosts.v1.HostService.ListRooms:output_type -> cohabit.hosts.v1.ListRoomsResponse
-	6,  // 48: cohabit.hosts.v1.HostService.UpdateRoom:output_type -> cohabit.hosts.v1.Room
-	6,  // 49: cohabit.hosts.v1.HostService.PublishRoom:output_type -> cohabit.hosts.v1.Room
-	6,  // 50: cohabit.hosts.v1.HostService.WithdrawRoom:output_type -> cohabit.hosts.v1.Room
-	37, // [37:51] is the sub-list for method output_type
-	23, // [23:37] is the sub-list for method input_type
+	16, // 31: cohabit.hosts.v1.HostService.EraseHost:input_type -> cohabit.hosts.v1.EraseHostRequest
+	18, // 32: cohabit.hosts.v1.HostService.CreateRoom:input_type -> cohabit.hosts.v1.CreateRoomRequest
+	19, // 33: cohabit.hosts.v1.HostService.GetRoom:input_type -> cohabit.hosts.v1.GetRoomRequest
+	20, // 34: cohabit.hosts.v1.HostService.ListRooms:input_type -> cohabit.hosts.v1.ListRoomsRequest
+	22, // 35: cohabit.hosts.v1.HostService.UpdateRoom:input_type -> cohabit.hosts.v1.UpdateRoomRequest
+	23, // 36: cohabit.hosts.v1.HostService.PublishRoom:input_type -> cohabit.hosts.v1.PublishRoomRequest
+	24, // 37: cohabit.hosts.v1.HostService.WithdrawRoom:input_type -> cohabit.hosts.v1.WithdrawRoomRequest
+	4,  // 38: cohabit.hosts.v1.HostService.CreateHost:output_type -> cohabit.hosts.v1.Host
+	4,  // 39: cohabit.hosts.v1.HostService.GetHost:output_type -> cohabit.hosts.v1.Host
+	10, // 40: cohabit.hosts.v1.HostService.ListHosts:output_type -> cohabit.hosts.v1.ListHostsResponse
+	4,  // 41: cohabit.hosts.v1.HostService.UpdateHost:output_type -> cohabit.hosts.v1.Host
+	4,  // 42: cohabit.hosts.v1.HostService.VerifyHost:output_type -> cohabit.hosts.v1.Host
+	4,  // 43: cohabit.hosts.v1.HostService.SuspendHost:output_type -> cohabit.hosts.v1.Host
+	4,  // 44: cohabit.hosts.v1.HostService.ReinstateHost:output_type -> cohabit.hosts.v1.Host
+	4,  // 45: cohabit.hosts.v1.HostService.ArchiveHost:output_type -> cohabit.hosts.v1.Host
+	17, // 46: cohabit.hosts.v1.HostService.EraseHost:output_type -> cohabit.hosts.v1.EraseHostResponse
+	6,  // 47: cohabit.hosts.v1.HostService.CreateRoom:output_type -> cohabit.hosts.v1.Room
+	6,  // 48: cohabit.hosts.v1.HostService.GetRoom:output_type -> cohabit.hosts.v1.Room
+	21, // 49: cohabit.hosts.v1.HostService.ListRooms:output_type -> cohabit.hosts.v1.ListRoomsResponse
+	6,  // 50: cohabit.hosts.v1.HostService.UpdateRoom:output_type -> cohabit.hosts.v1.Room
+	6,  // 51: cohabit.hosts.v1.HostService.PublishRoom:output_type -> cohabit.hosts.v1.Room
+	6,  // 52: cohabit.hosts.v1.HostService.WithdrawRoom:output_type -> cohabit.hosts.v1.Room
+	38, // [38:53] is the sub-list for method output_type
+	23, // [23:38] is the sub-list for method input_type
 	23, // [23:23] is the sub-list for extension type_name
 	23, // [23:23] is the sub-list for extension extendee
 	0,  // [0:23] is the sub-list for field type_name
@@ -2049,7 +2149,7 @@ func file_cohabit_hosts_v1_hosts_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_cohabit_hosts_v1_hosts_proto_rawDesc), len(file_cohabit_hosts_v1_hosts_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   20,
+			NumMessages:   22,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

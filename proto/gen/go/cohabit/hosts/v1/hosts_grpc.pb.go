@@ -29,6 +29,7 @@ const (
 	HostService_SuspendHost_FullMethodName   = "/cohabit.hosts.v1.HostService/SuspendHost"
 	HostService_ReinstateHost_FullMethodName = "/cohabit.hosts.v1.HostService/ReinstateHost"
 	HostService_ArchiveHost_FullMethodName   = "/cohabit.hosts.v1.HostService/ArchiveHost"
+	HostService_EraseHost_FullMethodName     = "/cohabit.hosts.v1.HostService/EraseHost"
 	HostService_CreateRoom_FullMethodName    = "/cohabit.hosts.v1.HostService/CreateRoom"
 	HostService_GetRoom_FullMethodName       = "/cohabit.hosts.v1.HostService/GetRoom"
 	HostService_ListRooms_FullMethodName     = "/cohabit.hosts.v1.HostService/ListRooms"
@@ -59,6 +60,9 @@ type HostServiceClient interface {
 	ReinstateHost(ctx context.Context, in *ReinstateHostRequest, opts ...grpc.CallOption) (*Host, error)
 	// ArchiveHost closes a verified host's record.
 	ArchiveHost(ctx context.Context, in *ArchiveHostRequest, opts ...grpc.CallOption) (*Host, error)
+	// EraseHost erases the host's personal data everywhere (SPEC §9); refused while a match is
+	// approved or a stay under way.
+	EraseHost(ctx context.Context, in *EraseHostRequest, opts ...grpc.CallOption) (*EraseHostResponse, error)
 	// CreateRoom adds a DRAFT room to a host.
 	CreateRoom(ctx context.Context, in *CreateRoomRequest, opts ...grpc.CallOption) (*Room, error)
 	// GetRoom returns a room.
@@ -161,6 +165,16 @@ func (c *hostServiceClient) ArchiveHost(ctx context.Context, in *ArchiveHostRequ
 	return out, nil
 }
 
+func (c *hostServiceClient) EraseHost(ctx context.Context, in *EraseHostRequest, opts ...grpc.CallOption) (*EraseHostResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(EraseHostResponse)
+	err := c.cc.Invoke(ctx, HostService_EraseHost_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *hostServiceClient) CreateRoom(ctx context.Context, in *CreateRoomRequest, opts ...grpc.CallOption) (*Room, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Room)
@@ -243,6 +257,9 @@ type HostServiceServer interface {
 	ReinstateHost(context.Context, *ReinstateHostRequest) (*Host, error)
 	// ArchiveHost closes a verified host's record.
 	ArchiveHost(context.Context, *ArchiveHostRequest) (*Host, error)
+	// EraseHost erases the host's personal data everywhere (SPEC §9); refused while a match is
+	// approved or a stay under way.
+	EraseHost(context.Context, *EraseHostRequest) (*EraseHostResponse, error)
 	// CreateRoom adds a DRAFT room to a host.
 	CreateRoom(context.Context, *CreateRoomRequest) (*Room, error)
 	// GetRoom returns a room.
@@ -288,6 +305,9 @@ func (UnimplementedHostServiceServer) ReinstateHost(context.Context, *ReinstateH
 }
 func (UnimplementedHostServiceServer) ArchiveHost(context.Context, *ArchiveHostRequest) (*Host, error) {
 	return nil, status.Error(codes.Unimplemented, "method ArchiveHost not implemented")
+}
+func (UnimplementedHostServiceServer) EraseHost(context.Context, *EraseHostRequest) (*EraseHostResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method EraseHost not implemented")
 }
 func (UnimplementedHostServiceServer) CreateRoom(context.Context, *CreateRoomRequest) (*Room, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateRoom not implemented")
@@ -472,6 +492,24 @@ func _HostService_ArchiveHost_Handler(srv interface{}, ctx context.Context, dec 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _HostService_EraseHost_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(EraseHostRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(HostServiceServer).EraseHost(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: HostService_EraseHost_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(HostServiceServer).EraseHost(ctx, req.(*EraseHostRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _HostService_CreateRoom_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(CreateRoomRequest)
 	if err := dec(in); err != nil {
@@ -618,6 +656,10 @@ var HostService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ArchiveHost",
 			Handler:    _HostService_ArchiveHost_Handler,
+		},
+		{
+			MethodName: "EraseHost",
+			Handler:    _HostService_EraseHost_Handler,
 		},
 		{
 			MethodName: "CreateRoom",

@@ -1001,6 +1001,97 @@ func (x *ArchiveStudentRequest) GetEtag() string {
 	return ""
 }
 
+// EraseStudentRequest names the student to erase and why (kept by no one: the erasure's
+// event carries ids only).
+type EraseStudentRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Reason        string                 `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EraseStudentRequest) Reset() {
+	*x = EraseStudentRequest{}
+	mi := &file_cohabit_students_v1_students_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EraseStudentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EraseStudentRequest) ProtoMessage() {}
+
+func (x *EraseStudentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_cohabit_students_v1_students_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EraseStudentRequest.ProtoReflect.Descriptor instead.
+func (*EraseStudentRequest) Descriptor() ([]byte, []int) {
+	return file_cohabit_students_v1_students_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *EraseStudentRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *EraseStudentRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// EraseStudentResponse is empty: the student is gone.
+type EraseStudentResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EraseStudentResponse) Reset() {
+	*x = EraseStudentResponse{}
+	mi := &file_cohabit_students_v1_students_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EraseStudentResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EraseStudentResponse) ProtoMessage() {}
+
+func (x *EraseStudentResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_cohabit_students_v1_students_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EraseStudentResponse.ProtoReflect.Descriptor instead.
+func (*EraseStudentResponse) Descriptor() ([]byte, []int) {
+	return file_cohabit_students_v1_students_proto_rawDescGZIP(), []int{11}
+}
+
 // CreateApplicationRequest submits an application for student_id.
 type CreateApplicationRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -1013,7 +1104,7 @@ type CreateApplicationRequest struct {
 
 func (x *CreateApplicationRequest) Reset() {
 	*x = CreateApplicationRequest{}
-	mi := &file_cohabit_students_v1_students_proto_msgTypes[10]
+	mi := &file_cohabit_students_v1_students_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1025,7 +1116,7 @@ func (x *CreateApplicationRequest) String() string {
 func (*CreateApplicationRequest) ProtoMessage() {}
 
 func (x *CreateApplicationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_students_v1_students_proto_msgTypes[10]
+	mi := &file_cohabit_students_v1_students_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1038,7 +1129,7 @@ func (x *CreateApplicationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateApplicationRequest.ProtoReflect.Descriptor instead.
 func (*CreateApplicationRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_students_v1_students_proto_rawDescGZIP(), []int{10}
+	return file_cohabit_students_v1_students_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *CreateApplicationRequest) GetStudentId() string {
@@ -1074,7 +1165,7 @@ type ListApplicationsRequest struct {
 
 func (x *ListApplicationsRequest) Reset() {
 	*x = ListApplicationsRequest{}
-	mi := &file_cohabit_students_v1_students_proto_msgTypes[11]
+	mi := &file_cohabit_students_v1_students_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1086,7 +1177,7 @@ func (x *ListApplicationsRequest) String() string {
 func (*ListApplicationsRequest) ProtoMessage() {}
 
 func (x *ListApplicationsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_students_v1_students_proto_msgTypes[11]
+	mi := &file_cohabit_students_v1_students_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1099,7 +1190,7 @@ func (x *ListApplicationsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListApplicationsRequest.ProtoReflect.Descriptor instead.
 func (*ListApplicationsRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_students_v1_students_proto_rawDescGZIP(), []int{11}
+	return file_cohabit_students_v1_students_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ListApplicationsRequest) GetStudentId() string {
@@ -1134,7 +1225,7 @@ type ListApplicationsResponse struct {
 
 func (x *ListApplicationsResponse) Reset() {
 	*x = ListApplicationsResponse{}
-	mi := &file_cohabit_students_v1_students_proto_msgTypes[12]
+	mi := &file_cohabit_students_v1_students_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1146,7 +1237,7 @@ func (x *ListApplicationsResponse) String() string {
 func (*ListApplicationsResponse) ProtoMessage() {}
 
 func (x *ListApplicationsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_students_v1_students_proto_msgTypes[12]
+	mi := &file_cohabit_students_v1_students_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1159,7 +1250,7 @@ func (x *ListApplicationsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListApplicationsResponse.ProtoReflect.Descriptor instead.
 func (*ListApplicationsResponse) Descriptor() ([]byte, []int) {
-	return file_cohabit_students_v1_students_proto_rawDescGZIP(), []int{12}
+	return file_cohabit_students_v1_students_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ListApplicationsResponse) GetApplications() []*Application {
@@ -1186,7 +1277,7 @@ type GetApplicationRequest struct {
 
 func (x *GetApplicationRequest) Reset() {
 	*x = GetApplicationRequest{}
-	mi := &file_cohabit_students_v1_students_proto_msgTypes[13]
+	mi := &file_cohabit_students_v1_students_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1198,7 +1289,7 @@ func (x *GetApplicationRequest) String() string {
 func (*GetApplicationRequest) ProtoMessage() {}
 
 func (x *GetApplicationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_students_v1_students_proto_msgTypes[13]
+	mi := &file_cohabit_students_v1_students_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1211,7 +1302,7 @@ func (x *GetApplicationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetApplicationRequest.ProtoReflect.Descriptor instead.
 func (*GetApplicationRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_students_v1_students_proto_rawDescGZIP(), []int{13}
+	return file_cohabit_students_v1_students_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *GetApplicationRequest) GetId() string {
@@ -1232,7 +1323,7 @@ type WithdrawApplicationRequest struct {
 
 func (x *WithdrawApplicationRequest) Reset() {
 	*x = WithdrawApplicationRequest{}
-	mi := &file_cohabit_students_v1_students_proto_msgTypes[14]
+	mi := &file_cohabit_students_v1_students_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1244,7 +1335,7 @@ func (x *WithdrawApplicationRequest) String() string {
 func (*WithdrawApplicationRequest) ProtoMessage() {}
 
 func (x *WithdrawApplicationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_students_v1_students_proto_msgTypes[14]
+	mi := &file_cohabit_students_v1_students_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1257,7 +1348,7 @@ func (x *WithdrawApplicationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawApplicationRequest.ProtoReflect.Descriptor instead.
 func (*WithdrawApplicationRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_students_v1_students_proto_rawDescGZIP(), []int{14}
+	return file_cohabit_students_v1_students_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *WithdrawApplicationRequest) GetId() string {
@@ -1364,7 +1455,11 @@ const file_cohabit_students_v1_students_proto_rawDesc = "" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\";\n" +
 	"\x15ArchiveStudentRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
-	"\x04etag\x18\x02 \x01(\tR\x04etag\"\x9c\x01\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\"=\n" +
+	"\x13EraseStudentRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\"\x16\n" +
+	"\x14EraseStudentResponse\"\x9c\x01\n" +
 	"\x18CreateApplicationRequest\x12\x1d\n" +
 	"\n" +
 	"student_id\x18\x01 \x01(\tR\tstudentId\x12B\n" +
@@ -1397,7 +1492,7 @@ const file_cohabit_students_v1_students_proto_rawDesc = "" +
 	"\x1cAPPLICATION_STATUS_SUBMITTED\x10\x01\x12\x1e\n" +
 	"\x1aAPPLICATION_STATUS_MATCHED\x10\x02\x12\x1d\n" +
 	"\x19APPLICATION_STATUS_PLACED\x10\x03\x12 \n" +
-	"\x1cAPPLICATION_STATUS_WITHDRAWN\x10\x042\xd4\a\n" +
+	"\x1cAPPLICATION_STATUS_WITHDRAWN\x10\x042\xb9\b\n" +
 	"\x0eStudentService\x12X\n" +
 	"\rCreateStudent\x12).cohabit.students.v1.CreateStudentRequest\x1a\x1c.cohabit.students.v1.Student\x12R\n" +
 	"\n" +
@@ -1405,7 +1500,8 @@ const file_cohabit_students_v1_students_proto_rawDesc = "" +
 	"\fListStudents\x12(.cohabit.students.v1.ListStudentsRequest\x1a).cohabit.students.v1.ListStudentsResponse\x12X\n" +
 	"\rUpdateStudent\x12).cohabit.students.v1.UpdateStudentRequest\x1a\x1c.cohabit.students.v1.Student\x12X\n" +
 	"\rVerifyStudent\x12).cohabit.students.v1.VerifyStudentRequest\x1a\x1c.cohabit.students.v1.Student\x12Z\n" +
-	"\x0eArchiveStudent\x12*.cohabit.students.v1.ArchiveStudentRequest\x1a\x1c.cohabit.students.v1.Student\x12d\n" +
+	"\x0eArchiveStudent\x12*.cohabit.students.v1.ArchiveStudentRequest\x1a\x1c.cohabit.students.v1.Student\x12c\n" +
+	"\fEraseStudent\x12(.cohabit.students.v1.EraseStudentRequest\x1a).cohabit.students.v1.EraseStudentResponse\x12d\n" +
 	"\x11CreateApplication\x12-.cohabit.students.v1.CreateApplicationRequest\x1a .cohabit.students.v1.Application\x12o\n" +
 	"\x10ListApplications\x12,.cohabit.students.v1.ListApplicationsRequest\x1a-.cohabit.students.v1.ListApplicationsResponse\x12^\n" +
 	"\x0eGetApplication\x12*.cohabit.students.v1.GetApplicationRequest\x1a .cohabit.students.v1.Application\x12h\n" +
@@ -1424,7 +1520,7 @@ func file_cohabit_students_v1_students_proto_rawDescGZIP() []byte {
 }
 
 var file_cohabit_students_v1_students_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_cohabit_students_v1_students_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
+var file_cohabit_students_v1_students_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
 var file_cohabit_students_v1_students_proto_goTypes = []any{
 	(StudentStatus)(0),                 // 0: cohabit.students.v1.StudentStatus
 	(ApplicationStatus)(0),             // 1: cohabit.students.v1.ApplicationStatus
@@ -1438,34 +1534,36 @@ var file_cohabit_students_v1_students_proto_goTypes = []any{
 	(*UpdateStudentRequest)(nil),       // 9: cohabit.students.v1.UpdateStudentRequest
 	(*VerifyStudentRequest)(nil),       // 10: cohabit.students.v1.VerifyStudentRequest
 	(*ArchiveStudentRequest)(nil),      // 11: cohabit.students.v1.ArchiveStudentRequest
-	(*CreateApplicationRequest)(nil),   // 12: cohabit.students.v1.CreateApplicationRequest
-	(*ListApplicationsRequest)(nil),    // 13: cohabit.students.v1.ListApplicationsRequest
-	(*ListApplicationsResponse)(nil),   // 14: cohabit.students.v1.ListApplicationsResponse
-	(*GetApplicationRequest)(nil),      // 15: cohabit.students.v1.GetApplicationRequest
-	(*WithdrawApplicationRequest)(nil), // 16: cohabit.students.v1.WithdrawApplicationRequest
-	(v1.Gender)(0),                     // 17: cohabit.type.v1.Gender
-	(v1.Service)(0),                    // 18: cohabit.type.v1.Service
-	(v1.Rhythm)(0),                     // 19: cohabit.type.v1.Rhythm
-	(*timestamppb.Timestamp)(nil),      // 20: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),      // 21: google.protobuf.FieldMask
+	(*EraseStudentRequest)(nil),        // 12: cohabit.students.v1.EraseStudentRequest
+	(*EraseStudentResponse)(nil),       // 13: cohabit.students.v1.EraseStudentResponse
+	(*CreateApplicationRequest)(nil),   // 14: cohabit.students.v1.CreateApplicationRequest
+	(*ListApplicationsRequest)(nil),    // 15: cohabit.students.v1.ListApplicationsRequest
+	(*ListApplicationsResponse)(nil),   // 16: cohabit.students.v1.ListApplicationsResponse
+	(*GetApplicationRequest)(nil),      // 17: cohabit.students.v1.GetApplicationRequest
+	(*WithdrawApplicationRequest)(nil), // 18: cohabit.students.v1.WithdrawApplicationRequest
+	(v1.Gender)(0),                     // 19: cohabit.type.v1.Gender
+	(v1.Service)(0),                    // 20: cohabit.type.v1.Service
+	(v1.Rhythm)(0),                     // 21: cohabit.type.v1.Rhythm
+	(*timestamppb.Timestamp)(nil),      // 22: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),      // 23: google.protobuf.FieldMask
 }
 var file_cohabit_students_v1_students_proto_depIdxs = []int32{
 	0,  // 0: cohabit.students.v1.Student.status:type_name -> cohabit.students.v1.StudentStatus
 	2,  // 1: cohabit.students.v1.Student.study_place:type_name -> cohabit.students.v1.StudyPlace
-	17, // 2: cohabit.students.v1.Student.gender:type_name -> cohabit.type.v1.Gender
-	18, // 3: cohabit.students.v1.Student.services_offered:type_name -> cohabit.type.v1.Service
-	19, // 4: cohabit.students.v1.Student.rhythm:type_name -> cohabit.type.v1.Rhythm
-	20, // 5: cohabit.students.v1.Student.verified_time:type_name -> google.protobuf.Timestamp
-	20, // 6: cohabit.students.v1.Student.create_time:type_name -> google.protobuf.Timestamp
-	20, // 7: cohabit.students.v1.Student.update_time:type_name -> google.protobuf.Timestamp
+	19, // 2: cohabit.students.v1.Student.gender:type_name -> cohabit.type.v1.Gender
+	20, // 3: cohabit.students.v1.Student.services_offered:type_name -> cohabit.type.v1.Service
+	21, // 4: cohabit.students.v1.Student.rhythm:type_name -> cohabit.type.v1.Rhythm
+	22, // 5: cohabit.students.v1.Student.verified_time:type_name -> google.protobuf.Timestamp
+	22, // 6: cohabit.students.v1.Student.create_time:type_name -> google.protobuf.Timestamp
+	22, // 7: cohabit.students.v1.Student.update_time:type_name -> google.protobuf.Timestamp
 	1,  // 8: cohabit.students.v1.Application.status:type_name -> cohabit.students.v1.ApplicationStatus
-	20, // 9: cohabit.students.v1.Application.create_time:type_name -> google.protobuf.Timestamp
-	20, // 10: cohabit.students.v1.Application.update_time:type_name -> google.protobuf.Timestamp
+	22, // 9: cohabit.students.v1.Application.create_time:type_name -> google.protobuf.Timestamp
+	22, // 10: cohabit.students.v1.Application.update_time:type_name -> google.protobuf.Timestamp
 	3,  // 11: cohabit.students.v1.CreateStudentRequest.student:type_name -> cohabit.students.v1.Student
 	0,  // 12: cohabit.students.v1.ListStudentsRequest.status:type_name -> cohabit.students.v1.StudentStatus
 	3,  // 13: cohabit.students.v1.ListStudentsResponse.students:type_name -> cohabit.students.v1.Student
 	3,  // 14: cohabit.students.v1.UpdateStudentRequest.student:type_name -> cohabit.students.v1.Student
-	21, // 15: cohabit.students.v1.UpdateStudentRequest.update_mask:type_name -> google.protobuf.FieldMask
+	23, // 15: cohabit.students.v1.UpdateStudentRequest.update_mask:type_name -> google.protobuf.FieldMask
 	4,  // 16: cohabit.students.v1.CreateApplicationRequest.application:type_name -> cohabit.students.v1.Application
 	4,  // 17: cohabit.students.v1.ListApplicationsResponse.applications:type_name -> cohabit.students.v1.Application
 	5,  // 18: cohabit.students.v1.StudentService.CreateStudent:input_type -> cohabit.students.v1.CreateStudentRequest
@@ -1474,22 +1572,24 @@ var file_cohabit_students_v1_students_proto_depIdxs = []int32{
 	9,  // 21: cohabit.students.v1.StudentService.UpdateStudent:input_type -> cohabit.students.v1.UpdateStudentRequest
 	10, // 22: cohabit.students.v1.StudentService.VerifyStudent:input_type -> cohabit.students.v1.VerifyStudentRequest
 	11, // 23: cohabit.students.v1.StudentService.ArchiveStudent:input_type -> cohabit.students.v1.ArchiveStudentRequest
-	12, // 24: cohabit.students.v1.StudentService.CreateApplication:input_type -> cohabit.students.v1.CreateApplicationRequest
-	13, // 25: cohabit.students.v1.StudentService.ListApplications:input_type -> cohabit.students.v1.ListApplicationsRequest
-	15, // 26: cohabit.students.v1.StudentService.GetApplication:input_type -> cohabit.students.v1.GetApplicationRequest
-	16, // 27: cohabit.students.v1.StudentService.WithdrawApplication:input_type -> cohabit.students.v1.WithdrawApplicationRequest
-	3,  // 28: cohabit.students.v1.StudentService.CreateStudent:output_type -> cohabit.students.v1.Student
-	3,  // 29: cohabit.students.v1.StudentService.GetStudent:output_type -> cohabit.students.v1.Student
-	8,  // 30: cohabit.students.v1.StudentService.ListStudents:output_type -> cohabit.students.v1.ListStudentsResponse
-	3,  // 31: cohabit.students.v1.StudentService.UpdateStudent:output_type -> cohabit.students.v1.Student
-	3,  // 32: cohabit.students.v1.StudentService.VerifyStudent:output_type -> cohabit.students.v1.Student
-	3,  // 33: cohabit.students.v1.StudentService.ArchiveStudent:output_type -> cohabit.students.v1.Student
-	4,  // 34: cohabit.students.v1.StudentService.CreateApplication:output_type -> cohabit.students.v1.Application
-	14, // 35: cohabit.students.v1.StudentService.ListApplications:output_type -> cohabit.students.v1.ListApplicationsResponse
-	4,  // 36: cohabit.students.v1.StudentService.GetApplication:output_type -> cohabit.students.v1.Application
-	4,  // 37: cohabit.students.v1.StudentService.WithdrawApplication:output_type -> cohabit.students.v1.Application
-	28, // [28:38] is the sub-list for method output_type
-	18, // [18:28] is the sub-list for method input_type
+	12, // 24: cohabit.students.v1.StudentService.EraseStudent:input_type -> cohabit.students.v1.EraseStudentRequest
+	14, // 25: cohabit.students.v1.StudentService.CreateApplication:input_type -> cohabit.students.v1.CreateApplicationRequest
+	15, // 26: cohabit.students.v1.StudentService.ListApplications:input_type -> cohabit.students.v1.ListApplicationsRequest
+	17, // 27: cohabit.students.v1.StudentService.GetApplication:input_type -> cohabit.students.v1.GetApplicationRequest
+	18, // 28: cohabit.students.v1.StudentService.WithdrawApplication:input_type -> cohabit.students.v1.WithdrawApplicationRequest
+	3,  // 29: cohabit.students.v1.StudentService.CreateStudent:output_type -> cohabit.students.v1.Student
+	3,  // 30: cohabit.students.v1.StudentService.GetStudent:output_type -> cohabit.students.v1.Student
+	8,  // 31: cohabit.students.v1.StudentService.ListStudents:output_type -> cohabit.students.v1.ListStudentsResponse
+	3,  // 32: cohabit.students.v1.StudentService.UpdateStudent:output_type -> cohabit.students.v1.Student
+	3,  // 33: cohabit.students.v1.StudentService.VerifyStudent:output_type -> cohabit.students.v1.Student
+	3,  // 34: cohabit.students.v1.StudentService.ArchiveStudent:output_type -> cohabit.students.v1.Student
+	13, // 35: cohabit.students.v1.StudentService.EraseStudent:output_type -> cohabit.students.v1.EraseStudentResponse
+	4,  // 36: cohabit.students.v1.StudentService.CreateApplication:output_type -> cohabit.students.v1.Application
+	16, // 37: cohabit.students.v1.StudentService.ListApplications:output_type -> cohabit.students.v1.ListApplicationsResponse
+	4,  // 38: cohabit.students.v1.StudentService.GetApplication:output_type -> cohabit.students.v1.Application
+	4,  // 39: cohabit.students.v1.StudentService.WithdrawApplication:output_type -> cohabit.students.v1.Application
+	29, // [29:40] is the sub-list for method output_type
+	18, // [18:29] is the sub-list for method input_type
 	18, // [18:18] is the sub-list for extension type_name
 	18, // [18:18] is the sub-list for extension extendee
 	0,  // [0:18] is the sub-list for field type_name
@@ -1506,7 +1606,7 @@ func file_cohabit_students_v1_students_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_cohabit_students_v1_students_proto_rawDesc), len(file_cohabit_students_v1_students_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   15,
+			NumMessages:   17,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

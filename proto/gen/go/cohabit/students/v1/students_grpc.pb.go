@@ -27,6 +27,7 @@ const (
 	StudentService_UpdateStudent_FullMethodName       = "/cohabit.students.v1.StudentService/UpdateStudent"
 	StudentService_VerifyStudent_FullMethodName       = "/cohabit.students.v1.StudentService/VerifyStudent"
 	StudentService_ArchiveStudent_FullMethodName      = "/cohabit.students.v1.StudentService/ArchiveStudent"
+	StudentService_EraseStudent_FullMethodName        = "/cohabit.students.v1.StudentService/EraseStudent"
 	StudentService_CreateApplication_FullMethodName   = "/cohabit.students.v1.StudentService/CreateApplication"
 	StudentService_ListApplications_FullMethodName    = "/cohabit.students.v1.StudentService/ListApplications"
 	StudentService_GetApplication_FullMethodName      = "/cohabit.students.v1.StudentService/GetApplication"
@@ -51,6 +52,9 @@ type StudentServiceClient interface {
 	VerifyStudent(ctx context.Context, in *VerifyStudentRequest, opts ...grpc.CallOption) (*Student, error)
 	// ArchiveStudent closes a student's record.
 	ArchiveStudent(ctx context.Context, in *ArchiveStudentRequest, opts ...grpc.CallOption) (*Student, error)
+	// EraseStudent erases the student's personal data everywhere (SPEC §9); refused while a
+	// match is approved or a stay under way.
+	EraseStudent(ctx context.Context, in *EraseStudentRequest, opts ...grpc.CallOption) (*EraseStudentResponse, error)
 	// CreateApplication submits a verified student's application.
 	CreateApplication(ctx context.Context, in *CreateApplicationRequest, opts ...grpc.CallOption) (*Application, error)
 	// ListApplications lists a student's applications.
@@ -129,6 +133,16 @@ func (c *studentServiceClient) ArchiveStudent(ctx context.Context, in *ArchiveSt
 	return out, nil
 }
 
+func (c *studentServiceClient) EraseStudent(ctx context.Context, in *EraseStudentRequest, opts ...grpc.CallOption) (*EraseStudentResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(EraseStudentResponse)
+	err := c.cc.Invoke(ctx, StudentService_EraseStudent_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *studentServiceClient) CreateApplication(ctx context.Context, in *CreateApplicationRequest, opts ...grpc.CallOption) (*Application, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Application)
@@ -187,6 +201,9 @@ type StudentServiceServer interface {
 	VerifyStudent(context.Context, *VerifyStudentRequest) (*Student, error)
 	// ArchiveStudent closes a student's record.
 	ArchiveStudent(context.Context, *ArchiveStudentRequest) (*Student, error)
+	// EraseStudent erases the student's personal data everywhere (SPEC §9); refused while a
+	// match is approved or a stay under way.
+	EraseStudent(context.Context, *EraseStudentRequest) (*EraseStudentResponse, error)
 	// CreateApplication submits a verified student's application.
 	CreateApplication(context.Context, *CreateApplicationRequest) (*Application, error)
 	// ListApplications lists a student's applications.
@@ -222,6 +239,9 @@ func (UnimplementedStudentServiceServer) VerifyStudent(context.Context, *VerifyS
 }
 func (UnimplementedStudentServiceServer) ArchiveStudent(context.Context, *ArchiveStudentRequest) (*Student, error) {
 	return nil, status.Error(codes.Unimplemented, "method ArchiveStudent not implemented")
+}
+func (UnimplementedStudentServiceServer) EraseStudent(context.Context, *EraseStudentRequest) (*EraseStudentResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method EraseStudent not implemented")
 }
 func (UnimplementedStudentServiceServer) CreateApplication(context.Context, *CreateApplicationRequest) (*Application, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateApplication not implemented")
@@ -364,6 +384,24 @@ func _StudentService_ArchiveStudent_Handler(srv interface{}, ctx context.Context
 	return interceptor(ctx, in, info, handler)
 }
 
+func _StudentService_EraseStudent_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(EraseStudentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(StudentServiceServer).EraseStudent(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: StudentService_EraseStudent_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(StudentServiceServer).EraseStudent(ctx, req.(*EraseStudentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _StudentService_CreateApplication_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(CreateApplicationRequest)
 	if err := dec(in); err != nil {
@@ -466,6 +504,10 @@ var StudentService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ArchiveStudent",
 			Handler:    _StudentService_ArchiveStudent_Handler,
+		},
+		{
+			MethodName: "EraseStudent",
+			Handler:    _StudentService_EraseStudent_Handler,
 		},
 		{
 			MethodName: "CreateApplication",

@@ -1,0 +1,165 @@
+// Package erasure is what every service shares about erasing a person (SPEC §9): the event
+// that says it (cohabit.hosts.host.erased, cohabit.students.student.erased, ids only), the
+// table of the ids erased, and the consumers that apply it once per service.
+//
+// Why a table of ids: the erasure travels on the hosts or students stream, while other facts
+// about the person travel on other streams (and even on the same stream, a service's other
+// consumers move independently of its erasure consumer). An erasure may thus be applied
+// before an event it follows; the service remembers the id and every handler that would
+// store something about a person first asks Erased, so the erasure wins whatever the order.
+package erasure
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
+	"github.com/cohabit/cohabit/services/platform/event"
+	"github.com/cohabit/cohabit/services/platform/ids"
+	"github.com/cohabit/cohabit/services/platform/inbox"
+	"github.com/cohabit/cohabit/services/platform/natsx"
+	"github.com/cohabit/cohabit/services/platform/pg"
+)
+
+// The subjects of an erasure, on the stream of the service that owns the record.
+const (
+	SubjectHostErased    = "cohabit.hosts.host.erased"
+	SubjectStudentErased = "cohabit.students.student.erased"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Migrations is the erased_people table's schema, to apply with pg.Migrate.
+func Migrations() pg.Migrations {
+	return pg.Embedded("erasure_schema_version", migrations)
+}
+
+// Kind is which record a person is.
+type Kind string
+
+// The kinds of person.
+const (
+	Host    Kind = "host"
+	Student Kind = "student"
+)
+
+// Person is who was erased: ids only.
+type Person struct {
+	ID          string
+	Kind        Kind
+	AccountID   string // "" for a person without an account
+	ProgrammeID string
+}
+
+// Event returns the erasure's event, for the owning service's outbox.
+func Event(p Person, at time.Time) (*eventsv1.Envelope, error) {
+	subject, kind := SubjectHostErased, eventsv1.PersonKind_PERSON_KIND_HOST
+	if p.Kind == Student {
+		subject, kind = SubjectStudentErased, eventsv1.PersonKind_PERSON_KIND_STUDENT
+	}
+	return event.New(subject, p.ProgrammeID, at, &eventsv1.PersonErased{
+		PersonId: p.ID, Kind: kind, AccountId: p.AccountID, ProgrammeId: p.ProgrammeID,
+	})
+}
+
+// Erased says whether any of ids was erased. Empty ids are ignored.
+func Erased(ctx context.Context, db interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}, ids ...string) (bool, error) {
+	var found bool
+	if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM erased_people WHERE id = ANY($1))`, ids).Scan(&found); err != nil {
+		return false, fmt.Errorf("read erased people: %w", err)
+	}
+	return found, nil
+}
+
+// Remember records p as erased, in tx. It says whether p was new: false means the erasure
+// was applied before and must not be applied again.
+func Remember(ctx context.Context, tx pgx.Tx, p Person) (bool, error) {
+	tag, err := tx.Exec(ctx, `INSERT INTO erased_people (id, kind) VALUES ($1, $2) ON CONFLICT DO NOTHING`, p.ID, string(p.Kind))
+	if err != nil {
+		return false, fmt.Errorf("remember erasure of %s: %w", p.ID, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// ForgetPublished deletes the outbox's published rows that name id (every event carries its
+// record's id as text, so the bytes of the id are in the envelope): they may hold the
+// person's display name, and their job, reaching JetStream, is done. Rows not yet published
+// stay, so no consumer misses a fact; the outbox purge removes them later.
+func ForgetPublished(ctx context.Context, tx pgx.Tx, id string) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE published_at IS NOT NULL
+		AND position(convert_to($1::text, 'UTF8') IN envelope) > 0`, id); err != nil {
+		return fmt.Errorf("forget published events of %s: %w", id, err)
+	}
+	return nil
+}
+
+// Apply is what one service does about an erased person, in the transaction that claims the
+// event and remembers the id. It runs once per service and person.
+type Apply func(ctx context.Context, tx pgx.Tx, p Person) error
+
+// Consumers returns the service's two durable consumers of erasures, "<service>-erasure-hosts"
+// and "<service>-erasure-students", which apply each erasure once through the inbox and
+// remember the id. The service that owns the record (hosts, students) applied it when it
+// erased, so it does not follow its own stream's erasures.
+func Consumers(db pg.Beginner, service string, log *slog.Logger, apply Apply) []*natsx.Consumer {
+	var out []*natsx.Consumer
+	for _, src := range []struct{ stream, source, subject string }{
+		{"HOSTS", "hosts", SubjectHostErased},
+		{"STUDENTS", "students", SubjectStudentErased},
+	} {
+		if src.source == service {
+			continue
+		}
+		durable := service + "-erasure-" + src.source
+		out = append(out, &natsx.Consumer{Stream: src.stream, Durable: durable, Subjects: []string{src.subject}, Log: log,
+			Handle: func(ctx context.Context, e *eventsv1.Envelope) error { return Handle(ctx, db, durable, e, apply) }})
+	}
+	return out
+}
+
+// Handle applies one erasure event: it decodes it, claims it in the inbox, remembers the
+// person and calls apply, all in one transaction. A person already remembered (the same
+// erasure under another event id) is not applied again.
+func Handle(ctx context.Context, db pg.Beginner, consumer string, e *eventsv1.Envelope, apply Apply) error {
+	p, err := Decode(e)
+	if err != nil {
+		return fmt.Errorf("%w: %s %s: %w", natsx.ErrPermanent, e.GetType(), e.GetId(), err)
+	}
+	return inbox.Handle(ctx, db, consumer, e.GetId(), func(tx pgx.Tx) error {
+		fresh, err := Remember(ctx, tx, p)
+		if err != nil || !fresh {
+			return err
+		}
+		return apply(ctx, tx, p)
+	})
+}
+
+// Decode reads the person of an erasure event.
+func Decode(e *eventsv1.Envelope) (Person, error) {
+	m, err := event.Payload(e, &eventsv1.PersonErased{})
+	if err != nil {
+		return Person{}, err
+	}
+	p := Person{ID: m.GetPersonId(), AccountID: m.GetAccountId(), ProgrammeID: m.GetProgrammeId()}
+	switch m.GetKind() {
+	case eventsv1.PersonKind_PERSON_KIND_HOST:
+		p.Kind = Host
+	case eventsv1.PersonKind_PERSON_KIND_STUDENT:
+		p.Kind = Student
+	default:
+		return Person{}, errors.New("erasure of an unknown kind of person")
+	}
+	if !ids.Valid(p.ID) {
+		return Person{}, errors.New("erasure of an invalid id")
+	}
+	return p, nil
+}
