@@ -37,6 +37,8 @@ type Config struct {
 	// Service is the service key material (auth.ServiceKeys): read by other services, read them.
 	Service    auth.ServiceKeys
 	MaxDBConns int
+	// Streams are the deployment's stream settings (natsx.LoadStreamSettings).
+	Streams natsx.StreamSettings
 	// JobInterval is how often the calendar's jobs run (notices, end dates, missed
 	// check-ins); 0 means the default, a negative value turns them off.
 	JobInterval time.Duration
@@ -67,6 +69,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		NATSURL:      e.String("COHABIT_NATS_URL", "nats://127.0.0.1:4333"),
 		TokenKeyFile: e.String("COHABIT_TOKEN_PUBLIC_KEY_FILE", ".data/keys/token.pub"),
 		Service:      boot.LoadServiceKeys(e),
+		Streams:      natsx.LoadStreamSettings(e),
 		MaxDBConns:   e.Int("COHABIT_CONTRACTS_DB_MAX_CONNS", 10),
 		HostsAddr:    e.String("COHABIT_HOSTS_GRPC_ADDR", "localhost:9102"),
 		StudentsAddr: e.String("COHABIT_STUDENTS_GRPC_ADDR", "localhost:9103"),
@@ -107,7 +110,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		},
 	}, boot.Config{
 		GRPCAddr: cfg.GRPCAddr, DatabaseURL: cfg.DatabaseURL, NATSURL: cfg.NATSURL,
-		TokenKey: cfg.TokenKey, TokenKeyFile: cfg.TokenKeyFile, Service: cfg.Service, MaxDBConns: cfg.MaxDBConns,
+		TokenKey: cfg.TokenKey, TokenKeyFile: cfg.TokenKeyFile, Service: cfg.Service, MaxDBConns: cfg.MaxDBConns, Streams: cfg.Streams,
 		Ready: cfg.Ready, AddrOf: cfg.AddrOf,
 	}, log.With("service", "contracts"))
 }

@@ -32,6 +32,8 @@ type Config struct {
 	// Service is the service key material (auth.ServiceKeys): read by other services, read them.
 	Service    auth.ServiceKeys
 	MaxDBConns int
+	// Streams are the deployment's stream settings (natsx.LoadStreamSettings).
+	Streams natsx.StreamSettings
 	// Now is the clock; tests move it.
 	Now func() time.Time
 	// Ready is called once the gRPC server listens (tests bind to port 0).
@@ -47,6 +49,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		NATSURL:      e.String("COHABIT_NATS_URL", "nats://127.0.0.1:4333"),
 		TokenKeyFile: e.String("COHABIT_TOKEN_PUBLIC_KEY_FILE", ".data/keys/token.pub"),
 		Service:      boot.LoadServiceKeys(e),
+		Streams:      natsx.LoadStreamSettings(e),
 		MaxDBConns:   e.Int("COHABIT_HOSTS_DB_MAX_CONNS", 10),
 	}
 	return c, e.Err()
@@ -67,7 +70,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		},
 	}, boot.Config{
 		GRPCAddr: cfg.GRPCAddr, DatabaseURL: cfg.DatabaseURL, NATSURL: cfg.NATSURL,
-		TokenKey: cfg.TokenKey, TokenKeyFile: cfg.TokenKeyFile, Service: cfg.Service, MaxDBConns: cfg.MaxDBConns,
+		TokenKey: cfg.TokenKey, TokenKeyFile: cfg.TokenKeyFile, Service: cfg.Service, MaxDBConns: cfg.MaxDBConns, Streams: cfg.Streams,
 		Ready: cfg.Ready,
 	}, log.With("service", "hosts"))
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
+	"github.com/cohabit/cohabit/services/platform/natsx"
 )
 
 // Config is everything Run needs. LoadConfig fills it from the environment; a test or the
@@ -27,6 +28,8 @@ type Config struct {
 	TokenTTL time.Duration
 	// Service is the service key material (auth.ServiceKeys): other services read here.
 	Service auth.ServiceKeys
+	// Streams are the deployment's stream settings (natsx.LoadStreamSettings).
+	Streams natsx.StreamSettings
 	// HostsAddr and StudentsAddr are where identity reads, as a service, a record its copy
 	// does not hold yet when a coordinator invites its person (both, and the service's private
 	// key, or no such reads: the copy fed by events alone).
@@ -83,6 +86,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		BootstrapAdminPassword: env.String(EnvBootstrapAdminPassword, ""),
 		DevSeed:                env.Bool(EnvDevSeed, false),
 		Service:                boot.LoadServiceKeys(env),
+		Streams:                natsx.LoadStreamSettings(env),
 		// The same variables, and defaults, as the hosts and students services listen on.
 		HostsAddr:    env.String(EnvHostsAddr, "localhost:9102"),
 		StudentsAddr: env.String(EnvStudentsAddr, "localhost:9103"),

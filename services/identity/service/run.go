@@ -94,7 +94,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		},
 	}, boot.Config{
 		GRPCAddr: cfg.GRPCAddr, DatabaseURL: cfg.DatabaseURL, NATSURL: cfg.NATSURL,
-		TokenKey: pub, Service: cfg.Service, Ready: cfg.Ready,
+		TokenKey: pub, Service: cfg.Service, Streams: cfg.Streams, Ready: cfg.Ready,
 	}, log)
 }
 

@@ -84,6 +84,9 @@ type Config struct {
 	Service auth.ServiceKeys
 	// MaxDBConns bounds the pool (pgx's default when 0).
 	MaxDBConns int
+	// Streams are the deployment's stream settings (replicas, maximum age, duplicate
+	// window: natsx.LoadStreamSettings), applied over Service.Stream's own.
+	Streams natsx.StreamSettings
 	// Ready, if not nil, is called once the gRPC server listens (tests bind to port 0).
 	Ready func(addr net.Addr)
 	// AddrOf, if not nil, gives the address another service bound (the all-in-one process
@@ -125,7 +128,7 @@ func Run(ctx context.Context, s Service, cfg Config, log *slog.Logger) (err erro
 		return err
 	}
 	defer nc.Close()
-	if err := natsx.EnsureStream(ctx, js, s.Stream); err != nil {
+	if err := natsx.EnsureStream(ctx, js, s.Stream.With(cfg.Streams)); err != nil {
 		return err
 	}
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"strconv"
 	"time"
@@ -29,6 +30,24 @@ type Config struct {
 	Port int
 	// StoreDir holds JetStream's data, which survives restarts. Required.
 	StoreDir string
+	// Cluster, when set, makes the server one node of a JetStream cluster.
+	Cluster *Cluster
+}
+
+// Cluster makes a server one node of a JetStream cluster: every node has the same Name and
+// routes to the others (a route to itself is ignored); streams of R replicas then live on R
+// nodes, and the cluster goes on while a majority of its nodes are up.
+type Cluster struct {
+	// Name is the cluster's name, the same on every node.
+	Name string
+	// ServerName is this node's name, unique in the cluster and stable across restarts
+	// (JetStream places replicas by it).
+	ServerName string
+	// Host and Port are where this node listens for routes (Host defaults to Config.Host).
+	Host string
+	Port int
+	// Routes are the other nodes' route URLs, such as nats-route://127.0.0.1:6222.
+	Routes []string
 }
 
 // Start starts the server and returns once it accepts connections with
@@ -64,6 +83,24 @@ func Start(cfg Config) (*server.Server, error) {
 		// The embedding process owns signals (graceful shutdown of the
 		// whole process); the server must not react to them on its own.
 		NoSigs: true,
+	}
+	if c := cfg.Cluster; c != nil {
+		if c.Name == "" || c.ServerName == "" || c.Port == 0 {
+			return nil, errors.New("natsembed: a cluster node needs a cluster name, a server name and a route port")
+		}
+		ch := c.Host
+		if ch == "" {
+			ch = host
+		}
+		opts.ServerName = c.ServerName
+		opts.Cluster = server.ClusterOpts{Name: c.Name, Host: ch, Port: c.Port}
+		for _, r := range c.Routes {
+			u, err := url.Parse(r)
+			if err != nil {
+				return nil, fmt.Errorf("natsembed: route %q: %w", r, err)
+			}
+			opts.Routes = append(opts.Routes, u)
+		}
 	}
 	s, err := server.NewServer(opts)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
+	"github.com/cohabit/cohabit/services/platform/config"
 	"github.com/cohabit/cohabit/services/platform/event"
 )
 
@@ -46,29 +47,100 @@ func Connect(url, name string, log *slog.Logger) (*nats.Conn, jetstream.JetStrea
 type Stream struct {
 	Name     string
 	Subjects []string
-	// MaxAge bounds how long events are kept (personal data must not live forever).
+	// MaxAge bounds how long events are kept (personal data must not live forever);
+	// DefaultMaxAge when 0.
 	MaxAge time.Duration
-	// Duplicates is JetStream's deduplication window on Nats-Msg-Id.
+	// Duplicates is JetStream's deduplication window on Nats-Msg-Id; DefaultDuplicates when 0.
+	Duplicates time.Duration
+	// Replicas is how many servers of a JetStream cluster hold the stream; 1 when 0.
+	Replicas int
+}
+
+// The defaults of a stream's settings. Events older than DefaultMaxAge are dropped from the
+// stream (each service keeps its state in its own database; a stream only carries events to
+// their consumers, which a month's outage of a consumer would still not starve).
+// DefaultDuplicates covers a relay that crashed between JetStream's ack and marking the row
+// published, and republishes it after a restart.
+const (
+	DefaultMaxAge     = 30 * 24 * time.Hour
+	DefaultDuplicates = 10 * time.Minute
+)
+
+// StreamSettings are an operator's settings for every stream of a deployment (the
+// COHABIT_NATS_* variables, read by LoadStreamSettings). Zero values keep a Stream's own.
+type StreamSettings struct {
+	// Replicas: 1 on one server (`make run`), 3 in a 3-node cluster, so that a node's loss
+	// loses no event and stops no publisher or consumer.
+	Replicas   int
+	MaxAge     time.Duration
 	Duplicates time.Duration
 }
 
-// EnsureStream creates the stream or updates it to cfg.
-func EnsureStream(ctx context.Context, js jetstream.JetStream, s Stream) error {
+// LoadStreamSettings reads COHABIT_NATS_REPLICAS (1), COHABIT_NATS_MAX_AGE (720h: 30 days)
+// and COHABIT_NATS_DUPLICATE_WINDOW (10m).
+func LoadStreamSettings(e *config.Env) StreamSettings {
+	return StreamSettings{
+		Replicas:   e.Int("COHABIT_NATS_REPLICAS", 1),
+		MaxAge:     e.Duration("COHABIT_NATS_MAX_AGE", DefaultMaxAge),
+		Duplicates: e.Duration("COHABIT_NATS_DUPLICATE_WINDOW", DefaultDuplicates),
+	}
+}
+
+// With returns s with set's non-zero values in place of its own.
+func (s Stream) With(set StreamSettings) Stream {
+	if set.Replicas != 0 {
+		s.Replicas = set.Replicas
+	}
+	if set.MaxAge != 0 {
+		s.MaxAge = set.MaxAge
+	}
+	if set.Duplicates != 0 {
+		s.Duplicates = set.Duplicates
+	}
+	return s
+}
+
+// Config is s's JetStream configuration: file storage, limits retention, the replicas,
+// maximum age and duplicate window, defaults filled in. It refuses values JetStream would
+// refuse, with a clearer message.
+func (s Stream) Config() (jetstream.StreamConfig, error) {
 	if s.MaxAge == 0 {
-		s.MaxAge = 90 * 24 * time.Hour
+		s.MaxAge = DefaultMaxAge
 	}
 	if s.Duplicates == 0 {
-		s.Duplicates = 10 * time.Minute
+		s.Duplicates = DefaultDuplicates
 	}
-	_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+	if s.Replicas == 0 {
+		s.Replicas = 1
+	}
+	switch {
+	case s.MaxAge < 0 || s.Duplicates < 0:
+		return jetstream.StreamConfig{}, fmt.Errorf("stream %s: negative max age or duplicate window", s.Name)
+	case s.Duplicates > s.MaxAge:
+		return jetstream.StreamConfig{}, fmt.Errorf("stream %s: duplicate window %v longer than max age %v", s.Name, s.Duplicates, s.MaxAge)
+	case s.Replicas < 1 || s.Replicas > 5:
+		return jetstream.StreamConfig{}, fmt.Errorf("stream %s: %d replicas: JetStream allows 1 to 5", s.Name, s.Replicas)
+	}
+	return jetstream.StreamConfig{
 		Name:       s.Name,
 		Subjects:   s.Subjects,
 		Storage:    jetstream.FileStorage,
 		Retention:  jetstream.LimitsPolicy,
 		MaxAge:     s.MaxAge,
 		Duplicates: s.Duplicates,
-	})
+		Replicas:   s.Replicas,
+	}, nil
+}
+
+// EnsureStream creates the stream or updates an existing one to s: its maximum age, duplicate
+// window and replicas included (raising the replicas copies the stream onto more servers of
+// the cluster without losing its events).
+func EnsureStream(ctx context.Context, js jetstream.JetStream, s Stream) error {
+	cfg, err := s.Config()
 	if err != nil {
+		return err
+	}
+	if _, err := js.CreateOrUpdateStream(ctx, cfg); err != nil {
 		return fmt.Errorf("ensure stream %s: %w", s.Name, err)
 	}
 	return nil
