@@ -203,3 +203,11 @@ func metricsMux(metrics http.Handler) http.Handler {
 	mux.Handle("GET /metrics", metrics)
 	return mux
 }
+
+// WebRoute is one route of the web application and who may use it: anyone (SignedIn
+// false), any signed-in person (Role ""), or one role ("admin", "coordinator", "host",
+// "student").
+type WebRoute = webapp.Route
+
+// WebRoutes is the web application's route table, for the platform's authorization matrix.
+func WebRoutes() ([]WebRoute, error) { return webapp.Routes() }

@@ -87,6 +87,10 @@ type App struct {
 	mux    *http.ServeMux
 	// replayKey signs the forms kept across a sign-in (replay.go).
 	replayKey replayKey
+	// table is every route with who may use it (routetable.go); guard is the rule of the
+	// route being registered, set by auth and taken by handle.
+	table []Route
+	guard *Route
 }
 
 // New builds the web application over the gateway's connections. It fails when a connection
@@ -145,8 +149,9 @@ func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // handle registers a route; its requests are labelled with the pattern in the gateway's
 // metrics and logs (ids in paths never become label values).
 func (a *App) handle(pattern string, h http.HandlerFunc) {
-	_, path, _ := strings.Cut(pattern, " ")
+	method, path, _ := strings.Cut(pattern, " ")
 	a.mux.Handle(pattern, observe.Route(path, h))
+	a.record(method, path)
 }
 
 // post registers a form target: the CSRF token must match, or 403.

@@ -34,6 +34,7 @@ func homeOf(role typev1.Role) string {
 // comes back (a form posted is kept and posted again after sign-in); another role gets 403.
 // An active session slides (replay.go). The services check again on every call.
 func (a *App) auth(role string, h http.HandlerFunc) http.HandlerFunc {
+	a.guard = &Route{SignedIn: true, Role: role}
 	return func(w http.ResponseWriter, r *http.Request) {
 		st := stateOf(r.Context())
 		st.token = cookieValue(r, cookieSession)

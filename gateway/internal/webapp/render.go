@@ -310,6 +310,14 @@ func (a *App) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case codes.NotFound:
 		a.notFound(w, r)
 		return
+	case codes.InvalidArgument, codes.FailedPrecondition, codes.OutOfRange:
+		// The record's state refuses what the page asks (candidates of a room no longer
+		// published): the person's request, not a fault of the platform.
+		a.errorPage(w, r, http.StatusBadRequest, "error.refused")
+		return
+	case codes.AlreadyExists, codes.Aborted:
+		a.errorPage(w, r, http.StatusConflict, "error.refused")
+		return
 	case codes.Unavailable, codes.DeadlineExceeded:
 		a.log.WarnContext(r.Context(), "web: service unavailable", "err", err, "path", r.URL.Path)
 		a.errorPage(w, r, http.StatusServiceUnavailable, "error.unavailable")

@@ -132,6 +132,7 @@ func Run(ctx context.Context, s Service, cfg Config, log *slog.Logger) (err erro
 		return err
 	}
 
+	announcePolicy(ctx, s.Name, s.Policy)
 	srv := grpcx.NewServer(log, auth.NewVerifierWithService(key, svcKeys.Public), s.Policy)
 	var issuer *auth.ServiceIssuer
 	if svcKeys.Private != nil {

@@ -25,6 +25,8 @@ import (
 	"github.com/cohabit/cohabit/services/notifications/mailsink"
 	notifications "github.com/cohabit/cohabit/services/notifications/service"
 	"github.com/cohabit/cohabit/services/platform/auth"
+	platformboot "github.com/cohabit/cohabit/services/platform/boot"
+	"github.com/cohabit/cohabit/services/platform/grpcx"
 	"github.com/cohabit/cohabit/services/platform/logging"
 	"github.com/cohabit/cohabit/services/platform/natstest"
 	"github.com/cohabit/cohabit/services/platform/natsx"
@@ -44,6 +46,8 @@ type stack struct {
 	service  *auth.ServiceIssuer
 	// mail is the SMTP server the notifications service sends to (a real one).
 	mail *mailsink.Sink
+	// policies are the policy tables of the services booted (matrix_test.go).
+	policies *policies
 	// fives collects every 5xx answer: none is acceptable.
 	mu    sync.Mutex
 	fives []string
@@ -83,7 +87,9 @@ func boot(t *testing.T) *stack {
 	}
 	log := logging.Discard()
 	clk := &clock{}
-	ctx, cancel := context.WithCancel(context.Background())
+	// Every service hands its policy over as it starts: the authorization matrix reads them.
+	pols := &policies{byService: map[string]grpcx.Policy{}}
+	ctx, cancel := context.WithCancel(platformboot.WithPolicies(context.Background(), pols.see))
 	var wg sync.WaitGroup
 	errc := make(chan error, 7)
 	launch := func(name string, run func(context.Context) error) {
@@ -192,7 +198,7 @@ func boot(t *testing.T) *stack {
 			Ready:    func(a net.Addr) { gwReady <- a },
 		}, log)
 	})
-	s := &stack{t: t, base: "http://" + wait("gateway", gwReady), clock: clk,
+	s := &stack{t: t, base: "http://" + wait("gateway", gwReady), clock: clk, policies: pols,
 		identity: idAddr, service: auth.NewServiceIssuer(svcKey, "notifications"), mail: sink}
 	_, js, err := natsx.Connect(ns.URL(), "journey", log)
 	if err != nil {
