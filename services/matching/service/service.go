@@ -37,6 +37,10 @@ type Config struct {
 	MaxDBConns int
 	// Streams are the deployment's stream settings (natsx.LoadStreamSettings).
 	Streams natsx.StreamSettings
+	// PoolMemory is the byte budget of the in-memory pools that serve rankings
+	// (COHABIT_MATCHING_POOL_MEMORY, in MiB; app.DefaultPoolMemory when zero, none kept when
+	// negative).
+	PoolMemory int64
 	// ExpiryInterval is the expiry job's period (DefaultExpiryInterval when zero).
 	ExpiryInterval time.Duration
 	// Now is the clock; tests move it.
@@ -56,6 +60,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		Service:      boot.LoadServiceKeys(e),
 		Streams:      natsx.LoadStreamSettings(e),
 		MaxDBConns:   e.Int("COHABIT_MATCHING_DB_MAX_CONNS", 10),
+		PoolMemory:   int64(e.Int("COHABIT_MATCHING_POOL_MEMORY", app.DefaultPoolMemory>>20)) << 20,
 	}
 	return c, e.Err()
 }
@@ -73,7 +78,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Policy:     grpcapi.Policy,
 		Programmes: true,
 		Build: func(_ context.Context, d boot.Deps) (boot.Parts, error) {
-			a := app.New(postgres.New(d.Pool), cfg.Now)
+			a := app.New(postgres.New(d.Pool), cfg.Now, app.WithPoolMemory(poolMemory(cfg.PoolMemory), d.Log))
 			matchingv1.RegisterMatchingServiceServer(d.Server, grpcapi.New(a))
 			expiry := func(ctx context.Context) error {
 				return a.RunExpiry(ctx, interval, func(err error) { d.Log.ErrorContext(ctx, "expiry run failed; retried at the next tick", "err", err) })
@@ -85,4 +90,15 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		TokenKey: cfg.TokenKey, TokenKeyFile: cfg.TokenKeyFile, Service: cfg.Service, MaxDBConns: cfg.MaxDBConns, Streams: cfg.Streams,
 		Ready: cfg.Ready,
 	}, log.With("service", "matching"))
+}
+
+// poolMemory reads Config.PoolMemory: zero is the default, negative none.
+func poolMemory(n int64) int64 {
+	switch {
+	case n == 0:
+		return app.DefaultPoolMemory
+	case n < 0:
+		return 0
+	}
+	return n
 }

@@ -33,15 +33,11 @@ func (a *App) CreateAllocation(ctx context.Context, programmeID string, locked [
 			return first, nil
 		}
 	}
-	offers, err := a.store.Offers(ctx, programmeID)
+	snap, err := a.pools.Get(ctx, programmeID)
 	if err != nil {
 		return nil, err
 	}
-	seekers, err := a.store.Seekers(ctx, programmeID)
-	if err != nil {
-		return nil, err
-	}
-	in := allocation.Input{Offers: offers, Seekers: seekers}
+	in := allocation.Input{Offers: snap.Offers, Seekers: snap.Seekers}
 	now := a.now()
 	run := &allocation.Allocation{ID: ids.New(), ProgrammeID: programmeID, Status: allocation.StatusSucceeded, CreatedBy: p.AccountID, Input: in, CreatedAt: now, UpdatedAt: now}
 	res, err := allocation.Run(in, locked, a.weights(ctx, programmeID))

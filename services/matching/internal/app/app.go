@@ -5,8 +5,10 @@ package app
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
+	"github.com/cohabit/cohabit/services/matching/internal/livepool"
 	"github.com/cohabit/cohabit/services/matching/internal/match"
 	"github.com/cohabit/cohabit/services/matching/internal/postgres"
 	"github.com/cohabit/cohabit/services/matching/internal/score"
@@ -21,15 +23,43 @@ type App struct {
 	// langs interns language codes for every score this process computes: score inputs are
 	// comparable only when built with one table.
 	langs *score.LanguageTable
+	// pools serve the rankings and allocation's input from memory (see livepool).
+	pools *livepool.Cache
+}
+
+// DefaultPoolMemory is the byte budget of the in-memory pools when none is given: about
+// 50,000 applications (a snapshot holds ~1.5 KB per application).
+const DefaultPoolMemory = 256 << 20
+
+// Option tunes an App.
+type Option func(*options)
+
+type options struct {
+	poolMemory int64
+	log        *slog.Logger
+}
+
+// WithPoolMemory sets the byte budget of the in-memory pools (0 keeps none: every ranking
+// reads the database) and the logger told of each rebuild.
+func WithPoolMemory(bytes int64, log *slog.Logger) Option {
+	return func(o *options) { o.poolMemory, o.log = bytes, log }
 }
 
 // New returns the use cases over store, with now as the clock.
-func New(store *postgres.Store, now func() time.Time) *App {
+func New(store *postgres.Store, now func() time.Time, opts ...Option) *App {
 	if now == nil {
 		now = time.Now
 	}
-	return &App{store: store, now: now, langs: score.NewLanguageTable()}
+	o := options{poolMemory: DefaultPoolMemory}
+	for _, f := range opts {
+		f(&o)
+	}
+	langs := score.NewLanguageTable()
+	return &App{store: store, now: now, langs: langs, pools: livepool.New(store, langs, o.poolMemory, o.log)}
 }
+
+// PoolStats reports the in-memory pools (for logs and the benchmarks).
+func (a *App) PoolStats() livepool.Stats { return a.pools.Stats() }
 
 var errNoPrincipal = errs.Unauthenticated("UNAUTHENTICATED", "sign in first")
 

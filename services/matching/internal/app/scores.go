@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/cohabit/cohabit/services/matching/internal/livepool"
 	"github.com/cohabit/cohabit/services/matching/internal/pool"
 	"github.com/cohabit/cohabit/services/matching/internal/score"
 	"github.com/cohabit/cohabit/services/platform/auth"
@@ -54,51 +55,85 @@ type Compatibility struct {
 }
 
 // ListCandidates ranks the students of the pool for a room of the coordinator's programme,
-// best first; pairs that break a hard constraint are left out. Errors: NotFound (unknown
+// best first; pairs that break a hard constraint are left out. The ranking comes from the
+// programme's pool in memory, current as of this call (livepool). Errors: NotFound (unknown
 // room, or another programme's), FailedPrecondition (the room is not in the pool).
 func (a *App) ListCandidates(ctx context.Context, roomID string, size int, token string) ([]Candidate, string, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, "", err
 	}
+	// Twice at most: a room the pool in memory lacks but the database has in the pool joined
+	// it between the two reads; the second snapshot has it.
+	for range 2 {
+		if p.Role == auth.RoleCoordinator && p.ProgrammeID != "" {
+			snap, err := a.pools.Get(ctx, p.ProgrammeID)
+			if err != nil {
+				return nil, "", err
+			}
+			if _, room, ok := snap.Offer(roomID); ok {
+				return a.candidates(ctx, snap, room, size, token)
+			}
+		}
+		if err := a.notInPool(ctx, p, roomID); err != nil {
+			return nil, "", err
+		}
+	}
+	return nil, "", ErrRoomNotInPool
+}
+
+// notInPool says why a room is not in the coordinator's pool, from the database; nil when
+// it is there now.
+func (a *App) notInPool(ctx context.Context, p auth.Principal, roomID string) error {
 	o, ok, err := a.store.Offer(ctx, roomID, false)
 	if err != nil {
-		return nil, "", err
+		return err
 	}
 	if !ok || !p.CoordinatesProgramme(o.Room.ProgrammeID) {
-		return nil, "", ErrRoomNotFound
+		return ErrRoomNotFound
 	}
 	if !o.InPool() {
-		return nil, "", ErrRoomNotInPool.WithMessage("the room is %s and its host %s: only a published room of a verified host is matched", o.Room.Status, o.Host.Status)
+		return ErrRoomNotInPool.WithMessage("the room is %s and its host %s: only a published room of a verified host is matched", o.Room.Status, o.Host.Status)
 	}
 	taken, err := a.store.RoomTaken(ctx, roomID)
 	if err != nil {
-		return nil, "", err
+		return err
 	}
 	if taken {
-		return nil, "", ErrRoomNotInPool.WithMessage("the room has an accepted or approved match: it is back in the pool only if that match is cancelled")
+		return ErrRoomNotInPool.WithMessage("the room has an accepted or approved match: it is back in the pool only if that match is cancelled")
 	}
-	seekers, err := a.store.Seekers(ctx, o.Room.ProgrammeID)
-	if err != nil {
-		return nil, "", err
-	}
-	w := a.weights(ctx, o.Room.ProgrammeID)
-	room := o.ScoreRoom(a.langs)
-	var out []Candidate
-	for _, s := range seekers {
-		if r := score.Rank(room, s.ScoreStudent(a.langs), w); r.Feasible() {
-			out = append(out, Candidate{Seeker: s, Result: r})
+	return nil
+}
+
+// candidates pages the ranking of snap's students for room. The first page is a top-K
+// search (one more than the page, to know whether a next exists); a later page ranks every
+// feasible student and cuts after the token, as rankPage does.
+func (a *App) candidates(ctx context.Context, snap *livepool.Snapshot, room score.Room, size int, token string) ([]Candidate, string, error) {
+	w := a.weights(ctx, snap.ProgrammeID)
+	key := func(c score.Candidate) rankKey { return rankKey{c.Points, c.StudentID} }
+	var page []score.Candidate
+	next := ""
+	if token == "" {
+		n := rankSize(size)
+		page = snap.Students.TopKNear(room, n+1, w)
+		if len(page) > n {
+			page = page[:n]
+			next = key(page[n-1]).token()
+		}
+	} else {
+		all := snap.Students.Feasible(nil, room, w)
+		slices.SortFunc(all, func(x, y score.Candidate) int { return cmp.Or(y.Points-x.Points, x.Index-y.Index) })
+		var err error
+		if page, next, err = rankPage(all, size, token, key); err != nil {
+			return nil, "", err
 		}
 	}
-	slices.SortFunc(out, func(x, y Candidate) int {
-		return cmp.Or(y.Result.Points-x.Result.Points, cmp.Compare(x.Seeker.Student.ID, y.Seeker.Student.ID))
-	})
-	page, next, err := rankPage(out, size, token, func(c Candidate) rankKey { return rankKey{c.Result.Points, c.Seeker.Student.ID} })
 	// Only the page shown is explained: the breakdown's reasons are most of a score's cost.
-	for i := range page {
-		page[i].Result = score.Score(room, page[i].Seeker.ScoreStudent(a.langs), w)
+	out := make([]Candidate, len(page))
+	for i, c := range page {
+		out[i] = Candidate{Seeker: snap.Seekers[c.Index], Result: score.Score(room, snap.Students.Student(c.Index), w)}
 	}
-	return page, next, err
+	return out, next, nil
 }
 
 // ListSuggestions ranks the pool's rooms for a student (the student themself, or a
@@ -121,16 +156,16 @@ func (a *App) ListSuggestions(ctx context.Context, studentID string, size int, t
 	if err != nil || !ok {
 		return nil, "", err
 	}
-	offers, err := a.store.Offers(ctx, s.Application.ProgrammeID)
+	snap, err := a.pools.Get(ctx, s.Application.ProgrammeID)
 	if err != nil {
 		return nil, "", err
 	}
 	w := a.weights(ctx, s.Application.ProgrammeID)
 	student := s.ScoreStudent(a.langs)
 	var out []Suggestion
-	for _, o := range offers {
-		if r := score.Rank(o.ScoreRoom(a.langs), student, w); r.Feasible() {
-			out = append(out, Suggestion{Offer: o, Result: r})
+	for i, room := range snap.Rooms {
+		if r := score.Rank(room, student, w); r.Feasible() {
+			out = append(out, Suggestion{Offer: snap.Offers[i], Result: r})
 		}
 	}
 	slices.SortFunc(out, func(x, y Suggestion) int {
@@ -138,7 +173,8 @@ func (a *App) ListSuggestions(ctx context.Context, studentID string, size int, t
 	})
 	page, next, err := rankPage(out, size, token, func(x Suggestion) rankKey { return rankKey{x.Result.Points, x.Offer.Room.ID} })
 	for i := range page {
-		page[i].Result = score.Score(page[i].Offer.ScoreRoom(a.langs), student, w)
+		_, room, _ := snap.Offer(page[i].Offer.Room.ID)
+		page[i].Result = score.Score(room, student, w)
 	}
 	return page, next, err
 }

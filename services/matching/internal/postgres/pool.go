@@ -241,3 +241,39 @@ func (s *Store) Seeker(ctx context.Context, applicationID string, lock bool) (po
 	}
 	return sk, err == nil, err
 }
+
+// PoolVersion returns the version of a programme's pool (0 before its first change): the
+// one cheap query a ranking served from memory makes, to know whether its copy is current.
+func (s *Store) PoolVersion(ctx context.Context, programmeID string) (int64, error) {
+	var v int64
+	err := s.db.QueryRow(ctx, `SELECT version FROM pool_versions WHERE programme_id = $1`, programmeID).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read pool version of %s: %w", programmeID, err)
+	}
+	return v, nil
+}
+
+// PoolSnapshot returns a programme's pool (as Offers and Seekers) with the version it is at,
+// read in one REPEATABLE READ transaction: the rows are exactly those of that version, since
+// every change bumps the version in its own transaction.
+func (s *Store) PoolSnapshot(ctx context.Context, programmeID string) (version int64, offers []pool.Offer, seekers []pool.Seeker, err error) {
+	err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		in := s.Within(tx)
+		var err error
+		if version, err = in.PoolVersion(ctx, programmeID); err != nil {
+			return err
+		}
+		if offers, err = in.Offers(ctx, programmeID); err != nil {
+			return err
+		}
+		seekers, err = in.Seekers(ctx, programmeID)
+		return err
+	})
+	if err != nil {
+		return 0, nil, nil, fmt.Errorf("snapshot pool of %s: %w", programmeID, err)
+	}
+	return version, offers, seekers, nil
+}
