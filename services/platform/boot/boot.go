@@ -179,6 +179,7 @@ func Run(ctx context.Context, s Service, cfg Config, log *slog.Logger) (err erro
 	for _, job := range parts.Jobs {
 		g.Go(func() error { return job(ctx) })
 	}
+	g.Go(func() error { return watchReadiness(ctx, srv, pool, nc, log) })
 	g.Go(func() error { return srv.Serve(ctx, cfg.GRPCAddr, cfg.Ready) })
 	return g.Wait()
 }

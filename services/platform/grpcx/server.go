@@ -19,6 +19,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/keepalive"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/protoadapt"
@@ -67,6 +68,12 @@ func NewServer(log *slog.Logger, verifier *auth.Verifier, policy Policy) *Server
 		grpc.ChainUnaryInterceptor(i.recover, i.requestID, i.logCall, i.mapErrors, i.authenticate, i.checkInput),
 		grpc.ChainStreamInterceptor(i.streamAuthenticate),
 		grpc.MaxRecvMsgSize(4<<20),
+		// Clients ping idle connections every KeepaliveTime (Dial); the default policy would
+		// answer such pings with GOAWAY.
+		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: KeepaliveTime / 2, PermitWithoutStream: true}),
+		// A connection lives at most a few minutes, so that clients resolving a service's
+		// name again (dns:///) spread over replicas started since.
+		grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionAge: 5 * time.Minute, MaxConnectionAgeGrace: 30 * time.Second}),
 	)
 	h := health.NewServer()
 	healthpb.RegisterHealthServer(s, h)
