@@ -32,6 +32,9 @@ type Config struct {
 	StoreDir string
 	// Cluster, when set, makes the server one node of a JetStream cluster.
 	Cluster *Cluster
+	// MonitorPort, when not 0, serves NATS' monitoring endpoints on Host (/healthz, /jsz,
+	// /routez…): the probes of a node in Kubernetes, and the soak's view of the cluster.
+	MonitorPort int
 }
 
 // Cluster makes a server one node of a JetStream cluster: every node has the same Name and
@@ -83,6 +86,13 @@ func Start(cfg Config) (*server.Server, error) {
 		// The embedding process owns signals (graceful shutdown of the
 		// whole process); the server must not react to them on its own.
 		NoSigs: true,
+		// A lame-duck shutdown (natsnode on SIGTERM) spreads its clients' reconnections
+		// over this long, not NATS' default of two minutes.
+		LameDuckDuration:    5 * time.Second,
+		LameDuckGracePeriod: time.Second,
+	}
+	if cfg.MonitorPort != 0 {
+		opts.HTTPHost, opts.HTTPPort = host, cfg.MonitorPort
 	}
 	if c := cfg.Cluster; c != nil {
 		if c.Name == "" || c.ServerName == "" || c.Port == 0 {
