@@ -20,6 +20,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
+	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/natsx"
 )
 
@@ -96,6 +97,10 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			store := postgres.New(d.Pool)
 			a := app.New(store, cfg.Now)
 			parts := boot.Parts{Consumers: eventsub.Consumers(d.Pool, a, d.Log)}
+			// Erasure (SPEC §9): each erasure applied once; sealed contracts deleted 5 years
+			// after their end, checked daily.
+			parts.Consumers = append(parts.Consumers, erasure.Consumers(d.Pool, "contracts", d.Log, postgres.ErasePerson)...)
+			parts.Jobs = append(parts.Jobs, func(ctx context.Context) error { return dropExpiredSeals(ctx, store, cfg.Now, d.Log) })
 			if cfg.Directory != nil {
 				a.WithDirectory(cfg.Directory, d.Log)
 			} else {

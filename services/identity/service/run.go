@@ -19,6 +19,7 @@ import (
 	"github.com/cohabit/cohabit/services/identity/internal/records"
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/boot"
+	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/natsx"
 )
 
@@ -83,7 +84,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			grpcapi.New(a).Register(d.Server)
 			d.Server.Health.SetServingStatus(identityv1.IdentityService_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)
 			return boot.Parts{
-				Consumers: eventsub.Consumers(a, d.Log),
+				Consumers: append(eventsub.Consumers(a, d.Log), erasure.Consumers(d.Pool, Name, d.Log, postgres.ErasePerson)...),
 				// Invitation codes are readable only while they can be used (the email needs
 				// them): expired ones are dropped hourly.
 				Jobs: []func(context.Context) error{

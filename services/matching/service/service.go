@@ -18,6 +18,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
+	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/natsx"
 )
 
@@ -83,7 +84,8 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			expiry := func(ctx context.Context) error {
 				return a.RunExpiry(ctx, interval, func(err error) { d.Log.ErrorContext(ctx, "expiry run failed; retried at the next tick", "err", err) })
 			}
-			return boot.Parts{Consumers: eventsub.Consumers(d.Pool, a, d.Log), Jobs: []func(context.Context) error{expiry}}, nil
+			consumers := append(eventsub.Consumers(d.Pool, a, d.Log), erasure.Consumers(d.Pool, "matching", d.Log, a.ErasePerson)...)
+			return boot.Parts{Consumers: consumers, Jobs: []func(context.Context) error{expiry}}, nil
 		},
 	}, boot.Config{
 		GRPCAddr: cfg.GRPCAddr, DatabaseURL: cfg.DatabaseURL, NATSURL: cfg.NATSURL,

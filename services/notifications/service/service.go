@@ -27,6 +27,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
+	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/natsx"
 )
 
@@ -158,6 +159,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			})
 			notificationsv1.RegisterNotificationServiceServer(d.Server, grpcapi.New(a))
 			parts := boot.Parts{Consumers: eventsub.Consumers(a, d.Log)}
+			parts.Consumers = append(parts.Consumers, erasure.Consumers(d.Pool, "notifications", d.Log, postgres.ErasePerson)...)
 			if cfg.DispatchInterval > 0 {
 				parts.Jobs = append(parts.Jobs, func(ctx context.Context) error { return a.RunDispatcher(ctx, cfg.DispatchInterval) })
 			}

@@ -163,3 +163,11 @@ func Decode(e *eventsv1.Envelope) (Person, error) {
 	}
 	return p, nil
 }
+
+// Placeholder stands for an erased person's name where a record of someone else keeps a
+// place for it (the other party's contract, a match's summary): neutral in every language.
+const Placeholder = "—"
+
+// Nothing is the Apply of a service that holds nothing about that kind of person: the id is
+// still remembered, so a service that later keeps something checks Erased as every other.
+func Nothing(context.Context, pgx.Tx, Person) error { return nil }

@@ -14,6 +14,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
+	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/natsx"
 	"github.com/cohabit/cohabit/services/students/internal/app"
 	"github.com/cohabit/cohabit/services/students/internal/eventsub"
@@ -66,7 +67,10 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Build: func(_ context.Context, d boot.Deps) (boot.Parts, error) {
 			a := app.New(postgres.New(d.Pool), cfg.Now)
 			studentsv1.RegisterStudentServiceServer(d.Server, grpcapi.New(a))
-			return boot.Parts{Consumers: eventsub.Consumers(a, d.Log)}, nil
+			// The other kind's erasures: nothing of theirs is kept here, but the id is
+			// remembered like everywhere (erasure.Consumers).
+			consumers := append(eventsub.Consumers(a, d.Log), erasure.Consumers(d.Pool, "students", d.Log, erasure.Nothing)...)
+			return boot.Parts{Consumers: consumers}, nil
 		},
 	}, boot.Config{
 		GRPCAddr: cfg.GRPCAddr, DatabaseURL: cfg.DatabaseURL, NATSURL: cfg.NATSURL,

@@ -20,6 +20,7 @@ import (
 	"github.com/cohabit/cohabit/services/contracts/internal/contract"
 	"github.com/cohabit/cohabit/services/contracts/internal/incident"
 	"github.com/cohabit/cohabit/services/platform/date"
+	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/platform/ids"
 	"github.com/cohabit/cohabit/services/platform/inbox"
@@ -35,7 +36,7 @@ var migrations embed.FS
 // platform's outbox, inbox and copy of the programmes' settings, then the service's own tables.
 func Sets() []pg.Migrations {
 	return []pg.Migrations{outbox.Migrations(), inbox.Migrations(), programmes.Migrations(),
-		pg.Embedded("contracts_schema_version", migrations)}
+		pg.Embedded("contracts_schema_version", migrations), erasure.Migrations()}
 }
 
 // Migrate brings the database at url to the current schema.
@@ -265,6 +266,9 @@ func (s *Store) CountContracts(ctx context.Context) (int, error) {
 // SaveParty stores what a profile event says of a host or student, in tx, unless a later
 // event already did.
 func SaveParty(ctx context.Context, tx pgx.Tx, kind contract.Party, id, programmeID, ownerAccountID, displayName string, assisted bool, at time.Time) error {
+	if gone, err := erasure.Erased(ctx, tx, id); err != nil || gone {
+		return err // an event older than the erasure never brings the name back
+	}
 	if _, err := tx.Exec(ctx, `INSERT INTO parties (kind, id, programme_id, owner_account_id, display_name, assisted, updated_at)
 		VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7)
 		ON CONFLICT (kind, id) DO UPDATE SET programme_id = EXCLUDED.programme_id, owner_account_id = EXCLUDED.owner_account_id,

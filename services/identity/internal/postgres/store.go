@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/inbox"
 	"github.com/cohabit/cohabit/services/platform/outbox"
 	"github.com/cohabit/cohabit/services/platform/pg"
@@ -26,7 +27,7 @@ func Migrations() pg.Migrations {
 
 // Sets are every migration set the service's database needs, in the order they apply.
 func Sets() []pg.Migrations {
-	return []pg.Migrations{outbox.Migrations(), inbox.Migrations(), Migrations()}
+	return []pg.Migrations{outbox.Migrations(), inbox.Migrations(), Migrations(), erasure.Migrations()}
 }
 
 // Migrate brings the database at url to the current schema.

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/cohabit/cohabit/services/matching/internal/pool"
+	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/ids"
 )
 
@@ -21,6 +22,9 @@ import (
 
 // SaveHost stores the host's profile as of at.
 func SaveHost(ctx context.Context, tx pgx.Tx, h pool.Host, at time.Time) error {
+	if gone, err := erasure.Erased(ctx, tx, h.ID); err != nil || gone {
+		return err // an erased person never comes back to the pool
+	}
 	prof, err := json.Marshal(h)
 	if err != nil {
 		return fmt.Errorf("encode host %s: %w", h.ID, err)
@@ -38,6 +42,9 @@ func SaveHost(ctx context.Context, tx pgx.Tx, h pool.Host, at time.Time) error {
 
 // SaveRoom stores the room's profile as of at.
 func SaveRoom(ctx context.Context, tx pgx.Tx, r pool.Room, at time.Time) error {
+	if gone, err := erasure.Erased(ctx, tx, r.HostID); err != nil || gone {
+		return err // an erased person never comes back to the pool
+	}
 	prof, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("encode room %s: %w", r.ID, err)
@@ -55,6 +62,9 @@ func SaveRoom(ctx context.Context, tx pgx.Tx, r pool.Room, at time.Time) error {
 
 // SaveStudent stores the student's profile as of at.
 func SaveStudent(ctx context.Context, tx pgx.Tx, st pool.Student, at time.Time) error {
+	if gone, err := erasure.Erased(ctx, tx, st.ID); err != nil || gone {
+		return err // an erased person never comes back to the pool
+	}
 	prof, err := json.Marshal(st)
 	if err != nil {
 		return fmt.Errorf("encode student %s: %w", st.ID, err)
@@ -72,6 +82,9 @@ func SaveStudent(ctx context.Context, tx pgx.Tx, st pool.Student, at time.Time) 
 
 // SaveApplication stores the application's profile as of at.
 func SaveApplication(ctx context.Context, tx pgx.Tx, a pool.Application, at time.Time) error {
+	if gone, err := erasure.Erased(ctx, tx, a.StudentID); err != nil || gone {
+		return err // an erased person never comes back to the pool
+	}
 	prof, err := json.Marshal(a)
 	if err != nil {
 		return fmt.Errorf("encode application %s: %w", a.ID, err)

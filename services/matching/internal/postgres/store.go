@@ -14,6 +14,7 @@ import (
 
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
+	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/inbox"
 	"github.com/cohabit/cohabit/services/platform/outbox"
 	"github.com/cohabit/cohabit/services/platform/pg"
@@ -27,7 +28,7 @@ var migrations embed.FS
 // platform's outbox, inbox and copy of the programmes' settings, then the service's own.
 func Sets() []pg.Migrations {
 	return []pg.Migrations{outbox.Migrations(), inbox.Migrations(), programmes.Migrations(),
-		pg.Embedded("matching_schema_version", migrations)}
+		pg.Embedded("matching_schema_version", migrations), erasure.Migrations()}
 }
 
 // Migrate brings the database at url to the current schema.

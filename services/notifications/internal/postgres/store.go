@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cohabit/cohabit/services/notifications/internal/notice"
+	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/inbox"
 	"github.com/cohabit/cohabit/services/platform/outbox"
 	"github.com/cohabit/cohabit/services/platform/pg"
@@ -29,7 +30,7 @@ var migrations embed.FS
 // its own tables.
 func Sets() []pg.Migrations {
 	return []pg.Migrations{outbox.Migrations(), inbox.Migrations(), programmes.Migrations(),
-		pg.Embedded("notifications_schema_version", migrations)}
+		pg.Embedded("notifications_schema_version", migrations), erasure.Migrations()}
 }
 
 // Migrate brings the database at url to the current schema.
@@ -102,6 +103,9 @@ func scan(row pgx.Row) (Notification, error) {
 // Insert adds n unless a notification of the same (event, recipient, channel) exists, which
 // it keeps: a redelivered event creates nothing twice. It reports whether n was added.
 func Insert(ctx context.Context, tx pgx.Tx, n Notification) (bool, error) {
+	if gone, err := erasure.Erased(ctx, tx, n.RecipientID); err != nil || gone {
+		return false, err // an event older than the erasure tells the erased person nothing
+	}
 	params, err := json.Marshal(n.Params)
 	if err != nil {
 		return false, fmt.Errorf("encode params: %w", err)
