@@ -14,7 +14,7 @@ export GOTOOLCHAIN := auto
 # what every target builds; the targets say what they mean instead.
 unexport GOFLAGS
 
-MODULES := proto services/platform services/identity services/hosts services/students services/matching services/contracts services/notifications gateway services/stack
+MODULES := proto services/platform services/identity services/hosts services/students services/matching services/contracts services/notifications services/desk services/figures gateway services/stack
 
 # Where `make run` keeps its PostgreSQL cluster, NATS store and token keys. Paths are quoted
 # in the recipes: a clone may live in a folder whose name has spaces.

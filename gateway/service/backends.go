@@ -50,5 +50,7 @@ func backends() []backend {
 		{"matching", "COHABIT_MATCHING_GRPC_ADDR", "localhost:9104", via(matchingv1.NewMatchingServiceClient, matchingv1.RegisterMatchingServiceHandlerClient), false},
 		{"contracts", "COHABIT_CONTRACTS_GRPC_ADDR", "localhost:9105", rest.Contracts, false},
 		{"notifications", "COHABIT_NOTIFICATIONS_GRPC_ADDR", "localhost:9106", via(notificationsv1.NewNotificationServiceClient, notificationsv1.RegisterNotificationServiceHandlerClient), true},
+		{"desk", "COHABIT_DESK_GRPC_ADDR", "localhost:9107", rest.Desk, true},
+		{"figures", "COHABIT_FIGURES_GRPC_ADDR", "localhost:9108", rest.Figures, true},
 	}
 }

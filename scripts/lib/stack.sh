@@ -46,20 +46,24 @@ free_port() {
 
 # stack_start WORK starts WORK/cohabit (built by the caller) with its data in WORK/data, its
 # logs in WORK/stack.out and WORK/stack.log, PostgreSQL, NATS and HTTP on free ports, and
-# waits (two minutes at most) until it is ready. It sets STACK_URL and STACK_PID. The demo
-# programme is left empty (COHABIT_DEMO_SEED=false): the callers seed what they measure.
+# waits (two minutes at most) until it is ready. It sets STACK_URL, STACK_PID and
+# STACK_PG_PORT (the cluster's port); STACK_HOSTS_GRPC_ADDR, when set, is the hosts service's
+# gRPC address. The demo programme is left empty (COHABIT_DEMO_SEED=false): the callers seed
+# what they measure.
 stack_start() {
 	local work=$1 pg_port nats_port port started=$SECONDS
 	# PostgreSQL runs as the postgres user when we are root: it must reach its folder.
 	chmod 755 "$work"
 	pg_port=$(free_port) && nats_port=$(free_port "$pg_port") && port=$(free_port "$pg_port" "$nats_port") || return 1
 	STACK_URL="http://127.0.0.1:$port"
+	STACK_PG_PORT=$pg_port
 	log "starting the platform on $STACK_URL (data in $work/data)"
 	env COHABIT_DATA_DIR="$work/data" COHABIT_HTTP_ADDR="127.0.0.1:$port" \
 		COHABIT_LOCAL_PG_PORT="$pg_port" COHABIT_LOCAL_NATS_PORT="$nats_port" \
-		COHABIT_IDENTITY_GRPC_ADDR=127.0.0.1:0 COHABIT_HOSTS_GRPC_ADDR=127.0.0.1:0 \
+		COHABIT_IDENTITY_GRPC_ADDR=127.0.0.1:0 COHABIT_HOSTS_GRPC_ADDR="${STACK_HOSTS_GRPC_ADDR:-127.0.0.1:0}" \
 		COHABIT_STUDENTS_GRPC_ADDR=127.0.0.1:0 COHABIT_MATCHING_GRPC_ADDR=127.0.0.1:0 \
 		COHABIT_CONTRACTS_GRPC_ADDR=127.0.0.1:0 COHABIT_NOTIFICATIONS_GRPC_ADDR=127.0.0.1:0 \
+		COHABIT_FIGURES_GRPC_ADDR=127.0.0.1:0 \
 		COHABIT_LOG_LEVEL=warn COHABIT_DEMO_SEED=false \
 		"$work/cohabit" >"$work/stack.out" 2>"$work/stack.log" &
 	STACK_PID=$!

@@ -6,9 +6,11 @@ require (
 	github.com/cohabit/cohabit/gateway v0.0.0
 	github.com/cohabit/cohabit/proto v0.0.0
 	github.com/cohabit/cohabit/services/contracts v0.0.0
+	github.com/cohabit/cohabit/services/desk v0.0.0
 	github.com/cohabit/cohabit/services/hosts v0.0.0
 	github.com/cohabit/cohabit/services/identity v0.0.0
 	github.com/cohabit/cohabit/services/matching v0.0.0
+	github.com/cohabit/cohabit/services/figures v0.0.0
 	github.com/cohabit/cohabit/services/notifications v0.0.0
 	github.com/cohabit/cohabit/services/platform v0.0.0
 	github.com/cohabit/cohabit/services/students v0.0.0
@@ -63,9 +65,11 @@ replace (
 	github.com/cohabit/cohabit/gateway => ../../gateway
 	github.com/cohabit/cohabit/proto => ../../proto
 	github.com/cohabit/cohabit/services/contracts => ../contracts
+	github.com/cohabit/cohabit/services/desk => ../desk
 	github.com/cohabit/cohabit/services/hosts => ../hosts
 	github.com/cohabit/cohabit/services/identity => ../identity
 	github.com/cohabit/cohabit/services/matching => ../matching
+	github.com/cohabit/cohabit/services/figures => ../figures
 	github.com/cohabit/cohabit/services/notifications => ../notifications
 	github.com/cohabit/cohabit/services/platform => ../platform
 	github.com/cohabit/cohabit/services/students => ../students

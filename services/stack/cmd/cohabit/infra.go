@@ -26,7 +26,9 @@ var databases = []struct{ service, name, env string }{
 	{"students", "cohabit_students", "COHABIT_STUDENTS_DATABASE_URL"},
 	{"matching", "cohabit_matching", "COHABIT_MATCHING_DATABASE_URL"},
 	{"contracts", "cohabit_contracts", "COHABIT_CONTRACTS_DATABASE_URL"},
+	{"desk", "cohabit_desk", "COHABIT_DESK_DATABASE_URL"},
 	{"notifications", "cohabit_notifications", "COHABIT_NOTIFICATIONS_DATABASE_URL"},
+	{"figures", "cohabit_figures", "COHABIT_FIGURES_DATABASE_URL"},
 }
 
 // stopTimeout bounds pg_ctl stop once the services are gone.

@@ -23,6 +23,8 @@ import (
 
 	gateway "github.com/cohabit/cohabit/gateway/service"
 	contracts "github.com/cohabit/cohabit/services/contracts/service"
+	desk "github.com/cohabit/cohabit/services/desk/service"
+	figures "github.com/cohabit/cohabit/services/figures/service"
 	hosts "github.com/cohabit/cohabit/services/hosts/service"
 	identity "github.com/cohabit/cohabit/services/identity/service"
 	matching "github.com/cohabit/cohabit/services/matching/service"
@@ -219,6 +221,20 @@ func backends(getenv func(string) string, dbURLs map[string]string, natsURL stri
 	// from identity, at the addresses they bound here.
 	notificationsCfg.AddrOf = bound.get
 
+	deskCfg, err := desk.LoadConfig(getenv)
+	if err != nil {
+		return nil, fmt.Errorf("desk: %w", err)
+	}
+	deskCfg.DatabaseURL, deskCfg.NATSURL, deskCfg.TokenKey = dbURLs["desk"], natsURL, keys.public
+	deskCfg.Service = serviceKeys(deskCfg.Service, keys)
+
+	figuresCfg, err := figures.LoadConfig(getenv)
+	if err != nil {
+		return nil, fmt.Errorf("figures: %w", err)
+	}
+	figuresCfg.DatabaseURL, figuresCfg.NATSURL, figuresCfg.TokenKey = dbURLs["figures"], natsURL, keys.public
+	figuresCfg.Service = serviceKeys(figuresCfg.Service, keys)
+
 	return []backend{
 		{"identity", func(ctx context.Context, ready func(net.Addr)) error {
 			idCfg.Ready = bound.report("identity", ready)
@@ -240,9 +256,17 @@ func backends(getenv func(string) string, dbURLs map[string]string, natsURL stri
 			contractsCfg.Ready = ready
 			return contracts.Run(ctx, contractsCfg, log)
 		}},
+		{"desk", func(ctx context.Context, ready func(net.Addr)) error {
+			deskCfg.Ready = ready
+			return desk.Run(ctx, deskCfg, log) // desk names itself in its logs
+		}},
 		{"notifications", func(ctx context.Context, ready func(net.Addr)) error {
 			notificationsCfg.Ready = ready
 			return notifications.Run(ctx, notificationsCfg, log)
+		}},
+		{"figures", func(ctx context.Context, ready func(net.Addr)) error {
+			figuresCfg.Ready = ready
+			return figures.Run(ctx, figuresCfg, log) // figures names itself in its logs
 		}},
 	}, nil
 }
