@@ -104,7 +104,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	mux.Handle("/", http.NewCrossOriginProtection().Handler(site))
 
 	var h http.Handler = mux
-	h = middleware.LimitBody(cfg.MaxBodyBytes, h)
+	h = middleware.LimitBody(cfg.MaxBodyBytes, h, middleware.LargerBody{Match: rest.IsDocumentUpload, Max: rest.MaxDocumentBody})
 	h = middleware.SecurityHeaders(cfg.HSTSMaxAge, h)
 	h = obs.Middleware(h)
 	h = middleware.RequestID(h)

@@ -7,20 +7,22 @@ require (
 	github.com/cohabit/cohabit/proto v0.0.0
 	github.com/cohabit/cohabit/services/contracts v0.0.0
 	github.com/cohabit/cohabit/services/desk v0.0.0
+	github.com/cohabit/cohabit/services/figures v0.0.0
 	github.com/cohabit/cohabit/services/hosts v0.0.0
 	github.com/cohabit/cohabit/services/identity v0.0.0
 	github.com/cohabit/cohabit/services/matching v0.0.0
-	github.com/cohabit/cohabit/services/figures v0.0.0
 	github.com/cohabit/cohabit/services/notifications v0.0.0
 	github.com/cohabit/cohabit/services/platform v0.0.0
 	github.com/cohabit/cohabit/services/students v0.0.0
 	github.com/google/uuid v1.6.0
+	github.com/jackc/pgx/v5 v5.12.0
 	github.com/nats-io/nats.go v1.55.0
 	golang.org/x/sync v0.24.0
 )
 
 require (
 	github.com/antithesishq/antithesis-sdk-go v0.8.0-default-no-op // indirect
+	github.com/arran4/golang-ical v0.3.4 // indirect
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6 // indirect
@@ -31,7 +33,6 @@ require (
 	github.com/grpc-ecosystem/grpc-gateway/v2 v2.33.0 // indirect
 	github.com/jackc/pgpassfile v1.0.0 // indirect
 	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
-	github.com/jackc/pgx/v5 v5.12.0 // indirect
 	github.com/jackc/puddle/v2 v2.2.3 // indirect
 	github.com/klauspost/compress v1.20.3 // indirect
 	github.com/mfridman/interpolate v0.0.2 // indirect
@@ -66,10 +67,10 @@ replace (
 	github.com/cohabit/cohabit/proto => ../../proto
 	github.com/cohabit/cohabit/services/contracts => ../contracts
 	github.com/cohabit/cohabit/services/desk => ../desk
+	github.com/cohabit/cohabit/services/figures => ../figures
 	github.com/cohabit/cohabit/services/hosts => ../hosts
 	github.com/cohabit/cohabit/services/identity => ../identity
 	github.com/cohabit/cohabit/services/matching => ../matching
-	github.com/cohabit/cohabit/services/figures => ../figures
 	github.com/cohabit/cohabit/services/notifications => ../notifications
 	github.com/cohabit/cohabit/services/platform => ../platform
 	github.com/cohabit/cohabit/services/students => ../students

@@ -74,17 +74,31 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 // LimitBody caps every request body at max bytes with http.MaxBytesReader, so that a client
 // cannot make the gateway buffer an unbounded JSON document. BodyTooLarge tells an error
 // handler that a read failed for that reason.
-func LimitBody(max int64, next http.Handler) http.Handler {
+// Routes in larger may take more (a document's upload).
+func LimitBody(max int64, next http.Handler, larger ...LargerBody) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body == nil || r.Body == http.NoBody {
 			next.ServeHTTP(w, r)
 			return
 		}
-		lb := &limitedBody{ReadCloser: http.MaxBytesReader(w, r.Body, max)}
+		limit := max
+		for _, l := range larger {
+			if l.Match(r) {
+				limit = l.Max
+				break
+			}
+		}
+		lb := &limitedBody{ReadCloser: http.MaxBytesReader(w, r.Body, limit)}
 		r = r.WithContext(context.WithValue(r.Context(), bodyKey{}, lb))
 		r.Body = lb
 		next.ServeHTTP(w, r)
 	})
+}
+
+// LargerBody lets the requests Match selects send bodies of up to Max bytes.
+type LargerBody struct {
+	Match func(*http.Request) bool
+	Max   int64
 }
 
 // BodyTooLarge reports whether the request of ctx read past the LimitBody limit.

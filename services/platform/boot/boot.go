@@ -42,6 +42,9 @@ type Service struct {
 	// settings (its migrations must include programmes.Migrations). Every service but the
 	// identity service, which owns the programmes, wants it.
 	Programmes bool
+	// MaxMessageBytes raises the largest gRPC request the service accepts above grpcx's
+	// default (the desk takes files); zero keeps the default.
+	MaxMessageBytes int
 	// Build assembles the service on what Run opened: it registers the gRPC handlers on
 	// d.Server and returns the service's consumers and jobs. Its error is returned prefixed
 	// with Name, before anything is served.
@@ -133,7 +136,11 @@ func Run(ctx context.Context, s Service, cfg Config, log *slog.Logger) (err erro
 	}
 
 	announcePolicy(ctx, s.Name, s.Policy)
-	srv := grpcx.NewServer(log, auth.NewVerifierWithService(key, svcKeys.Public), s.Policy)
+	var opts []grpc.ServerOption
+	if s.MaxMessageBytes > 0 {
+		opts = append(opts, grpc.MaxRecvMsgSize(s.MaxMessageBytes), grpc.MaxSendMsgSize(s.MaxMessageBytes))
+	}
+	srv := grpcx.NewServer(log, auth.NewVerifierWithService(key, svcKeys.Public), s.Policy, opts...)
 	var issuer *auth.ServiceIssuer
 	if svcKeys.Private != nil {
 		issuer = auth.NewServiceIssuer(svcKeys.Private, s.Name)

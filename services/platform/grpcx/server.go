@@ -55,7 +55,8 @@ type Server struct {
 
 // NewServer returns a server whose every call goes through the platform's interceptors.
 // verifier may be nil only for a server whose policy is entirely public.
-func NewServer(log *slog.Logger, verifier *auth.Verifier, policy Policy) *Server {
+// opts come after the platform's own, so that a service may raise the message size.
+func NewServer(log *slog.Logger, verifier *auth.Verifier, policy Policy, opts ...grpc.ServerOption) *Server {
 	p := make(Policy, len(policy)+2)
 	for k, v := range policy {
 		p[k] = v
@@ -64,17 +65,17 @@ func NewServer(log *slog.Logger, verifier *auth.Verifier, policy Policy) *Server
 	p["/grpc.health.v1.Health/Watch"] = Public
 	p["/grpc.health.v1.Health/List"] = Public
 	i := &interceptors{log: log, verifier: verifier, policy: p}
-	s := grpc.NewServer(
+	s := grpc.NewServer(append([]grpc.ServerOption{
 		grpc.ChainUnaryInterceptor(i.recover, i.requestID, i.logCall, i.mapErrors, i.authenticate, i.checkInput),
 		grpc.ChainStreamInterceptor(i.streamAuthenticate),
-		grpc.MaxRecvMsgSize(4<<20),
+		grpc.MaxRecvMsgSize(4 << 20),
 		// Clients ping idle connections every KeepaliveTime (Dial); the default policy would
 		// answer such pings with GOAWAY.
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: KeepaliveTime / 2, PermitWithoutStream: true}),
 		// A connection lives at most a few minutes, so that clients resolving a service's
 		// name again (dns:///) spread over replicas started since.
 		grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionAge: 5 * time.Minute, MaxConnectionAgeGrace: 30 * time.Second}),
-	)
+	}, opts...)...)
 	h := health.NewServer()
 	healthpb.RegisterHealthServer(s, h)
 	return &Server{Server: s, Health: h}

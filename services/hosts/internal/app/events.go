@@ -61,6 +61,7 @@ func hostProfile(h *host.Host, at time.Time) *hostseventsv1.HostProfile {
 		GenderPreference:    typev1.Gender(typev1.Gender_value["GENDER_"+p.GenderPreference]),
 		Assisted:            r.Assisted,
 		OwnerAccountId:      r.OwnerAccountID,
+		IsTenant:            p.IsTenant,
 	}
 }
 

@@ -292,9 +292,16 @@ type ProgrammeSettings struct {
 	ProposalExpiryDays  int32      `protobuf:"varint,10,opt,name=proposal_expiry_days,json=proposalExpiryDays,proto3" json:"proposal_expiry_days,omitempty"`
 	Formulas            []*Formula `protobuf:"bytes,11,rep,name=formulas,proto3" json:"formulas,omitempty"`
 	// The association that runs the programme, as its contracts name it.
-	Association   *Association `protobuf:"bytes,12,opt,name=association,proto3" json:"association,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Association *Association `protobuf:"bytes,12,opt,name=association,proto3" json:"association,omitempty"`
+	// The documents the programme requires of each side (SPEC §6; desk creates them MISSING at
+	// registration). Defaults: a host identity and home insurance (and the landlord notice when
+	// a tenant, always added); a student identity, proof of situation, liability insurance.
+	HostRequiredDocuments    []v1.DocumentKind `protobuf:"varint,20,rep,packed,name=host_required_documents,json=hostRequiredDocuments,proto3,enum=cohabit.type.v1.DocumentKind" json:"host_required_documents,omitempty"`
+	StudentRequiredDocuments []v1.DocumentKind `protobuf:"varint,21,rep,packed,name=student_required_documents,json=studentRequiredDocuments,proto3,enum=cohabit.type.v1.DocumentKind" json:"student_required_documents,omitempty"`
+	// Documents expiring within this many days show on the agenda (default 30).
+	DocumentWarningDays int32 `protobuf:"varint,22,opt,name=document_warning_days,json=documentWarningDays,proto3" json:"document_warning_days,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
 }
 
 func (x *ProgrammeSettings) Reset() {
@@ -409,6 +416,27 @@ func (x *ProgrammeSettings) GetAssociation() *Association {
 		return x.Association
 	}
 	return nil
+}
+
+func (x *ProgrammeSettings) GetHostRequiredDocuments() []v1.DocumentKind {
+	if x != nil {
+		return x.HostRequiredDocuments
+	}
+	return nil
+}
+
+func (x *ProgrammeSettings) GetStudentRequiredDocuments() []v1.DocumentKind {
+	if x != nil {
+		return x.StudentRequiredDocuments
+	}
+	return nil
+}
+
+func (x *ProgrammeSettings) GetDocumentWarningDays() int32 {
+	if x != nil {
+		return x.DocumentWarningDays
+	}
+	return 0
 }
 
 // Association is the legal identity of the association that runs a programme: every contract
@@ -1544,7 +1572,7 @@ var File_cohabit_identity_v1_identity_proto protoreflect.FileDescriptor
 
 const file_cohabit_identity_v1_identity_proto_rawDesc = "" +
 	"\n" +
-	"\"cohabit/identity/v1/identity.proto\x12\x13cohabit.identity.v1\x1a\x1acohabit/type/v1/type.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc3\x02\n" +
+	"\"cohabit/identity/v1/identity.proto\x12\x13cohabit.identity.v1\x1a\x1ecohabit/type/v1/document.proto\x1a\x1acohabit/type/v1/type.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc3\x02\n" +
 	"\aAccount\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n" +
 	"\x05email\x18\x02 \x01(\tR\x05email\x12)\n" +
@@ -1564,7 +1592,7 @@ const file_cohabit_identity_v1_identity_proto_rawDesc = "" +
 	"\x16min_contribution_cents\x18\x03 \x01(\x05R\x14minContributionCents\x124\n" +
 	"\x16max_contribution_cents\x18\x04 \x01(\x05R\x14maxContributionCents\x12*\n" +
 	"\x11evenings_per_week\x18\x05 \x01(\x05R\x0feveningsPerWeek\x12$\n" +
-	"\x0ehours_per_week\x18\x06 \x01(\x05R\fhoursPerWeek\"\xbf\x04\n" +
+	"\x0ehours_per_week\x18\x06 \x01(\x05R\fhoursPerWeek\"\xa7\x06\n" +
 	"\x11ProgrammeSettings\x12 \n" +
 	"\fhost_min_age\x18\x01 \x01(\x05R\n" +
 	"hostMinAge\x12&\n" +
@@ -1581,7 +1609,10 @@ const file_cohabit_identity_v1_identity_proto_rawDesc = "" +
 	"\x14proposal_expiry_days\x18\n" +
 	" \x01(\x05R\x12proposalExpiryDays\x128\n" +
 	"\bformulas\x18\v \x03(\v2\x1c.cohabit.identity.v1.FormulaR\bformulas\x12B\n" +
-	"\vassociation\x18\f \x01(\v2 .cohabit.identity.v1.AssociationR\vassociation\"\xb5\x02\n" +
+	"\vassociation\x18\f \x01(\v2 .cohabit.identity.v1.AssociationR\vassociation\x12U\n" +
+	"\x17host_required_documents\x18\x14 \x03(\x0e2\x1d.cohabit.type.v1.DocumentKindR\x15hostRequiredDocuments\x12[\n" +
+	"\x1astudent_required_documents\x18\x15 \x03(\x0e2\x1d.cohabit.type.v1.DocumentKindR\x18studentRequiredDocuments\x122\n" +
+	"\x15document_warning_days\x18\x16 \x01(\x05R\x13documentWarningDays\"\xb5\x02\n" +
 	"\vAssociation\x12\x1d\n" +
 	"\n" +
 	"legal_name\x18\x01 \x01(\tR\tlegalName\x12\"\n" +
@@ -1730,7 +1761,8 @@ var file_cohabit_identity_v1_identity_proto_goTypes = []any{
 	(*InvitationCode)(nil),           // 21: cohabit.identity.v1.InvitationCode
 	(v1.Role)(0),                     // 22: cohabit.type.v1.Role
 	(*timestamppb.Timestamp)(nil),    // 23: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),    // 24: google.protobuf.FieldMask
+	(v1.DocumentKind)(0),             // 24: cohabit.type.v1.DocumentKind
+	(*fieldmaskpb.FieldMask)(nil),    // 25: google.protobuf.FieldMask
 }
 var file_cohabit_identity_v1_identity_proto_depIdxs = []int32{
 	22, // 0: cohabit.identity.v1.Account.role:type_name -> cohabit.type.v1.Role
@@ -1738,51 +1770,53 @@ var file_cohabit_identity_v1_identity_proto_depIdxs = []int32{
 	23, // 2: cohabit.identity.v1.Account.update_time:type_name -> google.protobuf.Timestamp
 	2,  // 3: cohabit.identity.v1.ProgrammeSettings.formulas:type_name -> cohabit.identity.v1.Formula
 	4,  // 4: cohabit.identity.v1.ProgrammeSettings.association:type_name -> cohabit.identity.v1.Association
-	3,  // 5: cohabit.identity.v1.Programme.settings:type_name -> cohabit.identity.v1.ProgrammeSettings
-	23, // 6: cohabit.identity.v1.Programme.create_time:type_name -> google.protobuf.Timestamp
-	23, // 7: cohabit.identity.v1.Programme.update_time:type_name -> google.protobuf.Timestamp
-	23, // 8: cohabit.identity.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
-	1,  // 9: cohabit.identity.v1.LoginResponse.account:type_name -> cohabit.identity.v1.Account
-	22, // 10: cohabit.identity.v1.SignupRequest.role:type_name -> cohabit.type.v1.Role
-	22, // 11: cohabit.identity.v1.CreateAccountRequest.role:type_name -> cohabit.type.v1.Role
-	5,  // 12: cohabit.identity.v1.ListProgrammesResponse.programmes:type_name -> cohabit.identity.v1.Programme
-	5,  // 13: cohabit.identity.v1.CreateProgrammeRequest.programme:type_name -> cohabit.identity.v1.Programme
-	5,  // 14: cohabit.identity.v1.UpdateProgrammeRequest.programme:type_name -> cohabit.identity.v1.Programme
-	24, // 15: cohabit.identity.v1.UpdateProgrammeRequest.update_mask:type_name -> google.protobuf.FieldMask
-	0,  // 16: cohabit.identity.v1.Invitation.record_kind:type_name -> cohabit.identity.v1.RecordKind
-	23, // 17: cohabit.identity.v1.Invitation.invite_expires_at:type_name -> google.protobuf.Timestamp
-	23, // 18: cohabit.identity.v1.Invitation.create_time:type_name -> google.protobuf.Timestamp
-	0,  // 19: cohabit.identity.v1.InvitationCode.record_kind:type_name -> cohabit.identity.v1.RecordKind
-	23, // 20: cohabit.identity.v1.InvitationCode.expire_time:type_name -> google.protobuf.Timestamp
-	6,  // 21: cohabit.identity.v1.IdentityService.Login:input_type -> cohabit.identity.v1.LoginRequest
-	9,  // 22: cohabit.identity.v1.IdentityService.Signup:input_type -> cohabit.identity.v1.SignupRequest
-	10, // 23: cohabit.identity.v1.IdentityService.GetMe:input_type -> cohabit.identity.v1.GetMeRequest
-	11, // 24: cohabit.identity.v1.IdentityService.CreateAccount:input_type -> cohabit.identity.v1.CreateAccountRequest
-	12, // 25: cohabit.identity.v1.IdentityService.ListProgrammes:input_type -> cohabit.identity.v1.ListProgrammesRequest
-	14, // 26: cohabit.identity.v1.IdentityService.GetProgramme:input_type -> cohabit.identity.v1.GetProgrammeRequest
-	15, // 27: cohabit.identity.v1.IdentityService.CreateProgramme:input_type -> cohabit.identity.v1.CreateProgrammeRequest
-	16, // 28: cohabit.identity.v1.IdentityService.UpdateProgramme:input_type -> cohabit.identity.v1.UpdateProgrammeRequest
-	17, // 29: cohabit.identity.v1.IdentityService.InviteHost:input_type -> cohabit.identity.v1.InviteHostRequest
-	18, // 30: cohabit.identity.v1.IdentityService.InviteStudent:input_type -> cohabit.identity.v1.InviteStudentRequest
-	20, // 31: cohabit.identity.v1.IdentityService.GetInvitationCode:input_type -> cohabit.identity.v1.GetInvitationCodeRequest
-	8,  // 32: cohabit.identity.v1.IdentityService.RefreshToken:input_type -> cohabit.identity.v1.RefreshTokenRequest
-	7,  // 33: cohabit.identity.v1.IdentityService.Login:output_type -> cohabit.identity.v1.LoginResponse
-	1,  // 34: cohabit.identity.v1.IdentityService.Signup:output_type -> cohabit.identity.v1.Account
-	1,  // 35: cohabit.identity.v1.IdentityService.GetMe:output_type -> cohabit.identity.v1.Account
-	1,  // 36: cohabit.identity.v1.IdentityService.CreateAccount:output_type -> cohabit.identity.v1.Account
-	13, // 37: cohabit.identity.v1.IdentityService.ListProgrammes:output_type -> cohabit.identity.v1.ListProgrammesResponse
-	5,  // 38: cohabit.identity.v1.IdentityService.GetProgramme:output_type -> cohabit.identity.v1.Programme
-	5,  // 39: cohabit.identity.v1.IdentityService.CreateProgramme:output_type -> cohabit.identity.v1.Programme
-	5,  // 40: cohabit.identity.v1.IdentityService.UpdateProgramme:output_type -> cohabit.identity.v1.Programme
-	19, // 41: cohabit.identity.v1.IdentityService.InviteHost:output_type -> cohabit.identity.v1.Invitation
-	19, // 42: cohabit.identity.v1.IdentityService.InviteStudent:output_type -> cohabit.identity.v1.Invitation
-	21, // 43: cohabit.identity.v1.IdentityService.GetInvitationCode:output_type -> cohabit.identity.v1.InvitationCode
-	7,  // 44: cohabit.identity.v1.IdentityService.RefreshToken:output_type -> cohabit.identity.v1.LoginResponse
-	33, // [33:45] is the sub-list for method output_type
-	21, // [21:33] is the sub-list for method input_type
-	21, // [21:21] is the sub-list for extension type_name
-	21, // [21:21] is the sub-list for extension extendee
-	0,  // [0:21] is the sub-list for field type_name
+	24, // 5: cohabit.identity.v1.ProgrammeSettings.host_required_documents:type_name -> cohabit.type.v1.DocumentKind
+	24, // 6: cohabit.identity.v1.ProgrammeSettings.student_required_documents:type_name -> cohabit.type.v1.DocumentKind
+	3,  // 7: cohabit.identity.v1.Programme.settings:type_name -> cohabit.identity.v1.ProgrammeSettings
+	23, // 8: cohabit.identity.v1.Programme.create_time:type_name -> google.protobuf.Timestamp
+	23, // 9: cohabit.identity.v1.Programme.update_time:type_name -> google.protobuf.Timestamp
+	23, // 10: cohabit.identity.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
+	1,  // 11: cohabit.identity.v1.LoginResponse.account:type_name -> cohabit.identity.v1.Account
+	22, // 12: cohabit.identity.v1.SignupRequest.role:type_name -> cohabit.type.v1.Role
+	22, // 13: cohabit.identity.v1.CreateAccountRequest.role:type_name -> cohabit.type.v1.Role
+	5,  // 14: cohabit.identity.v1.ListProgrammesResponse.programmes:type_name -> cohabit.identity.v1.Programme
+	5,  // 15: cohabit.identity.v1.CreateProgrammeRequest.programme:type_name -> cohabit.identity.v1.Programme
+	5,  // 16: cohabit.identity.v1.UpdateProgrammeRequest.programme:type_name -> cohabit.identity.v1.Programme
+	25, // 17: cohabit.identity.v1.UpdateProgrammeRequest.update_mask:type_name -> google.protobuf.FieldMask
+	0,  // 18: cohabit.identity.v1.Invitation.record_kind:type_name -> cohabit.identity.v1.RecordKind
+	23, // 19: cohabit.identity.v1.Invitation.invite_expires_at:type_name -> google.protobuf.Timestamp
+	23, // 20: cohabit.identity.v1.Invitation.create_time:type_name -> google.protobuf.Timestamp
+	0,  // 21: cohabit.identity.v1.InvitationCode.record_kind:type_name -> cohabit.identity.v1.RecordKind
+	23, // 22: cohabit.identity.v1.InvitationCode.expire_time:type_name -> google.protobuf.Timestamp
+	6,  // 23: cohabit.identity.v1.IdentityService.Login:input_type -> cohabit.identity.v1.LoginRequest
+	9,  // 24: cohabit.identity.v1.IdentityService.Signup:input_type -> cohabit.identity.v1.SignupRequest
+	10, // 25: cohabit.identity.v1.IdentityService.GetMe:input_type -> cohabit.identity.v1.GetMeRequest
+	11, // 26: cohabit.identity.v1.IdentityService.CreateAccount:input_type -> cohabit.identity.v1.CreateAccountRequest
+	12, // 27: cohabit.identity.v1.IdentityService.ListProgrammes:input_type -> cohabit.identity.v1.ListProgrammesRequest
+	14, // 28: cohabit.identity.v1.IdentityService.GetProgramme:input_type -> cohabit.identity.v1.GetProgrammeRequest
+	15, // 29: cohabit.identity.v1.IdentityService.CreateProgramme:input_type -> cohabit.identity.v1.CreateProgrammeRequest
+	16, // 30: cohabit.identity.v1.IdentityService.UpdateProgramme:input_type -> cohabit.identity.v1.UpdateProgrammeRequest
+	17, // 31: cohabit.identity.v1.IdentityService.InviteHost:input_type -> cohabit.identity.v1.InviteHostRequest
+	18, // 32: cohabit.identity.v1.IdentityService.InviteStudent:input_type -> cohabit.identity.v1.InviteStudentRequest
+	20, // 33: cohabit.identity.v1.IdentityService.GetInvitationCode:input_type -> cohabit.identity.v1.GetInvitationCodeRequest
+	8,  // 34: cohabit.identity.v1.IdentityService.RefreshToken:input_type -> cohabit.identity.v1.RefreshTokenRequest
+	7,  // 35: cohabit.identity.v1.IdentityService.Login:output_type -> cohabit.identity.v1.LoginResponse
+	1,  // 36: cohabit.identity.v1.IdentityService.Signup:output_type -> cohabit.identity.v1.Account
+	1,  // 37: cohabit.identity.v1.IdentityService.GetMe:output_type -> cohabit.identity.v1.Account
+	1,  // 38: cohabit.identity.v1.IdentityService.CreateAccount:output_type -> cohabit.identity.v1.Account
+	13, // 39: cohabit.identity.v1.IdentityService.ListProgrammes:output_type -> cohabit.identity.v1.ListProgrammesResponse
+	5,  // 40: cohabit.identity.v1.IdentityService.GetProgramme:output_type -> cohabit.identity.v1.Programme
+	5,  // 41: cohabit.identity.v1.IdentityService.CreateProgramme:output_type -> cohabit.identity.v1.Programme
+	5,  // 42: cohabit.identity.v1.IdentityService.UpdateProgramme:output_type -> cohabit.identity.v1.Programme
+	19, // 43: cohabit.identity.v1.IdentityService.InviteHost:output_type -> cohabit.identity.v1.Invitation
+	19, // 44: cohabit.identity.v1.IdentityService.InviteStudent:output_type -> cohabit.identity.v1.Invitation
+	21, // 45: cohabit.identity.v1.IdentityService.GetInvitationCode:output_type -> cohabit.identity.v1.InvitationCode
+	7,  // 46: cohabit.identity.v1.IdentityService.RefreshToken:output_type -> cohabit.identity.v1.LoginResponse
+	35, // [35:47] is the sub-list for method output_type
+	23, // [23:35] is the sub-list for method input_type
+	23, // [23:23] is the sub-list for extension type_name
+	23, // [23:23] is the sub-list for extension extendee
+	0,  // [0:23] is the sub-list for field type_name
 }
 
 func init() { file_cohabit_identity_v1_identity_proto_init() }

@@ -49,8 +49,10 @@ type HostProfile struct {
 	// lat and lng are the centre of the host's commune, found from the address's postcode and
 	// city (not the home's own position); both 0 when the commune is unknown.
 	ApproximatePosition bool `protobuf:"varint,19,opt,name=approximate_position,json=approximatePosition,proto3" json:"approximate_position,omitempty"`
-	unknownFields       protoimpl.UnknownFields
-	sizeCache           protoimpl.SizeCache
+	// The host rents the home: the desk then asks for the notice to the landlord (SPEC §2, §6).
+	IsTenant      bool `protobuf:"varint,20,opt,name=is_tenant,json=isTenant,proto3" json:"is_tenant,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *HostProfile) Reset() {
@@ -212,6 +214,13 @@ func (x *HostProfile) GetOwnerAccountId() string {
 func (x *HostProfile) GetApproximatePosition() bool {
 	if x != nil {
 		return x.ApproximatePosition
+	}
+	return false
+}
+
+func (x *HostProfile) GetIsTenant() bool {
+	if x != nil {
+		return x.IsTenant
 	}
 	return false
 }
@@ -762,7 +771,7 @@ var File_cohabit_hosts_events_v1_events_proto protoreflect.FileDescriptor
 
 const file_cohabit_hosts_events_v1_events_proto_rawDesc = "" +
 	"\n" +
-	"$cohabit/hosts/events/v1/events.proto\x12\x17cohabit.hosts.events.v1\x1a\x1acohabit/type/v1/type.proto\"\xba\x05\n" +
+	"$cohabit/hosts/events/v1/events.proto\x12\x17cohabit.hosts.events.v1\x1a\x1acohabit/type/v1/type.proto\"\xd7\x05\n" +
 	"\vHostProfile\x12\x17\n" +
 	"\ahost_id\x18\x01 \x01(\tR\x06hostId\x12!\n" +
 	"\fprogramme_id\x18\x02 \x01(\tR\vprogrammeId\x12\x16\n" +
@@ -783,7 +792,8 @@ const file_cohabit_hosts_events_v1_events_proto_rawDesc = "" +
 	"\x11gender_preference\x18\x10 \x01(\x0e2\x17.cohabit.type.v1.GenderR\x10genderPreference\x12\x1a\n" +
 	"\bassisted\x18\x11 \x01(\bR\bassisted\x12(\n" +
 	"\x10owner_account_id\x18\x12 \x01(\tR\x0eownerAccountId\x121\n" +
-	"\x14approximate_position\x18\x13 \x01(\bR\x13approximatePosition\"\x83\x04\n" +
+	"\x14approximate_position\x18\x13 \x01(\bR\x13approximatePosition\x12\x1b\n" +
+	"\tis_tenant\x18\x14 \x01(\bR\bisTenant\"\x83\x04\n" +
 	"\vRoomProfile\x12\x17\n" +
 	"\aroom_id\x18\x01 \x01(\tR\x06roomId\x12\x17\n" +
 	"\ahost_id\x18\x02 \x01(\tR\x06hostId\x12!\n" +

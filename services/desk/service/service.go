@@ -1,0 +1,119 @@
+// Package service assembles the desk service (SPEC §6): configuration, database, migrations,
+// event relay, the consumers that keep its copies (see eventsub), the documents' expiry job,
+// and the gRPC server. Run is exported so that one test process can boot every service.
+package service
+
+import (
+	"context"
+	"crypto/ed25519"
+	"log/slog"
+	"net"
+	"time"
+
+	deskv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/desk/v1"
+	"github.com/cohabit/cohabit/services/desk/internal/app"
+	"github.com/cohabit/cohabit/services/desk/internal/eventsub"
+	"github.com/cohabit/cohabit/services/desk/internal/grpcapi"
+	"github.com/cohabit/cohabit/services/desk/internal/postgres"
+	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/boot"
+	"github.com/cohabit/cohabit/services/platform/config"
+	"github.com/cohabit/cohabit/services/platform/natsx"
+)
+
+// Stream is the desk's own stream.
+var Stream = natsx.Stream{Name: "DESK", Subjects: []string{"cohabit.desk.>"}}
+
+// MaxMessageBytes bounds a gRPC request: a 10 MiB file and its envelope.
+const MaxMessageBytes = 12 << 20
+
+// Config is everything the desk service reads at start.
+type Config struct {
+	GRPCAddr    string
+	DatabaseURL string
+	NATSURL     string
+	// TokenKey verifies bearer tokens; read from TokenKeyFile when nil.
+	TokenKey     ed25519.PublicKey
+	TokenKeyFile string
+	// Service is the service key material (accepting service tokens).
+	Service    auth.ServiceKeys
+	MaxDBConns int
+	// PublicURL is where the web application is, for the feed's links.
+	PublicURL string
+	// ExpiryInterval is how often VERIFIED documents past their expiry date are marked
+	// EXPIRED; a negative value turns the job off (tests run it through Started).
+	ExpiryInterval time.Duration
+	// Now is the clock; tests move it.
+	Now func() time.Time
+	// Ready is called once the gRPC server listens (tests bind to port 0).
+	Ready func(addr net.Addr)
+	// Started, if set, receives the use cases once built (tests run the expiry job with it).
+	Started func(*app.App)
+}
+
+// LoadConfig reads the environment, with defaults for a local `make run`.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	e := config.New(getenv)
+	c := Config{
+		GRPCAddr:       e.String("COHABIT_DESK_GRPC_ADDR", "localhost:9107"),
+		DatabaseURL:    e.String("COHABIT_DESK_DATABASE_URL", "postgres://postgres@127.0.0.1:15432/cohabit_desk?sslmode=disable"),
+		NATSURL:        e.String("COHABIT_NATS_URL", "nats://127.0.0.1:4333"),
+		TokenKeyFile:   e.String("COHABIT_TOKEN_PUBLIC_KEY_FILE", ".data/keys/token.pub"),
+		Service:        boot.LoadServiceKeys(e),
+		MaxDBConns:     e.Int("COHABIT_DESK_DB_MAX_CONNS", 10),
+		PublicURL:      e.String("COHABIT_PUBLIC_URL", "http://localhost:8080"),
+		ExpiryInterval: e.Duration("COHABIT_DESK_EXPIRY_INTERVAL", time.Hour),
+	}
+	return c, e.Err()
+}
+
+// Run serves until ctx is done.
+func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
+	if cfg.ExpiryInterval == 0 {
+		cfg.ExpiryInterval = time.Hour
+	}
+	log = log.With("service", "desk")
+	return boot.Run(ctx, boot.Service{
+		Name:            "desk",
+		Stream:          Stream,
+		Migrate:         postgres.Migrate,
+		Policy:          grpcapi.Policy,
+		Programmes:      true,
+		MaxMessageBytes: MaxMessageBytes,
+		Build: func(_ context.Context, d boot.Deps) (boot.Parts, error) {
+			a := app.New(postgres.New(d.Pool), cfg.Now, d.Log, cfg.PublicURL)
+			deskv1.RegisterDeskServiceServer(d.Server, grpcapi.New(a))
+			parts := boot.Parts{Consumers: eventsub.Consumers(a, d.Log)}
+			if cfg.ExpiryInterval > 0 {
+				parts.Jobs = append(parts.Jobs, func(ctx context.Context) error { return expiryJob(ctx, a, cfg.ExpiryInterval, d.Log) })
+			}
+			if cfg.Started != nil {
+				cfg.Started(a)
+			}
+			return parts, nil
+		},
+	}, boot.Config{
+		GRPCAddr: cfg.GRPCAddr, DatabaseURL: cfg.DatabaseURL, NATSURL: cfg.NATSURL,
+		TokenKey: cfg.TokenKey, TokenKeyFile: cfg.TokenKeyFile, Service: cfg.Service, MaxDBConns: cfg.MaxDBConns,
+		Ready: cfg.Ready,
+	}, log)
+}
+
+// expiryJob runs ExpireDue at start and then every interval. A failure is logged and tried
+// again at the next tick: it must not stop the service.
+func expiryJob(ctx context.Context, a *app.App, every time.Duration, log *slog.Logger) error {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := a.ExpireDue(ctx); err != nil && ctx.Err() == nil {
+			log.WarnContext(ctx, "document expiry failed", "err", err)
+		} else if n > 0 {
+			log.InfoContext(ctx, "documents expired", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
