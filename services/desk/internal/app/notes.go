@@ -221,4 +221,3 @@ func (a *App) Timeline(ctx context.Context, subjectID string) ([]Entry, error) {
 
 // errBadFeed hides whether a secret ever existed.
 var errBadFeed = errs.NotFound("FEED_NOT_FOUND", "no such feed")
-

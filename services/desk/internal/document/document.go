@@ -19,13 +19,13 @@ type Kind string
 
 // The kinds of SPEC §6.
 const (
-	KindIdentity            Kind = "IDENTITY"
-	KindProofOfSituation    Kind = "PROOF_OF_SITUATION"
-	KindHomeInsurance       Kind = "HOME_INSURANCE"
-	KindLiabilityInsurance  Kind = "LIABILITY_INSURANCE"
-	KindLandlordNotice      Kind = "LANDLORD_NOTICE"
-	KindReference           Kind = "REFERENCE"
-	KindOther               Kind = "OTHER"
+	KindIdentity           Kind = "IDENTITY"
+	KindProofOfSituation   Kind = "PROOF_OF_SITUATION"
+	KindHomeInsurance      Kind = "HOME_INSURANCE"
+	KindLiabilityInsurance Kind = "LIABILITY_INSURANCE"
+	KindLandlordNotice     Kind = "LANDLORD_NOTICE"
+	KindReference          Kind = "REFERENCE"
+	KindOther              Kind = "OTHER"
 )
 
 // Kinds is every kind, in the order of the API's enum.

@@ -16,20 +16,20 @@ type AgendaRow struct {
 	ItemID      string // the check-in's, match's, contract's, document's or call's id
 	Date        date.Date
 	SubjectID   string
-	SubjectType string // HOST, STUDENT, MATCH, CONTRACT
-	Detail      string // the document's kind, the contract's status, the call's topic
+	SubjectType string     // HOST, STUDENT, MATCH, CONTRACT
+	Detail      string     // the document's kind, the contract's status, the call's topic
 	At          *time.Time // the meeting's time (other items are all-day)
 }
 
 // AgendaQuery is a programme's period, as of today.
 type AgendaQuery struct {
-	ProgrammeID   string
-	From, To      date.Date
-	Today         date.Date
-	WarningDays   int // documents expiring within this many days of today
-	EndingDays    int // contracts ending or notices taking effect within this many days
-	ProposalDays  int // a proposal unanswered this many days is overdue
-	Limit         int
+	ProgrammeID  string
+	From, To     date.Date
+	Today        date.Date
+	WarningDays  int // documents expiring within this many days of today
+	EndingDays   int // contracts ending or notices taking effect within this many days
+	ProposalDays int // a proposal unanswered this many days is overdue
+	Limit        int
 }
 
 // Agenda lists what needs the coordinator: items dated within [From, To], and items dated

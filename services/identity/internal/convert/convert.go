@@ -3,6 +3,8 @@
 package convert
 
 import (
+	"strings"
+
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
@@ -41,6 +43,13 @@ func Settings(s programme.Settings) *identityv1.ProgrammeSettings {
 		CheckinIntervalDays:  int32(s.CheckinIntervalDays),
 		CheckinGraceDays:     int32(s.CheckinGraceDays),
 		ProposalExpiryDays:   int32(s.ProposalExpiryDays),
+		DocumentWarningDays:  int32(s.DocumentWarningDays),
+	}
+	for _, k := range s.HostRequiredDocuments {
+		out.HostRequiredDocuments = append(out.HostRequiredDocuments, documentKind(k))
+	}
+	for _, k := range s.StudentRequiredDocuments {
+		out.StudentRequiredDocuments = append(out.StudentRequiredDocuments, documentKind(k))
 	}
 	if a := s.Association; a != (programme.Association{}) {
 		out.Association = &identityv1.Association{
@@ -89,6 +98,13 @@ func SettingsFrom(s *identityv1.ProgrammeSettings) programme.Settings {
 		CheckinIntervalDays:  int(s.GetCheckinIntervalDays()),
 		CheckinGraceDays:     int(s.GetCheckinGraceDays()),
 		ProposalExpiryDays:   int(s.GetProposalExpiryDays()),
+		DocumentWarningDays:  int(s.GetDocumentWarningDays()),
+	}
+	for _, k := range s.GetHostRequiredDocuments() {
+		out.HostRequiredDocuments = append(out.HostRequiredDocuments, documentKindName(k))
+	}
+	for _, k := range s.GetStudentRequiredDocuments() {
+		out.StudentRequiredDocuments = append(out.StudentRequiredDocuments, documentKindName(k))
 	}
 	if a := s.GetAssociation(); a != nil {
 		out.Association = programme.Association{
@@ -176,4 +192,19 @@ func Invitation(inv invitation.Invitation) *identityv1.Invitation {
 		Id: inv.ID, ProgrammeId: inv.ProgrammeID, RecordKind: RecordKind(inv.Kind), RecordId: inv.RecordID,
 		InviteExpiresAt: timestamppb.New(inv.ExpireTime), CreateTime: timestamppb.New(inv.CreateTime),
 	}
+}
+
+// documentKind writes a kind name (IDENTITY) as its enum.
+func documentKind(k string) typev1.DocumentKind {
+	return typev1.DocumentKind(typev1.DocumentKind_value["DOCUMENT_KIND_"+k])
+}
+
+// documentKindName reads an enum as its kind name; an unknown or unset value reads as its
+// enum name, which validation then refuses.
+func documentKindName(k typev1.DocumentKind) string {
+	name, ok := strings.CutPrefix(k.String(), "DOCUMENT_KIND_")
+	if !ok || k == typev1.DocumentKind_DOCUMENT_KIND_UNSPECIFIED {
+		return k.String()
+	}
+	return name
 }

@@ -28,6 +28,10 @@ type settingsDoc struct {
 	Formulas             []formulaDoc `json:"formulas"`
 	// Association is absent from settings written before it existed.
 	Association *associationDoc `json:"association,omitempty"`
+	// Absent from settings written before the desk existed (the desk's defaults apply).
+	HostRequiredDocuments    []string `json:"hostRequiredDocuments,omitempty"`
+	StudentRequiredDocuments []string `json:"studentRequiredDocuments,omitempty"`
+	DocumentWarningDays      int      `json:"documentWarningDays,omitempty"`
 }
 
 type associationDoc struct {
@@ -57,6 +61,8 @@ func encodeSettings(s programme.Settings) ([]byte, error) {
 		NoticeDays: s.NoticeDays, TrialDays: s.TrialDays, TrialNoticeDays: s.TrialNoticeDays,
 		CheckinFirstDays: s.CheckinFirstDays, CheckinIntervalDays: s.CheckinIntervalDays,
 		CheckinGraceDays: s.CheckinGraceDays, ProposalExpiryDays: s.ProposalExpiryDays,
+		HostRequiredDocuments: s.HostRequiredDocuments, StudentRequiredDocuments: s.StudentRequiredDocuments,
+		DocumentWarningDays: s.DocumentWarningDays,
 	}
 	for _, f := range s.Formulas {
 		d.Formulas = append(d.Formulas, formulaDoc(f))
@@ -82,6 +88,8 @@ func decodeSettings(b []byte) (programme.Settings, error) {
 		NoticeDays: d.NoticeDays, TrialDays: d.TrialDays, TrialNoticeDays: d.TrialNoticeDays,
 		CheckinFirstDays: d.CheckinFirstDays, CheckinIntervalDays: d.CheckinIntervalDays,
 		CheckinGraceDays: d.CheckinGraceDays, ProposalExpiryDays: d.ProposalExpiryDays,
+		HostRequiredDocuments: d.HostRequiredDocuments, StudentRequiredDocuments: d.StudentRequiredDocuments,
+		DocumentWarningDays: d.DocumentWarningDays,
 	}
 	for _, f := range d.Formulas {
 		s.Formulas = append(s.Formulas, programme.Formula(f))

@@ -105,6 +105,13 @@ var settingPaths = map[string]func(dst *Settings, src Settings){
 	"settings.proposalExpiryDays":   func(d *Settings, s Settings) { d.ProposalExpiryDays = s.ProposalExpiryDays },
 	"settings.formulas":             func(d *Settings, s Settings) { d.Formulas = s.Formulas },
 	"settings.association":          func(d *Settings, s Settings) { d.Association = s.Association },
+	"settings.hostRequiredDocuments": func(d *Settings, s Settings) {
+		d.HostRequiredDocuments = s.HostRequiredDocuments
+	},
+	"settings.studentRequiredDocuments": func(d *Settings, s Settings) {
+		d.StudentRequiredDocuments = s.StudentRequiredDocuments
+	},
+	"settings.documentWarningDays": func(d *Settings, s Settings) { d.DocumentWarningDays = s.DocumentWarningDays },
 }
 
 // Update applies the fields of in that paths name, when sentEtag is the current one (or empty, for

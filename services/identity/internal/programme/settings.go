@@ -62,6 +62,12 @@ type Settings struct {
 	Formulas             []Formula
 	// Association is the programme's legal identity, which its contracts print.
 	Association Association
+	// The documents required of each side (DocumentKind names less their prefix: IDENTITY,
+	// HOME_INSURANCE…); the desk asks for them at registration (SPEC §6).
+	HostRequiredDocuments    []string
+	StudentRequiredDocuments []string
+	// Documents expiring within this many days show on the agenda.
+	DocumentWarningDays int
 }
 
 // Association is the legal identity of the association that runs a programme: its contracts
@@ -119,6 +125,10 @@ func DefaultSettings() Settings {
 		CheckinGraceDays:     7,
 		ProposalExpiryDays:   14,
 		Formulas:             DefaultFormulas(),
+		// SPEC §6; the landlord's notice of a tenant host is the law's, added by the desk.
+		HostRequiredDocuments:    []string{"IDENTITY", "HOME_INSURANCE"},
+		StudentRequiredDocuments: []string{"IDENTITY", "PROOF_OF_SITUATION", "LIABILITY_INSURANCE"},
+		DocumentWarningDays:      30,
 	}
 }
 
@@ -156,12 +166,21 @@ func (s Settings) WithDefaults() Settings {
 	if len(s.Formulas) == 0 {
 		s.Formulas = d.Formulas
 	}
+	pick(&s.DocumentWarningDays, d.DocumentWarningDays)
+	if len(s.HostRequiredDocuments) == 0 {
+		s.HostRequiredDocuments = d.HostRequiredDocuments
+	}
+	if len(s.StudentRequiredDocuments) == 0 {
+		s.StudentRequiredDocuments = d.StudentRequiredDocuments
+	}
 	return s
 }
 
 func (s Settings) clone() Settings {
 	s.CheckinFirstDays = slices.Clone(s.CheckinFirstDays)
 	s.Formulas = slices.Clone(s.Formulas)
+	s.HostRequiredDocuments = slices.Clone(s.HostRequiredDocuments)
+	s.StudentRequiredDocuments = slices.Clone(s.StudentRequiredDocuments)
 	return s
 }
 
@@ -194,6 +213,9 @@ func (s Settings) validate(v *errs.Violations) {
 	v.Check(s.ProposalExpiryDays >= 1 && s.ProposalExpiryDays <= maxDays, p+"proposalExpiryDays", "must be between 1 and %d days", maxDays)
 
 	s.Association.validate(v)
+	validateDocuments(v, p+"hostRequiredDocuments", s.HostRequiredDocuments)
+	validateDocuments(v, p+"studentRequiredDocuments", s.StudentRequiredDocuments)
+	v.Check(s.DocumentWarningDays >= 0 && s.DocumentWarningDays <= maxDays, p+"documentWarningDays", "must be between 0 and %d days", maxDays)
 	v.Check(len(s.Formulas) >= 1, p+"formulas", "a programme offers at least one formula")
 	v.Check(len(s.Formulas) <= maxFormulas, p+"formulas", "at most %d formulas", maxFormulas)
 	seen := map[string]bool{}
@@ -211,5 +233,18 @@ func (s Settings) validate(v *errs.Violations) {
 		v.Check(f.MaxContributionCents <= s.ContributionCapCents, fp+"maxContributionCents", "must not exceed the programme's cap (%d cents)", s.ContributionCapCents)
 		v.Check(f.EveningsPerWeek >= 0 && f.EveningsPerWeek <= maxEveningsPerWeek, fp+"eveningsPerWeek", "must be between 0 and %d", maxEveningsPerWeek)
 		v.Check(f.HoursPerWeek >= 0 && f.HoursPerWeek <= maxHoursPerWeek, fp+"hoursPerWeek", "must be between 0 and %d: services stay small and non-professional", maxHoursPerWeek)
+	}
+}
+
+// DocumentKinds are the kinds of document a programme may require (cohabit.type.v1.DocumentKind).
+var DocumentKinds = []string{"IDENTITY", "PROOF_OF_SITUATION", "HOME_INSURANCE", "LIABILITY_INSURANCE", "LANDLORD_NOTICE", "REFERENCE", "OTHER"}
+
+func validateDocuments(v *errs.Violations, field string, kinds []string) {
+	seen := map[string]bool{}
+	for i, k := range kinds {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		v.Check(slices.Contains(DocumentKinds, k), f, "is not a document kind")
+		v.Check(!seen[k], f, "%s is listed twice", k)
+		seen[k] = true
 	}
 }
