@@ -19,6 +19,7 @@ import (
 
 	gateway "github.com/cohabit/cohabit/gateway/service"
 	contracts "github.com/cohabit/cohabit/services/contracts/service"
+	figures "github.com/cohabit/cohabit/services/figures/service"
 	hosts "github.com/cohabit/cohabit/services/hosts/service"
 	identity "github.com/cohabit/cohabit/services/identity/service"
 	matching "github.com/cohabit/cohabit/services/matching/service"
@@ -46,6 +47,10 @@ type stack struct {
 	service  *auth.ServiceIssuer
 	// mail is the SMTP server the notifications service sends to (a real one).
 	mail *mailsink.Sink
+	// nats and tokenKey let a test start one more service on the platform's NATS (the figures
+	// replayed into an empty read model).
+	nats     string
+	tokenKey []byte
 	// policies are the policy tables of the services booted (matrix_test.go).
 	policies *policies
 	// fives collects every 5xx answer: none is acceptable.
@@ -91,7 +96,7 @@ func boot(t *testing.T) *stack {
 	pols := &policies{byService: map[string]grpcx.Policy{}}
 	ctx, cancel := context.WithCancel(platformboot.WithPolicies(context.Background(), pols.see))
 	var wg sync.WaitGroup
-	errc := make(chan error, 7)
+	errc := make(chan error, 10)
 	launch := func(name string, run func(context.Context) error) {
 		wg.Add(1)
 		go func() {
@@ -185,21 +190,29 @@ func boot(t *testing.T) *stack {
 			Ready: func(a net.Addr) { notificationsReady <- a },
 		}, log)
 	})
+	figuresReady := make(chan net.Addr, 1)
+	launch("figures", func(ctx context.Context) error {
+		return figures.Run(ctx, figures.Config{
+			GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration), NATSURL: ns.URL(),
+			TokenKey: pub, Ready: func(a net.Addr) { figuresReady <- a },
+		}, log)
+	})
 	idAddr := wait("identity", idReady)
 	hostsAddr := wait("hosts", hostsReady)
 	studentsAddr := wait("students", studentsReady)
 	matchingAddr := wait("matching", matchingReady)
 	contractsAddr := wait("contracts", contractsReady)
 	notificationsAddr := wait("notifications", notificationsReady)
+	figuresAddr := wait("figures", figuresReady)
 	launch("gateway", func(ctx context.Context) error {
 		return gateway.Run(ctx, gateway.Config{
 			HTTPAddr: "127.0.0.1:0",
-			Backends: map[string]string{"identity": idAddr, "hosts": hostsAddr, "students": studentsAddr, "matching": matchingAddr, "contracts": contractsAddr, "notifications": notificationsAddr},
+			Backends: map[string]string{"identity": idAddr, "hosts": hostsAddr, "students": studentsAddr, "matching": matchingAddr, "contracts": contractsAddr, "notifications": notificationsAddr, "figures": figuresAddr},
 			Ready:    func(a net.Addr) { gwReady <- a },
 		}, log)
 	})
 	s := &stack{t: t, base: "http://" + wait("gateway", gwReady), clock: clk, policies: pols,
-		identity: idAddr, service: auth.NewServiceIssuer(svcKey, "notifications"), mail: sink}
+		identity: idAddr, service: auth.NewServiceIssuer(svcKey, "notifications"), mail: sink, nats: ns.URL(), tokenKey: pub}
 	_, js, err := natsx.Connect(ns.URL(), "journey", log)
 	if err != nil {
 		t.Fatal(err)
