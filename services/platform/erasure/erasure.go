@@ -69,10 +69,25 @@ func Event(p Person, at time.Time) (*eventsv1.Envelope, error) {
 	})
 }
 
-// Erased says whether any of ids was erased. Empty ids are ignored.
+// lockClass is the first key of the per-person advisory locks (two int4 keys: a space of its
+// own, apart from the one-bigint locks the outbox relay takes): "ERAS".
+const lockClass = 0x45524153
+
+// Erased says whether any of ids was erased. Called in the transaction that would store
+// something about the person, it first takes the person's transaction lock, which Remember
+// takes too: an erasure and a write about the same person never interleave. Without it a
+// write that checked before the erasure committed could store the person again just after
+// the erasure deleted them. Empty ids are ignored.
 func Erased(ctx context.Context, db interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }, ids ...string) (bool, error) {
+	// Two statements: under READ COMMITTED a statement reads the snapshot it started with,
+	// so the read must start after the lock is held to see an erasure committed meanwhile.
+	var n int
+	if err := db.QueryRow(ctx, `SELECT count(pg_advisory_xact_lock($2, hashtext(id)))
+		FROM (SELECT DISTINCT id FROM unnest($1::text[]) AS id WHERE id <> '' ORDER BY id) AS people`, ids, lockClass).Scan(&n); err != nil {
+		return false, fmt.Errorf("lock erased people: %w", err)
+	}
 	var found bool
 	if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM erased_people WHERE id = ANY($1))`, ids).Scan(&found); err != nil {
 		return false, fmt.Errorf("read erased people: %w", err)
@@ -80,9 +95,12 @@ func Erased(ctx context.Context, db interface {
 	return found, nil
 }
 
-// Remember records p as erased, in tx. It says whether p was new: false means the erasure
-// was applied before and must not be applied again.
+// Remember records p as erased, in tx, under p's transaction lock (see Erased). It says
+// whether p was new: false means the erasure was applied before and must not be applied again.
 func Remember(ctx context.Context, tx pgx.Tx, p Person) (bool, error) {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockClass, p.ID); err != nil {
+		return false, fmt.Errorf("lock %s: %w", p.ID, err)
+	}
 	tag, err := tx.Exec(ctx, `INSERT INTO erased_people (id, kind) VALUES ($1, $2) ON CONFLICT DO NOTHING`, p.ID, string(p.Kind))
 	if err != nil {
 		return false, fmt.Errorf("remember erasure of %s: %w", p.ID, err)
@@ -93,10 +111,19 @@ func Remember(ctx context.Context, tx pgx.Tx, p Person) (bool, error) {
 // ForgetPublished deletes the outbox's published rows that name id (every event carries its
 // record's id as text, so the bytes of the id are in the envelope): they may hold the
 // person's display name, and their job, reaching JetStream, is done. Rows not yet published
-// stay, so no consumer misses a fact; the outbox purge removes them later.
+// stay, so no consumer misses a fact: the erasure's consumer forgets them once they are out
+// (forget).
 func ForgetPublished(ctx context.Context, tx pgx.Tx, id string) error {
-	if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE published_at IS NOT NULL
-		AND position(convert_to($1::text, 'UTF8') IN envelope) > 0`, id); err != nil {
+	return forget(ctx, tx, id, "")
+}
+
+// forget deletes the outbox rows that name id and are published, or come before the erasure
+// event erasureID in the outbox's order: the relay publishes in that order and the erasure
+// event has reached a consumer, so those rows have reached JetStream even if the relay has
+// not marked them yet. Only the service that published the erasure holds erasureID.
+func forget(ctx context.Context, tx pgx.Tx, id, erasureID string) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE position(convert_to($1::text, 'UTF8') IN envelope) > 0
+		AND (published_at IS NOT NULL OR seq < coalesce((SELECT seq FROM outbox WHERE id::text = $2), 0))`, id, erasureID); err != nil {
 		return fmt.Errorf("forget published events of %s: %w", id, err)
 	}
 	return nil
@@ -109,16 +136,14 @@ type Apply func(ctx context.Context, tx pgx.Tx, p Person) error
 // Consumers returns the service's two durable consumers of erasures, "<service>-erasure-hosts"
 // and "<service>-erasure-students", which apply each erasure once through the inbox and
 // remember the id. The service that owns the record (hosts, students) applied it when it
-// erased, so it does not follow its own stream's erasures.
+// erased (apply is not called again: the id is remembered), but it follows its own stream's
+// erasures too, to forget the events about the person that were still on their way then.
 func Consumers(db pg.Beginner, service string, log *slog.Logger, apply Apply) []*natsx.Consumer {
 	var out []*natsx.Consumer
 	for _, src := range []struct{ stream, source, subject string }{
 		{"HOSTS", "hosts", SubjectHostErased},
 		{"STUDENTS", "students", SubjectStudentErased},
 	} {
-		if src.source == service {
-			continue
-		}
 		durable := service + "-erasure-" + src.source
 		out = append(out, &natsx.Consumer{Stream: src.stream, Durable: durable, Subjects: []string{src.subject}, Log: log,
 			Handle: func(ctx context.Context, e *eventsv1.Envelope) error { return Handle(ctx, db, durable, e, apply) }})
@@ -128,7 +153,8 @@ func Consumers(db pg.Beginner, service string, log *slog.Logger, apply Apply) []
 
 // Handle applies one erasure event: it decodes it, claims it in the inbox, remembers the
 // person and calls apply, all in one transaction. A person already remembered (the same
-// erasure under another event id) is not applied again.
+// erasure under another event id, or the owner's own) is not applied again. Every time, the
+// outbox forgets the events that named the person and are out.
 func Handle(ctx context.Context, db pg.Beginner, consumer string, e *eventsv1.Envelope, apply Apply) error {
 	p, err := Decode(e)
 	if err != nil {
@@ -136,10 +162,15 @@ func Handle(ctx context.Context, db pg.Beginner, consumer string, e *eventsv1.En
 	}
 	return inbox.Handle(ctx, db, consumer, e.GetId(), func(tx pgx.Tx) error {
 		fresh, err := Remember(ctx, tx, p)
-		if err != nil || !fresh {
+		if err != nil {
 			return err
 		}
-		return apply(ctx, tx, p)
+		if fresh {
+			if err := apply(ctx, tx, p); err != nil {
+				return err
+			}
+		}
+		return forget(ctx, tx, p.ID, e.GetId())
 	})
 }
 

@@ -21,7 +21,7 @@ const SealYears = 5
 //     erased, stays as it was sealed);
 //   - in the live tables, the free text tied to the person goes: check-in notes and
 //     incidents' descriptions and resolutions on their contracts, the reasons of a
-//     cancellation, termination or end;
+//     cancellation, termination or end, and a host's room title;
 //   - the person's copy in parties keeps its row, with the neutral placeholder for a name and
 //     no account: the other party's contract keeps working, the name replaced.
 func ErasePerson(ctx context.Context, tx pgx.Tx, p erasure.Person) error {
@@ -57,6 +57,13 @@ func ErasePerson(ctx context.Context, tx pgx.Tx, p erasure.Person) error {
 	for _, st := range steps {
 		if _, err := tx.Exec(ctx, st.sql, p.ID); err != nil {
 			return fmt.Errorf("erase %s: %s: %w", p.ID, st.what, err)
+		}
+	}
+	if p.Kind == erasure.Host {
+		// The room's title is the host's words (often her name: "la chambre de Jeanne").
+		if _, err := tx.Exec(ctx, `UPDATE contracts SET record = jsonb_set(record, '{Terms,RoomTitle}', to_jsonb($2::text))
+			WHERE host_id = $1`, p.ID, erasure.Placeholder); err != nil {
+			return fmt.Errorf("erase %s: the room's title: %w", p.ID, err)
 		}
 	}
 	if _, err := tx.Exec(ctx, `UPDATE parties SET display_name = $3, owner_account_id = NULL WHERE kind = $1 AND id = $2`,
