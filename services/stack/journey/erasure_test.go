@@ -196,7 +196,7 @@ func TestErasureLeavesNothingButTheSealedContract(t *testing.T) {
 		StudentId: studentID, ProgrammeId: demo, Status: "VERIFIED", DisplayName: ottilie.name, Age: 22, StudyCity: "Lyon",
 	}})
 	dbs.waitHandled(again, erasureServices) // every service follows erasures, the owner too
-	dbs.waitHandled(late, 2)  // matching (pool) and contracts (parties) follow profiles
+	dbs.waitHandled(late, 2)                // matching (pool) and contracts (parties) follow profiles
 	check("after a second erasure and a late profile")
 	if n := dbs.count("sealed_contracts"); n != 1 {
 		t.Errorf("%d sealed contracts, want 1", n)
