@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
@@ -21,6 +22,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/config"
 	"github.com/cohabit/cohabit/services/platform/grpcx"
+	"github.com/cohabit/cohabit/services/platform/housekeeping"
 	"github.com/cohabit/cohabit/services/platform/natsx"
 	"github.com/cohabit/cohabit/services/platform/outbox"
 	"github.com/cohabit/cohabit/services/platform/pg"
@@ -177,6 +179,10 @@ func Run(ctx context.Context, s Service, cfg Config, log *slog.Logger) (err erro
 
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return relay.Run(ctx) })
+	// Published outbox rows and old inbox claims are purged (platform/housekeeping).
+	g.Go(func() error {
+		return housekeeping.Run(ctx, pool, housekeeping.LoadSettings(config.New(os.Getenv)), nil, log)
+	})
 	if s.Programmes {
 		g.Go(func() error { return programmes.Consumer(pool, s.Name, log).Run(ctx, js) })
 	}
