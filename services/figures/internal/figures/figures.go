@@ -37,25 +37,6 @@ type Person struct {
 	Changes    []Change
 }
 
-// statusOn is the person's status on day d: the last change made on or before d ("" before
-// any, i.e. not verified yet).
-func (p Person) statusOn(d date.Date) string {
-	var last *Change
-	for i := range p.Changes {
-		c := &p.Changes[i]
-		if c.On.After(d) {
-			continue
-		}
-		if last == nil || c.At.After(last.At) || (c.At.Equal(last.At) && c.Status > last.Status) {
-			last = c
-		}
-	}
-	if last == nil {
-		return ""
-	}
-	return last.Status
-}
-
 // Stay is a contract that became ACTIVE and was not cancelled before its start. End is its
 // last known end: the end date, or the effective date of an early termination.
 type Stay struct {
@@ -74,13 +55,9 @@ func (s Stay) Days() int { return days(s.Start, s.End) }
 // Over6Months: the stay's end falls after the day six calendar months from its start.
 func (s Stay) Over6Months() bool { return s.End.After(addMonths(s.Start, 6)) }
 
-// underWayOn: started on or before d and not ended by d (a stay ending on d has ended).
-func (s Stay) underWayOn(d date.Date) bool { return !s.Start.After(d) && s.End.After(d) }
-
-// placesOn: the contract was ACTIVE on d (signed, stay not ended), which places its student.
-func (s Stay) placesOn(d date.Date) bool {
-	return !s.Activated.IsZero() && !s.Activated.After(d) && s.End.After(d)
-}
+// A stay is under way on a day when it started on or before it and has not ended by it (a
+// stay ending on a day has ended). Its student, and its host, are placed from the day the
+// contract became ACTIVE until it ends.
 
 // Match is a proposed match: the days it was proposed and approved (zero if not), and the day
 // its application was submitted (zero if not known).
@@ -88,10 +65,11 @@ type Match struct {
 	Proposed, Approved, Applied date.Date
 }
 
-// Checkin is a check-in that was done, on a day, late or not.
+// Checkin is Count check-ins (one when 0) done on a day, late or not.
 type Checkin struct {
-	Done date.Date
-	Late bool
+	Done  date.Date
+	Late  bool
+	Count int
 }
 
 // History is everything the figures of one programme (or of the whole network) come from.
@@ -152,7 +130,8 @@ type Figures struct {
 // Compute returns the figures of h for the period from..to (both included). Months are the
 // calendar months the period touches, each clipped to it.
 func Compute(h History, from, to date.Date) Figures {
-	f := Figures{From: from, To: to, Counts: count(h, from, to)}
+	p := prepare(h)
+	f := Figures{From: from, To: to, Counts: p.count(dayOf(from), dayOf(to))}
 	for start := date.New(from.Time().Year(), from.Time().Month(), 1); !start.After(to); start = addMonths(start, 1) {
 		a, b := start, addMonths(start, 1).AddDays(-1)
 		if a.Before(from) {
@@ -161,49 +140,159 @@ func Compute(h History, from, to date.Date) Figures {
 		if b.After(to) {
 			b = to
 		}
-		f.Months = append(f.Months, Month{Month: start.Time().Format("2006-01"), Counts: count(h, a, b)})
+		f.Months = append(f.Months, Month{Month: start.Time().Format("2006-01"), Counts: p.count(dayOf(a), dayOf(b))})
 	}
 	return f
 }
 
-func in(d, a, b date.Date) bool { return !d.IsZero() && !d.Before(a) && !d.After(b) }
+// day is a date as a day number, for the many comparisons of a period by month; none is a
+// day no period holds (a date not known).
+type day int32
 
-// count computes the figures of the days a..b.
-func count(h History, a, b date.Date) Counts {
-	var c Counts
-	hostPlaced, studentPlaced := map[string]bool{}, map[string]bool{}
-	for _, s := range h.Stays {
-		if s.placesOn(b) {
-			hostPlaced[s.HostID], studentPlaced[s.StudentID] = true, true
+const none day = -1 << 31
+
+func dayOf(d date.Date) day {
+	if d.IsZero() {
+		return none
+	}
+	return day(d.Time().Unix() / 86400)
+}
+
+func (d day) in(a, b day) bool { return d != none && d >= a && d <= b }
+
+type span struct{ from, to day } // from..to-1
+
+type change struct {
+	on     day
+	status string
+}
+
+type person struct {
+	registered day
+	changes    []change // in the order they were made
+	placed     []span   // while a stay places them
+}
+
+// statusOn is the person's status on day d: the last change made on or before d ("" before
+// any, i.e. not verified yet).
+func (p *person) statusOn(d day) string {
+	s := ""
+	for _, c := range p.changes {
+		if c.on > d {
+			break
+		}
+		s = c.status
+	}
+	return s
+}
+
+func (p *person) placedOn(d day) bool {
+	for _, s := range p.placed {
+		if s.from <= d && d < s.to {
+			return true
 		}
 	}
-	for _, p := range h.Hosts {
-		if in(p.Registered, a, b) {
+	return false
+}
+
+type stay struct {
+	start, end day
+	days       int
+	over6      bool
+	early      bool
+	reason     string
+}
+
+type match struct {
+	proposed, approved day
+	toMatch            int // days from application to approval; -1 when not known
+	within             bool
+}
+
+type checkin struct {
+	done  day
+	late  bool
+	count int
+}
+
+// prepared is a history as day numbers, each person with the spans a stay places them.
+type prepared struct {
+	hosts, students []person
+	stays           []stay
+	matches         []match
+	checkins        []checkin
+}
+
+func preparePeople(ps []Person, placed map[string][]span) []person {
+	out := make([]person, len(ps))
+	for i, p := range ps {
+		cs := slices.Clone(p.Changes)
+		slices.SortFunc(cs, func(x, y Change) int { return cmp.Or(x.At.Compare(y.At), cmp.Compare(x.Status, y.Status)) })
+		out[i] = person{registered: dayOf(p.Registered), placed: placed[p.ID], changes: make([]change, len(cs))}
+		for j, c := range cs {
+			out[i].changes[j] = change{on: dayOf(c.On), status: c.Status}
+		}
+	}
+	return out
+}
+
+func prepare(h History) prepared {
+	var p prepared
+	hostPlaced, studentPlaced := map[string][]span{}, map[string][]span{}
+	for _, s := range h.Stays {
+		if !s.Activated.IsZero() && s.Activated.Before(s.End) {
+			sp := span{dayOf(s.Activated), dayOf(s.End)}
+			hostPlaced[s.HostID] = append(hostPlaced[s.HostID], sp)
+			studentPlaced[s.StudentID] = append(studentPlaced[s.StudentID], sp)
+		}
+		p.stays = append(p.stays, stay{start: dayOf(s.Start), end: dayOf(s.End), days: s.Days(), over6: s.Over6Months(), early: s.Early, reason: s.Reason})
+	}
+	p.hosts, p.students = preparePeople(h.Hosts, hostPlaced), preparePeople(h.Students, studentPlaced)
+	for _, m := range h.Matches {
+		x := match{proposed: dayOf(m.Proposed), approved: dayOf(m.Approved), toMatch: -1}
+		if !m.Applied.IsZero() && !m.Approved.IsZero() && !m.Applied.After(m.Approved) {
+			x.toMatch, x.within = days(m.Applied, m.Approved), !m.Approved.After(addMonths(m.Applied, 4))
+		}
+		p.matches = append(p.matches, x)
+	}
+	for _, c := range h.Checkins {
+		p.checkins = append(p.checkins, checkin{done: dayOf(c.Done), late: c.Late, count: max(c.Count, 1)})
+	}
+	return p
+}
+
+// count computes the figures of the days a..b.
+func (p *prepared) count(a, b day) Counts {
+	var c Counts
+	for i := range p.hosts {
+		x := &p.hosts[i]
+		if x.registered.in(a, b) {
 			c.HostsRegistered++
 		}
-		if p.statusOn(b) == StatusVerified && !hostPlaced[p.ID] {
+		if x.statusOn(b) == StatusVerified && !x.placedOn(b) {
 			c.HostsWaiting++
 		}
 	}
-	for _, p := range h.Students {
-		if in(p.Registered, a, b) {
+	for i := range p.students {
+		x := &p.students[i]
+		if x.registered.in(a, b) {
 			c.StudentsRegistered++
 		}
-		if p.statusOn(b) == StatusVerified && !studentPlaced[p.ID] {
+		if x.statusOn(b) == StatusVerified && !x.placedOn(b) {
 			c.StudentsWaiting++
 		}
 	}
 	var toMatch []int
 	within := 0
-	for _, m := range h.Matches {
-		if in(m.Proposed, a, b) {
+	for _, m := range p.matches {
+		if m.proposed.in(a, b) {
 			c.MatchesProposed++
 		}
-		if in(m.Approved, a, b) {
+		if m.approved.in(a, b) {
 			c.MatchesApproved++
-			if !m.Applied.IsZero() && !m.Applied.After(m.Approved) {
-				toMatch = append(toMatch, days(m.Applied, m.Approved))
-				if !m.Approved.After(addMonths(m.Applied, 4)) {
+			if m.toMatch >= 0 {
+				toMatch = append(toMatch, m.toMatch)
+				if m.within {
 					within++
 				}
 			}
@@ -215,24 +304,24 @@ func count(h History, a, b date.Date) Counts {
 	}
 	reasons := map[string]int{}
 	total := 0
-	for _, s := range h.Stays {
-		if in(s.Start, a, b) {
+	for _, s := range p.stays {
+		if s.start.in(a, b) {
 			c.StaysStarted++
 		}
-		if s.underWayOn(b) {
+		if s.start <= b && s.end > b {
 			c.StaysUnderWay++
 		}
-		if !in(s.End, a, b) {
+		if !s.end.in(a, b) {
 			continue
 		}
 		c.StaysEnded++
-		total += s.Days()
-		if s.Over6Months() {
+		total += s.days
+		if s.over6 {
 			c.StaysOver6Months++
 		}
-		if s.Early {
+		if s.early {
 			c.EarlyTerminations++
-			reasons[s.Reason]++
+			reasons[s.reason]++
 		}
 	}
 	if c.StaysEnded > 0 {
@@ -245,11 +334,11 @@ func count(h History, a, b date.Date) Counts {
 	slices.SortFunc(c.EarlyTerminationReasons, func(x, y ReasonCount) int {
 		return cmp.Or(cmp.Compare(y.Count, x.Count), cmp.Compare(x.Reason, y.Reason))
 	})
-	for _, ch := range h.Checkins {
-		if in(ch.Done, a, b) {
-			c.CheckinsDone++
-			if !ch.Late {
-				c.CheckinsOnTime++
+	for _, ch := range p.checkins {
+		if ch.done.in(a, b) {
+			c.CheckinsDone += ch.count
+			if !ch.late {
+				c.CheckinsOnTime += ch.count
 			}
 		}
 	}

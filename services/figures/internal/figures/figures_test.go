@@ -155,11 +155,11 @@ func TestMonths(t *testing.T) {
 // order the changes were recorded in.
 func TestStatusOrderNotArrival(t *testing.T) {
 	at := time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC)
-	p := Person{Changes: []Change{
+	h := History{Hosts: []Person{{ID: "h", Changes: []Change{
 		{On: d("2026-01-05"), At: at.Add(time.Hour), Status: StatusVerified},
 		{On: d("2026-01-05"), At: at, Status: StatusSuspended},
-	}}
-	if s := p.statusOn(d("2026-01-05")); s != StatusVerified {
-		t.Fatalf("status %q", s)
+	}}}}
+	if f := Compute(h, d("2026-01-01"), d("2026-01-05")); f.HostsWaiting != 1 {
+		t.Fatalf("suspended then reinstated the same day: %d waiting, want 1", f.HostsWaiting)
 	}
 }

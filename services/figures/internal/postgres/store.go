@@ -307,13 +307,16 @@ func (s *Store) Histories(ctx context.Context, programmeID string, from, to date
 		})
 		return err
 	})
-	batch.Queue(`SELECT programme_id, done_on, late FROM checkins WHERE `+mine+` AND done_on BETWEEN $2 AND $3`, programmeID, f, t).Query(func(rows pgx.Rows) error {
+	// Check-ins are counted by day: a programme does tens of thousands.
+	batch.Queue(`SELECT programme_id, done_on, late, count(*) FROM checkins WHERE `+mine+` AND done_on BETWEEN $2 AND $3
+		GROUP BY programme_id, done_on, late`, programmeID, f, t).Query(func(rows pgx.Rows) error {
 		var p string
 		var done time.Time
 		var late bool
-		_, err := pgx.ForEachRow(rows, []any{&p, &done, &late}, func() error {
+		var n int
+		_, err := pgx.ForEachRow(rows, []any{&p, &done, &late, &n}, func() error {
 			h := of(p)
-			h.Checkins = append(h.Checkins, figures.Checkin{Done: date.Of(done.UTC()), Late: late})
+			h.Checkins = append(h.Checkins, figures.Checkin{Done: date.Of(done.UTC()), Late: late, Count: n})
 			return nil
 		})
 		return err
