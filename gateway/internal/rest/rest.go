@@ -27,7 +27,7 @@ import (
 // log receives the causes of failures whose message clients do not see.
 func NewMux(maxBodyBytes int64, log *slog.Logger) *runtime.ServeMux {
 	return runtime.NewServeMux(
-		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.JSONPb{
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, fieldJSON{&runtime.JSONPb{
 			MarshalOptions: protojson.MarshalOptions{
 				// lowerCamelCase JSON names (SPEC §3), and every field present so that clients
 				// need not know proto3 defaults.
@@ -38,10 +38,10 @@ func NewMux(maxBodyBytes int64, log *slog.Logger) *runtime.ServeMux {
 				// A misspelt field is a 400, not silently ignored data.
 				DiscardUnknown: false,
 			},
-		}),
+		}}),
 		runtime.WithIncomingHeaderMatcher(incomingHeader),
 		runtime.WithErrorHandler(errorHandler(maxBodyBytes, log)),
-		runtime.WithMiddlewares(labelRoute),
+		runtime.WithMiddlewares(labelRoute, checkUTF8),
 	)
 }
 
@@ -71,7 +71,9 @@ func errorHandler(maxBodyBytes int64, log *slog.Logger) runtime.ErrorHandlerFunc
 				Err:        status.Error(codes.InvalidArgument, fmt.Sprintf("request body is larger than %d bytes", maxBodyBytes)),
 			}
 		} else if s, ok := status.FromError(err); ok {
-			if safe := redact(s); safe != s {
+			if named := nameField(s); named != s {
+				err = named.Err()
+			} else if safe := redact(s); safe != s {
 				log.WarnContext(ctx, "backend call failed", "code", s.Code().String(), "err", s.Message(),
 					"rpc", rpcMethod(ctx), "request_id", r.Header.Get(middleware.RequestIDHeader))
 				err = safe.Err()

@@ -13,11 +13,25 @@ type Date struct{ t time.Time }
 
 const layout = "2006-01-02"
 
-// Parse reads YYYY-MM-DD.
+// The days the platform takes: a birth, a stay, a due date all fall well inside. Outside,
+// 0000-01-01 or 9999-12-31 are typing mistakes or probes, and PostgreSQL's date range is not
+// Go's (year 0 has no PostgreSQL date): refused here, they never reach a query.
+const (
+	minYear = 1900
+	maxYear = 2199
+)
+
+// Parse reads YYYY-MM-DD, a day of the years 1900 to 2199.
 func Parse(s string) (Date, error) {
 	t, err := time.Parse(layout, s)
 	if err != nil {
+		if len(s) > 40 {
+			s = s[:40] + "…"
+		}
 		return Date{}, fmt.Errorf("%q is not a date (YYYY-MM-DD)", s)
+	}
+	if y := t.Year(); y < minYear || y > maxYear {
+		return Date{}, fmt.Errorf("%s is outside the years %d to %d", s, minYear, maxYear)
 	}
 	return Date{t}, nil
 }

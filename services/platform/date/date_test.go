@@ -43,3 +43,19 @@ func TestParse(t *testing.T) {
 		t.Fatal("zero date must be unset")
 	}
 }
+
+// Issue 18: the dates 0000-01-01 and 9999-12-31 were taken (and year 0 failed in
+// PostgreSQL as a 500).
+func TestParseRefusesDaysOutsideTheRange(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"0000-01-01", "1899-12-31", "2200-01-01", "9999-12-31"} {
+		if _, err := Parse(s); err == nil {
+			t.Errorf("Parse(%q) took a day outside 1900..2199", s)
+		}
+	}
+	for _, s := range []string{"1900-01-01", "1948-03-12", "2199-12-31"} {
+		if _, err := Parse(s); err != nil {
+			t.Errorf("Parse(%q): %v", s, err)
+		}
+	}
+}

@@ -14,11 +14,9 @@ import (
 	"github.com/cohabit/cohabit/services/platform/errs"
 )
 
-// checkInput refuses, before any handler sees them, the values no field of any request may
-// hold: a NUL character in a string (PostgreSQL refuses it in text, so it would surface as
-// an internal error half-way through a use case) and a number that is not finite (NaN and
-// ±Infinity, which protojson accepts as "NaN" and "Infinity"). Each bad field is named, so
-// the answer is a 400 that says where, whatever the service.
+// checkInput is the platform's one input hygiene rule, applied to every request of every
+// service before any handler sees it (rules.go says what it refuses and why). Each bad
+// field is named, so the answer is a 400 that says where, whatever the service.
 func (i *interceptors) checkInput(ctx context.Context, req any, info *grpc.UnaryServerInfo, next grpc.UnaryHandler) (any, error) {
 	if m, ok := req.(proto.Message); ok {
 		var v errs.Violations
@@ -80,27 +78,42 @@ func walkInput(m protoreflect.Message, strip protoreflect.Name, v *errs.Violatio
 			check := func(field string, val protoreflect.Value) {
 				switch fd.Kind() {
 				case protoreflect.StringKind:
-					if strings.ContainsRune(val.String(), 0) {
-						v.Add(field, "must not contain a NUL character")
-					}
+					checkText(v, field, fd, val.String())
 				case protoreflect.DoubleKind, protoreflect.FloatKind:
 					if f := val.Float(); math.IsNaN(f) || math.IsInf(f, 0) {
 						v.Add(field, "must be a finite number")
 					}
+				case protoreflect.EnumKind:
+					if fd.Enum().Values().ByNumber(val.Enum()) == nil {
+						v.Add(field, "is not one of the values this field takes")
+					}
 				case protoreflect.MessageKind, protoreflect.GroupKind:
-					walk(val.Message(), field, depth+1)
+					if !checkInstant(v, field, val.Message()) {
+						walk(val.Message(), field, depth+1)
+					}
 				}
 			}
 			switch {
 			case fd.IsList():
 				l := val.List()
+				if l.Len() > maxItems {
+					v.Add(field, "must have at most %d items", maxItems)
+					return true
+				}
 				for j := 0; j < l.Len(); j++ {
 					check(field, l.Get(j))
 				}
+				if fd.Kind() == protoreflect.EnumKind {
+					checkEnumList(v, field, l)
+				}
 			case fd.IsMap():
+				if val.Map().Len() > maxItems {
+					v.Add(field, "must have at most %d entries", maxItems)
+					return true
+				}
 				val.Map().Range(func(k protoreflect.MapKey, mv protoreflect.Value) bool {
-					if strings.ContainsRune(k.String(), 0) {
-						v.Add(field, "must not contain a NUL character")
+					if fd.MapKey().Kind() == protoreflect.StringKind {
+						checkText(v, field, fd.MapKey(), k.String())
 					}
 					check(field, mv)
 					return true

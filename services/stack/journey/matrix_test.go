@@ -179,8 +179,10 @@ func plural(s string) string {
 
 // matrix is the state of one run: the fixtures' ids per collection and the counts.
 type matrix struct {
-	s        *stack
-	ids      map[string]string
+	s   *stack
+	ids map[string]string
+	// foreign are records of programme B, which programme A's callers must not reach.
+	foreign  map[string]string
 	callers  []caller
 	checked  int
 	outcomes map[string]int
@@ -239,10 +241,14 @@ func (m *matrix) leaks(c, body string) []string {
 	return out
 }
 
+func newMatrix(s *stack) *matrix {
+	return &matrix{s: s, ids: map[string]string{}, foreign: map[string]string{}, outcomes: map[string]int{}}
+}
+
 func TestAuthorizationMatrix(t *testing.T) {
 	t.Parallel()
 	s := boot(t)
-	m := &matrix{s: s, ids: map[string]string{}, outcomes: map[string]int{}}
+	m := newMatrix(s)
 	m.fixtures()
 
 	ops := s.operations()
@@ -524,7 +530,13 @@ func (m *matrix) fixtures() {
 	m.ids["applications"] = apps[0]["id"].(string)
 	otherStudentTok, _ := s.applicant(coord, demo, "other.student@example.org", studentBody("2003-03-03"))
 	studentBTok := signup("student.paris@example.org", "ROLE_STUDENT", other)
-	s.must(200, "POST", "/v1/students", studentBTok, studentBody("2002-02-02"))
+	m.foreign["students"] = s.must(200, "POST", "/v1/students", studentBTok, studentBody("2002-02-02")).str("id")
+	m.foreign["programmes"] = other
+	// Programme B's host and room, for the fuzz test's ids of another programme.
+	hb := s.must(200, "POST", "/v1/hosts", paris, hostBody("1947-07-07")).str("id")
+	m.foreign["hosts"] = hb
+	s.must(200, "POST", "/v1/hosts/"+hb+":verify", paris, map[string]any{})
+	m.foreign["rooms"] = s.must(200, "POST", "/v1/hosts/"+hb+"/rooms", paris, roomBody()).str("id")
 
 	// A match of the room and the student, approved: its contract is drafted.
 	eventually(t, "the owner student is a candidate for the room", func() bool {

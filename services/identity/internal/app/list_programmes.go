@@ -6,6 +6,7 @@ import (
 
 	"github.com/cohabit/cohabit/services/identity/internal/programme"
 	"github.com/cohabit/cohabit/services/platform/errs"
+	"github.com/cohabit/cohabit/services/platform/ids"
 )
 
 const (
@@ -26,7 +27,9 @@ func (a *App) ListProgrammes(ctx context.Context, pageSize int, pageToken string
 	var v errs.Violations
 	v.Check(pageSize >= 0, "pageSize", "must not be negative")
 	after, err := base64.RawURLEncoding.DecodeString(pageToken)
-	v.Check(err == nil, "pageToken", "is not a token from a previous page")
+	// A token decodes to a programme id; anything else would reach PostgreSQL as a cast
+	// error, a 500 (issue 18).
+	v.Check(err == nil && (len(after) == 0 || ids.Valid(string(after))), "pageToken", "is not a token from a previous page")
 	if err := v.Err(); err != nil {
 		return ProgrammePage{}, err
 	}
