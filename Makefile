@@ -92,14 +92,16 @@ screenshots: ## the browser tests, writing the README's screenshots to docs/scre
 	scripts/ensure-poppler.sh
 	cd services/contracts && COHABIT_SCREENSHOTS="$(CURDIR)/docs/screenshots" go test -count=1 -run '^TestScreenshot$$' ./internal/document
 
-bench: ## run every module's benchmarks, the matching harnesses (top-K p50, allocation vs scipy), then the HTTP load (wrk)
-	@# Matching's script runs its Go benchmarks itself, then the harnesses.
-	@failed=0; for m in $(filter-out services/matching,$(MODULES)); do \
+bench: ## run every module's Go benchmarks (-short), then print the benchmark table: ratios measured in one run, each with its goal
+	@# The table (scripts/bench-table.sh) comes last: candidates over 500/5,000/50,000
+	@# applications, REST against gRPC, the outbox's cost, an event's latency, allocation
+	@# against scipy. The longer harnesses run by hand: scripts/bench-matching.sh (top-K
+	@# percentiles, 20k allocation), scripts/bench-http.sh (more endpoints).
+	@failed=0; for m in $(MODULES); do \
 		echo "=== go test -bench $$m"; \
-		(cd $$m && go test -run='^$$' -bench=. -benchmem ./...) || failed=1; \
+		(cd $$m && go test -run='^$$' -bench=. -benchmem -short ./...) || failed=1; \
 	done; \
-	echo "=== services/matching"; scripts/bench-matching.sh || failed=1; \
-	echo "=== HTTP load (wrk)"; scripts/bench-http.sh || failed=1; \
+	echo "=== benchmark table"; scripts/bench-table.sh || failed=1; \
 	exit $$failed
 
 run: ## start PostgreSQL, NATS, every service and the gateway locally (Ctrl-C stops all)
