@@ -38,6 +38,8 @@ type Config struct {
 	// Service is the service key material (accepting service tokens).
 	Service    auth.ServiceKeys
 	MaxDBConns int
+	// Streams are the deployment's stream settings (natsx.LoadStreamSettings).
+	Streams natsx.StreamSettings
 	// PublicURL is where the web application is, for the feed's links.
 	PublicURL string
 	// ExpiryInterval is how often VERIFIED documents past their expiry date are marked
@@ -60,6 +62,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		NATSURL:        e.String("COHABIT_NATS_URL", "nats://127.0.0.1:4333"),
 		TokenKeyFile:   e.String("COHABIT_TOKEN_PUBLIC_KEY_FILE", ".data/keys/token.pub"),
 		Service:        boot.LoadServiceKeys(e),
+		Streams:        natsx.LoadStreamSettings(e),
 		MaxDBConns:     e.Int("COHABIT_DESK_DB_MAX_CONNS", 10),
 		PublicURL:      e.String("COHABIT_PUBLIC_URL", "http://localhost:8080"),
 		ExpiryInterval: e.Duration("COHABIT_DESK_EXPIRY_INTERVAL", time.Hour),
@@ -94,7 +97,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		},
 	}, boot.Config{
 		GRPCAddr: cfg.GRPCAddr, DatabaseURL: cfg.DatabaseURL, NATSURL: cfg.NATSURL,
-		TokenKey: cfg.TokenKey, TokenKeyFile: cfg.TokenKeyFile, Service: cfg.Service, MaxDBConns: cfg.MaxDBConns,
+		TokenKey: cfg.TokenKey, TokenKeyFile: cfg.TokenKeyFile, Service: cfg.Service, MaxDBConns: cfg.MaxDBConns, Streams: cfg.Streams,
 		Ready: cfg.Ready,
 	}, log)
 }

@@ -34,6 +34,8 @@ type Config struct {
 	// Service is the service key material (auth.ServiceKeys); figures reads no one.
 	Service    auth.ServiceKeys
 	MaxDBConns int
+	// Streams are the deployment's stream settings (natsx.LoadStreamSettings).
+	Streams natsx.StreamSettings
 	// ConsumerPrefix names the durable consumers (<prefix>-hosts, …) and their inbox. To
 	// rebuild the read model, run with an empty database and a new prefix: the new consumers
 	// replay every stream from its first event.
@@ -53,6 +55,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		NATSURL:        e.String("COHABIT_NATS_URL", "nats://127.0.0.1:4333"),
 		TokenKeyFile:   e.String("COHABIT_TOKEN_PUBLIC_KEY_FILE", ".data/keys/token.pub"),
 		Service:        boot.LoadServiceKeys(e),
+		Streams:        natsx.LoadStreamSettings(e),
 		MaxDBConns:     e.Int("COHABIT_FIGURES_DB_MAX_CONNS", 10),
 		ConsumerPrefix: e.String("COHABIT_FIGURES_CONSUMER_PREFIX", "figures"),
 	}
@@ -77,7 +80,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		},
 	}, boot.Config{
 		GRPCAddr: cfg.GRPCAddr, DatabaseURL: cfg.DatabaseURL, NATSURL: cfg.NATSURL,
-		TokenKey: cfg.TokenKey, TokenKeyFile: cfg.TokenKeyFile, Service: cfg.Service, MaxDBConns: cfg.MaxDBConns,
+		TokenKey: cfg.TokenKey, TokenKeyFile: cfg.TokenKeyFile, Service: cfg.Service, MaxDBConns: cfg.MaxDBConns, Streams: cfg.Streams,
 		Ready: cfg.Ready,
 	}, log.With("service", "figures"))
 }
