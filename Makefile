@@ -27,7 +27,7 @@ PGTEST_DIR ?= /tmp/cohabit-pgtest
 BIN := $(CURDIR)/bin
 GENERATED := proto/gen gateway/openapi
 
-.PHONY: help tools generate generate-check lint test e2e screenshots bench run build clean
+.PHONY: help tools generate generate-check lint test e2e screenshots bench run build clean images k8s-validate
 
 help: ## list the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z0-9-]+:.*## / { printf "  %-15s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -75,6 +75,12 @@ test: ## every module's tests with -race against real PostgreSQL and NATS, then 
 			results+=("FAIL  $$m ($$((SECONDS - start))s)"); failed+=("$$m"); \
 		fi; \
 	done; \
+	echo "=== deploy: container images, Kubernetes manifests rendered and validated offline"; start=$$SECONDS; \
+	if scripts/images.sh && scripts/k8s-validate.sh; then \
+		results+=("ok    deploy ($$((SECONDS - start))s)"); \
+	else \
+		results+=("FAIL  deploy ($$((SECONDS - start))s)"); failed+=(deploy); \
+	fi; \
 	echo "=== e2e: the web application in headless Chromium"; start=$$SECONDS; \
 	if gateway/web/e2e/run.sh; then \
 		results+=("ok    e2e ($$((SECONDS - start))s)"); \
@@ -110,6 +116,12 @@ run: ## start PostgreSQL, NATS, every service and the gateway locally (Ctrl-C st
 	@# program shut down cleanly, and make would report that as a failure.
 	cd services/stack && go build -o "$(BIN)/cohabit" ./cmd/cohabit
 	exec "$(BIN)/cohabit"
+
+images: ## container images of every service, the gateway and natsnode, without Docker (bin/images/*.tar)
+	scripts/images.sh
+
+k8s-validate: ## render deploy/k8s's overlays (kustomize) and validate them offline (kubeconform -strict)
+	scripts/k8s-validate.sh
 
 build: ## build every module's commands into ./bin
 	@mkdir -p "$(BIN)"

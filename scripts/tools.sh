@@ -23,6 +23,8 @@ tools=(
 	"tools|protoc-gen-go-grpc|google.golang.org/grpc/cmd/protoc-gen-go-grpc|google.golang.org/grpc/cmd/protoc-gen-go-grpc"
 	"tools|protoc-gen-grpc-gateway|github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-grpc-gateway|github.com/grpc-ecosystem/grpc-gateway/v2"
 	"tools|protoc-gen-openapiv2|github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2|github.com/grpc-ecosystem/grpc-gateway/v2"
+	"tools/deploy|kustomize|sigs.k8s.io/kustomize/kustomize/v5|sigs.k8s.io/kustomize/kustomize/v5"
+	"tools/deploy|kubeconform|github.com/yannh/kubeconform/cmd/kubeconform|github.com/yannh/kubeconform"
 )
 
 # pinned_version DIR MODULE prints the version DIR/go.mod selects for MODULE.
