@@ -44,7 +44,8 @@ func via[C any](newClient func(grpc.ClientConnInterface) C, register func(contex
 // once its *.pb.gw.go exists under proto/gen/go.
 func backends() []backend {
 	return []backend{
-		{"identity", "COHABIT_IDENTITY_GRPC_ADDR", "localhost:9101", via(identityv1.NewIdentityServiceClient, identityv1.RegisterIdentityServiceHandlerClient), false},
+		{"identity", "COHABIT_IDENTITY_GRPC_ADDR", "localhost:9101", all(via(identityv1.NewIdentityServiceClient, identityv1.RegisterIdentityServiceHandlerClient),
+			via(identityv1.NewAuditServiceClient, identityv1.RegisterAuditServiceHandlerClient)), false},
 		{"hosts", "COHABIT_HOSTS_GRPC_ADDR", "localhost:9102", via(hostsv1.NewHostServiceClient, hostsv1.RegisterHostServiceHandlerClient), false},
 		{"students", "COHABIT_STUDENTS_GRPC_ADDR", "localhost:9103", via(studentsv1.NewStudentServiceClient, studentsv1.RegisterStudentServiceHandlerClient), false},
 		{"matching", "COHABIT_MATCHING_GRPC_ADDR", "localhost:9104", via(matchingv1.NewMatchingServiceClient, matchingv1.RegisterMatchingServiceHandlerClient), false},

@@ -41,6 +41,7 @@ func NewMux(maxBodyBytes int64, log *slog.Logger) *runtime.ServeMux {
 		}}),
 		runtime.WithIncomingHeaderMatcher(incomingHeader),
 		runtime.WithErrorHandler(errorHandler(maxBodyBytes, log)),
+		runtime.WithRoutingErrorHandler(routingError),
 		runtime.WithMiddlewares(labelRoute, checkUTF8),
 	)
 }

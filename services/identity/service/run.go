@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	"github.com/cohabit/cohabit/services/identity/internal/app"
+	"github.com/cohabit/cohabit/services/identity/internal/auditlog"
 	"github.com/cohabit/cohabit/services/identity/internal/eventsub"
 	"github.com/cohabit/cohabit/services/identity/internal/grpcapi"
 	"github.com/cohabit/cohabit/services/identity/internal/password"
@@ -53,7 +55,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Name:    Name,
 		Stream:  natsx.Stream{Name: StreamName, Subjects: []string{"cohabit.identity.>"}},
 		Migrate: postgres.Migrate,
-		Policy:  grpcapi.Policy(),
+		Policy:  withAudit(grpcapi.Policy()),
 		// No programmes consumer: identity owns the programmes it would copy.
 		Build: func(ctx context.Context, d boot.Deps) (boot.Parts, error) {
 			reader, closeReader := recordReader(cfg, d)
@@ -82,13 +84,17 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 				d.Log.WarnContext(ctx, "demo programme and accounts ensured: development only, their passwords are public")
 			}
 			grpcapi.New(a).Register(d.Server)
+			trail := auditlog.New(d.Pool)
+			identityv1.RegisterAuditServiceServer(d.Server, auditlog.NewServer(trail))
 			d.Server.Health.SetServingStatus(identityv1.IdentityService_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)
 			return boot.Parts{
-				Consumers: append(eventsub.Consumers(a, d.Log), erasure.Consumers(d.Pool, Name, d.Log, postgres.ErasePerson)...),
+				Consumers: slices.Concat(eventsub.Consumers(a, d.Log), erasure.Consumers(d.Pool, Name, d.Log, postgres.ErasePerson),
+					trail.Consumers(d.Log)),
 				// Invitation codes are readable only while they can be used (the email needs
 				// them): expired ones are dropped hourly.
 				Jobs: []func(context.Context) error{
 					func(ctx context.Context) error { return a.DropExpiredCodesEvery(ctx, time.Hour) },
+					func(ctx context.Context) error { return trail.PurgeDaily(ctx, d.Log) },
 					func(ctx context.Context) error { <-ctx.Done(); closeReader(); return nil },
 				},
 			}, nil

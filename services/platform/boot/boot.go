@@ -19,6 +19,7 @@ import (
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 
+	"github.com/cohabit/cohabit/services/platform/audit"
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/config"
 	"github.com/cohabit/cohabit/services/platform/grpcx"
@@ -142,6 +143,8 @@ func Run(ctx context.Context, s Service, cfg Config, log *slog.Logger) (err erro
 	if s.MaxMessageBytes > 0 {
 		opts = append(opts, grpc.MaxRecvMsgSize(s.MaxMessageBytes), grpc.MaxSendMsgSize(s.MaxMessageBytes))
 	}
+	// Every read or change of a person by a coordinator or an admin is recorded (SPEC §9).
+	opts = append(opts, grpc.ChainUnaryInterceptor(audit.Interceptor(s.Name, pool, nil)))
 	srv := grpcx.NewServer(log, auth.NewVerifierWithService(key, svcKeys.Public), s.Policy, opts...)
 	var issuer *auth.ServiceIssuer
 	if svcKeys.Private != nil {

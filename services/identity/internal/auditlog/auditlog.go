@@ -1,0 +1,169 @@
+// Package auditlog keeps the platform's audit trail (SPEC §9): it follows every service's
+// cohabit.<service>.audit.recorded facts into the append-only audit_events table, lists a
+// person's entries for the coordinators of their programme, and purges entries after a year.
+//
+// Why identity: it already knows every host and student of every programme (its copy of the
+// records, for invitations and /v1/me), which is what a list needs to keep a coordinator to
+// her programme's people, and it holds no other person data that would make the trail one
+// more copy of it. Why events: each service records a fact in the transaction-safe outbox it
+// already has; no service waits on identity to serve a read.
+package auditlog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
+	"github.com/cohabit/cohabit/services/platform/audit"
+	"github.com/cohabit/cohabit/services/platform/event"
+	"github.com/cohabit/cohabit/services/platform/ids"
+	"github.com/cohabit/cohabit/services/platform/natsx"
+	"github.com/cohabit/cohabit/services/platform/pg"
+)
+
+// Services are the services whose facts are followed, each on its own stream. A service added
+// to the platform is added here (docs/new-service.md).
+var Services = []string{"identity", "hosts", "students", "matching", "contracts", "notifications", "desk", "figures"}
+
+// Entry is one stored read or change.
+type Entry struct {
+	ID, ActorID, ActorRole, Action, Method string
+	Time                                   time.Time
+	// SubjectID and SubjectKind are the person an entry is listed under.
+	SubjectID, SubjectKind string
+}
+
+// Log reads and writes the audit_events table.
+type Log struct{ pool *pgxpool.Pool }
+
+// New returns the log over pool.
+func New(pool *pgxpool.Pool) *Log { return &Log{pool: pool} }
+
+// Consumers returns one durable consumer per service, "identity-audit-<service>".
+func (l *Log) Consumers(log *slog.Logger) []*natsx.Consumer {
+	out := make([]*natsx.Consumer, 0, len(Services))
+	for _, svc := range Services {
+		out = append(out, &natsx.Consumer{Stream: strings.ToUpper(svc), Durable: "identity-audit-" + svc,
+			Subjects: []string{audit.Subject(svc)}, Log: log, Handle: l.handle})
+	}
+	return out
+}
+
+func (l *Log) handle(ctx context.Context, e *eventsv1.Envelope) error {
+	f, err := event.Payload(e, &eventsv1.AuditRecorded{})
+	if err != nil {
+		return fmt.Errorf("%w: %s %s: %w", natsx.ErrPermanent, e.GetType(), e.GetId(), err)
+	}
+	return l.Record(ctx, e.GetId(), f)
+}
+
+// Record stores fact under its event id: a redelivered fact adds nothing. A subject whose
+// kind the fact leaves open (a recipient_id, an owner_id) takes it from the copy of the
+// records; one that names no known record is dropped (an id of something else).
+func (l *Log) Record(ctx context.Context, eventID string, f *eventsv1.AuditRecorded) error {
+	if !ids.Valid(eventID) {
+		return fmt.Errorf("%w: audit fact with id %q", natsx.ErrPermanent, eventID)
+	}
+	return pg.InTx(ctx, l.pool, func(tx pgx.Tx) error {
+		var subjects, kinds []string
+		for _, s := range f.GetSubjects() {
+			kind := s.GetKind()
+			if kind == "" {
+				err := tx.QueryRow(ctx, `SELECT kind FROM records WHERE id = $1 LIMIT 1`, s.GetId()).Scan(&kind)
+				if errors.Is(err, pgx.ErrNoRows) {
+					continue
+				}
+				if err != nil {
+					return fmt.Errorf("kind of %s: %w", s.GetId(), err)
+				}
+			}
+			subjects, kinds = append(subjects, s.GetId()), append(kinds, kind)
+		}
+		if len(subjects) == 0 {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO audit_events (id, time, actor_id, actor_role, actor_programme_id, action, method, subject_ids, subject_kinds)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
+			eventID, f.GetTime().AsTime(), f.GetActorId(), f.GetActorRole(), f.GetActorProgrammeId(), f.GetAction(), f.GetMethod(),
+			subjects, kinds); err != nil {
+			return fmt.Errorf("record audit %s: %w", eventID, err)
+		}
+		return nil
+	})
+}
+
+// Subject returns the programme and kind of the person id, from the copy of the records;
+// false when identity knows no such person (never was, or erased).
+func (l *Log) Subject(ctx context.Context, id string) (programmeID, kind string, ok bool, err error) {
+	if !ids.Valid(id) {
+		return "", "", false, nil
+	}
+	err = l.pool.QueryRow(ctx, `SELECT programme_id, kind FROM records WHERE id = $1 LIMIT 1`, id).Scan(&programmeID, &kind)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", "", false, nil
+	}
+	if err != nil {
+		return "", "", false, fmt.Errorf("find record %s: %w", id, err)
+	}
+	return programmeID, kind, true, nil
+}
+
+// List returns up to limit entries naming subjectID, newest first, before the entry id
+// before ("" for the first page). Entry ids are UUIDv7, in time order.
+func (l *Log) List(ctx context.Context, subjectID, before string, limit int) ([]Entry, error) {
+	rows, err := l.pool.Query(ctx, `SELECT id::text, time, actor_id, actor_role, action, method,
+			subject_kinds[array_position(subject_ids, $1)]
+		FROM audit_events WHERE subject_ids @> ARRAY[$1]::text[] AND ($2 = '' OR id < NULLIF($2, '')::uuid)
+		ORDER BY id DESC LIMIT $3`, subjectID, before, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list audit of %s: %w", subjectID, err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Entry, error) {
+		e := Entry{SubjectID: subjectID}
+		return e, r.Scan(&e.ID, &e.Time, &e.ActorID, &e.ActorRole, &e.Action, &e.Method, &e.SubjectKind)
+	})
+}
+
+// Purge deletes the entries older than Retention, saying so to the table's trigger, and
+// returns how many.
+func (l *Log) Purge(ctx context.Context) (int64, error) {
+	var n int64
+	err := pg.InTx(ctx, l.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SET LOCAL cohabit.audit_purge = 'on'`); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `DELETE FROM audit_events WHERE time < now() - interval '1 year'`)
+		n = tag.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("purge the audit trail: %w", err)
+	}
+	return n, nil
+}
+
+// PurgeDaily purges at start and then daily until ctx ends; a failure is logged and tried
+// again the next day.
+func (l *Log) PurgeDaily(ctx context.Context, log *slog.Logger) error {
+	t := time.NewTicker(24 * time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := l.Purge(ctx); err != nil && ctx.Err() == nil {
+			log.ErrorContext(ctx, "audit purge failed; tried again tomorrow", "err", err)
+		} else if n > 0 {
+			log.InfoContext(ctx, "audit entries over a year old purged", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
