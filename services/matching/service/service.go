@@ -79,12 +79,14 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Policy:     grpcapi.Policy,
 		Programmes: true,
 		Build: func(_ context.Context, d boot.Deps) (boot.Parts, error) {
-			a := app.New(postgres.New(d.Pool), cfg.Now, app.WithPoolMemory(poolMemory(cfg.PoolMemory), d.Log))
+			a := app.New(postgres.New(d.Pool), cfg.Now, app.WithPoolMemory(poolMemory(cfg.PoolMemory), d.Log),
+				app.WithDocumentSync(eventsub.DocumentSync(d.JS)))
 			matchingv1.RegisterMatchingServiceServer(d.Server, grpcapi.New(a))
 			expiry := func(ctx context.Context) error {
 				return a.RunExpiry(ctx, interval, func(err error) { d.Log.ErrorContext(ctx, "expiry run failed; retried at the next tick", "err", err) })
 			}
 			consumers := append(eventsub.Consumers(d.Pool, a, d.Log), erasure.Consumers(d.Pool, "matching", d.Log, a.ErasePerson)...)
+			consumers = append(consumers, eventsub.DocumentsConsumer(a, d.Log))
 			return boot.Parts{Consumers: consumers, Jobs: []func(context.Context) error{expiry}}, nil
 		},
 	}, boot.Config{

@@ -374,6 +374,9 @@ func (s *seeder) stay(ctx context.Context) error {
 		}
 	}
 	if m.Status == "MATCH_STATUS_ACCEPTED" {
+		if err := s.verifyDocuments(ctx, m.ID); err != nil {
+			return err
+		}
 		if err := s.coord.post(ctx, "/v1/matches/"+m.ID+":approve", nil, &m); err != nil {
 			return fmt.Errorf("approve: %w", err)
 		}

@@ -85,6 +85,7 @@ func TestErasureLeavesNothingButTheSealedContract(t *testing.T) {
 	s.must(200, "POST", "/v1/matches/"+matchID+":scheduleMeeting", coord, map[string]any{"meetingAt": time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339)})
 	s.must(200, "POST", "/v1/matches/"+matchID+":accept", tok, map[string]any{})
 	s.must(200, "POST", "/v1/matches/"+matchID+":accept", coord, map[string]any{"party": "PARTY_HOST"})
+	s.verifyDocumentsOfMatch(coord, matchID) // SPEC §6: documents verified before the approval
 	s.must(200, "POST", "/v1/matches/"+matchID+":approve", coord, map[string]any{})
 	var contractID string
 	eventually(t, "the contract is drafted", func() bool {

@@ -19,6 +19,7 @@ import (
 
 	gateway "github.com/cohabit/cohabit/gateway/service"
 	contracts "github.com/cohabit/cohabit/services/contracts/service"
+	desk "github.com/cohabit/cohabit/services/desk/service"
 	figures "github.com/cohabit/cohabit/services/figures/service"
 	hosts "github.com/cohabit/cohabit/services/hosts/service"
 	identity "github.com/cohabit/cohabit/services/identity/service"
@@ -197,6 +198,13 @@ func boot(t *testing.T) *stack {
 			TokenKey: pub, Ready: func(a net.Addr) { figuresReady <- a },
 		}, log)
 	})
+	deskReady := make(chan net.Addr, 1)
+	launch("desk", func(ctx context.Context) error {
+		return desk.Run(ctx, desk.Config{
+			GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration), NATSURL: ns.URL(),
+			TokenKey: pub, Now: clk.now, ExpiryInterval: 200 * time.Millisecond, Ready: func(a net.Addr) { deskReady <- a },
+		}, log)
+	})
 	idAddr := wait("identity", idReady)
 	hostsAddr := wait("hosts", hostsReady)
 	studentsAddr := wait("students", studentsReady)
@@ -204,11 +212,13 @@ func boot(t *testing.T) *stack {
 	contractsAddr := wait("contracts", contractsReady)
 	notificationsAddr := wait("notifications", notificationsReady)
 	figuresAddr := wait("figures", figuresReady)
+	deskAddr := wait("desk", deskReady)
 	launch("gateway", func(ctx context.Context) error {
 		return gateway.Run(ctx, gateway.Config{
 			HTTPAddr: "127.0.0.1:0",
-			Backends: map[string]string{"identity": idAddr, "hosts": hostsAddr, "students": studentsAddr, "matching": matchingAddr, "contracts": contractsAddr, "notifications": notificationsAddr, "figures": figuresAddr},
-			Ready:    func(a net.Addr) { gwReady <- a },
+			Backends: map[string]string{"identity": idAddr, "hosts": hostsAddr, "students": studentsAddr, "matching": matchingAddr, "contracts": contractsAddr, "notifications": notificationsAddr, "figures": figuresAddr,
+				"desk": deskAddr},
+			Ready: func(a net.Addr) { gwReady <- a },
 		}, log)
 	})
 	s := &stack{t: t, base: "http://" + wait("gateway", gwReady), clock: clk, policies: pols,
@@ -684,6 +694,7 @@ func TestMatchingThroughTheGateway(t *testing.T) {
 	if seen.str("host", "displayName") == "" || strings.Contains(seen.raw, "+33") {
 		t.Fatalf("the student sees the host's summary and no contact details: %s", seen.raw)
 	}
+	s.verifyDocumentsOfMatch(coord, id) // SPEC §6: documents verified before the approval
 	appr := s.must(200, "POST", "/v1/matches/"+id+":approve", coord, map[string]any{})
 	if appr.str("status") != "MATCH_STATUS_APPROVED" {
 		t.Fatalf("approved: %s", appr.raw)

@@ -548,6 +548,7 @@ func (m *matrix) fixtures() {
 	s.must(200, "POST", "/v1/matches/"+match+":scheduleMeeting", coord, map[string]any{"meetingAt": time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339)})
 	s.must(200, "POST", "/v1/matches/"+match+":accept", studentTok, map[string]any{})
 	s.must(200, "POST", "/v1/matches/"+match+":accept", hostTok, map[string]any{})
+	s.verifyDocumentsOfMatch(coord, match) // SPEC §6: documents verified before the approval
 	s.must(200, "POST", "/v1/matches/"+match+":approve", coord, map[string]any{})
 	eventually(t, "the contract is drafted", func() bool {
 		cs := list(s.must(200, "GET", "/v1/contracts?matchId="+match, coord, nil), "contracts")

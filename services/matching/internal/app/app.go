@@ -25,6 +25,8 @@ type App struct {
 	langs *score.LanguageTable
 	// pools serve the rankings and allocation's input from memory (see livepool).
 	pools *livepool.Cache
+	// docSync waits for the copy of the desk's documents (see WithDocumentSync).
+	docSync DocumentSync
 }
 
 // DefaultPoolMemory is the byte budget of the in-memory pools when none is given: about
@@ -37,6 +39,7 @@ type Option func(*options)
 type options struct {
 	poolMemory int64
 	log        *slog.Logger
+	docSync    DocumentSync
 }
 
 // WithPoolMemory sets the byte budget of the in-memory pools (0 keeps none: every ranking
@@ -55,7 +58,7 @@ func New(store *postgres.Store, now func() time.Time, opts ...Option) *App {
 		f(&o)
 	}
 	langs := score.NewLanguageTable()
-	return &App{store: store, now: now, langs: langs, pools: livepool.New(store, langs, o.poolMemory, o.log)}
+	return &App{store: store, now: now, langs: langs, pools: livepool.New(store, langs, o.poolMemory, o.log), docSync: o.docSync}
 }
 
 // PoolStats reports the in-memory pools (for logs and the benchmarks).

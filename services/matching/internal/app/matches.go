@@ -289,6 +289,28 @@ func (a *App) DeclineMatch(ctx context.Context, id, sentEtag string, asked match
 // lock makes two approvals at once one success and one FailedPrecondition. Errors: NotFound,
 // Aborted (stale etag), FailedPrecondition.
 func (a *App) ApproveMatch(ctx context.Context, id, sentEtag string) (*match.Match, error) {
+	m, err := a.approveMatch(ctx, id, sentEtag, false)
+	// The copy may lag the desk (its outbox, the stream, this consumer): wait for it and look
+	// again for a short while before refusing for the documents.
+	deadline := time.Now().Add(documentsPatience)
+	for errors.Is(err, errDocumentsNotYet) {
+		if err := a.syncDocuments(ctx); err != nil {
+			return nil, err
+		}
+		last := time.Now().After(deadline)
+		if !last {
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+		m, err = a.approveMatch(ctx, id, sentEtag, last)
+	}
+	return m, err
+}
+
+func (a *App) approveMatch(ctx context.Context, id, sentEtag string, waited bool) (*match.Match, error) {
 	return a.change(ctx, id, sentEtag, func(tx *postgres.Store, p auth.Principal, m *match.Match, now time.Time) ([]*eventsv1.Envelope, error) {
 		if err := m.Approve(p.AccountID, now); err != nil {
 			return nil, err
@@ -307,6 +329,9 @@ func (a *App) ApproveMatch(ctx context.Context, id, sentEtag string) (*match.Mat
 		}
 		if !ok || !s.InPool() {
 			return nil, ErrApplicationGone.WithMessage("the student's application is no longer open (%s): cancel the match", s.Application.Status)
+		}
+		if err := checkDocuments(ctx, tx, pr.HostID, pr.StudentID, s.Application.MoveIn, waited); err != nil {
+			return nil, err
 		}
 		return one(approved(m, o, s, now))
 	})

@@ -28,7 +28,7 @@ var migrations embed.FS
 // platform's outbox, inbox and copy of the programmes' settings, then the service's own.
 func Sets() []pg.Migrations {
 	return []pg.Migrations{outbox.Migrations(), inbox.Migrations(), programmes.Migrations(),
-		pg.Embedded("matching_schema_version", migrations), erasure.Migrations()}
+		pg.Embedded("matching_schema_version", migrations), erasure.Migrations(), documentSet()}
 }
 
 // Migrate brings the database at url to the current schema.
