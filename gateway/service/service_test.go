@@ -39,6 +39,7 @@ func start(t *testing.T, env map[string]string) *stack {
 	matchingSrv := startBackend(t, func(*grpc.Server) {})
 	contractsSrv := startBackend(t, func(*grpc.Server) {})
 	notificationsSrv := startBackend(t, func(*grpc.Server) {})
+	figuresSrv := startBackend(t, func(*grpc.Server) {})
 
 	vars := map[string]string{
 		"COHABIT_HTTP_ADDR":               "127.0.0.1:0",
@@ -48,6 +49,7 @@ func start(t *testing.T, env map[string]string) *stack {
 		"COHABIT_MATCHING_GRPC_ADDR":      matchingSrv.addr,
 		"COHABIT_CONTRACTS_GRPC_ADDR":     contractsSrv.addr,
 		"COHABIT_NOTIFICATIONS_GRPC_ADDR": notificationsSrv.addr,
+		"COHABIT_FIGURES_GRPC_ADDR":       figuresSrv.addr,
 	}
 	for k, v := range env {
 		vars[k] = v
@@ -420,7 +422,7 @@ func TestReadyz(t *testing.T) {
 	}
 
 	code, rep := get()
-	if code != http.StatusOK || !rep.Ready || len(rep.Backends) != 6 {
+	if code != http.StatusOK || !rep.Ready || len(rep.Backends) != 7 {
 		t.Fatalf("all serving: code = %d, report %+v", code, rep)
 	}
 

@@ -26,6 +26,7 @@ import (
 	"github.com/cohabit/cohabit/gateway/web"
 
 	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
+	figuresv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/figures/v1"
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
@@ -46,6 +47,8 @@ type clients struct {
 	contracts contractsv1.ContractServiceClient
 	// notifications is nil when the gateway runs without that service (optional backend).
 	notifications notificationsv1.NotificationServiceClient
+	// figures is nil when the gateway runs without that service (optional backend).
+	figures figuresv1.FiguresServiceClient
 }
 
 func (c Conns) clients() (clients, error) {
@@ -62,7 +65,12 @@ func (c Conns) clients() (clients, error) {
 	if c["notifications"] != nil {
 		notifications = notificationsv1.NewNotificationServiceClient(c["notifications"])
 	}
+	var figures figuresv1.FiguresServiceClient
+	if c["figures"] != nil {
+		figures = figuresv1.NewFiguresServiceClient(c["figures"])
+	}
 	return clients{
+		figures:       figures,
 		notifications: notifications,
 		identity:      identityv1.NewIdentityServiceClient(c["identity"]),
 		hosts:         hostsv1.NewHostServiceClient(c["hosts"]),
@@ -271,6 +279,10 @@ func (a *App) routes() {
 	a.post("POST /notifications/settings", a.auth(roleAny, a.notificationSettingsSave))
 	a.handle("GET /coordinator/notifications", coord(a.notificationsList))
 	a.handle("GET /coordinator/calls", coord(a.callList))
+	a.handle("GET /coordinator/figures", coord(a.figures))
+	a.handle("GET /coordinator/figures.csv", coord(a.figuresCSV))
+	a.handle("GET /admin/figures", a.auth(roleAdmin, a.adminFigures))
+	a.handle("GET /admin/figures.csv", a.auth(roleAdmin, a.adminFiguresCSV))
 	// Unknown paths: labelled "unmatched" by the gateway, like its other 404s.
 	a.mux.HandleFunc("/", a.notFound)
 }

@@ -15,6 +15,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
+	figuresv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/figures/v1"
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
@@ -954,6 +955,7 @@ func startBackends(t *testing.T) *backends {
 	matchingv1.RegisterMatchingServiceServer(s, &fakeMatching{recorder: rec, sc: sc})
 	contractsv1.RegisterContractServiceServer(s, &fakeContracts{recorder: rec, sc: sc})
 	notificationsv1.RegisterNotificationServiceServer(s, &fakeNotifications{recorder: rec})
+	figuresv1.RegisterFiguresServiceServer(s, fakeFigures{})
 	go func() { _ = s.Serve(lis) }()
 	t.Cleanup(s.Stop)
 	cc, err := grpcx.Dial(lis.Addr().String())

@@ -898,6 +898,8 @@ var pageCases = []pageCase{
 	{"", "/signup", url.Values{"role": {"student"}}, 400, "signup"},
 	{"", "/nowhere", nil, 404, "error"},
 	{"admin@example.org", "/admin", nil, 200, "admin"},
+	{"admin@example.org", "/admin/figures", nil, 200, "admin_figures"},
+	{"coordinator@example.org", "/coordinator/figures", nil, 200, "coord_figures"},
 	{"coordinator@example.org", "/coordinator", nil, 200, "coord_dashboard"},
 	{"coordinator@example.org", "/coordinator/hosts", nil, 200, "coord_hosts"},
 	{"coordinator@example.org", "/coordinator/hosts?status=HOST_STATUS_PENDING_VERIFICATION", nil, 200, "coord_hosts"},

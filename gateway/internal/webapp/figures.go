@@ -1,0 +1,408 @@
+package webapp
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/cohabit/cohabit/gateway/internal/rest"
+	figuresv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/figures/v1"
+)
+
+// The figures pages (SPEC §8): a coordinator's programme's figures for a period, with charts by
+// month drawn here as SVG (each with a data table beside it, so nothing needs JavaScript or
+// sight), and the admin's network page with every programme side by side. Both offer the
+// same figures as CSV.
+
+var errNoFigures = status.Error(codes.Unavailable, "the figures service is not running")
+
+// figureRow is one line of a figures table: its label key and how to read it.
+type figureRow struct {
+	Key   string
+	Value func(*figuresv1.ProgrammeFigures) string
+}
+
+func figureRows(l *Loc) []figureRow {
+	n := func(get func(*figuresv1.ProgrammeFigures) int32) func(*figuresv1.ProgrammeFigures) string {
+		return func(f *figuresv1.ProgrammeFigures) string { return l.Int(int(get(f))) }
+	}
+	x := func(get func(*figuresv1.ProgrammeFigures) float64) func(*figuresv1.ProgrammeFigures) string {
+		return func(f *figuresv1.ProgrammeFigures) string { return l.Num(get(f), 1) }
+	}
+	return []figureRow{
+		{"figure.hostsRegistered", n((*figuresv1.ProgrammeFigures).GetHostsRegistered)},
+		{"figure.studentsRegistered", n((*figuresv1.ProgrammeFigures).GetStudentsRegistered)},
+		{"figure.hostsWaiting", n((*figuresv1.ProgrammeFigures).GetHostsWaiting)},
+		{"figure.studentsWaiting", n((*figuresv1.ProgrammeFigures).GetStudentsWaiting)},
+		{"figure.matchesProposed", n((*figuresv1.ProgrammeFigures).GetMatchesProposed)},
+		{"figure.matchesApproved", n((*figuresv1.ProgrammeFigures).GetMatchesApproved)},
+		{"figure.medianDaysToMatch", x((*figuresv1.ProgrammeFigures).GetMedianDaysToMatch)},
+		{"figure.matchedWithin4MonthsPercent", x((*figuresv1.ProgrammeFigures).GetMatchedWithin_4MonthsPercent)},
+		{"figure.staysStarted", n((*figuresv1.ProgrammeFigures).GetStaysStarted)},
+		{"figure.staysEnded", n((*figuresv1.ProgrammeFigures).GetStaysEnded)},
+		{"figure.staysUnderWay", n((*figuresv1.ProgrammeFigures).GetStaysUnderWay)},
+		{"figure.staysOver6Months", n((*figuresv1.ProgrammeFigures).GetStaysOver_6Months)},
+		{"figure.averageStayDays", x((*figuresv1.ProgrammeFigures).GetAverageStayDays)},
+		{"figure.earlyTerminations", n((*figuresv1.ProgrammeFigures).GetEarlyTerminations)},
+		{"figure.checkinsDone", n((*figuresv1.ProgrammeFigures).GetCheckinsDone)},
+		{"figure.checkinsOnTime", n((*figuresv1.ProgrammeFigures).GetCheckinsOnTime)},
+	}
+}
+
+// period is the page's period form.
+type period struct {
+	From, To string
+	// Query is "?from=…&to=…" for the CSV link.
+	Query string
+}
+
+func periodOf(f *figuresv1.ProgrammeFigures) period {
+	return period{From: f.GetFrom(), To: f.GetTo(), Query: "?from=" + f.GetFrom() + "&to=" + f.GetTo()}
+}
+
+// periodForm is the form choosing the period, and the CSV link of the figures shown.
+type periodForm struct {
+	Action, CSV string
+	Period      period
+	Invalid     bool
+}
+
+// figuresPage is what coord_figures shows.
+type figuresPage struct {
+	Form    periodForm
+	Rows    []valueRow
+	Charts  []chart
+	Reasons []valueRow
+}
+
+type valueRow struct{ Label, Value string }
+
+// programmeFigures asks for the signed-in coordinator's programme's figures of the period in
+// the query; a period the service refuses gives the default one, and says so.
+func (a *App) programmeFigures(r *http.Request) (*figuresv1.ProgrammeFigures, bool, error) {
+	if a.svc.figures == nil {
+		return nil, false, errNoFigures
+	}
+	ctx, cancel := a.call(r)
+	defer cancel()
+	req := &figuresv1.GetProgrammeFiguresRequest{ProgrammeId: stateOf(r.Context()).me.GetProgrammeId(), From: r.URL.Query().Get("from"), To: r.URL.Query().Get("to")}
+	f, err := a.svc.figures.GetProgrammeFigures(ctx, req)
+	if status.Code(err) == codes.InvalidArgument {
+		req.From, req.To = "", ""
+		f, err = a.svc.figures.GetProgrammeFigures(ctx, req)
+		return f, true, err
+	}
+	return f, false, err
+}
+
+// figures shows the coordinator her programme's figures.
+func (a *App) figures(w http.ResponseWriter, r *http.Request) {
+	f, invalid, err := a.programmeFigures(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	p := a.newPage(w, r, "figures.title", nil)
+	p.Nav = "figures"
+	l := p.L
+	d := figuresPage{Form: periodForm{Action: "/coordinator/figures", CSV: "/coordinator/figures.csv", Period: periodOf(f), Invalid: invalid}}
+	for _, row := range figureRows(l) {
+		d.Rows = append(d.Rows, valueRow{l.T(row.Key), row.Value(f)})
+	}
+	for _, rc := range f.GetEarlyTerminationReasons() {
+		d.Reasons = append(d.Reasons, valueRow{l.optional("figures.reason."+rc.GetReason(), rc.GetReason()), l.Int(int(rc.GetCount()))})
+	}
+	d.Charts = figureCharts(l, f)
+	p.Data = d
+	status := http.StatusOK
+	if invalid {
+		status = http.StatusBadRequest
+	}
+	a.render(w, r, status, "coord_figures", p)
+}
+
+// figuresCSV downloads the coordinator's figures as the REST API's CSV.
+func (a *App) figuresCSV(w http.ResponseWriter, r *http.Request) {
+	f, invalid, err := a.programmeFigures(r)
+	if err == nil && invalid {
+		err = status.Error(codes.InvalidArgument, "bad period")
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeCSV(w, fmt.Sprintf("figures-%s-%s.csv", f.GetFrom(), f.GetTo()), f)
+}
+
+func writeCSV(w http.ResponseWriter, name string, fs ...*figuresv1.ProgrammeFigures) {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	_ = rest.WriteFiguresCSV(w, fs...)
+}
+
+// networkPage is what admin_figures shows: one column per programme, the network's first.
+type networkPage struct {
+	Form    periodForm
+	Columns []string
+	Rows    []networkRow
+}
+
+type networkRow struct {
+	Label  string
+	Values []string
+}
+
+func (a *App) networkFigures(r *http.Request) (*figuresv1.NetworkFigures, bool, error) {
+	if a.svc.figures == nil {
+		return nil, false, errNoFigures
+	}
+	ctx, cancel := a.call(r)
+	defer cancel()
+	req := &figuresv1.GetNetworkFiguresRequest{From: r.URL.Query().Get("from"), To: r.URL.Query().Get("to")}
+	n, err := a.svc.figures.GetNetworkFigures(ctx, req)
+	if status.Code(err) == codes.InvalidArgument {
+		n, err = a.svc.figures.GetNetworkFigures(ctx, &figuresv1.GetNetworkFiguresRequest{})
+		return n, true, err
+	}
+	return n, false, err
+}
+
+// adminFigures shows the network's administrator every programme's figures side by side.
+func (a *App) adminFigures(w http.ResponseWriter, r *http.Request) {
+	n, invalid, err := a.networkFigures(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	p := a.newPage(w, r, "adminFigures.title", nil)
+	l := p.L
+	all := append([]*figuresv1.ProgrammeFigures{n.GetNetwork()}, n.GetProgrammes()...)
+	d := networkPage{Form: periodForm{Action: "/admin/figures", CSV: "/admin/figures.csv", Period: periodOf(n.GetNetwork()), Invalid: invalid},
+		Columns: []string{l.T("adminFigures.network")}}
+	for _, pf := range n.GetProgrammes() {
+		name := pf.GetName()
+		if name == "" {
+			name = pf.GetProgrammeId()
+		}
+		d.Columns = append(d.Columns, name)
+	}
+	for _, row := range figureRows(l) {
+		nr := networkRow{Label: l.T(row.Key)}
+		for _, f := range all {
+			nr.Values = append(nr.Values, row.Value(f))
+		}
+		d.Rows = append(d.Rows, nr)
+	}
+	p.Data = d
+	status := http.StatusOK
+	if invalid {
+		status = http.StatusBadRequest
+	}
+	a.render(w, r, status, "admin_figures", p)
+}
+
+// adminFiguresCSV downloads the network's and every programme's figures.
+func (a *App) adminFiguresCSV(w http.ResponseWriter, r *http.Request) {
+	n, invalid, err := a.networkFigures(r)
+	if err == nil && invalid {
+		err = status.Error(codes.InvalidArgument, "bad period")
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	f := n.GetNetwork()
+	writeCSV(w, fmt.Sprintf("figures-network-%s-%s.csv", f.GetFrom(), f.GetTo()), append([]*figuresv1.ProgrammeFigures{f}, n.GetProgrammes()...)...)
+}
+
+// chart is a bar chart drawn as SVG, with the table of its figures.
+type chart struct {
+	ID, Title, Desc string
+	Width, Height   int
+	// Bars are the rectangles; Labels the months under them; Ticks the value axis.
+	Bars   []rect
+	Labels []label
+	Ticks  []label
+	Legend []legend
+	// Baseline is the y of the value 0; Left the x of the value axis.
+	Baseline, Left, Right int
+	// Head and Rows are the data table beside the chart.
+	Head  []string
+	Rows  [][]string
+	Empty bool
+}
+
+type rect struct {
+	X, Y, W, H int
+	Fill, Tip  string
+}
+
+type label struct {
+	X, Y int
+	Text string
+}
+
+type legend struct {
+	Fill, Label string
+	X, Y        int
+}
+
+type series struct {
+	Name   string
+	Fill   string
+	Values []int
+}
+
+// Colours of the series: dark enough on white to tell apart, and each named in the legend.
+var seriesFill = []string{"#1f4e8c", "#b4441c", "#3d6b1f", "#6b2d8c"}
+
+const (
+	chartW, chartH             = 640, 260
+	chartLeft, chartRight      = 40, 630
+	chartTop, chartBottom      = 30, 220
+	chartLabelY, chartLegendY  = 240, 14
+	chartTickStep, chartMaxBar = 4, 28
+)
+
+// barChart draws series by month, side by side (or stacked), with a value axis of round
+// steps.
+func barChart(l *Loc, id, title string, months []string, ss []series, stacked bool) chart {
+	c := chart{ID: id, Title: title, Desc: l.T("figures.chart.desc"), Width: chartW, Height: chartH,
+		Baseline: chartBottom, Left: chartLeft, Right: chartRight}
+	c.Head = append(c.Head, l.T("figures.col.month"))
+	for _, s := range ss {
+		c.Head = append(c.Head, s.Name)
+	}
+	top := 0
+	for i := range months {
+		sum := 0
+		for _, s := range ss {
+			sum += s.Values[i]
+			if !stacked {
+				top = max(top, s.Values[i])
+			}
+		}
+		if stacked {
+			top = max(top, sum)
+		}
+		row := []string{months[i]}
+		for _, s := range ss {
+			row = append(row, l.Int(s.Values[i]))
+		}
+		c.Rows = append(c.Rows, row)
+	}
+	c.Empty = top == 0
+	step := niceStep(top)
+	scaleTop := max(step*chartTickStep, 1)
+	for v := 0; v <= scaleTop; v += max(step, 1) {
+		y := chartBottom - v*(chartBottom-chartTop)/scaleTop
+		c.Ticks = append(c.Ticks, label{X: chartLeft - 6, Y: y + 4, Text: l.Int(v)})
+	}
+	slot := (chartRight - chartLeft) / max(len(months), 1)
+	barW := min(chartMaxBar, max(2, (slot-2)/max(1, len(ss))))
+	if stacked {
+		barW = min(chartMaxBar, max(2, slot-2))
+	}
+	every := (len(months) + 11) / 12 // at most twelve month labels
+	for i, m := range months {
+		x0 := chartLeft + i*slot + 1
+		base := chartBottom
+		for j, s := range ss {
+			v := s.Values[i]
+			h := v * (chartBottom - chartTop) / scaleTop
+			x := x0 + j*barW
+			if stacked {
+				x = x0
+			}
+			if v > 0 {
+				c.Bars = append(c.Bars, rect{X: x, Y: base - h, W: barW, H: h, Fill: s.Fill, Tip: m + " — " + s.Name + " : " + l.Int(v)})
+			}
+			if stacked {
+				base -= h
+			}
+		}
+		if i%every == 0 {
+			c.Labels = append(c.Labels, label{X: x0 + slot/2, Y: chartLabelY, Text: m})
+		}
+	}
+	x := chartLeft
+	for _, s := range ss {
+		c.Legend = append(c.Legend, legend{Fill: s.Fill, Label: s.Name, X: x, Y: chartLegendY})
+		x += 24 + 7*len([]rune(s.Name))
+	}
+	return c
+}
+
+// niceStep is a round step (1, 2, 5 × 10ⁿ) dividing top in about four.
+func niceStep(top int) int {
+	if top <= chartTickStep {
+		return 1
+	}
+	raw := float64(top) / chartTickStep
+	for p := 1; ; p *= 10 {
+		for _, m := range []int{1, 2, 5} {
+			if float64(m*p) >= raw {
+				return m * p
+			}
+		}
+	}
+}
+
+// monthName is "01/2026" in either language: short, and the same in the table and chart.
+func monthName(m string) string {
+	t, err := time.Parse("2006-01", m)
+	if err != nil {
+		return m
+	}
+	return t.Format("01/2006")
+}
+
+// figureCharts are the coordinator's three charts: stays under way at each month's end, stays
+// started and ended each month, early terminations each month by reason.
+func figureCharts(l *Loc, f *figuresv1.ProgrammeFigures) []chart {
+	var months []string
+	under := series{Name: l.T("figures.series.underWay"), Fill: seriesFill[0]}
+	started := series{Name: l.T("figures.series.started"), Fill: seriesFill[0]}
+	ended := series{Name: l.T("figures.series.ended"), Fill: seriesFill[1]}
+	var reasons []string
+	seen := map[string]bool{}
+	for _, m := range f.GetMonths() {
+		for _, rc := range m.GetEarlyTerminationReasons() {
+			if !seen[rc.GetReason()] {
+				seen[rc.GetReason()] = true
+				reasons = append(reasons, rc.GetReason())
+			}
+		}
+	}
+	early := make([]series, len(reasons))
+	for i, r := range reasons {
+		early[i] = series{Name: l.optional("figures.reason."+r, r), Fill: seriesFill[i%len(seriesFill)]}
+	}
+	for _, m := range f.GetMonths() {
+		months = append(months, monthName(m.GetMonth()))
+		under.Values = append(under.Values, int(m.GetStaysUnderWay()))
+		started.Values = append(started.Values, int(m.GetStaysStarted()))
+		ended.Values = append(ended.Values, int(m.GetStaysEnded()))
+		for i, r := range reasons {
+			n := 0
+			for _, rc := range m.GetEarlyTerminationReasons() {
+				if rc.GetReason() == r {
+					n = int(rc.GetCount())
+				}
+			}
+			early[i].Values = append(early[i].Values, n)
+		}
+	}
+	if len(early) == 0 {
+		early = []series{{Name: l.T("figure.earlyTerminations"), Fill: seriesFill[1], Values: make([]int, len(months))}}
+	}
+	return []chart{
+		barChart(l, "chart-under-way", l.T("figures.chart.underWay"), months, []series{under}, false),
+		barChart(l, "chart-started-ended", l.T("figures.chart.startedEnded"), months, []series{started, ended}, false),
+		barChart(l, "chart-early", l.T("figures.chart.early"), months, early, true),
+	}
+}
