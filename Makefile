@@ -27,7 +27,7 @@ PGTEST_DIR ?= /tmp/cohabit-pgtest
 BIN := $(CURDIR)/bin
 GENERATED := proto/gen gateway/openapi
 
-.PHONY: help tools generate generate-check lint test e2e screenshots bench run build clean images k8s-validate
+.PHONY: help tools generate generate-check lint test fuzz e2e screenshots bench run build clean images k8s-validate
 
 help: ## list the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z0-9-]+:.*## / { printf "  %-15s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -81,6 +81,12 @@ test: ## every module's tests with -race against real PostgreSQL and NATS, then 
 	else \
 		results+=("FAIL  deploy ($$((SECONDS - start))s)"); failed+=(deploy); \
 	fi; \
+	echo "=== fuzz: each Go fuzz target for a few seconds"; start=$$SECONDS; \
+	if scripts/fuzz.sh 5s; then \
+		results+=("ok    fuzz ($$((SECONDS - start))s)"); \
+	else \
+		results+=("FAIL  fuzz ($$((SECONDS - start))s)"); failed+=(fuzz); \
+	fi; \
 	echo "=== e2e: the web application in headless Chromium"; start=$$SECONDS; \
 	if gateway/web/e2e/run.sh; then \
 		results+=("ok    e2e ($$((SECONDS - start))s)"); \
@@ -89,6 +95,11 @@ test: ## every module's tests with -race against real PostgreSQL and NATS, then 
 	fi; \
 	echo "=== summary"; printf '%s\n' "$${results[@]}"; \
 	if (( $${#failed[@]} )); then echo "test: failed in: $${failed[*]}" >&2; exit 1; fi
+
+fuzz: ## longer fuzzing: each Go fuzz target for FUZZTIME (2m), then the OpenAPI fuzz test with FUZZ_ROUNDS (20) rounds of random mutations
+	scripts/fuzz.sh $(or $(FUZZTIME),2m)
+	@scripts/ensure-postgres.sh >/dev/null
+	cd services/stack && COHABIT_FUZZ_ROUNDS=$(or $(FUZZ_ROUNDS),20) go test -count=1 -v -run '^TestOpenAPIFuzz$$' ./journey | grep -E '^(---|ok|FAIL|PASS)|OpenAPI fuzz|fuzz_test'
 
 e2e: ## only the browser tests: the journey in headless Chromium with axe-core (installs chromium and npm packages when missing)
 	gateway/web/e2e/run.sh
