@@ -815,6 +815,170 @@ func (*RefreshTokenRequest) Descriptor() ([]byte, []int) {
 	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{7}
 }
 
+// LogoutRequest ends the session of the token it is sent with.
+type LogoutRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LogoutRequest) Reset() {
+	*x = LogoutRequest{}
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LogoutRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LogoutRequest) ProtoMessage() {}
+
+func (x *LogoutRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LogoutRequest.ProtoReflect.Descriptor instead.
+func (*LogoutRequest) Descriptor() ([]byte, []int) {
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{8}
+}
+
+// LogoutResponse is empty: the session is over.
+type LogoutResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LogoutResponse) Reset() {
+	*x = LogoutResponse{}
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LogoutResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LogoutResponse) ProtoMessage() {}
+
+func (x *LogoutResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LogoutResponse.ProtoReflect.Descriptor instead.
+func (*LogoutResponse) Descriptor() ([]byte, []int) {
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{9}
+}
+
+// RevokeSessionsRequest names the account whose sessions end.
+type RevokeSessionsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AccountId     string                 `protobuf:"bytes,1,opt,name=account_id,json=accountId,proto3" json:"account_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RevokeSessionsRequest) Reset() {
+	*x = RevokeSessionsRequest{}
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RevokeSessionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RevokeSessionsRequest) ProtoMessage() {}
+
+func (x *RevokeSessionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RevokeSessionsRequest.ProtoReflect.Descriptor instead.
+func (*RevokeSessionsRequest) Descriptor() ([]byte, []int) {
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *RevokeSessionsRequest) GetAccountId() string {
+	if x != nil {
+		return x.AccountId
+	}
+	return ""
+}
+
+// RevokeSessionsResponse says from when the account's earlier tokens are refused.
+type RevokeSessionsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	RevokeTime    *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=revoke_time,json=revokeTime,proto3" json:"revoke_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RevokeSessionsResponse) Reset() {
+	*x = RevokeSessionsResponse{}
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RevokeSessionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RevokeSessionsResponse) ProtoMessage() {}
+
+func (x *RevokeSessionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RevokeSessionsResponse.ProtoReflect.Descriptor instead.
+func (*RevokeSessionsResponse) Descriptor() ([]byte, []int) {
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *RevokeSessionsResponse) GetRevokeTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.RevokeTime
+	}
+	return nil
+}
+
 // SignupRequest creates a host or student account.
 type SignupRequest struct {
 	state       protoimpl.MessageState `protogen:"open.v1"`
@@ -832,7 +996,7 @@ type SignupRequest struct {
 
 func (x *SignupRequest) Reset() {
 	*x = SignupRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[8]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -844,7 +1008,7 @@ func (x *SignupRequest) String() string {
 func (*SignupRequest) ProtoMessage() {}
 
 func (x *SignupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[8]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -857,7 +1021,7 @@ func (x *SignupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignupRequest.ProtoReflect.Descriptor instead.
 func (*SignupRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{8}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *SignupRequest) GetEmail() string {
@@ -904,7 +1068,7 @@ type GetMeRequest struct {
 
 func (x *GetMeRequest) Reset() {
 	*x = GetMeRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[9]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -916,7 +1080,7 @@ func (x *GetMeRequest) String() string {
 func (*GetMeRequest) ProtoMessage() {}
 
 func (x *GetMeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[9]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -929,7 +1093,7 @@ func (x *GetMeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMeRequest.ProtoReflect.Descriptor instead.
 func (*GetMeRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{9}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{13}
 }
 
 // CreateAccountRequest creates a coordinator or admin account.
@@ -945,7 +1109,7 @@ type CreateAccountRequest struct {
 
 func (x *CreateAccountRequest) Reset() {
 	*x = CreateAccountRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[10]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -957,7 +1121,7 @@ func (x *CreateAccountRequest) String() string {
 func (*CreateAccountRequest) ProtoMessage() {}
 
 func (x *CreateAccountRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[10]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -970,7 +1134,7 @@ func (x *CreateAccountRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateAccountRequest.ProtoReflect.Descriptor instead.
 func (*CreateAccountRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{10}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *CreateAccountRequest) GetEmail() string {
@@ -1012,7 +1176,7 @@ type ListProgrammesRequest struct {
 
 func (x *ListProgrammesRequest) Reset() {
 	*x = ListProgrammesRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[11]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1024,7 +1188,7 @@ func (x *ListProgrammesRequest) String() string {
 func (*ListProgrammesRequest) ProtoMessage() {}
 
 func (x *ListProgrammesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[11]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1037,7 +1201,7 @@ func (x *ListProgrammesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListProgrammesRequest.ProtoReflect.Descriptor instead.
 func (*ListProgrammesRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{11}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ListProgrammesRequest) GetPageSize() int32 {
@@ -1065,7 +1229,7 @@ type ListProgrammesResponse struct {
 
 func (x *ListProgrammesResponse) Reset() {
 	*x = ListProgrammesResponse{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[12]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1077,7 +1241,7 @@ func (x *ListProgrammesResponse) String() string {
 func (*ListProgrammesResponse) ProtoMessage() {}
 
 func (x *ListProgrammesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[12]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1090,7 +1254,7 @@ func (x *ListProgrammesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListProgrammesResponse.ProtoReflect.Descriptor instead.
 func (*ListProgrammesResponse) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{12}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ListProgrammesResponse) GetProgrammes() []*Programme {
@@ -1117,7 +1281,7 @@ type GetProgrammeRequest struct {
 
 func (x *GetProgrammeRequest) Reset() {
 	*x = GetProgrammeRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[13]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1129,7 +1293,7 @@ func (x *GetProgrammeRequest) String() string {
 func (*GetProgrammeRequest) ProtoMessage() {}
 
 func (x *GetProgrammeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[13]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1142,7 +1306,7 @@ func (x *GetProgrammeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetProgrammeRequest.ProtoReflect.Descriptor instead.
 func (*GetProgrammeRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{13}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *GetProgrammeRequest) GetId() string {
@@ -1164,7 +1328,7 @@ type CreateProgrammeRequest struct {
 
 func (x *CreateProgrammeRequest) Reset() {
 	*x = CreateProgrammeRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[14]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1176,7 +1340,7 @@ func (x *CreateProgrammeRequest) String() string {
 func (*CreateProgrammeRequest) ProtoMessage() {}
 
 func (x *CreateProgrammeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[14]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1189,7 +1353,7 @@ func (x *CreateProgrammeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateProgrammeRequest.ProtoReflect.Descriptor instead.
 func (*CreateProgrammeRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{14}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *CreateProgrammeRequest) GetProgramme() *Programme {
@@ -1217,7 +1381,7 @@ type UpdateProgrammeRequest struct {
 
 func (x *UpdateProgrammeRequest) Reset() {
 	*x = UpdateProgrammeRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[15]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1229,7 +1393,7 @@ func (x *UpdateProgrammeRequest) String() string {
 func (*UpdateProgrammeRequest) ProtoMessage() {}
 
 func (x *UpdateProgrammeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[15]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1242,7 +1406,7 @@ func (x *UpdateProgrammeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateProgrammeRequest.ProtoReflect.Descriptor instead.
 func (*UpdateProgrammeRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{15}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *UpdateProgrammeRequest) GetProgramme() *Programme {
@@ -1269,7 +1433,7 @@ type InviteHostRequest struct {
 
 func (x *InviteHostRequest) Reset() {
 	*x = InviteHostRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[16]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1281,7 +1445,7 @@ func (x *InviteHostRequest) String() string {
 func (*InviteHostRequest) ProtoMessage() {}
 
 func (x *InviteHostRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[16]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1294,7 +1458,7 @@ func (x *InviteHostRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InviteHostRequest.ProtoReflect.Descriptor instead.
 func (*InviteHostRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{16}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *InviteHostRequest) GetId() string {
@@ -1314,7 +1478,7 @@ type InviteStudentRequest struct {
 
 func (x *InviteStudentRequest) Reset() {
 	*x = InviteStudentRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[17]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1326,7 +1490,7 @@ func (x *InviteStudentRequest) String() string {
 func (*InviteStudentRequest) ProtoMessage() {}
 
 func (x *InviteStudentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[17]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1339,7 +1503,7 @@ func (x *InviteStudentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InviteStudentRequest.ProtoReflect.Descriptor instead.
 func (*InviteStudentRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{17}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *InviteStudentRequest) GetId() string {
@@ -1367,7 +1531,7 @@ type Invitation struct {
 
 func (x *Invitation) Reset() {
 	*x = Invitation{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[18]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1379,7 +1543,7 @@ func (x *Invitation) String() string {
 func (*Invitation) ProtoMessage() {}
 
 func (x *Invitation) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[18]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1392,7 +1556,7 @@ func (x *Invitation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Invitation.ProtoReflect.Descriptor instead.
 func (*Invitation) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{18}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *Invitation) GetId() string {
@@ -1447,7 +1611,7 @@ type GetInvitationCodeRequest struct {
 
 func (x *GetInvitationCodeRequest) Reset() {
 	*x = GetInvitationCodeRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[19]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1459,7 +1623,7 @@ func (x *GetInvitationCodeRequest) String() string {
 func (*GetInvitationCodeRequest) ProtoMessage() {}
 
 func (x *GetInvitationCodeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[19]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1472,7 +1636,7 @@ func (x *GetInvitationCodeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInvitationCodeRequest.ProtoReflect.Descriptor instead.
 func (*GetInvitationCodeRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{19}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *GetInvitationCodeRequest) GetId() string {
@@ -1498,7 +1662,7 @@ type InvitationCode struct {
 
 func (x *InvitationCode) Reset() {
 	*x = InvitationCode{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[20]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1510,7 +1674,7 @@ func (x *InvitationCode) String() string {
 func (*InvitationCode) ProtoMessage() {}
 
 func (x *InvitationCode) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[20]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1523,7 +1687,7 @@ func (x *InvitationCode) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InvitationCode.ProtoReflect.Descriptor instead.
 func (*InvitationCode) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{20}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *InvitationCode) GetInvitationId() string {
@@ -1644,7 +1808,15 @@ const file_cohabit_identity_v1_identity_proto_rawDesc = "" +
 	"\n" +
 	"expires_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\x126\n" +
 	"\aaccount\x18\x03 \x01(\v2\x1c.cohabit.identity.v1.AccountR\aaccount\"\x15\n" +
-	"\x13RefreshTokenRequest\"\xb0\x01\n" +
+	"\x13RefreshTokenRequest\"\x0f\n" +
+	"\rLogoutRequest\"\x10\n" +
+	"\x0eLogoutResponse\"6\n" +
+	"\x15RevokeSessionsRequest\x12\x1d\n" +
+	"\n" +
+	"account_id\x18\x01 \x01(\tR\taccountId\"U\n" +
+	"\x16RevokeSessionsResponse\x12;\n" +
+	"\vrevoke_time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"revokeTime\"\xb0\x01\n" +
 	"\rSignupRequest\x12\x14\n" +
 	"\x05email\x18\x01 \x01(\tR\x05email\x12\x1a\n" +
 	"\bpassword\x18\x02 \x01(\tR\bpassword\x12)\n" +
@@ -1706,7 +1878,8 @@ const file_cohabit_identity_v1_identity_proto_rawDesc = "" +
 	"RecordKind\x12\x1b\n" +
 	"\x17RECORD_KIND_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10RECORD_KIND_HOST\x10\x01\x12\x17\n" +
-	"\x13RECORD_KIND_STUDENT\x10\x022\xd1\b\n" +
+	"\x13RECORD_KIND_STUDENT\x10\x022\x8f\n" +
+	"\n" +
 	"\x0fIdentityService\x12N\n" +
 	"\x05Login\x12!.cohabit.identity.v1.LoginRequest\x1a\".cohabit.identity.v1.LoginResponse\x12J\n" +
 	"\x06Signup\x12\".cohabit.identity.v1.SignupRequest\x1a\x1c.cohabit.identity.v1.Account\x12H\n" +
@@ -1720,7 +1893,9 @@ const file_cohabit_identity_v1_identity_proto_rawDesc = "" +
 	"InviteHost\x12&.cohabit.identity.v1.InviteHostRequest\x1a\x1f.cohabit.identity.v1.Invitation\x12[\n" +
 	"\rInviteStudent\x12).cohabit.identity.v1.InviteStudentRequest\x1a\x1f.cohabit.identity.v1.Invitation\x12g\n" +
 	"\x11GetInvitationCode\x12-.cohabit.identity.v1.GetInvitationCodeRequest\x1a#.cohabit.identity.v1.InvitationCode\x12\\\n" +
-	"\fRefreshToken\x12(.cohabit.identity.v1.RefreshTokenRequest\x1a\".cohabit.identity.v1.LoginResponseBHZFgithub.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1;identityv1b\x06proto3"
+	"\fRefreshToken\x12(.cohabit.identity.v1.RefreshTokenRequest\x1a\".cohabit.identity.v1.LoginResponse\x12Q\n" +
+	"\x06Logout\x12\".cohabit.identity.v1.LogoutRequest\x1a#.cohabit.identity.v1.LogoutResponse\x12i\n" +
+	"\x0eRevokeSessions\x12*.cohabit.identity.v1.RevokeSessionsRequest\x1a+.cohabit.identity.v1.RevokeSessionsResponseBHZFgithub.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1;identityv1b\x06proto3"
 
 var (
 	file_cohabit_identity_v1_identity_proto_rawDescOnce sync.Once
@@ -1735,7 +1910,7 @@ func file_cohabit_identity_v1_identity_proto_rawDescGZIP() []byte {
 }
 
 var file_cohabit_identity_v1_identity_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_cohabit_identity_v1_identity_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
+var file_cohabit_identity_v1_identity_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
 var file_cohabit_identity_v1_identity_proto_goTypes = []any{
 	(RecordKind)(0),                  // 0: cohabit.identity.v1.RecordKind
 	(*Account)(nil),                  // 1: cohabit.identity.v1.Account
@@ -1746,77 +1921,86 @@ var file_cohabit_identity_v1_identity_proto_goTypes = []any{
 	(*LoginRequest)(nil),             // 6: cohabit.identity.v1.LoginRequest
 	(*LoginResponse)(nil),            // 7: cohabit.identity.v1.LoginResponse
 	(*RefreshTokenRequest)(nil),      // 8: cohabit.identity.v1.RefreshTokenRequest
-	(*SignupRequest)(nil),            // 9: cohabit.identity.v1.SignupRequest
-	(*GetMeRequest)(nil),             // 10: cohabit.identity.v1.GetMeRequest
-	(*CreateAccountRequest)(nil),     // 11: cohabit.identity.v1.CreateAccountRequest
-	(*ListProgrammesRequest)(nil),    // 12: cohabit.identity.v1.ListProgrammesRequest
-	(*ListProgrammesResponse)(nil),   // 13: cohabit.identity.v1.ListProgrammesResponse
-	(*GetProgrammeRequest)(nil),      // 14: cohabit.identity.v1.GetProgrammeRequest
-	(*CreateProgrammeRequest)(nil),   // 15: cohabit.identity.v1.CreateProgrammeRequest
-	(*UpdateProgrammeRequest)(nil),   // 16: cohabit.identity.v1.UpdateProgrammeRequest
-	(*InviteHostRequest)(nil),        // 17: cohabit.identity.v1.InviteHostRequest
-	(*InviteStudentRequest)(nil),     // 18: cohabit.identity.v1.InviteStudentRequest
-	(*Invitation)(nil),               // 19: cohabit.identity.v1.Invitation
-	(*GetInvitationCodeRequest)(nil), // 20: cohabit.identity.v1.GetInvitationCodeRequest
-	(*InvitationCode)(nil),           // 21: cohabit.identity.v1.InvitationCode
-	(v1.Role)(0),                     // 22: cohabit.type.v1.Role
-	(*timestamppb.Timestamp)(nil),    // 23: google.protobuf.Timestamp
-	(v1.DocumentKind)(0),             // 24: cohabit.type.v1.DocumentKind
-	(*fieldmaskpb.FieldMask)(nil),    // 25: google.protobuf.FieldMask
+	(*LogoutRequest)(nil),            // 9: cohabit.identity.v1.LogoutRequest
+	(*LogoutResponse)(nil),           // 10: cohabit.identity.v1.LogoutResponse
+	(*RevokeSessionsRequest)(nil),    // 11: cohabit.identity.v1.RevokeSessionsRequest
+	(*RevokeSessionsResponse)(nil),   // 12: cohabit.identity.v1.RevokeSessionsResponse
+	(*SignupRequest)(nil),            // 13: cohabit.identity.v1.SignupRequest
+	(*GetMeRequest)(nil),             // 14: cohabit.identity.v1.GetMeRequest
+	(*CreateAccountRequest)(nil),     // 15: cohabit.identity.v1.CreateAccountRequest
+	(*ListProgrammesRequest)(nil),    // 16: cohabit.identity.v1.ListProgrammesRequest
+	(*ListProgrammesResponse)(nil),   // 17: cohabit.identity.v1.ListProgrammesResponse
+	(*GetProgrammeRequest)(nil),      // 18: cohabit.identity.v1.GetProgrammeRequest
+	(*CreateProgrammeRequest)(nil),   // 19: cohabit.identity.v1.CreateProgrammeRequest
+	(*UpdateProgrammeRequest)(nil),   // 20: cohabit.identity.v1.UpdateProgrammeRequest
+	(*InviteHostRequest)(nil),        // 21: cohabit.identity.v1.InviteHostRequest
+	(*InviteStudentRequest)(nil),     // 22: cohabit.identity.v1.InviteStudentRequest
+	(*Invitation)(nil),               // 23: cohabit.identity.v1.Invitation
+	(*GetInvitationCodeRequest)(nil), // 24: cohabit.identity.v1.GetInvitationCodeRequest
+	(*InvitationCode)(nil),           // 25: cohabit.identity.v1.InvitationCode
+	(v1.Role)(0),                     // 26: cohabit.type.v1.Role
+	(*timestamppb.Timestamp)(nil),    // 27: google.protobuf.Timestamp
+	(v1.DocumentKind)(0),             // 28: cohabit.type.v1.DocumentKind
+	(*fieldmaskpb.FieldMask)(nil),    // 29: google.protobuf.FieldMask
 }
 var file_cohabit_identity_v1_identity_proto_depIdxs = []int32{
-	22, // 0: cohabit.identity.v1.Account.role:type_name -> cohabit.type.v1.Role
-	23, // 1: cohabit.identity.v1.Account.create_time:type_name -> google.protobuf.Timestamp
-	23, // 2: cohabit.identity.v1.Account.update_time:type_name -> google.protobuf.Timestamp
+	26, // 0: cohabit.identity.v1.Account.role:type_name -> cohabit.type.v1.Role
+	27, // 1: cohabit.identity.v1.Account.create_time:type_name -> google.protobuf.Timestamp
+	27, // 2: cohabit.identity.v1.Account.update_time:type_name -> google.protobuf.Timestamp
 	2,  // 3: cohabit.identity.v1.ProgrammeSettings.formulas:type_name -> cohabit.identity.v1.Formula
 	4,  // 4: cohabit.identity.v1.ProgrammeSettings.association:type_name -> cohabit.identity.v1.Association
-	24, // 5: cohabit.identity.v1.ProgrammeSettings.host_required_documents:type_name -> cohabit.type.v1.DocumentKind
-	24, // 6: cohabit.identity.v1.ProgrammeSettings.student_required_documents:type_name -> cohabit.type.v1.DocumentKind
+	28, // 5: cohabit.identity.v1.ProgrammeSettings.host_required_documents:type_name -> cohabit.type.v1.DocumentKind
+	28, // 6: cohabit.identity.v1.ProgrammeSettings.student_required_documents:type_name -> cohabit.type.v1.DocumentKind
 	3,  // 7: cohabit.identity.v1.Programme.settings:type_name -> cohabit.identity.v1.ProgrammeSettings
-	23, // 8: cohabit.identity.v1.Programme.create_time:type_name -> google.protobuf.Timestamp
-	23, // 9: cohabit.identity.v1.Programme.update_time:type_name -> google.protobuf.Timestamp
-	23, // 10: cohabit.identity.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
+	27, // 8: cohabit.identity.v1.Programme.create_time:type_name -> google.protobuf.Timestamp
+	27, // 9: cohabit.identity.v1.Programme.update_time:type_name -> google.protobuf.Timestamp
+	27, // 10: cohabit.identity.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
 	1,  // 11: cohabit.identity.v1.LoginResponse.account:type_name -> cohabit.identity.v1.Account
-	22, // 12: cohabit.identity.v1.SignupRequest.role:type_name -> cohabit.type.v1.Role
-	22, // 13: cohabit.identity.v1.CreateAccountRequest.role:type_name -> cohabit.type.v1.Role
-	5,  // 14: cohabit.identity.v1.ListProgrammesResponse.programmes:type_name -> cohabit.identity.v1.Programme
-	5,  // 15: cohabit.identity.v1.CreateProgrammeRequest.programme:type_name -> cohabit.identity.v1.Programme
-	5,  // 16: cohabit.identity.v1.UpdateProgrammeRequest.programme:type_name -> cohabit.identity.v1.Programme
-	25, // 17: cohabit.identity.v1.UpdateProgrammeRequest.update_mask:type_name -> google.protobuf.FieldMask
-	0,  // 18: cohabit.identity.v1.Invitation.record_kind:type_name -> cohabit.identity.v1.RecordKind
-	23, // 19: cohabit.identity.v1.Invitation.invite_expires_at:type_name -> google.protobuf.Timestamp
-	23, // 20: cohabit.identity.v1.Invitation.create_time:type_name -> google.protobuf.Timestamp
-	0,  // 21: cohabit.identity.v1.InvitationCode.record_kind:type_name -> cohabit.identity.v1.RecordKind
-	23, // 22: cohabit.identity.v1.InvitationCode.expire_time:type_name -> google.protobuf.Timestamp
-	6,  // 23: cohabit.identity.v1.IdentityService.Login:input_type -> cohabit.identity.v1.LoginRequest
-	9,  // 24: cohabit.identity.v1.IdentityService.Signup:input_type -> cohabit.identity.v1.SignupRequest
-	10, // 25: cohabit.identity.v1.IdentityService.GetMe:input_type -> cohabit.identity.v1.GetMeRequest
-	11, // 26: cohabit.identity.v1.IdentityService.CreateAccount:input_type -> cohabit.identity.v1.CreateAccountRequest
-	12, // 27: cohabit.identity.v1.IdentityService.ListProgrammes:input_type -> cohabit.identity.v1.ListProgrammesRequest
-	14, // 28: cohabit.identity.v1.IdentityService.GetProgramme:input_type -> cohabit.identity.v1.GetProgrammeRequest
-	15, // 29: cohabit.identity.v1.IdentityService.CreateProgramme:input_type -> cohabit.identity.v1.CreateProgrammeRequest
-	16, // 30: cohabit.identity.v1.IdentityService.UpdateProgramme:input_type -> cohabit.identity.v1.UpdateProgrammeRequest
-	17, // 31: cohabit.identity.v1.IdentityService.InviteHost:input_type -> cohabit.identity.v1.InviteHostRequest
-	18, // 32: cohabit.identity.v1.IdentityService.InviteStudent:input_type -> cohabit.identity.v1.InviteStudentRequest
-	20, // 33: cohabit.identity.v1.IdentityService.GetInvitationCode:input_type -> cohabit.identity.v1.GetInvitationCodeRequest
-	8,  // 34: cohabit.identity.v1.IdentityService.RefreshToken:input_type -> cohabit.identity.v1.RefreshTokenRequest
-	7,  // 35: cohabit.identity.v1.IdentityService.Login:output_type -> cohabit.identity.v1.LoginResponse
-	1,  // 36: cohabit.identity.v1.IdentityService.Signup:output_type -> cohabit.identity.v1.Account
-	1,  // 37: cohabit.identity.v1.IdentityService.GetMe:output_type -> cohabit.identity.v1.Account
-	1,  // 38: cohabit.identity.v1.IdentityService.CreateAccount:output_type -> cohabit.identity.v1.Account
-	13, // 39: cohabit.identity.v1.IdentityService.ListProgrammes:output_type -> cohabit.identity.v1.ListProgrammesResponse
-	5,  // 40: cohabit.identity.v1.IdentityService.GetProgramme:output_type -> cohabit.identity.v1.Programme
-	5,  // 41: cohabit.identity.v1.IdentityService.CreateProgramme:output_type -> cohabit.identity.v1.Programme
-	5,  // 42: cohabit.identity.v1.IdentityService.UpdateProgramme:output_type -> cohabit.identity.v1.Programme
-	19, // 43: cohabit.identity.v1.IdentityService.InviteHost:output_type -> cohabit.identity.v1.Invitation
-	19, // 44: cohabit.identity.v1.IdentityService.InviteStudent:output_type -> cohabit.identity.v1.Invitation
-	21, // 45: cohabit.identity.v1.IdentityService.GetInvitationCode:output_type -> cohabit.identity.v1.InvitationCode
-	7,  // 46: cohabit.identity.v1.IdentityService.RefreshToken:output_type -> cohabit.identity.v1.LoginResponse
-	35, // [35:47] is the sub-list for method output_type
-	23, // [23:35] is the sub-list for method input_type
-	23, // [23:23] is the sub-list for extension type_name
-	23, // [23:23] is the sub-list for extension extendee
-	0,  // [0:23] is the sub-list for field type_name
+	27, // 12: cohabit.identity.v1.RevokeSessionsResponse.revoke_time:type_name -> google.protobuf.Timestamp
+	26, // 13: cohabit.identity.v1.SignupRequest.role:type_name -> cohabit.type.v1.Role
+	26, // 14: cohabit.identity.v1.CreateAccountRequest.role:type_name -> cohabit.type.v1.Role
+	5,  // 15: cohabit.identity.v1.ListProgrammesResponse.programmes:type_name -> cohabit.identity.v1.Programme
+	5,  // 16: cohabit.identity.v1.CreateProgrammeRequest.programme:type_name -> cohabit.identity.v1.Programme
+	5,  // 17: cohabit.identity.v1.UpdateProgrammeRequest.programme:type_name -> cohabit.identity.v1.Programme
+	29, // 18: cohabit.identity.v1.UpdateProgrammeRequest.update_mask:type_name -> google.protobuf.FieldMask
+	0,  // 19: cohabit.identity.v1.Invitation.record_kind:type_name -> cohabit.identity.v1.RecordKind
+	27, // 20: cohabit.identity.v1.Invitation.invite_expires_at:type_name -> google.protobuf.Timestamp
+	27, // 21: cohabit.identity.v1.Invitation.create_time:type_name -> google.protobuf.Timestamp
+	0,  // 22: cohabit.identity.v1.InvitationCode.record_kind:type_name -> cohabit.identity.v1.RecordKind
+	27, // 23: cohabit.identity.v1.InvitationCode.expire_time:type_name -> google.protobuf.Timestamp
+	6,  // 24: cohabit.identity.v1.IdentityService.Login:input_type -> cohabit.identity.v1.LoginRequest
+	13, // 25: cohabit.identity.v1.IdentityService.Signup:input_type -> cohabit.identity.v1.SignupRequest
+	14, // 26: cohabit.identity.v1.IdentityService.GetMe:input_type -> cohabit.identity.v1.GetMeRequest
+	15, // 27: cohabit.identity.v1.IdentityService.CreateAccount:input_type -> cohabit.identity.v1.CreateAccountRequest
+	16, // 28: cohabit.identity.v1.IdentityService.ListProgrammes:input_type -> cohabit.identity.v1.ListProgrammesRequest
+	18, // 29: cohabit.identity.v1.IdentityService.GetProgramme:input_type -> cohabit.identity.v1.GetProgrammeRequest
+	19, // 30: cohabit.identity.v1.IdentityService.CreateProgramme:input_type -> cohabit.identity.v1.CreateProgrammeRequest
+	20, // 31: cohabit.identity.v1.IdentityService.UpdateProgramme:input_type -> cohabit.identity.v1.UpdateProgrammeRequest
+	21, // 32: cohabit.identity.v1.IdentityService.InviteHost:input_type -> cohabit.identity.v1.InviteHostRequest
+	22, // 33: cohabit.identity.v1.IdentityService.InviteStudent:input_type -> cohabit.identity.v1.InviteStudentRequest
+	24, // 34: cohabit.identity.v1.IdentityService.GetInvitationCode:input_type -> cohabit.identity.v1.GetInvitationCodeRequest
+	8,  // 35: cohabit.identity.v1.IdentityService.RefreshToken:input_type -> cohabit.identity.v1.RefreshTokenRequest
+	9,  // 36: cohabit.identity.v1.IdentityService.Logout:input_type -> cohabit.identity.v1.LogoutRequest
+	11, // 37: cohabit.identity.v1.IdentityService.RevokeSessions:input_type -> cohabit.identity.v1.RevokeSessionsRequest
+	7,  // 38: cohabit.identity.v1.IdentityService.Login:output_type -> cohabit.identity.v1.LoginResponse
+	1,  // 39: cohabit.identity.v1.IdentityService.Signup:output_type -> cohabit.identity.v1.Account
+	1,  // 40: cohabit.identity.v1.IdentityService.GetMe:output_type -> cohabit.identity.v1.Account
+	1,  // 41: cohabit.identity.v1.IdentityService.CreateAccount:output_type -> cohabit.identity.v1.Account
+	17, // 42: cohabit.identity.v1.IdentityService.ListProgrammes:output_type -> cohabit.identity.v1.ListProgrammesResponse
+	5,  // 43: cohabit.identity.v1.IdentityService.GetProgramme:output_type -> cohabit.identity.v1.Programme
+	5,  // 44: cohabit.identity.v1.IdentityService.CreateProgramme:output_type -> cohabit.identity.v1.Programme
+	5,  // 45: cohabit.identity.v1.IdentityService.UpdateProgramme:output_type -> cohabit.identity.v1.Programme
+	23, // 46: cohabit.identity.v1.IdentityService.InviteHost:output_type -> cohabit.identity.v1.Invitation
+	23, // 47: cohabit.identity.v1.IdentityService.InviteStudent:output_type -> cohabit.identity.v1.Invitation
+	25, // 48: cohabit.identity.v1.IdentityService.GetInvitationCode:output_type -> cohabit.identity.v1.InvitationCode
+	7,  // 49: cohabit.identity.v1.IdentityService.RefreshToken:output_type -> cohabit.identity.v1.LoginResponse
+	10, // 50: cohabit.identity.v1.IdentityService.Logout:output_type -> cohabit.identity.v1.LogoutResponse
+	12, // 51: cohabit.identity.v1.IdentityService.RevokeSessions:output_type -> cohabit.identity.v1.RevokeSessionsResponse
+	38, // [38:52] is the sub-list for method output_type
+	24, // [24:38] is the sub-list for method input_type
+	24, // [24:24] is the sub-list for extension type_name
+	24, // [24:24] is the sub-list for extension extendee
+	0,  // [0:24] is the sub-list for field type_name
 }
 
 func init() { file_cohabit_identity_v1_identity_proto_init() }
@@ -1830,7 +2014,7 @@ func file_cohabit_identity_v1_identity_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_cohabit_identity_v1_identity_proto_rawDesc), len(file_cohabit_identity_v1_identity_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   21,
+			NumMessages:   25,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -33,6 +33,8 @@ const (
 	IdentityService_InviteStudent_FullMethodName     = "/cohabit.identity.v1.IdentityService/InviteStudent"
 	IdentityService_GetInvitationCode_FullMethodName = "/cohabit.identity.v1.IdentityService/GetInvitationCode"
 	IdentityService_RefreshToken_FullMethodName      = "/cohabit.identity.v1.IdentityService/RefreshToken"
+	IdentityService_Logout_FullMethodName            = "/cohabit.identity.v1.IdentityService/Logout"
+	IdentityService_RevokeSessions_FullMethodName    = "/cohabit.identity.v1.IdentityService/RevokeSessions"
 )
 
 // IdentityServiceClient is the client API for IdentityService service.
@@ -72,6 +74,13 @@ type IdentityServiceClient interface {
 	// after sign-in. The account is read again, so the new token carries its current role and
 	// links. Never mapped to HTTP: the web application calls it.
 	RefreshToken(ctx context.Context, in *RefreshTokenRequest, opts ...grpc.CallOption) (*LoginResponse, error)
+	// Logout ends the caller's session: its token, and every token RefreshToken slid from the
+	// same sign-in, stop working in every service (POST /v1/auth/logout).
+	Logout(ctx context.Context, in *LogoutRequest, opts ...grpc.CallOption) (*LogoutResponse, error)
+	// RevokeSessions ends every session of an account at once (a lost phone, a person who
+	// leaves): an admin for any account, a coordinator for an account of their programme
+	// (POST /v1/accounts/{account_id}:revokeSessions).
+	RevokeSessions(ctx context.Context, in *RevokeSessionsRequest, opts ...grpc.CallOption) (*RevokeSessionsResponse, error)
 }
 
 type identityServiceClient struct {
@@ -202,6 +211,26 @@ func (c *identityServiceClient) RefreshToken(ctx context.Context, in *RefreshTok
 	return out, nil
 }
 
+func (c *identityServiceClient) Logout(ctx context.Context, in *LogoutRequest, opts ...grpc.CallOption) (*LogoutResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(LogoutResponse)
+	err := c.cc.Invoke(ctx, IdentityService_Logout_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *identityServiceClient) RevokeSessions(ctx context.Context, in *RevokeSessionsRequest, opts ...grpc.CallOption) (*RevokeSessionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RevokeSessionsResponse)
+	err := c.cc.Invoke(ctx, IdentityService_RevokeSessions_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // IdentityServiceServer is the server API for IdentityService service.
 // All implementations must embed UnimplementedIdentityServiceServer
 // for forward compatibility.
@@ -239,6 +268,13 @@ type IdentityServiceServer interface {
 	// after sign-in. The account is read again, so the new token carries its current role and
 	// links. Never mapped to HTTP: the web application calls it.
 	RefreshToken(context.Context, *RefreshTokenRequest) (*LoginResponse, error)
+	// Logout ends the caller's session: its token, and every token RefreshToken slid from the
+	// same sign-in, stop working in every service (POST /v1/auth/logout).
+	Logout(context.Context, *LogoutRequest) (*LogoutResponse, error)
+	// RevokeSessions ends every session of an account at once (a lost phone, a person who
+	// leaves): an admin for any account, a coordinator for an account of their programme
+	// (POST /v1/accounts/{account_id}:revokeSessions).
+	RevokeSessions(context.Context, *RevokeSessionsRequest) (*RevokeSessionsResponse, error)
 	mustEmbedUnimplementedIdentityServiceServer()
 }
 
@@ -284,6 +320,12 @@ func (UnimplementedIdentityServiceServer) GetInvitationCode(context.Context, *Ge
 }
 func (UnimplementedIdentityServiceServer) RefreshToken(context.Context, *RefreshTokenRequest) (*LoginResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RefreshToken not implemented")
+}
+func (UnimplementedIdentityServiceServer) Logout(context.Context, *LogoutRequest) (*LogoutResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Logout not implemented")
+}
+func (UnimplementedIdentityServiceServer) RevokeSessions(context.Context, *RevokeSessionsRequest) (*RevokeSessionsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RevokeSessions not implemented")
 }
 func (UnimplementedIdentityServiceServer) mustEmbedUnimplementedIdentityServiceServer() {}
 func (UnimplementedIdentityServiceServer) testEmbeddedByValue()                         {}
@@ -522,6 +564,42 @@ func _IdentityService_RefreshToken_Handler(srv interface{}, ctx context.Context,
 	return interceptor(ctx, in, info, handler)
 }
 
+func _IdentityService_Logout_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(LogoutRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(IdentityServiceServer).Logout(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: IdentityService_Logout_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(IdentityServiceServer).Logout(ctx, req.(*LogoutRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _IdentityService_RevokeSessions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RevokeSessionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(IdentityServiceServer).RevokeSessions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: IdentityService_RevokeSessions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(IdentityServiceServer).RevokeSessions(ctx, req.(*RevokeSessionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // IdentityService_ServiceDesc is the grpc.ServiceDesc for IdentityService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -576,6 +654,14 @@ var IdentityService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RefreshToken",
 			Handler:    _IdentityService_RefreshToken_Handler,
+		},
+		{
+			MethodName: "Logout",
+			Handler:    _IdentityService_Logout_Handler,
+		},
+		{
+			MethodName: "RevokeSessions",
+			Handler:    _IdentityService_RevokeSessions_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -345,6 +345,79 @@ func (x *InvitationAccepted) GetAccountId() string {
 	return ""
 }
 
+// SessionsRevoked: cohabit.identity.sessions.revoked. Tokens stop working in every service,
+// each of which keeps the list in memory (platform/revocation): the one session session_id
+// (a sign-out), or, when session_id is empty, every token of account_id issued before
+// revoke_time (a coordinator or an admin ended them). After expire_time every token concerned
+// has expired anyway, and the entry is dropped.
+type SessionsRevoked struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AccountId     string                 `protobuf:"bytes,1,opt,name=account_id,json=accountId,proto3" json:"account_id,omitempty"`
+	SessionId     string                 `protobuf:"bytes,2,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	RevokeTime    *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=revoke_time,json=revokeTime,proto3" json:"revoke_time,omitempty"`
+	ExpireTime    *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=expire_time,json=expireTime,proto3" json:"expire_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SessionsRevoked) Reset() {
+	*x = SessionsRevoked{}
+	mi := &file_cohabit_identity_events_v1_events_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SessionsRevoked) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SessionsRevoked) ProtoMessage() {}
+
+func (x *SessionsRevoked) ProtoReflect() protoreflect.Message {
+	mi := &file_cohabit_identity_events_v1_events_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SessionsRevoked.ProtoReflect.Descriptor instead.
+func (*SessionsRevoked) Descriptor() ([]byte, []int) {
+	return file_cohabit_identity_events_v1_events_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *SessionsRevoked) GetAccountId() string {
+	if x != nil {
+		return x.AccountId
+	}
+	return ""
+}
+
+func (x *SessionsRevoked) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
+	}
+	return ""
+}
+
+func (x *SessionsRevoked) GetRevokeTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.RevokeTime
+	}
+	return nil
+}
+
+func (x *SessionsRevoked) GetExpireTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExpireTime
+	}
+	return nil
+}
+
 var File_cohabit_identity_events_v1_events_proto protoreflect.FileDescriptor
 
 const file_cohabit_identity_events_v1_events_proto_rawDesc = "" +
@@ -375,7 +448,16 @@ const file_cohabit_identity_events_v1_events_proto_rawDesc = "" +
 	"recordKind\x12!\n" +
 	"\fprogramme_id\x18\x04 \x01(\tR\vprogrammeId\x12\x1d\n" +
 	"\n" +
-	"account_id\x18\x05 \x01(\tR\taccountIdBUZSgithub.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1;identityeventsv1b\x06proto3"
+	"account_id\x18\x05 \x01(\tR\taccountId\"\xc9\x01\n" +
+	"\x0fSessionsRevoked\x12\x1d\n" +
+	"\n" +
+	"account_id\x18\x01 \x01(\tR\taccountId\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x02 \x01(\tR\tsessionId\x12;\n" +
+	"\vrevoke_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"revokeTime\x12;\n" +
+	"\vexpire_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"expireTimeBUZSgithub.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1;identityeventsv1b\x06proto3"
 
 var (
 	file_cohabit_identity_events_v1_events_proto_rawDescOnce sync.Once
@@ -389,30 +471,33 @@ func file_cohabit_identity_events_v1_events_proto_rawDescGZIP() []byte {
 	return file_cohabit_identity_events_v1_events_proto_rawDescData
 }
 
-var file_cohabit_identity_events_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
+var file_cohabit_identity_events_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_cohabit_identity_events_v1_events_proto_goTypes = []any{
 	(*ProgrammeCreated)(nil),      // 0: cohabit.identity.events.v1.ProgrammeCreated
 	(*ProgrammeUpdated)(nil),      // 1: cohabit.identity.events.v1.ProgrammeUpdated
 	(*AccountCreated)(nil),        // 2: cohabit.identity.events.v1.AccountCreated
 	(*InvitationCreated)(nil),     // 3: cohabit.identity.events.v1.InvitationCreated
 	(*InvitationAccepted)(nil),    // 4: cohabit.identity.events.v1.InvitationAccepted
-	(*v1.Programme)(nil),          // 5: cohabit.identity.v1.Programme
-	(v11.Role)(0),                 // 6: cohabit.type.v1.Role
-	(v1.RecordKind)(0),            // 7: cohabit.identity.v1.RecordKind
-	(*timestamppb.Timestamp)(nil), // 8: google.protobuf.Timestamp
+	(*SessionsRevoked)(nil),       // 5: cohabit.identity.events.v1.SessionsRevoked
+	(*v1.Programme)(nil),          // 6: cohabit.identity.v1.Programme
+	(v11.Role)(0),                 // 7: cohabit.type.v1.Role
+	(v1.RecordKind)(0),            // 8: cohabit.identity.v1.RecordKind
+	(*timestamppb.Timestamp)(nil), // 9: google.protobuf.Timestamp
 }
 var file_cohabit_identity_events_v1_events_proto_depIdxs = []int32{
-	5, // 0: cohabit.identity.events.v1.ProgrammeCreated.programme:type_name -> cohabit.identity.v1.Programme
-	5, // 1: cohabit.identity.events.v1.ProgrammeUpdated.programme:type_name -> cohabit.identity.v1.Programme
-	6, // 2: cohabit.identity.events.v1.AccountCreated.role:type_name -> cohabit.type.v1.Role
-	7, // 3: cohabit.identity.events.v1.InvitationCreated.record_kind:type_name -> cohabit.identity.v1.RecordKind
-	8, // 4: cohabit.identity.events.v1.InvitationCreated.expire_time:type_name -> google.protobuf.Timestamp
-	7, // 5: cohabit.identity.events.v1.InvitationAccepted.record_kind:type_name -> cohabit.identity.v1.RecordKind
-	6, // [6:6] is the sub-list for method output_type
-	6, // [6:6] is the sub-list for method input_type
-	6, // [6:6] is the sub-list for extension type_name
-	6, // [6:6] is the sub-list for extension extendee
-	0, // [0:6] is the sub-list for field type_name
+	6, // 0: cohabit.identity.events.v1.ProgrammeCreated.programme:type_name -> cohabit.identity.v1.Programme
+	6, // 1: cohabit.identity.events.v1.ProgrammeUpdated.programme:type_name -> cohabit.identity.v1.Programme
+	7, // 2: cohabit.identity.events.v1.AccountCreated.role:type_name -> cohabit.type.v1.Role
+	8, // 3: cohabit.identity.events.v1.InvitationCreated.record_kind:type_name -> cohabit.identity.v1.RecordKind
+	9, // 4: cohabit.identity.events.v1.InvitationCreated.expire_time:type_name -> google.protobuf.Timestamp
+	8, // 5: cohabit.identity.events.v1.InvitationAccepted.record_kind:type_name -> cohabit.identity.v1.RecordKind
+	9, // 6: cohabit.identity.events.v1.SessionsRevoked.revoke_time:type_name -> google.protobuf.Timestamp
+	9, // 7: cohabit.identity.events.v1.SessionsRevoked.expire_time:type_name -> google.protobuf.Timestamp
+	8, // [8:8] is the sub-list for method output_type
+	8, // [8:8] is the sub-list for method input_type
+	8, // [8:8] is the sub-list for extension type_name
+	8, // [8:8] is the sub-list for extension extendee
+	0, // [0:8] is the sub-list for field type_name
 }
 
 func init() { file_cohabit_identity_events_v1_events_proto_init() }
@@ -426,7 +511,7 @@ func file_cohabit_identity_events_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_cohabit_identity_events_v1_events_proto_rawDesc), len(file_cohabit_identity_events_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   5,
+			NumMessages:   6,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
