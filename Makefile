@@ -27,7 +27,7 @@ PGTEST_DIR ?= /tmp/cohabit-pgtest
 BIN := $(CURDIR)/bin
 GENERATED := proto/gen gateway/openapi
 
-.PHONY: help tools generate generate-check lint test fuzz e2e screenshots bench run build clean images k8s-validate
+.PHONY: help tools generate generate-check lint test fuzz e2e screenshots bench run build clean images k8s-validate cluster soak
 
 help: ## list the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z0-9-]+:.*## / { printf "  %-15s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -127,6 +127,15 @@ run: ## start PostgreSQL, NATS, every service and the gateway locally (Ctrl-C st
 	@# program shut down cleanly, and make would report that as a failure.
 	cd services/stack && go build -o "$(BIN)/cohabit" ./cmd/cohabit
 	exec "$(BIN)/cohabit"
+
+cluster: build ## a local cluster: 3 etcd, 3 PostgreSQL under Patroni, 3 NATS nodes, 2 replicas of every service and gateway (Ctrl-C stops all)
+	@scripts/ensure-cluster-tools.sh
+	COHABIT_CLUSTER_DIR="$(COHABIT_DATA_DIR)/cluster" exec "$(BIN)/cluster" up
+
+soak: build ## the local cluster under load with faults (SIGKILL of replicas, the NATS stream leader, the PostgreSQL primary), then its report
+	@scripts/ensure-cluster-tools.sh
+	rm -rf "$(COHABIT_DATA_DIR)/soak"
+	COHABIT_CLUSTER_DIR="$(COHABIT_DATA_DIR)/soak" COHABIT_CLUSTER_PORT_BASE=19300 "$(BIN)/cluster" soak
 
 images: ## container images of every service, the gateway and natsnode, without Docker (bin/images/*.tar)
 	scripts/images.sh
