@@ -28,9 +28,11 @@ const (
 type GetProgrammeFiguresRequest struct {
 	state       protoimpl.MessageState `protogen:"open.v1"`
 	ProgrammeId string                 `protobuf:"bytes,1,opt,name=programme_id,json=programmeId,proto3" json:"programme_id,omitempty"`
-	// First day of the period, YYYY-MM-DD (inclusive); the first of this year when empty.
+	// First day of the period, YYYY-MM-DD (included). Left out with to: the calendar year of
+	// today, or of to.
 	From string `protobuf:"bytes,2,opt,name=from,proto3" json:"from,omitempty"`
-	// Last day of the period, YYYY-MM-DD (inclusive); today when empty.
+	// Last day of the period, YYYY-MM-DD (included; at most ten years after from). Left out:
+	// the last day of from's year (of this year when both are left out).
 	To            string `protobuf:"bytes,3,opt,name=to,proto3" json:"to,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -90,9 +92,9 @@ func (x *GetProgrammeFiguresRequest) GetTo() string {
 // GetNetworkFiguresRequest names the period.
 type GetNetworkFiguresRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// First day of the period, YYYY-MM-DD (inclusive); the first of this year when empty.
+	// First day of the period, YYYY-MM-DD (included); as in GetProgrammeFiguresRequest.
 	From string `protobuf:"bytes,1,opt,name=from,proto3" json:"from,omitempty"`
-	// Last day of the period, YYYY-MM-DD (inclusive); today when empty.
+	// Last day of the period, YYYY-MM-DD (included); as in GetProgrammeFiguresRequest.
 	To            string `protobuf:"bytes,2,opt,name=to,proto3" json:"to,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
