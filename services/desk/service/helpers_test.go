@@ -68,7 +68,7 @@ func start(t *testing.T) *env {
 	e.client = deskv1.NewDeskServiceClient(cc)
 	e.js = svctest.JetStream(t, ns.URL())
 	// The streams of the services the desk follows, which their services would declare.
-	for _, name := range []string{"IDENTITY", "HOSTS", "STUDENTS", "MATCHING", "CONTRACTS"} {
+	for _, name := range []string{"IDENTITY", "HOSTS", "STUDENTS", "MATCHING", "CONTRACTS", "NOTIFICATIONS"} {
 		s := natsx.Stream{Name: name, Subjects: []string{"cohabit." + strings.ToLower(name) + ".>"}}
 		if err := natsx.EnsureStream(t.Context(), e.js, s); err != nil {
 			t.Fatal(err)

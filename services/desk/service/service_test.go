@@ -19,6 +19,7 @@ import (
 	identityeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	matchingeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/events/v1"
+	notificationseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/notifications/events/v1"
 	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
 	"github.com/cohabit/cohabit/services/desk/internal/grpcapi"
 	"github.com/cohabit/cohabit/services/platform/auth"
@@ -324,7 +325,11 @@ func TestAgendaAndFeed(t *testing.T) {
 	svctest.Publish(t, e.js, "cohabit.contracts.checkin.scheduled", "lyon", &contractseventsv1.CheckinChanged{
 		CheckinId: ids.New(), ContractId: contract, ProgrammeId: "lyon", Status: "DUE", DueDate: "2027-03-04"})
 
-	want := []string{"AGENDA_ITEM_KIND_CHECKIN", "AGENDA_ITEM_KIND_MEETING", "AGENDA_ITEM_KIND_PROPOSAL_WAITING",
+	call, _ := event.New("cohabit.notifications.call.requested", "lyon", now.Add(-24*time.Hour), &notificationseventsv1.CallRequested{
+		NotificationId: ids.New(), ProgrammeId: "lyon", RecipientId: host, RecipientKind: "HOST", Topic: "MATCH_PROPOSED"})
+	svctest.PublishEnvelope(t, e.js, call)
+
+	want := []string{"AGENDA_ITEM_KIND_CALL", "AGENDA_ITEM_KIND_CHECKIN", "AGENDA_ITEM_KIND_MEETING", "AGENDA_ITEM_KIND_PROPOSAL_WAITING",
 		"AGENDA_ITEM_KIND_SIGNATURES_WAITING", "AGENDA_ITEM_KIND_DOCUMENT_MISSING"}
 	var items []*deskv1.AgendaItem
 	deadline := time.Now().Add(10 * time.Second)

@@ -31,8 +31,8 @@ import (
 	"github.com/cohabit/cohabit/services/platform/natsx"
 )
 
-// Stream is the notifications service's own stream (it publishes nothing yet; every service
-// owns one, so that its relay has somewhere to publish).
+// Stream is the notifications service's own stream: it announces the lines of the call list
+// (cohabit.notifications.call.requested), which the desk's agenda shows.
 var Stream = natsx.Stream{Name: "NOTIFICATIONS", Subjects: []string{"cohabit.notifications.>"}}
 
 // Config is everything the notifications service reads at start.

@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	notificationseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/notifications/events/v1"
 	"os"
 	"path/filepath"
 	"strings"
@@ -246,6 +247,16 @@ func TestAssistedHostGetsACallListLine(t *testing.T) {
 		if r.Channel != notice.Call {
 			t.Errorf("assisted host has a %s notification", r.Channel)
 		}
+	}
+	// The line is announced, for the desk's agenda: ids and the topic, no words.
+	msg := svctest.NextEvents(t, e.js, "NOTIFICATIONS", "cohabit.notifications.call.requested", 1)[0]
+	env, err := event.Decode(msg.Data())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := event.Payload(env, &notificationseventsv1.CallRequested{})
+	if err != nil || ev.GetNotificationId() != c.GetId() || ev.GetRecipientId() != hostID || ev.GetRecipientKind() != "HOST" || ev.GetTopic() != "MATCH_PROPOSED" {
+		t.Errorf("call.requested: %v %v", ev, err)
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 	hostseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/events/v1"
 	identityeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1"
 	matchingeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/events/v1"
+	notificationseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/notifications/events/v1"
 	studentseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/events/v1"
 	"github.com/cohabit/cohabit/services/desk/internal/app"
 	"github.com/cohabit/cohabit/services/desk/internal/document"
@@ -39,7 +40,12 @@ const (
 	DurableMatching  = "desk-matching"
 	DurableContracts = "desk-contracts"
 	DurableIdentity  = "desk-identity"
+	// DurableNotifications follows the call list.
+	DurableNotifications = "desk-notifications"
 )
+
+// SubjectCallRequested is a new line of the notifications service's call list.
+const SubjectCallRequested = "cohabit.notifications.call.requested"
 
 // The subjects followed, with the timeline's code of each ("" when it is not part of a life).
 var (
@@ -117,6 +123,7 @@ func Consumers(a *app.App, log *slog.Logger) []*natsx.Consumer {
 		c("MATCHING", DurableMatching, keys(matchCodes)),
 		c("CONTRACTS", DurableContracts, keys(contractCodes, checkinCodes, incidentCodes)),
 		c("IDENTITY", DurableIdentity, programmeSubjects),
+		c("NOTIFICATIONS", DurableNotifications, []string{SubjectCallRequested}),
 	}
 }
 
@@ -225,6 +232,15 @@ func handle(ctx context.Context, a *app.App, consumer string, e *eventsv1.Envelo
 			return permanent(e, fmt.Errorf("incident's contract id %q", p.GetContractId()))
 		}
 		return a.ContractLifeEvent(ctx, ev, p.GetContractId())
+	case t == SubjectCallRequested:
+		p, err := event.Payload(e, &notificationseventsv1.CallRequested{})
+		if err != nil {
+			return permanent(e, err)
+		}
+		if p.GetNotificationId() == "" || badIDs(p.GetRecipientId()) != nil {
+			return permanent(e, fmt.Errorf("call %q for %q", p.GetNotificationId(), p.GetRecipientId()))
+		}
+		return a.CallChanged(ctx, ev, p.GetNotificationId(), p.GetRecipientId(), p.GetTopic(), "PENDING")
 	case t == "cohabit.identity.programme.created" || t == "cohabit.identity.programme.updated":
 		if t == "cohabit.identity.programme.created" {
 			p, err := event.Payload(e, &identityeventsv1.ProgrammeCreated{})

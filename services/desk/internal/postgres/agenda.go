@@ -63,7 +63,9 @@ WITH items AS (
 	FROM calls c LEFT JOIN people p ON p.id::text = c.recipient_id WHERE c.programme_id = $1 AND c.status = 'PENDING'
 )
 SELECT kind, item, day, subject, stype, detail, at FROM items
-WHERE day BETWEEN $2::date AND $3::date OR day < $4::date
+WHERE day BETWEEN $2::date AND $3::date
+	-- Overdue until handled; a call, which nothing marks done yet, for a fortnight.
+	OR (day < $4::date AND (kind <> 'CALL' OR day >= $4::date - 14))
 ORDER BY day, kind, item LIMIT $8`
 	rows, err := q.db.Query(ctx, sql, a.ProgrammeID, a.From.String(), a.To.String(), a.Today.String(), a.WarningDays, a.EndingDays, a.ProposalDays, a.Limit)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/cohabit/cohabit/services/notifications/internal/postgres"
 	"github.com/cohabit/cohabit/services/notifications/internal/sms"
 	"github.com/cohabit/cohabit/services/platform/ids"
+	"github.com/cohabit/cohabit/services/platform/outbox"
 )
 
 // Invitations reads an invitation's code from identity (GetInvitationCode, service accounts
@@ -178,6 +179,15 @@ func (a *App) insert(ctx context.Context, tx pgx.Tx, in Intent, lang string, pla
 		}
 		if added {
 			n++
+		}
+		if added && row.Channel == notice.Call && row.Status == notice.Pending {
+			ev, err := callRequested(row, now)
+			if err != nil {
+				return 0, err
+			}
+			if err := outbox.Append(ctx, tx, ev); err != nil {
+				return 0, err
+			}
 		}
 	}
 	return n, nil
