@@ -58,6 +58,7 @@ type proc struct {
 	mu       sync.Mutex
 	pid      int
 	restarts int
+	held     bool          // not started again while held (a lost node stays lost)
 	exited   chan struct{} // closed when the current run exits
 	done     chan struct{} // closed when the supervisor gives up (cluster stopping)
 }
@@ -74,6 +75,27 @@ func (p *proc) Exited() <-chan struct{} {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.exited
+}
+
+// Hold keeps the process from being started again until Release: a node that is lost, not
+// one that restarts at once.
+func (p *proc) Hold() {
+	p.mu.Lock()
+	p.held = true
+	p.mu.Unlock()
+}
+
+// Release lets the supervisor start the process again.
+func (p *proc) Release() {
+	p.mu.Lock()
+	p.held = false
+	p.mu.Unlock()
+}
+
+func (p *proc) isHeld() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.held
 }
 
 // Restarts counts how often the process was started again.
@@ -156,6 +178,13 @@ func (c *cluster) supervise(p *proc) {
 		case <-c.stopping:
 			return
 		case <-time.After(time.Second):
+		}
+		for p.isHeld() {
+			select {
+			case <-c.stopping:
+				return
+			case <-time.After(200 * time.Millisecond):
+			}
 		}
 		p.mu.Lock()
 		p.restarts++

@@ -46,7 +46,7 @@ type report struct {
 	contractsOK      int
 	problems         []string
 	outboxPending    map[string]int
-	redelivered      int
+	undrained        []string
 	duplicateApplied int
 }
 
@@ -90,7 +90,8 @@ func (r *report) String() string {
 	for _, k := range sortedKeys(r.errors) {
 		fmt.Fprintf(&b, "  %-50s %d\n", k, r.errors[k])
 	}
-	fmt.Fprintf(&b, "events redelivered by JetStream (all consumers): %d; applied twice: %d\n", r.redelivered, r.duplicateApplied)
+	fmt.Fprintf(&b, "matches with more than one contract (an event applied twice): %d\n", r.duplicateApplied)
+	fmt.Fprintf(&b, "durable consumers with events pending or unacknowledged at the end: %d\n", len(r.undrained))
 	fmt.Fprintf(&b, "outbox rows unpublished at the end:")
 	total := 0
 	for _, k := range sortedKeys(r.outboxPending) {
@@ -176,6 +177,9 @@ func soak(ctx context.Context, c *cluster, log *slog.Logger) (*report, error) {
 	wg.Wait()
 	if faultErr != nil {
 		rep.problem("faults: %v", faultErr)
+	}
+	for _, f := range rep.chainsFailed {
+		rep.problem("a chain failed: %s", f)
 	}
 	c.verify(ctx, cl, coord, rep, log)
 	return rep, nil
@@ -293,6 +297,9 @@ func (c *cluster) killPrimary(ctx context.Context, rep *report, log *slog.Logger
 		return errors.New("no primary to kill")
 	}
 	p := c.proc("pg-" + strconv.Itoa(old+1))
+	// The node stays down until the failover is over, then comes back as a replica.
+	p.Hold()
+	defer p.Release()
 	exited := p.Exited()
 	t0 := time.Now()
 	if pm := postmasterPid(c.cfg, old); pm > 0 {
@@ -465,11 +472,15 @@ func (c *cluster) verify(ctx context.Context, cl *client, coord string, rep *rep
 	if dup > 0 {
 		rep.problem("%d matches have more than one contract", dup)
 	}
-	// Redeliveries: events delivered again (a consumer killed before its ack); the inbox
-	// made each a no-op.
+	// Every durable consumer has caught up: nothing pending, nothing awaiting an ack.
 	nc, js, err := natsx.Connect(c.natsURL(), "soak-verify", slog.New(slog.DiscardHandler))
-	if err == nil {
-		defer nc.Close()
+	if err != nil {
+		rep.problem("nats: %v", err)
+		return
+	}
+	defer nc.Close()
+	for {
+		var undrained []string
 		for _, stream := range []string{"IDENTITY", "HOSTS", "STUDENTS", "MATCHING", "CONTRACTS", "NOTIFICATIONS", "DESK", "FIGURES"} {
 			s, err := js.Stream(ctx, stream)
 			if err != nil {
@@ -477,12 +488,19 @@ func (c *cluster) verify(ctx context.Context, cl *client, coord string, rep *rep
 			}
 			lister := s.ListConsumers(ctx)
 			for ci := range lister.Info() {
-				rep.redelivered += ci.NumRedelivered
 				if ci.NumPending > 0 || ci.NumAckPending > 0 {
-					log.Info("consumer not drained at the end", "stream", stream, "consumer", ci.Name, "pending", ci.NumPending, "ack pending", ci.NumAckPending)
+					undrained = append(undrained, fmt.Sprintf("%s/%s (pending %d, unacknowledged %d)", stream, ci.Name, ci.NumPending, ci.NumAckPending))
 				}
 			}
 		}
+		rep.undrained = undrained
+		if len(undrained) == 0 || time.Now().After(settle) {
+			break
+		}
+		time.Sleep(time.Second)
+	}
+	for _, u := range rep.undrained {
+		rep.problem("consumer not drained: %s", u)
 	}
 }
 
@@ -709,36 +727,51 @@ func (cl *client) chain(ctx context.Context, coord, programme, tag string) (chai
 	}); err != nil {
 		return fail("host accepts", err)
 	}
-	// The desk asks for each party's documents (through NATS); the coordinator verifies them.
-	for _, owner := range []string{hostID, studentID} {
-		var docs []map[string]any
-		deadline := time.Now().Add(2 * time.Minute)
-		for len(docs) == 0 {
-			docs = list(get("/v1/documents?ownerId="+owner), "documents")
-			if len(docs) > 0 {
-				break
+	// The desk asks for each party's documents (through NATS, one by one); the coordinator
+	// verifies those there are, and again when the approval names one still missing.
+	verifyDocs := func() error {
+		for _, owner := range []string{hostID, studentID} {
+			var docs []map[string]any
+			deadline := time.Now().Add(2 * time.Minute)
+			for len(docs) == 0 {
+				docs = list(get("/v1/documents?ownerId="+owner), "documents")
+				if len(docs) > 0 {
+					break
+				}
+				if time.Now().After(deadline) || ctx.Err() != nil {
+					return fmt.Errorf("no document asked for %s", owner)
+				}
+				time.Sleep(300 * time.Millisecond)
 			}
-			if time.Now().After(deadline) || ctx.Err() != nil {
-				return fail("documents asked for", fmt.Errorf("none for %s", owner))
+			for _, d := range docs {
+				id, _ := d["id"].(string)
+				if d["status"] == "DOCUMENT_STATUS_VERIFIED" {
+					continue
+				}
+				if _, err := cl.call(ctx, "POST", "/v1/documents/"+id+":verify", coord, map[string]any{"seenInPerson": true}, func() bool {
+					return str(get("/v1/documents/"+id), "status") == "DOCUMENT_STATUS_VERIFIED"
+				}); err != nil {
+					return err
+				}
 			}
-			time.Sleep(300 * time.Millisecond)
 		}
-		for _, d := range docs {
-			id, _ := d["id"].(string)
-			if d["status"] == "DOCUMENT_STATUS_VERIFIED" {
-				continue
-			}
-			if _, err := cl.call(ctx, "POST", "/v1/documents/"+id+":verify", coord, map[string]any{"seenInPerson": true}, func() bool {
-				return str(get("/v1/documents/"+id), "status") == "DOCUMENT_STATUS_VERIFIED"
-			}); err != nil {
-				return fail("verify document", err)
-			}
-		}
+		return nil
 	}
-	if _, err := cl.call(ctx, "POST", "/v1/matches/"+matchID+":approve", coord, map[string]any{}, func() bool {
-		return status() == "MATCH_STATUS_APPROVED"
-	}); err != nil {
-		return fail("approve", err)
+	deadline = time.Now().Add(2 * time.Minute)
+	for {
+		if err := verifyDocs(); err != nil {
+			return fail("verify documents", err)
+		}
+		_, err := cl.call(ctx, "POST", "/v1/matches/"+matchID+":approve", coord, map[string]any{}, func() bool {
+			return status() == "MATCH_STATUS_APPROVED"
+		})
+		if err == nil {
+			break
+		}
+		if !strings.Contains(err.Error(), "DOCUMENTS_INCOMPLETE") || time.Now().After(deadline) {
+			return fail("approve", err)
+		}
+		time.Sleep(300 * time.Millisecond)
 	}
 	return chainResult{match: matchID, room: roomID, student: studentID}, nil
 }
