@@ -86,7 +86,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		mux.Handle(pattern, observe.Route(path, h))
 	}
 	// The REST API: grpc-gateway labels its own routes (rest.labelRoute).
-	mux.Handle("/v1/", gw)
+	mux.Handle("/v1/", withExport(conns, gw, log))
 	handle("GET /healthz", static.Healthz())
 	handle("GET /readyz", ready.Handler(probes, cfg.ReadyTimeout, log))
 	metrics := promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})

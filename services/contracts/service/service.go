@@ -21,6 +21,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
 	"github.com/cohabit/cohabit/services/platform/erasure"
+	"github.com/cohabit/cohabit/services/platform/export"
 	"github.com/cohabit/cohabit/services/platform/natsx"
 )
 
@@ -91,7 +92,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Name:       "contracts",
 		Stream:     Stream,
 		Migrate:    postgres.Migrate,
-		Policy:     grpcapi.Policy,
+		Policy:     export.With(grpcapi.Policy),
 		Programmes: true,
 		Build: func(_ context.Context, d boot.Deps) (boot.Parts, error) {
 			store := postgres.New(d.Pool)
@@ -107,6 +108,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 				a.WithDirectory(parties.New(d.Connect("hosts", cfg.HostsAddr), d.Connect("students", cfg.StudentsAddr)), d.Log)
 			}
 			contractsv1.RegisterContractServiceServer(d.Server, grpcapi.New(a))
+			export.Register(d.Server, "contracts", a.Export)
 			if cfg.JobInterval > 0 {
 				j := &jobs.Jobs{Store: store, Log: d.Log}
 				parts.Jobs = append(parts.Jobs, func(ctx context.Context) error { return j.Run(ctx, cfg.JobInterval, cfg.Now) })

@@ -18,6 +18,8 @@ import (
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
+	"github.com/cohabit/cohabit/services/platform/erasure"
+	"github.com/cohabit/cohabit/services/platform/export"
 	"github.com/cohabit/cohabit/services/platform/natsx"
 )
 
@@ -80,13 +82,16 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Name:            "desk",
 		Stream:          Stream,
 		Migrate:         postgres.Migrate,
-		Policy:          grpcapi.Policy,
+		Policy:          export.With(grpcapi.Policy),
 		Programmes:      true,
 		MaxMessageBytes: MaxMessageBytes,
 		Build: func(_ context.Context, d boot.Deps) (boot.Parts, error) {
-			a := app.New(postgres.New(d.Pool), cfg.Now, d.Log, cfg.PublicURL)
+			store := postgres.New(d.Pool)
+			a := app.New(store, cfg.Now, d.Log, cfg.PublicURL)
 			deskv1.RegisterDeskServiceServer(d.Server, grpcapi.New(a))
-			parts := boot.Parts{Consumers: eventsub.Consumers(a, d.Log)}
+			// Privacy (SPEC §9): the person's export, and erasures applied once.
+			export.Register(d.Server, "desk", exporter(store))
+			parts := boot.Parts{Consumers: append(eventsub.Consumers(a, d.Log), erasure.Consumers(d.Pool, "desk", d.Log, postgres.ErasePerson)...)}
 			if cfg.ExpiryInterval > 0 {
 				parts.Jobs = append(parts.Jobs, func(ctx context.Context) error { return expiryJob(ctx, a, cfg.ExpiryInterval, d.Log) })
 			}

@@ -19,6 +19,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
 	"github.com/cohabit/cohabit/services/platform/erasure"
+	"github.com/cohabit/cohabit/services/platform/export"
 	"github.com/cohabit/cohabit/services/platform/natsx"
 )
 
@@ -62,11 +63,13 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Name:       "hosts",
 		Stream:     natsx.Stream{Name: "HOSTS", Subjects: []string{"cohabit.hosts.>"}},
 		Migrate:    postgres.Migrate,
-		Policy:     grpcapi.Policy,
+		Policy:     export.With(grpcapi.Policy),
 		Programmes: true,
 		Build: func(_ context.Context, d boot.Deps) (boot.Parts, error) {
 			a := app.New(postgres.New(d.Pool), cfg.Now)
-			hostsv1.RegisterHostServiceServer(d.Server, grpcapi.New(a))
+			srv := grpcapi.New(a)
+			hostsv1.RegisterHostServiceServer(d.Server, srv)
+			export.Register(d.Server, "hosts", srv.Export)
 			// The other kind's erasures: nothing of theirs is kept here, but the id is
 			// remembered like everywhere (erasure.Consumers).
 			consumers := append(eventsub.Consumers(a, d.Log), erasure.Consumers(d.Pool, "hosts", d.Log, erasure.Nothing)...)

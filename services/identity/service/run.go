@@ -17,11 +17,13 @@ import (
 	"github.com/cohabit/cohabit/services/identity/internal/eventsub"
 	"github.com/cohabit/cohabit/services/identity/internal/grpcapi"
 	"github.com/cohabit/cohabit/services/identity/internal/password"
+	"github.com/cohabit/cohabit/services/identity/internal/personaldata"
 	"github.com/cohabit/cohabit/services/identity/internal/postgres"
 	"github.com/cohabit/cohabit/services/identity/internal/records"
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/erasure"
+	"github.com/cohabit/cohabit/services/platform/export"
 	"github.com/cohabit/cohabit/services/platform/natsx"
 )
 
@@ -55,7 +57,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Name:    Name,
 		Stream:  natsx.Stream{Name: StreamName, Subjects: []string{"cohabit.identity.>"}},
 		Migrate: postgres.Migrate,
-		Policy:  withAudit(grpcapi.Policy()),
+		Policy:  export.With(withAudit(grpcapi.Policy())),
 		// No programmes consumer: identity owns the programmes it would copy.
 		Build: func(ctx context.Context, d boot.Deps) (boot.Parts, error) {
 			reader, closeReader := recordReader(cfg, d)
@@ -86,6 +88,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			grpcapi.New(a).Register(d.Server)
 			trail := auditlog.New(d.Pool)
 			identityv1.RegisterAuditServiceServer(d.Server, auditlog.NewServer(trail))
+			export.Register(d.Server, Name, personaldata.New(d.Pool, trail).Export)
 			d.Server.Health.SetServingStatus(identityv1.IdentityService_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)
 			return boot.Parts{
 				Consumers: slices.Concat(eventsub.Consumers(a, d.Log), erasure.Consumers(d.Pool, Name, d.Log, postgres.ErasePerson),

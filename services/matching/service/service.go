@@ -19,6 +19,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
 	"github.com/cohabit/cohabit/services/platform/erasure"
+	"github.com/cohabit/cohabit/services/platform/export"
 	"github.com/cohabit/cohabit/services/platform/natsx"
 )
 
@@ -76,12 +77,13 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Name:       "matching",
 		Stream:     natsx.Stream{Name: "MATCHING", Subjects: []string{"cohabit.matching.>"}},
 		Migrate:    postgres.Migrate,
-		Policy:     grpcapi.Policy,
+		Policy:     export.With(grpcapi.Policy),
 		Programmes: true,
 		Build: func(_ context.Context, d boot.Deps) (boot.Parts, error) {
 			a := app.New(postgres.New(d.Pool), cfg.Now, app.WithPoolMemory(poolMemory(cfg.PoolMemory), d.Log),
 				app.WithDocumentSync(eventsub.DocumentSync(d.JS)))
 			matchingv1.RegisterMatchingServiceServer(d.Server, grpcapi.New(a))
+			export.Register(d.Server, "matching", a.Export)
 			expiry := func(ctx context.Context) error {
 				return a.RunExpiry(ctx, interval, func(err error) { d.Log.ErrorContext(ctx, "expiry run failed; retried at the next tick", "err", err) })
 			}

@@ -28,6 +28,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
 	"github.com/cohabit/cohabit/services/platform/erasure"
+	"github.com/cohabit/cohabit/services/platform/export"
 	"github.com/cohabit/cohabit/services/platform/natsx"
 )
 
@@ -143,7 +144,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Name:       "notifications",
 		Stream:     Stream,
 		Migrate:    postgres.Migrate,
-		Policy:     grpcapi.Policy,
+		Policy:     export.With(grpcapi.Policy),
 		Programmes: true,
 		Build: func(ctx context.Context, d boot.Deps) (boot.Parts, error) {
 			contacts, invitations := cfg.Contacts, cfg.Invitations
@@ -158,6 +159,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 				SMS: providers, Now: cfg.Now, PublicURL: cfg.PublicURL, RetryBase: cfg.RetryBase, Log: d.Log,
 			})
 			notificationsv1.RegisterNotificationServiceServer(d.Server, grpcapi.New(a))
+			export.Register(d.Server, "notifications", grpcapi.Exporter(postgres.New(d.Pool)))
 			parts := boot.Parts{Consumers: eventsub.Consumers(a, d.Log)}
 			parts.Consumers = append(parts.Consumers, erasure.Consumers(d.Pool, "notifications", d.Log, postgres.ErasePerson)...)
 			if cfg.DispatchInterval > 0 {

@@ -15,6 +15,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
 	"github.com/cohabit/cohabit/services/platform/erasure"
+	"github.com/cohabit/cohabit/services/platform/export"
 	"github.com/cohabit/cohabit/services/platform/natsx"
 	"github.com/cohabit/cohabit/services/students/internal/app"
 	"github.com/cohabit/cohabit/services/students/internal/eventsub"
@@ -62,11 +63,13 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Name:       "students",
 		Stream:     natsx.Stream{Name: "STUDENTS", Subjects: []string{"cohabit.students.>"}},
 		Migrate:    postgres.Migrate,
-		Policy:     grpcapi.Policy,
+		Policy:     export.With(grpcapi.Policy),
 		Programmes: true,
 		Build: func(_ context.Context, d boot.Deps) (boot.Parts, error) {
 			a := app.New(postgres.New(d.Pool), cfg.Now)
-			studentsv1.RegisterStudentServiceServer(d.Server, grpcapi.New(a))
+			srv := grpcapi.New(a)
+			studentsv1.RegisterStudentServiceServer(d.Server, srv)
+			export.Register(d.Server, "students", srv.Export)
 			// The other kind's erasures: nothing of theirs is kept here, but the id is
 			// remembered like everywhere (erasure.Consumers).
 			consumers := append(eventsub.Consumers(a, d.Log), erasure.Consumers(d.Pool, "students", d.Log, erasure.Nothing)...)

@@ -19,8 +19,10 @@ import (
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	"github.com/cohabit/cohabit/services/desk/internal/document"
 	"github.com/cohabit/cohabit/services/platform/date"
+	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/platform/inbox"
+	"github.com/cohabit/cohabit/services/platform/natsx"
 	"github.com/cohabit/cohabit/services/platform/outbox"
 	"github.com/cohabit/cohabit/services/platform/pg"
 	"github.com/cohabit/cohabit/services/platform/programmes"
@@ -32,7 +34,7 @@ var migrations embed.FS
 // Sets are the migration sets of the desk database, in the order they apply.
 func Sets() []pg.Migrations {
 	return []pg.Migrations{outbox.Migrations(), inbox.Migrations(), programmes.Migrations(),
-		pg.Embedded("desk_schema_version", migrations)}
+		pg.Embedded("desk_schema_version", migrations), erasure.Migrations()}
 }
 
 // Migrate brings the database at url to the current schema.
@@ -110,6 +112,13 @@ type Person struct {
 
 // SavePerson inserts or updates p.
 func (q *Q) SavePerson(ctx context.Context, p Person, at time.Time) error {
+	if gone, err := erasure.Erased(ctx, q.db, p.ID); err != nil || gone {
+		if err == nil {
+			// An event about an erased person is dropped, not retried: nothing of hers comes back.
+			err = fmt.Errorf("%w: save person %s: %w", natsx.ErrPermanent, p.ID, errErased)
+		}
+		return err
+	}
 	_, err := q.db.Exec(ctx, `INSERT INTO people (id, programme_id, party, owner_account_id, is_tenant, status, registered_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
 		ON CONFLICT (id) DO UPDATE SET owner_account_id = EXCLUDED.owner_account_id, is_tenant = EXCLUDED.is_tenant,
