@@ -3,13 +3,16 @@
 // submitted application, straight into the matching database's copy of the pool (COPY, one
 // transaction), as the students service's events would have — around Lyon, with budgets,
 // dates and commutes drawn as services/stack/cmd/benchseed draws them, so that the
-// benchmark's room ranks them all. The pool's version moves with the rows (its triggers), so
-// the running service rebuilds its pool in memory on the next read.
+// benchmark's room ranks them all. The pool's version is bumped once, in the same transaction
+// (the per-row triggers are off for the load: tens of thousands of updates of one version row
+// in one transaction would each walk the chain of the ones before), so the running service
+// rebuilds its pool in memory on the next read. Needs a superuser (the local cluster's
+// postgres) for session_replication_role.
 //
 // It then builds the programme's pool in memory once, as the service does on a read after a
 // change, and prints one line for the table:
 //
-//	POOL applications=<n> bytes=<the snapshot's estimated size> build_ms=<read and build time>
+//	POOL applications=<n> version=<the pool's version> bytes=<the snapshot's estimated size> build_ms=<read and build time>
 //
 // Usage: poolseed -db postgres://…/cohabit_matching -room <room id> -applications 5000
 package main
@@ -80,7 +83,7 @@ func main() {
 		log.Fatal(err)
 	}
 	snap := livepool.Build(programme, v, offers, seekers, score.NewLanguageTable())
-	fmt.Printf("POOL applications=%d bytes=%d build_ms=%d\n", len(snap.Seekers), snap.Bytes, time.Since(start).Milliseconds())
+	fmt.Printf("POOL applications=%d version=%d bytes=%d build_ms=%d\n", len(snap.Seekers), v, snap.Bytes, time.Since(start).Milliseconds())
 }
 
 // seed writes n students with an application each, numbered from first (for their names and
@@ -117,11 +120,17 @@ func seed(ctx context.Context, db *pgxpool.Pool, programme string, n, first int)
 		appRows = append(appRows, []any{a.ID, st.ID, programme, a.Status, string(ap), now})
 	}
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SET LOCAL session_replication_role = replica`); err != nil {
+			return fmt.Errorf("turn the triggers off: %w", err)
+		}
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"pool_students"}, []string{"student_id", "programme_id", "status", "profile", "event_at"}, pgx.CopyFromRows(studentRows)); err != nil {
 			return fmt.Errorf("copy students: %w", err)
 		}
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"pool_applications"}, []string{"application_id", "student_id", "programme_id", "status", "profile", "event_at"}, pgx.CopyFromRows(appRows)); err != nil {
 			return fmt.Errorf("copy applications: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `SELECT bump_pool_version($1)`, programme); err != nil {
+			return fmt.Errorf("bump the pool's version: %w", err)
 		}
 		return nil
 	})
