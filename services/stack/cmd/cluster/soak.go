@@ -669,11 +669,24 @@ func (cl *client) chain(ctx context.Context, coord, programme, tag string) (chai
 	if err != nil {
 		return fail("log in", err)
 	}
-	st, err := cl.call(ctx, "POST", "/v1/students", tok, studentBody(email), nil)
+	// A profile created by an attempt whose answer was lost: /v1/me links it (through events).
+	linked := func() string {
+		for range 60 {
+			if me, err := cl.call(ctx, "GET", "/v1/me", tok, nil, nil); err == nil && str(me, "studentId") != "" {
+				return str(me, "studentId")
+			}
+			time.Sleep(500 * time.Millisecond)
+		}
+		return ""
+	}
+	st, err := cl.call(ctx, "POST", "/v1/students", tok, studentBody(email), func() bool { return linked() != "" })
 	if err != nil {
 		return fail("student profile", err)
 	}
 	studentID := str(st, "id")
+	if studentID == "" || str(st, "code") != "" {
+		studentID = linked()
+	}
 	if _, err := cl.call(ctx, "POST", "/v1/students/"+studentID+":verify", coord, map[string]any{}, func() bool {
 		return str(get("/v1/students/"+studentID), "status") == "STUDENT_STATUS_VERIFIED"
 	}); err != nil {
