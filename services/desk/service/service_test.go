@@ -414,3 +414,40 @@ func TestAgendaAndFeed(t *testing.T) {
 	_, err = e.client.GetAgendaFeedCalendar(t.Context(), &deskv1.GetAgendaFeedCalendarRequest{Secret: secret})
 	svctest.WantCode(t, err, codes.NotFound)
 }
+
+// The expiry job run by two replicas at once expires each document once (FOR UPDATE SKIP
+// LOCKED): as many expired events as documents.
+func TestExpiryJobOnTwoReplicas(t *testing.T) {
+	t.Parallel()
+	e := start(t)
+	coord, _ := e.as(t, auth.RoleCoordinator, "lyon")
+	var docs []string
+	for range 20 {
+		student := e.student(t, "lyon", "")
+		for _, d := range e.documents(t, coord, student, 3) {
+			if _, err := e.client.VerifyDocument(coord, &deskv1.VerifyDocumentRequest{Id: d.GetId(), SeenInPerson: true, ExpiryDate: "2027-03-10"}); err != nil {
+				t.Fatal(err)
+			}
+			docs = append(docs, d.GetId())
+		}
+	}
+	e.clock.set(time.Date(2027, 3, 11, 0, 0, 0, 0, time.UTC))
+	counts := make(chan int, 2)
+	for range 2 {
+		go func() {
+			n, err := e.app.ExpireDue(t.Context())
+			if err != nil {
+				t.Error(err)
+			}
+			counts <- n
+		}()
+	}
+	if total := <-counts + <-counts; total != len(docs) {
+		t.Errorf("two replicas expired %d documents, want %d", total, len(docs))
+	}
+	svctest.NextEvents(t, e.js, "DESK", "cohabit.desk.document.expired", len(docs))
+	res, err := e.client.ListDocuments(coord, &deskv1.ListDocumentsRequest{Status: deskv1.DocumentStatus_DOCUMENT_STATUS_EXPIRED, PageSize: 100})
+	if err != nil || len(res.GetDocuments()) != len(docs) {
+		t.Fatalf("expired: %d %v", len(res.GetDocuments()), err)
+	}
+}
