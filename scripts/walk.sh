@@ -76,6 +76,14 @@ MATCH=$(call POST /v1/matches "$COORD" "{\"roomId\":\"$ROOM\",\"studentId\":\"$S
 call POST "/v1/matches/$MATCH:scheduleMeeting" "$COORD" "{\"meetingAt\":\"$(date -u -d '+2 days' +%Y-%m-%dT10:00:00Z)\"}" | jq -c '{status}'
 call POST "/v1/matches/$MATCH:accept" "$COORD" '{"party":"PARTY_HOST"}' | jq -c '{status, hostAccepted}'
 call POST "/v1/matches/$MATCH:accept" "$LEA" '{}' | jq -c '{status}'
+
+say "no approval before the documents: the coordinator saw Jeanne's and Léa's papers in person"
+call GET "/v1/documents?ownerId=$HOST" "$COORD" | jq -c '[.documents[] | {kind, status}]'
+for OWNER in "$HOST" "$STUDENT"; do
+	for DOC in $(call GET "/v1/documents?ownerId=$OWNER" "$COORD" | jq -r '.documents[] | select(.status != "DOCUMENT_STATUS_VERIFIED") | .id'); do
+		call POST "/v1/documents/$DOC:verify" "$COORD" '{"seenInPerson":true}' | jq -c '{kind, status}'
+	done
+done
 call POST "/v1/matches/$MATCH:approve" "$COORD" '{}' | jq -c '{status}'
 
 say "the events draft the contract and reserve the room"
