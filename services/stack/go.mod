@@ -3,6 +3,7 @@ module github.com/cohabit/cohabit/services/stack
 go 1.26.0
 
 require (
+	github.com/arran4/golang-ical v0.3.4
 	github.com/cohabit/cohabit/gateway v0.0.0
 	github.com/cohabit/cohabit/proto v0.0.0
 	github.com/cohabit/cohabit/services/contracts v0.0.0
@@ -24,7 +25,6 @@ require (
 
 require (
 	github.com/antithesishq/antithesis-sdk-go v0.8.0-default-no-op // indirect
-	github.com/arran4/golang-ical v0.3.4 // indirect
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6 // indirect
