@@ -38,6 +38,9 @@ type Config struct {
 	Streams natsx.StreamSettings
 	// Now is the clock; tests move it.
 	Now func() time.Time
+	// RetentionInterval is how often hosts past their programme's retention period are
+	// erased (COHABIT_HOSTS_RETENTION_INTERVAL, daily); negative: never (tests).
+	RetentionInterval time.Duration
 	// Ready is called once the gRPC server listens (tests bind to port 0).
 	Ready func(addr net.Addr)
 }
@@ -46,13 +49,14 @@ type Config struct {
 func LoadConfig(getenv func(string) string) (Config, error) {
 	e := config.New(getenv)
 	c := Config{
-		GRPCAddr:     e.String("COHABIT_HOSTS_GRPC_ADDR", "localhost:9102"),
-		DatabaseURL:  e.String("COHABIT_HOSTS_DATABASE_URL", "postgres://postgres@127.0.0.1:15432/cohabit_hosts?sslmode=disable"),
-		NATSURL:      e.String("COHABIT_NATS_URL", "nats://127.0.0.1:4333"),
-		TokenKeyFile: e.String("COHABIT_TOKEN_PUBLIC_KEY_FILE", ".data/keys/token.pub"),
-		Service:      boot.LoadServiceKeys(e),
-		Streams:      natsx.LoadStreamSettings(e),
-		MaxDBConns:   e.Int("COHABIT_HOSTS_DB_MAX_CONNS", 10),
+		GRPCAddr:          e.String("COHABIT_HOSTS_GRPC_ADDR", "localhost:9102"),
+		DatabaseURL:       e.String("COHABIT_HOSTS_DATABASE_URL", "postgres://postgres@127.0.0.1:15432/cohabit_hosts?sslmode=disable"),
+		NATSURL:           e.String("COHABIT_NATS_URL", "nats://127.0.0.1:4333"),
+		TokenKeyFile:      e.String("COHABIT_TOKEN_PUBLIC_KEY_FILE", ".data/keys/token.pub"),
+		Service:           boot.LoadServiceKeys(e),
+		Streams:           natsx.LoadStreamSettings(e),
+		MaxDBConns:        e.Int("COHABIT_HOSTS_DB_MAX_CONNS", 10),
+		RetentionInterval: e.Duration("COHABIT_HOSTS_RETENTION_INTERVAL", 24*time.Hour),
 	}
 	return c, e.Err()
 }
@@ -73,7 +77,14 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			// The other kind's erasures: nothing of theirs is kept here, but the id is
 			// remembered like everywhere (erasure.Consumers).
 			consumers := append(eventsub.Consumers(a, d.Log), erasure.Consumers(d.Pool, "hosts", d.Log, erasure.Nothing)...)
-			return boot.Parts{Consumers: consumers}, nil
+			parts := boot.Parts{Consumers: consumers}
+			if iv := cfg.RetentionInterval; iv >= 0 {
+				if iv == 0 {
+					iv = 24 * time.Hour
+				}
+				parts.Jobs = append(parts.Jobs, func(ctx context.Context) error { return a.RunRetention(ctx, iv, d.Log) })
+			}
+			return parts, nil
 		},
 	}, boot.Config{
 		GRPCAddr: cfg.GRPCAddr, DatabaseURL: cfg.DatabaseURL, NATSURL: cfg.NATSURL,

@@ -44,6 +44,7 @@ func Settings(s programme.Settings) *identityv1.ProgrammeSettings {
 		CheckinGraceDays:     int32(s.CheckinGraceDays),
 		ProposalExpiryDays:   int32(s.ProposalExpiryDays),
 		DocumentWarningDays:  int32(s.DocumentWarningDays),
+		RetentionMonths:      int32(s.RetentionMonths),
 	}
 	for _, k := range s.HostRequiredDocuments {
 		out.HostRequiredDocuments = append(out.HostRequiredDocuments, documentKind(k))
@@ -99,6 +100,7 @@ func SettingsFrom(s *identityv1.ProgrammeSettings) programme.Settings {
 		CheckinGraceDays:     int(s.GetCheckinGraceDays()),
 		ProposalExpiryDays:   int(s.GetProposalExpiryDays()),
 		DocumentWarningDays:  int(s.GetDocumentWarningDays()),
+		RetentionMonths:      int(s.GetRetentionMonths()),
 	}
 	for _, k := range s.GetHostRequiredDocuments() {
 		out.HostRequiredDocuments = append(out.HostRequiredDocuments, documentKindName(k))

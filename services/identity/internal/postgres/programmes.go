@@ -32,6 +32,8 @@ type settingsDoc struct {
 	HostRequiredDocuments    []string `json:"hostRequiredDocuments,omitempty"`
 	StudentRequiredDocuments []string `json:"studentRequiredDocuments,omitempty"`
 	DocumentWarningDays      int      `json:"documentWarningDays,omitempty"`
+	// Absent from settings written before erasure by retention existed (the default applies).
+	RetentionMonths int `json:"retentionMonths,omitempty"`
 }
 
 type associationDoc struct {
@@ -62,7 +64,7 @@ func encodeSettings(s programme.Settings) ([]byte, error) {
 		CheckinFirstDays: s.CheckinFirstDays, CheckinIntervalDays: s.CheckinIntervalDays,
 		CheckinGraceDays: s.CheckinGraceDays, ProposalExpiryDays: s.ProposalExpiryDays,
 		HostRequiredDocuments: s.HostRequiredDocuments, StudentRequiredDocuments: s.StudentRequiredDocuments,
-		DocumentWarningDays: s.DocumentWarningDays,
+		DocumentWarningDays: s.DocumentWarningDays, RetentionMonths: s.RetentionMonths,
 	}
 	for _, f := range s.Formulas {
 		d.Formulas = append(d.Formulas, formulaDoc(f))
@@ -89,7 +91,7 @@ func decodeSettings(b []byte) (programme.Settings, error) {
 		CheckinFirstDays: d.CheckinFirstDays, CheckinIntervalDays: d.CheckinIntervalDays,
 		CheckinGraceDays: d.CheckinGraceDays, ProposalExpiryDays: d.ProposalExpiryDays,
 		HostRequiredDocuments: d.HostRequiredDocuments, StudentRequiredDocuments: d.StudentRequiredDocuments,
-		DocumentWarningDays: d.DocumentWarningDays,
+		DocumentWarningDays: d.DocumentWarningDays, RetentionMonths: d.RetentionMonths,
 	}
 	for _, f := range d.Formulas {
 		s.Formulas = append(s.Formulas, programme.Formula(f))

@@ -112,6 +112,7 @@ var settingPaths = map[string]func(dst *Settings, src Settings){
 		d.StudentRequiredDocuments = s.StudentRequiredDocuments
 	},
 	"settings.documentWarningDays": func(d *Settings, s Settings) { d.DocumentWarningDays = s.DocumentWarningDays },
+	"settings.retentionMonths":     func(d *Settings, s Settings) { d.RetentionMonths = s.RetentionMonths },
 }
 
 // Update applies the fields of in that paths name, when sentEtag is the current one (or empty, for

@@ -25,9 +25,11 @@ const (
 // Bounds that are not the law's but keep settings meaningful: beyond them a value is a typo,
 // not a policy.
 const (
-	maxAge             = 120
-	minStudentMaxAge   = 16
-	maxDays            = 366
+	maxAge           = 120
+	minStudentMaxAge = 16
+	maxDays          = 366
+	// Ten years: no programme needs a person's data longer than that (SPEC §9).
+	maxRetentionMonths = 120
 	maxCheckins        = 12
 	maxFormulas        = 20
 	maxEveningsPerWeek = 7
@@ -68,6 +70,8 @@ type Settings struct {
 	StudentRequiredDocuments []string
 	// Documents expiring within this many days show on the agenda.
 	DocumentWarningDays int
+	// A host or student archived, or with no activity, this many months is erased (SPEC §9).
+	RetentionMonths int
 }
 
 // Association is the legal identity of the association that runs a programme: its contracts
@@ -129,6 +133,7 @@ func DefaultSettings() Settings {
 		HostRequiredDocuments:    []string{"IDENTITY", "HOME_INSURANCE"},
 		StudentRequiredDocuments: []string{"IDENTITY", "PROOF_OF_SITUATION", "LIABILITY_INSURANCE"},
 		DocumentWarningDays:      30,
+		RetentionMonths:          24,
 	}
 }
 
@@ -167,6 +172,7 @@ func (s Settings) WithDefaults() Settings {
 		s.Formulas = d.Formulas
 	}
 	pick(&s.DocumentWarningDays, d.DocumentWarningDays)
+	pick(&s.RetentionMonths, d.RetentionMonths)
 	if len(s.HostRequiredDocuments) == 0 {
 		s.HostRequiredDocuments = d.HostRequiredDocuments
 	}
@@ -216,6 +222,7 @@ func (s Settings) validate(v *errs.Violations) {
 	validateDocuments(v, p+"hostRequiredDocuments", s.HostRequiredDocuments)
 	validateDocuments(v, p+"studentRequiredDocuments", s.StudentRequiredDocuments)
 	v.Check(s.DocumentWarningDays >= 0 && s.DocumentWarningDays <= maxDays, p+"documentWarningDays", "must be between 0 and %d days", maxDays)
+	v.Check(s.RetentionMonths >= 1 && s.RetentionMonths <= maxRetentionMonths, p+"retentionMonths", "must be between 1 and %d months", maxRetentionMonths)
 	v.Check(len(s.Formulas) >= 1, p+"formulas", "a programme offers at least one formula")
 	v.Check(len(s.Formulas) <= maxFormulas, p+"formulas", "at most %d formulas", maxFormulas)
 	seen := map[string]bool{}

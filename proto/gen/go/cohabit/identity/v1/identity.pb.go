@@ -300,8 +300,11 @@ type ProgrammeSettings struct {
 	StudentRequiredDocuments []v1.DocumentKind `protobuf:"varint,21,rep,packed,name=student_required_documents,json=studentRequiredDocuments,proto3,enum=cohabit.type.v1.DocumentKind" json:"student_required_documents,omitempty"`
 	// Documents expiring within this many days show on the agenda (default 30).
 	DocumentWarningDays int32 `protobuf:"varint,22,opt,name=document_warning_days,json=documentWarningDays,proto3" json:"document_warning_days,omitempty"`
-	unknownFields       protoimpl.UnknownFields
-	sizeCache           protoimpl.SizeCache
+	// A host or student archived, or with no activity, for this many months is erased
+	// automatically (SPEC §9; default 24).
+	RetentionMonths int32 `protobuf:"varint,23,opt,name=retention_months,json=retentionMonths,proto3" json:"retention_months,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *ProgrammeSettings) Reset() {
@@ -435,6 +438,13 @@ func (x *ProgrammeSettings) GetStudentRequiredDocuments() []v1.DocumentKind {
 func (x *ProgrammeSettings) GetDocumentWarningDays() int32 {
 	if x != nil {
 		return x.DocumentWarningDays
+	}
+	return 0
+}
+
+func (x *ProgrammeSettings) GetRetentionMonths() int32 {
+	if x != nil {
+		return x.RetentionMonths
 	}
 	return 0
 }
@@ -1756,7 +1766,7 @@ const file_cohabit_identity_v1_identity_proto_rawDesc = "" +
 	"\x16min_contribution_cents\x18\x03 \x01(\x05R\x14minContributionCents\x124\n" +
 	"\x16max_contribution_cents\x18\x04 \x01(\x05R\x14maxContributionCents\x12*\n" +
 	"\x11evenings_per_week\x18\x05 \x01(\x05R\x0feveningsPerWeek\x12$\n" +
-	"\x0ehours_per_week\x18\x06 \x01(\x05R\fhoursPerWeek\"\xa7\x06\n" +
+	"\x0ehours_per_week\x18\x06 \x01(\x05R\fhoursPerWeek\"\xd2\x06\n" +
 	"\x11ProgrammeSettings\x12 \n" +
 	"\fhost_min_age\x18\x01 \x01(\x05R\n" +
 	"hostMinAge\x12&\n" +
@@ -1776,7 +1786,8 @@ const file_cohabit_identity_v1_identity_proto_rawDesc = "" +
 	"\vassociation\x18\f \x01(\v2 .cohabit.identity.v1.AssociationR\vassociation\x12U\n" +
 	"\x17host_required_documents\x18\x14 \x03(\x0e2\x1d.cohabit.type.v1.DocumentKindR\x15hostRequiredDocuments\x12[\n" +
 	"\x1astudent_required_documents\x18\x15 \x03(\x0e2\x1d.cohabit.type.v1.DocumentKindR\x18studentRequiredDocuments\x122\n" +
-	"\x15document_warning_days\x18\x16 \x01(\x05R\x13documentWarningDays\"\xb5\x02\n" +
+	"\x15document_warning_days\x18\x16 \x01(\x05R\x13documentWarningDays\x12)\n" +
+	"\x10retention_months\x18\x17 \x01(\x05R\x0fretentionMonths\"\xb5\x02\n" +
 	"\vAssociation\x12\x1d\n" +
 	"\n" +
 	"legal_name\x18\x01 \x01(\tR\tlegalName\x12\"\n" +
