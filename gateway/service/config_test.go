@@ -17,7 +17,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 	if cfg.HTTPAddr != "localhost:8080" || cfg.MaxBodyBytes != 1<<20 || cfg.ReadyTimeout != time.Second {
 		t.Errorf("cfg = %+v", cfg)
 	}
-	want := map[string]string{"identity": "localhost:9101", "hosts": "localhost:9102", "students": "localhost:9103", "matching": "localhost:9104", "contracts": "localhost:9105", "notifications": "localhost:9106", "figures": "localhost:9108"}
+	want := map[string]string{"identity": "localhost:9101", "hosts": "localhost:9102", "students": "localhost:9103", "matching": "localhost:9104", "contracts": "localhost:9105", "notifications": "localhost:9106", "figures": "localhost:9108", "desk": "localhost:9107"}
 	if len(cfg.Backends) != len(want) {
 		t.Errorf("backends = %v, want %v", cfg.Backends, want)
 	}

@@ -40,6 +40,7 @@ func start(t *testing.T, env map[string]string) *stack {
 	contractsSrv := startBackend(t, func(*grpc.Server) {})
 	notificationsSrv := startBackend(t, func(*grpc.Server) {})
 	figuresSrv := startBackend(t, func(*grpc.Server) {})
+	deskSrv := startBackend(t, func(*grpc.Server) {})
 
 	vars := map[string]string{
 		"COHABIT_HTTP_ADDR":               "127.0.0.1:0",
@@ -50,6 +51,7 @@ func start(t *testing.T, env map[string]string) *stack {
 		"COHABIT_CONTRACTS_GRPC_ADDR":     contractsSrv.addr,
 		"COHABIT_NOTIFICATIONS_GRPC_ADDR": notificationsSrv.addr,
 		"COHABIT_FIGURES_GRPC_ADDR":       figuresSrv.addr,
+		"COHABIT_DESK_GRPC_ADDR":          deskSrv.addr,
 	}
 	for k, v := range env {
 		vars[k] = v
@@ -422,7 +424,7 @@ func TestReadyz(t *testing.T) {
 	}
 
 	code, rep := get()
-	if code != http.StatusOK || !rep.Ready || len(rep.Backends) != 7 {
+	if code != http.StatusOK || !rep.Ready || len(rep.Backends) != 8 {
 		t.Fatalf("all serving: code = %d, report %+v", code, rep)
 	}
 
@@ -441,7 +443,7 @@ func TestReadyz(t *testing.T) {
 			if b.Ready || b.Status == "" {
 				t.Errorf("hosts = %+v, want not ready with a status", b)
 			}
-		case "identity", "students", "matching", "contracts", "notifications":
+		case "identity", "students", "matching", "contracts", "notifications", "figures", "desk":
 			if !b.Ready {
 				t.Errorf("%s = %+v, want ready", b.Name, b)
 			}
