@@ -361,13 +361,15 @@ func monthName(m string) string {
 	return t.Format("01/2006")
 }
 
-// figureCharts are the coordinator's three charts: stays under way at each month's end, stays
-// started and ended each month, early terminations each month by reason.
+// figureCharts are the coordinator's charts: stays under way at each month's end, stays
+// started and ended each month, early terminations each month by reason, and registrations.
 func figureCharts(l *Loc, f *figuresv1.ProgrammeFigures) []chart {
 	var months []string
 	under := series{Name: l.T("figures.series.underWay"), Fill: seriesFill[0]}
 	started := series{Name: l.T("figures.series.started"), Fill: seriesFill[0]}
 	ended := series{Name: l.T("figures.series.ended"), Fill: seriesFill[1]}
+	hosts := series{Name: l.T("figures.series.hosts"), Fill: seriesFill[0]}
+	students := series{Name: l.T("figures.series.students"), Fill: seriesFill[2]}
 	var reasons []string
 	seen := map[string]bool{}
 	for _, m := range f.GetMonths() {
@@ -387,6 +389,8 @@ func figureCharts(l *Loc, f *figuresv1.ProgrammeFigures) []chart {
 		under.Values = append(under.Values, int(m.GetStaysUnderWay()))
 		started.Values = append(started.Values, int(m.GetStaysStarted()))
 		ended.Values = append(ended.Values, int(m.GetStaysEnded()))
+		hosts.Values = append(hosts.Values, int(m.GetHostsRegistered()))
+		students.Values = append(students.Values, int(m.GetStudentsRegistered()))
 		for i, r := range reasons {
 			n := 0
 			for _, rc := range m.GetEarlyTerminationReasons() {
@@ -404,5 +408,6 @@ func figureCharts(l *Loc, f *figuresv1.ProgrammeFigures) []chart {
 		barChart(l, "chart-under-way", l.T("figures.chart.underWay"), months, []series{under}, false),
 		barChart(l, "chart-started-ended", l.T("figures.chart.startedEnded"), months, []series{started, ended}, false),
 		barChart(l, "chart-early", l.T("figures.chart.early"), months, early, true),
+		barChart(l, "chart-registered", l.T("figures.chart.registered"), months, []series{hosts, students}, false),
 	}
 }

@@ -61,7 +61,7 @@ func (fakeFigures) GetNetworkFigures(ctx context.Context, req *figuresv1.GetNetw
 		Programmes: []*figuresv1.ProgrammeFigures{demoFigures("2026-01-01", "2026-03-31"), other}}, nil
 }
 
-// TestFiguresPage: the coordinator's figures page shows the period's numbers and three charts
+// TestFiguresPage: the coordinator's figures page shows the period's numbers and four charts
 // drawn as SVG, each an image with a title and a description and a data table beside it, in
 // French and in English, with no script; its CSV is the REST API's; a bad period falls back to
 // the default one with a 400 that says so.
@@ -84,8 +84,8 @@ func TestFiguresPage(t *testing.T) {
 			t.Errorf("the page lacks %q", want)
 		}
 	}
-	if n := strings.Count(r.body, "<svg "); n != 3 {
-		t.Errorf("%d charts, want 3", n)
+	if n := strings.Count(r.body, "<svg "); n != 4 {
+		t.Errorf("%d charts, want 4", n)
 	}
 	if strings.Contains(r.body, "<script>") || strings.Contains(r.body, "style=") {
 		t.Error("the charts need a script or an inline style")

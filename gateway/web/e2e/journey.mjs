@@ -579,6 +579,34 @@ try {
   await audit('student home (accepted)');
   await logout();
 
+  say('the coordinator reads her programme’s figures for 2026–2027: numbers, charts by month beside their tables, CSV');
+  await page.setViewportSize(desktop);
+  await login(coordinator);
+  await navigate(() => page.getByRole('link', { name: 'Chiffres', exact: true }).click());
+  await page.getByLabel('Du', { exact: true }).fill('2026-01-01');
+  await page.getByLabel('Au', { exact: true }).fill('2027-12-31');
+  await navigate(() => page.getByRole('button', { name: 'Afficher' }).click());
+  // The figures follow the services' events: a moment after the last change. No stay has
+  // started yet at this point of the journey: the registrations' chart has bars.
+  await reloadUntil(`${BASE}/coordinator/figures?from=2026-01-01&to=2027-12-31`, () => page.locator('svg rect:has(title)'), 'bars in the charts');
+  await page.getByRole('img', { name: 'Cohabitations commencées et terminées, par mois' }).waitFor();
+  await page.getByRole('img', { name: 'Hôtes et jeunes inscrits, par mois' }).waitFor();
+  await page.getByRole('table', { name: 'Cohabitations en cours à la fin de chaque mois' }).waitFor();
+  await check('figures');
+  await shot('figures.png');
+  const csv = await page.request.get(`${BASE}/coordinator/figures.csv?from=2026-01-01&to=2027-12-31`);
+  assert(csv.status() === 200 && (await csv.text()).startsWith('programmeId,name,from,to,month'), 'the figures as CSV');
+  await logout();
+
+  say('the network’s administrator sees every programme’s figures side by side, no one named');
+  await login({ email: 'admin@demo.cohabit.test', password: 'admin-demo-password' });
+  await navigate(() => page.getByRole('link', { name: 'Chiffres du réseau' }).click());
+  await page.getByRole('columnheader', { name: 'Réseau entier' }).waitFor();
+  assert(!(await page.content()).includes('Marcel'), 'no person on the network page');
+  await check('network figures');
+  await shot('network-figures.png');
+  await logout();
+
   // ---------------------------------------------------------------- coordinator
   say('the coordinator finds the accepted match in the list and approves it');
   await page.setViewportSize(desktop);
