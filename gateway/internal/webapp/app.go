@@ -147,7 +147,7 @@ func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		lang: supported(cookieValue(r, cookieLang)),
 		text: cookieValue(r, cookieText),
 	}
-	if v := cookieValue(r, cookieCSRF); validToken(v) {
+	if v := cookieValue(r, cookieCSRF); boundCSRF(v, cookieValue(r, cookieSession)) {
 		st.csrf = v
 	}
 	r = r.WithContext(context.WithValue(r.Context(), stateKey{}, st))

@@ -146,13 +146,23 @@ func (a *App) startSession(w http.ResponseWriter, r *http.Request, res *identity
 	a.setSession(w, r, res)
 	// Whose session this is, for a form kept across the next sign-in (replay.go).
 	setCookie(w, r, cookieAcct, res.GetAccount().GetId(), prefAge)
-	rotateCSRF(w, r)
+	rotateCSRF(w, r, res.GetAccessToken())
 }
 
 func (a *App) logout(w http.ResponseWriter, r *http.Request) {
+	// The session ends in every service, not only in this browser: a copy of the token
+	// (another tab's, a stolen cookie's) stops working too (issue 18).
+	if tok := cookieValue(r, cookieSession); tok != "" {
+		stateOf(r.Context()).token = tok
+		ctx, cancel := a.call(r)
+		if _, err := a.svc.identity.Logout(ctx, &identityv1.LogoutRequest{}); err != nil && status.Code(err) != codes.Unauthenticated {
+			a.log.WarnContext(r.Context(), "web: logout", "err", err)
+		}
+		cancel()
+	}
 	setCookie(w, r, cookieSession, "", -1)
 	setCookie(w, r, cookieExp, "", -1)
-	rotateCSRF(w, r)
+	rotateCSRF(w, r, "")
 	setFlash(w, r, flash{Kind: "ok", Key: "logout.done"})
 	redirect(w, r, "/login")
 }

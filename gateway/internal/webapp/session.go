@@ -2,7 +2,9 @@ package webapp
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
@@ -89,37 +91,80 @@ func newToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func validToken(s string) bool {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	return err == nil && len(b) == 32
+// CSRF tokens are bound to the session (issue 18: a cookie planted from a sibling domain,
+// with the same value in the form, passed). A token is 16 random bytes and the first 16
+// bytes of their HMAC-SHA256 keyed with the session's id — the token's jti, 128 random bits
+// only the browser that holds the HttpOnly session cookie knows. Another session's token, or
+// one made up, does not verify; a session slid to a new token keeps its id, so forms rendered
+// before the slide still post. Before sign-in the key is empty: the sign-in and sign-up
+// forms rely on SameSite cookies and the cross-origin protection, and sign-in issues a new
+// token bound to the new session.
+
+// sessionID is the id (jti) of a session token, read without verifying it: it only keys
+// the CSRF token, and the services verify the token itself on every call.
+func sessionID(token string) string {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return ""
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return ""
+	}
+	var c struct {
+		ID string `json:"jti"`
+	}
+	if json.Unmarshal(payload, &c) != nil {
+		return ""
+	}
+	return c.ID
+}
+
+func csrfMAC(nonce []byte, session string) []byte {
+	m := hmac.New(sha256.New, []byte("cohabit csrf\x00"+sessionID(session)))
+	m.Write(nonce)
+	return m.Sum(nil)[:16]
+}
+
+// newCSRF returns a token bound to the session token session ("" before sign-in).
+func newCSRF(session string) string {
+	b := make([]byte, 16, 32)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(append(b, csrfMAC(b, session)...))
+}
+
+// boundCSRF reports whether token is a CSRF token of the session token session.
+func boundCSRF(token, session string) bool {
+	b, err := base64.RawURLEncoding.DecodeString(token)
+	return err == nil && len(b) == 32 && hmac.Equal(b[16:], csrfMAC(b[:16], session))
 }
 
 // csrfToken returns the request's CSRF token, issuing one (a cookie) when the browser has
-// none. Every form carries it in a hidden field; checkCSRF compares the two.
+// none bound to its session. Every form carries it in a hidden field; checkCSRF compares.
 func csrfToken(w http.ResponseWriter, r *http.Request) string {
 	st := stateOf(r.Context())
 	if st.csrf == "" {
-		st.csrf = newToken()
+		st.csrf = newCSRF(cookieValue(r, cookieSession))
 		setCookie(w, r, cookieCSRF, st.csrf, 0)
 	}
 	return st.csrf
 }
 
-// rotateCSRF issues a new token, at login and logout, so a token seen before sign-in is
-// worthless after it.
-func rotateCSRF(w http.ResponseWriter, r *http.Request) {
+// rotateCSRF issues a new token bound to the session token session, at login and logout
+// (""), so a token seen before sign-in is worthless after it.
+func rotateCSRF(w http.ResponseWriter, r *http.Request, session string) {
 	st := stateOf(r.Context())
-	st.csrf = newToken()
+	st.csrf = newCSRF(session)
 	setCookie(w, r, cookieCSRF, st.csrf, 0)
 }
 
-// checkCSRF accepts a POST whose form field equals the browser's CSRF cookie (a token tied
-// to this browser's session, unknown to another site: SameSite keeps the cookie home and the
-// Same-Origin Policy keeps the page's field from other origins).
+// checkCSRF accepts a POST whose form field equals the browser's CSRF cookie and is bound to
+// the browser's session (SameSite keeps the cookie home, the Same-Origin Policy keeps the
+// page's field from other origins, and the binding makes a planted pair worthless).
 func checkCSRF(r *http.Request) bool {
 	cookie := cookieValue(r, cookieCSRF)
 	field := r.PostFormValue(csrfField)
-	return validToken(cookie) && subtle.ConstantTimeCompare([]byte(cookie), []byte(field)) == 1
+	return boundCSRF(cookie, cookieValue(r, cookieSession)) && subtle.ConstantTimeCompare([]byte(cookie), []byte(field)) == 1
 }
 
 // flash is a message for the next page, after a POST and its redirect.

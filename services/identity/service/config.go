@@ -9,6 +9,7 @@ import (
 	"net"
 	"time"
 
+	"github.com/cohabit/cohabit/services/identity/internal/app"
 	"github.com/cohabit/cohabit/services/identity/internal/password"
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/boot"
@@ -69,8 +70,9 @@ const (
 	EnvStudentsAddr           = "COHABIT_STUDENTS_GRPC_ADDR"
 )
 
-// maxTokenTTL keeps tokens short-lived: there is no revocation, only expiry.
-const maxTokenTTL = 24 * time.Hour
+// maxTokenTTL keeps tokens short-lived, and within what every service's list of ended
+// sessions remembers (app.MaxTokenLife, revocation.Window).
+const maxTokenTTL = app.MaxTokenLife
 
 // LoadConfig reads the configuration through getenv with safe local defaults, and reports every
 // bad value at once. The token key is read from COHABIT_TOKEN_PRIVATE_KEY_FILE when set;
@@ -78,10 +80,12 @@ const maxTokenTTL = 24 * time.Hour
 func LoadConfig(getenv func(string) string) (Config, error) {
 	env := config.New(getenv)
 	cfg := Config{
-		GRPCAddr:               env.String(EnvGRPCAddr, "localhost:9101"),
-		DatabaseURL:            env.String(EnvDatabaseURL, "postgres://postgres@127.0.0.1:15432/cohabit_identity?sslmode=disable"),
-		NATSURL:                env.String(EnvNATSURL, "nats://127.0.0.1:4333"),
-		TokenTTL:               env.Duration(EnvTokenTTL, time.Hour),
+		GRPCAddr:    env.String(EnvGRPCAddr, "localhost:9101"),
+		DatabaseURL: env.String(EnvDatabaseURL, "postgres://postgres@127.0.0.1:15432/cohabit_identity?sslmode=disable"),
+		NATSURL:     env.String(EnvNATSURL, "nats://127.0.0.1:4333"),
+		// Short-lived: the web application slides its session at half-life, and a token
+		// that leaks is worth a quarter of an hour at most even if nobody revokes it.
+		TokenTTL:               env.Duration(EnvTokenTTL, 15*time.Minute),
 		BootstrapAdminEmail:    env.String(EnvBootstrapAdminEmail, ""),
 		BootstrapAdminPassword: env.String(EnvBootstrapAdminPassword, ""),
 		DevSeed:                env.Bool(EnvDevSeed, false),

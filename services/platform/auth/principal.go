@@ -7,6 +7,7 @@ package auth
 import (
 	"context"
 	"slices"
+	"time"
 )
 
 // Role is what an account may do. The values match the proto enum names without prefix.
@@ -35,6 +36,11 @@ type Principal struct {
 	AccountID   string
 	Role        Role
 	ProgrammeID string
+	// SessionID names the sign-in a token comes from (tokens slid by a refresh keep it), so
+	// that signing out ends them all; IssuedAt is when the token was signed, so that the
+	// sessions of an account can be ended at a point in time. Both come from the token.
+	SessionID string
+	IssuedAt  time.Time
 }
 
 // Is reports whether the principal has one of roles.

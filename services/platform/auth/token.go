@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/x509"
+	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -22,6 +23,9 @@ type claims struct {
 	jwt.RegisteredClaims
 	Role        Role   `json:"role"`
 	ProgrammeID string `json:"prog,omitempty"`
+	// IssuedAtMs is iat in milliseconds: a session ended at a point in time must not end
+	// the token of a sign-in made in the same second, just after.
+	IssuedAtMs int64 `json:"iatms,omitempty"`
 }
 
 // Issuer signs tokens. Only the identity service holds one.
@@ -40,8 +44,18 @@ func NewIssuer(key ed25519.PrivateKey, ttl time.Duration) *Issuer {
 func (i *Issuer) Issue(p Principal) (string, time.Time, error) {
 	now := i.now()
 	exp := now.Add(i.ttl)
+	sid := p.SessionID
+	if sid == "" {
+		var b [16]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return "", time.Time{}, fmt.Errorf("session id: %w", err)
+		}
+		sid = hex.EncodeToString(b[:])
+	}
 	c := claims{
+		IssuedAtMs: now.UnixMilli(),
 		RegisteredClaims: jwt.RegisteredClaims{
+			ID:        sid,
 			Issuer:    issuer,
 			Subject:   p.AccountID,
 			Audience:  jwt.ClaimStrings{audience},
@@ -64,6 +78,8 @@ type Verifier struct {
 	key    ed25519.PublicKey
 	svc    ed25519.PublicKey // verifies service tokens; nil: none accepted
 	parser *jwt.Parser
+	// revoked lists the sessions that ended before their tokens expired; nil: none.
+	revoked *Revocations
 }
 
 // NewVerifier returns a verifier for tokens signed by the private half of key.
@@ -111,7 +127,21 @@ func (v *Verifier) Verify(token string) (Principal, error) {
 	if service != (c.Role == RoleService) {
 		return Principal{}, fmt.Errorf("%w: role %s under the wrong key", ErrBadToken, c.Role)
 	}
-	return Principal{AccountID: c.Subject, Role: c.Role, ProgrammeID: c.ProgrammeID}, nil
+	p := Principal{AccountID: c.Subject, Role: c.Role, ProgrammeID: c.ProgrammeID, SessionID: c.ID, IssuedAt: time.UnixMilli(c.IssuedAtMs)}
+	if c.IssuedAtMs == 0 && c.IssuedAt != nil {
+		p.IssuedAt = c.IssuedAt.Time
+	}
+	if v.revoked != nil && v.revoked.Revoked(p) {
+		return Principal{}, fmt.Errorf("%w: session revoked", ErrBadToken)
+	}
+	return p, nil
+}
+
+// WithRevocations makes v refuse the tokens r lists (signed out, or ended by a coordinator
+// or an admin). It returns v.
+func (v *Verifier) WithRevocations(r *Revocations) *Verifier {
+	v.revoked = r
+	return v
 }
 
 // GenerateKey returns a fresh key pair (for development and tests).

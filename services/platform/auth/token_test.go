@@ -25,6 +25,10 @@ func TestTokenRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if got.SessionID == "" || time.Since(got.IssuedAt) > time.Minute {
+		t.Fatalf("no session id or issue time: %+v", got)
+	}
+	got.SessionID, got.IssuedAt = "", time.Time{}
 	if got != want {
 		t.Fatalf("got %+v, want %+v", got, want)
 	}

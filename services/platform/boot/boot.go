@@ -28,6 +28,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/outbox"
 	"github.com/cohabit/cohabit/services/platform/pg"
 	"github.com/cohabit/cohabit/services/platform/programmes"
+	"github.com/cohabit/cohabit/services/platform/revocation"
 )
 
 // Service is what one service declares about itself.
@@ -145,7 +146,10 @@ func Run(ctx context.Context, s Service, cfg Config, log *slog.Logger) (err erro
 	}
 	// Every read or change of a person by a coordinator or an admin is recorded (SPEC §9).
 	opts = append(opts, grpc.ChainUnaryInterceptor(audit.Interceptor(s.Name, pool, nil)))
-	srv := grpcx.NewServer(log, auth.NewVerifierWithService(key, svcKeys.Public), s.Policy, opts...)
+	// Sessions that ended (sign-out, revoked by a coordinator or an admin) are refused here
+	// as soon as the identity service's event arrives (revocation.Follow, run below).
+	revs := auth.NewRevocations()
+	srv := grpcx.NewServer(log, auth.NewVerifierWithService(key, svcKeys.Public).WithRevocations(revs), s.Policy, opts...)
 	var issuer *auth.ServiceIssuer
 	if svcKeys.Private != nil {
 		issuer = auth.NewServiceIssuer(svcKeys.Private, s.Name)
@@ -182,6 +186,7 @@ func Run(ctx context.Context, s Service, cfg Config, log *slog.Logger) (err erro
 
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return relay.Run(ctx) })
+	g.Go(func() error { return revocation.Follow(ctx, js, revs, log) })
 	// Published outbox rows and old inbox claims are purged (platform/housekeeping).
 	g.Go(func() error {
 		return housekeeping.Run(ctx, pool, housekeeping.LoadSettings(config.New(os.Getenv)), nil, log)

@@ -385,6 +385,10 @@ func (f *fuzzer) operation(op operation) bool {
 	if !ok {
 		return false
 	}
+	if endsSession(op.id) {
+		// Its own sign-in: the others' must go on.
+		c = f.m.fresh(c)
+	}
 	path, _ := f.m.fill(op.path, pathParam)
 	var body any
 	var bodySchema schema
@@ -498,6 +502,9 @@ func (f *fuzzer) random(op operation) {
 	c, ok := f.caller(op)
 	if !ok || !op.hasBody {
 		return
+	}
+	if endsSession(op.id) {
+		c = f.m.fresh(c)
 	}
 	path, _ := f.m.fill(op.path, pathParam)
 	bodySchema := f.defs[op.method+" "+op.path]

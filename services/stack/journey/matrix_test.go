@@ -44,6 +44,24 @@ type caller struct {
 	name  string
 	role  auth.Role // "" for anonymous and forged tokens
 	token string
+	// email signs the caller in again (password: matrixPassword or the demo's), for the
+	// routes that end the session they are called with.
+	email, password string
+}
+
+// endsSession says whether a route ends the session it is called with (sign-out): the
+// matrix calls it with a token of a sign-in of its own, so the others go on.
+func endsSession(route string) bool {
+	r := strings.ToLower(route)
+	return strings.Contains(r, "logout") || strings.Contains(r, "signout")
+}
+
+// fresh is c with a token of a new sign-in, for a route that ends its session.
+func (m *matrix) fresh(c caller) caller {
+	if c.email != "" {
+		c.token = m.s.login(c.email, c.password)
+	}
+	return c
 }
 
 const (
@@ -321,6 +339,9 @@ func (m *matrix) rest(op operation) {
 		body = map[string]any{}
 	}
 	for _, c := range m.sorted(op.method) {
+		if endsSession(op.id) {
+			c = m.fresh(c)
+		}
 		r := m.s.do(op.method, path, c.token, body)
 		m.checked++
 		m.outcomes[fmt.Sprint(r.code)]++
@@ -411,7 +432,10 @@ func (m *matrix) web(route gateway.WebRoute) {
 	path = strings.ReplaceAll(path, "{$}", "")
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }, Timeout: 30 * time.Second}
 	for _, c := range m.sorted(route.Method) {
-		const csrf = "matrixmatrixmatrixmatrixmatrixmatrixmatrix0"
+		if endsSession(route.Path) {
+			c = m.fresh(c)
+		}
+		csrf := m.s.csrfFor(c.token)
 		var rd io.Reader
 		if route.Method == "POST" {
 			rd = strings.NewReader(url.Values{"csrf": {csrf}}.Encode())
@@ -572,16 +596,42 @@ func (m *matrix) fixtures() {
 	if err != nil {
 		t.Fatal(err)
 	}
+	const pw, spw = "matrix-password-1", "student-password-1"
 	m.callers = []caller{
-		{anonymous, "", ""},
-		{forged, "", forgedTok},
-		{admin, auth.RoleAdmin, adminTok},
-		{coordA, auth.RoleCoordinator, coord},
-		{coordB, auth.RoleCoordinator, paris},
-		{ownerHost, auth.RoleHost, hostTok},
-		{ownerStudent, auth.RoleStudent, studentTok},
-		{otherHost, auth.RoleHost, otherHostTok},
-		{otherStudent, auth.RoleStudent, otherStudentTok},
-		{studentB, auth.RoleStudent, studentBTok},
+		{anonymous, "", "", "", ""},
+		{forged, "", forgedTok, "", ""},
+		{admin, auth.RoleAdmin, adminTok, "admin@demo.cohabit.test", "admin-demo-password"},
+		{coordA, auth.RoleCoordinator, coord, "coordinator@demo.cohabit.test", "coordinator-demo-password"},
+		{coordB, auth.RoleCoordinator, paris, "coord.paris@example.org", "paris-coordinator-pw"},
+		{ownerHost, auth.RoleHost, hostTok, "owner.host@example.org", pw},
+		{ownerStudent, auth.RoleStudent, studentTok, "owner.student@example.org", spw},
+		{otherHost, auth.RoleHost, otherHostTok, "other.host@example.org", pw},
+		{otherStudent, auth.RoleStudent, otherStudentTok, "other.student@example.org", spw},
+		{studentB, auth.RoleStudent, studentBTok, "student.paris@example.org", pw},
 	}
+}
+
+// csrfFor is a CSRF token of the web session of token ("" before sign-in), as a page
+// issues it: CSRF tokens are bound to their session, so a made-up one is refused.
+func (s *stack) csrfFor(token string) string {
+	s.t.Helper()
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, page := range []string{"/login", "/notifications/settings"} {
+		req, _ := http.NewRequest("GET", s.base+page, nil)
+		if token != "" {
+			req.AddCookie(&http.Cookie{Name: "cohabit_session", Value: token})
+		}
+		resp, err := noFollow.Do(req)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		resp.Body.Close()
+		for _, c := range resp.Cookies() {
+			if c.Name == "cohabit_csrf" && c.Value != "" {
+				return c.Value
+			}
+		}
+	}
+	s.t.Fatalf("no page gave a CSRF token to the session %.20s…", token)
+	return ""
 }

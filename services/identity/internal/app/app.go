@@ -44,6 +44,8 @@ type Store interface {
 		link func(*account.Account, invitation.Invitation) error) (*account.Account, error)
 	DropExpiredCodes(ctx context.Context, now time.Time) (int64, error)
 	SaveRecord(ctx context.Context, rec invitation.Record) error
+
+	RevokeSessions(ctx context.Context, r account.Revocation) error
 }
 
 // Records reads a record from its own service (records.Reader), for a record identity's copy

@@ -18,7 +18,10 @@ func (a *App) RefreshToken(ctx context.Context) (Session, error) {
 	if err != nil {
 		return Session{}, err
 	}
-	token, exp, err := a.tokens.Issue(acct.Principal())
+	// The new token belongs to the same sign-in: signing out ends both.
+	next := acct.Principal()
+	next.SessionID = p.SessionID
+	token, exp, err := a.tokens.Issue(next)
 	if err != nil {
 		return Session{}, fmt.Errorf("refresh %s: %w", acct.ID(), err)
 	}

@@ -19,7 +19,11 @@ func Policy() grpcx.Policy {
 		identityv1.IdentityService_GetProgramme_FullMethodName:   grpcx.Public,
 		identityv1.IdentityService_GetMe_FullMethodName:          anyAccount,
 		// Any signed-in account slides its own session; the token names whose.
-		identityv1.IdentityService_RefreshToken_FullMethodName:    anyAccount,
+		identityv1.IdentityService_RefreshToken_FullMethodName: anyAccount,
+		// Any signed-in account ends its own session; the token names which.
+		identityv1.IdentityService_Logout_FullMethodName: anyAccount,
+		// The use case keeps a coordinator to the accounts of their programme.
+		identityv1.IdentityService_RevokeSessions_FullMethodName:  grpcx.Roles(auth.RoleAdmin, auth.RoleCoordinator),
 		identityv1.IdentityService_CreateAccount_FullMethodName:   grpcx.Roles(auth.RoleAdmin),
 		identityv1.IdentityService_CreateProgramme_FullMethodName: grpcx.Roles(auth.RoleAdmin),
 		identityv1.IdentityService_UpdateProgramme_FullMethodName: grpcx.Roles(auth.RoleAdmin, auth.RoleCoordinator),

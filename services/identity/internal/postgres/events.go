@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	identityeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1"
 	"github.com/cohabit/cohabit/services/identity/internal/account"
@@ -14,6 +15,7 @@ import (
 	"github.com/cohabit/cohabit/services/identity/internal/programme"
 	"github.com/cohabit/cohabit/services/platform/event"
 	"github.com/cohabit/cohabit/services/platform/outbox"
+	"github.com/cohabit/cohabit/services/platform/pg"
 )
 
 // Subjects the identity service publishes on its stream IDENTITY.
@@ -21,7 +23,19 @@ const (
 	SubjectProgrammeCreated = "cohabit.identity.programme.created"
 	SubjectProgrammeUpdated = "cohabit.identity.programme.updated"
 	SubjectAccountCreated   = "cohabit.identity.account.created"
+	SubjectSessionsRevoked  = "cohabit.identity.sessions.revoked"
 )
+
+// RevokeSessions publishes the end of sessions (account.Revocation) for every service to
+// refuse their tokens. There is nothing to store: the event is the revocation.
+func (s *Store) RevokeSessions(ctx context.Context, r account.Revocation) error {
+	return pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		return appendEvent(ctx, tx, SubjectSessionsRevoked, r.ProgrammeID, r.At, &identityeventsv1.SessionsRevoked{
+			AccountId: r.AccountID, SessionId: r.SessionID,
+			RevokeTime: timestamppb.New(r.At), ExpireTime: timestamppb.New(r.Until),
+		})
+	})
+}
 
 func appendEvent(ctx context.Context, tx pgx.Tx, subject, programmeID string, at time.Time, payload proto.Message) error {
 	e, err := event.New(subject, programmeID, at, payload)
