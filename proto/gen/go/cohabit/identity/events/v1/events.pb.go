@@ -418,6 +418,62 @@ func (x *SessionsRevoked) GetExpireTime() *timestamppb.Timestamp {
 	return nil
 }
 
+// SignupDuplicated: cohabit.identity.signup.duplicated. Someone signed up with the email of
+// account_id, which already had an account. The answer to the sign-up did not say so (SPEC
+// §3): the owner of the address is told by email instead (the notifications service reads
+// the address from the identity service; the event carries none).
+type SignupDuplicated struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AccountId     string                 `protobuf:"bytes,1,opt,name=account_id,json=accountId,proto3" json:"account_id,omitempty"`
+	ProgrammeId   string                 `protobuf:"bytes,2,opt,name=programme_id,json=programmeId,proto3" json:"programme_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SignupDuplicated) Reset() {
+	*x = SignupDuplicated{}
+	mi := &file_cohabit_identity_events_v1_events_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SignupDuplicated) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SignupDuplicated) ProtoMessage() {}
+
+func (x *SignupDuplicated) ProtoReflect() protoreflect.Message {
+	mi := &file_cohabit_identity_events_v1_events_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SignupDuplicated.ProtoReflect.Descriptor instead.
+func (*SignupDuplicated) Descriptor() ([]byte, []int) {
+	return file_cohabit_identity_events_v1_events_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *SignupDuplicated) GetAccountId() string {
+	if x != nil {
+		return x.AccountId
+	}
+	return ""
+}
+
+func (x *SignupDuplicated) GetProgrammeId() string {
+	if x != nil {
+		return x.ProgrammeId
+	}
+	return ""
+}
+
 var File_cohabit_identity_events_v1_events_proto protoreflect.FileDescriptor
 
 const file_cohabit_identity_events_v1_events_proto_rawDesc = "" +
@@ -457,7 +513,11 @@ const file_cohabit_identity_events_v1_events_proto_rawDesc = "" +
 	"\vrevoke_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"revokeTime\x12;\n" +
 	"\vexpire_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"expireTimeBUZSgithub.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1;identityeventsv1b\x06proto3"
+	"expireTime\"T\n" +
+	"\x10SignupDuplicated\x12\x1d\n" +
+	"\n" +
+	"account_id\x18\x01 \x01(\tR\taccountId\x12!\n" +
+	"\fprogramme_id\x18\x02 \x01(\tR\vprogrammeIdBUZSgithub.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1;identityeventsv1b\x06proto3"
 
 var (
 	file_cohabit_identity_events_v1_events_proto_rawDescOnce sync.Once
@@ -471,7 +531,7 @@ func file_cohabit_identity_events_v1_events_proto_rawDescGZIP() []byte {
 	return file_cohabit_identity_events_v1_events_proto_rawDescData
 }
 
-var file_cohabit_identity_events_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_cohabit_identity_events_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
 var file_cohabit_identity_events_v1_events_proto_goTypes = []any{
 	(*ProgrammeCreated)(nil),      // 0: cohabit.identity.events.v1.ProgrammeCreated
 	(*ProgrammeUpdated)(nil),      // 1: cohabit.identity.events.v1.ProgrammeUpdated
@@ -479,25 +539,26 @@ var file_cohabit_identity_events_v1_events_proto_goTypes = []any{
 	(*InvitationCreated)(nil),     // 3: cohabit.identity.events.v1.InvitationCreated
 	(*InvitationAccepted)(nil),    // 4: cohabit.identity.events.v1.InvitationAccepted
 	(*SessionsRevoked)(nil),       // 5: cohabit.identity.events.v1.SessionsRevoked
-	(*v1.Programme)(nil),          // 6: cohabit.identity.v1.Programme
-	(v11.Role)(0),                 // 7: cohabit.type.v1.Role
-	(v1.RecordKind)(0),            // 8: cohabit.identity.v1.RecordKind
-	(*timestamppb.Timestamp)(nil), // 9: google.protobuf.Timestamp
+	(*SignupDuplicated)(nil),      // 6: cohabit.identity.events.v1.SignupDuplicated
+	(*v1.Programme)(nil),          // 7: cohabit.identity.v1.Programme
+	(v11.Role)(0),                 // 8: cohabit.type.v1.Role
+	(v1.RecordKind)(0),            // 9: cohabit.identity.v1.RecordKind
+	(*timestamppb.Timestamp)(nil), // 10: google.protobuf.Timestamp
 }
 var file_cohabit_identity_events_v1_events_proto_depIdxs = []int32{
-	6, // 0: cohabit.identity.events.v1.ProgrammeCreated.programme:type_name -> cohabit.identity.v1.Programme
-	6, // 1: cohabit.identity.events.v1.ProgrammeUpdated.programme:type_name -> cohabit.identity.v1.Programme
-	7, // 2: cohabit.identity.events.v1.AccountCreated.role:type_name -> cohabit.type.v1.Role
-	8, // 3: cohabit.identity.events.v1.InvitationCreated.record_kind:type_name -> cohabit.identity.v1.RecordKind
-	9, // 4: cohabit.identity.events.v1.InvitationCreated.expire_time:type_name -> google.protobuf.Timestamp
-	8, // 5: cohabit.identity.events.v1.InvitationAccepted.record_kind:type_name -> cohabit.identity.v1.RecordKind
-	9, // 6: cohabit.identity.events.v1.SessionsRevoked.revoke_time:type_name -> google.protobuf.Timestamp
-	9, // 7: cohabit.identity.events.v1.SessionsRevoked.expire_time:type_name -> google.protobuf.Timestamp
-	8, // [8:8] is the sub-list for method output_type
-	8, // [8:8] is the sub-list for method input_type
-	8, // [8:8] is the sub-list for extension type_name
-	8, // [8:8] is the sub-list for extension extendee
-	0, // [0:8] is the sub-list for field type_name
+	7,  // 0: cohabit.identity.events.v1.ProgrammeCreated.programme:type_name -> cohabit.identity.v1.Programme
+	7,  // 1: cohabit.identity.events.v1.ProgrammeUpdated.programme:type_name -> cohabit.identity.v1.Programme
+	8,  // 2: cohabit.identity.events.v1.AccountCreated.role:type_name -> cohabit.type.v1.Role
+	9,  // 3: cohabit.identity.events.v1.InvitationCreated.record_kind:type_name -> cohabit.identity.v1.RecordKind
+	10, // 4: cohabit.identity.events.v1.InvitationCreated.expire_time:type_name -> google.protobuf.Timestamp
+	9,  // 5: cohabit.identity.events.v1.InvitationAccepted.record_kind:type_name -> cohabit.identity.v1.RecordKind
+	10, // 6: cohabit.identity.events.v1.SessionsRevoked.revoke_time:type_name -> google.protobuf.Timestamp
+	10, // 7: cohabit.identity.events.v1.SessionsRevoked.expire_time:type_name -> google.protobuf.Timestamp
+	8,  // [8:8] is the sub-list for method output_type
+	8,  // [8:8] is the sub-list for method input_type
+	8,  // [8:8] is the sub-list for extension type_name
+	8,  // [8:8] is the sub-list for extension extendee
+	0,  // [0:8] is the sub-list for field type_name
 }
 
 func init() { file_cohabit_identity_events_v1_events_proto_init() }
@@ -511,7 +572,7 @@ func file_cohabit_identity_events_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_cohabit_identity_events_v1_events_proto_rawDesc), len(file_cohabit_identity_events_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   6,
+			NumMessages:   7,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
