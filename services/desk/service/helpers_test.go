@@ -105,7 +105,9 @@ func (e *env) student(t *testing.T, programme, owner string) string {
 // documents waits until owner has n documents, as the coordinator sees them.
 func (e *env) documents(t *testing.T, coord context.Context, owner string, n int) []*deskv1.Document {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	// Generous: the machine running the tests may be busy, and a consumer waiting for its
+	// stream retries every second.
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		res, err := e.client.ListDocuments(coord, &deskv1.ListDocumentsRequest{OwnerId: owner})
 		if err != nil {

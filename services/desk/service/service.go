@@ -67,7 +67,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		Streams:        natsx.LoadStreamSettings(e),
 		MaxDBConns:     e.Int("COHABIT_DESK_DB_MAX_CONNS", 10),
 		PublicURL:      e.String("COHABIT_PUBLIC_URL", "http://localhost:8080"),
-		ExpiryInterval: e.Duration("COHABIT_DESK_EXPIRY_INTERVAL", time.Hour),
+		ExpiryInterval: e.Duration("COHABIT_DESK_EXPIRY_INTERVAL", time.Minute),
 	}
 	return c, e.Err()
 }
@@ -75,7 +75,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 // Run serves until ctx is done.
 func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if cfg.ExpiryInterval == 0 {
-		cfg.ExpiryInterval = time.Hour
+		cfg.ExpiryInterval = time.Minute
 	}
 	log = log.With("service", "desk")
 	return boot.Run(ctx, boot.Service{

@@ -93,7 +93,13 @@ func (a *App) Verify(ctx context.Context, id, expiry string, seenInPerson bool, 
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	return a.change(ctx, id, sentEtag, true, func(*document.Document) string { return SubjectDocumentVerified },
+	subject := func(d *document.Document) string {
+		if d.Status == document.StatusExpired {
+			return SubjectDocumentExpired // verified with an expiry date already past
+		}
+		return SubjectDocumentVerified
+	}
+	return a.change(ctx, id, sentEtag, true, subject,
 		func(q *postgres.Q, d *document.Document) error {
 			drop, err := d.Verify(exp, seenInPerson, a.today(), a.now())
 			if err != nil || !drop {

@@ -124,12 +124,10 @@ func (d *Document) Received(f FileInfo, now time.Time) {
 }
 
 // Verify marks the document VERIFIED: a received file, or the paper seen in person (then no
-// file is needed). expiry, when not zero, must not be past. It returns whether the file must now be
-// deleted: an identity paper's copy is not kept once verified (SPEC §6).
+// file is needed), with its expiry date when one applies (zero: none). A paper whose expiry
+// date is already past is verified and EXPIRED at once. It returns whether the file must now
+// be deleted: an identity paper's copy is not kept once verified (SPEC §6).
 func (d *Document) Verify(expiry date.Date, seenInPerson bool, today date.Date, now time.Time) (dropFile bool, err error) {
-	if !expiry.IsZero() && expiry.Before(today) {
-		return false, errs.Invalid(errs.Violation{Field: "expiryDate", Description: "is already past: the document has expired"})
-	}
 	switch d.Status {
 	case StatusVerified:
 		return false, ErrAlreadyVerified
@@ -150,6 +148,9 @@ func (d *Document) Verify(expiry date.Date, seenInPerson bool, today date.Date, 
 		dropFile = true
 	}
 	d.touch(now)
+	if !expiry.IsZero() && expiry.Before(today) {
+		d.Status = StatusExpired
+	}
 	return dropFile, nil
 }
 

@@ -48,8 +48,9 @@ func TestLifecycle(t *testing.T) {
 		t.Fatalf("reject a missing document: %v", err)
 	}
 	d.Received(FileInfo{Name: "a.pdf", ContentType: "application/pdf", SizeBytes: 3, SHA256: "x"}, now)
-	if _, err := d.Verify(today.AddDays(-1), false, today, now); err == nil {
-		t.Fatal("an expiry date already past is refused")
+	past := *d
+	if _, err := past.Verify(today.AddDays(-1), false, today, now); err != nil || past.Status != StatusExpired || past.VerifiedAt == nil {
+		t.Fatalf("a paper already past its expiry date is verified and expired: %v %+v", err, past)
 	}
 	drop, err := d.Verify(today.AddDays(10), false, today, now)
 	if err != nil || drop || d.Status != StatusVerified || !d.HasFile {
