@@ -96,7 +96,7 @@ func Interceptor(service string, db pg.Beginner, now func() time.Time) grpc.Unar
 
 // Collect returns the people the messages name, each once, in order: the host_id and
 // student_id fields anywhere in them; the id of a Host or a Student message, or of a request
-// about one (GetHostRequest, EraseStudentRequest…); owner_id, recipient_id, subject_id and
+// about one (GetHostRequest, EraseStudentRequest, WithdrawHostConsentRequest…); owner_id, recipient_id, subject_id and
 // person_id fields, whose kind the identity service finds from its copy of the records. Only
 // UUIDs count: a field holding something else names no one.
 func Collect(msgs ...any) []*eventsv1.AuditSubject {
@@ -127,9 +127,9 @@ func walk(m protoreflect.Message, depth int, add func(id, kind string)) {
 	name := string(m.Descriptor().Name())
 	idKind := ""
 	switch {
-	case name == "Host" || strings.HasSuffix(name, "HostRequest"):
+	case name == "Host" || aboutOne(name, "Host", "Room"):
 		idKind = Host
-	case name == "Student" || strings.HasSuffix(name, "StudentRequest"):
+	case name == "Student" || aboutOne(name, "Student", "Application"):
 		idKind = Student
 	}
 	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
@@ -164,4 +164,12 @@ func walk(m protoreflect.Message, depth int, add func(id, kind string)) {
 		}
 		return true
 	})
+}
+
+// aboutOne says whether a request message's id names one record of kind: GetHostRequest,
+// WithdrawHostConsentRequest; not a list (ListHostsRequest) nor a request about a record
+// the person owns (GetRoomRequest names the room).
+func aboutOne(name, kind, owned string) bool {
+	return strings.HasSuffix(name, "Request") && strings.Contains(name, kind) &&
+		!strings.Contains(name, kind+"s") && !strings.Contains(name, owned)
 }

@@ -24,6 +24,7 @@ func TestCollectFindsThePeopleNamed(t *testing.T) {
 	}{
 		{"a host read", []any{&hostsv1.GetHostRequest{Id: h1}, &hostsv1.Host{Id: h1}}, []string{h1 + " host"}},
 		{"an erasure, whose answer is empty", []any{&hostsv1.EraseHostRequest{Id: h1}, &hostsv1.EraseHostResponse{}}, []string{h1 + " host"}},
+		{"a withdrawal of consent", []any{&hostsv1.WithdrawHostConsentRequest{Id: h1}, &hostsv1.WithdrawHostConsentResponse{}}, []string{h1 + " host"}},
 		{"a list is one entry with every id it showed", []any{&hostsv1.ListHostsRequest{}, &hostsv1.ListHostsResponse{Hosts: []*hostsv1.Host{{Id: h1}, {Id: h2}}}},
 			[]string{h1 + " host", h2 + " host"}},
 		{"a room names its host, not itself", []any{&hostsv1.GetRoomRequest{Id: r1}, &hostsv1.Room{Id: r1, HostId: h1}}, []string{h1 + " host"}},

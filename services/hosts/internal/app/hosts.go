@@ -21,7 +21,9 @@ type RegisterHost struct {
 	Profile         host.Profile
 	Assisted        bool
 	ConsentRecorded bool
-	RequestID       string
+	// ConsentNoticeVersion is the information notice's version an assisted host was given.
+	ConsentNoticeVersion string
+	RequestID            string
 }
 
 // RegisterHost creates a host in PENDING_VERIFICATION. Errors: Invalid, AlreadyExists (the
@@ -43,6 +45,7 @@ func (a *App) RegisterHost(ctx context.Context, in RegisterHost) (*host.Host, er
 		// A host registered by a coordinator has no account: the coordinator acts for them.
 		reg.Assisted = true
 		reg.ConsentRecorded = in.ConsentRecorded
+		reg.ConsentNoticeVersion = in.ConsentNoticeVersion
 	default:
 		return nil, errs.PermissionDenied("ROLE_NOT_ALLOWED", "only a host or a coordinator registers a host")
 	}

@@ -83,6 +83,8 @@ func hostToProto(h *host.Host) *hostsv1.Host {
 		LandlordInformed:      p.LandlordInformed,
 		Assisted:              r.Assisted,
 		ConsentRecorded:       r.ConsentRecorded,
+		ConsentNoticeVersion:  r.ConsentNoticeVersion,
+		ConsentTime:           timestamppb.New(r.CreatedAt),
 		OwnerAccountId:        r.OwnerAccountID,
 		RegisteredByAccountId: r.RegisteredBy,
 		Etag:                  h.Etag(),

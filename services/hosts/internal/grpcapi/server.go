@@ -27,12 +27,14 @@ var Policy = grpcx.Policy{
 	svc + "ReinstateHost": grpcx.Roles(auth.RoleCoordinator),
 	svc + "ArchiveHost":   grpcx.Roles(auth.RoleCoordinator),
 	svc + "EraseHost":     grpcx.Roles(auth.RoleCoordinator),
-	svc + "CreateRoom":    grpcx.Roles(auth.RoleHost, auth.RoleCoordinator),
-	svc + "GetRoom":       grpcx.Roles(auth.RoleHost, auth.RoleCoordinator, auth.RoleStudent),
-	svc + "ListRooms":     grpcx.Roles(auth.RoleHost, auth.RoleCoordinator, auth.RoleStudent),
-	svc + "UpdateRoom":    grpcx.Roles(auth.RoleHost, auth.RoleCoordinator),
-	svc + "PublishRoom":   grpcx.Roles(auth.RoleHost, auth.RoleCoordinator),
-	svc + "WithdrawRoom":  grpcx.Roles(auth.RoleHost, auth.RoleCoordinator),
+	// A coordinator records the withdrawal the host expressed (by phone, on paper).
+	svc + "WithdrawHostConsent": grpcx.Roles(auth.RoleCoordinator),
+	svc + "CreateRoom":          grpcx.Roles(auth.RoleHost, auth.RoleCoordinator),
+	svc + "GetRoom":             grpcx.Roles(auth.RoleHost, auth.RoleCoordinator, auth.RoleStudent),
+	svc + "ListRooms":           grpcx.Roles(auth.RoleHost, auth.RoleCoordinator, auth.RoleStudent),
+	svc + "UpdateRoom":          grpcx.Roles(auth.RoleHost, auth.RoleCoordinator),
+	svc + "PublishRoom":         grpcx.Roles(auth.RoleHost, auth.RoleCoordinator),
+	svc + "WithdrawRoom":        grpcx.Roles(auth.RoleHost, auth.RoleCoordinator),
 }
 
 // Server implements hostsv1.HostServiceServer.
@@ -61,6 +63,7 @@ func (s *Server) CreateHost(ctx context.Context, in *hostsv1.CreateHostRequest) 
 	}
 	h, err := s.app.RegisterHost(ctx, app.RegisterHost{
 		Profile: p, Assisted: in.GetHost().GetAssisted(), ConsentRecorded: in.GetHost().GetConsentRecorded(), RequestID: in.GetRequestId(),
+		ConsentNoticeVersion: in.GetHost().GetConsentNoticeVersion(),
 	})
 	if err != nil {
 		return nil, err

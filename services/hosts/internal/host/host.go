@@ -97,8 +97,10 @@ type Registration struct {
 	// Assisted hosts are registered by a coordinator and have no account.
 	Assisted        bool
 	ConsentRecorded bool
-	RegisteredBy    string
-	At              time.Time
+	// ConsentNoticeVersion is the information notice's version the host was given.
+	ConsentNoticeVersion string
+	RegisteredBy         string
+	At                   time.Time
 }
 
 // Record is a host's full state, for storage. Only this package changes it.
@@ -110,17 +112,23 @@ type Record struct {
 	OwnerAccountID  string
 	Assisted        bool
 	ConsentRecorded bool
-	RegisteredBy    string
-	VerifiedAt      time.Time
-	VerifiedBy      string
-	StatusReason    string
-	Version         int
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// ConsentNoticeVersion: see Registration; RegisteredBy and CreatedAt say who recorded
+	// the consent and when.
+	ConsentNoticeVersion string
+	RegisteredBy         string
+	VerifiedAt           time.Time
+	VerifiedBy           string
+	StatusReason         string
+	Version              int
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
 }
 
 // Host is a host whose invariants hold.
 type Host struct{ r Record }
+
+// maxNoticeVersion bounds the information notice's version ("2026-09", "v3").
+const maxNoticeVersion = 40
 
 // Errors of the host lifecycle.
 var (
@@ -141,22 +149,24 @@ func New(p Profile, reg Registration) (*Host, error) {
 		v.Check(reg.ConsentRecorded, "consentRecorded", "a host registered on their behalf must have given their consent")
 		v.Check(p.Phone != "", "phone", "an assisted host needs a phone number: the coordinator calls them")
 	}
+	v.Check(len(reg.ConsentNoticeVersion) <= maxNoticeVersion, "consentNoticeVersion", "at most %d characters", maxNoticeVersion)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	p.Address = locate(p.Address, Address{})
 	return &Host{r: Record{
-		ID:              reg.ID,
-		ProgrammeID:     reg.ProgrammeID,
-		Status:          StatusPendingVerification,
-		Profile:         p,
-		OwnerAccountID:  reg.OwnerAccountID,
-		Assisted:        reg.Assisted,
-		ConsentRecorded: reg.ConsentRecorded,
-		RegisteredBy:    reg.RegisteredBy,
-		Version:         1,
-		CreatedAt:       reg.At,
-		UpdatedAt:       reg.At,
+		ID:                   reg.ID,
+		ProgrammeID:          reg.ProgrammeID,
+		Status:               StatusPendingVerification,
+		Profile:              p,
+		OwnerAccountID:       reg.OwnerAccountID,
+		Assisted:             reg.Assisted,
+		ConsentRecorded:      reg.ConsentRecorded,
+		ConsentNoticeVersion: reg.ConsentNoticeVersion,
+		RegisteredBy:         reg.RegisteredBy,
+		Version:              1,
+		CreatedAt:            reg.At,
+		UpdatedAt:            reg.At,
 	}}, nil
 }
 

@@ -324,8 +324,13 @@ type Host struct {
 	// Required when the host is under guardianship: consulted, and signs with or for the host.
 	// Shown to the host and the programme's coordinators only; never in events.
 	LegalRepresentative *LegalRepresentative `protobuf:"bytes,28,opt,name=legal_representative,json=legalRepresentative,proto3" json:"legal_representative,omitempty"`
-	unknownFields       protoimpl.UnknownFields
-	sizeCache           protoimpl.SizeCache
+	// The version of the programme's information notice the host was given when their consent
+	// was recorded (SPEC §9), as the coordinator states it ("2026-09"); kept as given.
+	ConsentNoticeVersion string `protobuf:"bytes,29,opt,name=consent_notice_version,json=consentNoticeVersion,proto3" json:"consent_notice_version,omitempty"`
+	// When the consent was recorded (the registration), and by whom: registered_by_account_id.
+	ConsentTime   *timestamppb.Timestamp `protobuf:"bytes,30,opt,name=consent_time,json=consentTime,proto3" json:"consent_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Host) Reset() {
@@ -550,6 +555,20 @@ func (x *Host) GetGuardianship() Guardianship {
 func (x *Host) GetLegalRepresentative() *LegalRepresentative {
 	if x != nil {
 		return x.LegalRepresentative
+	}
+	return nil
+}
+
+func (x *Host) GetConsentNoticeVersion() string {
+	if x != nil {
+		return x.ConsentNoticeVersion
+	}
+	return ""
+}
+
+func (x *Host) GetConsentTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ConsentTime
 	}
 	return nil
 }
@@ -1434,6 +1453,88 @@ func (*EraseHostResponse) Descriptor() ([]byte, []int) {
 	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{14}
 }
 
+// WithdrawHostConsentRequest names the host who withdrew their consent.
+type WithdrawHostConsentRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WithdrawHostConsentRequest) Reset() {
+	*x = WithdrawHostConsentRequest{}
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WithdrawHostConsentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WithdrawHostConsentRequest) ProtoMessage() {}
+
+func (x *WithdrawHostConsentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WithdrawHostConsentRequest.ProtoReflect.Descriptor instead.
+func (*WithdrawHostConsentRequest) Descriptor() ([]byte, []int) {
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *WithdrawHostConsentRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+// WithdrawHostConsentResponse is empty: the host is erased.
+type WithdrawHostConsentResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WithdrawHostConsentResponse) Reset() {
+	*x = WithdrawHostConsentResponse{}
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WithdrawHostConsentResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WithdrawHostConsentResponse) ProtoMessage() {}
+
+func (x *WithdrawHostConsentResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WithdrawHostConsentResponse.ProtoReflect.Descriptor instead.
+func (*WithdrawHostConsentResponse) Descriptor() ([]byte, []int) {
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{16}
+}
+
 // CreateRoomRequest adds a room to host_id.
 type CreateRoomRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -1446,7 +1547,7 @@ type CreateRoomRequest struct {
 
 func (x *CreateRoomRequest) Reset() {
 	*x = CreateRoomRequest{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[15]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1458,7 +1559,7 @@ func (x *CreateRoomRequest) String() string {
 func (*CreateRoomRequest) ProtoMessage() {}
 
 func (x *CreateRoomRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[15]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1471,7 +1572,7 @@ func (x *CreateRoomRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateRoomRequest.ProtoReflect.Descriptor instead.
 func (*CreateRoomRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{15}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *CreateRoomRequest) GetHostId() string {
@@ -1505,7 +1606,7 @@ type GetRoomRequest struct {
 
 func (x *GetRoomRequest) Reset() {
 	*x = GetRoomRequest{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[16]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1517,7 +1618,7 @@ func (x *GetRoomRequest) String() string {
 func (*GetRoomRequest) ProtoMessage() {}
 
 func (x *GetRoomRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[16]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1530,7 +1631,7 @@ func (x *GetRoomRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetRoomRequest.ProtoReflect.Descriptor instead.
 func (*GetRoomRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{16}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *GetRoomRequest) GetId() string {
@@ -1557,7 +1658,7 @@ type ListRoomsRequest struct {
 
 func (x *ListRoomsRequest) Reset() {
 	*x = ListRoomsRequest{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[17]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1569,7 +1670,7 @@ func (x *ListRoomsRequest) String() string {
 func (*ListRoomsRequest) ProtoMessage() {}
 
 func (x *ListRoomsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[17]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1582,7 +1683,7 @@ func (x *ListRoomsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRoomsRequest.ProtoReflect.Descriptor instead.
 func (*ListRoomsRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{17}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ListRoomsRequest) GetPageSize() int32 {
@@ -1645,7 +1746,7 @@ type ListRoomsResponse struct {
 
 func (x *ListRoomsResponse) Reset() {
 	*x = ListRoomsResponse{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[18]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1657,7 +1758,7 @@ func (x *ListRoomsResponse) String() string {
 func (*ListRoomsResponse) ProtoMessage() {}
 
 func (x *ListRoomsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[18]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1670,7 +1771,7 @@ func (x *ListRoomsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRoomsResponse.ProtoReflect.Descriptor instead.
 func (*ListRoomsResponse) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{18}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ListRoomsResponse) GetRooms() []*Room {
@@ -1698,7 +1799,7 @@ type UpdateRoomRequest struct {
 
 func (x *UpdateRoomRequest) Reset() {
 	*x = UpdateRoomRequest{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[19]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1710,7 +1811,7 @@ func (x *UpdateRoomRequest) String() string {
 func (*UpdateRoomRequest) ProtoMessage() {}
 
 func (x *UpdateRoomRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[19]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1723,7 +1824,7 @@ func (x *UpdateRoomRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateRoomRequest.ProtoReflect.Descriptor instead.
 func (*UpdateRoomRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{19}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *UpdateRoomRequest) GetRoom() *Room {
@@ -1751,7 +1852,7 @@ type PublishRoomRequest struct {
 
 func (x *PublishRoomRequest) Reset() {
 	*x = PublishRoomRequest{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[20]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1763,7 +1864,7 @@ func (x *PublishRoomRequest) String() string {
 func (*PublishRoomRequest) ProtoMessage() {}
 
 func (x *PublishRoomRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[20]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1776,7 +1877,7 @@ func (x *PublishRoomRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishRoomRequest.ProtoReflect.Descriptor instead.
 func (*PublishRoomRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{20}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *PublishRoomRequest) GetId() string {
@@ -1804,7 +1905,7 @@ type WithdrawRoomRequest struct {
 
 func (x *WithdrawRoomRequest) Reset() {
 	*x = WithdrawRoomRequest{}
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[21]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1816,7 +1917,7 @@ func (x *WithdrawRoomRequest) String() string {
 func (*WithdrawRoomRequest) ProtoMessage() {}
 
 func (x *WithdrawRoomRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[21]
+	mi := &file_cohabit_hosts_v1_hosts_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1829,7 +1930,7 @@ func (x *WithdrawRoomRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawRoomRequest.ProtoReflect.Descriptor instead.
 func (*WithdrawRoomRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{21}
+	return file_cohabit_hosts_v1_hosts_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *WithdrawRoomRequest) GetId() string {
@@ -1857,7 +1958,8 @@ const file_cohabit_hosts_v1_hosts_proto_rawDesc = "" +
 	"\x04city\x18\x03 \x01(\tR\x04city\x12\x10\n" +
 	"\x03lat\x18\x04 \x01(\x01R\x03lat\x12\x10\n" +
 	"\x03lng\x18\x05 \x01(\x01R\x03lng\x12 \n" +
-	"\vapproximate\x18\x06 \x01(\bR\vapproximate\"\xe6\t\n" +
+	"\vapproximate\x18\x06 \x01(\bR\vapproximate\"\xdb\n" +
+	"\n" +
 	"\x04Host\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12!\n" +
 	"\fprogramme_id\x18\x02 \x01(\tR\vprogrammeId\x124\n" +
@@ -1890,7 +1992,9 @@ const file_cohabit_hosts_v1_hosts_proto_rawDesc = "" +
 	"\vupdate_time\x18\x1a \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"updateTime\x12B\n" +
 	"\fguardianship\x18\x1b \x01(\x0e2\x1e.cohabit.hosts.v1.GuardianshipR\fguardianship\x12X\n" +
-	"\x14legal_representative\x18\x1c \x01(\v2%.cohabit.hosts.v1.LegalRepresentativeR\x13legalRepresentative\"y\n" +
+	"\x14legal_representative\x18\x1c \x01(\v2%.cohabit.hosts.v1.LegalRepresentativeR\x13legalRepresentative\x124\n" +
+	"\x16consent_notice_version\x18\x1d \x01(\tR\x14consentNoticeVersion\x12=\n" +
+	"\fconsent_time\x18\x1e \x01(\v2\x1a.google.protobuf.TimestampR\vconsentTime\"y\n" +
 	"\x13LegalRepresentative\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05phone\x18\x02 \x01(\tR\x05phone\x12\x14\n" +
@@ -1959,7 +2063,10 @@ const file_cohabit_hosts_v1_hosts_proto_rawDesc = "" +
 	"\x10EraseHostRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\"\x13\n" +
-	"\x11EraseHostResponse\"w\n" +
+	"\x11EraseHostResponse\",\n" +
+	"\x1aWithdrawHostConsentRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\"\x1d\n" +
+	"\x1bWithdrawHostConsentResponse\"w\n" +
 	"\x11CreateRoomRequest\x12\x17\n" +
 	"\ahost_id\x18\x01 \x01(\tR\x06hostId\x12*\n" +
 	"\x04room\x18\x02 \x01(\v2\x16.cohabit.hosts.v1.RoomR\x04room\x12\x1d\n" +
@@ -2008,7 +2115,8 @@ const file_cohabit_hosts_v1_hosts_proto_rawDesc = "" +
 	"\x18GUARDIANSHIP_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11GUARDIANSHIP_NONE\x10\x01\x12\x18\n" +
 	"\x14GUARDIANSHIP_TUTELLE\x10\x02\x12\x1a\n" +
-	"\x16GUARDIANSHIP_CURATELLE\x10\x032\x97\t\n" +
+	"\x16GUARDIANSHIP_CURATELLE\x10\x032\x8b\n" +
+	"\n" +
 	"\vHostService\x12I\n" +
 	"\n" +
 	"CreateHost\x12#.cohabit.hosts.v1.CreateHostRequest\x1a\x16.cohabit.hosts.v1.Host\x12C\n" +
@@ -2021,7 +2129,8 @@ const file_cohabit_hosts_v1_hosts_proto_rawDesc = "" +
 	"\vSuspendHost\x12$.cohabit.hosts.v1.SuspendHostRequest\x1a\x16.cohabit.hosts.v1.Host\x12O\n" +
 	"\rReinstateHost\x12&.cohabit.hosts.v1.ReinstateHostRequest\x1a\x16.cohabit.hosts.v1.Host\x12K\n" +
 	"\vArchiveHost\x12$.cohabit.hosts.v1.ArchiveHostRequest\x1a\x16.cohabit.hosts.v1.Host\x12T\n" +
-	"\tEraseHost\x12\".cohabit.hosts.v1.EraseHostRequest\x1a#.cohabit.hosts.v1.EraseHostResponse\x12I\n" +
+	"\tEraseHost\x12\".cohabit.hosts.v1.EraseHostRequest\x1a#.cohabit.hosts.v1.EraseHostResponse\x12r\n" +
+	"\x13WithdrawHostConsent\x12,.cohabit.hosts.v1.WithdrawHostConsentRequest\x1a-.cohabit.hosts.v1.WithdrawHostConsentResponse\x12I\n" +
 	"\n" +
 	"CreateRoom\x12#.cohabit.hosts.v1.CreateRoomRequest\x1a\x16.cohabit.hosts.v1.Room\x12C\n" +
 	"\aGetRoom\x12 .cohabit.hosts.v1.GetRoomRequest\x1a\x16.cohabit.hosts.v1.Room\x12T\n" +
@@ -2044,98 +2153,103 @@ func file_cohabit_hosts_v1_hosts_proto_rawDescGZIP() []byte {
 }
 
 var file_cohabit_hosts_v1_hosts_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_cohabit_hosts_v1_hosts_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
+var file_cohabit_hosts_v1_hosts_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
 var file_cohabit_hosts_v1_hosts_proto_goTypes = []any{
-	(HostStatus)(0),               // 0: cohabit.hosts.v1.HostStatus
-	(RoomStatus)(0),               // 1: cohabit.hosts.v1.RoomStatus
-	(Guardianship)(0),             // 2: cohabit.hosts.v1.Guardianship
-	(*Address)(nil),               // 3: cohabit.hosts.v1.Address
-	(*Host)(nil),                  // 4: cohabit.hosts.v1.Host
-	(*LegalRepresentative)(nil),   // 5: cohabit.hosts.v1.LegalRepresentative
-	(*Room)(nil),                  // 6: cohabit.hosts.v1.Room
-	(*CreateHostRequest)(nil),     // 7: cohabit.hosts.v1.CreateHostRequest
-	(*GetHostRequest)(nil),        // 8: cohabit.hosts.v1.GetHostRequest
-	(*ListHostsRequest)(nil),      // 9: cohabit.hosts.v1.ListHostsRequest
-	(*ListHostsResponse)(nil),     // 10: cohabit.hosts.v1.ListHostsResponse
-	(*UpdateHostRequest)(nil),     // 11: cohabit.hosts.v1.UpdateHostRequest
-	(*VerifyHostRequest)(nil),     // 12: cohabit.hosts.v1.VerifyHostRequest
-	(*SuspendHostRequest)(nil),    // 13: cohabit.hosts.v1.SuspendHostRequest
-	(*ReinstateHostRequest)(nil),  // 14: cohabit.hosts.v1.ReinstateHostRequest
-	(*ArchiveHostRequest)(nil),    // 15: cohabit.hosts.v1.ArchiveHostRequest
-	(*EraseHostRequest)(nil),      // 16: cohabit.hosts.v1.EraseHostRequest
-	(*EraseHostResponse)(nil),     // 17: cohabit.hosts.v1.EraseHostResponse
-	(*CreateRoomRequest)(nil),     // 18: cohabit.hosts.v1.CreateRoomRequest
-	(*GetRoomRequest)(nil),        // 19: cohabit.hosts.v1.GetRoomRequest
-	(*ListRoomsRequest)(nil),      // 20: cohabit.hosts.v1.ListRoomsRequest
-	(*ListRoomsResponse)(nil),     // 21: cohabit.hosts.v1.ListRoomsResponse
-	(*UpdateRoomRequest)(nil),     // 22: cohabit.hosts.v1.UpdateRoomRequest
-	(*PublishRoomRequest)(nil),    // 23: cohabit.hosts.v1.PublishRoomRequest
-	(*WithdrawRoomRequest)(nil),   // 24: cohabit.hosts.v1.WithdrawRoomRequest
-	(v1.Service)(0),               // 25: cohabit.type.v1.Service
-	(v1.Rhythm)(0),                // 26: cohabit.type.v1.Rhythm
-	(v1.Gender)(0),                // 27: cohabit.type.v1.Gender
-	(*timestamppb.Timestamp)(nil), // 28: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil), // 29: google.protobuf.FieldMask
+	(HostStatus)(0),                     // 0: cohabit.hosts.v1.HostStatus
+	(RoomStatus)(0),                     // 1: cohabit.hosts.v1.RoomStatus
+	(Guardianship)(0),                   // 2: cohabit.hosts.v1.Guardianship
+	(*Address)(nil),                     // 3: cohabit.hosts.v1.Address
+	(*Host)(nil),                        // 4: cohabit.hosts.v1.Host
+	(*LegalRepresentative)(nil),         // 5: cohabit.hosts.v1.LegalRepresentative
+	(*Room)(nil),                        // 6: cohabit.hosts.v1.Room
+	(*CreateHostRequest)(nil),           // 7: cohabit.hosts.v1.CreateHostRequest
+	(*GetHostRequest)(nil),              // 8: cohabit.hosts.v1.GetHostRequest
+	(*ListHostsRequest)(nil),            // 9: cohabit.hosts.v1.ListHostsRequest
+	(*ListHostsResponse)(nil),           // 10: cohabit.hosts.v1.ListHostsResponse
+	(*UpdateHostRequest)(nil),           // 11: cohabit.hosts.v1.UpdateHostRequest
+	(*VerifyHostRequest)(nil),           // 12: cohabit.hosts.v1.VerifyHostRequest
+	(*SuspendHostRequest)(nil),          // 13: cohabit.hosts.v1.SuspendHostRequest
+	(*ReinstateHostRequest)(nil),        // 14: cohabit.hosts.v1.ReinstateHostRequest
+	(*ArchiveHostRequest)(nil),          // 15: cohabit.hosts.v1.ArchiveHostRequest
+	(*EraseHostRequest)(nil),            // 16: cohabit.hosts.v1.EraseHostRequest
+	(*EraseHostResponse)(nil),           // 17: cohabit.hosts.v1.EraseHostResponse
+	(*WithdrawHostConsentRequest)(nil),  // 18: cohabit.hosts.v1.WithdrawHostConsentRequest
+	(*WithdrawHostConsentResponse)(nil), // 19: cohabit.hosts.v1.WithdrawHostConsentResponse
+	(*CreateRoomRequest)(nil),           // 20: cohabit.hosts.v1.CreateRoomRequest
+	(*GetRoomRequest)(nil),              // 21: cohabit.hosts.v1.GetRoomRequest
+	(*ListRoomsRequest)(nil),            // 22: cohabit.hosts.v1.ListRoomsRequest
+	(*ListRoomsResponse)(nil),           // 23: cohabit.hosts.v1.ListRoomsResponse
+	(*UpdateRoomRequest)(nil),           // 24: cohabit.hosts.v1.UpdateRoomRequest
+	(*PublishRoomRequest)(nil),          // 25: cohabit.hosts.v1.PublishRoomRequest
+	(*WithdrawRoomRequest)(nil),         // 26: cohabit.hosts.v1.WithdrawRoomRequest
+	(v1.Service)(0),                     // 27: cohabit.type.v1.Service
+	(v1.Rhythm)(0),                      // 28: cohabit.type.v1.Rhythm
+	(v1.Gender)(0),                      // 29: cohabit.type.v1.Gender
+	(*timestamppb.Timestamp)(nil),       // 30: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),       // 31: google.protobuf.FieldMask
 }
 var file_cohabit_hosts_v1_hosts_proto_depIdxs = []int32{
 	0,  // 0: cohabit.hosts.v1.Host.status:type_name -> cohabit.hosts.v1.HostStatus
 	3,  // 1: cohabit.hosts.v1.Host.address:type_name -> cohabit.hosts.v1.Address
-	25, // 2: cohabit.hosts.v1.Host.services_wanted:type_name -> cohabit.type.v1.Service
-	26, // 3: cohabit.hosts.v1.Host.rhythm:type_name -> cohabit.type.v1.Rhythm
-	27, // 4: cohabit.hosts.v1.Host.gender_preference:type_name -> cohabit.type.v1.Gender
-	28, // 5: cohabit.hosts.v1.Host.verified_time:type_name -> google.protobuf.Timestamp
-	28, // 6: cohabit.hosts.v1.Host.create_time:type_name -> google.protobuf.Timestamp
-	28, // 7: cohabit.hosts.v1.Host.update_time:type_name -> google.protobuf.Timestamp
+	27, // 2: cohabit.hosts.v1.Host.services_wanted:type_name -> cohabit.type.v1.Service
+	28, // 3: cohabit.hosts.v1.Host.rhythm:type_name -> cohabit.type.v1.Rhythm
+	29, // 4: cohabit.hosts.v1.Host.gender_preference:type_name -> cohabit.type.v1.Gender
+	30, // 5: cohabit.hosts.v1.Host.verified_time:type_name -> google.protobuf.Timestamp
+	30, // 6: cohabit.hosts.v1.Host.create_time:type_name -> google.protobuf.Timestamp
+	30, // 7: cohabit.hosts.v1.Host.update_time:type_name -> google.protobuf.Timestamp
 	2,  // 8: cohabit.hosts.v1.Host.guardianship:type_name -> cohabit.hosts.v1.Guardianship
 	5,  // 9: cohabit.hosts.v1.Host.legal_representative:type_name -> cohabit.hosts.v1.LegalRepresentative
-	1,  // 10: cohabit.hosts.v1.Room.status:type_name -> cohabit.hosts.v1.RoomStatus
-	28, // 11: cohabit.hosts.v1.Room.create_time:type_name -> google.protobuf.Timestamp
-	28, // 12: cohabit.hosts.v1.Room.update_time:type_name -> google.protobuf.Timestamp
-	4,  // 13: cohabit.hosts.v1.CreateHostRequest.host:type_name -> cohabit.hosts.v1.Host
-	0,  // 14: cohabit.hosts.v1.ListHostsRequest.status:type_name -> cohabit.hosts.v1.HostStatus
-	4,  // 15: cohabit.hosts.v1.ListHostsResponse.hosts:type_name -> cohabit.hosts.v1.Host
-	4,  // 16: cohabit.hosts.v1.UpdateHostRequest.host:type_name -> cohabit.hosts.v1.Host
-	29, // 17: cohabit.hosts.v1.UpdateHostRequest.update_mask:type_name -> google.protobuf.FieldMask
-	6,  // 18: cohabit.hosts.v1.CreateRoomRequest.room:type_name -> cohabit.hosts.v1.Room
-	1,  // 19: cohabit.hosts.v1.ListRoomsRequest.status:type_name -> cohabit.hosts.v1.RoomStatus
-	6,  // 20: cohabit.hosts.v1.ListRoomsResponse.rooms:type_name -> cohabit.hosts.v1.Room
-	6,  // 21: cohabit.hosts.v1.UpdateRoomRequest.room:type_name -> cohabit.hosts.v1.Room
-	29, // 22: cohabit.hosts.v1.UpdateRoomRequest.update_mask:type_name -> google.protobuf.FieldMask
-	7,  // 23: cohabit.hosts.v1.HostService.CreateHost:input_type -> cohabit.hosts.v1.CreateHostRequest
-	8,  // 24: cohabit.hosts.v1.HostService.GetHost:input_type -> cohabit.hosts.v1.GetHostRequest
-	9,  // 25: cohabit.hosts.v1.HostService.ListHosts:input_type -> cohabit.hosts.v1.ListHostsRequest
-	11, // 26: cohabit.hosts.v1.HostService.UpdateHost:input_type -> cohabit.hosts.v1.UpdateHostRequest
-	12, // 27: cohabit.hosts.v1.HostService.VerifyHost:input_type -> cohabit.hosts.v1.VerifyHostRequest
-	13, // 28: cohabit.hosts.v1.HostService.SuspendHost:input_type -> cohabit.hosts.v1.SuspendHostRequest
-	14, // 29: cohabit.hosts.v1.HostService.ReinstateHost:input_type -> cohabit.hosts.v1.ReinstateHostRequest
-	15, // 30: cohabit.hosts.v1.HostService.ArchiveHost:input_type -> cohabit.hosts.v1.ArchiveHostRequest
-	16, // 31: cohabit.hosts.v1.HostService.EraseHost:input_type -> cohabit.hosts.v1.EraseHostRequest
-	18, // 32: cohabit.hosts.v1.HostService.CreateRoom:input_type -> cohabit.hosts.v1.CreateRoomRequest
-	19, // 33: cohabit.hosts.v1.HostService.GetRoom:input_type -> cohabit.hosts.v1.GetRoomRequest
-	20, // 34: cohabit.hosts.v1.HostService.ListRooms:input_type -> cohabit.hosts.v1.ListRoomsRequest
-	22, // 35: cohabit.hosts.v1.HostService.UpdateRoom:input_type -> cohabit.hosts.v1.UpdateRoomRequest
-	23, // 36: cohabit.hosts.v1.HostService.PublishRoom:input_type -> cohabit.hosts.v1.PublishRoomRequest
-	24, // 37: cohabit.hosts.v1.HostService.WithdrawRoom:input_type -> cohabit.hosts.v1.WithdrawRoomRequest
-	4,  // 38: cohabit.hosts.v1.HostService.CreateHost:output_type -> cohabit.hosts.v1.Host
-	4,  // 39: cohabit.hosts.v1.HostService.GetHost:output_type -> cohabit.hosts.v1.Host
-	10, // 40: cohabit.hosts.v1.HostService.ListHosts:output_type -> cohabit.hosts.v1.ListHostsResponse
-	4,  // 41: cohabit.hosts.v1.HostService.UpdateHost:output_type -> cohabit.hosts.v1.Host
-	4,  // 42: cohabit.hosts.v1.HostService.VerifyHost:output_type -> cohabit.hosts.v1.Host
-	4,  // 43: cohabit.hosts.v1.HostService.SuspendHost:output_type -> cohabit.hosts.v1.Host
-	4,  // 44: cohabit.hosts.v1.HostService.ReinstateHost:output_type -> cohabit.hosts.v1.Host
-	4,  // 45: cohabit.hosts.v1.HostService.ArchiveHost:output_type -> cohabit.hosts.v1.Host
-	17, // 46: cohabit.hosts.v1.HostService.EraseHost:output_type -> cohabit.hosts.v1.EraseHostResponse
-	6,  // 47: cohabit.hosts.v1.HostService.CreateRoom:output_type -> cohabit.hosts.v1.Room
-	6,  // 48: cohabit.hosts.v1.HostService.GetRoom:output_type -> cohabit.hosts.v1.Room
-	21, // 49: cohabit.hosts.v1.HostService.ListRooms:output_type -> cohabit.hosts.v1.ListRoomsResponse
-	6,  // 50: cohabit.hosts.v1.HostService.UpdateRoom:output_type -> cohabit.hosts.v1.Room
-	6,  // 51: cohabit.hosts.v1.HostService.PublishRoom:output_type -> cohabit.hosts.v1.Room
-	6,  // 52: cohabit.hosts.v1.HostService.WithdrawRoom:output_type -> cohabit.hosts.v1.Room
-	38, // [38:53] is the sub-list for method output_type
-	23, // [23:38] is the sub-list for method input_type
-	23, // [23:23] is the sub-list for extension type_name
-	23, // [23:23] is the sub-list for extension extendee
-	0,  // [0:23] is the sub-list for field type_name
+	30, // 10: cohabit.hosts.v1.Host.consent_time:type_name -> google.protobuf.Timestamp
+	1,  // 11: cohabit.hosts.v1.Room.status:type_name -> cohabit.hosts.v1.RoomStatus
+	30, // 12: cohabit.hosts.v1.Room.create_time:type_name -> google.protobuf.Timestamp
+	30, // 13: cohabit.hosts.v1.Room.update_time:type_name -> google.protobuf.Timestamp
+	4,  // 14: cohabit.hosts.v1.CreateHostRequest.host:type_name -> cohabit.hosts.v1.Host
+	0,  // 15: cohabit.hosts.v1.ListHostsRequest.status:type_name -> cohabit.hosts.v1.HostStatus
+	4,  // 16: cohabit.hosts.v1.ListHostsResponse.hosts:type_name -> cohabit.hosts.v1.Host
+	4,  // 17: cohabit.hosts.v1.UpdateHostRequest.host:type_name -> cohabit.hosts.v1.Host
+	31, // 18: cohabit.hosts.v1.UpdateHostRequest.update_mask:type_name -> google.protobuf.FieldMask
+	6,  // 19: cohabit.hosts.v1.CreateRoomRequest.room:type_name -> cohabit.hosts.v1.Room
+	1,  // 20: cohabit.hosts.v1.ListRoomsRequest.status:type_name -> cohabit.hosts.v1.RoomStatus
+	6,  // 21: cohabit.hosts.v1.ListRoomsResponse.rooms:type_name -> cohabit.hosts.v1.Room
+	6,  // 22: cohabit.hosts.v1.UpdateRoomRequest.room:type_name -> cohabit.hosts.v1.Room
+	31, // 23: cohabit.hosts.v1.UpdateRoomRequest.update_mask:type_name -> google.protobuf.FieldMask
+	7,  // 24: cohabit.hosts.v1.HostService.CreateHost:input_type -> cohabit.hosts.v1.CreateHostRequest
+	8,  // 25: cohabit.hosts.v1.HostService.GetHost:input_type -> cohabit.hosts.v1.GetHostRequest
+	9,  // 26: cohabit.hosts.v1.HostService.ListHosts:input_type -> cohabit.hosts.v1.ListHostsRequest
+	11, // 27: cohabit.hosts.v1.HostService.UpdateHost:input_type -> cohabit.hosts.v1.UpdateHostRequest
+	12, // 28: cohabit.hosts.v1.HostService.VerifyHost:input_type -> cohabit.hosts.v1.VerifyHostRequest
+	13, // 29: cohabit.hosts.v1.HostService.SuspendHost:input_type -> cohabit.hosts.v1.SuspendHostRequest
+	14, // 30: cohabit.hosts.v1.HostService.ReinstateHost:input_type -> cohabit.hosts.v1.ReinstateHostRequest
+	15, // 31: cohabit.hosts.v1.HostService.ArchiveHost:input_type -> cohabit.hosts.v1.ArchiveHostRequest
+	16, // 32: cohabit.hosts.v1.HostService.EraseHost:input_type -> cohabit.hosts.v1.EraseHostRequest
+	18, // 33: cohabit.hosts.v1.HostService.WithdrawHostConsent:input_type -> cohabit.hosts.v1.WithdrawHostConsentRequest
+	20, // 34: cohabit.hosts.v1.HostService.CreateRoom:input_type -> cohabit.hosts.v1.CreateRoomRequest
+	21, // 35: cohabit.hosts.v1.HostService.GetRoom:input_type -> cohabit.hosts.v1.GetRoomRequest
+	22, // 36: cohabit.hosts.v1.HostService.ListRooms:input_type -> cohabit.hosts.v1.ListRoomsRequest
+	24, // 37: cohabit.hosts.v1.HostService.UpdateRoom:input_type -> cohabit.hosts.v1.UpdateRoomRequest
+	25, // 38: cohabit.hosts.v1.HostService.PublishRoom:input_type -> cohabit.hosts.v1.PublishRoomRequest
+	26, // 39: cohabit.hosts.v1.HostService.WithdrawRoom:input_type -> cohabit.hosts.v1.WithdrawRoomRequest
+	4,  // 40: cohabit.hosts.v1.HostService.CreateHost:output_type -> cohabit.hosts.v1.Host
+	4,  // 41: cohabit.hosts.v1.HostService.GetHost:output_type -> cohabit.hosts.v1.Host
+	10, // 42: cohabit.hosts.v1.HostService.ListHosts:output_type -> cohabit.hosts.v1.ListHostsResponse
+	4,  // 43: cohabit.hosts.v1.HostService.UpdateHost:output_type -> cohabit.hosts.v1.Host
+	4,  // 44: cohabit.hosts.v1.HostService.VerifyHost:output_type -> cohabit.hosts.v1.Host
+	4,  // 45: cohabit.hosts.v1.HostService.SuspendHost:output_type -> cohabit.hosts.v1.Host
+	4,  // 46: cohabit.hosts.v1.HostService.ReinstateHost:output_type -> cohabit.hosts.v1.Host
+	4,  // 47: cohabit.hosts.v1.HostService.ArchiveHost:output_type -> cohabit.hosts.v1.Host
+	17, // 48: cohabit.hosts.v1.HostService.EraseHost:output_type -> cohabit.hosts.v1.EraseHostResponse
+	19, // 49: cohabit.hosts.v1.HostService.WithdrawHostConsent:output_type -> cohabit.hosts.v1.WithdrawHostConsentResponse
+	6,  // 50: cohabit.hosts.v1.HostService.CreateRoom:output_type -> cohabit.hosts.v1.Room
+	6,  // 51: cohabit.hosts.v1.HostService.GetRoom:output_type -> cohabit.hosts.v1.Room
+	23, // 52: cohabit.hosts.v1.HostService.ListRooms:output_type -> cohabit.hosts.v1.ListRoomsResponse
+	6,  // 53: cohabit.hosts.v1.HostService.UpdateRoom:output_type -> cohabit.hosts.v1.Room
+	6,  // 54: cohabit.hosts.v1.HostService.PublishRoom:output_type -> cohabit.hosts.v1.Room
+	6,  // 55: cohabit.hosts.v1.HostService.WithdrawRoom:output_type -> cohabit.hosts.v1.Room
+	40, // [40:56] is the sub-list for method output_type
+	24, // [24:40] is the sub-list for method input_type
+	24, // [24:24] is the sub-list for extension type_name
+	24, // [24:24] is the sub-list for extension extendee
+	0,  // [0:24] is the sub-list for field type_name
 }
 
 func init() { file_cohabit_hosts_v1_hosts_proto_init() }
@@ -2149,7 +2263,7 @@ func file_cohabit_hosts_v1_hosts_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_cohabit_hosts_v1_hosts_proto_rawDesc), len(file_cohabit_hosts_v1_hosts_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   22,
+			NumMessages:   24,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -456,6 +456,51 @@ func local_request_HostService_EraseHost_0(ctx context.Context, marshaler runtim
 	return msg, metadata, err
 }
 
+func request_HostService_WithdrawHostConsent_0(ctx context.Context, marshaler runtime.Marshaler, client HostServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq WithdrawHostConsentRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["id"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "id")
+	}
+	protoReq.Id, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "id", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.WithdrawHostConsent(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_HostService_WithdrawHostConsent_0(ctx context.Context, marshaler runtime.Marshaler, server HostServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq WithdrawHostConsentRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["id"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "id")
+	}
+	protoReq.Id, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "id", err)
+	}
+	msg, err := server.WithdrawHostConsent(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 var filter_HostService_CreateRoom_0 = &utilities.DoubleArray{Encoding: map[string]int{"room": 0, "host_id": 1}, Base: []int{1, 1, 2, 0, 0}, Check: []int{0, 1, 1, 2, 3}}
 
 func request_HostService_CreateRoom_0(ctx context.Context, marshaler runtime.Marshaler, client HostServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
@@ -946,6 +991,26 @@ func RegisterHostServiceHandlerServer(ctx context.Context, mux *runtime.ServeMux
 		}
 		forward_HostService_EraseHost_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodPost, pattern_HostService_WithdrawHostConsent_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/cohabit.hosts.v1.HostService/WithdrawHostConsent", runtime.WithHTTPPathPattern("/v1/hosts/{id}:withdrawConsent"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_HostService_WithdrawHostConsent_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_HostService_WithdrawHostConsent_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodPost, pattern_HostService_CreateRoom_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -1259,6 +1324,23 @@ func RegisterHostServiceHandlerClient(ctx context.Context, mux *runtime.ServeMux
 		}
 		forward_HostService_EraseHost_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodPost, pattern_HostService_WithdrawHostConsent_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/cohabit.hosts.v1.HostService/WithdrawHostConsent", runtime.WithHTTPPathPattern("/v1/hosts/{id}:withdrawConsent"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_HostService_WithdrawHostConsent_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_HostService_WithdrawHostConsent_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodPost, pattern_HostService_CreateRoom_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -1365,37 +1447,39 @@ func RegisterHostServiceHandlerClient(ctx context.Context, mux *runtime.ServeMux
 }
 
 var (
-	pattern_HostService_CreateHost_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "hosts"}, ""))
-	pattern_HostService_GetHost_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "hosts", "id"}, ""))
-	pattern_HostService_ListHosts_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "hosts"}, ""))
-	pattern_HostService_UpdateHost_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "hosts", "host.id"}, ""))
-	pattern_HostService_VerifyHost_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "hosts", "id"}, "verify"))
-	pattern_HostService_SuspendHost_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "hosts", "id"}, "suspend"))
-	pattern_HostService_ReinstateHost_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "hosts", "id"}, "reinstate"))
-	pattern_HostService_ArchiveHost_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "hosts", "id"}, "archive"))
-	pattern_HostService_EraseHost_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "hosts", "id"}, "erase"))
-	pattern_HostService_CreateRoom_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "hosts", "host_id", "rooms"}, ""))
-	pattern_HostService_GetRoom_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "rooms", "id"}, ""))
-	pattern_HostService_ListRooms_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "rooms"}, ""))
-	pattern_HostService_UpdateRoom_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "rooms", "room.id"}, ""))
-	pattern_HostService_PublishRoom_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "rooms", "id"}, "publish"))
-	pattern_HostService_WithdrawRoom_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "rooms", "id"}, "withdraw"))
+	pattern_HostService_CreateHost_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "hosts"}, ""))
+	pattern_HostService_GetHost_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "hosts", "id"}, ""))
+	pattern_HostService_ListHosts_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "hosts"}, ""))
+	pattern_HostService_UpdateHost_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "hosts", "host.id"}, ""))
+	pattern_HostService_VerifyHost_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "hosts", "id"}, "verify"))
+	pattern_HostService_SuspendHost_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "hosts", "id"}, "suspend"))
+	pattern_HostService_ReinstateHost_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "hosts", "id"}, "reinstate"))
+	pattern_HostService_ArchiveHost_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "hosts", "id"}, "archive"))
+	pattern_HostService_EraseHost_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "hosts", "id"}, "erase"))
+	pattern_HostService_WithdrawHostConsent_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "hosts", "id"}, "withdrawConsent"))
+	pattern_HostService_CreateRoom_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "hosts", "host_id", "rooms"}, ""))
+	pattern_HostService_GetRoom_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "rooms", "id"}, ""))
+	pattern_HostService_ListRooms_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "rooms"}, ""))
+	pattern_HostService_UpdateRoom_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "rooms", "room.id"}, ""))
+	pattern_HostService_PublishRoom_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "rooms", "id"}, "publish"))
+	pattern_HostService_WithdrawRoom_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2}, []string{"v1", "rooms", "id"}, "withdraw"))
 )
 
 var (
-	forward_HostService_CreateHost_0    = runtime.ForwardResponseMessage
-	forward_HostService_GetHost_0       = runtime.ForwardResponseMessage
-	forward_HostService_ListHosts_0     = runtime.ForwardResponseMessage
-	forward_HostService_UpdateHost_0    = runtime.ForwardResponseMessage
-	forward_HostService_VerifyHost_0    = runtime.ForwardResponseMessage
-	forward_HostService_SuspendHost_0   = runtime.ForwardResponseMessage
-	forward_HostService_ReinstateHost_0 = runtime.ForwardResponseMessage
-	forward_HostService_ArchiveHost_0   = runtime.ForwardResponseMessage
-	forward_HostService_EraseHost_0     = runtime.ForwardResponseMessage
-	forward_HostService_CreateRoom_0    = runtime.ForwardResponseMessage
-	forward_HostService_GetRoom_0       = runtime.ForwardResponseMessage
-	forward_HostService_ListRooms_0     = runtime.ForwardResponseMessage
-	forward_HostService_UpdateRoom_0    = runtime.ForwardResponseMessage
-	forward_HostService_PublishRoom_0   = runtime.ForwardResponseMessage
-	forward_HostService_WithdrawRoom_0  = runtime.ForwardResponseMessage
+	forward_HostService_CreateHost_0          = runtime.ForwardResponseMessage
+	forward_HostService_GetHost_0             = runtime.ForwardResponseMessage
+	forward_HostService_ListHosts_0           = runtime.ForwardResponseMessage
+	forward_HostService_UpdateHost_0          = runtime.ForwardResponseMessage
+	forward_HostService_VerifyHost_0          = runtime.ForwardResponseMessage
+	forward_HostService_SuspendHost_0         = runtime.ForwardResponseMessage
+	forward_HostService_ReinstateHost_0       = runtime.ForwardResponseMessage
+	forward_HostService_ArchiveHost_0         = runtime.ForwardResponseMessage
+	forward_HostService_EraseHost_0           = runtime.ForwardResponseMessage
+	forward_HostService_WithdrawHostConsent_0 = runtime.ForwardResponseMessage
+	forward_HostService_CreateRoom_0          = runtime.ForwardResponseMessage
+	forward_HostService_GetRoom_0             = runtime.ForwardResponseMessage
+	forward_HostService_ListRooms_0           = runtime.ForwardResponseMessage
+	forward_HostService_UpdateRoom_0          = runtime.ForwardResponseMessage
+	forward_HostService_PublishRoom_0         = runtime.ForwardResponseMessage
+	forward_HostService_WithdrawRoom_0        = runtime.ForwardResponseMessage
 )

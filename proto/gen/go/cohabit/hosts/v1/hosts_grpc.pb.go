@@ -21,21 +21,22 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	HostService_CreateHost_FullMethodName    = "/cohabit.hosts.v1.HostService/CreateHost"
-	HostService_GetHost_FullMethodName       = "/cohabit.hosts.v1.HostService/GetHost"
-	HostService_ListHosts_FullMethodName     = "/cohabit.hosts.v1.HostService/ListHosts"
-	HostService_UpdateHost_FullMethodName    = "/cohabit.hosts.v1.HostService/UpdateHost"
-	HostService_VerifyHost_FullMethodName    = "/cohabit.hosts.v1.HostService/VerifyHost"
-	HostService_SuspendHost_FullMethodName   = "/cohabit.hosts.v1.HostService/SuspendHost"
-	HostService_ReinstateHost_FullMethodName = "/cohabit.hosts.v1.HostService/ReinstateHost"
-	HostService_ArchiveHost_FullMethodName   = "/cohabit.hosts.v1.HostService/ArchiveHost"
-	HostService_EraseHost_FullMethodName     = "/cohabit.hosts.v1.HostService/EraseHost"
-	HostService_CreateRoom_FullMethodName    = "/cohabit.hosts.v1.HostService/CreateRoom"
-	HostService_GetRoom_FullMethodName       = "/cohabit.hosts.v1.HostService/GetRoom"
-	HostService_ListRooms_FullMethodName     = "/cohabit.hosts.v1.HostService/ListRooms"
-	HostService_UpdateRoom_FullMethodName    = "/cohabit.hosts.v1.HostService/UpdateRoom"
-	HostService_PublishRoom_FullMethodName   = "/cohabit.hosts.v1.HostService/PublishRoom"
-	HostService_WithdrawRoom_FullMethodName  = "/cohabit.hosts.v1.HostService/WithdrawRoom"
+	HostService_CreateHost_FullMethodName          = "/cohabit.hosts.v1.HostService/CreateHost"
+	HostService_GetHost_FullMethodName             = "/cohabit.hosts.v1.HostService/GetHost"
+	HostService_ListHosts_FullMethodName           = "/cohabit.hosts.v1.HostService/ListHosts"
+	HostService_UpdateHost_FullMethodName          = "/cohabit.hosts.v1.HostService/UpdateHost"
+	HostService_VerifyHost_FullMethodName          = "/cohabit.hosts.v1.HostService/VerifyHost"
+	HostService_SuspendHost_FullMethodName         = "/cohabit.hosts.v1.HostService/SuspendHost"
+	HostService_ReinstateHost_FullMethodName       = "/cohabit.hosts.v1.HostService/ReinstateHost"
+	HostService_ArchiveHost_FullMethodName         = "/cohabit.hosts.v1.HostService/ArchiveHost"
+	HostService_EraseHost_FullMethodName           = "/cohabit.hosts.v1.HostService/EraseHost"
+	HostService_WithdrawHostConsent_FullMethodName = "/cohabit.hosts.v1.HostService/WithdrawHostConsent"
+	HostService_CreateRoom_FullMethodName          = "/cohabit.hosts.v1.HostService/CreateRoom"
+	HostService_GetRoom_FullMethodName             = "/cohabit.hosts.v1.HostService/GetRoom"
+	HostService_ListRooms_FullMethodName           = "/cohabit.hosts.v1.HostService/ListRooms"
+	HostService_UpdateRoom_FullMethodName          = "/cohabit.hosts.v1.HostService/UpdateRoom"
+	HostService_PublishRoom_FullMethodName         = "/cohabit.hosts.v1.HostService/PublishRoom"
+	HostService_WithdrawRoom_FullMethodName        = "/cohabit.hosts.v1.HostService/WithdrawRoom"
 )
 
 // HostServiceClient is the client API for HostService service.
@@ -63,6 +64,9 @@ type HostServiceClient interface {
 	// EraseHost erases the host's personal data everywhere (SPEC §9); refused while a match is
 	// approved or a stay under way.
 	EraseHost(ctx context.Context, in *EraseHostRequest, opts ...grpc.CallOption) (*EraseHostResponse, error)
+	// WithdrawHostConsent records that the host withdrew their consent, which erases them
+	// (SPEC §9), with erasure's rules.
+	WithdrawHostConsent(ctx context.Context, in *WithdrawHostConsentRequest, opts ...grpc.CallOption) (*WithdrawHostConsentResponse, error)
 	// CreateRoom adds a DRAFT room to a host.
 	CreateRoom(ctx context.Context, in *CreateRoomRequest, opts ...grpc.CallOption) (*Room, error)
 	// GetRoom returns a room.
@@ -175,6 +179,16 @@ func (c *hostServiceClient) EraseHost(ctx context.Context, in *EraseHostRequest,
 	return out, nil
 }
 
+func (c *hostServiceClient) WithdrawHostConsent(ctx context.Context, in *WithdrawHostConsentRequest, opts ...grpc.CallOption) (*WithdrawHostConsentResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(WithdrawHostConsentResponse)
+	err := c.cc.Invoke(ctx, HostService_WithdrawHostConsent_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *hostServiceClient) CreateRoom(ctx context.Context, in *CreateRoomRequest, opts ...grpc.CallOption) (*Room, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Room)
@@ -260,6 +274,9 @@ type HostServiceServer interface {
 	// EraseHost erases the host's personal data everywhere (SPEC §9); refused while a match is
 	// approved or a stay under way.
 	EraseHost(context.Context, *EraseHostRequest) (*EraseHostResponse, error)
+	// WithdrawHostConsent records that the host withdrew their consent, which erases them
+	// (SPEC §9), with erasure's rules.
+	WithdrawHostConsent(context.Context, *WithdrawHostConsentRequest) (*WithdrawHostConsentResponse, error)
 	// CreateRoom adds a DRAFT room to a host.
 	CreateRoom(context.Context, *CreateRoomRequest) (*Room, error)
 	// GetRoom returns a room.
@@ -308,6 +325,9 @@ func (UnimplementedHostServiceServer) ArchiveHost(context.Context, *ArchiveHostR
 }
 func (UnimplementedHostServiceServer) EraseHost(context.Context, *EraseHostRequest) (*EraseHostResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method EraseHost not implemented")
+}
+func (UnimplementedHostServiceServer) WithdrawHostConsent(context.Context, *WithdrawHostConsentRequest) (*WithdrawHostConsentResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method WithdrawHostConsent not implemented")
 }
 func (UnimplementedHostServiceServer) CreateRoom(context.Context, *CreateRoomRequest) (*Room, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateRoom not implemented")
@@ -510,6 +530,24 @@ func _HostService_EraseHost_Handler(srv interface{}, ctx context.Context, dec fu
 	return interceptor(ctx, in, info, handler)
 }
 
+func _HostService_WithdrawHostConsent_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(WithdrawHostConsentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(HostServiceServer).WithdrawHostConsent(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: HostService_WithdrawHostConsent_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(HostServiceServer).WithdrawHostConsent(ctx, req.(*WithdrawHostConsentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _HostService_CreateRoom_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(CreateRoomRequest)
 	if err := dec(in); err != nil {
@@ -660,6 +698,10 @@ var HostService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "EraseHost",
 			Handler:    _HostService_EraseHost_Handler,
+		},
+		{
+			MethodName: "WithdrawHostConsent",
+			Handler:    _HostService_WithdrawHostConsent_Handler,
 		},
 		{
 			MethodName: "CreateRoom",
