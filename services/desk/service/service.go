@@ -26,8 +26,9 @@ import (
 // Stream is the desk's own stream.
 var Stream = natsx.Stream{Name: "DESK", Subjects: []string{"cohabit.desk.>"}}
 
-// MaxMessageBytes bounds a gRPC request: a 10 MiB file and its envelope.
-const MaxMessageBytes = 12 << 20
+// MaxMessageBytes bounds a gRPC request: the gateway's largest upload body (24 MiB of base64
+// JSON, 18 MiB of file), so that a file too large is refused by the desk, naming the field.
+const MaxMessageBytes = 20 << 20
 
 // Config is everything the desk service reads at start.
 type Config struct {

@@ -97,6 +97,11 @@ func TestApprovalWaitsForVerifiedDocuments(t *testing.T) {
 	if !slices.Contains(bad.violations(), "content") {
 		t.Fatalf("a wrong type names content: %s", bad.raw)
 	}
+	huge := append([]byte("%PDF-1.4\n"), make([]byte, 11<<20)...)
+	if r := s.must(400, "POST", "/v1/documents/"+insurance+":upload", lea, map[string]any{"fileName": "rc.pdf",
+		"content": base64.StdEncoding.EncodeToString(huge)}); !slices.Contains(r.violations(), "content") {
+		t.Fatalf("an 11 MiB file names content: %s", r.raw)
+	}
 	pdf := []byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
 	up := s.must(200, "POST", "/v1/documents/"+insurance+":upload", lea, map[string]any{"fileName": "rc.pdf", "contentType": "application/pdf",
 		"content": base64.StdEncoding.EncodeToString(pdf)})
