@@ -321,6 +321,9 @@ func start(ctx context.Context, cfg settings, log *slog.Logger) (*cluster, error
 	if err := c.waitPrimary(ctx, 90*time.Second); err != nil {
 		return c, err
 	}
+	if err := c.waitSyncStandby(ctx, 2*time.Minute); err != nil {
+		return c, err
+	}
 	if err := c.createDatabases(ctx); err != nil {
 		return c, err
 	}
@@ -575,8 +578,11 @@ bootstrap:
     retry_timeout: 5
     maximum_lag_on_failover: 1048576
     # A commit returns once the synchronous standby has it; only that standby may be
-    # promoted, so no acknowledged transaction is lost.
+    # promoted, so no acknowledged transaction is lost. Strict: with no standby at all,
+    # commits wait rather than go on unprotected (the soak lost rows without it, written
+    # before the first standby had caught up).
     synchronous_mode: true
+    synchronous_mode_strict: true
     postgresql:
       use_pg_rewind: true
       parameters:
@@ -646,6 +652,31 @@ func (c *cluster) waitJetStream(ctx context.Context, limit time.Duration) error 
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// waitSyncStandby waits until a node is the primary's synchronous standby, so that the
+// services' first commits are already protected.
+func (c *cluster) waitSyncStandby(ctx context.Context, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for {
+		for i := range replicas {
+			res, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/sync", c.cfg.patroniAPI(i)))
+			if err == nil {
+				_ = res.Body.Close()
+				if res.StatusCode == http.StatusOK {
+					return nil
+				}
+			}
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("no synchronous standby within %v (see %s/logs/pg-*.log)", limit, c.cfg.dir)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(500 * time.Millisecond):
 		}
 	}
 }
