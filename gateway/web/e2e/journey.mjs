@@ -229,6 +229,28 @@ async function login(who) {
   await navigate(() => page.keyboard.press('Enter'));
 }
 
+// verifyDocuments verifies, as seen in person, every document the desk asks of the parties of
+// the match the page shows (SPEC §6: no approval before). Through the REST API until the desk
+// has its pages.
+async function verifyDocuments() {
+  const matchId = new URL(page.url()).pathname.split('/').pop();
+  const login = await page.request.post(`${BASE}/v1/auth/login`, { data: coordinator });
+  const headers = { Authorization: `Bearer ${(await login.json()).accessToken}` };
+  const match = await (await page.request.get(`${BASE}/v1/matches/${matchId}`, { headers })).json();
+  for (const owner of [match.hostId, match.studentId]) {
+    let docs = [];
+    for (let i = 0; i < 100 && docs.length === 0; i++) {
+      docs = (await (await page.request.get(`${BASE}/v1/documents?ownerId=${owner}`, { headers })).json()).documents ?? [];
+      if (docs.length === 0) await page.waitForTimeout(100);
+    }
+    assert(docs.length > 0, `the desk asks for ${owner}'s documents`);
+    for (const d of docs.filter((d) => d.status !== 'DOCUMENT_STATUS_VERIFIED')) {
+      const r = await page.request.post(`${BASE}/v1/documents/${d.id}:verify`, { headers, data: { seenInPerson: true } });
+      assert(r.ok(), `document ${d.id} verified: ${r.status()}`);
+    }
+  }
+}
+
 async function logout() {
   await navigate(() => page.getByRole('button', { name: /Se déconnecter|Sign out/ }).click());
   assert(page.url().endsWith('/login'), 'back on the login page');
@@ -619,6 +641,7 @@ try {
   await navigate(() => page.getByRole('link', { name: 'Marcel Blanc et Léa Bernard' }).click());
   await page.getByRole('heading', { level: 1, name: 'Marcel Blanc et Léa Bernard' }).waitFor();
   await check('match (accepted)');
+  await verifyDocuments();
   await navigate(() => page.getByRole('button', { name: 'Approuver la mise en relation' }).click());
   await flash('La mise en relation est approuvée');
   await check('match (approved)');
@@ -839,6 +862,7 @@ try {
   await audit('match (host answered on her behalf)');
   await navigate(() => page.getByRole('button', { name: 'Inès Moreau accepte' }).click());
   await flash('L’accord est enregistré.');
+  await verifyDocuments();
   await navigate(() => page.getByRole('button', { name: 'Approuver la mise en relation' }).click());
   await flash('La mise en relation est approuvée');
 
@@ -943,6 +967,7 @@ try {
   await flash('L’accord est enregistré.');
   await navigate(() => page.getByRole('button', { name: 'Camille Durand accepte' }).click());
   await flash('L’accord est enregistré.');
+  await verifyDocuments();
   await navigate(() => page.getByRole('button', { name: 'Approuver la mise en relation' }).click());
   await flash('La mise en relation est approuvée');
   await logout();
