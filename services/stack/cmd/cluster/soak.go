@@ -379,6 +379,10 @@ func (c *cluster) killStreamLeader(ctx context.Context, rep *report, stream stri
 		return fmt.Errorf("stream %s has no leader (%q)", stream, old)
 	}
 	p := c.proc("nats-" + strings.TrimPrefix(old, "n"))
+	// The node stays down until another leads the stream (started again at once, it could
+	// take the lead back), then rejoins and catches up.
+	p.Hold()
+	defer p.Release()
 	exited := p.Exited()
 	t0 := time.Now()
 	if err := p.Signal(syscall.SIGKILL); err != nil {
