@@ -245,6 +245,13 @@ func (a *App) signup(w http.ResponseWriter, r *http.Request) {
 			redirect(w, r, homeOf(res.GetAccount().GetRole()))
 			return
 		}
+		if status.Code(err) == codes.Unauthenticated {
+			// The address already had an account (its owner has been emailed) and this is not
+			// its password: say no more than the sign-up did (SPEC §3, issue 18).
+			setFlash(w, r, flash{Kind: "ok", Key: "signup.checkEmail"})
+			redirect(w, r, "/login")
+			return
+		}
 	}
 	// A code no longer good (used, replaced, expired) is said over the form: it has no input.
 	if violated(err, "inviteCode") {

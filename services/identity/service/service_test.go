@@ -214,8 +214,16 @@ func TestSignupLoginGetMe(t *testing.T) {
 	if signed.GetEmail() != "anne.martin@example.org" || signed.GetRole() != typev1.Role_ROLE_HOST || signed.GetProgrammeId() != demoID {
 		t.Fatalf("signed up %v", signed)
 	}
-	_, err = e.client.Signup(ctx, &identityv1.SignupRequest{Email: "anne.martin@example.org", Password: "another long password", Role: typev1.Role_ROLE_STUDENT, ProgrammeId: demoID})
-	wantCode(t, err, codes.AlreadyExists)
+	// Issue 18: the same answer whether the email had an account or not (SPEC §3); the
+	// account answered is not stored, so its password does not sign in.
+	again, err := e.client.Signup(ctx, &identityv1.SignupRequest{Email: "anne.martin@example.org", Password: "another long password", Role: typev1.Role_ROLE_STUDENT, ProgrammeId: demoID})
+	if err != nil || again.GetId() == "" || again.GetId() == signed.GetId() || again.GetEmail() != "anne.martin@example.org" || again.GetRole() != typev1.Role_ROLE_STUDENT {
+		t.Fatalf("a sign-up with a taken email: %v %v", again, err)
+	}
+	_, err = e.client.Login(ctx, &identityv1.LoginRequest{Email: "anne.martin@example.org", Password: "another long password"})
+	wantCode(t, err, codes.Unauthenticated)
+	_, err = e.client.Signup(ctx, &identityv1.SignupRequest{Email: "anne.martin@example.org", Password: "another long password", Role: typev1.Role_ROLE_STUDENT, ProgrammeId: "01234567-89ab-7def-8123-456789abcdef"})
+	wantCode(t, err, codes.InvalidArgument)
 
 	session := e.login(t, "ANNE.MARTIN@example.org", "a good long password")
 	if session.GetAccessToken() == "" || !session.GetExpiresAt().AsTime().After(time.Now()) || session.GetAccount().GetId() != signed.GetId() {

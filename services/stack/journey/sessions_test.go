@@ -1,10 +1,18 @@
 package journey
 
 import (
+	"bytes"
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // Issue 18: a bearer token kept working after sign-out for its whole hour. Signing out, or
@@ -127,5 +135,48 @@ func TestCSRFTokenOfAnotherSessionIsRefused(t *testing.T) {
 	}
 	if code := post(victim, s.csrfFor(victim)); code != 303 {
 		t.Errorf("the session's own token: %d, want 303", code)
+	}
+}
+
+// Issue 18: sign-up told whether an email already had an account (409). Now the answer is
+// the same (SPEC §3), nothing is stored, and the fact travels for the owner to be told.
+func TestSignupDoesNotRevealAnAccount(t *testing.T) {
+	t.Parallel()
+	s := boot(t)
+	coord := s.login("coordinator@demo.cohabit.test", "coordinator-demo-password")
+	demo := s.must(200, "GET", "/v1/me", coord, nil).str("programmeId")
+	body := func(pw string) map[string]any {
+		return map[string]any{"email": "lucie@example.org", "password": pw, "role": "ROLE_STUDENT", "programmeId": demo}
+	}
+	first := s.must(200, "POST", "/v1/auth/signup", "", body("lucie-first-pw1"))
+	second := s.must(200, "POST", "/v1/auth/signup", "", body("someone-else-pw1"))
+	keys := func(r reply) []string {
+		var k []string
+		for key := range r.body {
+			if key != "id" && key != "createTime" && key != "updateTime" {
+				k = append(k, key+"="+strings.TrimSpace(fmt.Sprint(r.body[key])))
+			}
+		}
+		sort.Strings(k)
+		return k
+	}
+	if second.str("id") == "" || second.str("id") == first.str("id") || !slices.Equal(keys(first), keys(second)) {
+		t.Fatalf("the answers differ:\n%s\n%s", first.raw, second.raw)
+	}
+	s.must(401, "POST", "/v1/auth/login", "", map[string]any{"email": "lucie@example.org", "password": "someone-else-pw1"})
+	s.login("lucie@example.org", "lucie-first-pw1")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	c, err := s.js.OrderedConsumer(ctx, "IDENTITY", jetstream.OrderedConsumerConfig{FilterSubjects: []string{"cohabit.identity.signup.duplicated"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := c.Next(jetstream.FetchMaxWait(10 * time.Second))
+	if err != nil {
+		t.Fatalf("no signup.duplicated event: %v", err)
+	}
+	if bytes.Contains(msg.Data(), []byte("lucie@example.org")) {
+		t.Error("the event carries the email")
 	}
 }

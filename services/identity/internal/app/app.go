@@ -46,6 +46,7 @@ type Store interface {
 	SaveRecord(ctx context.Context, rec invitation.Record) error
 
 	RevokeSessions(ctx context.Context, r account.Revocation) error
+	SignupDuplicated(ctx context.Context, owner *account.Account, at time.Time) error
 }
 
 // Records reads a record from its own service (records.Reader), for a record identity's copy

@@ -27,7 +27,8 @@ type NewAccount struct {
 // Signup creates the account of a host or student in a programme. Anyone may call it. With an
 // invitation code, the account owns the invited record from the start (see signupInvited).
 // Errors: errs.Invalid (a bad field, a role other than host or student, a programme that does
-// not exist, an invitation code that does not work); account.ErrEmailTaken (AlreadyExists).
+// not exist, an invitation code that does not work). An email that already has an account
+// gets the same answer as a new one (signupTaken).
 func (a *App) Signup(ctx context.Context, in NewAccount) (*account.Account, error) {
 	if in.InviteCode != "" {
 		return a.signupInvited(ctx, in)
@@ -38,10 +39,34 @@ func (a *App) Signup(ctx context.Context, in NewAccount) (*account.Account, erro
 	if err != nil {
 		return nil, err
 	}
-	if err := a.store.CreateAccount(ctx, acct); err != nil {
+	err = a.store.CreateAccount(ctx, acct)
+	if errors.Is(err, account.ErrEmailTaken) {
+		return a.signupTaken(ctx, acct)
+	}
+	if err != nil {
 		return nil, noSuchProgramme(err, acct.ProgrammeID())
 	}
 	return acct, nil
+}
+
+// signupTaken answers a sign-up with the email of an existing account as it answers a new
+// one (SPEC §3, issue 18: a 409 told anyone which addresses have an account): the account it
+// returns was never stored, so signing in with it fails like a wrong password, and the
+// owner of the address is told by email (SignupDuplicated, which the notifications service
+// follows). The programme is still checked, as for a new account: the same input gets the
+// same answer whether the email is known or not.
+func (a *App) signupTaken(ctx context.Context, decoy *account.Account) (*account.Account, error) {
+	if _, err := a.store.Programme(ctx, decoy.ProgrammeID()); err != nil {
+		return nil, noSuchProgramme(err, decoy.ProgrammeID())
+	}
+	owner, err := a.store.AccountByEmail(ctx, decoy.Email())
+	if err != nil {
+		return nil, fmt.Errorf("sign-up with a taken email: %w", err)
+	}
+	if err := a.store.SignupDuplicated(ctx, owner, a.now()); err != nil {
+		return nil, err
+	}
+	return decoy, nil
 }
 
 // signupInvited creates an account linked to the invited record: never a second record. The

@@ -24,7 +24,17 @@ const (
 	SubjectProgrammeUpdated = "cohabit.identity.programme.updated"
 	SubjectAccountCreated   = "cohabit.identity.account.created"
 	SubjectSessionsRevoked  = "cohabit.identity.sessions.revoked"
+	SubjectSignupDuplicated = "cohabit.identity.signup.duplicated"
 )
+
+// SignupDuplicated publishes that someone signed up with the email of owner, for the
+// notifications service to tell its owner. There is nothing to store.
+func (s *Store) SignupDuplicated(ctx context.Context, owner *account.Account, at time.Time) error {
+	return pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		return appendEvent(ctx, tx, SubjectSignupDuplicated, owner.ProgrammeID(), at,
+			&identityeventsv1.SignupDuplicated{AccountId: owner.ID(), ProgrammeId: owner.ProgrammeID()})
+	})
+}
 
 // RevokeSessions publishes the end of sessions (account.Revocation) for every service to
 // refuse their tokens. There is nothing to store: the event is the revocation.
