@@ -24,6 +24,10 @@ const erasedReason = "a party's data was erased"
 // party's history): the erasure is refused upstream while one is approved.
 func (a *App) ErasePerson(ctx context.Context, tx pgx.Tx, p erasure.Person) error {
 	now := a.now()
+	// The copy of the desk's documents about the person goes too (ids, kinds and states).
+	if err := a.store.Within(tx).DeleteDocumentsOf(ctx, p.ID); err != nil {
+		return err
+	}
 	return a.store.Within(tx).ErasePerson(ctx, p, func(m *match.Match) ([]*eventsv1.Envelope, error) {
 		r := m.Record()
 		blank := pool.Summary{DisplayName: erasure.Placeholder}
