@@ -20,6 +20,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
+	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/natsx"
 )
 
@@ -76,7 +77,10 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Build: func(_ context.Context, d boot.Deps) (boot.Parts, error) {
 			store := postgres.New(d.Pool)
 			figuresv1.RegisterFiguresServiceServer(d.Server, grpcapi.New(app.New(store, cfg.Now)))
-			return boot.Parts{Consumers: eventsub.Consumers(store, prefix, d.Log)}, nil
+			// Figures keep ids and counts, no person: an erasure leaves them as they are (SPEC §9:
+			// the figures keep their counts), but the id is remembered like everywhere.
+			consumers := append(eventsub.Consumers(store, prefix, d.Log), erasure.Consumers(d.Pool, prefix, d.Log, erasure.Nothing)...)
+			return boot.Parts{Consumers: consumers}, nil
 		},
 	}, boot.Config{
 		GRPCAddr: cfg.GRPCAddr, DatabaseURL: cfg.DatabaseURL, NATSURL: cfg.NATSURL,

@@ -3,7 +3,6 @@ package journey
 import (
 	"context"
 	"fmt"
-	"maps"
 	"net/url"
 	"os"
 	"slices"
@@ -39,8 +38,8 @@ func (p person) needles() []string {
 
 // erasureServices are the services whose databases must each have applied an erasure: the
 // owner (hosts or students) and every consumer (identity, the other of hosts and students,
-// matching, contracts, notifications, desk). Figures keeps counts only: it follows none.
-const erasureServices = 7
+// matching, contracts, notifications, desk, figures — which keeps counts only, and the id).
+const erasureServices = 8
 
 // TestErasureLeavesNothingButTheSealedContract walks a student and an assisted host through a
 // whole stay (SPEC §2), shows that neither can be erased while the match is approved or the
@@ -146,11 +145,13 @@ func TestErasureLeavesNothingButTheSealedContract(t *testing.T) {
 
 	// Erasure of the student, then of the host.
 	dbs := &databases{t: t}
+	erasedAt := time.Now()
 	r := s.must(200, "POST", "/v1/students/"+studentID+":erase", coord, map[string]any{"reason": "à sa demande"})
 	if strings.TrimSpace(r.raw) != "{}" {
 		t.Errorf("erase answered %s, want {}", r.raw)
 	}
 	dbs.waitErased(studentID)
+	t.Logf("the student's erasure applied by every service within %v", time.Since(erasedAt).Round(time.Millisecond))
 	s.must(404, "GET", "/v1/students/"+studentID, coord, nil)
 	s.must(404, "POST", "/v1/students/"+studentID+":erase", coord, map[string]any{})
 	// Her account is gone: her token names no one. (Her sign-in is not tried: a failed
@@ -201,6 +202,20 @@ func TestErasureLeavesNothingButTheSealedContract(t *testing.T) {
 	check("after a second erasure and a late profile")
 	if n := dbs.count("sealed_contracts"); n != 1 {
 		t.Errorf("%d sealed contracts, want 1", n)
+	}
+
+	// What is left of them in NATS goes with the streams' maximum age (events carry display
+	// names): every stream has one, at most 30 days by default.
+	ctx := context.Background()
+	for _, name := range []string{"IDENTITY", "HOSTS", "STUDENTS", "MATCHING", "CONTRACTS", "NOTIFICATIONS", "DESK", "FIGURES"} {
+		st, err := s.js.Stream(ctx, name)
+		if err != nil {
+			t.Errorf("stream %s: %v", name, err)
+			continue
+		}
+		if age := st.CachedInfo().Config.MaxAge; age <= 0 || age > 30*24*time.Hour {
+			t.Errorf("stream %s keeps events for %v, want a maximum age of at most 30 days", name, age)
+		}
 	}
 }
 
@@ -424,17 +439,19 @@ func (d *databases) search(p person) []string {
 	if columns < 50 {
 		d.t.Fatalf("only %d columns searched: the stack's databases were not all found", columns)
 	}
+	d.t.Logf("searched %d columns of %d databases for %s", columns, len(d.urls), p.name)
 	return found
 }
 
-// serviceOf names a service by a table only it has.
+// serviceOf names a service by a table only it has (figures, which has hosts and students
+// tables of its own, first).
 func serviceOf(ctx context.Context, conn *pgx.Conn) string {
-	owners := map[string]string{"accounts": "identity", "hosts": "hosts", "students": "students", "pool_rooms": "matching",
-		"sealed_contracts": "contracts", "reminders": "notifications", "documents": "desk"}
-	for _, table := range slices.Sorted(maps.Keys(owners)) {
+	for _, o := range [][2]string{{"status_changes", "figures"}, {"accounts", "identity"}, {"pool_rooms", "matching"},
+		{"sealed_contracts", "contracts"}, {"reminders", "notifications"}, {"document_files", "desk"}, {"room_holds", "hosts"},
+		{"placements", "students"}} {
 		var ok bool
-		if err := conn.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL`, table).Scan(&ok); err == nil && ok {
-			return owners[table]
+		if err := conn.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL`, o[0]).Scan(&ok); err == nil && ok {
+			return o[1]
 		}
 	}
 	return conn.Config().Database

@@ -20,6 +20,7 @@ import (
 
 	"github.com/cohabit/cohabit/services/figures/internal/figures"
 	"github.com/cohabit/cohabit/services/platform/date"
+	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/inbox"
 	"github.com/cohabit/cohabit/services/platform/outbox"
 	"github.com/cohabit/cohabit/services/platform/pg"
@@ -31,7 +32,7 @@ var migrations embed.FS
 // Sets are the migration sets of the figures database: the platform's outbox (boot's relay
 // reads it; figures publishes nothing) and inbox, then the read model.
 func Sets() []pg.Migrations {
-	return []pg.Migrations{outbox.Migrations(), inbox.Migrations(), pg.Embedded("figures_schema_version", migrations)}
+	return []pg.Migrations{outbox.Migrations(), inbox.Migrations(), pg.Embedded("figures_schema_version", migrations), erasure.Migrations()}
 }
 
 // Migrate brings the database at url to the current schema.
