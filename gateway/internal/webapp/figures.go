@@ -307,7 +307,7 @@ func barChart(l *Loc, id, title string, months []string, ss []series, stacked bo
 	if stacked {
 		barW = min(chartMaxBar, max(2, slot-2))
 	}
-	every := (len(months) + 11) / 12 // at most twelve month labels
+	every := (len(months) + 7) / 8 // at most eight month labels, short ones: they must not touch
 	for i, m := range months {
 		x0 := chartLeft + i*slot + 1
 		base := chartBottom
@@ -326,7 +326,7 @@ func barChart(l *Loc, id, title string, months []string, ss []series, stacked bo
 			}
 		}
 		if i%every == 0 {
-			c.Labels = append(c.Labels, label{X: x0 + slot/2, Y: chartLabelY, Text: m})
+			c.Labels = append(c.Labels, label{X: x0 + slot/2, Y: chartLabelY, Text: shortMonth(m)})
 		}
 	}
 	x := chartLeft
@@ -359,6 +359,15 @@ func monthName(m string) string {
 		return m
 	}
 	return t.Format("01/2006")
+}
+
+// shortMonth is "01/26" for "01/2026": the chart's labels; the table beside it says the year
+// in full.
+func shortMonth(m string) string {
+	if len(m) == len("01/2026") {
+		return m[:3] + m[5:]
+	}
+	return m
 }
 
 // figureCharts are the coordinator's charts: stays under way at each month's end, stays

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
@@ -137,5 +138,31 @@ func TestNetworkFiguresPage(t *testing.T) {
 	coord.login(t, "coordinator@example.org")
 	if code := coord.get(t, "/admin/figures").code; code != http.StatusForbidden {
 		t.Errorf("a coordinator on the network's page: %d", code)
+	}
+}
+
+// TestChartLabelsDoNotTouch: five years by month put at most eight month labels under a
+// chart, far enough apart for "01/26", and every bar inside the plot.
+func TestChartLabelsDoNotTouch(t *testing.T) {
+	l := newHarness(t).app.cat.loc("fr", nil)
+	var months []string
+	vals := make([]int, 60)
+	for i := range 60 {
+		months = append(months, monthName(time.Date(2021, time.Month(1+i), 1, 0, 0, 0, 0, time.UTC).Format("2006-01")))
+		vals[i] = i % 7
+	}
+	c := barChart(l, "c", "t", months, []series{{Name: "a", Fill: "#000", Values: vals}, {Name: "b", Fill: "#111", Values: vals}}, false)
+	if len(c.Labels) > 8 || c.Labels[0].Text != "01/21" {
+		t.Fatalf("labels %v", c.Labels)
+	}
+	for i := 1; i < len(c.Labels); i++ {
+		if c.Labels[i].X-c.Labels[i-1].X < 50 {
+			t.Fatalf("labels %d px apart", c.Labels[i].X-c.Labels[i-1].X)
+		}
+	}
+	for _, b := range c.Bars {
+		if b.X < chartLeft || b.X+b.W > chartRight || b.Y < chartTop || b.Y+b.H != chartBottom {
+			t.Fatalf("bar %+v outside the plot", b)
+		}
 	}
 }
