@@ -20,8 +20,8 @@ const erasedReason = "a party's data was erased"
 // is replaced by the neutral placeholder and the free text (decline and cancel reasons) is
 // dropped, so that no list, ranking or match shows them; an open proposal (PROPOSED,
 // MEETING_SCHEDULED, ACCEPTED) is cancelled, and its match.cancelled event tells the other
-// party through notifications. A match approved or completed keeps its status (the other
-// party's history): the erasure is refused upstream while one is approved.
+// party through notifications; so is one APPROVED in the moment before the erasure arrived
+// (see below). A completed match keeps its status: the other party's history.
 func (a *App) ErasePerson(ctx context.Context, tx pgx.Tx, p erasure.Person) error {
 	now := a.now()
 	// The copy of the desk's documents about the person goes too (ids, kinds and states).
@@ -39,7 +39,10 @@ func (a *App) ErasePerson(ctx context.Context, tx pgx.Tx, p erasure.Person) erro
 		r.DeclineReason, r.CancelReason = "", ""
 		scrubbed := match.FromRecord(r)
 		*m = *scrubbed
-		if !m.Status().Open() {
+		// An approved match too: the owner refuses an erasure while it knows of one, so one
+		// here was approved in the moment between the erasure and its arrival (the owner learns
+		// of approvals by events); its cancellation undoes the draft contract the same way.
+		if !m.Status().Open() && m.Status() != match.StatusApproved {
 			return nil, nil
 		}
 		if err := m.Cancel(erasedReason, now); err != nil {
