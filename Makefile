@@ -48,7 +48,7 @@ generate-check: generate ## fail when the committed generated code differs from 
 	fi
 	@echo "generate-check: generated code is up to date"
 
-lint: tools ## buf lint, gofmt (generated code excluded), go vet and go mod tidy in every module
+lint: tools ## buf lint, gofmt (generated code excluded), go vet and go mod tidy in every module, govulncheck
 	@# Every check runs, so one run reports every problem; any failure fails lint.
 	@failed=0; \
 	echo "buf lint"; (cd proto && "$(BIN)/buf" lint) || failed=1; \
@@ -61,6 +61,7 @@ lint: tools ## buf lint, gofmt (generated code excluded), go vet and go mod tidy
 		echo "go vet: $$m"; (cd $$m && go vet ./...) || failed=1; \
 		(cd $$m && go mod tidy -diff >/dev/null) || { echo "go mod tidy: $$m/go.mod is not tidy (run go mod tidy there)" >&2; failed=1; }; \
 	done; \
+	echo "govulncheck (database built offline from golang.org/x/vulndb)"; scripts/vulncheck.sh || failed=1; \
 	if (( failed )); then echo "lint: FAILED" >&2; exit 1; fi; echo "lint: ok"
 
 test: ## every module's tests with -race against real PostgreSQL and NATS, then the browser tests (e2e)

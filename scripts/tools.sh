@@ -25,6 +25,8 @@ tools=(
 	"tools|protoc-gen-openapiv2|github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2|github.com/grpc-ecosystem/grpc-gateway/v2"
 	"tools/deploy|kustomize|sigs.k8s.io/kustomize/kustomize/v5|sigs.k8s.io/kustomize/kustomize/v5"
 	"tools/deploy|kubeconform|github.com/yannh/kubeconform/cmd/kubeconform|github.com/yannh/kubeconform"
+	"tools/vuln|govulncheck|golang.org/x/vuln/cmd/govulncheck|golang.org/x/vuln"
+	"tools/vuln|indexdb|golang.org/x/vulndb/cmd/indexdb|golang.org/x/vulndb"
 )
 
 # pinned_version DIR MODULE prints the version DIR/go.mod selects for MODULE.
