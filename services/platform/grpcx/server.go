@@ -26,6 +26,7 @@ import (
 
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/errs"
+	"github.com/cohabit/cohabit/services/platform/pg"
 )
 
 // Rule is the authorization rule of one RPC: who may call it at all. Record-level rules (own
@@ -172,6 +173,10 @@ func (i *interceptors) mapErrors(ctx context.Context, req any, info *grpc.UnaryS
 // everything else is logged with its cause and answered "internal error".
 func (i *interceptors) toStatus(ctx context.Context, method string, err error) error {
 	if e, ok := errs.As(err); ok {
+		if (e.Code == codes.Internal || e.Code == codes.Unknown) && pg.IsUnavailable(err) {
+			i.log.WarnContext(ctx, "database unavailable", "method", method, "err", err, "request_id", RequestID(ctx))
+			return status.Error(codes.Unavailable, "temporarily unavailable; try again")
+		}
 		if e.Code == codes.Internal || e.Code == codes.Unknown {
 			i.log.ErrorContext(ctx, "internal error", "method", method, "err", err, "request_id", RequestID(ctx))
 			return status.Error(codes.Internal, "internal error")
@@ -187,6 +192,11 @@ func (i *interceptors) toStatus(ctx context.Context, method string, err error) e
 	// A status from a downstream call keeps its code unless it would leak internals.
 	if s, ok := status.FromError(err); ok && s.Code() != codes.Unknown && s.Code() != codes.Internal {
 		return s.Err()
+	}
+	// The database went away (a failover, a restart): the client may try again in a moment.
+	if pg.IsUnavailable(err) {
+		i.log.WarnContext(ctx, "database unavailable", "method", method, "err", err, "request_id", RequestID(ctx))
+		return status.Error(codes.Unavailable, "temporarily unavailable; try again")
 	}
 	i.log.ErrorContext(ctx, "internal error", "method", method, "err", err, "request_id", RequestID(ctx))
 	return status.Error(codes.Internal, "internal error")

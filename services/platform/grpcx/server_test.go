@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -143,15 +145,20 @@ func newFixture(t *testing.T) *fixture {
 		"Panic": func(context.Context, *wrapperspb.StringValue) (*wrapperspb.StringValue, error) {
 			panic("handler bug: " + secret)
 		},
+		"DatabaseGone": func(context.Context, *wrapperspb.StringValue) (*wrapperspb.StringValue, error) {
+			// What a store returns when the primary it was talking to is lost (a failover).
+			return nil, fmt.Errorf("get host: %w", &pgconn.PgError{Code: "57P01", Message: "terminating connection due to administrator command " + secret})
+		},
 	}}
 	policy := grpcx.Policy{
-		method("Whoami"):     grpcx.Roles(auth.RoleCoordinator, auth.RoleAdmin),
-		method("Open"):       grpcx.Public,
-		method("Invalid"):    grpcx.Public,
-		method("NotFound"):   grpcx.Public,
-		method("Plain"):      grpcx.Public,
-		method("Panic"):      grpcx.Public,
-		method("Downstream"): grpcx.Public,
+		method("Whoami"):       grpcx.Roles(auth.RoleCoordinator, auth.RoleAdmin),
+		method("Open"):         grpcx.Public,
+		method("Invalid"):      grpcx.Public,
+		method("NotFound"):     grpcx.Public,
+		method("Plain"):        grpcx.Public,
+		method("Panic"):        grpcx.Public,
+		method("Downstream"):   grpcx.Public,
+		method("DatabaseGone"): grpcx.Public,
 		// NoRule is registered but deliberately missing here.
 	}
 	logs := &logBuffer{}
@@ -358,8 +365,14 @@ func TestErrorMapping(t *testing.T) {
 			t.Fatalf("got %v %q, want Internal \"internal error\"", st.Code(), st.Message())
 		}
 	})
+	t.Run("a database that went away is unavailable, to be retried", func(t *testing.T) {
+		_, _, err := f.call(t, "DatabaseGone", "")
+		if st := status.Convert(err); st.Code() != codes.Unavailable || strings.Contains(st.Message(), secret) {
+			t.Fatalf("got %v %q, want Unavailable without the cause", st.Code(), st.Message())
+		}
+	})
 	t.Run("nothing secret reaches the client", func(t *testing.T) {
-		for _, m := range []string{"NotFound", "Plain", "Panic"} {
+		for _, m := range []string{"NotFound", "Plain", "Panic", "DatabaseGone"} {
 			_, _, err := f.call(t, m, "")
 			if strings.Contains(err.Error(), "hunter2") {
 				t.Errorf("%s leaked its cause: %v", m, err)

@@ -6,7 +6,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"net"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -66,6 +68,35 @@ func IsUniqueViolation(err error) (string, bool) {
 		return pe.ConstraintName, true
 	}
 	return "", false
+}
+
+// IsUnavailable reports whether err says the database could not be reached or could not take
+// the statement for now, rather than that the statement was wrong: no connection, a
+// connection the server ended (a failover, a restart: SQLSTATE class 08, 57P01–57P03), a write
+// sent to a standby (25006, the moment a primary is demoted), a cancelled statement (57014).
+// A caller may try again a moment later; grpcx answers Unavailable for it, not Internal.
+func IsUnavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch {
+		case strings.HasPrefix(pe.Code, "08"), pe.Code == "57P01", pe.Code == "57P02", pe.Code == "57P03", pe.Code == "25006", pe.Code == "57014":
+			return true
+		}
+		return false
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) || pgconn.Timeout(err) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return true
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	// A connection found closed (the server went away between two statements).
+	return strings.Contains(err.Error(), "conn closed") || strings.Contains(err.Error(), "closed pool")
 }
 
 // Migrations is one set of embedded goose SQL migrations with its own version table, so that
