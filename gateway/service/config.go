@@ -13,7 +13,11 @@ import (
 )
 
 const (
-	defaultMaxBodyBytes    = 1 << 20
+	defaultMaxBodyBytes = 1 << 20
+	// A workshop signs up 30 people from one address in a few minutes (SPEC §3): 60 at
+	// once, then 20 a minute, per address.
+	defaultAuthPerMinute   = 20
+	defaultAuthBurst       = 60
 	defaultShutdownTimeout = 10 * time.Second
 	defaultReadyTimeout    = time.Second
 )
@@ -39,6 +43,13 @@ type Config struct {
 	// HSTSMaxAge > 0 sends Strict-Transport-Security on answers over HTTPS (or behind a
 	// proxy that says X-Forwarded-Proto: https). Zero: off, for plain-HTTP development.
 	HSTSMaxAge time.Duration
+	// AuthPerMinute and AuthBurst limit sign-in and sign-up requests per client address
+	// (middleware.AuthLimit): zero takes the defaults (20 a minute, 60 at once), a negative
+	// AuthBurst turns the limit off (the platform tests sign many people in from one
+	// address). TrustForwardedFor reads the address from X-Forwarded-For, behind a proxy.
+	AuthPerMinute     int
+	AuthBurst         int
+	TrustForwardedFor bool
 	// LogLevel and LogFormat configure the logger main builds.
 	LogLevel  string
 	LogFormat string
@@ -51,15 +62,18 @@ type Config struct {
 func LoadConfig(getenv func(string) string) (Config, error) {
 	env := config.New(getenv)
 	cfg := Config{
-		HTTPAddr:        env.String("COHABIT_HTTP_ADDR", "localhost:8080"),
-		Backends:        make(map[string]string),
-		MaxBodyBytes:    int64(env.Int("COHABIT_HTTP_MAX_BODY_BYTES", defaultMaxBodyBytes)),
-		ShutdownTimeout: env.Duration("COHABIT_HTTP_SHUTDOWN_TIMEOUT", defaultShutdownTimeout),
-		ReadyTimeout:    env.Duration("COHABIT_READY_TIMEOUT", defaultReadyTimeout),
-		MetricsAddr:     env.String("COHABIT_METRICS_ADDR", ""),
-		HSTSMaxAge:      env.Duration("COHABIT_HSTS_MAX_AGE", 0),
-		LogLevel:        env.String("COHABIT_LOG_LEVEL", "info"),
-		LogFormat:       env.String("COHABIT_LOG_FORMAT", "json"),
+		HTTPAddr:          env.String("COHABIT_HTTP_ADDR", "localhost:8080"),
+		Backends:          make(map[string]string),
+		MaxBodyBytes:      int64(env.Int("COHABIT_HTTP_MAX_BODY_BYTES", defaultMaxBodyBytes)),
+		ShutdownTimeout:   env.Duration("COHABIT_HTTP_SHUTDOWN_TIMEOUT", defaultShutdownTimeout),
+		ReadyTimeout:      env.Duration("COHABIT_READY_TIMEOUT", defaultReadyTimeout),
+		MetricsAddr:       env.String("COHABIT_METRICS_ADDR", ""),
+		HSTSMaxAge:        env.Duration("COHABIT_HSTS_MAX_AGE", 0),
+		AuthPerMinute:     env.Int("COHABIT_AUTH_RATE_PER_MINUTE", defaultAuthPerMinute),
+		AuthBurst:         env.Int("COHABIT_AUTH_BURST", defaultAuthBurst),
+		TrustForwardedFor: env.Bool("COHABIT_TRUST_X_FORWARDED_FOR", false),
+		LogLevel:          env.String("COHABIT_LOG_LEVEL", "info"),
+		LogFormat:         env.String("COHABIT_LOG_FORMAT", "json"),
 	}
 	for _, b := range backends() {
 		cfg.Backends[b.name] = env.String(b.env, b.defaultAddr)
@@ -70,6 +84,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if cfg.ShutdownTimeout <= 0 {
 		bad = append(bad, fmt.Errorf("COHABIT_HTTP_SHUTDOWN_TIMEOUT=%s: must be positive", cfg.ShutdownTimeout))
+	}
+	if cfg.AuthPerMinute <= 0 {
+		bad = append(bad, fmt.Errorf("COHABIT_AUTH_RATE_PER_MINUTE=%d: must be positive", cfg.AuthPerMinute))
 	}
 	if cfg.HSTSMaxAge < 0 {
 		bad = append(bad, fmt.Errorf("COHABIT_HSTS_MAX_AGE=%s: must not be negative", cfg.HSTSMaxAge))
@@ -92,6 +109,12 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 func (c Config) withDefaults() Config {
 	if c.MaxBodyBytes == 0 {
 		c.MaxBodyBytes = defaultMaxBodyBytes
+	}
+	if c.AuthPerMinute == 0 {
+		c.AuthPerMinute = defaultAuthPerMinute
+	}
+	if c.AuthBurst == 0 {
+		c.AuthBurst = defaultAuthBurst
 	}
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = defaultShutdownTimeout

@@ -105,6 +105,11 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 
 	var h http.Handler = mux
 	h = middleware.LimitBody(cfg.MaxBodyBytes, h, middleware.LargerBody{Match: rest.IsDocumentUpload, Max: rest.MaxDocumentBody})
+	if cfg.AuthBurst > 0 {
+		h = middleware.LimitAuth(middleware.AuthLimit{
+			PerMinute: float64(cfg.AuthPerMinute), Burst: cfg.AuthBurst, TrustForwardedFor: cfg.TrustForwardedFor, Match: authRequest,
+		}, h)
+	}
 	h = middleware.SecurityHeaders(cfg.HSTSMaxAge, h)
 	h = obs.Middleware(h)
 	h = middleware.RequestID(h)
@@ -211,3 +216,15 @@ type WebRoute = webapp.Route
 
 // WebRoutes is the web application's route table, for the platform's authorization matrix.
 func WebRoutes() ([]WebRoute, error) { return webapp.Routes() }
+
+// authRequest is a sign-in or a sign-up, through the API or the web forms.
+func authRequest(r *http.Request) bool {
+	if r.Method != http.MethodPost {
+		return false
+	}
+	switch r.URL.Path {
+	case "/v1/auth/login", "/v1/auth/signup", "/login", "/signup":
+		return true
+	}
+	return false
+}
