@@ -98,6 +98,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 				Jobs: []func(context.Context) error{
 					func(ctx context.Context) error { return a.DropExpiredCodesEvery(ctx, time.Hour) },
 					func(ctx context.Context) error { return trail.PurgeDaily(ctx, d.Log) },
+					func(ctx context.Context) error { return purgeAttemptsDaily(ctx, postgres.New(d.Pool), d.Log) },
 					func(ctx context.Context) error { <-ctx.Done(); closeReader(); return nil },
 				},
 			}, nil
