@@ -3,8 +3,10 @@ package journey
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -91,8 +93,15 @@ func TestExportHoldsThePersonsDataAndNobodyElses(t *testing.T) {
 			len(list(s.do("GET", "/v1/auditEvents?subjectId="+studentID, coord, nil), "auditEvents")) > 0
 	})
 
+	// Her document (a file she uploads herself) and a coordinator's note about her.
+	pdf := []byte("%PDF-1.4\n% Sidonie's insurance\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+	doc := s.documentsOf(coord, studentID)[0]["id"].(string)
+	s.must(200, "POST", "/v1/documents/"+doc+":upload", sidonie, map[string]any{"fileName": "assurance.pdf", "contentType": "application/pdf",
+		"content": base64.StdEncoding.EncodeToString(pdf)})
+	s.must(200, "POST", "/v1/notes", coord, map[string]any{"subjectId": studentID, "body": "Rencontrée le 3 : motivée, disponible le soir."})
+
 	others := map[string][]string{
-		"host":    {"Sidonie", "sidonie.marchetti", "55 44 33 22", "Octave", "octave.bellamy", studentID, octaveID},
+		"host":    {"Sidonie", "sidonie.marchetti", "55 44 33 22", "Octave", "octave.bellamy", studentID, octaveID, "motivée", "assurance.pdf"},
 		"student": {"Hortense", "hortense.delafosse", "76 11 22 33", "Octave", "octave.bellamy", octaveID},
 	}
 	check := func(who string, files map[string][]byte, own []string, holds map[string]string) {
@@ -101,7 +110,7 @@ func TestExportHoldsThePersonsDataAndNobodyElses(t *testing.T) {
 		for name := range files {
 			names = append(names, name)
 		}
-		for _, svc := range []string{"export", "identity", "hosts", "students", "matching", "contracts", "notifications"} {
+		for _, svc := range []string{"export", "identity", "hosts", "students", "matching", "contracts", "notifications", "desk"} {
 			data, ok := files[svc+".json"]
 			if !ok {
 				t.Errorf("%s's export has no %s.json: %v", who, svc, names)
@@ -151,6 +160,12 @@ func TestExportHoldsThePersonsDataAndNobodyElses(t *testing.T) {
 	}
 	check("student", files, []string{"Sidonie Marchetti", "sidonie.marchetti@export.example", studentID, matchID},
 		map[string]string{"students": "student", "identity": "auditTrail", "matching": "matches", "notifications": "notifications"})
+	if !bytes.Equal(files["desk/01-assurance.pdf"], pdf) {
+		t.Errorf("the student's export lacks her document's file: %v", slices.Sorted(maps.Keys(files)))
+	}
+	if d := string(files["desk.json"]); !strings.Contains(d, "motivée, disponible le soir") || !strings.Contains(d, doc) {
+		t.Errorf("the student's desk.json lacks the note about her or her document: %s", d)
+	}
 	var id map[string]any
 	_ = json.Unmarshal(files["identity.json"], &id)
 	trail, _ := id["auditTrail"].([]any)
