@@ -2,6 +2,7 @@ package journey
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"net/url"
 	"os"
@@ -74,6 +75,17 @@ func TestErasureLeavesNothingButTheSealedContract(t *testing.T) {
 	sb["displayName"], sb["email"], sb["phone"] = ottilie.name, ottilie.email, ottilie.phone
 	sb["motivation"] = "Je suis " + ottilie.name + ", joignable au " + ottilie.phone
 	tok, studentID := s.applicant(coord, demo, ottilie.email, sb)
+
+	// A document of hers whose file names her, and a coordinator's note about her.
+	for _, d := range s.documentsOf(coord, studentID) {
+		if d["kind"] != "DOCUMENT_KIND_IDENTITY" { // an identity paper's file goes once verified
+			pdf := []byte("%PDF-1.4\n% Attestation pour " + ottilie.name + ", " + ottilie.phone + "\n%%EOF\n")
+			s.must(200, "POST", "/v1/documents/"+d["id"].(string)+":upload", tok, map[string]any{"fileName": "attestation-vandersteen.pdf",
+				"contentType": "application/pdf", "content": base64.StdEncoding.EncodeToString(pdf)})
+			break
+		}
+	}
+	s.must(200, "POST", "/v1/notes", coord, map[string]any{"subjectId": studentID, "body": "Appelé " + ottilie.name + " au " + ottilie.phone + "."})
 
 	// Proposed, met, accepted, approved.
 	eventually(t, "the student is a candidate", func() bool {
