@@ -53,6 +53,7 @@ var contractSpec = formSpec{
 	{Name: "method", Label: "contract.sign.method", API: "method"},
 	{Name: "party", Label: "contract.terminate.party", API: "party"},
 	{Name: "reason", Label: "contract.terminate.reason", API: "reason"},
+	{Name: "reasonCategory", Label: "contract.terminate.category", API: "reasonCategory"},
 	{Name: "effectiveDate", Label: "contract.terminate.effectiveDate", API: "effectiveDate"},
 	{Name: "endDate", Label: "contract.renew.endDate", API: "endDate"},
 	{Name: "cancelReason", Label: "contract.cancel.reason"},
@@ -255,6 +256,8 @@ func (a *App) contractTerminate(w http.ResponseWriter, r *http.Request) {
 	req := &contractsv1.TerminateContractRequest{
 		Id: r.PathValue("id"), Reason: f.Value("reason"), EffectiveDate: f.date("effectiveDate"),
 		Party: matchingv1.Party(matchingv1.Party_value[f.Value("party")]),
+		// The figures count early ends by this category ("" leaves it unset).
+		ReasonCategory: contractsv1.TerminationReason(contractsv1.TerminationReason_value["TERMINATION_REASON_"+f.Value("reasonCategory")]),
 	}
 	var err error
 	if f.ok() {

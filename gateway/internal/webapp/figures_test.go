@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
+	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
 	figuresv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/figures/v1"
 )
 
@@ -164,5 +166,23 @@ func TestChartLabelsDoNotTouch(t *testing.T) {
 		if b.X < chartLeft || b.X+b.W > chartRight || b.Y < chartTop || b.Y+b.H != chartBottom {
 			t.Fatalf("bar %+v outside the plot", b)
 		}
+	}
+}
+
+// TestNoticeWithAReasonCategory: the coordinator's notice form sends the reason's category,
+// which the figures count; left at "Not said", none.
+func TestNoticeWithAReasonCategory(t *testing.T) {
+	h := newHarness(t)
+	b := h.browser(t)
+	b.login(t, "coordinator@example.org")
+	if page := b.get(t, "/coordinator/contracts/c-3"); !strings.Contains(page.body, `<option value="STUDIES_OR_WORK">Études ou travail (fin, stage, départ)</option>`) {
+		t.Fatal("the notice form offers no reason category")
+	}
+	b.post(t, "/coordinator/contracts/c-3/terminate", url.Values{"reason": {"Stage à Lille"}, "effectiveDate": {"2027-01-10"}, "reasonCategory": {"STUDIES_OR_WORK"}})
+	b.post(t, "/coordinator/contracts/c-3/terminate", url.Values{"reason": {"Stage à Lille"}, "effectiveDate": {"2027-01-10"}, "reasonCategory": {""}})
+	tr := h.be.rec.called("TerminateContract")
+	if len(tr) != 2 || tr[0].req.(*contractsv1.TerminateContractRequest).GetReasonCategory() != contractsv1.TerminationReason_TERMINATION_REASON_STUDIES_OR_WORK ||
+		tr[1].req.(*contractsv1.TerminateContractRequest).GetReasonCategory() != contractsv1.TerminationReason_TERMINATION_REASON_UNSPECIFIED {
+		t.Fatalf("TerminateContract: %v", tr)
 	}
 }

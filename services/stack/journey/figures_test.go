@@ -77,7 +77,7 @@ func summaryJSON(t *testing.T, f *figuresv1.ProgrammeFigures) string {
 }
 
 // TestFiguresOfAProgramme (SPEC §8, issue 17) builds a programme's history through the
-// services over HTTP — three stays signed: Léa's ended early at her request, Tom's under way,
+// services over HTTP — three stays signed: Léa's ended early for her studies, Tom's under way,
 // Zoé's cancelled before it started; a host and a student left waiting; one check-in done on
 // time, one done late — and checks every figure against values computed by hand; then the
 // same figures from a read model rebuilt by replaying the streams; then who sees what: the
@@ -119,8 +119,13 @@ func TestFiguresOfAProgramme(t *testing.T) {
 	}
 	complete := map[string]any{"method": "CHECKIN_METHOD_PHONE", "hostWellbeing": 4, "studentWellbeing": 4, "notes": "Bien."}
 	s.must(200, "POST", "/v1/checkins/"+checkins[0]["id"].(string)+":complete", coord, complete)
-	// Léa gives notice for 15 February 2027 (31 days after her start), for a stated reason.
-	s.must(200, "POST", "/v1/contracts/"+leaStay.str("id")+":terminate", lea, map[string]any{"reason": "Fin d'études", "effectiveDate": "2027-02-15"})
+	// Léa gives notice for 15 February 2027 (31 days after her start), for a stated reason:
+	// her words, and its category, which the figures count.
+	notice := s.must(200, "POST", "/v1/contracts/"+leaStay.str("id")+":terminate", lea, map[string]any{
+		"reason": "Fin d'études", "effectiveDate": "2027-02-15", "reasonCategory": "TERMINATION_REASON_STUDIES_OR_WORK"})
+	if notice.str("termination", "reasonCategory") != "TERMINATION_REASON_STUDIES_OR_WORK" {
+		t.Fatalf("notice: %s", notice.raw)
+	}
 
 	// The contracts service's clock moves to 24 February 2027: Léa's notice has taken effect,
 	// Tom's second check-in (due 14 February, 7 days' grace) is MISSED; it is then done, late.
@@ -143,14 +148,13 @@ func TestFiguresOfAProgramme(t *testing.T) {
 	// By hand, for January 2026 to March 2027: 4 hosts and 4 students registered; waiting at the end of March 2027:
 	// Léa's, Zoé's and the fourth host, Léa, Zoé and Inès (Tom is placed); 3 matches proposed
 	// and approved the day the applications were made (median 0 days, all within 4 months);
-	// 2 stays started (Léa's and Tom's; Zoé's never did), 1 ended (Léa's, 31 days, early at
-	// the student's request), 1 under way (Tom's), none over 6 months; 2 check-ins done, 1 on
-	// time.
+	// 2 stays started (Léa's and Tom's; Zoé's never did), 1 ended (Léa's, 31 days, early, for
+	// her studies), 1 under way (Tom's), none over 6 months; 2 check-ins done, 1 on time.
 	want := `{"programmeId":"` + demo + `","name":"Toit Partagé Lyonnais","from":"2026-01-01","to":"2027-03-31",
 		"hostsRegistered":4,"studentsRegistered":4,"hostsWaiting":3,"studentsWaiting":3,
 		"matchesProposed":3,"matchesApproved":3,"staysStarted":2,"staysEnded":1,"staysUnderWay":1,"staysOver6Months":0,
 		"averageStayDays":31,"medianDaysToMatch":0,"matchedWithin4MonthsPercent":100,
-		"earlyTerminations":1,"earlyTerminationReasons":[{"reason":"REQUESTED_BY_STUDENT","count":1}],"checkinsDone":2,"checkinsOnTime":1}`
+		"earlyTerminations":1,"earlyTerminationReasons":[{"reason":"STUDIES_OR_WORK","count":1}],"checkinsDone":2,"checkinsOnTime":1}`
 	var wantF figuresv1.ProgrammeFigures
 	if err := protojson.Unmarshal([]byte(want), &wantF); err != nil {
 		t.Fatal(err)
@@ -209,7 +213,7 @@ func TestFiguresOfAProgramme(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(string(csv)), "\n")
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") || len(lines) != 17 ||
 		!strings.HasPrefix(lines[0], "programmeId,name,from,to,month,hostsRegistered") ||
-		!strings.Contains(lines[1], ",all,4,4,3,3,3,3,2,1,1,0,31,0,100,1,REQUESTED_BY_STUDENT=1,2,1") {
+		!strings.Contains(lines[1], ",all,4,4,3,3,3,3,2,1,1,0,31,0,100,1,STUDIES_OR_WORK=1,2,1") {
 		t.Fatalf("CSV: %d %s\n%s", resp.StatusCode, resp.Header.Get("Content-Type"), csv)
 	}
 

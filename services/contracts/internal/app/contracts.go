@@ -222,7 +222,9 @@ func (a *App) schedule(c *contract.Contract, plan checkin.Plan, days []date.Date
 
 // Terminate is a notice: why, from when, and for whom when a coordinator asks for a party.
 type Terminate struct {
-	Reason        string
+	Reason string
+	// Category is the reason's category (contract.TerminationCategories), "" when not given.
+	Category      string
 	EffectiveDate date.Date
 	Party         contract.Party
 }
@@ -241,7 +243,7 @@ func (a *App) TerminateContract(ctx context.Context, id, sentEtag string, in Ter
 			who = x.party
 		}
 		now := a.now()
-		n := contract.Termination{Party: who, AccountID: p.AccountID, Reason: in.Reason, EffectiveDate: in.EffectiveDate, NoticeAt: now}
+		n := contract.Termination{Party: who, AccountID: p.AccountID, Reason: in.Reason, Category: in.Category, EffectiveDate: in.EffectiveDate, NoticeAt: now}
 		if err := v.Contract.Terminate(n, today(now)); err != nil {
 			return postgres.Effects{}, err
 		}

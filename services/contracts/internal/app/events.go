@@ -49,7 +49,11 @@ func contractSummary(c *contract.Contract) *contractseventsv1.ContractSummary {
 
 // contractEvent tells of a contract change; reasonCode is a code, never free text.
 func contractEvent(subject string, c *contract.Contract, reasonCode string, at time.Time) (*eventsv1.Envelope, error) {
-	return envelope(subject, c.ProgrammeID(), at, &contractseventsv1.ContractChanged{Contract: contractSummary(c), ReasonCode: reasonCode})
+	ev := &contractseventsv1.ContractChanged{Contract: contractSummary(c), ReasonCode: reasonCode}
+	if n := c.Record().Termination; n != nil {
+		ev.TerminationReason = n.Category // a category, never the reason's words
+	}
+	return envelope(subject, c.ProgrammeID(), at, ev)
 }
 
 func checkinEvent(subject string, ch *checkin.Checkin, at time.Time) (*eventsv1.Envelope, error) {

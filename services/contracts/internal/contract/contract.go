@@ -140,12 +140,18 @@ type Signature struct {
 // Termination is the notice given before the end date.
 type Termination struct {
 	// Party is who asked ("" for the coordinator on their own account).
-	Party         Party
-	AccountID     string
-	Reason        string
+	Party     Party
+	AccountID string
+	Reason    string
+	// Category is the reason's category (one of TerminationCategories), "" when not given:
+	// what the figures count, since Reason is the party's own words.
+	Category      string
 	EffectiveDate date.Date
 	NoticeAt      time.Time
 }
+
+// TerminationCategories are the categories of an early end's reason (SPEC §8's figures).
+var TerminationCategories = []string{"STUDIES_OR_WORK", "HOST_HEALTH", "DISAGREEMENT", "PERSONAL", "OTHER"}
 
 // Match is what an approved match brings to a contract.
 type Match struct {
@@ -504,6 +510,7 @@ func (c *Contract) Terminate(n Termination, day date.Date) error {
 	n.Reason = strings.TrimSpace(n.Reason)
 	v.Check(n.Reason != "", "reason", "is required")
 	v.Check(utf8.RuneCountInString(n.Reason) <= MaxReason, "reason", "must be at most %d characters", MaxReason)
+	v.Check(n.Category == "" || slices.Contains(TerminationCategories, n.Category), "reasonCategory", "must be one of %s", strings.Join(TerminationCategories, ", "))
 	earliest := c.r.Terms.EarliestEffectiveDate(day)
 	end := c.r.Terms.EndDate
 	switch {

@@ -130,6 +130,7 @@ func contractToProto(v postgres.View) *contractsv1.Contract {
 			Reason:               n.Reason,
 			EffectiveDate:        n.EffectiveDate.String(),
 			NoticeTime:           timestamppb.New(n.NoticeAt),
+			ReasonCategory:       contractsv1.TerminationReason(contractsv1.TerminationReason_value["TERMINATION_REASON_"+n.Category]),
 		}
 	}
 	return out
@@ -189,4 +190,9 @@ func incidentToProto(i *incident.Incident) *contractsv1.Incident {
 
 func incidentStatusFromProto(s contractsv1.IncidentStatus) incident.Status {
 	return incident.Status(protoenum.Name(s, contractsv1.IncidentStatus_name, "INCIDENT_STATUS_"))
+}
+
+// terminationCategory is the domain's category of a termination reason ("" when unset).
+func terminationCategory(r contractsv1.TerminationReason) string {
+	return protoenum.Name(r, contractsv1.TerminationReason_name, "TERMINATION_REASON_")
 }

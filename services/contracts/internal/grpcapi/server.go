@@ -112,6 +112,7 @@ func (s *Server) TerminateContract(ctx context.Context, in *contractsv1.Terminat
 	}
 	return contractCall(s.app.TerminateContract(ctx, in.GetId(), in.GetEtag(), app.Terminate{
 		Reason: in.GetReason(), EffectiveDate: effective, Party: partyFromProto(in.GetParty()),
+		Category: terminationCategory(in.GetReasonCategory()),
 	}))
 }
 

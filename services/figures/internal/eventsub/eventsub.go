@@ -206,7 +206,9 @@ func factOf(e *eventsv1.Envelope) (postgres.Fact, error) {
 		case SubjectContractCancelled:
 			f.Cancelled = true
 		case SubjectContractNoticeGiven, SubjectContractTerminated:
-			f.Early, f.Reason = true, m.GetReasonCode() // REQUESTED_BY_<party>: who asked
+			// The reason's category when one was given (STUDIES_OR_WORK, …), else who asked
+			// (REQUESTED_BY_<party>).
+			f.Early, f.Reason = true, or(m.GetTerminationReason(), m.GetReasonCode())
 		}
 		return f, nil
 	case SubjectCheckinCompleted:

@@ -93,6 +93,70 @@ func (ContractStatus) EnumDescriptor() ([]byte, []int) {
 	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{0}
 }
 
+// TerminationReason is why a stay ends early, in the categories funders count (SPEC §8); the
+// words of the reason stay in reason.
+type TerminationReason int32
+
+const (
+	TerminationReason_TERMINATION_REASON_UNSPECIFIED TerminationReason = 0
+	// The student's studies, internship or job end or move elsewhere.
+	TerminationReason_TERMINATION_REASON_STUDIES_OR_WORK TerminationReason = 1
+	// The host's health, or a move to a care home or to family.
+	TerminationReason_TERMINATION_REASON_HOST_HEALTH TerminationReason = 2
+	// The pair does not get on.
+	TerminationReason_TERMINATION_REASON_DISAGREEMENT TerminationReason = 3
+	// Personal or family reasons of either party.
+	TerminationReason_TERMINATION_REASON_PERSONAL TerminationReason = 4
+	TerminationReason_TERMINATION_REASON_OTHER    TerminationReason = 5
+)
+
+// Enum value maps for TerminationReason.
+var (
+	TerminationReason_name = map[int32]string{
+		0: "TERMINATION_REASON_UNSPECIFIED",
+		1: "TERMINATION_REASON_STUDIES_OR_WORK",
+		2: "TERMINATION_REASON_HOST_HEALTH",
+		3: "TERMINATION_REASON_DISAGREEMENT",
+		4: "TERMINATION_REASON_PERSONAL",
+		5: "TERMINATION_REASON_OTHER",
+	}
+	TerminationReason_value = map[string]int32{
+		"TERMINATION_REASON_UNSPECIFIED":     0,
+		"TERMINATION_REASON_STUDIES_OR_WORK": 1,
+		"TERMINATION_REASON_HOST_HEALTH":     2,
+		"TERMINATION_REASON_DISAGREEMENT":    3,
+		"TERMINATION_REASON_PERSONAL":        4,
+		"TERMINATION_REASON_OTHER":           5,
+	}
+)
+
+func (x TerminationReason) Enum() *TerminationReason {
+	p := new(TerminationReason)
+	*p = x
+	return p
+}
+
+func (x TerminationReason) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (TerminationReason) Descriptor() protoreflect.EnumDescriptor {
+	return file_cohabit_contracts_v1_contracts_proto_enumTypes[1].Descriptor()
+}
+
+func (TerminationReason) Type() protoreflect.EnumType {
+	return &file_cohabit_contracts_v1_contracts_proto_enumTypes[1]
+}
+
+func (x TerminationReason) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use TerminationReason.Descriptor instead.
+func (TerminationReason) EnumDescriptor() ([]byte, []int) {
+	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{1}
+}
+
 // SignatureMethod is how a party signed.
 type SignatureMethod int32
 
@@ -130,11 +194,11 @@ func (x SignatureMethod) String() string {
 }
 
 func (SignatureMethod) Descriptor() protoreflect.EnumDescriptor {
-	return file_cohabit_contracts_v1_contracts_proto_enumTypes[1].Descriptor()
+	return file_cohabit_contracts_v1_contracts_proto_enumTypes[2].Descriptor()
 }
 
 func (SignatureMethod) Type() protoreflect.EnumType {
-	return &file_cohabit_contracts_v1_contracts_proto_enumTypes[1]
+	return &file_cohabit_contracts_v1_contracts_proto_enumTypes[2]
 }
 
 func (x SignatureMethod) Number() protoreflect.EnumNumber {
@@ -143,7 +207,7 @@ func (x SignatureMethod) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use SignatureMethod.Descriptor instead.
 func (SignatureMethod) EnumDescriptor() ([]byte, []int) {
-	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{1}
+	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{2}
 }
 
 // CheckinStatus is a check-in's lifecycle.
@@ -187,11 +251,11 @@ func (x CheckinStatus) String() string {
 }
 
 func (CheckinStatus) Descriptor() protoreflect.EnumDescriptor {
-	return file_cohabit_contracts_v1_contracts_proto_enumTypes[2].Descriptor()
+	return file_cohabit_contracts_v1_contracts_proto_enumTypes[3].Descriptor()
 }
 
 func (CheckinStatus) Type() protoreflect.EnumType {
-	return &file_cohabit_contracts_v1_contracts_proto_enumTypes[2]
+	return &file_cohabit_contracts_v1_contracts_proto_enumTypes[3]
 }
 
 func (x CheckinStatus) Number() protoreflect.EnumNumber {
@@ -200,7 +264,7 @@ func (x CheckinStatus) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CheckinStatus.Descriptor instead.
 func (CheckinStatus) EnumDescriptor() ([]byte, []int) {
-	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{2}
+	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{3}
 }
 
 // CheckinMethod is how a check-in was done.
@@ -240,11 +304,11 @@ func (x CheckinMethod) String() string {
 }
 
 func (CheckinMethod) Descriptor() protoreflect.EnumDescriptor {
-	return file_cohabit_contracts_v1_contracts_proto_enumTypes[3].Descriptor()
+	return file_cohabit_contracts_v1_contracts_proto_enumTypes[4].Descriptor()
 }
 
 func (CheckinMethod) Type() protoreflect.EnumType {
-	return &file_cohabit_contracts_v1_contracts_proto_enumTypes[3]
+	return &file_cohabit_contracts_v1_contracts_proto_enumTypes[4]
 }
 
 func (x CheckinMethod) Number() protoreflect.EnumNumber {
@@ -253,7 +317,7 @@ func (x CheckinMethod) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CheckinMethod.Descriptor instead.
 func (CheckinMethod) EnumDescriptor() ([]byte, []int) {
-	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{3}
+	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{4}
 }
 
 // IncidentStatus is an incident's lifecycle.
@@ -293,11 +357,11 @@ func (x IncidentStatus) String() string {
 }
 
 func (IncidentStatus) Descriptor() protoreflect.EnumDescriptor {
-	return file_cohabit_contracts_v1_contracts_proto_enumTypes[4].Descriptor()
+	return file_cohabit_contracts_v1_contracts_proto_enumTypes[5].Descriptor()
 }
 
 func (IncidentStatus) Type() protoreflect.EnumType {
-	return &file_cohabit_contracts_v1_contracts_proto_enumTypes[4]
+	return &file_cohabit_contracts_v1_contracts_proto_enumTypes[5]
 }
 
 func (x IncidentStatus) Number() protoreflect.EnumNumber {
@@ -306,7 +370,7 @@ func (x IncidentStatus) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use IncidentStatus.Descriptor instead.
 func (IncidentStatus) EnumDescriptor() ([]byte, []int) {
-	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{4}
+	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{5}
 }
 
 // Severity of an incident.
@@ -349,11 +413,11 @@ func (x Severity) String() string {
 }
 
 func (Severity) Descriptor() protoreflect.EnumDescriptor {
-	return file_cohabit_contracts_v1_contracts_proto_enumTypes[5].Descriptor()
+	return file_cohabit_contracts_v1_contracts_proto_enumTypes[6].Descriptor()
 }
 
 func (Severity) Type() protoreflect.EnumType {
-	return &file_cohabit_contracts_v1_contracts_proto_enumTypes[5]
+	return &file_cohabit_contracts_v1_contracts_proto_enumTypes[6]
 }
 
 func (x Severity) Number() protoreflect.EnumNumber {
@@ -362,7 +426,7 @@ func (x Severity) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Severity.Descriptor instead.
 func (Severity) EnumDescriptor() ([]byte, []int) {
-	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{5}
+	return file_cohabit_contracts_v1_contracts_proto_rawDescGZIP(), []int{6}
 }
 
 // ContractTerms is what the charter and practice ask a contract to hold.
@@ -646,8 +710,10 @@ type Termination struct {
 	// YYYY-MM-DD.
 	EffectiveDate string                 `protobuf:"bytes,4,opt,name=effective_date,json=effectiveDate,proto3" json:"effective_date,omitempty"`
 	NoticeTime    *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=notice_time,json=noticeTime,proto3" json:"notice_time,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// The reason's category; TERMINATION_REASON_UNSPECIFIED when none was given.
+	ReasonCategory TerminationReason `protobuf:"varint,6,opt,name=reason_category,json=reasonCategory,proto3,enum=cohabit.contracts.v1.TerminationReason" json:"reason_category,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *Termination) Reset() {
@@ -713,6 +779,13 @@ func (x *Termination) GetNoticeTime() *timestamppb.Timestamp {
 		return x.NoticeTime
 	}
 	return nil
+}
+
+func (x *Termination) GetReasonCategory() TerminationReason {
+	if x != nil {
+		return x.ReasonCategory
+	}
+	return TerminationReason_TERMINATION_REASON_UNSPECIFIED
 }
 
 // Contract is the agreement for one stay.
@@ -1651,10 +1724,12 @@ type TerminateContractRequest struct {
 	// YYYY-MM-DD; at least the notice period after today.
 	EffectiveDate string `protobuf:"bytes,3,opt,name=effective_date,json=effectiveDate,proto3" json:"effective_date,omitempty"`
 	// Who asks, when a coordinator acts for a party; unset for the coordinator.
-	Party         v11.Party `protobuf:"varint,4,opt,name=party,proto3,enum=cohabit.matching.v1.Party" json:"party,omitempty"`
-	Etag          string    `protobuf:"bytes,5,opt,name=etag,proto3" json:"etag,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Party v11.Party `protobuf:"varint,4,opt,name=party,proto3,enum=cohabit.matching.v1.Party" json:"party,omitempty"`
+	Etag  string    `protobuf:"bytes,5,opt,name=etag,proto3" json:"etag,omitempty"`
+	// The reason's category, which the figures count (optional).
+	ReasonCategory TerminationReason `protobuf:"varint,6,opt,name=reason_category,json=reasonCategory,proto3,enum=cohabit.contracts.v1.TerminationReason" json:"reason_category,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *TerminateContractRequest) Reset() {
@@ -1720,6 +1795,13 @@ func (x *TerminateContractRequest) GetEtag() string {
 		return x.Etag
 	}
 	return ""
+}
+
+func (x *TerminateContractRequest) GetReasonCategory() TerminationReason {
+	if x != nil {
+		return x.ReasonCategory
+	}
+	return TerminationReason_TERMINATION_REASON_UNSPECIFIED
 }
 
 // RenewContractRequest sets a new end date.
@@ -2529,14 +2611,15 @@ const file_cohabit_contracts_v1_contracts_proto_rawDesc = "" +
 	"\x06method\x18\x02 \x01(\x0e2%.cohabit.contracts.v1.SignatureMethodR\x06method\x12/\n" +
 	"\x14signed_by_account_id\x18\x03 \x01(\tR\x11signedByAccountId\x12\x1b\n" +
 	"\ton_behalf\x18\x04 \x01(\bR\bonBehalf\x127\n" +
-	"\tsign_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\bsignTime\"\x8a\x02\n" +
+	"\tsign_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\bsignTime\"\xdc\x02\n" +
 	"\vTermination\x12H\n" +
 	"\x12requested_by_party\x18\x01 \x01(\x0e2\x1a.cohabit.matching.v1.PartyR\x10requestedByParty\x125\n" +
 	"\x17requested_by_account_id\x18\x02 \x01(\tR\x14requestedByAccountId\x12\x16\n" +
 	"\x06reason\x18\x03 \x01(\tR\x06reason\x12%\n" +
 	"\x0eeffective_date\x18\x04 \x01(\tR\reffectiveDate\x12;\n" +
 	"\vnotice_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"noticeTime\"\xe7\x06\n" +
+	"noticeTime\x12P\n" +
+	"\x0freason_category\x18\x06 \x01(\x0e2'.cohabit.contracts.v1.TerminationReasonR\x0ereasonCategory\"\xe7\x06\n" +
 	"\bContract\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12!\n" +
 	"\fprogramme_id\x18\x02 \x01(\tR\vprogrammeId\x12\x19\n" +
@@ -2633,13 +2716,14 @@ const file_cohabit_contracts_v1_contracts_proto_rawDesc = "" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x120\n" +
 	"\x05party\x18\x02 \x01(\x0e2\x1a.cohabit.matching.v1.PartyR\x05party\x12=\n" +
 	"\x06method\x18\x03 \x01(\x0e2%.cohabit.contracts.v1.SignatureMethodR\x06method\x12\x12\n" +
-	"\x04etag\x18\x04 \x01(\tR\x04etag\"\xaf\x01\n" +
+	"\x04etag\x18\x04 \x01(\tR\x04etag\"\x81\x02\n" +
 	"\x18TerminateContractRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\x12%\n" +
 	"\x0eeffective_date\x18\x03 \x01(\tR\reffectiveDate\x120\n" +
 	"\x05party\x18\x04 \x01(\x0e2\x1a.cohabit.matching.v1.PartyR\x05party\x12\x12\n" +
-	"\x04etag\x18\x05 \x01(\tR\x04etag\"U\n" +
+	"\x04etag\x18\x05 \x01(\tR\x04etag\x12P\n" +
+	"\x0freason_category\x18\x06 \x01(\x0e2'.cohabit.contracts.v1.TerminationReasonR\x0ereasonCategory\"U\n" +
 	"\x14RenewContractRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x19\n" +
 	"\bend_date\x18\x02 \x01(\tR\aendDate\x12\x12\n" +
@@ -2709,7 +2793,14 @@ const file_cohabit_contracts_v1_contracts_proto_rawDesc = "" +
 	"\x1cCONTRACT_STATUS_NOTICE_GIVEN\x10\x04\x12\x1e\n" +
 	"\x1aCONTRACT_STATUS_TERMINATED\x10\x05\x12\x19\n" +
 	"\x15CONTRACT_STATUS_ENDED\x10\x06\x12\x1d\n" +
-	"\x19CONTRACT_STATUS_CANCELLED\x10\a*\x90\x01\n" +
+	"\x19CONTRACT_STATUS_CANCELLED\x10\a*\xe7\x01\n" +
+	"\x11TerminationReason\x12\"\n" +
+	"\x1eTERMINATION_REASON_UNSPECIFIED\x10\x00\x12&\n" +
+	"\"TERMINATION_REASON_STUDIES_OR_WORK\x10\x01\x12\"\n" +
+	"\x1eTERMINATION_REASON_HOST_HEALTH\x10\x02\x12#\n" +
+	"\x1fTERMINATION_REASON_DISAGREEMENT\x10\x03\x12\x1f\n" +
+	"\x1bTERMINATION_REASON_PERSONAL\x10\x04\x12\x1c\n" +
+	"\x18TERMINATION_REASON_OTHER\x10\x05*\x90\x01\n" +
 	"\x0fSignatureMethod\x12 \n" +
 	"\x1cSIGNATURE_METHOD_UNSPECIFIED\x10\x00\x12\x1f\n" +
 	"\x1bSIGNATURE_METHOD_ELECTRONIC\x10\x01\x12\x1a\n" +
@@ -2767,119 +2858,122 @@ func file_cohabit_contracts_v1_contracts_proto_rawDescGZIP() []byte {
 	return file_cohabit_contracts_v1_contracts_proto_rawDescData
 }
 
-var file_cohabit_contracts_v1_contracts_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
+var file_cohabit_contracts_v1_contracts_proto_enumTypes = make([]protoimpl.EnumInfo, 7)
 var file_cohabit_contracts_v1_contracts_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
 var file_cohabit_contracts_v1_contracts_proto_goTypes = []any{
 	(ContractStatus)(0),                // 0: cohabit.contracts.v1.ContractStatus
-	(SignatureMethod)(0),               // 1: cohabit.contracts.v1.SignatureMethod
-	(CheckinStatus)(0),                 // 2: cohabit.contracts.v1.CheckinStatus
-	(CheckinMethod)(0),                 // 3: cohabit.contracts.v1.CheckinMethod
-	(IncidentStatus)(0),                // 4: cohabit.contracts.v1.IncidentStatus
-	(Severity)(0),                      // 5: cohabit.contracts.v1.Severity
-	(*ContractTerms)(nil),              // 6: cohabit.contracts.v1.ContractTerms
-	(*Signature)(nil),                  // 7: cohabit.contracts.v1.Signature
-	(*Termination)(nil),                // 8: cohabit.contracts.v1.Termination
-	(*Contract)(nil),                   // 9: cohabit.contracts.v1.Contract
-	(*ContractDocument)(nil),           // 10: cohabit.contracts.v1.ContractDocument
-	(*Checkin)(nil),                    // 11: cohabit.contracts.v1.Checkin
-	(*Incident)(nil),                   // 12: cohabit.contracts.v1.Incident
-	(*ListContractsRequest)(nil),       // 13: cohabit.contracts.v1.ListContractsRequest
-	(*ListContractsResponse)(nil),      // 14: cohabit.contracts.v1.ListContractsResponse
-	(*GetContractRequest)(nil),         // 15: cohabit.contracts.v1.GetContractRequest
-	(*UpdateContractRequest)(nil),      // 16: cohabit.contracts.v1.UpdateContractRequest
-	(*SendContractRequest)(nil),        // 17: cohabit.contracts.v1.SendContractRequest
-	(*SignContractRequest)(nil),        // 18: cohabit.contracts.v1.SignContractRequest
-	(*TerminateContractRequest)(nil),   // 19: cohabit.contracts.v1.TerminateContractRequest
-	(*RenewContractRequest)(nil),       // 20: cohabit.contracts.v1.RenewContractRequest
-	(*CancelContractRequest)(nil),      // 21: cohabit.contracts.v1.CancelContractRequest
-	(*ReopenContractRequest)(nil),      // 22: cohabit.contracts.v1.ReopenContractRequest
-	(*GetContractDocumentRequest)(nil), // 23: cohabit.contracts.v1.GetContractDocumentRequest
-	(*ListCheckinsRequest)(nil),        // 24: cohabit.contracts.v1.ListCheckinsRequest
-	(*ListCheckinsResponse)(nil),       // 25: cohabit.contracts.v1.ListCheckinsResponse
-	(*CompleteCheckinRequest)(nil),     // 26: cohabit.contracts.v1.CompleteCheckinRequest
-	(*CreateIncidentRequest)(nil),      // 27: cohabit.contracts.v1.CreateIncidentRequest
-	(*ListIncidentsRequest)(nil),       // 28: cohabit.contracts.v1.ListIncidentsRequest
-	(*ListIncidentsResponse)(nil),      // 29: cohabit.contracts.v1.ListIncidentsResponse
-	(*MediateIncidentRequest)(nil),     // 30: cohabit.contracts.v1.MediateIncidentRequest
-	(*ResolveIncidentRequest)(nil),     // 31: cohabit.contracts.v1.ResolveIncidentRequest
-	(v1.Service)(0),                    // 32: cohabit.type.v1.Service
-	(v11.Party)(0),                     // 33: cohabit.matching.v1.Party
-	(*timestamppb.Timestamp)(nil),      // 34: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),      // 35: google.protobuf.FieldMask
+	(TerminationReason)(0),             // 1: cohabit.contracts.v1.TerminationReason
+	(SignatureMethod)(0),               // 2: cohabit.contracts.v1.SignatureMethod
+	(CheckinStatus)(0),                 // 3: cohabit.contracts.v1.CheckinStatus
+	(CheckinMethod)(0),                 // 4: cohabit.contracts.v1.CheckinMethod
+	(IncidentStatus)(0),                // 5: cohabit.contracts.v1.IncidentStatus
+	(Severity)(0),                      // 6: cohabit.contracts.v1.Severity
+	(*ContractTerms)(nil),              // 7: cohabit.contracts.v1.ContractTerms
+	(*Signature)(nil),                  // 8: cohabit.contracts.v1.Signature
+	(*Termination)(nil),                // 9: cohabit.contracts.v1.Termination
+	(*Contract)(nil),                   // 10: cohabit.contracts.v1.Contract
+	(*ContractDocument)(nil),           // 11: cohabit.contracts.v1.ContractDocument
+	(*Checkin)(nil),                    // 12: cohabit.contracts.v1.Checkin
+	(*Incident)(nil),                   // 13: cohabit.contracts.v1.Incident
+	(*ListContractsRequest)(nil),       // 14: cohabit.contracts.v1.ListContractsRequest
+	(*ListContractsResponse)(nil),      // 15: cohabit.contracts.v1.ListContractsResponse
+	(*GetContractRequest)(nil),         // 16: cohabit.contracts.v1.GetContractRequest
+	(*UpdateContractRequest)(nil),      // 17: cohabit.contracts.v1.UpdateContractRequest
+	(*SendContractRequest)(nil),        // 18: cohabit.contracts.v1.SendContractRequest
+	(*SignContractRequest)(nil),        // 19: cohabit.contracts.v1.SignContractRequest
+	(*TerminateContractRequest)(nil),   // 20: cohabit.contracts.v1.TerminateContractRequest
+	(*RenewContractRequest)(nil),       // 21: cohabit.contracts.v1.RenewContractRequest
+	(*CancelContractRequest)(nil),      // 22: cohabit.contracts.v1.CancelContractRequest
+	(*ReopenContractRequest)(nil),      // 23: cohabit.contracts.v1.ReopenContractRequest
+	(*GetContractDocumentRequest)(nil), // 24: cohabit.contracts.v1.GetContractDocumentRequest
+	(*ListCheckinsRequest)(nil),        // 25: cohabit.contracts.v1.ListCheckinsRequest
+	(*ListCheckinsResponse)(nil),       // 26: cohabit.contracts.v1.ListCheckinsResponse
+	(*CompleteCheckinRequest)(nil),     // 27: cohabit.contracts.v1.CompleteCheckinRequest
+	(*CreateIncidentRequest)(nil),      // 28: cohabit.contracts.v1.CreateIncidentRequest
+	(*ListIncidentsRequest)(nil),       // 29: cohabit.contracts.v1.ListIncidentsRequest
+	(*ListIncidentsResponse)(nil),      // 30: cohabit.contracts.v1.ListIncidentsResponse
+	(*MediateIncidentRequest)(nil),     // 31: cohabit.contracts.v1.MediateIncidentRequest
+	(*ResolveIncidentRequest)(nil),     // 32: cohabit.contracts.v1.ResolveIncidentRequest
+	(v1.Service)(0),                    // 33: cohabit.type.v1.Service
+	(v11.Party)(0),                     // 34: cohabit.matching.v1.Party
+	(*timestamppb.Timestamp)(nil),      // 35: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),      // 36: google.protobuf.FieldMask
 }
 var file_cohabit_contracts_v1_contracts_proto_depIdxs = []int32{
-	32, // 0: cohabit.contracts.v1.ContractTerms.services:type_name -> cohabit.type.v1.Service
-	33, // 1: cohabit.contracts.v1.Signature.party:type_name -> cohabit.matching.v1.Party
-	1,  // 2: cohabit.contracts.v1.Signature.method:type_name -> cohabit.contracts.v1.SignatureMethod
-	34, // 3: cohabit.contracts.v1.Signature.sign_time:type_name -> google.protobuf.Timestamp
-	33, // 4: cohabit.contracts.v1.Termination.requested_by_party:type_name -> cohabit.matching.v1.Party
-	34, // 5: cohabit.contracts.v1.Termination.notice_time:type_name -> google.protobuf.Timestamp
-	0,  // 6: cohabit.contracts.v1.Contract.status:type_name -> cohabit.contracts.v1.ContractStatus
-	6,  // 7: cohabit.contracts.v1.Contract.terms:type_name -> cohabit.contracts.v1.ContractTerms
-	7,  // 8: cohabit.contracts.v1.Contract.signatures:type_name -> cohabit.contracts.v1.Signature
-	8,  // 9: cohabit.contracts.v1.Contract.termination:type_name -> cohabit.contracts.v1.Termination
-	34, // 10: cohabit.contracts.v1.Contract.create_time:type_name -> google.protobuf.Timestamp
-	34, // 11: cohabit.contracts.v1.Contract.update_time:type_name -> google.protobuf.Timestamp
-	2,  // 12: cohabit.contracts.v1.Checkin.status:type_name -> cohabit.contracts.v1.CheckinStatus
-	34, // 13: cohabit.contracts.v1.Checkin.done_time:type_name -> google.protobuf.Timestamp
-	3,  // 14: cohabit.contracts.v1.Checkin.method:type_name -> cohabit.contracts.v1.CheckinMethod
-	34, // 15: cohabit.contracts.v1.Checkin.create_time:type_name -> google.protobuf.Timestamp
-	34, // 16: cohabit.contracts.v1.Checkin.update_time:type_name -> google.protobuf.Timestamp
-	4,  // 17: cohabit.contracts.v1.Incident.status:type_name -> cohabit.contracts.v1.IncidentStatus
-	5,  // 18: cohabit.contracts.v1.Incident.severity:type_name -> cohabit.contracts.v1.Severity
-	33, // 19: cohabit.contracts.v1.Incident.reported_by_party:type_name -> cohabit.matching.v1.Party
-	34, // 20: cohabit.contracts.v1.Incident.create_time:type_name -> google.protobuf.Timestamp
-	34, // 21: cohabit.contracts.v1.Incident.update_time:type_name -> google.protobuf.Timestamp
-	0,  // 22: cohabit.contracts.v1.ListContractsRequest.status:type_name -> cohabit.contracts.v1.ContractStatus
-	9,  // 23: cohabit.contracts.v1.ListContractsResponse.contracts:type_name -> cohabit.contracts.v1.Contract
-	9,  // 24: cohabit.contracts.v1.UpdateContractRequest.contract:type_name -> cohabit.contracts.v1.Contract
-	35, // 25: cohabit.contracts.v1.UpdateContractRequest.update_mask:type_name -> google.protobuf.FieldMask
-	33, // 26: cohabit.contracts.v1.SignContractRequest.party:type_name -> cohabit.matching.v1.Party
-	1,  // 27: cohabit.contracts.v1.SignContractRequest.method:type_name -> cohabit.contracts.v1.SignatureMethod
-	33, // 28: cohabit.contracts.v1.TerminateContractRequest.party:type_name -> cohabit.matching.v1.Party
-	2,  // 29: cohabit.contracts.v1.ListCheckinsRequest.status:type_name -> cohabit.contracts.v1.CheckinStatus
-	11, // 30: cohabit.contracts.v1.ListCheckinsResponse.checkins:type_name -> cohabit.contracts.v1.Checkin
-	3,  // 31: cohabit.contracts.v1.CompleteCheckinRequest.method:type_name -> cohabit.contracts.v1.CheckinMethod
-	5,  // 32: cohabit.contracts.v1.CreateIncidentRequest.severity:type_name -> cohabit.contracts.v1.Severity
-	4,  // 33: cohabit.contracts.v1.ListIncidentsRequest.status:type_name -> cohabit.contracts.v1.IncidentStatus
-	12, // 34: cohabit.contracts.v1.ListIncidentsResponse.incidents:type_name -> cohabit.contracts.v1.Incident
-	13, // 35: cohabit.contracts.v1.ContractService.ListContracts:input_type -> cohabit.contracts.v1.ListContractsRequest
-	15, // 36: cohabit.contracts.v1.ContractService.GetContract:input_type -> cohabit.contracts.v1.GetContractRequest
-	16, // 37: cohabit.contracts.v1.ContractService.UpdateContract:input_type -> cohabit.contracts.v1.UpdateContractRequest
-	17, // 38: cohabit.contracts.v1.ContractService.SendContract:input_type -> cohabit.contracts.v1.SendContractRequest
-	18, // 39: cohabit.contracts.v1.ContractService.SignContract:input_type -> cohabit.contracts.v1.SignContractRequest
-	19, // 40: cohabit.contracts.v1.ContractService.TerminateContract:input_type -> cohabit.contracts.v1.TerminateContractRequest
-	20, // 41: cohabit.contracts.v1.ContractService.RenewContract:input_type -> cohabit.contracts.v1.RenewContractRequest
-	21, // 42: cohabit.contracts.v1.ContractService.CancelContract:input_type -> cohabit.contracts.v1.CancelContractRequest
-	22, // 43: cohabit.contracts.v1.ContractService.ReopenContract:input_type -> cohabit.contracts.v1.ReopenContractRequest
-	23, // 44: cohabit.contracts.v1.ContractService.GetContractDocument:input_type -> cohabit.contracts.v1.GetContractDocumentRequest
-	24, // 45: cohabit.contracts.v1.ContractService.ListCheckins:input_type -> cohabit.contracts.v1.ListCheckinsRequest
-	26, // 46: cohabit.contracts.v1.ContractService.CompleteCheckin:input_type -> cohabit.contracts.v1.CompleteCheckinRequest
-	27, // 47: cohabit.contracts.v1.ContractService.CreateIncident:input_type -> cohabit.contracts.v1.CreateIncidentRequest
-	28, // 48: cohabit.contracts.v1.ContractService.ListIncidents:input_type -> cohabit.contracts.v1.ListIncidentsRequest
-	30, // 49: cohabit.contracts.v1.ContractService.MediateIncident:input_type -> cohabit.contracts.v1.MediateIncidentRequest
-	31, // 50: cohabit.contracts.v1.ContractService.ResolveIncident:input_type -> cohabit.contracts.v1.ResolveIncidentRequest
-	14, // 51: cohabit.contracts.v1.ContractService.ListContracts:output_type -> cohabit.contracts.v1.ListContractsResponse
-	9,  // 52: cohabit.contracts.v1.ContractService.GetContract:output_type -> cohabit.contracts.v1.Contract
-	9,  // 53: cohabit.contracts.v1.ContractService.UpdateContract:output_type -> cohabit.contracts.v1.Contract
-	9,  // 54: cohabit.contracts.v1.ContractService.SendContract:output_type -> cohabit.contracts.v1.Contract
-	9,  // 55: cohabit.contracts.v1.ContractService.SignContract:output_type -> cohabit.contracts.v1.Contract
-	9,  // 56: cohabit.contracts.v1.ContractService.TerminateContract:output_type -> cohabit.contracts.v1.Contract
-	9,  // 57: cohabit.contracts.v1.ContractService.RenewContract:output_type -> cohabit.contracts.v1.Contract
-	9,  // 58: cohabit.contracts.v1.ContractService.CancelContract:output_type -> cohabit.contracts.v1.Contract
-	9,  // 59: cohabit.contracts.v1.ContractService.ReopenContract:output_type -> cohabit.contracts.v1.Contract
-	10, // 60: cohabit.contracts.v1.ContractService.GetContractDocument:output_type -> cohabit.contracts.v1.ContractDocument
-	25, // 61: cohabit.contracts.v1.ContractService.ListCheckins:output_type -> cohabit.contracts.v1.ListCheckinsResponse
-	11, // 62: cohabit.contracts.v1.ContractService.CompleteCheckin:output_type -> cohabit.contracts.v1.Checkin
-	12, // 63: cohabit.contracts.v1.ContractService.CreateIncident:output_type -> cohabit.contracts.v1.Incident
-	29, // 64: cohabit.contracts.v1.ContractService.ListIncidents:output_type -> cohabit.contracts.v1.ListIncidentsResponse
-	12, // 65: cohabit.contracts.v1.ContractService.MediateIncident:output_type -> cohabit.contracts.v1.Incident
-	12, // 66: cohabit.contracts.v1.ContractService.ResolveIncident:output_type -> cohabit.contracts.v1.Incident
-	51, // [51:67] is the sub-list for method output_type
-	35, // [35:51] is the sub-list for method input_type
-	35, // [35:35] is the sub-list for extension type_name
-	35, // [35:35] is the sub-list for extension extendee
-	0,  // [0:35] is the sub-list for field type_name
+	33, // 0: cohabit.contracts.v1.ContractTerms.services:type_name -> cohabit.type.v1.Service
+	34, // 1: cohabit.contracts.v1.Signature.party:type_name -> cohabit.matching.v1.Party
+	2,  // 2: cohabit.contracts.v1.Signature.method:type_name -> cohabit.contracts.v1.SignatureMethod
+	35, // 3: cohabit.contracts.v1.Signature.sign_time:type_name -> google.protobuf.Timestamp
+	34, // 4: cohabit.contracts.v1.Termination.requested_by_party:type_name -> cohabit.matching.v1.Party
+	35, // 5: cohabit.contracts.v1.Termination.notice_time:type_name -> google.protobuf.Timestamp
+	1,  // 6: cohabit.contracts.v1.Termination.reason_category:type_name -> cohabit.contracts.v1.TerminationReason
+	0,  // 7: cohabit.contracts.v1.Contract.status:type_name -> cohabit.contracts.v1.ContractStatus
+	7,  // 8: cohabit.contracts.v1.Contract.terms:type_name -> cohabit.contracts.v1.ContractTerms
+	8,  // 9: cohabit.contracts.v1.Contract.signatures:type_name -> cohabit.contracts.v1.Signature
+	9,  // 10: cohabit.contracts.v1.Contract.termination:type_name -> cohabit.contracts.v1.Termination
+	35, // 11: cohabit.contracts.v1.Contract.create_time:type_name -> google.protobuf.Timestamp
+	35, // 12: cohabit.contracts.v1.Contract.update_time:type_name -> google.protobuf.Timestamp
+	3,  // 13: cohabit.contracts.v1.Checkin.status:type_name -> cohabit.contracts.v1.CheckinStatus
+	35, // 14: cohabit.contracts.v1.Checkin.done_time:type_name -> google.protobuf.Timestamp
+	4,  // 15: cohabit.contracts.v1.Checkin.method:type_name -> cohabit.contracts.v1.CheckinMethod
+	35, // 16: cohabit.contracts.v1.Checkin.create_time:type_name -> google.protobuf.Timestamp
+	35, // 17: cohabit.contracts.v1.Checkin.update_time:type_name -> google.protobuf.Timestamp
+	5,  // 18: cohabit.contracts.v1.Incident.status:type_name -> cohabit.contracts.v1.IncidentStatus
+	6,  // 19: cohabit.contracts.v1.Incident.severity:type_name -> cohabit.contracts.v1.Severity
+	34, // 20: cohabit.contracts.v1.Incident.reported_by_party:type_name -> cohabit.matching.v1.Party
+	35, // 21: cohabit.contracts.v1.Incident.create_time:type_name -> google.protobuf.Timestamp
+	35, // 22: cohabit.contracts.v1.Incident.update_time:type_name -> google.protobuf.Timestamp
+	0,  // 23: cohabit.contracts.v1.ListContractsRequest.status:type_name -> cohabit.contracts.v1.ContractStatus
+	10, // 24: cohabit.contracts.v1.ListContractsResponse.contracts:type_name -> cohabit.contracts.v1.Contract
+	10, // 25: cohabit.contracts.v1.UpdateContractRequest.contract:type_name -> cohabit.contracts.v1.Contract
+	36, // 26: cohabit.contracts.v1.UpdateContractRequest.update_mask:type_name -> google.protobuf.FieldMask
+	34, // 27: cohabit.contracts.v1.SignContractRequest.party:type_name -> cohabit.matching.v1.Party
+	2,  // 28: cohabit.contracts.v1.SignContractRequest.method:type_name -> cohabit.contracts.v1.SignatureMethod
+	34, // 29: cohabit.contracts.v1.TerminateContractRequest.party:type_name -> cohabit.matching.v1.Party
+	1,  // 30: cohabit.contracts.v1.TerminateContractRequest.reason_category:type_name -> cohabit.contracts.v1.TerminationReason
+	3,  // 31: cohabit.contracts.v1.ListCheckinsRequest.status:type_name -> cohabit.contracts.v1.CheckinStatus
+	12, // 32: cohabit.contracts.v1.ListCheckinsResponse.checkins:type_name -> cohabit.contracts.v1.Checkin
+	4,  // 33: cohabit.contracts.v1.CompleteCheckinRequest.method:type_name -> cohabit.contracts.v1.CheckinMethod
+	6,  // 34: cohabit.contracts.v1.CreateIncidentRequest.severity:type_name -> cohabit.contracts.v1.Severity
+	5,  // 35: cohabit.contracts.v1.ListIncidentsRequest.status:type_name -> cohabit.contracts.v1.IncidentStatus
+	13, // 36: cohabit.contracts.v1.ListIncidentsResponse.incidents:type_name -> cohabit.contracts.v1.Incident
+	14, // 37: cohabit.contracts.v1.ContractService.ListContracts:input_type -> cohabit.contracts.v1.ListContractsRequest
+	16, // 38: cohabit.contracts.v1.ContractService.GetContract:input_type -> cohabit.contracts.v1.GetContractRequest
+	17, // 39: cohabit.contracts.v1.ContractService.UpdateContract:input_type -> cohabit.contracts.v1.UpdateContractRequest
+	18, // 40: cohabit.contracts.v1.ContractService.SendContract:input_type -> cohabit.contracts.v1.SendContractRequest
+	19, // 41: cohabit.contracts.v1.ContractService.SignContract:input_type -> cohabit.contracts.v1.SignContractRequest
+	20, // 42: cohabit.contracts.v1.ContractService.TerminateContract:input_type -> cohabit.contracts.v1.TerminateContractRequest
+	21, // 43: cohabit.contracts.v1.ContractService.RenewContract:input_type -> cohabit.contracts.v1.RenewContractRequest
+	22, // 44: cohabit.contracts.v1.ContractService.CancelContract:input_type -> cohabit.contracts.v1.CancelContractRequest
+	23, // 45: cohabit.contracts.v1.ContractService.ReopenContract:input_type -> cohabit.contracts.v1.ReopenContractRequest
+	24, // 46: cohabit.contracts.v1.ContractService.GetContractDocument:input_type -> cohabit.contracts.v1.GetContractDocumentRequest
+	25, // 47: cohabit.contracts.v1.ContractService.ListCheckins:input_type -> cohabit.contracts.v1.ListCheckinsRequest
+	27, // 48: cohabit.contracts.v1.ContractService.CompleteCheckin:input_type -> cohabit.contracts.v1.CompleteCheckinRequest
+	28, // 49: cohabit.contracts.v1.ContractService.CreateIncident:input_type -> cohabit.contracts.v1.CreateIncidentRequest
+	29, // 50: cohabit.contracts.v1.ContractService.ListIncidents:input_type -> cohabit.contracts.v1.ListIncidentsRequest
+	31, // 51: cohabit.contracts.v1.ContractService.MediateIncident:input_type -> cohabit.contracts.v1.MediateIncidentRequest
+	32, // 52: cohabit.contracts.v1.ContractService.ResolveIncident:input_type -> cohabit.contracts.v1.ResolveIncidentRequest
+	15, // 53: cohabit.contracts.v1.ContractService.ListContracts:output_type -> cohabit.contracts.v1.ListContractsResponse
+	10, // 54: cohabit.contracts.v1.ContractService.GetContract:output_type -> cohabit.contracts.v1.Contract
+	10, // 55: cohabit.contracts.v1.ContractService.UpdateContract:output_type -> cohabit.contracts.v1.Contract
+	10, // 56: cohabit.contracts.v1.ContractService.SendContract:output_type -> cohabit.contracts.v1.Contract
+	10, // 57: cohabit.contracts.v1.ContractService.SignContract:output_type -> cohabit.contracts.v1.Contract
+	10, // 58: cohabit.contracts.v1.ContractService.TerminateContract:output_type -> cohabit.contracts.v1.Contract
+	10, // 59: cohabit.contracts.v1.ContractService.RenewContract:output_type -> cohabit.contracts.v1.Contract
+	10, // 60: cohabit.contracts.v1.ContractService.CancelContract:output_type -> cohabit.contracts.v1.Contract
+	10, // 61: cohabit.contracts.v1.ContractService.ReopenContract:output_type -> cohabit.contracts.v1.Contract
+	11, // 62: cohabit.contracts.v1.ContractService.GetContractDocument:output_type -> cohabit.contracts.v1.ContractDocument
+	26, // 63: cohabit.contracts.v1.ContractService.ListCheckins:output_type -> cohabit.contracts.v1.ListCheckinsResponse
+	12, // 64: cohabit.contracts.v1.ContractService.CompleteCheckin:output_type -> cohabit.contracts.v1.Checkin
+	13, // 65: cohabit.contracts.v1.ContractService.CreateIncident:output_type -> cohabit.contracts.v1.Incident
+	30, // 66: cohabit.contracts.v1.ContractService.ListIncidents:output_type -> cohabit.contracts.v1.ListIncidentsResponse
+	13, // 67: cohabit.contracts.v1.ContractService.MediateIncident:output_type -> cohabit.contracts.v1.Incident
+	13, // 68: cohabit.contracts.v1.ContractService.ResolveIncident:output_type -> cohabit.contracts.v1.Incident
+	53, // [53:69] is the sub-list for method output_type
+	37, // [37:53] is the sub-list for method input_type
+	37, // [37:37] is the sub-list for extension type_name
+	37, // [37:37] is the sub-list for extension extendee
+	0,  // [0:37] is the sub-list for field type_name
 }
 
 func init() { file_cohabit_contracts_v1_contracts_proto_init() }
@@ -2892,7 +2986,7 @@ func file_cohabit_contracts_v1_contracts_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_cohabit_contracts_v1_contracts_proto_rawDesc), len(file_cohabit_contracts_v1_contracts_proto_rawDesc)),
-			NumEnums:      6,
+			NumEnums:      7,
 			NumMessages:   26,
 			NumExtensions: 0,
 			NumServices:   1,

@@ -145,11 +145,14 @@ func (x *ContractSummary) GetEndDate() string {
 // text. A contract is cancelled only before its stay: from DRAFT, AWAITING_SIGNATURES, or
 // ACTIVE before its start date (reason WITHDRAWN_BEFORE_START).
 type ContractChanged struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Contract      *ContractSummary       `protobuf:"bytes,1,opt,name=contract,proto3" json:"contract,omitempty"`
-	ReasonCode    string                 `protobuf:"bytes,2,opt,name=reason_code,json=reasonCode,proto3" json:"reason_code,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	Contract   *ContractSummary       `protobuf:"bytes,1,opt,name=contract,proto3" json:"contract,omitempty"`
+	ReasonCode string                 `protobuf:"bytes,2,opt,name=reason_code,json=reasonCode,proto3" json:"reason_code,omitempty"`
+	// For notice_given and terminated: the termination reason's category (STUDIES_OR_WORK,
+	// HOST_HEALTH, DISAGREEMENT, PERSONAL, OTHER), empty when none was given.
+	TerminationReason string `protobuf:"bytes,3,opt,name=termination_reason,json=terminationReason,proto3" json:"termination_reason,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *ContractChanged) Reset() {
@@ -192,6 +195,13 @@ func (x *ContractChanged) GetContract() *ContractSummary {
 func (x *ContractChanged) GetReasonCode() string {
 	if x != nil {
 		return x.ReasonCode
+	}
+	return ""
+}
+
+func (x *ContractChanged) GetTerminationReason() string {
+	if x != nil {
+		return x.TerminationReason
 	}
 	return ""
 }
@@ -395,11 +405,12 @@ const file_cohabit_contracts_events_v1_events_proto_rawDesc = "" +
 	"\n" +
 	"start_date\x18\t \x01(\tR\tstartDate\x12\x19\n" +
 	"\bend_date\x18\n" +
-	" \x01(\tR\aendDate\"|\n" +
+	" \x01(\tR\aendDate\"\xab\x01\n" +
 	"\x0fContractChanged\x12H\n" +
 	"\bcontract\x18\x01 \x01(\v2,.cohabit.contracts.events.v1.ContractSummaryR\bcontract\x12\x1f\n" +
 	"\vreason_code\x18\x02 \x01(\tR\n" +
-	"reasonCode\"\xf1\x01\n" +
+	"reasonCode\x12-\n" +
+	"\x12termination_reason\x18\x03 \x01(\tR\x11terminationReason\"\xf1\x01\n" +
 	"\x0eCheckinChanged\x12\x1d\n" +
 	"\n" +
 	"checkin_id\x18\x01 \x01(\tR\tcheckinId\x12\x1f\n" +
