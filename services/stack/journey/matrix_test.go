@@ -477,7 +477,9 @@ func expectWeb(route gateway.WebRoute, c caller, colls []string, code int, loc s
 	case !route.SignedIn:
 		return ""
 	case c.role == "":
-		if !toLogin {
+		// A form refused before the session is read (its CSRF token, a multipart body the
+		// matrix does not send) is a refusal too.
+		if !toLogin && (route.Method != "POST" || code != 403) {
 			return "want a redirect to /login (not signed in)"
 		}
 		return ""
