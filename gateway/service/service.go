@@ -104,7 +104,8 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	mux.Handle("/", http.NewCrossOriginProtection().Handler(site))
 
 	var h http.Handler = mux
-	h = middleware.LimitBody(cfg.MaxBodyBytes, h, middleware.LargerBody{Match: rest.IsDocumentUpload, Max: rest.MaxDocumentBody})
+	h = middleware.LimitBody(cfg.MaxBodyBytes, h, middleware.LargerBody{Match: rest.IsDocumentUpload, Max: rest.MaxDocumentBody},
+		middleware.LargerBody{Match: webapp.IsDocumentUpload, Max: webapp.MaxUploadBody})
 	if cfg.AuthBurst > 0 {
 		h = middleware.LimitAuth(middleware.AuthLimit{
 			PerMinute: float64(cfg.AuthPerMinute), Burst: cfg.AuthBurst, TrustForwardedFor: cfg.TrustForwardedFor, Match: authRequest,

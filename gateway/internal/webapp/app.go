@@ -26,6 +26,7 @@ import (
 	"github.com/cohabit/cohabit/gateway/web"
 
 	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
+	deskv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/desk/v1"
 	figuresv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/figures/v1"
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
@@ -49,6 +50,8 @@ type clients struct {
 	notifications notificationsv1.NotificationServiceClient
 	// figures is nil when the gateway runs without that service (optional backend).
 	figures figuresv1.FiguresServiceClient
+	// desk is nil when the gateway runs without that service (optional backend).
+	desk deskv1.DeskServiceClient
 }
 
 func (c Conns) clients() (clients, error) {
@@ -69,7 +72,12 @@ func (c Conns) clients() (clients, error) {
 	if c["figures"] != nil {
 		figures = figuresv1.NewFiguresServiceClient(c["figures"])
 	}
+	var desk deskv1.DeskServiceClient
+	if c["desk"] != nil {
+		desk = deskv1.NewDeskServiceClient(c["desk"])
+	}
 	return clients{
+		desk:          desk,
 		figures:       figures,
 		notifications: notifications,
 		identity:      identityv1.NewIdentityServiceClient(c["identity"]),
@@ -283,6 +291,18 @@ func (a *App) routes() {
 	a.handle("GET /coordinator/figures.csv", coord(a.figuresCSV))
 	a.handle("GET /admin/figures", a.auth(roleAdmin, a.adminFigures))
 	a.handle("GET /admin/figures.csv", a.auth(roleAdmin, a.adminFiguresCSV))
+	// The coordinator's desk (SPEC §6): documents, notes, agenda (documents.go, notes.go,
+	// agenda.go).
+	a.postFile("POST /coordinator/documents/{id}/upload", coord(a.documentUpload("/coordinator")))
+	a.post("POST /coordinator/documents/{id}/verify", coord(a.documentVerify))
+	a.post("POST /coordinator/documents/{id}/reject", coord(a.documentReject))
+	a.postFile("POST /host/documents/{id}/upload", host(a.documentUpload("/host")))
+	a.postFile("POST /student/documents/{id}/upload", student(a.documentUpload("/student")))
+	a.handle("GET /documents/{id}/file", a.auth(roleAny, a.documentFile))
+	a.post("POST /coordinator/notes", coord(a.noteCreate))
+	a.post("POST /coordinator/notes/{id}", coord(a.noteCorrect))
+	a.handle("GET /coordinator/agenda", coord(a.agenda))
+	a.post("POST /coordinator/agenda/feed", coord(a.agendaFeed))
 	// Unknown paths: labelled "unmatched" by the gateway, like its other 404s.
 	a.mux.HandleFunc("/", a.notFound)
 }

@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
+	deskv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/desk/v1"
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
@@ -410,6 +411,7 @@ func (a *App) hostPage(w http.ResponseWriter, r *http.Request) {
 	p.Title = d.Host.GetDisplayName()
 	p.Nav = "hosts"
 	p.Form = newForm(roomSpec, url.Values{"furnished": {"on"}, "minStayMonths": {"0"}, "floor": {"0"}, "requestId": {newToken()}})
+	p.Desk = a.notesOf(r, a.documentsOf(r, d.Host.GetId(), true, "/coordinator/documents"), d.Host.GetId(), deskv1.SubjectType_SUBJECT_TYPE_HOST)
 	a.render(w, r, http.StatusOK, "coord_host", p)
 }
 

@@ -15,6 +15,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
+	deskv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/desk/v1"
 	figuresv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/figures/v1"
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
@@ -956,6 +957,7 @@ func startBackends(t *testing.T) *backends {
 	contractsv1.RegisterContractServiceServer(s, &fakeContracts{recorder: rec, sc: sc})
 	notificationsv1.RegisterNotificationServiceServer(s, &fakeNotifications{recorder: rec})
 	figuresv1.RegisterFiguresServiceServer(s, fakeFigures{})
+	deskv1.RegisterDeskServiceServer(s, &fakeDesk{recorder: rec})
 	go func() { _ = s.Serve(lis) }()
 	t.Cleanup(s.Stop)
 	cc, err := grpcx.Dial(lis.Addr().String())

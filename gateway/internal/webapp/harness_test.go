@@ -25,7 +25,7 @@ type harness struct {
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	be := startBackends(t)
-	conns := Conns{"identity": be.conn, "hosts": be.conn, "students": be.conn, "matching": be.conn, "contracts": be.conn, "notifications": be.conn, "figures": be.conn}
+	conns := Conns{"identity": be.conn, "hosts": be.conn, "students": be.conn, "matching": be.conn, "contracts": be.conn, "notifications": be.conn, "figures": be.conn, "desk": be.conn}
 	svc, err := conns.clients()
 	if err != nil {
 		t.Fatal(err)

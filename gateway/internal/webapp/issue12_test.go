@@ -117,7 +117,7 @@ func TestHostAndStudentSeeTheirStayAtEveryStep(t *testing.T) {
 			[]string{"La mise en relation avec Léa Bernard est validée. L’association prépare votre convention."}, []string{"Pas de proposition"},
 			[]string{"La mise en relation avec Jeanne Martin est validée.", "Votre demande a trouvé une chambre"}, []string{"attend la réponse", "/withdraw", "une fois votre profil vérifié"}},
 		{"draft", []*matchingv1.Match{m(matchingv1.MatchStatus_MATCH_STATUS_APPROVED, true, true)}, []*contractsv1.Contract{c(contractsv1.ContractStatus_CONTRACT_STATUS_DRAFT, "2027-01-15")}, nil, matched,
-			[]string{"L’association prépare votre convention avec Léa Bernard (arrivée prévue le 15 janvier 2027)."}, []string{"/sign", "/document"},
+			[]string{"L’association prépare votre convention avec Léa Bernard (arrivée prévue le 15 janvier 2027)."}, []string{"/sign", `/document"`},
 			[]string{"L’association prépare votre convention chez Jeanne Martin"}, []string{"/sign", "/withdraw"}},
 		{"awaiting signatures", nil, []*contractsv1.Contract{c(contractsv1.ContractStatus_CONTRACT_STATUS_AWAITING_SIGNATURES, "2027-01-15")}, nil, matched,
 			[]string{"Votre convention est prête.", `action="/host/contracts/c-2/sign"`, `href="/contracts/c-2/document"`}, nil,

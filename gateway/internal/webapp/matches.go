@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
+	deskv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/desk/v1"
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
 )
 
@@ -67,6 +68,7 @@ func (a *App) matchPage(w http.ResponseWriter, r *http.Request) {
 	p := a.newPage(w, r, "match.title", d)
 	p.Title = p.L.T("match.titleOf", "host", m.GetHost().GetDisplayName(), "student", m.GetStudent().GetDisplayName())
 	p.Nav = "matches"
+	p.Desk = a.notesOf(r, nil, m.GetId(), deskv1.SubjectType_SUBJECT_TYPE_MATCH)
 	a.render(w, r, http.StatusOK, "coord_match", p)
 }
 

@@ -118,6 +118,9 @@ func (a *App) hostHome(w http.ResponseWriter, r *http.Request) {
 	}
 	p := a.newPage(w, r, "hostHome.title", d)
 	p.Nav = "home"
+	if d.Host != nil {
+		p.Desk = a.documentsOf(r, d.Host.GetId(), false, "/host/documents")
+	}
 	a.render(w, r, http.StatusOK, "host_home", p)
 }
 
@@ -320,6 +323,9 @@ func (a *App) studentHome(w http.ResponseWriter, r *http.Request) {
 	}
 	p := a.newPage(w, r, "studentHome.title", d)
 	p.Nav = "home"
+	if d.Student != nil {
+		p.Desk = a.documentsOf(r, d.Student.GetId(), false, "/student/documents")
+	}
 	a.render(w, r, http.StatusOK, "student_home", p)
 }
 

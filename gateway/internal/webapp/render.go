@@ -204,6 +204,8 @@ type page struct {
 	Nav  string
 	Data any
 	Form *form
+	// Desk is the page's part of the coordinator's desk (documents, notes, timeline), or nil.
+	Desk *deskView
 	// Status is the HTTP status: pages rendered for an error say so.
 	Status int
 }

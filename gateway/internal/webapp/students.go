@@ -11,6 +11,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
+	deskv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/desk/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
 	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
@@ -83,6 +84,7 @@ func (a *App) renderStudentPage(w http.ResponseWriter, r *http.Request, code int
 	p.Title = d.Student.GetDisplayName()
 	p.Nav = "students"
 	p.Form = f
+	p.Desk = a.notesOf(r, a.documentsOf(r, d.Student.GetId(), true, "/coordinator/documents"), d.Student.GetId(), deskv1.SubjectType_SUBJECT_TYPE_STUDENT)
 	a.render(w, r, code, "coord_student", p)
 }
 

@@ -900,6 +900,7 @@ var pageCases = []pageCase{
 	{"admin@example.org", "/admin", nil, 200, "admin"},
 	{"admin@example.org", "/admin/figures", nil, 200, "admin_figures"},
 	{"coordinator@example.org", "/coordinator/figures", nil, 200, "coord_figures"},
+	{"coordinator@example.org", "/coordinator/agenda", nil, 200, "coord_agenda"},
 	{"coordinator@example.org", "/coordinator", nil, 200, "coord_dashboard"},
 	{"coordinator@example.org", "/coordinator/hosts", nil, 200, "coord_hosts"},
 	{"coordinator@example.org", "/coordinator/hosts?status=HOST_STATUS_PENDING_VERIFICATION", nil, 200, "coord_hosts"},
