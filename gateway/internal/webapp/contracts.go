@@ -9,6 +9,7 @@ import (
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
+	deskv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/desk/v1"
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
 )
 
@@ -122,6 +123,8 @@ func (a *App) renderContract(w http.ResponseWriter, r *http.Request, status int,
 	p.Title = p.L.T("contract.titleOf", "host", c.GetHostDisplayName(), "student", c.GetStudentDisplayName())
 	p.Nav = "contracts"
 	p.Path = contractURL(c.GetId())
+	p.Desk = a.notesOf(r, nil, c.GetId(), deskv1.SubjectType_SUBJECT_TYPE_CONTRACT)
+	p.Desk.Back = p.Path
 	if f == nil {
 		f = newForm(contractSpec, termsValues(c, p.L))
 	}

@@ -403,7 +403,7 @@ func TestNotesAndTimeline(t *testing.T) {
 	h := newHarness(t)
 	c := h.browser(t)
 	c.login(t, "coordinator@example.org")
-	for _, p := range []string{"/coordinator/hosts/h-1", "/coordinator/students/s-1", "/coordinator/matches/m-1"} {
+	for _, p := range []string{"/coordinator/hosts/h-1", "/coordinator/students/s-1", "/coordinator/matches/m-1", "/coordinator/contracts/c-1"} {
 		r := c.get(t, p)
 		body := html.UnescapeString(r.body)
 		if r.code != 200 {
