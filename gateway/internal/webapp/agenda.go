@@ -53,6 +53,8 @@ func (a *App) renderAgenda(w http.ResponseWriter, r *http.Request, feedURL strin
 	}
 	p := a.newPage(w, r, "agenda.title", d)
 	p.Nav = "agenda"
+	// After the feed's POST, the language switch comes back to the agenda itself.
+	p.Path = "/coordinator/agenda"
 	a.render(w, r, http.StatusOK, "coord_agenda", p)
 }
 

@@ -106,7 +106,7 @@ func (f *fakeDesk) GetTimeline(ctx context.Context, in *deskv1.GetTimelineReques
 	}
 	return &deskv1.Timeline{Entries: []*deskv1.TimelineEntry{
 		{Time: timestamppb.New(fixedNow), Kind: deskv1.TimelineEntryKind_TIMELINE_ENTRY_KIND_NOTE, Summary: "Préfère être appelée le mardi matin.", NoteId: "note-1"},
-		{Time: ts("2026-11-20T10:00:00Z"), Kind: deskv1.TimelineEntryKind_TIMELINE_ENTRY_KIND_EVENT, Summary: "Inscription", Event: "HOST_REGISTERED"},
+		{Time: ts("2026-11-20T10:00:00Z"), Kind: deskv1.TimelineEntryKind_TIMELINE_ENTRY_KIND_EVENT, Summary: "Registered", Event: "HOST_REGISTERED"},
 	}}, nil
 }
 

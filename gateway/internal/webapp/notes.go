@@ -87,3 +87,9 @@ func (a *App) noteCorrect(w http.ResponseWriter, r *http.Request) {
 	r.PostForm.Set("next", back)
 	a.afterAction(w, r, err, "desk.note.corrected", back)
 }
+
+// Event words a timeline's life event in the page's language (the desk words them in
+// English); an event this application does not know keeps the desk's words.
+func (l *Loc) Event(code, summary string) string {
+	return l.optional("timeline.event."+code, summary)
+}
