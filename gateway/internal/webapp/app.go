@@ -32,6 +32,7 @@ import (
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
 	notificationsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/notifications/v1"
+	privacyv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/privacy/v1"
 	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
 )
 
@@ -107,6 +108,9 @@ type App struct {
 	// route being registered, set by auth and taken by handle.
 	table []Route
 	guard *Route
+	// conns are the gateway's connections, for the person's export (privacy.go), which
+	// asks every service; nil in tests that build the app from clients alone.
+	conns Conns
 }
 
 // New builds the web application over the gateway's connections. It fails when a connection
@@ -116,7 +120,12 @@ func New(conns Conns, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newApp(svc, log, time.Now)
+	a, err := newApp(svc, log, time.Now)
+	if err != nil {
+		return nil, err
+	}
+	a.conns = conns
+	return a, nil
 }
 
 func newApp(svc clients, log *slog.Logger, now func() time.Time) (*App, error) {
@@ -303,6 +312,12 @@ func (a *App) routes() {
 	a.post("POST /coordinator/notes/{id}", coord(a.noteCorrect))
 	a.handle("GET /coordinator/agenda", coord(a.agenda))
 	a.post("POST /coordinator/agenda/feed", coord(a.agendaFeed))
+	// The person's rights (SPEC §9, privacy.go).
+	a.handle("GET /coordinator/hosts/{id}/export", coord(a.personExport(privacyv1.PersonKind_PERSON_KIND_HOST)))
+	a.handle("GET /coordinator/students/{id}/export", coord(a.personExport(privacyv1.PersonKind_PERSON_KIND_STUDENT)))
+	a.post("POST /coordinator/hosts/{id}/erase", coord(a.hostErase))
+	a.post("POST /coordinator/students/{id}/erase", coord(a.studentErase))
+	a.handle("GET /me/export", a.auth(roleAny, a.myExport))
 	// Unknown paths: labelled "unmatched" by the gateway, like its other 404s.
 	a.mux.HandleFunc("/", a.notFound)
 }
