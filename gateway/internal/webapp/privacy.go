@@ -2,8 +2,8 @@ package webapp
 
 import (
 	"bytes"
-	"errors"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
