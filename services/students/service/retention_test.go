@@ -12,14 +12,14 @@ import (
 
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
-	"github.com/cohabit/cohabit/services/students/internal/postgres"
-	"github.com/cohabit/cohabit/services/students/service"
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/event"
 	"github.com/cohabit/cohabit/services/platform/logging"
 	"github.com/cohabit/cohabit/services/platform/natstest"
 	"github.com/cohabit/cohabit/services/platform/svctest"
+	"github.com/cohabit/cohabit/services/students/internal/postgres"
+	"github.com/cohabit/cohabit/services/students/service"
 )
 
 // TestRetentionErasesTheInactive (SPEC §9): once the programme's retention period (24
