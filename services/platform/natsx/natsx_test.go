@@ -121,10 +121,17 @@ func text(e *eventsv1.Envelope) string {
 
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(waitLimit)
+	waitWithin(t, waitLimit, what, cond)
+}
+
+// waitWithin is waitFor with a limit of its own: a cluster's elections (of the stream's and
+// the consumer's leaders) take seconds more on a busy machine than one server does.
+func waitWithin(t *testing.T, limit time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", waitLimit, what)
+			t.Fatalf("timed out after %v waiting for %s", limit, what)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

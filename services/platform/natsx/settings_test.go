@@ -89,7 +89,7 @@ func TestStreamWithThreeReplicasSurvivesItsLeader(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(nc.Close)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	s := natsx.Stream{Name: streamName, Subjects: []string{"cohabit.test.>"}}.With(natsx.StreamSettings{Replicas: 3, MaxAge: 24 * time.Hour, Duplicates: 2 * time.Minute})
 	// The cluster elects its meta leader a moment after the nodes start.
@@ -124,7 +124,7 @@ func TestStreamWithThreeReplicasSurvivesItsLeader(t *testing.T) {
 		return nil
 	}})
 	publish(t, js, "before")
-	waitFor(t, "the event before the loss", func() bool { return got.get("before") == 1 })
+	waitWithin(t, time.Minute, "the event before the loss", func() bool { return got.get("before") == 1 })
 
 	for _, n := range nodes {
 		if n.Name() == leader {
@@ -150,7 +150,7 @@ func TestStreamWithThreeReplicasSurvivesItsLeader(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	waitFor(t, "the event after the loss", func() bool { return got.get("after") == 1 })
+	waitWithin(t, time.Minute, "the event after the loss", func() bool { return got.get("after") == 1 })
 	st, err = js.Stream(ctx, streamName)
 	if err != nil {
 		t.Fatal(err)
