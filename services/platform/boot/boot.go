@@ -182,6 +182,13 @@ func Run(ctx context.Context, s Service, cfg Config, log *slog.Logger) (err erro
 	if err != nil {
 		return err
 	}
+	consumers := parts.Consumers
+	if s.Programmes {
+		consumers = append([]*natsx.Consumer{programmes.Consumer(pool, s.Name, log)}, consumers...)
+	}
+	if err := distinctDurables(consumers); err != nil {
+		return fmt.Errorf("%s: %w", s.Name, err)
+	}
 	relay := &outbox.Relay{Pool: pool, JS: js, Log: log, Name: s.Name}
 
 	g, ctx := errgroup.WithContext(ctx)
@@ -191,10 +198,7 @@ func Run(ctx context.Context, s Service, cfg Config, log *slog.Logger) (err erro
 	g.Go(func() error {
 		return housekeeping.Run(ctx, pool, housekeeping.LoadSettings(config.New(os.Getenv)), nil, log)
 	})
-	if s.Programmes {
-		g.Go(func() error { return programmes.Consumer(pool, s.Name, log).Run(ctx, js) })
-	}
-	for _, c := range parts.Consumers {
+	for _, c := range consumers {
 		g.Go(func() error { return c.Run(ctx, js) })
 	}
 	for _, job := range parts.Jobs {
@@ -203,6 +207,22 @@ func Run(ctx context.Context, s Service, cfg Config, log *slog.Logger) (err erro
 	g.Go(func() error { return watchReadiness(ctx, srv, pool, nc, log) })
 	g.Go(func() error { return srv.Serve(ctx, cfg.GRPCAddr, cfg.Ready) })
 	return g.Wait()
+}
+
+// distinctDurables refuses two consumers of one service under one durable name: JetStream
+// would hand each event to one of them only, and each would rewrite the other's filter
+// (the desk's own settings consumer once shared "desk-identity" with the programmes copy, and
+// half of the settings changes never reached it).
+func distinctDurables(cs []*natsx.Consumer) error {
+	seen := map[string]bool{}
+	for _, c := range cs {
+		key := c.Stream + "/" + c.Durable
+		if seen[key] {
+			return fmt.Errorf("two consumers named %s on stream %s", c.Durable, c.Stream)
+		}
+		seen[key] = true
+	}
+	return nil
 }
 
 // LoadServiceKeys reads the service key files' names from the environment: every process

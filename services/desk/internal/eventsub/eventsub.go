@@ -4,7 +4,7 @@
 // check-ins (what the agenda lists), and every record's life for its timeline. Each event is
 // handled once through the inbox.
 //
-// Durable consumers: desk-hosts, desk-students, desk-matching, desk-contracts, desk-identity.
+// Durable consumers: desk-hosts, desk-students, desk-matching, desk-contracts, desk-settings (programmes' settings; desk-identity is the platform's programmes copy).
 // Retried (nak with delay) on any database failure; terminated when the payload does not
 // decode or its ids are not UUIDs. Events may arrive in any order: every copy is an upsert
 // that keeps the newest, and a document is created for a person the moment the desk knows
@@ -39,7 +39,7 @@ const (
 	DurableStudents  = "desk-students"
 	DurableMatching  = "desk-matching"
 	DurableContracts = "desk-contracts"
-	DurableIdentity  = "desk-identity"
+	DurableIdentity  = "desk-settings"
 	// DurableNotifications follows the call list.
 	DurableNotifications = "desk-notifications"
 )

@@ -1,0 +1,19 @@
+package boot
+
+import (
+	"testing"
+
+	"github.com/cohabit/cohabit/services/platform/natsx"
+)
+
+func TestDistinctDurables(t *testing.T) {
+	t.Parallel()
+	ok := []*natsx.Consumer{{Stream: "IDENTITY", Durable: "desk-identity"}, {Stream: "IDENTITY", Durable: "desk-settings"}, {Stream: "HOSTS", Durable: "desk-identity"}}
+	if err := distinctDurables(ok); err != nil {
+		t.Errorf("distinct consumers refused: %v", err)
+	}
+	clash := append(ok, &natsx.Consumer{Stream: "IDENTITY", Durable: "desk-identity"})
+	if err := distinctDurables(clash); err == nil {
+		t.Error("two consumers named desk-identity on IDENTITY accepted")
+	}
+}
