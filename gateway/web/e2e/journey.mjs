@@ -229,26 +229,79 @@ async function login(who) {
   await navigate(() => page.keyboard.press('Enter'));
 }
 
-// verifyDocuments verifies, as seen in person, every document the desk asks of the parties of
-// the match the page shows (SPEC §6: no approval before). Through the REST API until the desk
-// has its pages.
-async function verifyDocuments() {
-  const matchId = new URL(page.url()).pathname.split('/').pop();
-  const login = await page.request.post(`${BASE}/v1/auth/login`, { data: coordinator });
-  const headers = { Authorization: `Bearer ${(await login.json()).accessToken}` };
-  const match = await (await page.request.get(`${BASE}/v1/matches/${matchId}`, { headers })).json();
-  for (const owner of [match.hostId, match.studentId]) {
-    let docs = [];
-    for (let i = 0; i < 100 && docs.length === 0; i++) {
-      docs = (await (await page.request.get(`${BASE}/v1/documents?ownerId=${owner}`, { headers })).json()).documents ?? [];
-      if (docs.length === 0) await page.waitForTimeout(100);
-    }
-    assert(docs.length > 0, `the desk asks for ${owner}'s documents`);
-    for (const d of docs.filter((d) => d.status !== 'DOCUMENT_STATUS_VERIFIED')) {
-      const r = await page.request.post(`${BASE}/v1/documents/${d.id}:verify`, { headers, data: { seenInPerson: true } });
-      assert(r.ok(), `document ${d.id} verified: ${r.status()}`);
-    }
+// The desk's pages (SPEC §6). verifyAllSeenInPerson verifies, as seen in person, every
+// document of the page not verified yet.
+async function verifyAllSeenInPerson() {
+  for (let i = 0; i < 20; i++) {
+    const open = page.locator('li.document summary', { hasText: /^(Valider|Verify) — / });
+    if (await open.count() === 0) return;
+    await open.first().click();
+    await page.locator('li.document details[open] input[name=seenInPerson]').check();
+    await navigate(() => page.locator('li.document details[open]').getByRole('button', { name: /Marquer comme vérifiée|Mark as verified/ }).click());
+    await flash(/La pièce est vérifiée.|The document is verified./);
   }
+  throw new Error('documents left to verify');
+}
+
+// partyPages are the coordinator's pages of the host and the student of the match the page
+// shows.
+async function partyPages() {
+  const host = await page.locator('dl a[href^="/coordinator/hosts/"]').first().getAttribute('href');
+  const student = await page.locator('dl a[href^="/coordinator/students/"]').first().getAttribute('href');
+  return [`${BASE}${host}`, `${BASE}${student}`];
+}
+
+// verifyDocuments verifies, on their pages, every document the desk asks of the parties of the
+// match the page shows, as seen in person (SPEC §6: no approval before), and comes back. The
+// desk creates them from the registrations' events: a moment after.
+async function verifyDocuments() {
+  const matchURL = page.url();
+  for (const url of await partyPages()) {
+    await reloadUntil(url, () => page.locator('li.document'), `the documents at ${url}`);
+    await verifyAllSeenInPerson();
+  }
+  await page.goto(matchURL);
+}
+
+// collectDocuments is verifyDocuments with the whole of the desk's checklist, audited: on the
+// host's page a small PDF uploaded for the home insurance (a file input, as a phone's camera
+// fills it), rejected with a reason, uploaded again and verified with its expiry date; the
+// rest verified as seen in person; then a note on the match, in its timeline.
+async function collectDocuments() {
+  const matchURL = page.url();
+  const [hostURL, studentURL] = await partyPages();
+  await reloadUntil(hostURL, () => page.locator('li.document'), 'the host’s documents');
+  await page.getByRole('heading', { level: 2, name: 'Pièces' }).waitFor();
+  await check('host (documents to collect)');
+  const pdf = { name: 'assurance.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n') };
+  await page.getByLabel('Choisir le fichier ou prendre une photo — Assurance habitation').setInputFiles(pdf);
+  await navigate(() => page.getByRole('button', { name: 'Envoyer — Assurance habitation' }).click());
+  await flash('La pièce est reçue.');
+  await page.getByRole('link', { name: 'Télécharger — Assurance habitation' }).waitFor();
+  await page.locator('summary', { hasText: 'Refuser — Assurance habitation' }).click();
+  await page.locator('li.document details[open]').getByLabel('Raison, dite à la personne').fill('La page avec les dates de validité manque.');
+  await navigate(() => page.getByRole('button', { name: 'Refuser cette pièce' }).click());
+  await flash('La pièce est refusée');
+  await page.getByText('La page avec les dates de validité manque.').waitFor();
+  await check('host (document rejected)');
+  await page.getByLabel('Envoyer un nouveau fichier ou une photo — Assurance habitation').setInputFiles(pdf);
+  await navigate(() => page.getByRole('button', { name: 'Envoyer — Assurance habitation' }).click());
+  await flash('La pièce est reçue.');
+  await page.locator('summary', { hasText: 'Valider — Assurance habitation' }).click();
+  await page.locator('li.document details[open] input[name=expiryDate]').fill(day(365));
+  await navigate(() => page.locator('li.document details[open]').getByRole('button', { name: 'Marquer comme vérifiée' }).click());
+  await flash('La pièce est vérifiée.');
+  await verifyAllSeenInPerson();
+  await check('host (documents verified)');
+  await reloadUntil(studentURL, () => page.locator('li.document'), 'the student’s documents');
+  await verifyAllSeenInPerson();
+  await check('student (documents verified)');
+  await page.goto(matchURL);
+  await page.getByLabel('Nouvelle note').fill('Rencontre chaleureuse : Léa passera les dimanches avec Marcel.');
+  await navigate(() => page.getByRole('button', { name: 'Enregistrer la note' }).click());
+  await flash('La note est enregistrée.');
+  await page.locator('ol.timeline li', { hasText: 'Rencontre chaleureuse' }).waitFor();
+  await check('match (note and timeline)');
 }
 
 async function logout() {
@@ -641,10 +694,22 @@ try {
   await navigate(() => page.getByRole('link', { name: 'Marcel Blanc et Léa Bernard' }).click());
   await page.getByRole('heading', { level: 1, name: 'Marcel Blanc et Léa Bernard' }).waitFor();
   await check('match (accepted)');
-  await verifyDocuments();
+  await collectDocuments();
   await navigate(() => page.getByRole('button', { name: 'Approuver la mise en relation' }).click());
   await flash('La mise en relation est approuvée');
   await check('match (approved)');
+
+  say('the coordinator’s agenda: overdue, today, this week; a new address for her phone’s calendar');
+  await navigate(() => page.getByRole('link', { name: 'Agenda', exact: true }).click());
+  await page.getByRole('heading', { level: 1, name: 'Agenda' }).waitFor();
+  await check('agenda');
+  await navigate(() => page.getByRole('button', { name: 'Obtenir une nouvelle adresse de calendrier' }).click());
+  const feedURL = await page.getByLabel('Adresse du calendrier').inputValue();
+  assert(/^http:\/\/.+\/v1\/agenda\/feeds\/.+\.ics$/.test(feedURL), `a calendar address: ${feedURL}`);
+  await page.getByText('L’ancienne adresse ne fonctionne plus.').waitFor();
+  await audit('agenda (new calendar address)');
+  const feed = await page.request.get(feedURL);
+  assert(feed.status() === 200 && (await feed.text()).startsWith('BEGIN:VCALENDAR'), 'the calendar at its address');
 
   say('the contract is drafted from the approved match: she adjusts its terms and sends it');
   await reloadUntil(`${BASE}/coordinator/contracts?status=CONTRACT_STATUS_DRAFT`, () => page.getByRole('link', { name: 'Marcel Blanc et Léa Bernard' }), 'the drafted contract');
