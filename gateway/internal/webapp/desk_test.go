@@ -192,6 +192,9 @@ func TestDocumentChecklistOnTheCoordinatorsPages(t *testing.T) {
 				t.Errorf("%s lacks %q", tc.path, want)
 			}
 		}
+		if !strings.Contains(body, `<span class="badge bad">Refusée</span>`) || !strings.Contains(body, `<span class="badge wait">Reçue, à vérifier</span>`) {
+			t.Errorf("%s: the statuses' badges do not tell waiting from refused", tc.path)
+		}
 		// A missing document cannot be rejected: there is nothing to refuse yet.
 		if strings.Contains(body, `/coordinator/documents/`+tc.owner+`-id/reject`) {
 			t.Errorf("%s offers to reject a missing document", tc.path)
@@ -254,6 +257,12 @@ func TestDocumentUploadFromTheCoordinatorsPage(t *testing.T) {
 		if strings.Contains(body, `id="file-h-1-ins-error"`) {
 			t.Errorf("%s: the error shows on another document", tc.name)
 		}
+	}
+	// A file over 10 MiB is refused next to its field too, before the desk.
+	big := append(append([]byte{}, tinyPDF...), make([]byte, maxUploadBytes)...)
+	r = c.postFile(t, "/coordinator/documents/h-1-id/upload?next=/coordinator/hosts/h-1", "scan.pdf", big, true)
+	if loc := r.header.Get("Location"); r.code != http.StatusSeeOther || !strings.Contains(loc, "uploadError=size") {
+		t.Errorf("a file over 10 MiB: %d %s", r.code, loc)
 	}
 	if n := len(h.be.rec.called("UploadDocument")); n != 1 {
 		t.Errorf("refused files reached the desk: %d uploads", n)

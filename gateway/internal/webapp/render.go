@@ -130,12 +130,12 @@ func badge(e protoreflect.Enum) string {
 		return "neutral"
 	}
 	name := string(d.Name())
-	for _, s := range []string{"PENDING", "PROPOSED", "MEETING", "AWAITING", "DRAFT", "_DUE", "_OPEN", "NOTICE", "MEDIATION", "SUBMITTED", "RESERVED", "RUNNING"} {
+	for _, s := range []string{"PENDING", "PROPOSED", "MEETING", "AWAITING", "DRAFT", "_DUE", "_OPEN", "NOTICE", "MEDIATION", "SUBMITTED", "RESERVED", "RUNNING", "DOCUMENT_STATUS_RECEIVED", "DOCUMENT_STATUS_MISSING"} {
 		if strings.Contains(name, s) {
 			return "wait"
 		}
 	}
-	for _, s := range []string{"MISSED", "DECLINED", "CANCELLED", "EXPIRED", "SUSPENDED", "TERMINATED", "FAILED", "CRITICAL", "HIGH"} {
+	for _, s := range []string{"MISSED", "DECLINED", "CANCELLED", "EXPIRED", "SUSPENDED", "TERMINATED", "FAILED", "CRITICAL", "HIGH", "REJECTED"} {
 		if strings.Contains(name, s) {
 			return "bad"
 		}
