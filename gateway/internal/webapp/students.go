@@ -85,6 +85,8 @@ func (a *App) renderStudentPage(w http.ResponseWriter, r *http.Request, code int
 	p.Nav = "students"
 	p.Form = f
 	p.Desk = a.notesOf(r, a.documentsOf(r, d.Student.GetId(), true, "/coordinator/documents"), d.Student.GetId(), deskv1.SubjectType_SUBJECT_TYPE_STUDENT)
+	// The page may answer a POST (an application refused): its forms come back to the page.
+	p.Desk.Back = "/coordinator/students/" + url.PathEscape(d.Student.GetId())
 	a.render(w, r, code, "coord_student", p)
 }
 
