@@ -82,7 +82,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 				if iv == 0 {
 					iv = 24 * time.Hour
 				}
-				parts.Jobs = append(parts.Jobs, func(ctx context.Context) error { return a.RunRetention(ctx, iv, d.Log) })
+				parts.Jobs = append(parts.Jobs, func(ctx context.Context) error { return erasure.RunRetention(ctx, iv, "hosts", a.EraseInactive, d.Log) })
 			}
 			return parts, nil
 		},

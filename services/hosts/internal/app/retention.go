@@ -3,16 +3,11 @@ package app
 import (
 	"context"
 	"errors"
-	"log/slog"
-	"time"
 
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/hosts/internal/host"
 	"github.com/cohabit/cohabit/services/platform/erasure"
 )
-
-// DefaultRetentionMonths applies until a programme's settings say otherwise (SPEC §9).
-const DefaultRetentionMonths = 24
 
 // errStayKeeps: a host with a stay agreed or under way is not erased by retention (her
 // last activity is then recent anyway; this is the same rule as a coordinator's erasure).
@@ -29,16 +24,14 @@ func (a *App) EraseInactive(ctx context.Context) (int, error) {
 	now := a.now()
 	erased := 0
 	for _, act := range acts {
-		months := DefaultRetentionMonths
-		if st, ok, err := a.store.Programme(ctx, act.ProgrammeID); err != nil {
+		st, _, err := a.store.Programme(ctx, act.ProgrammeID)
+		if err != nil {
 			return erased, err
-		} else if ok && st.GetRetentionMonths() > 0 {
-			months = int(st.GetRetentionMonths())
 		}
-		if !act.Last.Before(now.AddDate(0, -months, 0)) {
+		if !erasure.Expired(act.Last, now, st.GetRetentionMonths()) {
 			continue
 		}
-		err := a.store.EraseHost(ctx, act.HostID, func(h *host.Host, stays int) ([]*eventsv1.Envelope, error) {
+		err = a.store.EraseHost(ctx, act.HostID, func(h *host.Host, stays int) ([]*eventsv1.Envelope, error) {
 			if stays > 0 {
 				return nil, errStayKeeps
 			}
@@ -57,24 +50,4 @@ func (a *App) EraseInactive(ctx context.Context) (int, error) {
 		}
 	}
 	return erased, nil
-}
-
-// RunRetention erases inactive hosts at start and then every interval until ctx ends; a
-// failed run is logged and tried again at the next.
-func (a *App) RunRetention(ctx context.Context, interval time.Duration, log *slog.Logger) error {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		n, err := a.EraseInactive(ctx)
-		if err != nil && ctx.Err() == nil {
-			log.ErrorContext(ctx, "retention run failed; tried again later", "err", err)
-		} else if n > 0 {
-			log.InfoContext(ctx, "hosts erased at the end of their retention period", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
 }
