@@ -15,6 +15,7 @@ import (
 	"github.com/cohabit/cohabit/services/hosts/internal/postgres"
 	"github.com/cohabit/cohabit/services/hosts/service"
 	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/event"
 	"github.com/cohabit/cohabit/services/platform/logging"
@@ -36,8 +37,9 @@ func TestRetentionErasesTheInactive(t *testing.T) {
 	pub, issuer := svctest.Keys(t)
 	cc := svctest.Start(t, func(ctx context.Context, ready func(net.Addr)) error {
 		return service.Run(ctx, service.Config{
-			GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub, Ready: ready,
-			Now: now, RetentionInterval: 100 * time.Millisecond,
+			Config:            boot.Config{GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub, Ready: ready},
+			Now:               now,
+			RetentionInterval: 100 * time.Millisecond,
 		}, logging.Discard())
 	})
 	client := hostsv1.NewHostServiceClient(cc)

@@ -5,9 +5,7 @@ package service
 
 import (
 	"context"
-	"crypto/ed25519"
 	"log/slog"
-	"net"
 	"time"
 
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
@@ -15,7 +13,6 @@ import (
 	"github.com/cohabit/cohabit/services/hosts/internal/eventsub"
 	"github.com/cohabit/cohabit/services/hosts/internal/grpcapi"
 	"github.com/cohabit/cohabit/services/hosts/internal/postgres"
-	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
 	"github.com/cohabit/cohabit/services/platform/erasure"
@@ -23,39 +20,22 @@ import (
 	"github.com/cohabit/cohabit/services/platform/natsx"
 )
 
-// Config is everything the hosts service reads at start.
+// Config is everything the hosts service reads at start: the shared part (boot.Config) and
+// its own.
 type Config struct {
-	GRPCAddr    string
-	DatabaseURL string
-	NATSURL     string
-	// TokenKey verifies bearer tokens; read from TokenKeyFile when nil.
-	TokenKey     ed25519.PublicKey
-	TokenKeyFile string
-	// Service is the service key material (auth.ServiceKeys): read by other services, read them.
-	Service    auth.ServiceKeys
-	MaxDBConns int
-	// Streams are the deployment's stream settings (natsx.LoadStreamSettings).
-	Streams natsx.StreamSettings
+	boot.Config
 	// Now is the clock; tests move it.
 	Now func() time.Time
 	// RetentionInterval is how often hosts past their programme's retention period are
 	// erased (COHABIT_HOSTS_RETENTION_INTERVAL, daily); negative: never (tests).
 	RetentionInterval time.Duration
-	// Ready is called once the gRPC server listens (tests bind to port 0).
-	Ready func(addr net.Addr)
 }
 
 // LoadConfig reads the environment, with defaults for a local `make run`.
 func LoadConfig(getenv func(string) string) (Config, error) {
 	e := config.New(getenv)
 	c := Config{
-		GRPCAddr:          e.String("COHABIT_HOSTS_GRPC_ADDR", "localhost:9102"),
-		DatabaseURL:       e.String("COHABIT_HOSTS_DATABASE_URL", "postgres://postgres@127.0.0.1:15432/cohabit_hosts?sslmode=disable"),
-		NATSURL:           e.String("COHABIT_NATS_URL", "nats://127.0.0.1:4333"),
-		TokenKeyFile:      e.String("COHABIT_TOKEN_PUBLIC_KEY_FILE", ".data/keys/token.pub"),
-		Service:           boot.LoadServiceKeys(e),
-		Streams:           natsx.LoadStreamSettings(e),
-		MaxDBConns:        e.Int("COHABIT_HOSTS_DB_MAX_CONNS", 10),
+		Config:            boot.LoadConfig(e, "hosts", "localhost:9102"),
 		RetentionInterval: e.Duration("COHABIT_HOSTS_RETENTION_INTERVAL", 24*time.Hour),
 	}
 	return c, e.Err()
@@ -86,9 +66,5 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			}
 			return parts, nil
 		},
-	}, boot.Config{
-		GRPCAddr: cfg.GRPCAddr, DatabaseURL: cfg.DatabaseURL, NATSURL: cfg.NATSURL,
-		TokenKey: cfg.TokenKey, TokenKeyFile: cfg.TokenKeyFile, Service: cfg.Service, MaxDBConns: cfg.MaxDBConns, Streams: cfg.Streams,
-		Ready: cfg.Ready,
-	}, log.With("service", "hosts"))
+	}, cfg.Config, log.With("service", "hosts"))
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/cohabit/cohabit/services/hosts/internal/postgres"
 	"github.com/cohabit/cohabit/services/hosts/service"
 	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/event"
 	"github.com/cohabit/cohabit/services/platform/grpcx"
 	"github.com/cohabit/cohabit/services/platform/logging"
@@ -55,7 +56,7 @@ func startLogging(t *testing.T, log *slog.Logger) *env {
 	svcKeys, svcCtx := svctest.ServiceKeys(t, "contracts")
 	cc := svctest.Start(t, func(ctx context.Context, ready func(net.Addr)) error {
 		return service.Run(ctx, service.Config{
-			GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub, Service: svcKeys, Ready: ready,
+			Config: boot.Config{GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub, Service: svcKeys, Ready: ready},
 		}, log)
 	})
 	return &env{client: hostsv1.NewHostServiceClient(cc), js: svctest.JetStream(t, ns.URL()), issuer: issuer, service: svcCtx}

@@ -140,9 +140,11 @@ func boot(t *testing.T) *stack {
 	})
 	launch("hosts", func(ctx context.Context) error {
 		return hosts.Run(ctx, hosts.Config{
-			GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration), NATSURL: ns.URL(),
-			TokenKey: pub, Service: auth.ServiceKeys{Private: svcKey},
-			Ready: func(a net.Addr) { bound.Store("hosts", a.String()); hostsReady <- a },
+			Config: platformboot.Config{
+				GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration), NATSURL: ns.URL(),
+				TokenKey: pub, Service: auth.ServiceKeys{Private: svcKey},
+				Ready: func(a net.Addr) { bound.Store("hosts", a.String()); hostsReady <- a },
+			},
 		}, log)
 	})
 	launch("students", func(ctx context.Context) error {
