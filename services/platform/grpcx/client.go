@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/keepalive"
@@ -30,6 +31,8 @@ func Dial(target string, opts ...grpc.DialOption) (*grpc.ClientConn, error) {
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
 		grpc.WithDefaultServiceConfig(clientServiceConfig),
 		grpc.WithKeepaliveParams(keepalive.ClientParameters{Time: KeepaliveTime, Timeout: 5 * time.Second, PermitWithoutStream: true}),
+		// A client span per call, whose trace context travels in the call's metadata.
+		grpc.WithStatsHandler(otelgrpc.NewClientHandler(traceOptions()...)),
 	}
 	if addrs := strings.Split(target, ","); len(addrs) > 1 && !strings.Contains(target, "://") {
 		r := manual.NewBuilderWithScheme("cohabit-list")

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
+	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc/filters"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -27,6 +29,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/platform/pg"
+	"github.com/cohabit/cohabit/services/platform/tracing"
 )
 
 // Rule is the authorization rule of one RPC: who may call it at all. Record-level rules (own
@@ -69,6 +72,9 @@ func NewServer(log *slog.Logger, verifier *auth.Verifier, policy Policy, opts ..
 	s := grpc.NewServer(append([]grpc.ServerOption{
 		grpc.ChainUnaryInterceptor(i.recover, i.requestID, i.logCall, i.mapErrors, i.authenticate, i.checkInput),
 		grpc.ChainStreamInterceptor(i.streamAuthenticate),
+		// A server span per call, the child of the caller's (trace context in metadata), so
+		// that the handler's database work and the events it appends belong to its trace.
+		grpc.StatsHandler(otelgrpc.NewServerHandler(traceOptions()...)),
 		grpc.MaxRecvMsgSize(4 << 20),
 		// Clients ping idle connections every KeepaliveTime (Dial); the default policy would
 		// answer such pings with GOAWAY.
@@ -290,4 +296,14 @@ func first(ctx context.Context, key string) string {
 		return v[0]
 	}
 	return ""
+}
+
+// traceOptions are the tracing options of clients and servers: W3C trace context whatever
+// the global propagator, and no spans for health checks (probes and the balancer's watches
+// would drown the traces that matter).
+func traceOptions() []otelgrpc.Option {
+	return []otelgrpc.Option{
+		otelgrpc.WithPropagators(tracing.Propagator),
+		otelgrpc.WithFilter(filters.Not(filters.HealthCheck())),
+	}
 }

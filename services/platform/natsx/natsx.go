@@ -12,10 +12,15 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/platform/config"
 	"github.com/cohabit/cohabit/services/platform/event"
+	"github.com/cohabit/cohabit/services/platform/tracing"
 )
 
 // Connect opens a connection that reconnects forever, and its JetStream context.
@@ -201,9 +206,12 @@ func (c *Consumer) Run(ctx context.Context, js jetstream.JetStream) error {
 }
 
 func (c *Consumer) handle(ctx context.Context, m jetstream.Msg) {
+	ctx, span := c.span(ctx, m)
+	defer span.End()
 	e, err := event.Decode(m.Data())
 	if err != nil {
 		c.Log.ErrorContext(ctx, "undecodable event terminated", "durable", c.Durable, "subject", m.Subject(), "err", err)
+		span.SetStatus(codes.Error, "undecodable event terminated")
 		_ = m.Term()
 		return
 	}
@@ -215,8 +223,11 @@ func (c *Consumer) handle(ctx context.Context, m jetstream.Msg) {
 		}
 	case errors.Is(err, ErrPermanent):
 		c.Log.ErrorContext(ctx, "event terminated", "durable", c.Durable, "event", e.GetId(), "type", e.GetType(), "err", err)
+		// Not err's text: a handler's error may quote what it was given.
+		span.SetStatus(codes.Error, "event terminated")
 		_ = m.TermWithReason(err.Error())
 	default:
+		span.SetStatus(codes.Error, "event retried later")
 		delay := time.Second
 		if md, mdErr := m.Metadata(); mdErr == nil {
 			delay = min(time.Duration(md.NumDelivered)*time.Second, 30*time.Second)
@@ -238,3 +249,30 @@ func (c *Consumer) call(ctx context.Context, e *eventsv1.Envelope) (err error) {
 	}()
 	return c.Handle(ctx, e)
 }
+
+// span starts the span of handling m, covering the handler's transaction: a child of the span
+// that published m, whose context the relay put in m's headers (outbox.Relay), so that the
+// trace of a request reaches the consumers of the events it caused. A child rather than a
+// link: each delivery has exactly one cause, and one trace then shows the whole chain (a
+// redelivery is one more child of the same publish). A message without trace context starts
+// a trace of its own.
+func (c *Consumer) span(ctx context.Context, m jetstream.Msg) (context.Context, trace.Span) {
+	h := m.Headers()
+	ctx = tracing.Propagator.Extract(ctx, tracing.Headers(h))
+	attrs := []attribute.KeyValue{
+		attribute.String("messaging.system", "nats"),
+		attribute.String("messaging.operation.type", "process"),
+		attribute.String("messaging.destination.name", m.Subject()),
+		attribute.String("messaging.consumer.group.name", c.Durable),
+	}
+	if id := h.Get(jetstream.MsgIDHeader); id != "" {
+		attrs = append(attrs, attribute.String("messaging.message.id", id))
+	}
+	if md, err := m.Metadata(); err == nil {
+		attrs = append(attrs, attribute.Int64("messaging.nats.delivery_count", int64(md.NumDelivered)))
+	}
+	return otel.Tracer(tracerName).Start(ctx, "process "+m.Subject(),
+		trace.WithSpanKind(trace.SpanKindConsumer), trace.WithAttributes(attrs...))
+}
+
+const tracerName = "github.com/cohabit/cohabit/services/platform/natsx"

@@ -9,10 +9,12 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"go.opentelemetry.io/otel/propagation"
 	"google.golang.org/protobuf/proto"
 
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/platform/pg"
+	"github.com/cohabit/cohabit/services/platform/tracing"
 )
 
 //go:embed migrations/*.sql
@@ -31,12 +33,14 @@ func Append(ctx context.Context, tx pgx.Tx, events ...*eventsv1.Envelope) error 
 	if len(events) == 0 {
 		return nil
 	}
+	parent, state := traceContext(ctx)
 	for _, e := range events {
 		data, err := proto.Marshal(e)
 		if err != nil {
 			return fmt.Errorf("marshal event %s: %w", e.GetType(), err)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO outbox (id, subject, envelope) VALUES ($1, $2, $3)`, e.GetId(), e.GetType(), data); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO outbox (id, subject, envelope, traceparent, tracestate) VALUES ($1, $2, $3, $4, $5)`,
+			e.GetId(), e.GetType(), data, parent, state); err != nil {
 			return fmt.Errorf("append event %s %s: %w", e.GetType(), e.GetId(), err)
 		}
 	}
@@ -44,4 +48,18 @@ func Append(ctx context.Context, tx pgx.Tx, events ...*eventsv1.Envelope) error 
 		return fmt.Errorf("notify outbox: %w", err)
 	}
 	return nil
+}
+
+// traceContext is the W3C trace context of ctx's span (the RPC or the consumed event that
+// writes the events), kept with each row for the relay to publish; nil (NULL) outside a trace.
+func traceContext(ctx context.Context) (parent, state *string) {
+	c := propagation.MapCarrier{}
+	tracing.Propagator.Inject(ctx, c)
+	if v, ok := c["traceparent"]; ok {
+		parent = &v
+	}
+	if v, ok := c["tracestate"]; ok && v != "" {
+		state = &v
+	}
+	return parent, state
 }

@@ -12,6 +12,13 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/cohabit/cohabit/services/platform/tracing"
 )
 
 // Relay publishes pending outbox rows in order. Only one relay per database is active: it
@@ -114,17 +121,20 @@ type pending struct {
 	id       string
 	subject  string
 	envelope []byte
+	// traceparent and tracestate are the trace context of the transaction that wrote the
+	// event ("" outside a trace).
+	traceparent, tracestate string
 }
 
 // relayBatch publishes up to Batch pending rows and marks them; it returns how many it read.
 func (r *Relay) relayBatch(ctx context.Context) (int, error) {
-	rows, err := r.Pool.Query(ctx, `SELECT seq, id::text, subject, envelope FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1`, r.Batch)
+	rows, err := r.Pool.Query(ctx, `SELECT seq, id::text, subject, envelope, coalesce(traceparent, ''), coalesce(tracestate, '') FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1`, r.Batch)
 	if err != nil {
 		return 0, fmt.Errorf("read outbox: %w", err)
 	}
 	batch, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (pending, error) {
 		var p pending
-		err := row.Scan(&p.seq, &p.id, &p.subject, &p.envelope)
+		err := row.Scan(&p.seq, &p.id, &p.subject, &p.envelope, &p.traceparent, &p.tracestate)
 		return p, err
 	})
 	if err != nil {
@@ -133,9 +143,14 @@ func (r *Relay) relayBatch(ctx context.Context) (int, error) {
 	for _, p := range batch {
 		msg := &nats.Msg{Subject: p.subject, Data: p.envelope, Header: nats.Header{}}
 		msg.Header.Set(jetstream.MsgIDHeader, p.id)
+		span := publishSpan(ctx, p, msg)
 		pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		_, err := r.JS.PublishMsg(pctx, msg)
 		cancel()
+		if err != nil {
+			span.SetStatus(codes.Error, "publish failed")
+		}
+		span.End()
 		if err != nil {
 			return 0, fmt.Errorf("publish %s %s: %w", p.subject, p.id, err)
 		}
@@ -150,3 +165,26 @@ func (r *Relay) relayBatch(ctx context.Context) (int, error) {
 	}
 	return len(batch), nil
 }
+
+// publishSpan starts the span of publishing p, a child of the span that wrote it (its row's
+// trace context), and puts its own context in msg's headers (traceparent, tracestate) for the
+// consumer's span to follow. A row written outside a trace gets a span that records nothing
+// and no headers.
+func publishSpan(ctx context.Context, p pending, msg *nats.Msg) trace.Span {
+	if p.traceparent == "" {
+		return trace.SpanFromContext(context.Background())
+	}
+	parent := tracing.Propagator.Extract(ctx, propagation.MapCarrier{"traceparent": p.traceparent, "tracestate": p.tracestate})
+	ctx, span := otel.Tracer(tracerName).Start(parent, "publish "+p.subject,
+		trace.WithSpanKind(trace.SpanKindProducer),
+		trace.WithAttributes(
+			attribute.String("messaging.system", "nats"),
+			attribute.String("messaging.operation.type", "send"),
+			attribute.String("messaging.destination.name", p.subject),
+			attribute.String("messaging.message.id", p.id),
+		))
+	tracing.Propagator.Inject(ctx, tracing.Headers(msg.Header))
+	return span
+}
+
+const tracerName = "github.com/cohabit/cohabit/services/platform/outbox"
