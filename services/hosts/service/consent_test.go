@@ -8,10 +8,10 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 	"github.com/cohabit/cohabit/services/platform/auth"
-	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/event"
 	"github.com/cohabit/cohabit/services/platform/grpcx"
 	"github.com/cohabit/cohabit/services/platform/svctest"
@@ -59,7 +59,7 @@ func TestConsentOfAnAssistedHost(t *testing.T) {
 	if _, err := e.client.GetHost(coord, &hostsv1.GetHostRequest{Id: h.GetId()}); status.Code(err) != codes.NotFound {
 		t.Errorf("the host after withdrawing her consent: %v, want NotFound", err)
 	}
-	msgs := svctest.NextEvents(t, e.js, "HOSTS", erasure.SubjectHostErased, 1)
+	msgs := svctest.NextEvents(t, e.js, "HOSTS", hostsevents.HostErased.Subject, 1)
 	env, err := event.Decode(msgs[0].Data())
 	if err != nil {
 		t.Fatal(err)

@@ -10,13 +10,13 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 	"github.com/cohabit/cohabit/services/hosts/internal/postgres"
 	"github.com/cohabit/cohabit/services/hosts/service"
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/boot"
-	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/event"
 	"github.com/cohabit/cohabit/services/platform/logging"
 	"github.com/cohabit/cohabit/services/platform/natstest"
@@ -58,7 +58,7 @@ func TestRetentionErasesTheInactive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs := svctest.NextEvents(t, js, "HOSTS", erasure.SubjectHostErased, 1)
+	msgs := svctest.NextEvents(t, js, "HOSTS", hostsevents.HostErased.Subject, 1)
 	env, err := event.Decode(msgs[0].Data())
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/cohabit/cohabit/proto/eventcat/identityevents"
 	hostseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/events/v1"
 	identityeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
@@ -22,11 +23,11 @@ import (
 	"github.com/cohabit/cohabit/services/matching/internal/score"
 	"github.com/cohabit/cohabit/services/matching/service"
 	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/grpcx"
 	"github.com/cohabit/cohabit/services/platform/logging"
 	"github.com/cohabit/cohabit/services/platform/natstest"
 	"github.com/cohabit/cohabit/services/platform/natsx"
-	"github.com/cohabit/cohabit/services/platform/programmes"
 	"github.com/cohabit/cohabit/services/platform/svctest"
 )
 
@@ -47,14 +48,14 @@ func startReplicas(t *testing.T, n int) *replicas {
 	r := &replicas{env: env{issuer: issuer}}
 	r.js = svctest.JetStream(t, ns.URL())
 	for _, s := range []natsx.Stream{{Name: "HOSTS", Subjects: []string{"cohabit.hosts.>"}}, {Name: "STUDENTS", Subjects: []string{"cohabit.students.>"}},
-		{Name: "CONTRACTS", Subjects: []string{"cohabit.contracts.>"}}, {Name: programmes.Stream, Subjects: []string{programmes.Subjects}}} {
+		{Name: "CONTRACTS", Subjects: []string{"cohabit.contracts.>"}}, {Name: identityevents.Stream.Name, Subjects: identityevents.Stream.Subjects()}} {
 		if err := natsx.EnsureStream(context.Background(), r.js, s); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for range n {
 		cc := svctest.Start(t, func(ctx context.Context, ready func(net.Addr)) error {
-			return service.Run(ctx, service.Config{GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub, Ready: ready}, logging.Discard())
+			return service.Run(ctx, service.Config{Config: boot.Config{GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub, Ready: ready}}, logging.Discard())
 		})
 		r.clients = append(r.clients, matchingv1.NewMatchingServiceClient(cc))
 	}
@@ -322,7 +323,7 @@ func TestRankingsFromMemoryFollowEveryPoolChange(t *testing.T) {
 	}
 
 	r.change(t, "settings changed", func() {
-		svctest.Publish(t, r.js, programmes.SubjectUpdated, lyon, &identityeventsv1.ProgrammeUpdated{
+		svctest.Publish(t, r.js, identityevents.ProgrammeUpdated.Subject, lyon, &identityeventsv1.ProgrammeUpdated{
 			Programme: &identityv1.Programme{Id: lyon, Settings: &identityv1.ProgrammeSettings{ProposalExpiryDays: 3}}})
 	})
 	r.check(t, "settings changed", roomIDs...)

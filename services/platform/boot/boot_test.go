@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
+	"github.com/cohabit/cohabit/proto/eventcat/identityevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/event"
@@ -37,7 +38,7 @@ func fixture(t *testing.T) (boot.Config, *natstest.Server) {
 	url := svctest.DatabaseURL(t, "boot", sets...)
 	nats := natstest.New(t)
 	js := svctest.JetStream(t, nats.URL())
-	if err := natsx.EnsureStream(context.Background(), js, natsx.Stream{Name: programmes.Stream, Subjects: []string{"cohabit.identity.>"}}); err != nil {
+	if err := natsx.EnsureStream(context.Background(), js, natsx.Stream{Name: identityevents.Stream.Name, Subjects: []string{"cohabit.identity.>"}}); err != nil {
 		t.Fatal(err)
 	}
 	pub, _ := svctest.Keys(t)
@@ -107,7 +108,7 @@ func TestRunAssemblesAndStops(t *testing.T) {
 	// The programmes consumer is durable under the service's name.
 	js := svctest.JetStream(t, nats.URL())
 	for {
-		if _, err := js.Consumer(ctx, programmes.Stream, "boottest-identity"); err == nil {
+		if _, err := js.Consumer(ctx, identityevents.Stream.Name, "boottest-identity"); err == nil {
 			break
 		}
 		select {

@@ -19,18 +19,14 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
+	"github.com/cohabit/cohabit/services/platform/consume"
 	"github.com/cohabit/cohabit/services/platform/event"
 	"github.com/cohabit/cohabit/services/platform/ids"
-	"github.com/cohabit/cohabit/services/platform/inbox"
 	"github.com/cohabit/cohabit/services/platform/natsx"
 	"github.com/cohabit/cohabit/services/platform/pg"
-)
-
-// The subjects of an erasure, on the stream of the service that owns the record.
-const (
-	SubjectHostErased    = "cohabit.hosts.host.erased"
-	SubjectStudentErased = "cohabit.students.student.erased"
 )
 
 //go:embed migrations/*.sql
@@ -60,11 +56,11 @@ type Person struct {
 
 // Event returns the erasure's event, for the owning service's outbox.
 func Event(p Person, at time.Time) (*eventsv1.Envelope, error) {
-	subject, kind := SubjectHostErased, eventsv1.PersonKind_PERSON_KIND_HOST
+	ev, kind := hostsevents.HostErased, eventsv1.PersonKind_PERSON_KIND_HOST
 	if p.Kind == Student {
-		subject, kind = SubjectStudentErased, eventsv1.PersonKind_PERSON_KIND_STUDENT
+		ev, kind = studentsevents.StudentErased, eventsv1.PersonKind_PERSON_KIND_STUDENT
 	}
-	return event.New(subject, p.ProgrammeID, at, &eventsv1.PersonErased{
+	return event.Of(ev, p.ProgrammeID, at, &eventsv1.PersonErased{
 		PersonId: p.ID, Kind: kind, AccountId: p.AccountID, ProgrammeId: p.ProgrammeID,
 	})
 }
@@ -139,28 +135,23 @@ type Apply func(ctx context.Context, tx pgx.Tx, p Person) error
 // erased (apply is not called again: the id is remembered), but it follows its own stream's
 // erasures too, to forget the events about the person that were still on their way then.
 func Consumers(db pg.Beginner, service string, log *slog.Logger, apply Apply) []*natsx.Consumer {
-	var out []*natsx.Consumer
-	for _, src := range []struct{ stream, source, subject string }{
-		{"HOSTS", "hosts", SubjectHostErased},
-		{"STUDENTS", "students", SubjectStudentErased},
-	} {
-		durable := service + "-erasure-" + src.source
-		out = append(out, &natsx.Consumer{Stream: src.stream, Durable: durable, Subjects: []string{src.subject}, Log: log,
-			Handle: func(ctx context.Context, e *eventsv1.Envelope) error { return Handle(ctx, db, durable, e, apply) }})
+	h, s := handlers(apply)
+	return []*natsx.Consumer{
+		consume.Group{Durable: service + "-erasure-hosts", DB: db, Handlers: []consume.Handler{h}}.Consumer(log),
+		consume.Group{Durable: service + "-erasure-students", DB: db, Handlers: []consume.Handler{s}}.Consumer(log),
 	}
-	return out
 }
 
-// Handle applies one erasure event: it decodes it, claims it in the inbox, remembers the
-// person and calls apply, all in one transaction. A person already remembered (the same
-// erasure under another event id, or the owner's own) is not applied again. Every time, the
-// outbox forgets the events that named the person and are out.
-func Handle(ctx context.Context, db pg.Beginner, consumer string, e *eventsv1.Envelope, apply Apply) error {
-	p, err := Decode(e)
-	if err != nil {
-		return fmt.Errorf("%w: %s %s: %w", natsx.ErrPermanent, e.GetType(), e.GetId(), err)
-	}
-	return inbox.Handle(ctx, db, consumer, e.GetId(), func(tx pgx.Tx) error {
+// handlers are the erasures' handlers, of hosts and of students: in the inbox transaction,
+// remember the person and call apply (a person already remembered, by the same erasure under
+// another event id or by the owner's own, is not applied again); every time, the outbox
+// forgets the events that named the person and are out.
+func handlers(apply Apply) (hosts, students consume.Handler) {
+	fn := func(ctx context.Context, tx pgx.Tx, m consume.Meta, e *eventsv1.PersonErased) error {
+		p, err := personOf(e)
+		if err != nil {
+			return consume.Permanent(err)
+		}
 		fresh, err := Remember(ctx, tx, p)
 		if err != nil {
 			return err
@@ -170,8 +161,20 @@ func Handle(ctx context.Context, db pg.Beginner, consumer string, e *eventsv1.En
 				return err
 			}
 		}
-		return forget(ctx, tx, p.ID, e.GetId())
-	})
+		return forget(ctx, tx, p.ID, m.ID)
+	}
+	return consume.On(hostsevents.HostErased, fn), consume.On(studentsevents.StudentErased, fn)
+}
+
+// Handle applies one erasure event as consumer's: what Consumers' consumers do with it.
+func Handle(ctx context.Context, db pg.Beginner, consumer string, e *eventsv1.Envelope, apply Apply) error {
+	h, s := handlers(apply)
+	for _, one := range []consume.Handler{h, s} {
+		if one.Subject() == e.GetType() {
+			return consume.Group{Durable: consumer, DB: db, Handlers: []consume.Handler{one}}.Consumer(slog.New(slog.DiscardHandler)).Handle(ctx, e)
+		}
+	}
+	return consume.Permanent(fmt.Errorf("%s is not an erasure", e.GetType()))
 }
 
 // Decode reads the person of an erasure event.
@@ -180,6 +183,10 @@ func Decode(e *eventsv1.Envelope) (Person, error) {
 	if err != nil {
 		return Person{}, err
 	}
+	return personOf(m)
+}
+
+func personOf(m *eventsv1.PersonErased) (Person, error) {
 	p := Person{ID: m.GetPersonId(), AccountID: m.GetAccountId(), ProgrammeID: m.GetProgrammeId()}
 	switch m.GetKind() {
 	case eventsv1.PersonKind_PERSON_KIND_HOST:

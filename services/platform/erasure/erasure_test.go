@@ -8,6 +8,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/event"
@@ -31,14 +33,14 @@ func TestEventCarriesIdsOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.GetType() != erasure.SubjectStudentErased {
+	if e.GetType() != studentsevents.StudentErased.Subject {
 		t.Errorf("subject %s", e.GetType())
 	}
 	got, err := erasure.Decode(e)
 	if err != nil || got != p {
 		t.Fatalf("decoded %+v, %v; want %+v", got, err, p)
 	}
-	bad, _ := event.New(erasure.SubjectHostErased, "prog", time.Now(), &eventsv1.PersonErased{PersonId: "not-an-id", Kind: eventsv1.PersonKind_PERSON_KIND_HOST})
+	bad, _ := event.New(hostsevents.HostErased.Subject, "prog", time.Now(), &eventsv1.PersonErased{PersonId: "not-an-id", Kind: eventsv1.PersonKind_PERSON_KIND_HOST})
 	if _, err := erasure.Decode(bad); err == nil {
 		t.Error("an erasure of something that is not an id was decoded")
 	}

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/cohabit/cohabit/proto/eventcat"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 )
 
@@ -47,4 +48,10 @@ func Payload[T proto.Message](e *eventsv1.Envelope, into T) (T, error) {
 		return into, fmt.Errorf("unpack %s payload: %w", e.GetType(), err)
 	}
 	return into, nil
+}
+
+// Of wraps payload in a fresh envelope of ev, the catalogue's event (proto/eventcat): its
+// subject, and a payload of the type the catalogue says it carries.
+func Of[T proto.Message](ev eventcat.Event[T], programmeID string, at time.Time, payload T) (*eventsv1.Envelope, error) {
+	return New(ev.Subject, programmeID, at, payload)
 }

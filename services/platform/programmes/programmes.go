@@ -16,21 +16,12 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"google.golang.org/protobuf/proto"
 
-	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
+	"github.com/cohabit/cohabit/proto/eventcat/identityevents"
 	identityeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
-	"github.com/cohabit/cohabit/services/platform/event"
-	"github.com/cohabit/cohabit/services/platform/inbox"
+	"github.com/cohabit/cohabit/services/platform/consume"
 	"github.com/cohabit/cohabit/services/platform/natsx"
 	"github.com/cohabit/cohabit/services/platform/pg"
-)
-
-// The identity service's stream and the events that carry a programme's settings.
-const (
-	Stream         = "IDENTITY"
-	Subjects       = "cohabit.identity.programme.>"
-	SubjectCreated = "cohabit.identity.programme.created"
-	SubjectUpdated = "cohabit.identity.programme.updated"
 )
 
 //go:embed migrations/*.sql
@@ -82,45 +73,19 @@ func Save(ctx context.Context, tx pgx.Tx, id string, st *identityv1.ProgrammeSet
 	return nil
 }
 
-// Consumer consumes the identity service's programme events into the programmes table of
-// pool's database, each event once (through the inbox, as consumer service). Its durable name
-// is "<service>-identity". An event that does not decode is terminated; other event types on
-// the subjects are acknowledged and ignored.
+// Consumer consumes the identity service's programme events (created, updated) into the
+// programmes table of pool's database, each event once (through the inbox, as consumer
+// service). Its durable name is "<service>-identity".
 func Consumer(pool *pgxpool.Pool, service string, log *slog.Logger) *natsx.Consumer {
-	return &natsx.Consumer{
-		Stream:   Stream,
-		Durable:  service + "-identity",
-		Subjects: []string{Subjects},
-		Log:      log,
-		Handle: func(ctx context.Context, e *eventsv1.Envelope) error {
-			p, ok, err := programme(e)
-			if err != nil || !ok {
-				return err
-			}
-			return inbox.Handle(ctx, pool, service, e.GetId(), func(tx pgx.Tx) error {
-				return Save(ctx, tx, p.GetId(), p.GetSettings(), e.GetOccurredAt().AsTime())
-			})
-		},
+	save := func(ctx context.Context, tx pgx.Tx, m consume.Meta, p *identityv1.Programme) error {
+		return Save(ctx, tx, p.GetId(), p.GetSettings(), m.OccurredAt)
 	}
-}
-
-// programme returns the programme e carries, and false for an event type that carries none.
-// Errors: ErrPermanent when the payload does not decode (no retry will fix it).
-func programme(e *eventsv1.Envelope) (*identityv1.Programme, bool, error) {
-	switch e.GetType() {
-	case SubjectCreated:
-		m, err := event.Payload(e, &identityeventsv1.ProgrammeCreated{})
-		if err != nil {
-			return nil, false, fmt.Errorf("%w: %w", natsx.ErrPermanent, err)
-		}
-		return m.GetProgramme(), true, nil
-	case SubjectUpdated:
-		m, err := event.Payload(e, &identityeventsv1.ProgrammeUpdated{})
-		if err != nil {
-			return nil, false, fmt.Errorf("%w: %w", natsx.ErrPermanent, err)
-		}
-		return m.GetProgramme(), true, nil
-	default:
-		return nil, false, nil
-	}
+	return consume.Group{Durable: service + "-identity", Inbox: service, DB: pool, Handlers: []consume.Handler{
+		consume.On(identityevents.ProgrammeCreated, func(ctx context.Context, tx pgx.Tx, m consume.Meta, p *identityeventsv1.ProgrammeCreated) error {
+			return save(ctx, tx, m, p.GetProgramme())
+		}),
+		consume.On(identityevents.ProgrammeUpdated, func(ctx context.Context, tx pgx.Tx, m consume.Meta, p *identityeventsv1.ProgrammeUpdated) error {
+			return save(ctx, tx, m, p.GetProgramme())
+		}),
+	}}.Consumer(log)
 }

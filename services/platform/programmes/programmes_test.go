@@ -10,6 +10,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
+	"github.com/cohabit/cohabit/proto/eventcat/identityevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	identityeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
@@ -66,7 +67,7 @@ func envelope(t *testing.T, subject, id string, st *identityv1.ProgrammeSettings
 	t.Helper()
 	p := &identityv1.Programme{Id: id, Name: id, Settings: st}
 	var payload proto.Message = &identityeventsv1.ProgrammeUpdated{Programme: p}
-	if subject == programmes.SubjectCreated {
+	if subject == identityevents.ProgrammeCreated.Subject {
 		payload = &identityeventsv1.ProgrammeCreated{Programme: p}
 	}
 	env, err := event.New(subject, id, at, payload)
@@ -100,7 +101,7 @@ func (f *fixture) waitFor(t *testing.T, id string) *identityv1.ProgrammeSettings
 func (f *fixture) drain(t *testing.T) {
 	t.Helper()
 	marker := "marker-" + time.Now().Format("150405.000000000")
-	svctest.PublishEnvelope(t, f.js, envelope(t, programmes.SubjectCreated, marker, &identityv1.ProgrammeSettings{}, time.Now()))
+	svctest.PublishEnvelope(t, f.js, envelope(t, identityevents.ProgrammeCreated.Subject, marker, &identityv1.ProgrammeSettings{}, time.Now()))
 	f.waitFor(t, marker)
 }
 
@@ -111,11 +112,11 @@ func TestConsumerAppliesProgrammeEvents(t *testing.T) {
 		t.Fatalf("a copy before any event: %v %v", ok, err)
 	}
 	t0 := time.Now()
-	svctest.PublishEnvelope(t, f.js, envelope(t, programmes.SubjectCreated, "lyon", &identityv1.ProgrammeSettings{HostMinAge: 60, ContributionCapCents: 20000}, t0))
+	svctest.PublishEnvelope(t, f.js, envelope(t, identityevents.ProgrammeCreated.Subject, "lyon", &identityv1.ProgrammeSettings{HostMinAge: 60, ContributionCapCents: 20000}, t0))
 	if st := f.waitFor(t, "lyon"); st.GetHostMinAge() != 60 || st.GetContributionCapCents() != 20000 {
 		t.Fatalf("created settings %v", st)
 	}
-	svctest.PublishEnvelope(t, f.js, envelope(t, programmes.SubjectUpdated, "lyon", &identityv1.ProgrammeSettings{HostMinAge: 65, StudentMaxAge: 28}, t0.Add(time.Minute)))
+	svctest.PublishEnvelope(t, f.js, envelope(t, identityevents.ProgrammeUpdated.Subject, "lyon", &identityv1.ProgrammeSettings{HostMinAge: 65, StudentMaxAge: 28}, t0.Add(time.Minute)))
 	f.drain(t)
 	st, _, err := programmes.Get(context.Background(), f.pool, "lyon")
 	if err != nil || st.GetHostMinAge() != 65 || st.GetStudentMaxAge() != 28 || st.GetContributionCapCents() != 0 {
@@ -127,7 +128,7 @@ func TestDuplicateEventAppliesOnce(t *testing.T) {
 	t.Parallel()
 	f := start(t)
 	ctx := context.Background()
-	env := envelope(t, programmes.SubjectCreated, "paris", &identityv1.ProgrammeSettings{HostMinAge: 60}, time.Now())
+	env := envelope(t, identityevents.ProgrammeCreated.Subject, "paris", &identityv1.ProgrammeSettings{HostMinAge: 60}, time.Now())
 	svctest.PublishEnvelope(t, f.js, env)
 	f.waitFor(t, "paris")
 	// Forget the copy behind the consumer's back: only a second application of the same event
@@ -150,10 +151,10 @@ func TestOlderUpdateDoesNotOverwriteNewer(t *testing.T) {
 	t.Parallel()
 	f := start(t)
 	t0 := time.Now().Add(-time.Hour)
-	svctest.PublishEnvelope(t, f.js, envelope(t, programmes.SubjectCreated, "lille", &identityv1.ProgrammeSettings{HostMinAge: 60}, t0))
-	svctest.PublishEnvelope(t, f.js, envelope(t, programmes.SubjectUpdated, "lille", &identityv1.ProgrammeSettings{HostMinAge: 70}, t0.Add(2*time.Minute)))
+	svctest.PublishEnvelope(t, f.js, envelope(t, identityevents.ProgrammeCreated.Subject, "lille", &identityv1.ProgrammeSettings{HostMinAge: 60}, t0))
+	svctest.PublishEnvelope(t, f.js, envelope(t, identityevents.ProgrammeUpdated.Subject, "lille", &identityv1.ProgrammeSettings{HostMinAge: 70}, t0.Add(2*time.Minute)))
 	// Redelivered late: an update made between the two above.
-	svctest.PublishEnvelope(t, f.js, envelope(t, programmes.SubjectUpdated, "lille", &identityv1.ProgrammeSettings{HostMinAge: 65}, t0.Add(time.Minute)))
+	svctest.PublishEnvelope(t, f.js, envelope(t, identityevents.ProgrammeUpdated.Subject, "lille", &identityv1.ProgrammeSettings{HostMinAge: 65}, t0.Add(time.Minute)))
 	f.drain(t)
 	st, ok, err := programmes.Get(context.Background(), f.pool, "lille")
 	if err != nil || !ok || st.GetHostMinAge() != 70 {
@@ -171,7 +172,7 @@ func TestOtherAndUndecodableEventsAreSkipped(t *testing.T) {
 		t.Fatal(err)
 	}
 	svctest.PublishEnvelope(t, f.js, other)
-	bad, err := event.New(programmes.SubjectCreated, "nice", time.Now(), wrapperspb.String("not a programme"))
+	bad, err := event.New(identityevents.ProgrammeCreated.Subject, "nice", time.Now(), wrapperspb.String("not a programme"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +182,7 @@ func TestOtherAndUndecodableEventsAreSkipped(t *testing.T) {
 		t.Fatalf("a copy from an event that carries none: %v %v", st, err)
 	}
 	// Both were settled (acknowledged or terminated), none left to be retried forever.
-	cons, err := f.js.Consumer(context.Background(), programmes.Stream, service+"-identity")
+	cons, err := f.js.Consumer(context.Background(), identityevents.Stream.Name, service+"-identity")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,10 +10,11 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
 	"github.com/cohabit/cohabit/services/platform/auth"
-	"github.com/cohabit/cohabit/services/platform/erasure"
+	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/event"
 	"github.com/cohabit/cohabit/services/platform/logging"
 	"github.com/cohabit/cohabit/services/platform/natstest"
@@ -36,8 +37,9 @@ func TestRetentionErasesTheInactive(t *testing.T) {
 	pub, issuer := svctest.Keys(t)
 	cc := svctest.Start(t, func(ctx context.Context, ready func(net.Addr)) error {
 		return service.Run(ctx, service.Config{
-			GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub, Ready: ready,
-			Now: now, RetentionInterval: 100 * time.Millisecond,
+			Config:            boot.Config{GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub, Ready: ready},
+			Now:               now,
+			RetentionInterval: 100 * time.Millisecond,
 		}, logging.Discard())
 	})
 	client := studentsv1.NewStudentServiceClient(cc)
@@ -56,7 +58,7 @@ func TestRetentionErasesTheInactive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs := svctest.NextEvents(t, js, "STUDENTS", erasure.SubjectStudentErased, 1)
+	msgs := svctest.NextEvents(t, js, "STUDENTS", studentsevents.StudentErased.Subject, 1)
 	env, err := event.Decode(msgs[0].Data())
 	if err != nil {
 		t.Fatal(err)
