@@ -28,27 +28,49 @@ func Migrations() pg.Migrations {
 // channel is the NOTIFY channel that wakes the relay.
 const channel = "outbox"
 
-// Append stores events in tx; they are published once tx commits.
+// Append stores events in tx; they are published once tx commits. All of them go in one
+// INSERT, and on an AtCommit transaction (pg.InTx's) that INSERT is queued to travel with the
+// COMMIT: appending costs no round trip of its own. Its failure (a duplicate event id) then
+// rolls the transaction back and comes out of the commit. The relay's wake-up is the outbox's
+// NOTIFY trigger (migration 00003), sent at commit.
 func Append(ctx context.Context, tx pgx.Tx, events ...*eventsv1.Envelope) error {
 	if len(events) == 0 {
 		return nil
 	}
 	parent, state := traceContext(ctx)
-	for _, e := range events {
-		data, err := proto.Marshal(e)
+	ids, subjects, data := make([]string, len(events)), make([]string, len(events)), make([][]byte, len(events))
+	for i, e := range events {
+		b, err := proto.Marshal(e)
 		if err != nil {
 			return fmt.Errorf("marshal event %s: %w", e.GetType(), err)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO outbox (id, subject, envelope, traceparent, tracestate) VALUES ($1, $2, $3, $4, $5)`,
-			e.GetId(), e.GetType(), data, parent, state); err != nil {
-			return fmt.Errorf("append event %s %s: %w", e.GetType(), e.GetId(), err)
-		}
+		ids[i], subjects[i], data[i] = e.GetId(), e.GetType(), b
 	}
-	if _, err := tx.Exec(ctx, `SELECT pg_notify($1, '')`, channel); err != nil {
-		return fmt.Errorf("notify outbox: %w", err)
+	what := fmt.Sprintf("append event %s %s", subjects[0], ids[0])
+	sql, args := insertOne, []any{ids[0], subjects[0], data[0], parent, state}
+	if len(events) > 1 {
+		what = fmt.Sprintf("append %d events from %s %s", len(events), subjects[0], ids[0])
+		sql, args = insertMany, []any{ids, subjects, data, parent, state}
+	}
+	if q, ok := tx.(pg.AtCommit); ok {
+		q.QueueAtCommit(what, sql, args...)
+		return nil
+	}
+	if _, err := tx.Exec(ctx, sql, args...); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
 }
+
+// The outbox's INSERTs: several events in one statement, in their order (seq follows the
+// arrays' order), with the writer's trace context on each row.
+const (
+	insertOne  = `INSERT INTO outbox (id, subject, envelope, traceparent, tracestate) VALUES ($1, $2, $3, $4, $5)`
+	insertMany = `INSERT INTO outbox (id, subject, envelope, traceparent, tracestate)
+		SELECT e.id, e.subject, e.envelope, $4::text, $5::text
+		FROM unnest($1::uuid[], $2::text[], $3::bytea[]) WITH ORDINALITY AS e (id, subject, envelope, n)
+		ORDER BY e.n`
+)
 
 // traceContext is the W3C trace context of ctx's span (the RPC or the consumed event that
 // writes the events), kept with each row for the relay to publish; nil (NULL) outside a trace.

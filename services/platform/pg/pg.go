@@ -45,8 +45,10 @@ type Beginner interface {
 }
 
 // InTx runs fn in a transaction, committing when it returns nil and rolling back otherwise.
+// On a pool or a connection the transaction is an AtCommit one: statements queued on it
+// travel with COMMIT.
 func InTx(ctx context.Context, db Beginner, fn func(pgx.Tx) error) error {
-	tx, err := db.Begin(ctx)
+	tx, err := begin(ctx, db)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
