@@ -13,6 +13,7 @@ import (
 	"github.com/cohabit/cohabit/proto/eventcat/matchingevents"
 	"github.com/cohabit/cohabit/proto/eventcat/notificationsevents"
 	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
+	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 )
 
 // Streams is every service's stream.
@@ -53,4 +54,20 @@ func Event(subject string) (eventcat.Entry, bool) {
 		}
 	}
 	return nil, false
+}
+
+// Audit returns the audit event of service (cohabit.<service>.audit.recorded), and false when
+// the service has no stream.
+func Audit(service string) (eventcat.Event[*eventsv1.AuditRecorded], bool) {
+	ev, ok := map[string]eventcat.Event[*eventsv1.AuditRecorded]{
+		identityevents.Stream.Service:      identityevents.AuditRecorded,
+		hostsevents.Stream.Service:         hostsevents.AuditRecorded,
+		studentsevents.Stream.Service:      studentsevents.AuditRecorded,
+		matchingevents.Stream.Service:      matchingevents.AuditRecorded,
+		contractsevents.Stream.Service:     contractsevents.AuditRecorded,
+		notificationsevents.Stream.Service: notificationsevents.AuditRecorded,
+		figuresevents.Stream.Service:       figuresevents.AuditRecorded,
+		deskevents.Stream.Service:          deskevents.AuditRecorded,
+	}[service]
+	return ev, ok
 }

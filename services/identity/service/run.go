@@ -91,7 +91,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			export.Register(d.Server, Name, personaldata.New(d.Pool, trail).Export)
 			d.Server.Health.SetServingStatus(identityv1.IdentityService_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)
 			return boot.Parts{
-				Consumers: slices.Concat(eventsub.Consumers(a, d.Log), erasure.Consumers(d.Pool, Name, d.Log, postgres.ErasePerson),
+				Consumers: slices.Concat(eventsub.Consumers(d.Pool, a, d.Log), erasure.Consumers(d.Pool, Name, d.Log, postgres.ErasePerson),
 					trail.Consumers(d.Log)),
 				// Invitation codes are readable only while they can be used (the email needs
 				// them): expired ones are dropped hourly.

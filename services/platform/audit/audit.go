@@ -18,6 +18,8 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/cohabit/cohabit/proto/eventcat"
+	"github.com/cohabit/cohabit/proto/eventcat/all"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/errs"
@@ -27,8 +29,15 @@ import (
 	"github.com/cohabit/cohabit/services/platform/pg"
 )
 
-// Subject is the subject a service's audit facts are published on.
-func Subject(service string) string { return "cohabit." + service + ".audit.recorded" }
+// Event is the event a service's audit facts are published as (cohabit.<service>.audit.recorded,
+// on its stream), from the event catalogue.
+func Event(service string) (eventcat.Event[*eventsv1.AuditRecorded], error) {
+	ev, ok := all.Audit(service)
+	if !ok {
+		return ev, fmt.Errorf("audit: the event catalogue has no stream of service %q", service)
+	}
+	return ev, nil
+}
 
 // Actions, as the facts carry them.
 const (
@@ -83,7 +92,11 @@ func Interceptor(service string, db pg.Beginner, now func() time.Time) grpc.Unar
 			Time: timestamppb.New(now()), ActorId: p.AccountID, ActorRole: string(p.Role), ActorProgrammeId: p.ProgrammeID,
 			Action: Action(info.FullMethod), Method: info.FullMethod, Subjects: subjects,
 		}
-		ev, err := event.New(Subject(service), p.ProgrammeID, now(), fact)
+		kind, err := Event(service)
+		var ev *eventsv1.Envelope
+		if err == nil {
+			ev, err = event.Of(kind, p.ProgrammeID, now(), fact)
+		}
 		if err == nil {
 			err = pg.InTx(ctx, db, func(tx pgx.Tx) error { return outbox.Append(ctx, tx, ev) })
 		}

@@ -139,6 +139,9 @@ func (g Group) Consumer(log *slog.Logger) *natsx.Consumer {
 
 // handle decodes e's payload once and runs h in the inbox transaction of e for inboxName.
 func (g Group) handle(ctx context.Context, inboxName string, h Handler, e *eventsv1.Envelope) error {
+	if !ids.Valid(e.GetId()) {
+		return fmt.Errorf("%w: %s: event id %q is not a UUID", natsx.ErrPermanent, e.GetType(), e.GetId())
+	}
 	p, err := h.decode(e)
 	if err != nil {
 		return fmt.Errorf("%w: %s %s: %w", natsx.ErrPermanent, e.GetType(), e.GetId(), err)

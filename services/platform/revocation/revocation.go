@@ -16,15 +16,12 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
-	identityeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1"
+	"github.com/cohabit/cohabit/proto/eventcat/identityevents"
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/event"
 )
 
 const (
-	// Stream and Subject are where the identity service publishes the events.
-	Stream  = "IDENTITY"
-	Subject = "cohabit.identity.sessions.revoked"
 	// Window is how far back a starting process reads: longer than any token lives (the
 	// identity service refuses a token lifetime above it).
 	Window = 24 * time.Hour
@@ -36,15 +33,15 @@ func Follow(ctx context.Context, js jetstream.JetStream, revs *auth.Revocations,
 	var cons jetstream.Consumer
 	for {
 		var err error
-		cons, err = js.OrderedConsumer(ctx, Stream, jetstream.OrderedConsumerConfig{
-			FilterSubjects: []string{Subject},
+		cons, err = js.OrderedConsumer(ctx, identityevents.SessionsRevoked.Stream.Name, jetstream.OrderedConsumerConfig{
+			FilterSubjects: []string{identityevents.SessionsRevoked.Subject},
 			DeliverPolicy:  jetstream.DeliverByStartTimePolicy,
 			OptStartTime:   ptr(time.Now().Add(-Window)),
 		})
 		if err == nil {
 			break
 		}
-		log.WarnContext(ctx, "revocations: stream not ready; retrying", "stream", Stream, "err", err)
+		log.WarnContext(ctx, "revocations: stream not ready; retrying", "stream", identityevents.SessionsRevoked.Stream.Name, "err", err)
 		select {
 		case <-ctx.Done():
 			return nil
@@ -70,7 +67,7 @@ func Apply(revs *auth.Revocations, data []byte) error {
 	if err != nil {
 		return err
 	}
-	r, err := event.Payload(e, &identityeventsv1.SessionsRevoked{})
+	r, err := event.Payload(e, identityevents.SessionsRevoked.New())
 	if err != nil {
 		return err
 	}

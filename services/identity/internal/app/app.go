@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/cohabit/cohabit/services/identity/internal/account"
 	"github.com/cohabit/cohabit/services/identity/internal/invitation"
@@ -35,7 +36,7 @@ type Store interface {
 	ClaimLoginAttempt(ctx context.Context, email string, fn func(account.Attempts) (account.Attempts, error)) error
 	ResetLoginAttempts(ctx context.Context, email string) error
 
-	RecordRegisteredOnce(ctx context.Context, consumer, eventID string, rec invitation.Record, link func(*account.Account) error) error
+	RecordRegistered(ctx context.Context, tx pgx.Tx, rec invitation.Record, link func(*account.Account) error) error
 	CreateInvitation(ctx context.Context, kind account.RecordKind, id string, fn func(invitation.Record) (invitation.Invitation, error)) (invitation.Invitation, error)
 	InvitationByCode(ctx context.Context, digest []byte) (invitation.Invitation, error)
 	Invitation(ctx context.Context, id string) (invitation.Invitation, error)

@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/cohabit/cohabit/services/identity/internal/account"
 	"github.com/cohabit/cohabit/services/identity/internal/invitation"
 )
@@ -17,13 +19,13 @@ type Record struct {
 }
 
 // RecordRegistered keeps identity's copy of a record its service registered (to authorize and
-// redeem invitations), and, when an account owns it, records that the account owns it, on
-// behalf of event eventID handled by consumer: handling the same event again changes nothing.
+// redeem invitations), and, when an account owns it, records that the account owns it, in tx
+// (the inbox transaction of the event that said so: handling it again changes nothing).
 // Errors: account.ErrNotFound, account.ErrWrongRole, account.ErrOtherProgramme,
 // account.ErrAlreadyLinked — none of which a retry will fix.
-func (a *App) RecordRegistered(ctx context.Context, consumer, eventID string, rec Record) error {
+func (a *App) RecordRegistered(ctx context.Context, tx pgx.Tx, rec Record) error {
 	now := a.now()
-	return a.store.RecordRegisteredOnce(ctx, consumer, eventID, invitation.Record(rec), func(acct *account.Account) error {
+	return a.store.RecordRegistered(ctx, tx, invitation.Record(rec), func(acct *account.Account) error {
 		_, err := acct.Link(rec.Kind, rec.ID, rec.ProgrammeID, now)
 		return err
 	})

@@ -14,23 +14,18 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/cohabit/cohabit/proto/eventcat/all"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
-	"github.com/cohabit/cohabit/services/platform/audit"
-	"github.com/cohabit/cohabit/services/platform/event"
+	"github.com/cohabit/cohabit/services/platform/consume"
 	"github.com/cohabit/cohabit/services/platform/ids"
 	"github.com/cohabit/cohabit/services/platform/natsx"
 	"github.com/cohabit/cohabit/services/platform/pg"
 )
-
-// Services are the services whose facts are followed, each on its own stream. A service added
-// to the platform is added here (docs/new-service.md).
-var Services = []string{"identity", "hosts", "students", "matching", "contracts", "notifications", "desk", "figures"}
 
 // Entry is one stored read or change.
 type Entry struct {
@@ -46,57 +41,58 @@ type Log struct{ pool *pgxpool.Pool }
 // New returns the log over pool.
 func New(pool *pgxpool.Pool) *Log { return &Log{pool: pool} }
 
-// Consumers returns one durable consumer per service, "identity-audit-<service>".
+// Consumers returns one durable consumer per stream of the event catalogue,
+// "identity-audit-<service>": a service added to the catalogue is followed at once.
 func (l *Log) Consumers(log *slog.Logger) []*natsx.Consumer {
-	out := make([]*natsx.Consumer, 0, len(Services))
-	for _, svc := range Services {
-		out = append(out, &natsx.Consumer{Stream: strings.ToUpper(svc), Durable: "identity-audit-" + svc,
-			Subjects: []string{audit.Subject(svc)}, Log: log, Handle: l.handle})
+	streams := all.Streams()
+	out := make([]*natsx.Consumer, 0, len(streams))
+	for _, s := range streams {
+		ev, _ := all.Audit(s.Service)
+		out = append(out, consume.Group{Durable: "identity-audit-" + s.Service, DB: l.pool, Handlers: []consume.Handler{
+			consume.On(ev, func(ctx context.Context, tx pgx.Tx, m consume.Meta, f *eventsv1.AuditRecorded) error {
+				return record(ctx, tx, m.ID, f)
+			}),
+		}}.Consumer(log))
 	}
 	return out
 }
 
-func (l *Log) handle(ctx context.Context, e *eventsv1.Envelope) error {
-	f, err := event.Payload(e, &eventsv1.AuditRecorded{})
-	if err != nil {
-		return fmt.Errorf("%w: %s %s: %w", natsx.ErrPermanent, e.GetType(), e.GetId(), err)
-	}
-	return l.Record(ctx, e.GetId(), f)
-}
-
-// Record stores fact under its event id: a redelivered fact adds nothing. A subject whose
-// kind the fact leaves open (a recipient_id, an owner_id) takes it from the copy of the
-// records; one that names no known record is dropped (an id of something else).
+// Record stores fact under its event id: a redelivered fact adds nothing.
 func (l *Log) Record(ctx context.Context, eventID string, f *eventsv1.AuditRecorded) error {
 	if !ids.Valid(eventID) {
 		return fmt.Errorf("%w: audit fact with id %q", natsx.ErrPermanent, eventID)
 	}
-	return pg.InTx(ctx, l.pool, func(tx pgx.Tx) error {
-		var subjects, kinds []string
-		for _, s := range f.GetSubjects() {
-			kind := s.GetKind()
-			if kind == "" {
-				err := tx.QueryRow(ctx, `SELECT kind FROM records WHERE id = $1 LIMIT 1`, s.GetId()).Scan(&kind)
-				if errors.Is(err, pgx.ErrNoRows) {
-					continue
-				}
-				if err != nil {
-					return fmt.Errorf("kind of %s: %w", s.GetId(), err)
-				}
+	return pg.InTx(ctx, l.pool, func(tx pgx.Tx) error { return record(ctx, tx, eventID, f) })
+}
+
+// record stores fact under its event id, in tx. A subject whose kind the fact leaves open (a
+// recipient_id, an owner_id) takes it from the copy of the records; one that names no known
+// record is dropped (an id of something else).
+func record(ctx context.Context, tx pgx.Tx, eventID string, f *eventsv1.AuditRecorded) error {
+	var subjects, kinds []string
+	for _, s := range f.GetSubjects() {
+		kind := s.GetKind()
+		if kind == "" {
+			err := tx.QueryRow(ctx, `SELECT kind FROM records WHERE id = $1 LIMIT 1`, s.GetId()).Scan(&kind)
+			if errors.Is(err, pgx.ErrNoRows) {
+				continue
 			}
-			subjects, kinds = append(subjects, s.GetId()), append(kinds, kind)
+			if err != nil {
+				return fmt.Errorf("kind of %s: %w", s.GetId(), err)
+			}
 		}
-		if len(subjects) == 0 {
-			return nil
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO audit_events (id, time, actor_id, actor_role, actor_programme_id, action, method, subject_ids, subject_kinds)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
-			eventID, f.GetTime().AsTime(), f.GetActorId(), f.GetActorRole(), f.GetActorProgrammeId(), f.GetAction(), f.GetMethod(),
-			subjects, kinds); err != nil {
-			return fmt.Errorf("record audit %s: %w", eventID, err)
-		}
+		subjects, kinds = append(subjects, s.GetId()), append(kinds, kind)
+	}
+	if len(subjects) == 0 {
 		return nil
-	})
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO audit_events (id, time, actor_id, actor_role, actor_programme_id, action, method, subject_ids, subject_kinds)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
+		eventID, f.GetTime().AsTime(), f.GetActorId(), f.GetActorRole(), f.GetActorProgrammeId(), f.GetAction(), f.GetMethod(),
+		subjects, kinds); err != nil {
+		return fmt.Errorf("record audit %s: %w", eventID, err)
+	}
+	return nil
 }
 
 // Subject returns the programme and kind of the person id, from the copy of the records;

@@ -8,34 +8,62 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	hostseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/events/v1"
 	"github.com/cohabit/cohabit/services/identity/internal/account"
 	"github.com/cohabit/cohabit/services/identity/internal/app"
 	"github.com/cohabit/cohabit/services/platform/event"
+	"github.com/cohabit/cohabit/services/platform/inbox"
 	"github.com/cohabit/cohabit/services/platform/logging"
 	"github.com/cohabit/cohabit/services/platform/natsx"
+	"github.com/cohabit/cohabit/services/platform/pg"
+	"github.com/cohabit/cohabit/services/platform/pgtest"
 )
 
 type linkCall struct {
-	consumer, eventID string
-	rec               app.Record
+	rec app.Record
 }
 
+// fakeLinker stands for the app: what is tested here is which events link which record, and
+// what becomes of the link's errors; the inbox is the real one.
 type fakeLinker struct {
 	calls []linkCall
 	err   error
 }
 
-func (f *fakeLinker) RecordRegistered(_ context.Context, consumer, eventID string, rec app.Record) error {
-	f.calls = append(f.calls, linkCall{consumer, eventID, rec})
+func (f *fakeLinker) RecordRegistered(_ context.Context, tx pgx.Tx, rec app.Record) error {
+	if tx == nil {
+		return errors.New("no inbox transaction")
+	}
+	f.calls = append(f.calls, linkCall{rec})
 	return f.err
+}
+
+func newDB(t *testing.T) *pgxpool.Pool {
+	t.Helper()
+	return pgtest.New(t, "identity_eventsub_"+pgtest.Hash(inbox.Migrations().FS), func(ctx context.Context, url string) error {
+		return pg.Migrate(ctx, url, inbox.Migrations())
+	})
+}
+
+// claimed says whether the inbox holds event id as claimed by consumer.
+func claimed(t *testing.T, db *pgxpool.Pool, consumer, id string) bool {
+	t.Helper()
+	var n int
+	if err := db.QueryRow(context.Background(), `SELECT count(*) FROM inbox WHERE consumer = $1 AND event_id::text = $2`, consumer, id).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n == 1
 }
 
 func hostRegistered(t *testing.T, owner string) *eventsv1.Envelope {
 	t.Helper()
-	e, err := event.New(SubjectHostRegistered, "demo", time.Now(), &hostseventsv1.HostRegistered{
+	e, err := event.New(hostsevents.HostRegistered.Subject, "demo", time.Now(), &hostseventsv1.HostRegistered{
 		Host: &hostseventsv1.HostProfile{HostId: "h1", ProgrammeId: "demo", OwnerAccountId: owner},
 	})
 	if err != nil {
@@ -46,14 +74,14 @@ func hostRegistered(t *testing.T, owner string) *eventsv1.Envelope {
 
 func TestConsumers(t *testing.T) {
 	t.Parallel()
-	cs := Consumers(&fakeLinker{}, logging.Discard())
+	cs := Consumers(nil, &fakeLinker{}, logging.Discard())
 	if len(cs) != 2 {
 		t.Fatalf("%d consumers", len(cs))
 	}
-	if c := cs[0]; c.Stream != "HOSTS" || c.Durable != "identity-hosts" || !slices.Equal(c.Subjects, []string{SubjectHostRegistered}) {
+	if c := cs[0]; c.Stream != "HOSTS" || c.Durable != "identity-hosts" || !slices.Equal(c.Subjects, []string{hostsevents.HostRegistered.Subject}) {
 		t.Fatalf("consumer %+v", c)
 	}
-	if c := cs[1]; c.Stream != "STUDENTS" || c.Durable != "identity-students" || !slices.Equal(c.Subjects, []string{SubjectStudentRegistered}) {
+	if c := cs[1]; c.Stream != "STUDENTS" || c.Durable != "identity-students" || !slices.Equal(c.Subjects, []string{studentsevents.StudentRegistered.Subject}) {
 		t.Fatalf("consumer %+v", c)
 	}
 }
@@ -61,6 +89,7 @@ func TestConsumers(t *testing.T) {
 func TestHandle(t *testing.T) {
 	t.Parallel()
 	owner := uuid.NewString()
+	db := newDB(t)
 	cases := []struct {
 		name      string
 		envelope  func(*testing.T) *eventsv1.Envelope
@@ -75,7 +104,7 @@ func TestHandle(t *testing.T) {
 			envelope: func(t *testing.T) *eventsv1.Envelope { return hostRegistered(t, "") }},
 		{name: "unfollowed subject is skipped", envelope: func(t *testing.T) *eventsv1.Envelope {
 			e := hostRegistered(t, owner)
-			e.Type = "cohabit.hosts.room.created"
+			e.Type = hostsevents.RoomCreated.Subject
 			return e
 		}},
 		{name: "id not a UUID", permanent: true, fails: true, envelope: func(t *testing.T) *eventsv1.Envelope {
@@ -84,7 +113,7 @@ func TestHandle(t *testing.T) {
 			return e
 		}},
 		{name: "wrong payload", permanent: true, fails: true, envelope: func(t *testing.T) *eventsv1.Envelope {
-			e, _ := event.New(SubjectHostRegistered, "demo", time.Now(), &hostseventsv1.RoomCreated{})
+			e, _ := event.New(hostsevents.HostRegistered.Subject, "demo", time.Now(), &hostseventsv1.RoomCreated{})
 			return e
 		}},
 		{name: "unknown account", linkErr: account.ErrNotFound, wantCalls: 1, permanent: true, fails: true,
@@ -100,9 +129,8 @@ func TestHandle(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			l := &fakeLinker{err: c.linkErr}
-			h := &handler{linker: l, links: links()}
 			e := c.envelope(t)
-			err := h.handle(context.Background(), e)
+			err := Consumers(db, l, logging.Discard())[0].Handle(context.Background(), e)
 			if (err != nil) != c.fails || errors.Is(err, natsx.ErrPermanent) != c.permanent {
 				t.Fatalf("err %v; want failure %v, permanent %v", err, c.fails, c.permanent)
 			}
@@ -110,12 +138,16 @@ func TestHandle(t *testing.T) {
 				t.Fatalf("%d link calls, want %d", len(l.calls), c.wantCalls)
 			}
 			if c.wantCalls == 1 {
-				want := linkCall{Consumer, e.GetId(), app.Record{Kind: account.RecordHost, ID: "h1", ProgrammeID: "demo", OwnerAccountID: owner}}
+				want := linkCall{app.Record{Kind: account.RecordHost, ID: "h1", ProgrammeID: "demo", OwnerAccountID: owner}}
 				if c.noOwner {
 					want.rec.OwnerAccountID = ""
 				}
 				if l.calls[0] != want {
 					t.Fatalf("call %+v, want %+v", l.calls[0], want)
+				}
+				// Claimed as identity's, with the change, or not at all.
+				if claimed(t, db, Consumer, e.GetId()) != !c.fails {
+					t.Fatalf("claimed by %s: %v, want %v", Consumer, !c.fails, c.fails)
 				}
 			}
 		})

@@ -9,28 +9,23 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/cohabit/cohabit/proto/eventcat/identityevents"
 	identityeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1"
 	"github.com/cohabit/cohabit/services/identity/internal/account"
 	"github.com/cohabit/cohabit/services/identity/internal/convert"
 	"github.com/cohabit/cohabit/services/identity/internal/invitation"
 	"github.com/cohabit/cohabit/services/platform/errs"
-	"github.com/cohabit/cohabit/services/platform/inbox"
 	"github.com/cohabit/cohabit/services/platform/pg"
-	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
-// Subjects of invitations, on the IDENTITY stream.
-const (
-	SubjectInvitationCreated  = "cohabit.identity.invitation.created"
-	SubjectInvitationAccepted = "cohabit.identity.invitation.accepted"
-)
-
-// RecordRegisteredOnce keeps identity's copy of rec, and when rec has an owner, links the
-// owning account with link, in one transaction that claims (consumer, eventID): a redelivered
-// event changes nothing. An owner already known (the record was claimed with an invitation)
-// is kept. Errors: link's; account.ErrNotFound for an unknown owner.
-func (s *Store) RecordRegisteredOnce(ctx context.Context, consumer, eventID string, rec invitation.Record, link func(*account.Account) error) error {
-	err := inbox.Handle(ctx, s.pool, consumer, eventID, func(tx pgx.Tx) error {
+// RecordRegistered keeps identity's copy of rec, and when rec has an owner, links the
+// owning account with link, in tx (the consumer's inbox transaction: a redelivered event
+// changes nothing). An owner already known (the record was claimed with an invitation) is
+// kept. Errors: link's; account.ErrNotFound for an unknown owner.
+func (s *Store) RecordRegistered(ctx context.Context, tx pgx.Tx, rec invitation.Record, link func(*account.Account) error) error {
+	err := func() error {
 		if rec.OwnerAccountID != "" && uuid.Validate(rec.OwnerAccountID) != nil {
 			return account.ErrNotFound
 		}
@@ -44,9 +39,9 @@ func (s *Store) RecordRegisteredOnce(ctx context.Context, consumer, eventID stri
 		}
 		_, err := updateAccount(ctx, tx, rec.OwnerAccountID, link)
 		return err
-	})
+	}()
 	if err != nil {
-		return fmt.Errorf("record %s %s on event %s: %w", rec.Kind, rec.ID, eventID, err)
+		return fmt.Errorf("record %s %s: %w", rec.Kind, rec.ID, err)
 	}
 	return nil
 }
@@ -123,7 +118,7 @@ func (s *Store) CreateInvitation(ctx context.Context, kind account.RecordKind, i
 			return err
 		}
 		// No code and no contact details in the event: see InvitationCreated.
-		return appendEvent(ctx, tx, SubjectInvitationCreated, inv.ProgrammeID, inv.CreateTime, &identityeventsv1.InvitationCreated{
+		return appendEvent(ctx, tx, identityevents.InvitationCreated.Subject, inv.ProgrammeID, inv.CreateTime, &identityeventsv1.InvitationCreated{
 			InvitationId: inv.ID, RecordId: inv.RecordID, RecordKind: convert.RecordKind(inv.Kind), ProgrammeId: inv.ProgrammeID,
 			ExpireTime: timestamppb.New(inv.ExpireTime), ReplacesInvitationId: replaced,
 		})
@@ -228,7 +223,7 @@ func (s *Store) redeem(ctx context.Context, id string, check func(invitation.Inv
 			string(inv.Kind), inv.RecordID, accountID); err != nil {
 			return err
 		}
-		return appendEvent(ctx, tx, SubjectInvitationAccepted, inv.ProgrammeID, at, &identityeventsv1.InvitationAccepted{
+		return appendEvent(ctx, tx, identityevents.InvitationAccepted.Subject, inv.ProgrammeID, at, &identityeventsv1.InvitationAccepted{
 			InvitationId: inv.ID, RecordId: inv.RecordID, RecordKind: convert.RecordKind(inv.Kind), ProgrammeId: inv.ProgrammeID,
 			AccountId: accountID,
 		})

@@ -13,6 +13,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/cohabit/cohabit/proto/eventcat/identityevents"
 	identityeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1"
 	"github.com/cohabit/cohabit/services/identity/internal/account"
 	"github.com/cohabit/cohabit/services/identity/internal/convert"
@@ -78,14 +79,14 @@ func TestCreateProgrammeWritesItsEventInTheSameTransaction(t *testing.T) {
 	}
 
 	rows := outboxRows(t, pool)
-	if len(rows) != 1 || rows[0].subject != postgres.SubjectProgrammeCreated {
+	if len(rows) != 1 || rows[0].subject != identityevents.ProgrammeCreated.Subject {
 		t.Fatalf("outbox %+v", rows)
 	}
 	env, err := event.Decode(rows[0].envelope)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if env.GetId() != rows[0].id || env.GetProgrammeId() != "lyon" || env.GetType() != postgres.SubjectProgrammeCreated {
+	if env.GetId() != rows[0].id || env.GetProgrammeId() != "lyon" || env.GetType() != identityevents.ProgrammeCreated.Subject {
 		t.Fatalf("envelope %v", env)
 	}
 	payload, err := event.Payload(env, &identityeventsv1.ProgrammeCreated{})
@@ -198,7 +199,7 @@ func TestConcurrentUpdatesWithTheSameEtagOneWins(t *testing.T) {
 		t.Fatalf("version %d (%v), want 2", got.Version(), err)
 	}
 	rows := outboxRows(t, pool)
-	if len(rows) != 2 || rows[1].subject != postgres.SubjectProgrammeUpdated {
+	if len(rows) != 2 || rows[1].subject != identityevents.ProgrammeUpdated.Subject {
 		t.Fatalf("outbox %+v", rows)
 	}
 }
@@ -292,7 +293,7 @@ func TestCreateAccount(t *testing.T) {
 	}
 
 	rows := outboxRows(t, pool)
-	if len(rows) != 2 || rows[1].subject != postgres.SubjectAccountCreated {
+	if len(rows) != 2 || rows[1].subject != identityevents.AccountCreated.Subject {
 		t.Fatalf("outbox %+v", rows)
 	}
 	if strings.Contains(string(rows[1].envelope), "anne") {
