@@ -22,6 +22,7 @@ import (
 	"github.com/cohabit/cohabit/gateway/internal/rest"
 	"github.com/cohabit/cohabit/gateway/internal/static"
 	"github.com/cohabit/cohabit/gateway/internal/webapp"
+	"github.com/cohabit/cohabit/gateway/internal/webapp/site"
 	"github.com/cohabit/cohabit/gateway/openapi"
 	"github.com/cohabit/cohabit/services/platform/grpcx"
 )
@@ -57,7 +58,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		probes = append(probes, ready.Backend{Name: b.name, Health: healthpb.NewHealthClient(cc)})
 		conns[b.name] = cc
 	}
-	site, err := webapp.New(conns, log)
+	web, err := site.New(conns, log)
 	if err != nil {
 		return fmt.Errorf("gateway: %w", err)
 	}
@@ -101,7 +102,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	// browser's POST from another origin (Sec-Fetch-Site, Origin) is refused before any
 	// handler, even one from a sibling subdomain that could plant a CSRF cookie (issue 18).
 	// The REST API is left out: it takes bearer tokens, never cookies.
-	mux.Handle("/", http.NewCrossOriginProtection().Handler(site))
+	mux.Handle("/", http.NewCrossOriginProtection().Handler(web))
 
 	var h http.Handler = mux
 	h = middleware.LimitBody(cfg.MaxBodyBytes, h, middleware.LargerBody{Match: rest.IsDocumentUpload, Max: rest.MaxDocumentBody},
@@ -216,7 +217,7 @@ func metricsMux(metrics http.Handler) http.Handler {
 type WebRoute = webapp.Route
 
 // WebRoutes is the web application's route table, for the platform's authorization matrix.
-func WebRoutes() ([]WebRoute, error) { return webapp.Routes() }
+func WebRoutes() ([]WebRoute, error) { return site.Routes() }
 
 // authRequest is a sign-in or a sign-up, through the API or the web forms.
 func authRequest(r *http.Request) bool {

@@ -92,7 +92,7 @@ type agendaEntry struct {
 // itemLink is the page where an agenda item is acted on: the desk's link when it is one of
 // this application's pages, else the record's page.
 func itemLink(it *deskv1.AgendaItem) string {
-	if l := localPath(it.GetLink(), ""); l != "" {
+	if l := LocalPath(it.GetLink(), ""); l != "" {
 		return l
 	}
 	switch it.GetSubjectType() {

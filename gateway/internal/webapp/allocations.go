@@ -27,7 +27,7 @@ func (a *App) allocations(w http.ResponseWriter, r *http.Request) {
 	}
 	p := a.newPage(w, r, "alloc.title", allocationsData{Runs: res.GetAllocations(), More: res.GetNextPageToken() != ""})
 	p.Nav = "allocations"
-	p.Form = newForm(formSpec{}, url.Values{"requestId": {newToken()}})
+	p.Form = newForm(formSpec{}, url.Values{"requestId": {NewToken()}})
 	a.render(w, r, http.StatusOK, "coord_allocations", p)
 }
 
@@ -148,7 +148,7 @@ func (a *App) allocation(w http.ResponseWriter, r *http.Request) {
 	p.Title = p.L.T("alloc.run.titleOf", "date", p.L.Time(run.GetCreateTime()))
 	p.Nav = "allocations"
 	p.Path = allocationURL(run.GetId())
-	p.Form = newForm(formSpec{}, url.Values{"requestId": {newToken()}})
+	p.Form = newForm(formSpec{}, url.Values{"requestId": {NewToken()}})
 	a.render(w, r, http.StatusOK, "coord_allocation", p)
 }
 

@@ -55,7 +55,7 @@ type clients struct {
 	desk deskv1.DeskServiceClient
 }
 
-func (c Conns) clients() (clients, error) {
+func (c Conns) Clients() (clients, error) {
 	var missing []string
 	for _, name := range []string{"identity", "hosts", "students", "matching", "contracts"} {
 		if c[name] == nil {
@@ -95,10 +95,10 @@ const callTimeout = 10 * time.Second
 // App is the web application, an http.Handler.
 type App struct {
 	svc    clients
-	cat    *catalogue
-	pages  *pages
-	assets *assets
-	tz     *time.Location
+	Cat    *catalogue
+	Pages  *pages
+	Assets *assets
+	TZ     *time.Location
 	now    func() time.Time
 	log    *slog.Logger
 	mux    *http.ServeMux
@@ -110,25 +110,32 @@ type App struct {
 	guard *Route
 	// conns are the gateway's connections, for the person's export (privacy.go), which
 	// asks every service; nil in tests that build the app from clients alone.
-	conns Conns
+	Conns Conns
 }
 
-// New builds the web application over the gateway's connections. It fails when a connection
-// is missing or an embedded file (template, translation) is broken.
-func New(conns Conns, log *slog.Logger) (*App, error) {
-	svc, err := conns.clients()
+// An Audience registers the pages of one audience (webapp/coordinator, webapp/host, …) with
+// the application: a.Handle, a.Post and a.PostFile, each guarded by a.Auth with its role.
+type Audience func(a *App)
+
+// New builds the web application over the gateway's connections, with the pages of the
+// audiences given. It fails when a connection is missing or an embedded file (template,
+// translation) is broken.
+func New(conns Conns, log *slog.Logger, audiences ...Audience) (*App, error) {
+	svc, err := conns.Clients()
 	if err != nil {
 		return nil, err
 	}
-	a, err := newApp(svc, log, time.Now)
+	a, err := NewApp(svc, log, time.Now, audiences...)
 	if err != nil {
 		return nil, err
 	}
-	a.conns = conns
+	a.Conns = conns
 	return a, nil
 }
 
-func newApp(svc clients, log *slog.Logger, now func() time.Time) (*App, error) {
+// NewApp builds the web application over the service clients svc, with the clock now (tests
+// set it).
+func NewApp(svc clients, log *slog.Logger, now func() time.Time, audiences ...Audience) (*App, error) {
 	fsys := web.FS()
 	cat, err := loadCatalogue(fsys, log)
 	if err != nil {
@@ -147,8 +154,8 @@ func newApp(svc clients, log *slog.Logger, now func() time.Time) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web application: time zone: %w", err)
 	}
-	a := &App{svc: svc, cat: cat, pages: pg, assets: as, tz: tz, now: now, log: log, mux: http.NewServeMux(), replayKey: newReplayKey()}
-	a.routes()
+	a := &App{svc: svc, Cat: cat, Pages: pg, Assets: as, TZ: tz, now: now, log: log, mux: http.NewServeMux(), replayKey: newReplayKey()}
+	a.routes(audiences)
 	return a, nil
 }
 
@@ -164,7 +171,7 @@ func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		lang: supported(cookieValue(r, cookieLang)),
 		text: cookieValue(r, cookieText),
 	}
-	if v := cookieValue(r, cookieCSRF); boundCSRF(v, cookieValue(r, cookieSession)) {
+	if v := cookieValue(r, CookieCSRF); boundCSRF(v, cookieValue(r, CookieSession)) {
 		st.csrf = v
 	}
 	r = r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
@@ -190,8 +197,20 @@ func (a *App) post(pattern string, h http.HandlerFunc) {
 	})
 }
 
-func (a *App) routes() {
-	a.handle("GET /static/{file}", a.assets.serve)
+func (a *App) routes(audiences []Audience) {
+	a.handle("GET /static/{file}", a.Assets.serve)
+	for _, register := range audiences {
+		register(a)
+	}
+	// Unknown paths: labelled "unmatched" by the gateway, like its other 404s.
+	a.mux.HandleFunc("/", a.notFound)
+}
+
+// Audiences are the pages not yet in a package of their own.
+var Audiences = []Audience{(*App).registerAccount, (*App).registerCoordinator, (*App).registerHost, (*App).registerStudent, (*App).registerAdmin}
+
+// registerAccount registers the pages of anyone: sign-in, sign-up, preferences, and what every signed-in person has.
+func (a *App) registerAccount() {
 	a.handle("GET /{$}", a.home)
 	a.handle("GET /login", a.loginPage)
 	a.post("POST /login", a.login)
@@ -200,7 +219,15 @@ func (a *App) routes() {
 	a.post("POST /logout", a.logout)
 	a.post("POST /prefs/lang", a.setLang)
 	a.post("POST /prefs/text", a.setText)
+	a.handle("GET /contracts/{id}/document", a.auth(roleAny, a.contractDocument))
+	a.handle("GET /notifications/settings", a.auth(roleAny, a.notificationSettingsPage))
+	a.post("POST /notifications/settings", a.auth(roleAny, a.notificationSettingsSave))
+	a.handle("GET /documents/{id}/file", a.auth(roleAny, a.documentFile))
+	a.handle("GET /me/export", a.auth(roleAny, a.myExport))
+}
 
+// registerCoordinator registers the coordinator's pages.
+func (a *App) registerCoordinator() {
 	coord := func(h http.HandlerFunc) http.HandlerFunc { return a.auth(roleCoordinator, h) }
 	a.handle("GET /coordinator", coord(a.dashboard))
 	a.handle("GET /coordinator/hosts", coord(a.hostsList))
@@ -261,7 +288,25 @@ func (a *App) routes() {
 	a.post("POST /coordinator/students/{id}/edit", coord(studentEditor.save(a)))
 	a.post("POST /coordinator/students/{id}/applications", coord(a.studentApply))
 	a.post("POST /coordinator/applications/{id}/withdraw", coord(a.applicationWithdraw("/coordinator/students")))
+	a.handle("GET /coordinator/notifications", coord(a.notificationsList))
+	a.handle("GET /coordinator/calls", coord(a.callList))
+	a.handle("GET /coordinator/figures", coord(a.figures))
+	a.handle("GET /coordinator/figures.csv", coord(a.figuresCSV))
+	a.postFile("POST /coordinator/documents/{id}/upload", coord(a.documentUpload("/coordinator")))
+	a.post("POST /coordinator/documents/{id}/verify", coord(a.documentVerify))
+	a.post("POST /coordinator/documents/{id}/reject", coord(a.documentReject))
+	a.post("POST /coordinator/notes", coord(a.noteCreate))
+	a.post("POST /coordinator/notes/{id}", coord(a.noteCorrect))
+	a.handle("GET /coordinator/agenda", coord(a.agenda))
+	a.post("POST /coordinator/agenda/feed", coord(a.agendaFeed))
+	a.handle("GET /coordinator/hosts/{id}/export", coord(a.personExport(privacyv1.PersonKind_PERSON_KIND_HOST)))
+	a.handle("GET /coordinator/students/{id}/export", coord(a.personExport(privacyv1.PersonKind_PERSON_KIND_STUDENT)))
+	a.post("POST /coordinator/hosts/{id}/erase", coord(a.hostErase))
+	a.post("POST /coordinator/students/{id}/erase", coord(a.studentErase))
+}
 
+// registerHost registers the host's pages.
+func (a *App) registerHost() {
 	host := func(h http.HandlerFunc) http.HandlerFunc { return a.auth(roleHost, h) }
 	a.handle("GET /host", host(a.hostHome))
 	a.handle("GET /host/profile", host(a.hostProfilePage))
@@ -273,7 +318,11 @@ func (a *App) routes() {
 	a.post("POST /host/contracts/{id}/sign", host(a.signAs("/host")))
 	a.handle("GET /host/contracts/{id}/incident", host(a.incidentPage))
 	a.post("POST /host/contracts/{id}/incident", host(a.incidentCreate))
+	a.postFile("POST /host/documents/{id}/upload", host(a.documentUpload("/host")))
+}
 
+// registerStudent registers the student's pages.
+func (a *App) registerStudent() {
 	student := func(h http.HandlerFunc) http.HandlerFunc { return a.auth(roleStudent, h) }
 	a.handle("GET /student", student(a.studentHome))
 	a.handle("GET /student/profile", student(a.studentProfilePage))
@@ -289,37 +338,14 @@ func (a *App) routes() {
 	a.post("POST /student/contracts/{id}/sign", student(a.signAs("/student")))
 	a.handle("GET /student/contracts/{id}/incident", student(a.incidentPage))
 	a.post("POST /student/contracts/{id}/incident", student(a.incidentCreate))
+	a.postFile("POST /student/documents/{id}/upload", student(a.documentUpload("/student")))
+}
 
-	a.handle("GET /contracts/{id}/document", a.auth(roleAny, a.contractDocument))
+// registerAdmin registers the administrator's pages.
+func (a *App) registerAdmin() {
 	a.handle("GET /admin", a.auth(roleAdmin, a.adminHome))
-	a.handle("GET /notifications/settings", a.auth(roleAny, a.notificationSettingsPage))
-	a.post("POST /notifications/settings", a.auth(roleAny, a.notificationSettingsSave))
-	a.handle("GET /coordinator/notifications", coord(a.notificationsList))
-	a.handle("GET /coordinator/calls", coord(a.callList))
-	a.handle("GET /coordinator/figures", coord(a.figures))
-	a.handle("GET /coordinator/figures.csv", coord(a.figuresCSV))
 	a.handle("GET /admin/figures", a.auth(roleAdmin, a.adminFigures))
 	a.handle("GET /admin/figures.csv", a.auth(roleAdmin, a.adminFiguresCSV))
-	// The coordinator's desk (SPEC §6): documents, notes, agenda (documents.go, notes.go,
-	// agenda.go).
-	a.postFile("POST /coordinator/documents/{id}/upload", coord(a.documentUpload("/coordinator")))
-	a.post("POST /coordinator/documents/{id}/verify", coord(a.documentVerify))
-	a.post("POST /coordinator/documents/{id}/reject", coord(a.documentReject))
-	a.postFile("POST /host/documents/{id}/upload", host(a.documentUpload("/host")))
-	a.postFile("POST /student/documents/{id}/upload", student(a.documentUpload("/student")))
-	a.handle("GET /documents/{id}/file", a.auth(roleAny, a.documentFile))
-	a.post("POST /coordinator/notes", coord(a.noteCreate))
-	a.post("POST /coordinator/notes/{id}", coord(a.noteCorrect))
-	a.handle("GET /coordinator/agenda", coord(a.agenda))
-	a.post("POST /coordinator/agenda/feed", coord(a.agendaFeed))
-	// The person's rights (SPEC §9, privacy.go).
-	a.handle("GET /coordinator/hosts/{id}/export", coord(a.personExport(privacyv1.PersonKind_PERSON_KIND_HOST)))
-	a.handle("GET /coordinator/students/{id}/export", coord(a.personExport(privacyv1.PersonKind_PERSON_KIND_STUDENT)))
-	a.post("POST /coordinator/hosts/{id}/erase", coord(a.hostErase))
-	a.post("POST /coordinator/students/{id}/erase", coord(a.studentErase))
-	a.handle("GET /me/export", a.auth(roleAny, a.myExport))
-	// Unknown paths: labelled "unmatched" by the gateway, like its other 404s.
-	a.mux.HandleFunc("/", a.notFound)
 }
 
 // call returns the context of a service call made for the signed-in person: their bearer
@@ -338,6 +364,6 @@ func (a *App) call(r *http.Request) (context.Context, context.CancelFunc) {
 
 // today is the date in the programme's time zone.
 func (a *App) today() time.Time {
-	t := a.now().In(a.tz)
+	t := a.now().In(a.TZ)
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }

@@ -37,7 +37,7 @@ func (a *App) auth(role string, h http.HandlerFunc) http.HandlerFunc {
 	a.guard = &Route{SignedIn: true, Role: role}
 	return func(w http.ResponseWriter, r *http.Request) {
 		st := stateOf(r.Context())
-		st.token = cookieValue(r, cookieSession)
+		st.token = cookieValue(r, CookieSession)
 		if st.token == "" {
 			if r.Method == http.MethodPost {
 				a.keepForm(w, r)
@@ -69,7 +69,7 @@ func (a *App) auth(role string, h http.HandlerFunc) http.HandlerFunc {
 
 // home is the landing page, or the signed-in person's home.
 func (a *App) home(w http.ResponseWriter, r *http.Request) {
-	if tok := cookieValue(r, cookieSession); tok != "" {
+	if tok := cookieValue(r, CookieSession); tok != "" {
 		st := stateOf(r.Context())
 		st.token = tok
 		ctx, cancel := a.call(r)
@@ -81,7 +81,7 @@ func (a *App) home(w http.ResponseWriter, r *http.Request) {
 		}
 		// A stale token: forget it and show the landing page.
 		st.token = ""
-		setCookie(w, r, cookieSession, "", -1)
+		setCookie(w, r, CookieSession, "", -1)
 	}
 	a.render(w, r, http.StatusOK, "landing", a.newPage(w, r, "landing.title", nil))
 }
@@ -139,7 +139,7 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 	} else if had {
 		setFlash(w, r, flash{Kind: "error", Key: "session.notKept"})
 	}
-	redirect(w, r, localPath(f.Value("next"), homeOf(res.GetAccount().GetRole())))
+	redirect(w, r, LocalPath(f.Value("next"), homeOf(res.GetAccount().GetRole())))
 }
 
 func (a *App) startSession(w http.ResponseWriter, r *http.Request, res *identityv1.LoginResponse) {
@@ -152,7 +152,7 @@ func (a *App) startSession(w http.ResponseWriter, r *http.Request, res *identity
 func (a *App) logout(w http.ResponseWriter, r *http.Request) {
 	// The session ends in every service, not only in this browser: a copy of the token
 	// (another tab's, a stolen cookie's) stops working too (issue 18).
-	if tok := cookieValue(r, cookieSession); tok != "" {
+	if tok := cookieValue(r, CookieSession); tok != "" {
 		stateOf(r.Context()).token = tok
 		ctx, cancel := a.call(r)
 		if _, err := a.svc.identity.Logout(ctx, &identityv1.LogoutRequest{}); err != nil && status.Code(err) != codes.Unauthenticated {
@@ -160,8 +160,8 @@ func (a *App) logout(w http.ResponseWriter, r *http.Request) {
 		}
 		cancel()
 	}
-	setCookie(w, r, cookieSession, "", -1)
-	setCookie(w, r, cookieExp, "", -1)
+	setCookie(w, r, CookieSession, "", -1)
+	setCookie(w, r, CookieExp, "", -1)
 	rotateCSRF(w, r, "")
 	setFlash(w, r, flash{Kind: "ok", Key: "logout.done"})
 	redirect(w, r, "/login")
@@ -274,7 +274,7 @@ func (a *App) signup(w http.ResponseWriter, r *http.Request) {
 // setLang keeps the chosen language in a cookie and goes back to the page.
 func (a *App) setLang(w http.ResponseWriter, r *http.Request) {
 	setCookie(w, r, cookieLang, supported(r.PostFormValue("lang")), prefAge)
-	redirect(w, r, localPath(r.PostFormValue("next"), "/"))
+	redirect(w, r, LocalPath(r.PostFormValue("next"), "/"))
 }
 
 // setText switches the large-type mode.
@@ -284,7 +284,7 @@ func (a *App) setText(w http.ResponseWriter, r *http.Request) {
 		v = "normal"
 	}
 	setCookie(w, r, cookieText, v, prefAge)
-	redirect(w, r, localPath(r.PostFormValue("next"), "/"))
+	redirect(w, r, LocalPath(r.PostFormValue("next"), "/"))
 }
 
 func (a *App) adminHome(w http.ResponseWriter, r *http.Request) {

@@ -170,7 +170,7 @@ func (a *App) checkinComplete(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		st := stateOf(r.Context())
-		if !f.fromStatus(err, a.cat.loc(st.lang, a.tz)) {
+		if !f.fromStatus(err, a.Cat.Loc(st.lang, a.TZ)) {
 			a.afterAction(w, r, err, "", "/coordinator/checkins")
 			return
 		}
@@ -265,7 +265,7 @@ func (a *App) incidentResolve(w http.ResponseWriter, r *http.Request) {
 	resolution := strings.TrimSpace(r.PostFormValue("resolution"))
 	if resolution == "" {
 		setFlash(w, r, flash{Kind: "error", Key: "incident.resolve.needResolution"})
-		redirect(w, r, localPath(r.PostFormValue("next"), "/coordinator/incidents"))
+		redirect(w, r, LocalPath(r.PostFormValue("next"), "/coordinator/incidents"))
 		return
 	}
 	ctx, cancel := a.call(r)

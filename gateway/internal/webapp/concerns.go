@@ -132,7 +132,7 @@ func (a *App) checkinIncident(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		st := stateOf(r.Context())
-		if !f.fromStatus(err, a.cat.loc(st.lang, a.tz)) {
+		if !f.fromStatus(err, a.Cat.Loc(st.lang, a.TZ)) {
 			a.afterAction(w, r, err, "", checkinURL(c))
 			return
 		}
@@ -142,5 +142,5 @@ func (a *App) checkinIncident(w http.ResponseWriter, r *http.Request) {
 
 // concernValues are the defaults of the form opening an incident from a concern.
 func concernValues() url.Values {
-	return url.Values{"severity": {"SEVERITY_MEDIUM"}, "requestId": {newToken()}}
+	return url.Values{"severity": {"SEVERITY_MEDIUM"}, "requestId": {NewToken()}}
 }

@@ -162,7 +162,7 @@ func (a *App) contractFormDone(w http.ResponseWriter, r *http.Request, f *form, 
 	}
 	if err != nil {
 		st := stateOf(r.Context())
-		if !f.fromStatus(err, a.cat.loc(st.lang, a.tz)) {
+		if !f.fromStatus(err, a.Cat.Loc(st.lang, a.TZ)) {
 			a.afterAction(w, r, err, okKey, contractURL(id))
 			return
 		}

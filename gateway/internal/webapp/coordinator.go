@@ -273,7 +273,7 @@ var hostSpec = formSpec{
 // hostFormDefaults are a new host form's values; requestId makes a resubmitted form create
 // the host once.
 func hostFormDefaults() url.Values {
-	return url.Values{"languages": {"fr"}, "hoursWantedPerWeek": {"0"}, "nightsWantedPerWeek": {"0"}, "requestId": {newToken()}}
+	return url.Values{"languages": {"fr"}, "hoursWantedPerWeek": {"0"}, "nightsWantedPerWeek": {"0"}, "requestId": {NewToken()}}
 }
 
 // hostFromForm reads the host form; coordinates left empty take the town's centre.
@@ -410,7 +410,7 @@ func (a *App) hostPage(w http.ResponseWriter, r *http.Request) {
 	p := a.newPage(w, r, "host.title", d)
 	p.Title = d.Host.GetDisplayName()
 	p.Nav = "hosts"
-	p.Form = newForm(roomSpec, url.Values{"furnished": {"on"}, "minStayMonths": {"0"}, "floor": {"0"}, "requestId": {newToken()}})
+	p.Form = newForm(roomSpec, url.Values{"furnished": {"on"}, "minStayMonths": {"0"}, "floor": {"0"}, "requestId": {NewToken()}})
 	p.Desk = a.notesOf(r, a.documentsOf(r, d.Host.GetId(), true, "/coordinator/documents"), d.Host.GetId(), deskv1.SubjectType_SUBJECT_TYPE_HOST)
 	a.render(w, r, http.StatusOK, "coord_host", p)
 }
@@ -425,7 +425,7 @@ func (a *App) hostVerify(w http.ResponseWriter, r *http.Request) {
 // afterAction ends a button's POST: a flash saying it worked, or why not (a refusal of the
 // service, in its words), then back to the page the form came from.
 func (a *App) afterAction(w http.ResponseWriter, r *http.Request, err error, okKey, fallback string) {
-	back := localPath(r.PostFormValue("next"), fallback)
+	back := LocalPath(r.PostFormValue("next"), fallback)
 	if err != nil {
 		key, detail, handled := a.actionError(err)
 		if !handled {
@@ -574,8 +574,8 @@ func (a *App) propose(w http.ResponseWriter, r *http.Request) {
 // scheduleMeeting records when the parties meet: a date and time typed in the programme's
 // time zone (what a datetime-local input sends). The parties answer after the meeting.
 func (a *App) scheduleMeeting(w http.ResponseWriter, r *http.Request) {
-	back := localPath(r.PostFormValue("next"), "/coordinator#matches")
-	at, err := time.ParseInLocation("2006-01-02T15:04", strings.TrimSpace(r.PostFormValue("meetingAt")), a.tz)
+	back := LocalPath(r.PostFormValue("next"), "/coordinator#matches")
+	at, err := time.ParseInLocation("2006-01-02T15:04", strings.TrimSpace(r.PostFormValue("meetingAt")), a.TZ)
 	if err != nil {
 		setFlash(w, r, flash{Kind: "error", Key: "match.schedule.invalid"})
 		redirect(w, r, back)
@@ -639,7 +639,7 @@ func firstLine(s string, n int) string {
 func studentFormDefaults() url.Values {
 	return url.Values{
 		"languages": {"fr"}, "maxCommuteKm": {"10"}, "hoursOfferedPerWeek": {"0"}, "nightsPresentPerWeek": {"0"},
-		"requestId": {newToken()},
+		"requestId": {NewToken()},
 	}
 }
 

@@ -26,7 +26,7 @@ func TestCSRFTokenIsBoundToTheSession(t *testing.T) {
 	for name, tok := range map[string]string{
 		"another session's":   newCSRF(attacker),
 		"an anonymous one":    newCSRF(""),
-		"random 32 bytes":     newToken(),
+		"random 32 bytes":     NewToken(),
 		"empty":               "",
 		"not base64":          "!!!!",
 		"a signed-out user's": newCSRF(fakeJWT("old")),

@@ -26,8 +26,8 @@ var errNoDesk = status.Error(codes.Unavailable, "the desk is not served here")
 // maxUploadBytes is the largest file the desk takes (10 MiB); maxUploadBody the largest
 // multipart body the upload routes read (the file, the form's fields and the boundaries).
 const (
-	maxUploadBytes = 10 << 20
-	maxUploadBody  = maxUploadBytes + 1<<20
+	MaxUploadBytes = 10 << 20
+	maxUploadBody  = MaxUploadBytes + 1<<20
 )
 
 // uploadTypes are the files the desk takes; the type is read from the content.
@@ -115,7 +115,7 @@ func (a *App) postFile(pattern string, h http.HandlerFunc) {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			// The token cannot be read past the file: come back with the reason.
-			back := localPath(r.URL.Query().Get("next"), "/")
+			back := LocalPath(r.URL.Query().Get("next"), "/")
 			redirect(w, r, uploadBack(back, r.PathValue("id"), "size"))
 			return
 		}
@@ -143,7 +143,7 @@ func (a *App) documentUpload(fallback string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id := r.PathValue("id")
 		// next is in the form's address: it must be known even when the body is refused.
-		back := localPath(r.URL.Query().Get("next"), fallback)
+		back := LocalPath(r.URL.Query().Get("next"), fallback)
 		refuse := func(reason string) {
 			setFlash(w, r, flash{Kind: "error", Key: uploadErrors[reason]})
 			redirect(w, r, uploadBack(back, id, reason))
@@ -158,7 +158,7 @@ func (a *App) documentUpload(fallback string) http.HandlerFunc {
 			return
 		}
 		defer file.Close()
-		content, err := io.ReadAll(io.LimitReader(file, maxUploadBytes+1))
+		content, err := io.ReadAll(io.LimitReader(file, MaxUploadBytes+1))
 		switch {
 		case err != nil:
 			refuse("other")
@@ -166,7 +166,7 @@ func (a *App) documentUpload(fallback string) http.HandlerFunc {
 		case len(content) == 0:
 			refuse("empty")
 			return
-		case len(content) > maxUploadBytes:
+		case len(content) > MaxUploadBytes:
 			refuse("size")
 			return
 		}
@@ -196,7 +196,7 @@ func (a *App) documentVerify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	back := localPath(r.PostFormValue("next"), "/coordinator")
+	back := LocalPath(r.PostFormValue("next"), "/coordinator")
 	f := newForm(nil, r.PostForm)
 	expiry := f.date("expiryDate")
 	if !f.ok() {
@@ -220,7 +220,7 @@ func (a *App) documentReject(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	back := localPath(r.PostFormValue("next"), "/coordinator")
+	back := LocalPath(r.PostFormValue("next"), "/coordinator")
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	if reason == "" {
 		setFlash(w, r, flash{Kind: "error", Key: "desk.reject.error.reason"})

@@ -86,7 +86,7 @@ func (e editor[T, R]) save(a *App) http.HandlerFunc {
 				redirect(w, r, e.back(saved))
 				return
 			}
-			if !f.fromUpdate(err, a.cat.loc(stateOf(r.Context()).lang, a.tz)) {
+			if !f.fromUpdate(err, a.Cat.Loc(stateOf(r.Context()).lang, a.TZ)) {
 				a.fail(w, r, err)
 				return
 			}

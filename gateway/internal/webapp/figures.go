@@ -251,7 +251,7 @@ type legend struct {
 	X, Y        int
 }
 
-type series struct {
+type Series struct {
 	Name   string
 	Fill   string
 	Values []int
@@ -262,17 +262,17 @@ var seriesFill = []string{"#1f4e8c", "#b4441c", "#3d6b1f", "#6b2d8c"}
 
 const (
 	chartW, chartH             = 640, 260
-	chartLeft, chartRight      = 40, 630
-	chartTop, chartBottom      = 30, 220
+	ChartLeft, ChartRight      = 40, 630
+	ChartTop, ChartBottom      = 30, 220
 	chartLabelY, chartLegendY  = 240, 14
 	chartTickStep, chartMaxBar = 4, 28
 )
 
 // barChart draws series by month, side by side (or stacked), with a value axis of round
 // steps.
-func barChart(l *Loc, id, title string, months []string, ss []series, stacked bool) chart {
+func BarChart(l *Loc, id, title string, months []string, ss []Series, stacked bool) chart {
 	c := chart{ID: id, Title: title, Desc: l.T("figures.chart.desc"), Width: chartW, Height: chartH,
-		Baseline: chartBottom, Left: chartLeft, Right: chartRight}
+		Baseline: ChartBottom, Left: ChartLeft, Right: ChartRight}
 	c.Head = append(c.Head, l.T("figures.col.month"))
 	for _, s := range ss {
 		c.Head = append(c.Head, s.Name)
@@ -299,21 +299,21 @@ func barChart(l *Loc, id, title string, months []string, ss []series, stacked bo
 	step := niceStep(top)
 	scaleTop := max(step*chartTickStep, 1)
 	for v := 0; v <= scaleTop; v += max(step, 1) {
-		y := chartBottom - v*(chartBottom-chartTop)/scaleTop
-		c.Ticks = append(c.Ticks, label{X: chartLeft - 6, Y: y + 4, Text: l.Int(v)})
+		y := ChartBottom - v*(ChartBottom-ChartTop)/scaleTop
+		c.Ticks = append(c.Ticks, label{X: ChartLeft - 6, Y: y + 4, Text: l.Int(v)})
 	}
-	slot := (chartRight - chartLeft) / max(len(months), 1)
+	slot := (ChartRight - ChartLeft) / max(len(months), 1)
 	barW := min(chartMaxBar, max(2, (slot-2)/max(1, len(ss))))
 	if stacked {
 		barW = min(chartMaxBar, max(2, slot-2))
 	}
 	every := (len(months) + 7) / 8 // at most eight month labels, short ones: they must not touch
 	for i, m := range months {
-		x0 := chartLeft + i*slot + 1
-		base := chartBottom
+		x0 := ChartLeft + i*slot + 1
+		base := ChartBottom
 		for j, s := range ss {
 			v := s.Values[i]
-			h := v * (chartBottom - chartTop) / scaleTop
+			h := v * (ChartBottom - ChartTop) / scaleTop
 			x := x0 + j*barW
 			if stacked {
 				x = x0
@@ -329,7 +329,7 @@ func barChart(l *Loc, id, title string, months []string, ss []series, stacked bo
 			c.Labels = append(c.Labels, label{X: x0 + slot/2, Y: chartLabelY, Text: shortMonth(m)})
 		}
 	}
-	x := chartLeft
+	x := ChartLeft
 	for _, s := range ss {
 		c.Legend = append(c.Legend, legend{Fill: s.Fill, Label: s.Name, X: x, Y: chartLegendY})
 		x += 24 + 7*len([]rune(s.Name))
@@ -353,7 +353,7 @@ func niceStep(top int) int {
 }
 
 // monthName is "01/2026" in either language: short, and the same in the table and chart.
-func monthName(m string) string {
+func MonthName(m string) string {
 	t, err := time.Parse("2006-01", m)
 	if err != nil {
 		return m
@@ -374,11 +374,11 @@ func shortMonth(m string) string {
 // started and ended each month, early terminations each month by reason, and registrations.
 func figureCharts(l *Loc, f *figuresv1.ProgrammeFigures) []chart {
 	var months []string
-	under := series{Name: l.T("figures.series.underWay"), Fill: seriesFill[0]}
-	started := series{Name: l.T("figures.series.started"), Fill: seriesFill[0]}
-	ended := series{Name: l.T("figures.series.ended"), Fill: seriesFill[1]}
-	hosts := series{Name: l.T("figures.series.hosts"), Fill: seriesFill[0]}
-	students := series{Name: l.T("figures.series.students"), Fill: seriesFill[2]}
+	under := Series{Name: l.T("figures.series.underWay"), Fill: seriesFill[0]}
+	started := Series{Name: l.T("figures.series.started"), Fill: seriesFill[0]}
+	ended := Series{Name: l.T("figures.series.ended"), Fill: seriesFill[1]}
+	hosts := Series{Name: l.T("figures.series.hosts"), Fill: seriesFill[0]}
+	students := Series{Name: l.T("figures.series.students"), Fill: seriesFill[2]}
 	var reasons []string
 	seen := map[string]bool{}
 	for _, m := range f.GetMonths() {
@@ -389,12 +389,12 @@ func figureCharts(l *Loc, f *figuresv1.ProgrammeFigures) []chart {
 			}
 		}
 	}
-	early := make([]series, len(reasons))
+	early := make([]Series, len(reasons))
 	for i, r := range reasons {
-		early[i] = series{Name: l.optional("figures.reason."+r, r), Fill: seriesFill[i%len(seriesFill)]}
+		early[i] = Series{Name: l.optional("figures.reason."+r, r), Fill: seriesFill[i%len(seriesFill)]}
 	}
 	for _, m := range f.GetMonths() {
-		months = append(months, monthName(m.GetMonth()))
+		months = append(months, MonthName(m.GetMonth()))
 		under.Values = append(under.Values, int(m.GetStaysUnderWay()))
 		started.Values = append(started.Values, int(m.GetStaysStarted()))
 		ended.Values = append(ended.Values, int(m.GetStaysEnded()))
@@ -411,12 +411,12 @@ func figureCharts(l *Loc, f *figuresv1.ProgrammeFigures) []chart {
 		}
 	}
 	if len(early) == 0 {
-		early = []series{{Name: l.T("figure.earlyTerminations"), Fill: seriesFill[1], Values: make([]int, len(months))}}
+		early = []Series{{Name: l.T("figure.earlyTerminations"), Fill: seriesFill[1], Values: make([]int, len(months))}}
 	}
 	return []chart{
-		barChart(l, "chart-under-way", l.T("figures.chart.underWay"), months, []series{under}, false),
-		barChart(l, "chart-started-ended", l.T("figures.chart.startedEnded"), months, []series{started, ended}, false),
-		barChart(l, "chart-early", l.T("figures.chart.early"), months, early, true),
-		barChart(l, "chart-registered", l.T("figures.chart.registered"), months, []series{hosts, students}, false),
+		BarChart(l, "chart-under-way", l.T("figures.chart.underWay"), months, []Series{under}, false),
+		BarChart(l, "chart-started-ended", l.T("figures.chart.startedEnded"), months, []Series{started, ended}, false),
+		BarChart(l, "chart-early", l.T("figures.chart.early"), months, early, true),
+		BarChart(l, "chart-registered", l.T("figures.chart.registered"), months, []Series{hosts, students}, false),
 	}
 }

@@ -14,14 +14,14 @@ import (
 
 // hostPaths are the update_mask paths of the host form: every field it shows, so what the
 // coordinator cleared is cleared. Assisted mode and consent are set at registration.
-var hostPaths = []string{
+var HostPaths = []string{
 	"display_name", "birth_date", "phone", "email", "address", "languages", "smokes", "has_pets",
 	"services_wanted", "hours_wanted_per_week", "nights_wanted_per_week", "rhythm", "gender_preference",
 	"is_tenant", "landlord_informed", "guardianship", "legal_representative",
 }
 
 // hostValues fills the host form from the record: the inverse of hostFromForm.
-func hostValues(h *hostsv1.Host) url.Values {
+func HostValues(h *hostsv1.Host) url.Values {
 	ad := h.GetAddress()
 	v := url.Values{
 		"displayName": {h.GetDisplayName()}, "birthDate": {h.GetBirthDate()}, "phone": {h.GetPhone()}, "email": {h.GetEmail()},
@@ -63,7 +63,7 @@ var hostEditor = editor[*hostsv1.Host, *hostsv1.UpdateHostRequest]{
 	spec: hostSpec, kind: "host", nav: "hosts", key: "hostEdit", find: byPath(getHost), name: (*hostsv1.Host).GetDisplayName,
 	back:   func(h *hostsv1.Host) string { return "/coordinator/hosts/" + url.PathEscape(h.GetId()) },
 	action: func(id string) string { return "/coordinator/hosts/" + url.PathEscape(id) + "/edit" },
-	values: hostValues, request: updateHost, send: sendHost,
+	values: HostValues, request: updateHost, send: sendHost,
 }
 
 // myHostEditor is the host's own profile form, once she has one.
@@ -75,7 +75,7 @@ var myHostEditor = editor[*hostsv1.Host, *hostsv1.UpdateHostRequest]{
 	},
 	back:   func(*hostsv1.Host) string { return "/host" },
 	action: func(string) string { return "/host/profile/edit" },
-	values: hostValues, request: updateHost, send: sendHost,
+	values: HostValues, request: updateHost, send: sendHost,
 }
 
 func getHost(a *App, ctx context.Context, id string) (*hostsv1.Host, error) {
@@ -85,7 +85,7 @@ func getHost(a *App, ctx context.Context, id string) (*hostsv1.Host, error) {
 func updateHost(f *form, id string) *hostsv1.UpdateHostRequest {
 	h := hostFromForm(f)
 	h.Id, h.Etag = id, f.Value("etag")
-	return &hostsv1.UpdateHostRequest{Host: h, UpdateMask: &fieldmaskpb.FieldMask{Paths: hostPaths}}
+	return &hostsv1.UpdateHostRequest{Host: h, UpdateMask: &fieldmaskpb.FieldMask{Paths: HostPaths}}
 }
 
 func sendHost(a *App, ctx context.Context, req *hostsv1.UpdateHostRequest) (*hostsv1.Host, error) {
@@ -121,7 +121,7 @@ func roomFromForm(f *form) *hostsv1.Room {
 }
 
 // roomValues fills the room form from the record: the inverse of roomFromForm.
-func roomValues(rm *hostsv1.Room) url.Values {
+func RoomValues(rm *hostsv1.Room) url.Values {
 	v := url.Values{
 		"title": {rm.GetTitle()}, "description": {rm.GetDescription()},
 		"areaM2":        {strconv.FormatFloat(rm.GetAreaM2(), 'f', -1, 64)},
@@ -158,7 +158,7 @@ var roomEditor = editor[*hostsv1.Room, *hostsv1.UpdateRoomRequest]{
 	find: byPath(func(a *App, ctx context.Context, id string) (*hostsv1.Room, error) {
 		return a.svc.hosts.GetRoom(ctx, &hostsv1.GetRoomRequest{Id: id})
 	}),
-	values: roomValues,
+	values: RoomValues,
 	request: func(f *form, id string) *hostsv1.UpdateRoomRequest {
 		rm := roomFromForm(f)
 		rm.Id, rm.Etag = id, f.Value("etag")

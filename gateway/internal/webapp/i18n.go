@@ -20,7 +20,7 @@ import (
 )
 
 // Languages the application speaks; the first is the default (SPEC: French by default).
-var languages = []string{"fr", "en"}
+var Languages = []string{"fr", "en"}
 
 const defaultLang = "fr"
 
@@ -38,7 +38,7 @@ type catalogue struct {
 
 func loadCatalogue(fsys fs.FS, log *slog.Logger) (*catalogue, error) {
 	c := &catalogue{msgs: make(map[string]map[string]string), log: log, missing: make(map[string]bool)}
-	for _, lang := range languages {
+	for _, lang := range Languages {
 		b, err := fs.ReadFile(fsys, "i18n/"+lang+".json")
 		if err != nil {
 			return nil, fmt.Errorf("translations %s: %w", lang, err)
@@ -50,7 +50,7 @@ func loadCatalogue(fsys fs.FS, log *slog.Logger) (*catalogue, error) {
 		c.msgs[lang] = m
 	}
 	ref := c.msgs[defaultLang]
-	for _, lang := range languages[1:] {
+	for _, lang := range Languages[1:] {
 		if d := keyDiff(ref, c.msgs[lang]); d != "" {
 			return nil, fmt.Errorf("translations %s and %s differ: %s", defaultLang, lang, d)
 		}
@@ -107,7 +107,7 @@ func (c *catalogue) has(key string) bool {
 
 // supported returns lang when the application speaks it, else the default.
 func supported(lang string) string {
-	if slices.Contains(languages, lang) {
+	if slices.Contains(Languages, lang) {
 		return lang
 	}
 	return defaultLang
@@ -122,7 +122,7 @@ type Loc struct {
 	tz   *time.Location
 }
 
-func (c *catalogue) loc(lang string, tz *time.Location) *Loc {
+func (c *catalogue) Loc(lang string, tz *time.Location) *Loc {
 	lang = supported(lang)
 	return &Loc{lang: lang, msgs: c.msgs[lang], cat: c, tz: tz}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/cohabit/cohabit/gateway/web"
 	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
@@ -36,7 +37,7 @@ func TestFormats(t *testing.T) {
 	t.Parallel()
 	c := testCatalogue(t)
 	paris, _ := time.LoadLocation("Europe/Paris")
-	fr, en := c.loc("fr", paris), c.loc("en", paris)
+	fr, en := c.Loc("fr", paris), c.Loc("en", paris)
 	cases := []struct{ got, want string }{
 		{fr.Money(15000), "150,00\u00a0€"},
 		{en.Money(15000), "€150.00"},
@@ -58,8 +59,8 @@ func TestFormats(t *testing.T) {
 		{fr.Date("2027-03-01"), "1 mars 2027"},
 		{en.Date("2027-03-01"), "1 March 2027"},
 		{fr.Date(""), "—"},
-		{fr.Time(ts("2026-11-28T14:30:00Z")), "28 novembre 2026 à 15:30"},
-		{en.Time(ts("2026-07-01T14:30:00Z")), "1 July 2026 at 16:30"},
+		{fr.Time(stamp("2026-11-28T14:30:00Z")), "28 novembre 2026 à 15:30"},
+		{en.Time(stamp("2026-07-01T14:30:00Z")), "1 July 2026 at 16:30"},
 		{fr.Time(nil), "—"},
 		{fr.N("hosts.count", 0), "0 hôte"},
 		{en.N("hosts.count", 0), "0 hosts"},
@@ -212,7 +213,7 @@ func TestLocalPath(t *testing.T) {
 		// Browsers drop tabs and newlines from a Location: "/\t/evil.example" is "//evil.example".
 		"/\t/evil.example/": "/", "/\n/evil.example": "/", "/ /evil.example": "/", "/\x00x": "/",
 	} {
-		if got := localPath(in, "/"); got != want {
+		if got := LocalPath(in, "/"); got != want {
 			t.Errorf("localPath(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -236,4 +237,10 @@ func TestMoneyInput(t *testing.T) {
 	if got := f.date("d"); got != "1948-03-21" {
 		t.Errorf("date = %q", got)
 	}
+}
+
+// stamp is the timestamp of an RFC 3339 time.
+func stamp(s string) *timestamppb.Timestamp {
+	t, _ := time.Parse(time.RFC3339, s)
+	return timestamppb.New(t)
 }

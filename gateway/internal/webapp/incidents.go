@@ -51,7 +51,7 @@ func (a *App) renderIncident(w http.ResponseWriter, r *http.Request, status int,
 
 // incidentPage is "report a problem", for the student (phone-sized) or the host (large type).
 func (a *App) incidentPage(w http.ResponseWriter, r *http.Request) {
-	a.renderIncident(w, r, http.StatusOK, newForm(incidentSpec, url.Values{"severity": {"SEVERITY_LOW"}, "category": {"OTHER"}, "requestId": {newToken()}}))
+	a.renderIncident(w, r, http.StatusOK, newForm(incidentSpec, url.Values{"severity": {"SEVERITY_LOW"}, "category": {"OTHER"}, "requestId": {NewToken()}}))
 }
 
 func (a *App) incidentCreate(w http.ResponseWriter, r *http.Request) {
@@ -72,7 +72,7 @@ func (a *App) incidentCreate(w http.ResponseWriter, r *http.Request) {
 	})
 	if err != nil {
 		st := stateOf(r.Context())
-		if f.fromStatus(err, a.cat.loc(st.lang, a.tz)) {
+		if f.fromStatus(err, a.Cat.Loc(st.lang, a.TZ)) {
 			a.renderIncident(w, r, http.StatusBadRequest, f)
 			return
 		}

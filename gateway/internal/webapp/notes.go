@@ -50,7 +50,7 @@ func (a *App) noteCreate(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, errNoDesk)
 		return
 	}
-	back := localPath(r.PostFormValue("next"), "/coordinator") + "#notes"
+	back := LocalPath(r.PostFormValue("next"), "/coordinator") + "#notes"
 	body := strings.TrimSpace(r.PostFormValue("body"))
 	if body == "" {
 		setFlash(w, r, flash{Kind: "error", Key: "desk.note.error.empty"})
@@ -74,7 +74,7 @@ func (a *App) noteCorrect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	back := localPath(r.PostFormValue("next"), "/coordinator") + "#note-" + url.PathEscape(id)
+	back := LocalPath(r.PostFormValue("next"), "/coordinator") + "#note-" + url.PathEscape(id)
 	body := strings.TrimSpace(r.PostFormValue("body"))
 	if body == "" {
 		setFlash(w, r, flash{Kind: "error", Key: "desk.note.error.empty"})

@@ -28,7 +28,7 @@ func (a *App) actionError(err error) (key, detail string, handled bool) {
 	s, _ := status.FromError(err)
 	reason := reasonOf(err)
 	known := func(fallback string) string {
-		if reason != "" && a.cat.has("refusal."+reason) {
+		if reason != "" && a.Cat.has("refusal."+reason) {
 			return "refusal." + reason
 		}
 		return fallback
@@ -202,7 +202,7 @@ func (a *App) answerMatch(accept bool, back string) http.HandlerFunc {
 		reason := strings.TrimSpace(r.PostFormValue("reason"))
 		if reason == "" {
 			setFlash(w, r, flash{Kind: "error", Key: "match.decline.needReason"})
-			redirect(w, r, localPath(r.PostFormValue("next"), back))
+			redirect(w, r, LocalPath(r.PostFormValue("next"), back))
 			return
 		}
 		_, err = a.svc.matching.DeclineMatch(ctx, &matchingv1.DeclineMatchRequest{Id: id, Reason: reason})
@@ -396,7 +396,7 @@ func (a *App) studentProfilePage(w http.ResponseWriter, r *http.Request) {
 	p.Nav = "home"
 	p.Form = newForm(studentSpec, url.Values{
 		"email": {stateOf(r.Context()).me.GetEmail()}, "languages": {"fr"}, "maxCommuteKm": {"10"},
-		"hoursOfferedPerWeek": {"0"}, "nightsPresentPerWeek": {"0"}, "requestId": {newToken()},
+		"hoursOfferedPerWeek": {"0"}, "nightsPresentPerWeek": {"0"}, "requestId": {NewToken()},
 	})
 	a.render(w, r, http.StatusOK, "student_profile", p)
 }
@@ -483,7 +483,7 @@ func (a *App) applyPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := a.newPage(w, r, "apply.title", applyData{Cap: prog.GetSettings().GetContributionCapCents()})
 	p.Nav = "home"
-	p.Form = newForm(applySpec, url.Values{"requestId": {newToken()}})
+	p.Form = newForm(applySpec, url.Values{"requestId": {NewToken()}})
 	a.render(w, r, http.StatusOK, "student_apply", p)
 }
 

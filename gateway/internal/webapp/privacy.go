@@ -44,7 +44,7 @@ func (a *App) myExport(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *App) sendExport(w http.ResponseWriter, r *http.Request, id string, kind privacyv1.PersonKind) {
-	if a.conns == nil {
+	if a.Conns == nil {
 		a.fail(w, r, status.Error(codes.Unavailable, "the export is not served here"))
 		return
 	}
@@ -52,7 +52,7 @@ func (a *App) sendExport(w http.ResponseWriter, r *http.Request, id string, kind
 	defer cancel()
 	ctx, cancelExport := context.WithTimeout(ctx, export.Timeout)
 	defer cancelExport()
-	parts, err := export.Gather(ctx, a.conns, &privacyv1.ExportPersonalDataRequest{PersonId: id, Kind: kind})
+	parts, err := export.Gather(ctx, a.Conns, &privacyv1.ExportPersonalDataRequest{PersonId: id, Kind: kind})
 	if err != nil {
 		a.fail(w, r, err)
 		return

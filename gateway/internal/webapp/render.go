@@ -78,7 +78,7 @@ func (as *assets) serve(w http.ResponseWriter, r *http.Request) {
 
 // pages are the parsed templates: each page file with the layout and the shared partials.
 type pages struct {
-	set map[string]*template.Template
+	Set map[string]*template.Template
 }
 
 func loadPages(fsys fs.FS, as *assets) (*pages, error) {
@@ -104,7 +104,7 @@ func loadPages(fsys fs.FS, as *assets) (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &pages{set: make(map[string]*template.Template)}
+	p := &pages{Set: make(map[string]*template.Template)}
 	for _, n := range names {
 		base := path.Base(n)
 		if strings.HasPrefix(base, "_") {
@@ -114,9 +114,9 @@ func loadPages(fsys fs.FS, as *assets) (*pages, error) {
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", base, err)
 		}
-		p.set[strings.TrimSuffix(base, ".html")] = t
+		p.Set[strings.TrimSuffix(base, ".html")] = t
 	}
-	if len(p.set) == 0 {
+	if len(p.Set) == 0 {
 		return nil, errors.New("no page templates")
 	}
 	return p, nil
@@ -213,7 +213,7 @@ type page struct {
 // newPage prepares the page data for r; titleKey names the page's title (its h1 too).
 func (a *App) newPage(w http.ResponseWriter, r *http.Request, titleKey string, data any) *page {
 	st := stateOf(r.Context())
-	l := a.cat.loc(st.lang, a.tz)
+	l := a.Cat.Loc(st.lang, a.TZ)
 	p := &page{
 		L:     l,
 		Title: l.T(titleKey),
@@ -242,7 +242,7 @@ func (a *App) newPage(w http.ResponseWriter, r *http.Request, titleKey string, d
 
 // render writes the page template name with p, answering status.
 func (a *App) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
-	t, ok := a.pages.set[name]
+	t, ok := a.Pages.Set[name]
 	if !ok {
 		a.log.ErrorContext(r.Context(), "web: no such page", "page", name)
 		http.Error(w, "internal error", http.StatusInternalServerError)
@@ -303,7 +303,7 @@ func (a *App) fail(w http.ResponseWriter, r *http.Request, err error) {
 	s, _ := status.FromError(err)
 	switch s.Code() {
 	case codes.Unauthenticated:
-		setCookie(w, r, cookieSession, "", -1)
+		setCookie(w, r, CookieSession, "", -1)
 		redirect(w, r, loginURL(r))
 		return
 	case codes.PermissionDenied:

@@ -37,8 +37,8 @@ import (
 // told her form could not be kept.
 
 const (
-	cookieExp    = "cohabit_exp"
-	cookieReplay = "cohabit_replay"
+	CookieExp    = "cohabit_exp"
+	CookieReplay = "cohabit_replay"
 	cookieAcct   = "cohabit_acct"
 
 	replayTTL = 15 * time.Minute
@@ -72,13 +72,13 @@ type replay struct {
 // sessionTimes records when the session's token was issued and expires (cohabit_exp).
 func (a *App) sessionTimes(w http.ResponseWriter, r *http.Request, exp time.Time) {
 	now := a.now()
-	setCookie(w, r, cookieExp, strconv.FormatInt(now.Unix(), 10)+"-"+strconv.FormatInt(exp.Unix(), 10), exp.Sub(now))
+	setCookie(w, r, CookieExp, strconv.FormatInt(now.Unix(), 10)+"-"+strconv.FormatInt(exp.Unix(), 10), exp.Sub(now))
 }
 
 // slide refreshes the session's token once past half its life; it never fails the page (the
 // old token still works until it expires).
 func (a *App) slide(w http.ResponseWriter, r *http.Request) {
-	from, to, ok := strings.Cut(cookieValue(r, cookieExp), "-")
+	from, to, ok := strings.Cut(cookieValue(r, CookieExp), "-")
 	iat, err1 := strconv.ParseInt(from, 10, 64)
 	exp, err2 := strconv.ParseInt(to, 10, 64)
 	now := a.now().Unix()
@@ -107,7 +107,7 @@ func (a *App) setSession(w http.ResponseWriter, r *http.Request, res *identityv1
 	if ttl <= 0 {
 		ttl = time.Minute
 	}
-	setCookie(w, r, cookieSession, res.GetAccessToken(), ttl)
+	setCookie(w, r, CookieSession, res.GetAccessToken(), ttl)
 	a.sessionTimes(w, r, exp)
 }
 
@@ -116,7 +116,7 @@ func (a *App) setSession(w http.ResponseWriter, r *http.Request, res *identityv1
 func (a *App) keepForm(w http.ResponseWriter, r *http.Request) {
 	form := url.Values{}
 	for k, v := range r.PostForm {
-		if k != csrfField {
+		if k != CSRFField {
 			form[k] = v
 		}
 	}
@@ -125,10 +125,10 @@ func (a *App) keepForm(w http.ResponseWriter, r *http.Request) {
 	payload := base64.RawURLEncoding.EncodeToString(b)
 	key := "session.expired"
 	if len(payload) <= maxReplay {
-		setCookie(w, r, cookieReplay, payload+"."+a.replayKey.sign(payload), replayTTL)
+		setCookie(w, r, CookieReplay, payload+"."+a.replayKey.sign(payload), replayTTL)
 		key = "session.expired.kept"
 	}
-	setCookie(w, r, cookieSession, "", -1)
+	setCookie(w, r, CookieSession, "", -1)
 	setFlash(w, r, flash{Kind: "error", Key: key})
 	redirect(w, r, "/login")
 }
@@ -136,18 +136,18 @@ func (a *App) keepForm(w http.ResponseWriter, r *http.Request) {
 // takeReplay reads and clears the kept form; nil when there is none, or it is not good (not
 // signed by this process, too old, another account's).
 func (a *App) takeReplay(w http.ResponseWriter, r *http.Request, account string) (*replay, bool) {
-	v := cookieValue(r, cookieReplay)
+	v := cookieValue(r, CookieReplay)
 	if v == "" {
 		return nil, false
 	}
-	setCookie(w, r, cookieReplay, "", -1)
+	setCookie(w, r, CookieReplay, "", -1)
 	payload, sig, _ := strings.Cut(v, ".")
 	if !hmac.Equal([]byte(sig), []byte(a.replayKey.sign(payload))) {
 		return nil, true
 	}
 	b, err := base64.RawURLEncoding.DecodeString(payload)
 	var rp replay
-	if err != nil || json.Unmarshal(b, &rp) != nil || a.now().Unix() > rp.Until || localPath(rp.Path, "") == "" ||
+	if err != nil || json.Unmarshal(b, &rp) != nil || a.now().Unix() > rp.Until || LocalPath(rp.Path, "") == "" ||
 		(rp.Account != "" && rp.Account != account) {
 		return nil, true
 	}
@@ -159,7 +159,7 @@ func (a *App) takeReplay(w http.ResponseWriter, r *http.Request, account string)
 func (a *App) resume(w http.ResponseWriter, r *http.Request, rp *replay, res *identityv1.LoginResponse) {
 	st := stateOf(r.Context())
 	form, _ := url.ParseQuery(rp.Form)
-	form.Set(csrfField, st.csrf)
+	form.Set(CSRFField, st.csrf)
 	req, err := http.NewRequestWithContext(r.Context(), http.MethodPost, rp.Path, strings.NewReader(form.Encode()))
 	if err != nil {
 		redirect(w, r, homeOf(res.GetAccount().GetRole()))
@@ -175,13 +175,13 @@ func (a *App) resume(w http.ResponseWriter, r *http.Request, rp *replay, res *id
 	req.RemoteAddr = r.RemoteAddr
 	for _, c := range r.Cookies() {
 		switch c.Name {
-		case cookieSession, cookieCSRF, cookieReplay, cookieFlash, cookieExp:
+		case CookieSession, CookieCSRF, CookieReplay, cookieFlash, CookieExp:
 		default:
 			req.AddCookie(c)
 		}
 	}
-	req.AddCookie(&http.Cookie{Name: cookieSession, Value: res.GetAccessToken()})
-	req.AddCookie(&http.Cookie{Name: cookieCSRF, Value: st.csrf})
+	req.AddCookie(&http.Cookie{Name: CookieSession, Value: res.GetAccessToken()})
+	req.AddCookie(&http.Cookie{Name: CookieCSRF, Value: st.csrf})
 	a.ServeHTTP(w, req)
 }
 

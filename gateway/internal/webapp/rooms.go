@@ -54,7 +54,7 @@ func (a *App) roomsList(w http.ResponseWriter, r *http.Request) {
 		)
 		if err != nil {
 			st := stateOf(r.Context())
-			if !f.fromStatus(err, a.cat.loc(st.lang, a.tz)) {
+			if !f.fromStatus(err, a.Cat.Loc(st.lang, a.TZ)) {
 				a.fail(w, r, err)
 				return
 			}

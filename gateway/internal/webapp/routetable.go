@@ -27,9 +27,9 @@ func (a *App) record(method, path string) {
 	a.table = append(a.table, r)
 }
 
-// Routes is the web application's route table.
-func Routes() ([]Route, error) {
-	a, err := newApp(clients{}, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+// Routes is the route table of the web application with the pages of the audiences given.
+func Routes(audiences ...Audience) ([]Route, error) {
+	a, err := NewApp(clients{}, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now, audiences...)
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,7 @@ import (
 func TestScoreNotesHaveWords(t *testing.T) {
 	t.Parallel()
 	c := testCatalogue(t)
-	fr, en := c.loc("fr", time.UTC), c.loc("en", time.UTC)
+	fr, en := c.Loc("fr", time.UTC), c.Loc("en", time.UTC)
 	for _, code := range []string{"NO_WISH", "NOT_GIVEN", "UNKNOWN"} {
 		if f, e := fr.ScoreNote(code), en.ScoreNote(code); f == code || e == code || f == e {
 			t.Errorf("%s: %q / %q", code, f, e)
@@ -29,11 +29,11 @@ func TestScoreNotesHaveWords(t *testing.T) {
 func TestApproximateCoordinatesAreNotPrefilled(t *testing.T) {
 	t.Parallel()
 	h := &hostsv1.Host{Address: &hostsv1.Address{City: "Lyon", Postcode: "69007", Lat: 45.7452, Lng: 4.842, Approximate: true}}
-	if v := hostValues(h); v.Get("lat") != "" || v.Get("lng") != "" || v.Get("postcode") != "69007" {
+	if v := HostValues(h); v.Get("lat") != "" || v.Get("lng") != "" || v.Get("postcode") != "69007" {
 		t.Errorf("approximate host address prefilled: %v", v)
 	}
 	h.Address.Approximate = false
-	if v := hostValues(h); v.Get("lat") != "45.7452" {
+	if v := HostValues(h); v.Get("lat") != "45.7452" {
 		t.Errorf("her own latitude shows as %q", v.Get("lat"))
 	}
 	s := &studentsv1.Student{StudyPlace: &studentsv1.StudyPlace{City: "Lyon", Postcode: "69007", Lat: 45.7452, Lng: 4.842, Approximate: true}}

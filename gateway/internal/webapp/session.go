@@ -21,13 +21,13 @@ import (
 // gateway keeps no session state, so any gateway replica serves any request, and the token's
 // own expiry ends the session.
 const (
-	cookieSession = "cohabit_session"
-	cookieCSRF    = "cohabit_csrf"
+	CookieSession = "cohabit_session"
+	CookieCSRF    = "cohabit_csrf"
 	cookieLang    = "cohabit_lang"
 	cookieText    = "cohabit_text"
 	cookieFlash   = "cohabit_flash"
 
-	csrfField = "csrf"
+	CSRFField = "csrf"
 	prefAge   = 365 * 24 * time.Hour
 )
 
@@ -85,7 +85,7 @@ func cookieValue(r *http.Request, name string) string {
 }
 
 // newToken returns 32 random bytes, base64url.
-func newToken() string {
+func NewToken() string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
@@ -144,8 +144,8 @@ func boundCSRF(token, session string) bool {
 func csrfToken(w http.ResponseWriter, r *http.Request) string {
 	st := stateOf(r.Context())
 	if st.csrf == "" {
-		st.csrf = newCSRF(cookieValue(r, cookieSession))
-		setCookie(w, r, cookieCSRF, st.csrf, 0)
+		st.csrf = newCSRF(cookieValue(r, CookieSession))
+		setCookie(w, r, CookieCSRF, st.csrf, 0)
 	}
 	return st.csrf
 }
@@ -155,16 +155,16 @@ func csrfToken(w http.ResponseWriter, r *http.Request) string {
 func rotateCSRF(w http.ResponseWriter, r *http.Request, session string) {
 	st := stateOf(r.Context())
 	st.csrf = newCSRF(session)
-	setCookie(w, r, cookieCSRF, st.csrf, 0)
+	setCookie(w, r, CookieCSRF, st.csrf, 0)
 }
 
 // checkCSRF accepts a POST whose form field equals the browser's CSRF cookie and is bound to
 // the browser's session (SameSite keeps the cookie home, the Same-Origin Policy keeps the
 // page's field from other origins, and the binding makes a planted pair worthless).
 func checkCSRF(r *http.Request) bool {
-	cookie := cookieValue(r, cookieCSRF)
-	field := r.PostFormValue(csrfField)
-	return boundCSRF(cookie, cookieValue(r, cookieSession)) && subtle.ConstantTimeCompare([]byte(cookie), []byte(field)) == 1
+	cookie := cookieValue(r, CookieCSRF)
+	field := r.PostFormValue(CSRFField)
+	return boundCSRF(cookie, cookieValue(r, CookieSession)) && subtle.ConstantTimeCompare([]byte(cookie), []byte(field)) == 1
 }
 
 // flash is a message for the next page, after a POST and its redirect.
@@ -204,7 +204,7 @@ func takeFlash(w http.ResponseWriter, r *http.Request) *flash {
 // someone elsewhere after login ("//evil.example", "/\\evil.example" are refused). Control
 // characters and spaces are refused too: browsers drop a tab or a newline from a Location,
 // so "/\t/evil.example" would reach them as "//evil.example" (issue 18).
-func localPath(next, fallback string) string {
+func LocalPath(next, fallback string) string {
 	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") ||
 		strings.ContainsFunc(next, func(r rune) bool { return r == '\\' || unicode.IsControl(r) || unicode.IsSpace(r) }) {
 		return fallback

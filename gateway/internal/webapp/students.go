@@ -76,7 +76,7 @@ func (a *App) studentPage(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	a.renderStudentPage(w, r, http.StatusOK, d, newForm(applySpec, url.Values{"requestId": {newToken()}}))
+	a.renderStudentPage(w, r, http.StatusOK, d, newForm(applySpec, url.Values{"requestId": {NewToken()}}))
 }
 
 func (a *App) renderStudentPage(w http.ResponseWriter, r *http.Request, code int, d studentPageData, f *form) {
@@ -106,7 +106,7 @@ func (a *App) studentApply(w http.ResponseWriter, r *http.Request) {
 			redirect(w, r, "/coordinator/students/"+url.PathEscape(id)+"#applications")
 			return
 		}
-		if !f.fromStatus(err, a.cat.loc(stateOf(r.Context()).lang, a.tz)) {
+		if !f.fromStatus(err, a.Cat.Loc(stateOf(r.Context()).lang, a.TZ)) {
 			key, detail, ok := a.actionError(err)
 			if !ok {
 				a.fail(w, r, err)

@@ -1,4 +1,4 @@
-package webapp
+package site
 
 import (
 	"bytes"
@@ -16,6 +16,8 @@ import (
 
 	deskv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/desk/v1"
 	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
+
+	"github.com/cohabit/cohabit/gateway/internal/webapp"
 )
 
 // fakeDesk answers like the desk service: Jeanne's (h-1) and Léa's (s-1) documents — one
@@ -142,13 +144,13 @@ func (f *fakeDesk) CreateAgendaFeed(ctx context.Context, in *deskv1.CreateAgenda
 // the token out.
 func (b *browser) postFile(t *testing.T, path, name string, content []byte, csrf bool) response {
 	t.Helper()
-	if b.cookie(cookieCSRF) == "" {
+	if b.cookie(webapp.CookieCSRF) == "" {
 		b.get(t, "/login")
 	}
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	if csrf {
-		_ = mw.WriteField(csrfField, b.cookie(cookieCSRF))
+		_ = mw.WriteField(webapp.CSRFField, b.cookie(webapp.CookieCSRF))
 	}
 	if name != "" {
 		fw, _ := mw.CreateFormFile("file", name)
@@ -259,7 +261,7 @@ func TestDocumentUploadFromTheCoordinatorsPage(t *testing.T) {
 		}
 	}
 	// A file over 10 MiB is refused next to its field too, before the desk.
-	big := append(append([]byte{}, tinyPDF...), make([]byte, maxUploadBytes)...)
+	big := append(append([]byte{}, tinyPDF...), make([]byte, webapp.MaxUploadBytes)...)
 	r = c.postFile(t, "/coordinator/documents/h-1-id/upload?next=/coordinator/hosts/h-1", "scan.pdf", big, true)
 	if loc := r.header.Get("Location"); r.code != http.StatusSeeOther || !strings.Contains(loc, "uploadError=size") {
 		t.Errorf("a file over 10 MiB: %d %s", r.code, loc)

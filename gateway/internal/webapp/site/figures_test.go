@@ -1,4 +1,4 @@
-package webapp
+package site
 
 import (
 	"context"
@@ -15,6 +15,8 @@ import (
 
 	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
 	figuresv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/figures/v1"
+
+	"github.com/cohabit/cohabit/gateway/internal/webapp"
 )
 
 // fakeFigures answers the demo programme's figures to its coordinator and the network's to
@@ -146,14 +148,14 @@ func TestNetworkFiguresPage(t *testing.T) {
 // TestChartLabelsDoNotTouch: five years by month put at most eight month labels under a
 // chart, far enough apart for "01/26", and every bar inside the plot.
 func TestChartLabelsDoNotTouch(t *testing.T) {
-	l := newHarness(t).app.cat.loc("fr", nil)
+	l := newHarness(t).app.Cat.Loc("fr", nil)
 	var months []string
 	vals := make([]int, 60)
 	for i := range 60 {
-		months = append(months, monthName(time.Date(2021, time.Month(1+i), 1, 0, 0, 0, 0, time.UTC).Format("2006-01")))
+		months = append(months, webapp.MonthName(time.Date(2021, time.Month(1+i), 1, 0, 0, 0, 0, time.UTC).Format("2006-01")))
 		vals[i] = i % 7
 	}
-	c := barChart(l, "c", "t", months, []series{{Name: "a", Fill: "#000", Values: vals}, {Name: "b", Fill: "#111", Values: vals}}, false)
+	c := webapp.BarChart(l, "c", "t", months, []webapp.Series{{Name: "a", Fill: "#000", Values: vals}, {Name: "b", Fill: "#111", Values: vals}}, false)
 	if len(c.Labels) > 8 || c.Labels[0].Text != "01/21" {
 		t.Fatalf("labels %v", c.Labels)
 	}
@@ -163,7 +165,7 @@ func TestChartLabelsDoNotTouch(t *testing.T) {
 		}
 	}
 	for _, b := range c.Bars {
-		if b.X < chartLeft || b.X+b.W > chartRight || b.Y < chartTop || b.Y+b.H != chartBottom {
+		if b.X < webapp.ChartLeft || b.X+b.W > webapp.ChartRight || b.Y < webapp.ChartTop || b.Y+b.H != webapp.ChartBottom {
 			t.Fatalf("bar %+v outside the plot", b)
 		}
 	}

@@ -1,4 +1,4 @@
-package webapp
+package site
 
 import (
 	"net/http"
@@ -10,6 +10,8 @@ import (
 	"google.golang.org/protobuf/encoding/prototext"
 
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
+
+	"github.com/cohabit/cohabit/gateway/internal/webapp"
 )
 
 // The coordinator corrects an assisted host's record (a senior calls with a new number):
@@ -39,7 +41,7 @@ func TestCoordinatorEditsAHost(t *testing.T) {
 		t.Error("the form does not carry the etag read")
 	}
 
-	form := hostValues(hostJeanne)
+	form := webapp.HostValues(hostJeanne)
 	form.Set("phone", "04 78 11 22 33")
 	r = b.post(t, "/coordinator/hosts/h-1/edit", form)
 	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/coordinator/hosts/h-1" {

@@ -1,4 +1,4 @@
-package webapp
+package site
 
 import (
 	"net/http"
@@ -15,6 +15,8 @@ import (
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
 	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
+
+	"github.com/cohabit/cohabit/gateway/internal/webapp"
 )
 
 func setCookieHeader(r response, name string) string {
@@ -39,7 +41,7 @@ func TestLoginSetsSessionCookieAndRedirectsByRole(t *testing.T) {
 		if r.code != http.StatusSeeOther || r.header.Get("Location") != home {
 			t.Errorf("%s: %d to %q, want 303 to %s", email, r.code, r.header.Get("Location"), home)
 		}
-		c := setCookieHeader(r, cookieSession)
+		c := setCookieHeader(r, webapp.CookieSession)
 		for _, want := range []string{"HttpOnly", "SameSite=Lax", "Path=/", "Max-Age="} {
 			if !strings.Contains(c, want) {
 				t.Errorf("%s: session cookie %q lacks %s", email, c, want)
@@ -48,8 +50,8 @@ func TestLoginSetsSessionCookieAndRedirectsByRole(t *testing.T) {
 		if strings.Contains(c, "Secure") {
 			t.Errorf("%s: session cookie over plain http is Secure: %q", email, c)
 		}
-		if b.cookie(cookieSession) != logins[email] {
-			t.Errorf("%s: session cookie holds %q", email, b.cookie(cookieSession))
+		if b.cookie(webapp.CookieSession) != logins[email] {
+			t.Errorf("%s: session cookie holds %q", email, b.cookie(webapp.CookieSession))
 		}
 		// The landing page now sends the account home.
 		if r := b.get(t, "/"); r.code != http.StatusSeeOther || r.header.Get("Location") != home {
@@ -60,12 +62,12 @@ func TestLoginSetsSessionCookieAndRedirectsByRole(t *testing.T) {
 	// Behind a TLS proxy the cookie is Secure.
 	b := h.browser(t)
 	b.get(t, "/login")
-	form := url.Values{"email": {"lea@example.org"}, "password": {"secret-password"}, csrfField: {b.cookie(cookieCSRF)}}
+	form := url.Values{"email": {"lea@example.org"}, "password": {"secret-password"}, webapp.CSRFField: {b.cookie(webapp.CookieCSRF)}}
 	req, _ := http.NewRequest("POST", h.srv.URL+"/login", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Forwarded-Proto", "https")
 	r := b.do(t, req)
-	if c := setCookieHeader(r, cookieSession); !strings.Contains(c, "Secure") {
+	if c := setCookieHeader(r, webapp.CookieSession); !strings.Contains(c, "Secure") {
 		t.Errorf("session cookie over https: %q, want Secure", c)
 	}
 
@@ -99,7 +101,7 @@ func TestLoginRefusedShowsError(t *testing.T) {
 	if strings.Contains(r.body, `value="wrong"`) {
 		t.Error("the password is written back into the page")
 	}
-	if b.cookie(cookieSession) != "" {
+	if b.cookie(webapp.CookieSession) != "" {
 		t.Error("a refused login set a session")
 	}
 }
@@ -135,15 +137,15 @@ func TestLogout(t *testing.T) {
 	h := newHarness(t)
 	b := h.browser(t)
 	b.login(t, "coordinator@example.org")
-	before := b.cookie(cookieCSRF)
+	before := b.cookie(webapp.CookieCSRF)
 	r := b.post(t, "/logout", nil)
 	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/login" {
 		t.Fatalf("logout: %d to %q", r.code, r.header.Get("Location"))
 	}
-	if b.cookie(cookieSession) != "" {
+	if b.cookie(webapp.CookieSession) != "" {
 		t.Error("session cookie kept after logout")
 	}
-	if b.cookie(cookieCSRF) == before {
+	if b.cookie(webapp.CookieCSRF) == before {
 		t.Error("CSRF token not rotated at logout")
 	}
 	if r := b.get(t, "/coordinator"); r.code != http.StatusSeeOther {
@@ -158,8 +160,8 @@ func TestPostWithoutCSRFTokenIsRefused(t *testing.T) {
 	b.login(t, "coordinator@example.org")
 	for name, form := range map[string]url.Values{
 		"no token":    {},
-		"wrong token": {csrfField: {newToken()}},
-		"empty token": {csrfField: {""}},
+		"wrong token": {webapp.CSRFField: {webapp.NewToken()}},
+		"empty token": {webapp.CSRFField: {""}},
 	} {
 		r := b.postRaw(t, "/coordinator/hosts/h-2/verify", form)
 		if r.code != http.StatusForbidden {
@@ -209,22 +211,22 @@ func TestExpiredSessionGoesBackToLogin(t *testing.T) {
 	b := h.browser(t)
 	b.get(t, "/login")
 	u, _ := url.Parse(h.srv.URL)
-	b.hc.Jar.SetCookies(u, []*http.Cookie{{Name: cookieSession, Value: "tok-expired", Path: "/"}})
+	b.hc.Jar.SetCookies(u, []*http.Cookie{{Name: webapp.CookieSession, Value: "tok-expired", Path: "/"}})
 	r := b.get(t, "/coordinator/students?status=STUDENT_STATUS_VERIFIED")
 	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/login?next=%2Fcoordinator%2Fstudents%3Fstatus%3DSTUDENT_STATUS_VERIFIED" {
 		t.Errorf("GET: %d to %q", r.code, r.header.Get("Location"))
 	}
-	if b.cookie(cookieSession) != "" {
+	if b.cookie(webapp.CookieSession) != "" {
 		t.Error("the stale session cookie is kept")
 	}
 	// A form cannot be replayed after signing in: back home instead.
-	b.hc.Jar.SetCookies(u, []*http.Cookie{{Name: cookieSession, Value: "tok-expired", Path: "/"}})
+	b.hc.Jar.SetCookies(u, []*http.Cookie{{Name: webapp.CookieSession, Value: "tok-expired", Path: "/"}})
 	r = b.post(t, "/coordinator/hosts/h-2/verify", nil)
 	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/login" {
 		t.Errorf("POST: %d to %q", r.code, r.header.Get("Location"))
 	}
 	// The landing page forgets a stale session too.
-	b.hc.Jar.SetCookies(u, []*http.Cookie{{Name: cookieSession, Value: "tok-expired", Path: "/"}})
+	b.hc.Jar.SetCookies(u, []*http.Cookie{{Name: webapp.CookieSession, Value: "tok-expired", Path: "/"}})
 	if r := b.get(t, "/"); r.code != http.StatusOK {
 		t.Errorf("landing with a stale session: %d", r.code)
 	}
@@ -866,7 +868,7 @@ func TestStaticFiles(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	b := h.browser(t)
-	r := b.get(t, h.app.assets.URL("htmx.min.js"))
+	r := b.get(t, h.app.Assets.URL("htmx.min.js"))
 	if r.code != http.StatusOK || !strings.Contains(r.header.Get("Cache-Control"), "immutable") || !strings.Contains(r.header.Get("Content-Type"), "javascript") {
 		t.Errorf("htmx: %d %q %q", r.code, r.header.Get("Cache-Control"), r.header.Get("Content-Type"))
 	}
@@ -990,7 +992,7 @@ func TestEveryPageInBothLanguages(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	covered := map[string]bool{}
-	for _, lang := range languages {
+	for _, lang := range webapp.Languages {
 		browsers := map[string]*browser{}
 		for _, pc := range pageCases {
 			b := browsers[pc.who]
@@ -1030,10 +1032,10 @@ func TestEveryPageInBothLanguages(t *testing.T) {
 			}
 		}
 	}
-	if m := h.app.cat.Missing(); len(m) > 0 {
+	if m := h.app.Cat.Missing(); len(m) > 0 {
 		t.Errorf("translations asked for and missing: %v", m)
 	}
-	for name := range h.app.pages.set {
+	for name := range h.app.Pages.Set {
 		if !covered[name] {
 			t.Errorf("template %s is rendered by no test case", name)
 		}

@@ -1,4 +1,4 @@
-package webapp
+package site
 
 import (
 	"net/http"
@@ -11,6 +11,8 @@ import (
 
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
+
+	"github.com/cohabit/cohabit/gateway/internal/webapp"
 )
 
 // A coordinator withdraws a room the host no longer lets, behind a second click; a room in a
@@ -112,7 +114,7 @@ func TestCoordinatorEditsARoom(t *testing.T) {
 	if el := find(doc, "f-furnished"); el == nil || !isChecked(el) {
 		t.Error("furnished is not ticked")
 	}
-	form := roomValues(roomJeanne)
+	form := webapp.RoomValues(roomJeanne)
 	form.Set("contribution", "162,50")
 	r = b.post(t, "/coordinator/rooms/r-1/edit", form)
 	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/coordinator/hosts/h-1#rooms" {

@@ -1,9 +1,11 @@
-package webapp
+package site
 
 import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/cohabit/cohabit/gateway/internal/webapp"
 )
 
 // FuzzLocalPath: whatever next a link carries, sign-in sends the browser to a path of this
@@ -14,7 +16,7 @@ func FuzzLocalPath(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, next string) {
-		got := localPath(next, "/")
+		got := webapp.LocalPath(next, "/")
 		if got == "/" {
 			return
 		}

@@ -1,4 +1,4 @@
-package webapp
+package site
 
 import (
 	"io"
@@ -11,13 +11,15 @@ import (
 	"time"
 
 	"github.com/cohabit/cohabit/services/platform/logging"
+
+	"github.com/cohabit/cohabit/gateway/internal/webapp"
 )
 
 // fixedNow is the tests' clock: Wednesday 25 November 2026, 10:00 in Paris.
 var fixedNow = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 
 type harness struct {
-	app *App
+	app *webapp.App
 	srv *httptest.Server
 	be  *backends
 }
@@ -25,12 +27,12 @@ type harness struct {
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	be := startBackends(t)
-	conns := Conns{"identity": be.conn, "hosts": be.conn, "students": be.conn, "matching": be.conn, "contracts": be.conn, "notifications": be.conn, "figures": be.conn, "desk": be.conn}
-	svc, err := conns.clients()
+	conns := webapp.Conns{"identity": be.conn, "hosts": be.conn, "students": be.conn, "matching": be.conn, "contracts": be.conn, "notifications": be.conn, "figures": be.conn, "desk": be.conn}
+	svc, err := conns.Clients()
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := newApp(svc, logging.Discard(), func() time.Time { return fixedNow })
+	app, err := webapp.NewApp(svc, logging.Discard(), func() time.Time { return fixedNow }, audiences...)
 	if err != nil {
 		t.Fatalf("newApp: %v", err)
 	}
@@ -93,14 +95,14 @@ func (b *browser) cookie(name string) string {
 // has no token yet it fetches the login page first, as a person would.
 func (b *browser) post(t *testing.T, path string, form url.Values) response {
 	t.Helper()
-	if b.cookie(cookieCSRF) == "" {
+	if b.cookie(webapp.CookieCSRF) == "" {
 		b.get(t, "/login")
 	}
 	f := url.Values{}
 	for k, v := range form {
 		f[k] = v
 	}
-	f.Set(csrfField, b.cookie(cookieCSRF))
+	f.Set(webapp.CSRFField, b.cookie(webapp.CookieCSRF))
 	return b.postRaw(t, path, f)
 }
 

@@ -1,4 +1,4 @@
-package webapp
+package site
 
 import (
 	"fmt"
@@ -17,6 +17,8 @@ import (
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
 	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
 	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
+
+	"github.com/cohabit/cohabit/gateway/internal/webapp"
 )
 
 // The tests of issue 12's findings that are the web application's: each fails on the pages
@@ -262,7 +264,7 @@ func TestNoMessageClaimsSomethingWasSent(t *testing.T) {
 	}
 	for _, key := range []string{"cand.proposed", "contract.sent"} {
 		for _, lang := range []string{"fr", "en"} {
-			if s := h.app.cat.loc(lang, h.app.tz).T(key); strings.Contains(s, "est envoyée à") || strings.Contains(s, " is sent to") {
+			if s := h.app.Cat.Loc(lang, h.app.TZ).T(key); strings.Contains(s, "est envoyée à") || strings.Contains(s, " is sent to") {
 				t.Errorf("%s (%s) claims the platform sent it: %q", key, lang, s)
 			}
 		}
@@ -324,20 +326,20 @@ func TestSessionsSlideAndAFormPostedAfterExpiryIsKept(t *testing.T) {
 	}
 	// Past half its life (issued 50 minutes ago, 10 left): the page refreshes it.
 	now := fixedNow // the application's clock
-	b.hc.Jar.SetCookies(u, []*http.Cookie{{Name: cookieExp, Value: fmt.Sprintf("%d-%d", now.Add(-50*time.Minute).Unix(), now.Add(10*time.Minute).Unix()), Path: "/"}})
+	b.hc.Jar.SetCookies(u, []*http.Cookie{{Name: webapp.CookieExp, Value: fmt.Sprintf("%d-%d", now.Add(-50*time.Minute).Unix(), now.Add(10*time.Minute).Unix()), Path: "/"}})
 	r := b.get(t, "/coordinator")
 	if c := h.be.rec.called("RefreshToken"); len(c) != 1 || c[0].auth != "Bearer tok-coord" {
 		t.Fatalf("RefreshToken calls: %v", c)
 	}
-	if !strings.Contains(strings.Join(r.header.Values("Set-Cookie"), "\n"), cookieSession+"=tok-coord") {
+	if !strings.Contains(strings.Join(r.header.Values("Set-Cookie"), "\n"), webapp.CookieSession+"=tok-coord") {
 		t.Error("the refreshed token is not kept in the session cookie")
 	}
-	if exp := b.cookie(cookieExp); exp == "" || strings.HasSuffix(exp, fmt.Sprint(now.Add(10*time.Minute).Unix())) {
+	if exp := b.cookie(webapp.CookieExp); exp == "" || strings.HasSuffix(exp, fmt.Sprint(now.Add(10*time.Minute).Unix())) {
 		t.Errorf("the session's times are not renewed: %q", exp)
 	}
 
 	// The session ends (the browser drops its cookie); a form posted then is kept.
-	b.hc.Jar.SetCookies(u, []*http.Cookie{{Name: cookieSession, Value: "", Path: "/", MaxAge: -1}})
+	b.hc.Jar.SetCookies(u, []*http.Cookie{{Name: webapp.CookieSession, Value: "", Path: "/", MaxAge: -1}})
 	form := url.Values{"sharedSpaces": {"cuisine"}, "houseRules": {"Calme après 22 h"}, "entryInventory": {"Lit"}, "contribution": {"120"}, "etag": {"e-1"}}
 	r = b.post(t, "/coordinator/contracts/c-2/terms", form)
 	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/login" || strings.Contains(r.header.Get("Location"), "Calme") {
@@ -349,7 +351,7 @@ func TestSessionsSlideAndAFormPostedAfterExpiryIsKept(t *testing.T) {
 	if r := b.get(t, "/login"); !strings.Contains(r.body, "Votre session a expiré") {
 		t.Error("the sign-in page does not say the form is kept")
 	}
-	kept := b.cookie(cookieReplay)
+	kept := b.cookie(webapp.CookieReplay)
 	if kept == "" {
 		t.Fatal("no form kept")
 	}
@@ -365,19 +367,19 @@ func TestSessionsSlideAndAFormPostedAfterExpiryIsKept(t *testing.T) {
 	if r := b.get(t, "/coordinator/contracts/c-2"); !strings.Contains(r.body, "Les conditions sont enregistrées.") {
 		t.Error("no confirmation after the kept form was posted")
 	}
-	if b.cookie(cookieReplay) != "" {
+	if b.cookie(webapp.CookieReplay) != "" {
 		t.Error("the kept form is posted twice")
 	}
 
 	// Kept for the same account only, and never a forged one.
-	b.hc.Jar.SetCookies(u, []*http.Cookie{{Name: cookieReplay, Value: kept[:len(kept)-3] + "xyz", Path: "/"}})
+	b.hc.Jar.SetCookies(u, []*http.Cookie{{Name: webapp.CookieReplay, Value: kept[:len(kept)-3] + "xyz", Path: "/"}})
 	r = b.post(t, "/login", url.Values{"email": {"coordinator@example.org"}, "password": {"secret-password"}})
 	if r.header.Get("Location") != "/coordinator" || len(h.be.rec.called("UpdateContract")) != 1 {
 		t.Errorf("a forged form was posted: to %q", r.header.Get("Location"))
 	}
 	other := h.browser(t)
 	other.login(t, "jeanne@example.org")
-	other.hc.Jar.SetCookies(u, []*http.Cookie{{Name: cookieSession, Value: "", Path: "/", MaxAge: -1}})
+	other.hc.Jar.SetCookies(u, []*http.Cookie{{Name: webapp.CookieSession, Value: "", Path: "/", MaxAge: -1}})
 	other.post(t, "/host/profile/edit", url.Values{"phone": {"0600000000"}})
 	r = other.post(t, "/login", url.Values{"email": {"coordinator@example.org"}, "password": {"secret-password"}})
 	if r.header.Get("Location") != "/coordinator" || len(h.be.rec.called("UpdateHost")) != 0 {
@@ -504,7 +506,7 @@ func TestInvitationsAndGuardianship(t *testing.T) {
 		got.GetLegalRepresentative().GetName() != "Claire Roux" || got.GetLegalRepresentative().GetPhone() != "0611223344" {
 		t.Errorf("CreateHost: %v", got)
 	}
-	if !slices.Contains(hostPaths, "legal_representative") || !slices.Contains(hostPaths, "guardianship") {
+	if !slices.Contains(webapp.HostPaths, "legal_representative") || !slices.Contains(webapp.HostPaths, "guardianship") {
 		t.Error("the host's edit form does not save the guardianship")
 	}
 }

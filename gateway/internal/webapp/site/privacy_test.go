@@ -1,4 +1,4 @@
-package webapp
+package site
 
 import (
 	"archive/zip"
@@ -19,6 +19,8 @@ import (
 	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
 	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/platform/grpcx"
+
+	"github.com/cohabit/cohabit/gateway/internal/webapp"
 )
 
 // EraseHost and EraseStudent answer like the services: h-1 (a host with a stay under way in
@@ -57,9 +59,9 @@ func (f fakePersonalData) ExportPersonalData(ctx context.Context, req *privacyv1
 }
 
 // exportConns serves a fake export part per service, each on a server of its own.
-func exportConns(t *testing.T) Conns {
+func exportConns(t *testing.T) webapp.Conns {
 	t.Helper()
-	conns := Conns{}
+	conns := webapp.Conns{}
 	for _, name := range []string{"hosts", "students", "identity"} {
 		lis, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -104,7 +106,7 @@ func zipFiles(t *testing.T, body string) map[string]string {
 func TestPersonalDataExport(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.app.conns = exportConns(t)
+	h.app.Conns = exportConns(t)
 
 	c := h.browser(t)
 	c.login(t, "coordinator@example.org")

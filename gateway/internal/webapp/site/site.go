@@ -1,0 +1,24 @@
+// Package site assembles the web application the gateway serves at "/": the core (package
+// webapp: routing, sessions, rendering, translations, forms) with the pages of every
+// audience, each registering its own routes. Its tests drive the whole application through
+// HTTP, over fake services (fakes_test.go, harness_test.go).
+package site
+
+import (
+	"log/slog"
+
+	"github.com/cohabit/cohabit/gateway/internal/webapp"
+)
+
+// audiences are the packages of pages, by audience.
+var audiences = webapp.Audiences
+
+// New builds the web application over the gateway's connections.
+func New(conns webapp.Conns, log *slog.Logger) (*webapp.App, error) {
+	return webapp.New(conns, log, audiences...)
+}
+
+// Routes is the web application's route table, with who may use each route: the
+// platform's authorization matrix test reads it, so that a page added later is in the matrix
+// without an edit of the test.
+func Routes() ([]webapp.Route, error) { return webapp.Routes(audiences...) }
