@@ -6,6 +6,7 @@ package service
 import (
 	"context"
 	"crypto/ed25519"
+	"fmt"
 	"log/slog"
 	"net"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/cohabit/cohabit/services/matching/internal/app"
 	"github.com/cohabit/cohabit/services/matching/internal/eventsub"
 	"github.com/cohabit/cohabit/services/matching/internal/grpcapi"
+	"github.com/cohabit/cohabit/services/matching/internal/livepool"
 	"github.com/cohabit/cohabit/services/matching/internal/postgres"
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/boot"
@@ -83,6 +85,9 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			a := app.New(postgres.New(d.Pool), cfg.Now, app.WithPoolMemory(poolMemory(cfg.PoolMemory), d.Log),
 				app.WithDocumentSync(eventsub.DocumentSync(d.JS)))
 			matchingv1.RegisterMatchingServiceServer(d.Server, grpcapi.New(a))
+			if err := d.Metrics.Register(livepool.Collector(a.PoolStats)); err != nil {
+				return boot.Parts{}, fmt.Errorf("register the pools' metrics: %w", err)
+			}
 			export.Register(d.Server, "matching", a.Export)
 			expiry := func(ctx context.Context) error {
 				return a.RunExpiry(ctx, interval, func(err error) { d.Log.ErrorContext(ctx, "expiry run failed; retried at the next tick", "err", err) })

@@ -16,6 +16,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 
@@ -24,6 +25,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/config"
 	"github.com/cohabit/cohabit/services/platform/grpcx"
 	"github.com/cohabit/cohabit/services/platform/housekeeping"
+	"github.com/cohabit/cohabit/services/platform/metrics"
 	"github.com/cohabit/cohabit/services/platform/natsx"
 	"github.com/cohabit/cohabit/services/platform/outbox"
 	"github.com/cohabit/cohabit/services/platform/pg"
@@ -68,6 +70,9 @@ type Deps struct {
 	// Connect is a connection to the service called name, as this service, dialled on its
 	// first call at the address Config.AddrOf gives then, else at configured. Run closes it.
 	Connect func(name, configured string) grpc.ClientConnInterface
+	// Metrics is the service's registry (served on Config.MetricsAddr): Build registers the
+	// collectors of what is the service's own (matching's in-memory pools).
+	Metrics prometheus.Registerer
 }
 
 // Parts is what runs besides the relay and the gRPC server.
@@ -96,6 +101,11 @@ type Config struct {
 	Streams natsx.StreamSettings
 	// Ready, if not nil, is called once the gRPC server listens (tests bind to port 0).
 	Ready func(addr net.Addr)
+	// MetricsAddr is where /metrics is served, a listener of its own (metrics.Listen); empty
+	// is a free port on the loopback interface, as the tests and the all-in-one process
+	// want. MetricsReady, if not nil, is called with the address bound.
+	MetricsAddr  string
+	MetricsReady func(addr net.Addr)
 	// AddrOf, if not nil, gives the address another service bound (the all-in-one process
 	// binds free ports); "" keeps the configured one. Deps.Connect reads it.
 	AddrOf func(service string) string
@@ -140,7 +150,17 @@ func Run(ctx context.Context, s Service, cfg Config, log *slog.Logger) (err erro
 	}
 
 	announcePolicy(ctx, s.Name, s.Policy)
-	var opts []grpc.ServerOption
+	// Operators' metrics (platform/metrics): every RPC timed by method and code, the outbox's
+	// backlog, the consumers' lag, the pool; Build adds the service's own.
+	reg, err := metrics.NewRegistry()
+	if err != nil {
+		return err
+	}
+	rpcStats, err := metrics.NewRPC(reg)
+	if err != nil {
+		return err
+	}
+	opts := []grpc.ServerOption{grpc.StatsHandler(rpcStats)}
 	if s.MaxMessageBytes > 0 {
 		opts = append(opts, grpc.MaxRecvMsgSize(s.MaxMessageBytes), grpc.MaxSendMsgSize(s.MaxMessageBytes))
 	}
@@ -178,7 +198,7 @@ func Run(ctx context.Context, s Service, cfg Config, log *slog.Logger) (err erro
 		lazies = append(lazies, l)
 		return l
 	}
-	parts, err := s.Build(ctx, Deps{Pool: pool, JS: js, Server: srv, Log: log, Dial: dial, Connect: connect})
+	parts, err := s.Build(ctx, Deps{Pool: pool, JS: js, Server: srv, Log: log, Dial: dial, Connect: connect, Metrics: reg})
 	if err != nil {
 		return err
 	}
@@ -190,6 +210,11 @@ func Run(ctx context.Context, s Service, cfg Config, log *slog.Logger) (err erro
 		return fmt.Errorf("%s: %w", s.Name, err)
 	}
 	relay := &outbox.Relay{Pool: pool, JS: js, Log: log, Name: s.Name}
+	stopMetrics, err := serveMetrics(reg, pool, js, consumers, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return relay.Run(ctx) })
@@ -232,4 +257,32 @@ func LoadServiceKeys(e *config.Env) auth.ServiceKeys {
 		PublicFile:  e.String("COHABIT_SERVICE_PUBLIC_KEY_FILE", ""),
 		PrivateFile: e.String("COHABIT_SERVICE_PRIVATE_KEY_FILE", ""),
 	}
+}
+
+// serveMetrics registers the collectors every service shares on reg and serves it on
+// cfg.MetricsAddr until stop is called.
+func serveMetrics(reg *prometheus.Registry, pool *pgxpool.Pool, js jetstream.JetStream, consumers []*natsx.Consumer,
+	cfg Config, log *slog.Logger) (stop func(), err error) {
+	durables := make([]metrics.Durable, 0, len(consumers))
+	for _, c := range consumers {
+		durables = append(durables, metrics.Durable{Stream: c.Stream, Name: c.Durable})
+	}
+	for _, c := range []prometheus.Collector{metrics.Outbox(pool), metrics.Pool(pool), metrics.Consumers(js, durables)} {
+		if err := reg.Register(c); err != nil {
+			return nil, fmt.Errorf("register metrics: %w", err)
+		}
+	}
+	addr := cfg.MetricsAddr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	bound, stop, err := metrics.Listen(addr, metrics.Handler(reg, log), log)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("metrics listening", "addr", bound.String())
+	if cfg.MetricsReady != nil {
+		cfg.MetricsReady(bound)
+	}
+	return stop, nil
 }

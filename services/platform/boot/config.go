@@ -22,6 +22,7 @@ const (
 //	COHABIT_<NAME>_GRPC_ADDR      where it serves (grpcAddr by default)
 //	COHABIT_<NAME>_DATABASE_URL   its database (cohabit_<name> on the local cluster)
 //	COHABIT_<NAME>_DB_MAX_CONNS   the pool's bound (10)
+//	COHABIT_<NAME>_METRICS_ADDR   where /metrics is served (a free loopback port)
 //	COHABIT_NATS_URL              NATS (the embedded server of `make run`)
 //	COHABIT_TOKEN_PUBLIC_KEY_FILE the key that verifies bearer tokens
 //	COHABIT_SERVICE_*_KEY_FILE    the service key halves (LoadServiceKeys)
@@ -38,6 +39,7 @@ func LoadConfig(e *config.Env, name, grpcAddr string) Config {
 		TokenKeyFile: e.String("COHABIT_TOKEN_PUBLIC_KEY_FILE", defaultTokenKey),
 		Service:      LoadServiceKeys(e),
 		MaxDBConns:   e.Int(prefix+"DB_MAX_CONNS", defaultMaxDBConns),
+		MetricsAddr:  e.String(prefix+"METRICS_ADDR", ""),
 		Streams:      natsx.LoadStreamSettings(e),
 	}
 }

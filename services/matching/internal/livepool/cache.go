@@ -45,12 +45,14 @@ type Cache struct {
 
 // Stats report what a Cache holds and did.
 type Stats struct {
-	Programmes int   // snapshots held
-	Bytes      int64 // their estimated size
-	Budget     int64
-	Hits       int64 // Gets served from memory
-	Builds     int64 // snapshots built (a first read, or a version that moved)
-	Evictions  int64 // snapshots dropped for the budget
+	Programmes   int   // snapshots held
+	Rooms        int   // rooms in the snapshots held
+	Applications int   // applications in the snapshots held
+	Bytes        int64 // their estimated size
+	Budget       int64
+	Hits         int64 // Gets served from memory
+	Builds       int64 // snapshots built (a first read, or a version that moved)
+	Evictions    int64 // snapshots dropped for the budget
 }
 
 func (s Stats) String() string {
@@ -172,5 +174,10 @@ func (c *Cache) Stats() Stats {
 	defer c.mu.Unlock()
 	s := c.stats
 	s.Programmes, s.Bytes, s.Budget = c.lru.Len(), c.used, c.budget
+	for e := c.lru.Front(); e != nil; e = e.Next() {
+		snap := e.Value.(*Snapshot)
+		s.Rooms += len(snap.Offers)
+		s.Applications += len(snap.Seekers)
+	}
 	return s
 }
