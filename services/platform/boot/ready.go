@@ -15,14 +15,26 @@ import (
 // readyInterval is how often watchReadiness checks the database and NATS.
 const readyInterval = 2 * time.Second
 
-// watchReadiness keeps the gRPC health status ("" , the whole server) in step with what the
-// service needs to serve: SERVING while the database answers a ping and the NATS connection
-// is up, NOT_SERVING otherwise. Clients (grpcx.Dial) then send no call to a replica that
-// lost either, Kubernetes' gRPC readiness probe takes it out of its service, and the
-// gateway's /readyz says so. It returns when ctx is done; the server's shutdown then says
-// NOT_SERVING for good.
+// watchReadiness keeps the gRPC health status of the whole server ("") and of each service
+// registered on it in step with what the service needs to serve: SERVING while the database
+// answers a ping and the NATS connection is up, NOT_SERVING otherwise. Clients (grpcx.Dial)
+// then send no call to a replica that lost either, Kubernetes' gRPC readiness probe takes it
+// out of its service, and the gateway's /readyz says so. No service sets its own status: a
+// status set once at start would say SERVING with the database gone. It returns when ctx is
+// done; the server's shutdown then says NOT_SERVING for good.
 func watchReadiness(ctx context.Context, srv *grpcx.Server, pool *pgxpool.Pool, nc *nats.Conn, log *slog.Logger) error {
-	serving := true
+	names := []string{""}
+	for name := range srv.GetServiceInfo() {
+		if name != healthpb.Health_ServiceDesc.ServiceName {
+			names = append(names, name)
+		}
+	}
+	set := func(st healthpb.HealthCheckResponse_ServingStatus) {
+		for _, n := range names {
+			srv.Health.SetServingStatus(n, st)
+		}
+	}
+	first, serving := true, false
 	t := time.NewTicker(readyInterval)
 	defer t.Stop()
 	for {
@@ -37,15 +49,18 @@ func watchReadiness(ctx context.Context, srv *grpcx.Server, pool *pgxpool.Pool, 
 		if ctx.Err() != nil {
 			return nil
 		}
-		if now := why == ""; now != serving {
-			serving = now
-			if serving {
-				log.InfoContext(ctx, "ready again: database and NATS answer")
-				srv.Health.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
-			} else {
+		if now := why == ""; first || now != serving {
+			switch {
+			case now:
+				if !first {
+					log.InfoContext(ctx, "ready again: database and NATS answer")
+				}
+				set(healthpb.HealthCheckResponse_SERVING)
+			default:
 				log.WarnContext(ctx, "not ready", "why", why)
-				srv.Health.SetServingStatus("", healthpb.HealthCheckResponse_NOT_SERVING)
+				set(healthpb.HealthCheckResponse_NOT_SERVING)
 			}
+			first, serving = false, now
 		}
 		select {
 		case <-ctx.Done():
