@@ -15,12 +15,17 @@ import (
 )
 
 // checkInput is the platform's one input hygiene rule, applied to every request of every
-// service before any handler sees it (rules.go says what it refuses and why). Each bad
-// field is named, so the answer is a 400 that says where, whatever the service.
+// service before any handler sees it (rules.go says what it refuses and why), then the
+// rules the request message declares on its fields (declared.go). Each bad field is named,
+// so the answer is a 400 that says where, whatever the service.
 func (i *interceptors) checkInput(ctx context.Context, req any, info *grpc.UnaryServerInfo, next grpc.UnaryHandler) (any, error) {
 	if m, ok := req.(proto.Message); ok {
 		var v errs.Violations
-		walkInput(m.ProtoReflect(), resourcePrefix(info.FullMethod, m.ProtoReflect()), &v)
+		strip := resourcePrefix(info.FullMethod, m.ProtoReflect())
+		walkInput(m.ProtoReflect(), strip, &v)
+		if err := checkDeclared(m, strip, &v); err != nil {
+			return nil, err
+		}
 		if err := v.Err(); err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@
 package contractsv1
 
 import (
+	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	v11 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
 	v1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
@@ -2577,11 +2578,11 @@ var File_cohabit_contracts_v1_contracts_proto protoreflect.FileDescriptor
 
 const file_cohabit_contracts_v1_contracts_proto_rawDesc = "" +
 	"\n" +
-	"$cohabit/contracts/v1/contracts.proto\x12\x14cohabit.contracts.v1\x1a\"cohabit/matching/v1/matching.proto\x1a\x1acohabit/type/v1/type.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb7\x05\n" +
+	"$cohabit/contracts/v1/contracts.proto\x12\x14cohabit.contracts.v1\x1a\x1bbuf/validate/validate.proto\x1a\"cohabit/matching/v1/matching.proto\x1a\x1acohabit/type/v1/type.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc7\x05\n" +
 	"\rContractTerms\x12\x1d\n" +
 	"\n" +
-	"room_title\x18\x01 \x01(\tR\troomTitle\x12 \n" +
-	"\froom_area_m2\x18\x02 \x01(\x01R\n" +
+	"room_title\x18\x01 \x01(\tR\troomTitle\x120\n" +
+	"\froom_area_m2\x18\x02 \x01(\x01B\x0e\xbaH\v\x12\t\x19\x00\x00\x00\x00\x00@\x8f@R\n" +
 	"roomAreaM2\x12#\n" +
 	"\rshared_spaces\x18\x03 \x03(\tR\fsharedSpaces\x12\x1d\n" +
 	"\n" +
@@ -2708,33 +2709,33 @@ const file_cohabit_contracts_v1_contracts_proto_rawDesc = "" +
 	"\x15UpdateContractRequest\x12:\n" +
 	"\bcontract\x18\x01 \x01(\v2\x1e.cohabit.contracts.v1.ContractR\bcontract\x12;\n" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
-	"updateMask\"9\n" +
+	"updateMask\"B\n" +
 	"\x13SendContractRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
-	"\x04etag\x18\x02 \x01(\tR\x04etag\"\xaa\x01\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
+	"\x04etag\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\"\xb3\x01\n" +
 	"\x13SignContractRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x120\n" +
 	"\x05party\x18\x02 \x01(\x0e2\x1a.cohabit.matching.v1.PartyR\x05party\x12=\n" +
-	"\x06method\x18\x03 \x01(\x0e2%.cohabit.contracts.v1.SignatureMethodR\x06method\x12\x12\n" +
-	"\x04etag\x18\x04 \x01(\tR\x04etag\"\x81\x02\n" +
+	"\x06method\x18\x03 \x01(\x0e2%.cohabit.contracts.v1.SignatureMethodR\x06method\x12\x1b\n" +
+	"\x04etag\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\"\x8a\x02\n" +
 	"\x18TerminateContractRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\x12%\n" +
 	"\x0eeffective_date\x18\x03 \x01(\tR\reffectiveDate\x120\n" +
-	"\x05party\x18\x04 \x01(\x0e2\x1a.cohabit.matching.v1.PartyR\x05party\x12\x12\n" +
-	"\x04etag\x18\x05 \x01(\tR\x04etag\x12P\n" +
-	"\x0freason_category\x18\x06 \x01(\x0e2'.cohabit.contracts.v1.TerminationReasonR\x0ereasonCategory\"U\n" +
+	"\x05party\x18\x04 \x01(\x0e2\x1a.cohabit.matching.v1.PartyR\x05party\x12\x1b\n" +
+	"\x04etag\x18\x05 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\x12P\n" +
+	"\x0freason_category\x18\x06 \x01(\x0e2'.cohabit.contracts.v1.TerminationReasonR\x0ereasonCategory\"^\n" +
 	"\x14RenewContractRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x19\n" +
-	"\bend_date\x18\x02 \x01(\tR\aendDate\x12\x12\n" +
-	"\x04etag\x18\x03 \x01(\tR\x04etag\"S\n" +
+	"\bend_date\x18\x02 \x01(\tR\aendDate\x12\x1b\n" +
+	"\x04etag\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\"\\\n" +
 	"\x15CancelContractRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
-	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x12\n" +
-	"\x04etag\x18\x03 \x01(\tR\x04etag\";\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x1b\n" +
+	"\x04etag\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\"D\n" +
 	"\x15ReopenContractRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
-	"\x04etag\x18\x02 \x01(\tR\x04etag\"H\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
+	"\x04etag\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\"H\n" +
 	"\x1aGetContractDocumentRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1a\n" +
 	"\blanguage\x18\x02 \x01(\tR\blanguage\"\xce\x01\n" +
@@ -2749,19 +2750,19 @@ const file_cohabit_contracts_v1_contracts_proto_rawDesc = "" +
 	"contractId\"y\n" +
 	"\x14ListCheckinsResponse\x129\n" +
 	"\bcheckins\x18\x01 \x03(\v2\x1d.cohabit.contracts.v1.CheckinR\bcheckins\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xfd\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x8e\x02\n" +
 	"\x16CompleteCheckinRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\x12;\n" +
-	"\x06method\x18\x02 \x01(\x0e2#.cohabit.contracts.v1.CheckinMethodR\x06method\x12%\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12C\n" +
+	"\x06method\x18\x02 \x01(\x0e2#.cohabit.contracts.v1.CheckinMethodB\x06\xbaH\x03\xc8\x01\x01R\x06method\x12%\n" +
 	"\x0ehost_wellbeing\x18\x03 \x01(\x05R\rhostWellbeing\x12+\n" +
 	"\x11student_wellbeing\x18\x04 \x01(\x05R\x10studentWellbeing\x12\x14\n" +
 	"\x05notes\x18\x05 \x01(\tR\x05notes\x12\x18\n" +
-	"\aconcern\x18\x06 \x01(\bR\aconcern\x12\x12\n" +
-	"\x04etag\x18\a \x01(\tR\x04etag\"\xd1\x01\n" +
-	"\x15CreateIncidentRequest\x12\x1f\n" +
-	"\vcontract_id\x18\x01 \x01(\tR\n" +
-	"contractId\x12:\n" +
-	"\bseverity\x18\x02 \x01(\x0e2\x1e.cohabit.contracts.v1.SeverityR\bseverity\x12\x1a\n" +
+	"\aconcern\x18\x06 \x01(\bR\aconcern\x12\x1b\n" +
+	"\x04etag\x18\a \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\"\xe2\x01\n" +
+	"\x15CreateIncidentRequest\x12(\n" +
+	"\vcontract_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x18@R\n" +
+	"contractId\x12B\n" +
+	"\bseverity\x18\x02 \x01(\x0e2\x1e.cohabit.contracts.v1.SeverityB\x06\xbaH\x03\xc8\x01\x01R\bseverity\x12\x1a\n" +
 	"\bcategory\x18\x03 \x01(\tR\bcategory\x12 \n" +
 	"\vdescription\x18\x04 \x01(\tR\vdescription\x12\x1d\n" +
 	"\n" +

@@ -10,6 +10,7 @@
 package deskv1
 
 import (
+	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	v1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
@@ -2068,7 +2069,7 @@ var File_cohabit_desk_v1_desk_proto protoreflect.FileDescriptor
 
 const file_cohabit_desk_v1_desk_proto_rawDesc = "" +
 	"\n" +
-	"\x1acohabit/desk/v1/desk.proto\x12\x0fcohabit.desk.v1\x1a\x1ecohabit/type/v1/document.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc5\x05\n" +
+	"\x1acohabit/desk/v1/desk.proto\x12\x0fcohabit.desk.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1ecohabit/type/v1/document.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc5\x05\n" +
 	"\bDocument\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12!\n" +
 	"\fprogramme_id\x18\x02 \x01(\tR\vprogrammeId\x12\x19\n" +
@@ -2104,35 +2105,35 @@ const file_cohabit_desk_v1_desk_proto_rawDesc = "" +
 	"\tdocuments\x18\x01 \x03(\v2\x19.cohabit.desk.v1.DocumentR\tdocuments\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"$\n" +
 	"\x12GetDocumentRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\"\x84\x01\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\"\x8c\x01\n" +
 	"\x15CreateDocumentRequest\x12\x19\n" +
-	"\bowner_id\x18\x01 \x01(\tR\aownerId\x121\n" +
-	"\x04kind\x18\x02 \x01(\x0e2\x1d.cohabit.type.v1.DocumentKindR\x04kind\x12\x1d\n" +
+	"\bowner_id\x18\x01 \x01(\tR\aownerId\x129\n" +
+	"\x04kind\x18\x02 \x01(\x0e2\x1d.cohabit.type.v1.DocumentKindB\x06\xbaH\x03\xc8\x01\x01R\x04kind\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"\x95\x01\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"\xb2\x01\n" +
 	"\x15UploadDocumentRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
-	"\tfile_name\x18\x02 \x01(\tR\bfileName\x12!\n" +
-	"\fcontent_type\x18\x03 \x01(\tR\vcontentType\x12\x18\n" +
-	"\acontent\x18\x04 \x01(\fR\acontent\x12\x12\n" +
-	"\x04etag\x18\x05 \x01(\tR\x04etag\"(\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12%\n" +
+	"\tfile_name\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\xff\x01R\bfileName\x12+\n" +
+	"\fcontent_type\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xff\x01R\vcontentType\x12\x18\n" +
+	"\acontent\x18\x04 \x01(\fR\acontent\x12\x1b\n" +
+	"\x04etag\x18\x05 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\"(\n" +
 	"\x16GetDocumentFileRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\"\x80\x01\n" +
 	"\fDocumentFile\x12\x1b\n" +
 	"\tfile_name\x18\x01 \x01(\tR\bfileName\x12!\n" +
 	"\fcontent_type\x18\x02 \x01(\tR\vcontentType\x12\x18\n" +
 	"\acontent\x18\x03 \x01(\fR\acontent\x12\x16\n" +
-	"\x06sha256\x18\x04 \x01(\tR\x06sha256\"\x82\x01\n" +
+	"\x06sha256\x18\x04 \x01(\tR\x06sha256\"\x8b\x01\n" +
 	"\x15VerifyDocumentRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1f\n" +
 	"\vexpiry_date\x18\x02 \x01(\tR\n" +
 	"expiryDate\x12$\n" +
-	"\x0eseen_in_person\x18\x03 \x01(\bR\fseenInPerson\x12\x12\n" +
-	"\x04etag\x18\x04 \x01(\tR\x04etag\"S\n" +
+	"\x0eseen_in_person\x18\x03 \x01(\bR\fseenInPerson\x12\x1b\n" +
+	"\x04etag\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\"\\\n" +
 	"\x15RejectDocumentRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
-	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x12\n" +
-	"\x04etag\x18\x03 \x01(\tR\x04etag\"\xaf\x03\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x1b\n" +
+	"\x04etag\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\"\xaf\x03\n" +
 	"\x04Note\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12!\n" +
 	"\fprogramme_id\x18\x02 \x01(\tR\vprogrammeId\x12\x1d\n" +
@@ -2159,11 +2160,11 @@ const file_cohabit_desk_v1_desk_proto_rawDesc = "" +
 	"\x04body\x18\x02 \x01(\tR\x04body\x12?\n" +
 	"\fsubject_type\x18\x03 \x01(\x0e2\x1c.cohabit.desk.v1.SubjectTypeR\vsubjectType\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tR\trequestId\"K\n" +
+	"request_id\x18\x04 \x01(\tR\trequestId\"T\n" +
 	"\x11UpdateNoteRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
-	"\x04body\x18\x02 \x01(\tR\x04body\x12\x12\n" +
-	"\x04etag\x18\x03 \x01(\tR\x04etag\"m\n" +
+	"\x04body\x18\x02 \x01(\tR\x04body\x12\x1b\n" +
+	"\x04etag\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\"m\n" +
 	"\x10ListNotesRequest\x12\x1d\n" +
 	"\n" +
 	"subject_id\x18\x01 \x01(\tR\tsubjectId\x12\x1b\n" +

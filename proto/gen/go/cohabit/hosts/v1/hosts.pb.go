@@ -9,6 +9,7 @@
 package hostsv1
 
 import (
+	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	v1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
@@ -1951,14 +1952,14 @@ var File_cohabit_hosts_v1_hosts_proto protoreflect.FileDescriptor
 
 const file_cohabit_hosts_v1_hosts_proto_rawDesc = "" +
 	"\n" +
-	"\x1ccohabit/hosts/v1/hosts.proto\x12\x10cohabit.hosts.v1\x1a\x1acohabit/type/v1/type.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x95\x01\n" +
-	"\aAddress\x12\x14\n" +
-	"\x05line1\x18\x01 \x01(\tR\x05line1\x12\x1a\n" +
+	"\x1ccohabit/hosts/v1/hosts.proto\x12\x10cohabit.hosts.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1acohabit/type/v1/type.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9f\x01\n" +
+	"\aAddress\x12\x1e\n" +
+	"\x05line1\x18\x01 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\x05line1\x12\x1a\n" +
 	"\bpostcode\x18\x02 \x01(\tR\bpostcode\x12\x12\n" +
 	"\x04city\x18\x03 \x01(\tR\x04city\x12\x10\n" +
 	"\x03lat\x18\x04 \x01(\x01R\x03lat\x12\x10\n" +
 	"\x03lng\x18\x05 \x01(\x01R\x03lng\x12 \n" +
-	"\vapproximate\x18\x06 \x01(\bR\vapproximate\"\xdb\n" +
+	"\vapproximate\x18\x06 \x01(\bR\vapproximate\"\xf6\n" +
 	"\n" +
 	"\x04Host\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12!\n" +
@@ -1982,11 +1983,11 @@ const file_cohabit_hosts_v1_hosts_proto_rawDesc = "" +
 	"\tis_tenant\x18\x11 \x01(\bR\bisTenant\x12+\n" +
 	"\x11landlord_informed\x18\x12 \x01(\bR\x10landlordInformed\x12\x1a\n" +
 	"\bassisted\x18\x13 \x01(\bR\bassisted\x12)\n" +
-	"\x10consent_recorded\x18\x14 \x01(\bR\x0fconsentRecorded\x12(\n" +
-	"\x10owner_account_id\x18\x15 \x01(\tR\x0eownerAccountId\x127\n" +
-	"\x18registered_by_account_id\x18\x16 \x01(\tR\x15registeredByAccountId\x12?\n" +
-	"\rverified_time\x18\x17 \x01(\v2\x1a.google.protobuf.TimestampR\fverifiedTime\x12\x12\n" +
-	"\x04etag\x18\x18 \x01(\tR\x04etag\x12;\n" +
+	"\x10consent_recorded\x18\x14 \x01(\bR\x0fconsentRecorded\x121\n" +
+	"\x10owner_account_id\x18\x15 \x01(\tB\a\xbaH\x04r\x02\x18@R\x0eownerAccountId\x12@\n" +
+	"\x18registered_by_account_id\x18\x16 \x01(\tB\a\xbaH\x04r\x02\x18@R\x15registeredByAccountId\x12?\n" +
+	"\rverified_time\x18\x17 \x01(\v2\x1a.google.protobuf.TimestampR\fverifiedTime\x12\x1b\n" +
+	"\x04etag\x18\x18 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\x12;\n" +
 	"\vcreate_time\x18\x19 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\x1a \x01(\v2\x1a.google.protobuf.TimestampR\n" +
@@ -1999,11 +2000,11 @@ const file_cohabit_hosts_v1_hosts_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05phone\x18\x02 \x01(\tR\x05phone\x12\x14\n" +
 	"\x05email\x18\x03 \x01(\tR\x05email\x12\"\n" +
-	"\frelationship\x18\x04 \x01(\tR\frelationship\"\xbc\x06\n" +
+	"\frelationship\x18\x04 \x01(\tR\frelationship\"\xce\x06\n" +
 	"\x04Room\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12!\n" +
-	"\fprogramme_id\x18\x02 \x01(\tR\vprogrammeId\x12\x17\n" +
-	"\ahost_id\x18\x03 \x01(\tR\x06hostId\x124\n" +
+	"\fprogramme_id\x18\x02 \x01(\tR\vprogrammeId\x12 \n" +
+	"\ahost_id\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18@R\x06hostId\x124\n" +
 	"\x06status\x18\x04 \x01(\x0e2\x1c.cohabit.hosts.v1.RoomStatusR\x06status\x12\x14\n" +
 	"\x05title\x18\x05 \x01(\tR\x05title\x12 \n" +
 	"\vdescription\x18\x06 \x01(\tR\vdescription\x12\x17\n" +
@@ -2022,8 +2023,8 @@ const file_cohabit_hosts_v1_hosts_proto_rawDesc = "" +
 	"\x0fmin_stay_months\x18\x11 \x01(\x05R\rminStayMonths\x12'\n" +
 	"\x0fsmoking_allowed\x18\x12 \x01(\bR\x0esmokingAllowed\x12!\n" +
 	"\fpets_allowed\x18\x13 \x01(\bR\vpetsAllowed\x12\x12\n" +
-	"\x04city\x18\x14 \x01(\tR\x04city\x12\x12\n" +
-	"\x04etag\x18\x15 \x01(\tR\x04etag\x12;\n" +
+	"\x04city\x18\x14 \x01(\tR\x04city\x12\x1b\n" +
+	"\x04etag\x18\x15 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\x12;\n" +
 	"\vcreate_time\x18\x16 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\x17 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
@@ -2046,34 +2047,34 @@ const file_cohabit_hosts_v1_hosts_proto_rawDesc = "" +
 	"\x11UpdateHostRequest\x12*\n" +
 	"\x04host\x18\x01 \x01(\v2\x16.cohabit.hosts.v1.HostR\x04host\x12;\n" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
-	"updateMask\"7\n" +
+	"updateMask\"@\n" +
 	"\x11VerifyHostRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
-	"\x04etag\x18\x02 \x01(\tR\x04etag\"P\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
+	"\x04etag\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\"Y\n" +
 	"\x12SuspendHostRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
-	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x12\n" +
-	"\x04etag\x18\x03 \x01(\tR\x04etag\":\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x1b\n" +
+	"\x04etag\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\"C\n" +
 	"\x14ReinstateHostRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
-	"\x04etag\x18\x02 \x01(\tR\x04etag\"8\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
+	"\x04etag\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\"A\n" +
 	"\x12ArchiveHostRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
-	"\x04etag\x18\x02 \x01(\tR\x04etag\":\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
+	"\x04etag\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\":\n" +
 	"\x10EraseHostRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\"\x13\n" +
 	"\x11EraseHostResponse\",\n" +
 	"\x1aWithdrawHostConsentRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\"\x1d\n" +
-	"\x1bWithdrawHostConsentResponse\"w\n" +
-	"\x11CreateRoomRequest\x12\x17\n" +
-	"\ahost_id\x18\x01 \x01(\tR\x06hostId\x12*\n" +
+	"\x1bWithdrawHostConsentResponse\"\x80\x01\n" +
+	"\x11CreateRoomRequest\x12 \n" +
+	"\ahost_id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x18@R\x06hostId\x12*\n" +
 	"\x04room\x18\x02 \x01(\v2\x16.cohabit.hosts.v1.RoomR\x04room\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tR\trequestId\" \n" +
 	"\x0eGetRoomRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\"\x8e\x02\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\"\x97\x02\n" +
 	"\x10ListRoomsRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
@@ -2081,21 +2082,21 @@ const file_cohabit_hosts_v1_hosts_proto_rawDesc = "" +
 	"\x04city\x18\x03 \x01(\tR\x04city\x124\n" +
 	"\x16max_contribution_cents\x18\x04 \x01(\x05R\x14maxContributionCents\x12%\n" +
 	"\x0eavailable_from\x18\x05 \x01(\tR\ravailableFrom\x124\n" +
-	"\x06status\x18\x06 \x01(\x0e2\x1c.cohabit.hosts.v1.RoomStatusR\x06status\x12\x17\n" +
-	"\ahost_id\x18\a \x01(\tR\x06hostId\"i\n" +
+	"\x06status\x18\x06 \x01(\x0e2\x1c.cohabit.hosts.v1.RoomStatusR\x06status\x12 \n" +
+	"\ahost_id\x18\a \x01(\tB\a\xbaH\x04r\x02\x18@R\x06hostId\"i\n" +
 	"\x11ListRoomsResponse\x12,\n" +
 	"\x05rooms\x18\x01 \x03(\v2\x16.cohabit.hosts.v1.RoomR\x05rooms\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"|\n" +
 	"\x11UpdateRoomRequest\x12*\n" +
 	"\x04room\x18\x01 \x01(\v2\x16.cohabit.hosts.v1.RoomR\x04room\x12;\n" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
-	"updateMask\"8\n" +
+	"updateMask\"A\n" +
 	"\x12PublishRoomRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
-	"\x04etag\x18\x02 \x01(\tR\x04etag\"9\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
+	"\x04etag\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\"B\n" +
 	"\x13WithdrawRoomRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
-	"\x04etag\x18\x02 \x01(\tR\x04etag*\x9e\x01\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
+	"\x04etag\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag*\x9e\x01\n" +
 	"\n" +
 	"HostStatus\x12\x1b\n" +
 	"\x17HOST_STATUS_UNSPECIFIED\x10\x00\x12$\n" +

@@ -9,6 +9,7 @@
 package identityv1
 
 import (
+	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	v1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
@@ -1746,7 +1747,7 @@ var File_cohabit_identity_v1_identity_proto protoreflect.FileDescriptor
 
 const file_cohabit_identity_v1_identity_proto_rawDesc = "" +
 	"\n" +
-	"\"cohabit/identity/v1/identity.proto\x12\x13cohabit.identity.v1\x1a\x1ecohabit/type/v1/document.proto\x1a\x1acohabit/type/v1/type.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc3\x02\n" +
+	"\"cohabit/identity/v1/identity.proto\x12\x13cohabit.identity.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1ecohabit/type/v1/document.proto\x1a\x1acohabit/type/v1/type.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc3\x02\n" +
 	"\aAccount\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n" +
 	"\x05email\x18\x02 \x01(\tR\x05email\x12)\n" +
@@ -1835,11 +1836,11 @@ const file_cohabit_identity_v1_identity_proto_rawDesc = "" +
 	"\fprogramme_id\x18\x04 \x01(\tR\vprogrammeId\x12\x1f\n" +
 	"\vinvite_code\x18\x05 \x01(\tR\n" +
 	"inviteCode\"\x0e\n" +
-	"\fGetMeRequest\"\x96\x01\n" +
+	"\fGetMeRequest\"\x9e\x01\n" +
 	"\x14CreateAccountRequest\x12\x14\n" +
 	"\x05email\x18\x01 \x01(\tR\x05email\x12\x1a\n" +
-	"\bpassword\x18\x02 \x01(\tR\bpassword\x12)\n" +
-	"\x04role\x18\x03 \x01(\x0e2\x15.cohabit.type.v1.RoleR\x04role\x12!\n" +
+	"\bpassword\x18\x02 \x01(\tR\bpassword\x121\n" +
+	"\x04role\x18\x03 \x01(\x0e2\x15.cohabit.type.v1.RoleB\x06\xbaH\x03\xc8\x01\x01R\x04role\x12!\n" +
 	"\fprogramme_id\x18\x04 \x01(\tR\vprogrammeId\"S\n" +
 	"\x15ListProgrammesRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +

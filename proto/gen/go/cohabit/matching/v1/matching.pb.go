@@ -9,6 +9,7 @@
 package matchingv1
 
 import (
+	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	v1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
@@ -2392,7 +2393,7 @@ var File_cohabit_matching_v1_matching_proto protoreflect.FileDescriptor
 
 const file_cohabit_matching_v1_matching_proto_rawDesc = "" +
 	"\n" +
-	"\"cohabit/matching/v1/matching.proto\x12\x13cohabit.matching.v1\x1a\x1acohabit/type/v1/type.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc9\x01\n" +
+	"\"cohabit/matching/v1/matching.proto\x12\x13cohabit.matching.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1acohabit/type/v1/type.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc9\x01\n" +
 	"\tScoreItem\x12\x1c\n" +
 	"\tcriterion\x18\x01 \x01(\tR\tcriterion\x12\x16\n" +
 	"\x06weight\x18\x02 \x01(\x01R\x06weight\x12\x14\n" +
@@ -2543,28 +2544,28 @@ const file_cohabit_matching_v1_matching_proto_rawDesc = "" +
 	"student_id\x18\x05 \x01(\tR\tstudentId\"s\n" +
 	"\x13ListMatchesResponse\x124\n" +
 	"\amatches\x18\x01 \x03(\v2\x1a.cohabit.matching.v1.MatchR\amatches\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"w\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x80\x01\n" +
 	"\x16ScheduleMeetingRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x129\n" +
 	"\n" +
-	"meeting_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\tmeetingAt\x12\x12\n" +
-	"\x04etag\x18\x03 \x01(\tR\x04etag\"j\n" +
+	"meeting_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\tmeetingAt\x12\x1b\n" +
+	"\x04etag\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\"s\n" +
 	"\x12AcceptMatchRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x120\n" +
-	"\x05party\x18\x02 \x01(\x0e2\x1a.cohabit.matching.v1.PartyR\x05party\x12\x12\n" +
-	"\x04etag\x18\x03 \x01(\tR\x04etag\"\x83\x01\n" +
+	"\x05party\x18\x02 \x01(\x0e2\x1a.cohabit.matching.v1.PartyR\x05party\x12\x1b\n" +
+	"\x04etag\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\"\x8c\x01\n" +
 	"\x13DeclineMatchRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x120\n" +
 	"\x05party\x18\x02 \x01(\x0e2\x1a.cohabit.matching.v1.PartyR\x05party\x12\x16\n" +
-	"\x06reason\x18\x03 \x01(\tR\x06reason\x12\x12\n" +
-	"\x04etag\x18\x04 \x01(\tR\x04etag\"9\n" +
+	"\x06reason\x18\x03 \x01(\tR\x06reason\x12\x1b\n" +
+	"\x04etag\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\"B\n" +
 	"\x13ApproveMatchRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
-	"\x04etag\x18\x02 \x01(\tR\x04etag\"P\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
+	"\x04etag\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\"Y\n" +
 	"\x12CancelMatchRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
-	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x12\n" +
-	"\x04etag\x18\x03 \x01(\tR\x04etag\"D\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x1b\n" +
+	"\x04etag\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\"D\n" +
 	"\n" +
 	"LockedPair\x12\x17\n" +
 	"\aroom_id\x18\x01 \x01(\tR\x06roomId\x12\x1d\n" +

@@ -10,6 +10,7 @@
 package privacyv1
 
 import (
+	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	reflect "reflect"
@@ -256,10 +257,10 @@ var File_cohabit_privacy_v1_privacy_proto protoreflect.FileDescriptor
 
 const file_cohabit_privacy_v1_privacy_proto_rawDesc = "" +
 	"\n" +
-	" cohabit/privacy/v1/privacy.proto\x12\x12cohabit.privacy.v1\"l\n" +
+	" cohabit/privacy/v1/privacy.proto\x12\x12cohabit.privacy.v1\x1a\x1bbuf/validate/validate.proto\"t\n" +
 	"\x19ExportPersonalDataRequest\x12\x1b\n" +
-	"\tperson_id\x18\x01 \x01(\tR\bpersonId\x122\n" +
-	"\x04kind\x18\x02 \x01(\x0e2\x1e.cohabit.privacy.v1.PersonKindR\x04kind\"\x82\x01\n" +
+	"\tperson_id\x18\x01 \x01(\tR\bpersonId\x12:\n" +
+	"\x04kind\x18\x02 \x01(\x0e2\x1e.cohabit.privacy.v1.PersonKindB\x06\xbaH\x03\xc8\x01\x01R\x04kind\"\x82\x01\n" +
 	"\x1aExportPersonalDataResponse\x12\x18\n" +
 	"\aservice\x18\x01 \x01(\tR\aservice\x12\x12\n" +
 	"\x04json\x18\x02 \x01(\fR\x04json\x126\n" +

@@ -9,6 +9,7 @@
 package studentsv1
 
 import (
+	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	v1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
@@ -1369,14 +1370,14 @@ var File_cohabit_students_v1_students_proto protoreflect.FileDescriptor
 
 const file_cohabit_students_v1_students_proto_rawDesc = "" +
 	"\n" +
-	"\"cohabit/students/v1/students.proto\x12\x13cohabit.students.v1\x1a\x1acohabit/type/v1/type.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x82\x01\n" +
+	"\"cohabit/students/v1/students.proto\x12\x13cohabit.students.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1acohabit/type/v1/type.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x82\x01\n" +
 	"\n" +
 	"StudyPlace\x12\x10\n" +
 	"\x03lat\x18\x01 \x01(\x01R\x03lat\x12\x10\n" +
 	"\x03lng\x18\x02 \x01(\x01R\x03lng\x12\x12\n" +
 	"\x04city\x18\x03 \x01(\tR\x04city\x12\x1a\n" +
 	"\bpostcode\x18\x04 \x01(\tR\bpostcode\x12 \n" +
-	"\vapproximate\x18\x05 \x01(\bR\vapproximate\"\x8c\t\n" +
+	"\vapproximate\x18\x05 \x01(\bR\vapproximate\"\xa7\t\n" +
 	"\aStudent\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12!\n" +
 	"\fprogramme_id\x18\x02 \x01(\tR\vprogrammeId\x12:\n" +
@@ -1404,15 +1405,15 @@ const file_cohabit_students_v1_students_proto_rawDesc = "" +
 	"\x06rhythm\x18\x15 \x01(\x0e2\x17.cohabit.type.v1.RhythmR\x06rhythm\x12\x1e\n" +
 	"\n" +
 	"motivation\x18\x16 \x01(\tR\n" +
-	"motivation\x12(\n" +
-	"\x10owner_account_id\x18\x17 \x01(\tR\x0eownerAccountId\x127\n" +
-	"\x18registered_by_account_id\x18\x18 \x01(\tR\x15registeredByAccountId\x12?\n" +
-	"\rverified_time\x18\x19 \x01(\v2\x1a.google.protobuf.TimestampR\fverifiedTime\x12\x12\n" +
-	"\x04etag\x18\x1a \x01(\tR\x04etag\x12;\n" +
+	"motivation\x121\n" +
+	"\x10owner_account_id\x18\x17 \x01(\tB\a\xbaH\x04r\x02\x18@R\x0eownerAccountId\x12@\n" +
+	"\x18registered_by_account_id\x18\x18 \x01(\tB\a\xbaH\x04r\x02\x18@R\x15registeredByAccountId\x12?\n" +
+	"\rverified_time\x18\x19 \x01(\v2\x1a.google.protobuf.TimestampR\fverifiedTime\x12\x1b\n" +
+	"\x04etag\x18\x1a \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\x12;\n" +
 	"\vcreate_time\x18\x1b \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\x1c \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"updateTime\"\xc5\x03\n" +
+	"updateTime\"\xce\x03\n" +
 	"\vApplication\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12!\n" +
 	"\fprogramme_id\x18\x02 \x01(\tR\vprogrammeId\x12\x1d\n" +
@@ -1424,9 +1425,9 @@ const file_cohabit_students_v1_students_proto_rawDesc = "" +
 	"moveInDate\x12\"\n" +
 	"\rmove_out_date\x18\a \x01(\tR\vmoveOutDate\x12\x17\n" +
 	"\aroom_id\x18\b \x01(\tR\x06roomId\x12\x14\n" +
-	"\x05areas\x18\t \x03(\tR\x05areas\x12\x12\n" +
+	"\x05areas\x18\t \x03(\tR\x05areas\x12\x1b\n" +
 	"\x04etag\x18\n" +
-	" \x01(\tR\x04etag\x12;\n" +
+	" \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\x12;\n" +
 	"\vcreate_time\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\n" +
@@ -1449,13 +1450,13 @@ const file_cohabit_students_v1_students_proto_rawDesc = "" +
 	"\x14UpdateStudentRequest\x126\n" +
 	"\astudent\x18\x01 \x01(\v2\x1c.cohabit.students.v1.StudentR\astudent\x12;\n" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
-	"updateMask\":\n" +
+	"updateMask\"C\n" +
 	"\x14VerifyStudentRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
-	"\x04etag\x18\x02 \x01(\tR\x04etag\";\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
+	"\x04etag\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\"D\n" +
 	"\x15ArchiveStudentRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
-	"\x04etag\x18\x02 \x01(\tR\x04etag\"=\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
+	"\x04etag\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\"=\n" +
 	"\x13EraseStudentRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\"\x16\n" +
@@ -1476,10 +1477,10 @@ const file_cohabit_students_v1_students_proto_rawDesc = "" +
 	"\fapplications\x18\x01 \x03(\v2 .cohabit.students.v1.ApplicationR\fapplications\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"'\n" +
 	"\x15GetApplicationRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\"@\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\"I\n" +
 	"\x1aWithdrawApplicationRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
-	"\x04etag\x18\x02 \x01(\tR\x04etag*\xc8\x01\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
+	"\x04etag\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag*\xc8\x01\n" +
 	"\rStudentStatus\x12\x1e\n" +
 	"\x1aSTUDENT_STATUS_UNSPECIFIED\x10\x00\x12'\n" +
 	"#STUDENT_STATUS_PENDING_VERIFICATION\x10\x01\x12\x1b\n" +
