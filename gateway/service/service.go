@@ -11,9 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	"github.com/cohabit/cohabit/gateway/internal/middleware"
@@ -25,6 +22,7 @@ import (
 	"github.com/cohabit/cohabit/gateway/internal/webapp/site"
 	"github.com/cohabit/cohabit/gateway/openapi"
 	"github.com/cohabit/cohabit/services/platform/grpcx"
+	"github.com/cohabit/cohabit/services/platform/metrics"
 )
 
 // Run serves the gateway on cfg.HTTPAddr until ctx is done, then shuts down gracefully:
@@ -64,13 +62,11 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 
 	// A registry per Run, not the global default: two gateways in one test process must not
-	// share (or clash on) their metrics.
-	reg := prometheus.NewRegistry()
-	if err := reg.Register(collectors.NewGoCollector()); err != nil {
-		return fmt.Errorf("gateway: register go metrics: %w", err)
-	}
-	if err := reg.Register(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})); err != nil {
-		return fmt.Errorf("gateway: register process metrics: %w", err)
+	// share (or clash on) their metrics. The services' registries are made and served the
+	// same way (platform/metrics, through boot).
+	reg, err := metrics.NewRegistry()
+	if err != nil {
+		return fmt.Errorf("gateway: %w", err)
 	}
 	obs, err := observe.New(reg, log)
 	if err != nil {
@@ -90,11 +86,11 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	mux.Handle("/v1/", withExport(conns, gw, log))
 	handle("GET /healthz", static.Healthz())
 	handle("GET /readyz", ready.Handler(probes, cfg.ReadyTimeout, log))
-	metrics := promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
+	metricsHandler := metrics.Handler(reg, log)
 	if cfg.MetricsAddr == "" {
 		// Runtime and route data tell an attacker much: off the public listener, they are
 		// only for this machine.
-		handle("GET /metrics", middleware.LoopbackOnly(metrics))
+		handle("GET /metrics", middleware.LoopbackOnly(metricsHandler))
 	}
 	handle("GET /openapi.json", spec)
 	// Everything else is the web application's: its pages, its static files, its 404s.
@@ -138,15 +134,13 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(lis) }()
 	if cfg.MetricsAddr != "" {
-		mlis, err := net.Listen("tcp", cfg.MetricsAddr)
+		bound, stopMetrics, err := metrics.Listen(cfg.MetricsAddr, metricsHandler, log)
 		if err != nil {
 			_ = srv.Close()
-			return fmt.Errorf("gateway: listen metrics %s: %w", cfg.MetricsAddr, err)
+			return fmt.Errorf("gateway: %w", err)
 		}
-		msrv := &http.Server{Handler: metricsMux(metrics), ReadHeaderTimeout: 5 * time.Second}
-		go func() { _ = msrv.Serve(mlis) }()
-		defer msrv.Close()
-		log.InfoContext(ctx, "metrics listening", "addr", mlis.Addr().String())
+		defer stopMetrics()
+		log.InfoContext(ctx, "metrics listening", "addr", bound.String())
 	}
 	select {
 	case err := <-errc:
@@ -202,13 +196,6 @@ func resolve(addrs map[string]string) ([]resolved, error) {
 		bad = append(bad, fmt.Errorf("unknown backend %q", name))
 	}
 	return out, errors.Join(bad...)
-}
-
-// metricsMux serves the metrics listener: /metrics and nothing else.
-func metricsMux(metrics http.Handler) http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", metrics)
-	return mux
 }
 
 // WebRoute is one route of the web application and who may use it: anyone (SignedIn
