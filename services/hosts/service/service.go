@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 	"github.com/cohabit/cohabit/services/hosts/internal/app"
 	"github.com/cohabit/cohabit/services/hosts/internal/eventsub"
@@ -15,9 +16,9 @@ import (
 	"github.com/cohabit/cohabit/services/hosts/internal/postgres"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
+	"github.com/cohabit/cohabit/services/platform/consume"
 	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/export"
-	"github.com/cohabit/cohabit/services/platform/natsx"
 )
 
 // Config is everything the hosts service reads at start: the shared part (boot.Config) and
@@ -45,7 +46,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	return boot.Run(ctx, boot.Service{
 		Name:       "hosts",
-		Stream:     natsx.Stream{Name: "HOSTS", Subjects: []string{"cohabit.hosts.>"}},
+		Stream:     consume.Stream(hostsevents.Stream),
 		Migrate:    postgres.Migrate,
 		Policy:     export.With(grpcapi.Policy),
 		Programmes: true,
@@ -56,7 +57,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			export.Register(d.Server, "hosts", srv.Export)
 			// The other kind's erasures: nothing of theirs is kept here, but the id is
 			// remembered like everywhere (erasure.Consumers).
-			consumers := append(eventsub.Consumers(a, d.Log), erasure.Consumers(d.Pool, "hosts", d.Log, erasure.Nothing)...)
+			consumers := append(eventsub.Consumers(d.Pool, a, d.Log), erasure.Consumers(d.Pool, "hosts", d.Log, erasure.Nothing)...)
 			parts := boot.Parts{Consumers: consumers}
 			if iv := cfg.RetentionInterval; iv >= 0 {
 				if iv == 0 {

@@ -4,6 +4,9 @@ import (
 	"strings"
 	"time"
 
+	"google.golang.org/protobuf/proto"
+
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	hostseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/events/v1"
 	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
@@ -11,25 +14,6 @@ import (
 	"github.com/cohabit/cohabit/services/hosts/internal/room"
 	"github.com/cohabit/cohabit/services/platform/date"
 	"github.com/cohabit/cohabit/services/platform/event"
-	"google.golang.org/protobuf/proto"
-)
-
-// Subjects the hosts service publishes on, all on the HOSTS stream.
-const (
-	SubjectHostRegistered = "cohabit.hosts.host.registered"
-	SubjectHostUpdated    = "cohabit.hosts.host.updated"
-	SubjectHostVerified   = "cohabit.hosts.host.verified"
-	SubjectHostSuspended  = "cohabit.hosts.host.suspended"
-	SubjectHostReinstated = "cohabit.hosts.host.reinstated"
-	SubjectHostArchived   = "cohabit.hosts.host.archived"
-	SubjectRoomCreated    = "cohabit.hosts.room.created"
-	SubjectRoomUpdated    = "cohabit.hosts.room.updated"
-	SubjectRoomPublished  = "cohabit.hosts.room.published"
-	SubjectRoomWithdrawn  = "cohabit.hosts.room.withdrawn"
-	// The chain of SPEC §4 (RoomUpdated payloads, the room's new status inside).
-	SubjectRoomReserved = "cohabit.hosts.room.reserved"
-	SubjectRoomOccupied = "cohabit.hosts.room.occupied"
-	SubjectRoomReleased = "cohabit.hosts.room.released"
 )
 
 func envelope(subject, programmeID string, at time.Time, payload proto.Message) (*eventsv1.Envelope, error) {
@@ -99,11 +83,11 @@ func hostEvent(subject string, h *host.Host, at time.Time) (*eventsv1.Envelope, 
 	var payload proto.Message
 	prof := hostProfile(h, at)
 	switch subject {
-	case SubjectHostRegistered:
+	case hostsevents.HostRegistered.Subject:
 		payload = &hostseventsv1.HostRegistered{Host: prof}
-	case SubjectHostUpdated:
+	case hostsevents.HostUpdated.Subject:
 		payload = &hostseventsv1.HostUpdated{Host: prof}
-	case SubjectHostVerified:
+	case hostsevents.HostVerified.Subject:
 		payload = &hostseventsv1.HostVerified{Host: prof, VerifiedByAccountId: h.Record().VerifiedBy}
 	default:
 		payload = &hostseventsv1.HostStatusChanged{Host: prof, Reason: h.Record().StatusReason}
@@ -115,11 +99,11 @@ func roomEvent(subject string, r *room.Room, h *host.Host, at time.Time) (*event
 	var payload proto.Message
 	prof := roomProfile(r)
 	switch subject {
-	case SubjectRoomCreated:
+	case hostsevents.RoomCreated.Subject:
 		payload = &hostseventsv1.RoomCreated{Room: prof}
-	case SubjectRoomPublished:
+	case hostsevents.RoomPublished.Subject:
 		payload = &hostseventsv1.RoomPublished{Room: prof, Host: hostProfile(h, at)}
-	case SubjectRoomWithdrawn:
+	case hostsevents.RoomWithdrawn.Subject:
 		payload = &hostseventsv1.RoomWithdrawn{Room: prof}
 	default:
 		payload = &hostseventsv1.RoomUpdated{Room: prof}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/hosts/internal/host"
 	"github.com/cohabit/cohabit/services/hosts/internal/postgres"
@@ -61,7 +62,7 @@ func (a *App) RegisterHost(ctx context.Context, in RegisterHost) (*host.Host, er
 			return nil, err
 		}
 	}
-	ev, err := hostEvent(SubjectHostRegistered, h, reg.At)
+	ev, err := hostEvent(hostsevents.HostRegistered.Subject, h, reg.At)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +119,7 @@ func (a *App) ListHosts(ctx context.Context, status host.Status, query string, r
 // UpdateHost applies change to the host's profile when sentEtag is current. Errors: NotFound,
 // Aborted (stale etag), Invalid, FailedPrecondition.
 func (a *App) UpdateHost(ctx context.Context, id, sentEtag string, change func(*host.Profile) error) (*host.Host, error) {
-	return a.changeHost(ctx, id, sentEtag, SubjectHostUpdated, func(p auth.Principal, h *host.Host, _ postgres.Stays) error {
+	return a.changeHost(ctx, id, sentEtag, hostsevents.HostUpdated.Subject, func(p auth.Principal, h *host.Host, _ postgres.Stays) error {
 		prof := h.Record().Profile
 		if err := change(&prof); err != nil {
 			return err
@@ -130,7 +131,7 @@ func (a *App) UpdateHost(ctx context.Context, id, sentEtag string, change func(*
 // VerifyHost records a coordinator's verification. Errors: FailedPrecondition (too young, landlord
 // not informed, wrong status), NotFound, Aborted.
 func (a *App) VerifyHost(ctx context.Context, id, sentEtag string) (*host.Host, error) {
-	return a.changeHost(ctx, id, sentEtag, SubjectHostVerified, func(p auth.Principal, h *host.Host, _ postgres.Stays) error {
+	return a.changeHost(ctx, id, sentEtag, hostsevents.HostVerified.Subject, func(p auth.Principal, h *host.Host, _ postgres.Stays) error {
 		if !p.CoordinatesProgramme(h.ProgrammeID()) {
 			return errs.PermissionDenied("COORDINATOR_ONLY", "only a coordinator of the host's programme verifies a host")
 		}
@@ -144,17 +145,17 @@ func (a *App) VerifyHost(ctx context.Context, id, sentEtag string) (*host.Host, 
 
 // SuspendHost takes a verified host out of matching, with a reason.
 func (a *App) SuspendHost(ctx context.Context, id, sentEtag, reason string) (*host.Host, error) {
-	return a.changeHost(ctx, id, sentEtag, SubjectHostSuspended, a.coordinatorOnly(func(h *host.Host, _ postgres.Stays) error { return h.Suspend(reason, a.now()) }))
+	return a.changeHost(ctx, id, sentEtag, hostsevents.HostSuspended.Subject, a.coordinatorOnly(func(h *host.Host, _ postgres.Stays) error { return h.Suspend(reason, a.now()) }))
 }
 
 // ReinstateHost brings a suspended host back.
 func (a *App) ReinstateHost(ctx context.Context, id, sentEtag string) (*host.Host, error) {
-	return a.changeHost(ctx, id, sentEtag, SubjectHostReinstated, a.coordinatorOnly(func(h *host.Host, _ postgres.Stays) error { return h.Reinstate(a.now()) }))
+	return a.changeHost(ctx, id, sentEtag, hostsevents.HostReinstated.Subject, a.coordinatorOnly(func(h *host.Host, _ postgres.Stays) error { return h.Reinstate(a.now()) }))
 }
 
 // ArchiveHost closes a host's record.
 func (a *App) ArchiveHost(ctx context.Context, id, sentEtag string) (*host.Host, error) {
-	return a.changeHost(ctx, id, sentEtag, SubjectHostArchived, a.coordinatorOnly(func(h *host.Host, stays postgres.Stays) error {
+	return a.changeHost(ctx, id, sentEtag, hostsevents.HostArchived.Subject, a.coordinatorOnly(func(h *host.Host, stays postgres.Stays) error {
 		n, err := stays()
 		if err != nil {
 			return err

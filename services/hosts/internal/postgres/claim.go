@@ -9,18 +9,16 @@ import (
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/hosts/internal/host"
 	"github.com/cohabit/cohabit/services/platform/ids"
-	"github.com/cohabit/cohabit/services/platform/inbox"
 	"github.com/cohabit/cohabit/services/platform/outbox"
 )
 
-// UpdateHostOnce is UpdateHost for an event handler: it claims (consumer, eventID) in the same
-// transaction, and does nothing when that event was already handled.
+// UpdateHostIn is UpdateHost for an event handler, in tx, the event's inbox transaction.
 // Errors: ErrHostNotFound, fn's.
-func (s *Store) UpdateHostOnce(ctx context.Context, consumer, eventID, id string, fn func(*host.Host) ([]*eventsv1.Envelope, error)) error {
+func (s *Store) UpdateHostIn(ctx context.Context, tx pgx.Tx, id string, fn func(*host.Host) ([]*eventsv1.Envelope, error)) error {
 	if !ids.Valid(id) {
 		return ErrHostNotFound
 	}
-	err := inbox.Handle(ctx, s.pool, consumer, eventID, func(tx pgx.Tx) error {
+	err := func() error {
 		h, err := scanHost(tx.QueryRow(ctx, `SELECT record FROM hosts WHERE id = $1 FOR UPDATE`, id))
 		if err != nil {
 			return err
@@ -33,9 +31,9 @@ func (s *Store) UpdateHostOnce(ctx context.Context, consumer, eventID, id string
 			return err
 		}
 		return outbox.Append(ctx, tx, events...)
-	})
+	}()
 	if err != nil {
-		return fmt.Errorf("host %s on event %s: %w", id, eventID, err)
+		return fmt.Errorf("host %s: %w", id, err)
 	}
 	return nil
 }

@@ -304,16 +304,15 @@ func lockRoom(ctx context.Context, tx pgx.Tx, id string) (*room.Room, *host.Host
 // match's new hold, whether the room changed, and the events that tell of it.
 type HoldChange func(rm *room.Room, h *host.Host, hold room.Hold) (room.Hold, bool, []*eventsv1.Envelope, error)
 
-// ApplyHold handles one event of the chain of a match on a room, once: in one transaction it
-// claims (consumer, eventID) in the inbox (an event claimed before is skipped: nil), locks the
-// room, reads the match's hold, lets fn decide, and stores the room, the hold and fn's events.
-// fn's error rolls everything back, the claim too, so that a redelivery tries again. Errors:
-// fn's, ErrRoomNotFound, the database's.
-func (s *Store) ApplyHold(ctx context.Context, consumer, eventID, roomID, matchID string, fn HoldChange) error {
+// ApplyHold handles one event of the chain of a match on a room in tx, the event's inbox
+// transaction: it locks the room, reads the match's hold, lets fn decide, and stores the room,
+// the hold and fn's events. fn's error rolls everything back, the claim too, so that a
+// redelivery tries again. Errors: fn's, ErrRoomNotFound, the database's.
+func (s *Store) ApplyHold(ctx context.Context, tx pgx.Tx, roomID, matchID string, fn HoldChange) error {
 	if !ids.Valid(roomID) {
 		return ErrRoomNotFound
 	}
-	return inbox.Handle(ctx, s.pool, consumer, eventID, func(tx pgx.Tx) error {
+	return func() error {
 		rm, h, err := lockRoom(ctx, tx, roomID)
 		if err != nil {
 			return err
@@ -341,7 +340,7 @@ func (s *Store) ApplyHold(ctx context.Context, consumer, eventID, roomID, matchI
 			return err
 		}
 		return outbox.Append(ctx, tx, events...)
-	})
+	}()
 }
 
 func writeRoom(ctx context.Context, tx pgx.Tx, rm *room.Room) error {
