@@ -4,9 +4,12 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"slices"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,13 +22,13 @@ import (
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
 	studentseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/events/v1"
+	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
 	"github.com/cohabit/cohabit/services/matching/internal/postgres"
 	"github.com/cohabit/cohabit/services/matching/internal/score"
 	"github.com/cohabit/cohabit/services/matching/service"
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/grpcx"
-	"github.com/cohabit/cohabit/services/platform/logging"
 	"github.com/cohabit/cohabit/services/platform/natstest"
 	"github.com/cohabit/cohabit/services/platform/natsx"
 	"github.com/cohabit/cohabit/services/platform/svctest"
@@ -38,6 +41,32 @@ type replicas struct {
 	env
 	clients []matchingv1.MatchingServiceClient
 	store   *postgres.Store
+	builds  *builds
+}
+
+// builds counts, from the replicas' logs, how their in-memory pools were made: read whole
+// from the database, or patched with what changed since the version they held.
+type builds struct{ whole, patched atomic.Int64 }
+
+func (b *builds) Enabled(context.Context, slog.Level) bool { return true }
+func (b *builds) WithAttrs([]slog.Attr) slog.Handler       { return b }
+func (b *builds) WithGroup(string) slog.Handler            { return b }
+func (b *builds) Handle(_ context.Context, rec slog.Record) error {
+	if rec.Message != "matching pool built" {
+		return nil
+	}
+	rec.Attrs(func(a slog.Attr) bool {
+		if a.Key != "how" {
+			return true
+		}
+		if strings.HasPrefix(a.Value.String(), "patched") {
+			b.patched.Add(1)
+		} else {
+			b.whole.Add(1)
+		}
+		return false
+	})
+	return nil
 }
 
 func startReplicas(t *testing.T, n int) *replicas {
@@ -45,7 +74,7 @@ func startReplicas(t *testing.T, n int) *replicas {
 	url := svctest.DatabaseURL(t, "matching", postgres.Sets()...)
 	ns := natstest.New(t)
 	pub, issuer := svctest.Keys(t)
-	r := &replicas{env: env{issuer: issuer}}
+	r := &replicas{env: env{issuer: issuer}, builds: &builds{}}
 	r.js = svctest.JetStream(t, ns.URL())
 	for _, s := range []natsx.Stream{{Name: "HOSTS", Subjects: []string{"cohabit.hosts.>"}}, {Name: "STUDENTS", Subjects: []string{"cohabit.students.>"}},
 		{Name: "CONTRACTS", Subjects: []string{"cohabit.contracts.>"}}, {Name: identityevents.Stream.Name, Subjects: identityevents.Stream.Subjects()}} {
@@ -55,7 +84,7 @@ func startReplicas(t *testing.T, n int) *replicas {
 	}
 	for range n {
 		cc := svctest.Start(t, func(ctx context.Context, ready func(net.Addr)) error {
-			return service.Run(ctx, service.Config{Config: boot.Config{GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub, Ready: ready}}, logging.Discard())
+			return service.Run(ctx, service.Config{Config: boot.Config{GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub, Ready: ready}}, slog.New(r.builds))
 		})
 		r.clients = append(r.clients, matchingv1.NewMatchingServiceClient(cc))
 	}
@@ -267,6 +296,17 @@ func TestRankingsFromMemoryFollowEveryPoolChange(t *testing.T) {
 	})
 	// Both replicas now hold the pool in memory; every change below must replace it.
 	r.check(t, "initial", roomIDs...)
+	// From here on each change of pool rows is applied to the pool each replica holds (what
+	// changed since its version, read again), never by reading the whole pool: only the
+	// settings, a change of anything, are.
+	whole := r.builds.whole.Load()
+	patched := func(what string) {
+		t.Helper()
+		if n := r.builds.whole.Load() - whole; n != 0 {
+			t.Errorf("%s: %d whole reads of the pool, want every replica to patch the one it holds", what, n)
+		}
+		whole = r.builds.whole.Load()
+	}
 	cands, _ := r.fresh(t)
 	if n := len(cands[roomIDs[0]]); n < 3 {
 		t.Fatalf("the fixture ranks only %d students for the first room: nothing to compare", n)
@@ -277,6 +317,7 @@ func TestRankingsFromMemoryFollowEveryPoolChange(t *testing.T) {
 		r.publishRoom(t, hosts[len(hosts)-1], room)
 	})
 	r.check(t, "room published", roomIDs...)
+	patched("room published")
 
 	wd := clone(rooms[1])
 	wd.Status = "WITHDRAWN"
@@ -284,6 +325,7 @@ func TestRankingsFromMemoryFollowEveryPoolChange(t *testing.T) {
 		svctest.Publish(t, r.js, "cohabit.hosts.room.withdrawn", lyon, &hostseventsv1.RoomWithdrawn{Room: wd})
 	})
 	r.check(t, "room withdrawn", roomIDs...)
+	patched("room withdrawn")
 
 	res := clone(rooms[0])
 	res.Status = "RESERVED"
@@ -291,16 +333,19 @@ func TestRankingsFromMemoryFollowEveryPoolChange(t *testing.T) {
 		svctest.Publish(t, r.js, "cohabit.hosts.room.reserved", lyon, &hostseventsv1.RoomUpdated{Room: res})
 	})
 	r.check(t, "room reserved", roomIDs...)
+	patched("room reserved")
 	r.change(t, "room released", func() {
 		svctest.Publish(t, r.js, "cohabit.hosts.room.released", lyon, &hostseventsv1.RoomUpdated{Room: clone(rooms[0])})
 	})
 	r.check(t, "room released", roomIDs...)
+	patched("room released")
 
 	r.change(t, "application submitted", func() {
 		ap := newApplicant()
 		r.submit(t, ap.s, ap.a)
 	})
 	r.check(t, "application submitted", roomIDs...)
+	patched("application submitted")
 
 	// The best candidate of the first room withdraws: the ranking must move.
 	best, err := r.candidates(r.clients[0], roomIDs[0])
@@ -318,6 +363,7 @@ func TestRankingsFromMemoryFollowEveryPoolChange(t *testing.T) {
 		})
 	}
 	r.check(t, "application withdrawn", roomIDs...)
+	patched("application withdrawn")
 	if after, _ := r.candidates(r.clients[1], roomIDs[0]); slices.ContainsFunc(after, func(x ranked) bool { return x.id == best[0].id }) {
 		t.Errorf("the withdrawn student %s is still a candidate: %v", best[0].id, after)
 	}
@@ -327,6 +373,24 @@ func TestRankingsFromMemoryFollowEveryPoolChange(t *testing.T) {
 			Programme: &identityv1.Programme{Id: lyon, Settings: &identityv1.ProgrammeSettings{ProposalExpiryDays: 3}}})
 	})
 	r.check(t, "settings changed", roomIDs...)
+	whole = r.builds.whole.Load()
+
+	// A host's profile changes the scores of her rooms; a student's, her own.
+	h0 := clone(hosts[0])
+	h0.HoursWantedPerWeek = (h0.GetHoursWantedPerWeek() + 3) % 8
+	h0.Rhythm = typev1.Rhythm_RHYTHM_LATE
+	r.change(t, "host updated", func() {
+		svctest.Publish(t, r.js, "cohabit.hosts.host.updated", lyon, &hostseventsv1.HostUpdated{Host: h0})
+	})
+	r.check(t, "host updated", roomIDs...)
+	patched("host updated")
+	s0 := clone(applicants[1].s)
+	s0.HoursOfferedPerWeek, s0.MaxCommuteKm = (s0.GetHoursOfferedPerWeek()+5)%10, 30
+	r.change(t, "student updated", func() {
+		svctest.Publish(t, r.js, "cohabit.students.student.updated", lyon, &studentseventsv1.StudentUpdated{Student: s0})
+	})
+	r.check(t, "student updated", roomIDs...)
+	patched("student updated")
 
 	// A match accepted (on replica 0) takes its room and student out of both replicas'
 	// rankings at once: the accept's own transaction bumps the version.
@@ -349,6 +413,7 @@ func TestRankingsFromMemoryFollowEveryPoolChange(t *testing.T) {
 		t.Fatalf("accept: %v %v", m, err)
 	}
 	r.check(t, "match accepted", roomIDs...)
+	patched("match accepted")
 	if _, err := r.candidates(r.clients[1], roomIDs[2]); grpcx.Reason(err) != "ROOM_NOT_IN_POOL" {
 		t.Errorf("the accepted match's room is still ranked on replica 1: %v", err)
 	}
@@ -356,6 +421,10 @@ func TestRankingsFromMemoryFollowEveryPoolChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.check(t, "match cancelled", roomIDs...)
+	patched("match cancelled")
+	if n := r.builds.patched.Load(); n < 2*10 {
+		t.Errorf("%d pools patched, want at least one per replica and change (20)", n)
+	}
 }
 
 // TestPoolVersionIgnoresWhatRankingsDoNotSee: an event delivered twice (the same profile

@@ -84,13 +84,16 @@ func (c *Cache) Get(ctx context.Context, programmeID string) (*Snapshot, error) 
 	}
 	for {
 		c.mu.Lock()
+		var held *Snapshot // behind v: patched up to date when the source can say what changed
 		if el, ok := c.byProg[programmeID]; ok {
-			if s := el.Value.(*Snapshot); s.Version >= v {
+			s := el.Value.(*Snapshot)
+			if s.Version >= v {
 				c.lru.MoveToFront(el)
 				c.stats.Hits++
 				c.mu.Unlock()
 				return s, nil
 			}
+			held = s
 		}
 		l, running := c.loading[programmeID]
 		if !running {
@@ -99,7 +102,7 @@ func (c *Cache) Get(ctx context.Context, programmeID string) (*Snapshot, error) 
 		}
 		c.mu.Unlock()
 		if !running {
-			c.build(ctx, programmeID, l)
+			c.build(ctx, programmeID, l, held)
 		}
 		select {
 		case <-l.done:
@@ -117,14 +120,37 @@ func (c *Cache) Get(ctx context.Context, programmeID string) (*Snapshot, error) 
 }
 
 // build loads and keeps the programme's snapshot, then wakes the Gets waiting on l. It runs
-// detached from the caller's cancellation: the others waiting need it finished.
-func (c *Cache) build(ctx context.Context, programmeID string, l *load) {
+// detached from the caller's cancellation: the others waiting need it finished. With a held
+// snapshot and a ChangeSource, it reads only what changed since held and patches it; it reads
+// the whole pool when it cannot.
+func (c *Cache) build(ctx context.Context, programmeID string, l *load, held *Snapshot) {
 	defer close(l.done)
 	start := time.Now()
-	v, offers, seekers, err := c.src.PoolSnapshot(context.WithoutCancel(ctx), programmeID)
-	var s *Snapshot
-	if err == nil {
-		s = Build(programmeID, v, offers, seekers, c.langs)
+	ctx = context.WithoutCancel(ctx)
+	var (
+		s   *Snapshot
+		err error
+	)
+	how := "read whole"
+	if cs, ok := c.src.(ChangeSource); ok && held != nil {
+		ch, ok, cerr := cs.PoolChanges(ctx, programmeID, held.Version, MaxChanges)
+		switch {
+		case cerr != nil:
+			c.log.WarnContext(ctx, "matching pool changes unread; reading the whole pool", "programme", programmeID, "err", cerr)
+		case ok:
+			s, how = held.Patch(ch, c.langs), fmt.Sprintf("patched from version %d", held.Version)
+		}
+	}
+	if s == nil {
+		var (
+			v       int64
+			offers  []pool.Offer
+			seekers []pool.Seeker
+		)
+		v, offers, seekers, err = c.src.PoolSnapshot(ctx, programmeID)
+		if err == nil {
+			s = Build(programmeID, v, offers, seekers, c.langs)
+		}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -163,7 +189,7 @@ func (c *Cache) build(ctx context.Context, programmeID string, l *load) {
 	if !kept && c.budget > 0 {
 		level = slog.LevelWarn // every read of this programme rebuilds: raise the budget
 	}
-	c.log.Log(ctx, level, "matching pool built", "programme", programmeID, "version", s.Version,
+	c.log.Log(ctx, level, "matching pool built", "programme", programmeID, "version", s.Version, "how", how,
 		"rooms", len(s.Offers), "applications", len(s.Seekers), "bytes", s.Bytes, "took", time.Since(start),
 		"kept", kept, "evicted", evicted, "cache_bytes", c.used, "cache_budget", c.budget, "cache_programmes", c.lru.Len())
 }

@@ -35,22 +35,30 @@ type Snapshot struct {
 // Build makes the snapshot of offers and seekers, as postgres.Store.PoolSnapshot returns
 // them, at version; langs must be the table every query against it uses.
 func Build(programmeID string, version int64, offers []pool.Offer, seekers []pool.Seeker, langs *score.LanguageTable) *Snapshot {
-	s := &Snapshot{
-		ProgrammeID: programmeID, Version: version, Offers: offers, Seekers: seekers,
-		Rooms: make([]score.Room, len(offers)), rooms: make(map[string]int, len(offers)), students: make(map[string]int, len(seekers)),
-	}
+	s := &Snapshot{ProgrammeID: programmeID, Version: version, Offers: offers, Seekers: seekers, Rooms: make([]score.Room, len(offers))}
 	for i, o := range offers {
 		s.Rooms[i] = o.ScoreRoom(langs)
-		s.rooms[o.Room.ID] = i
 	}
 	in := make([]score.Student, len(seekers))
 	for i, sk := range seekers {
 		in[i] = sk.ScoreStudent(langs)
+	}
+	s.index(in)
+	return s
+}
+
+// index completes a snapshot whose Offers, Rooms and Seekers are set: the lookups by id, the
+// students' pool over in (the score inputs of Seekers, in order) and the size.
+func (s *Snapshot) index(in []score.Student) {
+	s.rooms, s.students = make(map[string]int, len(s.Offers)), make(map[string]int, len(s.Seekers))
+	for i, o := range s.Offers {
+		s.rooms[o.Room.ID] = i
+	}
+	for i, sk := range s.Seekers {
 		s.students[sk.Student.ID] = i
 	}
 	s.Students = score.NewPool(in, score.PoolOptions{})
 	s.Bytes = s.estimate()
-	return s
 }
 
 // Offer returns the pool's room id (in the pool: published, its host verified, not taken).

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/cohabit/cohabit/services/matching/internal/livepool"
 	"github.com/cohabit/cohabit/services/matching/internal/pool"
 	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/ids"
@@ -104,22 +105,30 @@ func SaveApplication(ctx context.Context, tx pgx.Tx, a pool.Application, at time
 // taken": a room or student with an ACCEPTED or APPROVED match has left the pool until that
 // match is cancelled (SPEC §4), whatever the owning service has announced yet.
 const (
-	offersSQL = `SELECT r.profile, h.profile FROM pool_rooms r JOIN pool_hosts h ON h.host_id = r.host_id
+	offersIn = `SELECT r.profile, h.profile FROM pool_rooms r JOIN pool_hosts h ON h.host_id = r.host_id
 		WHERE r.programme_id = $1 AND r.status = 'PUBLISHED' AND h.status = 'VERIFIED'
-		  AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.room_id = r.room_id AND m.status IN ('ACCEPTED', 'APPROVED'))
-		ORDER BY r.room_id`
+		  AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.room_id = r.room_id AND m.status IN ('ACCEPTED', 'APPROVED'))`
+	offersSQL = offersIn + ` ORDER BY r.room_id`
+	// offersOfSQL: those among rooms $2 and the rooms of hosts $3.
+	offersOfSQL = offersIn + ` AND (r.room_id = ANY($2::uuid[]) OR r.host_id = ANY($3::uuid[])) ORDER BY r.room_id`
 	// A student has at most one open application; should two SUBMITTED rows coexist for a
 	// moment (a withdrawal not consumed yet), the newest counts.
-	seekersSQL = `SELECT DISTINCT ON (a.student_id) a.profile, s.profile
+	seekersIn = `SELECT DISTINCT ON (a.student_id) a.profile, s.profile
 		FROM pool_applications a JOIN pool_students s ON s.student_id = a.student_id
 		WHERE a.programme_id = $1 AND a.status = 'SUBMITTED' AND s.status = 'VERIFIED'
-		  AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.student_id = a.student_id AND m.status IN ('ACCEPTED', 'APPROVED'))
-		ORDER BY a.student_id, a.event_at DESC`
+		  AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.student_id = a.student_id AND m.status IN ('ACCEPTED', 'APPROVED'))`
+	seekersSQL = seekersIn + ` ORDER BY a.student_id, a.event_at DESC`
+	// seekersOfSQL: those among students $2.
+	seekersOfSQL = seekersIn + ` AND a.student_id = ANY($2::uuid[]) ORDER BY a.student_id, a.event_at DESC`
 )
 
 // Offers returns the rooms of a programme's pool with their hosts, in room id order.
 func (s *Store) Offers(ctx context.Context, programmeID string) ([]pool.Offer, error) {
-	rows, err := s.db.Query(ctx, offersSQL, programmeID)
+	return s.offers(ctx, offersSQL, programmeID)
+}
+
+func (s *Store) offers(ctx context.Context, sql, programmeID string, args ...any) ([]pool.Offer, error) {
+	rows, err := s.db.Query(ctx, sql, append([]any{programmeID}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("list offers of %s: %w", programmeID, err)
 	}
@@ -132,7 +141,11 @@ func (s *Store) Offers(ctx context.Context, programmeID string) ([]pool.Offer, e
 // Seekers returns the applications of a programme's pool with their students, in student id
 // order.
 func (s *Store) Seekers(ctx context.Context, programmeID string) ([]pool.Seeker, error) {
-	rows, err := s.db.Query(ctx, seekersSQL, programmeID)
+	return s.seekers(ctx, seekersSQL, programmeID)
+}
+
+func (s *Store) seekers(ctx context.Context, sql, programmeID string, args ...any) ([]pool.Seeker, error) {
+	rows, err := s.db.Query(ctx, sql, append([]any{programmeID}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("list seekers of %s: %w", programmeID, err)
 	}
@@ -289,4 +302,69 @@ func (s *Store) PoolSnapshot(ctx context.Context, programmeID string) (version i
 		return 0, nil, nil, fmt.Errorf("snapshot pool of %s: %w", programmeID, err)
 	}
 	return version, offers, seekers, nil
+}
+
+// PoolChanges returns what changed in a programme's pool after version since, read in one
+// REPEATABLE READ transaction: the version now, the rooms, hosts and students changed (from
+// pool_changes, one row per version), and their rows in the pool now — a room, host's room or
+// student named and not among them has left the pool. ok is false when the changes are not
+// all known or not worth reading one by one: more than limit versions, versions pruned, or a
+// change of anything (settings, a bulk load); the caller then reads the whole snapshot.
+func (s *Store) PoolChanges(ctx context.Context, programmeID string, since, limit int64) (c livepool.Changes, ok bool, err error) {
+	err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		in := s.Within(tx)
+		var err error
+		if c.Version, err = in.PoolVersion(ctx, programmeID); err != nil {
+			return err
+		}
+		if c.Version <= since || c.Version-since > limit {
+			return nil
+		}
+		rows, err := tx.Query(ctx, `SELECT room_id::text, host_id::text, student_id::text FROM pool_changes
+			WHERE programme_id = $1 AND version > $2 AND version <= $3`, programmeID, since, c.Version)
+		if err != nil {
+			return fmt.Errorf("read pool changes of %s: %w", programmeID, err)
+		}
+		seen := map[string]bool{}
+		add := func(list *[]string, id *string) {
+			if id != nil && !seen[*id] {
+				seen[*id] = true
+				*list = append(*list, *id)
+			}
+		}
+		n, everything := int64(0), false
+		for rows.Next() {
+			var room, host, student *string
+			if err := rows.Scan(&room, &host, &student); err != nil {
+				return fmt.Errorf("read pool changes of %s: %w", programmeID, err)
+			}
+			n++
+			everything = everything || (room == nil && host == nil && student == nil)
+			add(&c.Rooms, room)
+			add(&c.Hosts, host)
+			add(&c.Students, student)
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("read pool changes of %s: %w", programmeID, err)
+		}
+		if everything || n != c.Version-since {
+			return nil
+		}
+		if len(c.Rooms)+len(c.Hosts) > 0 {
+			if c.Offers, err = in.offers(ctx, offersOfSQL, programmeID, c.Rooms, c.Hosts); err != nil {
+				return err
+			}
+		}
+		if len(c.Students) > 0 {
+			if c.Seekers, err = in.seekers(ctx, seekersOfSQL, programmeID, c.Students); err != nil {
+				return err
+			}
+		}
+		ok = true
+		return nil
+	})
+	if err != nil {
+		return livepool.Changes{}, false, fmt.Errorf("pool changes of %s since %d: %w", programmeID, since, err)
+	}
+	return c, ok, nil
 }

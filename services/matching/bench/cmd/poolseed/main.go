@@ -9,10 +9,13 @@
 // rebuilds its pool in memory on the next read. Needs a superuser (the local cluster's
 // postgres) for session_replication_role.
 //
-// It then builds the programme's pool in memory once, as the service does on a read after a
-// change, and prints one line for the table:
+// It then builds the programme's pool in memory, as the service does on a read after a
+// change, both ways, three times alternated, after a change of one student each time (her
+// row rewritten, as an event of hers would): read whole (PoolSnapshot and Build) and patched
+// from the pool held before the change (PoolChanges and Snapshot.Patch). It prints one line
+// for the table, with the medians:
 //
-//	POOL applications=<n> version=<the pool's version> bytes=<the snapshot's estimated size> build_ms=<read and build time>
+//	POOL applications=<n> version=<the pool's version> bytes=<the snapshot's estimated size> build_ms=<read whole and build> patch_ms=<read what changed and patch>
 //
 // Usage: poolseed -db postgres://…/cohabit_matching -room <room id> -applications 5000
 package main
@@ -25,6 +28,7 @@ import (
 	"log"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -77,13 +81,41 @@ func main() {
 		}
 		log.Printf("%d applications added to %s (now %d) in %s", n, programme, *target, time.Since(start).Round(time.Millisecond))
 	}
-	start := time.Now()
-	v, offers, seekers, err := store.PoolSnapshot(ctx, programme)
-	if err != nil {
-		log.Fatal(err)
+	langs := score.NewLanguageTable()
+	whole := func() (*livepool.Snapshot, time.Duration) {
+		start := time.Now()
+		v, offers, seekers, err := store.PoolSnapshot(ctx, programme)
+		if err != nil {
+			log.Fatal(err)
+		}
+		return livepool.Build(programme, v, offers, seekers, langs), time.Since(start)
 	}
-	snap := livepool.Build(programme, v, offers, seekers, score.NewLanguageTable())
-	fmt.Printf("POOL applications=%d version=%d bytes=%d build_ms=%d\n", len(snap.Seekers), v, snap.Bytes, time.Since(start).Milliseconds())
+	snap, _ := whole()
+	var builds, patches []time.Duration
+	for i := range 3 {
+		// One student's row rewritten (event_at moved on): the version moves by one, and only
+		// she is to be read again.
+		if _, err := db.Exec(ctx, `UPDATE pool_students SET event_at = event_at + interval '1 microsecond' WHERE student_id = $1`,
+			snap.Seekers[i*len(snap.Seekers)/3].Student.ID); err != nil {
+			log.Fatal(err)
+		}
+		start := time.Now()
+		c, ok, err := store.PoolChanges(ctx, programme, snap.Version, livepool.MaxChanges)
+		if err != nil || !ok {
+			log.Fatalf("changes since %d: ok %v, %v", snap.Version, ok, err)
+		}
+		patched := snap.Patch(c, langs)
+		patches = append(patches, time.Since(start))
+		var took time.Duration
+		snap, took = whole()
+		builds = append(builds, took)
+		if patched.Version != snap.Version || len(patched.Seekers) != len(snap.Seekers) || len(patched.Offers) != len(snap.Offers) {
+			log.Fatalf("patched to version %d with %d applications and %d rooms, read whole: %d, %d, %d",
+				patched.Version, len(patched.Seekers), len(patched.Offers), snap.Version, len(snap.Seekers), len(snap.Offers))
+		}
+	}
+	median := func(d []time.Duration) float64 { slices.Sort(d); return float64(d[len(d)/2].Microseconds()) / 1000 }
+	fmt.Printf("POOL applications=%d version=%d bytes=%d build_ms=%.1f patch_ms=%.1f\n", len(snap.Seekers), snap.Version, snap.Bytes, median(builds), median(patches))
 }
 
 // seed writes n students with an application each, numbered from first (for their names and
