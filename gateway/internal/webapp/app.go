@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // the programme's time zone, whatever the host system has
 
@@ -32,7 +33,6 @@ import (
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
 	notificationsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/notifications/v1"
-	privacyv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/privacy/v1"
 	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
 )
 
@@ -42,17 +42,17 @@ type Conns map[string]grpc.ClientConnInterface
 
 // clients are the services the pages call.
 type clients struct {
-	identity  identityv1.IdentityServiceClient
-	hosts     hostsv1.HostServiceClient
-	students  studentsv1.StudentServiceClient
-	matching  matchingv1.MatchingServiceClient
-	contracts contractsv1.ContractServiceClient
-	// notifications is nil when the gateway runs without that service (optional backend).
-	notifications notificationsv1.NotificationServiceClient
-	// figures is nil when the gateway runs without that service (optional backend).
-	figures figuresv1.FiguresServiceClient
-	// desk is nil when the gateway runs without that service (optional backend).
-	desk deskv1.DeskServiceClient
+	Identity  identityv1.IdentityServiceClient
+	Hosts     hostsv1.HostServiceClient
+	Students  studentsv1.StudentServiceClient
+	Matching  matchingv1.MatchingServiceClient
+	Contracts contractsv1.ContractServiceClient
+	// Notifications is nil when the gateway runs without that service (optional backend).
+	Notifications notificationsv1.NotificationServiceClient
+	// Figures is nil when the gateway runs without that service (optional backend).
+	Figures figuresv1.FiguresServiceClient
+	// Desk is nil when the gateway runs without that service (optional backend).
+	Desk deskv1.DeskServiceClient
 }
 
 func (c Conns) Clients() (clients, error) {
@@ -78,14 +78,14 @@ func (c Conns) Clients() (clients, error) {
 		desk = deskv1.NewDeskServiceClient(c["desk"])
 	}
 	return clients{
-		desk:          desk,
-		figures:       figures,
-		notifications: notifications,
-		identity:      identityv1.NewIdentityServiceClient(c["identity"]),
-		hosts:         hostsv1.NewHostServiceClient(c["hosts"]),
-		students:      studentsv1.NewStudentServiceClient(c["students"]),
-		matching:      matchingv1.NewMatchingServiceClient(c["matching"]),
-		contracts:     contractsv1.NewContractServiceClient(c["contracts"]),
+		Desk:          desk,
+		Figures:       figures,
+		Notifications: notifications,
+		Identity:      identityv1.NewIdentityServiceClient(c["identity"]),
+		Hosts:         hostsv1.NewHostServiceClient(c["hosts"]),
+		Students:      studentsv1.NewStudentServiceClient(c["students"]),
+		Matching:      matchingv1.NewMatchingServiceClient(c["matching"]),
+		Contracts:     contractsv1.NewContractServiceClient(c["contracts"]),
 	}, nil
 }
 
@@ -94,13 +94,13 @@ const callTimeout = 10 * time.Second
 
 // App is the web application, an http.Handler.
 type App struct {
-	svc    clients
+	Svc    clients
 	Cat    *catalogue
 	Pages  *pages
 	Assets *assets
 	TZ     *time.Location
 	now    func() time.Time
-	log    *slog.Logger
+	Log    *slog.Logger
 	mux    *http.ServeMux
 	// replayKey signs the forms kept across a sign-in (replay.go).
 	replayKey replayKey
@@ -108,7 +108,7 @@ type App struct {
 	// route being registered, set by auth and taken by handle.
 	table []Route
 	guard *Route
-	// conns are the gateway's connections, for the person's export (privacy.go), which
+	// Conns are the gateway's connections, for the person's export (privacy.go), which
 	// asks every service; nil in tests that build the app from clients alone.
 	Conns Conns
 }
@@ -154,7 +154,7 @@ func NewApp(svc clients, log *slog.Logger, now func() time.Time, audiences ...Au
 	if err != nil {
 		return nil, fmt.Errorf("web application: time zone: %w", err)
 	}
-	a := &App{svc: svc, Cat: cat, Pages: pg, Assets: as, TZ: tz, now: now, log: log, mux: http.NewServeMux(), replayKey: newReplayKey()}
+	a := &App{Svc: svc, Cat: cat, Pages: pg, Assets: as, TZ: tz, now: now, Log: log, mux: http.NewServeMux(), replayKey: newReplayKey()}
 	a.routes(audiences)
 	return a, nil
 }
@@ -168,27 +168,27 @@ func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 	h.Set("Vary", "Cookie, HX-Request")
 	st := &state{
-		lang: supported(cookieValue(r, cookieLang)),
-		text: cookieValue(r, cookieText),
+		Lang: Supported(CookieValue(r, CookieLang)),
+		text: CookieValue(r, CookieText),
 	}
-	if v := cookieValue(r, CookieCSRF); boundCSRF(v, cookieValue(r, CookieSession)) {
+	if v := CookieValue(r, CookieCSRF); boundCSRF(v, CookieValue(r, CookieSession)) {
 		st.csrf = v
 	}
 	r = r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
 	a.mux.ServeHTTP(w, r)
 }
 
-// handle registers a route; its requests are labelled with the pattern in the gateway's
+// Handle registers a route; its requests are labelled with the pattern in the gateway's
 // metrics and logs (ids in paths never become label values).
-func (a *App) handle(pattern string, h http.HandlerFunc) {
+func (a *App) Handle(pattern string, h http.HandlerFunc) {
 	method, path, _ := strings.Cut(pattern, " ")
 	a.mux.Handle(pattern, observe.Route(path, h))
 	a.record(method, path)
 }
 
-// post registers a form target: the CSRF token must match, or 403.
-func (a *App) post(pattern string, h http.HandlerFunc) {
-	a.handle(pattern, func(w http.ResponseWriter, r *http.Request) {
+// Post registers a form target: the CSRF token must match, or 403.
+func (a *App) Post(pattern string, h http.HandlerFunc) {
+	a.Handle(pattern, func(w http.ResponseWriter, r *http.Request) {
 		if err := r.ParseForm(); err != nil || !checkCSRF(r) {
 			a.forbidden(w, r)
 			return
@@ -198,172 +198,55 @@ func (a *App) post(pattern string, h http.HandlerFunc) {
 }
 
 func (a *App) routes(audiences []Audience) {
-	a.handle("GET /static/{file}", a.Assets.serve)
+	a.Handle("GET /static/{file}", a.Assets.serve)
 	for _, register := range audiences {
 		register(a)
 	}
 	// Unknown paths: labelled "unmatched" by the gateway, like its other 404s.
-	a.mux.HandleFunc("/", a.notFound)
+	a.mux.HandleFunc("/", a.NotFound)
 }
 
-// Audiences are the pages not yet in a package of their own.
-var Audiences = []Audience{(*App).registerAccount, (*App).registerCoordinator, (*App).registerHost, (*App).registerStudent, (*App).registerAdmin}
-
-// registerAccount registers the pages of anyone: sign-in, sign-up, preferences, and what every signed-in person has.
-func (a *App) registerAccount() {
-	a.handle("GET /{$}", a.home)
-	a.handle("GET /login", a.loginPage)
-	a.post("POST /login", a.login)
-	a.handle("GET /signup", a.signupPage)
-	a.post("POST /signup", a.signup)
-	a.post("POST /logout", a.logout)
-	a.post("POST /prefs/lang", a.setLang)
-	a.post("POST /prefs/text", a.setText)
-	a.handle("GET /contracts/{id}/document", a.auth(roleAny, a.contractDocument))
-	a.handle("GET /notifications/settings", a.auth(roleAny, a.notificationSettingsPage))
-	a.post("POST /notifications/settings", a.auth(roleAny, a.notificationSettingsSave))
-	a.handle("GET /documents/{id}/file", a.auth(roleAny, a.documentFile))
-	a.handle("GET /me/export", a.auth(roleAny, a.myExport))
-}
-
-// registerCoordinator registers the coordinator's pages.
-func (a *App) registerCoordinator() {
-	coord := func(h http.HandlerFunc) http.HandlerFunc { return a.auth(roleCoordinator, h) }
-	a.handle("GET /coordinator", coord(a.dashboard))
-	a.handle("GET /coordinator/hosts", coord(a.hostsList))
-	a.handle("GET /coordinator/hosts/new", coord(a.hostNewPage))
-	a.post("POST /coordinator/hosts", coord(a.hostCreate))
-	a.handle("GET /coordinator/hosts/{id}", coord(a.hostPage))
-	a.handle("GET /coordinator/hosts/{id}/edit", coord(hostEditor.show(a)))
-	a.post("POST /coordinator/hosts/{id}/edit", coord(hostEditor.save(a)))
-	a.post("POST /coordinator/hosts/{id}/verify", coord(a.hostVerify))
-	a.post("POST /coordinator/hosts/{id}/suspend", coord(a.hostSuspend))
-	a.post("POST /coordinator/hosts/{id}/reinstate", coord(a.hostReinstate))
-	a.post("POST /coordinator/hosts/{id}/archive", coord(a.hostArchive))
-	a.post("POST /coordinator/hosts/{id}/invite", coord(a.hostInvite))
-	a.post("POST /coordinator/hosts/{id}/rooms", coord(a.roomCreate))
-	a.post("POST /coordinator/rooms/{id}/publish", coord(a.roomPublish))
-	a.post("POST /coordinator/rooms/{id}/withdraw", coord(a.roomWithdraw))
-	a.handle("GET /coordinator/rooms/{id}/edit", coord(roomEditor.show(a)))
-	a.post("POST /coordinator/rooms/{id}/edit", coord(roomEditor.save(a)))
-	a.handle("GET /coordinator/rooms/{id}/candidates", coord(a.candidates))
-	a.post("POST /coordinator/rooms/{id}/propose", coord(a.propose))
-	a.handle("GET /coordinator/matches", coord(a.matchesList))
-	a.handle("GET /coordinator/matches/{id}", coord(a.matchPage))
-	a.post("POST /coordinator/matches/{id}/schedule", coord(a.scheduleMeeting))
-	a.post("POST /coordinator/matches/{id}/answer", coord(a.matchAnswer))
-	a.post("POST /coordinator/matches/{id}/approve", coord(a.matchApprove))
-	a.post("POST /coordinator/matches/{id}/cancel", coord(a.matchCancel))
-	a.handle("GET /coordinator/contracts", coord(a.contractsList))
-	a.handle("GET /coordinator/association", coord(a.associationPage))
-	a.post("POST /coordinator/association", coord(a.associationSave))
-	a.handle("GET /coordinator/contracts/{id}", coord(a.contractPage))
-	a.post("POST /coordinator/contracts/{id}/terms", coord(a.contractTerms))
-	a.post("POST /coordinator/contracts/{id}/send", coord(a.contractSend))
-	a.post("POST /coordinator/contracts/{id}/reopen", coord(a.contractReopen))
-	a.post("POST /coordinator/contracts/{id}/sign", coord(a.contractSignOnBehalf))
-	a.post("POST /coordinator/contracts/{id}/terminate", coord(a.contractTerminate))
-	a.post("POST /coordinator/contracts/{id}/renew", coord(a.contractRenew))
-	a.handle("GET /coordinator/checkins", coord(a.checkins))
-	a.handle("GET /coordinator/checkins/{id}", coord(a.checkinPage))
-	a.post("POST /coordinator/checkins/{id}", coord(a.checkinComplete))
-	a.post("POST /coordinator/checkins/{id}/incident", coord(a.checkinIncident))
-	a.handle("GET /coordinator/incidents", coord(a.incidents))
-	a.post("POST /coordinator/incidents/{id}/mediate", coord(a.incidentMediate))
-	a.post("POST /coordinator/incidents/{id}/resolve", coord(a.incidentResolve))
-	a.handle("GET /coordinator/students", coord(a.studentsList))
-	a.handle("GET /coordinator/students/new", coord(a.studentNewPage))
-	a.post("POST /coordinator/students", coord(a.studentCreate))
-	a.handle("GET /coordinator/rooms", coord(a.roomsList))
-	a.handle("GET /coordinator/allocations", coord(a.allocations))
-	a.post("POST /coordinator/allocations", coord(a.allocationCreate))
-	a.handle("GET /coordinator/allocations/{id}", coord(a.allocation))
-	a.post("POST /coordinator/allocations/{id}/propose", coord(a.allocationPropose))
-	a.post("POST /coordinator/contracts/{id}/cancel", coord(a.contractCancel))
-	a.post("POST /coordinator/students/{id}/verify", coord(a.studentVerify))
-	a.handle("GET /coordinator/students/{id}", coord(a.studentPage))
-	a.post("POST /coordinator/students/{id}/archive", coord(a.studentArchive))
-	a.post("POST /coordinator/students/{id}/invite", coord(a.studentInvite))
-	a.handle("GET /coordinator/students/{id}/edit", coord(studentEditor.show(a)))
-	a.post("POST /coordinator/students/{id}/edit", coord(studentEditor.save(a)))
-	a.post("POST /coordinator/students/{id}/applications", coord(a.studentApply))
-	a.post("POST /coordinator/applications/{id}/withdraw", coord(a.applicationWithdraw("/coordinator/students")))
-	a.handle("GET /coordinator/notifications", coord(a.notificationsList))
-	a.handle("GET /coordinator/calls", coord(a.callList))
-	a.handle("GET /coordinator/figures", coord(a.figures))
-	a.handle("GET /coordinator/figures.csv", coord(a.figuresCSV))
-	a.postFile("POST /coordinator/documents/{id}/upload", coord(a.documentUpload("/coordinator")))
-	a.post("POST /coordinator/documents/{id}/verify", coord(a.documentVerify))
-	a.post("POST /coordinator/documents/{id}/reject", coord(a.documentReject))
-	a.post("POST /coordinator/notes", coord(a.noteCreate))
-	a.post("POST /coordinator/notes/{id}", coord(a.noteCorrect))
-	a.handle("GET /coordinator/agenda", coord(a.agenda))
-	a.post("POST /coordinator/agenda/feed", coord(a.agendaFeed))
-	a.handle("GET /coordinator/hosts/{id}/export", coord(a.personExport(privacyv1.PersonKind_PERSON_KIND_HOST)))
-	a.handle("GET /coordinator/students/{id}/export", coord(a.personExport(privacyv1.PersonKind_PERSON_KIND_STUDENT)))
-	a.post("POST /coordinator/hosts/{id}/erase", coord(a.hostErase))
-	a.post("POST /coordinator/students/{id}/erase", coord(a.studentErase))
-}
-
-// registerHost registers the host's pages.
-func (a *App) registerHost() {
-	host := func(h http.HandlerFunc) http.HandlerFunc { return a.auth(roleHost, h) }
-	a.handle("GET /host", host(a.hostHome))
-	a.handle("GET /host/profile", host(a.hostProfilePage))
-	a.post("POST /host/profile", host(a.hostProfileCreate))
-	a.handle("GET /host/profile/edit", host(myHostEditor.show(a)))
-	a.post("POST /host/profile/edit", host(myHostEditor.save(a)))
-	a.post("POST /host/matches/{id}/accept", host(a.answerMatch(true, "/host")))
-	a.post("POST /host/matches/{id}/decline", host(a.answerMatch(false, "/host")))
-	a.post("POST /host/contracts/{id}/sign", host(a.signAs("/host")))
-	a.handle("GET /host/contracts/{id}/incident", host(a.incidentPage))
-	a.post("POST /host/contracts/{id}/incident", host(a.incidentCreate))
-	a.postFile("POST /host/documents/{id}/upload", host(a.documentUpload("/host")))
-}
-
-// registerStudent registers the student's pages.
-func (a *App) registerStudent() {
-	student := func(h http.HandlerFunc) http.HandlerFunc { return a.auth(roleStudent, h) }
-	a.handle("GET /student", student(a.studentHome))
-	a.handle("GET /student/profile", student(a.studentProfilePage))
-	a.post("POST /student/profile", student(a.studentProfileCreate))
-	a.handle("GET /student/profile/edit", student(myStudentEditor.show(a)))
-	a.post("POST /student/profile/edit", student(myStudentEditor.save(a)))
-	a.handle("GET /student/apply", student(a.applyPage))
-	a.post("POST /student/apply", student(a.apply))
-	a.handle("GET /student/suggestions", student(a.suggestions))
-	a.post("POST /student/applications/{id}/withdraw", student(a.applicationWithdraw("/student")))
-	a.post("POST /student/matches/{id}/accept", student(a.answerMatch(true, "/student")))
-	a.post("POST /student/matches/{id}/decline", student(a.answerMatch(false, "/student")))
-	a.post("POST /student/contracts/{id}/sign", student(a.signAs("/student")))
-	a.handle("GET /student/contracts/{id}/incident", student(a.incidentPage))
-	a.post("POST /student/contracts/{id}/incident", student(a.incidentCreate))
-	a.postFile("POST /student/documents/{id}/upload", student(a.documentUpload("/student")))
-}
-
-// registerAdmin registers the administrator's pages.
-func (a *App) registerAdmin() {
-	a.handle("GET /admin", a.auth(roleAdmin, a.adminHome))
-	a.handle("GET /admin/figures", a.auth(roleAdmin, a.adminFigures))
-	a.handle("GET /admin/figures.csv", a.auth(roleAdmin, a.adminFiguresCSV))
-}
-
-// call returns the context of a service call made for the signed-in person: their bearer
+// Call returns the context of a service call made for the signed-in person: their bearer
 // token and the request id travel as gRPC metadata, as the REST mapping sends them.
-func (a *App) call(r *http.Request) (context.Context, context.CancelFunc) {
+func (a *App) Call(r *http.Request) (context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithTimeout(r.Context(), callTimeout)
 	md := metadata.MD{}
 	if id := r.Header.Get(middleware.RequestIDHeader); id != "" {
 		md.Set("x-request-id", id)
 	}
-	if tok := stateOf(r.Context()).token; tok != "" {
+	if tok := StateOf(r.Context()).Token; tok != "" {
 		md.Set("authorization", "Bearer "+tok)
 	}
 	return metadata.NewOutgoingContext(ctx, md), cancel
 }
 
-// today is the date in the programme's time zone.
-func (a *App) today() time.Time {
+// Today is the date in the programme's time zone.
+func (a *App) Today() time.Time {
 	t := a.now().In(a.TZ)
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// ListSize is how many records a page lists at most; a "more" flag says when there are more.
+const ListSize = 200
+
+// Parallel runs the calls of a page at once and returns the first error.
+func Parallel(fns ...func() error) error {
+	var wg sync.WaitGroup
+	errs := make([]error, len(fns))
+	for i, fn := range fns {
+		wg.Go(func() { errs[i] = fn() })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ProgrammeOf fetches the signed-in person's programme (its name, phone and email are how
+// hosts and students reach their coordinator).
+func (a *App) ProgrammeOf(ctx context.Context, r *http.Request) (*identityv1.Programme, error) {
+	return a.Svc.Identity.GetProgramme(ctx, &identityv1.GetProgrammeRequest{Id: StateOf(r.Context()).Me.GetProgrammeId()})
 }

@@ -3,10 +3,8 @@ package webapp
 import (
 	"errors"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"google.golang.org/grpc/codes"
@@ -20,8 +18,8 @@ import (
 // works with a phone's camera (a plain file input; the multipart form becomes the desk's
 // UploadDocument call), the download link, and the coordinator's verify and reject forms.
 
-// errNoDesk is the answer of the desk's pages when the gateway runs without the desk.
-var errNoDesk = status.Error(codes.Unavailable, "the desk is not served here")
+// ErrNoDesk is the answer of the desk's pages when the gateway runs without the desk.
+var ErrNoDesk = status.Error(codes.Unavailable, "the desk is not served here")
 
 // maxUploadBytes is the largest file the desk takes (10 MiB); maxUploadBody the largest
 // multipart body the upload routes read (the file, the form's fields and the boundaries).
@@ -30,8 +28,8 @@ const (
 	maxUploadBody  = MaxUploadBytes + 1<<20
 )
 
-// uploadTypes are the files the desk takes; the type is read from the content.
-var uploadTypes = map[string]bool{"application/pdf": true, "image/jpeg": true, "image/png": true}
+// UploadTypes are the files the desk takes; the type is read from the content.
+var UploadTypes = map[string]bool{"application/pdf": true, "image/jpeg": true, "image/png": true}
 
 // IsDocumentUpload reports whether r posts a document's file to a web page (the gateway lets
 // it send a body of up to MaxUploadBody bytes).
@@ -82,23 +80,23 @@ var uploadErrors = map[string]string{
 	"other": "desk.upload.error.other",
 }
 
-// documentsOf loads the checklist of ownerID for the page of r (coord: the coordinator's).
+// DocumentsOf loads the checklist of ownerID for the page of r (coord: the coordinator's).
 // A desk that does not answer leaves the checklist out with a word, not the page.
-func (a *App) documentsOf(r *http.Request, ownerID string, coord bool, base string) *deskView {
+func (a *App) DocumentsOf(r *http.Request, ownerID string, coord bool, base string) *deskView {
 	v := &deskView{DocsShown: true, Coord: coord, Base: base, Back: r.URL.Path}
 	q := r.URL.Query()
 	if k, ok := uploadErrors[q.Get("uploadError")]; ok {
 		v.UploadErrID, v.UploadErr = q.Get("document"), k
 	}
-	if a.svc.desk == nil || ownerID == "" {
-		v.Unavailable = a.svc.desk == nil
+	if a.Svc.Desk == nil || ownerID == "" {
+		v.Unavailable = a.Svc.Desk == nil
 		return v
 	}
-	ctx, cancel := a.call(r)
+	ctx, cancel := a.Call(r)
 	defer cancel()
-	res, err := a.svc.desk.ListDocuments(ctx, &deskv1.ListDocumentsRequest{OwnerId: ownerID, PageSize: 100})
+	res, err := a.Svc.Desk.ListDocuments(ctx, &deskv1.ListDocumentsRequest{OwnerId: ownerID, PageSize: 100})
 	if err != nil {
-		a.log.WarnContext(r.Context(), "web: documents", "err", err, "path", r.URL.Path)
+		a.Log.WarnContext(r.Context(), "web: documents", "err", err, "path", r.URL.Path)
 		v.Unavailable = true
 		return v
 	}
@@ -106,17 +104,17 @@ func (a *App) documentsOf(r *http.Request, ownerID string, coord bool, base stri
 	return v
 }
 
-// postFile registers a multipart form target (a file upload): the CSRF token must match,
+// PostFile registers a multipart form target (a file upload): the CSRF token must match,
 // or 403.
-func (a *App) postFile(pattern string, h http.HandlerFunc) {
-	a.handle(pattern, func(w http.ResponseWriter, r *http.Request) {
+func (a *App) PostFile(pattern string, h http.HandlerFunc) {
+	a.Handle(pattern, func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, maxUploadBody)
 		err := r.ParseMultipartForm(1 << 20)
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			// The token cannot be read past the file: come back with the reason.
 			back := LocalPath(r.URL.Query().Get("next"), "/")
-			redirect(w, r, uploadBack(back, r.PathValue("id"), "size"))
+			Redirect(w, r, uploadBack(back, r.PathValue("id"), "size"))
 			return
 		}
 		if err != nil || !checkCSRF(r) {
@@ -138,18 +136,18 @@ func uploadBack(back, id, reason string) string {
 	return path + sep + url.Values{"uploadError": {reason}, "document": {id}}.Encode() + "#doc-" + url.PathEscape(id)
 }
 
-// documentUpload sends the chosen file to the desk (coordinator, or the person for their own).
-func (a *App) documentUpload(fallback string) http.HandlerFunc {
+// DocumentUpload sends the chosen file to the desk (coordinator, or the person for their own).
+func (a *App) DocumentUpload(fallback string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id := r.PathValue("id")
 		// next is in the form's address: it must be known even when the body is refused.
 		back := LocalPath(r.URL.Query().Get("next"), fallback)
 		refuse := func(reason string) {
-			setFlash(w, r, flash{Kind: "error", Key: uploadErrors[reason]})
-			redirect(w, r, uploadBack(back, id, reason))
+			SetFlash(w, r, Flash{Kind: "error", Key: uploadErrors[reason]})
+			Redirect(w, r, uploadBack(back, id, reason))
 		}
-		if a.svc.desk == nil {
-			a.fail(w, r, errNoDesk)
+		if a.Svc.Desk == nil {
+			a.Fail(w, r, ErrNoDesk)
 			return
 		}
 		file, hdr, err := r.FormFile("file")
@@ -171,13 +169,13 @@ func (a *App) documentUpload(fallback string) http.HandlerFunc {
 			return
 		}
 		ct := http.DetectContentType(content)
-		if !uploadTypes[ct] {
+		if !UploadTypes[ct] {
 			refuse("type")
 			return
 		}
-		ctx, cancel := a.call(r)
+		ctx, cancel := a.Call(r)
 		defer cancel()
-		_, err = a.svc.desk.UploadDocument(ctx, &deskv1.UploadDocumentRequest{
+		_, err = a.Svc.Desk.UploadDocument(ctx, &deskv1.UploadDocumentRequest{
 			Id: id, FileName: hdr.Filename, ContentType: ct, Content: content,
 		})
 		if s, _ := status.FromError(err); err != nil && s.Code() == codes.InvalidArgument {
@@ -185,79 +183,8 @@ func (a *App) documentUpload(fallback string) http.HandlerFunc {
 			return
 		}
 		r.PostForm.Del("next")
-		a.afterAction(w, r, err, "desk.upload.done", back+"#doc-"+url.PathEscape(id))
+		a.AfterAction(w, r, err, "desk.upload.done", back+"#doc-"+url.PathEscape(id))
 	}
-}
-
-// documentVerify marks a document verified: with its expiry date, or seen in person.
-func (a *App) documentVerify(w http.ResponseWriter, r *http.Request) {
-	if a.svc.desk == nil {
-		a.fail(w, r, errNoDesk)
-		return
-	}
-	id := r.PathValue("id")
-	back := LocalPath(r.PostFormValue("next"), "/coordinator")
-	f := newForm(nil, r.PostForm)
-	expiry := f.date("expiryDate")
-	if !f.ok() {
-		setFlash(w, r, flash{Kind: "error", Key: "desk.verify.error.date"})
-		redirect(w, r, back+"#doc-"+url.PathEscape(id))
-		return
-	}
-	ctx, cancel := a.call(r)
-	defer cancel()
-	_, err := a.svc.desk.VerifyDocument(ctx, &deskv1.VerifyDocumentRequest{
-		Id: id, ExpiryDate: expiry, SeenInPerson: r.PostFormValue("seenInPerson") == "on",
-	})
-	r.PostForm.Set("next", back+"#doc-"+url.PathEscape(id))
-	a.afterAction(w, r, err, "desk.verify.done", back)
-}
-
-// documentReject rejects a document with a reason (the person is told it).
-func (a *App) documentReject(w http.ResponseWriter, r *http.Request) {
-	if a.svc.desk == nil {
-		a.fail(w, r, errNoDesk)
-		return
-	}
-	id := r.PathValue("id")
-	back := LocalPath(r.PostFormValue("next"), "/coordinator")
-	reason := strings.TrimSpace(r.PostFormValue("reason"))
-	if reason == "" {
-		setFlash(w, r, flash{Kind: "error", Key: "desk.reject.error.reason"})
-		redirect(w, r, back+"#doc-"+url.PathEscape(id))
-		return
-	}
-	ctx, cancel := a.call(r)
-	defer cancel()
-	_, err := a.svc.desk.RejectDocument(ctx, &deskv1.RejectDocumentRequest{Id: id, Reason: reason})
-	r.PostForm.Set("next", back+"#doc-"+url.PathEscape(id))
-	a.afterAction(w, r, err, "desk.reject.done", back)
-}
-
-// documentFile serves a document's file to whom the desk lets read it (the programme's
-// coordinators and the person).
-func (a *App) documentFile(w http.ResponseWriter, r *http.Request) {
-	if a.svc.desk == nil {
-		a.fail(w, r, errNoDesk)
-		return
-	}
-	ctx, cancel := a.call(r)
-	defer cancel()
-	f, err := a.svc.desk.GetDocumentFile(ctx, &deskv1.GetDocumentFileRequest{Id: r.PathValue("id")})
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	ct := f.GetContentType()
-	if !uploadTypes[ct] {
-		ct = "application/octet-stream"
-	}
-	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.GetFileName()}))
-	w.Header().Set("Cache-Control", "private, no-store")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Content-Length", strconv.Itoa(len(f.GetContent())))
-	_, _ = w.Write(f.GetContent())
 }
 
 // FileSize is a file's size for people: "1.2 MB", "34 kB".

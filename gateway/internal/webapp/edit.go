@@ -11,33 +11,33 @@ import (
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 )
 
-// editor serves the form to correct one kind of record (a host, a student, a room): the
+// Editor serves the form to correct one kind of record (a host, a student, a room): the
 // coordinator's for any record of her programme, or the person's own. The form comes filled
 // from the record and is saved over the etag read, with every field of the form in the
 // update mask (what was emptied is cleared). If someone changed the record meanwhile,
 // nothing is written: a 409 keeps the edits on the page, pointed at the record as it is now,
 // to be read again and saved. The services decide who may change what; R is their update.
-type editor[T interface {
+type Editor[T interface {
 	GetId() string
 	GetEtag() string
 }, R any] struct {
-	spec formSpec
-	kind string // "host", "student" or "room": the fields the page shows
-	nav  string
-	key  string // the catalogue's prefix: <key>.title, .heading, .intro, .back, .submit, .done
-	// find reads the record as it is now: the one named in the address for a coordinator,
+	Spec   FormSpec
+	Kind   string // "host", "student" or "room": the fields the page shows
+	Nav    string
+	Prefix string // the catalogue's prefix: <key>.title, .heading, .intro, .back, .submit, .done
+	// Find reads the record as it is now: the one named in the address for a coordinator,
 	// her own for a host or a student (none, without an id, when she has none yet: she is
 	// sent to create it).
-	find    func(a *App, ctx context.Context, r *http.Request) (T, error)
-	create  string         // where a person without a record goes
-	name    func(T) string // how the page names the record
-	back    func(T) string // the record's page: the link back, and where a save goes
-	action  func(string) string
-	values  func(T) url.Values // fills the form from the record
-	request func(f *form, id string) R
-	send    func(a *App, ctx context.Context, req R) (T, error)
-	// formulas: the form offers the programme's formulas (a room's).
-	formulas bool
+	Find    func(a *App, ctx context.Context, r *http.Request) (T, error)
+	Create  string         // where a person without a record goes
+	Name    func(T) string // how the page names the record
+	Back    func(T) string // the record's page: the link back, and where a save goes
+	Action  func(string) string
+	Values  func(T) url.Values // fills the form from the record
+	Request func(f *Form, id string) R
+	Send    func(a *App, ctx context.Context, req R) (T, error)
+	// Formulas: the form offers the programme's formulas (a room's).
+	Formulas bool
 }
 
 // editData is an edit page's data: the record as it is in the service, and where to go.
@@ -49,51 +49,51 @@ type editData[T any] struct {
 	Formulas        []*identityv1.Formula
 }
 
-// byPath is a coordinator's editor's find: the record named in the address, read by get.
-func byPath[T any](get func(a *App, ctx context.Context, id string) (T, error)) func(*App, context.Context, *http.Request) (T, error) {
+// ByPath is a coordinator's editor's find: the record named in the address, read by get.
+func ByPath[T any](get func(a *App, ctx context.Context, id string) (T, error)) func(*App, context.Context, *http.Request) (T, error) {
 	return func(a *App, ctx context.Context, r *http.Request) (T, error) { return get(a, ctx, r.PathValue("id")) }
 }
 
-func (e editor[T, R]) show(a *App) http.HandlerFunc {
+func (e Editor[T, R]) Show(a *App) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := a.call(r)
+		ctx, cancel := a.Call(r)
 		defer cancel()
-		rec, err := e.find(a, ctx, r)
+		rec, err := e.Find(a, ctx, r)
 		if err != nil || rec.GetId() == "" {
 			e.none(a, w, r, err)
 			return
 		}
-		e.render(a, ctx, w, r, http.StatusOK, rec, newForm(e.spec, e.values(rec)))
+		e.render(a, ctx, w, r, http.StatusOK, rec, NewForm(e.Spec, e.Values(rec)))
 	}
 }
 
-func (e editor[T, R]) save(a *App) http.HandlerFunc {
+func (e Editor[T, R]) Save(a *App) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := a.call(r)
+		ctx, cancel := a.Call(r)
 		defer cancel()
-		rec, err := e.find(a, ctx, r)
+		rec, err := e.Find(a, ctx, r)
 		if err != nil || rec.GetId() == "" {
 			e.none(a, w, r, err)
 			return
 		}
 		id := rec.GetId()
-		f := newForm(e.spec, r.PostForm)
-		req := e.request(f, id) // reading the form finds what it cannot parse
-		if f.ok() {
-			saved, err := e.send(a, ctx, req)
+		f := NewForm(e.Spec, r.PostForm)
+		req := e.Request(f, id) // reading the form finds what it cannot parse
+		if f.OK() {
+			saved, err := e.Send(a, ctx, req)
 			if err == nil {
-				setFlash(w, r, flash{Kind: "ok", Key: e.key + ".done"})
-				redirect(w, r, e.back(saved))
+				SetFlash(w, r, Flash{Kind: "ok", Key: e.Prefix + ".done"})
+				Redirect(w, r, e.Back(saved))
 				return
 			}
-			if !f.fromUpdate(err, a.Cat.Loc(stateOf(r.Context()).lang, a.TZ)) {
-				a.fail(w, r, err)
+			if !f.fromUpdate(err, a.Cat.Loc(StateOf(r.Context()).Lang, a.TZ)) {
+				a.Fail(w, r, err)
 				return
 			}
 		}
-		current, err := e.find(a, ctx, r)
+		current, err := e.Find(a, ctx, r)
 		if err != nil {
-			a.fail(w, r, err)
+			a.Fail(w, r, err)
 			return
 		}
 		e.render(a, ctx, w, r, f.rebase(current.GetEtag()), current, f)
@@ -102,42 +102,42 @@ func (e editor[T, R]) save(a *App) http.HandlerFunc {
 
 // none answers a person who has no record yet (she creates it first), or the error that
 // kept her record from being found.
-func (e editor[T, R]) none(a *App, w http.ResponseWriter, r *http.Request, err error) {
+func (e Editor[T, R]) none(a *App, w http.ResponseWriter, r *http.Request, err error) {
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
-	redirect(w, r, e.create)
+	Redirect(w, r, e.Create)
 }
 
-func (e editor[T, R]) render(a *App, ctx context.Context, w http.ResponseWriter, r *http.Request, code int, rec T, f *form) {
-	d := editData[T]{Record: rec, Name: e.name(rec), Kind: e.kind, Key: e.key, BackURL: e.back(rec), Action: e.action(rec.GetId())}
-	if e.formulas {
-		prog, err := a.programmeOf(ctx, r)
+func (e Editor[T, R]) render(a *App, ctx context.Context, w http.ResponseWriter, r *http.Request, code int, rec T, f *Form) {
+	d := editData[T]{Record: rec, Name: e.Name(rec), Kind: e.Kind, Key: e.Prefix, BackURL: e.Back(rec), Action: e.Action(rec.GetId())}
+	if e.Formulas {
+		prog, err := a.ProgrammeOf(ctx, r)
 		if err != nil {
-			a.fail(w, r, err)
+			a.Fail(w, r, err)
 			return
 		}
 		d.Formulas = prog.GetSettings().GetFormulas()
 	}
-	p := a.newPage(w, r, e.key+".title", d)
-	p.Title = p.L.T(e.key+".heading", "name", d.Name)
-	p.Nav = e.nav
+	p := a.NewPage(w, r, e.Prefix+".title", d)
+	p.Title = p.L.T(e.Prefix+".heading", "name", d.Name)
+	p.Nav = e.Nav
 	p.Form = f
-	a.render(w, r, code, "record_edit", p)
+	a.Render(w, r, code, "record_edit", p)
 }
 
 // fromUpdate puts an update's refusal on the form: a stale etag (someone changed the record
 // meanwhile) or a state that forbids the change over it, field violations next to their
 // fields. Anything else is not the form's to say: false.
-func (f *form) fromUpdate(err error, l *Loc) bool {
+func (f *Form) fromUpdate(err error, l *Loc) bool {
 	switch status.Code(err) {
 	case codes.Aborted:
-		f.fieldError("", "edit.conflict", "")
+		f.FieldError("", "edit.conflict", "")
 	case codes.FailedPrecondition: // a record its state keeps from changing (a room in a stay)
-		f.fieldError("", refusalKey(l, reasonOf(err), "action.error.refused"), "")
+		f.FieldError("", refusalKey(l, reasonOf(err), "action.error.refused"), "")
 	default:
-		return f.fromStatus(err, l)
+		return f.FromStatus(err, l)
 	}
 	f.localise(l)
 	return true
@@ -146,7 +146,7 @@ func (f *form) fromUpdate(err error, l *Loc) bool {
 // rebase points a refused edit form at the record as it is now and says how to answer: 409
 // when the record changed since the form was filled (the edits stay on the page, and the
 // next save goes over the current record), else 400.
-func (f *form) rebase(currentEtag string) int {
+func (f *Form) rebase(currentEtag string) int {
 	if f.Values.Get("etag") == currentEtag {
 		return http.StatusBadRequest
 	}

@@ -1,7 +1,6 @@
 package webapp
 
 import (
-	"fmt"
 	"net/http"
 	"time"
 
@@ -9,6 +8,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/cohabit/cohabit/gateway/internal/rest"
+
 	figuresv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/figures/v1"
 )
 
@@ -17,7 +17,7 @@ import (
 // sight), and the admin's network page with every programme side by side. Both offer the
 // same figures as CSV.
 
-var errNoFigures = status.Error(codes.Unavailable, "the figures service is not running")
+var ErrNoFigures = status.Error(codes.Unavailable, "the figures service is not running")
 
 // figureRow is one line of a figures table: its label key and how to read it.
 type figureRow struct {
@@ -25,7 +25,7 @@ type figureRow struct {
 	Value func(*figuresv1.ProgrammeFigures) string
 }
 
-func figureRows(l *Loc) []figureRow {
+func FigureRows(l *Loc) []figureRow {
 	n := func(get func(*figuresv1.ProgrammeFigures) int32) func(*figuresv1.ProgrammeFigures) string {
 		return func(f *figuresv1.ProgrammeFigures) string { return l.Int(int(get(f))) }
 	}
@@ -59,164 +59,32 @@ type period struct {
 	Query string
 }
 
-func periodOf(f *figuresv1.ProgrammeFigures) period {
+func PeriodOf(f *figuresv1.ProgrammeFigures) period {
 	return period{From: f.GetFrom(), To: f.GetTo(), Query: "?from=" + f.GetFrom() + "&to=" + f.GetTo()}
 }
 
-// periodForm is the form choosing the period, and the CSV link of the figures shown.
-type periodForm struct {
+// PeriodForm is the form choosing the period, and the CSV link of the figures shown.
+type PeriodForm struct {
 	Action, CSV string
 	Period      period
 	Invalid     bool
 }
 
-// figuresPage is what coord_figures shows.
-type figuresPage struct {
-	Form    periodForm
-	Rows    []valueRow
+// FiguresPage is what coord_figures shows.
+type FiguresPage struct {
+	Form    PeriodForm
+	Rows    []ValueRow
 	Charts  []chart
-	Reasons []valueRow
+	Reasons []ValueRow
 }
 
-type valueRow struct{ Label, Value string }
+type ValueRow struct{ Label, Value string }
 
-// programmeFigures asks for the signed-in coordinator's programme's figures of the period in
-// the query; a period the service refuses gives the default one, and says so.
-func (a *App) programmeFigures(r *http.Request) (*figuresv1.ProgrammeFigures, bool, error) {
-	if a.svc.figures == nil {
-		return nil, false, errNoFigures
-	}
-	ctx, cancel := a.call(r)
-	defer cancel()
-	req := &figuresv1.GetProgrammeFiguresRequest{ProgrammeId: stateOf(r.Context()).me.GetProgrammeId(), From: r.URL.Query().Get("from"), To: r.URL.Query().Get("to")}
-	f, err := a.svc.figures.GetProgrammeFigures(ctx, req)
-	if status.Code(err) == codes.InvalidArgument {
-		req.From, req.To = "", ""
-		f, err = a.svc.figures.GetProgrammeFigures(ctx, req)
-		return f, true, err
-	}
-	return f, false, err
-}
-
-// figures shows the coordinator her programme's figures.
-func (a *App) figures(w http.ResponseWriter, r *http.Request) {
-	f, invalid, err := a.programmeFigures(r)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	p := a.newPage(w, r, "figures.title", nil)
-	p.Nav = "figures"
-	l := p.L
-	d := figuresPage{Form: periodForm{Action: "/coordinator/figures", CSV: "/coordinator/figures.csv", Period: periodOf(f), Invalid: invalid}}
-	for _, row := range figureRows(l) {
-		d.Rows = append(d.Rows, valueRow{l.T(row.Key), row.Value(f)})
-	}
-	for _, rc := range f.GetEarlyTerminationReasons() {
-		d.Reasons = append(d.Reasons, valueRow{l.optional("figures.reason."+rc.GetReason(), rc.GetReason()), l.Int(int(rc.GetCount()))})
-	}
-	d.Charts = figureCharts(l, f)
-	p.Data = d
-	status := http.StatusOK
-	if invalid {
-		status = http.StatusBadRequest
-	}
-	a.render(w, r, status, "coord_figures", p)
-}
-
-// figuresCSV downloads the coordinator's figures as the REST API's CSV.
-func (a *App) figuresCSV(w http.ResponseWriter, r *http.Request) {
-	f, invalid, err := a.programmeFigures(r)
-	if err == nil && invalid {
-		err = status.Error(codes.InvalidArgument, "bad period")
-	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeCSV(w, fmt.Sprintf("figures-%s-%s.csv", f.GetFrom(), f.GetTo()), f)
-}
-
-func writeCSV(w http.ResponseWriter, name string, fs ...*figuresv1.ProgrammeFigures) {
+func WriteCSV(w http.ResponseWriter, name string, fs ...*figuresv1.ProgrammeFigures) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Header().Set("Cache-Control", "no-store")
 	_ = rest.WriteFiguresCSV(w, fs...)
-}
-
-// networkPage is what admin_figures shows: one column per programme, the network's first.
-type networkPage struct {
-	Form    periodForm
-	Columns []string
-	Rows    []networkRow
-}
-
-type networkRow struct {
-	Label  string
-	Values []string
-}
-
-func (a *App) networkFigures(r *http.Request) (*figuresv1.NetworkFigures, bool, error) {
-	if a.svc.figures == nil {
-		return nil, false, errNoFigures
-	}
-	ctx, cancel := a.call(r)
-	defer cancel()
-	req := &figuresv1.GetNetworkFiguresRequest{From: r.URL.Query().Get("from"), To: r.URL.Query().Get("to")}
-	n, err := a.svc.figures.GetNetworkFigures(ctx, req)
-	if status.Code(err) == codes.InvalidArgument {
-		n, err = a.svc.figures.GetNetworkFigures(ctx, &figuresv1.GetNetworkFiguresRequest{})
-		return n, true, err
-	}
-	return n, false, err
-}
-
-// adminFigures shows the network's administrator every programme's figures side by side.
-func (a *App) adminFigures(w http.ResponseWriter, r *http.Request) {
-	n, invalid, err := a.networkFigures(r)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	p := a.newPage(w, r, "adminFigures.title", nil)
-	l := p.L
-	all := append([]*figuresv1.ProgrammeFigures{n.GetNetwork()}, n.GetProgrammes()...)
-	d := networkPage{Form: periodForm{Action: "/admin/figures", CSV: "/admin/figures.csv", Period: periodOf(n.GetNetwork()), Invalid: invalid},
-		Columns: []string{l.T("adminFigures.network")}}
-	for _, pf := range n.GetProgrammes() {
-		name := pf.GetName()
-		if name == "" {
-			name = pf.GetProgrammeId()
-		}
-		d.Columns = append(d.Columns, name)
-	}
-	for _, row := range figureRows(l) {
-		nr := networkRow{Label: l.T(row.Key)}
-		for _, f := range all {
-			nr.Values = append(nr.Values, row.Value(f))
-		}
-		d.Rows = append(d.Rows, nr)
-	}
-	p.Data = d
-	status := http.StatusOK
-	if invalid {
-		status = http.StatusBadRequest
-	}
-	a.render(w, r, status, "admin_figures", p)
-}
-
-// adminFiguresCSV downloads the network's and every programme's figures.
-func (a *App) adminFiguresCSV(w http.ResponseWriter, r *http.Request) {
-	n, invalid, err := a.networkFigures(r)
-	if err == nil && invalid {
-		err = status.Error(codes.InvalidArgument, "bad period")
-	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	f := n.GetNetwork()
-	writeCSV(w, fmt.Sprintf("figures-network-%s-%s.csv", f.GetFrom(), f.GetTo()), append([]*figuresv1.ProgrammeFigures{f}, n.GetProgrammes()...)...)
 }
 
 // chart is a bar chart drawn as SVG, with the table of its figures.
@@ -268,7 +136,7 @@ const (
 	chartTickStep, chartMaxBar = 4, 28
 )
 
-// barChart draws series by month, side by side (or stacked), with a value axis of round
+// BarChart draws series by month, side by side (or stacked), with a value axis of round
 // steps.
 func BarChart(l *Loc, id, title string, months []string, ss []Series, stacked bool) chart {
 	c := chart{ID: id, Title: title, Desc: l.T("figures.chart.desc"), Width: chartW, Height: chartH,
@@ -352,7 +220,7 @@ func niceStep(top int) int {
 	}
 }
 
-// monthName is "01/2026" in either language: short, and the same in the table and chart.
+// MonthName is "01/2026" in either language: short, and the same in the table and chart.
 func MonthName(m string) string {
 	t, err := time.Parse("2006-01", m)
 	if err != nil {
@@ -370,9 +238,9 @@ func shortMonth(m string) string {
 	return m
 }
 
-// figureCharts are the coordinator's charts: stays under way at each month's end, stays
+// FigureCharts are the coordinator's charts: stays under way at each month's end, stays
 // started and ended each month, early terminations each month by reason, and registrations.
-func figureCharts(l *Loc, f *figuresv1.ProgrammeFigures) []chart {
+func FigureCharts(l *Loc, f *figuresv1.ProgrammeFigures) []chart {
 	var months []string
 	under := Series{Name: l.T("figures.series.underWay"), Fill: seriesFill[0]}
 	started := Series{Name: l.T("figures.series.started"), Fill: seriesFill[0]}
@@ -391,7 +259,7 @@ func figureCharts(l *Loc, f *figuresv1.ProgrammeFigures) []chart {
 	}
 	early := make([]Series, len(reasons))
 	for i, r := range reasons {
-		early[i] = Series{Name: l.optional("figures.reason."+r, r), Fill: seriesFill[i%len(seriesFill)]}
+		early[i] = Series{Name: l.Optional("figures.reason."+r, r), Fill: seriesFill[i%len(seriesFill)]}
 	}
 	for _, m := range f.GetMonths() {
 		months = append(months, MonthName(m.GetMonth()))

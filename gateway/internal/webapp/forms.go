@@ -20,9 +20,9 @@ type formField struct {
 	API   string
 }
 
-type formSpec []formField
+type FormSpec []formField
 
-func (s formSpec) byName(name string) (formField, bool) {
+func (s FormSpec) byName(name string) (formField, bool) {
 	for _, f := range s {
 		if f.Name == name {
 			return f, true
@@ -31,7 +31,7 @@ func (s formSpec) byName(name string) (formField, bool) {
 	return formField{}, false
 }
 
-func (s formSpec) byAPI(api string) (formField, bool) {
+func (s FormSpec) byAPI(api string) (formField, bool) {
 	for _, f := range s {
 		if f.API == api {
 			return f, true
@@ -49,9 +49,9 @@ type fieldErr struct {
 	Detail string
 }
 
-// form is a form's values and errors, from a GET (defaults) or a POST (what was sent).
-type form struct {
-	spec   formSpec
+// Form is a form's values and errors, from a GET (defaults) or a POST (what was sent).
+type Form struct {
+	spec   FormSpec
 	Values url.Values
 	Errors map[string]fieldErr
 	// Order lists the errors as the summary at the top shows them: fields in page order,
@@ -67,17 +67,17 @@ type pendingErr struct {
 	date string
 }
 
-func newForm(spec formSpec, vals url.Values) *form {
+func NewForm(spec FormSpec, vals url.Values) *Form {
 	if vals == nil {
 		vals = url.Values{}
 	}
-	return &form{spec: spec, Values: vals, Errors: make(map[string]fieldErr)}
+	return &Form{spec: spec, Values: vals, Errors: make(map[string]fieldErr)}
 }
 
-func (f *form) Value(name string) string { return strings.TrimSpace(f.Values.Get(name)) }
+func (f *Form) Value(name string) string { return strings.TrimSpace(f.Values.Get(name)) }
 
 // Has reports whether a checkbox group includes value.
-func (f *form) Has(name, value string) bool {
+func (f *Form) Has(name, value string) bool {
 	for _, v := range f.Values[name] {
 		if v == value {
 			return true
@@ -86,30 +86,30 @@ func (f *form) Has(name, value string) bool {
 	return false
 }
 
-func (f *form) Checked(name string) bool {
+func (f *Form) Checked(name string) bool {
 	v := f.Values.Get(name)
 	return v == "on" || v == "true" || v == "1"
 }
 
-func (f *form) ok() bool { return len(f.Errors) == 0 && len(f.Order) == 0 && len(f.pending) == 0 }
+func (f *Form) OK() bool { return len(f.Errors) == 0 && len(f.Order) == 0 && len(f.pending) == 0 }
 
-// fieldError records a message (by key) next to input name; the first one a field gets wins.
-func (f *form) fieldError(name, key, detail string) {
+// FieldError records a message (by key) next to input name; the first one a field gets wins.
+func (f *Form) FieldError(name, key, detail string) {
 	f.pending = append(f.pending, pendingErr{field: name, key: key, detail: detail})
 }
 
-func (f *form) global(key string) { f.fieldError("", key, "") }
+func (f *Form) Global(key string) { f.FieldError("", key, "") }
 
-func (f *form) require(names ...string) {
+func (f *Form) Require(names ...string) {
 	for _, n := range names {
 		if f.Value(n) == "" {
-			f.fieldError(n, "form.error.required", "")
+			f.FieldError(n, "form.error.required", "")
 		}
 	}
 }
 
 // localise turns the pending message keys into texts of l, in the order of the page.
-func (f *form) localise(l *Loc) {
+func (f *Form) localise(l *Loc) {
 	for _, p := range f.pending {
 		msg := l.T(p.key)
 		if p.date != "" {
@@ -143,12 +143,12 @@ func (f *form) localise(l *Loc) {
 	f.Order = ordered
 }
 
-// fromStatus puts the field violations of a service's InvalidArgument next to the inputs
+// FromStatus puts the field violations of a service's InvalidArgument next to the inputs
 // they name, and reports whether err was one. A violation of a field the form does not show
 // goes to the summary at the top. Every message is a sentence of the page's language: the
 // services' own words (English, and written for developers: `item 0: "français" is not a
 // two-letter language code`) never reach the page; they are logged by the gateway instead.
-func (f *form) fromStatus(err error, l *Loc) bool {
+func (f *Form) FromStatus(err error, l *Loc) bool {
 	s, ok := status.FromError(err)
 	if !ok || err == nil || s.Code() != codes.InvalidArgument {
 		return false
@@ -163,24 +163,24 @@ func (f *form) fromStatus(err error, l *Loc) bool {
 			found = true
 			key := violationKey(l, v.GetField(), v.GetDescription())
 			if sf, ok := f.spec.byAPI(apiField(v.GetField())); ok {
-				f.fieldError(sf.Name, key, "")
+				f.FieldError(sf.Name, key, "")
 				if m := datedViolation(v.GetDescription()); m.key != "" {
 					f.pending[len(f.pending)-1].key, f.pending[len(f.pending)-1].date = m.key, m.date
 				}
 			} else {
-				f.fieldError("", "form.error.hidden", "")
+				f.FieldError("", "form.error.hidden", "")
 			}
 		}
 	}
 	if !found {
-		f.fieldError("", refusalKey(l, reasonOf(err), "form.error.generic"), "")
+		f.FieldError("", refusalKey(l, reasonOf(err), "form.error.generic"), "")
 	}
 	f.localise(l)
 	return true
 }
 
-// violated reports whether err is an InvalidArgument naming field among its violations.
-func violated(err error, field string) bool {
+// Violated reports whether err is an InvalidArgument naming field among its violations.
+func Violated(err error, field string) bool {
 	s, _ := status.FromError(err)
 	if s.Code() != codes.InvalidArgument {
 		return false
@@ -291,41 +291,41 @@ func violationKey(l *Loc, field, desc string) string {
 // The parsers below read one input and record an error next to it when it does not parse;
 // an empty input gives the zero value (the service says whether it is required).
 
-func (f *form) int32(name string) int32 {
+func (f *Form) Int32(name string) int32 {
 	v := f.Value(name)
 	if v == "" {
 		return 0
 	}
 	n, err := strconv.ParseInt(v, 10, 32)
 	if err != nil {
-		f.fieldError(name, "form.error.number", "")
+		f.FieldError(name, "form.error.number", "")
 	}
 	return int32(n)
 }
 
-func (f *form) float(name string) float64 {
+func (f *Form) Float(name string) float64 {
 	v := strings.ReplaceAll(f.Value(name), ",", ".")
 	if v == "" {
 		return 0
 	}
 	x, err := strconv.ParseFloat(v, 64)
 	if err != nil {
-		f.fieldError(name, "form.error.number", "")
+		f.FieldError(name, "form.error.number", "")
 	}
 	return x
 }
 
 var moneyRe = regexp.MustCompile(`^(\d{1,7})(?:[.,](\d{1,2}))?$`)
 
-// cents reads an amount of euros ("150", "150,50", "1 200 €") as cents.
-func (f *form) cents(name string) int32 {
+// Cents reads an amount of euros ("150", "150,50", "1 200 €") as cents.
+func (f *Form) Cents(name string) int32 {
 	v := strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "€", "", "EUR", "").Replace(f.Value(name))
 	if v == "" {
 		return 0
 	}
 	m := moneyRe.FindStringSubmatch(v)
 	if m == nil {
-		f.fieldError(name, "form.error.money", "")
+		f.FieldError(name, "form.error.money", "")
 		return 0
 	}
 	euros, _ := strconv.Atoi(m[1])
@@ -341,9 +341,9 @@ func (f *form) cents(name string) int32 {
 
 var frDateRe = regexp.MustCompile(`^(\d{1,2})/(\d{1,2})/(\d{4})$`)
 
-// date reads a date as YYYY-MM-DD (what a date input sends), or DD/MM/YYYY (typed by hand
+// Date reads a date as YYYY-MM-DD (what a date input sends), or DD/MM/YYYY (typed by hand
 // where the browser has no date picker).
-func (f *form) date(name string) string {
+func (f *Form) Date(name string) string {
 	v := f.Value(name)
 	if v == "" {
 		return ""
@@ -354,7 +354,7 @@ func (f *form) date(name string) string {
 		v = m[3] + "-" + pad2(mo) + "-" + pad2(d)
 	}
 	if _, err := time.Parse(time.DateOnly, v); err != nil {
-		f.fieldError(name, "form.error.date", "")
+		f.FieldError(name, "form.error.date", "")
 		return ""
 	}
 	return v
@@ -377,7 +377,7 @@ func splitComma(s string) []string {
 }
 
 // languages reads a list of language codes ("fr, en") as lowercase codes.
-func (f *form) languages(name string) []string {
+func (f *Form) languages(name string) []string {
 	var out []string
 	for _, s := range strings.FieldsFunc(f.Value(name), func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
 		if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
@@ -466,4 +466,15 @@ func field(p *page, name string, opts ...string) fieldView {
 	}
 	v.Label = p.L.T(labelKey)
 	return v
+}
+
+// SplitList reads a comma-separated list ("Part-Dieu, Croix-Rousse").
+func SplitList(s string) []string {
+	var out []string
+	for _, v := range splitComma(s) {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }

@@ -105,8 +105,8 @@ func (c *catalogue) has(key string) bool {
 	return ok
 }
 
-// supported returns lang when the application speaks it, else the default.
-func supported(lang string) string {
+// Supported returns lang when the application speaks it, else the default.
+func Supported(lang string) string {
 	if slices.Contains(Languages, lang) {
 		return lang
 	}
@@ -123,7 +123,7 @@ type Loc struct {
 }
 
 func (c *catalogue) Loc(lang string, tz *time.Location) *Loc {
-	lang = supported(lang)
+	lang = Supported(lang)
 	return &Loc{lang: lang, msgs: c.msgs[lang], cat: c, tz: tz}
 }
 
@@ -153,9 +153,9 @@ func (l *Loc) N(key string, n int, args ...any) string {
 	return l.T(key+"."+form, append([]any{"n", l.Int(n)}, args...)...)
 }
 
-// optional returns the text of key, or fallback when the catalogue does not know it: for keys
+// Optional returns the text of key, or fallback when the catalogue does not know it: for keys
 // built from data (a criterion a newer matching service added), which must not break a page.
-func (l *Loc) optional(key, fallback string) string {
+func (l *Loc) Optional(key, fallback string) string {
 	if s, ok := l.msgs[key]; ok {
 		return s
 	}
@@ -166,7 +166,7 @@ func (l *Loc) optional(key, fallback string) string {
 // (APPLICATION_WITHDRAWN when the student withdrew, CONTRACT_CANCELLED), said in the page's
 // language; a coordinator's words are shown as she wrote them.
 func (l *Loc) CancelReason(s string) string {
-	return l.optional("reason."+s, s)
+	return l.Optional("reason."+s, s)
 }
 
 // Int formats an integer with the language's digit grouping.
@@ -262,11 +262,11 @@ func (l *Loc) Enum(e protoreflect.Enum) string {
 }
 
 // Criterion names a criterion of a score ("commute").
-func (l *Loc) Criterion(c string) string { return l.optional("criterion."+c, c) }
+func (l *Loc) Criterion(c string) string { return l.Optional("criterion."+c, c) }
 
 // ScoreNote says why a criterion of a score is neutral (half its points), from the matching
 // service's code: NO_WISH (the host asked for nothing), NOT_GIVEN, UNKNOWN (no distance).
-func (l *Loc) ScoreNote(code string) string { return l.optional("score.note."+code, code) }
+func (l *Loc) ScoreNote(code string) string { return l.Optional("score.note."+code, code) }
 
 // Reason picks the reason in the page's language (the matching service gives both).
 func (l *Loc) Reason(fr, en string) string {
@@ -288,7 +288,7 @@ func (l *Loc) Languages(codes []string) string {
 	}
 	out := make([]string, len(codes))
 	for i, c := range codes {
-		out[i] = l.optional("language."+c, strings.ToUpper(c))
+		out[i] = l.Optional("language."+c, strings.ToUpper(c))
 	}
 	return strings.Join(out, ", ")
 }
@@ -303,4 +303,40 @@ func (l *Loc) Services(s []typev1.Service) string {
 		out[i] = l.Enum(v)
 	}
 	return strings.Join(out, ", ")
+}
+
+// Unmatched explains why a run left a student without a room. The matching service says
+// "CODE: details": NO_FEASIBLE_ROOM lists the constraints that ruled the rooms out
+// ("SMOKING, PETS"); ROOMS_TAKEN means the rooms she could take went to others.
+func (l *Loc) Unmatched(reason string) string {
+	code, detail, _ := strings.Cut(reason, ":")
+	code, detail = strings.TrimSpace(code), strings.TrimSpace(detail)
+	switch code {
+	case "NO_FEASIBLE_ROOM":
+		if detail == "" || detail == "no room in the pool" {
+			return l.T("alloc.reason.noRoom")
+		}
+		var names []string
+		for _, c := range strings.Split(detail, ",") {
+			c = strings.TrimSpace(c)
+			names = append(names, l.Optional("constraint."+c, c))
+		}
+		return l.T("alloc.reason.noFeasible", "constraints", strings.Join(names, l.T("list.sep")))
+	case "ROOMS_TAKEN":
+		return l.T("alloc.reason.roomsTaken")
+	}
+	return reason
+}
+
+// MoneyInput is an amount of cents as a person types it in euros ("150", "150,50").
+func (l *Loc) MoneyInput(cents int32) string {
+	e, c := cents/100, cents%100
+	if c == 0 {
+		return strconv.Itoa(int(e))
+	}
+	sep := ","
+	if l.lang == "en" {
+		sep = "."
+	}
+	return strconv.Itoa(int(e)) + sep + pad2(int(c))
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -16,12 +17,13 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/cohabit/cohabit/gateway/web"
+	"github.com/cohabit/cohabit/services/platform/logging"
+
 	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
 	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
 	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
-	"github.com/cohabit/cohabit/services/platform/logging"
 )
 
 func testCatalogue(t *testing.T) *catalogue {
@@ -125,16 +127,20 @@ func TestEveryKeyInTheSourcesExists(t *testing.T) {
 			add(m[1])
 		}
 	}
-	gos, _ := os.ReadDir(".")
-	for _, e := range gos {
-		if !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
-			continue
+	// The core and the audiences' packages below it.
+	var gos []string
+	_ = filepath.WalkDir(".", func(path string, e fs.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go") {
+			gos = append(gos, path)
 		}
-		b, _ := os.ReadFile(e.Name())
+		return err
+	})
+	for _, name := range gos {
+		b, _ := os.ReadFile(name)
 		for _, m := range regexp.MustCompile(`(?:Label|Key): "([^"]+)"`).FindAllStringSubmatch(string(b), -1) {
 			add(m[1])
 		}
-		for _, m := range regexp.MustCompile(`(?:newPage\(w, r, |fieldError\([^,]+, |global\(|errorPage\(w, r, [^,]+, |return )"([a-z]+\.[A-Za-z.]+)"`).FindAllStringSubmatch(string(b), -1) {
+		for _, m := range regexp.MustCompile(`(?:[nN]ewPage\(w, r, |[fF]ieldError\([^,]+, |[gG]lobal\(|[eE]rrorPage\(w, r, [^,]+, |return )"([a-z]+\.[A-Za-z.]+)"`).FindAllStringSubmatch(string(b), -1) {
 			add(m[1])
 		}
 	}
@@ -222,19 +228,19 @@ func TestLocalPath(t *testing.T) {
 func TestMoneyInput(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]int32{"150": 15000, "150,5": 15050, "150.50": 15050, "1 200 €": 120000, "0": 0} {
-		f := newForm(nil, map[string][]string{"m": {in}})
-		if got := f.cents("m"); got != want || !f.ok() {
-			t.Errorf("cents(%q) = %d (ok %v), want %d", in, got, f.ok(), want)
+		f := NewForm(nil, map[string][]string{"m": {in}})
+		if got := f.Cents("m"); got != want || !f.OK() {
+			t.Errorf("cents(%q) = %d (ok %v), want %d", in, got, f.OK(), want)
 		}
 	}
 	for _, in := range []string{"abc", "1,234", "-5"} {
-		f := newForm(nil, map[string][]string{"m": {in}})
-		if f.cents("m"); f.ok() {
+		f := NewForm(nil, map[string][]string{"m": {in}})
+		if f.Cents("m"); f.OK() {
 			t.Errorf("cents(%q) accepted", in)
 		}
 	}
-	f := newForm(nil, map[string][]string{"d": {"21/03/1948"}})
-	if got := f.date("d"); got != "1948-03-21" {
+	f := NewForm(nil, map[string][]string{"d": {"21/03/1948"}})
+	if got := f.Date("d"); got != "1948-03-21" {
 		t.Errorf("date = %q", got)
 	}
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // incidentSpec is the form reporting a problem during a stay.
-var incidentSpec = formSpec{
+var incidentSpec = FormSpec{
 	{Name: "severity", Label: "incident.severity", API: "severity"},
 	{Name: "category", Label: "incident.category", API: "category"},
 	{Name: "description", Label: "incident.description", API: "description"},
@@ -24,67 +24,67 @@ type incidentPageData struct {
 
 // reporterHome is the home page of who reports a problem: a student or a host.
 func reporterHome(r *http.Request) string {
-	if stateOf(r.Context()).me.GetRole() == typev1.Role_ROLE_HOST {
+	if StateOf(r.Context()).Me.GetRole() == typev1.Role_ROLE_HOST {
 		return "/host"
 	}
 	return "/student"
 }
 
-func (a *App) renderIncident(w http.ResponseWriter, r *http.Request, status int, f *form) {
-	ctx, cancel := a.call(r)
+func (a *App) renderIncident(w http.ResponseWriter, r *http.Request, status int, f *Form) {
+	ctx, cancel := a.Call(r)
 	defer cancel()
-	c, err := a.svc.contracts.GetContract(ctx, &contractsv1.GetContractRequest{Id: r.PathValue("id")})
+	c, err := a.Svc.Contracts.GetContract(ctx, &contractsv1.GetContractRequest{Id: r.PathValue("id")})
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	d := incidentPageData{Contract: c, Home: reporterHome(r), Other: c.GetHostDisplayName()}
 	if d.Home == "/host" {
 		d.Other = c.GetStudentDisplayName()
 	}
-	p := a.newPage(w, r, "incident.title", d)
+	p := a.NewPage(w, r, "incident.title", d)
 	p.Nav = "home"
 	p.Path = d.Home + "/contracts/" + url.PathEscape(c.GetId()) + "/incident"
 	p.Form = f
-	a.render(w, r, status, "student_incident", p)
+	a.Render(w, r, status, "student_incident", p)
 }
 
-// incidentPage is "report a problem", for the student (phone-sized) or the host (large type).
-func (a *App) incidentPage(w http.ResponseWriter, r *http.Request) {
-	a.renderIncident(w, r, http.StatusOK, newForm(incidentSpec, url.Values{"severity": {"SEVERITY_LOW"}, "category": {"OTHER"}, "requestId": {NewToken()}}))
+// IncidentPage is "report a problem", for the student (phone-sized) or the host (large type).
+func (a *App) IncidentPage(w http.ResponseWriter, r *http.Request) {
+	a.renderIncident(w, r, http.StatusOK, NewForm(incidentSpec, url.Values{"severity": {"SEVERITY_LOW"}, "category": {"OTHER"}, "requestId": {NewToken()}}))
 }
 
-func (a *App) incidentCreate(w http.ResponseWriter, r *http.Request) {
-	f := newForm(incidentSpec, r.PostForm)
-	f.require("description")
+func (a *App) IncidentCreate(w http.ResponseWriter, r *http.Request) {
+	f := NewForm(incidentSpec, r.PostForm)
+	f.Require("description")
 	sev := contractsv1.Severity(contractsv1.Severity_value[f.Value("severity")])
 	if sev == contractsv1.Severity_SEVERITY_UNSPECIFIED {
-		f.fieldError("severity", "form.error.required", "")
+		f.FieldError("severity", "form.error.required", "")
 	}
-	if !f.ok() {
+	if !f.OK() {
 		a.renderIncident(w, r, http.StatusBadRequest, f)
 		return
 	}
-	ctx, cancel := a.call(r)
+	ctx, cancel := a.Call(r)
 	defer cancel()
-	_, err := a.svc.contracts.CreateIncident(ctx, &contractsv1.CreateIncidentRequest{
+	_, err := a.Svc.Contracts.CreateIncident(ctx, &contractsv1.CreateIncidentRequest{
 		ContractId: r.PathValue("id"), Severity: sev, Category: f.Value("category"), Description: f.Value("description"), RequestId: f.Value("requestId"),
 	})
 	if err != nil {
-		st := stateOf(r.Context())
-		if f.fromStatus(err, a.Cat.Loc(st.lang, a.TZ)) {
+		st := StateOf(r.Context())
+		if f.FromStatus(err, a.Cat.Loc(st.Lang, a.TZ)) {
 			a.renderIncident(w, r, http.StatusBadRequest, f)
 			return
 		}
-		a.afterAction(w, r, err, "", reporterHome(r))
+		a.AfterAction(w, r, err, "", reporterHome(r))
 		return
 	}
-	setFlash(w, r, flash{Kind: "ok", Key: "incident.reported"})
-	redirect(w, r, reporterHome(r))
+	SetFlash(w, r, Flash{Kind: "ok", Key: "incident.reported"})
+	Redirect(w, r, reporterHome(r))
 }
 
 // Category names an incident's category code ("NOISE"); a code the pages do not know shows
 // as it is.
 func (l *Loc) Category(code string) string {
-	return l.optional("incident.category."+strings.ToLower(code), code)
+	return l.Optional("incident.category."+strings.ToLower(code), code)
 }

@@ -23,6 +23,59 @@ import (
 	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
 )
 
+// AfterAction ends a button's POST: a flash saying it worked, or why not (a refusal of the
+// service, in its words), then back to the page the form came from.
+func (a *App) AfterAction(w http.ResponseWriter, r *http.Request, err error, okKey, fallback string) {
+	back := LocalPath(r.PostFormValue("next"), fallback)
+	if err != nil {
+		key, detail, handled := a.ActionError(err)
+		if !handled {
+			a.Fail(w, r, err)
+			return
+		}
+		SetFlash(w, r, Flash{Kind: "error", Key: key, Detail: detail})
+	} else {
+		SetFlash(w, r, Flash{Kind: "ok", Key: okKey})
+	}
+	Redirect(w, r, back)
+}
+
+// firstLine shortens a text to its first line, at most n characters, for lists.
+func firstLine(s string, n int) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+// ActionError turns the refusal of a button's action into a flash: the key of a sentence in
+// the page's language, the refusal's own when its reason has one ("refusal.ALREADY_SIGNED"),
+// else a general one. The service's words are never shown (English, for developers). detail
+// stays empty; it is kept for the callers' shape. Failures that are not refusals (the session
+// ended, a service is down) are not handled here.
+func (a *App) ActionError(err error) (key, detail string, handled bool) {
+	s, _ := status.FromError(err)
+	reason := reasonOf(err)
+	known := func(fallback string) string {
+		if reason != "" && a.Cat.has("refusal."+reason) {
+			return "refusal." + reason
+		}
+		return fallback
+	}
+	switch s.Code() {
+	case codes.FailedPrecondition, codes.InvalidArgument, codes.OutOfRange:
+		return known("action.error.refused"), "", true
+	case codes.Aborted, codes.AlreadyExists:
+		return known("action.error.conflict"), "", true
+	case codes.NotFound:
+		return "action.error.notFound", "", true
+	case codes.PermissionDenied:
+		return known("action.error.forbidden"), "", true
+	}
+	return "", "", false
+}
+
 // assets are the static files, served with a content hash in their URL so that browsers may
 // keep them for a year.
 type assets struct {
@@ -97,7 +150,7 @@ func loadPages(fsys fs.FS, as *assets) (*pages, error) {
 		"short": firstLine,
 		"tel":   telURI,
 		"signedBy": func(c *contractsv1.Contract, party string) bool {
-			return signed(c, matchingv1.Party(matchingv1.Party_value[party]))
+			return Signed(c, matchingv1.Party(matchingv1.Party_value[party]))
 		},
 	}
 	names, err := fs.Glob(fsys, "templates/*.html")
@@ -167,23 +220,23 @@ type pagePair struct {
 
 // Roles, as the pages name them.
 const (
-	roleAny         = ""
-	roleAdmin       = "admin"
-	roleCoordinator = "coordinator"
-	roleHost        = "host"
-	roleStudent     = "student"
+	RoleAny         = ""
+	RoleAdmin       = "admin"
+	RoleCoordinator = "coordinator"
+	RoleHost        = "host"
+	RoleStudent     = "student"
 )
 
-func roleName(r typev1.Role) string {
+func RoleName(r typev1.Role) string {
 	switch r {
 	case typev1.Role_ROLE_ADMIN:
-		return roleAdmin
+		return RoleAdmin
 	case typev1.Role_ROLE_COORDINATOR:
-		return roleCoordinator
+		return RoleCoordinator
 	case typev1.Role_ROLE_HOST:
-		return roleHost
+		return RoleHost
 	case typev1.Role_ROLE_STUDENT:
-		return roleStudent
+		return RoleStudent
 	}
 	return ""
 }
@@ -199,38 +252,38 @@ type page struct {
 	CSRF  string
 	// Path is the address of this page, where preference forms come back to.
 	Path  string
-	Flash *flash
+	Flash *Flash
 	// Nav is the current section, for aria-current.
 	Nav  string
 	Data any
-	Form *form
+	Form *Form
 	// Desk is the page's part of the coordinator's desk (documents, notes, timeline), or nil.
 	Desk *deskView
 	// Status is the HTTP status: pages rendered for an error say so.
 	Status int
 }
 
-// newPage prepares the page data for r; titleKey names the page's title (its h1 too).
-func (a *App) newPage(w http.ResponseWriter, r *http.Request, titleKey string, data any) *page {
-	st := stateOf(r.Context())
-	l := a.Cat.Loc(st.lang, a.TZ)
+// NewPage prepares the page data for r; titleKey names the page's title (its h1 too).
+func (a *App) NewPage(w http.ResponseWriter, r *http.Request, titleKey string, data any) *page {
+	st := StateOf(r.Context())
+	l := a.Cat.Loc(st.Lang, a.TZ)
 	p := &page{
 		L:     l,
 		Title: l.T(titleKey),
-		Me:    st.me,
+		Me:    st.Me,
 		CSRF:  csrfToken(w, r),
 		Path:  r.URL.RequestURI(),
 		Data:  data,
 	}
-	if st.me != nil {
-		p.Role = roleName(st.me.GetRole())
+	if st.Me != nil {
+		p.Role = RoleName(st.Me.GetRole())
 	}
 	switch st.text {
 	case "large":
 		p.Large = true
 	case "normal":
 	default:
-		p.Large = p.Role == roleHost
+		p.Large = p.Role == RoleHost
 	}
 	if st.flash != nil {
 		p.Flash = st.flash
@@ -240,11 +293,11 @@ func (a *App) newPage(w http.ResponseWriter, r *http.Request, titleKey string, d
 	return p
 }
 
-// render writes the page template name with p, answering status.
-func (a *App) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+// Render writes the page template name with p, answering status.
+func (a *App) Render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
 	t, ok := a.Pages.Set[name]
 	if !ok {
-		a.log.ErrorContext(r.Context(), "web: no such page", "page", name)
+		a.Log.ErrorContext(r.Context(), "web: no such page", "page", name)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
@@ -254,7 +307,7 @@ func (a *App) render(w http.ResponseWriter, r *http.Request, status int, name st
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, name+".html", p); err != nil {
-		a.log.ErrorContext(r.Context(), "web: render", "page", name, "err", err)
+		a.Log.ErrorContext(r.Context(), "web: render", "page", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
@@ -265,10 +318,10 @@ func (a *App) render(w http.ResponseWriter, r *http.Request, status int, name st
 	_, _ = w.Write(buf.Bytes())
 }
 
-// redirect answers a form with 303 See Other, the POST-redirect-GET that keeps the back
+// Redirect answers a form with 303 See Other, the POST-redirect-GET that keeps the back
 // button and reloads harmless. htmx follows it too, and picks from the page it lands on the
 // parts its form names (hx-select), so the server has one answer for both.
-func redirect(w http.ResponseWriter, r *http.Request, to string) {
+func Redirect(w http.ResponseWriter, r *http.Request, to string) {
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
@@ -283,34 +336,34 @@ func loginURL(r *http.Request) string {
 
 // errorPage renders the page of a failure with the status it maps to.
 func (a *App) errorPage(w http.ResponseWriter, r *http.Request, code int, msgKey string) {
-	p := a.newPage(w, r, "error.title", nil)
+	p := a.NewPage(w, r, "error.title", nil)
 	p.Data = struct{ Message string }{p.L.T(msgKey)}
-	a.render(w, r, code, "error", p)
+	a.Render(w, r, code, "error", p)
 }
 
 func (a *App) forbidden(w http.ResponseWriter, r *http.Request) {
 	a.errorPage(w, r, http.StatusForbidden, "error.forbidden")
 }
 
-func (a *App) notFound(w http.ResponseWriter, r *http.Request) {
+func (a *App) NotFound(w http.ResponseWriter, r *http.Request) {
 	a.errorPage(w, r, http.StatusNotFound, "error.notFound")
 }
 
-// fail renders the page of a service call's error: a session the identity service no
+// Fail renders the page of a service call's error: a session the identity service no
 // longer accepts goes back to sign-in; the rest become 403, 404, 503 or 500 pages. The
 // service's message is logged, not shown: it is English and may say more than the page should.
-func (a *App) fail(w http.ResponseWriter, r *http.Request, err error) {
+func (a *App) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	s, _ := status.FromError(err)
 	switch s.Code() {
 	case codes.Unauthenticated:
-		setCookie(w, r, CookieSession, "", -1)
-		redirect(w, r, loginURL(r))
+		SetCookie(w, r, CookieSession, "", -1)
+		Redirect(w, r, loginURL(r))
 		return
 	case codes.PermissionDenied:
 		a.forbidden(w, r)
 		return
 	case codes.NotFound:
-		a.notFound(w, r)
+		a.NotFound(w, r)
 		return
 	case codes.InvalidArgument, codes.FailedPrecondition, codes.OutOfRange:
 		// The record's state refuses what the page asks (candidates of a room no longer
@@ -321,10 +374,10 @@ func (a *App) fail(w http.ResponseWriter, r *http.Request, err error) {
 		a.errorPage(w, r, http.StatusConflict, "error.refused")
 		return
 	case codes.Unavailable, codes.DeadlineExceeded:
-		a.log.WarnContext(r.Context(), "web: service unavailable", "err", err, "path", r.URL.Path)
+		a.Log.WarnContext(r.Context(), "web: service unavailable", "err", err, "path", r.URL.Path)
 		a.errorPage(w, r, http.StatusServiceUnavailable, "error.unavailable")
 		return
 	}
-	a.log.ErrorContext(r.Context(), "web: service call failed", "code", s.Code().String(), "err", s.Message(), "path", r.URL.Path)
+	a.Log.ErrorContext(r.Context(), "web: service call failed", "code", s.Code().String(), "err", s.Message(), "path", r.URL.Path)
 	a.errorPage(w, r, http.StatusInternalServerError, "error.internal")
 }

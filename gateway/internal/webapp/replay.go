@@ -39,7 +39,7 @@ import (
 const (
 	CookieExp    = "cohabit_exp"
 	CookieReplay = "cohabit_replay"
-	cookieAcct   = "cohabit_acct"
+	CookieAcct   = "cohabit_acct"
 
 	replayTTL = 15 * time.Minute
 	// maxReplay keeps the cookie under the 4 KiB browsers take.
@@ -72,33 +72,33 @@ type replay struct {
 // sessionTimes records when the session's token was issued and expires (cohabit_exp).
 func (a *App) sessionTimes(w http.ResponseWriter, r *http.Request, exp time.Time) {
 	now := a.now()
-	setCookie(w, r, CookieExp, strconv.FormatInt(now.Unix(), 10)+"-"+strconv.FormatInt(exp.Unix(), 10), exp.Sub(now))
+	SetCookie(w, r, CookieExp, strconv.FormatInt(now.Unix(), 10)+"-"+strconv.FormatInt(exp.Unix(), 10), exp.Sub(now))
 }
 
 // slide refreshes the session's token once past half its life; it never fails the page (the
 // old token still works until it expires).
 func (a *App) slide(w http.ResponseWriter, r *http.Request) {
-	from, to, ok := strings.Cut(cookieValue(r, CookieExp), "-")
+	from, to, ok := strings.Cut(CookieValue(r, CookieExp), "-")
 	iat, err1 := strconv.ParseInt(from, 10, 64)
 	exp, err2 := strconv.ParseInt(to, 10, 64)
 	now := a.now().Unix()
 	if !ok || err1 != nil || err2 != nil || exp <= iat || now < iat+(exp-iat)/2 {
 		return
 	}
-	ctx, cancel := a.call(r)
+	ctx, cancel := a.Call(r)
 	defer cancel()
-	res, err := a.svc.identity.RefreshToken(ctx, &identityv1.RefreshTokenRequest{})
+	res, err := a.Svc.Identity.RefreshToken(ctx, &identityv1.RefreshTokenRequest{})
 	if err != nil {
-		a.log.WarnContext(r.Context(), "web: refresh token", "err", err)
+		a.Log.WarnContext(r.Context(), "web: refresh token", "err", err)
 		return
 	}
-	st := stateOf(r.Context())
-	st.token = res.GetAccessToken()
-	a.setSession(w, r, res)
+	st := StateOf(r.Context())
+	st.Token = res.GetAccessToken()
+	a.SetSession(w, r, res)
 }
 
-// setSession keeps a new token in the session cookie until it expires.
-func (a *App) setSession(w http.ResponseWriter, r *http.Request, res *identityv1.LoginResponse) {
+// SetSession keeps a new token in the session cookie until it expires.
+func (a *App) SetSession(w http.ResponseWriter, r *http.Request, res *identityv1.LoginResponse) {
 	exp := a.now().Add(time.Hour)
 	if e := res.GetExpiresAt(); e.IsValid() {
 		exp = e.AsTime()
@@ -107,7 +107,7 @@ func (a *App) setSession(w http.ResponseWriter, r *http.Request, res *identityv1
 	if ttl <= 0 {
 		ttl = time.Minute
 	}
-	setCookie(w, r, CookieSession, res.GetAccessToken(), ttl)
+	SetCookie(w, r, CookieSession, res.GetAccessToken(), ttl)
 	a.sessionTimes(w, r, exp)
 }
 
@@ -120,27 +120,27 @@ func (a *App) keepForm(w http.ResponseWriter, r *http.Request) {
 			form[k] = v
 		}
 	}
-	rp := replay{Path: r.URL.RequestURI(), Form: form.Encode(), Account: cookieValue(r, cookieAcct), Until: a.now().Add(replayTTL).Unix()}
+	rp := replay{Path: r.URL.RequestURI(), Form: form.Encode(), Account: CookieValue(r, CookieAcct), Until: a.now().Add(replayTTL).Unix()}
 	b, _ := json.Marshal(rp)
 	payload := base64.RawURLEncoding.EncodeToString(b)
 	key := "session.expired"
 	if len(payload) <= maxReplay {
-		setCookie(w, r, CookieReplay, payload+"."+a.replayKey.sign(payload), replayTTL)
+		SetCookie(w, r, CookieReplay, payload+"."+a.replayKey.sign(payload), replayTTL)
 		key = "session.expired.kept"
 	}
-	setCookie(w, r, CookieSession, "", -1)
-	setFlash(w, r, flash{Kind: "error", Key: key})
-	redirect(w, r, "/login")
+	SetCookie(w, r, CookieSession, "", -1)
+	SetFlash(w, r, Flash{Kind: "error", Key: key})
+	Redirect(w, r, "/login")
 }
 
-// takeReplay reads and clears the kept form; nil when there is none, or it is not good (not
+// TakeReplay reads and clears the kept form; nil when there is none, or it is not good (not
 // signed by this process, too old, another account's).
-func (a *App) takeReplay(w http.ResponseWriter, r *http.Request, account string) (*replay, bool) {
-	v := cookieValue(r, CookieReplay)
+func (a *App) TakeReplay(w http.ResponseWriter, r *http.Request, account string) (*replay, bool) {
+	v := CookieValue(r, CookieReplay)
 	if v == "" {
 		return nil, false
 	}
-	setCookie(w, r, CookieReplay, "", -1)
+	SetCookie(w, r, CookieReplay, "", -1)
 	payload, sig, _ := strings.Cut(v, ".")
 	if !hmac.Equal([]byte(sig), []byte(a.replayKey.sign(payload))) {
 		return nil, true
@@ -154,15 +154,15 @@ func (a *App) takeReplay(w http.ResponseWriter, r *http.Request, account string)
 	return &rp, true
 }
 
-// resume posts the kept form again for the person who just signed in (res), through the
+// Resume posts the kept form again for the person who just signed in (res), through the
 // application's own handlers, with the new session and CSRF token: its answer is the page's.
-func (a *App) resume(w http.ResponseWriter, r *http.Request, rp *replay, res *identityv1.LoginResponse) {
-	st := stateOf(r.Context())
+func (a *App) Resume(w http.ResponseWriter, r *http.Request, rp *replay, res *identityv1.LoginResponse) {
+	st := StateOf(r.Context())
 	form, _ := url.ParseQuery(rp.Form)
 	form.Set(CSRFField, st.csrf)
 	req, err := http.NewRequestWithContext(r.Context(), http.MethodPost, rp.Path, strings.NewReader(form.Encode()))
 	if err != nil {
-		redirect(w, r, homeOf(res.GetAccount().GetRole()))
+		Redirect(w, r, HomeOf(res.GetAccount().GetRole()))
 		return
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

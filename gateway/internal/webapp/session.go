@@ -23,32 +23,32 @@ import (
 const (
 	CookieSession = "cohabit_session"
 	CookieCSRF    = "cohabit_csrf"
-	cookieLang    = "cohabit_lang"
-	cookieText    = "cohabit_text"
+	CookieLang    = "cohabit_lang"
+	CookieText    = "cohabit_text"
 	cookieFlash   = "cohabit_flash"
 
 	CSRFField = "csrf"
-	prefAge   = 365 * 24 * time.Hour
+	PrefAge   = 365 * 24 * time.Hour
 )
 
 // state is what the request carries through the handlers: its preferences, its CSRF token
 // and, once authenticated, its token and account.
 type state struct {
-	lang  string
+	Lang  string
 	text  string // "large", "normal" or "" (the role's default)
 	csrf  string
-	token string
-	me    *identityv1.Account
-	flash *flash
+	Token string
+	Me    *identityv1.Account
+	flash *Flash
 }
 
 type stateKey struct{}
 
-func stateOf(ctx context.Context) *state {
+func StateOf(ctx context.Context) *state {
 	if s, ok := ctx.Value(stateKey{}).(*state); ok {
 		return s
 	}
-	return &state{lang: defaultLang}
+	return &state{Lang: defaultLang}
 }
 
 // secure reports whether the browser reached us over TLS: directly, or through a proxy that
@@ -57,8 +57,8 @@ func secure(r *http.Request) bool {
 	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 }
 
-// setCookie sets an HttpOnly, SameSite=Lax cookie for the whole site; maxAge < 0 deletes it.
-func setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge time.Duration) {
+// SetCookie sets an HttpOnly, SameSite=Lax cookie for the whole site; maxAge < 0 deletes it.
+func SetCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge time.Duration) {
 	c := &http.Cookie{
 		Name:     name,
 		Value:    value,
@@ -76,7 +76,7 @@ func setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAg
 	http.SetCookie(w, c)
 }
 
-func cookieValue(r *http.Request, name string) string {
+func CookieValue(r *http.Request, name string) string {
 	c, err := r.Cookie(name)
 	if err != nil {
 		return ""
@@ -84,7 +84,7 @@ func cookieValue(r *http.Request, name string) string {
 	return c.Value
 }
 
-// newToken returns 32 random bytes, base64url.
+// NewToken returns 32 random bytes, base64url.
 func NewToken() string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b)
@@ -142,65 +142,65 @@ func boundCSRF(token, session string) bool {
 // csrfToken returns the request's CSRF token, issuing one (a cookie) when the browser has
 // none bound to its session. Every form carries it in a hidden field; checkCSRF compares.
 func csrfToken(w http.ResponseWriter, r *http.Request) string {
-	st := stateOf(r.Context())
+	st := StateOf(r.Context())
 	if st.csrf == "" {
-		st.csrf = newCSRF(cookieValue(r, CookieSession))
-		setCookie(w, r, CookieCSRF, st.csrf, 0)
+		st.csrf = newCSRF(CookieValue(r, CookieSession))
+		SetCookie(w, r, CookieCSRF, st.csrf, 0)
 	}
 	return st.csrf
 }
 
-// rotateCSRF issues a new token bound to the session token session, at login and logout
+// RotateCSRF issues a new token bound to the session token session, at login and logout
 // (""), so a token seen before sign-in is worthless after it.
-func rotateCSRF(w http.ResponseWriter, r *http.Request, session string) {
-	st := stateOf(r.Context())
+func RotateCSRF(w http.ResponseWriter, r *http.Request, session string) {
+	st := StateOf(r.Context())
 	st.csrf = newCSRF(session)
-	setCookie(w, r, CookieCSRF, st.csrf, 0)
+	SetCookie(w, r, CookieCSRF, st.csrf, 0)
 }
 
 // checkCSRF accepts a POST whose form field equals the browser's CSRF cookie and is bound to
 // the browser's session (SameSite keeps the cookie home, the Same-Origin Policy keeps the
 // page's field from other origins, and the binding makes a planted pair worthless).
 func checkCSRF(r *http.Request) bool {
-	cookie := cookieValue(r, CookieCSRF)
+	cookie := CookieValue(r, CookieCSRF)
 	field := r.PostFormValue(CSRFField)
-	return boundCSRF(cookie, cookieValue(r, CookieSession)) && subtle.ConstantTimeCompare([]byte(cookie), []byte(field)) == 1
+	return boundCSRF(cookie, CookieValue(r, CookieSession)) && subtle.ConstantTimeCompare([]byte(cookie), []byte(field)) == 1
 }
 
-// flash is a message for the next page, after a POST and its redirect.
-type flash struct {
+// Flash is a message for the next page, after a POST and its redirect.
+type Flash struct {
 	Kind   string `json:"k"` // "ok" or "error"
 	Key    string `json:"m"`
 	Detail string `json:"d,omitempty"`
 }
 
-func setFlash(w http.ResponseWriter, r *http.Request, f flash) {
+func SetFlash(w http.ResponseWriter, r *http.Request, f Flash) {
 	if len(f.Detail) > 300 {
 		f.Detail = f.Detail[:300] + "…"
 	}
 	b, _ := json.Marshal(f)
-	setCookie(w, r, cookieFlash, base64.RawURLEncoding.EncodeToString(b), time.Minute)
+	SetCookie(w, r, cookieFlash, base64.RawURLEncoding.EncodeToString(b), time.Minute)
 }
 
 // takeFlash reads and clears the flash cookie.
-func takeFlash(w http.ResponseWriter, r *http.Request) *flash {
-	v := cookieValue(r, cookieFlash)
+func takeFlash(w http.ResponseWriter, r *http.Request) *Flash {
+	v := CookieValue(r, cookieFlash)
 	if v == "" {
 		return nil
 	}
-	setCookie(w, r, cookieFlash, "", -1)
+	SetCookie(w, r, cookieFlash, "", -1)
 	b, err := base64.RawURLEncoding.DecodeString(v)
 	if err != nil {
 		return nil
 	}
-	var f flash
+	var f Flash
 	if json.Unmarshal(b, &f) != nil || f.Key == "" || (f.Kind != "ok" && f.Kind != "error") {
 		return nil
 	}
 	return &f
 }
 
-// localPath keeps next when it is a path of this site, so that a crafted link cannot send
+// LocalPath keeps next when it is a path of this site, so that a crafted link cannot send
 // someone elsewhere after login ("//evil.example", "/\\evil.example" are refused). Control
 // characters and spaces are refused too: browsers drop a tab or a newline from a Location,
 // so "/\t/evil.example" would reach them as "//evil.example" (issue 18).

@@ -9,12 +9,22 @@ import (
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
 )
 
-// stay is one pairing of the signed-in host or student, from its proposal to its end: the
+// Running reports a match that still stands (not ended one way or another).
+func Running(s matchingv1.MatchStatus) bool {
+	switch s {
+	case matchingv1.MatchStatus_MATCH_STATUS_PROPOSED, matchingv1.MatchStatus_MATCH_STATUS_MEETING_SCHEDULED,
+		matchingv1.MatchStatus_MATCH_STATUS_ACCEPTED, matchingv1.MatchStatus_MATCH_STATUS_APPROVED:
+		return true
+	}
+	return false
+}
+
+// Stay is one pairing of the signed-in host or student, from its proposal to its end: the
 // match and, once drafted, its contract. Homes show each stay at every step, in plain words
 // with the next thing the person can do: a host who has just signed still sees her contract
 // (waiting for the student), an accepted proposal does not vanish while the coordinator
 // approves it and drafts the contract.
-type stay struct {
+type Stay struct {
 	Match    *matchingv1.Match     // nil when only the contract is known (the match is older than the list)
 	Contract *contractsv1.Contract // nil before the draft
 	// Other is the other party's name.
@@ -45,7 +55,7 @@ const (
 )
 
 // Sentence is the stay's step in plain words, in l's language.
-func (s stay) Sentence(l *Loc) string {
+func (s Stay) Sentence(l *Loc) string {
 	date := ""
 	if s.Date != "" {
 		date = l.Date(s.Date)
@@ -54,13 +64,13 @@ func (s stay) Sentence(l *Loc) string {
 }
 
 // Ongoing reports a stay whose contract is signed by both and not over: the person lives it.
-func (s stay) Ongoing() bool {
+func (s Stay) Ongoing() bool {
 	return s.Step == stepSignedSoon || s.Step == stepActive || s.Step == stepNotice
 }
 
 // Formed reports a stay past the answers: both said yes, so the pair is formed (the student's
 // application is no longer hers to withdraw from her home, she calls the association).
-func (s stay) Formed() bool {
+func (s Stay) Formed() bool {
 	switch s.Step {
 	case stepProposed, stepMeeting, stepMeetingAccepted:
 		return false
@@ -68,16 +78,16 @@ func (s stay) Formed() bool {
 	return s.Step != stepEnded
 }
 
-// stays builds the stays of a host (role "host") or a student ("student") from the matches
+// Stays builds the stays of a host (role "host") or a student ("student") from the matches
 // and contracts she lists: one per contract that was not cancelled, one per match still
 // standing without a contract yet. A stay that is over shows only while there is no other
 // one (the last news of her home: "your stay ended on …"). today is YYYY-MM-DD.
-func stays(role string, matches []*matchingv1.Match, contracts []*contractsv1.Contract, today string) []stay {
+func Stays(role string, matches []*matchingv1.Match, contracts []*contractsv1.Contract, today string) []Stay {
 	byID := make(map[string]*matchingv1.Match, len(matches))
 	for _, m := range matches {
 		byID[m.GetId()] = m
 	}
-	var out, over []stay
+	var out, over []Stay
 	withContract := make(map[string]bool)
 	for _, c := range contracts {
 		if c.GetStatus() == contractsv1.ContractStatus_CONTRACT_STATUS_CANCELLED || c.GetStatus() == contractsv1.ContractStatus_CONTRACT_STATUS_UNSPECIFIED {
@@ -93,18 +103,18 @@ func stays(role string, matches []*matchingv1.Match, contracts []*contractsv1.Co
 		out = append(out, s)
 	}
 	for _, m := range matches {
-		if withContract[m.GetId()] || !running(m.GetStatus()) {
+		if withContract[m.GetId()] || !Running(m.GetStatus()) {
 			continue
 		}
 		out = append(out, matchStay(role, m))
 	}
 	if len(out) == 0 && len(over) > 0 {
 		// The latest one ended.
-		slices.SortFunc(over, func(x, y stay) int { return strings.Compare(y.Date, x.Date) })
+		slices.SortFunc(over, func(x, y Stay) int { return strings.Compare(y.Date, x.Date) })
 		out = over[:1]
 	}
 	// The most advanced first: a contract before a proposal.
-	slices.SortStableFunc(out, func(x, y stay) int {
+	slices.SortStableFunc(out, func(x, y Stay) int {
 		return stepRank(y.Step) - stepRank(x.Step)
 	})
 	return out
@@ -115,10 +125,10 @@ func stepRank(step string) int {
 		stepDraft, stepToSign, stepSignedWaiting, stepSignedSoon, stepNotice, stepActive}, step)
 }
 
-func matchStay(role string, m *matchingv1.Match) stay {
-	s := stay{Match: m, role: role, Other: m.GetHost().GetDisplayName()}
+func matchStay(role string, m *matchingv1.Match) Stay {
+	s := Stay{Match: m, role: role, Other: m.GetHost().GetDisplayName()}
 	mine := m.GetStudentAccepted()
-	if role == roleHost {
+	if role == RoleHost {
 		s.Other, mine = m.GetStudent().GetDisplayName(), m.GetHostAccepted()
 	}
 	switch m.GetStatus() {
@@ -137,11 +147,11 @@ func matchStay(role string, m *matchingv1.Match) stay {
 	return s
 }
 
-func contractStay(role string, c *contractsv1.Contract, today string) stay {
+func contractStay(role string, c *contractsv1.Contract, today string) Stay {
 	t := c.GetTerms()
-	s := stay{Contract: c, role: role, Other: c.GetHostDisplayName()}
+	s := Stay{Contract: c, role: role, Other: c.GetHostDisplayName()}
 	me, other := matchingv1.Party_PARTY_STUDENT, matchingv1.Party_PARTY_HOST
-	if role == roleHost {
+	if role == RoleHost {
 		s.Other, me, other = c.GetStudentDisplayName(), matchingv1.Party_PARTY_HOST, matchingv1.Party_PARTY_STUDENT
 	}
 	switch c.GetStatus() {
@@ -149,9 +159,9 @@ func contractStay(role string, c *contractsv1.Contract, today string) stay {
 		s.Step, s.Date = stepDraft, t.GetStartDate()
 	case contractsv1.ContractStatus_CONTRACT_STATUS_AWAITING_SIGNATURES:
 		switch {
-		case !signed(c, me):
+		case !Signed(c, me):
 			s.Step, s.CanSign = stepToSign, true
-		case !signed(c, other):
+		case !Signed(c, other):
 			s.Step = stepSignedWaiting
 		default: // both signed, activation on its way
 			s.Step, s.Date = stepSignedSoon, t.GetStartDate()
@@ -172,5 +182,5 @@ func contractStay(role string, c *contractsv1.Contract, today string) stay {
 	return s
 }
 
-// todayISO is the programme's date today, YYYY-MM-DD.
-func (a *App) todayISO() string { return a.today().Format(time.DateOnly) }
+// TodayISO is the programme's date today, YYYY-MM-DD.
+func (a *App) TodayISO() string { return a.Today().Format(time.DateOnly) }

@@ -8,8 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	"github.com/cohabit/cohabit/services/platform/errs"
+
+	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 )
 
 // UpdateProgramme refuses a phone that is not one, as identity does; otherwise it answers the

@@ -14,10 +14,10 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/cohabit/cohabit/gateway/internal/webapp"
+
 	deskv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/desk/v1"
 	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
-
-	"github.com/cohabit/cohabit/gateway/internal/webapp"
 )
 
 // fakeDesk answers like the desk service: Jeanne's (h-1) and Léa's (s-1) documents — one

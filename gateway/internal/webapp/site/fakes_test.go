@@ -14,6 +14,9 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/cohabit/cohabit/services/platform/errs"
+	"github.com/cohabit/cohabit/services/platform/grpcx"
+
 	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
 	deskv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/desk/v1"
 	figuresv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/figures/v1"
@@ -23,8 +26,6 @@ import (
 	notificationsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/notifications/v1"
 	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
 	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
-	"github.com/cohabit/cohabit/services/platform/errs"
-	"github.com/cohabit/cohabit/services/platform/grpcx"
 )
 
 // The fakes answer like the services do, from fixed data, and record what they were sent:

@@ -13,10 +13,10 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
+	"github.com/cohabit/cohabit/gateway/internal/webapp"
+
 	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
 	figuresv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/figures/v1"
-
-	"github.com/cohabit/cohabit/gateway/internal/webapp"
 )
 
 // fakeFigures answers the demo programme's figures to its coordinator and the network's to

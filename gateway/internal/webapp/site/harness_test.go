@@ -10,9 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cohabit/cohabit/services/platform/logging"
-
 	"github.com/cohabit/cohabit/gateway/internal/webapp"
+	"github.com/cohabit/cohabit/services/platform/logging"
 )
 
 // fixedNow is the tests' clock: Wednesday 25 November 2026, 10:00 in Paris.

@@ -9,9 +9,9 @@ import (
 	"golang.org/x/net/html"
 	"google.golang.org/protobuf/encoding/prototext"
 
-	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
-
 	"github.com/cohabit/cohabit/gateway/internal/webapp"
+
+	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 )
 
 // The coordinator corrects an assisted host's record (a senior calls with a new number):

@@ -11,14 +11,14 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/cohabit/cohabit/gateway/internal/webapp"
+
 	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
 	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
 	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
-
-	"github.com/cohabit/cohabit/gateway/internal/webapp"
 )
 
 // The tests of issue 12's findings that are the web application's: each fails on the pages

@@ -14,13 +14,13 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
-	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
-	privacyv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/privacy/v1"
-	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
+	"github.com/cohabit/cohabit/gateway/internal/webapp"
 	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/platform/grpcx"
 
-	"github.com/cohabit/cohabit/gateway/internal/webapp"
+	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
+	privacyv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/privacy/v1"
+	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
 )
 
 // EraseHost and EraseStudent answer like the services: h-1 (a host with a stay under way in

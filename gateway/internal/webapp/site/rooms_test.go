@@ -9,10 +9,10 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/cohabit/cohabit/gateway/internal/webapp"
+
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
-
-	"github.com/cohabit/cohabit/gateway/internal/webapp"
 )
 
 // A coordinator withdraws a room the host no longer lets, behind a second click; a room in a

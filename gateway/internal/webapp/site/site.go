@@ -8,10 +8,15 @@ import (
 	"log/slog"
 
 	"github.com/cohabit/cohabit/gateway/internal/webapp"
+	"github.com/cohabit/cohabit/gateway/internal/webapp/account"
+	"github.com/cohabit/cohabit/gateway/internal/webapp/admin"
+	"github.com/cohabit/cohabit/gateway/internal/webapp/coordinator"
+	"github.com/cohabit/cohabit/gateway/internal/webapp/host"
+	"github.com/cohabit/cohabit/gateway/internal/webapp/student"
 )
 
 // audiences are the packages of pages, by audience.
-var audiences = webapp.Audiences
+var audiences = []webapp.Audience{account.Register, coordinator.Register, host.Register, student.Register, admin.Register}
 
 // New builds the web application over the gateway's connections.
 func New(conns webapp.Conns, log *slog.Logger) (*webapp.App, error) {

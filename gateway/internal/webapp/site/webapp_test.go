@@ -11,12 +11,12 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/cohabit/cohabit/gateway/internal/webapp"
+
 	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
 	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
-
-	"github.com/cohabit/cohabit/gateway/internal/webapp"
 )
 
 func setCookieHeader(r response, name string) string {

@@ -1,10 +1,12 @@
-package webapp
+package coordinator
 
 import (
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/cohabit/cohabit/gateway/internal/webapp"
 
 	deskv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/desk/v1"
 )
@@ -19,23 +21,23 @@ type agendaData struct {
 	FeedURL string
 }
 
-func (a *App) agenda(w http.ResponseWriter, r *http.Request) {
+func (a *app) agenda(w http.ResponseWriter, r *http.Request) {
 	a.renderAgenda(w, r, "")
 }
 
-func (a *App) renderAgenda(w http.ResponseWriter, r *http.Request, feedURL string) {
-	if a.svc.desk == nil {
-		a.fail(w, r, errNoDesk)
+func (a *app) renderAgenda(w http.ResponseWriter, r *http.Request, feedURL string) {
+	if a.Svc.Desk == nil {
+		a.Fail(w, r, webapp.ErrNoDesk)
 		return
 	}
-	today := a.today()
-	ctx, cancel := a.call(r)
+	today := a.Today()
+	ctx, cancel := a.Call(r)
 	defer cancel()
-	res, err := a.svc.desk.GetAgenda(ctx, &deskv1.GetAgendaRequest{
-		From: today.Format(time.DateOnly), To: today.AddDate(0, 0, 6).Format(time.DateOnly), Language: stateOf(r.Context()).lang,
+	res, err := a.Svc.Desk.GetAgenda(ctx, &deskv1.GetAgendaRequest{
+		From: today.Format(time.DateOnly), To: today.AddDate(0, 0, 6).Format(time.DateOnly), Language: webapp.StateOf(r.Context()).Lang,
 	})
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	d := agendaData{FeedURL: feedURL}
@@ -51,25 +53,25 @@ func (a *App) renderAgenda(w http.ResponseWriter, r *http.Request, feedURL strin
 			d.Week = append(d.Week, it)
 		}
 	}
-	p := a.newPage(w, r, "agenda.title", d)
+	p := a.NewPage(w, r, "agenda.title", d)
 	p.Nav = "agenda"
 	// After the feed's POST, the language switch comes back to the agenda itself.
 	p.Path = "/coordinator/agenda"
-	a.render(w, r, http.StatusOK, "coord_agenda", p)
+	a.Render(w, r, http.StatusOK, "coord_agenda", p)
 }
 
 // agendaFeed makes a new secret calendar address (the previous one stops working) and shows
 // it once, on the agenda page.
-func (a *App) agendaFeed(w http.ResponseWriter, r *http.Request) {
-	if a.svc.desk == nil {
-		a.fail(w, r, errNoDesk)
+func (a *app) agendaFeed(w http.ResponseWriter, r *http.Request) {
+	if a.Svc.Desk == nil {
+		a.Fail(w, r, webapp.ErrNoDesk)
 		return
 	}
-	ctx, cancel := a.call(r)
-	f, err := a.svc.desk.CreateAgendaFeed(ctx, &deskv1.CreateAgendaFeedRequest{Language: stateOf(r.Context()).lang})
+	ctx, cancel := a.Call(r)
+	f, err := a.Svc.Desk.CreateAgendaFeed(ctx, &deskv1.CreateAgendaFeedRequest{Language: webapp.StateOf(r.Context()).Lang})
 	cancel()
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	u := f.GetFeedUrl()
@@ -92,7 +94,7 @@ type agendaEntry struct {
 // itemLink is the page where an agenda item is acted on: the desk's link when it is one of
 // this application's pages, else the record's page.
 func itemLink(it *deskv1.AgendaItem) string {
-	if l := LocalPath(it.GetLink(), ""); l != "" {
+	if l := webapp.LocalPath(it.GetLink(), ""); l != "" {
 		return l
 	}
 	switch it.GetSubjectType() {

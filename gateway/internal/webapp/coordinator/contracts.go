@@ -1,4 +1,4 @@
-package webapp
+package coordinator
 
 import (
 	"net/http"
@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
+
+	"github.com/cohabit/cohabit/gateway/internal/webapp"
 
 	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
 	deskv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/desk/v1"
@@ -20,28 +22,28 @@ type contractsListData struct {
 }
 
 // contractsList is the programme's contracts, filtered by status.
-func (a *App) contractsList(w http.ResponseWriter, r *http.Request) {
+func (a *app) contractsList(w http.ResponseWriter, r *http.Request) {
 	st := contractsv1.ContractStatus(contractsv1.ContractStatus_value[r.URL.Query().Get("status")])
-	ctx, cancel := a.call(r)
+	ctx, cancel := a.Call(r)
 	defer cancel()
-	res, err := a.svc.contracts.ListContracts(ctx, &contractsv1.ListContractsRequest{PageSize: listSize, Status: st})
+	res, err := a.Svc.Contracts.ListContracts(ctx, &contractsv1.ListContractsRequest{PageSize: webapp.ListSize, Status: st})
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	d := contractsListData{Contracts: res.GetContracts(), More: res.GetNextPageToken() != ""}
 	if st != contractsv1.ContractStatus_CONTRACT_STATUS_UNSPECIFIED {
 		d.Status = st.String()
 	}
-	p := a.newPage(w, r, "contracts.title", d)
+	p := a.NewPage(w, r, "contracts.title", d)
 	p.Nav = "contracts"
-	p.Form = newForm(formSpec{{Name: "status", Label: "contracts.filter.status"}}, url.Values{"status": {d.Status}})
-	a.render(w, r, http.StatusOK, "coord_contracts", p)
+	p.Form = webapp.NewForm(webapp.FormSpec{{Name: "status", Label: "contracts.filter.status"}}, url.Values{"status": {d.Status}})
+	a.Render(w, r, http.StatusOK, "coord_contracts", p)
 }
 
 // contractSpec holds the inputs of every form of a contract's page (each POST fills in its
 // own): the terms a coordinator edits while DRAFT, notice, renewal and a signature on behalf.
-var contractSpec = formSpec{
+var contractSpec = webapp.FormSpec{
 	{Name: "sharedSpaces", Label: "contract.terms.sharedSpaces", API: "terms.sharedSpaces"},
 	{Name: "houseRules", Label: "contract.terms.houseRules", API: "terms.houseRules"},
 	{Name: "entryInventory", Label: "contract.terms.entryInventory", API: "terms.entryInventory"},
@@ -61,7 +63,7 @@ var contractSpec = formSpec{
 }
 
 // cancelSpec is contractSpec with the service's "reason" naming the cancellation's reason.
-var cancelSpec = append(formSpec{{Name: "cancelReason", Label: "contract.cancel.reason", API: "reason"}}, contractSpec...)
+var cancelSpec = append(webapp.FormSpec{{Name: "cancelReason", Label: "contract.cancel.reason", API: "reason"}}, contractSpec...)
 
 type contractPageData struct {
 	Contract *contractsv1.Contract
@@ -73,19 +75,10 @@ type contractPageData struct {
 	Checkins []*contractsv1.Checkin
 }
 
-func signatureOf(c *contractsv1.Contract, party matchingv1.Party) *contractsv1.Signature {
-	for _, s := range c.GetSignatures() {
-		if s.GetParty() == party {
-			return s
-		}
-	}
-	return nil
-}
-
 func contractURL(id string) string { return "/coordinator/contracts/" + url.PathEscape(id) }
 
 // termsValues are the terms form's values from the contract.
-func termsValues(c *contractsv1.Contract, l *Loc) url.Values {
+func termsValues(c *contractsv1.Contract, l *webapp.Loc) url.Values {
 	t := c.GetTerms()
 	v := url.Values{
 		"sharedSpaces":   {strings.Join(t.GetSharedSpaces(), ", ")},
@@ -99,7 +92,7 @@ func termsValues(c *contractsv1.Contract, l *Loc) url.Values {
 		"method":         {"SIGNATURE_METHOD_PAPER"},
 	}
 	// The party whose signature is recorded: preselected when only one has yet to sign.
-	switch host, student := signed(c, matchingv1.Party_PARTY_HOST), signed(c, matchingv1.Party_PARTY_STUDENT); {
+	switch host, student := webapp.Signed(c, matchingv1.Party_PARTY_HOST), webapp.Signed(c, matchingv1.Party_PARTY_STUDENT); {
 	case !host && student:
 		v.Set("signParty", "PARTY_HOST")
 	case host && !student:
@@ -109,35 +102,35 @@ func termsValues(c *contractsv1.Contract, l *Loc) url.Values {
 }
 
 // renderContract renders the contract's page: f is nil on a GET (the terms as they are).
-func (a *App) renderContract(w http.ResponseWriter, r *http.Request, status int, c *contractsv1.Contract, f *form) {
-	d := contractPageData{Contract: c, HostSigned: signatureOf(c, matchingv1.Party_PARTY_HOST), StudentSigned: signatureOf(c, matchingv1.Party_PARTY_STUDENT),
-		BeforeStart: c.GetStatus() == contractsv1.ContractStatus_CONTRACT_STATUS_ACTIVE && c.GetTerms().GetStartDate() > a.todayISO()}
+func (a *app) renderContract(w http.ResponseWriter, r *http.Request, status int, c *contractsv1.Contract, f *webapp.Form) {
+	d := contractPageData{Contract: c, HostSigned: webapp.SignatureOf(c, matchingv1.Party_PARTY_HOST), StudentSigned: webapp.SignatureOf(c, matchingv1.Party_PARTY_STUDENT),
+		BeforeStart: c.GetStatus() == contractsv1.ContractStatus_CONTRACT_STATUS_ACTIVE && c.GetTerms().GetStartDate() > a.TodayISO()}
 	// Its check-ins, linked from the contract as the contract is from each of them; a failure
 	// to list them leaves the list out rather than the page.
-	ctx, cancel := a.call(r)
-	if res, err := a.svc.contracts.ListCheckins(ctx, &contractsv1.ListCheckinsRequest{ContractId: c.GetId(), PageSize: listSize}); err == nil {
+	ctx, cancel := a.Call(r)
+	if res, err := a.Svc.Contracts.ListCheckins(ctx, &contractsv1.ListCheckinsRequest{ContractId: c.GetId(), PageSize: webapp.ListSize}); err == nil {
 		d.Checkins = res.GetCheckins()
 	}
 	cancel()
-	p := a.newPage(w, r, "contract.title", d)
+	p := a.NewPage(w, r, "contract.title", d)
 	p.Title = p.L.T("contract.titleOf", "host", c.GetHostDisplayName(), "student", c.GetStudentDisplayName())
 	p.Nav = "contracts"
 	p.Path = contractURL(c.GetId())
-	p.Desk = a.notesOf(r, nil, c.GetId(), deskv1.SubjectType_SUBJECT_TYPE_CONTRACT)
+	p.Desk = a.NotesOf(r, nil, c.GetId(), deskv1.SubjectType_SUBJECT_TYPE_CONTRACT)
 	p.Desk.Back = p.Path
 	if f == nil {
-		f = newForm(contractSpec, termsValues(c, p.L))
+		f = webapp.NewForm(contractSpec, termsValues(c, p.L))
 	}
 	p.Form = f
-	a.render(w, r, status, "coord_contract", p)
+	a.Render(w, r, status, "coord_contract", p)
 }
 
-func (a *App) contractPage(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := a.call(r)
+func (a *app) contractPage(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := a.Call(r)
 	defer cancel()
-	c, err := a.svc.contracts.GetContract(ctx, &contractsv1.GetContractRequest{Id: r.PathValue("id")})
+	c, err := a.Svc.Contracts.GetContract(ctx, &contractsv1.GetContractRequest{Id: r.PathValue("id")})
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	a.renderContract(w, r, http.StatusOK, c, nil)
@@ -146,24 +139,24 @@ func (a *App) contractPage(w http.ResponseWriter, r *http.Request) {
 // contractFormDone ends a contract form's POST: back to the page with a flash when it
 // worked; the page again with the errors next to their fields when the service named them;
 // a flash for other refusals.
-func (a *App) contractFormDone(w http.ResponseWriter, r *http.Request, f *form, err error, okKey string) {
+func (a *app) contractFormDone(w http.ResponseWriter, r *http.Request, f *webapp.Form, err error, okKey string) {
 	id := r.PathValue("id")
-	if err == nil && f.ok() {
-		setFlash(w, r, flash{Kind: "ok", Key: okKey})
-		redirect(w, r, contractURL(id))
+	if err == nil && f.OK() {
+		webapp.SetFlash(w, r, webapp.Flash{Kind: "ok", Key: okKey})
+		webapp.Redirect(w, r, contractURL(id))
 		return
 	}
-	ctx, cancel := a.call(r)
+	ctx, cancel := a.Call(r)
 	defer cancel()
-	c, gerr := a.svc.contracts.GetContract(ctx, &contractsv1.GetContractRequest{Id: id})
+	c, gerr := a.Svc.Contracts.GetContract(ctx, &contractsv1.GetContractRequest{Id: id})
 	if gerr != nil {
-		a.fail(w, r, gerr)
+		a.Fail(w, r, gerr)
 		return
 	}
 	if err != nil {
-		st := stateOf(r.Context())
-		if !f.fromStatus(err, a.Cat.Loc(st.lang, a.TZ)) {
-			a.afterAction(w, r, err, okKey, contractURL(id))
+		st := webapp.StateOf(r.Context())
+		if !f.FromStatus(err, a.Cat.Loc(st.Lang, a.TZ)) {
+			a.AfterAction(w, r, err, okKey, contractURL(id))
 			return
 		}
 	}
@@ -173,8 +166,8 @@ func (a *App) contractFormDone(w http.ResponseWriter, r *http.Request, f *form, 
 // contractTerms changes the terms a coordinator adjusts while the contract is a DRAFT: every
 // one she may (SPEC §2 as amended), dates and presence included; the contracts service keeps
 // them within the room's availability, the formula and the cap.
-func (a *App) contractTerms(w http.ResponseWriter, r *http.Request) {
-	f := newForm(contractSpec, r.PostForm)
+func (a *app) contractTerms(w http.ResponseWriter, r *http.Request) {
+	f := webapp.NewForm(contractSpec, r.PostForm)
 	var spaces []string
 	for _, s := range strings.FieldsFunc(f.Value("sharedSpaces"), func(r rune) bool { return r == ',' || r == '\n' || r == ';' }) {
 		if s = strings.TrimSpace(s); s != "" {
@@ -185,11 +178,11 @@ func (a *App) contractTerms(w http.ResponseWriter, r *http.Request) {
 		SharedSpaces:             spaces,
 		HouseRules:               f.Value("houseRules"),
 		EntryInventory:           f.Value("entryInventory"),
-		MonthlyContributionCents: f.cents("contribution"),
-		StartDate:                f.date("startDate"),
-		EndDate:                  f.date("endDate_terms"),
-		EveningsPerWeek:          f.int32("evenings"),
-		HoursPerWeek:             f.int32("hours"),
+		MonthlyContributionCents: f.Cents("contribution"),
+		StartDate:                f.Date("startDate"),
+		EndDate:                  f.Date("endDate_terms"),
+		EveningsPerWeek:          f.Int32("evenings"),
+		HoursPerWeek:             f.Int32("hours"),
 	}}
 	paths := []string{"terms.shared_spaces", "terms.house_rules", "terms.entry_inventory", "terms.monthly_contribution_cents"}
 	// The dates and the presence change when the form sends them (the page's always does);
@@ -199,14 +192,14 @@ func (a *App) contractTerms(w http.ResponseWriter, r *http.Request) {
 		if _, sent := f.Values[name]; sent {
 			paths = append(paths, path)
 			if name == "startDate" || name == "endDate_terms" {
-				f.require(name)
+				f.Require(name)
 			}
 		}
 	}
 	var err error
-	if f.ok() {
-		ctx, cancel := a.call(r)
-		_, err = a.svc.contracts.UpdateContract(ctx, &contractsv1.UpdateContractRequest{Contract: c, UpdateMask: &fieldmaskpb.FieldMask{Paths: paths}})
+	if f.OK() {
+		ctx, cancel := a.Call(r)
+		_, err = a.Svc.Contracts.UpdateContract(ctx, &contractsv1.UpdateContractRequest{Contract: c, UpdateMask: &fieldmaskpb.FieldMask{Paths: paths}})
 		cancel()
 	}
 	a.contractFormDone(w, r, f, err, "contract.terms.saved")
@@ -214,58 +207,58 @@ func (a *App) contractTerms(w http.ResponseWriter, r *http.Request) {
 
 // contractReopen takes a contract awaiting signatures back to DRAFT to correct a term; the
 // signatures already given are cleared (the page says so before the button).
-func (a *App) contractReopen(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := a.call(r)
+func (a *app) contractReopen(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := a.Call(r)
 	defer cancel()
-	_, err := a.svc.contracts.ReopenContract(ctx, &contractsv1.ReopenContractRequest{Id: r.PathValue("id"), Etag: r.PostFormValue("etag")})
-	a.afterAction(w, r, err, "contract.reopened", contractURL(r.PathValue("id")))
+	_, err := a.Svc.Contracts.ReopenContract(ctx, &contractsv1.ReopenContractRequest{Id: r.PathValue("id"), Etag: r.PostFormValue("etag")})
+	a.AfterAction(w, r, err, "contract.reopened", contractURL(r.PathValue("id")))
 }
 
-func (a *App) contractSend(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := a.call(r)
+func (a *app) contractSend(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := a.Call(r)
 	defer cancel()
-	_, err := a.svc.contracts.SendContract(ctx, &contractsv1.SendContractRequest{Id: r.PathValue("id")})
-	a.afterAction(w, r, err, "contract.sent", contractURL(r.PathValue("id")))
+	_, err := a.Svc.Contracts.SendContract(ctx, &contractsv1.SendContractRequest{Id: r.PathValue("id")})
+	a.AfterAction(w, r, err, "contract.sent", contractURL(r.PathValue("id")))
 }
 
 // contractSignOnBehalf records a party's signature given on paper or in person with the
 // coordinator: the host's or the student's, with or without an account (SPEC §3 as amended;
 // an electronic signature is only ever the party's own, so it is not offered here).
-func (a *App) contractSignOnBehalf(w http.ResponseWriter, r *http.Request) {
-	f := newForm(contractSpec, r.PostForm)
+func (a *app) contractSignOnBehalf(w http.ResponseWriter, r *http.Request) {
+	f := webapp.NewForm(contractSpec, r.PostForm)
 	method := contractsv1.SignatureMethod(contractsv1.SignatureMethod_value[f.Value("method")])
 	if method != contractsv1.SignatureMethod_SIGNATURE_METHOD_PAPER && method != contractsv1.SignatureMethod_SIGNATURE_METHOD_IN_PERSON {
-		f.fieldError("method", "contract.sign.needMethod", "")
+		f.FieldError("method", "contract.sign.needMethod", "")
 	}
 	party := matchingv1.Party(matchingv1.Party_value[f.Value("signParty")])
 	if party != matchingv1.Party_PARTY_HOST && party != matchingv1.Party_PARTY_STUDENT {
-		f.fieldError("signParty", "contract.sign.needParty", "")
+		f.FieldError("signParty", "contract.sign.needParty", "")
 	}
-	if !f.ok() {
+	if !f.OK() {
 		a.contractFormDone(w, r, f, nil, "")
 		return
 	}
-	ctx, cancel := a.call(r)
+	ctx, cancel := a.Call(r)
 	defer cancel()
-	_, err := a.svc.contracts.SignContract(ctx, &contractsv1.SignContractRequest{Id: r.PathValue("id"), Party: party, Method: method})
+	_, err := a.Svc.Contracts.SignContract(ctx, &contractsv1.SignContractRequest{Id: r.PathValue("id"), Party: party, Method: method})
 	a.contractFormDone(w, r, f, err, "contract.sign.recorded")
 }
 
 // contractTerminate gives notice; the service refuses a date before the notice period's end
 // and names the earliest one, shown next to the date.
-func (a *App) contractTerminate(w http.ResponseWriter, r *http.Request) {
-	f := newForm(contractSpec, r.PostForm)
-	f.require("reason")
+func (a *app) contractTerminate(w http.ResponseWriter, r *http.Request) {
+	f := webapp.NewForm(contractSpec, r.PostForm)
+	f.Require("reason")
 	req := &contractsv1.TerminateContractRequest{
-		Id: r.PathValue("id"), Reason: f.Value("reason"), EffectiveDate: f.date("effectiveDate"),
+		Id: r.PathValue("id"), Reason: f.Value("reason"), EffectiveDate: f.Date("effectiveDate"),
 		Party: matchingv1.Party(matchingv1.Party_value[f.Value("party")]),
 		// The figures count early ends by this category ("" leaves it unset).
 		ReasonCategory: contractsv1.TerminationReason(contractsv1.TerminationReason_value["TERMINATION_REASON_"+f.Value("reasonCategory")]),
 	}
 	var err error
-	if f.ok() {
-		ctx, cancel := a.call(r)
-		_, err = a.svc.contracts.TerminateContract(ctx, req)
+	if f.OK() {
+		ctx, cancel := a.Call(r)
+		_, err = a.Svc.Contracts.TerminateContract(ctx, req)
 		cancel()
 	}
 	a.contractFormDone(w, r, f, err, "contract.terminated")
@@ -273,40 +266,27 @@ func (a *App) contractTerminate(w http.ResponseWriter, r *http.Request) {
 
 // contractCancel cancels a contract before the stay (a draft, one awaiting signatures, or an
 // active one whose start date has not come), with the reason the parties will read.
-func (a *App) contractCancel(w http.ResponseWriter, r *http.Request) {
-	f := newForm(cancelSpec, r.PostForm)
-	f.require("cancelReason")
+func (a *app) contractCancel(w http.ResponseWriter, r *http.Request) {
+	f := webapp.NewForm(cancelSpec, r.PostForm)
+	f.Require("cancelReason")
 	var err error
-	if f.ok() {
-		ctx, cancel := a.call(r)
-		_, err = a.svc.contracts.CancelContract(ctx, &contractsv1.CancelContractRequest{Id: r.PathValue("id"), Reason: f.Value("cancelReason"), Etag: f.Value("etag")})
+	if f.OK() {
+		ctx, cancel := a.Call(r)
+		_, err = a.Svc.Contracts.CancelContract(ctx, &contractsv1.CancelContractRequest{Id: r.PathValue("id"), Reason: f.Value("cancelReason"), Etag: f.Value("etag")})
 		cancel()
 	}
 	a.contractFormDone(w, r, f, err, "contract.cancelled")
 }
 
-func (a *App) contractRenew(w http.ResponseWriter, r *http.Request) {
-	f := newForm(contractSpec, r.PostForm)
-	f.require("endDate")
-	end := f.date("endDate")
+func (a *app) contractRenew(w http.ResponseWriter, r *http.Request) {
+	f := webapp.NewForm(contractSpec, r.PostForm)
+	f.Require("endDate")
+	end := f.Date("endDate")
 	var err error
-	if f.ok() {
-		ctx, cancel := a.call(r)
-		_, err = a.svc.contracts.RenewContract(ctx, &contractsv1.RenewContractRequest{Id: r.PathValue("id"), EndDate: end})
+	if f.OK() {
+		ctx, cancel := a.Call(r)
+		_, err = a.Svc.Contracts.RenewContract(ctx, &contractsv1.RenewContractRequest{Id: r.PathValue("id"), EndDate: end})
 		cancel()
 	}
 	a.contractFormDone(w, r, f, err, "contract.renewed")
-}
-
-// MoneyInput is an amount of cents as a person types it in euros ("150", "150,50").
-func (l *Loc) MoneyInput(cents int32) string {
-	e, c := cents/100, cents%100
-	if c == 0 {
-		return strconv.Itoa(int(e))
-	}
-	sep := ","
-	if l.lang == "en" {
-		sep = "."
-	}
-	return strconv.Itoa(int(e)) + sep + pad2(int(c))
 }

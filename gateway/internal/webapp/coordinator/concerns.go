@@ -1,10 +1,12 @@
-package webapp
+package coordinator
 
 import (
 	"context"
 	"net/http"
 	"net/url"
 	"slices"
+
+	"github.com/cohabit/cohabit/gateway/internal/webapp"
 
 	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
 )
@@ -13,22 +15,22 @@ import (
 // incidents or check-ins names each pair and links to its host and student. A contract the
 // coordinator can no longer read is left out (its row says only what it holds); other
 // failures fail the page.
-func (a *App) contractsOf(ctx context.Context, ids []string) (map[string]*contractsv1.Contract, error) {
+func (a *app) contractsOf(ctx context.Context, ids []string) (map[string]*contractsv1.Contract, error) {
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	got := make([]*contractsv1.Contract, len(ids))
 	fns := make([]func() error, len(ids))
 	for i, id := range ids {
 		fns[i] = func() error {
-			c, err := a.svc.contracts.GetContract(ctx, &contractsv1.GetContractRequest{Id: id})
-			if _, _, refused := a.actionError(err); err != nil && !refused {
+			c, err := a.Svc.Contracts.GetContract(ctx, &contractsv1.GetContractRequest{Id: id})
+			if _, _, refused := a.ActionError(err); err != nil && !refused {
 				return err
 			}
 			got[i] = c
 			return nil
 		}
 	}
-	if err := parallel(fns...); err != nil {
+	if err := webapp.Parallel(fns...); err != nil {
 		return nil, err
 	}
 	out := make(map[string]*contractsv1.Contract, len(ids))
@@ -72,19 +74,19 @@ func openConcerns(done []*contractsv1.Checkin, incidents []*contractsv1.Incident
 
 // concerns lists the programme's open concerns: the check-ins done with a concern, less
 // those an incident answered since.
-func (a *App) concerns(ctx context.Context) ([]*contractsv1.Checkin, bool, error) {
+func (a *app) concerns(ctx context.Context) ([]*contractsv1.Checkin, bool, error) {
 	var done []*contractsv1.Checkin
 	var incidents []*contractsv1.Incident
 	more := false
-	err := parallel(
+	err := webapp.Parallel(
 		func() error {
-			res, err := a.svc.contracts.ListCheckins(ctx, &contractsv1.ListCheckinsRequest{PageSize: listSize, Status: contractsv1.CheckinStatus_CHECKIN_STATUS_DONE})
+			res, err := a.Svc.Contracts.ListCheckins(ctx, &contractsv1.ListCheckinsRequest{PageSize: webapp.ListSize, Status: contractsv1.CheckinStatus_CHECKIN_STATUS_DONE})
 			done, more = res.GetCheckins(), res.GetNextPageToken() != ""
 			return err
 		},
 		func() error {
 			// Every incident, whatever its state: one resolved since still answered the concern.
-			res, err := a.svc.contracts.ListIncidents(ctx, &contractsv1.ListIncidentsRequest{PageSize: listSize})
+			res, err := a.Svc.Contracts.ListIncidents(ctx, &contractsv1.ListIncidentsRequest{PageSize: webapp.ListSize})
 			incidents = res.GetIncidents()
 			return err
 		},
@@ -96,7 +98,7 @@ func (a *App) concerns(ctx context.Context) ([]*contractsv1.Checkin, bool, error
 }
 
 // concernSpec is the form opening an incident from a check-in's concern.
-var concernSpec = formSpec{
+var concernSpec = webapp.FormSpec{
 	{Name: "severity", Label: "incident.severity", API: "severity"},
 	{Name: "description", Label: "concern.description", API: "description"},
 }
@@ -104,36 +106,36 @@ var concernSpec = formSpec{
 // checkinIncident opens an incident on the check-in's contract, from its concern: the
 // coordinator writes what the parties may read (a check-in's notes are health-related and
 // stay the coordinators'), and the concern leaves the dashboard.
-func (a *App) checkinIncident(w http.ResponseWriter, r *http.Request) {
-	f := newForm(concernSpec, r.PostForm)
-	f.require("description")
+func (a *app) checkinIncident(w http.ResponseWriter, r *http.Request) {
+	f := webapp.NewForm(concernSpec, r.PostForm)
+	f.Require("description")
 	sev := contractsv1.Severity(contractsv1.Severity_value[f.Value("severity")])
 	if sev == contractsv1.Severity_SEVERITY_UNSPECIFIED {
-		f.fieldError("severity", "form.error.required", "")
+		f.FieldError("severity", "form.error.required", "")
 	}
 	c, err := a.findCheckin(r, r.PathValue("id"), r.PostFormValue("contract"))
 	if err != nil {
-		a.fail(w, r, err)
+		a.Fail(w, r, err)
 		return
 	}
 	if c == nil {
-		a.notFound(w, r)
+		a.NotFound(w, r)
 		return
 	}
-	if f.ok() {
-		ctx, cancel := a.call(r)
-		_, err = a.svc.contracts.CreateIncident(ctx, &contractsv1.CreateIncidentRequest{
+	if f.OK() {
+		ctx, cancel := a.Call(r)
+		_, err = a.Svc.Contracts.CreateIncident(ctx, &contractsv1.CreateIncidentRequest{
 			ContractId: c.GetContractId(), Severity: sev, Category: "OTHER", Description: f.Value("description"), RequestId: f.Value("requestId"),
 		})
 		cancel()
 		if err == nil {
-			setFlash(w, r, flash{Kind: "ok", Key: "concern.opened"})
-			redirect(w, r, "/coordinator/incidents")
+			webapp.SetFlash(w, r, webapp.Flash{Kind: "ok", Key: "concern.opened"})
+			webapp.Redirect(w, r, "/coordinator/incidents")
 			return
 		}
-		st := stateOf(r.Context())
-		if !f.fromStatus(err, a.Cat.Loc(st.lang, a.TZ)) {
-			a.afterAction(w, r, err, "", checkinURL(c))
+		st := webapp.StateOf(r.Context())
+		if !f.FromStatus(err, a.Cat.Loc(st.Lang, a.TZ)) {
+			a.AfterAction(w, r, err, "", checkinURL(c))
 			return
 		}
 	}
@@ -142,5 +144,5 @@ func (a *App) checkinIncident(w http.ResponseWriter, r *http.Request) {
 
 // concernValues are the defaults of the form opening an incident from a concern.
 func concernValues() url.Values {
-	return url.Values{"severity": {"SEVERITY_MEDIUM"}, "requestId": {NewToken()}}
+	return url.Values{"severity": {"SEVERITY_MEDIUM"}, "requestId": {webapp.NewToken()}}
 }

@@ -1,0 +1,14 @@
+// Package coordinator holds the coordinator's pages (/coordinator), one file per resource:
+// dashboard.go (the home), hosts.go, students.go, rooms.go, candidates.go (a room's
+// candidates and the proposal), matches.go, contracts.go, checkins.go, concerns.go (a
+// check-in's concerns become incidents), incidents.go, allocations.go, association.go,
+// documents.go and notes.go (the desk), agenda.go, notifications.go (sent notifications and
+// calls to make), figures.go and privacy.go (a person's export and erasure). Routes:
+// routes.go, in the order of the dashboard's menu.
+package coordinator
+
+import "github.com/cohabit/cohabit/gateway/internal/webapp"
+
+// app is the web application as the coordinator's pages use it: the core's routing, sessions, rendering and
+// service clients, with this package's handlers as methods.
+type app struct{ *webapp.App }

@@ -1,0 +1,188 @@
+package coordinator
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/cohabit/cohabit/gateway/internal/webapp"
+
+	deskv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/desk/v1"
+	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
+	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
+)
+
+type hostsListData struct {
+	Hosts  []*hostsv1.Host
+	Status string
+	More   bool
+}
+
+var hostStatuses = []hostsv1.HostStatus{
+	hostsv1.HostStatus_HOST_STATUS_PENDING_VERIFICATION, hostsv1.HostStatus_HOST_STATUS_VERIFIED,
+	hostsv1.HostStatus_HOST_STATUS_SUSPENDED, hostsv1.HostStatus_HOST_STATUS_ARCHIVED,
+}
+
+// searchText is a list's ?q=, cut to the 100 characters the services take: a pasted
+// paragraph searches its beginning rather than failing the page.
+func searchText(r *http.Request) string {
+	q := []rune(strings.TrimSpace(r.URL.Query().Get("q")))
+	return strings.TrimSpace(string(q[:min(len(q), 100)]))
+}
+
+func (a *app) hostsList(w http.ResponseWriter, r *http.Request) {
+	st := hostsv1.HostStatus(hostsv1.HostStatus_value[r.URL.Query().Get("status")])
+	q := searchText(r)
+	ctx, cancel := a.Call(r)
+	defer cancel()
+	res, err := a.Svc.Hosts.ListHosts(ctx, &hostsv1.ListHostsRequest{PageSize: webapp.ListSize, Status: st, Query: q})
+	if err != nil {
+		a.Fail(w, r, err)
+		return
+	}
+	d := hostsListData{Hosts: res.GetHosts(), More: res.GetNextPageToken() != ""}
+	if st != hostsv1.HostStatus_HOST_STATUS_UNSPECIFIED {
+		d.Status = st.String()
+	}
+	p := a.NewPage(w, r, "hosts.title", d)
+	p.Nav = "hosts"
+	p.Form = webapp.NewForm(webapp.FormSpec{{Name: "q", Label: "hosts.filter.q"}, {Name: "status", Label: "hosts.filter.status"}}, url.Values{"q": {q}, "status": {d.Status}})
+	a.Render(w, r, http.StatusOK, "coord_hosts", p)
+}
+
+func (a *app) hostNewPage(w http.ResponseWriter, r *http.Request) {
+	p := a.NewPage(w, r, "hostNew.title", nil)
+	p.Nav = "hosts"
+	p.Form = webapp.NewForm(webapp.HostSpec, webapp.HostFormDefaults())
+	a.Render(w, r, http.StatusOK, "coord_host_new", p)
+}
+
+// hostCreate registers a host on their behalf: assisted, with the consent the coordinator
+// records (the hosts service refuses an assisted host without it).
+func (a *app) hostCreate(w http.ResponseWriter, r *http.Request) {
+	f := webapp.NewForm(webapp.HostSpec, r.PostForm)
+	h := webapp.HostFromForm(f)
+	h.Assisted = true
+	h.ConsentRecorded = f.Checked("consentRecorded")
+	p := a.NewPage(w, r, "hostNew.title", nil)
+	p.Nav = "hosts"
+	p.Path = "/coordinator/hosts/new"
+	p.Form = f
+	if !f.OK() {
+		a.Render(w, r, http.StatusBadRequest, "coord_host_new", p)
+		return
+	}
+	ctx, cancel := a.Call(r)
+	defer cancel()
+	created, err := a.Svc.Hosts.CreateHost(ctx, &hostsv1.CreateHostRequest{Host: h, RequestId: f.Value("requestId")})
+	if err != nil {
+		if f.FromStatus(err, p.L) {
+			a.Render(w, r, http.StatusBadRequest, "coord_host_new", p)
+			return
+		}
+		a.Fail(w, r, err)
+		return
+	}
+	webapp.SetFlash(w, r, webapp.Flash{Kind: "ok", Key: "hostNew.done"})
+	webapp.Redirect(w, r, "/coordinator/hosts/"+url.PathEscape(created.GetId()))
+}
+
+type hostPageData struct {
+	Host      *hostsv1.Host
+	Rooms     []*hostsv1.Room
+	Formulas  []*identityv1.Formula
+	Programme *identityv1.Programme
+}
+
+func (a *app) loadHostPage(r *http.Request, id string) (hostPageData, error) {
+	ctx, cancel := a.Call(r)
+	defer cancel()
+	var d hostPageData
+	err := webapp.Parallel(
+		func() (err error) {
+			d.Host, err = a.Svc.Hosts.GetHost(ctx, &hostsv1.GetHostRequest{Id: id})
+			return err
+		},
+		func() error {
+			res, err := a.Svc.Hosts.ListRooms(ctx, &hostsv1.ListRoomsRequest{HostId: id, PageSize: webapp.ListSize})
+			d.Rooms = res.GetRooms()
+			return err
+		},
+		func() (err error) {
+			d.Programme, err = a.Svc.Identity.GetProgramme(ctx, &identityv1.GetProgrammeRequest{Id: webapp.StateOf(r.Context()).Me.GetProgrammeId()})
+			return err
+		},
+	)
+	d.Formulas = d.Programme.GetSettings().GetFormulas()
+	return d, err
+}
+
+func (a *app) hostPage(w http.ResponseWriter, r *http.Request) {
+	d, err := a.loadHostPage(r, r.PathValue("id"))
+	if err != nil {
+		a.Fail(w, r, err)
+		return
+	}
+	p := a.NewPage(w, r, "host.title", d)
+	p.Title = d.Host.GetDisplayName()
+	p.Nav = "hosts"
+	p.Form = webapp.NewForm(roomSpec, url.Values{"furnished": {"on"}, "minStayMonths": {"0"}, "floor": {"0"}, "requestId": {webapp.NewToken()}})
+	p.Desk = a.NotesOf(r, a.DocumentsOf(r, d.Host.GetId(), true, "/coordinator/documents"), d.Host.GetId(), deskv1.SubjectType_SUBJECT_TYPE_HOST)
+	a.Render(w, r, http.StatusOK, "coord_host", p)
+}
+
+func (a *app) hostVerify(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := a.Call(r)
+	defer cancel()
+	_, err := a.Svc.Hosts.VerifyHost(ctx, &hostsv1.VerifyHostRequest{Id: r.PathValue("id")})
+	a.AfterAction(w, r, err, "hosts.verified", "/coordinator/hosts/"+url.PathEscape(r.PathValue("id")))
+}
+
+// hostEditor is the coordinator's form to correct a host's record.
+var hostEditor = webapp.Editor[*hostsv1.Host, *hostsv1.UpdateHostRequest]{
+	Spec: webapp.HostSpec, Kind: "host", Nav: "hosts", Prefix: "hostEdit", Find: webapp.ByPath(getHost), Name: (*hostsv1.Host).GetDisplayName,
+	Back:   func(h *hostsv1.Host) string { return "/coordinator/hosts/" + url.PathEscape(h.GetId()) },
+	Action: func(id string) string { return "/coordinator/hosts/" + url.PathEscape(id) + "/edit" },
+	Values: webapp.HostValues, Request: webapp.UpdateHost, Send: webapp.SendHost,
+}
+
+func getHost(a *webapp.App, ctx context.Context, id string) (*hostsv1.Host, error) {
+	return a.Svc.Hosts.GetHost(ctx, &hostsv1.GetHostRequest{Id: id})
+}
+
+// hostSuspend pauses a verified host (no room of hers is offered meanwhile), with why;
+// hostReinstate ends the pause; hostArchive closes her record for good (she left the
+// programme). The hosts service refuses what her state does not allow, said in the flash.
+func (a *app) hostSuspend(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := a.Call(r)
+	defer cancel()
+	_, err := a.Svc.Hosts.SuspendHost(ctx, &hostsv1.SuspendHostRequest{Id: r.PathValue("id"), Reason: strings.TrimSpace(r.PostFormValue("reason"))})
+	a.AfterAction(w, r, err, "host.suspended", "/coordinator/hosts/"+url.PathEscape(r.PathValue("id")))
+}
+
+func (a *app) hostReinstate(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := a.Call(r)
+	defer cancel()
+	_, err := a.Svc.Hosts.ReinstateHost(ctx, &hostsv1.ReinstateHostRequest{Id: r.PathValue("id")})
+	a.AfterAction(w, r, err, "host.reinstated", "/coordinator/hosts/"+url.PathEscape(r.PathValue("id")))
+}
+
+func (a *app) hostArchive(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := a.Call(r)
+	defer cancel()
+	_, err := a.Svc.Hosts.ArchiveHost(ctx, &hostsv1.ArchiveHostRequest{Id: r.PathValue("id")})
+	a.AfterAction(w, r, err, "host.archived", "/coordinator/hosts/"+url.PathEscape(r.PathValue("id")))
+}
+
+// Invitations (SPEC §3): a host or a student the coordinator registered has no account; the
+// coordinator invites her to create one, linked to the record, once (identity's InviteHost
+// and InviteStudent). The code goes only to the person, with a link to /signup?code=…; the
+// coordinator never sees it. A new invitation replaces the previous one.
+
+func (a *app) hostInvite(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := a.Call(r)
+	defer cancel()
+	_, err := a.Svc.Identity.InviteHost(ctx, &identityv1.InviteHostRequest{Id: r.PathValue("id")})
+	a.AfterAction(w, r, err, "invite.done", "/coordinator/hosts/"+url.PathEscape(r.PathValue("id")))
+}

@@ -1,0 +1,55 @@
+package coordinator
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/cohabit/cohabit/gateway/internal/webapp"
+
+	deskv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/desk/v1"
+)
+
+// noteCreate writes a note on the record named by the form.
+func (a *app) noteCreate(w http.ResponseWriter, r *http.Request) {
+	if a.Svc.Desk == nil {
+		a.Fail(w, r, webapp.ErrNoDesk)
+		return
+	}
+	back := webapp.LocalPath(r.PostFormValue("next"), "/coordinator") + "#notes"
+	body := strings.TrimSpace(r.PostFormValue("body"))
+	if body == "" {
+		webapp.SetFlash(w, r, webapp.Flash{Kind: "error", Key: "desk.note.error.empty"})
+		webapp.Redirect(w, r, back)
+		return
+	}
+	st := deskv1.SubjectType(deskv1.SubjectType_value[r.PostFormValue("subjectType")])
+	ctx, cancel := a.Call(r)
+	defer cancel()
+	_, err := a.Svc.Desk.CreateNote(ctx, &deskv1.CreateNoteRequest{
+		SubjectId: r.PostFormValue("subjectId"), SubjectType: st, Body: body, RequestId: r.PostFormValue("requestId"),
+	})
+	r.PostForm.Set("next", back)
+	a.AfterAction(w, r, err, "desk.note.saved", back)
+}
+
+// noteCorrect corrects a note (its earlier text is kept by the desk).
+func (a *app) noteCorrect(w http.ResponseWriter, r *http.Request) {
+	if a.Svc.Desk == nil {
+		a.Fail(w, r, webapp.ErrNoDesk)
+		return
+	}
+	id := r.PathValue("id")
+	back := webapp.LocalPath(r.PostFormValue("next"), "/coordinator") + "#note-" + url.PathEscape(id)
+	body := strings.TrimSpace(r.PostFormValue("body"))
+	if body == "" {
+		webapp.SetFlash(w, r, webapp.Flash{Kind: "error", Key: "desk.note.error.empty"})
+		webapp.Redirect(w, r, back)
+		return
+	}
+	ctx, cancel := a.Call(r)
+	defer cancel()
+	_, err := a.Svc.Desk.UpdateNote(ctx, &deskv1.UpdateNoteRequest{Id: id, Body: body, Etag: r.PostFormValue("etag")})
+	r.PostForm.Set("next", back)
+	a.AfterAction(w, r, err, "desk.note.corrected", back)
+}
