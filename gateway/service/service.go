@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -23,6 +24,7 @@ import (
 	"github.com/cohabit/cohabit/gateway/openapi"
 	"github.com/cohabit/cohabit/services/platform/grpcx"
 	"github.com/cohabit/cohabit/services/platform/metrics"
+	"github.com/cohabit/cohabit/services/platform/tracing"
 )
 
 // Run serves the gateway on cfg.HTTPAddr until ctx is done, then shuts down gracefully:
@@ -34,6 +36,13 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if cfg.MaxBodyBytes < 0 {
 		return fmt.Errorf("gateway: max body bytes %d: must be positive", cfg.MaxBodyBytes)
 	}
+	// Traces start here (observe.Trace) and follow the gRPC calls (grpcx.Dial); exported
+	// over OTLP when the OTEL_* variables say where (platform/tracing).
+	traces, err := tracing.Setup(ctx, "gateway", os.Getenv, log)
+	if err != nil {
+		return fmt.Errorf("gateway: %w", err)
+	}
+	defer traces.Close(ctx, log)
 	table, err := resolve(cfg.Backends)
 	if err != nil {
 		return fmt.Errorf("gateway: %w", err)
@@ -109,6 +118,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		}, h)
 	}
 	h = middleware.SecurityHeaders(cfg.HSTSMaxAge, h)
+	h = observe.Trace(h)
 	h = obs.Middleware(h)
 	h = middleware.RequestID(h)
 

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -36,6 +37,16 @@ var Propagator propagation.TextMapPropagator = propagation.TraceContext{}
 type Shutdown func(context.Context) error
 
 func noShutdown(context.Context) error { return nil }
+
+// Close flushes what is left within five seconds, even once ctx is done, and logs a failure:
+// the deferred end of a process's tracing.
+func (s Shutdown) Close(ctx context.Context, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := s(ctx); err != nil {
+		log.WarnContext(ctx, "flush traces", "err", err)
+	}
+}
 
 var (
 	mu        sync.Mutex

@@ -33,6 +33,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/config"
 	"github.com/cohabit/cohabit/services/platform/logging"
 	"github.com/cohabit/cohabit/services/platform/run"
+	"github.com/cohabit/cohabit/services/platform/tracing"
 	students "github.com/cohabit/cohabit/services/students/service"
 )
 
@@ -111,6 +112,13 @@ func runStack(ctx context.Context, getenv func(string) string, stdout, stderr io
 		return err
 	}
 	log := logging.New(stderr, s.logLevel, "text")
+	// One tracing set-up for the whole process, installed before any service's: they find it
+	// and keep it (platform/tracing), so that every span is exported once, as "cohabit".
+	traces, err := tracing.Setup(ctx, "cohabit", getenv, log)
+	if err != nil {
+		return err
+	}
+	defer traces.Close(ctx, log)
 	// Parents of the cluster's folder must stay traversable by the `postgres` user when
 	// this runs as root: 0755, while the key folder inside is 0700.
 	if err := os.MkdirAll(s.dataDir, 0o755); err != nil {
