@@ -19,6 +19,7 @@ import (
 	"github.com/cohabit/cohabit/services/contracts/internal/eventsub"
 	"github.com/cohabit/cohabit/services/contracts/service"
 	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/logging"
 	"github.com/cohabit/cohabit/services/platform/svctest"
 )
@@ -42,9 +43,12 @@ func TestHelperContractsProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = service.Run(context.Background(), service.Config{
-		GRPCAddr: "127.0.0.1:0", DatabaseURL: os.Getenv(envHelperDB), NATSURL: os.Getenv(envHelperNATS), TokenKey: pub,
-		JobInterval: -1, MaxDBConns: 4,
-		Ready: func(net.Addr) { fmt.Fprintln(os.Stdout, helperPrefix+"ready") },
+		Config: boot.Config{
+			GRPCAddr: "127.0.0.1:0", DatabaseURL: os.Getenv(envHelperDB),
+			NATSURL: os.Getenv(envHelperNATS), TokenKey: pub, MaxDBConns: 4,
+			Ready: func(net.Addr) { fmt.Fprintln(os.Stdout, helperPrefix+"ready") },
+		},
+		JobInterval: -1,
 	}, logging.Discard())
 	t.Fatalf("the service stopped: %v", err)
 }
@@ -148,7 +152,11 @@ func TestCrashWhileDrafting(t *testing.T) {
 	pub, _ := svctest.Keys(t)
 	svctest.Start(t, func(ctx context.Context, ready func(net.Addr)) error {
 		return service.Run(ctx, service.Config{
-			GRPCAddr: "127.0.0.1:0", DatabaseURL: e.url, NATSURL: e.ns.URL(), TokenKey: pub, Ready: ready, JobInterval: -1,
+			Config: boot.Config{
+				GRPCAddr: "127.0.0.1:0", DatabaseURL: e.url, NATSURL: e.ns.URL(), TokenKey: pub,
+				Ready: ready,
+			},
+			JobInterval: -1,
 		}, logging.Discard())
 	})
 	// The events the child had received but not acknowledged come back after the consumer's

@@ -24,6 +24,7 @@ import (
 	"github.com/cohabit/cohabit/services/contracts/internal/postgres"
 	"github.com/cohabit/cohabit/services/contracts/service"
 	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/event"
 	"github.com/cohabit/cohabit/services/platform/logging"
 	"github.com/cohabit/cohabit/services/platform/natstest"
@@ -86,8 +87,9 @@ func start(t *testing.T, o options) *env {
 	}
 	cc := svctest.Start(t, func(ctx context.Context, ready func(net.Addr)) error {
 		return service.Run(ctx, service.Config{
-			GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub, Ready: ready,
-			Now: clk.Now, JobInterval: interval,
+			Config:      boot.Config{GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub, Ready: ready},
+			Now:         clk.Now,
+			JobInterval: interval,
 		}, logging.Discard())
 	})
 	return &env{client: contractsv1.NewContractServiceClient(cc), js: js, issuer: issuer, clock: clk, url: url, ns: ns, pool: openPool(t, url)}

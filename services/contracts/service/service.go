@@ -5,9 +5,7 @@ package service
 
 import (
 	"context"
-	"crypto/ed25519"
 	"log/slog"
-	"net"
 	"time"
 
 	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
@@ -17,7 +15,6 @@ import (
 	"github.com/cohabit/cohabit/services/contracts/internal/jobs"
 	"github.com/cohabit/cohabit/services/contracts/internal/parties"
 	"github.com/cohabit/cohabit/services/contracts/internal/postgres"
-	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
 	"github.com/cohabit/cohabit/services/platform/erasure"
@@ -30,31 +27,18 @@ var Stream = natsx.Stream{Name: "CONTRACTS", Subjects: []string{"cohabit.contrac
 
 // Config is everything the contracts service reads at start.
 type Config struct {
-	GRPCAddr    string
-	DatabaseURL string
-	NATSURL     string
-	// TokenKey verifies bearer tokens; read from TokenKeyFile when nil.
-	TokenKey     ed25519.PublicKey
-	TokenKeyFile string
-	// Service is the service key material (auth.ServiceKeys): read by other services, read them.
-	Service    auth.ServiceKeys
-	MaxDBConns int
-	// Streams are the deployment's stream settings (natsx.LoadStreamSettings).
-	Streams natsx.StreamSettings
+	boot.Config
 	// JobInterval is how often the calendar's jobs run (notices, end dates, missed
 	// check-ins); 0 means the default, a negative value turns them off.
 	JobInterval time.Duration
 	// Now is the clock; tests move it.
 	Now func() time.Time
-	// Ready is called once the gRPC server listens (tests bind to port 0).
-	Ready func(addr net.Addr)
 	// HostsAddr and StudentsAddr are where the contract documents read the parties' details
 	// (as this service, read-only), dialled on first use. AddrOf, when set, gives them
-	// instead at that time ("hosts", "students"): the all-in-one runner's services bind
+	// instead at that time (boot.Config.AddrOf: "hosts", "students"): the all-in-one runner's services bind
 	// free ports while this one starts.
 	HostsAddr    string
 	StudentsAddr string
-	AddrOf       func(service string) string
 	// Directory replaces the gRPC reader of the parties' details (tests).
 	Directory app.Directory
 }
@@ -66,13 +50,7 @@ const DefaultJobInterval = 5 * time.Second
 func LoadConfig(getenv func(string) string) (Config, error) {
 	e := config.New(getenv)
 	c := Config{
-		GRPCAddr:     e.String("COHABIT_CONTRACTS_GRPC_ADDR", "localhost:9105"),
-		DatabaseURL:  e.String("COHABIT_CONTRACTS_DATABASE_URL", "postgres://postgres@127.0.0.1:15432/cohabit_contracts?sslmode=disable"),
-		NATSURL:      e.String("COHABIT_NATS_URL", "nats://127.0.0.1:4333"),
-		TokenKeyFile: e.String("COHABIT_TOKEN_PUBLIC_KEY_FILE", ".data/keys/token.pub"),
-		Service:      boot.LoadServiceKeys(e),
-		Streams:      natsx.LoadStreamSettings(e),
-		MaxDBConns:   e.Int("COHABIT_CONTRACTS_DB_MAX_CONNS", 10),
+		Config:       boot.LoadConfig(e, "contracts", "localhost:9105"),
 		HostsAddr:    e.String("COHABIT_HOSTS_GRPC_ADDR", "localhost:9102"),
 		StudentsAddr: e.String("COHABIT_STUDENTS_GRPC_ADDR", "localhost:9103"),
 		JobInterval:  e.Duration("COHABIT_CONTRACTS_JOB_INTERVAL", DefaultJobInterval),
@@ -115,9 +93,5 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			}
 			return parts, nil
 		},
-	}, boot.Config{
-		GRPCAddr: cfg.GRPCAddr, DatabaseURL: cfg.DatabaseURL, NATSURL: cfg.NATSURL,
-		TokenKey: cfg.TokenKey, TokenKeyFile: cfg.TokenKeyFile, Service: cfg.Service, MaxDBConns: cfg.MaxDBConns, Streams: cfg.Streams,
-		Ready: cfg.Ready, AddrOf: cfg.AddrOf,
-	}, log.With("service", "contracts"))
+	}, cfg.Config, log.With("service", "contracts"))
 }

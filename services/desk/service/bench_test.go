@@ -12,6 +12,7 @@ import (
 	"github.com/cohabit/cohabit/services/desk/internal/postgres"
 	"github.com/cohabit/cohabit/services/desk/service"
 	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/date"
 	"github.com/cohabit/cohabit/services/platform/ids"
 	"github.com/cohabit/cohabit/services/platform/logging"
@@ -31,8 +32,9 @@ func BenchmarkAgenda2000Stays(b *testing.B) {
 	today := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
 	cc := svctest.Start(b, func(ctx context.Context, ready func(net.Addr)) error {
 		return service.Run(ctx, service.Config{
-			GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub, Ready: ready,
-			Now: func() time.Time { return today }, ExpiryInterval: -1,
+			Config:         boot.Config{GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub, Ready: ready},
+			Now:            func() time.Time { return today },
+			ExpiryInterval: -1,
 		}, logging.Discard())
 	})
 	client := deskv1.NewDeskServiceClient(cc)

@@ -17,6 +17,7 @@ import (
 	"github.com/cohabit/cohabit/services/desk/internal/postgres"
 	"github.com/cohabit/cohabit/services/desk/service"
 	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/ids"
 	"github.com/cohabit/cohabit/services/platform/logging"
 	"github.com/cohabit/cohabit/services/platform/natstest"
@@ -59,9 +60,11 @@ func start(t *testing.T) *env {
 	started := make(chan *app.App, 1)
 	cc := svctest.Start(t, func(ctx context.Context, ready func(net.Addr)) error {
 		return service.Run(ctx, service.Config{
-			GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub, Ready: ready,
-			Now: e.clock.now, ExpiryInterval: -1, PublicURL: "https://cohabit.example",
-			Started: func(a *app.App) { started <- a },
+			Config:         boot.Config{GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub, Ready: ready},
+			Now:            e.clock.now,
+			ExpiryInterval: -1,
+			PublicURL:      "https://cohabit.example",
+			Started:        func(a *app.App) { started <- a },
 		}, logging.Discard())
 	})
 	e.app = <-started

@@ -5,9 +5,7 @@ package service
 
 import (
 	"context"
-	"crypto/ed25519"
 	"log/slog"
-	"net"
 	"time"
 
 	deskv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/desk/v1"
@@ -15,7 +13,6 @@ import (
 	"github.com/cohabit/cohabit/services/desk/internal/eventsub"
 	"github.com/cohabit/cohabit/services/desk/internal/grpcapi"
 	"github.com/cohabit/cohabit/services/desk/internal/postgres"
-	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
 	"github.com/cohabit/cohabit/services/platform/erasure"
@@ -32,17 +29,7 @@ const MaxMessageBytes = 20 << 20
 
 // Config is everything the desk service reads at start.
 type Config struct {
-	GRPCAddr    string
-	DatabaseURL string
-	NATSURL     string
-	// TokenKey verifies bearer tokens; read from TokenKeyFile when nil.
-	TokenKey     ed25519.PublicKey
-	TokenKeyFile string
-	// Service is the service key material (accepting service tokens).
-	Service    auth.ServiceKeys
-	MaxDBConns int
-	// Streams are the deployment's stream settings (natsx.LoadStreamSettings).
-	Streams natsx.StreamSettings
+	boot.Config
 	// PublicURL is where the web application is, for the feed's links.
 	PublicURL string
 	// ExpiryInterval is how often VERIFIED documents past their expiry date are marked
@@ -50,8 +37,6 @@ type Config struct {
 	ExpiryInterval time.Duration
 	// Now is the clock; tests move it.
 	Now func() time.Time
-	// Ready is called once the gRPC server listens (tests bind to port 0).
-	Ready func(addr net.Addr)
 	// Started, if set, receives the use cases once built (tests run the expiry job with it).
 	Started func(*app.App)
 }
@@ -60,13 +45,7 @@ type Config struct {
 func LoadConfig(getenv func(string) string) (Config, error) {
 	e := config.New(getenv)
 	c := Config{
-		GRPCAddr:       e.String("COHABIT_DESK_GRPC_ADDR", "localhost:9107"),
-		DatabaseURL:    e.String("COHABIT_DESK_DATABASE_URL", "postgres://postgres@127.0.0.1:15432/cohabit_desk?sslmode=disable"),
-		NATSURL:        e.String("COHABIT_NATS_URL", "nats://127.0.0.1:4333"),
-		TokenKeyFile:   e.String("COHABIT_TOKEN_PUBLIC_KEY_FILE", ".data/keys/token.pub"),
-		Service:        boot.LoadServiceKeys(e),
-		Streams:        natsx.LoadStreamSettings(e),
-		MaxDBConns:     e.Int("COHABIT_DESK_DB_MAX_CONNS", 10),
+		Config:         boot.LoadConfig(e, "desk", "localhost:9107"),
 		PublicURL:      e.String("COHABIT_PUBLIC_URL", "http://localhost:8080"),
 		ExpiryInterval: e.Duration("COHABIT_DESK_EXPIRY_INTERVAL", time.Minute),
 	}
@@ -101,11 +80,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			}
 			return parts, nil
 		},
-	}, boot.Config{
-		GRPCAddr: cfg.GRPCAddr, DatabaseURL: cfg.DatabaseURL, NATSURL: cfg.NATSURL,
-		TokenKey: cfg.TokenKey, TokenKeyFile: cfg.TokenKeyFile, Service: cfg.Service, MaxDBConns: cfg.MaxDBConns, Streams: cfg.Streams,
-		Ready: cfg.Ready,
-	}, log)
+	}, cfg.Config, log)
 }
 
 // expiryJob runs ExpireDue at start and then every interval. A failure is logged and tried

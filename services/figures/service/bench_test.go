@@ -11,6 +11,7 @@ import (
 	"github.com/cohabit/cohabit/services/figures/internal/postgres"
 	"github.com/cohabit/cohabit/services/figures/service"
 	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/logging"
 	"github.com/cohabit/cohabit/services/platform/natstest"
 	"github.com/cohabit/cohabit/services/platform/svctest"
@@ -75,7 +76,7 @@ func BenchmarkProgrammeFigures(b *testing.B) {
 	ns := natstest.New(b)
 	pub, issuer := svctest.Keys(b)
 	cc := svctest.Start(b, func(ctx context.Context, ready func(net.Addr)) error {
-		return service.Run(ctx, service.Config{GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub, Ready: ready}, logging.Discard())
+		return service.Run(ctx, service.Config{Config: boot.Config{GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub, Ready: ready}}, logging.Discard())
 	})
 	client := figuresv1.NewFiguresServiceClient(cc)
 	ctx, _ := svctest.As(b, issuer, auth.RoleCoordinator, programme)

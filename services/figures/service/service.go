@@ -7,9 +7,7 @@ package service
 
 import (
 	"context"
-	"crypto/ed25519"
 	"log/slog"
-	"net"
 	"time"
 
 	figuresv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/figures/v1"
@@ -17,7 +15,6 @@ import (
 	"github.com/cohabit/cohabit/services/figures/internal/eventsub"
 	"github.com/cohabit/cohabit/services/figures/internal/grpcapi"
 	"github.com/cohabit/cohabit/services/figures/internal/postgres"
-	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
 	"github.com/cohabit/cohabit/services/platform/erasure"
@@ -26,38 +23,20 @@ import (
 
 // Config is everything the figures service reads at start.
 type Config struct {
-	GRPCAddr    string
-	DatabaseURL string
-	NATSURL     string
-	// TokenKey verifies bearer tokens; read from TokenKeyFile when nil.
-	TokenKey     ed25519.PublicKey
-	TokenKeyFile string
-	// Service is the service key material (auth.ServiceKeys); figures reads no one.
-	Service    auth.ServiceKeys
-	MaxDBConns int
-	// Streams are the deployment's stream settings (natsx.LoadStreamSettings).
-	Streams natsx.StreamSettings
+	boot.Config
 	// ConsumerPrefix names the durable consumers (<prefix>-hosts, …) and their inbox. To
 	// rebuild the read model, run with an empty database and a new prefix: the new consumers
 	// replay every stream from its first event.
 	ConsumerPrefix string
 	// Now is the clock (the default period is its year); tests move it.
 	Now func() time.Time
-	// Ready is called once the gRPC server listens (tests bind to port 0).
-	Ready func(addr net.Addr)
 }
 
 // LoadConfig reads the environment, with defaults for a local `make run`.
 func LoadConfig(getenv func(string) string) (Config, error) {
 	e := config.New(getenv)
 	c := Config{
-		GRPCAddr:       e.String("COHABIT_FIGURES_GRPC_ADDR", "localhost:9108"),
-		DatabaseURL:    e.String("COHABIT_FIGURES_DATABASE_URL", "postgres://postgres@127.0.0.1:15432/cohabit_figures?sslmode=disable"),
-		NATSURL:        e.String("COHABIT_NATS_URL", "nats://127.0.0.1:4333"),
-		TokenKeyFile:   e.String("COHABIT_TOKEN_PUBLIC_KEY_FILE", ".data/keys/token.pub"),
-		Service:        boot.LoadServiceKeys(e),
-		Streams:        natsx.LoadStreamSettings(e),
-		MaxDBConns:     e.Int("COHABIT_FIGURES_DB_MAX_CONNS", 10),
+		Config:         boot.LoadConfig(e, "figures", "localhost:9108"),
 		ConsumerPrefix: e.String("COHABIT_FIGURES_CONSUMER_PREFIX", "figures"),
 	}
 	return c, e.Err()
@@ -82,9 +61,5 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			consumers := append(eventsub.Consumers(store, prefix, d.Log), erasure.Consumers(d.Pool, prefix, d.Log, erasure.Nothing)...)
 			return boot.Parts{Consumers: consumers}, nil
 		},
-	}, boot.Config{
-		GRPCAddr: cfg.GRPCAddr, DatabaseURL: cfg.DatabaseURL, NATSURL: cfg.NATSURL,
-		TokenKey: cfg.TokenKey, TokenKeyFile: cfg.TokenKeyFile, Service: cfg.Service, MaxDBConns: cfg.MaxDBConns, Streams: cfg.Streams,
-		Ready: cfg.Ready,
-	}, log.With("service", "figures"))
+	}, cfg.Config, log.With("service", "figures"))
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/cohabit/cohabit/services/figures/internal/postgres"
 	"github.com/cohabit/cohabit/services/figures/service"
 	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/event"
 	"github.com/cohabit/cohabit/services/platform/logging"
 	"github.com/cohabit/cohabit/services/platform/natstest"
@@ -59,8 +60,12 @@ func (e *env) start(t *testing.T, prefix string) figuresv1.FiguresServiceClient 
 	url := svctest.DatabaseURL(t, "figures", postgres.Sets()...)
 	cc := svctest.Start(t, func(ctx context.Context, ready func(net.Addr)) error {
 		return service.Run(ctx, service.Config{
-			GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: e.ns.URL(), TokenKey: e.pub, ConsumerPrefix: prefix,
-			Now: func() time.Time { return time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC) }, Ready: ready,
+			Config: boot.Config{
+				GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: e.ns.URL(), TokenKey: e.pub,
+				Ready: ready,
+			},
+			ConsumerPrefix: prefix,
+			Now:            func() time.Time { return time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC) },
 		}, logging.Discard())
 	})
 	return figuresv1.NewFiguresServiceClient(cc)

@@ -6,7 +6,6 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
-	"net"
 	"time"
 
 	"github.com/cohabit/cohabit/services/identity/internal/app"
@@ -14,23 +13,17 @@ import (
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
-	"github.com/cohabit/cohabit/services/platform/natsx"
 )
 
 // Config is everything Run needs. LoadConfig fills it from the environment; a test or the
-// all-in-one runner may build or adjust it directly (TokenKey, Ready, Now).
+// all-in-one runner may build or adjust it directly (SigningKey, Ready, Now).
 type Config struct {
-	// GRPCAddr is where the gRPC server listens ("127.0.0.1:0" picks a free port; see Ready).
-	GRPCAddr    string
-	DatabaseURL string
-	NATSURL     string
-	// TokenKey signs access tokens; its public half verifies them here and in every service.
-	TokenKey ed25519.PrivateKey
-	TokenTTL time.Duration
-	// Service is the service key material (auth.ServiceKeys): other services read here.
-	Service auth.ServiceKeys
-	// Streams are the deployment's stream settings (natsx.LoadStreamSettings).
-	Streams natsx.StreamSettings
+	// Config is the part every service shares (boot.LoadConfig); its TokenKey, the public
+	// half that verifies tokens, is derived from SigningKey by Run.
+	boot.Config
+	// SigningKey signs access tokens; its public half verifies them here and in every service.
+	SigningKey ed25519.PrivateKey
+	TokenTTL   time.Duration
 	// HostsAddr and StudentsAddr are where identity reads, as a service, a record its copy
 	// does not hold yet when a coordinator invites its person (both, and the service's private
 	// key, or no such reads: the copy fed by events alone).
@@ -47,17 +40,12 @@ type Config struct {
 	// DevSeed makes sure the demo programme and demo accounts of SPEC §5 exist. Development
 	// only: their passwords are public.
 	DevSeed bool
-	// Ready, when set, is called with the gRPC server's address once it listens.
-	Ready func(net.Addr)
 	// Now is the clock (time.Now when nil); tests move it to expire sign-in lockouts.
 	Now func() time.Time
 }
 
 // Environment variables read by LoadConfig.
 const (
-	EnvGRPCAddr               = "COHABIT_IDENTITY_GRPC_ADDR"
-	EnvDatabaseURL            = "COHABIT_IDENTITY_DATABASE_URL"
-	EnvNATSURL                = "COHABIT_NATS_URL"
 	EnvTokenPrivateKeyFile    = "COHABIT_TOKEN_PRIVATE_KEY_FILE"
 	EnvTokenTTL               = "COHABIT_TOKEN_TTL"
 	EnvArgon2Time             = "COHABIT_ARGON2_TIME"
@@ -76,21 +64,17 @@ const maxTokenTTL = app.MaxTokenLife
 
 // LoadConfig reads the configuration through getenv with safe local defaults, and reports every
 // bad value at once. The token key is read from COHABIT_TOKEN_PRIVATE_KEY_FILE when set;
-// otherwise the caller must set Config.TokenKey before Run.
+// otherwise the caller must set Config.SigningKey before Run.
 func LoadConfig(getenv func(string) string) (Config, error) {
 	env := config.New(getenv)
 	cfg := Config{
-		GRPCAddr:    env.String(EnvGRPCAddr, "localhost:9101"),
-		DatabaseURL: env.String(EnvDatabaseURL, "postgres://postgres@127.0.0.1:15432/cohabit_identity?sslmode=disable"),
-		NATSURL:     env.String(EnvNATSURL, "nats://127.0.0.1:4333"),
+		Config: boot.LoadConfig(env, "identity", "localhost:9101"),
 		// Short-lived: the web application slides its session at half-life, and a token
 		// that leaks is worth a quarter of an hour at most even if nobody revokes it.
 		TokenTTL:               env.Duration(EnvTokenTTL, 15*time.Minute),
 		BootstrapAdminEmail:    env.String(EnvBootstrapAdminEmail, ""),
 		BootstrapAdminPassword: env.String(EnvBootstrapAdminPassword, ""),
 		DevSeed:                env.Bool(EnvDevSeed, false),
-		Service:                boot.LoadServiceKeys(env),
-		Streams:                natsx.LoadStreamSettings(env),
 		// The same variables, and defaults, as the hosts and students services listen on.
 		HostsAddr:    env.String(EnvHostsAddr, "localhost:9102"),
 		StudentsAddr: env.String(EnvStudentsAddr, "localhost:9103"),
@@ -119,7 +103,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		if err != nil {
 			problems = append(problems, fmt.Errorf("%s: %w", EnvTokenPrivateKeyFile, err))
 		}
-		cfg.TokenKey = key
+		cfg.SigningKey = key
 	}
 	if err := env.Err(); err != nil {
 		problems = append([]error{err}, problems...)

@@ -19,7 +19,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if cfg.GRPCAddr != "localhost:9101" || cfg.NATSURL != "nats://127.0.0.1:4333" || cfg.TokenTTL != 15*time.Minute ||
-		cfg.Argon2Time != 2 || cfg.Argon2MemoryKiB != 65536 || cfg.Argon2Threads != 1 || cfg.DevSeed || cfg.TokenKey != nil ||
+		cfg.Argon2Time != 2 || cfg.Argon2MemoryKiB != 65536 || cfg.Argon2Threads != 1 || cfg.DevSeed || cfg.SigningKey != nil ||
 		!strings.Contains(cfg.DatabaseURL, "127.0.0.1:15432/cohabit_identity") {
 		t.Fatalf("defaults %+v", cfg)
 	}
@@ -40,7 +40,7 @@ func TestLoadConfigReadsTheKeyFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !cfg.TokenKey.Equal(key) || !cfg.DevSeed || cfg.Argon2MemoryKiB != 8 {
+	if !cfg.SigningKey.Equal(key) || !cfg.DevSeed || cfg.Argon2MemoryKiB != 8 {
 		t.Fatalf("config %+v", cfg)
 	}
 }

@@ -7,15 +7,13 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"time"
-
-	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	"github.com/cohabit/cohabit/services/identity/internal/app"
 	"github.com/cohabit/cohabit/services/identity/internal/auditlog"
 	"github.com/cohabit/cohabit/services/identity/internal/eventsub"
 	"github.com/cohabit/cohabit/services/identity/internal/grpcapi"
+	"github.com/cohabit/cohabit/services/identity/internal/jobs"
 	"github.com/cohabit/cohabit/services/identity/internal/password"
 	"github.com/cohabit/cohabit/services/identity/internal/personaldata"
 	"github.com/cohabit/cohabit/services/identity/internal/postgres"
@@ -25,6 +23,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/export"
 	"github.com/cohabit/cohabit/services/platform/natsx"
+	"github.com/cohabit/cohabit/services/platform/periodic"
 )
 
 // Name is the service's name on NATS and in the relay's lock; StreamName is the stream it owns.
@@ -41,13 +40,15 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err := cfg.validate(); err != nil {
 		return fmt.Errorf("identity: %w", err)
 	}
-	if len(cfg.TokenKey) != ed25519.PrivateKeySize {
-		return errors.New("identity: no token key: set " + EnvTokenPrivateKeyFile + " or Config.TokenKey")
+	if len(cfg.SigningKey) != ed25519.PrivateKeySize {
+		return errors.New("identity: no token key: set " + EnvTokenPrivateKeyFile + " or Config.SigningKey")
 	}
-	pub, ok := cfg.TokenKey.Public().(ed25519.PublicKey)
+	pub, ok := cfg.SigningKey.Public().(ed25519.PublicKey)
 	if !ok {
 		return errors.New("identity: token key has no Ed25519 public half")
 	}
+	// Tokens are verified here, as everywhere, with the public half of the key that signs them.
+	cfg.TokenKey = pub
 	hasher, err := password.New(cfg.argon2())
 	if err != nil {
 		return fmt.Errorf("identity: %w", err)
@@ -57,14 +58,14 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Name:    Name,
 		Stream:  natsx.Stream{Name: StreamName, Subjects: []string{"cohabit.identity.>"}},
 		Migrate: postgres.Migrate,
-		Policy:  export.With(withAudit(grpcapi.Policy())),
+		Policy:  export.With(withAudit(grpcapi.Policy)),
 		// No programmes consumer: identity owns the programmes it would copy.
 		Build: func(ctx context.Context, d boot.Deps) (boot.Parts, error) {
 			reader, closeReader := recordReader(cfg, d)
 			a, err := app.New(app.Deps{
 				Store:   postgres.New(d.Pool),
 				Hasher:  hasher,
-				Tokens:  auth.NewIssuer(cfg.TokenKey, cfg.TokenTTL),
+				Tokens:  auth.NewIssuer(cfg.SigningKey, cfg.TokenTTL),
 				Now:     cfg.Now,
 				Log:     d.Log,
 				Records: reader,
@@ -89,24 +90,15 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			trail := auditlog.New(d.Pool)
 			identityv1.RegisterAuditServiceServer(d.Server, auditlog.NewServer(trail))
 			export.Register(d.Server, Name, personaldata.New(d.Pool, trail).Export)
-			d.Server.Health.SetServingStatus(identityv1.IdentityService_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)
 			return boot.Parts{
 				Consumers: slices.Concat(eventsub.Consumers(d.Pool, a, d.Log), erasure.Consumers(d.Pool, Name, d.Log, postgres.ErasePerson),
 					trail.Consumers(d.Log)),
-				// Invitation codes are readable only while they can be used (the email needs
-				// them): expired ones are dropped hourly.
-				Jobs: []func(context.Context) error{
-					func(ctx context.Context) error { return a.DropExpiredCodesEvery(ctx, time.Hour) },
-					func(ctx context.Context) error { return trail.PurgeDaily(ctx, d.Log) },
-					func(ctx context.Context) error { return purgeAttemptsDaily(ctx, postgres.New(d.Pool), d.Log) },
-					func(ctx context.Context) error { <-ctx.Done(); closeReader(); return nil },
-				},
+				Jobs: append(periodic.Funcs(d.Log, jobs.Of(a, trail, postgres.New(d.Pool))...),
+					// Not a periodic job: the record reader's connections close with the service.
+					func(ctx context.Context) error { <-ctx.Done(); closeReader(); return nil }),
 			}, nil
 		},
-	}, boot.Config{
-		GRPCAddr: cfg.GRPCAddr, DatabaseURL: cfg.DatabaseURL, NATSURL: cfg.NATSURL,
-		TokenKey: pub, Service: cfg.Service, Streams: cfg.Streams, Ready: cfg.Ready,
-	}, log)
+	}, cfg.Config, log)
 }
 
 // recordReader connects, as a service, to the hosts and students services when Config names

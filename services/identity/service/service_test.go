@@ -26,6 +26,7 @@ import (
 	"github.com/cohabit/cohabit/services/identity/internal/testdb"
 	"github.com/cohabit/cohabit/services/identity/service"
 	"github.com/cohabit/cohabit/services/platform/auth"
+	platformboot "github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/event"
 	"github.com/cohabit/cohabit/services/platform/grpcx"
 	"github.com/cohabit/cohabit/services/platform/logging"
@@ -90,11 +91,9 @@ func start(t *testing.T, opts ...func(*service.Config)) *env {
 		t.Fatal(err)
 	}
 	cfg := service.Config{
-		GRPCAddr:    "127.0.0.1:0",
-		DatabaseURL: e.dbURL,
-		NATSURL:     ns.URL(),
-		TokenKey:    key,
-		TokenTTL:    time.Hour,
+		Config:     platformboot.Config{GRPCAddr: "127.0.0.1:0", DatabaseURL: e.dbURL, NATSURL: ns.URL()},
+		SigningKey: key,
+		TokenTTL:   time.Hour,
 		// The smallest cost argon2 accepts: tests check behaviour, not strength.
 		Argon2Time: 1, Argon2MemoryKiB: 8, Argon2Threads: 1,
 		BootstrapAdminEmail:    rootEmail,
@@ -531,9 +530,15 @@ func TestRunTwiceKeepsTheSeed(t *testing.T) {
 	}
 	ns := e.js.Conn().ConnectedUrl()
 	addr := boot(t, service.Config{
-		GRPCAddr: "127.0.0.1:0", DatabaseURL: e.dbURL, NATSURL: ns, TokenKey: key, TokenTTL: time.Minute,
-		Argon2Time: 1, Argon2MemoryKiB: 8, Argon2Threads: 1,
-		BootstrapAdminEmail: rootEmail, BootstrapAdminPassword: "another password entirely", DevSeed: true,
+		Config:                 platformboot.Config{GRPCAddr: "127.0.0.1:0", DatabaseURL: e.dbURL, NATSURL: ns},
+		SigningKey:             key,
+		TokenTTL:               time.Minute,
+		Argon2Time:             1,
+		Argon2MemoryKiB:        8,
+		Argon2Threads:          1,
+		BootstrapAdminEmail:    rootEmail,
+		BootstrapAdminPassword: "another password entirely",
+		DevSeed:                true,
 	})
 	conn, err := grpcx.Dial(addr.String())
 	if err != nil {

@@ -5,24 +5,22 @@ package service
 
 import (
 	"context"
-	"crypto/ed25519"
 	"fmt"
 	"log/slog"
-	"net"
 	"time"
 
+	"github.com/cohabit/cohabit/proto/eventcat/matchingevents"
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
 	"github.com/cohabit/cohabit/services/matching/internal/app"
 	"github.com/cohabit/cohabit/services/matching/internal/eventsub"
 	"github.com/cohabit/cohabit/services/matching/internal/grpcapi"
 	"github.com/cohabit/cohabit/services/matching/internal/livepool"
 	"github.com/cohabit/cohabit/services/matching/internal/postgres"
-	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
+	"github.com/cohabit/cohabit/services/platform/consume"
 	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/export"
-	"github.com/cohabit/cohabit/services/platform/natsx"
 )
 
 // DefaultExpiryInterval is how often the expiry job looks for matches past their expiry time.
@@ -30,17 +28,7 @@ const DefaultExpiryInterval = 5 * time.Second
 
 // Config is everything the matching service reads at start.
 type Config struct {
-	GRPCAddr    string
-	DatabaseURL string
-	NATSURL     string
-	// TokenKey verifies bearer tokens; read from TokenKeyFile when nil.
-	TokenKey     ed25519.PublicKey
-	TokenKeyFile string
-	// Service is the service key material (auth.ServiceKeys): read by other services, read them.
-	Service    auth.ServiceKeys
-	MaxDBConns int
-	// Streams are the deployment's stream settings (natsx.LoadStreamSettings).
-	Streams natsx.StreamSettings
+	boot.Config
 	// PoolMemory is the byte budget of the in-memory pools that serve rankings
 	// (COHABIT_MATCHING_POOL_MEMORY, in MiB; app.DefaultPoolMemory when zero, none kept when
 	// negative).
@@ -49,22 +37,14 @@ type Config struct {
 	ExpiryInterval time.Duration
 	// Now is the clock; tests move it.
 	Now func() time.Time
-	// Ready is called once the gRPC server listens (tests bind to port 0).
-	Ready func(addr net.Addr)
 }
 
 // LoadConfig reads the environment, with defaults for a local `make run`.
 func LoadConfig(getenv func(string) string) (Config, error) {
 	e := config.New(getenv)
 	c := Config{
-		GRPCAddr:     e.String("COHABIT_MATCHING_GRPC_ADDR", "localhost:9104"),
-		DatabaseURL:  e.String("COHABIT_MATCHING_DATABASE_URL", "postgres://postgres@127.0.0.1:15432/cohabit_matching?sslmode=disable"),
-		NATSURL:      e.String("COHABIT_NATS_URL", "nats://127.0.0.1:4333"),
-		TokenKeyFile: e.String("COHABIT_TOKEN_PUBLIC_KEY_FILE", ".data/keys/token.pub"),
-		Service:      boot.LoadServiceKeys(e),
-		Streams:      natsx.LoadStreamSettings(e),
-		MaxDBConns:   e.Int("COHABIT_MATCHING_DB_MAX_CONNS", 10),
-		PoolMemory:   int64(e.Int("COHABIT_MATCHING_POOL_MEMORY", app.DefaultPoolMemory>>20)) << 20,
+		Config:     boot.LoadConfig(e, "matching", "localhost:9104"),
+		PoolMemory: int64(e.Int("COHABIT_MATCHING_POOL_MEMORY", app.DefaultPoolMemory>>20)) << 20,
 	}
 	return c, e.Err()
 }
@@ -77,7 +57,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	return boot.Run(ctx, boot.Service{
 		Name:       "matching",
-		Stream:     natsx.Stream{Name: "MATCHING", Subjects: []string{"cohabit.matching.>"}},
+		Stream:     consume.Stream(matchingevents.Stream),
 		Migrate:    postgres.Migrate,
 		Policy:     export.With(grpcapi.Policy),
 		Programmes: true,
@@ -93,14 +73,10 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 				return a.RunExpiry(ctx, interval, func(err error) { d.Log.ErrorContext(ctx, "expiry run failed; retried at the next tick", "err", err) })
 			}
 			consumers := append(eventsub.Consumers(d.Pool, a, d.Log), erasure.Consumers(d.Pool, "matching", d.Log, a.ErasePerson)...)
-			consumers = append(consumers, eventsub.DocumentsConsumer(a, d.Log))
+			consumers = append(consumers, eventsub.DocumentsConsumer(d.Pool, a, d.Log))
 			return boot.Parts{Consumers: consumers, Jobs: []func(context.Context) error{expiry}}, nil
 		},
-	}, boot.Config{
-		GRPCAddr: cfg.GRPCAddr, DatabaseURL: cfg.DatabaseURL, NATSURL: cfg.NATSURL,
-		TokenKey: cfg.TokenKey, TokenKeyFile: cfg.TokenKeyFile, Service: cfg.Service, MaxDBConns: cfg.MaxDBConns, Streams: cfg.Streams,
-		Ready: cfg.Ready,
-	}, log.With("service", "matching"))
+	}, cfg.Config, log.With("service", "matching"))
 }
 
 // poolMemory reads Config.PoolMemory: zero is the default, negative none.

@@ -1,6 +1,8 @@
 package service_test
 
 import (
+	"log/slog"
+	"os"
 	"context"
 	"encoding/base64"
 	"io"
@@ -28,6 +30,7 @@ import (
 	"github.com/cohabit/cohabit/services/notifications/mailsink"
 	"github.com/cohabit/cohabit/services/notifications/service"
 	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/logging"
 	"github.com/cohabit/cohabit/services/platform/natstest"
 	"github.com/cohabit/cohabit/services/platform/natsx"
@@ -126,12 +129,19 @@ func start(t testing.TB, o options) *env {
 	started := make(chan *app.App, 1)
 	cc := svctest.Start(t, func(ctx context.Context, ready func(net.Addr)) error {
 		return service.Run(ctx, service.Config{
-			GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub, Ready: ready,
-			SMTPURL: smtpURL, MailFrom: "no-reply@cohabit.test", PublicURL: "http://cohabit.test",
-			Contacts: e.people, Invitations: invitations{},
-			DispatchInterval: 50 * time.Millisecond, RetryBase: 100 * time.Millisecond,
-			Started: func(a *app.App) { started <- a }, Now: o.now, SMSDir: o.sms, SMSProviders: smsProviders(o.sms),
-		}, logging.Discard())
+			Config:           boot.Config{GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub, Ready: ready},
+			SMTPURL:          smtpURL,
+			MailFrom:         "no-reply@cohabit.test",
+			PublicURL:        "http://cohabit.test",
+			Contacts:         e.people,
+			Invitations:      invitations{},
+			DispatchInterval: 50 * time.Millisecond,
+			RetryBase:        100 * time.Millisecond,
+			Started:          func(a *app.App) { started <- a },
+			Now:              o.now,
+			SMSDir:           o.sms,
+			SMSProviders:     smsProviders(o.sms),
+		}, slog.New(slog.NewTextHandler(os.Stderr, nil)))
 	})
 	e.app = <-started
 	e.client = notificationsv1.NewNotificationServiceClient(cc)

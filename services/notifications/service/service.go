@@ -7,11 +7,9 @@ package service
 
 import (
 	"context"
-	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"path/filepath"
 	"time"
 
@@ -24,7 +22,6 @@ import (
 	"github.com/cohabit/cohabit/services/notifications/internal/message"
 	"github.com/cohabit/cohabit/services/notifications/internal/postgres"
 	"github.com/cohabit/cohabit/services/notifications/internal/sms"
-	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
 	"github.com/cohabit/cohabit/services/platform/erasure"
@@ -38,26 +35,12 @@ var Stream = natsx.Stream{Name: "NOTIFICATIONS", Subjects: []string{"cohabit.not
 
 // Config is everything the notifications service reads at start.
 type Config struct {
-	GRPCAddr    string
-	DatabaseURL string
-	NATSURL     string
-	// TokenKey verifies bearer tokens; read from TokenKeyFile when nil.
-	TokenKey     ed25519.PublicKey
-	TokenKeyFile string
-	// Service is the service key material: its private half signs the service tokens this
-	// service reads hosts, students and identity with.
-	Service    auth.ServiceKeys
-	MaxDBConns int
-	// Streams are the deployment's stream settings (natsx.LoadStreamSettings).
-	Streams natsx.StreamSettings
+	boot.Config
 	// HostsAddr, StudentsAddr and IdentityAddr are the services contact details and
 	// invitation codes are read from.
 	HostsAddr    string
 	StudentsAddr string
 	IdentityAddr string
-	// AddrOf, when set, gives the address a service ("hosts", "students", "identity") bound,
-	// which wins over the configured one (the all-in-one process binds free ports).
-	AddrOf func(service string) string
 	// SMTPURL is the mail server: smtp://user:password@host:port (required).
 	SMTPURL  string
 	MailFrom string
@@ -77,8 +60,6 @@ type Config struct {
 	Invitations app.Invitations
 	// Now is the clock; tests move it.
 	Now func() time.Time
-	// Ready is called once the gRPC server listens (tests bind to port 0).
-	Ready func(addr net.Addr)
 	// Started, if set, receives the use cases once built (tests and benchmarks drive the
 	// dispatcher with them).
 	Started func(*app.App)
@@ -88,13 +69,7 @@ type Config struct {
 func LoadConfig(getenv func(string) string) (Config, error) {
 	e := config.New(getenv)
 	c := Config{
-		GRPCAddr:         e.String("COHABIT_NOTIFICATIONS_GRPC_ADDR", "localhost:9106"),
-		DatabaseURL:      e.String("COHABIT_NOTIFICATIONS_DATABASE_URL", "postgres://postgres@127.0.0.1:15432/cohabit_notifications?sslmode=disable"),
-		NATSURL:          e.String("COHABIT_NATS_URL", "nats://127.0.0.1:4333"),
-		TokenKeyFile:     e.String("COHABIT_TOKEN_PUBLIC_KEY_FILE", ".data/keys/token.pub"),
-		Service:          boot.LoadServiceKeys(e),
-		Streams:          natsx.LoadStreamSettings(e),
-		MaxDBConns:       e.Int("COHABIT_NOTIFICATIONS_DB_MAX_CONNS", 10),
+		Config:           boot.LoadConfig(e, "notifications", "localhost:9106"),
 		HostsAddr:        e.String("COHABIT_HOSTS_GRPC_ADDR", "localhost:9102"),
 		StudentsAddr:     e.String("COHABIT_STUDENTS_GRPC_ADDR", "localhost:9103"),
 		IdentityAddr:     e.String("COHABIT_IDENTITY_GRPC_ADDR", "localhost:9101"),
@@ -170,9 +145,5 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			}
 			return parts, nil
 		},
-	}, boot.Config{
-		GRPCAddr: cfg.GRPCAddr, DatabaseURL: cfg.DatabaseURL, NATSURL: cfg.NATSURL,
-		TokenKey: cfg.TokenKey, TokenKeyFile: cfg.TokenKeyFile, Service: cfg.Service, MaxDBConns: cfg.MaxDBConns, Streams: cfg.Streams,
-		Ready: cfg.Ready, AddrOf: cfg.AddrOf,
-	}, log)
+	}, cfg.Config, log)
 }

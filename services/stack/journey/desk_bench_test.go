@@ -37,8 +37,13 @@ func BenchmarkDocumentThroughTheGateway(b *testing.B) {
 	done := make(chan error, 2)
 	log := logging.Discard()
 	go func() {
-		done <- desk.Run(ctx, desk.Config{GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(b, "empty", noMigration), NATSURL: ns.URL(),
-			TokenKey: pub, ExpiryInterval: -1, Ready: func(a net.Addr) { deskReady <- a }}, log)
+		done <- desk.Run(ctx, desk.Config{
+			Config: platformboot.Config{
+				GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(b, "empty", noMigration),
+				NATSURL: ns.URL(), TokenKey: pub, Ready: func(a net.Addr) { deskReady <- a },
+			},
+			ExpiryInterval: -1,
+		}, log)
 	}()
 	var deskAddr string
 	select {

@@ -291,8 +291,12 @@ func (s *stack) figuresReplay(t *testing.T) figuresv1.FiguresServiceClient {
 	go func() {
 		defer close(done)
 		errc <- figures.Run(ctx, figures.Config{
-			GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration), NATSURL: s.nats,
-			TokenKey: ed25519.PublicKey(s.tokenKey), ConsumerPrefix: "figures-replay", Ready: func(a net.Addr) { ready <- a },
+			Config: platformboot.Config{
+				GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration),
+				NATSURL: s.nats, TokenKey: ed25519.PublicKey(s.tokenKey),
+				Ready: func(a net.Addr) { ready <- a },
+			},
+			ConsumerPrefix: "figures-replay",
 		}, logging.Discard())
 	}()
 	t.Cleanup(func() { cancel(); <-done })

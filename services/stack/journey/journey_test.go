@@ -132,10 +132,18 @@ func boot(t *testing.T) *stack {
 	idReady, hostsReady, studentsReady, matchingReady, contractsReady, gwReady := make(chan net.Addr, 1), make(chan net.Addr, 1), make(chan net.Addr, 1), make(chan net.Addr, 1), make(chan net.Addr, 1), make(chan net.Addr, 1)
 	launch("identity", func(ctx context.Context) error {
 		return identity.Run(ctx, identity.Config{
-			GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration), NATSURL: ns.URL(),
-			TokenKey: priv, TokenTTL: time.Hour, Argon2Time: 1, Argon2MemoryKiB: 64, Argon2Threads: 1,
-			DevSeed: true, Ready: func(a net.Addr) { bound.Store("identity", a.String()); idReady <- a },
-			Service: auth.ServiceKeys{Private: svcKey},
+			Config: platformboot.Config{
+				GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration),
+				NATSURL: ns.URL(),
+				Ready:   func(a net.Addr) { bound.Store("identity", a.String()); idReady <- a },
+				Service: auth.ServiceKeys{Private: svcKey},
+			},
+			SigningKey:      priv,
+			TokenTTL:        time.Hour,
+			Argon2Time:      1,
+			Argon2MemoryKiB: 64,
+			Argon2Threads:   1,
+			DevSeed:         true,
 		}, log)
 	})
 	launch("hosts", func(ctx context.Context) error {
@@ -149,28 +157,36 @@ func boot(t *testing.T) *stack {
 	})
 	launch("students", func(ctx context.Context) error {
 		return students.Run(ctx, students.Config{
-			GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration), NATSURL: ns.URL(),
-			TokenKey: pub, Service: auth.ServiceKeys{Private: svcKey},
-			Ready: func(a net.Addr) { bound.Store("students", a.String()); studentsReady <- a },
+			Config: platformboot.Config{
+				GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration),
+				NATSURL: ns.URL(), TokenKey: pub, Service: auth.ServiceKeys{Private: svcKey},
+				Ready: func(a net.Addr) { bound.Store("students", a.String()); studentsReady <- a },
+			},
 		}, log)
 	})
 	launch("matching", func(ctx context.Context) error {
 		return matching.Run(ctx, matching.Config{
-			GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration), NATSURL: ns.URL(),
-			TokenKey: pub, Ready: func(a net.Addr) { matchingReady <- a },
+			Config: platformboot.Config{
+				GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration),
+				NATSURL: ns.URL(), TokenKey: pub, Ready: func(a net.Addr) { matchingReady <- a },
+			},
 		}, log)
 	})
 	launch("contracts", func(ctx context.Context) error {
 		return contracts.Run(ctx, contracts.Config{
-			GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration), NATSURL: ns.URL(),
-			TokenKey: pub, Now: clk.now, JobInterval: 200 * time.Millisecond, Ready: func(a net.Addr) { contractsReady <- a },
-			// The contract documents read the parties from hosts and students as a service.
-			Service: auth.ServiceKeys{Private: svcKey},
-			AddrOf: func(name string) string {
-				v, _ := bound.Load(name)
-				s, _ := v.(string)
-				return s
+			Config: platformboot.Config{
+				GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration),
+				NATSURL: ns.URL(), TokenKey: pub, Ready: func(a net.Addr) { contractsReady <- a },
+				// The contract documents read the parties from hosts and students as a service.
+				Service: auth.ServiceKeys{Private: svcKey},
+				AddrOf: func(name string) string {
+					v, _ := bound.Load(name)
+					s, _ := v.(string)
+					return s
+				},
 			},
+			Now:         clk.now,
+			JobInterval: 200 * time.Millisecond,
 		}, log)
 	})
 	sink, err := mailsink.Start("127.0.0.1:0", t.TempDir(), nil)
@@ -181,30 +197,41 @@ func boot(t *testing.T) *stack {
 	notificationsReady := make(chan net.Addr, 1)
 	launch("notifications", func(ctx context.Context) error {
 		return notifications.Run(ctx, notifications.Config{
-			GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration), NATSURL: ns.URL(),
-			TokenKey: pub, Service: auth.ServiceKeys{Private: svcKey},
-			AddrOf: func(name string) string {
-				v, _ := bound.Load(name)
-				s, _ := v.(string)
-				return s
+			Config: platformboot.Config{
+				GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration),
+				NATSURL: ns.URL(), TokenKey: pub, Service: auth.ServiceKeys{Private: svcKey},
+				AddrOf: func(name string) string {
+					v, _ := bound.Load(name)
+					s, _ := v.(string)
+					return s
+				},
+				Ready: func(a net.Addr) { notificationsReady <- a },
 			},
-			SMTPURL: sink.URL(), MailFrom: "no-reply@cohabit.test", PublicURL: "http://localhost:8080",
-			DispatchInterval: 200 * time.Millisecond, RetryBase: time.Second,
-			Ready: func(a net.Addr) { notificationsReady <- a },
+			SMTPURL:          sink.URL(),
+			MailFrom:         "no-reply@cohabit.test",
+			PublicURL:        "http://localhost:8080",
+			DispatchInterval: 200 * time.Millisecond,
+			RetryBase:        time.Second,
 		}, log)
 	})
 	figuresReady := make(chan net.Addr, 1)
 	launch("figures", func(ctx context.Context) error {
 		return figures.Run(ctx, figures.Config{
-			GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration), NATSURL: ns.URL(),
-			TokenKey: pub, Ready: func(a net.Addr) { figuresReady <- a },
+			Config: platformboot.Config{
+				GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration),
+				NATSURL: ns.URL(), TokenKey: pub, Ready: func(a net.Addr) { figuresReady <- a },
+			},
 		}, log)
 	})
 	deskReady := make(chan net.Addr, 1)
 	launch("desk", func(ctx context.Context) error {
 		return desk.Run(ctx, desk.Config{
-			GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration), NATSURL: ns.URL(),
-			TokenKey: pub, Now: clk.now, ExpiryInterval: 200 * time.Millisecond, Ready: func(a net.Addr) { deskReady <- a },
+			Config: platformboot.Config{
+				GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration),
+				NATSURL: ns.URL(), TokenKey: pub, Ready: func(a net.Addr) { deskReady <- a },
+			},
+			Now:            clk.now,
+			ExpiryInterval: 200 * time.Millisecond,
 		}, log)
 	})
 	idAddr := wait("identity", idReady)

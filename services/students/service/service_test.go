@@ -22,6 +22,7 @@ import (
 	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
 	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
 	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/event"
 	"github.com/cohabit/cohabit/services/platform/grpcx"
 	"github.com/cohabit/cohabit/services/platform/logging"
@@ -46,7 +47,7 @@ func start(t *testing.T) *env {
 	pub, issuer := svctest.Keys(t)
 	cc := svctest.Start(t, func(ctx context.Context, ready func(net.Addr)) error {
 		return service.Run(ctx, service.Config{
-			GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub, Ready: ready,
+			Config: boot.Config{GRPCAddr: "127.0.0.1:0", DatabaseURL: url, NATSURL: ns.URL(), TokenKey: pub, Ready: ready},
 		}, logging.Discard())
 	})
 	return &env{client: studentsv1.NewStudentServiceClient(cc), js: svctest.JetStream(t, ns.URL()), issuer: issuer}

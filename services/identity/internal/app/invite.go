@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -92,35 +91,19 @@ func (a *App) InvitationCode(ctx context.Context, id string) (invitation.Invitat
 	return inv, nil
 }
 
-// DropExpiredCodes forgets the codes of expired invitations; the service runs it
-// periodically, and Invite and sign-up run it on their way.
-func (a *App) DropExpiredCodes(ctx context.Context) error {
+// DropExpiredCodes forgets the codes of expired invitations and says how many; the service
+// runs it periodically (internal/jobs), and Invite and sign-up run it on their way.
+func (a *App) DropExpiredCodes(ctx context.Context) (int, error) {
 	n, err := a.store.DropExpiredCodes(ctx, a.now())
-	if n > 0 {
-		a.log.InfoContext(ctx, "expired invitation codes dropped", "count", n)
-	}
-	return err
+	return int(n), err
 }
 
 // dropExpiredCodes is DropExpiredCodes as a side errand: its failure fails nothing.
 func (a *App) dropExpiredCodes(ctx context.Context) {
-	if err := a.DropExpiredCodes(ctx); err != nil {
+	n, err := a.DropExpiredCodes(ctx)
+	if err != nil {
 		a.log.WarnContext(ctx, "drop expired invitation codes", "err", err)
-	}
-}
-
-// DropExpiredCodesEvery runs DropExpiredCodes every interval until ctx ends, so that no code
-// stays readable past its expiry even when nobody invites or signs up for a while. A failure is
-// logged and tried again next time; it never stops the service.
-func (a *App) DropExpiredCodesEvery(ctx context.Context, every time.Duration) error {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		a.dropExpiredCodes(ctx)
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
+	} else if n > 0 {
+		a.log.InfoContext(ctx, "expired invitation codes dropped", "count", n)
 	}
 }

@@ -144,22 +144,3 @@ func (l *Log) Purge(ctx context.Context) (int64, error) {
 	}
 	return n, nil
 }
-
-// PurgeDaily purges at start and then daily until ctx ends; a failure is logged and tried
-// again the next day.
-func (l *Log) PurgeDaily(ctx context.Context, log *slog.Logger) error {
-	t := time.NewTicker(24 * time.Hour)
-	defer t.Stop()
-	for {
-		if n, err := l.Purge(ctx); err != nil && ctx.Err() == nil {
-			log.ErrorContext(ctx, "audit purge failed; tried again tomorrow", "err", err)
-		} else if n > 0 {
-			log.InfoContext(ctx, "audit entries over a year old purged", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
-}

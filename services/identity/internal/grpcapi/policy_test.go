@@ -11,7 +11,7 @@ import (
 // to the proto and forgotten here before a user does.
 func TestPolicyCoversEveryMethod(t *testing.T) {
 	t.Parallel()
-	policy := Policy()
+	policy := Policy
 	desc := identityv1.IdentityService_ServiceDesc
 	methods := map[string]bool{}
 	for _, m := range desc.Methods {
