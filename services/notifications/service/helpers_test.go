@@ -1,8 +1,6 @@
 package service_test
 
 import (
-	"log/slog"
-	"os"
 	"context"
 	"encoding/base64"
 	"io"
@@ -141,7 +139,7 @@ func start(t testing.TB, o options) *env {
 			Now:              o.now,
 			SMSDir:           o.sms,
 			SMSProviders:     smsProviders(o.sms),
-		}, slog.New(slog.NewTextHandler(os.Stderr, nil)))
+		}, logging.Discard())
 	})
 	e.app = <-started
 	e.client = notificationsv1.NewNotificationServiceClient(cc)

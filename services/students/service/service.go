@@ -8,18 +8,16 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
-	"github.com/cohabit/cohabit/services/platform/consume"
 	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/export"
+	"github.com/cohabit/cohabit/services/platform/natsx"
 	"github.com/cohabit/cohabit/services/students/internal/app"
 	"github.com/cohabit/cohabit/services/students/internal/eventsub"
 	"github.com/cohabit/cohabit/services/students/internal/grpcapi"
 	"github.com/cohabit/cohabit/services/students/internal/postgres"
-	"github.com/cohabit/cohabit/services/students/internal/rooms"
 )
 
 // Config is everything the students service reads at start.
@@ -30,10 +28,6 @@ type Config struct {
 	// RetentionInterval is how often students past their programme's retention period are
 	// erased (COHABIT_STUDENTS_RETENTION_INTERVAL, daily); negative: never (tests).
 	RetentionInterval time.Duration
-	// HostsAddr is where an application's room is read (as this service, read-only) to check
-	// that it is a room of the student's programme (COHABIT_HOSTS_GRPC_ADDR), dialled on first
-	// use; boot.Config.AddrOf ("hosts"), when set, gives it instead at that time.
-	HostsAddr string
 }
 
 // LoadConfig reads the environment, with defaults for a local `make run`.
@@ -42,7 +36,6 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c := Config{
 		Config:            boot.LoadConfig(e, "students", "localhost:9103"),
 		RetentionInterval: e.Duration("COHABIT_STUDENTS_RETENTION_INTERVAL", 24*time.Hour),
-		HostsAddr:         e.String("COHABIT_HOSTS_GRPC_ADDR", "localhost:9102"),
 	}
 	return c, e.Err()
 }
@@ -51,18 +44,18 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	return boot.Run(ctx, boot.Service{
 		Name:       "students",
-		Stream:     consume.Stream(studentsevents.Stream),
+		Stream:     natsx.Stream{Name: "STUDENTS", Subjects: []string{"cohabit.students.>"}},
 		Migrate:    postgres.Migrate,
 		Policy:     export.With(grpcapi.Policy),
 		Programmes: true,
 		Build: func(_ context.Context, d boot.Deps) (boot.Parts, error) {
-			a := app.New(postgres.New(d.Pool), cfg.Now).WithRooms(rooms.New(d.Connect("hosts", cfg.HostsAddr)))
+			a := app.New(postgres.New(d.Pool), cfg.Now)
 			srv := grpcapi.New(a)
 			studentsv1.RegisterStudentServiceServer(d.Server, srv)
 			export.Register(d.Server, "students", srv.Export)
 			// The other kind's erasures: nothing of theirs is kept here, but the id is
 			// remembered like everywhere (erasure.Consumers).
-			consumers := append(eventsub.Consumers(d.Pool, a, d.Log), erasure.Consumers(d.Pool, "students", d.Log, erasure.Nothing)...)
+			consumers := append(eventsub.Consumers(a, d.Log), erasure.Consumers(d.Pool, "students", d.Log, erasure.Nothing)...)
 			parts := boot.Parts{Consumers: consumers}
 			if iv := cfg.RetentionInterval; iv >= 0 {
 				if iv == 0 {
