@@ -30,6 +30,7 @@ import (
 	matching "github.com/cohabit/cohabit/services/matching/service"
 	notifications "github.com/cohabit/cohabit/services/notifications/service"
 	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
 	"github.com/cohabit/cohabit/services/platform/logging"
 	"github.com/cohabit/cohabit/services/platform/run"
@@ -167,6 +168,14 @@ func serviceKeys(k auth.ServiceKeys, keys tokenKeyPair) auth.ServiceKeys {
 	return k
 }
 
+// provisioned points a service's shared configuration at what the stack provisioned: its
+// database, the NATS server, the token key's public half and the stack's service key
+// (unless its own variables name one).
+func provisioned(c *boot.Config, name string, dbURLs map[string]string, natsURL string, keys tokenKeyPair) {
+	c.DatabaseURL, c.NATSURL, c.TokenKey = dbURLs[name], natsURL, keys.public
+	c.Service = serviceKeys(c.Service, keys)
+}
+
 // backend is one service run here: its name (the gateway's backend name and the key of its
 // database) and how to run it, reporting its gRPC address through ready.
 type backend struct {
@@ -183,37 +192,33 @@ func backends(getenv func(string) string, dbURLs map[string]string, natsURL stri
 	if err != nil {
 		return nil, err // already prefixed "identity:"
 	}
-	idCfg.DatabaseURL, idCfg.NATSURL, idCfg.TokenKey = dbURLs["identity"], natsURL, keys.private
-	idCfg.Service = serviceKeys(idCfg.Service, keys)
+	provisioned(&idCfg.Config, "identity", dbURLs, natsURL, keys)
+	idCfg.SigningKey = keys.private
 	idCfg.DevSeed = true
 
 	hostsCfg, err := hosts.LoadConfig(getenv)
 	if err != nil {
 		return nil, fmt.Errorf("hosts: %w", err)
 	}
-	hostsCfg.DatabaseURL, hostsCfg.NATSURL, hostsCfg.TokenKey = dbURLs["hosts"], natsURL, keys.public
-	hostsCfg.Service = serviceKeys(hostsCfg.Service, keys)
+	provisioned(&hostsCfg.Config, "hosts", dbURLs, natsURL, keys)
 
 	studentsCfg, err := students.LoadConfig(getenv)
 	if err != nil {
 		return nil, fmt.Errorf("students: %w", err)
 	}
-	studentsCfg.DatabaseURL, studentsCfg.NATSURL, studentsCfg.TokenKey = dbURLs["students"], natsURL, keys.public
-	studentsCfg.Service = serviceKeys(studentsCfg.Service, keys)
+	provisioned(&studentsCfg.Config, "students", dbURLs, natsURL, keys)
 
 	matchingCfg, err := matching.LoadConfig(getenv)
 	if err != nil {
 		return nil, fmt.Errorf("matching: %w", err)
 	}
-	matchingCfg.DatabaseURL, matchingCfg.NATSURL, matchingCfg.TokenKey = dbURLs["matching"], natsURL, keys.public
-	matchingCfg.Service = serviceKeys(matchingCfg.Service, keys)
+	provisioned(&matchingCfg.Config, "matching", dbURLs, natsURL, keys)
 
 	contractsCfg, err := contracts.LoadConfig(getenv)
 	if err != nil {
 		return nil, fmt.Errorf("contracts: %w", err)
 	}
-	contractsCfg.DatabaseURL, contractsCfg.NATSURL, contractsCfg.TokenKey = dbURLs["contracts"], natsURL, keys.public
-	contractsCfg.Service = serviceKeys(contractsCfg.Service, keys)
+	provisioned(&contractsCfg.Config, "contracts", dbURLs, natsURL, keys)
 	// The contract documents read the parties from the hosts and students services run here,
 	// at the addresses they bind.
 	bound := &boundAddrs{}
@@ -223,8 +228,7 @@ func backends(getenv func(string) string, dbURLs map[string]string, natsURL stri
 	if err != nil {
 		return nil, fmt.Errorf("notifications: %w", err)
 	}
-	notificationsCfg.DatabaseURL, notificationsCfg.NATSURL, notificationsCfg.TokenKey = dbURLs["notifications"], natsURL, keys.public
-	notificationsCfg.Service = serviceKeys(notificationsCfg.Service, keys)
+	provisioned(&notificationsCfg.Config, "notifications", dbURLs, natsURL, keys)
 	// It reads contact details from the hosts and students services, and invitation codes
 	// from identity, at the addresses they bound here.
 	notificationsCfg.AddrOf = bound.get
@@ -233,15 +237,13 @@ func backends(getenv func(string) string, dbURLs map[string]string, natsURL stri
 	if err != nil {
 		return nil, fmt.Errorf("desk: %w", err)
 	}
-	deskCfg.DatabaseURL, deskCfg.NATSURL, deskCfg.TokenKey = dbURLs["desk"], natsURL, keys.public
-	deskCfg.Service = serviceKeys(deskCfg.Service, keys)
+	provisioned(&deskCfg.Config, "desk", dbURLs, natsURL, keys)
 
 	figuresCfg, err := figures.LoadConfig(getenv)
 	if err != nil {
 		return nil, fmt.Errorf("figures: %w", err)
 	}
-	figuresCfg.DatabaseURL, figuresCfg.NATSURL, figuresCfg.TokenKey = dbURLs["figures"], natsURL, keys.public
-	figuresCfg.Service = serviceKeys(figuresCfg.Service, keys)
+	provisioned(&figuresCfg.Config, "figures", dbURLs, natsURL, keys)
 
 	return []backend{
 		{"identity", func(ctx context.Context, ready func(net.Addr)) error {
