@@ -31,6 +31,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/pg"
 	"github.com/cohabit/cohabit/services/platform/programmes"
 	"github.com/cohabit/cohabit/services/platform/revocation"
+	"github.com/cohabit/cohabit/services/platform/tracing"
 )
 
 // Service is what one service declares about itself.
@@ -120,6 +121,14 @@ func Run(ctx context.Context, s Service, cfg Config, log *slog.Logger) (err erro
 			err = fmt.Errorf("%s: %w", s.Name, err)
 		}
 	}()
+	// Traces (platform/tracing): every RPC served and called, and every event published and
+	// consumed, exported over OTLP when the OTEL_* variables say where. In the all-in-one
+	// process the stack installed them first, and this does nothing.
+	traces, err := tracing.Setup(ctx, s.Name, os.Getenv, log)
+	if err != nil {
+		return err
+	}
+	defer traces.Close(ctx, log)
 	key := cfg.TokenKey
 	if key == nil {
 		k, err := auth.LoadPublicKey(cfg.TokenKeyFile)
