@@ -199,13 +199,16 @@ for n in "${pools[@]}"; do
 	row "candidates over $label ÷ \`GET /v1/rooms/{id}\` (req/s); candidates p50 $cand_p50 ms, p99 $cand_p99 ms$moved" \
 		"$(printf '%.0f ÷ %.0f' "$cand_rps" "$get_rps")" "$(ratio "$cand_rps" "$get_rps")" ">=" "$goal"
 done
-# The largest pool in memory (poolseed builds it as the service does after a change).
+# The largest pool in memory (poolseed builds it as the service does after a change: read
+# whole, and patched from the pool held before one student changed).
 if [[ -n $pool_line ]]; then
 	declare -A pf=()
 	for kv in ${pool_line#POOL }; do pf[${kv%%=*}]=${kv#*=}; done
-	row "memory of the pool of $(printf "%'d" "${pf[applications]}") applications; its rebuild after a change" \
-		"$(awk -v b="${pf[bytes]}" 'BEGIN { printf "%.1f MiB", b / 1048576 }'); ${pf[build_ms]} ms" \
+	row "memory of the pool of $(printf "%'d" "${pf[applications]}") applications ÷ its budget (COHABIT_MATCHING_POOL_MEMORY)" \
+		"$(awk -v b="${pf[bytes]}" 'BEGIN { printf "%.1f MiB", b / 1048576 }') ÷ $COHABIT_MATCHING_POOL_MEMORY MiB" \
 		"$(awk -v b="${pf[bytes]}" -v m="$COHABIT_MATCHING_POOL_MEMORY" 'BEGIN { printf "%.3f", b / (m * 1048576) }')" "<=" 1
+	row "the pool of $(printf "%'d" "${pf[applications]}") after one student changed: patched (what changed read again) ÷ read whole and rebuilt (time, medians of 3 alternated)" \
+		"${pf[patch_ms]} ms ÷ ${pf[build_ms]} ms" "$(ratio "${pf[patch_ms]}" "${pf[build_ms]}")" - -
 fi
 stack_stop 0 "$work"
 STACK_PID=""
