@@ -8,12 +8,13 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
+	"github.com/cohabit/cohabit/services/platform/consume"
 	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/export"
-	"github.com/cohabit/cohabit/services/platform/natsx"
 	"github.com/cohabit/cohabit/services/students/internal/app"
 	"github.com/cohabit/cohabit/services/students/internal/eventsub"
 	"github.com/cohabit/cohabit/services/students/internal/grpcapi"
@@ -44,7 +45,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	return boot.Run(ctx, boot.Service{
 		Name:       "students",
-		Stream:     natsx.Stream{Name: "STUDENTS", Subjects: []string{"cohabit.students.>"}},
+		Stream:     consume.Stream(studentsevents.Stream),
 		Migrate:    postgres.Migrate,
 		Policy:     export.With(grpcapi.Policy),
 		Programmes: true,
@@ -55,7 +56,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			export.Register(d.Server, "students", srv.Export)
 			// The other kind's erasures: nothing of theirs is kept here, but the id is
 			// remembered like everywhere (erasure.Consumers).
-			consumers := append(eventsub.Consumers(a, d.Log), erasure.Consumers(d.Pool, "students", d.Log, erasure.Nothing)...)
+			consumers := append(eventsub.Consumers(d.Pool, a, d.Log), erasure.Consumers(d.Pool, "students", d.Log, erasure.Nothing)...)
 			parts := boot.Parts{Consumers: consumers}
 			if iv := cfg.RetentionInterval; iv >= 0 {
 				if iv == 0 {

@@ -3,6 +3,9 @@ package app
 import (
 	"time"
 
+	"google.golang.org/protobuf/proto"
+
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	studentseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/events/v1"
 	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
@@ -10,23 +13,23 @@ import (
 	"github.com/cohabit/cohabit/services/platform/event"
 	"github.com/cohabit/cohabit/services/students/internal/application"
 	"github.com/cohabit/cohabit/services/students/internal/student"
-	"google.golang.org/protobuf/proto"
 )
 
-// Subjects the students service publishes on, all on the STUDENTS stream.
-const (
-	SubjectStudentRegistered    = "cohabit.students.student.registered"
-	SubjectStudentUpdated       = "cohabit.students.student.updated"
-	SubjectStudentVerified      = "cohabit.students.student.verified"
-	SubjectStudentArchived      = "cohabit.students.student.archived"
-	SubjectApplicationSubmitted = "cohabit.students.application.submitted"
-	SubjectApplicationWithdrawn = "cohabit.students.application.withdrawn"
+// Subjects the students service publishes on, all on the STUDENTS stream: the catalogue's
+// (proto/eventcat/studentsevents).
+var (
+	SubjectStudentRegistered    = studentsevents.StudentRegistered.Subject
+	SubjectStudentUpdated       = studentsevents.StudentUpdated.Subject
+	SubjectStudentVerified      = studentsevents.StudentVerified.Subject
+	SubjectStudentArchived      = studentsevents.StudentArchived.Subject
+	SubjectApplicationSubmitted = studentsevents.ApplicationSubmitted.Subject
+	SubjectApplicationWithdrawn = studentsevents.ApplicationWithdrawn.Subject
 	// The chain of SPEC §4: StudentStatusChanged and ApplicationStatusChanged payloads.
-	SubjectStudentPlaced          = "cohabit.students.student.placed"
-	SubjectStudentReleased        = "cohabit.students.student.released"
-	SubjectApplicationMatched     = "cohabit.students.application.matched"
-	SubjectApplicationPlaced      = "cohabit.students.application.placed"
-	SubjectApplicationResubmitted = "cohabit.students.application.resubmitted"
+	SubjectStudentPlaced          = studentsevents.StudentPlaced.Subject
+	SubjectStudentReleased        = studentsevents.StudentReleased.Subject
+	SubjectApplicationMatched     = studentsevents.ApplicationMatched.Subject
+	SubjectApplicationPlaced      = studentsevents.ApplicationPlaced.Subject
+	SubjectApplicationResubmitted = studentsevents.ApplicationResubmitted.Subject
 )
 
 // studentProfile is what other services may know of a student: no phone, email, birth date

@@ -8,19 +8,18 @@ import (
 
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/platform/ids"
-	"github.com/cohabit/cohabit/services/platform/inbox"
 	"github.com/cohabit/cohabit/services/platform/outbox"
 	"github.com/cohabit/cohabit/services/students/internal/student"
 )
 
-// UpdateStudentOnce locks student id for an event handler, lets fn change it and return its
-// events, and stores both in one transaction that claims (consumer, eventID): an event
-// handled twice changes nothing. Errors: ErrStudentNotFound, fn's.
-func (s *Store) UpdateStudentOnce(ctx context.Context, consumer, eventID, id string, fn func(*student.Student) ([]*eventsv1.Envelope, error)) error {
+// UpdateStudentIn locks student id for an event handler, lets fn change it and return its
+// events, and stores both in tx, the event's inbox transaction. Errors: ErrStudentNotFound,
+// fn's.
+func (s *Store) UpdateStudentIn(ctx context.Context, tx pgx.Tx, id string, fn func(*student.Student) ([]*eventsv1.Envelope, error)) error {
 	if !ids.Valid(id) {
 		return ErrStudentNotFound
 	}
-	err := inbox.Handle(ctx, s.pool, consumer, eventID, func(tx pgx.Tx) error {
+	err := func() error {
 		st, err := scanStudent(tx.QueryRow(ctx, `SELECT record FROM students WHERE id = $1 FOR UPDATE`, id))
 		if err != nil {
 			return err
@@ -33,9 +32,9 @@ func (s *Store) UpdateStudentOnce(ctx context.Context, consumer, eventID, id str
 			return err
 		}
 		return outbox.Append(ctx, tx, events...)
-	})
+	}()
 	if err != nil {
-		return fmt.Errorf("student %s on event %s: %w", id, eventID, err)
+		return fmt.Errorf("student %s: %w", id, err)
 	}
 	return nil
 }

@@ -392,17 +392,16 @@ func (s *Store) Programme(ctx context.Context, id string) (*identityv1.Programme
 // chain has been applied, the outcome and the events that tell of it.
 type PlacementChange func(a *application.Application, st *student.Student, p placement.Status) (placement.Outcome, []*eventsv1.Envelope, error)
 
-// ApplyPlacement handles one event of the chain of a match on an application, once: in one
-// transaction it claims (consumer, eventID) in the inbox (an event claimed before is
-// skipped: nil), locks the student then the application (the order every change takes),
+// ApplyPlacement handles one event of the chain of a match on an application in tx, the
+// event's inbox transaction: it locks the student then the application (the order every change takes),
 // reads the match's placement, lets fn decide, and stores what moved with fn's events. fn's
 // error rolls everything back, the claim too, so that a redelivery tries again. Errors: fn's,
 // ErrApplicationNotFound, the database's.
-func (s *Store) ApplyPlacement(ctx context.Context, consumer, eventID, applicationID, matchID string, fn PlacementChange) error {
+func (s *Store) ApplyPlacement(ctx context.Context, tx pgx.Tx, applicationID, matchID string, fn PlacementChange) error {
 	if !ids.Valid(applicationID) {
 		return ErrApplicationNotFound
 	}
-	return inbox.Handle(ctx, s.pool, consumer, eventID, func(tx pgx.Tx) error {
+	return func() error {
 		var studentID string
 		if err := tx.QueryRow(ctx, `SELECT student_id::text FROM applications WHERE id = $1`, applicationID).Scan(&studentID); err != nil {
 			if errors.Is(err, pgx.ErrNoRows) {
@@ -445,5 +444,5 @@ func (s *Store) ApplyPlacement(ctx context.Context, consumer, eventID, applicati
 			}
 		}
 		return outbox.Append(ctx, tx, events...)
-	})
+	}()
 }
