@@ -1,12 +1,23 @@
-// Package webapp is the web application the gateway serves at "/": server-rendered pages
-// (html/template from gateway/web) for coordinators, hosts and students, enhanced with htmx
-// where it helps and working without JavaScript everywhere (plain forms, POST then redirect).
+// Package webapp is the core of the web application the gateway serves at "/": server-rendered
+// pages (html/template from gateway/web) for coordinators, hosts and students, enhanced with
+// htmx where it helps and working without JavaScript everywhere (plain forms, POST then
+// redirect).
 //
 // Pages call the services through the same gRPC connections as the REST API and forward the
 // signed-in person's bearer token with every call, so each service's own authorization
 // decides what a page may show or do; the pages never widen it. The token lives in an
 // HttpOnly cookie; every POST carries a CSRF token. Texts come from the translation files
 // (French by default, English one click away), and a large-type mode scales the whole page.
+//
+// The core holds the mechanism: routing and the route table (app.go, routetable.go), sessions,
+// CSRF and forms kept across a sign-in (session.go, replay.go, auth.go), rendering and errors
+// (render.go), translations (i18n.go), forms (forms.go, edit.go), and the parts several
+// audiences' pages share (records.go, parties.go, applications.go, incidents.go, documents.go,
+// notes.go, stays.go, figures.go, privacy.go). The pages are in one package per audience —
+// account, coordinator, host, student, admin — one file per resource, each registering its
+// routes (routes.go) as an Audience; package site puts them together. Handlers are methods of
+// each package's app, which embeds *App: a.NewPage and a.Render, a.Fail, a.Call and a.Svc,
+// NewForm, Redirect and SetFlash are most of what a page uses.
 package webapp
 
 import (

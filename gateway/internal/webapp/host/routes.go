@@ -7,18 +7,25 @@ import (
 )
 
 // Register registers the host's pages.
+// Each group of routes is headed by the file of its handlers ("webapp/…": the core's, shared
+// with other audiences).
 func Register(core *webapp.App) {
 	a := &app{core}
 	host := func(h http.HandlerFunc) http.HandlerFunc { return a.Auth(webapp.RoleHost, h) }
+	// home.go
 	a.Handle("GET /host", host(a.hostHome))
+	// profile.go
 	a.Handle("GET /host/profile", host(a.hostProfilePage))
 	a.Post("POST /host/profile", host(a.hostProfileCreate))
 	a.Handle("GET /host/profile/edit", host(myHostEditor.Show(core)))
 	a.Post("POST /host/profile/edit", host(myHostEditor.Save(core)))
+	// webapp/parties.go
 	a.Post("POST /host/matches/{id}/accept", host(a.AnswerMatch(true, "/host")))
 	a.Post("POST /host/matches/{id}/decline", host(a.AnswerMatch(false, "/host")))
 	a.Post("POST /host/contracts/{id}/sign", host(a.SignAs("/host")))
+	// webapp/incidents.go
 	a.Handle("GET /host/contracts/{id}/incident", host(a.IncidentPage))
 	a.Post("POST /host/contracts/{id}/incident", host(a.IncidentCreate))
+	// webapp/documents.go
 	a.PostFile("POST /host/documents/{id}/upload", host(a.DocumentUpload("/host")))
 }

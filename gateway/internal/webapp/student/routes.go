@@ -7,22 +7,32 @@ import (
 )
 
 // Register registers the student's pages.
+// Each group of routes is headed by the file of its handlers ("webapp/…": the core's, shared
+// with other audiences).
 func Register(core *webapp.App) {
 	a := &app{core}
 	student := func(h http.HandlerFunc) http.HandlerFunc { return a.Auth(webapp.RoleStudent, h) }
+	// home.go
 	a.Handle("GET /student", student(a.studentHome))
+	// profile.go
 	a.Handle("GET /student/profile", student(a.studentProfilePage))
 	a.Post("POST /student/profile", student(a.studentProfileCreate))
 	a.Handle("GET /student/profile/edit", student(myStudentEditor.Show(core)))
 	a.Post("POST /student/profile/edit", student(myStudentEditor.Save(core)))
+	// applications.go
 	a.Handle("GET /student/apply", student(a.applyPage))
 	a.Post("POST /student/apply", student(a.apply))
+	// suggestions.go
 	a.Handle("GET /student/suggestions", student(a.suggestions))
+	// webapp/applications.go
 	a.Post("POST /student/applications/{id}/withdraw", student(a.ApplicationWithdraw("/student")))
+	// webapp/parties.go
 	a.Post("POST /student/matches/{id}/accept", student(a.AnswerMatch(true, "/student")))
 	a.Post("POST /student/matches/{id}/decline", student(a.AnswerMatch(false, "/student")))
 	a.Post("POST /student/contracts/{id}/sign", student(a.SignAs("/student")))
+	// webapp/incidents.go
 	a.Handle("GET /student/contracts/{id}/incident", student(a.IncidentPage))
 	a.Post("POST /student/contracts/{id}/incident", student(a.IncidentCreate))
+	// webapp/documents.go
 	a.PostFile("POST /student/documents/{id}/upload", student(a.DocumentUpload("/student")))
 }
