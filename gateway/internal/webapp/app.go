@@ -66,6 +66,7 @@ type clients struct {
 	Desk deskv1.DeskServiceClient
 }
 
+// Clients are the service clients over the connections; it fails when a required one is missing.
 func (c Conns) Clients() (clients, error) {
 	var missing []string
 	for _, name := range []string{"identity", "hosts", "students", "matching", "contracts"} {

@@ -16,6 +16,7 @@ func OpenApplication(apps []*studentsv1.Application) *studentsv1.Application {
 	return nil
 }
 
+// ApplySpec is the application form: the student's own and the coordinator's on her behalf.
 var ApplySpec = FormSpec{
 	{Name: "budget", Label: "apply.budget", API: "budgetCents"},
 	{Name: "moveInDate", Label: "apply.moveIn", API: "moveInDate"},

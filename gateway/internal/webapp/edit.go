@@ -54,6 +54,7 @@ func ByPath[T any](get func(a *App, ctx context.Context, id string) (T, error)) 
 	return func(a *App, ctx context.Context, r *http.Request) (T, error) { return get(a, ctx, r.PathValue("id")) }
 }
 
+// Show serves the edit form, filled from the record as it is now.
 func (e Editor[T, R]) Show(a *App) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := a.Call(r)
@@ -67,6 +68,7 @@ func (e Editor[T, R]) Show(a *App) http.HandlerFunc {
 	}
 }
 
+// Save writes the form over the record read, or shows the form again with why it was refused.
 func (e Editor[T, R]) Save(a *App) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := a.Call(r)

@@ -17,6 +17,7 @@ import (
 // sight), and the admin's network page with every programme side by side. Both offer the
 // same figures as CSV.
 
+// ErrNoFigures is the answer of the figures pages when the gateway runs without the figures service.
 var ErrNoFigures = status.Error(codes.Unavailable, "the figures service is not running")
 
 // figureRow is one line of a figures table: its label key and how to read it.
@@ -25,6 +26,7 @@ type figureRow struct {
 	Value func(*figuresv1.ProgrammeFigures) string
 }
 
+// FigureRows are the programme figures a page and its CSV show, in order.
 func FigureRows(l *Loc) []figureRow {
 	n := func(get func(*figuresv1.ProgrammeFigures) int32) func(*figuresv1.ProgrammeFigures) string {
 		return func(f *figuresv1.ProgrammeFigures) string { return l.Int(int(get(f))) }
@@ -59,6 +61,7 @@ type period struct {
 	Query string
 }
 
+// PeriodOf is the months the figures cover.
 func PeriodOf(f *figuresv1.ProgrammeFigures) period {
 	return period{From: f.GetFrom(), To: f.GetTo(), Query: "?from=" + f.GetFrom() + "&to=" + f.GetTo()}
 }
@@ -78,8 +81,10 @@ type FiguresPage struct {
 	Reasons []ValueRow
 }
 
+// ValueRow is one line of a table of figures: its label and its formatted value.
 type ValueRow struct{ Label, Value string }
 
+// WriteCSV answers the figures as the CSV file name, in the REST API's format (rest.WriteFiguresCSV).
 func WriteCSV(w http.ResponseWriter, name string, fs ...*figuresv1.ProgrammeFigures) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
@@ -119,6 +124,7 @@ type legend struct {
 	X, Y        int
 }
 
+// Series is one set of bars of a chart.
 type Series struct {
 	Name   string
 	Fill   string

@@ -20,6 +20,7 @@ type formField struct {
 	API   string
 }
 
+// FormSpec is a form's inputs, in page order.
 type FormSpec []formField
 
 func (s FormSpec) byName(name string) (formField, bool) {
@@ -67,6 +68,7 @@ type pendingErr struct {
 	date string
 }
 
+// NewForm is a form of spec with the values vals (a GET's defaults or a POST's form).
 func NewForm(spec FormSpec, vals url.Values) *Form {
 	if vals == nil {
 		vals = url.Values{}
@@ -74,6 +76,7 @@ func NewForm(spec FormSpec, vals url.Values) *Form {
 	return &Form{spec: spec, Values: vals, Errors: make(map[string]fieldErr)}
 }
 
+// Value is the trimmed value of input name.
 func (f *Form) Value(name string) string { return strings.TrimSpace(f.Values.Get(name)) }
 
 // Has reports whether a checkbox group includes value.
@@ -86,11 +89,13 @@ func (f *Form) Has(name, value string) bool {
 	return false
 }
 
+// Checked reports whether checkbox name is ticked.
 func (f *Form) Checked(name string) bool {
 	v := f.Values.Get(name)
 	return v == "on" || v == "true" || v == "1"
 }
 
+// OK reports whether the form has no error.
 func (f *Form) OK() bool { return len(f.Errors) == 0 && len(f.Order) == 0 && len(f.pending) == 0 }
 
 // FieldError records a message (by key) next to input name; the first one a field gets wins.
@@ -98,8 +103,10 @@ func (f *Form) FieldError(name, key, detail string) {
 	f.pending = append(f.pending, pendingErr{field: name, key: key, detail: detail})
 }
 
+// Global records a form-level message (by key), shown in the summary at the top.
 func (f *Form) Global(key string) { f.FieldError("", key, "") }
 
+// Require records "required" next to each of the inputs names left empty.
 func (f *Form) Require(names ...string) {
 	for _, n := range names {
 		if f.Value(n) == "" {
@@ -291,6 +298,7 @@ func violationKey(l *Loc, field, desc string) string {
 // The parsers below read one input and record an error next to it when it does not parse;
 // an empty input gives the zero value (the service says whether it is required).
 
+// Int32 reads input name as a whole number.
 func (f *Form) Int32(name string) int32 {
 	v := f.Value(name)
 	if v == "" {
@@ -303,6 +311,7 @@ func (f *Form) Int32(name string) int32 {
 	return int32(n)
 }
 
+// Float reads input name as a decimal number ("45,7" or "45.7").
 func (f *Form) Float(name string) float64 {
 	v := strings.ReplaceAll(f.Value(name), ",", ".")
 	if v == "" {

@@ -122,6 +122,7 @@ type Loc struct {
 	tz   *time.Location
 }
 
+// Loc is the catalogue in lang, with dates in the time zone tz.
 func (c *catalogue) Loc(lang string, tz *time.Location) *Loc {
 	lang = Supported(lang)
 	return &Loc{lang: lang, msgs: c.msgs[lang], cat: c, tz: tz}

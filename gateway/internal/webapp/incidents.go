@@ -54,6 +54,7 @@ func (a *App) IncidentPage(w http.ResponseWriter, r *http.Request) {
 	a.renderIncident(w, r, http.StatusOK, NewForm(incidentSpec, url.Values{"severity": {"SEVERITY_LOW"}, "category": {"OTHER"}, "requestId": {NewToken()}}))
 }
 
+// IncidentCreate reports an incident on a contract of the host or the student who signs in.
 func (a *App) IncidentCreate(w http.ResponseWriter, r *http.Request) {
 	f := NewForm(incidentSpec, r.PostForm)
 	f.Require("description")

@@ -8,6 +8,7 @@ import (
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
 )
 
+// SignatureOf is the signature of party on contract c, or nil.
 func SignatureOf(c *contractsv1.Contract, party matchingv1.Party) *contractsv1.Signature {
 	for _, s := range c.GetSignatures() {
 		if s.GetParty() == party {
@@ -17,6 +18,7 @@ func SignatureOf(c *contractsv1.Contract, party matchingv1.Party) *contractsv1.S
 	return nil
 }
 
+// Signed reports whether party has signed contract c.
 func Signed(c *contractsv1.Contract, party matchingv1.Party) bool {
 	for _, s := range c.GetSignatures() {
 		if s.GetParty() == party {

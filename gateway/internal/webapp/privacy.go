@@ -14,6 +14,7 @@ import (
 	privacyv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/privacy/v1"
 )
 
+// SendExport answers the export of what every service holds on person id, as a ZIP file.
 func (a *App) SendExport(w http.ResponseWriter, r *http.Request, id string, kind privacyv1.PersonKind) {
 	if a.Conns == nil {
 		a.Fail(w, r, status.Error(codes.Unavailable, "the export is not served here"))

@@ -134,12 +134,14 @@ func HostValues(h *hostsv1.Host) url.Values {
 	return v
 }
 
+// UpdateHost is the update of host id from the edit form, with every field of the form in the mask.
 func UpdateHost(f *Form, id string) *hostsv1.UpdateHostRequest {
 	h := HostFromForm(f)
 	h.Id, h.Etag = id, f.Value("etag")
 	return &hostsv1.UpdateHostRequest{Host: h, UpdateMask: &fieldmaskpb.FieldMask{Paths: HostPaths}}
 }
 
+// SendHost sends a host's update.
 func SendHost(a *App, ctx context.Context, req *hostsv1.UpdateHostRequest) (*hostsv1.Host, error) {
 	return a.Svc.Hosts.UpdateHost(ctx, req)
 }
@@ -171,6 +173,7 @@ func centsValue(c int32) string {
 	return strconv.FormatFloat(float64(c)/100, 'f', -1, 64)
 }
 
+// StudentSpec is the student registration form, for a coordinator and for a student herself.
 var StudentSpec = FormSpec{
 	{Name: "displayName", Label: "studentForm.displayName", API: "displayName"},
 	{Name: "birthDate", Label: "studentForm.birthDate", API: "birthDate"},
@@ -266,12 +269,14 @@ func StudentValues(s *studentsv1.Student) url.Values {
 	return v
 }
 
+// UpdateStudent is the update of student id from the edit form, with every field of the form in the mask.
 func UpdateStudent(f *Form, id string) *studentsv1.UpdateStudentRequest {
 	s := StudentFromForm(f)
 	s.Id, s.Etag = id, f.Value("etag")
 	return &studentsv1.UpdateStudentRequest{Student: s, UpdateMask: &fieldmaskpb.FieldMask{Paths: studentPaths}}
 }
 
+// SendStudent sends a student's update.
 func SendStudent(a *App, ctx context.Context, req *studentsv1.UpdateStudentRequest) (*studentsv1.Student, error) {
 	return a.Svc.Students.UpdateStudent(ctx, req)
 }

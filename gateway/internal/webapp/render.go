@@ -227,6 +227,7 @@ const (
 	RoleStudent     = "student"
 )
 
+// RoleName is the name the pages give role r ("coordinator"), "" for none.
 func RoleName(r typev1.Role) string {
 	switch r {
 	case typev1.Role_ROLE_ADMIN:
@@ -345,6 +346,7 @@ func (a *App) forbidden(w http.ResponseWriter, r *http.Request) {
 	a.errorPage(w, r, http.StatusForbidden, "error.forbidden")
 }
 
+// NotFound renders the 404 page.
 func (a *App) NotFound(w http.ResponseWriter, r *http.Request) {
 	a.errorPage(w, r, http.StatusNotFound, "error.notFound")
 }

@@ -44,6 +44,8 @@ type state struct {
 
 type stateKey struct{}
 
+// StateOf is the state of the request whose context is ctx: its preferences and, once
+// authenticated, its token and account (Me).
 func StateOf(ctx context.Context) *state {
 	if s, ok := ctx.Value(stateKey{}).(*state); ok {
 		return s
@@ -76,6 +78,7 @@ func SetCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAg
 	http.SetCookie(w, c)
 }
 
+// CookieValue is the value of cookie name, "" when the request has none.
 func CookieValue(r *http.Request, name string) string {
 	c, err := r.Cookie(name)
 	if err != nil {
@@ -174,6 +177,7 @@ type Flash struct {
 	Detail string `json:"d,omitempty"`
 }
 
+// SetFlash keeps a message for the next page, after a POST and its redirect.
 func SetFlash(w http.ResponseWriter, r *http.Request, f Flash) {
 	if len(f.Detail) > 300 {
 		f.Detail = f.Detail[:300] + "…"
