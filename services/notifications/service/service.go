@@ -124,7 +124,8 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Build: func(ctx context.Context, d boot.Deps) (boot.Parts, error) {
 			contacts, invitations := cfg.Contacts, cfg.Invitations
 			if contacts == nil {
-				contacts = contact.NewGRPC(d.Connect("hosts", cfg.HostsAddr), d.Connect("students", cfg.StudentsAddr))
+				contacts = contact.NewGRPC(d.Connect("hosts", cfg.HostsAddr), d.Connect("students", cfg.StudentsAddr)).
+					WithAccounts(d.Connect("identity", cfg.IdentityAddr))
 			}
 			if invitations == nil {
 				invitations = contact.NewInvitations(d.Connect("identity", cfg.IdentityAddr))

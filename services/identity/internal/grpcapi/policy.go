@@ -34,4 +34,7 @@ var Policy = grpcx.Policy{
 	// Only the notifications service, which emails the code, reads it: no person, not even
 	// the coordinator who invited, ever sees a code that is not theirs.
 	identityv1.IdentityService_GetInvitationCode_FullMethodName: grpcx.Roles(auth.RoleService),
+	// Only a service reads an account by id (the notifications service, to write to the owner
+	// of an address someone signed up with): a person reads their own with GetMe.
+	identityv1.IdentityService_GetAccount_FullMethodName: grpcx.Roles(auth.RoleService),
 }

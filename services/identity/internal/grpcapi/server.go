@@ -85,6 +85,15 @@ func (s *Server) GetInvitationCode(ctx context.Context, req *identityv1.GetInvit
 	}, nil
 }
 
+// GetAccount implements identityv1.IdentityServiceServer.
+func (s *Server) GetAccount(ctx context.Context, req *identityv1.GetAccountRequest) (*identityv1.Account, error) {
+	a, err := s.app.GetAccount(ctx, req.GetId())
+	if err != nil {
+		return nil, err
+	}
+	return convert.Account(a), nil
+}
+
 // GetMe implements identityv1.IdentityServiceServer.
 func (s *Server) GetMe(ctx context.Context, _ *identityv1.GetMeRequest) (*identityv1.Account, error) {
 	a, err := s.app.GetMe(ctx)

@@ -135,6 +135,10 @@ func (a *App) plan(ctx context.Context, tx pgx.Tx, in Intent) (int, error) {
 		return 0, err
 	}
 	account := p.AccountID
+	if in.Kind == notice.Account {
+		// The recipient is the account itself: its settings say its language.
+		account = in.RecipientID
+	}
 	if account == "" {
 		if account, err = postgres.AccountOf(ctx, tx, in.RecipientID); err != nil {
 			return 0, err

@@ -50,6 +50,15 @@ type Reader interface {
 type GRPC struct {
 	Hosts    hostsv1.HostServiceClient
 	Students studentsv1.StudentServiceClient
+	// Accounts reads an account's address from identity (GetAccount, service accounts only),
+	// for a notice.Account recipient (WithAccounts).
+	Accounts identityv1.IdentityServiceClient
+}
+
+// WithAccounts sets the connection to the identity service accounts are read from.
+func (g *GRPC) WithAccounts(identity grpc.ClientConnInterface) *GRPC {
+	g.Accounts = identityv1.NewIdentityServiceClient(identity)
+	return g
 }
 
 // NewGRPC returns a reader over connections to the hosts and students services.
@@ -77,6 +86,15 @@ func (g *GRPC) Read(ctx context.Context, kind notice.Kind, id string) (Person, e
 		}
 		return Person{Name: s.GetDisplayName(), Email: s.GetEmail(), Phone: s.GetPhone(), City: s.GetStudyPlace().GetCity(),
 			AccountID: s.GetOwnerAccountId()}, nil
+	case notice.Account:
+		if g.Accounts == nil {
+			return Person{}, errors.New("read account: no connection to identity")
+		}
+		a, err := g.Accounts.GetAccount(ctx, &identityv1.GetAccountRequest{Id: id})
+		if err != nil {
+			return Person{}, readErr("account", err)
+		}
+		return Person{Email: a.GetEmail(), AccountID: a.GetId()}, nil
 	default:
 		return Person{}, ErrNoCoordinatorAddress
 	}

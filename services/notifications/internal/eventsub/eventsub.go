@@ -9,7 +9,10 @@
 //     before each check-in visit, a reminder;
 //   - the programme's coordinators: a host or student who signed up themself (to verify), an
 //     incident of high or critical severity at once, a concern recorded at a check-in;
-//   - a person invited to claim their record: the invitation, with its sign-up link.
+//   - a person invited to claim their record: the invitation, with its sign-up link;
+//   - the owner of an account someone signed up with again (the answer did not say so, SPEC
+//     §3): that it happened, and to sign in (the address is read from identity, never
+//     carried by the event).
 //
 // Retry or terminate: an event that does not decode, or whose ids are not UUIDs, is
 // terminated; a check-in of a contract not known yet, or any transient failure (a contact
@@ -68,6 +71,7 @@ const (
 	SubjectAccountCreated    = "cohabit.identity.account.created"
 	SubjectInvitationCreated = "cohabit.identity.invitation.created"
 	SubjectInviteAccepted    = "cohabit.identity.invitation.accepted"
+	SubjectSignupDuplicated  = "cohabit.identity.signup.duplicated"
 	SubjectProgrammeCreated  = "cohabit.identity.programme.created"
 	SubjectProgrammeUpdated  = "cohabit.identity.programme.updated"
 )
@@ -321,7 +325,7 @@ func onPeople(ctx context.Context, a *app.App, consumer string, e *eventsv1.Enve
 
 // identitySubjects are the identity events followed here.
 var identitySubjects = []string{SubjectAccountCreated, SubjectInvitationCreated, SubjectInviteAccepted,
-	SubjectProgrammeCreated, SubjectProgrammeUpdated}
+	SubjectProgrammeCreated, SubjectProgrammeUpdated, SubjectSignupDuplicated}
 
 func recordKind(k identityv1.RecordKind) (notice.Kind, bool) {
 	switch k {
@@ -386,6 +390,19 @@ func onIdentity(ctx context.Context, a *app.App, consumer string, e *eventsv1.En
 			return []app.Intent{{EventID: e.GetId(), EventTime: e.GetOccurredAt().AsTime(), ProgrammeID: e.GetProgrammeId(),
 				Topic: notice.Invitation, Kind: kind, RecipientID: m.GetRecordId(),
 				Params: postgres.Params{Invitation: m.GetInvitationId(), Date: expires, Path: "/signup"}}}, nil
+		})
+	case SubjectSignupDuplicated:
+		m, err := event.Payload(e, &identityeventsv1.SignupDuplicated{})
+		if err != nil {
+			return permanent(e, err)
+		}
+		if !ids.Valid(m.GetAccountId()) {
+			return permanent(e, fmt.Errorf("account id %q is not a UUID", m.GetAccountId()))
+		}
+		return a.Handle(ctx, consumer, e.GetId(), func(pgx.Tx) ([]app.Intent, error) {
+			return []app.Intent{{EventID: e.GetId(), EventTime: e.GetOccurredAt().AsTime(), ProgrammeID: e.GetProgrammeId(),
+				Topic: notice.SignupDuplicated, Kind: notice.Account, RecipientID: m.GetAccountId(),
+				Params: postgres.Params{Path: "/login"}}}, nil
 		})
 	case SubjectInviteAccepted:
 		m, err := event.Payload(e, &identityeventsv1.InvitationAccepted{})

@@ -31,7 +31,9 @@ const (
 	Skipped Status = "SKIPPED"
 )
 
-// Kind is the kind of recipient: a host or student record, or a coordinator's account.
+// Kind is the kind of recipient: a host or student record, a coordinator's account, or an
+// account known only as such (whatever its role: the owner of an address someone signed up
+// with).
 type Kind string
 
 // Kinds of recipient.
@@ -39,6 +41,7 @@ const (
 	Host        Kind = "host"
 	Student     Kind = "student"
 	Coordinator Kind = "coordinator"
+	Account     Kind = "account"
 )
 
 // Topic is what a notification is about; its templates are named after it.
@@ -61,12 +64,15 @@ const (
 	SignupToVerify   Topic = "SIGNUP_TO_VERIFY"
 	IncidentReported Topic = "INCIDENT_REPORTED"
 	CheckinConcern   Topic = "CHECKIN_CONCERN"
+	// SignupDuplicated tells the owner of an account that someone signed up with its address
+	// (the sign-up's answer did not say so: SPEC §3).
+	SignupDuplicated Topic = "SIGNUP_DUPLICATED"
 )
 
 // Topics lists every topic (each has its templates in both languages).
 var Topics = []Topic{MatchProposed, MeetingScheduled, MeetingReminder, MatchApproved, MatchDeclined,
 	MatchCancelled, ContractToSign, ContractActive, NoticeGiven, CheckinReminder, Invitation,
-	SignupToVerify, IncidentReported, CheckinConcern}
+	SignupToVerify, IncidentReported, CheckinConcern, SignupDuplicated}
 
 // SharesContacts reports whether a message of topic may carry the other party's contact
 // details: only once the contract is active (SPEC §7), so never for a proposal or a meeting.

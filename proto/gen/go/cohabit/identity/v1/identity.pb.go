@@ -1612,6 +1612,51 @@ func (x *Invitation) GetCreateTime() *timestamppb.Timestamp {
 	return nil
 }
 
+// GetAccountRequest names an account by its id (from an event).
+type GetAccountRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetAccountRequest) Reset() {
+	*x = GetAccountRequest{}
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetAccountRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetAccountRequest) ProtoMessage() {}
+
+func (x *GetAccountRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetAccountRequest.ProtoReflect.Descriptor instead.
+func (*GetAccountRequest) Descriptor() ([]byte, []int) {
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *GetAccountRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
 // GetInvitationCodeRequest names an invitation by its id (from InvitationCreated).
 type GetInvitationCodeRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -1622,7 +1667,7 @@ type GetInvitationCodeRequest struct {
 
 func (x *GetInvitationCodeRequest) Reset() {
 	*x = GetInvitationCodeRequest{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[23]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1634,7 +1679,7 @@ func (x *GetInvitationCodeRequest) String() string {
 func (*GetInvitationCodeRequest) ProtoMessage() {}
 
 func (x *GetInvitationCodeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[23]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1647,7 +1692,7 @@ func (x *GetInvitationCodeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInvitationCodeRequest.ProtoReflect.Descriptor instead.
 func (*GetInvitationCodeRequest) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{23}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *GetInvitationCodeRequest) GetId() string {
@@ -1673,7 +1718,7 @@ type InvitationCode struct {
 
 func (x *InvitationCode) Reset() {
 	*x = InvitationCode{}
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[24]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1685,7 +1730,7 @@ func (x *InvitationCode) String() string {
 func (*InvitationCode) ProtoMessage() {}
 
 func (x *InvitationCode) ProtoReflect() protoreflect.Message {
-	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[24]
+	mi := &file_cohabit_identity_v1_identity_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1698,7 +1743,7 @@ func (x *InvitationCode) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InvitationCode.ProtoReflect.Descriptor instead.
 func (*InvitationCode) Descriptor() ([]byte, []int) {
-	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{24}
+	return file_cohabit_identity_v1_identity_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *InvitationCode) GetInvitationId() string {
@@ -1874,7 +1919,9 @@ const file_cohabit_identity_v1_identity_proto_rawDesc = "" +
 	"\trecord_id\x18\x04 \x01(\tR\brecordId\x12F\n" +
 	"\x11invite_expires_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x0finviteExpiresAt\x12;\n" +
 	"\vcreate_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\"*\n" +
+	"createTime\",\n" +
+	"\x11GetAccountRequest\x12\x17\n" +
+	"\x02id\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x18@R\x02id\"*\n" +
 	"\x18GetInvitationCodeRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\"\x88\x02\n" +
 	"\x0eInvitationCode\x12#\n" +
@@ -1890,7 +1937,7 @@ const file_cohabit_identity_v1_identity_proto_rawDesc = "" +
 	"RecordKind\x12\x1b\n" +
 	"\x17RECORD_KIND_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10RECORD_KIND_HOST\x10\x01\x12\x17\n" +
-	"\x13RECORD_KIND_STUDENT\x10\x022\x8f\n" +
+	"\x13RECORD_KIND_STUDENT\x10\x022\xe3\n" +
 	"\n" +
 	"\x0fIdentityService\x12N\n" +
 	"\x05Login\x12!.cohabit.identity.v1.LoginRequest\x1a\".cohabit.identity.v1.LoginResponse\x12J\n" +
@@ -1904,7 +1951,9 @@ const file_cohabit_identity_v1_identity_proto_rawDesc = "" +
 	"\n" +
 	"InviteHost\x12&.cohabit.identity.v1.InviteHostRequest\x1a\x1f.cohabit.identity.v1.Invitation\x12[\n" +
 	"\rInviteStudent\x12).cohabit.identity.v1.InviteStudentRequest\x1a\x1f.cohabit.identity.v1.Invitation\x12g\n" +
-	"\x11GetInvitationCode\x12-.cohabit.identity.v1.GetInvitationCodeRequest\x1a#.cohabit.identity.v1.InvitationCode\x12\\\n" +
+	"\x11GetInvitationCode\x12-.cohabit.identity.v1.GetInvitationCodeRequest\x1a#.cohabit.identity.v1.InvitationCode\x12R\n" +
+	"\n" +
+	"GetAccount\x12&.cohabit.identity.v1.GetAccountRequest\x1a\x1c.cohabit.identity.v1.Account\x12\\\n" +
 	"\fRefreshToken\x12(.cohabit.identity.v1.RefreshTokenRequest\x1a\".cohabit.identity.v1.LoginResponse\x12Q\n" +
 	"\x06Logout\x12\".cohabit.identity.v1.LogoutRequest\x1a#.cohabit.identity.v1.LogoutResponse\x12i\n" +
 	"\x0eRevokeSessions\x12*.cohabit.identity.v1.RevokeSessionsRequest\x1a+.cohabit.identity.v1.RevokeSessionsResponseBHZFgithub.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1;identityv1b\x06proto3"
@@ -1922,7 +1971,7 @@ func file_cohabit_identity_v1_identity_proto_rawDescGZIP() []byte {
 }
 
 var file_cohabit_identity_v1_identity_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_cohabit_identity_v1_identity_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
+var file_cohabit_identity_v1_identity_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
 var file_cohabit_identity_v1_identity_proto_goTypes = []any{
 	(RecordKind)(0),                  // 0: cohabit.identity.v1.RecordKind
 	(*Account)(nil),                  // 1: cohabit.identity.v1.Account
@@ -1948,38 +1997,39 @@ var file_cohabit_identity_v1_identity_proto_goTypes = []any{
 	(*InviteHostRequest)(nil),        // 21: cohabit.identity.v1.InviteHostRequest
 	(*InviteStudentRequest)(nil),     // 22: cohabit.identity.v1.InviteStudentRequest
 	(*Invitation)(nil),               // 23: cohabit.identity.v1.Invitation
-	(*GetInvitationCodeRequest)(nil), // 24: cohabit.identity.v1.GetInvitationCodeRequest
-	(*InvitationCode)(nil),           // 25: cohabit.identity.v1.InvitationCode
-	(v1.Role)(0),                     // 26: cohabit.type.v1.Role
-	(*timestamppb.Timestamp)(nil),    // 27: google.protobuf.Timestamp
-	(v1.DocumentKind)(0),             // 28: cohabit.type.v1.DocumentKind
-	(*fieldmaskpb.FieldMask)(nil),    // 29: google.protobuf.FieldMask
+	(*GetAccountRequest)(nil),        // 24: cohabit.identity.v1.GetAccountRequest
+	(*GetInvitationCodeRequest)(nil), // 25: cohabit.identity.v1.GetInvitationCodeRequest
+	(*InvitationCode)(nil),           // 26: cohabit.identity.v1.InvitationCode
+	(v1.Role)(0),                     // 27: cohabit.type.v1.Role
+	(*timestamppb.Timestamp)(nil),    // 28: google.protobuf.Timestamp
+	(v1.DocumentKind)(0),             // 29: cohabit.type.v1.DocumentKind
+	(*fieldmaskpb.FieldMask)(nil),    // 30: google.protobuf.FieldMask
 }
 var file_cohabit_identity_v1_identity_proto_depIdxs = []int32{
-	26, // 0: cohabit.identity.v1.Account.role:type_name -> cohabit.type.v1.Role
-	27, // 1: cohabit.identity.v1.Account.create_time:type_name -> google.protobuf.Timestamp
-	27, // 2: cohabit.identity.v1.Account.update_time:type_name -> google.protobuf.Timestamp
+	27, // 0: cohabit.identity.v1.Account.role:type_name -> cohabit.type.v1.Role
+	28, // 1: cohabit.identity.v1.Account.create_time:type_name -> google.protobuf.Timestamp
+	28, // 2: cohabit.identity.v1.Account.update_time:type_name -> google.protobuf.Timestamp
 	2,  // 3: cohabit.identity.v1.ProgrammeSettings.formulas:type_name -> cohabit.identity.v1.Formula
 	4,  // 4: cohabit.identity.v1.ProgrammeSettings.association:type_name -> cohabit.identity.v1.Association
-	28, // 5: cohabit.identity.v1.ProgrammeSettings.host_required_documents:type_name -> cohabit.type.v1.DocumentKind
-	28, // 6: cohabit.identity.v1.ProgrammeSettings.student_required_documents:type_name -> cohabit.type.v1.DocumentKind
+	29, // 5: cohabit.identity.v1.ProgrammeSettings.host_required_documents:type_name -> cohabit.type.v1.DocumentKind
+	29, // 6: cohabit.identity.v1.ProgrammeSettings.student_required_documents:type_name -> cohabit.type.v1.DocumentKind
 	3,  // 7: cohabit.identity.v1.Programme.settings:type_name -> cohabit.identity.v1.ProgrammeSettings
-	27, // 8: cohabit.identity.v1.Programme.create_time:type_name -> google.protobuf.Timestamp
-	27, // 9: cohabit.identity.v1.Programme.update_time:type_name -> google.protobuf.Timestamp
-	27, // 10: cohabit.identity.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
+	28, // 8: cohabit.identity.v1.Programme.create_time:type_name -> google.protobuf.Timestamp
+	28, // 9: cohabit.identity.v1.Programme.update_time:type_name -> google.protobuf.Timestamp
+	28, // 10: cohabit.identity.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
 	1,  // 11: cohabit.identity.v1.LoginResponse.account:type_name -> cohabit.identity.v1.Account
-	27, // 12: cohabit.identity.v1.RevokeSessionsResponse.revoke_time:type_name -> google.protobuf.Timestamp
-	26, // 13: cohabit.identity.v1.SignupRequest.role:type_name -> cohabit.type.v1.Role
-	26, // 14: cohabit.identity.v1.CreateAccountRequest.role:type_name -> cohabit.type.v1.Role
+	28, // 12: cohabit.identity.v1.RevokeSessionsResponse.revoke_time:type_name -> google.protobuf.Timestamp
+	27, // 13: cohabit.identity.v1.SignupRequest.role:type_name -> cohabit.type.v1.Role
+	27, // 14: cohabit.identity.v1.CreateAccountRequest.role:type_name -> cohabit.type.v1.Role
 	5,  // 15: cohabit.identity.v1.ListProgrammesResponse.programmes:type_name -> cohabit.identity.v1.Programme
 	5,  // 16: cohabit.identity.v1.CreateProgrammeRequest.programme:type_name -> cohabit.identity.v1.Programme
 	5,  // 17: cohabit.identity.v1.UpdateProgrammeRequest.programme:type_name -> cohabit.identity.v1.Programme
-	29, // 18: cohabit.identity.v1.UpdateProgrammeRequest.update_mask:type_name -> google.protobuf.FieldMask
+	30, // 18: cohabit.identity.v1.UpdateProgrammeRequest.update_mask:type_name -> google.protobuf.FieldMask
 	0,  // 19: cohabit.identity.v1.Invitation.record_kind:type_name -> cohabit.identity.v1.RecordKind
-	27, // 20: cohabit.identity.v1.Invitation.invite_expires_at:type_name -> google.protobuf.Timestamp
-	27, // 21: cohabit.identity.v1.Invitation.create_time:type_name -> google.protobuf.Timestamp
+	28, // 20: cohabit.identity.v1.Invitation.invite_expires_at:type_name -> google.protobuf.Timestamp
+	28, // 21: cohabit.identity.v1.Invitation.create_time:type_name -> google.protobuf.Timestamp
 	0,  // 22: cohabit.identity.v1.InvitationCode.record_kind:type_name -> cohabit.identity.v1.RecordKind
-	27, // 23: cohabit.identity.v1.InvitationCode.expire_time:type_name -> google.protobuf.Timestamp
+	28, // 23: cohabit.identity.v1.InvitationCode.expire_time:type_name -> google.protobuf.Timestamp
 	6,  // 24: cohabit.identity.v1.IdentityService.Login:input_type -> cohabit.identity.v1.LoginRequest
 	13, // 25: cohabit.identity.v1.IdentityService.Signup:input_type -> cohabit.identity.v1.SignupRequest
 	14, // 26: cohabit.identity.v1.IdentityService.GetMe:input_type -> cohabit.identity.v1.GetMeRequest
@@ -1990,26 +2040,28 @@ var file_cohabit_identity_v1_identity_proto_depIdxs = []int32{
 	20, // 31: cohabit.identity.v1.IdentityService.UpdateProgramme:input_type -> cohabit.identity.v1.UpdateProgrammeRequest
 	21, // 32: cohabit.identity.v1.IdentityService.InviteHost:input_type -> cohabit.identity.v1.InviteHostRequest
 	22, // 33: cohabit.identity.v1.IdentityService.InviteStudent:input_type -> cohabit.identity.v1.InviteStudentRequest
-	24, // 34: cohabit.identity.v1.IdentityService.GetInvitationCode:input_type -> cohabit.identity.v1.GetInvitationCodeRequest
-	8,  // 35: cohabit.identity.v1.IdentityService.RefreshToken:input_type -> cohabit.identity.v1.RefreshTokenRequest
-	9,  // 36: cohabit.identity.v1.IdentityService.Logout:input_type -> cohabit.identity.v1.LogoutRequest
-	11, // 37: cohabit.identity.v1.IdentityService.RevokeSessions:input_type -> cohabit.identity.v1.RevokeSessionsRequest
-	7,  // 38: cohabit.identity.v1.IdentityService.Login:output_type -> cohabit.identity.v1.LoginResponse
-	1,  // 39: cohabit.identity.v1.IdentityService.Signup:output_type -> cohabit.identity.v1.Account
-	1,  // 40: cohabit.identity.v1.IdentityService.GetMe:output_type -> cohabit.identity.v1.Account
-	1,  // 41: cohabit.identity.v1.IdentityService.CreateAccount:output_type -> cohabit.identity.v1.Account
-	17, // 42: cohabit.identity.v1.IdentityService.ListProgrammes:output_type -> cohabit.identity.v1.ListProgrammesResponse
-	5,  // 43: cohabit.identity.v1.IdentityService.GetProgramme:output_type -> cohabit.identity.v1.Programme
-	5,  // 44: cohabit.identity.v1.IdentityService.CreateProgramme:output_type -> cohabit.identity.v1.Programme
-	5,  // 45: cohabit.identity.v1.IdentityService.UpdateProgramme:output_type -> cohabit.identity.v1.Programme
-	23, // 46: cohabit.identity.v1.IdentityService.InviteHost:output_type -> cohabit.identity.v1.Invitation
-	23, // 47: cohabit.identity.v1.IdentityService.InviteStudent:output_type -> cohabit.identity.v1.Invitation
-	25, // 48: cohabit.identity.v1.IdentityService.GetInvitationCode:output_type -> cohabit.identity.v1.InvitationCode
-	7,  // 49: cohabit.identity.v1.IdentityService.RefreshToken:output_type -> cohabit.identity.v1.LoginResponse
-	10, // 50: cohabit.identity.v1.IdentityService.Logout:output_type -> cohabit.identity.v1.LogoutResponse
-	12, // 51: cohabit.identity.v1.IdentityService.RevokeSessions:output_type -> cohabit.identity.v1.RevokeSessionsResponse
-	38, // [38:52] is the sub-list for method output_type
-	24, // [24:38] is the sub-list for method input_type
+	25, // 34: cohabit.identity.v1.IdentityService.GetInvitationCode:input_type -> cohabit.identity.v1.GetInvitationCodeRequest
+	24, // 35: cohabit.identity.v1.IdentityService.GetAccount:input_type -> cohabit.identity.v1.GetAccountRequest
+	8,  // 36: cohabit.identity.v1.IdentityService.RefreshToken:input_type -> cohabit.identity.v1.RefreshTokenRequest
+	9,  // 37: cohabit.identity.v1.IdentityService.Logout:input_type -> cohabit.identity.v1.LogoutRequest
+	11, // 38: cohabit.identity.v1.IdentityService.RevokeSessions:input_type -> cohabit.identity.v1.RevokeSessionsRequest
+	7,  // 39: cohabit.identity.v1.IdentityService.Login:output_type -> cohabit.identity.v1.LoginResponse
+	1,  // 40: cohabit.identity.v1.IdentityService.Signup:output_type -> cohabit.identity.v1.Account
+	1,  // 41: cohabit.identity.v1.IdentityService.GetMe:output_type -> cohabit.identity.v1.Account
+	1,  // 42: cohabit.identity.v1.IdentityService.CreateAccount:output_type -> cohabit.identity.v1.Account
+	17, // 43: cohabit.identity.v1.IdentityService.ListProgrammes:output_type -> cohabit.identity.v1.ListProgrammesResponse
+	5,  // 44: cohabit.identity.v1.IdentityService.GetProgramme:output_type -> cohabit.identity.v1.Programme
+	5,  // 45: cohabit.identity.v1.IdentityService.CreateProgramme:output_type -> cohabit.identity.v1.Programme
+	5,  // 46: cohabit.identity.v1.IdentityService.UpdateProgramme:output_type -> cohabit.identity.v1.Programme
+	23, // 47: cohabit.identity.v1.IdentityService.InviteHost:output_type -> cohabit.identity.v1.Invitation
+	23, // 48: cohabit.identity.v1.IdentityService.InviteStudent:output_type -> cohabit.identity.v1.Invitation
+	26, // 49: cohabit.identity.v1.IdentityService.GetInvitationCode:output_type -> cohabit.identity.v1.InvitationCode
+	1,  // 50: cohabit.identity.v1.IdentityService.GetAccount:output_type -> cohabit.identity.v1.Account
+	7,  // 51: cohabit.identity.v1.IdentityService.RefreshToken:output_type -> cohabit.identity.v1.LoginResponse
+	10, // 52: cohabit.identity.v1.IdentityService.Logout:output_type -> cohabit.identity.v1.LogoutResponse
+	12, // 53: cohabit.identity.v1.IdentityService.RevokeSessions:output_type -> cohabit.identity.v1.RevokeSessionsResponse
+	39, // [39:54] is the sub-list for method output_type
+	24, // [24:39] is the sub-list for method input_type
 	24, // [24:24] is the sub-list for extension type_name
 	24, // [24:24] is the sub-list for extension extendee
 	0,  // [0:24] is the sub-list for field type_name
@@ -2026,7 +2078,7 @@ func file_cohabit_identity_v1_identity_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_cohabit_identity_v1_identity_proto_rawDesc), len(file_cohabit_identity_v1_identity_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   25,
+			NumMessages:   26,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

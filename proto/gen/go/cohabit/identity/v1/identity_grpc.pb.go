@@ -32,6 +32,7 @@ const (
 	IdentityService_InviteHost_FullMethodName        = "/cohabit.identity.v1.IdentityService/InviteHost"
 	IdentityService_InviteStudent_FullMethodName     = "/cohabit.identity.v1.IdentityService/InviteStudent"
 	IdentityService_GetInvitationCode_FullMethodName = "/cohabit.identity.v1.IdentityService/GetInvitationCode"
+	IdentityService_GetAccount_FullMethodName        = "/cohabit.identity.v1.IdentityService/GetAccount"
 	IdentityService_RefreshToken_FullMethodName      = "/cohabit.identity.v1.IdentityService/RefreshToken"
 	IdentityService_Logout_FullMethodName            = "/cohabit.identity.v1.IdentityService/Logout"
 	IdentityService_RevokeSessions_FullMethodName    = "/cohabit.identity.v1.IdentityService/RevokeSessions"
@@ -69,6 +70,10 @@ type IdentityServiceClient interface {
 	// GetInvitationCode returns the code of a valid invitation, for the notifications service
 	// to put in the invitation's email. Service accounts only; never mapped to HTTP.
 	GetInvitationCode(ctx context.Context, in *GetInvitationCodeRequest, opts ...grpc.CallOption) (*InvitationCode, error)
+	// GetAccount returns an account to a platform service: the notifications service writes to
+	// the owner of an address someone signed up with (SignupDuplicated carries no address).
+	// Service accounts only; never mapped to HTTP.
+	GetAccount(ctx context.Context, in *GetAccountRequest, opts ...grpc.CallOption) (*Account, error)
 	// RefreshToken gives the signed-in account a new token, with a new expiry, for the token it
 	// calls with (any account): a session that is in use slides instead of ending an hour
 	// after sign-in. The account is read again, so the new token carries its current role and
@@ -201,6 +206,16 @@ func (c *identityServiceClient) GetInvitationCode(ctx context.Context, in *GetIn
 	return out, nil
 }
 
+func (c *identityServiceClient) GetAccount(ctx context.Context, in *GetAccountRequest, opts ...grpc.CallOption) (*Account, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Account)
+	err := c.cc.Invoke(ctx, IdentityService_GetAccount_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *identityServiceClient) RefreshToken(ctx context.Context, in *RefreshTokenRequest, opts ...grpc.CallOption) (*LoginResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(LoginResponse)
@@ -263,6 +278,10 @@ type IdentityServiceServer interface {
 	// GetInvitationCode returns the code of a valid invitation, for the notifications service
 	// to put in the invitation's email. Service accounts only; never mapped to HTTP.
 	GetInvitationCode(context.Context, *GetInvitationCodeRequest) (*InvitationCode, error)
+	// GetAccount returns an account to a platform service: the notifications service writes to
+	// the owner of an address someone signed up with (SignupDuplicated carries no address).
+	// Service accounts only; never mapped to HTTP.
+	GetAccount(context.Context, *GetAccountRequest) (*Account, error)
 	// RefreshToken gives the signed-in account a new token, with a new expiry, for the token it
 	// calls with (any account): a session that is in use slides instead of ending an hour
 	// after sign-in. The account is read again, so the new token carries its current role and
@@ -317,6 +336,9 @@ func (UnimplementedIdentityServiceServer) InviteStudent(context.Context, *Invite
 }
 func (UnimplementedIdentityServiceServer) GetInvitationCode(context.Context, *GetInvitationCodeRequest) (*InvitationCode, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetInvitationCode not implemented")
+}
+func (UnimplementedIdentityServiceServer) GetAccount(context.Context, *GetAccountRequest) (*Account, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetAccount not implemented")
 }
 func (UnimplementedIdentityServiceServer) RefreshToken(context.Context, *RefreshTokenRequest) (*LoginResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RefreshToken not implemented")
@@ -546,6 +568,24 @@ func _IdentityService_GetInvitationCode_Handler(srv interface{}, ctx context.Con
 	return interceptor(ctx, in, info, handler)
 }
 
+func _IdentityService_GetAccount_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetAccountRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(IdentityServiceServer).GetAccount(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: IdentityService_GetAccount_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(IdentityServiceServer).GetAccount(ctx, req.(*GetAccountRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _IdentityService_RefreshToken_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(RefreshTokenRequest)
 	if err := dec(in); err != nil {
@@ -650,6 +690,10 @@ var IdentityService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetInvitationCode",
 			Handler:    _IdentityService_GetInvitationCode_Handler,
+		},
+		{
+			MethodName: "GetAccount",
+			Handler:    _IdentityService_GetAccount_Handler,
 		},
 		{
 			MethodName: "RefreshToken",
