@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/cohabit/cohabit/proto/eventcat/matchingevents"
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
 	"github.com/cohabit/cohabit/services/matching/internal/app"
 	"github.com/cohabit/cohabit/services/matching/internal/eventsub"
@@ -17,9 +18,9 @@ import (
 	"github.com/cohabit/cohabit/services/matching/internal/postgres"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
+	"github.com/cohabit/cohabit/services/platform/consume"
 	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/export"
-	"github.com/cohabit/cohabit/services/platform/natsx"
 )
 
 // DefaultExpiryInterval is how often the expiry job looks for matches past their expiry time.
@@ -56,7 +57,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	return boot.Run(ctx, boot.Service{
 		Name:       "matching",
-		Stream:     natsx.Stream{Name: "MATCHING", Subjects: []string{"cohabit.matching.>"}},
+		Stream:     consume.Stream(matchingevents.Stream),
 		Migrate:    postgres.Migrate,
 		Policy:     export.With(grpcapi.Policy),
 		Programmes: true,
@@ -72,7 +73,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 				return a.RunExpiry(ctx, interval, func(err error) { d.Log.ErrorContext(ctx, "expiry run failed; retried at the next tick", "err", err) })
 			}
 			consumers := append(eventsub.Consumers(d.Pool, a, d.Log), erasure.Consumers(d.Pool, "matching", d.Log, a.ErasePerson)...)
-			consumers = append(consumers, eventsub.DocumentsConsumer(a, d.Log))
+			consumers = append(consumers, eventsub.DocumentsConsumer(d.Pool, a, d.Log))
 			return boot.Parts{Consumers: consumers, Jobs: []func(context.Context) error{expiry}}, nil
 		},
 	}, cfg.Config, log.With("service", "matching"))

@@ -3,18 +3,12 @@ package app
 import (
 	"context"
 
+	"github.com/jackc/pgx/v5"
+
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/matching/internal/match"
 	"github.com/cohabit/cohabit/services/matching/internal/postgres"
 )
-
-// ContractFact is one event of a match's contract as matching acts on it.
-type ContractFact struct {
-	// Consumer and EventID claim the event in the inbox: handled once per consumer.
-	Consumer string
-	EventID  string
-	MatchID  string
-}
 
 // CancelReasonContract is the coded reason of a match cancelled because its contract was.
 const CancelReasonContract = "CONTRACT_CANCELLED"
@@ -23,16 +17,16 @@ const CancelReasonContract = "CONTRACT_CANCELLED"
 // terminated): the match is COMPLETED (match.completed), and no longer holds its room and
 // student out of the pool. A match already COMPLETED is left alone. Errors: NotFound (no such
 // match), FailedPrecondition (the match is neither APPROVED nor COMPLETED), the database's.
-func (a *App) CompleteMatch(ctx context.Context, f ContractFact) error {
-	return a.followContract(ctx, f, match.StatusCompleted, func(m *match.Match) error { return m.Complete(a.now()) })
+func (a *App) CompleteMatch(ctx context.Context, tx pgx.Tx, matchID string) error {
+	return a.followContract(ctx, tx, matchID, match.StatusCompleted, func(m *match.Match) error { return m.Complete(a.now()) })
 }
 
 // CancelApprovedMatch records that the contract of an APPROVED match was cancelled before the
 // stay: the match is CANCELLED (match.cancelled, was_approved). A match already CANCELLED is
 // left alone. Errors: NotFound, FailedPrecondition (the match is neither APPROVED nor
 // CANCELLED: a contract exists only for an approved match), the database's.
-func (a *App) CancelApprovedMatch(ctx context.Context, f ContractFact) error {
-	return a.followContract(ctx, f, match.StatusCancelled, func(m *match.Match) error {
+func (a *App) CancelApprovedMatch(ctx context.Context, tx pgx.Tx, matchID string) error {
+	return a.followContract(ctx, tx, matchID, match.StatusCancelled, func(m *match.Match) error {
 		if m.Status() != match.StatusApproved {
 			return match.ErrStatus.WithMessage("cannot cancel a match that is %s because its contract was cancelled: it must be APPROVED", m.Status())
 		}
@@ -40,11 +34,11 @@ func (a *App) CancelApprovedMatch(ctx context.Context, f ContractFact) error {
 	})
 }
 
-// followContract applies move to the match in the inbox transaction of the event, unless the
-// match is already in status done.
-func (a *App) followContract(ctx context.Context, f ContractFact, done match.Status, move func(*match.Match) error) error {
-	return a.store.Handle(ctx, f.Consumer, f.EventID, func(tx *postgres.Store) error {
-		_, err := tx.UpdateMatch(ctx, f.MatchID, func(_ *postgres.Store, m *match.Match) ([]*eventsv1.Envelope, error) {
+// followContract applies move to the match in tx, the inbox transaction of the contract's
+// event, unless the match is already in status done.
+func (a *App) followContract(ctx context.Context, tx pgx.Tx, matchID string, done match.Status, move func(*match.Match) error) error {
+	return func(tx *postgres.Store) error {
+		_, err := tx.UpdateMatch(ctx, matchID, func(_ *postgres.Store, m *match.Match) ([]*eventsv1.Envelope, error) {
 			if m.Status() == done {
 				return nil, nil
 			}
@@ -54,5 +48,5 @@ func (a *App) followContract(ctx context.Context, f ContractFact, done match.Sta
 			return one(changed(m, "", a.now()))
 		})
 		return err
-	})
+	}(a.store.Within(tx))
 }

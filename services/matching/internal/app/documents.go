@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/cohabit/cohabit/services/matching/internal/postgres"
 	"github.com/cohabit/cohabit/services/platform/errs"
 )
@@ -34,9 +36,10 @@ func WithDocumentSync(f DocumentSync) Option {
 	return func(o *options) { o.docSync = f }
 }
 
-// DocumentChanged keeps the copy of one desk document, once per event.
-func (a *App) DocumentChanged(ctx context.Context, consumer, eventID string, d postgres.PartyDocument, at time.Time) error {
-	return a.store.Handle(ctx, consumer, eventID, func(tx *postgres.Store) error { return tx.SaveDocument(ctx, d, at) })
+// DocumentChanged keeps the copy of one desk document as of at, in tx (the event's inbox
+// transaction).
+func (a *App) DocumentChanged(ctx context.Context, tx pgx.Tx, d postgres.PartyDocument, at time.Time) error {
+	return a.store.Within(tx).SaveDocument(ctx, d, at)
 }
 
 // documentGaps names each document of the host and the student that stops a stay starting on

@@ -3,9 +3,10 @@ package app
 import (
 	"time"
 
-	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/cohabit/cohabit/proto/eventcat"
+	"github.com/cohabit/cohabit/proto/eventcat/matchingevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	matchingeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/events/v1"
 	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
@@ -15,29 +16,15 @@ import (
 	"github.com/cohabit/cohabit/services/platform/event"
 )
 
-// Subjects the matching service publishes on, all on the MATCHING stream.
-const (
-	SubjectMatchProposed         = "cohabit.matching.match.proposed"
-	SubjectMatchMeetingScheduled = "cohabit.matching.match.meeting_scheduled"
-	SubjectMatchAccepted         = "cohabit.matching.match.accepted"
-	SubjectMatchDeclined         = "cohabit.matching.match.declined"
-	SubjectMatchCancelled        = "cohabit.matching.match.cancelled"
-	SubjectMatchExpired          = "cohabit.matching.match.expired"
-	SubjectMatchApproved         = "cohabit.matching.match.approved"
-	SubjectMatchCompleted        = "cohabit.matching.match.completed"
-	SubjectAllocationSucceeded   = "cohabit.matching.allocation.succeeded"
-	SubjectAllocationFailed      = "cohabit.matching.allocation.failed"
-)
-
-// statusSubjects: the event each status a transition reaches publishes (MatchChanged).
-var statusSubjects = map[match.Status]string{
-	match.StatusProposed:         SubjectMatchProposed,
-	match.StatusMeetingScheduled: SubjectMatchMeetingScheduled,
-	match.StatusAccepted:         SubjectMatchAccepted,
-	match.StatusDeclined:         SubjectMatchDeclined,
-	match.StatusCancelled:        SubjectMatchCancelled,
-	match.StatusExpired:          SubjectMatchExpired,
-	match.StatusCompleted:        SubjectMatchCompleted,
+// statusEvents: the event each status a transition reaches publishes (MatchChanged).
+var statusEvents = map[match.Status]eventcat.Event[*matchingeventsv1.MatchChanged]{
+	match.StatusProposed:         matchingevents.MatchProposed,
+	match.StatusMeetingScheduled: matchingevents.MatchMeetingScheduled,
+	match.StatusAccepted:         matchingevents.MatchAccepted,
+	match.StatusDeclined:         matchingevents.MatchDeclined,
+	match.StatusCancelled:        matchingevents.MatchCancelled,
+	match.StatusExpired:          matchingevents.MatchExpired,
+	match.StatusCompleted:        matchingevents.MatchCompleted,
 }
 
 func matchSummary(m *match.Match) *matchingeventsv1.MatchSummary {
@@ -55,7 +42,7 @@ func changed(m *match.Match, party match.Party, at time.Time) (*eventsv1.Envelop
 	if t := m.Record().MeetingAt; !t.IsZero() {
 		e.MeetingTime = timestamppb.New(t)
 	}
-	return event.New(statusSubjects[m.Status()], m.ProgrammeID(), at, e)
+	return event.Of(statusEvents[m.Status()], m.ProgrammeID(), at, e)
 }
 
 // approved is the MatchApproved event: what the contracts service needs to draft the
@@ -66,7 +53,7 @@ func approved(m *match.Match, o pool.Offer, s pool.Seeker, at time.Time) (*event
 	for _, n := range agreed {
 		svcs = append(svcs, typev1.Service(typev1.Service_value["SERVICE_"+n]))
 	}
-	return event.New(SubjectMatchApproved, m.ProgrammeID(), at, &matchingeventsv1.MatchApproved{
+	return event.Of(matchingevents.MatchApproved, m.ProgrammeID(), at, &matchingeventsv1.MatchApproved{
 		Match:                    matchSummary(m),
 		MoveInDate:               s.Application.MoveIn,
 		MoveOutDate:              s.Application.MoveOut,
@@ -88,13 +75,13 @@ func approved(m *match.Match, o pool.Offer, s pool.Seeker, at time.Time) (*event
 }
 
 func allocationFinished(a *allocation.Allocation, at time.Time) (*eventsv1.Envelope, error) {
-	subject := SubjectAllocationSucceeded
+	ev := matchingevents.AllocationSucceeded
 	if a.Status == allocation.StatusFailed {
-		subject = SubjectAllocationFailed
+		ev = matchingevents.AllocationFailed
 	}
-	var payload proto.Message = &matchingeventsv1.AllocationFinished{
+	payload := &matchingeventsv1.AllocationFinished{
 		AllocationId: a.ID, ProgrammeId: a.ProgrammeID, PairCount: int32(len(a.Result.Pairs)),
 		UnmatchedCount: int32(len(a.Result.Unmatched)), TotalScore: a.Result.TotalScore(),
 	}
-	return event.New(subject, a.ProgrammeID, at, payload)
+	return event.Of(ev, a.ProgrammeID, at, payload)
 }

@@ -2,28 +2,20 @@ package eventsub
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 
-	"google.golang.org/grpc/codes"
+	"github.com/jackc/pgx/v5"
 
+	"github.com/cohabit/cohabit/proto/eventcat/contractsevents"
 	contractseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/events/v1"
-	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/matching/internal/app"
-	"github.com/cohabit/cohabit/services/platform/errs"
-	"github.com/cohabit/cohabit/services/platform/event"
-	"github.com/cohabit/cohabit/services/platform/ids"
+	"github.com/cohabit/cohabit/services/platform/consume"
 	"github.com/cohabit/cohabit/services/platform/natsx"
+	"github.com/cohabit/cohabit/services/platform/pg"
 )
 
-// The contract events that move a match (SPEC §4).
-const (
-	SubjectContractEnded      = "cohabit.contracts.contract.ended"
-	SubjectContractTerminated = "cohabit.contracts.contract.terminated"
-	SubjectContractCancelled  = "cohabit.contracts.contract.cancelled"
-	// DurableContracts is the consumer of the CONTRACTS stream, and its inbox name.
-	DurableContracts = Consumer + "-contracts"
-)
+// DurableContracts is the consumer of the CONTRACTS stream, and its inbox name.
+const DurableContracts = Consumer + "-contracts"
 
 // contractsConsumer follows the contracts of approved matches: a contract ENDED or
 // TERMINATED completes its match (APPROVED → COMPLETED); a contract CANCELLED cancels it
@@ -37,31 +29,19 @@ const (
 // match, or a match in a status the event cannot follow (a contract ended of a CANCELLED
 // match, cancelled of a COMPLETED one…) is terminated and logged. A match already COMPLETED
 // (or CANCELLED) by an earlier telling acknowledges the event and changes nothing.
-func contractsConsumer(a *app.App, log *slog.Logger) *natsx.Consumer {
-	return &natsx.Consumer{
-		Stream: "CONTRACTS", Durable: DurableContracts, Log: log,
-		Subjects: []string{SubjectContractEnded, SubjectContractTerminated, SubjectContractCancelled},
-		Handle: func(ctx context.Context, e *eventsv1.Envelope) error {
-			m, err := event.Payload(e, &contractseventsv1.ContractChanged{})
-			if err != nil {
-				return fmt.Errorf("%w: %s %s: %w", natsx.ErrPermanent, e.GetType(), e.GetId(), err)
+func contractsConsumer(db pg.Beginner, a *app.App, log *slog.Logger) *natsx.Consumer {
+	follow := func(use func(*app.App, context.Context, pgx.Tx, string) error) consume.Func[*contractseventsv1.ContractChanged] {
+		return func(ctx context.Context, tx pgx.Tx, _ consume.Meta, p *contractseventsv1.ContractChanged) error {
+			id := p.GetContract().GetMatchId()
+			if err := consume.IDs(id); err != nil {
+				return err
 			}
-			f := app.ContractFact{Consumer: DurableContracts, EventID: e.GetId(), MatchID: m.GetContract().GetMatchId()}
-			if !ids.Valid(f.MatchID) {
-				return fmt.Errorf("%w: %s %s: match id %q is not a UUID", natsx.ErrPermanent, e.GetType(), e.GetId(), f.MatchID)
-			}
-			switch e.GetType() {
-			case SubjectContractEnded, SubjectContractTerminated:
-				err = a.CompleteMatch(ctx, f)
-			case SubjectContractCancelled:
-				err = a.CancelApprovedMatch(ctx, f)
-			default:
-				return nil
-			}
-			if e, ok := errs.As(err); ok && (e.Code == codes.FailedPrecondition || e.Code == codes.NotFound) {
-				return fmt.Errorf("%w: %w", natsx.ErrPermanent, err)
-			}
-			return err
-		},
+			return use(a, ctx, tx, id)
+		}
 	}
+	return consume.Group{Durable: DurableContracts, DB: db, Handlers: []consume.Handler{
+		consume.On(contractsevents.ContractEnded, follow((*app.App).CompleteMatch)),
+		consume.On(contractsevents.ContractTerminated, follow((*app.App).CompleteMatch)),
+		consume.On(contractsevents.ContractCancelled, follow((*app.App).CancelApprovedMatch)),
+	}}.Consumer(log)
 }

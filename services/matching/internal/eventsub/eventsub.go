@@ -1,7 +1,9 @@
 // Package eventsub fills the matching pool from the hosts' and students' events (matching
 // never calls those services): durable consumers "matching-hosts" and "matching-students",
-// each event handled once through the inbox. A third, "matching-contracts", follows the
-// contracts of approved matches (see contracts.go).
+// each event handled once in its inbox transaction (platform/consume). Which events carry
+// which copy is a table of the catalogue's events (hostCopies, roomCopies, …), not a switch on
+// subjects. A third consumer, "matching-contracts", follows the contracts of approved matches
+// (contracts.go); a fourth, "matching-desk", the desk's documents (documents.go).
 //
 // No event needs another to have arrived first: every host, room, student and application
 // event carries the record's whole profile, and each is stored as the newest copy of its
@@ -19,193 +21,135 @@ package eventsub
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"strings"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
+	"google.golang.org/protobuf/proto"
 
-	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
+	"github.com/cohabit/cohabit/proto/eventcat"
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	hostseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/events/v1"
 	studentseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/events/v1"
 	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
 	"github.com/cohabit/cohabit/services/matching/internal/app"
 	"github.com/cohabit/cohabit/services/matching/internal/pool"
 	"github.com/cohabit/cohabit/services/matching/internal/postgres"
-	"github.com/cohabit/cohabit/services/platform/event"
-	"github.com/cohabit/cohabit/services/platform/ids"
-	"github.com/cohabit/cohabit/services/platform/inbox"
+	"github.com/cohabit/cohabit/services/platform/consume"
 	"github.com/cohabit/cohabit/services/platform/natsx"
+	"github.com/cohabit/cohabit/services/platform/pg"
 	"github.com/cohabit/cohabit/services/platform/protoenum"
 )
 
-// Consumer is the name under which the matching service claims events in its inbox.
+// Consumer is the name under which the matching service claims the pool's events in its
+// inbox (both "matching-hosts" and "matching-students").
 const Consumer = "matching"
 
 // Consumers returns the durable consumers of the HOSTS, STUDENTS and CONTRACTS streams. The
 // CONTRACTS stream is the contracts service's: natsx.Consumer waits until it exists.
-func Consumers(db *pgxpool.Pool, a *app.App, log *slog.Logger) []*natsx.Consumer {
-	h := &handler{db: db, app: a}
-	return []*natsx.Consumer{
-		{Stream: "HOSTS", Durable: Consumer + "-hosts", Subjects: []string{"cohabit.hosts.>"}, Handle: h.handle, Log: log},
-		{Stream: "STUDENTS", Durable: Consumer + "-students", Subjects: []string{"cohabit.students.>"}, Handle: h.handle, Log: log},
-		contractsConsumer(a, log),
-	}
-}
-
-type handler struct {
-	db  *pgxpool.Pool
-	app *app.App
-}
-
-// SubjectApplicationWithdrawn is the students' event that takes an application out of the
-// pool and cancels its matches under way.
-const SubjectApplicationWithdrawn = "cohabit.students.application.withdrawn"
-
-// write is one event's change of the pool (or of its matches), run in the inbox transaction.
-type write func(ctx context.Context, tx pgx.Tx) error
-
-// handle decodes e into the pool writes it implies and applies them once. What no retry can
-// fix (an undecodable payload, ids that are not UUIDs) is terminated; a database failure is
-// retried later (natsx naks it).
-func (h *handler) handle(ctx context.Context, e *eventsv1.Envelope) error {
-	w, err := h.writesOf(e)
-	if err != nil {
-		return fmt.Errorf("%w: %s %s: %w", natsx.ErrPermanent, e.GetType(), e.GetId(), err)
-	}
-	if len(w) == 0 {
-		return nil // a fact the pool does not depend on (room.created, host.registered…)
-	}
-	return inbox.Handle(ctx, h.db, Consumer, e.GetId(), func(tx pgx.Tx) error {
-		for _, f := range w {
-			if err := f(ctx, tx); err != nil {
+func Consumers(db pg.Beginner, a *app.App, log *slog.Logger) []*natsx.Consumer {
+	hosts := slices.Concat(
+		[]consume.Handler{consume.On(hostsevents.RoomPublished, func(ctx context.Context, tx pgx.Tx, m consume.Meta, p *hostseventsv1.RoomPublished) error {
+			// The room comes with its host, so that it is scored at once.
+			if err := saveHost(ctx, tx, m, p.GetHost()); err != nil {
 				return err
 			}
-		}
-		return nil
-	})
+			return saveRoom(ctx, tx, m, p.GetRoom())
+		})},
+		copies(roomCopiesUpdated, (*hostseventsv1.RoomUpdated).GetRoom, saveRoom),
+		copies(roomCopiesWithdrawn, (*hostseventsv1.RoomWithdrawn).GetRoom, saveRoom),
+		copies(hostCopiesUpdated, (*hostseventsv1.HostUpdated).GetHost, saveHost),
+		copies(hostCopiesVerified, (*hostseventsv1.HostVerified).GetHost, saveHost),
+		copies(hostCopiesStatus, (*hostseventsv1.HostStatusChanged).GetHost, saveHost),
+	)
+	students := slices.Concat(
+		[]consume.Handler{
+			consume.On(studentsevents.ApplicationSubmitted, func(ctx context.Context, tx pgx.Tx, m consume.Meta, p *studentseventsv1.ApplicationSubmitted) error {
+				if err := saveStudent(ctx, tx, m, p.GetStudent()); err != nil {
+					return err
+				}
+				return saveApplication(ctx, tx, m, p.GetApplication())
+			}),
+			consume.On(studentsevents.ApplicationWithdrawn, func(ctx context.Context, tx pgx.Tx, m consume.Meta, p *studentseventsv1.ApplicationWithdrawn) error {
+				// After the save (see the package comment): the student has left, her matches go.
+				if err := saveApplication(ctx, tx, m, p.GetApplication()); err != nil {
+					return err
+				}
+				return a.CancelMatchesOfWithdrawnApplication(ctx, tx, p.GetApplication().GetApplicationId())
+			}),
+		},
+		copies(applicationCopies, (*studentseventsv1.ApplicationStatusChanged).GetApplication, saveApplication),
+		copies(studentCopiesUpdated, (*studentseventsv1.StudentUpdated).GetStudent, saveStudent),
+		copies(studentCopiesVerified, (*studentseventsv1.StudentVerified).GetStudent, saveStudent),
+		copies(studentCopiesStatus, (*studentseventsv1.StudentStatusChanged).GetStudent, saveStudent),
+	)
+	return []*natsx.Consumer{
+		consume.Group{Durable: Consumer + "-hosts", Inbox: Consumer, DB: db, Handlers: hosts}.Consumer(log),
+		consume.Group{Durable: Consumer + "-students", Inbox: Consumer, DB: db, Handlers: students}.Consumer(log),
+		contractsConsumer(db, a, log),
+	}
 }
 
-func (h *handler) writesOf(e *eventsv1.Envelope) ([]write, error) {
-	at := e.GetOccurredAt().AsTime()
-	withdrawn := false
-	var hp *hostseventsv1.HostProfile
-	var rp *hostseventsv1.RoomProfile
-	var sp *studentseventsv1.StudentProfile
-	var ap *studentseventsv1.ApplicationProfile
-	switch t := e.GetType(); {
-	case t == "cohabit.hosts.room.published":
-		m, err := event.Payload(e, &hostseventsv1.RoomPublished{})
-		if err != nil {
-			return nil, err
-		}
-		rp, hp = m.GetRoom(), m.GetHost()
-	case t == "cohabit.hosts.room.updated", t == "cohabit.hosts.room.reserved", t == "cohabit.hosts.room.occupied",
-		t == "cohabit.hosts.room.released":
-		// A reserved or occupied room leaves the pool; released (PUBLISHED again), it returns.
-		m, err := event.Payload(e, &hostseventsv1.RoomUpdated{})
-		if err != nil {
-			return nil, err
-		}
-		rp = m.GetRoom()
-	case t == "cohabit.hosts.room.withdrawn":
-		m, err := event.Payload(e, &hostseventsv1.RoomWithdrawn{})
-		if err != nil {
-			return nil, err
-		}
-		rp = m.GetRoom()
-	case t == "cohabit.hosts.host.updated":
-		m, err := event.Payload(e, &hostseventsv1.HostUpdated{})
-		if err != nil {
-			return nil, err
-		}
-		hp = m.GetHost()
-	case t == "cohabit.hosts.host.verified":
-		m, err := event.Payload(e, &hostseventsv1.HostVerified{})
-		if err != nil {
-			return nil, err
-		}
-		hp = m.GetHost()
-	case t == "cohabit.hosts.host.suspended", t == "cohabit.hosts.host.reinstated", t == "cohabit.hosts.host.archived":
-		m, err := event.Payload(e, &hostseventsv1.HostStatusChanged{})
-		if err != nil {
-			return nil, err
-		}
-		hp = m.GetHost()
-	case t == "cohabit.students.application.submitted":
-		m, err := event.Payload(e, &studentseventsv1.ApplicationSubmitted{})
-		if err != nil {
-			return nil, err
-		}
-		ap, sp = m.GetApplication(), m.GetStudent()
-	case t == SubjectApplicationWithdrawn:
-		m, err := event.Payload(e, &studentseventsv1.ApplicationWithdrawn{})
-		if err != nil {
-			return nil, err
-		}
-		ap, withdrawn = m.GetApplication(), true
-	case strings.HasPrefix(t, "cohabit.students.application."): // matched, placed, resubmitted
-		m, err := event.Payload(e, &studentseventsv1.ApplicationStatusChanged{})
-		if err != nil {
-			return nil, err
-		}
-		ap = m.GetApplication()
-	case t == "cohabit.students.student.updated":
-		m, err := event.Payload(e, &studentseventsv1.StudentUpdated{})
-		if err != nil {
-			return nil, err
-		}
-		sp = m.GetStudent()
-	case t == "cohabit.students.student.verified":
-		m, err := event.Payload(e, &studentseventsv1.StudentVerified{})
-		if err != nil {
-			return nil, err
-		}
-		sp = m.GetStudent()
-	case t == "cohabit.students.student.archived", t == "cohabit.students.student.placed", t == "cohabit.students.student.released":
-		m, err := event.Payload(e, &studentseventsv1.StudentStatusChanged{})
-		if err != nil {
-			return nil, err
-		}
-		sp = m.GetStudent()
+// The events that carry the newest copy of one record and nothing else the pool acts on, by
+// payload type. A reserved or occupied room leaves the pool; released (PUBLISHED again), it
+// returns: the copy's status says so. host.registered, room.created and student.registered
+// are not followed: a record enters the pool with its publication or application.
+var (
+	roomCopiesUpdated = []eventcat.Event[*hostseventsv1.RoomUpdated]{
+		hostsevents.RoomUpdated, hostsevents.RoomReserved, hostsevents.RoomOccupied, hostsevents.RoomReleased,
 	}
-	var out []write
-	if hp != nil {
-		h := hostOf(hp)
-		if !ids.Valid(h.ID) {
-			return nil, fmt.Errorf("host id %q is not a UUID", h.ID)
-		}
-		out = append(out, func(ctx context.Context, tx pgx.Tx) error { return postgres.SaveHost(ctx, tx, h, at) })
+	roomCopiesWithdrawn = []eventcat.Event[*hostseventsv1.RoomWithdrawn]{hostsevents.RoomWithdrawn}
+	hostCopiesUpdated   = []eventcat.Event[*hostseventsv1.HostUpdated]{hostsevents.HostUpdated}
+	hostCopiesVerified  = []eventcat.Event[*hostseventsv1.HostVerified]{hostsevents.HostVerified}
+	hostCopiesStatus    = []eventcat.Event[*hostseventsv1.HostStatusChanged]{
+		hostsevents.HostSuspended, hostsevents.HostReinstated, hostsevents.HostArchived,
 	}
-	if rp != nil {
-		r := roomOf(rp)
-		if !ids.Valid(r.ID) || !ids.Valid(r.HostID) {
-			return nil, fmt.Errorf("room id %q or host id %q is not a UUID", r.ID, r.HostID)
-		}
-		out = append(out, func(ctx context.Context, tx pgx.Tx) error { return postgres.SaveRoom(ctx, tx, r, at) })
+	applicationCopies = []eventcat.Event[*studentseventsv1.ApplicationStatusChanged]{
+		studentsevents.ApplicationMatched, studentsevents.ApplicationPlaced, studentsevents.ApplicationResubmitted,
 	}
-	if sp != nil {
-		s := studentOf(sp)
-		if !ids.Valid(s.ID) {
-			return nil, fmt.Errorf("student id %q is not a UUID", s.ID)
-		}
-		out = append(out, func(ctx context.Context, tx pgx.Tx) error { return postgres.SaveStudent(ctx, tx, s, at) })
+	studentCopiesUpdated  = []eventcat.Event[*studentseventsv1.StudentUpdated]{studentsevents.StudentUpdated}
+	studentCopiesVerified = []eventcat.Event[*studentseventsv1.StudentVerified]{studentsevents.StudentVerified}
+	studentCopiesStatus   = []eventcat.Event[*studentseventsv1.StudentStatusChanged]{
+		studentsevents.StudentArchived, studentsevents.StudentPlaced, studentsevents.StudentReleased,
 	}
-	if ap != nil {
-		a := applicationOf(ap)
-		if !ids.Valid(a.ID) || !ids.Valid(a.StudentID) {
-			return nil, fmt.Errorf("application id %q or student id %q is not a UUID", a.ID, a.StudentID)
-		}
-		out = append(out, func(ctx context.Context, tx pgx.Tx) error { return postgres.SaveApplication(ctx, tx, a, at) })
-		if withdrawn {
-			// After the save (see the package comment): the student has left, her matches go.
-			out = append(out, func(ctx context.Context, tx pgx.Tx) error {
-				return h.app.CancelMatchesOfWithdrawnApplication(ctx, tx, a.ID)
-			})
-		}
+)
+
+// copies handles each of evs by saving the copy of the record its payload carries (get).
+func copies[T proto.Message, R any](evs []eventcat.Event[T], get func(T) R, save func(context.Context, pgx.Tx, consume.Meta, R) error) []consume.Handler {
+	return consume.OnEach(evs, func(ctx context.Context, tx pgx.Tx, m consume.Meta, p T) error { return save(ctx, tx, m, get(p)) })
+}
+
+func saveHost(ctx context.Context, tx pgx.Tx, m consume.Meta, p *hostseventsv1.HostProfile) error {
+	h := hostOf(p)
+	if err := consume.IDs(h.ID); err != nil {
+		return err
 	}
-	return out, nil
+	return postgres.SaveHost(ctx, tx, h, m.OccurredAt)
+}
+
+func saveRoom(ctx context.Context, tx pgx.Tx, m consume.Meta, p *hostseventsv1.RoomProfile) error {
+	r := roomOf(p)
+	if err := consume.IDs(r.ID, r.HostID); err != nil {
+		return err
+	}
+	return postgres.SaveRoom(ctx, tx, r, m.OccurredAt)
+}
+
+func saveStudent(ctx context.Context, tx pgx.Tx, m consume.Meta, p *studentseventsv1.StudentProfile) error {
+	s := studentOf(p)
+	if err := consume.IDs(s.ID); err != nil {
+		return err
+	}
+	return postgres.SaveStudent(ctx, tx, s, m.OccurredAt)
+}
+
+func saveApplication(ctx context.Context, tx pgx.Tx, m consume.Meta, p *studentseventsv1.ApplicationProfile) error {
+	a := applicationOf(p)
+	if err := consume.IDs(a.ID, a.StudentID); err != nil {
+		return err
+	}
+	return postgres.SaveApplication(ctx, tx, a, m.OccurredAt)
 }
 
 func serviceNames(s []typev1.Service) []string {

@@ -1,45 +1,73 @@
 package eventsub
 
 import (
+	"context"
+	"errors"
+	"slices"
 	"testing"
 	"time"
 
-	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
 	hostseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/events/v1"
+	"github.com/cohabit/cohabit/services/matching/internal/app"
+	"github.com/cohabit/cohabit/services/matching/internal/postgres"
 	"github.com/cohabit/cohabit/services/platform/event"
+	"github.com/cohabit/cohabit/services/platform/logging"
+	"github.com/cohabit/cohabit/services/platform/natsx"
+	"github.com/cohabit/cohabit/services/platform/svctest"
 )
 
+// TestWritesOf: which of the hosts' events the pool follows, and what it refuses, through the
+// matching-hosts consumer on a real database.
 func TestWritesOf(t *testing.T) {
 	t.Parallel()
-	mk := func(subject string, id string) *eventsv1.Envelope {
-		e, err := event.New(subject, "p", time.Now(), &hostseventsv1.HostUpdated{Host: &hostseventsv1.HostProfile{HostId: id}})
+	ctx := context.Background()
+	db, err := pgxpool.New(ctx, svctest.DatabaseURL(t, "matching", postgres.Sets()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	hosts := Consumers(db, app.New(postgres.New(db), time.Now), logging.Discard())[0]
+	handle := func(subject string, p proto.Message) error {
+		e, err := event.New(subject, "p", time.Now(), p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return e
+		return hosts.Handle(ctx, e)
 	}
-	if w, err := (&handler{}).writesOf(mk("cohabit.hosts.host.updated", "0190a0e2-0000-7000-8000-000000000001")); err != nil || len(w) != 1 {
-		t.Fatalf("host.updated: %d writes, %v", len(w), err)
+	count := func(table, id string) int { // table is pool_hosts or pool_rooms, keyed host_id, room_id
+		var n int
+		if err := db.QueryRow(ctx, `SELECT count(*) FROM `+table+` WHERE `+map[string]string{"pool_hosts": "host_id", "pool_rooms": "room_id"}[table]+`::text = $1`, id).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
 	}
-	if _, err := (&handler{}).writesOf(mk("cohabit.hosts.host.updated", "not-a-uuid")); err == nil {
-		t.Fatal("a host id that is not a UUID must be refused (terminated)")
+	const hostID, roomID = "0190a0e2-0000-7000-8000-000000000001", "0190a0e2-0000-7000-8000-000000000002"
+
+	if err := handle(hostsevents.HostUpdated.Subject, &hostseventsv1.HostUpdated{Host: &hostseventsv1.HostProfile{HostId: hostID}}); err != nil || count("pool_hosts", hostID) != 1 {
+		t.Fatalf("host.updated: %d copies, %v", count("pool_hosts", hostID), err)
 	}
-	if w, err := (&handler{}).writesOf(mk("cohabit.hosts.host.registered", "x")); err != nil || len(w) != 0 {
-		t.Fatalf("an event the pool ignores: %d writes, %v", len(w), err)
+	if err := handle(hostsevents.HostUpdated.Subject, &hostseventsv1.HostUpdated{Host: &hostseventsv1.HostProfile{HostId: "not-a-uuid"}}); !errors.Is(err, natsx.ErrPermanent) {
+		t.Fatalf("a host id that is not a UUID must be refused (terminated): %v", err)
+	}
+	// An event the pool ignores is not even in the consumer's filter.
+	if slices.Contains(hosts.Subjects, hostsevents.HostRegistered.Subject) {
+		t.Fatalf("host.registered is followed: %v", hosts.Subjects)
 	}
 	// The chain's room events carry the room's new status: the pool follows them.
-	for _, subject := range []string{"cohabit.hosts.room.reserved", "cohabit.hosts.room.occupied", "cohabit.hosts.room.released"} {
-		e, err := event.New(subject, "p", time.Now(), &hostseventsv1.RoomUpdated{Room: &hostseventsv1.RoomProfile{
-			RoomId: "0190a0e2-0000-7000-8000-000000000002", HostId: "0190a0e2-0000-7000-8000-000000000001", Status: "RESERVED"}})
-		if err != nil {
-			t.Fatal(err)
+	for _, ev := range roomCopiesUpdated[1:] {
+		if !slices.Contains(hosts.Subjects, ev.Subject) {
+			t.Fatalf("%s is not followed: %v", ev.Subject, hosts.Subjects)
 		}
-		if w, err := (&handler{}).writesOf(e); err != nil || len(w) != 1 {
-			t.Fatalf("%s: %d writes, %v", subject, len(w), err)
+		if err := handle(ev.Subject, &hostseventsv1.RoomUpdated{Room: &hostseventsv1.RoomProfile{RoomId: roomID, HostId: hostID, Status: "RESERVED"}}); err != nil || count("pool_rooms", roomID) != 1 {
+			t.Fatalf("%s: %d copies, %v", ev.Subject, count("pool_rooms", roomID), err)
 		}
 	}
 	// A payload of the wrong type does not decode.
-	if _, err := (&handler{}).writesOf(mk("cohabit.hosts.room.published", "x")); err == nil {
-		t.Fatal("a wrong payload must be refused")
+	if err := handle(hostsevents.RoomPublished.Subject, &hostseventsv1.HostUpdated{Host: &hostseventsv1.HostProfile{HostId: hostID}}); !errors.Is(err, natsx.ErrPermanent) {
+		t.Fatalf("a wrong payload must be refused: %v", err)
 	}
 }

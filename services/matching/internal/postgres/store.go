@@ -7,6 +7,7 @@ package postgres
 import (
 	"context"
 	"embed"
+	"errors"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -70,17 +71,15 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 // (or roll back with it, for the redelivery to try again).
 func (s *Store) Within(tx pgx.Tx) *Store { return &Store{pool: s.pool, db: tx, tx: tx} }
 
-// Handle handles one event once: fn runs with a store bound to the transaction that claims
-// (consumer, eventID) in the inbox; an event claimed before is skipped (nil). fn's error rolls
-// back everything, the claim too, so that a redelivery tries again.
-func (s *Store) Handle(ctx context.Context, consumer, eventID string, fn func(tx *Store) error) error {
-	return inbox.Handle(ctx, s.pool, consumer, eventID, func(tx pgx.Tx) error { return fn(s.Within(tx)) })
-}
+// ErrNoTransaction refuses to write events from a store bound to no transaction (InTx,
+// Within): events written apart from the change they tell of could be published for a change
+// that rolled back, or lost for one that committed.
+var ErrNoTransaction = errors.New("outbox append outside a transaction: use the store of InTx or Within")
 
-// Append writes events to the outbox; only on a transaction's store.
+// Append writes events to the outbox of the store's transaction; ErrNoTransaction without one.
 func (s *Store) Append(ctx context.Context, events ...*eventsv1.Envelope) error {
 	if s.tx == nil {
-		return pg.InTx(ctx, s.pool, func(tx pgx.Tx) error { return outbox.Append(ctx, tx, events...) })
+		return ErrNoTransaction
 	}
 	return outbox.Append(ctx, s.tx, events...)
 }
