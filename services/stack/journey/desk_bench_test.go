@@ -17,6 +17,7 @@ import (
 	hostseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/events/v1"
 	desk "github.com/cohabit/cohabit/services/desk/service"
 	"github.com/cohabit/cohabit/services/platform/auth"
+	platformboot "github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/ids"
 	"github.com/cohabit/cohabit/services/platform/logging"
 	"github.com/cohabit/cohabit/services/platform/natstest"

@@ -18,6 +18,7 @@ import (
 
 	figuresv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/figures/v1"
 	figures "github.com/cohabit/cohabit/services/figures/service"
+	platformboot "github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/logging"
 	"github.com/cohabit/cohabit/services/platform/pgtest"
 )
