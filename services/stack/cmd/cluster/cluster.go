@@ -48,6 +48,10 @@ func (s settings) gatewayPort(i int) int {
 }
 func (s settings) servicePort(svc, i int) int { return s.base + 50 + 2*svc + i }
 
+// Metrics listeners (platform/metrics): the gateways', then each service replica's.
+func (s settings) gatewayMetricsPort(i int) int      { return s.base + 44 + i }
+func (s settings) serviceMetricsPort(svc, i int) int { return s.base + 70 + 2*svc + i }
+
 // proc is one supervised process: started again a second after it exits, until the cluster
 // stops.
 type proc struct {
@@ -337,7 +341,8 @@ func start(ctx context.Context, cfg settings, log *slog.Logger) (*cluster, error
 			c.add(fmt.Sprintf("%s-%d", svc, r+1), "service", func() *exec.Cmd {
 				cmd := exec.Command(filepath.Join(cfg.bin, svc))
 				cmd.Env = append(append(os.Environ(), env...),
-					"COHABIT_"+strings.ToUpper(svc)+"_GRPC_ADDR="+fmt.Sprintf("127.0.0.1:%d", cfg.servicePort(si, r)))
+					"COHABIT_"+strings.ToUpper(svc)+"_GRPC_ADDR="+fmt.Sprintf("127.0.0.1:%d", cfg.servicePort(si, r)),
+					"COHABIT_"+strings.ToUpper(svc)+"_METRICS_ADDR="+fmt.Sprintf("127.0.0.1:%d", cfg.serviceMetricsPort(si, r)))
 				return cmd
 			})
 		}
@@ -345,7 +350,8 @@ func start(ctx context.Context, cfg settings, log *slog.Logger) (*cluster, error
 	for r := range copies {
 		c.add(fmt.Sprintf("gateway-%d", r+1), "gateway", func() *exec.Cmd {
 			cmd := exec.Command(filepath.Join(cfg.bin, "gateway"))
-			cmd.Env = append(append(os.Environ(), env...), fmt.Sprintf("COHABIT_HTTP_ADDR=127.0.0.1:%d", cfg.gatewayPort(r)))
+			cmd.Env = append(append(os.Environ(), env...), fmt.Sprintf("COHABIT_HTTP_ADDR=127.0.0.1:%d", cfg.gatewayPort(r)),
+				fmt.Sprintf("COHABIT_METRICS_ADDR=127.0.0.1:%d", cfg.gatewayMetricsPort(r)))
 			return cmd
 		})
 	}
@@ -498,6 +504,8 @@ func (c *cluster) banner() string {
 	for r := range copies {
 		fmt.Fprintf(&b, "  gateway %d      http://127.0.0.1:%d\n", r+1, c.cfg.gatewayPort(r))
 	}
+	fmt.Fprintf(&b, "  metrics        http://127.0.0.1:%d/metrics (gateway 1) … :%d (gateway 2); services' replicas :%d to :%d\n",
+		c.cfg.gatewayMetricsPort(0), c.cfg.gatewayMetricsPort(1), c.cfg.serviceMetricsPort(0, 0), c.cfg.serviceMetricsPort(len(serviceNames())-1, copies-1))
 	fmt.Fprintf(&b, "  NATS           %s (monitoring http://127.0.0.1:%d/jsz)\n", c.natsURL(), c.cfg.natsMon(0))
 	fmt.Fprintf(&b, "  PostgreSQL     %s\n", c.dbURL("<db>"))
 	fmt.Fprintf(&b, "  Patroni        patronictl -c %s/pg/patroni-1.yml list\n", c.cfg.dir)

@@ -130,6 +130,8 @@ func soak(ctx context.Context, c *cluster, log *slog.Logger) (*report, error) {
 	defer func() { rep.ended = time.Now() }()
 	workers := envInt("COHABIT_SOAK_WORKERS", 3)
 	interval := time.Duration(envInt("COHABIT_SOAK_INTERVAL_SECONDS", 6)) * time.Second
+	// The short soak of make test: one kill of each kind (faults), the same end checks.
+	short := os.Getenv("COHABIT_SOAK_SHORT") != ""
 	run := strconv.FormatInt(time.Now().Unix(), 36)
 
 	cl := &client{c: c, rep: rep, http: &http.Client{Timeout: 15 * time.Second}}
@@ -171,7 +173,7 @@ func soak(ctx context.Context, c *cluster, log *slog.Logger) (*report, error) {
 	}
 
 	// The faults, one at a time, the load running throughout.
-	faultErr := c.faults(ctx, rep, interval, log)
+	faultErr := c.faults(ctx, rep, interval, short, log)
 	time.Sleep(interval)
 	stopLoad()
 	wg.Wait()
@@ -187,8 +189,9 @@ func soak(ctx context.Context, c *cluster, log *slog.Logger) (*report, error) {
 
 // faults kills, in turn, every service replica and gateway, the NATS node leading the
 // MATCHING stream, and the PostgreSQL primary, waiting after each for the cluster to recover
-// (and timing it).
-func (c *cluster) faults(ctx context.Context, rep *report, interval time.Duration, log *slog.Logger) error {
+// (and timing it). Short, it kills one of each kind: the primary, the stream's leader and
+// one replica of matching (the service every chain goes through).
+func (c *cluster) faults(ctx context.Context, rep *report, interval time.Duration, short bool, log *slog.Logger) error {
 	pause := func() error {
 		select {
 		case <-ctx.Done():
@@ -209,6 +212,12 @@ func (c *cluster) faults(ctx context.Context, rep *report, interval time.Duratio
 	}
 	if err := c.killStreamLeader(ctx, rep, "MATCHING", log); err != nil {
 		return err
+	}
+	if short {
+		if err := pause(); err != nil {
+			return err
+		}
+		return c.killReplica(ctx, rep, c.proc("matching-1"), log)
 	}
 	for _, kind := range []string{"service", "gateway"} {
 		for _, p := range c.byKind(kind) {
