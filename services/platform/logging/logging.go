@@ -23,9 +23,9 @@ func New(w io.Writer, level, format string) *slog.Logger {
 	}
 	opts := &slog.HandlerOptions{Level: l}
 	if strings.EqualFold(format, "text") {
-		return slog.New(slog.NewTextHandler(w, opts))
+		return slog.New(withTrace{slog.NewTextHandler(w, opts)})
 	}
-	return slog.New(slog.NewJSONHandler(w, opts))
+	return slog.New(withTrace{slog.NewJSONHandler(w, opts)})
 }
 
 // Discard returns a logger that writes nothing (tests that only need a logger).
