@@ -161,6 +161,12 @@ func boot(t *testing.T) *stack {
 				GRPCAddr: "127.0.0.1:0", DatabaseURL: pgtest.NewURL(t, "empty", noMigration),
 				NATSURL: ns.URL(), TokenKey: pub, Service: auth.ServiceKeys{Private: svcKey},
 				Ready: func(a net.Addr) { bound.Store("students", a.String()); studentsReady <- a },
+				// An application's room is read from hosts, as a service, where it bound.
+				AddrOf: func(name string) string {
+					v, _ := bound.Load(name)
+					s, _ := v.(string)
+					return s
+				},
 			},
 		}, log)
 	})

@@ -19,6 +19,7 @@ import (
 	"github.com/cohabit/cohabit/services/students/internal/eventsub"
 	"github.com/cohabit/cohabit/services/students/internal/grpcapi"
 	"github.com/cohabit/cohabit/services/students/internal/postgres"
+	"github.com/cohabit/cohabit/services/students/internal/rooms"
 )
 
 // Config is everything the students service reads at start.
@@ -29,6 +30,10 @@ type Config struct {
 	// RetentionInterval is how often students past their programme's retention period are
 	// erased (COHABIT_STUDENTS_RETENTION_INTERVAL, daily); negative: never (tests).
 	RetentionInterval time.Duration
+	// HostsAddr is where an application's room is read (as this service, read-only) to check
+	// that it is a room of the student's programme (COHABIT_HOSTS_GRPC_ADDR), dialled on first
+	// use; boot.Config.AddrOf ("hosts"), when set, gives it instead at that time.
+	HostsAddr string
 }
 
 // LoadConfig reads the environment, with defaults for a local `make run`.
@@ -37,6 +42,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c := Config{
 		Config:            boot.LoadConfig(e, "students", "localhost:9103"),
 		RetentionInterval: e.Duration("COHABIT_STUDENTS_RETENTION_INTERVAL", 24*time.Hour),
+		HostsAddr:         e.String("COHABIT_HOSTS_GRPC_ADDR", "localhost:9102"),
 	}
 	return c, e.Err()
 }
@@ -50,7 +56,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Policy:     export.With(grpcapi.Policy),
 		Programmes: true,
 		Build: func(_ context.Context, d boot.Deps) (boot.Parts, error) {
-			a := app.New(postgres.New(d.Pool), cfg.Now)
+			a := app.New(postgres.New(d.Pool), cfg.Now).WithRooms(rooms.New(d.Connect("hosts", cfg.HostsAddr)))
 			srv := grpcapi.New(a)
 			studentsv1.RegisterStudentServiceServer(d.Server, srv)
 			export.Register(d.Server, "students", srv.Export)

@@ -30,7 +30,7 @@ var Policy = grpcx.Policy{
 	// A coordinator records the withdrawal the host expressed (by phone, on paper).
 	svc + "WithdrawHostConsent": grpcx.Roles(auth.RoleCoordinator),
 	svc + "CreateRoom":          grpcx.Roles(auth.RoleHost, auth.RoleCoordinator),
-	svc + "GetRoom":             grpcx.Roles(auth.RoleHost, auth.RoleCoordinator, auth.RoleStudent),
+	svc + "GetRoom":             grpcx.Roles(auth.RoleHost, auth.RoleCoordinator, auth.RoleStudent, auth.RoleService),
 	svc + "ListRooms":           grpcx.Roles(auth.RoleHost, auth.RoleCoordinator, auth.RoleStudent),
 	svc + "UpdateRoom":          grpcx.Roles(auth.RoleHost, auth.RoleCoordinator),
 	svc + "PublishRoom":         grpcx.Roles(auth.RoleHost, auth.RoleCoordinator),

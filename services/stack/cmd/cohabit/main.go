@@ -223,6 +223,8 @@ func backends(getenv func(string) string, dbURLs map[string]string, natsURL stri
 	// at the addresses they bind.
 	bound := &boundAddrs{}
 	contractsCfg.AddrOf = bound.get
+	// Students read an application's room from the hosts service, where it bound.
+	studentsCfg.AddrOf = bound.get
 
 	notificationsCfg, err := notifications.LoadConfig(getenv)
 	if err != nil {

@@ -18,6 +18,21 @@ import (
 type App struct {
 	store *postgres.Store
 	now   func() time.Time
+	// rooms tells which programme a room belongs to (WithRooms); without it, no room can be
+	// shown to be the student's programme's, and an application targeting one is refused.
+	rooms Rooms
+}
+
+// Rooms reads a room's programme from the service that owns rooms.
+type Rooms interface {
+	// Programme returns the programme of room id, "" when no such room exists.
+	Programme(ctx context.Context, id string) (string, error)
+}
+
+// WithRooms sets the reader of rooms' programmes.
+func (a *App) WithRooms(r Rooms) *App {
+	a.rooms = r
+	return a
 }
 
 // New returns the use cases over store, with now as the clock.

@@ -33,6 +33,14 @@ func (a *App) SubmitApplication(ctx context.Context, studentID string, prefs app
 	if err != nil {
 		return nil, err
 	}
+	// The room targeted, read before the transaction like the rules: its programme must be
+	// the student's (application.New says so otherwise, with the other fields' faults).
+	var roomProgramme string
+	if id := application.TargetRoom(prefs); id != "" && a.rooms != nil {
+		if roomProgramme, err = a.rooms.Programme(ctx, id); err != nil {
+			return nil, err
+		}
+	}
 	return a.store.CreateApplication(ctx, studentID, p.AccountID, requestID, func(s *student.Student, openID string) (*application.Application, []*eventsv1.Envelope, error) {
 		if !canManageStudent(p, s) {
 			return nil, nil, postgres.ErrStudentNotFound
@@ -41,6 +49,7 @@ func (a *App) SubmitApplication(ctx context.Context, studentID string, prefs app
 		who := application.Applicant{
 			StudentID: s.ID(), ProgrammeID: s.ProgrammeID(),
 			Verified: s.Status() == student.StatusVerified, OpenApplicationID: openID,
+			RoomProgrammeID: roomProgramme,
 		}
 		app, err := application.New(ids.New(), who, prefs, rules, now)
 		if err != nil {

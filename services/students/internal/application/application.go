@@ -57,6 +57,9 @@ type Applicant struct {
 	Verified    bool
 	// OpenApplicationID is the student's open (SUBMITTED or MATCHED) application, or "".
 	OpenApplicationID string
+	// RoomProgrammeID is the programme of the room the preferences target, as the hosts
+	// service knows it: "" when it knows no such room (or none is targeted).
+	RoomProgrammeID string
 }
 
 // Record is an application's full state, for storage.
@@ -91,13 +94,38 @@ func New(id string, who Applicant, p Preferences, rules Rules, at time.Time) (*A
 		return nil, ErrOpenExists.WithMessage("the student already has an open application (%s): withdraw it first", who.OpenApplicationID)
 	}
 	p = normalize(p)
-	if err := validate(p, rules, at).Err(); err != nil {
+	v := validate(p, rules, at)
+	if p.RoomID != "" && !hasField(v, "roomId") && who.RoomProgrammeID != who.ProgrammeID {
+		// An unknown room and another programme's room read alike: the student learns
+		// nothing of rooms out of reach.
+		v.Add("roomId", "is not a room of the student's programme")
+	}
+	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	return &Application{r: Record{
 		ID: id, ProgrammeID: who.ProgrammeID, StudentID: who.StudentID, Status: StatusSubmitted,
 		Preferences: p, Version: 1, CreatedAt: at, UpdatedAt: at,
 	}}, nil
+}
+
+// TargetRoom is the room p targets, as New reads it, when its id is well formed: the one
+// whose programme the caller looks up for Applicant.RoomProgrammeID. "" when none.
+func TargetRoom(p Preferences) string {
+	id := normalize(p).RoomID
+	if len(id) != 36 || uuid.Validate(id) != nil {
+		return ""
+	}
+	return id
+}
+
+func hasField(v errs.Violations, field string) bool {
+	for _, x := range v {
+		if x.Field == field {
+			return true
+		}
+	}
+	return false
 }
 
 // FromRecord rebuilds an application read from storage.

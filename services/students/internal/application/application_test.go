@@ -187,3 +187,44 @@ func TestLifecycle(t *testing.T) {
 		})
 	}
 }
+
+// Issue 18: an application targeting another programme's room, or a room nobody knows, was
+// accepted. The room's programme, as the hosts service gives it, must be the student's.
+func TestTargetRoomOfTheProgramme(t *testing.T) {
+	t.Parallel()
+	const room = "0b8e5f0e-8d1c-4a57-9b4e-2f2b8f6a1c3d"
+	for _, c := range []struct {
+		name, roomProgramme string
+		ok                  bool
+	}{
+		{"a room of the programme", "p1", true},
+		{"a room of another programme", "p2", false},
+		{"a room nobody knows", "", false},
+	} {
+		p := validPreferences()
+		p.RoomID = " " + strings.ToUpper(room) + " "
+		if got := TargetRoom(p); got != room {
+			t.Fatalf("TargetRoom: %q, want %q", got, room)
+		}
+		who := verified
+		who.RoomProgrammeID = c.roomProgramme
+		a, err := New("a1", who, p, Rules{}, now)
+		if c.ok {
+			if err != nil || a.Record().Preferences.RoomID != room {
+				t.Errorf("%s: %v %v", c.name, a, err)
+			}
+			continue
+		}
+		e, ok := errs.As(err)
+		if !ok || len(e.Violations) != 1 || e.Violations[0].Field != "roomId" {
+			t.Errorf("%s: %v, want one violation on roomId", c.name, err)
+		}
+	}
+	// No room targeted: nothing to look up.
+	if got := TargetRoom(validPreferences()); got != "" {
+		t.Errorf("TargetRoom without a room: %q", got)
+	}
+	if _, err := New("a1", verified, validPreferences(), Rules{}, now); err != nil {
+		t.Errorf("no room targeted: %v", err)
+	}
+}
