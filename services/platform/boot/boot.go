@@ -165,7 +165,10 @@ func Run(ctx context.Context, s Service, cfg Config, log *slog.Logger) (err erro
 	if err != nil {
 		return err
 	}
-	rpcStats, err := metrics.NewRPC(reg)
+	// The series that are Cohabit's carry the service's name, whatever the scrape's labels
+	// (the rules of deploy/observability group by it); the runtime's do not need it.
+	own := prometheus.WrapRegistererWith(prometheus.Labels{"service": s.Name}, reg)
+	rpcStats, err := metrics.NewRPC(own)
 	if err != nil {
 		return err
 	}
@@ -207,7 +210,7 @@ func Run(ctx context.Context, s Service, cfg Config, log *slog.Logger) (err erro
 		lazies = append(lazies, l)
 		return l
 	}
-	parts, err := s.Build(ctx, Deps{Pool: pool, JS: js, Server: srv, Log: log, Dial: dial, Connect: connect, Metrics: reg})
+	parts, err := s.Build(ctx, Deps{Pool: pool, JS: js, Server: srv, Log: log, Dial: dial, Connect: connect, Metrics: own})
 	if err != nil {
 		return err
 	}
@@ -219,7 +222,12 @@ func Run(ctx context.Context, s Service, cfg Config, log *slog.Logger) (err erro
 		return fmt.Errorf("%s: %w", s.Name, err)
 	}
 	relay := &outbox.Relay{Pool: pool, JS: js, Log: log, Name: s.Name}
-	stopMetrics, err := serveMetrics(reg, pool, js, consumers, cfg, log)
+	ready := prometheus.NewGauge(prometheus.GaugeOpts{Name: "cohabit_ready",
+		Help: "1 while the service is ready (its database answers and NATS is connected), 0 otherwise."})
+	if err := own.Register(ready); err != nil {
+		return fmt.Errorf("register metrics: %w", err)
+	}
+	stopMetrics, err := serveMetrics(reg, own, pool, js, consumers, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -238,7 +246,7 @@ func Run(ctx context.Context, s Service, cfg Config, log *slog.Logger) (err erro
 	for _, job := range parts.Jobs {
 		g.Go(func() error { return job(ctx) })
 	}
-	g.Go(func() error { return watchReadiness(ctx, srv, pool, nc, log) })
+	g.Go(func() error { return watchReadiness(ctx, srv, pool, nc, ready, log) })
 	g.Go(func() error { return srv.Serve(ctx, cfg.GRPCAddr, cfg.Ready) })
 	return g.Wait()
 }
@@ -268,16 +276,16 @@ func LoadServiceKeys(e *config.Env) auth.ServiceKeys {
 	}
 }
 
-// serveMetrics registers the collectors every service shares on reg and serves it on
-// cfg.MetricsAddr until stop is called.
-func serveMetrics(reg *prometheus.Registry, pool *pgxpool.Pool, js jetstream.JetStream, consumers []*natsx.Consumer,
+// serveMetrics registers the collectors every service shares through own (reg, with the
+// service's label) and serves reg on cfg.MetricsAddr until stop is called.
+func serveMetrics(reg *prometheus.Registry, own prometheus.Registerer, pool *pgxpool.Pool, js jetstream.JetStream, consumers []*natsx.Consumer,
 	cfg Config, log *slog.Logger) (stop func(), err error) {
 	durables := make([]metrics.Durable, 0, len(consumers))
 	for _, c := range consumers {
 		durables = append(durables, metrics.Durable{Stream: c.Stream, Name: c.Durable})
 	}
 	for _, c := range []prometheus.Collector{metrics.Outbox(pool), metrics.Pool(pool), metrics.Consumers(js, durables)} {
-		if err := reg.Register(c); err != nil {
+		if err := own.Register(c); err != nil {
 			return nil, fmt.Errorf("register metrics: %w", err)
 		}
 	}

@@ -30,8 +30,8 @@ import (
 // TestMetricsOfARunningService scrapes a service that boot runs, on its metrics listener:
 // an RPC is counted by method and code once called; the outbox's backlog goes up while the
 // relay cannot publish (the test holds its lock) and back to zero once it can; a consumer's
-// lag and unacknowledged messages show while its handler is held, and drain; the pool's
-// figures and the Go runtime's are there.
+// lag and unacknowledged messages show while its handler is held, and drain; readiness is 1;
+// the pool's figures and the Go runtime's are there. Cohabit's series carry the service.
 func TestMetricsOfARunningService(t *testing.T) {
 	t.Parallel()
 	cfg, _ := fixture(t)
@@ -98,29 +98,35 @@ func TestMetricsOfARunningService(t *testing.T) {
 		t.Fatal("health of an unknown service answered")
 	}
 	m := scrape(t, url)
-	rpc := `grpc_server_handling_seconds_count{grpc_code="%s",grpc_method="Check",grpc_service="grpc.health.v1.Health"}`
+	rpc := `grpc_server_handling_seconds_count{grpc_code="%s",grpc_method="Check",grpc_service="grpc.health.v1.Health",service="metricstest"}`
 	if got := m[strings.Replace(rpc, "%s", "OK", 1)]; got != 2 {
 		t.Errorf("Check calls answered OK: %v, want 2", got)
 	}
 	if got := m[strings.Replace(rpc, "%s", "NotFound", 1)]; got != 1 {
 		t.Errorf("Check calls answered NotFound: %v, want 1", got)
 	}
-	for _, series := range []string{"cohabit_db_pool_max_connections", "go_goroutines", "process_resident_memory_bytes"} {
+	for _, series := range []string{`cohabit_db_pool_max_connections{service="metricstest"}`, "go_goroutines", "process_resident_memory_bytes"} {
 		if m[series] <= 0 {
 			t.Errorf("%s = %v, want > 0", series, m[series])
 		}
 	}
-	if got := m["cohabit_db_pool_acquires_total"]; got < 1 {
+	if got := m[`cohabit_db_pool_acquires_total{service="metricstest"}`]; got < 1 {
 		t.Errorf("cohabit_db_pool_acquires_total = %v, want the acquisitions made", got)
 	}
 
+	waitFor(ctx, t, url, "ready", func(m map[string]float64) bool { return m[`cohabit_ready{service="metricstest"}`] == 1 })
+
 	// Up: three events wait, the oldest ages.
+	const (
+		backlog = `cohabit_outbox_unpublished_events{service="metricstest"}`
+		oldest  = `cohabit_outbox_oldest_unpublished_age_seconds{service="metricstest"}`
+	)
 	time.Sleep(20 * time.Millisecond)
 	m = scrape(t, url)
-	if got := m["cohabit_outbox_unpublished_events"]; got != 3 {
+	if got := m[backlog]; got != 3 {
 		t.Errorf("outbox backlog while the relay is held: %v, want 3", got)
 	}
-	if got := m["cohabit_outbox_oldest_unpublished_age_seconds"]; got <= 0 {
+	if got := m[oldest]; got <= 0 {
 		t.Errorf("oldest unpublished event's age: %v, want > 0", got)
 	}
 
@@ -130,15 +136,15 @@ func TestMetricsOfARunningService(t *testing.T) {
 		t.Fatal(err)
 	}
 	const (
-		pending    = `cohabit_consumer_pending_messages{durable="self-metricstest",stream="METRICSTEST"}`
-		ackPending = `cohabit_consumer_ack_pending_messages{durable="self-metricstest",stream="METRICSTEST"}`
-		infoOK     = `cohabit_consumer_info_ok{durable="self-metricstest",stream="METRICSTEST"}`
+		pending    = `cohabit_consumer_pending_messages{durable="self-metricstest",service="metricstest",stream="METRICSTEST"}`
+		ackPending = `cohabit_consumer_ack_pending_messages{durable="self-metricstest",service="metricstest",stream="METRICSTEST"}`
+		infoOK     = `cohabit_consumer_info_ok{durable="self-metricstest",service="metricstest",stream="METRICSTEST"}`
 	)
 	m = waitFor(ctx, t, url, "the outbox published and the consumer behind by 3", func(m map[string]float64) bool {
-		return m["cohabit_outbox_unpublished_events"] == 0 && m[pending]+m[ackPending] == 3
+		return m[backlog] == 0 && m[pending]+m[ackPending] == 3
 	})
-	if m[infoOK] != 1 || m["cohabit_outbox_oldest_unpublished_age_seconds"] != 0 {
-		t.Errorf("consumer info read: %v, oldest age: %v; want 1 and 0", m[infoOK], m["cohabit_outbox_oldest_unpublished_age_seconds"])
+	if m[infoOK] != 1 || m[oldest] != 0 {
+		t.Errorf("consumer info read: %v, oldest age: %v; want 1 and 0", m[infoOK], m[oldest])
 	}
 	close(release)
 	waitFor(ctx, t, url, "the consumer caught up", func(m map[string]float64) bool {

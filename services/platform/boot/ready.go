@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go"
+	"github.com/prometheus/client_golang/prometheus"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	"github.com/cohabit/cohabit/services/platform/grpcx"
@@ -21,8 +22,9 @@ const readyInterval = 2 * time.Second
 // then send no call to a replica that lost either, Kubernetes' gRPC readiness probe takes it
 // out of its service, and the gateway's /readyz says so. No service sets its own status: a
 // status set once at start would say SERVING with the database gone. It returns when ctx is
-// done; the server's shutdown then says NOT_SERVING for good.
-func watchReadiness(ctx context.Context, srv *grpcx.Server, pool *pgxpool.Pool, nc *nats.Conn, log *slog.Logger) error {
+// done; the server's shutdown then says NOT_SERVING for good. gauge says the same to
+// Prometheus (cohabit_ready): 1 or 0.
+func watchReadiness(ctx context.Context, srv *grpcx.Server, pool *pgxpool.Pool, nc *nats.Conn, gauge prometheus.Gauge, log *slog.Logger) error {
 	names := []string{""}
 	for name := range srv.GetServiceInfo() {
 		if name != healthpb.Health_ServiceDesc.ServiceName {
@@ -56,9 +58,11 @@ func watchReadiness(ctx context.Context, srv *grpcx.Server, pool *pgxpool.Pool, 
 					log.InfoContext(ctx, "ready again: database and NATS answer")
 				}
 				set(healthpb.HealthCheckResponse_SERVING)
+				gauge.Set(1)
 			default:
 				log.WarnContext(ctx, "not ready", "why", why)
 				set(healthpb.HealthCheckResponse_NOT_SERVING)
+				gauge.Set(0)
 			}
 			first, serving = false, now
 		}
