@@ -14,6 +14,7 @@ import (
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/cohabit/cohabit/proto/eventcat/matchingevents"
 	contractseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/events/v1"
 	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
 	identityeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1"
@@ -21,7 +22,6 @@ import (
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
 	studentseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/events/v1"
 	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
-	"github.com/cohabit/cohabit/services/contracts/internal/eventsub"
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/event"
 	"github.com/cohabit/cohabit/services/platform/grpcx"
@@ -56,7 +56,7 @@ func TestCoordinatorRecordsEitherPartysSignature(t *testing.T) {
 	coord, coordAccount := e.as(t, auth.RoleCoordinator, "lyon")
 	h, s := e.host(t, "lyon", "Jeanne Martin", false), e.studentWithoutAccount(t, "lyon", "Inès Haddad")
 	m := approved("lyon", h, s, false)
-	svctest.Publish(t, e.js, eventsub.SubjectMatchApproved, "lyon", m)
+	svctest.Publish(t, e.js, matchingevents.MatchApproved.Subject, "lyon", m)
 	c := e.contractOf(t, coord, m.GetMatch().GetMatchId())
 	e.visibleTo(t, h.ctx, c.GetId())
 	if _, err := e.client.SendContract(coord, &contractsv1.SendContractRequest{Id: c.GetId()}); err != nil {
@@ -107,7 +107,7 @@ func TestOpenEndedStayGetsAnEndWithinTheRoom(t *testing.T) {
 
 	open := approved("lyon", h, s, false)
 	open.MoveOutDate = ""
-	svctest.Publish(t, e.js, eventsub.SubjectMatchApproved, "lyon", open)
+	svctest.Publish(t, e.js, matchingevents.MatchApproved.Subject, "lyon", open)
 	c := e.contractOf(t, coord, open.GetMatch().GetMatchId())
 	if tm := c.GetTerms(); tm.GetStartDate() != "2027-02-01" || tm.GetEndDate() != "2028-01-31" {
 		t.Fatalf("open stay in an open room: %s – %s, want 12 months", tm.GetStartDate(), tm.GetEndDate())
@@ -119,7 +119,7 @@ func TestOpenEndedStayGetsAnEndWithinTheRoom(t *testing.T) {
 	bounded := approved("lyon", h, s, false)
 	bounded.MoveInDate, bounded.MoveOutDate = "2027-01-20", ""
 	bounded.RoomAvailableFrom, bounded.RoomAvailableUntil = "2027-02-01", "2027-06-30"
-	svctest.Publish(t, e.js, eventsub.SubjectMatchApproved, "lyon", bounded)
+	svctest.Publish(t, e.js, matchingevents.MatchApproved.Subject, "lyon", bounded)
 	c = e.contractOf(t, coord, bounded.GetMatch().GetMatchId())
 	if tm := c.GetTerms(); tm.GetStartDate() != "2027-02-01" || tm.GetEndDate() != "2027-06-30" ||
 		c.GetRoomAvailableFrom() != "2027-02-01" || c.GetRoomAvailableUntil() != "2027-06-30" {
@@ -128,7 +128,7 @@ func TestOpenEndedStayGetsAnEndWithinTheRoom(t *testing.T) {
 	// A stay past the room's last day (the application said 15 July) is cut to it.
 	long := approved("lyon", h, s, false)
 	long.MoveOutDate, long.RoomAvailableUntil = "2027-07-15", "2027-06-30"
-	svctest.Publish(t, e.js, eventsub.SubjectMatchApproved, "lyon", long)
+	svctest.Publish(t, e.js, matchingevents.MatchApproved.Subject, "lyon", long)
 	if got := e.contractOf(t, coord, long.GetMatch().GetMatchId()); got.GetTerms().GetEndDate() != "2027-06-30" {
 		t.Fatalf("a stay past the room's availability: ends %s", got.GetTerms().GetEndDate())
 	}
@@ -195,7 +195,7 @@ func TestEveryTermOfADraft(t *testing.T) {
 	}})
 	h, s := e.host(t, "formules", "Jeanne Martin", false), e.student(t, "formules", "Léa Dubois")
 	m := approved("formules", h, s, false)
-	svctest.Publish(t, e.js, eventsub.SubjectMatchApproved, "formules", m)
+	svctest.Publish(t, e.js, matchingevents.MatchApproved.Subject, "formules", m)
 	c := e.contractOf(t, coord, m.GetMatch().GetMatchId())
 	every := []string{"terms.start_date", "terms.end_date", "terms.formula_id", "terms.monthly_contribution_cents", "terms.evenings_per_week",
 		"terms.hours_per_week", "terms.services", "terms.shared_spaces", "terms.house_rules", "terms.trial_days"}
@@ -272,7 +272,7 @@ func TestReopenClearsSignatures(t *testing.T) {
 	otherCoord, _ := e.as(t, auth.RoleCoordinator, "paris")
 	h, s := e.host(t, "lyon", "Jeanne Martin", false), e.student(t, "lyon", "Léa Dubois")
 	m := approved("lyon", h, s, false)
-	svctest.Publish(t, e.js, eventsub.SubjectMatchApproved, "lyon", m)
+	svctest.Publish(t, e.js, matchingevents.MatchApproved.Subject, "lyon", m)
 	c := e.contractOf(t, coord, m.GetMatch().GetMatchId())
 	e.visibleTo(t, h.ctx, c.GetId())
 	e.visibleTo(t, s.ctx, c.GetId())
@@ -328,7 +328,7 @@ func TestCancelActiveBeforeItsStart(t *testing.T) {
 	h, s := e.host(t, "lyon", "Jeanne Martin", false), e.student(t, "lyon", "Léa Dubois")
 	activate := func() *contractsv1.Contract {
 		m := approved("lyon", h, s, false)
-		svctest.Publish(t, e.js, eventsub.SubjectMatchApproved, "lyon", m)
+		svctest.Publish(t, e.js, matchingevents.MatchApproved.Subject, "lyon", m)
 		c := e.contractOf(t, coord, m.GetMatch().GetMatchId())
 		e.visibleTo(t, h.ctx, c.GetId())
 		e.visibleTo(t, s.ctx, c.GetId())

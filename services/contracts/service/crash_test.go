@@ -16,6 +16,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/cohabit/cohabit/proto/eventcat/matchingevents"
 	"github.com/cohabit/cohabit/services/contracts/internal/eventsub"
 	"github.com/cohabit/cohabit/services/contracts/service"
 	"github.com/cohabit/cohabit/services/platform/auth"
@@ -132,13 +133,13 @@ func TestCrashWhileDrafting(t *testing.T) {
 	for i := range n {
 		m := approved("lyon", h, s, false)
 		matches[m.GetMatch().GetMatchId()] = true
-		env := envelopeOf(t, eventsub.SubjectMatchApproved, "lyon", m)
+		env := envelopeOf(t, matchingevents.MatchApproved.Subject, "lyon", m)
 		publishWithID(t, e.js, env, env.GetId())
 		switch i % 10 {
 		case 3: // the same envelope again, past JetStream's duplicate window
 			publishWithID(t, e.js, env, env.GetId()+"-again")
 		case 7: // the same match approved in a second envelope
-			again := envelopeOf(t, eventsub.SubjectMatchApproved, "lyon", m)
+			again := envelopeOf(t, matchingevents.MatchApproved.Subject, "lyon", m)
 			publishWithID(t, e.js, again, again.GetId())
 		}
 	}

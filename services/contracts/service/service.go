@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/cohabit/cohabit/proto/eventcat/contractsevents"
 	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
 	"github.com/cohabit/cohabit/services/contracts/internal/app"
 	"github.com/cohabit/cohabit/services/contracts/internal/eventsub"
@@ -17,13 +18,13 @@ import (
 	"github.com/cohabit/cohabit/services/contracts/internal/postgres"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
+	"github.com/cohabit/cohabit/services/platform/consume"
 	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/export"
-	"github.com/cohabit/cohabit/services/platform/natsx"
 )
 
 // Stream is the contracts service's own stream.
-var Stream = natsx.Stream{Name: "CONTRACTS", Subjects: []string{"cohabit.contracts.>"}}
+var Stream = consume.Stream(contractsevents.Stream)
 
 // Config is everything the contracts service reads at start.
 type Config struct {

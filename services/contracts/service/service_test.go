@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/cohabit/cohabit/proto/eventcat/matchingevents"
 	contractseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/events/v1"
 	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
 	identityeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1"
@@ -48,10 +49,10 @@ func TestOneContractPerMatch(t *testing.T) {
 	coord, _ := e.as(t, auth.RoleCoordinator, "lyon")
 	h, s := e.host(t, "lyon", "Jeanne Martin", false), e.student(t, "lyon", "Léa Dubois")
 	m := approved("lyon", h, s, false)
-	env := envelopeOf(t, eventsub.SubjectMatchApproved, "lyon", m)
+	env := envelopeOf(t, matchingevents.MatchApproved.Subject, "lyon", m)
 	publishWithID(t, e.js, env, "first")
 	publishWithID(t, e.js, env, "second")
-	publishWithID(t, e.js, envelopeOf(t, eventsub.SubjectMatchApproved, "lyon", m), "third")
+	publishWithID(t, e.js, envelopeOf(t, matchingevents.MatchApproved.Subject, "lyon", m), "third")
 
 	c := e.contractOf(t, coord, m.GetMatch().GetMatchId())
 	e.drained(t, "MATCHING", eventsub.DurableMatching)
@@ -91,7 +92,7 @@ func TestContractLifecycle(t *testing.T) {
 	coord, _ := e.as(t, auth.RoleCoordinator, "lyon")
 	h, s := e.host(t, "lyon", "Jeanne Martin", false), e.student(t, "lyon", "Léa Dubois")
 	m := approved("lyon", h, s, false)
-	svctest.Publish(t, e.js, eventsub.SubjectMatchApproved, "lyon", m)
+	svctest.Publish(t, e.js, matchingevents.MatchApproved.Subject, "lyon", m)
 	c := e.contractOf(t, coord, m.GetMatch().GetMatchId())
 	c = e.visibleTo(t, h.ctx, c.GetId())
 	e.visibleTo(t, s.ctx, c.GetId())
@@ -348,7 +349,7 @@ func TestAssistedHostRenewEndAndDocument(t *testing.T) {
 	coord, _ := e.as(t, auth.RoleCoordinator, "lyon")
 	h, s := e.host(t, "lyon", "Marcel Lefèvre", true), e.student(t, "lyon", "Zoé Ngô")
 	m := approved("lyon", h, s, true)
-	svctest.Publish(t, e.js, eventsub.SubjectMatchApproved, "lyon", m)
+	svctest.Publish(t, e.js, matchingevents.MatchApproved.Subject, "lyon", m)
 	c := e.contractOf(t, coord, m.GetMatch().GetMatchId())
 	if !c.GetHostAssisted() {
 		t.Fatal("the host is assisted")
@@ -444,7 +445,7 @@ func TestCancellation(t *testing.T) {
 	h, s := e.host(t, "lyon", "Jeanne Martin", false), e.student(t, "lyon", "Léa Dubois")
 
 	m1 := approved("lyon", h, s, false)
-	svctest.Publish(t, e.js, eventsub.SubjectMatchApproved, "lyon", m1)
+	svctest.Publish(t, e.js, matchingevents.MatchApproved.Subject, "lyon", m1)
 	c1 := e.contractOf(t, coord, m1.GetMatch().GetMatchId())
 	_, err := e.client.CancelContract(coord, &contractsv1.CancelContractRequest{Id: c1.GetId()})
 	svctest.WantCode(t, err, codes.InvalidArgument)
@@ -459,12 +460,12 @@ func TestCancellation(t *testing.T) {
 	svctest.WantCode(t, err, codes.FailedPrecondition)
 
 	m2 := approved("lyon", h, s, false)
-	svctest.Publish(t, e.js, eventsub.SubjectMatchApproved, "lyon", m2)
+	svctest.Publish(t, e.js, matchingevents.MatchApproved.Subject, "lyon", m2)
 	c2 := e.contractOf(t, coord, m2.GetMatch().GetMatchId())
 	if _, err := e.client.SendContract(coord, &contractsv1.SendContractRequest{Id: c2.GetId()}); err != nil {
 		t.Fatal(err)
 	}
-	svctest.Publish(t, e.js, eventsub.SubjectMatchCancelled, "lyon", &matchingeventsv1.MatchChanged{Match: m2.GetMatch(), WasApproved: true})
+	svctest.Publish(t, e.js, matchingevents.MatchCancelled.Subject, "lyon", &matchingeventsv1.MatchChanged{Match: m2.GetMatch(), WasApproved: true})
 	eventually(t, "contract cancelled with its match", func() bool {
 		got, err := e.client.GetContract(coord, &contractsv1.GetContractRequest{Id: c2.GetId()})
 		return err == nil && got.GetStatus() == contractsv1.ContractStatus_CONTRACT_STATUS_CANCELLED
@@ -481,15 +482,15 @@ func TestCancellation(t *testing.T) {
 
 	// Cancelled before its approval was seen: the approval drafts nothing.
 	m3 := approved("lyon", h, s, false)
-	svctest.Publish(t, e.js, eventsub.SubjectMatchCancelled, "lyon", &matchingeventsv1.MatchChanged{Match: m3.GetMatch(), WasApproved: true})
+	svctest.Publish(t, e.js, matchingevents.MatchCancelled.Subject, "lyon", &matchingeventsv1.MatchChanged{Match: m3.GetMatch(), WasApproved: true})
 	e.drained(t, "MATCHING", eventsub.DurableMatching)
-	svctest.Publish(t, e.js, eventsub.SubjectMatchApproved, "lyon", m3)
+	svctest.Publish(t, e.js, matchingevents.MatchApproved.Subject, "lyon", m3)
 	e.drained(t, "MATCHING", eventsub.DurableMatching)
 	if list, err := e.client.ListContracts(coord, &contractsv1.ListContractsRequest{MatchId: m3.GetMatch().GetMatchId()}); err != nil || len(list.GetContracts()) != 0 {
 		t.Fatalf("a cancelled match got a contract: %v %v", list, err)
 	}
 	// A cancellation of a match never approved is not ours.
-	svctest.Publish(t, e.js, eventsub.SubjectMatchCancelled, "lyon", &matchingeventsv1.MatchChanged{Match: approved("lyon", h, s, false).GetMatch()})
+	svctest.Publish(t, e.js, matchingevents.MatchCancelled.Subject, "lyon", &matchingeventsv1.MatchChanged{Match: approved("lyon", h, s, false).GetMatch()})
 	e.drained(t, "MATCHING", eventsub.DurableMatching)
 	if n := e.count(t, `SELECT count(*) FROM cancelled_matches`); n != 1 {
 		t.Fatalf("%d cancelled matches remembered", n)
@@ -507,7 +508,7 @@ func TestAuthorization(t *testing.T) {
 	hostCtx, hostAccount := e.as(t, auth.RoleHost, "lyon")
 	h := party{id: "0190f3a2-7c1e-7000-8000-00000000aaaa", account: hostAccount, ctx: hostCtx, name: "Jeanne"}
 	m := approved("lyon", h, s, false)
-	svctest.Publish(t, e.js, eventsub.SubjectMatchApproved, "lyon", m)
+	svctest.Publish(t, e.js, matchingevents.MatchApproved.Subject, "lyon", m)
 	c := e.contractOf(t, coord, m.GetMatch().GetMatchId())
 	_, err := e.client.GetContract(h.ctx, &contractsv1.GetContractRequest{Id: c.GetId()})
 	svctest.WantCode(t, err, codes.NotFound)
@@ -561,7 +562,7 @@ func TestProgrammeSettings(t *testing.T) {
 	h, s := e.host(t, "strict", "Jeanne", false), e.student(t, "strict", "Léa")
 	// Wait until the settings are in, through the cap on a first draft's terms.
 	m0 := approved("strict", h, s, false)
-	svctest.Publish(t, e.js, eventsub.SubjectMatchApproved, "strict", m0)
+	svctest.Publish(t, e.js, matchingevents.MatchApproved.Subject, "strict", m0)
 	c0 := e.contractOf(t, coord, m0.GetMatch().GetMatchId())
 	eventually(t, "programme cap applied", func() bool {
 		_, err := e.client.UpdateContract(coord, &contractsv1.UpdateContractRequest{
@@ -572,7 +573,7 @@ func TestProgrammeSettings(t *testing.T) {
 		return capped
 	})
 	m := approved("strict", h, s, false)
-	svctest.Publish(t, e.js, eventsub.SubjectMatchApproved, "strict", m)
+	svctest.Publish(t, e.js, matchingevents.MatchApproved.Subject, "strict", m)
 	c := e.contractOf(t, coord, m.GetMatch().GetMatchId())
 	// The trial comes from the programme; the notice is the law's calendar month whatever
 	// the programme's notice_days says (SPEC §2 as amended).

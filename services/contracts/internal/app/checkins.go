@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/cohabit/cohabit/proto/eventcat/contractsevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/contracts/internal/checkin"
 	"github.com/cohabit/cohabit/services/contracts/internal/postgres"
@@ -66,7 +67,7 @@ func (a *App) CompleteCheckin(ctx context.Context, id, sentEtag string, rep chec
 		if err := ch.Complete(rep, p.AccountID, now); err != nil {
 			return nil, err
 		}
-		ev, err := checkinEvent(SubjectCheckinCompleted, ch, now)
+		ev, err := checkinEvent(contractsevents.CheckinCompleted.Subject, ch, now)
 		if err != nil {
 			return nil, err
 		}

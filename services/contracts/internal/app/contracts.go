@@ -8,6 +8,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/cohabit/cohabit/proto/eventcat/contractsevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/contracts/internal/checkin"
 	"github.com/cohabit/cohabit/services/contracts/internal/contract"
@@ -143,7 +144,7 @@ func (a *App) SendContract(ctx context.Context, id, sentEtag string) (postgres.V
 		if err := a.checkAges(ctx, v.Contract, r); err != nil {
 			return postgres.Effects{}, err
 		}
-		return one(contractEvent(SubjectContractSent, v.Contract, "SENT_FOR_SIGNATURE", now))
+		return one(contractEvent(contractsevents.ContractSent.Subject, v.Contract, "SENT_FOR_SIGNATURE", now))
 	})
 }
 
@@ -189,11 +190,11 @@ func (a *App) SignContract(ctx context.Context, id, sentEtag string, party contr
 			return postgres.Effects{}, err
 		}
 		var evs events
-		evs.add(contractEvent(SubjectContractSigned, c, "SIGNED_BY_"+string(sig.Party), now))
+		evs.add(contractEvent(contractsevents.ContractSigned.Subject, c, "SIGNED_BY_"+string(sig.Party), now))
 		if !activated {
 			return postgres.Effects{Events: evs.list}, evs.err
 		}
-		evs.add(contractEvent(SubjectContractActivated, c, "SIGNED_BY_BOTH", now))
+		evs.add(contractEvent(contractsevents.ContractActivated.Subject, c, "SIGNED_BY_BOTH", now))
 		r, err := a.rules(ctx, a.store.Pool(), c.ProgrammeID())
 		if err != nil {
 			return postgres.Effects{}, err
@@ -215,7 +216,7 @@ func (a *App) schedule(c *contract.Contract, plan checkin.Plan, days []date.Date
 		}
 		ch := checkin.New(ids.New(), c.ProgrammeID(), c.ID(), d, plan.GraceDays, now)
 		out = append(out, ch)
-		evs.add(checkinEvent(SubjectCheckinScheduled, ch, now))
+		evs.add(checkinEvent(contractsevents.CheckinScheduled.Subject, ch, now))
 	}
 	return out
 }
@@ -247,7 +248,7 @@ func (a *App) TerminateContract(ctx context.Context, id, sentEtag string, in Ter
 		if err := v.Contract.Terminate(n, today(now)); err != nil {
 			return postgres.Effects{}, err
 		}
-		eff, err := one(contractEvent(SubjectContractNoticeGiven, v.Contract, v.Contract.Record().EndReason, now))
+		eff, err := one(contractEvent(contractsevents.ContractNoticeGiven.Subject, v.Contract, v.Contract.Record().EndReason, now))
 		// No follow-up after the stay's last day.
 		eff.DropFrom = in.EffectiveDate
 		return eff, err
@@ -276,7 +277,7 @@ func (a *App) RenewContract(ctx context.Context, id, sentEtag string, end date.D
 			return postgres.Effects{}, err
 		}
 		var evs events
-		evs.add(contractEvent(SubjectContractRenewed, c, "RENEWED", now))
+		evs.add(contractEvent(contractsevents.ContractRenewed.Subject, c, "RENEWED", now))
 		checkins := a.schedule(c, r.plan, r.plan.ScheduleBetween(c.Terms().StartDate, oldEnd, end), existing, &evs)
 		return postgres.Effects{Events: evs.list, Checkins: checkins}, evs.err
 	})
@@ -311,7 +312,7 @@ func (a *App) CancelContract(ctx context.Context, id, sentEtag, reason string) (
 			return postgres.Effects{}, err
 		}
 		var evs events
-		evs.add(contractEvent(SubjectContractCancelled, c, code, now))
+		evs.add(contractEvent(contractsevents.ContractCancelled.Subject, c, code, now))
 		if !wasActive {
 			return postgres.Effects{Events: evs.list}, evs.err
 		}
@@ -324,7 +325,7 @@ func (a *App) CancelContract(ctx context.Context, id, sentEtag, reason string) (
 		for _, ch := range existing {
 			if ch.Cancel(now) {
 				changed = append(changed, ch)
-				evs.add(checkinEvent(SubjectCheckinCancelled, ch, now))
+				evs.add(checkinEvent(contractsevents.CheckinCancelled.Subject, ch, now))
 			}
 		}
 		return postgres.Effects{Events: evs.list, Changed: changed}, evs.err
@@ -344,7 +345,7 @@ func (a *App) ReopenContract(ctx context.Context, id, sentEtag string) (postgres
 		if err := v.Contract.Reopen(now); err != nil {
 			return postgres.Effects{}, err
 		}
-		return one(contractEvent(SubjectContractReopened, v.Contract, "REOPENED_BY_COORDINATOR", now))
+		return one(contractEvent(contractsevents.ContractReopened.Subject, v.Contract, "REOPENED_BY_COORDINATOR", now))
 	})
 }
 

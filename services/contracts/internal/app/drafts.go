@@ -9,18 +9,21 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/cohabit/cohabit/proto/eventcat/contractsevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	matchingeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/events/v1"
 	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
 	"github.com/cohabit/cohabit/services/contracts/internal/contract"
 	"github.com/cohabit/cohabit/services/contracts/internal/postgres"
 	"github.com/cohabit/cohabit/services/platform/date"
+	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/platform/ids"
 	"github.com/cohabit/cohabit/services/platform/protoenum"
 )
 
-// ErrBadEvent is an event no retry will make usable (the consumer terminates it).
-var ErrBadEvent = errors.New("unusable event")
+// ErrBadEvent is an event no retry will make usable: a refusal, which the consumer
+// terminates (platform/consume).
+var ErrBadEvent = errs.FailedPrecondition("BAD_EVENT", "unusable event")
 
 // DraftFromMatch drafts the contract of an approved match, in tx (the consumer's inbox
 // transaction), with the match's terms, the programme's notice and trial periods, and the
@@ -72,7 +75,7 @@ func (a *App) DraftFromMatch(ctx context.Context, tx pgx.Tx, m *matchingeventsv1
 		MatchID: s.GetMatchId(), ProgrammeID: s.GetProgrammeId(), RoomID: s.GetRoomId(), HostID: s.GetHostId(),
 		StudentID: s.GetStudentId(), ApplicationID: s.GetApplicationId(), HostAssisted: m.GetHostAssisted(), Room: room,
 	}, terms, at)
-	ev, err := contractEvent(SubjectContractDrafted, c, "MATCH_APPROVED", at)
+	ev, err := contractEvent(contractsevents.ContractDrafted.Subject, c, "MATCH_APPROVED", at)
 	if err != nil {
 		return err
 	}
@@ -104,7 +107,7 @@ func (a *App) CancelFromMatch(ctx context.Context, tx pgx.Tx, m *matchingeventsv
 		if err := c.Cancel(CancelReasonMatch, CancelReasonMatch, today(at), at); err != nil {
 			return postgres.Effects{}, err
 		}
-		ev, err := contractEvent(SubjectContractCancelled, c, CancelReasonMatch, at)
+		ev, err := contractEvent(contractsevents.ContractCancelled.Subject, c, CancelReasonMatch, at)
 		if err != nil {
 			return postgres.Effects{}, err
 		}

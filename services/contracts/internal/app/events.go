@@ -13,27 +13,6 @@ import (
 	"github.com/cohabit/cohabit/services/platform/event"
 )
 
-// Subjects the contracts service publishes on, all on the CONTRACTS stream.
-const (
-	SubjectContractDrafted     = "cohabit.contracts.contract.drafted"
-	SubjectContractSent        = "cohabit.contracts.contract.sent"
-	SubjectContractSigned      = "cohabit.contracts.contract.signed"
-	SubjectContractActivated   = "cohabit.contracts.contract.activated"
-	SubjectContractNoticeGiven = "cohabit.contracts.contract.notice_given"
-	SubjectContractTerminated  = "cohabit.contracts.contract.terminated"
-	SubjectContractEnded       = "cohabit.contracts.contract.ended"
-	SubjectContractRenewed     = "cohabit.contracts.contract.renewed"
-	SubjectContractCancelled   = "cohabit.contracts.contract.cancelled"
-	SubjectContractReopened    = "cohabit.contracts.contract.reopened"
-	SubjectCheckinScheduled    = "cohabit.contracts.checkin.scheduled"
-	SubjectCheckinCompleted    = "cohabit.contracts.checkin.completed"
-	SubjectCheckinMissed       = "cohabit.contracts.checkin.missed"
-	SubjectCheckinCancelled    = "cohabit.contracts.checkin.cancelled"
-	SubjectIncidentReported    = "cohabit.contracts.incident.reported"
-	SubjectIncidentMediated    = "cohabit.contracts.incident.mediated"
-	SubjectIncidentResolved    = "cohabit.contracts.incident.resolved"
-)
-
 func envelope(subject, programmeID string, at time.Time, payload proto.Message) (*eventsv1.Envelope, error) {
 	return event.New(subject, programmeID, at, payload)
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/cohabit/cohabit/proto/eventcat/contractsevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/contracts/internal/contract"
 	"github.com/cohabit/cohabit/services/contracts/internal/incident"
@@ -43,7 +44,7 @@ func (a *App) CreateIncident(ctx context.Context, contractID string, rep inciden
 	if err != nil {
 		return nil, err
 	}
-	ev, err := incidentEvent(SubjectIncidentReported, inc, now)
+	ev, err := incidentEvent(contractsevents.IncidentReported.Subject, inc, now)
 	if err != nil {
 		return nil, err
 	}
@@ -88,14 +89,14 @@ func (a *App) ListIncidents(ctx context.Context, q IncidentQuery) ([]*incident.I
 
 // MediateIncident starts a mediation. Errors: NotFound, Aborted, FailedPrecondition.
 func (a *App) MediateIncident(ctx context.Context, id, sentEtag string) (*incident.Incident, error) {
-	return a.changeIncident(ctx, id, sentEtag, SubjectIncidentMediated, func(by string, i *incident.Incident) error {
+	return a.changeIncident(ctx, id, sentEtag, contractsevents.IncidentMediated.Subject, func(by string, i *incident.Incident) error {
 		return i.Mediate(by, a.now())
 	})
 }
 
 // ResolveIncident closes an incident. Errors: NotFound, Aborted, FailedPrecondition, Invalid.
 func (a *App) ResolveIncident(ctx context.Context, id, sentEtag, resolution string) (*incident.Incident, error) {
-	return a.changeIncident(ctx, id, sentEtag, SubjectIncidentResolved, func(by string, i *incident.Incident) error {
+	return a.changeIncident(ctx, id, sentEtag, contractsevents.IncidentResolved.Subject, func(by string, i *incident.Incident) error {
 		return i.Resolve(resolution, by, a.now())
 	})
 }

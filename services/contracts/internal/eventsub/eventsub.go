@@ -6,30 +6,23 @@ package eventsub
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
+	"google.golang.org/protobuf/proto"
 
-	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
+	"github.com/cohabit/cohabit/proto/eventcat"
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/matchingevents"
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	hostseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/events/v1"
 	matchingeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/events/v1"
 	studentseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/events/v1"
 	"github.com/cohabit/cohabit/services/contracts/internal/app"
 	"github.com/cohabit/cohabit/services/contracts/internal/contract"
-	"github.com/cohabit/cohabit/services/platform/event"
-	"github.com/cohabit/cohabit/services/platform/inbox"
+	"github.com/cohabit/cohabit/services/platform/consume"
 	"github.com/cohabit/cohabit/services/platform/natsx"
-)
-
-// Subjects consumed.
-const (
-	SubjectMatchApproved  = "cohabit.matching.match.approved"
-	SubjectMatchCancelled = "cohabit.matching.match.cancelled"
-	SubjectHosts          = "cohabit.hosts.host.>"
-	SubjectStudents       = "cohabit.students.student.>"
+	"github.com/cohabit/cohabit/services/platform/pg"
 )
 
 // Durable names, "<consumer>-<source>"; each is also the consumer's name in the inbox.
@@ -39,100 +32,84 @@ const (
 	DurableStudents = "contracts-students"
 )
 
-// Consumers returns the service's consumers of other services' streams.
-func Consumers(pool *pgxpool.Pool, a *app.App, log *slog.Logger) []*natsx.Consumer {
-	return []*natsx.Consumer{Matching(pool, a, log), Hosts(pool, a, log), Students(pool, a, log)}
+// Consumers returns the service's consumers of other services' streams. An event no retry
+// makes usable (app.ErrBadEvent, a refusal) is terminated (platform/consume).
+func Consumers(db pg.Beginner, a *app.App, log *slog.Logger) []*natsx.Consumer {
+	return []*natsx.Consumer{Matching(db, a, log), Hosts(db, a, log), Students(db, a, log)}
 }
 
 // Matching drafts a contract for each approved match, and cancels it when the match is
 // cancelled after its approval.
-func Matching(pool *pgxpool.Pool, a *app.App, log *slog.Logger) *natsx.Consumer {
-	return &natsx.Consumer{
-		Stream:   "MATCHING",
-		Durable:  DurableMatching,
-		Subjects: []string{SubjectMatchApproved, SubjectMatchCancelled},
-		Log:      log,
-		Handle: func(ctx context.Context, e *eventsv1.Envelope) error {
-			at := a.Now()
-			switch e.GetType() {
-			case SubjectMatchApproved:
-				m, err := event.Payload(e, &matchingeventsv1.MatchApproved{})
-				if err != nil {
-					return permanent(err)
-				}
-				return handle(ctx, pool, DurableMatching, e, func(tx pgx.Tx) error { return a.DraftFromMatch(ctx, tx, m, at) })
-			case SubjectMatchCancelled:
-				m, err := event.Payload(e, &matchingeventsv1.MatchChanged{})
-				if err != nil {
-					return permanent(err)
-				}
-				return handle(ctx, pool, DurableMatching, e, func(tx pgx.Tx) error { return a.CancelFromMatch(ctx, tx, m, at) })
-			}
-			return nil
-		},
-	}
+func Matching(db pg.Beginner, a *app.App, log *slog.Logger) *natsx.Consumer {
+	return consume.Group{Durable: DurableMatching, DB: db, Handlers: []consume.Handler{
+		consume.On(matchingevents.MatchApproved, func(ctx context.Context, tx pgx.Tx, _ consume.Meta, m *matchingeventsv1.MatchApproved) error {
+			return a.DraftFromMatch(ctx, tx, m, a.Now())
+		}),
+		consume.On(matchingevents.MatchCancelled, func(ctx context.Context, tx pgx.Tx, _ consume.Meta, m *matchingeventsv1.MatchChanged) error {
+			return a.CancelFromMatch(ctx, tx, m, a.Now())
+		}),
+	}}.Consumer(log)
 }
 
-// Hosts copies each host's owner account, name and assisted flag.
-func Hosts(pool *pgxpool.Pool, a *app.App, log *slog.Logger) *natsx.Consumer {
-	return &natsx.Consumer{
-		Stream:   "HOSTS",
-		Durable:  DurableHosts,
-		Subjects: []string{SubjectHosts},
-		Log:      log,
-		Handle: func(ctx context.Context, e *eventsv1.Envelope) error {
-			m, err := e.GetPayload().UnmarshalNew()
-			if err != nil {
-				return permanent(err)
-			}
-			h, ok := m.(interface {
-				GetHost() *hostseventsv1.HostProfile
-			})
-			if !ok || h.GetHost() == nil {
-				return nil
-			}
-			p := h.GetHost()
-			return handle(ctx, pool, DurableHosts, e, func(tx pgx.Tx) error {
-				return a.SaveParty(ctx, tx, contract.PartyHost, p.GetHostId(), p.GetProgrammeId(), p.GetOwnerAccountId(), p.GetDisplayName(), p.GetAssisted(), e.GetOccurredAt().AsTime())
-			})
-		},
+// The host and student events that carry a profile, by payload type: each says who owns the
+// record and its name now.
+var (
+	hostRegistered = []eventcat.Event[*hostseventsv1.HostRegistered]{hostsevents.HostRegistered}
+	hostUpdated    = []eventcat.Event[*hostseventsv1.HostUpdated]{hostsevents.HostUpdated}
+	hostVerified   = []eventcat.Event[*hostseventsv1.HostVerified]{hostsevents.HostVerified}
+	hostStatus     = []eventcat.Event[*hostseventsv1.HostStatusChanged]{
+		hostsevents.HostSuspended, hostsevents.HostReinstated, hostsevents.HostArchived,
 	}
+	studentRegistered = []eventcat.Event[*studentseventsv1.StudentRegistered]{studentsevents.StudentRegistered}
+	studentUpdated    = []eventcat.Event[*studentseventsv1.StudentUpdated]{studentsevents.StudentUpdated}
+	studentVerified   = []eventcat.Event[*studentseventsv1.StudentVerified]{studentsevents.StudentVerified}
+	studentStatus     = []eventcat.Event[*studentseventsv1.StudentStatusChanged]{
+		studentsevents.StudentArchived, studentsevents.StudentPlaced, studentsevents.StudentReleased,
+	}
+)
+
+// Hosts copies each host's owner account, name and assisted flag.
+func Hosts(db pg.Beginner, a *app.App, log *slog.Logger) *natsx.Consumer {
+	save := func(ctx context.Context, tx pgx.Tx, m consume.Meta, p *hostseventsv1.HostProfile) error {
+		return a.SaveParty(ctx, tx, contract.PartyHost, p.GetHostId(), p.GetProgrammeId(), p.GetOwnerAccountId(), p.GetDisplayName(), p.GetAssisted(), m.OccurredAt)
+	}
+	return consume.Group{Durable: DurableHosts, DB: db, Handlers: concat(
+		profiles(hostRegistered, (*hostseventsv1.HostRegistered).GetHost, save),
+		profiles(hostUpdated, (*hostseventsv1.HostUpdated).GetHost, save),
+		profiles(hostVerified, (*hostseventsv1.HostVerified).GetHost, save),
+		profiles(hostStatus, (*hostseventsv1.HostStatusChanged).GetHost, save),
+	)}.Consumer(log)
 }
 
 // Students copies each student's owner account and name.
-func Students(pool *pgxpool.Pool, a *app.App, log *slog.Logger) *natsx.Consumer {
-	return &natsx.Consumer{
-		Stream:   "STUDENTS",
-		Durable:  DurableStudents,
-		Subjects: []string{SubjectStudents},
-		Log:      log,
-		Handle: func(ctx context.Context, e *eventsv1.Envelope) error {
-			m, err := e.GetPayload().UnmarshalNew()
-			if err != nil {
-				return permanent(err)
-			}
-			s, ok := m.(interface {
-				GetStudent() *studentseventsv1.StudentProfile
-			})
-			if !ok || s.GetStudent() == nil {
-				return nil
-			}
-			p := s.GetStudent()
-			return handle(ctx, pool, DurableStudents, e, func(tx pgx.Tx) error {
-				return a.SaveParty(ctx, tx, contract.PartyStudent, p.GetStudentId(), p.GetProgrammeId(), p.GetOwnerAccountId(), p.GetDisplayName(), false, e.GetOccurredAt().AsTime())
-			})
-		},
+func Students(db pg.Beginner, a *app.App, log *slog.Logger) *natsx.Consumer {
+	save := func(ctx context.Context, tx pgx.Tx, m consume.Meta, p *studentseventsv1.StudentProfile) error {
+		return a.SaveParty(ctx, tx, contract.PartyStudent, p.GetStudentId(), p.GetProgrammeId(), p.GetOwnerAccountId(), p.GetDisplayName(), false, m.OccurredAt)
 	}
+	return consume.Group{Durable: DurableStudents, DB: db, Handlers: concat(
+		profiles(studentRegistered, (*studentseventsv1.StudentRegistered).GetStudent, save),
+		profiles(studentUpdated, (*studentseventsv1.StudentUpdated).GetStudent, save),
+		profiles(studentVerified, (*studentseventsv1.StudentVerified).GetStudent, save),
+		profiles(studentStatus, (*studentseventsv1.StudentStatusChanged).GetStudent, save),
+	)}.Consumer(log)
 }
 
-// handle applies fn once per (consumer, event), and turns an unusable event into a
-// permanent failure (terminated and logged rather than retried forever).
-func handle(ctx context.Context, pool *pgxpool.Pool, consumer string, e *eventsv1.Envelope, fn func(pgx.Tx) error) error {
-	err := inbox.Handle(ctx, pool, consumer, e.GetId(), fn)
-	if errors.Is(err, app.ErrBadEvent) {
-		return permanent(err)
-	}
-	return err
+// profiles handles each of evs by saving the profile its payload carries (get). A payload
+// without one changes nothing.
+func profiles[T proto.Message, P comparable](evs []eventcat.Event[T], get func(T) P, save func(context.Context, pgx.Tx, consume.Meta, P) error) []consume.Handler {
+	return consume.OnEach(evs, func(ctx context.Context, tx pgx.Tx, m consume.Meta, p T) error {
+		var none P
+		if prof := get(p); prof != none {
+			return save(ctx, tx, m, prof)
+		}
+		return nil
+	})
 }
 
-func permanent(err error) error { return fmt.Errorf("%w: %w", natsx.ErrPermanent, err) }
+func concat(hs ...[]consume.Handler) []consume.Handler {
+	var out []consume.Handler
+	for _, h := range hs {
+		out = append(out, h...)
+	}
+	return out
+}

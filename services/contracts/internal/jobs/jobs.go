@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/cohabit/cohabit/proto/eventcat/contractsevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/contracts/internal/app"
 	"github.com/cohabit/cohabit/services/contracts/internal/checkin"
@@ -44,9 +45,9 @@ func (j *Jobs) RunOnce(ctx context.Context, now time.Time) (Result, error) {
 			if err != nil {
 				return postgres.Effects{}, err
 			}
-			subject := app.SubjectContractEnded
+			subject := contractsevents.ContractEnded.Subject
 			if s == contract.StatusTerminated {
-				subject, res.Terminated = app.SubjectContractTerminated, res.Terminated+1
+				subject, res.Terminated = contractsevents.ContractTerminated.Subject, res.Terminated+1
 			} else {
 				res.Ended++
 			}
@@ -69,7 +70,7 @@ func (j *Jobs) RunOnce(ctx context.Context, now time.Time) (Result, error) {
 				return nil, err
 			}
 			res.Missed++
-			ev, err := app.CheckinEvent(app.SubjectCheckinMissed, ch, now)
+			ev, err := app.CheckinEvent(contractsevents.CheckinMissed.Subject, ch, now)
 			if err != nil {
 				return nil, err
 			}
