@@ -64,7 +64,7 @@ lint: tools ## buf lint, gofmt (generated code excluded), go vet and go mod tidy
 	echo "govulncheck (database built offline from golang.org/x/vulndb)"; scripts/vulncheck.sh || failed=1; \
 	if (( failed )); then echo "lint: FAILED" >&2; exit 1; fi; echo "lint: ok"
 
-test: ## every module's tests with -race against real PostgreSQL and NATS, then the browser tests (e2e)
+test: ## every module's tests with -race against real PostgreSQL and NATS, deploy checks, fuzz, a short soak with faults, then the browser tests (e2e)
 	@scripts/ensure-postgres.sh >/dev/null
 	@# The contract document's tests read the PDF back with pdftotext (they fail without it in CI).
 	@scripts/ensure-poppler.sh || true
@@ -76,8 +76,8 @@ test: ## every module's tests with -race against real PostgreSQL and NATS, then 
 			results+=("FAIL  $$m ($$((SECONDS - start))s)"); failed+=("$$m"); \
 		fi; \
 	done; \
-	echo "=== deploy: container images, Kubernetes manifests rendered and validated offline"; start=$$SECONDS; \
-	if scripts/images.sh && scripts/k8s-validate.sh; then \
+	echo "=== deploy: container images, Kubernetes manifests rendered and validated offline, alert rules checked and tested (promtool)"; start=$$SECONDS; \
+	if scripts/images.sh && scripts/k8s-validate.sh && scripts/alerts-check.sh; then \
 		results+=("ok    deploy ($$((SECONDS - start))s)"); \
 	else \
 		results+=("FAIL  deploy ($$((SECONDS - start))s)"); failed+=(deploy); \
@@ -87,6 +87,12 @@ test: ## every module's tests with -race against real PostgreSQL and NATS, then 
 		results+=("ok    fuzz ($$((SECONDS - start))s)"); \
 	else \
 		results+=("FAIL  fuzz ($$((SECONDS - start))s)"); failed+=(fuzz); \
+	fi; \
+	echo "=== soak: the local cluster under load, one kill of each kind (PostgreSQL primary, NATS stream leader, a service replica), then the end checks"; start=$$SECONDS; \
+	if scripts/soak-short.sh; then \
+		results+=("ok    soak ($$((SECONDS - start))s)"); \
+	else \
+		results+=("FAIL  soak ($$((SECONDS - start))s)"); failed+=(soak); \
 	fi; \
 	echo "=== e2e: the web application in headless Chromium"; start=$$SECONDS; \
 	if gateway/web/e2e/run.sh; then \
