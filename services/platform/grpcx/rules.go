@@ -26,9 +26,10 @@ import (
 //     (YYYY-MM-DD text) are bounded the same by platform/date, which every service parses
 //     them with.
 //
-// A field's own rules (a title of at most 120 characters, a required value) are declared
-// on the request messages and checked by the same interceptor (protovalidate), or by the
-// domain; this rule is the floor under them, so that no field is ever unbounded.
+// A field's own rules (a required enum, an identifier's maximum) are declared on the request
+// messages and checked by the same interceptor after this one (protovalidate: declared.go
+// says which place holds which rule), or by the domain; this rule is the floor under them,
+// so that no field is ever unbounded.
 const (
 	maxText     = 1_000
 	maxLongText = 10_000
