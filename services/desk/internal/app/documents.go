@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/cohabit/cohabit/proto/eventcat/deskevents"
 	"github.com/cohabit/cohabit/services/desk/internal/document"
 	"github.com/cohabit/cohabit/services/desk/internal/postgres"
 	"github.com/cohabit/cohabit/services/platform/auth"
@@ -76,7 +77,7 @@ func (a *App) Upload(ctx context.Context, id, fileName, sentEtag string, content
 	}
 	sum := sha256.Sum256(content)
 	info := document.FileInfo{Name: document.CleanFileName(fileName), ContentType: ct, SizeBytes: len(content), SHA256: hex.EncodeToString(sum[:])}
-	return a.change(ctx, id, sentEtag, false, func(*document.Document) string { return SubjectDocumentReceived },
+	return a.change(ctx, id, sentEtag, false, func(*document.Document) string { return deskevents.DocumentReceived.Subject },
 		func(q *postgres.Q, d *document.Document) error {
 			d.Received(info, a.now())
 			return q.PutFile(ctx, d.ID, content)
@@ -95,9 +96,9 @@ func (a *App) Verify(ctx context.Context, id, expiry string, seenInPerson bool, 
 	}
 	subject := func(d *document.Document) string {
 		if d.Status == document.StatusExpired {
-			return SubjectDocumentExpired // verified with an expiry date already past
+			return deskevents.DocumentExpired.Subject // verified with an expiry date already past
 		}
-		return SubjectDocumentVerified
+		return deskevents.DocumentVerified.Subject
 	}
 	return a.change(ctx, id, sentEtag, true, subject,
 		func(q *postgres.Q, d *document.Document) error {
@@ -111,7 +112,7 @@ func (a *App) Verify(ctx context.Context, id, expiry string, seenInPerson bool, 
 
 // Reject marks a document REJECTED with a reason (coordinators).
 func (a *App) Reject(ctx context.Context, id, reason, sentEtag string) (*document.Document, error) {
-	return a.change(ctx, id, sentEtag, true, func(*document.Document) string { return SubjectDocumentRejected },
+	return a.change(ctx, id, sentEtag, true, func(*document.Document) string { return deskevents.DocumentRejected.Subject },
 		func(_ *postgres.Q, d *document.Document) error { return d.Reject(reason, a.now()) })
 }
 
@@ -193,11 +194,11 @@ func (a *App) CreateDocument(ctx context.Context, ownerID string, kind document.
 }
 
 func (a *App) publishRequested(ctx context.Context, q *postgres.Q, d *document.Document) error {
-	ev, err := documentEvent(SubjectDocumentRequested, d, d.CreatedAt)
+	ev, err := documentEvent(deskevents.DocumentRequested.Subject, d, d.CreatedAt)
 	if err != nil {
 		return err
 	}
-	if err := q.AddLifeEvent(ctx, ev.GetId(), d.ProgrammeID, lifeCode[SubjectDocumentRequested], d.CreatedAt, d.OwnerID); err != nil {
+	if err := q.AddLifeEvent(ctx, ev.GetId(), d.ProgrammeID, lifeCode[deskevents.DocumentRequested.Subject], d.CreatedAt, d.OwnerID); err != nil {
 		return err
 	}
 	return q.Publish(ctx, ev)
@@ -264,11 +265,11 @@ func (a *App) ExpireDue(ctx context.Context) (int, error) {
 				if err := q.UpdateDocument(ctx, d); err != nil {
 					return err
 				}
-				ev, err := documentEvent(SubjectDocumentExpired, d, d.UpdatedAt)
+				ev, err := documentEvent(deskevents.DocumentExpired.Subject, d, d.UpdatedAt)
 				if err != nil {
 					return err
 				}
-				if err := q.AddLifeEvent(ctx, ev.GetId(), d.ProgrammeID, lifeCode[SubjectDocumentExpired], d.UpdatedAt, d.OwnerID); err != nil {
+				if err := q.AddLifeEvent(ctx, ev.GetId(), d.ProgrammeID, lifeCode[deskevents.DocumentExpired.Subject], d.UpdatedAt, d.OwnerID); err != nil {
 					return err
 				}
 				if err := q.Publish(ctx, ev); err != nil {

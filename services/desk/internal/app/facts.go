@@ -4,24 +4,26 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	"github.com/cohabit/cohabit/services/desk/internal/document"
 	"github.com/cohabit/cohabit/services/desk/internal/postgres"
 	"github.com/cohabit/cohabit/services/platform/ids"
 )
 
-// Event is what a consumer hands a use case: which consumer and event (the inbox's key), the
+// Event is what a consumer hands a use case, with the inbox transaction: the event (its id), the
 // programme, when it happened, and the timeline's code for it ("" when it is not part of a
 // record's life).
 type Event struct {
-	Consumer, ID, ProgrammeID, Code string
-	At                              time.Time
+	ID, ProgrammeID, Code string
+	At                    time.Time
 }
 
 // PersonChanged keeps the desk's copy of a host or student and creates the documents now
 // required of them, MISSING (at registration, and when isTenant changes).
-func (a *App) PersonChanged(ctx context.Context, e Event, p postgres.Person) error {
-	return a.store.Handle(ctx, e.Consumer, e.ID, func(q *postgres.Q) error {
+func (a *App) PersonChanged(ctx context.Context, tx pgx.Tx, e Event, p postgres.Person) error {
+	return a.store.In(tx, func(q *postgres.Q) error {
 		if err := q.SavePerson(ctx, p, e.At); err != nil {
 			return err
 		}
@@ -61,8 +63,8 @@ func (a *App) ensureRequired(ctx context.Context, q *postgres.Q, p postgres.Pers
 }
 
 // SettingsChanged gives everyone of a programme the documents its new settings require.
-func (a *App) SettingsChanged(ctx context.Context, e Event, st *identityv1.ProgrammeSettings) error {
-	return a.store.Handle(ctx, e.Consumer, e.ID, func(q *postgres.Q) error {
+func (a *App) SettingsChanged(ctx context.Context, tx pgx.Tx, e Event, st *identityv1.ProgrammeSettings) error {
+	return a.store.In(tx, func(q *postgres.Q) error {
 		people, err := q.PeopleOf(ctx, e.ProgrammeID)
 		if err != nil {
 			return err
@@ -77,8 +79,8 @@ func (a *App) SettingsChanged(ctx context.Context, e Event, st *identityv1.Progr
 }
 
 // MatchChanged keeps the copy of a match and its place in the parties' timelines.
-func (a *App) MatchChanged(ctx context.Context, e Event, m postgres.Match) error {
-	return a.store.Handle(ctx, e.Consumer, e.ID, func(q *postgres.Q) error {
+func (a *App) MatchChanged(ctx context.Context, tx pgx.Tx, e Event, m postgres.Match) error {
+	return a.store.In(tx, func(q *postgres.Q) error {
 		if err := q.SaveMatch(ctx, m, e.At); err != nil {
 			return err
 		}
@@ -87,8 +89,8 @@ func (a *App) MatchChanged(ctx context.Context, e Event, m postgres.Match) error
 }
 
 // ContractChanged keeps the copy of a contract and its place in the timelines.
-func (a *App) ContractChanged(ctx context.Context, e Event, c postgres.Contract) error {
-	return a.store.Handle(ctx, e.Consumer, e.ID, func(q *postgres.Q) error {
+func (a *App) ContractChanged(ctx context.Context, tx pgx.Tx, e Event, c postgres.Contract) error {
+	return a.store.In(tx, func(q *postgres.Q) error {
 		if err := q.SaveContract(ctx, c, e.At); err != nil {
 			return err
 		}
@@ -97,8 +99,8 @@ func (a *App) ContractChanged(ctx context.Context, e Event, c postgres.Contract)
 }
 
 // CheckinChanged keeps the copy of a check-in (due and missed ones are on the agenda).
-func (a *App) CheckinChanged(ctx context.Context, e Event, id, contractID, status, due string) error {
-	return a.store.Handle(ctx, e.Consumer, e.ID, func(q *postgres.Q) error {
+func (a *App) CheckinChanged(ctx context.Context, tx pgx.Tx, e Event, id, contractID, status, due string) error {
+	return a.store.In(tx, func(q *postgres.Q) error {
 		d, err := parseDate(due)
 		if err != nil {
 			return err
@@ -118,8 +120,8 @@ func (a *App) CheckinChanged(ctx context.Context, e Event, id, contractID, statu
 }
 
 // ContractLifeEvent records a fact about a contract (an incident) in its timelines.
-func (a *App) ContractLifeEvent(ctx context.Context, e Event, contractID string) error {
-	return a.store.Handle(ctx, e.Consumer, e.ID, func(q *postgres.Q) error {
+func (a *App) ContractLifeEvent(ctx context.Context, tx pgx.Tx, e Event, contractID string) error {
+	return a.store.In(tx, func(q *postgres.Q) error {
 		hostID, studentID, _, err := q.ContractParties(ctx, contractID)
 		if err != nil {
 			return err
@@ -129,14 +131,14 @@ func (a *App) ContractLifeEvent(ctx context.Context, e Event, contractID string)
 }
 
 // CallChanged keeps a line of the call list.
-func (a *App) CallChanged(ctx context.Context, e Event, id, recipientID, topic, status string) error {
-	return a.store.Handle(ctx, e.Consumer, e.ID, func(q *postgres.Q) error {
+func (a *App) CallChanged(ctx context.Context, tx pgx.Tx, e Event, id, recipientID, topic, status string) error {
+	return a.store.In(tx, func(q *postgres.Q) error {
 		return q.SaveCall(ctx, id, e.ProgrammeID, recipientID, topic, status, e.At)
 	})
 }
 
 // ErasePerson deletes everything the desk holds about a person (SPEC §9): their documents and
 // files, the notes on them, their timeline, their calls.
-func (a *App) ErasePerson(ctx context.Context, e Event, personID string) error {
-	return a.store.Handle(ctx, e.Consumer, e.ID, func(q *postgres.Q) error { return q.DeletePerson(ctx, personID) })
+func (a *App) ErasePerson(ctx context.Context, tx pgx.Tx, e Event, personID string) error {
+	return a.store.In(tx, func(q *postgres.Q) error { return q.DeletePerson(ctx, personID) })
 }

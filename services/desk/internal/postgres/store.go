@@ -81,10 +81,9 @@ func (s *Store) Tx(ctx context.Context, fn func(q *Q) error) error {
 	return pg.InTx(ctx, s.pool, func(tx pgx.Tx) error { return fn(&Q{db: tx, tx: tx, s: s}) })
 }
 
-// Handle runs fn once per (consumer, event) in the inbox's transaction.
-func (s *Store) Handle(ctx context.Context, consumer, eventID string, fn func(q *Q) error) error {
-	return inbox.Handle(ctx, s.pool, consumer, eventID, func(tx pgx.Tx) error { return fn(&Q{db: tx, tx: tx, s: s}) })
-}
+// In runs fn with the queries of tx, an event's inbox transaction: what fn changes commits
+// with the event's claim, or rolls back with it for the redelivery to try again.
+func (s *Store) In(tx pgx.Tx, fn func(q *Q) error) error { return fn(&Q{db: tx, tx: tx, s: s}) }
 
 // Publish appends events to the outbox (inside a transaction only).
 func (q *Q) Publish(ctx context.Context, events ...*eventsv1.Envelope) error {
