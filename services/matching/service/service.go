@@ -14,6 +14,7 @@ import (
 	"github.com/cohabit/cohabit/services/matching/internal/app"
 	"github.com/cohabit/cohabit/services/matching/internal/eventsub"
 	"github.com/cohabit/cohabit/services/matching/internal/grpcapi"
+	"github.com/cohabit/cohabit/services/matching/internal/jobs"
 	"github.com/cohabit/cohabit/services/matching/internal/livepool"
 	"github.com/cohabit/cohabit/services/matching/internal/postgres"
 	"github.com/cohabit/cohabit/services/platform/boot"
@@ -21,6 +22,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/consume"
 	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/export"
+	"github.com/cohabit/cohabit/services/platform/periodic"
 )
 
 // DefaultExpiryInterval is how often the expiry job looks for matches past their expiry time.
@@ -69,12 +71,9 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 				return boot.Parts{}, fmt.Errorf("register the pools' metrics: %w", err)
 			}
 			export.Register(d.Server, "matching", a.Export)
-			expiry := func(ctx context.Context) error {
-				return a.RunExpiry(ctx, interval, func(err error) { d.Log.ErrorContext(ctx, "expiry run failed; retried at the next tick", "err", err) })
-			}
 			consumers := append(eventsub.Consumers(d.Pool, a, d.Log), erasure.Consumers(d.Pool, "matching", d.Log, a.ErasePerson)...)
 			consumers = append(consumers, eventsub.DocumentsConsumer(d.Pool, a, d.Log))
-			return boot.Parts{Consumers: consumers, Jobs: []func(context.Context) error{expiry}}, nil
+			return boot.Parts{Consumers: consumers, Jobs: periodic.Funcs(d.Log, jobs.Of(a, interval)...)}, nil
 		},
 	}, cfg.Config, log.With("service", "matching"))
 }

@@ -367,20 +367,3 @@ func (a *App) ExpireDue(ctx context.Context) (int, error) {
 		}
 	}
 }
-
-// RunExpiry runs ExpireDue every interval until ctx is done. A failed run is logged by report
-// and retried at the next tick: expiry is late, never lost.
-func (a *App) RunExpiry(ctx context.Context, interval time.Duration, report func(error)) error {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-			if _, err := a.ExpireDue(ctx); err != nil && !errors.Is(err, context.Canceled) {
-				report(err)
-			}
-		}
-	}
-}
