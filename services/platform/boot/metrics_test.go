@@ -18,6 +18,7 @@ import (
 
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/platform/boot"
+	"github.com/cohabit/cohabit/services/platform/config"
 	"github.com/cohabit/cohabit/services/platform/event"
 	"github.com/cohabit/cohabit/services/platform/grpcx"
 	"github.com/cohabit/cohabit/services/platform/logging"
@@ -200,4 +201,18 @@ func scrape(t *testing.T, url string) map[string]float64 {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// TestMetricsAddrFromTheEnvironment: each service reads its metrics listener under its own
+// name; unset, it stays empty (a free loopback port, Run decides).
+func TestMetricsAddrFromTheEnvironment(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"COHABIT_DESK_METRICS_ADDR": ":9190", "COHABIT_HOSTS_METRICS_ADDR": ":1"}
+	e := config.New(func(k string) string { return env[k] })
+	if got := boot.LoadConfig(e, "desk", "localhost:9107").MetricsAddr; got != ":9190" {
+		t.Errorf("desk's metrics address: %q, want :9190", got)
+	}
+	if got := boot.LoadConfig(e, "figures", "localhost:9108").MetricsAddr; got != "" {
+		t.Errorf("figures' metrics address, unset: %q, want empty", got)
+	}
 }
