@@ -1,7 +1,8 @@
 // Package site assembles the web application the gateway serves at "/": the core (package
 // webapp: routing, sessions, rendering, translations, forms) with the pages of every
-// audience, each registering its own routes. Its tests drive the whole application through
-// HTTP, over fake services (fakes_test.go, harness_test.go).
+// audience, each registering its own routes. Its tests are those that cross
+// audiences; each audience's own are beside its handlers, all over package webapptest's
+// harness and fake services.
 package site
 
 import (
@@ -15,15 +16,15 @@ import (
 	"github.com/cohabit/cohabit/gateway/internal/webapp/student"
 )
 
-// audiences are the packages of pages, by audience.
-var audiences = []webapp.Audience{account.Register, coordinator.Register, host.Register, student.Register, admin.Register}
+// Audiences are the packages of pages, by audience.
+var Audiences = []webapp.Audience{account.Register, coordinator.Register, host.Register, student.Register, admin.Register}
 
 // New builds the web application over the gateway's connections.
 func New(conns webapp.Conns, log *slog.Logger) (*webapp.App, error) {
-	return webapp.New(conns, log, audiences...)
+	return webapp.New(conns, log, Audiences...)
 }
 
 // Routes is the web application's route table, with who may use each route: the
 // platform's authorization matrix test reads it, so that a page added later is in the matrix
 // without an edit of the test.
-func Routes() ([]webapp.Route, error) { return webapp.Routes(audiences...) }
+func Routes() ([]webapp.Route, error) { return webapp.Routes(Audiences...) }

@@ -1,4 +1,4 @@
-package site
+package webapptest
 
 import (
 	"context"
@@ -28,13 +28,26 @@ import (
 	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
 )
 
+// UpdateProgramme refuses a phone that is not one, as identity does; otherwise it answers the
+// programme as sent.
+func (f *fakeIdentity) UpdateProgramme(ctx context.Context, req *identityv1.UpdateProgrammeRequest) (*identityv1.Programme, error) {
+	f.record(ctx, "UpdateProgramme", req)
+	if req.GetProgramme().GetSettings().GetAssociation().GetPhone() == "call me" {
+		var v errs.Violations
+		v.Add("settings.association.phone", "is not a phone number")
+		e, _ := errs.As(v.Err())
+		return nil, grpcErr(e)
+	}
+	return req.GetProgramme(), nil
+}
+
 // The fakes answer like the services do, from fixed data, and record what they were sent:
 // the method, the bearer token it carried and the request.
 
 type call struct {
 	method string
-	auth   string
-	req    proto.Message
+	Auth   string
+	Req    proto.Message
 }
 
 type recorder struct {
@@ -55,7 +68,7 @@ func (r *recorder) record(ctx context.Context, method string, req proto.Message)
 }
 
 // called returns the calls of method.
-func (r *recorder) called(method string) []call {
+func (r *recorder) Called(method string) []call {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var out []call
@@ -83,7 +96,7 @@ var accounts = map[string]*identityv1.Account{
 }
 
 // passwords: email → token; every password is "secret-password".
-var logins = map[string]string{
+var Logins = map[string]string{
 	"coordinator@example.org": "tok-coord", "jeanne@example.org": "tok-host", "lea@example.org": "tok-student",
 	"admin@example.org": "tok-admin", "new-host@example.org": "tok-newhost", "new-student@example.org": "tok-newstudent",
 }
@@ -98,7 +111,7 @@ func (f *fakeIdentity) Login(ctx context.Context, req *identityv1.LoginRequest) 
 	if req.GetEmail() == "locked@example.org" {
 		return nil, grpcErr(errs.ResourceExhausted("TOO_MANY_ATTEMPTS", "too many attempts: try again in 5m0s"))
 	}
-	tok, ok := logins[req.GetEmail()]
+	tok, ok := Logins[req.GetEmail()]
 	if !ok || req.GetPassword() != "secret-password" {
 		return nil, grpcErr(errs.Unauthenticated("BAD_CREDENTIALS", "wrong email or password"))
 	}
@@ -168,25 +181,25 @@ func (f *fakeIdentity) Signup(ctx context.Context, req *identityv1.SignupRequest
 	return &identityv1.Account{Id: "acc-x", Email: req.GetEmail(), Role: req.GetRole(), ProgrammeId: req.GetProgrammeId()}, nil
 }
 
-func ts(s string) *timestamppb.Timestamp {
+func Ts(s string) *timestamppb.Timestamp {
 	t, _ := time.Parse(time.RFC3339, s)
 	return timestamppb.New(t)
 }
 
 var (
-	hostJeanne = &hostsv1.Host{
+	HostJeanne = &hostsv1.Host{
 		Id: "h-1", ProgrammeId: "demo", Status: hostsv1.HostStatus_HOST_STATUS_VERIFIED, DisplayName: "Jeanne Martin",
 		BirthDate: "1948-03-12", Phone: "+33 6 12 34 56 78",
 		Address:   &hostsv1.Address{Line1: "12 rue Victor Hugo", Postcode: "69002", City: "Lyon", Lat: 45.7578, Lng: 4.832},
 		Languages: []string{"fr", "it"}, ServicesWanted: []typev1.Service{typev1.Service_SERVICE_COMPANY, typev1.Service_SERVICE_MEALS},
 		HoursWantedPerWeek: 4, NightsWantedPerWeek: 3, Rhythm: typev1.Rhythm_RHYTHM_EARLY, Assisted: true, ConsentRecorded: true,
-		CreateTime: ts("2026-11-02T09:00:00Z"), Etag: "7",
+		CreateTime: Ts("2026-11-02T09:00:00Z"), Etag: "7",
 	}
 	hostPending1 = &hostsv1.Host{Id: "h-2", ProgrammeId: "demo", Status: hostsv1.HostStatus_HOST_STATUS_PENDING_VERIFICATION, DisplayName: "Paul Girard",
-		Address: &hostsv1.Address{City: "Villeurbanne"}, CreateTime: ts("2026-11-20T10:00:00Z")}
+		Address: &hostsv1.Address{City: "Villeurbanne"}, CreateTime: Ts("2026-11-20T10:00:00Z")}
 	hostPending2 = &hostsv1.Host{Id: "h-3", ProgrammeId: "demo", Status: hostsv1.HostStatus_HOST_STATUS_PENDING_VERIFICATION, DisplayName: "Odette Roux",
-		Address: &hostsv1.Address{City: "Lyon"}, Assisted: true, CreateTime: ts("2026-11-21T10:00:00Z")}
-	roomJeanne = &hostsv1.Room{Id: "r-1", ProgrammeId: "demo", HostId: "h-1", Status: hostsv1.RoomStatus_ROOM_STATUS_PUBLISHED,
+		Address: &hostsv1.Address{City: "Lyon"}, Assisted: true, CreateTime: Ts("2026-11-21T10:00:00Z")}
+	RoomJeanne = &hostsv1.Room{Id: "r-1", ProgrammeId: "demo", HostId: "h-1", Status: hostsv1.RoomStatus_ROOM_STATUS_PUBLISHED,
 		Title: "Chambre calme près des quais", AreaM2: 12, MonthlyContributionCents: 15000, AvailableFrom: "2027-01-01", City: "Lyon",
 		Furnished: true, Etag: "4"}
 )
@@ -198,7 +211,7 @@ type fakeHosts struct {
 
 func (f *fakeHosts) ListHosts(ctx context.Context, req *hostsv1.ListHostsRequest) (*hostsv1.ListHostsResponse, error) {
 	auth := f.record(ctx, "ListHosts", req)
-	all := []*hostsv1.Host{hostJeanne, hostPending1, hostPending2}
+	all := []*hostsv1.Host{HostJeanne, hostPending1, hostPending2}
 	switch auth { // a host sees only her own record
 	case "Bearer tok-newhost":
 		all = nil
@@ -216,7 +229,7 @@ func (f *fakeHosts) ListHosts(ctx context.Context, req *hostsv1.ListHostsRequest
 
 func (f *fakeHosts) GetHost(ctx context.Context, req *hostsv1.GetHostRequest) (*hostsv1.Host, error) {
 	f.record(ctx, "GetHost", req)
-	for _, h := range []*hostsv1.Host{hostJeanne, hostPending1, hostPending2} {
+	for _, h := range []*hostsv1.Host{HostJeanne, hostPending1, hostPending2} {
 		if h.GetId() == req.GetId() {
 			return h, nil
 		}
@@ -253,7 +266,7 @@ func (f *fakeHosts) UpdateHost(ctx context.Context, req *hostsv1.UpdateHostReque
 	if req.GetHost().GetId() != "h-1" {
 		return nil, grpcErr(errs.NotFound("HOST_NOT_FOUND", "host %s not found", req.GetHost().GetId()))
 	}
-	if req.GetHost().GetEtag() != hostJeanne.GetEtag() {
+	if req.GetHost().GetEtag() != HostJeanne.GetEtag() {
 		return nil, grpcErr(errs.Aborted("STALE_ETAG", "the host was changed meanwhile"))
 	}
 	var v errs.Violations
@@ -305,7 +318,7 @@ func (f *fakeHosts) ListRooms(ctx context.Context, req *hostsv1.ListRoomsRequest
 	f.record(ctx, "ListRooms", req)
 	draft := &hostsv1.Room{Id: "r-2", HostId: "h-1", Status: hostsv1.RoomStatus_ROOM_STATUS_DRAFT, Title: "Petite chambre sur cour", AreaM2: 9.5, MonthlyContributionCents: 9000, AvailableFrom: "2027-02-01", City: "Lyon"}
 	if req.GetHostId() == "h-1" {
-		return &hostsv1.ListRoomsResponse{Rooms: []*hostsv1.Room{roomJeanne, draft}}, nil
+		return &hostsv1.ListRoomsResponse{Rooms: []*hostsv1.Room{RoomJeanne, draft}}, nil
 	}
 	if req.GetHostId() != "" {
 		return &hostsv1.ListRoomsResponse{}, nil
@@ -313,7 +326,7 @@ func (f *fakeHosts) ListRooms(ctx context.Context, req *hostsv1.ListRoomsRequest
 	// The programme's rooms, filtered like the hosts service does.
 	paul := &hostsv1.Room{Id: "r-3", HostId: "h-2", Status: hostsv1.RoomStatus_ROOM_STATUS_PUBLISHED, Title: "Chambre lumineuse avec balcon", AreaM2: 14, MonthlyContributionCents: 18000, AvailableFrom: "2027-03-01", City: "Villeurbanne"}
 	var out []*hostsv1.Room
-	for _, r := range []*hostsv1.Room{roomJeanne, draft, paul} {
+	for _, r := range []*hostsv1.Room{RoomJeanne, draft, paul} {
 		if (req.GetCity() == "" || strings.EqualFold(req.GetCity(), r.GetCity())) &&
 			(req.GetStatus() == hostsv1.RoomStatus_ROOM_STATUS_UNSPECIFIED || req.GetStatus() == r.GetStatus()) &&
 			(req.GetMaxContributionCents() == 0 || r.GetMonthlyContributionCents() <= req.GetMaxContributionCents()) &&
@@ -329,7 +342,7 @@ func (f *fakeHosts) GetRoom(ctx context.Context, req *hostsv1.GetRoomRequest) (*
 	if req.GetId() != "r-1" {
 		return nil, grpcErr(errs.NotFound("ROOM_NOT_FOUND", "room not found"))
 	}
-	return roomJeanne, nil
+	return RoomJeanne, nil
 }
 
 // UpdateRoom checks the etag against the room's, as the service does, then its area.
@@ -341,7 +354,7 @@ func (f *fakeHosts) UpdateRoom(ctx context.Context, req *hostsv1.UpdateRoomReque
 	if req.GetRoom().GetTitle() == "locked" {
 		return nil, grpcErr(errs.FailedPrecondition("ROOM_IN_USE", "a reserved or occupied room cannot be changed"))
 	}
-	if req.GetRoom().GetEtag() != roomJeanne.GetEtag() {
+	if req.GetRoom().GetEtag() != RoomJeanne.GetEtag() {
 		return nil, grpcErr(errs.Aborted("STALE_ETAG", "the room was changed meanwhile"))
 	}
 	var v errs.Violations
@@ -351,7 +364,7 @@ func (f *fakeHosts) UpdateRoom(ctx context.Context, req *hostsv1.UpdateRoomReque
 		return nil, grpcErr(e)
 	}
 	out := proto.Clone(req.GetRoom()).(*hostsv1.Room)
-	out.HostId = roomJeanne.GetHostId()
+	out.HostId = RoomJeanne.GetHostId()
 	return out, nil
 }
 
@@ -380,7 +393,7 @@ func (f *fakeHosts) WithdrawRoom(ctx context.Context, req *hostsv1.WithdrawRoomR
 	return &hostsv1.Room{Id: req.GetId(), Status: hostsv1.RoomStatus_ROOM_STATUS_WITHDRAWN}, nil
 }
 
-var studentLea = &studentsv1.Student{
+var StudentLea = &studentsv1.Student{
 	Id: "s-1", ProgrammeId: "demo", Status: studentsv1.StudentStatus_STUDENT_STATUS_VERIFIED, DisplayName: "Léa Bernard",
 	BirthDate: "2004-05-02", Email: "lea@example.org", Institution: "Université Lyon 2",
 	StudyPlace: &studentsv1.StudyPlace{City: "Lyon", Lat: 45.75, Lng: 4.84}, MaxCommuteKm: 10, Languages: []string{"fr", "en"},
@@ -399,9 +412,9 @@ func (f *fakeStudents) ListStudents(ctx context.Context, req *studentsv1.ListStu
 		return &studentsv1.ListStudentsResponse{}, nil
 	}
 	pending := &studentsv1.Student{Id: "s-2", Status: studentsv1.StudentStatus_STUDENT_STATUS_PENDING_VERIFICATION, DisplayName: "Hugo Petit",
-		Institution: "INSA Lyon", StudyPlace: &studentsv1.StudyPlace{City: "Villeurbanne"}, CreateTime: ts("2026-11-22T08:00:00Z")}
+		Institution: "INSA Lyon", StudyPlace: &studentsv1.StudyPlace{City: "Villeurbanne"}, CreateTime: Ts("2026-11-22T08:00:00Z")}
 	var out []*studentsv1.Student
-	for _, s := range []*studentsv1.Student{studentLea, pending} {
+	for _, s := range []*studentsv1.Student{StudentLea, pending} {
 		if req.GetStatus() == studentsv1.StudentStatus_STUDENT_STATUS_UNSPECIFIED || s.GetStatus() == req.GetStatus() {
 			out = append(out, s)
 		}
@@ -424,7 +437,7 @@ func (f *fakeStudents) GetStudent(ctx context.Context, req *studentsv1.GetStuden
 	}
 	switch req.GetId() {
 	case "s-1":
-		return studentLea, nil
+		return StudentLea, nil
 	case "s-3":
 		return studentCamille, nil
 	}
@@ -435,7 +448,7 @@ func (f *fakeStudents) GetStudent(ctx context.Context, req *studentsv1.GetStuden
 func (f *fakeStudents) UpdateStudent(ctx context.Context, req *studentsv1.UpdateStudentRequest) (*studentsv1.Student, error) {
 	f.record(ctx, "UpdateStudent", req)
 	var current *studentsv1.Student
-	for _, s := range []*studentsv1.Student{studentLea, studentCamille} {
+	for _, s := range []*studentsv1.Student{StudentLea, studentCamille} {
 		if s.GetId() == req.GetStudent().GetId() {
 			current = s
 		}
@@ -554,9 +567,9 @@ func (f *fakeMatching) ListSuggestions(ctx context.Context, req *matchingv1.List
 	}}, nil
 }
 
-func match(id string, st matchingv1.MatchStatus) *matchingv1.Match {
+func Match(id string, st matchingv1.MatchStatus) *matchingv1.Match {
 	return &matchingv1.Match{Id: id, ProgrammeId: "demo", RoomId: "r-1", HostId: "h-1", StudentId: "s-1", Status: st, Score: 82.46,
-		Host: partyJeanne, Student: partyLea, CreateTime: ts("2026-11-23T09:00:00Z"), ExpireTime: ts("2026-12-07T09:00:00Z")}
+		Host: partyJeanne, Student: partyLea, CreateTime: Ts("2026-11-23T09:00:00Z"), ExpireTime: Ts("2026-12-07T09:00:00Z")}
 }
 
 func (f *fakeMatching) ListMatches(ctx context.Context, req *matchingv1.ListMatchesRequest) (*matchingv1.ListMatchesResponse, error) {
@@ -566,63 +579,63 @@ func (f *fakeMatching) ListMatches(ctx context.Context, req *matchingv1.ListMatc
 	}
 	switch req.GetStatus() {
 	case matchingv1.MatchStatus_MATCH_STATUS_PROPOSED:
-		return &matchingv1.ListMatchesResponse{Matches: []*matchingv1.Match{match("m-1", matchingv1.MatchStatus_MATCH_STATUS_PROPOSED)}}, nil
+		return &matchingv1.ListMatchesResponse{Matches: []*matchingv1.Match{Match("m-1", matchingv1.MatchStatus_MATCH_STATUS_PROPOSED)}}, nil
 	case matchingv1.MatchStatus_MATCH_STATUS_MEETING_SCHEDULED:
-		m := match("m-2", matchingv1.MatchStatus_MATCH_STATUS_MEETING_SCHEDULED)
-		m.MeetingTime = ts("2026-11-28T14:30:00Z")
+		m := Match("m-2", matchingv1.MatchStatus_MATCH_STATUS_MEETING_SCHEDULED)
+		m.MeetingTime = Ts("2026-11-28T14:30:00Z")
 		m.HostAccepted = true
 		return &matchingv1.ListMatchesResponse{Matches: []*matchingv1.Match{m}}, nil
 	case matchingv1.MatchStatus_MATCH_STATUS_UNSPECIFIED:
 		if req.GetRoomId() != "" {
 			return &matchingv1.ListMatchesResponse{}, nil
 		}
-		met := match("m-3", matchingv1.MatchStatus_MATCH_STATUS_MEETING_SCHEDULED)
-		met.MeetingTime = ts("2026-11-28T14:30:00Z")
-		return &matchingv1.ListMatchesResponse{Matches: []*matchingv1.Match{match("m-1", matchingv1.MatchStatus_MATCH_STATUS_PROPOSED), met}}, nil
+		met := Match("m-3", matchingv1.MatchStatus_MATCH_STATUS_MEETING_SCHEDULED)
+		met.MeetingTime = Ts("2026-11-28T14:30:00Z")
+		return &matchingv1.ListMatchesResponse{Matches: []*matchingv1.Match{Match("m-1", matchingv1.MatchStatus_MATCH_STATUS_PROPOSED), met}}, nil
 	}
 	return &matchingv1.ListMatchesResponse{}, nil
 }
 
 func (f *fakeMatching) CreateMatch(ctx context.Context, req *matchingv1.CreateMatchRequest) (*matchingv1.Match, error) {
 	f.record(ctx, "CreateMatch", req)
-	return match("m-new", matchingv1.MatchStatus_MATCH_STATUS_PROPOSED), nil
+	return Match("m-new", matchingv1.MatchStatus_MATCH_STATUS_PROPOSED), nil
 }
 
 func (f *fakeMatching) ScheduleMeeting(ctx context.Context, req *matchingv1.ScheduleMeetingRequest) (*matchingv1.Match, error) {
 	f.record(ctx, "ScheduleMeeting", req)
-	m := match(req.GetId(), matchingv1.MatchStatus_MATCH_STATUS_MEETING_SCHEDULED)
+	m := Match(req.GetId(), matchingv1.MatchStatus_MATCH_STATUS_MEETING_SCHEDULED)
 	m.MeetingTime = req.GetMeetingAt()
 	return m, nil
 }
 
 func (f *fakeMatching) AcceptMatch(ctx context.Context, req *matchingv1.AcceptMatchRequest) (*matchingv1.Match, error) {
 	f.record(ctx, "AcceptMatch", req)
-	return match(req.GetId(), matchingv1.MatchStatus_MATCH_STATUS_PROPOSED), nil
+	return Match(req.GetId(), matchingv1.MatchStatus_MATCH_STATUS_PROPOSED), nil
 }
 
 func (f *fakeMatching) DeclineMatch(ctx context.Context, req *matchingv1.DeclineMatchRequest) (*matchingv1.Match, error) {
 	f.record(ctx, "DeclineMatch", req)
-	return match(req.GetId(), matchingv1.MatchStatus_MATCH_STATUS_DECLINED), nil
+	return Match(req.GetId(), matchingv1.MatchStatus_MATCH_STATUS_DECLINED), nil
 }
 
 func (f *fakeMatching) GetMatch(ctx context.Context, req *matchingv1.GetMatchRequest) (*matchingv1.Match, error) {
 	f.record(ctx, "GetMatch", req)
 	switch req.GetId() {
 	case "m-2":
-		m := match("m-2", matchingv1.MatchStatus_MATCH_STATUS_MEETING_SCHEDULED)
-		m.MeetingTime = ts("2026-11-28T14:30:00Z")
+		m := Match("m-2", matchingv1.MatchStatus_MATCH_STATUS_MEETING_SCHEDULED)
+		m.MeetingTime = Ts("2026-11-28T14:30:00Z")
 		m.HostAccepted, m.HostAnsweredBy = true, "acc-coordinator"
 		return m, nil
 	case "m-4":
-		m := match("m-4", matchingv1.MatchStatus_MATCH_STATUS_ACCEPTED)
+		m := Match("m-4", matchingv1.MatchStatus_MATCH_STATUS_ACCEPTED)
 		m.HostAccepted, m.StudentAccepted = true, true
 		return m, nil
 	case "m-5":
-		m := match("m-5", matchingv1.MatchStatus_MATCH_STATUS_DECLINED)
+		m := Match("m-5", matchingv1.MatchStatus_MATCH_STATUS_DECLINED)
 		m.DeclinedBy, m.DeclineReason = matchingv1.Party_PARTY_STUDENT, "Trop loin de l’université"
 		return m, nil
 	case "m-1":
-		return match("m-1", matchingv1.MatchStatus_MATCH_STATUS_PROPOSED), nil
+		return Match("m-1", matchingv1.MatchStatus_MATCH_STATUS_PROPOSED), nil
 	}
 	return nil, grpcErr(errs.NotFound("MATCH_NOT_FOUND", "no such match"))
 }
@@ -632,12 +645,12 @@ func (f *fakeMatching) ApproveMatch(ctx context.Context, req *matchingv1.Approve
 	if req.GetId() != "m-4" {
 		return nil, grpcErr(errs.FailedPrecondition("NOT_ACCEPTED", "both parties must accept first"))
 	}
-	return match(req.GetId(), matchingv1.MatchStatus_MATCH_STATUS_APPROVED), nil
+	return Match(req.GetId(), matchingv1.MatchStatus_MATCH_STATUS_APPROVED), nil
 }
 
 func (f *fakeMatching) CancelMatch(ctx context.Context, req *matchingv1.CancelMatchRequest) (*matchingv1.Match, error) {
 	f.record(ctx, "CancelMatch", req)
-	return match(req.GetId(), matchingv1.MatchStatus_MATCH_STATUS_CANCELLED), nil
+	return Match(req.GetId(), matchingv1.MatchStatus_MATCH_STATUS_CANCELLED), nil
 }
 
 // The fakes' one allocation run: a pair already proposed (m-1), one not yet, two students
@@ -653,7 +666,7 @@ func fakeAllocation(id string) *matchingv1.Allocation {
 			{StudentId: "s-8", Reason: "NO_FEASIBLE_ROOM: SMOKING, PETS"},
 			{StudentId: "s-9", Reason: "ROOMS_TAKEN: every room this student could take went to another student"},
 		},
-		CreateTime: ts("2026-11-25T08:30:00Z"),
+		CreateTime: Ts("2026-11-25T08:30:00Z"),
 	}
 }
 
@@ -682,7 +695,7 @@ func (f *fakeMatching) ProposeAllocationPairs(ctx context.Context, req *matching
 			return nil, grpcErr(errs.Invalid(errs.Violation{Field: "pairs[0]", Description: "room r-9 and student s-1 are not a pair of the allocation"}))
 		}
 	}
-	return &matchingv1.ProposeAllocationPairsResponse{Matches: []*matchingv1.Match{match("m-new", matchingv1.MatchStatus_MATCH_STATUS_PROPOSED)}}, nil
+	return &matchingv1.ProposeAllocationPairsResponse{Matches: []*matchingv1.Match{Match("m-new", matchingv1.MatchStatus_MATCH_STATUS_PROPOSED)}}, nil
 }
 
 type fakeContracts struct {
@@ -697,7 +710,7 @@ func (f *fakeContracts) ListContracts(ctx context.Context, req *contractsv1.List
 		return &contractsv1.ListContractsResponse{Contracts: c}, nil
 	}
 	if req.GetStatus() == contractsv1.ContractStatus_CONTRACT_STATUS_UNSPECIFIED {
-		return &contractsv1.ListContractsResponse{Contracts: []*contractsv1.Contract{fakeContract("c-4"), fakeContract("c-3"), fakeContract("c-2")}}, nil
+		return &contractsv1.ListContractsResponse{Contracts: []*contractsv1.Contract{FakeContract("c-4"), FakeContract("c-3"), FakeContract("c-2")}}, nil
 	}
 	if req.GetStatus() != contractsv1.ContractStatus_CONTRACT_STATUS_AWAITING_SIGNATURES {
 		return &contractsv1.ListContractsResponse{}, nil
@@ -720,9 +733,9 @@ func (f *fakeContracts) ListCheckins(ctx context.Context, req *contractsv1.ListC
 	done := ch("ci-5", "2026-10-24", contractsv1.CheckinStatus_CHECKIN_STATUS_DONE)
 	done.Method, done.HostWellbeing, done.StudentWellbeing, done.Notes, done.Concern, done.Late =
 		contractsv1.CheckinMethod_CHECKIN_METHOD_VISIT, 2, 4, "Marcel dort mal depuis sa chute.", true, true
-	done.DoneTime = ts("2026-11-02T15:00:00Z")
+	done.DoneTime = Ts("2026-11-02T15:00:00Z")
 	answered := ch("ci-6", "2026-10-30", contractsv1.CheckinStatus_CHECKIN_STATUS_DONE)
-	answered.ContractId, answered.Concern, answered.DoneTime, answered.HostDisplayName = "c-3", true, ts("2026-11-03T10:00:00Z"), "Jeanne Martin"
+	answered.ContractId, answered.Concern, answered.DoneTime, answered.HostDisplayName = "c-3", true, Ts("2026-11-03T10:00:00Z"), "Jeanne Martin"
 	if req.GetContractId() == "c-3" {
 		return &contractsv1.ListCheckinsResponse{Checkins: []*contractsv1.Checkin{answered}}, nil
 	}
@@ -747,7 +760,7 @@ func (f *fakeContracts) ListCheckins(ctx context.Context, req *contractsv1.ListC
 		return &contractsv1.ListCheckinsResponse{Checkins: []*contractsv1.Checkin{ch("ci-3", "2026-11-10", contractsv1.CheckinStatus_CHECKIN_STATUS_MISSED)}}, nil
 	case contractsv1.CheckinStatus_CHECKIN_STATUS_DONE:
 		plain := ch("ci-7", "2026-10-01", contractsv1.CheckinStatus_CHECKIN_STATUS_DONE)
-		plain.DoneTime = ts("2026-10-01T10:00:00Z")
+		plain.DoneTime = Ts("2026-10-01T10:00:00Z")
 		return &contractsv1.ListCheckinsResponse{Checkins: []*contractsv1.Checkin{plain, done, answered}}, nil
 	}
 	return &contractsv1.ListCheckinsResponse{}, nil
@@ -766,16 +779,16 @@ func (f *fakeContracts) ListIncidents(ctx context.Context, req *contractsv1.List
 	switch req.GetStatus() {
 	case contractsv1.IncidentStatus_INCIDENT_STATUS_OPEN:
 		return &contractsv1.ListIncidentsResponse{Incidents: []*contractsv1.Incident{
-			{Id: "i-1", ContractId: "c-3", Status: contractsv1.IncidentStatus_INCIDENT_STATUS_OPEN, Severity: contractsv1.Severity_SEVERITY_CRITICAL, Description: "Chute dans l’escalier", CreateTime: ts("2026-11-24T07:00:00Z")},
-			{Id: "i-2", ContractId: "c-3", Status: contractsv1.IncidentStatus_INCIDENT_STATUS_OPEN, Severity: contractsv1.Severity_SEVERITY_LOW, Description: "Bruit le soir", CreateTime: ts("2026-11-20T07:00:00Z")},
+			{Id: "i-1", ContractId: "c-3", Status: contractsv1.IncidentStatus_INCIDENT_STATUS_OPEN, Severity: contractsv1.Severity_SEVERITY_CRITICAL, Description: "Chute dans l’escalier", CreateTime: Ts("2026-11-24T07:00:00Z")},
+			{Id: "i-2", ContractId: "c-3", Status: contractsv1.IncidentStatus_INCIDENT_STATUS_OPEN, Severity: contractsv1.Severity_SEVERITY_LOW, Description: "Bruit le soir", CreateTime: Ts("2026-11-20T07:00:00Z")},
 		}}, nil
 	case contractsv1.IncidentStatus_INCIDENT_STATUS_RESOLVED:
 		return &contractsv1.ListIncidentsResponse{Incidents: []*contractsv1.Incident{
-			{Id: "i-4", ContractId: "c-3", Status: contractsv1.IncidentStatus_INCIDENT_STATUS_RESOLVED, Severity: contractsv1.Severity_SEVERITY_MEDIUM, Category: "ODD_CODE", Description: "Clés perdues", Resolution: "Double fait", CreateTime: ts("2026-11-10T07:00:00Z")},
+			{Id: "i-4", ContractId: "c-3", Status: contractsv1.IncidentStatus_INCIDENT_STATUS_RESOLVED, Severity: contractsv1.Severity_SEVERITY_MEDIUM, Category: "ODD_CODE", Description: "Clés perdues", Resolution: "Double fait", CreateTime: Ts("2026-11-10T07:00:00Z")},
 		}}, nil
 	case contractsv1.IncidentStatus_INCIDENT_STATUS_IN_MEDIATION:
 		return &contractsv1.ListIncidentsResponse{Incidents: []*contractsv1.Incident{
-			{Id: "i-3", ContractId: "c-3", Status: contractsv1.IncidentStatus_INCIDENT_STATUS_IN_MEDIATION, Severity: contractsv1.Severity_SEVERITY_LOW, Description: "Horaires de repas", CreateTime: ts("2026-11-18T07:00:00Z")},
+			{Id: "i-3", ContractId: "c-3", Status: contractsv1.IncidentStatus_INCIDENT_STATUS_IN_MEDIATION, Severity: contractsv1.Severity_SEVERITY_LOW, Description: "Horaires de repas", CreateTime: Ts("2026-11-18T07:00:00Z")},
 		}}, nil
 	}
 	return &contractsv1.ListIncidentsResponse{}, nil
@@ -786,7 +799,7 @@ func (f *fakeContracts) SignContract(ctx context.Context, req *contractsv1.SignC
 	return &contractsv1.Contract{Id: req.GetId(), Status: contractsv1.ContractStatus_CONTRACT_STATUS_ACTIVE}, nil
 }
 
-func fakeContract(id string) *contractsv1.Contract {
+func FakeContract(id string) *contractsv1.Contract {
 	c := &contractsv1.Contract{
 		Id: id, MatchId: "m-4", HostId: "h-1", StudentId: "s-1", RoomAvailableFrom: "2027-01-01", RoomAvailableUntil: "2027-06-30", HostDisplayName: "Jeanne Martin", StudentDisplayName: "Léa Bernard", HostAssisted: true, Etag: "e-1",
 		Terms: &contractsv1.ContractTerms{RoomTitle: "Chambre calme près des quais", RoomAreaM2: 12, StartDate: "2027-01-15", EndDate: "2027-06-30",
@@ -796,7 +809,7 @@ func fakeContract(id string) *contractsv1.Contract {
 	switch id {
 	case "c-1":
 		c.Status = contractsv1.ContractStatus_CONTRACT_STATUS_AWAITING_SIGNATURES
-		c.Signatures = []*contractsv1.Signature{{Party: matchingv1.Party_PARTY_STUDENT, Method: contractsv1.SignatureMethod_SIGNATURE_METHOD_ELECTRONIC, SignTime: ts("2026-11-24T18:00:00Z")}}
+		c.Signatures = []*contractsv1.Signature{{Party: matchingv1.Party_PARTY_STUDENT, Method: contractsv1.SignatureMethod_SIGNATURE_METHOD_ELECTRONIC, SignTime: Ts("2026-11-24T18:00:00Z")}}
 	case "c-2":
 		c.Status = contractsv1.ContractStatus_CONTRACT_STATUS_DRAFT
 	case "c-4":
@@ -804,8 +817,8 @@ func fakeContract(id string) *contractsv1.Contract {
 	case "c-3":
 		c.Status = contractsv1.ContractStatus_CONTRACT_STATUS_ACTIVE
 		c.Signatures = []*contractsv1.Signature{
-			{Party: matchingv1.Party_PARTY_STUDENT, Method: contractsv1.SignatureMethod_SIGNATURE_METHOD_ELECTRONIC, SignTime: ts("2026-11-24T18:00:00Z")},
-			{Party: matchingv1.Party_PARTY_HOST, Method: contractsv1.SignatureMethod_SIGNATURE_METHOD_PAPER, OnBehalf: true, SignTime: ts("2026-11-25T08:00:00Z")},
+			{Party: matchingv1.Party_PARTY_STUDENT, Method: contractsv1.SignatureMethod_SIGNATURE_METHOD_ELECTRONIC, SignTime: Ts("2026-11-24T18:00:00Z")},
+			{Party: matchingv1.Party_PARTY_HOST, Method: contractsv1.SignatureMethod_SIGNATURE_METHOD_PAPER, OnBehalf: true, SignTime: Ts("2026-11-25T08:00:00Z")},
 		}
 	default:
 		return nil
@@ -815,7 +828,7 @@ func fakeContract(id string) *contractsv1.Contract {
 
 func (f *fakeContracts) GetContract(ctx context.Context, req *contractsv1.GetContractRequest) (*contractsv1.Contract, error) {
 	f.record(ctx, "GetContract", req)
-	if c := fakeContract(req.GetId()); c != nil {
+	if c := FakeContract(req.GetId()); c != nil {
 		return c, nil
 	}
 	return nil, grpcErr(errs.NotFound("CONTRACT_NOT_FOUND", "no such contract"))
@@ -830,19 +843,19 @@ func (f *fakeContracts) UpdateContract(ctx context.Context, req *contractsv1.Upd
 	if end := req.GetContract().GetTerms().GetEndDate(); end > "2027-06-30" {
 		return nil, grpcErr(errs.Invalid(errs.Violation{Field: "terms.endDate", Description: "must not be after the room's availability ends, on 2027-06-30"}))
 	}
-	return fakeContract("c-2"), nil
+	return FakeContract("c-2"), nil
 }
 
 func (f *fakeContracts) ReopenContract(ctx context.Context, req *contractsv1.ReopenContractRequest) (*contractsv1.Contract, error) {
 	f.record(ctx, "ReopenContract", req)
-	c := fakeContract("c-1")
+	c := FakeContract("c-1")
 	c.Status, c.Signatures = contractsv1.ContractStatus_CONTRACT_STATUS_DRAFT, nil
 	return c, nil
 }
 
 func (f *fakeContracts) SendContract(ctx context.Context, req *contractsv1.SendContractRequest) (*contractsv1.Contract, error) {
 	f.record(ctx, "SendContract", req)
-	return fakeContract("c-1"), nil
+	return FakeContract("c-1"), nil
 }
 
 func (f *fakeContracts) TerminateContract(ctx context.Context, req *contractsv1.TerminateContractRequest) (*contractsv1.Contract, error) {
@@ -850,7 +863,7 @@ func (f *fakeContracts) TerminateContract(ctx context.Context, req *contractsv1.
 	if req.GetEffectiveDate() < "2026-12-25" {
 		return nil, grpcErr(errs.Invalid(errs.Violation{Field: "effectiveDate", Description: "must respect the notice period of 30 days: the earliest allowed date is 2026-12-25"}))
 	}
-	return fakeContract("c-3"), nil
+	return FakeContract("c-3"), nil
 }
 
 func (f *fakeContracts) CancelContract(ctx context.Context, req *contractsv1.CancelContractRequest) (*contractsv1.Contract, error) {
@@ -861,7 +874,7 @@ func (f *fakeContracts) CancelContract(ctx context.Context, req *contractsv1.Can
 	if len(req.GetReason()) > 200 {
 		return nil, grpcErr(errs.Invalid(errs.Violation{Field: "reason", Description: "must be at most 200 characters"}))
 	}
-	c := fakeContract(req.GetId())
+	c := FakeContract(req.GetId())
 	c.Status = contractsv1.ContractStatus_CONTRACT_STATUS_CANCELLED
 	return c, nil
 }
@@ -871,7 +884,7 @@ func (f *fakeContracts) RenewContract(ctx context.Context, req *contractsv1.Rene
 	if req.GetEndDate() <= "2027-06-30" {
 		return nil, grpcErr(errs.Invalid(errs.Violation{Field: "endDate", Description: "must be after the current end date 2027-06-30"}))
 	}
-	return fakeContract("c-3"), nil
+	return FakeContract("c-3"), nil
 }
 
 func (f *fakeContracts) CreateIncident(ctx context.Context, req *contractsv1.CreateIncidentRequest) (*contractsv1.Incident, error) {
@@ -907,11 +920,11 @@ func (f *fakeContracts) GetContractDocument(ctx context.Context, req *contractsv
 
 // backends is the five fake services on one real gRPC server on a random local port.
 type backends struct {
-	rec  *recorder
+	Rec  *recorder
 	conn *grpc.ClientConn
 	// sc is what a test sets for the host's and the student's own lists (their step of a
 	// stay); unset, the fakes answer with their fixed data.
-	sc *scenario
+	Sc *scenario
 }
 
 // scenario is a test's own answers for what Jeanne (host) and Léa (student) see of their
@@ -927,7 +940,7 @@ type scenario struct {
 
 // stage sets the scenario: the matches and contracts the host and the student list, Léa's
 // record (nil: as she is) and her applications.
-func (sc *scenario) stage(matches []*matchingv1.Match, contracts []*contractsv1.Contract, student *studentsv1.Student, apps []*studentsv1.Application) {
+func (sc *scenario) Stage(matches []*matchingv1.Match, contracts []*contractsv1.Contract, student *studentsv1.Student, apps []*studentsv1.Application) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
 	sc.set, sc.matches, sc.contracts, sc.student, sc.apps = true, matches, contracts, student, apps
@@ -966,5 +979,5 @@ func startBackends(t *testing.T) *backends {
 		t.Fatalf("dial: %v", err)
 	}
 	t.Cleanup(func() { _ = cc.Close() })
-	return &backends{rec: rec, conn: cc, sc: sc}
+	return &backends{Rec: rec, conn: cc, Sc: sc}
 }

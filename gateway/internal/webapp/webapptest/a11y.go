@@ -1,4 +1,4 @@
-package site
+package webapptest
 
 import (
 	"fmt"
@@ -12,7 +12,7 @@ import (
 // an element that exists, every form control with a label, every image with alt, every
 // link and button with a name, no duplicate id, every aria-describedby/labelledby and label
 // for= pointing at an element that exists. It returns the problems found.
-func checkAccessibility(page string) []string {
+func CheckAccessibility(page string) []string {
 	doc, err := html.Parse(strings.NewReader(page))
 	if err != nil {
 		return []string{"not HTML: " + err.Error()}
@@ -30,27 +30,27 @@ func checkAccessibility(page string) []string {
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode {
-			if id := attr(n, "id"); id != "" {
+			if id := Attr(n, "id"); id != "" {
 				ids[id]++
 			}
 			for _, a := range []string{"aria-describedby", "aria-labelledby"} {
-				for _, id := range strings.Fields(attr(n, a)) {
+				for _, id := range strings.Fields(Attr(n, a)) {
 					refs = append(refs, [2]string{a, id})
 				}
 			}
 			switch n.Data {
 			case "html":
-				if strings.TrimSpace(attr(n, "lang")) == "" {
+				if strings.TrimSpace(Attr(n, "lang")) == "" {
 					bad("<html> has no lang")
 				}
 			case "title":
-				title = strings.TrimSpace(text(n))
+				title = strings.TrimSpace(Text(n))
 			case "h1":
 				h1++
 			case "main":
 				mains++
 			case "label":
-				if f := attr(n, "for"); f != "" {
+				if f := Attr(n, "for"); f != "" {
 					labelFor[f] = true
 					refs = append(refs, [2]string{"label for", f})
 				}
@@ -58,11 +58,11 @@ func checkAccessibility(page string) []string {
 				controls = append(controls, n)
 			case "img":
 				if _, ok := attrOK(n, "alt"); !ok {
-					bad("<img src=%q> has no alt", attr(n, "src"))
+					bad("<img src=%q> has no alt", Attr(n, "src"))
 				}
 			case "a":
 				if _, ok := attrOK(n, "href"); ok && name(n) == "" {
-					bad("link to %q has no text", attr(n, "href"))
+					bad("link to %q has no text", Attr(n, "href"))
 				}
 			case "button":
 				if name(n) == "" {
@@ -99,23 +99,23 @@ func checkAccessibility(page string) []string {
 		}
 	}
 	for _, c := range controls {
-		typ := attr(c, "type")
+		typ := Attr(c, "type")
 		if c.Data == "input" && (typ == "hidden" || typ == "submit" || typ == "button") {
 			continue
 		}
-		id := attr(c, "id")
+		id := Attr(c, "id")
 		switch {
 		case id != "" && labelFor[id]:
-		case attr(c, "aria-label") != "" || attr(c, "aria-labelledby") != "":
+		case Attr(c, "aria-label") != "" || Attr(c, "aria-labelledby") != "":
 		case inside(c, "label"):
 		default:
-			bad("<%s name=%q> has no label", c.Data, attr(c, "name"))
+			bad("<%s name=%q> has no label", c.Data, Attr(c, "name"))
 		}
 	}
 	return problems
 }
 
-func attr(n *html.Node, key string) string {
+func Attr(n *html.Node, key string) string {
 	v, _ := attrOK(n, key)
 	return v
 }
@@ -129,7 +129,7 @@ func attrOK(n *html.Node, key string) (string, bool) {
 	return "", false
 }
 
-func text(n *html.Node) string {
+func Text(n *html.Node) string {
 	var b strings.Builder
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
@@ -147,17 +147,17 @@ func text(n *html.Node) string {
 // name is an element's accessible name, roughly: aria-label, or its text, or the alt of an
 // image inside it.
 func name(n *html.Node) string {
-	if v := strings.TrimSpace(attr(n, "aria-label")); v != "" {
+	if v := strings.TrimSpace(Attr(n, "aria-label")); v != "" {
 		return v
 	}
-	if s := strings.TrimSpace(text(n)); s != "" {
+	if s := strings.TrimSpace(Text(n)); s != "" {
 		return s
 	}
 	var alt string
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode && n.Data == "img" {
-			alt += attr(n, "alt")
+			alt += Attr(n, "alt")
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			walk(c)
@@ -177,12 +177,12 @@ func inside(n *html.Node, tag string) bool {
 }
 
 // find returns the element with id, or nil.
-func find(doc *html.Node, id string) *html.Node {
-	if doc.Type == html.ElementNode && attr(doc, "id") == id {
+func Find(doc *html.Node, id string) *html.Node {
+	if doc.Type == html.ElementNode && Attr(doc, "id") == id {
 		return doc
 	}
 	for c := doc.FirstChild; c != nil; c = c.NextSibling {
-		if n := find(c, id); n != nil {
+		if n := Find(c, id); n != nil {
 			return n
 		}
 	}
@@ -190,7 +190,7 @@ func find(doc *html.Node, id string) *html.Node {
 }
 
 // findAll returns the elements of tag with class cls (any class when cls is empty).
-func findAll(doc *html.Node, tag, cls string) []*html.Node {
+func FindAll(doc *html.Node, tag, cls string) []*html.Node {
 	var out []*html.Node
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
@@ -206,7 +206,7 @@ func findAll(doc *html.Node, tag, cls string) []*html.Node {
 }
 
 func hasClass(n *html.Node, cls string) bool {
-	for _, c := range strings.Fields(attr(n, "class")) {
+	for _, c := range strings.Fields(Attr(n, "class")) {
 		if c == cls {
 			return true
 		}
