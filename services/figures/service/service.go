@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/cohabit/cohabit/proto/eventcat/figuresevents"
 	figuresv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/figures/v1"
 	"github.com/cohabit/cohabit/services/figures/internal/app"
 	"github.com/cohabit/cohabit/services/figures/internal/eventsub"
@@ -17,8 +18,8 @@ import (
 	"github.com/cohabit/cohabit/services/figures/internal/postgres"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
+	"github.com/cohabit/cohabit/services/platform/consume"
 	"github.com/cohabit/cohabit/services/platform/erasure"
-	"github.com/cohabit/cohabit/services/platform/natsx"
 )
 
 // Config is everything the figures service reads at start.
@@ -50,7 +51,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	return boot.Run(ctx, boot.Service{
 		Name:    "figures",
-		Stream:  natsx.Stream{Name: "FIGURES", Subjects: []string{"cohabit.figures.>"}},
+		Stream:  consume.Stream(figuresevents.Stream),
 		Migrate: postgres.Migrate,
 		Policy:  grpcapi.Policy,
 		Build: func(_ context.Context, d boot.Deps) (boot.Parts, error) {
@@ -58,7 +59,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			figuresv1.RegisterFiguresServiceServer(d.Server, grpcapi.New(app.New(store, cfg.Now)))
 			// Figures keep ids and counts, no person: an erasure leaves them as they are (SPEC §9:
 			// the figures keep their counts), but the id is remembered like everywhere.
-			consumers := append(eventsub.Consumers(store, prefix, d.Log), erasure.Consumers(d.Pool, prefix, d.Log, erasure.Nothing)...)
+			consumers := append(eventsub.Consumers(d.Pool, prefix, d.Log), erasure.Consumers(d.Pool, prefix, d.Log, erasure.Nothing)...)
 			return boot.Parts{Consumers: consumers}, nil
 		},
 	}, cfg.Config, log.With("service", "figures"))

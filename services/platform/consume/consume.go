@@ -96,6 +96,9 @@ type Group struct {
 	// DB is the service's database: the inbox, and the handlers' transaction.
 	DB       pg.Beginner
 	Handlers []Handler
+	// Committed, when set, is called after an event's transaction committed (a worker to
+	// wake for what the handler wrote).
+	Committed func()
 }
 
 // Consumer returns g as a durable consumer of its handlers' stream, filtered on their
@@ -150,6 +153,9 @@ func (g Group) handle(ctx context.Context, inboxName string, h Handler, e *event
 	err = inbox.Handle(ctx, g.DB, inboxName, e.GetId(), func(tx pgx.Tx) error { return h.run(ctx, tx, m, p) })
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", e.GetType(), e.GetId(), err)
+	}
+	if g.Committed != nil {
+		g.Committed()
 	}
 	return nil
 }

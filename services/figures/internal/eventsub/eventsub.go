@@ -1,87 +1,162 @@
 // Package eventsub feeds the figures' read model from the events of every service: durable
 // consumers "figures-identity", "figures-hosts", "figures-students", "figures-matching" and
 // "figures-contracts" (the prefix is configurable, so that a second read model can be rebuilt
-// beside the first by replaying the streams from their start), each event applied once
-// through the inbox.
+// beside the first by replaying the streams from their start), each event applied in its inbox
+// transaction (platform/consume).
 //
 // Only ids, days, states and coded reasons are kept. Facts are upserts that do not depend on
 // arrival order (see postgres), so nothing here waits for another event: an event about a
 // record not seen yet creates its row.
 //
 // Retry or terminate: a payload that does not decode is terminated and logged (no retry can
-// fix it); a database failure is retried (nak with delay). Events of these streams the figures
-// do not count are filtered out by the consumers' subjects.
+// fix it); a database failure is retried (nak with delay). The consumers' subjects are their
+// handlers' events: the figures follow nothing else.
 package eventsub
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"time"
 	_ "time/tzdata" // the Paris zone wherever the binary runs
 
+	"github.com/jackc/pgx/v5"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/cohabit/cohabit/proto/eventcat"
+	"github.com/cohabit/cohabit/proto/eventcat/contractsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/identityevents"
+	"github.com/cohabit/cohabit/proto/eventcat/matchingevents"
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	contractseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/events/v1"
-	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	hostseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/events/v1"
 	identityeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1"
-	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	matchingeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/events/v1"
 	studentseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/events/v1"
 	"github.com/cohabit/cohabit/services/figures/internal/figures"
 	"github.com/cohabit/cohabit/services/figures/internal/postgres"
+	"github.com/cohabit/cohabit/services/platform/consume"
 	"github.com/cohabit/cohabit/services/platform/date"
-	"github.com/cohabit/cohabit/services/platform/event"
 	"github.com/cohabit/cohabit/services/platform/natsx"
+	"github.com/cohabit/cohabit/services/platform/pg"
 )
 
-// The subjects the figures follow.
-const (
-	SubjectProgrammeCreated     = "cohabit.identity.programme.created"
-	SubjectProgrammeUpdated     = "cohabit.identity.programme.updated"
-	SubjectHostRegistered       = "cohabit.hosts.host.registered"
-	SubjectHostVerified         = "cohabit.hosts.host.verified"
-	SubjectHostSuspended        = "cohabit.hosts.host.suspended"
-	SubjectHostReinstated       = "cohabit.hosts.host.reinstated"
-	SubjectHostArchived         = "cohabit.hosts.host.archived"
-	SubjectStudentRegistered    = "cohabit.students.student.registered"
-	SubjectStudentVerified      = "cohabit.students.student.verified"
-	SubjectStudentArchived      = "cohabit.students.student.archived"
-	SubjectApplicationSubmitted = "cohabit.students.application.submitted"
-	SubjectMatchProposed        = "cohabit.matching.match.proposed"
-	SubjectMatchApproved        = "cohabit.matching.match.approved"
-	SubjectContractActivated    = "cohabit.contracts.contract.activated"
-	SubjectContractNoticeGiven  = "cohabit.contracts.contract.notice_given"
-	SubjectContractTerminated   = "cohabit.contracts.contract.terminated"
-	SubjectContractEnded        = "cohabit.contracts.contract.ended"
-	SubjectContractRenewed      = "cohabit.contracts.contract.renewed"
-	SubjectContractCancelled    = "cohabit.contracts.contract.cancelled"
-	SubjectCheckinCompleted     = "cohabit.contracts.checkin.completed"
-)
+// fact is what one event tells the figures; an error is an event no retry makes usable.
+type fact[T proto.Message] func(m consume.Meta, p T) (postgres.Fact, error)
+
+// on applies, for each of evs, the fact it tells.
+func on[T proto.Message](tell fact[T], evs ...eventcat.Event[T]) []consume.Handler {
+	return consume.OnEach(evs, func(ctx context.Context, tx pgx.Tx, m consume.Meta, p T) error {
+		f, err := tell(m, p)
+		if err != nil {
+			return consume.Permanent(err)
+		}
+		return postgres.Apply(ctx, tx, f)
+	})
+}
+
+func concat(hs ...[]consume.Handler) []consume.Handler {
+	var out []consume.Handler
+	for _, h := range hs {
+		out = append(out, h...)
+	}
+	return out
+}
+
+// hostStatus is the status each status event of a host leads to.
+var hostStatus = map[string]string{
+	hostsevents.HostSuspended.Subject:  figures.StatusSuspended,
+	hostsevents.HostReinstated.Subject: figures.StatusVerified,
+	hostsevents.HostArchived.Subject:   figures.StatusArchived,
+}
 
 // Consumers returns the durable consumers, named prefix-<source> ("figures" in service).
-func Consumers(s *postgres.Store, prefix string, log *slog.Logger) []*natsx.Consumer {
-	c := func(stream, source string, subjects ...string) *natsx.Consumer {
-		durable := prefix + "-" + source
-		return &natsx.Consumer{Stream: stream, Durable: durable, Subjects: subjects, Log: log,
-			Handle: func(ctx context.Context, e *eventsv1.Envelope) error {
-				f, err := factOf(e)
-				if err != nil {
-					return fmt.Errorf("%w: %s %s: %w", natsx.ErrPermanent, e.GetType(), e.GetId(), err)
-				}
-				if f == nil {
-					return nil
-				}
-				return s.Apply(ctx, durable, e.GetId(), f)
-			}}
+func Consumers(db pg.Beginner, prefix string, log *slog.Logger) []*natsx.Consumer {
+	group := func(source string, hs ...[]consume.Handler) *natsx.Consumer {
+		return consume.Group{Durable: prefix + "-" + source, DB: db, Handlers: concat(hs...)}.Consumer(log)
 	}
 	return []*natsx.Consumer{
-		c("IDENTITY", "identity", SubjectProgrammeCreated, SubjectProgrammeUpdated),
-		c("HOSTS", "hosts", SubjectHostRegistered, SubjectHostVerified, SubjectHostSuspended, SubjectHostReinstated, SubjectHostArchived),
-		c("STUDENTS", "students", SubjectStudentRegistered, SubjectStudentVerified, SubjectStudentArchived, SubjectApplicationSubmitted),
-		c("MATCHING", "matching", SubjectMatchProposed, SubjectMatchApproved),
-		c("CONTRACTS", "contracts", SubjectContractActivated, SubjectContractNoticeGiven, SubjectContractTerminated,
-			SubjectContractEnded, SubjectContractRenewed, SubjectContractCancelled, SubjectCheckinCompleted),
+		group("identity",
+			on(func(_ consume.Meta, p *identityeventsv1.ProgrammeCreated) (postgres.Fact, error) {
+				return postgres.ProgrammeNamed{ID: p.GetProgramme().GetId(), Name: p.GetProgramme().GetName()}, nil
+			}, identityevents.ProgrammeCreated),
+			on(func(_ consume.Meta, p *identityeventsv1.ProgrammeUpdated) (postgres.Fact, error) {
+				return postgres.ProgrammeNamed{ID: p.GetProgramme().GetId(), Name: p.GetProgramme().GetName()}, nil
+			}, identityevents.ProgrammeUpdated)),
+		group("hosts",
+			on(func(m consume.Meta, p *hostseventsv1.HostRegistered) (postgres.Fact, error) {
+				return postgres.Registered{Kind: postgres.Host, ID: p.GetHost().GetHostId(), ProgrammeID: or(m.ProgrammeID, p.GetHost().GetProgrammeId()), On: dayOf(m)}, nil
+			}, hostsevents.HostRegistered),
+			on(func(m consume.Meta, p *hostseventsv1.HostVerified) (postgres.Fact, error) {
+				return status(m, postgres.Host, p.GetHost().GetHostId(), or(m.ProgrammeID, p.GetHost().GetProgrammeId()), figures.StatusVerified), nil
+			}, hostsevents.HostVerified),
+			on(func(m consume.Meta, p *hostseventsv1.HostStatusChanged) (postgres.Fact, error) {
+				return status(m, postgres.Host, p.GetHost().GetHostId(), or(m.ProgrammeID, p.GetHost().GetProgrammeId()), hostStatus[m.Subject]), nil
+			}, hostsevents.HostSuspended, hostsevents.HostReinstated, hostsevents.HostArchived)),
+		group("students",
+			on(func(m consume.Meta, p *studentseventsv1.StudentRegistered) (postgres.Fact, error) {
+				return postgres.Registered{Kind: postgres.Student, ID: p.GetStudent().GetStudentId(), ProgrammeID: or(m.ProgrammeID, p.GetStudent().GetProgrammeId()), On: dayOf(m)}, nil
+			}, studentsevents.StudentRegistered),
+			on(func(m consume.Meta, p *studentseventsv1.StudentVerified) (postgres.Fact, error) {
+				return status(m, postgres.Student, p.GetStudent().GetStudentId(), or(m.ProgrammeID, p.GetStudent().GetProgrammeId()), figures.StatusVerified), nil
+			}, studentsevents.StudentVerified),
+			on(func(m consume.Meta, p *studentseventsv1.StudentStatusChanged) (postgres.Fact, error) {
+				return status(m, postgres.Student, p.GetStudent().GetStudentId(), or(m.ProgrammeID, p.GetStudent().GetProgrammeId()), figures.StatusArchived), nil
+			}, studentsevents.StudentArchived),
+			on(func(m consume.Meta, p *studentseventsv1.ApplicationSubmitted) (postgres.Fact, error) {
+				a := p.GetApplication()
+				return postgres.ApplicationSubmitted{ID: a.GetApplicationId(), ProgrammeID: or(m.ProgrammeID, a.GetProgrammeId()), On: dayOf(m)}, nil
+			}, studentsevents.ApplicationSubmitted)),
+		group("matching",
+			on(func(m consume.Meta, p *matchingeventsv1.MatchChanged) (postgres.Fact, error) {
+				s := p.GetMatch()
+				return postgres.MatchChanged{ID: s.GetMatchId(), ProgrammeID: or(m.ProgrammeID, s.GetProgrammeId()), ApplicationID: s.GetApplicationId(), Proposed: dayOf(m)}, nil
+			}, matchingevents.MatchProposed),
+			on(func(m consume.Meta, p *matchingeventsv1.MatchApproved) (postgres.Fact, error) {
+				s := p.GetMatch()
+				return postgres.MatchChanged{ID: s.GetMatchId(), ProgrammeID: or(m.ProgrammeID, s.GetProgrammeId()), ApplicationID: s.GetApplicationId(), Approved: dayOf(m)}, nil
+			}, matchingevents.MatchApproved)),
+		group("contracts",
+			on(contractChanged, contractsevents.ContractActivated, contractsevents.ContractNoticeGiven, contractsevents.ContractTerminated,
+				contractsevents.ContractEnded, contractsevents.ContractRenewed, contractsevents.ContractCancelled),
+			on(func(m consume.Meta, p *contractseventsv1.CheckinChanged) (postgres.Fact, error) {
+				on, err := parseDay(p.GetDoneDate())
+				if err != nil {
+					return nil, err
+				}
+				if on.IsZero() { // published before check-ins carried their day: the event's own
+					on = dayOf(m)
+				}
+				return postgres.CheckinDone{ID: p.GetCheckinId(), ProgrammeID: or(m.ProgrammeID, p.GetProgrammeId()), On: on, Late: p.GetLate()}, nil
+			}, contractsevents.CheckinCompleted)),
 	}
+}
+
+// contractChanged is what a contract's activation, early or normal end, renewal or
+// cancellation tells the figures.
+func contractChanged(m consume.Meta, p *contractseventsv1.ContractChanged) (postgres.Fact, error) {
+	c := p.GetContract()
+	start, err := parseDay(c.GetStartDate())
+	if err != nil {
+		return nil, err
+	}
+	end, err := parseDay(c.GetEndDate())
+	if err != nil {
+		return nil, err
+	}
+	f := postgres.ContractChanged{ID: c.GetContractId(), ProgrammeID: or(m.ProgrammeID, c.GetProgrammeId()), HostID: c.GetHostId(),
+		StudentID: c.GetStudentId(), Start: start, End: end, At: m.OccurredAt}
+	switch m.Subject {
+	case contractsevents.ContractActivated.Subject:
+		f.Activated = dayOf(m)
+	case contractsevents.ContractCancelled.Subject:
+		f.Cancelled = true
+	case contractsevents.ContractNoticeGiven.Subject, contractsevents.ContractTerminated.Subject:
+		// The reason's category when one was given (STUDIES_OR_WORK, …), else who asked
+		// (REQUESTED_BY_<party>).
+		f.Early, f.Reason = true, or(p.GetTerminationReason(), p.GetReasonCode())
+	}
+	return f, nil
 }
 
 var paris = func() *time.Location {
@@ -93,7 +168,7 @@ var paris = func() *time.Location {
 }()
 
 // dayOf is the Paris day of an event: the programmes' days are French days.
-func dayOf(e *eventsv1.Envelope) date.Date { return date.Of(e.GetOccurredAt().AsTime().In(paris)) }
+func dayOf(m consume.Meta) date.Date { return date.Of(m.OccurredAt.In(paris)) }
 
 func parseDay(s string) (date.Date, error) {
 	if s == "" {
@@ -102,134 +177,8 @@ func parseDay(s string) (date.Date, error) {
 	return date.Parse(s)
 }
 
-// factOf decodes e into what it tells the figures (nil: nothing).
-func factOf(e *eventsv1.Envelope) (postgres.Fact, error) {
-	programme := e.GetProgrammeId()
-	switch t := e.GetType(); t {
-	case SubjectProgrammeCreated, SubjectProgrammeUpdated:
-		var pr *identityv1.Programme
-		if t == SubjectProgrammeCreated {
-			m, err := event.Payload(e, &identityeventsv1.ProgrammeCreated{})
-			if err != nil {
-				return nil, err
-			}
-			pr = m.GetProgramme()
-		} else {
-			m, err := event.Payload(e, &identityeventsv1.ProgrammeUpdated{})
-			if err != nil {
-				return nil, err
-			}
-			pr = m.GetProgramme()
-		}
-		return postgres.ProgrammeNamed{ID: pr.GetId(), Name: pr.GetName()}, nil
-
-	case SubjectHostRegistered:
-		m, err := event.Payload(e, &hostseventsv1.HostRegistered{})
-		if err != nil {
-			return nil, err
-		}
-		return postgres.Registered{Kind: postgres.Host, ID: m.GetHost().GetHostId(), ProgrammeID: or(programme, m.GetHost().GetProgrammeId()), On: dayOf(e)}, nil
-	case SubjectHostVerified:
-		m, err := event.Payload(e, &hostseventsv1.HostVerified{})
-		if err != nil {
-			return nil, err
-		}
-		return status(e, postgres.Host, m.GetHost().GetHostId(), or(programme, m.GetHost().GetProgrammeId()), figures.StatusVerified), nil
-	case SubjectHostSuspended, SubjectHostReinstated, SubjectHostArchived:
-		m, err := event.Payload(e, &hostseventsv1.HostStatusChanged{})
-		if err != nil {
-			return nil, err
-		}
-		st := map[string]string{SubjectHostSuspended: figures.StatusSuspended, SubjectHostReinstated: figures.StatusVerified, SubjectHostArchived: figures.StatusArchived}[t]
-		return status(e, postgres.Host, m.GetHost().GetHostId(), or(programme, m.GetHost().GetProgrammeId()), st), nil
-
-	case SubjectStudentRegistered:
-		m, err := event.Payload(e, &studentseventsv1.StudentRegistered{})
-		if err != nil {
-			return nil, err
-		}
-		return postgres.Registered{Kind: postgres.Student, ID: m.GetStudent().GetStudentId(), ProgrammeID: or(programme, m.GetStudent().GetProgrammeId()), On: dayOf(e)}, nil
-	case SubjectStudentVerified:
-		m, err := event.Payload(e, &studentseventsv1.StudentVerified{})
-		if err != nil {
-			return nil, err
-		}
-		return status(e, postgres.Student, m.GetStudent().GetStudentId(), or(programme, m.GetStudent().GetProgrammeId()), figures.StatusVerified), nil
-	case SubjectStudentArchived:
-		m, err := event.Payload(e, &studentseventsv1.StudentStatusChanged{})
-		if err != nil {
-			return nil, err
-		}
-		return status(e, postgres.Student, m.GetStudent().GetStudentId(), or(programme, m.GetStudent().GetProgrammeId()), figures.StatusArchived), nil
-	case SubjectApplicationSubmitted:
-		m, err := event.Payload(e, &studentseventsv1.ApplicationSubmitted{})
-		if err != nil {
-			return nil, err
-		}
-		a := m.GetApplication()
-		return postgres.ApplicationSubmitted{ID: a.GetApplicationId(), ProgrammeID: or(programme, a.GetProgrammeId()), On: dayOf(e)}, nil
-
-	case SubjectMatchProposed:
-		m, err := event.Payload(e, &matchingeventsv1.MatchChanged{})
-		if err != nil {
-			return nil, err
-		}
-		s := m.GetMatch()
-		return postgres.MatchChanged{ID: s.GetMatchId(), ProgrammeID: or(programme, s.GetProgrammeId()), ApplicationID: s.GetApplicationId(), Proposed: dayOf(e)}, nil
-	case SubjectMatchApproved:
-		m, err := event.Payload(e, &matchingeventsv1.MatchApproved{})
-		if err != nil {
-			return nil, err
-		}
-		s := m.GetMatch()
-		return postgres.MatchChanged{ID: s.GetMatchId(), ProgrammeID: or(programme, s.GetProgrammeId()), ApplicationID: s.GetApplicationId(), Approved: dayOf(e)}, nil
-
-	case SubjectContractActivated, SubjectContractNoticeGiven, SubjectContractTerminated, SubjectContractEnded, SubjectContractRenewed, SubjectContractCancelled:
-		m, err := event.Payload(e, &contractseventsv1.ContractChanged{})
-		if err != nil {
-			return nil, err
-		}
-		c := m.GetContract()
-		start, err := parseDay(c.GetStartDate())
-		if err != nil {
-			return nil, err
-		}
-		end, err := parseDay(c.GetEndDate())
-		if err != nil {
-			return nil, err
-		}
-		f := postgres.ContractChanged{ID: c.GetContractId(), ProgrammeID: or(programme, c.GetProgrammeId()), HostID: c.GetHostId(),
-			StudentID: c.GetStudentId(), Start: start, End: end, At: e.GetOccurredAt().AsTime()}
-		switch t {
-		case SubjectContractActivated:
-			f.Activated = dayOf(e)
-		case SubjectContractCancelled:
-			f.Cancelled = true
-		case SubjectContractNoticeGiven, SubjectContractTerminated:
-			// The reason's category when one was given (STUDIES_OR_WORK, …), else who asked
-			// (REQUESTED_BY_<party>).
-			f.Early, f.Reason = true, or(m.GetTerminationReason(), m.GetReasonCode())
-		}
-		return f, nil
-	case SubjectCheckinCompleted:
-		m, err := event.Payload(e, &contractseventsv1.CheckinChanged{})
-		if err != nil {
-			return nil, err
-		}
-		on, err := parseDay(m.GetDoneDate())
-		if err != nil {
-			return nil, err
-		}
-		if on.IsZero() { // published before check-ins carried their day: the event's own
-			on = dayOf(e)
-		}
-		return postgres.CheckinDone{ID: m.GetCheckinId(), ProgrammeID: or(programme, m.GetProgrammeId()), On: on, Late: m.GetLate()}, nil
-	}
-	return nil, nil
-}
-
-func status(e *eventsv1.Envelope, k postgres.Kind, id, programme, st string) postgres.Fact {
-	return postgres.StatusChanged{EventID: e.GetId(), Kind: k, ID: id, ProgrammeID: programme, At: e.GetOccurredAt().AsTime(), On: dayOf(e), Status: st}
+func status(m consume.Meta, k postgres.Kind, id, programme, st string) postgres.Fact {
+	return postgres.StatusChanged{EventID: m.ID, Kind: k, ID: id, ProgrammeID: programme, At: m.OccurredAt, On: dayOf(m), Status: st}
 }
 
 func or(a, b string) string {

@@ -49,10 +49,8 @@ type Fact interface {
 	apply(ctx context.Context, tx pgx.Tx) error
 }
 
-// Apply applies f once for (consumer, eventID).
-func (s *Store) Apply(ctx context.Context, consumer, eventID string, f Fact) error {
-	return inbox.Handle(ctx, s.pool, consumer, eventID, func(tx pgx.Tx) error { return f.apply(ctx, tx) })
-}
+// Apply applies f in tx, the inbox transaction of the event that tells it.
+func Apply(ctx context.Context, tx pgx.Tx, f Fact) error { return f.apply(ctx, tx) }
 
 // dayOrNil is a date column's value: NULL for the zero day.
 func dayOrNil(d date.Date) any {
