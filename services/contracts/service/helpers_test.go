@@ -134,7 +134,7 @@ func (e *env) as(t *testing.T, role auth.Role, programme string) (context.Contex
 // runJobs runs the calendar's jobs once at the clock's time, as the service's loop would.
 func (e *env) runJobs(t *testing.T) jobs.Result {
 	t.Helper()
-	j := &jobs.Jobs{Store: postgres.New(e.pool), Log: logging.Discard()}
+	j := &jobs.Jobs{Store: postgres.New(e.pool)}
 	res, err := j.RunOnce(context.Background(), e.clock.Now())
 	if err != nil {
 		t.Fatal(err)

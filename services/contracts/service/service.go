@@ -21,6 +21,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/consume"
 	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/export"
+	"github.com/cohabit/cohabit/services/platform/periodic"
 )
 
 // Stream is the contracts service's own stream.
@@ -80,7 +81,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			// Erasure (SPEC §9): each erasure applied once; sealed contracts deleted 5 years
 			// after their end, checked daily.
 			parts.Consumers = append(parts.Consumers, erasure.Consumers(d.Pool, "contracts", d.Log, postgres.ErasePerson)...)
-			parts.Jobs = append(parts.Jobs, func(ctx context.Context) error { return dropExpiredSeals(ctx, store, cfg.Now, d.Log) })
+			parts.Jobs = periodic.Funcs(d.Log, jobs.Of(store, cfg.JobInterval, cfg.Now)...)
 			if cfg.Directory != nil {
 				a.WithDirectory(cfg.Directory, d.Log)
 			} else {
@@ -88,10 +89,6 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			}
 			contractsv1.RegisterContractServiceServer(d.Server, grpcapi.New(a))
 			export.Register(d.Server, "contracts", a.Export)
-			if cfg.JobInterval > 0 {
-				j := &jobs.Jobs{Store: store, Log: d.Log}
-				parts.Jobs = append(parts.Jobs, func(ctx context.Context) error { return j.Run(ctx, cfg.JobInterval, cfg.Now) })
-			}
 			return parts, nil
 		},
 	}, cfg.Config, log.With("service", "contracts"))

@@ -8,21 +8,22 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/cohabit/cohabit/proto/eventcat/deskevents"
 	deskv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/desk/v1"
 	"github.com/cohabit/cohabit/services/desk/internal/app"
 	"github.com/cohabit/cohabit/services/desk/internal/eventsub"
 	"github.com/cohabit/cohabit/services/desk/internal/grpcapi"
+	"github.com/cohabit/cohabit/services/desk/internal/jobs"
 	"github.com/cohabit/cohabit/services/desk/internal/postgres"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
-	"github.com/cohabit/cohabit/services/platform/consume"
 	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/export"
+	"github.com/cohabit/cohabit/services/platform/natsx"
+	"github.com/cohabit/cohabit/services/platform/periodic"
 )
 
 // Stream is the desk's own stream.
-var Stream = consume.Stream(deskevents.Stream)
+var Stream = natsx.Stream{Name: "DESK", Subjects: []string{"cohabit.desk.>"}}
 
 // MaxMessageBytes bounds a gRPC request: the gateway's largest upload body (24 MiB of base64
 // JSON, 18 MiB of file), so that a file too large is refused by the desk, naming the field.
@@ -72,33 +73,11 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			deskv1.RegisterDeskServiceServer(d.Server, grpcapi.New(a))
 			// Privacy (SPEC §9): the person's export, and erasures applied once.
 			export.Register(d.Server, "desk", exporter(store))
-			parts := boot.Parts{Consumers: append(eventsub.Consumers(d.Pool, a, d.Log), erasure.Consumers(d.Pool, "desk", d.Log, postgres.ErasePerson)...)}
-			if cfg.ExpiryInterval > 0 {
-				parts.Jobs = append(parts.Jobs, func(ctx context.Context) error { return expiryJob(ctx, a, cfg.ExpiryInterval, d.Log) })
-			}
+			parts := boot.Parts{Jobs: periodic.Funcs(d.Log, jobs.Of(a, cfg.ExpiryInterval)...), Consumers: append(eventsub.Consumers(a, d.Log), erasure.Consumers(d.Pool, "desk", d.Log, postgres.ErasePerson)...)}
 			if cfg.Started != nil {
 				cfg.Started(a)
 			}
 			return parts, nil
 		},
 	}, cfg.Config, log)
-}
-
-// expiryJob runs ExpireDue at start and then every interval. A failure is logged and tried
-// again at the next tick: it must not stop the service.
-func expiryJob(ctx context.Context, a *app.App, every time.Duration, log *slog.Logger) error {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if n, err := a.ExpireDue(ctx); err != nil && ctx.Err() == nil {
-			log.WarnContext(ctx, "document expiry failed", "err", err)
-		} else if n > 0 {
-			log.InfoContext(ctx, "documents expired", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
 }

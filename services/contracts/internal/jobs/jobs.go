@@ -7,7 +7,6 @@ package jobs
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"github.com/cohabit/cohabit/proto/eventcat/contractsevents"
@@ -31,7 +30,6 @@ type Result struct {
 // Jobs runs the calendar's changes over a store.
 type Jobs struct {
 	Store *postgres.Store
-	Log   *slog.Logger
 }
 
 // RunOnce applies every change due at now, batch after batch until none is left. Errors: the
@@ -84,27 +82,4 @@ func (j *Jobs) RunOnce(ctx context.Context, now time.Time) (Result, error) {
 		}
 	}
 	return res, nil
-}
-
-// Run runs the jobs every interval with the clock now, until ctx is done. A failed run is
-// logged and tried again at the next tick.
-func (j *Jobs) Run(ctx context.Context, interval time.Duration, now func() time.Time) error {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		res, err := j.RunOnce(ctx, now())
-		switch {
-		case ctx.Err() != nil:
-			return nil
-		case err != nil:
-			j.Log.WarnContext(ctx, "contract jobs failed; retrying at the next tick", "err", err)
-		case res != Result{}:
-			j.Log.InfoContext(ctx, "contract jobs", "terminated", res.Terminated, "ended", res.Ended, "missed", res.Missed)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/cohabit/cohabit/services/contracts/internal/postgres"
 	"github.com/cohabit/cohabit/services/platform/date"
 	"github.com/cohabit/cohabit/services/platform/ids"
-	"github.com/cohabit/cohabit/services/platform/logging"
 	"github.com/cohabit/cohabit/services/platform/pg"
 	"github.com/cohabit/cohabit/services/platform/svctest"
 )
@@ -95,7 +94,7 @@ func TestReplicasShareTheWork(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range results {
 		wg.Go(func() {
-			j := &jobs.Jobs{Store: store, Log: logging.Discard()}
+			j := &jobs.Jobs{Store: store}
 			res, err := j.RunOnce(ctx, day)
 			if err != nil {
 				t.Error(err)
@@ -127,7 +126,7 @@ func TestReplicasShareTheWork(t *testing.T) {
 	if n := count(`SELECT count(*) FROM contracts WHERE status IN ('ACTIVE', 'NOTICE_GIVEN')`); n != 1 {
 		t.Fatalf("%d contracts still running, want the later one", n)
 	}
-	again, err := (&jobs.Jobs{Store: store, Log: logging.Discard()}).RunOnce(ctx, day)
+	again, err := (&jobs.Jobs{Store: store}).RunOnce(ctx, day)
 	if err != nil || again != (jobs.Result{}) {
 		t.Fatalf("a second run: %+v %v", again, err)
 	}
