@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/cohabit/cohabit/proto/eventcat/deskevents"
 	deskv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/desk/v1"
 	"github.com/cohabit/cohabit/services/desk/internal/app"
 	"github.com/cohabit/cohabit/services/desk/internal/eventsub"
@@ -16,14 +17,14 @@ import (
 	"github.com/cohabit/cohabit/services/desk/internal/postgres"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
+	"github.com/cohabit/cohabit/services/platform/consume"
 	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/export"
-	"github.com/cohabit/cohabit/services/platform/natsx"
 	"github.com/cohabit/cohabit/services/platform/periodic"
 )
 
 // Stream is the desk's own stream.
-var Stream = natsx.Stream{Name: "DESK", Subjects: []string{"cohabit.desk.>"}}
+var Stream = consume.Stream(deskevents.Stream)
 
 // MaxMessageBytes bounds a gRPC request: the gateway's largest upload body (24 MiB of base64
 // JSON, 18 MiB of file), so that a file too large is refused by the desk, naming the field.
@@ -73,7 +74,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			deskv1.RegisterDeskServiceServer(d.Server, grpcapi.New(a))
 			// Privacy (SPEC §9): the person's export, and erasures applied once.
 			export.Register(d.Server, "desk", exporter(store))
-			parts := boot.Parts{Jobs: periodic.Funcs(d.Log, jobs.Of(a, cfg.ExpiryInterval)...), Consumers: append(eventsub.Consumers(a, d.Log), erasure.Consumers(d.Pool, "desk", d.Log, postgres.ErasePerson)...)}
+			parts := boot.Parts{Jobs: periodic.Funcs(d.Log, jobs.Of(a, cfg.ExpiryInterval)...), Consumers: append(eventsub.Consumers(d.Pool, a, d.Log), erasure.Consumers(d.Pool, "desk", d.Log, postgres.ErasePerson)...)}
 			if cfg.Started != nil {
 				cfg.Started(a)
 			}
