@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"slices"
 
+	"github.com/cohabit/cohabit/proto/eventcat/identityevents"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	"github.com/cohabit/cohabit/services/identity/internal/app"
 	"github.com/cohabit/cohabit/services/identity/internal/auditlog"
@@ -20,17 +21,17 @@ import (
 	"github.com/cohabit/cohabit/services/identity/internal/records"
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/boot"
+	"github.com/cohabit/cohabit/services/platform/consume"
 	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/export"
-	"github.com/cohabit/cohabit/services/platform/natsx"
 	"github.com/cohabit/cohabit/services/platform/periodic"
 )
 
-// Name is the service's name on NATS and in the relay's lock; StreamName is the stream it owns.
-const (
-	Name       = "identity"
-	StreamName = "IDENTITY"
-)
+// Name is the service's name on NATS and in the relay's lock.
+const Name = "identity"
+
+// StreamName is the stream it owns (the event catalogue's).
+var StreamName = identityevents.Stream.Name
 
 // Run serves the identity service until ctx ends: it migrates the database, declares the
 // IDENTITY stream, creates the bootstrap admin and the demo data when configured, then runs the
@@ -56,7 +57,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 
 	return boot.Run(ctx, boot.Service{
 		Name:    Name,
-		Stream:  natsx.Stream{Name: StreamName, Subjects: []string{"cohabit.identity.>"}},
+		Stream:  consume.Stream(identityevents.Stream),
 		Migrate: postgres.Migrate,
 		Policy:  export.With(withAudit(grpcapi.Policy)),
 		// No programmes consumer: identity owns the programmes it would copy.

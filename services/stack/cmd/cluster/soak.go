@@ -23,6 +23,8 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
+	"github.com/cohabit/cohabit/proto/eventcat/all"
+	"github.com/cohabit/cohabit/proto/eventcat/matchingevents"
 	"github.com/cohabit/cohabit/services/platform/natsx"
 )
 
@@ -210,7 +212,7 @@ func (c *cluster) faults(ctx context.Context, rep *report, interval time.Duratio
 	if err := pause(); err != nil {
 		return err
 	}
-	if err := c.killStreamLeader(ctx, rep, "MATCHING", log); err != nil {
+	if err := c.killStreamLeader(ctx, rep, matchingevents.Stream.Name, log); err != nil {
 		return err
 	}
 	if short {
@@ -494,7 +496,8 @@ func (c *cluster) verify(ctx context.Context, cl *client, coord string, rep *rep
 	defer nc.Close()
 	for {
 		var undrained []string
-		for _, stream := range []string{"IDENTITY", "HOSTS", "STUDENTS", "MATCHING", "CONTRACTS", "NOTIFICATIONS", "DESK", "FIGURES"} {
+		for _, st := range all.Streams() {
+			stream := st.Name
 			s, err := js.Stream(ctx, stream)
 			if err != nil {
 				continue
