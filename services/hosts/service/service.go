@@ -13,12 +13,14 @@ import (
 	"github.com/cohabit/cohabit/services/hosts/internal/app"
 	"github.com/cohabit/cohabit/services/hosts/internal/eventsub"
 	"github.com/cohabit/cohabit/services/hosts/internal/grpcapi"
+	"github.com/cohabit/cohabit/services/hosts/internal/jobs"
 	"github.com/cohabit/cohabit/services/hosts/internal/postgres"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
 	"github.com/cohabit/cohabit/services/platform/consume"
 	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/export"
+	"github.com/cohabit/cohabit/services/platform/periodic"
 )
 
 // Config is everything the hosts service reads at start: the shared part (boot.Config) and
@@ -59,12 +61,11 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			// remembered like everywhere (erasure.Consumers).
 			consumers := append(eventsub.Consumers(d.Pool, a, d.Log), erasure.Consumers(d.Pool, "hosts", d.Log, erasure.Nothing)...)
 			parts := boot.Parts{Consumers: consumers}
-			if iv := cfg.RetentionInterval; iv >= 0 {
-				if iv == 0 {
-					iv = 24 * time.Hour
-				}
-				parts.Jobs = append(parts.Jobs, func(ctx context.Context) error { return erasure.RunRetention(ctx, iv, "hosts", a.EraseInactive, d.Log) })
+			iv := cfg.RetentionInterval
+			if iv == 0 {
+				iv = 24 * time.Hour
 			}
+			parts.Jobs = periodic.Funcs(d.Log, jobs.Of(a, iv)...)
 			return parts, nil
 		},
 	}, cfg.Config, log.With("service", "hosts"))

@@ -2,8 +2,9 @@ package erasure
 
 import (
 	"context"
-	"log/slog"
 	"time"
+
+	"github.com/cohabit/cohabit/services/platform/periodic"
 )
 
 // DefaultRetentionMonths applies until a programme's settings say otherwise (SPEC §9).
@@ -19,23 +20,10 @@ func Expired(last, now time.Time, months int32) bool {
 	return last.Before(now.AddDate(0, -int(months), 0))
 }
 
-// RunRetention runs sweep (which erases the people past their retention period and says how
-// many) at start and then every interval until ctx ends; a failed run is logged and tried
-// again at the next. what names the people in the log ("hosts", "students").
-func RunRetention(ctx context.Context, interval time.Duration, what string, sweep func(context.Context) (int, error), log *slog.Logger) error {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		n, err := sweep(ctx)
-		if err != nil && ctx.Err() == nil {
-			log.ErrorContext(ctx, "retention run failed; tried again later", "people", what, "err", err)
-		} else if n > 0 {
-			log.InfoContext(ctx, "people erased at the end of their retention period", "people", what, "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
+// Retention is the job that erases the people past their retention period (sweep erases
+// them and says how many) every interval, at start first (platform/periodic); people names
+// them in the log ("hosts", "students"). Hosts and students, who each own their people, list
+// it in their internal/jobs.
+func Retention(people string, every time.Duration, sweep func(context.Context) (int, error)) periodic.Job {
+	return periodic.Job{Name: "erase the " + people + " past their retention period", Every: every, Run: sweep}
 }

@@ -15,9 +15,11 @@ import (
 	"github.com/cohabit/cohabit/services/platform/consume"
 	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/export"
+	"github.com/cohabit/cohabit/services/platform/periodic"
 	"github.com/cohabit/cohabit/services/students/internal/app"
 	"github.com/cohabit/cohabit/services/students/internal/eventsub"
 	"github.com/cohabit/cohabit/services/students/internal/grpcapi"
+	"github.com/cohabit/cohabit/services/students/internal/jobs"
 	"github.com/cohabit/cohabit/services/students/internal/postgres"
 	"github.com/cohabit/cohabit/services/students/internal/rooms"
 )
@@ -64,14 +66,11 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			// remembered like everywhere (erasure.Consumers).
 			consumers := append(eventsub.Consumers(d.Pool, a, d.Log), erasure.Consumers(d.Pool, "students", d.Log, erasure.Nothing)...)
 			parts := boot.Parts{Consumers: consumers}
-			if iv := cfg.RetentionInterval; iv >= 0 {
-				if iv == 0 {
-					iv = 24 * time.Hour
-				}
-				parts.Jobs = append(parts.Jobs, func(ctx context.Context) error {
-					return erasure.RunRetention(ctx, iv, "students", a.EraseInactive, d.Log)
-				})
+			iv := cfg.RetentionInterval
+			if iv == 0 {
+				iv = 24 * time.Hour
 			}
+			parts.Jobs = periodic.Funcs(d.Log, jobs.Of(a, iv)...)
 			return parts, nil
 		},
 	}, cfg.Config, log.With("service", "students"))
