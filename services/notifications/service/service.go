@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/cohabit/cohabit/proto/eventcat/notificationsevents"
 	notificationsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/notifications/v1"
 	"github.com/cohabit/cohabit/services/notifications/internal/app"
 	"github.com/cohabit/cohabit/services/notifications/internal/contact"
@@ -24,14 +25,14 @@ import (
 	"github.com/cohabit/cohabit/services/notifications/internal/sms"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
+	"github.com/cohabit/cohabit/services/platform/consume"
 	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/export"
-	"github.com/cohabit/cohabit/services/platform/natsx"
 )
 
 // Stream is the notifications service's own stream: it announces the lines of the call list
 // (cohabit.notifications.call.requested), which the desk's agenda shows.
-var Stream = natsx.Stream{Name: "NOTIFICATIONS", Subjects: []string{"cohabit.notifications.>"}}
+var Stream = consume.Stream(notificationsevents.Stream)
 
 // Config is everything the notifications service reads at start.
 type Config struct {
@@ -136,7 +137,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			})
 			notificationsv1.RegisterNotificationServiceServer(d.Server, grpcapi.New(a))
 			export.Register(d.Server, "notifications", grpcapi.Exporter(postgres.New(d.Pool)))
-			parts := boot.Parts{Consumers: eventsub.Consumers(a, d.Log)}
+			parts := boot.Parts{Consumers: eventsub.Consumers(d.Pool, a, d.Log)}
 			parts.Consumers = append(parts.Consumers, erasure.Consumers(d.Pool, "notifications", d.Log, postgres.ErasePerson)...)
 			if cfg.DispatchInterval > 0 {
 				parts.Jobs = append(parts.Jobs, func(ctx context.Context) error { return a.RunDispatcher(ctx, cfg.DispatchInterval) })

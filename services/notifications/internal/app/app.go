@@ -81,29 +81,16 @@ type Intent struct {
 	Params      postgres.Params
 }
 
-// Handle runs fn once per (consumer, event) in the inbox's transaction and plans the
-// notifications it returns in that same transaction: an event redelivered, or handled by two
-// replicas at once, creates each notification once. The dispatcher is woken after the commit.
-func (a *App) Handle(ctx context.Context, consumer, eventID string, fn func(tx pgx.Tx) ([]Intent, error)) error {
-	planned := 0
-	err := a.Store.Handle(ctx, consumer, eventID, func(tx pgx.Tx) error {
-		intents, err := fn(tx)
-		if err != nil {
+// Plan plans the notifications of intents in tx, the inbox transaction of the event they
+// answer: an event redelivered, or handled by two replicas at once, creates each notification
+// once. The consumer wakes the dispatcher after the commit (Kick).
+func (a *App) Plan(ctx context.Context, tx pgx.Tx, intents []Intent) error {
+	for _, in := range intents {
+		if _, err := a.plan(ctx, tx, in); err != nil {
 			return err
 		}
-		for _, in := range intents {
-			n, err := a.plan(ctx, tx, in)
-			if err != nil {
-				return err
-			}
-			planned += n
-		}
-		return nil
-	})
-	if err == nil && planned > 0 {
-		a.Kick()
 	}
-	return err
+	return nil
 }
 
 // Kick wakes the dispatcher.

@@ -1,6 +1,7 @@
 // Package eventsub turns other services' events into notifications: durable consumers of the
-// MATCHING, CONTRACTS, HOSTS, STUDENTS and IDENTITY streams, each event handled once through
-// the inbox, in the transaction that records its notifications (app.Handle).
+// MATCHING, CONTRACTS, HOSTS, STUDENTS and IDENTITY streams, each event handled in its inbox
+// transaction (platform/consume), which records its notifications (app.Plan); the dispatcher
+// is woken after the commit.
 //
 // Who is told what:
 //   - both parties of a match: proposed, meeting scheduled (and the day before, a reminder),
@@ -27,9 +28,15 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"google.golang.org/protobuf/proto"
 
+	"github.com/cohabit/cohabit/proto/eventcat"
+	"github.com/cohabit/cohabit/proto/eventcat/contractsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/identityevents"
+	"github.com/cohabit/cohabit/proto/eventcat/matchingevents"
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	contractseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/events/v1"
-	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	hostseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/events/v1"
 	identityeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
@@ -40,40 +47,10 @@ import (
 	"github.com/cohabit/cohabit/services/notifications/internal/message"
 	"github.com/cohabit/cohabit/services/notifications/internal/notice"
 	"github.com/cohabit/cohabit/services/notifications/internal/postgres"
-	"github.com/cohabit/cohabit/services/platform/event"
+	"github.com/cohabit/cohabit/services/platform/consume"
 	"github.com/cohabit/cohabit/services/platform/ids"
 	"github.com/cohabit/cohabit/services/platform/natsx"
-)
-
-// Subjects the notifications service follows.
-const (
-	SubjectMatchProposed     = "cohabit.matching.match.proposed"
-	SubjectMeetingScheduled  = "cohabit.matching.match.meeting_scheduled"
-	SubjectMatchApproved     = "cohabit.matching.match.approved"
-	SubjectMatchDeclined     = "cohabit.matching.match.declined"
-	SubjectMatchCancelled    = "cohabit.matching.match.cancelled"
-	SubjectMatchExpired      = "cohabit.matching.match.expired"
-	SubjectContracts         = "cohabit.contracts.contract.>"
-	SubjectContractSent      = "cohabit.contracts.contract.sent"
-	SubjectContractActivated = "cohabit.contracts.contract.activated"
-	SubjectContractNotice    = "cohabit.contracts.contract.notice_given"
-	SubjectContractEnded     = "cohabit.contracts.contract.ended"
-	SubjectContractTerminate = "cohabit.contracts.contract.terminated"
-	SubjectContractCancelled = "cohabit.contracts.contract.cancelled"
-	SubjectCheckinScheduled  = "cohabit.contracts.checkin.scheduled"
-	SubjectCheckinCompleted  = "cohabit.contracts.checkin.completed"
-	SubjectCheckinMissed     = "cohabit.contracts.checkin.missed"
-	SubjectIncidentReported  = "cohabit.contracts.incident.reported"
-	SubjectHostRegistered    = "cohabit.hosts.host.registered"
-	SubjectHostUpdated       = "cohabit.hosts.host.updated"
-	SubjectStudentRegistered = "cohabit.students.student.registered"
-	SubjectStudentUpdated    = "cohabit.students.student.updated"
-	SubjectAccountCreated    = "cohabit.identity.account.created"
-	SubjectInvitationCreated = "cohabit.identity.invitation.created"
-	SubjectInviteAccepted    = "cohabit.identity.invitation.accepted"
-	SubjectSignupDuplicated  = "cohabit.identity.signup.duplicated"
-	SubjectProgrammeCreated  = "cohabit.identity.programme.created"
-	SubjectProgrammeUpdated  = "cohabit.identity.programme.updated"
+	"github.com/cohabit/cohabit/services/platform/pg"
 )
 
 // Durable names, which are also the inbox's consumer names. The identity one is not
@@ -87,32 +64,70 @@ const (
 )
 
 // errNotYet is an event that arrived before what it needs (a check-in before its contract).
-var errNotYet = errors.New("not ready yet")
+var errNotYet = fmt.Errorf("notifications: %w", consume.ErrNotYet)
+
+// tell is one event's handling: what it changes in tx, and the notifications it plans.
+type tell[T proto.Message] func(ctx context.Context, tx pgx.Tx, m consume.Meta, p T) ([]app.Intent, error)
 
 // Consumers returns the service's durable consumers.
-func Consumers(a *app.App, log *slog.Logger) []*natsx.Consumer {
-	c := func(stream, durable string, subjects []string, fn func(context.Context, *app.App, string, *eventsv1.Envelope) error) *natsx.Consumer {
-		return &natsx.Consumer{Stream: stream, Durable: durable, Subjects: subjects, Log: log,
-			Handle: func(ctx context.Context, e *eventsv1.Envelope) error { return fn(ctx, a, durable, e) }}
+func Consumers(db pg.Beginner, a *app.App, log *slog.Logger) []*natsx.Consumer {
+	h := handlers{a: a}
+	group := func(durable string, hs ...[]consume.Handler) *natsx.Consumer {
+		return consume.Group{Durable: durable, DB: db, Handlers: concat(hs...), Committed: a.Kick}.Consumer(log)
 	}
 	return []*natsx.Consumer{
-		c("MATCHING", DurableMatching, []string{SubjectMatchProposed, SubjectMeetingScheduled, SubjectMatchApproved,
-			SubjectMatchDeclined, SubjectMatchCancelled, SubjectMatchExpired}, onMatch),
-		c("CONTRACTS", DurableContracts, []string{SubjectContracts, SubjectCheckinScheduled, SubjectCheckinCompleted,
-			SubjectCheckinMissed, SubjectIncidentReported}, onContracts),
-		c("HOSTS", DurableHosts, []string{SubjectHostRegistered, SubjectHostUpdated}, onPeople),
-		c("STUDENTS", DurableStudents, []string{SubjectStudentRegistered, SubjectStudentUpdated}, onPeople),
-		c("IDENTITY", DurableIdentity, identitySubjects, onIdentity),
+		group(DurableMatching,
+			on(a, h.match, matchingevents.MatchProposed, matchingevents.MatchMeetingScheduled, matchingevents.MatchDeclined,
+				matchingevents.MatchCancelled, matchingevents.MatchExpired),
+			on(a, h.approved, matchingevents.MatchApproved)),
+		group(DurableContracts,
+			// Every contract fact updates the copy of the contract (parties, status).
+			on(a, h.contract, contractsevents.ContractDrafted, contractsevents.ContractSent, contractsevents.ContractReopened,
+				contractsevents.ContractSigned, contractsevents.ContractActivated, contractsevents.ContractNoticeGiven,
+				contractsevents.ContractTerminated, contractsevents.ContractEnded, contractsevents.ContractRenewed,
+				contractsevents.ContractCancelled),
+			on(a, h.checkin, contractsevents.CheckinScheduled, contractsevents.CheckinCompleted, contractsevents.CheckinMissed),
+			on(a, h.incident, contractsevents.IncidentReported)),
+		group(DurableHosts,
+			on(a, person((*hostseventsv1.HostRegistered).GetHost, hostOf), hostsevents.HostRegistered),
+			on(a, person((*hostseventsv1.HostUpdated).GetHost, hostOf), hostsevents.HostUpdated)),
+		group(DurableStudents,
+			on(a, person((*studentseventsv1.StudentRegistered).GetStudent, studentOf), studentsevents.StudentRegistered),
+			on(a, person((*studentseventsv1.StudentUpdated).GetStudent, studentOf), studentsevents.StudentUpdated)),
+		group(DurableIdentity,
+			on(a, h.account, identityevents.AccountCreated),
+			on(a, programme((*identityeventsv1.ProgrammeCreated).GetProgramme), identityevents.ProgrammeCreated),
+			on(a, programme((*identityeventsv1.ProgrammeUpdated).GetProgramme), identityevents.ProgrammeUpdated),
+			on(a, h.invitation, identityevents.InvitationCreated),
+			on(a, h.accepted, identityevents.InvitationAccepted),
+			on(a, h.duplicated, identityevents.SignupDuplicated)),
 	}
 }
 
-func permanent(e *eventsv1.Envelope, err error) error {
-	return fmt.Errorf("%w: %s %s: %w", natsx.ErrPermanent, e.GetType(), e.GetId(), err)
+// on handles each of evs with fn, and plans its notifications in the same transaction.
+func on[T proto.Message](a *app.App, fn tell[T], evs ...eventcat.Event[T]) []consume.Handler {
+	return consume.OnEach(evs, func(ctx context.Context, tx pgx.Tx, m consume.Meta, p T) error {
+		intents, err := fn(ctx, tx, m, p)
+		if err != nil {
+			return err
+		}
+		return a.Plan(ctx, tx, intents)
+	})
 }
 
+func concat(hs ...[]consume.Handler) []consume.Handler {
+	var out []consume.Handler
+	for _, h := range hs {
+		out = append(out, h...)
+	}
+	return out
+}
+
+type handlers struct{ a *app.App }
+
 // parties are the intents of telling both parties of a match or contract the same topic.
-func parties(e *eventsv1.Envelope, topic notice.Topic, hostID, studentID string, p postgres.Params) []app.Intent {
-	base := app.Intent{EventID: e.GetId(), EventTime: e.GetOccurredAt().AsTime(), ProgrammeID: e.GetProgrammeId(), Topic: topic}
+func parties(m consume.Meta, topic notice.Topic, hostID, studentID string, p postgres.Params) []app.Intent {
+	base := app.Intent{EventID: m.ID, EventTime: m.OccurredAt, ProgrammeID: m.ProgrammeID, Topic: topic}
 	host, student := base, base
 	host.Kind, host.RecipientID = notice.Host, hostID
 	host.Params = p
@@ -127,205 +142,158 @@ func parties(e *eventsv1.Envelope, topic notice.Topic, hostID, studentID string,
 // message to the association's address (Programme.email), recipient the programme, until
 // identity serves each coordinator's own address to services (the coordinators' accounts are
 // already recorded from AccountCreated for that day).
-func coordinators(e *eventsv1.Envelope, topic notice.Topic, p postgres.Params) []app.Intent {
-	return []app.Intent{{EventID: e.GetId(), EventTime: e.GetOccurredAt().AsTime(), ProgrammeID: e.GetProgrammeId(),
-		Topic: topic, Kind: notice.Coordinator, RecipientID: e.GetProgrammeId(), Params: p}}
+func coordinators(m consume.Meta, topic notice.Topic, p postgres.Params) []app.Intent {
+	return []app.Intent{{EventID: m.ID, EventTime: m.OccurredAt, ProgrammeID: m.ProgrammeID,
+		Topic: topic, Kind: notice.Coordinator, RecipientID: m.ProgrammeID, Params: p}}
 }
 
-func onMatch(ctx context.Context, a *app.App, consumer string, e *eventsv1.Envelope) error {
-	var m *matchingeventsv1.MatchSummary
-	var meeting time.Time
-	if e.GetType() == SubjectMatchApproved {
-		p, err := event.Payload(e, &matchingeventsv1.MatchApproved{})
-		if err != nil {
-			return permanent(e, err)
-		}
-		m = p.GetMatch()
-	} else {
-		p, err := event.Payload(e, &matchingeventsv1.MatchChanged{})
-		if err != nil {
-			return permanent(e, err)
-		}
-		m = p.GetMatch()
-		meeting = meetingTime(p)
+func matchIDs(s *matchingeventsv1.MatchSummary) error {
+	if !ids.Valid(s.GetMatchId()) || !ids.Valid(s.GetHostId()) || !ids.Valid(s.GetStudentId()) {
+		return consume.Permanent(errors.New("match, host or student id is not a UUID"))
 	}
-	if !ids.Valid(m.GetMatchId()) || !ids.Valid(m.GetHostId()) || !ids.Valid(m.GetStudentId()) {
-		return permanent(e, fmt.Errorf("match, host or student id is not a UUID"))
+	return nil
+}
+
+func (h handlers) approved(ctx context.Context, tx pgx.Tx, m consume.Meta, p *matchingeventsv1.MatchApproved) ([]app.Intent, error) {
+	s := p.GetMatch()
+	if err := matchIDs(s); err != nil {
+		return nil, err
 	}
-	p := postgres.Params{Meeting: meeting, Path: "/"}
-	return a.Handle(ctx, consumer, e.GetId(), func(tx pgx.Tx) ([]app.Intent, error) {
-		now := a.Now()
-		switch e.GetType() {
-		case SubjectMatchProposed:
-			return parties(e, notice.MatchProposed, m.GetHostId(), m.GetStudentId(), p), nil
-		case SubjectMeetingScheduled:
-			// A meeting less than a day away gets no reminder: this message is the reminder
-			// (it would say "tomorrow" of today).
-			if !meeting.IsZero() && app.MeetingReminderDue(meeting).After(e.GetOccurredAt().AsTime()) {
-				if err := postgres.SaveReminder(ctx, tx, postgres.Reminder{Kind: app.ReminderMeeting, SubjectID: m.GetMatchId(),
-					ProgrammeID: e.GetProgrammeId(), HostID: m.GetHostId(), StudentID: m.GetStudentId(), At: meeting,
-					DueAt: app.MeetingReminderDue(meeting)}); err != nil {
-					return nil, err
-				}
+	return parties(m, notice.MatchApproved, s.GetHostId(), s.GetStudentId(), postgres.Params{Path: "/"}),
+		postgres.DropReminder(ctx, tx, app.ReminderMeeting, s.GetMatchId(), h.a.Now())
+}
+
+func (h handlers) match(ctx context.Context, tx pgx.Tx, m consume.Meta, p *matchingeventsv1.MatchChanged) ([]app.Intent, error) {
+	s := p.GetMatch()
+	if err := matchIDs(s); err != nil {
+		return nil, err
+	}
+	meeting := meetingTime(p)
+	params := postgres.Params{Meeting: meeting, Path: "/"}
+	now := h.a.Now()
+	switch m.Subject {
+	case matchingevents.MatchProposed.Subject:
+		return parties(m, notice.MatchProposed, s.GetHostId(), s.GetStudentId(), params), nil
+	case matchingevents.MatchMeetingScheduled.Subject:
+		// A meeting less than a day away gets no reminder: this message is the reminder
+		// (it would say "tomorrow" of today).
+		if !meeting.IsZero() && app.MeetingReminderDue(meeting).After(m.OccurredAt) {
+			if err := postgres.SaveReminder(ctx, tx, postgres.Reminder{Kind: app.ReminderMeeting, SubjectID: s.GetMatchId(),
+				ProgrammeID: m.ProgrammeID, HostID: s.GetHostId(), StudentID: s.GetStudentId(), At: meeting,
+				DueAt: app.MeetingReminderDue(meeting)}); err != nil {
+				return nil, err
 			}
-			return parties(e, notice.MeetingScheduled, m.GetHostId(), m.GetStudentId(), p), nil
-		case SubjectMatchApproved:
-			return parties(e, notice.MatchApproved, m.GetHostId(), m.GetStudentId(), p), postgres.DropReminder(ctx, tx, app.ReminderMeeting, m.GetMatchId(), now)
-		case SubjectMatchDeclined:
-			return parties(e, notice.MatchDeclined, m.GetHostId(), m.GetStudentId(), p), postgres.DropReminder(ctx, tx, app.ReminderMeeting, m.GetMatchId(), now)
-		case SubjectMatchCancelled:
-			return parties(e, notice.MatchCancelled, m.GetHostId(), m.GetStudentId(), p), postgres.DropReminder(ctx, tx, app.ReminderMeeting, m.GetMatchId(), now)
-		default: // expired: nothing to say, a proposal left unanswered lapses; its meeting too
-			return nil, postgres.DropReminder(ctx, tx, app.ReminderMeeting, m.GetMatchId(), now)
 		}
-	})
+		return parties(m, notice.MeetingScheduled, s.GetHostId(), s.GetStudentId(), params), nil
+	case matchingevents.MatchDeclined.Subject:
+		return parties(m, notice.MatchDeclined, s.GetHostId(), s.GetStudentId(), params), postgres.DropReminder(ctx, tx, app.ReminderMeeting, s.GetMatchId(), now)
+	case matchingevents.MatchCancelled.Subject:
+		return parties(m, notice.MatchCancelled, s.GetHostId(), s.GetStudentId(), params), postgres.DropReminder(ctx, tx, app.ReminderMeeting, s.GetMatchId(), now)
+	default: // expired: nothing to say, a proposal left unanswered lapses; its meeting too
+		return nil, postgres.DropReminder(ctx, tx, app.ReminderMeeting, s.GetMatchId(), now)
+	}
 }
 
-func onContracts(ctx context.Context, a *app.App, consumer string, e *eventsv1.Envelope) error {
-	switch e.GetType() {
-	case SubjectCheckinScheduled, SubjectCheckinCompleted, SubjectCheckinMissed:
-		return onCheckin(ctx, a, consumer, e)
-	case SubjectIncidentReported:
-		m, err := event.Payload(e, &contractseventsv1.IncidentChanged{})
-		if err != nil {
-			return permanent(e, err)
-		}
-		sev := m.GetSeverity()
-		if sev != "SEVERITY_HIGH" && sev != "SEVERITY_CRITICAL" && sev != "HIGH" && sev != "CRITICAL" {
-			return nil
-		}
-		return a.Handle(ctx, consumer, e.GetId(), func(pgx.Tx) ([]app.Intent, error) {
-			return coordinators(e, notice.IncidentReported, postgres.Params{Severity: sev, Path: "/coordinator/incidents"}), nil
-		})
-	}
-	m, err := event.Payload(e, &contractseventsv1.ContractChanged{})
-	if err != nil {
-		return permanent(e, err)
-	}
-	c := m.GetContract()
-	if !ids.Valid(c.GetContractId()) || !ids.Valid(c.GetHostId()) || !ids.Valid(c.GetStudentId()) {
-		return permanent(e, fmt.Errorf("contract, host or student id is not a UUID"))
-	}
-	return a.Handle(ctx, consumer, e.GetId(), func(tx pgx.Tx) ([]app.Intent, error) {
-		if err := postgres.SaveContract(ctx, tx, postgres.Contract{ID: c.GetContractId(), ProgrammeID: e.GetProgrammeId(),
-			HostID: c.GetHostId(), StudentID: c.GetStudentId(), Status: c.GetStatus()}); err != nil {
-			return nil, err
-		}
-		switch e.GetType() {
-		case SubjectContractSent:
-			return parties(e, notice.ContractToSign, c.GetHostId(), c.GetStudentId(), postgres.Params{Date: c.GetStartDate(), Path: "/"}), nil
-		case SubjectContractActivated:
-			return parties(e, notice.ContractActive, c.GetHostId(), c.GetStudentId(), postgres.Params{Date: c.GetStartDate(), Path: "/"}), nil
-		case SubjectContractNotice:
-			return parties(e, notice.NoticeGiven, c.GetHostId(), c.GetStudentId(), postgres.Params{Date: c.GetEndDate(), Path: "/"}), nil
-		case SubjectContractEnded, SubjectContractTerminate, SubjectContractCancelled:
-			return nil, postgres.DropContractReminders(ctx, tx, c.GetContractId(), a.Now())
-		}
+func (h handlers) incident(_ context.Context, _ pgx.Tx, m consume.Meta, p *contractseventsv1.IncidentChanged) ([]app.Intent, error) {
+	sev := p.GetSeverity()
+	if sev != "SEVERITY_HIGH" && sev != "SEVERITY_CRITICAL" && sev != "HIGH" && sev != "CRITICAL" {
 		return nil, nil
-	})
+	}
+	return coordinators(m, notice.IncidentReported, postgres.Params{Severity: sev, Path: "/coordinator/incidents"}), nil
 }
 
-func onCheckin(ctx context.Context, a *app.App, consumer string, e *eventsv1.Envelope) error {
-	m, err := event.Payload(e, &contractseventsv1.CheckinChanged{})
-	if err != nil {
-		return permanent(e, err)
+func (h handlers) contract(ctx context.Context, tx pgx.Tx, m consume.Meta, p *contractseventsv1.ContractChanged) ([]app.Intent, error) {
+	c := p.GetContract()
+	if !ids.Valid(c.GetContractId()) || !ids.Valid(c.GetHostId()) || !ids.Valid(c.GetStudentId()) {
+		return nil, consume.Permanent(errors.New("contract, host or student id is not a UUID"))
 	}
-	if !ids.Valid(m.GetCheckinId()) || !ids.Valid(m.GetContractId()) {
-		return permanent(e, fmt.Errorf("check-in or contract id is not a UUID"))
+	if err := postgres.SaveContract(ctx, tx, postgres.Contract{ID: c.GetContractId(), ProgrammeID: m.ProgrammeID,
+		HostID: c.GetHostId(), StudentID: c.GetStudentId(), Status: c.GetStatus()}); err != nil {
+		return nil, err
 	}
-	due, err := time.Parse(time.DateOnly, m.GetDueDate())
-	if err != nil && e.GetType() == SubjectCheckinScheduled {
-		return permanent(e, fmt.Errorf("due date %q: %w", m.GetDueDate(), err))
+	switch m.Subject {
+	case contractsevents.ContractSent.Subject:
+		return parties(m, notice.ContractToSign, c.GetHostId(), c.GetStudentId(), postgres.Params{Date: c.GetStartDate(), Path: "/"}), nil
+	case contractsevents.ContractActivated.Subject:
+		return parties(m, notice.ContractActive, c.GetHostId(), c.GetStudentId(), postgres.Params{Date: c.GetStartDate(), Path: "/"}), nil
+	case contractsevents.ContractNoticeGiven.Subject:
+		return parties(m, notice.NoticeGiven, c.GetHostId(), c.GetStudentId(), postgres.Params{Date: c.GetEndDate(), Path: "/"}), nil
+	case contractsevents.ContractEnded.Subject, contractsevents.ContractTerminated.Subject, contractsevents.ContractCancelled.Subject:
+		return nil, postgres.DropContractReminders(ctx, tx, c.GetContractId(), h.a.Now())
 	}
-	return a.Handle(ctx, consumer, e.GetId(), func(tx pgx.Tx) ([]app.Intent, error) {
-		switch e.GetType() {
-		case SubjectCheckinScheduled:
-			c, ok, err := postgres.ContractByID(ctx, tx, m.GetContractId())
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				return nil, errNotYet
-			}
-			return nil, postgres.SaveReminder(ctx, tx, postgres.Reminder{Kind: app.ReminderCheckin, SubjectID: m.GetCheckinId(),
-				ProgrammeID: e.GetProgrammeId(), ContractID: c.ID, HostID: c.HostID, StudentID: c.StudentID, At: due,
-				DueAt: app.CheckinReminderDue(due)})
-		case SubjectCheckinCompleted:
-			if err := postgres.DropReminder(ctx, tx, app.ReminderCheckin, m.GetCheckinId(), a.Now()); err != nil {
-				return nil, err
-			}
-			if !m.GetConcern() {
-				return nil, nil
-			}
-			return coordinators(e, notice.CheckinConcern, postgres.Params{Date: m.GetDueDate(), Path: "/coordinator/checkins/" + m.GetCheckinId()}), nil
-		default: // missed: the visit did not happen on its day; its reminder is of no use
-			return nil, postgres.DropReminder(ctx, tx, app.ReminderCheckin, m.GetCheckinId(), a.Now())
-		}
-	})
+	return nil, nil
 }
 
-// onPeople records who owns each host and student record (for their settings and their
-// list), and tells the coordinators of a sign-up to verify: a record its owner created
-// (a coordinator who registers someone verifies them without being told).
-func onPeople(ctx context.Context, a *app.App, consumer string, e *eventsv1.Envelope) error {
-	var id, account, programme string
-	var kind notice.Kind
-	switch e.GetType() {
-	case SubjectHostRegistered, SubjectHostUpdated:
-		var h *hostseventsv1.HostProfile
-		if e.GetType() == SubjectHostRegistered {
-			m, err := event.Payload(e, &hostseventsv1.HostRegistered{})
-			if err != nil {
-				return permanent(e, err)
-			}
-			h = m.GetHost()
-		} else {
-			m, err := event.Payload(e, &hostseventsv1.HostUpdated{})
-			if err != nil {
-				return permanent(e, err)
-			}
-			h = m.GetHost()
+func (h handlers) checkin(ctx context.Context, tx pgx.Tx, m consume.Meta, p *contractseventsv1.CheckinChanged) ([]app.Intent, error) {
+	if !ids.Valid(p.GetCheckinId()) || !ids.Valid(p.GetContractId()) {
+		return nil, consume.Permanent(errors.New("check-in or contract id is not a UUID"))
+	}
+	switch m.Subject {
+	case contractsevents.CheckinScheduled.Subject:
+		due, err := time.Parse(time.DateOnly, p.GetDueDate())
+		if err != nil {
+			return nil, consume.Permanent(fmt.Errorf("due date %q: %w", p.GetDueDate(), err))
 		}
-		id, account, programme, kind = h.GetHostId(), h.GetOwnerAccountId(), h.GetProgrammeId(), notice.Host
-	default:
-		var s *studentseventsv1.StudentProfile
-		if e.GetType() == SubjectStudentRegistered {
-			m, err := event.Payload(e, &studentseventsv1.StudentRegistered{})
-			if err != nil {
-				return permanent(e, err)
-			}
-			s = m.GetStudent()
-		} else {
-			m, err := event.Payload(e, &studentseventsv1.StudentUpdated{})
-			if err != nil {
-				return permanent(e, err)
-			}
-			s = m.GetStudent()
-		}
-		id, account, programme, kind = s.GetStudentId(), s.GetOwnerAccountId(), s.GetProgrammeId(), notice.Student
-	}
-	if !ids.Valid(id) {
-		return permanent(e, fmt.Errorf("record id %q is not a UUID", id))
-	}
-	if programme == "" {
-		programme = e.GetProgrammeId()
-	}
-	return a.Handle(ctx, consumer, e.GetId(), func(tx pgx.Tx) ([]app.Intent, error) {
-		if err := postgres.SavePerson(ctx, tx, id, kind, programme, account, e.GetOccurredAt().AsTime()); err != nil {
+		c, ok, err := postgres.ContractByID(ctx, tx, p.GetContractId())
+		if err != nil {
 			return nil, err
 		}
-		registered := e.GetType() == SubjectHostRegistered || e.GetType() == SubjectStudentRegistered
-		if !registered || account == "" {
+		if !ok {
+			return nil, errNotYet
+		}
+		return nil, postgres.SaveReminder(ctx, tx, postgres.Reminder{Kind: app.ReminderCheckin, SubjectID: p.GetCheckinId(),
+			ProgrammeID: m.ProgrammeID, ContractID: c.ID, HostID: c.HostID, StudentID: c.StudentID, At: due,
+			DueAt: app.CheckinReminderDue(due)})
+	case contractsevents.CheckinCompleted.Subject:
+		if err := postgres.DropReminder(ctx, tx, app.ReminderCheckin, p.GetCheckinId(), h.a.Now()); err != nil {
+			return nil, err
+		}
+		if !p.GetConcern() {
 			return nil, nil
 		}
-		return coordinators(e, notice.SignupToVerify, postgres.Params{Subject: string(kind), SubjectID: id,
-			OtherKind: string(kind), OtherID: id, Path: "/coordinator/" + string(kind) + "s/" + id}), nil
-	})
+		return coordinators(m, notice.CheckinConcern, postgres.Params{Date: p.GetDueDate(), Path: "/coordinator/checkins/" + p.GetCheckinId()}), nil
+	default: // missed: the visit did not happen on its day; its reminder is of no use
+		return nil, postgres.DropReminder(ctx, tx, app.ReminderCheckin, p.GetCheckinId(), h.a.Now())
+	}
 }
 
-// identitySubjects are the identity events followed here.
-var identitySubjects = []string{SubjectAccountCreated, SubjectInvitationCreated, SubjectInviteAccepted,
-	SubjectProgrammeCreated, SubjectProgrammeUpdated, SubjectSignupDuplicated}
+// record is what a host or student profile says of its owner.
+type record struct {
+	id, account, programme string
+	kind                   notice.Kind
+}
+
+func hostOf(p *hostseventsv1.HostProfile) record {
+	return record{p.GetHostId(), p.GetOwnerAccountId(), p.GetProgrammeId(), notice.Host}
+}
+
+func studentOf(p *studentseventsv1.StudentProfile) record {
+	return record{p.GetStudentId(), p.GetOwnerAccountId(), p.GetProgrammeId(), notice.Student}
+}
+
+// person records who owns each host and student record (for their settings and their list),
+// and tells the coordinators of a sign-up to verify: a record its owner created (a
+// coordinator who registers someone verifies them without being told).
+func person[T proto.Message, P any](get func(T) P, of func(P) record) tell[T] {
+	return func(ctx context.Context, tx pgx.Tx, m consume.Meta, p T) ([]app.Intent, error) {
+		r := of(get(p))
+		if !ids.Valid(r.id) {
+			return nil, consume.Permanent(fmt.Errorf("record id %q is not a UUID", r.id))
+		}
+		if r.programme == "" {
+			r.programme = m.ProgrammeID
+		}
+		if err := postgres.SavePerson(ctx, tx, r.id, r.kind, r.programme, r.account, m.OccurredAt); err != nil {
+			return nil, err
+		}
+		registered := m.Subject == hostsevents.HostRegistered.Subject || m.Subject == studentsevents.StudentRegistered.Subject
+		if !registered || r.account == "" {
+			return nil, nil
+		}
+		return coordinators(m, notice.SignupToVerify, postgres.Params{Subject: string(r.kind), SubjectID: r.id,
+			OtherKind: string(r.kind), OtherID: r.id, Path: "/coordinator/" + string(r.kind) + "s/" + r.id}), nil
+	}
+}
 
 func recordKind(k identityv1.RecordKind) (notice.Kind, bool) {
 	switch k {
@@ -337,87 +305,58 @@ func recordKind(k identityv1.RecordKind) (notice.Kind, bool) {
 	return "", false
 }
 
-// onIdentity records the coordinators of each programme and who owns a claimed record, and
-// sends an invitation's email: the code is read from identity when sending, never kept here.
-func onIdentity(ctx context.Context, a *app.App, consumer string, e *eventsv1.Envelope) error {
-	switch e.GetType() {
-	case SubjectAccountCreated:
-		m, err := event.Payload(e, &identityeventsv1.AccountCreated{})
-		if err != nil {
-			return permanent(e, err)
-		}
-		if m.GetRole() != typev1.Role_ROLE_COORDINATOR || m.GetProgrammeId() == "" {
-			return nil
-		}
-		return a.Handle(ctx, consumer, e.GetId(), func(tx pgx.Tx) ([]app.Intent, error) {
-			return nil, postgres.AddCoordinator(ctx, tx, m.GetAccountId(), m.GetProgrammeId())
-		})
-	case SubjectProgrammeCreated, SubjectProgrammeUpdated:
-		var p *identityv1.Programme
-		if e.GetType() == SubjectProgrammeCreated {
-			m, err := event.Payload(e, &identityeventsv1.ProgrammeCreated{})
-			if err != nil {
-				return permanent(e, err)
-			}
-			p = m.GetProgramme()
-		} else {
-			m, err := event.Payload(e, &identityeventsv1.ProgrammeUpdated{})
-			if err != nil {
-				return permanent(e, err)
-			}
-			p = m.GetProgramme()
-		}
-		if p.GetId() == "" {
-			return permanent(e, fmt.Errorf("programme without id"))
-		}
-		return a.Handle(ctx, consumer, e.GetId(), func(tx pgx.Tx) ([]app.Intent, error) {
-			return nil, postgres.SaveProgrammeEmail(ctx, tx, p.GetId(), p.GetEmail(), e.GetOccurredAt().AsTime())
-		})
-	case SubjectInvitationCreated:
-		m, err := event.Payload(e, &identityeventsv1.InvitationCreated{})
-		if err != nil {
-			return permanent(e, err)
-		}
-		kind, ok := recordKind(m.GetRecordKind())
-		if !ok || !ids.Valid(m.GetRecordId()) || m.GetInvitationId() == "" {
-			return permanent(e, fmt.Errorf("invitation %q of record %q (%v)", m.GetInvitationId(), m.GetRecordId(), m.GetRecordKind()))
-		}
-		expires := ""
-		if m.GetExpireTime() != nil {
-			expires = m.GetExpireTime().AsTime().In(message.Paris).Format(time.DateOnly)
-		}
-		return a.Handle(ctx, consumer, e.GetId(), func(pgx.Tx) ([]app.Intent, error) {
-			return []app.Intent{{EventID: e.GetId(), EventTime: e.GetOccurredAt().AsTime(), ProgrammeID: e.GetProgrammeId(),
-				Topic: notice.Invitation, Kind: kind, RecipientID: m.GetRecordId(),
-				Params: postgres.Params{Invitation: m.GetInvitationId(), Date: expires, Path: "/signup"}}}, nil
-		})
-	case SubjectSignupDuplicated:
-		m, err := event.Payload(e, &identityeventsv1.SignupDuplicated{})
-		if err != nil {
-			return permanent(e, err)
-		}
-		if !ids.Valid(m.GetAccountId()) {
-			return permanent(e, fmt.Errorf("account id %q is not a UUID", m.GetAccountId()))
-		}
-		return a.Handle(ctx, consumer, e.GetId(), func(pgx.Tx) ([]app.Intent, error) {
-			return []app.Intent{{EventID: e.GetId(), EventTime: e.GetOccurredAt().AsTime(), ProgrammeID: e.GetProgrammeId(),
-				Topic: notice.SignupDuplicated, Kind: notice.Account, RecipientID: m.GetAccountId(),
-				Params: postgres.Params{Path: "/login"}}}, nil
-		})
-	case SubjectInviteAccepted:
-		m, err := event.Payload(e, &identityeventsv1.InvitationAccepted{})
-		if err != nil {
-			return permanent(e, err)
-		}
-		kind, ok := recordKind(m.GetRecordKind())
-		if !ok || !ids.Valid(m.GetRecordId()) {
-			return permanent(e, fmt.Errorf("record %q (%v)", m.GetRecordId(), m.GetRecordKind()))
-		}
-		return a.Handle(ctx, consumer, e.GetId(), func(tx pgx.Tx) ([]app.Intent, error) {
-			return nil, postgres.SavePerson(ctx, tx, m.GetRecordId(), kind, e.GetProgrammeId(), m.GetAccountId(), e.GetOccurredAt().AsTime())
-		})
+// account records the coordinators of each programme.
+func (h handlers) account(ctx context.Context, tx pgx.Tx, _ consume.Meta, p *identityeventsv1.AccountCreated) ([]app.Intent, error) {
+	if p.GetRole() != typev1.Role_ROLE_COORDINATOR || p.GetProgrammeId() == "" {
+		return nil, nil
 	}
-	return nil
+	return nil, postgres.AddCoordinator(ctx, tx, p.GetAccountId(), p.GetProgrammeId())
+}
+
+// programme keeps the association's address of each programme.
+func programme[T proto.Message](get func(T) *identityv1.Programme) tell[T] {
+	return func(ctx context.Context, tx pgx.Tx, m consume.Meta, e T) ([]app.Intent, error) {
+		p := get(e)
+		if p.GetId() == "" {
+			return nil, consume.Permanent(errors.New("programme without id"))
+		}
+		return nil, postgres.SaveProgrammeEmail(ctx, tx, p.GetId(), p.GetEmail(), m.OccurredAt)
+	}
+}
+
+// invitation sends an invitation's email: the code is read from identity when sending, never
+// kept here.
+func (h handlers) invitation(_ context.Context, _ pgx.Tx, m consume.Meta, p *identityeventsv1.InvitationCreated) ([]app.Intent, error) {
+	kind, ok := recordKind(p.GetRecordKind())
+	if !ok || !ids.Valid(p.GetRecordId()) || p.GetInvitationId() == "" {
+		return nil, consume.Permanent(fmt.Errorf("invitation %q of record %q (%v)", p.GetInvitationId(), p.GetRecordId(), p.GetRecordKind()))
+	}
+	expires := ""
+	if p.GetExpireTime() != nil {
+		expires = p.GetExpireTime().AsTime().In(message.Paris).Format(time.DateOnly)
+	}
+	return []app.Intent{{EventID: m.ID, EventTime: m.OccurredAt, ProgrammeID: m.ProgrammeID,
+		Topic: notice.Invitation, Kind: kind, RecipientID: p.GetRecordId(),
+		Params: postgres.Params{Invitation: p.GetInvitationId(), Date: expires, Path: "/signup"}}}, nil
+}
+
+// duplicated tells the owner of an account someone signed up with again.
+func (h handlers) duplicated(_ context.Context, _ pgx.Tx, m consume.Meta, p *identityeventsv1.SignupDuplicated) ([]app.Intent, error) {
+	if !ids.Valid(p.GetAccountId()) {
+		return nil, consume.Permanent(fmt.Errorf("account id %q is not a UUID", p.GetAccountId()))
+	}
+	return []app.Intent{{EventID: m.ID, EventTime: m.OccurredAt, ProgrammeID: m.ProgrammeID,
+		Topic: notice.SignupDuplicated, Kind: notice.Account, RecipientID: p.GetAccountId(),
+		Params: postgres.Params{Path: "/login"}}}, nil
+}
+
+// accepted records who owns a claimed record.
+func (h handlers) accepted(ctx context.Context, tx pgx.Tx, m consume.Meta, p *identityeventsv1.InvitationAccepted) ([]app.Intent, error) {
+	kind, ok := recordKind(p.GetRecordKind())
+	if !ok || !ids.Valid(p.GetRecordId()) {
+		return nil, consume.Permanent(fmt.Errorf("record %q (%v)", p.GetRecordId(), p.GetRecordKind()))
+	}
+	return nil, postgres.SavePerson(ctx, tx, p.GetRecordId(), kind, m.ProgrammeID, p.GetAccountId(), m.OccurredAt)
 }
 
 // meetingTime is the meeting's time a MatchChanged carries, zero when none.

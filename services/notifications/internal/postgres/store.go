@@ -465,11 +465,6 @@ func (s *Store) DueReminders(ctx context.Context, now time.Time, limit int, fn f
 	return n, nil
 }
 
-// Handle runs fn once per (consumer, event) through the inbox.
-func (s *Store) Handle(ctx context.Context, consumer, eventID string, fn func(tx pgx.Tx) error) error {
-	return inbox.Handle(ctx, s.Pool, consumer, eventID, fn)
-}
-
 // SaveProgrammeEmail records the association's address of a programme; an older event does
 // not overwrite a newer one.
 func SaveProgrammeEmail(ctx context.Context, tx pgx.Tx, programme, email string, at time.Time) error {
