@@ -20,6 +20,7 @@ import (
 	"github.com/cohabit/cohabit/services/notifications/internal/email"
 	"github.com/cohabit/cohabit/services/notifications/internal/eventsub"
 	"github.com/cohabit/cohabit/services/notifications/internal/grpcapi"
+	"github.com/cohabit/cohabit/services/notifications/internal/jobs"
 	"github.com/cohabit/cohabit/services/notifications/internal/message"
 	"github.com/cohabit/cohabit/services/notifications/internal/postgres"
 	"github.com/cohabit/cohabit/services/notifications/internal/sms"
@@ -28,6 +29,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/consume"
 	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/export"
+	"github.com/cohabit/cohabit/services/platform/periodic"
 )
 
 // Stream is the notifications service's own stream: it announces the lines of the call list
@@ -139,9 +141,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			export.Register(d.Server, "notifications", grpcapi.Exporter(postgres.New(d.Pool)))
 			parts := boot.Parts{Consumers: eventsub.Consumers(d.Pool, a, d.Log)}
 			parts.Consumers = append(parts.Consumers, erasure.Consumers(d.Pool, "notifications", d.Log, postgres.ErasePerson)...)
-			if cfg.DispatchInterval > 0 {
-				parts.Jobs = append(parts.Jobs, func(ctx context.Context) error { return a.RunDispatcher(ctx, cfg.DispatchInterval) })
-			}
+			parts.Jobs = periodic.Funcs(d.Log, jobs.Of(a, cfg.DispatchInterval)...)
 			if cfg.Started != nil {
 				cfg.Started(a)
 			}

@@ -20,6 +20,9 @@ type Job struct {
 	Every time.Duration
 	// Run does the work due at the time it runs and says how many things it changed.
 	Run func(ctx context.Context) (int, error)
+	// Wake, if not nil, runs the job before its next tick (the notifications' dispatcher, as
+	// soon as an event planned a message).
+	Wake <-chan struct{}
 }
 
 // Loop runs j at start and then every j.Every until ctx is done, and returns nil then.
@@ -41,6 +44,7 @@ func (j Job) Loop(ctx context.Context, log *slog.Logger) error {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
+		case <-j.Wake:
 		}
 	}
 }

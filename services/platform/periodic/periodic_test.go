@@ -85,3 +85,27 @@ func (b *lockedBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// A job with a Wake channel runs again as soon as it is woken, long before its tick.
+func TestWake(t *testing.T) {
+	t.Parallel()
+	runs := make(chan struct{}, 10)
+	wake := make(chan struct{}, 1)
+	job := periodic.Job{Name: "woken", Every: time.Hour, Wake: wake, Run: func(context.Context) (int, error) {
+		runs <- struct{}{}
+		return 0, nil
+	}}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { _ = job.Loop(ctx, slog.New(slog.DiscardHandler)) }()
+	for i := range 2 {
+		if i == 1 {
+			wake <- struct{}{}
+		}
+		select {
+		case <-runs:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("run %d did not come", i+1)
+		}
+	}
+}

@@ -324,24 +324,9 @@ func (a *App) recipient(ctx context.Context, n postgres.Notification) (contact.P
 	return contact.Person{Email: email}, nil
 }
 
-// RunDispatcher sends due notifications and reminders until ctx is done: at once when an
-// event planned some (Kick), and every interval (retries, reminders, other replicas' work).
-// Several replicas may run it: claims skip each other's locked rows.
-func (a *App) RunDispatcher(ctx context.Context, interval time.Duration) error {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if err := a.RunOnce(ctx); err != nil && ctx.Err() == nil {
-			a.Log.ErrorContext(ctx, "dispatcher", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		case <-a.kick:
-		}
-	}
-}
+// Woken receives when an event planned notifications: the dispatcher (internal/jobs) then
+// runs before its next tick.
+func (a *App) Woken() <-chan struct{} { return a.kick }
 
 // RunOnce sends the reminders due and the notifications due, until none is left.
 func (a *App) RunOnce(ctx context.Context) error {
