@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/platform/etag"
@@ -55,7 +56,7 @@ func (a *App) SubmitApplication(ctx context.Context, studentID string, prefs app
 		if err != nil {
 			return nil, nil, err
 		}
-		ev, err := applicationEvent(SubjectApplicationSubmitted, app, s, now)
+		ev, err := applicationEvent(studentsevents.ApplicationSubmitted.Subject, app, s, now)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -119,7 +120,7 @@ func (a *App) WithdrawApplication(ctx context.Context, id, sentEtag string) (*ap
 		if err := app.Withdraw(now); err != nil {
 			return nil, err
 		}
-		ev, err := applicationEvent(SubjectApplicationWithdrawn, app, s, now)
+		ev, err := applicationEvent(studentsevents.ApplicationWithdrawn.Subject, app, s, now)
 		if err != nil {
 			return nil, err
 		}

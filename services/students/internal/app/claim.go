@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/students/internal/student"
@@ -26,7 +27,7 @@ func (a *App) ClaimStudent(ctx context.Context, tx pgx.Tx, studentID, accountID,
 		if err != nil || !changed {
 			return nil, err
 		}
-		ev, err := studentEvent(SubjectStudentUpdated, s, now)
+		ev, err := studentEvent(studentsevents.StudentUpdated.Subject, s, now)
 		if err != nil {
 			return nil, err
 		}

@@ -15,23 +15,6 @@ import (
 	"github.com/cohabit/cohabit/services/students/internal/student"
 )
 
-// Subjects the students service publishes on, all on the STUDENTS stream: the catalogue's
-// (proto/eventcat/studentsevents).
-var (
-	SubjectStudentRegistered    = studentsevents.StudentRegistered.Subject
-	SubjectStudentUpdated       = studentsevents.StudentUpdated.Subject
-	SubjectStudentVerified      = studentsevents.StudentVerified.Subject
-	SubjectStudentArchived      = studentsevents.StudentArchived.Subject
-	SubjectApplicationSubmitted = studentsevents.ApplicationSubmitted.Subject
-	SubjectApplicationWithdrawn = studentsevents.ApplicationWithdrawn.Subject
-	// The chain of SPEC §4: StudentStatusChanged and ApplicationStatusChanged payloads.
-	SubjectStudentPlaced          = studentsevents.StudentPlaced.Subject
-	SubjectStudentReleased        = studentsevents.StudentReleased.Subject
-	SubjectApplicationMatched     = studentsevents.ApplicationMatched.Subject
-	SubjectApplicationPlaced      = studentsevents.ApplicationPlaced.Subject
-	SubjectApplicationResubmitted = studentsevents.ApplicationResubmitted.Subject
-)
-
 // studentProfile is what other services may know of a student: no phone, email, birth date
 // or motivation (ARCHITECTURE.md, events).
 func studentProfile(s *student.Student, at time.Time) *studentseventsv1.StudentProfile {
@@ -85,11 +68,11 @@ func studentEvent(subject string, s *student.Student, at time.Time) (*eventsv1.E
 	var payload proto.Message
 	prof := studentProfile(s, at)
 	switch subject {
-	case SubjectStudentRegistered:
+	case studentsevents.StudentRegistered.Subject:
 		payload = &studentseventsv1.StudentRegistered{Student: prof}
-	case SubjectStudentUpdated:
+	case studentsevents.StudentUpdated.Subject:
 		payload = &studentseventsv1.StudentUpdated{Student: prof}
-	case SubjectStudentVerified:
+	case studentsevents.StudentVerified.Subject:
 		payload = &studentseventsv1.StudentVerified{Student: prof, VerifiedByAccountId: s.Record().VerifiedBy}
 	default:
 		payload = &studentseventsv1.StudentStatusChanged{Student: prof}
@@ -101,10 +84,10 @@ func applicationEvent(subject string, a *application.Application, s *student.Stu
 	var payload proto.Message
 	prof := applicationProfile(a)
 	switch subject {
-	case SubjectApplicationSubmitted:
+	case studentsevents.ApplicationSubmitted.Subject:
 		// Matching scores the application at once, so it travels with its student.
 		payload = &studentseventsv1.ApplicationSubmitted{Application: prof, Student: studentProfile(s, at)}
-	case SubjectApplicationWithdrawn:
+	case studentsevents.ApplicationWithdrawn.Subject:
 		payload = &studentseventsv1.ApplicationWithdrawn{Application: prof}
 	default:
 		payload = &studentseventsv1.ApplicationStatusChanged{Application: prof}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/students/internal/application"
 	"github.com/cohabit/cohabit/services/students/internal/placement"
@@ -26,20 +27,20 @@ type Fact struct {
 func (a *App) MatchApplication(ctx context.Context, tx pgx.Tx, f Fact) error {
 	return a.applyPlacement(ctx, tx, f, func(p placement.Status, app *application.Application, _ *student.Student, at time.Time) (placement.Outcome, error) {
 		return placement.Match(p, app, at)
-	}, SubjectApplicationMatched, "")
+	}, studentsevents.ApplicationMatched.Subject, "")
 }
 
 // PlaceStudent applies the activation of the match's contract: the application and the
 // student become PLACED (application.placed, student.placed). Errors: as MatchApplication.
 func (a *App) PlaceStudent(ctx context.Context, tx pgx.Tx, f Fact) error {
-	return a.applyPlacement(ctx, tx, f, placement.Place, SubjectApplicationPlaced, SubjectStudentPlaced)
+	return a.applyPlacement(ctx, tx, f, placement.Place, studentsevents.ApplicationPlaced.Subject, studentsevents.StudentPlaced.Subject)
 }
 
 // EndStay applies the end or termination of the match's contract: the student is VERIFIED
 // again and may apply to return to the pool (student.released); the application stays
 // PLACED. Errors: as MatchApplication.
 func (a *App) EndStay(ctx context.Context, tx pgx.Tx, f Fact) error {
-	return a.applyPlacement(ctx, tx, f, placement.End, "", SubjectStudentReleased)
+	return a.applyPlacement(ctx, tx, f, placement.End, "", studentsevents.StudentReleased.Subject)
 }
 
 // UnmatchApplication applies the cancellation of the match, or its contract, before the
@@ -48,7 +49,7 @@ func (a *App) EndStay(ctx context.Context, tx pgx.Tx, f Fact) error {
 func (a *App) UnmatchApplication(ctx context.Context, tx pgx.Tx, f Fact) error {
 	return a.applyPlacement(ctx, tx, f, func(p placement.Status, app *application.Application, _ *student.Student, at time.Time) (placement.Outcome, error) {
 		return placement.Cancel(p, app, at)
-	}, SubjectApplicationResubmitted, "")
+	}, studentsevents.ApplicationResubmitted.Subject, "")
 }
 
 // CancelStay applies the cancellation of the match's contract, only ever before its start
@@ -56,7 +57,7 @@ func (a *App) UnmatchApplication(ctx context.Context, tx pgx.Tx, f Fact) error {
 // again too (student.released) with the application back in the pool
 // (application.resubmitted). Errors: as MatchApplication.
 func (a *App) CancelStay(ctx context.Context, tx pgx.Tx, f Fact) error {
-	return a.applyPlacement(ctx, tx, f, placement.CancelStay, SubjectApplicationResubmitted, SubjectStudentReleased)
+	return a.applyPlacement(ctx, tx, f, placement.CancelStay, studentsevents.ApplicationResubmitted.Subject, studentsevents.StudentReleased.Subject)
 }
 
 type decide func(placement.Status, *application.Application, *student.Student, time.Time) (placement.Outcome, error)

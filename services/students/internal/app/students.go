@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/errs"
@@ -43,7 +44,7 @@ func (a *App) RegisterStudent(ctx context.Context, prof student.Profile, request
 			return nil, err
 		}
 	}
-	ev, err := studentEvent(SubjectStudentRegistered, s, reg.At)
+	ev, err := studentEvent(studentsevents.StudentRegistered.Subject, s, reg.At)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +102,7 @@ func (a *App) ListStudents(ctx context.Context, status student.Status, query str
 // UpdateStudent applies change to the student's profile when sentEtag is current. Errors:
 // NotFound, Aborted (stale etag), Invalid, FailedPrecondition (archived).
 func (a *App) UpdateStudent(ctx context.Context, id, sentEtag string, change func(*student.Profile) error) (*student.Student, error) {
-	return a.changeStudent(ctx, id, sentEtag, SubjectStudentUpdated, func(_ auth.Principal, s *student.Student, _ string) error {
+	return a.changeStudent(ctx, id, sentEtag, studentsevents.StudentUpdated.Subject, func(_ auth.Principal, s *student.Student, _ string) error {
 		prof := s.Record().Profile
 		if err := change(&prof); err != nil {
 			return err
@@ -113,7 +114,7 @@ func (a *App) UpdateStudent(ctx context.Context, id, sentEtag string, change fun
 // VerifyStudent records a coordinator's verification. Errors: PermissionDenied (not the
 // programme's coordinator), FailedPrecondition (too old, wrong status), NotFound, Aborted.
 func (a *App) VerifyStudent(ctx context.Context, id, sentEtag string) (*student.Student, error) {
-	return a.changeStudent(ctx, id, sentEtag, SubjectStudentVerified, func(p auth.Principal, s *student.Student, _ string) error {
+	return a.changeStudent(ctx, id, sentEtag, studentsevents.StudentVerified.Subject, func(p auth.Principal, s *student.Student, _ string) error {
 		if !p.CoordinatesProgramme(s.ProgrammeID()) {
 			return errs.PermissionDenied("COORDINATOR_ONLY", "only a coordinator of the student's programme verifies a student")
 		}
@@ -128,7 +129,7 @@ func (a *App) VerifyStudent(ctx context.Context, id, sentEtag string) (*student.
 // ArchiveStudent closes the record of a pending or verified student with no open application.
 // Errors: PermissionDenied, FailedPrecondition, NotFound, Aborted.
 func (a *App) ArchiveStudent(ctx context.Context, id, sentEtag string) (*student.Student, error) {
-	return a.changeStudent(ctx, id, sentEtag, SubjectStudentArchived, func(p auth.Principal, s *student.Student, openID string) error {
+	return a.changeStudent(ctx, id, sentEtag, studentsevents.StudentArchived.Subject, func(p auth.Principal, s *student.Student, openID string) error {
 		if !p.CoordinatesProgramme(s.ProgrammeID()) {
 			return errs.PermissionDenied("COORDINATOR_ONLY", "only a coordinator of the student's programme archives a student")
 		}
