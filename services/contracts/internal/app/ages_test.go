@@ -56,7 +56,7 @@ func TestAgesOnTheStartDate(t *testing.T) {
 			HouseRules: contract.DefaultHouseRules, NoticeDays: contract.LegalNoticeDays, TrialDays: 30, TrialNoticeDays: 15,
 			HostDuties: contract.DefaultHostDuties, StudentDuties: contract.DefaultStudentDuties,
 		}, now)
-		if err := pg.InTx(ctx, pool, func(tx pgx.Tx) error { _, err := postgres.InsertDraft(ctx, tx, c); return err }); err != nil {
+		if err := pg.InTx(ctx, pool, func(tx pgx.Tx) error { _, err := postgres.New(pool).Within(tx).InsertDraft(ctx, c); return err }); err != nil {
 			t.Fatal(err)
 		}
 		return c

@@ -43,7 +43,8 @@ func (a *App) DraftFromMatch(ctx context.Context, tx pgx.Tx, m *matchingeventsv1
 	if err != nil {
 		return fmt.Errorf("%w: move-out date: %w", ErrBadEvent, err)
 	}
-	if cancelled, err := postgres.MatchCancelled(ctx, tx, s.GetMatchId()); err != nil || cancelled {
+	st := a.store.Within(tx)
+	if cancelled, err := st.MatchCancelled(ctx, s.GetMatchId()); err != nil || cancelled {
 		return err
 	}
 	r, err := a.rules(ctx, tx, s.GetProgrammeId())
@@ -79,7 +80,7 @@ func (a *App) DraftFromMatch(ctx context.Context, tx pgx.Tx, m *matchingeventsv1
 	if err != nil {
 		return err
 	}
-	_, err = postgres.InsertDraft(ctx, tx, c, ev)
+	_, err = st.InsertDraft(ctx, c, ev)
 	return err
 }
 
@@ -98,7 +99,8 @@ func (a *App) CancelFromMatch(ctx context.Context, tx pgx.Tx, m *matchingeventsv
 	if matchID == "" {
 		return fmt.Errorf("%w: match cancelled without match id", ErrBadEvent)
 	}
-	_, err := postgres.UpdateContractTx(ctx, tx, `c.match_id = $1`, matchID, func(v postgres.View) (postgres.Effects, error) {
+	st := a.store.Within(tx)
+	_, err := st.UpdateContractWhere(ctx, `c.match_id = $1`, matchID, func(v postgres.View) (postgres.Effects, error) {
 		c := v.Contract
 		if c.Status() != contract.StatusDraft && c.Status() != contract.StatusAwaitingSignatures {
 			return postgres.Effects{}, errNothingToDo
@@ -117,7 +119,7 @@ func (a *App) CancelFromMatch(ctx context.Context, tx pgx.Tx, m *matchingeventsv
 	case errors.Is(err, errNothingToDo):
 		return nil
 	case errors.Is(err, postgres.ErrContractNotFound):
-		return postgres.RememberCancelledMatch(ctx, tx, matchID, at)
+		return st.RememberCancelledMatch(ctx, matchID, at)
 	}
 	return err
 }
@@ -129,7 +131,7 @@ func (a *App) SaveParty(ctx context.Context, tx pgx.Tx, kind contract.Party, id,
 	if id == "" || programmeID == "" {
 		return fmt.Errorf("%w: profile without id or programme", ErrBadEvent)
 	}
-	return postgres.SaveParty(ctx, tx, kind, id, programmeID, owner, name, assisted, at)
+	return a.store.Within(tx).SaveParty(ctx, kind, id, programmeID, owner, name, assisted, at)
 }
 
 func optionalDate(s string) (date.Date, error) {

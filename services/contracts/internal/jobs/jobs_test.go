@@ -60,7 +60,7 @@ func TestReplicasShareTheWork(t *testing.T) {
 					return err
 				}
 			}
-			if ok, err := postgres.InsertDraft(ctx, tx, c); err != nil || !ok {
+			if ok, err := postgres.New(pool).Within(tx).InsertDraft(ctx, c); err != nil || !ok {
 				t.Fatalf("insert: %v %v", ok, err)
 			}
 		}
@@ -73,7 +73,7 @@ func TestReplicasShareTheWork(t *testing.T) {
 	later := active(t, date.New(2027, 12, 31))
 	store := postgres.New(pool)
 	if err := pg.InTx(ctx, pool, func(tx pgx.Tx) error {
-		_, err := postgres.InsertDraft(ctx, tx, later)
+		_, err := postgres.New(pool).Within(tx).InsertDraft(ctx, later)
 		return err
 	}); err != nil {
 		t.Fatal(err)

@@ -51,11 +51,32 @@ var (
 	ErrIncidentNotFound = errs.NotFound("INCIDENT_NOT_FOUND", "no such incident")
 )
 
-// Store reads and writes the contracts database.
-type Store struct{ pool *pgxpool.Pool }
+// Store reads and writes the contracts database. A Store made by Within runs its
+// transaction's writes (InsertDraft, MatchCancelled, RememberCancelledMatch,
+// UpdateContractWhere, SaveParty) in that transaction; they refuse to run outside one.
+type Store struct {
+	pool *pgxpool.Pool
+	tx   pgx.Tx
+}
 
 // New returns a store over pool.
 func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+
+// Within returns a store bound to tx, a transaction opened elsewhere: an event consumer's
+// inbox transaction (platform/consume), so that the changes a use case makes for the event
+// commit with its claim, or roll back with it for the redelivery to try again.
+func (s *Store) Within(tx pgx.Tx) *Store { return &Store{pool: s.pool, tx: tx} }
+
+// errNoTx is a transaction's write asked of a store that is not bound to one.
+var errNoTx = errors.New("contracts store: this write runs in a transaction (Store.Within)")
+
+// inTx is the transaction the store is bound to, or errNoTx.
+func (s *Store) inTx() (pgx.Tx, error) {
+	if s.tx == nil {
+		return nil, errNoTx
+	}
+	return s.tx, nil
+}
 
 // Pool returns the underlying pool (for consumers that need their own transactions).
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
@@ -112,9 +133,14 @@ func (s *Store) Contract(ctx context.Context, id string) (View, error) {
 	return scanContract(s.pool.QueryRow(ctx, contractSelect+`WHERE c.id = $1`, id))
 }
 
-// InsertDraft inserts c (a draft, or in tests a contract in any state) with its events in tx,
-// unless a contract for its match exists: then it writes nothing and reports false.
-func InsertDraft(ctx context.Context, tx pgx.Tx, c *contract.Contract, events ...*eventsv1.Envelope) (bool, error) {
+// InsertDraft inserts c (a draft, or in tests a contract in any state) with its events in the
+// store's transaction, unless a contract for its match exists: then it writes nothing and
+// reports false.
+func (s *Store) InsertDraft(ctx context.Context, c *contract.Contract, events ...*eventsv1.Envelope) (bool, error) {
+	tx, err := s.inTx()
+	if err != nil {
+		return false, err
+	}
 	r := c.Record()
 	rec, err := json.Marshal(r)
 	if err != nil {
@@ -133,9 +159,13 @@ func InsertDraft(ctx context.Context, tx pgx.Tx, c *contract.Contract, events ..
 }
 
 // MatchCancelled reports whether match id was cancelled before its contract was drafted.
-func MatchCancelled(ctx context.Context, tx pgx.Tx, matchID string) (bool, error) {
+func (s *Store) MatchCancelled(ctx context.Context, matchID string) (bool, error) {
+	tx, err := s.inTx()
+	if err != nil {
+		return false, err
+	}
 	var ok bool
-	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM cancelled_matches WHERE match_id = $1)`, matchID).Scan(&ok)
+	err = tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM cancelled_matches WHERE match_id = $1)`, matchID).Scan(&ok)
 	if err != nil {
 		return false, fmt.Errorf("read cancelled match %s: %w", matchID, err)
 	}
@@ -143,7 +173,11 @@ func MatchCancelled(ctx context.Context, tx pgx.Tx, matchID string) (bool, error
 }
 
 // RememberCancelledMatch records that match id was cancelled with no contract drafted yet.
-func RememberCancelledMatch(ctx context.Context, tx pgx.Tx, matchID string, at time.Time) error {
+func (s *Store) RememberCancelledMatch(ctx context.Context, matchID string, at time.Time) error {
+	tx, err := s.inTx()
+	if err != nil {
+		return err
+	}
 	if _, err := tx.Exec(ctx, `INSERT INTO cancelled_matches (match_id, cancelled_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, matchID, at); err != nil {
 		return fmt.Errorf("remember cancelled match %s: %w", matchID, err)
 	}
@@ -158,16 +192,20 @@ func (s *Store) UpdateContract(ctx context.Context, id string, fn func(View) (Ef
 	}
 	var out View
 	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		v, err := UpdateContractTx(ctx, tx, `c.id = $1`, id, fn)
+		v, err := s.Within(tx).UpdateContractWhere(ctx, `c.id = $1`, id, fn)
 		out = v
 		return err
 	})
 	return out, err
 }
 
-// UpdateContractTx is UpdateContract inside tx, on the contract where (a condition on c with
-// one parameter) holds, such as "c.match_id = $1".
-func UpdateContractTx(ctx context.Context, tx pgx.Tx, where string, arg any, fn func(View) (Effects, error)) (View, error) {
+// UpdateContractWhere is UpdateContract inside the store's transaction, on the contract where
+// (a condition on c with one parameter) holds, such as "c.match_id = $1".
+func (s *Store) UpdateContractWhere(ctx context.Context, where string, arg any, fn func(View) (Effects, error)) (View, error) {
+	tx, err := s.inTx()
+	if err != nil {
+		return View{}, err
+	}
 	v, err := scanContract(tx.QueryRow(ctx, contractSelect+`WHERE `+where+` FOR UPDATE OF c`, arg))
 	if err != nil {
 		return View{}, err
@@ -263,9 +301,13 @@ func (s *Store) CountContracts(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// SaveParty stores what a profile event says of a host or student, in tx, unless a later
-// event already did.
-func SaveParty(ctx context.Context, tx pgx.Tx, kind contract.Party, id, programmeID, ownerAccountID, displayName string, assisted bool, at time.Time) error {
+// SaveParty stores what a profile event says of a host or student, in the store's
+// transaction, unless a later event already did.
+func (s *Store) SaveParty(ctx context.Context, kind contract.Party, id, programmeID, ownerAccountID, displayName string, assisted bool, at time.Time) error {
+	tx, err := s.inTx()
+	if err != nil {
+		return err
+	}
 	if gone, err := erasure.Erased(ctx, tx, id); err != nil || gone {
 		return err // an event older than the erasure never brings the name back
 	}
