@@ -4,9 +4,9 @@ package jobs
 import (
 	"time"
 
-	"github.com/cohabit/cohabit/services/students/internal/app"
 	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/periodic"
+	"github.com/cohabit/cohabit/services/students/internal/app"
 )
 
 // Of are the jobs of the students service: students past their programme's retention period are
