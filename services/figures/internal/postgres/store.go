@@ -20,23 +20,22 @@ import (
 
 	"github.com/cohabit/cohabit/services/figures/internal/figures"
 	"github.com/cohabit/cohabit/services/platform/date"
-	"github.com/cohabit/cohabit/services/platform/erasure"
-	"github.com/cohabit/cohabit/services/platform/inbox"
-	"github.com/cohabit/cohabit/services/platform/outbox"
 	"github.com/cohabit/cohabit/services/platform/pg"
+	"github.com/cohabit/cohabit/services/platform/schema"
 )
 
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// Sets are the migration sets of the figures database: the platform's outbox (boot's relay
-// reads it; figures publishes nothing) and inbox, then the read model.
-func Sets() []pg.Migrations {
-	return []pg.Migrations{outbox.Migrations(), inbox.Migrations(), pg.Embedded("figures_schema_version", migrations), erasure.Migrations()}
-}
+// dbSchema is the schema of the figures database: the platform's sets (the outbox: boot's relay
+// reads it; figures publishes nothing), then the read model (schema.Service).
+var dbSchema = schema.Service("figures_schema_version", migrations)
+
+// Sets are the migration sets of the figures database, in the order they apply.
+func Sets() []pg.Migrations { return dbSchema.Sets() }
 
 // Migrate brings the database at url to the current schema.
-func Migrate(ctx context.Context, url string) error { return pg.Migrate(ctx, url, Sets()...) }
+func Migrate(ctx context.Context, url string) error { return dbSchema.Migrate(ctx, url) }
 
 // Store reads and writes the read model.
 type Store struct{ pool *pgxpool.Pool }

@@ -16,29 +16,26 @@ import (
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	"github.com/cohabit/cohabit/services/hosts/internal/host"
 	"github.com/cohabit/cohabit/services/hosts/internal/room"
-	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/platform/ids"
-	"github.com/cohabit/cohabit/services/platform/inbox"
 	"github.com/cohabit/cohabit/services/platform/outbox"
 	"github.com/cohabit/cohabit/services/platform/pg"
 	"github.com/cohabit/cohabit/services/platform/programmes"
+	"github.com/cohabit/cohabit/services/platform/schema"
 )
 
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// Sets are the migration sets of the hosts database, in the order they apply: the platform's
-// outbox, inbox and copy of the programmes' settings, then the service's own tables.
-func Sets() []pg.Migrations {
-	return []pg.Migrations{outbox.Migrations(), inbox.Migrations(), programmes.Migrations(),
-		pg.Embedded("hosts_schema_version", migrations), erasure.Migrations()}
-}
+// dbSchema is the schema of the hosts database: the platform's sets with the copy of the
+// programmes' settings, then the service's own tables (schema.Service).
+var dbSchema = schema.Service("hosts_schema_version", migrations, schema.Programmes())
+
+// Sets are the migration sets of the hosts database, in the order they apply.
+func Sets() []pg.Migrations { return dbSchema.Sets() }
 
 // Migrate brings the database at url to the current schema.
-func Migrate(ctx context.Context, url string) error {
-	return pg.Migrate(ctx, url, Sets()...)
-}
+func Migrate(ctx context.Context, url string) error { return dbSchema.Migrate(ctx, url) }
 
 // Errors of the store.
 var (

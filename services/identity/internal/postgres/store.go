@@ -11,28 +11,26 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/cohabit/cohabit/services/platform/erasure"
-	"github.com/cohabit/cohabit/services/platform/inbox"
-	"github.com/cohabit/cohabit/services/platform/outbox"
 	"github.com/cohabit/cohabit/services/platform/pg"
+	"github.com/cohabit/cohabit/services/platform/schema"
 )
 
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
+// dbSchema is the schema of the identity database: the platform's sets, then the service's own
+// tables (schema.Service).
+var dbSchema = schema.Service("identity_schema_version", migrationFiles)
+
 // Migrations is the identity service's own schema.
-func Migrations() pg.Migrations {
-	return pg.Embedded("identity_schema_version", migrationFiles)
-}
+func Migrations() pg.Migrations { return dbSchema.Own() }
 
 // Sets are every migration set the service's database needs, in the order they apply.
-func Sets() []pg.Migrations {
-	return []pg.Migrations{outbox.Migrations(), inbox.Migrations(), Migrations(), erasure.Migrations()}
-}
+func Sets() []pg.Migrations { return dbSchema.Sets() }
 
 // Migrate brings the database at url to the current schema.
 func Migrate(ctx context.Context, url string) error {
-	if err := pg.Migrate(ctx, url, Sets()...); err != nil {
+	if err := dbSchema.Migrate(ctx, url); err != nil {
 		return fmt.Errorf("migrate identity database: %w", err)
 	}
 	return nil

@@ -15,27 +15,25 @@ import (
 
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
-	"github.com/cohabit/cohabit/services/platform/erasure"
-	"github.com/cohabit/cohabit/services/platform/inbox"
 	"github.com/cohabit/cohabit/services/platform/outbox"
 	"github.com/cohabit/cohabit/services/platform/pg"
 	"github.com/cohabit/cohabit/services/platform/programmes"
+	"github.com/cohabit/cohabit/services/platform/schema"
 )
 
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// Sets are the migration sets of the matching database, in the order they apply: the
-// platform's outbox, inbox and copy of the programmes' settings, then the service's own.
-func Sets() []pg.Migrations {
-	return []pg.Migrations{outbox.Migrations(), inbox.Migrations(), programmes.Migrations(),
-		pg.Embedded("matching_schema_version", migrations), erasure.Migrations(), documentSet()}
-}
+// dbSchema is the schema of the matching database: the platform's sets with the copy of the
+// programmes' settings, then the service's own tables, then the documents' tables
+// (schema.Service).
+var dbSchema = schema.Service("matching_schema_version", migrations, schema.Programmes(), schema.After(documentSet))
+
+// Sets are the migration sets of the matching database, in the order they apply.
+func Sets() []pg.Migrations { return dbSchema.Sets() }
 
 // Migrate brings the database at url to the current schema.
-func Migrate(ctx context.Context, url string) error {
-	return pg.Migrate(ctx, url, Sets()...)
-}
+func Migrate(ctx context.Context, url string) error { return dbSchema.Migrate(ctx, url) }
 
 // dbtx is what queries run on: the pool, or a transaction.
 type dbtx interface {

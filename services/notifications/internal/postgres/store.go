@@ -16,27 +16,22 @@ import (
 
 	"github.com/cohabit/cohabit/services/notifications/internal/notice"
 	"github.com/cohabit/cohabit/services/platform/erasure"
-	"github.com/cohabit/cohabit/services/platform/inbox"
-	"github.com/cohabit/cohabit/services/platform/outbox"
 	"github.com/cohabit/cohabit/services/platform/pg"
-	"github.com/cohabit/cohabit/services/platform/programmes"
+	"github.com/cohabit/cohabit/services/platform/schema"
 )
 
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// Sets are the migration sets of the notifications database: the platform's outbox (the
-// service publishes nothing yet, but every service has the relay), inbox and programmes, then
-// its own tables.
-func Sets() []pg.Migrations {
-	return []pg.Migrations{outbox.Migrations(), inbox.Migrations(), programmes.Migrations(),
-		pg.Embedded("notifications_schema_version", migrations), erasure.Migrations()}
-}
+// dbSchema is the schema of the notifications database: the platform's sets with the copy of
+// the programmes' settings, then the service's own tables (schema.Service).
+var dbSchema = schema.Service("notifications_schema_version", migrations, schema.Programmes())
+
+// Sets are the migration sets of the notifications database, in the order they apply.
+func Sets() []pg.Migrations { return dbSchema.Sets() }
 
 // Migrate brings the database at url to the current schema.
-func Migrate(ctx context.Context, url string) error {
-	return pg.Migrate(ctx, url, Sets()...)
-}
+func Migrate(ctx context.Context, url string) error { return dbSchema.Migrate(ctx, url) }
 
 // Store reads and writes the notifications database.
 type Store struct{ Pool *pgxpool.Pool }
