@@ -15,6 +15,9 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/identityevents"
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	hostseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/events/v1"
 	identityeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
@@ -46,7 +49,7 @@ func startInviting(t *testing.T) *inviting {
 	}
 	e := start(t, func(c *service.Config) { c.Service = auth.ServiceKeys{Public: svcKey.Public().(ed25519.PublicKey)} })
 	ctx := context.Background()
-	if err := natsx.EnsureStream(ctx, e.js, natsx.Stream{Name: "STUDENTS", Subjects: []string{"cohabit.students.>"}}); err != nil {
+	if err := natsx.EnsureStream(ctx, e.js, natsx.Stream{Name: studentsevents.Stream.Name, Subjects: studentsevents.Stream.Subjects()}); err != nil {
 		t.Fatal(err)
 	}
 	pool, err := pgxpool.New(ctx, e.dbURL)
@@ -64,14 +67,14 @@ func startInviting(t *testing.T) *inviting {
 		service: metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+tok),
 		hostID:  uuid.NewString(), studentID: uuid.NewString(),
 	}
-	in.publish(t, "cohabit.hosts.host.registered", &hostseventsv1.HostRegistered{
+	in.publish(t, hostsevents.HostRegistered.Subject, &hostseventsv1.HostRegistered{
 		Host: &hostseventsv1.HostProfile{HostId: in.hostID, ProgrammeId: demoID, DisplayName: "Jeanne", Assisted: true}})
-	in.publish(t, "cohabit.students.student.registered", &studentseventsv1.StudentRegistered{
+	in.publish(t, studentsevents.StudentRegistered.Subject, &studentseventsv1.StudentRegistered{
 		Student: &studentseventsv1.StudentProfile{StudentId: in.studentID, ProgrammeId: demoID, DisplayName: "Léa"}})
 	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	waitConsumed(wctx, t, e.js, "HOSTS", "identity-hosts", 1)
-	waitConsumed(wctx, t, e.js, "STUDENTS", "identity-students", 1)
+	waitConsumed(wctx, t, e.js, hostsevents.Stream.Name, "identity-hosts", 1)
+	waitConsumed(wctx, t, e.js, studentsevents.Stream.Name, "identity-students", 1)
 	return in
 }
 
@@ -167,7 +170,7 @@ func TestInviteThenSignupWithTheCodeLinksTheRecordOnce(t *testing.T) {
 	}
 	_, err = in.client.GetInvitationCode(in.service, &identityv1.GetInvitationCodeRequest{Id: first.GetId()})
 	wantCode(t, err, codes.NotFound)
-	created := outboxPayloads(t, in.pool, "cohabit.identity.invitation.created", func() *identityeventsv1.InvitationCreated { return &identityeventsv1.InvitationCreated{} }, oldCode, code)
+	created := outboxPayloads(t, in.pool, identityevents.InvitationCreated.Subject, func() *identityeventsv1.InvitationCreated { return &identityeventsv1.InvitationCreated{} }, oldCode, code)
 	if len(created) != 2 || created[1].GetInvitationId() != second.GetId() || created[1].GetReplacesInvitationId() != first.GetId() ||
 		created[1].GetRecordId() != in.studentID || created[1].GetRecordKind() != identityv1.RecordKind_RECORD_KIND_STUDENT ||
 		!created[1].GetExpireTime().AsTime().Equal(second.GetInviteExpiresAt().AsTime()) {
@@ -217,7 +220,7 @@ func TestInviteThenSignupWithTheCodeLinksTheRecordOnce(t *testing.T) {
 		t.Fatalf("invite a record with an account: %v", err)
 	}
 
-	accepted := outboxPayloads(t, in.pool, "cohabit.identity.invitation.accepted", func() *identityeventsv1.InvitationAccepted { return &identityeventsv1.InvitationAccepted{} }, code, "lea@")
+	accepted := outboxPayloads(t, in.pool, identityevents.InvitationAccepted.Subject, func() *identityeventsv1.InvitationAccepted { return &identityeventsv1.InvitationAccepted{} }, code, "lea@")
 	if len(accepted) != 1 || accepted[0].GetAccountId() != acct.GetId() || accepted[0].GetRecordId() != in.studentID ||
 		accepted[0].GetRecordKind() != identityv1.RecordKind_RECORD_KIND_STUDENT || accepted[0].GetProgrammeId() != demoID {
 		t.Fatalf("invitation.accepted %v", accepted)
@@ -358,7 +361,7 @@ func TestInvitationLinksTheAccountSheAlreadyHas(t *testing.T) {
 	if reasonOf(wantCode(t, err, codes.FailedPrecondition)) != "WRONG_ROLE" {
 		t.Fatalf("student account, host record: %v", err)
 	}
-	accepted := outboxPayloads(t, in.pool, "cohabit.identity.invitation.accepted", func() *identityeventsv1.InvitationAccepted { return &identityeventsv1.InvitationAccepted{} })
+	accepted := outboxPayloads(t, in.pool, identityevents.InvitationAccepted.Subject, func() *identityeventsv1.InvitationAccepted { return &identityeventsv1.InvitationAccepted{} })
 	if len(accepted) != 1 || accepted[0].GetAccountId() != mine.GetId() {
 		t.Fatalf("invitation.accepted %v", accepted)
 	}

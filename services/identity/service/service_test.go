@@ -19,6 +19,8 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/identityevents"
 	hostseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/events/v1"
 	identityeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
@@ -82,7 +84,7 @@ func start(t *testing.T, opts ...func(*service.Config)) *env {
 	if e.js, err = jetstream.New(nc); err != nil {
 		t.Fatal(err)
 	}
-	if err := natsx.EnsureStream(ctx, e.js, natsx.Stream{Name: "HOSTS", Subjects: []string{"cohabit.hosts.>"}}); err != nil {
+	if err := natsx.EnsureStream(ctx, e.js, natsx.Stream{Name: hostsevents.Stream.Name, Subjects: hostsevents.Stream.Subjects()}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -382,7 +384,7 @@ func TestProgrammeEventsReachTheStream(t *testing.T) {
 	wantCode(t, err, codes.Aborted)
 
 	cons, err := e.js.OrderedConsumer(ctx, service.StreamName, jetstream.OrderedConsumerConfig{
-		FilterSubjects: []string{"cohabit.identity.programme.created"},
+		FilterSubjects: []string{identityevents.ProgrammeCreated.Subject},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -414,11 +416,11 @@ func TestProgrammeEventsReachTheStream(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, err := stream.Info(ctx, jetstream.WithSubjectFilter("cohabit.identity.programme.created"))
+	info, err := stream.Info(ctx, jetstream.WithSubjectFilter(identityevents.ProgrammeCreated.Subject))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := info.State.Subjects["cohabit.identity.programme.created"]; n != 2 {
+	if n := info.State.Subjects[identityevents.ProgrammeCreated.Subject]; n != 2 {
 		t.Fatalf("%d programme.created events, want 2", n)
 	}
 }
@@ -433,7 +435,7 @@ func TestHostRegisteredLinksTheAccountOnce(t *testing.T) {
 	token := bearer(e.login(t, "claire@example.org", "a good long password").GetAccessToken())
 
 	publish := func(owner, hostID string) (string, func(msgID string)) {
-		env, err := event.New("cohabit.hosts.host.registered", demoID, time.Now(), &hostseventsv1.HostRegistered{
+		env, err := event.New(hostsevents.HostRegistered.Subject, demoID, time.Now(), &hostseventsv1.HostRegistered{
 			Host: &hostseventsv1.HostProfile{HostId: hostID, ProgrammeId: demoID, OwnerAccountId: owner, DisplayName: "Claire"},
 		})
 		if err != nil {
@@ -479,7 +481,7 @@ func TestHostRegisteredLinksTheAccountOnce(t *testing.T) {
 	// The same event again, past JetStream's deduplication (as after its window): the inbox
 	// makes it a no-op.
 	resend(eventID + "-redelivered")
-	waitConsumed(ctx, t, e.js, "HOSTS", "identity-hosts", 3)
+	waitConsumed(ctx, t, e.js, hostsevents.Stream.Name, "identity-hosts", 3)
 	again, err := e.client.GetMe(token, &identityv1.GetMeRequest{})
 	if err != nil {
 		t.Fatal(err)

@@ -78,10 +78,10 @@ func TestConsumers(t *testing.T) {
 	if len(cs) != 2 {
 		t.Fatalf("%d consumers", len(cs))
 	}
-	if c := cs[0]; c.Stream != "HOSTS" || c.Durable != "identity-hosts" || !slices.Equal(c.Subjects, []string{hostsevents.HostRegistered.Subject}) {
+	if c := cs[0]; c.Stream != hostsevents.Stream.Name || c.Durable != "identity-hosts" || !slices.Equal(c.Subjects, []string{hostsevents.HostRegistered.Subject}) {
 		t.Fatalf("consumer %+v", c)
 	}
-	if c := cs[1]; c.Stream != "STUDENTS" || c.Durable != "identity-students" || !slices.Equal(c.Subjects, []string{studentsevents.StudentRegistered.Subject}) {
+	if c := cs[1]; c.Stream != studentsevents.Stream.Name || c.Durable != "identity-students" || !slices.Equal(c.Subjects, []string{studentsevents.StudentRegistered.Subject}) {
 		t.Fatalf("consumer %+v", c)
 	}
 }
