@@ -38,7 +38,7 @@ func fixture(t *testing.T) (boot.Config, *natstest.Server) {
 	url := svctest.DatabaseURL(t, "boot", sets...)
 	nats := natstest.New(t)
 	js := svctest.JetStream(t, nats.URL())
-	if err := natsx.EnsureStream(context.Background(), js, natsx.Stream{Name: identityevents.Stream.Name, Subjects: []string{"cohabit.identity.>"}}); err != nil {
+	if err := natsx.EnsureStream(context.Background(), js, natsx.Stream{Name: identityevents.Stream.Name, Subjects: identityevents.Stream.Subjects()}); err != nil {
 		t.Fatal(err)
 	}
 	pub, _ := svctest.Keys(t)

@@ -55,7 +55,7 @@ func TestAppliedOncePerPerson(t *testing.T) {
 	ctx := context.Background()
 	p := erasure.Person{ID: ids.New(), Kind: erasure.Host, ProgrammeID: "prog"}
 	for _, published := range []bool{true, false} {
-		e, _ := event.New("cohabit.hosts.host.updated", "prog", time.Now(), &eventsv1.PersonErased{PersonId: p.ID})
+		e, _ := event.New(hostsevents.HostUpdated.Subject, "prog", time.Now(), &eventsv1.PersonErased{PersonId: p.ID})
 		if err := pg.InTx(ctx, db, func(tx pgx.Tx) error { return outbox.Append(ctx, tx, e) }); err != nil {
 			t.Fatal(err)
 		}

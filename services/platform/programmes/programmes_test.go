@@ -44,11 +44,11 @@ func start(t *testing.T) *fixture {
 	t.Cleanup(pool.Close)
 	ns := natstest.New(t)
 	js := svctest.JetStream(t, ns.URL())
-	if err := natsx.EnsureStream(ctx, js, natsx.Stream{Name: "IDENTITY", Subjects: []string{"cohabit.identity.>"}}); err != nil {
+	if err := natsx.EnsureStream(ctx, js, natsx.Stream{Name: identityevents.Stream.Name, Subjects: identityevents.Stream.Subjects()}); err != nil {
 		t.Fatal(err)
 	}
 	c := programmes.Consumer(pool, service, logging.Discard())
-	if c.Durable != "test-identity" || c.Stream != "IDENTITY" {
+	if c.Durable != "test-identity" || c.Stream != identityevents.Stream.Name {
 		t.Fatalf("consumer %s on %s", c.Durable, c.Stream)
 	}
 	runCtx, cancel := context.WithCancel(ctx)
