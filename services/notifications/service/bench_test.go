@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cohabit/cohabit/proto/eventcat/matchingevents"
 	"github.com/cohabit/cohabit/services/notifications/internal/notice"
 	"github.com/cohabit/cohabit/services/notifications/mailsink"
 	"github.com/cohabit/cohabit/services/platform/event"
@@ -49,7 +50,7 @@ func BenchmarkDelivery(b *testing.B) {
 	b.ResetTimer()
 	start := time.Now()
 	for _, p := range pairs {
-		env, err := event.New("cohabit.matching.match.proposed", programme, time.Now(), proposed(p.host, p.student))
+		env, err := event.New(matchingevents.MatchProposed.Subject, programme, time.Now(), proposed(p.host, p.student))
 		if err != nil {
 			b.Fatal(err)
 		}

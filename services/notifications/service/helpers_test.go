@@ -20,6 +20,11 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/cohabit/cohabit/proto/eventcat/contractsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/identityevents"
+	"github.com/cohabit/cohabit/proto/eventcat/matchingevents"
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	notificationsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/notifications/v1"
 	"github.com/cohabit/cohabit/services/notifications/internal/app"
 	"github.com/cohabit/cohabit/services/notifications/internal/contact"
@@ -97,11 +102,11 @@ func start(t testing.TB, o options) *env {
 	ns := natstest.New(t)
 	js := svctest.JetStream(t, ns.URL())
 	for _, s := range []natsx.Stream{
-		{Name: "MATCHING", Subjects: []string{"cohabit.matching.>"}},
-		{Name: "CONTRACTS", Subjects: []string{"cohabit.contracts.>"}},
-		{Name: "HOSTS", Subjects: []string{"cohabit.hosts.>"}},
-		{Name: "STUDENTS", Subjects: []string{"cohabit.students.>"}},
-		{Name: "IDENTITY", Subjects: []string{"cohabit.identity.>"}},
+		{Name: matchingevents.Stream.Name, Subjects: matchingevents.Stream.Subjects()},
+		{Name: contractsevents.Stream.Name, Subjects: contractsevents.Stream.Subjects()},
+		{Name: hostsevents.Stream.Name, Subjects: hostsevents.Stream.Subjects()},
+		{Name: studentsevents.Stream.Name, Subjects: studentsevents.Stream.Subjects()},
+		{Name: identityevents.Stream.Name, Subjects: identityevents.Stream.Subjects()},
 	} {
 		if err := natsx.EnsureStream(context.Background(), js, s); err != nil {
 			t.Fatal(err)

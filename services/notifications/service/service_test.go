@@ -14,6 +14,11 @@ import (
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/cohabit/cohabit/proto/eventcat/contractsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/identityevents"
+	"github.com/cohabit/cohabit/proto/eventcat/matchingevents"
+	"github.com/cohabit/cohabit/proto/eventcat/notificationsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	contractseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/events/v1"
 	identityeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
@@ -51,7 +56,7 @@ func TestProposalEmailsTheStudentInFrench(t *testing.T) {
 	t.Parallel()
 	e := start(t, options{})
 	hostID, studentID := e.pair(jeanne, lea)
-	e.publish(t, "cohabit.matching.match.proposed", proposed(hostID, studentID))
+	e.publish(t, matchingevents.MatchProposed.Subject, proposed(hostID, studentID))
 
 	waitFor(t, "both emails", func() bool { return len(e.to(t, lea.Email)) == 1 && len(e.to(t, jeanne.Email)) == 1 })
 	settle()
@@ -113,7 +118,7 @@ func TestMeetingScheduledAndItsReminder(t *testing.T) {
 	m := proposed(hostID, studentID)
 	m.Match.Status = "MEETING_SCHEDULED"
 	setMeeting(m, at)
-	e.publish(t, "cohabit.matching.match.meeting_scheduled", m)
+	e.publish(t, matchingevents.MatchMeetingScheduled.Subject, m)
 	frenchTime, englishTime := message.Moment("fr", at), message.Moment("en", at)
 	waitFor(t, "the meeting emails", func() bool { return len(e.to(t, lea.Email)) == 1 && len(e.to(t, jeanne.Email)) == 1 })
 	settle()
@@ -163,7 +168,7 @@ func TestStudentWhoChoseEnglishGetsEnglish(t *testing.T) {
 	if s.GetLanguage() != "en" || !s.GetEmail() || !s.GetSms() {
 		t.Fatalf("settings %v: the other fields must keep their defaults", s)
 	}
-	e.publish(t, "cohabit.matching.match.proposed", proposed(hostID, studentID))
+	e.publish(t, matchingevents.MatchProposed.Subject, proposed(hostID, studentID))
 	waitFor(t, "the emails", func() bool { return len(e.to(t, lea.Email)) == 1 && len(e.to(t, jeanne.Email)) == 1 })
 	m := e.to(t, lea.Email)[0]
 	if m.Subject != "A homeshare is proposed to you" || m.Language != "en" || !strings.Contains(m.Body, "Hello Léa Dubois") {
@@ -186,7 +191,7 @@ func TestEmailTurnedOffSendsNone(t *testing.T) {
 		Settings: &notificationsv1.NotificationSettings{Email: false}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"email"}}}); err != nil {
 		t.Fatal(err)
 	}
-	e.publish(t, "cohabit.matching.match.proposed", proposed(hostID, studentID))
+	e.publish(t, matchingevents.MatchProposed.Subject, proposed(hostID, studentID))
 	waitFor(t, "the host's email", func() bool { return len(e.to(t, jeanne.Email)) == 1 })
 	settle()
 	if n := len(e.to(t, lea.Email)); n != 0 {
@@ -221,7 +226,7 @@ func TestAssistedHostGetsACallListLine(t *testing.T) {
 	host := jeanne
 	host.Assisted, host.AccountID, host.Phone = true, "", "+33 4 00 00 00 00"
 	hostID, studentID := e.pair(host, lea)
-	e.publish(t, "cohabit.matching.match.proposed", proposed(hostID, studentID))
+	e.publish(t, matchingevents.MatchProposed.Subject, proposed(hostID, studentID))
 	waitFor(t, "the student's email", func() bool { return len(e.to(t, lea.Email)) == 1 })
 	coord := e.as(t, auth.RoleCoordinator, uuid.NewString())
 	var calls []*notificationsv1.Notification
@@ -249,7 +254,7 @@ func TestAssistedHostGetsACallListLine(t *testing.T) {
 		}
 	}
 	// The line is announced, for the desk's agenda: ids and the topic, no words.
-	msg := svctest.NextEvents(t, e.js, "NOTIFICATIONS", "cohabit.notifications.call.requested", 1)[0]
+	msg := svctest.NextEvents(t, e.js, notificationsevents.Stream.Name, notificationsevents.CallRequested.Subject, 1)[0]
 	env, err := event.Decode(msg.Data())
 	if err != nil {
 		t.Fatal(err)
@@ -266,7 +271,7 @@ func TestSameEventTwiceSendsOnce(t *testing.T) {
 	t.Parallel()
 	e := start(t, options{})
 	hostID, studentID := e.pair(jeanne, lea)
-	env, err := event.New("cohabit.matching.match.proposed", programme, time.Now(), proposed(hostID, studentID))
+	env, err := event.New(matchingevents.MatchProposed.Subject, programme, time.Now(), proposed(hostID, studentID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +292,7 @@ func TestSMTPOutageIsRetried(t *testing.T) {
 	student := lea
 	student.Phone = ""
 	hostID, studentID := e.pair(jeanne, student)
-	e.publish(t, "cohabit.matching.match.proposed", proposed(hostID, studentID))
+	e.publish(t, matchingevents.MatchProposed.Subject, proposed(hostID, studentID))
 	var failed bool
 	waitFor(t, "a failed attempt", func() bool {
 		for _, r := range e.rows(t, studentID) {
@@ -323,17 +328,17 @@ func TestSMTPOutageIsRetried(t *testing.T) {
 func TestCoordinatorsAreTold(t *testing.T) {
 	t.Parallel()
 	e := start(t, options{})
-	e.publish(t, "cohabit.identity.programme.created", &identityeventsv1.ProgrammeCreated{Programme: &identityv1.Programme{
+	e.publish(t, identityevents.ProgrammeCreated.Subject, &identityeventsv1.ProgrammeCreated{Programme: &identityv1.Programme{
 		Id: programme, Name: "Toit partagé", Email: "equipe@toit.test"}})
 	time.Sleep(300 * time.Millisecond) // identity's stream is not ordered with the others
-	e.publish(t, "cohabit.contracts.incident.reported", &contractseventsv1.IncidentChanged{IncidentId: uuid.NewString(),
+	e.publish(t, contractsevents.IncidentReported.Subject, &contractseventsv1.IncidentChanged{IncidentId: uuid.NewString(),
 		ContractId: uuid.NewString(), ProgrammeId: programme, Status: "OPEN", Severity: "SEVERITY_LOW"})
-	e.publish(t, "cohabit.contracts.incident.reported", &contractseventsv1.IncidentChanged{IncidentId: uuid.NewString(),
+	e.publish(t, contractsevents.IncidentReported.Subject, &contractseventsv1.IncidentChanged{IncidentId: uuid.NewString(),
 		ContractId: uuid.NewString(), ProgrammeId: programme, Status: "OPEN", Severity: "SEVERITY_HIGH"})
-	e.publish(t, "cohabit.contracts.checkin.completed", &contractseventsv1.CheckinChanged{CheckinId: uuid.NewString(),
+	e.publish(t, contractsevents.CheckinCompleted.Subject, &contractseventsv1.CheckinChanged{CheckinId: uuid.NewString(),
 		ContractId: uuid.NewString(), ProgrammeId: programme, Status: "DONE", DueDate: "2027-02-01", Concern: true})
 	studentID := e.people.add(lea)
-	e.publish(t, "cohabit.students.student.registered", studentRegistered(studentID, lea.AccountID))
+	e.publish(t, studentsevents.StudentRegistered.Subject, studentRegistered(studentID, lea.AccountID))
 	waitFor(t, "three emails to the coordinators", func() bool { return len(e.to(t, "equipe@toit.test")) == 3 })
 	settle()
 	subjects := map[string]bool{}
@@ -396,8 +401,8 @@ func TestListAuthorization(t *testing.T) {
 	t.Parallel()
 	e := start(t, options{})
 	hostID, studentID := e.pair(jeanne, lea)
-	e.publish(t, "cohabit.students.student.registered", studentRegistered(studentID, lea.AccountID))
-	e.publish(t, "cohabit.matching.match.proposed", proposed(hostID, studentID))
+	e.publish(t, studentsevents.StudentRegistered.Subject, studentRegistered(studentID, lea.AccountID))
+	e.publish(t, matchingevents.MatchProposed.Subject, proposed(hostID, studentID))
 	waitFor(t, "the emails", func() bool { return len(e.to(t, lea.Email)) == 1 && len(e.to(t, jeanne.Email)) == 1 })
 
 	// Her account is linked to her record by students' event, on a stream of its own.
@@ -455,7 +460,7 @@ func TestInvitationIsEmailedWithItsLink(t *testing.T) {
 	student.AccountID = ""
 	studentID := e.people.add(student)
 	invitation := uuid.NewString()
-	e.publish(t, "cohabit.identity.invitation.created", &identityeventsv1.InvitationCreated{InvitationId: invitation,
+	e.publish(t, identityevents.InvitationCreated.Subject, &identityeventsv1.InvitationCreated{InvitationId: invitation,
 		RecordId: studentID, RecordKind: identityv1.RecordKind_RECORD_KIND_STUDENT, ProgrammeId: programme,
 		ExpireTime: timestamppb.New(time.Date(2027, 1, 20, 12, 0, 0, 0, time.UTC))})
 	waitFor(t, "the invitation", func() bool { return len(e.to(t, lea.Email)) == 1 })
@@ -470,7 +475,7 @@ func TestInvitationIsEmailedWithItsLink(t *testing.T) {
 		}
 	}
 	account := uuid.NewString()
-	e.publish(t, "cohabit.identity.invitation.accepted", &identityeventsv1.InvitationAccepted{InvitationId: invitation,
+	e.publish(t, identityevents.InvitationAccepted.Subject, &identityeventsv1.InvitationAccepted{InvitationId: invitation,
 		RecordId: studentID, RecordKind: identityv1.RecordKind_RECORD_KIND_STUDENT, ProgrammeId: programme, AccountId: account})
 	waitFor(t, "her list", func() bool {
 		list, err := e.client.ListNotifications(e.as(t, auth.RoleStudent, account), &notificationsv1.ListNotificationsRequest{})
@@ -485,7 +490,7 @@ func TestProgrammeSMSProvider(t *testing.T) {
 	dir := t.TempDir()
 	e := start(t, options{sms: dir})
 	hostID, studentID := e.pair(jeanne, lea)
-	e.publish(t, "cohabit.matching.match.proposed", proposed(hostID, studentID))
+	e.publish(t, matchingevents.MatchProposed.Subject, proposed(hostID, studentID))
 	waitFor(t, "the student's SMS", func() bool {
 		for _, r := range e.rows(t, studentID) {
 			if r.Channel == notice.SMS && r.Status == notice.Sent {

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
+	"github.com/cohabit/cohabit/proto/eventcat/identityevents"
 	identityeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1"
 	notificationsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/notifications/v1"
 	"github.com/cohabit/cohabit/services/notifications/internal/contact"
@@ -27,7 +28,7 @@ func TestSignupDuplicatedEmailsTheOwner(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, id := range []string{french, english, uuid.NewString()} {
-		e.publish(t, "cohabit.identity.signup.duplicated", &identityeventsv1.SignupDuplicated{AccountId: id, ProgrammeId: programme})
+		e.publish(t, identityevents.SignupDuplicated.Subject, &identityeventsv1.SignupDuplicated{AccountId: id, ProgrammeId: programme})
 	}
 
 	waitFor(t, "both owners' emails", func() bool {
