@@ -10,6 +10,9 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	gproto "google.golang.org/protobuf/proto"
 
+	"github.com/cohabit/cohabit/proto/eventcat/contractsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/matchingevents"
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	contractseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/events/v1"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	matchingeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/events/v1"
@@ -34,8 +37,8 @@ func startChain(t *testing.T) *chain {
 	t.Helper()
 	e := start(t)
 	for _, s := range []natsx.Stream{
-		{Name: "MATCHING", Subjects: []string{"cohabit.matching.>"}},
-		{Name: "CONTRACTS", Subjects: []string{"cohabit.contracts.>"}},
+		{Name: matchingevents.Stream.Name, Subjects: matchingevents.Stream.Subjects()},
+		{Name: contractsevents.Stream.Name, Subjects: contractsevents.Stream.Subjects()},
 	} {
 		if err := natsx.EnsureStream(context.Background(), e.js, s); err != nil {
 			t.Fatal(err)
@@ -159,7 +162,7 @@ func (c *chain) handled(t *testing.T, stream, durable string, seq uint64) {
 // countEvents counts the events of subject on the STUDENTS stream.
 func (c *chain) countEvents(t *testing.T, subject string) int {
 	t.Helper()
-	st, err := c.js.Stream(context.Background(), "STUDENTS")
+	st, err := c.js.Stream(context.Background(), studentsevents.Stream.Name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,9 +178,9 @@ func TestChainMatchedPlacedThenFreeToApplyAgain(t *testing.T) {
 	c := startChain(t)
 	match := uuid.NewString()
 
-	c.publish(t, "cohabit.matching.match.approved", c.approved(match))
+	c.publish(t, matchingevents.MatchApproved.Subject, c.approved(match))
 	c.waitFor(t, studentsv1.ApplicationStatus_APPLICATION_STATUS_MATCHED, studentsv1.StudentStatus_STUDENT_STATUS_VERIFIED)
-	matched := decode(t, nextEvents(t, c.js, "cohabit.students.application.matched", 1)[0], &studentseventsv1.ApplicationStatusChanged{})
+	matched := decode(t, nextEvents(t, c.js, studentsevents.ApplicationMatched.Subject, 1)[0], &studentseventsv1.ApplicationStatusChanged{})
 	if matched.GetApplication().GetApplicationId() != c.app.GetId() || matched.GetApplication().GetStatus() != "MATCHED" {
 		t.Fatalf("application.matched: %v", matched)
 	}
@@ -186,18 +189,18 @@ func TestChainMatchedPlacedThenFreeToApplyAgain(t *testing.T) {
 		t.Fatal("a second application while the first is matched")
 	}
 
-	c.publish(t, "cohabit.contracts.contract.activated", c.contract(match, "ACTIVE"))
+	c.publish(t, contractsevents.ContractActivated.Subject, c.contract(match, "ACTIVE"))
 	c.waitFor(t, studentsv1.ApplicationStatus_APPLICATION_STATUS_PLACED, studentsv1.StudentStatus_STUDENT_STATUS_PLACED)
-	if p := decode(t, nextEvents(t, c.js, "cohabit.students.application.placed", 1)[0], &studentseventsv1.ApplicationStatusChanged{}); p.GetApplication().GetStatus() != "PLACED" {
+	if p := decode(t, nextEvents(t, c.js, studentsevents.ApplicationPlaced.Subject, 1)[0], &studentseventsv1.ApplicationStatusChanged{}); p.GetApplication().GetStatus() != "PLACED" {
 		t.Fatalf("application.placed: %v", p)
 	}
-	if p := decode(t, nextEvents(t, c.js, "cohabit.students.student.placed", 1)[0], &studentseventsv1.StudentStatusChanged{}); p.GetStudent().GetStatus() != "PLACED" {
+	if p := decode(t, nextEvents(t, c.js, studentsevents.StudentPlaced.Subject, 1)[0], &studentseventsv1.StudentStatusChanged{}); p.GetStudent().GetStatus() != "PLACED" {
 		t.Fatalf("student.placed: %v", p)
 	}
 
-	c.publish(t, "cohabit.contracts.contract.ended", c.contract(match, "ENDED"))
+	c.publish(t, contractsevents.ContractEnded.Subject, c.contract(match, "ENDED"))
 	c.waitFor(t, studentsv1.ApplicationStatus_APPLICATION_STATUS_PLACED, studentsv1.StudentStatus_STUDENT_STATUS_VERIFIED)
-	if p := decode(t, nextEvents(t, c.js, "cohabit.students.student.released", 1)[0], &studentseventsv1.StudentStatusChanged{}); p.GetStudent().GetStatus() != "VERIFIED" {
+	if p := decode(t, nextEvents(t, c.js, studentsevents.StudentReleased.Subject, 1)[0], &studentseventsv1.StudentStatusChanged{}); p.GetStudent().GetStatus() != "VERIFIED" {
 		t.Fatalf("student.released: %v", p)
 	}
 	// Free to apply again, to return to the pool.
@@ -211,28 +214,28 @@ func TestChainContractCancelledBeforeTheStay(t *testing.T) {
 	t.Parallel()
 	c := startChain(t)
 	match := uuid.NewString()
-	c.publish(t, "cohabit.matching.match.approved", c.approved(match))
+	c.publish(t, matchingevents.MatchApproved.Subject, c.approved(match))
 	c.waitFor(t, studentsv1.ApplicationStatus_APPLICATION_STATUS_MATCHED, studentsv1.StudentStatus_STUDENT_STATUS_VERIFIED)
 
-	c.publish(t, "cohabit.contracts.contract.cancelled", c.contract(match, "CANCELLED"))
+	c.publish(t, contractsevents.ContractCancelled.Subject, c.contract(match, "CANCELLED"))
 	a, _ := c.waitFor(t, studentsv1.ApplicationStatus_APPLICATION_STATUS_SUBMITTED, studentsv1.StudentStatus_STUDENT_STATUS_VERIFIED)
-	if p := decode(t, nextEvents(t, c.js, "cohabit.students.application.resubmitted", 1)[0], &studentseventsv1.ApplicationStatusChanged{}); p.GetApplication().GetStatus() != "SUBMITTED" {
+	if p := decode(t, nextEvents(t, c.js, studentsevents.ApplicationResubmitted.Subject, 1)[0], &studentseventsv1.ApplicationStatusChanged{}); p.GetApplication().GetStatus() != "SUBMITTED" {
 		t.Fatalf("application.resubmitted: %v", p)
 	}
 
 	// Matching then cancels the approved match: the same fact told again changes nothing.
-	_, seq := c.publish(t, "cohabit.matching.match.cancelled", &matchingeventsv1.MatchChanged{Match: c.summary(match, "CANCELLED"), WasApproved: true})
-	c.handled(t, "MATCHING", "students-matching", seq)
+	_, seq := c.publish(t, matchingevents.MatchCancelled.Subject, &matchingeventsv1.MatchChanged{Match: c.summary(match, "CANCELLED"), WasApproved: true})
+	c.handled(t, matchingevents.Stream.Name, "students-matching", seq)
 	again, _ := c.waitFor(t, studentsv1.ApplicationStatus_APPLICATION_STATUS_SUBMITTED, studentsv1.StudentStatus_STUDENT_STATUS_VERIFIED)
 	if again.GetEtag() != a.GetEtag() {
 		t.Fatalf("the second cancellation changed the application: %s then %s", a.GetEtag(), again.GetEtag())
 	}
-	if n := c.countEvents(t, "cohabit.students.application.resubmitted"); n != 1 {
+	if n := c.countEvents(t, studentsevents.ApplicationResubmitted.Subject); n != 1 {
 		t.Fatalf("%d application.resubmitted events, want 1", n)
 	}
 
 	// Back in the pool, the application is matched by the next approved match.
-	c.publish(t, "cohabit.matching.match.approved", c.approved(uuid.NewString()))
+	c.publish(t, matchingevents.MatchApproved.Subject, c.approved(uuid.NewString()))
 	c.waitFor(t, studentsv1.ApplicationStatus_APPLICATION_STATUS_MATCHED, studentsv1.StudentStatus_STUDENT_STATUS_VERIFIED)
 }
 
@@ -243,41 +246,41 @@ func TestChainActiveContractCancelledBeforeItsStart(t *testing.T) {
 	t.Parallel()
 	c := startChain(t)
 	match := uuid.NewString()
-	c.publish(t, "cohabit.matching.match.approved", c.approved(match))
+	c.publish(t, matchingevents.MatchApproved.Subject, c.approved(match))
 	c.waitFor(t, studentsv1.ApplicationStatus_APPLICATION_STATUS_MATCHED, studentsv1.StudentStatus_STUDENT_STATUS_VERIFIED)
-	c.publish(t, "cohabit.contracts.contract.activated", c.contract(match, "ACTIVE"))
+	c.publish(t, contractsevents.ContractActivated.Subject, c.contract(match, "ACTIVE"))
 	c.waitFor(t, studentsv1.ApplicationStatus_APPLICATION_STATUS_PLACED, studentsv1.StudentStatus_STUDENT_STATUS_PLACED)
 
-	c.publish(t, "cohabit.contracts.contract.cancelled", c.contract(match, "CANCELLED"))
+	c.publish(t, contractsevents.ContractCancelled.Subject, c.contract(match, "CANCELLED"))
 	a, _ := c.waitFor(t, studentsv1.ApplicationStatus_APPLICATION_STATUS_SUBMITTED, studentsv1.StudentStatus_STUDENT_STATUS_VERIFIED)
-	if p := decode(t, nextEvents(t, c.js, "cohabit.students.application.resubmitted", 1)[0], &studentseventsv1.ApplicationStatusChanged{}); p.GetApplication().GetStatus() != "SUBMITTED" {
+	if p := decode(t, nextEvents(t, c.js, studentsevents.ApplicationResubmitted.Subject, 1)[0], &studentseventsv1.ApplicationStatusChanged{}); p.GetApplication().GetStatus() != "SUBMITTED" {
 		t.Fatalf("application.resubmitted: %v", p)
 	}
-	if p := decode(t, nextEvents(t, c.js, "cohabit.students.student.released", 1)[0], &studentseventsv1.StudentStatusChanged{}); p.GetStudent().GetStatus() != "VERIFIED" {
+	if p := decode(t, nextEvents(t, c.js, studentsevents.StudentReleased.Subject, 1)[0], &studentseventsv1.StudentStatusChanged{}); p.GetStudent().GetStatus() != "VERIFIED" {
 		t.Fatalf("student.released: %v", p)
 	}
-	_, seq := c.publish(t, "cohabit.matching.match.cancelled", &matchingeventsv1.MatchChanged{Match: c.summary(match, "CANCELLED"), WasApproved: true})
-	c.handled(t, "MATCHING", "students-matching", seq)
+	_, seq := c.publish(t, matchingevents.MatchCancelled.Subject, &matchingeventsv1.MatchChanged{Match: c.summary(match, "CANCELLED"), WasApproved: true})
+	c.handled(t, matchingevents.Stream.Name, "students-matching", seq)
 	if again, _ := c.waitFor(t, studentsv1.ApplicationStatus_APPLICATION_STATUS_SUBMITTED, studentsv1.StudentStatus_STUDENT_STATUS_VERIFIED); again.GetEtag() != a.GetEtag() {
 		t.Fatalf("the match's cancellation changed the application again: %s then %s", a.GetEtag(), again.GetEtag())
 	}
 	// Back in the pool: the next approved match takes the same application.
-	c.publish(t, "cohabit.matching.match.approved", c.approved(uuid.NewString()))
+	c.publish(t, matchingevents.MatchApproved.Subject, c.approved(uuid.NewString()))
 	c.waitFor(t, studentsv1.ApplicationStatus_APPLICATION_STATUS_MATCHED, studentsv1.StudentStatus_STUDENT_STATUS_VERIFIED)
 }
 
 func TestChainEventDeliveredTwiceAppliesOnce(t *testing.T) {
 	t.Parallel()
 	c := startChain(t)
-	env, _ := c.publish(t, "cohabit.matching.match.approved", c.approved(uuid.NewString()))
+	env, _ := c.publish(t, matchingevents.MatchApproved.Subject, c.approved(uuid.NewString()))
 	a, _ := c.waitFor(t, studentsv1.ApplicationStatus_APPLICATION_STATUS_MATCHED, studentsv1.StudentStatus_STUDENT_STATUS_VERIFIED)
 	seq := c.redeliver(t, env, uuid.NewString())
-	c.handled(t, "MATCHING", "students-matching", seq)
+	c.handled(t, matchingevents.Stream.Name, "students-matching", seq)
 	again, _ := c.waitFor(t, studentsv1.ApplicationStatus_APPLICATION_STATUS_MATCHED, studentsv1.StudentStatus_STUDENT_STATUS_VERIFIED)
 	if again.GetEtag() != a.GetEtag() || a.GetEtag() == c.app.GetEtag() {
 		t.Fatalf("etags %s, %s from %s: the version must move once", a.GetEtag(), again.GetEtag(), c.app.GetEtag())
 	}
-	if n := c.countEvents(t, "cohabit.students.application.matched"); n != 1 {
+	if n := c.countEvents(t, studentsevents.ApplicationMatched.Subject); n != 1 {
 		t.Fatalf("%d application.matched events, want 1", n)
 	}
 }
@@ -288,9 +291,9 @@ func TestChainOutOfOrder(t *testing.T) {
 	t.Parallel()
 	c := startChain(t)
 	match := uuid.NewString()
-	c.publish(t, "cohabit.contracts.contract.activated", c.contract(match, "ACTIVE"))
+	c.publish(t, contractsevents.ContractActivated.Subject, c.contract(match, "ACTIVE"))
 	wait(t, "the activation is delivered", func() error {
-		cons, err := c.js.Consumer(context.Background(), "CONTRACTS", "students-contracts")
+		cons, err := c.js.Consumer(context.Background(), contractsevents.Stream.Name, "students-contracts")
 		if err != nil {
 			return err
 		}
@@ -301,6 +304,6 @@ func TestChainOutOfOrder(t *testing.T) {
 		return nil
 	})
 	c.waitFor(t, studentsv1.ApplicationStatus_APPLICATION_STATUS_SUBMITTED, studentsv1.StudentStatus_STUDENT_STATUS_VERIFIED)
-	c.publish(t, "cohabit.matching.match.approved", c.approved(match))
+	c.publish(t, matchingevents.MatchApproved.Subject, c.approved(match))
 	c.waitFor(t, studentsv1.ApplicationStatus_APPLICATION_STATUS_PLACED, studentsv1.StudentStatus_STUDENT_STATUS_PLACED)
 }

@@ -11,6 +11,8 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
+	"github.com/cohabit/cohabit/proto/eventcat/identityevents"
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	identityeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	studentseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/events/v1"
@@ -25,7 +27,7 @@ func TestInvitationAcceptedMakesHerTheOwner(t *testing.T) {
 	t.Parallel()
 	e := start(t)
 	ctx := context.Background()
-	if err := natsx.EnsureStream(ctx, e.js, natsx.Stream{Name: "IDENTITY", Subjects: []string{"cohabit.identity.>"}}); err != nil {
+	if err := natsx.EnsureStream(ctx, e.js, natsx.Stream{Name: identityevents.Stream.Name, Subjects: identityevents.Stream.Subjects()}); err != nil {
 		t.Fatal(err)
 	}
 	coord, _ := e.as(t, auth.RoleCoordinator, "lyon")
@@ -60,11 +62,11 @@ func TestInvitationAcceptedMakesHerTheOwner(t *testing.T) {
 	_, err = e.client.GetStudent(her, &studentsv1.GetStudentRequest{Id: s.GetId()})
 	svctest.WantCode(t, err, codes.NotFound)
 
-	accepted := svctest.Publish(t, e.js, "cohabit.identity.invitation.accepted", "lyon", &identityeventsv1.InvitationAccepted{
+	accepted := svctest.Publish(t, e.js, identityevents.InvitationAccepted.Subject, "lyon", &identityeventsv1.InvitationAccepted{
 		InvitationId: uuid.NewString(), RecordId: s.GetId(), RecordKind: identityv1.RecordKind_RECORD_KIND_STUDENT, ProgrammeId: "lyon", AccountId: accountID,
 	})
 	// A host's invitation is not the students service's.
-	svctest.Publish(t, e.js, "cohabit.identity.invitation.accepted", "lyon", &identityeventsv1.InvitationAccepted{
+	svctest.Publish(t, e.js, identityevents.InvitationAccepted.Subject, "lyon", &identityeventsv1.InvitationAccepted{
 		InvitationId: uuid.NewString(), RecordId: uuid.NewString(), RecordKind: identityv1.RecordKind_RECORD_KIND_HOST, ProgrammeId: "lyon", AccountId: uuid.NewString(),
 	})
 
@@ -88,7 +90,7 @@ func TestInvitationAcceptedMakesHerTheOwner(t *testing.T) {
 	}); err != nil {
 		t.Fatalf("her own change: %v", err)
 	}
-	msgs := svctest.NextEvents(t, e.js, "STUDENTS", "cohabit.students.student.updated", 1)
+	msgs := svctest.NextEvents(t, e.js, studentsevents.Stream.Name, studentsevents.StudentUpdated.Subject, 1)
 	env, err := event.Decode(msgs[0].Data())
 	if err != nil {
 		t.Fatal(err)

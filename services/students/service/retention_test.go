@@ -58,7 +58,7 @@ func TestRetentionErasesTheInactive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs := svctest.NextEvents(t, js, "STUDENTS", studentsevents.StudentErased.Subject, 1)
+	msgs := svctest.NextEvents(t, js, studentsevents.Stream.Name, studentsevents.StudentErased.Subject, 1)
 	env, err := event.Decode(msgs[0].Data())
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,8 @@ import (
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/cohabit/cohabit/proto/eventcat/identityevents"
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	identityeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	studentseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/events/v1"
@@ -83,7 +85,7 @@ func applicationInput() *studentsv1.Application {
 // subject.
 func nextEvents(t *testing.T, js jetstream.JetStream, subject string, n int) []jetstream.Msg {
 	t.Helper()
-	return svctest.NextEvents(t, js, "STUDENTS", subject, n)
+	return svctest.NextEvents(t, js, studentsevents.Stream.Name, subject, n)
 }
 
 // decode checks that the message's Nats-Msg-Id is its envelope id and leaks no contact
@@ -197,15 +199,15 @@ func TestSelfRegistrationToApplication(t *testing.T) {
 		t.Fatalf("get application: %v %v", got, err)
 	}
 
-	registered := decode(t, nextEvents(t, e.js, "cohabit.students.student.registered", 1)[0], &studentseventsv1.StudentRegistered{})
+	registered := decode(t, nextEvents(t, e.js, studentsevents.StudentRegistered.Subject, 1)[0], &studentseventsv1.StudentRegistered{})
 	if registered.GetStudent().GetStudentId() != s.GetId() || registered.GetStudent().GetAge() != 20 || registered.GetStudent().GetOwnerAccountId() != account {
 		t.Fatalf("student.registered payload: %v", registered)
 	}
-	verified := decode(t, nextEvents(t, e.js, "cohabit.students.student.verified", 1)[0], &studentseventsv1.StudentVerified{})
+	verified := decode(t, nextEvents(t, e.js, studentsevents.StudentVerified.Subject, 1)[0], &studentseventsv1.StudentVerified{})
 	if verified.GetVerifiedByAccountId() != coordAccount || verified.GetStudent().GetStatus() != "VERIFIED" {
 		t.Fatalf("student.verified payload: %v", verified)
 	}
-	submitted := nextEvents(t, e.js, "cohabit.students.application.submitted", 2)
+	submitted := nextEvents(t, e.js, studentsevents.ApplicationSubmitted.Subject, 2)
 	sub := decode(t, submitted[0], &studentseventsv1.ApplicationSubmitted{})
 	if sub.GetApplication().GetApplicationId() != a.GetId() || sub.GetApplication().GetBudgetCents() != 20000 ||
 		sub.GetStudent().GetStudentId() != s.GetId() || sub.GetStudent().GetStudyCity() != "Lyon" ||
@@ -213,7 +215,7 @@ func TestSelfRegistrationToApplication(t *testing.T) {
 		t.Fatalf("application.submitted payload: %v", sub)
 	}
 	decode(t, submitted[1], &studentseventsv1.ApplicationSubmitted{})
-	withdrawn := decode(t, nextEvents(t, e.js, "cohabit.students.application.withdrawn", 1)[0], &studentseventsv1.ApplicationWithdrawn{})
+	withdrawn := decode(t, nextEvents(t, e.js, studentsevents.ApplicationWithdrawn.Subject, 1)[0], &studentseventsv1.ApplicationWithdrawn{})
 	if withdrawn.GetApplication().GetApplicationId() != a.GetId() || withdrawn.GetApplication().GetStatus() != "WITHDRAWN" {
 		t.Fatalf("application.withdrawn payload: %v", withdrawn)
 	}
@@ -245,11 +247,11 @@ func TestProgrammeSettingsComeFromIdentityEvents(t *testing.T) {
 	t.Parallel()
 	e := start(t)
 	ctx := context.Background()
-	if err := natsx.EnsureStream(ctx, e.js, natsx.Stream{Name: "IDENTITY", Subjects: []string{"cohabit.identity.>"}}); err != nil {
+	if err := natsx.EnsureStream(ctx, e.js, natsx.Stream{Name: identityevents.Stream.Name, Subjects: identityevents.Stream.Subjects()}); err != nil {
 		t.Fatal(err)
 	}
 	settings := &identityv1.ProgrammeSettings{StudentMaxAge: 28, ContributionCapCents: 20000}
-	svctest.Publish(t, e.js, "cohabit.identity.programme.created", "strict", &identityeventsv1.ProgrammeCreated{
+	svctest.Publish(t, e.js, identityevents.ProgrammeCreated.Subject, "strict", &identityeventsv1.ProgrammeCreated{
 		Programme: &identityv1.Programme{Id: "strict", Name: "Strict", Settings: settings, CreateTime: timestamppb.Now()},
 	})
 	coord, _ := e.as(t, auth.RoleCoordinator, "strict")
@@ -481,7 +483,7 @@ func TestConcurrentUpdatesWithSameEtag(t *testing.T) {
 	if err != nil || got.GetEtag() == s.GetEtag() {
 		t.Fatalf("etag did not move: %v %v", got.GetEtag(), err)
 	}
-	nextEvents(t, e.js, "cohabit.students.student.updated", 1)
+	nextEvents(t, e.js, studentsevents.StudentUpdated.Subject, 1)
 }
 
 func TestConcurrentApplicationsOneOpen(t *testing.T) {
