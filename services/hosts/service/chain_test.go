@@ -15,6 +15,9 @@ import (
 	gproto "google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
+	"github.com/cohabit/cohabit/proto/eventcat/contractsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/matchingevents"
 	contractseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/events/v1"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	hostseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/events/v1"
@@ -87,8 +90,8 @@ func startChain(t *testing.T) *chain {
 	rt := &retries{ids: map[string]int{}}
 	e := startLogging(t, slog.New(rt))
 	for _, s := range []natsx.Stream{
-		{Name: "MATCHING", Subjects: []string{"cohabit.matching.>"}},
-		{Name: "CONTRACTS", Subjects: []string{"cohabit.contracts.>"}},
+		{Name: matchingevents.Stream.Name, Subjects: matchingevents.Stream.Subjects()},
+		{Name: contractsevents.Stream.Name, Subjects: contractsevents.Stream.Subjects()},
 	} {
 		if err := natsx.EnsureStream(context.Background(), e.js, s); err != nil {
 			t.Fatal(err)
@@ -228,7 +231,7 @@ func (c *chain) roomEvents(t *testing.T, subject string, n int) []*hostseventsv1
 // countEvents counts the events of subject on the HOSTS stream.
 func (c *chain) countEvents(t *testing.T, subject string) int {
 	t.Helper()
-	info, err := c.js.Stream(context.Background(), "HOSTS")
+	info, err := c.js.Stream(context.Background(), hostsevents.Stream.Name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,9 +247,9 @@ func TestChainReservedOccupiedThenReleasedAtTheEnd(t *testing.T) {
 	c := startChain(t)
 	match := uuid.NewString()
 
-	c.publish(t, "cohabit.matching.match.approved", c.approved(match))
+	c.publish(t, matchingevents.MatchApproved.Subject, c.approved(match))
 	c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_RESERVED)
-	if ev := c.roomEvents(t, "cohabit.hosts.room.reserved", 1)[0]; ev.GetRoomId() != c.room.GetId() || ev.GetStatus() != "RESERVED" {
+	if ev := c.roomEvents(t, hostsevents.RoomReserved.Subject, 1)[0]; ev.GetRoomId() != c.room.GetId() || ev.GetStatus() != "RESERVED" {
 		t.Fatalf("room.reserved: %v", ev)
 	}
 	// A reserved room's terms are fixed by the agreement.
@@ -254,15 +257,15 @@ func TestChainReservedOccupiedThenReleasedAtTheEnd(t *testing.T) {
 		t.Fatal("a reserved room cannot be withdrawn")
 	}
 
-	c.publish(t, "cohabit.contracts.contract.activated", c.contract(match, "ACTIVE"))
+	c.publish(t, contractsevents.ContractActivated.Subject, c.contract(match, "ACTIVE"))
 	c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_OCCUPIED)
-	if ev := c.roomEvents(t, "cohabit.hosts.room.occupied", 1)[0]; ev.GetStatus() != "OCCUPIED" {
+	if ev := c.roomEvents(t, hostsevents.RoomOccupied.Subject, 1)[0]; ev.GetStatus() != "OCCUPIED" {
 		t.Fatalf("room.occupied: %v", ev)
 	}
 
-	c.publish(t, "cohabit.contracts.contract.terminated", c.contract(match, "TERMINATED"))
+	c.publish(t, contractsevents.ContractTerminated.Subject, c.contract(match, "TERMINATED"))
 	r := c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_PUBLISHED)
-	if ev := c.roomEvents(t, "cohabit.hosts.room.released", 1)[0]; ev.GetStatus() != "PUBLISHED" {
+	if ev := c.roomEvents(t, hostsevents.RoomReleased.Subject, 1)[0]; ev.GetStatus() != "PUBLISHED" {
 		t.Fatalf("room.released: %v", ev)
 	}
 	if r.GetEtag() != bump(c.room.GetEtag(), 3) {
@@ -270,7 +273,7 @@ func TestChainReservedOccupiedThenReleasedAtTheEnd(t *testing.T) {
 	}
 
 	// Back on offer: the next approved match reserves it again.
-	c.publish(t, "cohabit.matching.match.approved", c.approved(uuid.NewString()))
+	c.publish(t, matchingevents.MatchApproved.Subject, c.approved(uuid.NewString()))
 	c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_RESERVED)
 }
 
@@ -287,34 +290,34 @@ func TestChainCancelledBeforeTheStay(t *testing.T) {
 	t.Parallel()
 	c := startChain(t)
 	match := uuid.NewString()
-	c.publish(t, "cohabit.matching.match.approved", c.approved(match))
+	c.publish(t, matchingevents.MatchApproved.Subject, c.approved(match))
 	c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_RESERVED)
 
-	c.publish(t, "cohabit.contracts.contract.cancelled", c.contract(match, "CANCELLED"))
+	c.publish(t, contractsevents.ContractCancelled.Subject, c.contract(match, "CANCELLED"))
 	r := c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_PUBLISHED)
 
 	// Matching then cancels the approved match: the same fact told again changes nothing.
-	_, seq := c.publish(t, "cohabit.matching.match.cancelled", c.matchCancelled(match, true))
-	c.handled(t, "MATCHING", "hosts-matching", seq)
+	_, seq := c.publish(t, matchingevents.MatchCancelled.Subject, c.matchCancelled(match, true))
+	c.handled(t, matchingevents.Stream.Name, "hosts-matching", seq)
 	again := c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_PUBLISHED)
 	if again.GetEtag() != r.GetEtag() {
 		t.Fatalf("the second cancellation changed the room: etag %s then %s", r.GetEtag(), again.GetEtag())
 	}
-	if n := c.countEvents(t, "cohabit.hosts.room.released"); n != 1 {
+	if n := c.countEvents(t, hostsevents.RoomReleased.Subject); n != 1 {
 		t.Fatalf("%d room.released events, want 1", n)
 	}
 	// A match cancelled before its approval never reserved anything.
-	_, seq = c.publish(t, "cohabit.matching.match.cancelled", c.matchCancelled(uuid.NewString(), false))
-	c.handled(t, "MATCHING", "hosts-matching", seq)
+	_, seq = c.publish(t, matchingevents.MatchCancelled.Subject, c.matchCancelled(uuid.NewString(), false))
+	c.handled(t, matchingevents.Stream.Name, "hosts-matching", seq)
 	c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_PUBLISHED)
 
 	// Released, the room is reserved by the next approved match; a late event of the old one
 	// does not touch it.
 	next := uuid.NewString()
-	c.publish(t, "cohabit.matching.match.approved", c.approved(next))
+	c.publish(t, matchingevents.MatchApproved.Subject, c.approved(next))
 	reserved := c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_RESERVED)
-	_, seq = c.publish(t, "cohabit.matching.match.cancelled", c.matchCancelled(match, true))
-	c.handled(t, "MATCHING", "hosts-matching", seq)
+	_, seq = c.publish(t, matchingevents.MatchCancelled.Subject, c.matchCancelled(match, true))
+	c.handled(t, matchingevents.Stream.Name, "hosts-matching", seq)
 	if r := c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_RESERVED); r.GetEtag() != reserved.GetEtag() {
 		t.Fatalf("a late cancellation of the previous match changed the room")
 	}
@@ -323,16 +326,16 @@ func TestChainCancelledBeforeTheStay(t *testing.T) {
 func TestChainEventDeliveredTwiceAppliesOnce(t *testing.T) {
 	t.Parallel()
 	c := startChain(t)
-	env, _ := c.publish(t, "cohabit.matching.match.approved", c.approved(uuid.NewString()))
+	env, _ := c.publish(t, matchingevents.MatchApproved.Subject, c.approved(uuid.NewString()))
 	r := c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_RESERVED)
 	seq := c.redeliver(t, env, uuid.NewString())
-	c.handled(t, "MATCHING", "hosts-matching", seq)
+	c.handled(t, matchingevents.Stream.Name, "hosts-matching", seq)
 
 	again := c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_RESERVED)
 	if again.GetEtag() != r.GetEtag() || r.GetEtag() != bump(c.room.GetEtag(), 1) {
 		t.Fatalf("etags %s, %s: the version must move once from %s", r.GetEtag(), again.GetEtag(), c.room.GetEtag())
 	}
-	if n := c.countEvents(t, "cohabit.hosts.room.reserved"); n != 1 {
+	if n := c.countEvents(t, hostsevents.RoomReserved.Subject); n != 1 {
 		t.Fatalf("%d room.reserved events, want 1", n)
 	}
 }
@@ -343,19 +346,19 @@ func TestChainOutOfOrder(t *testing.T) {
 	t.Parallel()
 	c := startChain(t)
 	match := uuid.NewString()
-	activated, _ := c.publish(t, "cohabit.contracts.contract.activated", c.contract(match, "ACTIVE"))
+	activated, _ := c.publish(t, contractsevents.ContractActivated.Subject, c.contract(match, "ACTIVE"))
 	c.retried(t, activated.GetId()) // refused for now: the room is not reserved
 	if r := c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_PUBLISHED); r.GetEtag() != c.room.GetEtag() {
 		t.Fatal("the activation changed a room that was never reserved")
 	}
-	c.publish(t, "cohabit.matching.match.approved", c.approved(match))
+	c.publish(t, matchingevents.MatchApproved.Subject, c.approved(match))
 	r := c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_OCCUPIED)
 	if r.GetEtag() != bump(c.room.GetEtag(), 2) {
 		t.Fatalf("etag %s, want two changes from %s", r.GetEtag(), c.room.GetEtag())
 	}
-	c.roomEvents(t, "cohabit.hosts.room.reserved", 1)
-	c.roomEvents(t, "cohabit.hosts.room.occupied", 1)
-	c.delivered(t, "CONTRACTS", "hosts-contracts", 2) // the retry
+	c.roomEvents(t, hostsevents.RoomReserved.Subject, 1)
+	c.roomEvents(t, hostsevents.RoomOccupied.Subject, 1)
+	c.delivered(t, contractsevents.Stream.Name, "hosts-contracts", 2) // the retry
 }
 
 // delivered waits until durable has delivered at least n messages.
@@ -388,11 +391,11 @@ func TestChainImpossibleTerminated(t *testing.T) {
 	}
 	bad := c.approved(uuid.NewString())
 	bad.Match.RoomId, bad.Match.HostId = withdrawn.GetId(), hostID
-	c.publish(t, "cohabit.matching.match.approved", bad)
-	_, seq := c.publish(t, "cohabit.matching.match.approved", c.approved(uuid.NewString()))
-	c.handled(t, "MATCHING", "hosts-matching", seq)
+	c.publish(t, matchingevents.MatchApproved.Subject, bad)
+	_, seq := c.publish(t, matchingevents.MatchApproved.Subject, c.approved(uuid.NewString()))
+	c.handled(t, matchingevents.Stream.Name, "hosts-matching", seq)
 	c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_RESERVED)
-	cons, err := c.js.Consumer(context.Background(), "MATCHING", "hosts-matching")
+	cons, err := c.js.Consumer(context.Background(), matchingevents.Stream.Name, "hosts-matching")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -414,7 +417,7 @@ func TestChainImpossibleTerminated(t *testing.T) {
 func TestArchiveRefusedDuringAStay(t *testing.T) {
 	t.Parallel()
 	c := startChain(t)
-	c.publish(t, "cohabit.matching.match.approved", c.approved(uuid.NewString()))
+	c.publish(t, matchingevents.MatchApproved.Subject, c.approved(uuid.NewString()))
 	c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_RESERVED)
 	_, err := c.client.ArchiveHost(c.coord, &hostsv1.ArchiveHostRequest{Id: c.hostID})
 	if st := svctest.WantCode(t, err, codes.FailedPrecondition); !strings.Contains(st.Message(), "reserved or occupied") {
@@ -434,9 +437,9 @@ func TestChainActiveContractCancelledBeforeItsStart(t *testing.T) {
 	t.Parallel()
 	c := startChain(t)
 	match := uuid.NewString()
-	c.publish(t, "cohabit.matching.match.approved", c.approved(match))
+	c.publish(t, matchingevents.MatchApproved.Subject, c.approved(match))
 	c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_RESERVED)
-	c.publish(t, "cohabit.contracts.contract.activated", c.contract(match, "ACTIVE"))
+	c.publish(t, contractsevents.ContractActivated.Subject, c.contract(match, "ACTIVE"))
 	c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_OCCUPIED)
 
 	// While the stay is under way its room's availability cannot be cut short (SPEC §2): an
@@ -450,16 +453,16 @@ func TestChainActiveContractCancelledBeforeItsStart(t *testing.T) {
 		t.Fatalf("availableUntil moved during a stay: %v", err)
 	}
 
-	c.publish(t, "cohabit.contracts.contract.cancelled", c.contract(match, "CANCELLED"))
+	c.publish(t, contractsevents.ContractCancelled.Subject, c.contract(match, "CANCELLED"))
 	r := c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_PUBLISHED)
-	if ev := c.roomEvents(t, "cohabit.hosts.room.released", 1)[0]; ev.GetStatus() != "PUBLISHED" {
+	if ev := c.roomEvents(t, hostsevents.RoomReleased.Subject, 1)[0]; ev.GetStatus() != "PUBLISHED" {
 		t.Fatalf("room.released: %v", ev)
 	}
-	_, seq := c.publish(t, "cohabit.matching.match.cancelled", c.matchCancelled(match, true))
-	c.handled(t, "MATCHING", "hosts-matching", seq)
+	_, seq := c.publish(t, matchingevents.MatchCancelled.Subject, c.matchCancelled(match, true))
+	c.handled(t, matchingevents.Stream.Name, "hosts-matching", seq)
 	if again := c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_PUBLISHED); again.GetEtag() != r.GetEtag() {
 		t.Fatalf("the match's cancellation changed the room again: %s then %s", r.GetEtag(), again.GetEtag())
 	}
-	c.publish(t, "cohabit.matching.match.approved", c.approved(uuid.NewString()))
+	c.publish(t, matchingevents.MatchApproved.Subject, c.approved(uuid.NewString()))
 	c.waitRoom(t, hostsv1.RoomStatus_ROOM_STATUS_RESERVED)
 }

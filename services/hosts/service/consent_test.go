@@ -59,7 +59,7 @@ func TestConsentOfAnAssistedHost(t *testing.T) {
 	if _, err := e.client.GetHost(coord, &hostsv1.GetHostRequest{Id: h.GetId()}); status.Code(err) != codes.NotFound {
 		t.Errorf("the host after withdrawing her consent: %v, want NotFound", err)
 	}
-	msgs := svctest.NextEvents(t, e.js, "HOSTS", hostsevents.HostErased.Subject, 1)
+	msgs := svctest.NextEvents(t, e.js, hostsevents.Stream.Name, hostsevents.HostErased.Subject, 1)
 	env, err := event.Decode(msgs[0].Data())
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
 	hostseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/events/v1"
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 	"github.com/cohabit/cohabit/services/platform/auth"
@@ -29,7 +30,7 @@ func TestAddressWithoutCoordinatesIsPlacedAtItsCommune(t *testing.T) {
 	if !a.GetApproximate() || math.Abs(a.GetLat()-45.745) > 0.01 || math.Abs(a.GetLng()-4.842) > 0.01 {
 		t.Fatalf("address %v: want Lyon 7e's centre, approximate", a)
 	}
-	msgs := nextEvents(t, e.js, "cohabit.hosts.host.registered", 1)
+	msgs := nextEvents(t, e.js, hostsevents.HostRegistered.Subject, 1)
 	env, err := event.Decode(msgs[0].Data())
 	if err != nil {
 		t.Fatal(err)

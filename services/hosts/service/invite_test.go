@@ -13,6 +13,8 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/identityevents"
 	hostseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/events/v1"
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 	identityeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1"
@@ -66,7 +68,7 @@ func TestGuardianshipNeedsALegalRepresentative(t *testing.T) {
 	_, err = e.client.GetHost(other, &hostsv1.GetHostRequest{Id: h.GetId()})
 	svctest.WantCode(t, err, codes.NotFound)
 	// The representative's details never travel in events.
-	for _, m := range nextEvents(t, e.js, "cohabit.hosts.host.registered", 1) {
+	for _, m := range nextEvents(t, e.js, hostsevents.HostRegistered.Subject, 1) {
 		if b := string(m.Data()); strings.Contains(b, "Claire") || strings.Contains(b, "11 22 33") || strings.Contains(b, "fille") {
 			t.Fatal("host.registered carries the legal representative")
 		}
@@ -110,7 +112,7 @@ func TestInvitationAcceptedMakesHerTheOwner(t *testing.T) {
 	t.Parallel()
 	e := start(t)
 	ctx := context.Background()
-	if err := natsx.EnsureStream(ctx, e.js, natsx.Stream{Name: "IDENTITY", Subjects: []string{"cohabit.identity.>"}}); err != nil {
+	if err := natsx.EnsureStream(ctx, e.js, natsx.Stream{Name: identityevents.Stream.Name, Subjects: identityevents.Stream.Subjects()}); err != nil {
 		t.Fatal(err)
 	}
 	coord, _ := e.as(t, auth.RoleCoordinator, "lyon")
@@ -144,11 +146,11 @@ func TestInvitationAcceptedMakesHerTheOwner(t *testing.T) {
 	her := metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+tok)
 	_, err = e.client.GetHost(her, &hostsv1.GetHostRequest{Id: h.GetId()})
 	svctest.WantCode(t, err, codes.NotFound)
-	accepted := svctest.Publish(t, e.js, "cohabit.identity.invitation.accepted", "lyon", &identityeventsv1.InvitationAccepted{
+	accepted := svctest.Publish(t, e.js, identityevents.InvitationAccepted.Subject, "lyon", &identityeventsv1.InvitationAccepted{
 		InvitationId: uuid.NewString(), RecordId: h.GetId(), RecordKind: identityv1.RecordKind_RECORD_KIND_HOST, ProgrammeId: "lyon", AccountId: accountID,
 	})
 	// A student's invitation is not the hosts service's.
-	svctest.Publish(t, e.js, "cohabit.identity.invitation.accepted", "lyon", &identityeventsv1.InvitationAccepted{
+	svctest.Publish(t, e.js, identityevents.InvitationAccepted.Subject, "lyon", &identityeventsv1.InvitationAccepted{
 		InvitationId: uuid.NewString(), RecordId: uuid.NewString(), RecordKind: identityv1.RecordKind_RECORD_KIND_STUDENT, ProgrammeId: "lyon", AccountId: uuid.NewString(),
 	})
 
@@ -178,7 +180,7 @@ func TestInvitationAcceptedMakesHerTheOwner(t *testing.T) {
 		t.Fatalf("her own change: %v", err)
 	}
 	// Other services learn the owner from host.updated.
-	msgs := nextEvents(t, e.js, "cohabit.hosts.host.updated", 1)
+	msgs := nextEvents(t, e.js, hostsevents.HostUpdated.Subject, 1)
 	env, err := event.Decode(msgs[0].Data())
 	if err != nil {
 		t.Fatal(err)

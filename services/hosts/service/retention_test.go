@@ -58,7 +58,7 @@ func TestRetentionErasesTheInactive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs := svctest.NextEvents(t, js, "HOSTS", hostsevents.HostErased.Subject, 1)
+	msgs := svctest.NextEvents(t, js, hostsevents.Stream.Name, hostsevents.HostErased.Subject, 1)
 	env, err := event.Decode(msgs[0].Data())
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,8 @@ import (
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/identityevents"
 	hostseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/events/v1"
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
 	identityeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1"
@@ -85,7 +87,7 @@ func roomInput() *hostsv1.Room {
 // nextEvents reads the HOSTS stream from the start with an ephemeral consumer filtered on subject.
 func nextEvents(t *testing.T, js jetstream.JetStream, subject string, n int) []jetstream.Msg {
 	t.Helper()
-	return svctest.NextEvents(t, js, "HOSTS", subject, n)
+	return svctest.NextEvents(t, js, hostsevents.Stream.Name, subject, n)
 }
 
 func TestPolicyCoversEveryMethod(t *testing.T) {
@@ -134,7 +136,7 @@ func TestAssistedHostToPublishedRoom(t *testing.T) {
 		t.Fatalf("published room: %v", pub)
 	}
 
-	msgs := nextEvents(t, e.js, "cohabit.hosts.host.registered", 1)
+	msgs := nextEvents(t, e.js, hostsevents.HostRegistered.Subject, 1)
 	env, err := event.Decode(msgs[0].Data())
 	if err != nil {
 		t.Fatal(err)
@@ -142,7 +144,7 @@ func TestAssistedHostToPublishedRoom(t *testing.T) {
 	if msgs[0].Headers().Get(jetstream.MsgIDHeader) != env.GetId() {
 		t.Fatalf("Nats-Msg-Id %q is not the event id %q", msgs[0].Headers().Get(jetstream.MsgIDHeader), env.GetId())
 	}
-	msgs = nextEvents(t, e.js, "cohabit.hosts.room.published", 1)
+	msgs = nextEvents(t, e.js, hostsevents.RoomPublished.Subject, 1)
 	env, _ = event.Decode(msgs[0].Data())
 	published, err := event.Payload(env, &hostseventsv1.RoomPublished{})
 	if err != nil {
@@ -179,11 +181,11 @@ func TestProgrammeSettingsComeFromIdentityEvents(t *testing.T) {
 	t.Parallel()
 	e := start(t)
 	ctx := context.Background()
-	if err := natsx.EnsureStream(ctx, e.js, natsx.Stream{Name: "IDENTITY", Subjects: []string{"cohabit.identity.>"}}); err != nil {
+	if err := natsx.EnsureStream(ctx, e.js, natsx.Stream{Name: identityevents.Stream.Name, Subjects: identityevents.Stream.Subjects()}); err != nil {
 		t.Fatal(err)
 	}
 	settings := &identityv1.ProgrammeSettings{HostMinAge: 65, ContributionCapCents: 20000}
-	svctest.Publish(t, e.js, "cohabit.identity.programme.created", "strict", &identityeventsv1.ProgrammeCreated{
+	svctest.Publish(t, e.js, identityevents.ProgrammeCreated.Subject, "strict", &identityeventsv1.ProgrammeCreated{
 		Programme: &identityv1.Programme{Id: "strict", Name: "Strict", Settings: settings, CreateTime: timestamppb.Now()},
 	})
 	coord, _ := e.as(t, auth.RoleCoordinator, "strict")
