@@ -14,7 +14,10 @@ import (
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/cohabit/cohabit/proto/eventcat/contractsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/identityevents"
 	"github.com/cohabit/cohabit/proto/eventcat/matchingevents"
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	contractseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/events/v1"
 	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
 	identityeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1"
@@ -32,7 +35,7 @@ import (
 func (e *env) studentWithoutAccount(t *testing.T, programme, name string) party {
 	t.Helper()
 	p := party{id: uuid.NewString(), name: name}
-	svctest.Publish(t, e.js, "cohabit.students.student.registered", programme, &studentseventsv1.StudentRegistered{Student: &studentseventsv1.StudentProfile{
+	svctest.Publish(t, e.js, studentsevents.StudentRegistered.Subject, programme, &studentseventsv1.StudentRegistered{Student: &studentseventsv1.StudentProfile{
 		StudentId: p.id, ProgrammeId: programme, Status: "PENDING_VERIFICATION", DisplayName: name, Age: 20,
 	}})
 	return p
@@ -92,7 +95,7 @@ func TestCoordinatorRecordsEitherPartysSignature(t *testing.T) {
 			t.Fatalf("signature %d: %v", i, sig)
 		}
 	}
-	svctest.NextEvents(t, e.js, "CONTRACTS", "cohabit.contracts.contract.activated", 1)
+	svctest.NextEvents(t, e.js, contractsevents.Stream.Name, contractsevents.ContractActivated.Subject, 1)
 }
 
 // TestOpenEndedStayGetsAnEndWithinTheRoom: a stay the application leaves open ends with the
@@ -185,7 +188,7 @@ func TestEveryTermOfADraft(t *testing.T) {
 	t.Parallel()
 	e := start(t, options{})
 	coord, _ := e.as(t, auth.RoleCoordinator, "formules")
-	svctest.Publish(t, e.js, "cohabit.identity.programme.created", "formules", &identityeventsv1.ProgrammeCreated{Programme: &identityv1.Programme{
+	svctest.Publish(t, e.js, identityevents.ProgrammeCreated.Subject, "formules", &identityeventsv1.ProgrammeCreated{Programme: &identityv1.Programme{
 		Id: "formules", Name: "Formules", CreateTime: timestamppb.Now(), Settings: &identityv1.ProgrammeSettings{
 			Formulas: []*identityv1.Formula{
 				{Id: "solidaire", Name: "Solidaire", MinContributionCents: 10000, MaxContributionCents: 20000, EveningsPerWeek: 3, HoursPerWeek: 4},
@@ -295,7 +298,7 @@ func TestReopenClearsSignatures(t *testing.T) {
 	if err != nil || reopened.GetStatus() != contractsv1.ContractStatus_CONTRACT_STATUS_DRAFT || len(reopened.GetSignatures()) != 0 {
 		t.Fatalf("reopen: %v %v", reopened, err)
 	}
-	ev, _ := event.Decode(svctest.NextEvents(t, e.js, "CONTRACTS", "cohabit.contracts.contract.reopened", 1)[0].Data())
+	ev, _ := event.Decode(svctest.NextEvents(t, e.js, contractsevents.Stream.Name, contractsevents.ContractReopened.Subject, 1)[0].Data())
 	if p, err := event.Payload(ev, &contractseventsv1.ContractChanged{}); err != nil || p.GetContract().GetStatus() != "DRAFT" || p.GetReasonCode() != "REOPENED_BY_COORDINATOR" {
 		t.Fatalf("contract.reopened: %v %v", p, err)
 	}
@@ -346,7 +349,7 @@ func TestCancelActiveBeforeItsStart(t *testing.T) {
 		return active
 	}
 	c := activate() // starts 2027-02-01; the clock says 2027-01-10
-	svctest.NextEvents(t, e.js, "CONTRACTS", "cohabit.contracts.checkin.scheduled", 5)
+	svctest.NextEvents(t, e.js, contractsevents.Stream.Name, contractsevents.CheckinScheduled.Subject, 5)
 	_, err := e.client.CancelContract(s.ctx, &contractsv1.CancelContractRequest{Id: c.GetId(), Reason: "x"})
 	svctest.WantCode(t, err, codes.PermissionDenied)
 	cancelled, err := e.client.CancelContract(coord, &contractsv1.CancelContractRequest{Id: c.GetId(), Etag: c.GetEtag(), Reason: "Le couple renonce avant l'emménagement."})
@@ -362,11 +365,11 @@ func TestCancelActiveBeforeItsStart(t *testing.T) {
 			t.Fatalf("check-in %s is %s", ch.GetDueDate(), ch.GetStatus())
 		}
 	}
-	ev, _ := event.Decode(svctest.NextEvents(t, e.js, "CONTRACTS", "cohabit.contracts.contract.cancelled", 1)[0].Data())
+	ev, _ := event.Decode(svctest.NextEvents(t, e.js, contractsevents.Stream.Name, contractsevents.ContractCancelled.Subject, 1)[0].Data())
 	if p, err := event.Payload(ev, &contractseventsv1.ContractChanged{}); err != nil || p.GetReasonCode() != "WITHDRAWN_BEFORE_START" || p.GetContract().GetMatchId() != c.GetMatchId() {
 		t.Fatalf("contract.cancelled: %v %v", p, err)
 	}
-	svctest.NextEvents(t, e.js, "CONTRACTS", "cohabit.contracts.checkin.cancelled", 5)
+	svctest.NextEvents(t, e.js, contractsevents.Stream.Name, contractsevents.CheckinCancelled.Subject, 5)
 	// A cancelled check-in is not completed.
 	_, err = e.client.CompleteCheckin(coord, &contractsv1.CompleteCheckinRequest{Id: list.GetCheckins()[0].GetId(), Method: contractsv1.CheckinMethod_CHECKIN_METHOD_PHONE, HostWellbeing: 4, StudentWellbeing: 4})
 	svctest.WantCode(t, err, codes.FailedPrecondition)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/cohabit/cohabit/proto/eventcat/contractsevents"
 	"github.com/cohabit/cohabit/proto/eventcat/matchingevents"
 	"github.com/cohabit/cohabit/services/contracts/internal/eventsub"
 	"github.com/cohabit/cohabit/services/contracts/service"
@@ -162,7 +163,7 @@ func TestCrashWhileDrafting(t *testing.T) {
 	})
 	// The events the child had received but not acknowledged come back after the consumer's
 	// ack wait (30 s): that is the wait.
-	e.drainedWithin(t, 90*time.Second, "MATCHING", eventsub.DurableMatching)
+	e.drainedWithin(t, 90*time.Second, matchingevents.Stream.Name, eventsub.DurableMatching)
 	if got := e.count(t, `SELECT count(*) FROM contracts`); got != n {
 		t.Fatalf("%d contracts for %d approved matches", got, n)
 	}
@@ -182,7 +183,7 @@ func TestCrashWhileDrafting(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	if got := e.count(t, `SELECT count(*) FROM outbox WHERE subject = $1`, "cohabit.contracts.contract.drafted"); got != n {
+	if got := e.count(t, `SELECT count(*) FROM outbox WHERE subject = $1`, contractsevents.ContractDrafted.Subject); got != n {
 		t.Fatalf("%d drafted events in the outbox for %d contracts", got, n)
 	}
 	// Every drafted event reaches the CONTRACTS stream once, whatever the relay was doing
@@ -190,15 +191,15 @@ func TestCrashWhileDrafting(t *testing.T) {
 	eventually(t, "drafted events relayed", func() bool {
 		return e.count(t, `SELECT count(*) FROM outbox WHERE published_at IS NULL`) == 0
 	})
-	st, err := e.js.Stream(context.Background(), "CONTRACTS")
+	st, err := e.js.Stream(context.Background(), contractsevents.Stream.Name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, err := st.Info(context.Background(), jetstream.WithSubjectFilter("cohabit.contracts.contract.drafted"))
+	info, err := st.Info(context.Background(), jetstream.WithSubjectFilter(contractsevents.ContractDrafted.Subject))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := info.State.Subjects["cohabit.contracts.contract.drafted"]; got != n {
+	if got := info.State.Subjects[contractsevents.ContractDrafted.Subject]; got != n {
 		t.Fatalf("the stream holds %d drafted events, want %d", got, n)
 	}
 }

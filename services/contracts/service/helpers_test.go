@@ -14,6 +14,10 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/identityevents"
+	"github.com/cohabit/cohabit/proto/eventcat/matchingevents"
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	hostseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/events/v1"
@@ -104,10 +108,10 @@ func newNATS(t *testing.T) (*natstest.Server, jetstream.JetStream) {
 	ns := natstest.New(t)
 	js := svctest.JetStream(t, ns.URL())
 	for _, s := range []natsx.Stream{
-		{Name: "MATCHING", Subjects: []string{"cohabit.matching.>"}},
-		{Name: "HOSTS", Subjects: []string{"cohabit.hosts.>"}},
-		{Name: "STUDENTS", Subjects: []string{"cohabit.students.>"}},
-		{Name: "IDENTITY", Subjects: []string{"cohabit.identity.>"}},
+		{Name: matchingevents.Stream.Name, Subjects: matchingevents.Stream.Subjects()},
+		{Name: hostsevents.Stream.Name, Subjects: hostsevents.Stream.Subjects()},
+		{Name: studentsevents.Stream.Name, Subjects: studentsevents.Stream.Subjects()},
+		{Name: identityevents.Stream.Name, Subjects: identityevents.Stream.Subjects()},
 	} {
 		if err := natsx.EnsureStream(context.Background(), js, s); err != nil {
 			t.Fatal(err)
@@ -161,7 +165,7 @@ func (e *env) host(t *testing.T, programme, name string, assisted bool) party {
 // publishHost publishes p's profile as the hosts service would on registration.
 func (e *env) publishHost(t *testing.T, programme string, p party, assisted bool) {
 	t.Helper()
-	svctest.Publish(t, e.js, "cohabit.hosts.host.registered", programme, &hostseventsv1.HostRegistered{Host: &hostseventsv1.HostProfile{
+	svctest.Publish(t, e.js, hostsevents.HostRegistered.Subject, programme, &hostseventsv1.HostRegistered{Host: &hostseventsv1.HostProfile{
 		HostId: p.id, ProgrammeId: programme, Status: "PENDING_VERIFICATION", DisplayName: p.name, Age: 78, City: "Lyon",
 		Assisted: assisted, OwnerAccountId: p.account,
 	}})
@@ -171,7 +175,7 @@ func (e *env) student(t *testing.T, programme, name string) party {
 	t.Helper()
 	p := party{id: uuid.NewString(), name: name}
 	p.ctx, p.account = e.as(t, auth.RoleStudent, programme)
-	svctest.Publish(t, e.js, "cohabit.students.student.registered", programme, &studentseventsv1.StudentRegistered{Student: &studentseventsv1.StudentProfile{
+	svctest.Publish(t, e.js, studentsevents.StudentRegistered.Subject, programme, &studentseventsv1.StudentRegistered{Student: &studentseventsv1.StudentProfile{
 		StudentId: p.id, ProgrammeId: programme, Status: "PENDING_VERIFICATION", DisplayName: name, Age: 21, OwnerAccountId: p.account,
 	}})
 	return p

@@ -13,6 +13,8 @@ import (
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/cohabit/cohabit/proto/eventcat/contractsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/identityevents"
 	"github.com/cohabit/cohabit/proto/eventcat/matchingevents"
 	contractseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/events/v1"
 	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
@@ -55,11 +57,11 @@ func TestOneContractPerMatch(t *testing.T) {
 	publishWithID(t, e.js, envelopeOf(t, matchingevents.MatchApproved.Subject, "lyon", m), "third")
 
 	c := e.contractOf(t, coord, m.GetMatch().GetMatchId())
-	e.drained(t, "MATCHING", eventsub.DurableMatching)
+	e.drained(t, matchingevents.Stream.Name, eventsub.DurableMatching)
 	if n := e.count(t, `SELECT count(*) FROM contracts`); n != 1 {
 		t.Fatalf("%d contracts for one match", n)
 	}
-	if n := e.count(t, `SELECT count(*) FROM outbox WHERE subject = $1`, "cohabit.contracts.contract.drafted"); n != 1 {
+	if n := e.count(t, `SELECT count(*) FROM outbox WHERE subject = $1`, contractsevents.ContractDrafted.Subject); n != 1 {
 		t.Fatalf("%d drafted events for one match", n)
 	}
 	if n := e.count(t, `SELECT count(*) FROM inbox WHERE consumer = $1`, eventsub.DurableMatching); n != 2 {
@@ -76,7 +78,7 @@ func TestOneContractPerMatch(t *testing.T) {
 		!strings.Contains(terms.GetHouseRules(), "Respect mutuel") || !strings.Contains(terms.GetStudentDuties(), "soins à la personne") {
 		t.Fatalf("draft %v", c)
 	}
-	msgs := svctest.NextEvents(t, e.js, "CONTRACTS", "cohabit.contracts.contract.drafted", 1)
+	msgs := svctest.NextEvents(t, e.js, contractsevents.Stream.Name, contractsevents.ContractDrafted.Subject, 1)
 	got, _ := event.Decode(msgs[0].Data())
 	payload, err := event.Payload(got, &contractseventsv1.ContractChanged{})
 	if err != nil || payload.GetContract().GetContractId() != c.GetId() || payload.GetContract().GetMatchId() != m.GetMatch().GetMatchId() {
@@ -162,9 +164,9 @@ func TestContractLifecycle(t *testing.T) {
 	if err != nil || active.GetStatus() != contractsv1.ContractStatus_CONTRACT_STATUS_ACTIVE {
 		t.Fatalf("student signs: %v %v", active.GetStatus(), err)
 	}
-	svctest.NextEvents(t, e.js, "CONTRACTS", "cohabit.contracts.contract.signed", 2)
-	svctest.NextEvents(t, e.js, "CONTRACTS", "cohabit.contracts.contract.activated", 1)
-	svctest.NextEvents(t, e.js, "CONTRACTS", "cohabit.contracts.checkin.scheduled", 5)
+	svctest.NextEvents(t, e.js, contractsevents.Stream.Name, contractsevents.ContractSigned.Subject, 2)
+	svctest.NextEvents(t, e.js, contractsevents.Stream.Name, contractsevents.ContractActivated.Subject, 1)
+	svctest.NextEvents(t, e.js, contractsevents.Stream.Name, contractsevents.CheckinScheduled.Subject, 5)
 
 	// Check-ins: +7, +30, +120, +210, +300 days from 2027-02-01.
 	agenda, err := e.client.ListCheckins(coord, &contractsv1.ListCheckinsRequest{ContractId: c.GetId()})
@@ -203,7 +205,7 @@ func TestContractLifecycle(t *testing.T) {
 	if missed.GetId() != first.GetId() {
 		t.Fatalf("missed %v, want the first", missed)
 	}
-	svctest.NextEvents(t, e.js, "CONTRACTS", "cohabit.contracts.checkin.missed", 1)
+	svctest.NextEvents(t, e.js, contractsevents.Stream.Name, contractsevents.CheckinMissed.Subject, 1)
 	_, err = e.client.CompleteCheckin(coord, &contractsv1.CompleteCheckinRequest{Id: missed.GetId(), Method: contractsv1.CheckinMethod_CHECKIN_METHOD_VISIT, HostWellbeing: 0, StudentWellbeing: 6})
 	svctest.WantCode(t, err, codes.InvalidArgument)
 	late, err := e.client.CompleteCheckin(coord, &contractsv1.CompleteCheckinRequest{
@@ -280,7 +282,7 @@ func TestContractLifecycle(t *testing.T) {
 	}
 	_, err = e.client.MediateIncident(coord, &contractsv1.MediateIncidentRequest{Id: low.GetId()})
 	svctest.WantCode(t, err, codes.FailedPrecondition)
-	svctest.NextEvents(t, e.js, "CONTRACTS", "cohabit.contracts.incident.resolved", 2)
+	svctest.NextEvents(t, e.js, contractsevents.Stream.Name, contractsevents.IncidentResolved.Subject, 2)
 
 	// Notice: after the trial, 30 days at least.
 	e.clock.Set("2027-06-01")
@@ -307,7 +309,7 @@ func TestContractLifecycle(t *testing.T) {
 		got, err := e.client.GetContract(h.ctx, &contractsv1.GetContractRequest{Id: c.GetId()})
 		return err == nil && got.GetStatus() == contractsv1.ContractStatus_CONTRACT_STATUS_TERMINATED
 	})
-	msgs := svctest.NextEvents(t, e.js, "CONTRACTS", "cohabit.contracts.contract.terminated", 1)
+	msgs := svctest.NextEvents(t, e.js, contractsevents.Stream.Name, contractsevents.ContractTerminated.Subject, 1)
 	env, err := event.Decode(msgs[0].Data())
 	if err != nil {
 		t.Fatal(err)
@@ -398,7 +400,7 @@ func TestAssistedHostRenewEndAndDocument(t *testing.T) {
 	if err != nil || renewed.GetTerms().GetEndDate() != "2028-07-31" || renewed.GetStatus() != contractsv1.ContractStatus_CONTRACT_STATUS_ACTIVE {
 		t.Fatalf("renew: %v %v", renewed, err)
 	}
-	svctest.NextEvents(t, e.js, "CONTRACTS", "cohabit.contracts.contract.renewed", 1)
+	svctest.NextEvents(t, e.js, contractsevents.Stream.Name, contractsevents.ContractRenewed.Subject, 1)
 	all, err := e.client.ListCheckins(coord, &contractsv1.ListCheckinsRequest{ContractId: c.GetId(), PageSize: 50})
 	if err != nil {
 		t.Fatal(err)
@@ -428,7 +430,7 @@ func TestAssistedHostRenewEndAndDocument(t *testing.T) {
 	if err != nil || ended.GetStatus() != contractsv1.ContractStatus_CONTRACT_STATUS_ENDED {
 		t.Fatalf("ended: %v %v", ended.GetStatus(), err)
 	}
-	svctest.NextEvents(t, e.js, "CONTRACTS", "cohabit.contracts.contract.ended", 1)
+	svctest.NextEvents(t, e.js, contractsevents.Stream.Name, contractsevents.ContractEnded.Subject, 1)
 	_, err = e.client.TerminateContract(coord, &contractsv1.TerminateContractRequest{Id: c.GetId(), Reason: "x", EffectiveDate: "2028-09-01"})
 	svctest.WantCode(t, err, codes.FailedPrecondition)
 	if inc, err := e.client.CreateIncident(coord, &contractsv1.CreateIncidentRequest{ContractId: c.GetId(), Severity: contractsv1.Severity_SEVERITY_MEDIUM, Category: "PAYMENT", Description: "Dernière contribution non versée."}); err != nil || inc.GetReportedByParty() != matchingv1.Party_PARTY_UNSPECIFIED {
@@ -474,7 +476,7 @@ func TestCancellation(t *testing.T) {
 	if got, err := e.client.GetContract(coord, &contractsv1.GetContractRequest{Id: c2.GetId()}); err != nil || got.GetCancelReason() != "MATCH_CANCELLED" {
 		t.Fatalf("cancel reason %q %v", got.GetCancelReason(), err)
 	}
-	msgs := svctest.NextEvents(t, e.js, "CONTRACTS", "cohabit.contracts.contract.cancelled", 2)
+	msgs := svctest.NextEvents(t, e.js, contractsevents.Stream.Name, contractsevents.ContractCancelled.Subject, 2)
 	env, _ := event.Decode(msgs[1].Data())
 	if p, err := event.Payload(env, &contractseventsv1.ContractChanged{}); err != nil || p.GetReasonCode() != "MATCH_CANCELLED" {
 		t.Fatalf("cancelled event %v %v", p, err)
@@ -483,15 +485,15 @@ func TestCancellation(t *testing.T) {
 	// Cancelled before its approval was seen: the approval drafts nothing.
 	m3 := approved("lyon", h, s, false)
 	svctest.Publish(t, e.js, matchingevents.MatchCancelled.Subject, "lyon", &matchingeventsv1.MatchChanged{Match: m3.GetMatch(), WasApproved: true})
-	e.drained(t, "MATCHING", eventsub.DurableMatching)
+	e.drained(t, matchingevents.Stream.Name, eventsub.DurableMatching)
 	svctest.Publish(t, e.js, matchingevents.MatchApproved.Subject, "lyon", m3)
-	e.drained(t, "MATCHING", eventsub.DurableMatching)
+	e.drained(t, matchingevents.Stream.Name, eventsub.DurableMatching)
 	if list, err := e.client.ListContracts(coord, &contractsv1.ListContractsRequest{MatchId: m3.GetMatch().GetMatchId()}); err != nil || len(list.GetContracts()) != 0 {
 		t.Fatalf("a cancelled match got a contract: %v %v", list, err)
 	}
 	// A cancellation of a match never approved is not ours.
 	svctest.Publish(t, e.js, matchingevents.MatchCancelled.Subject, "lyon", &matchingeventsv1.MatchChanged{Match: approved("lyon", h, s, false).GetMatch()})
-	e.drained(t, "MATCHING", eventsub.DurableMatching)
+	e.drained(t, matchingevents.Stream.Name, eventsub.DurableMatching)
 	if n := e.count(t, `SELECT count(*) FROM cancelled_matches`); n != 1 {
 		t.Fatalf("%d cancelled matches remembered", n)
 	}
@@ -553,7 +555,7 @@ func TestProgrammeSettings(t *testing.T) {
 	t.Parallel()
 	e := start(t, options{})
 	coord, _ := e.as(t, auth.RoleCoordinator, "strict")
-	svctest.Publish(t, e.js, "cohabit.identity.programme.created", "strict", &identityeventsv1.ProgrammeCreated{Programme: &identityv1.Programme{
+	svctest.Publish(t, e.js, identityevents.ProgrammeCreated.Subject, "strict", &identityeventsv1.ProgrammeCreated{Programme: &identityv1.Programme{
 		Id: "strict", Name: "Strict", CreateTime: timestamppb.Now(), Settings: &identityv1.ProgrammeSettings{
 			ContributionCapCents: 20000, NoticeDays: 45, TrialDays: 20, TrialNoticeDays: 10,
 			CheckinFirstDays: []int32{14}, CheckinIntervalDays: 60, CheckinGraceDays: 3,
