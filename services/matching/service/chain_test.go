@@ -12,6 +12,10 @@ import (
 	gproto "google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/cohabit/cohabit/proto/eventcat/contractsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/matchingevents"
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	contractseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/events/v1"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	hostseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/events/v1"
@@ -59,8 +63,8 @@ func (e *env) approvedStay(t *testing.T) *stay {
 		t.Fatal(err)
 	}
 	// What hosts and students publish once they have applied the approval.
-	s.roomStatus(t, e, "cohabit.hosts.room.reserved", "RESERVED")
-	s.applicationStatus(t, e, s.app, "cohabit.students.application.matched", "MATCHED")
+	s.roomStatus(t, e, hostsevents.RoomReserved.Subject, "RESERVED")
+	s.applicationStatus(t, e, s.app, studentsevents.ApplicationMatched.Subject, "MATCHED")
 	return s
 }
 
@@ -141,22 +145,22 @@ func TestContractEndedCompletesTheMatch(t *testing.T) {
 	e := start(t)
 	s := e.approvedStay(t)
 	e.roomOutOfPool(t, s.room.GetRoomId())
-	s.roomStatus(t, e, "cohabit.hosts.room.occupied", "OCCUPIED")
-	s.applicationStatus(t, e, s.app, "cohabit.students.application.placed", "PLACED")
+	s.roomStatus(t, e, hostsevents.RoomOccupied.Subject, "OCCUPIED")
+	s.applicationStatus(t, e, s.app, studentsevents.ApplicationPlaced.Subject, "PLACED")
 	placed := clone(s.student)
 	placed.Status = "PLACED"
-	svctest.Publish(t, e.js, "cohabit.students.student.placed", lyon, &studentseventsv1.StudentStatusChanged{Student: placed})
+	svctest.Publish(t, e.js, studentsevents.StudentPlaced.Subject, lyon, &studentseventsv1.StudentStatusChanged{Student: placed})
 
-	s.contract(t, e, "cohabit.contracts.contract.ended", "ENDED")
+	s.contract(t, e, contractsevents.ContractEnded.Subject, "ENDED")
 	e.waitMatch(t, s.match.GetId(), matchingv1.MatchStatus_MATCH_STATUS_COMPLETED)
-	mc, err := event.Payload(matchEvents(t, e.js, "cohabit.matching.match.completed", 1)[0], &matchingeventsv1.MatchChanged{})
+	mc, err := event.Payload(matchEvents(t, e.js, matchingevents.MatchCompleted.Subject, 1)[0], &matchingeventsv1.MatchChanged{})
 	if err != nil || mc.GetMatch().GetMatchId() != s.match.GetId() || mc.GetMatch().GetStatus() != "COMPLETED" {
 		t.Fatalf("match.completed: %v %v", mc, err)
 	}
 
 	// Hosts releases the room, students the student, who applies again.
-	s.roomStatus(t, e, "cohabit.hosts.room.released", "PUBLISHED")
-	svctest.Publish(t, e.js, "cohabit.students.student.released", lyon, &studentseventsv1.StudentStatusChanged{Student: s.student})
+	s.roomStatus(t, e, hostsevents.RoomReleased.Subject, "PUBLISHED")
+	svctest.Publish(t, e.js, studentsevents.StudentReleased.Subject, lyon, &studentseventsv1.StudentStatusChanged{Student: s.student})
 	next := applicationProfile(s.student)
 	e.submit(t, s.student, next)
 	e.waitCandidates(t, s.room.GetRoomId(), s.student.GetStudentId())
@@ -166,10 +170,10 @@ func TestContractEndedCompletesTheMatch(t *testing.T) {
 	}
 
 	// A termination told after the end changes nothing; an impossible one is not retried.
-	s.contract(t, e, "cohabit.contracts.contract.terminated", "TERMINATED")
-	s.contract(t, e, "cohabit.contracts.contract.cancelled", "CANCELLED") // of a COMPLETED match
+	s.contract(t, e, contractsevents.ContractTerminated.Subject, "TERMINATED")
+	s.contract(t, e, contractsevents.ContractCancelled.Subject, "CANCELLED") // of a COMPLETED match
 	eventually(t, "the contract events are handled", func() error {
-		c, err := e.js.Consumer(context.Background(), "CONTRACTS", "matching-contracts")
+		c, err := e.js.Consumer(context.Background(), contractsevents.Stream.Name, "matching-contracts")
 		if err != nil {
 			return err
 		}
@@ -194,19 +198,19 @@ func TestContractCancelledCancelsTheMatch(t *testing.T) {
 	s := e.approvedStay(t)
 	e.roomOutOfPool(t, s.room.GetRoomId())
 
-	env := s.contract(t, e, "cohabit.contracts.contract.cancelled", "CANCELLED")
+	env := s.contract(t, e, contractsevents.ContractCancelled.Subject, "CANCELLED")
 	m := e.waitMatch(t, s.match.GetId(), matchingv1.MatchStatus_MATCH_STATUS_CANCELLED)
 	if m.GetCancelReason() != "CONTRACT_CANCELLED" {
 		t.Fatalf("cancel reason %q", m.GetCancelReason())
 	}
-	mc, err := event.Payload(matchEvents(t, e.js, "cohabit.matching.match.cancelled", 1)[0], &matchingeventsv1.MatchChanged{})
+	mc, err := event.Payload(matchEvents(t, e.js, matchingevents.MatchCancelled.Subject, 1)[0], &matchingeventsv1.MatchChanged{})
 	if err != nil || !mc.GetWasApproved() || mc.GetMatch().GetMatchId() != s.match.GetId() {
 		t.Fatalf("match.cancelled: %v %v", mc, err)
 	}
 	// Delivered again (past JetStream's deduplication): the inbox has it.
 	seq := publishWithID(t, e.js, env, uuid.NewString())
 	eventually(t, "the redelivery is handled", func() error {
-		c, err := e.js.Consumer(context.Background(), "CONTRACTS", "matching-contracts")
+		c, err := e.js.Consumer(context.Background(), contractsevents.Stream.Name, "matching-contracts")
 		if err != nil {
 			return err
 		}
@@ -216,12 +220,12 @@ func TestContractCancelledCancelsTheMatch(t *testing.T) {
 		}
 		return nil
 	})
-	st, err := e.js.Stream(context.Background(), "MATCHING")
+	st, err := e.js.Stream(context.Background(), matchingevents.Stream.Name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, err := st.Info(context.Background(), jetstream.WithSubjectFilter("cohabit.matching.match.cancelled"))
-	if err != nil || info.State.Subjects["cohabit.matching.match.cancelled"] != 1 {
+	info, err := st.Info(context.Background(), jetstream.WithSubjectFilter(matchingevents.MatchCancelled.Subject))
+	if err != nil || info.State.Subjects[matchingevents.MatchCancelled.Subject] != 1 {
 		t.Fatalf("match.cancelled events: %v %v", info.State.Subjects, err)
 	}
 	if again := e.waitMatch(t, s.match.GetId(), matchingv1.MatchStatus_MATCH_STATUS_CANCELLED); again.GetEtag() != m.GetEtag() {
@@ -229,8 +233,8 @@ func TestContractCancelledCancelsTheMatch(t *testing.T) {
 	}
 
 	// Hosts releases the room, students resubmits the application: both are back in the pool.
-	s.roomStatus(t, e, "cohabit.hosts.room.released", "PUBLISHED")
-	s.applicationStatus(t, e, s.app, "cohabit.students.application.resubmitted", "SUBMITTED")
+	s.roomStatus(t, e, hostsevents.RoomReleased.Subject, "PUBLISHED")
+	s.applicationStatus(t, e, s.app, studentsevents.ApplicationResubmitted.Subject, "SUBMITTED")
 	e.waitCandidates(t, s.room.GetRoomId(), s.student.GetStudentId())
 	if _, err := e.client.CreateMatch(e.coord, &matchingv1.CreateMatchRequest{RoomId: s.room.GetRoomId(), StudentId: s.student.GetStudentId()}); err != nil {
 		t.Fatalf("propose the pair again: %v", err)

@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/cohabit/cohabit/proto/eventcat/deskevents"
 	deskeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/desk/events/v1"
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
 	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
@@ -25,7 +26,7 @@ import (
 func TestApprovalWaitsForDocuments(t *testing.T) {
 	t.Parallel()
 	e := start(t)
-	if err := natsx.EnsureStream(context.Background(), e.js, natsx.Stream{Name: "DESK", Subjects: []string{"cohabit.desk.>"}}); err != nil {
+	if err := natsx.EnsureStream(context.Background(), e.js, natsx.Stream{Name: deskevents.Stream.Name, Subjects: deskevents.Stream.Subjects()}); err != nil {
 		t.Fatal(err)
 	}
 	_, hostAccount := e.as(t, auth.RoleHost, lyon)
@@ -39,7 +40,7 @@ func TestApprovalWaitsForDocuments(t *testing.T) {
 	e.waitCandidates(t, room.GetRoomId(), s.GetStudentId())
 
 	doc := func(id, owner string, kind typev1.DocumentKind, status, expiry string) {
-		svctest.Publish(t, e.js, "cohabit.desk.document."+map[string]string{"MISSING": "requested", "VERIFIED": "verified", "RECEIVED": "received"}[status], lyon,
+		svctest.Publish(t, e.js, map[string]string{"MISSING": deskevents.DocumentRequested.Subject, "VERIFIED": deskevents.DocumentVerified.Subject, "RECEIVED": deskevents.DocumentReceived.Subject}[status], lyon,
 			&deskeventsv1.DocumentChanged{DocumentId: id, ProgrammeId: lyon, OwnerId: owner, Kind: kind, Status: status, ExpiryDate: expiry})
 	}
 	hostID, insurance, studentID := ids.New(), ids.New(), ids.New()
@@ -49,7 +50,7 @@ func TestApprovalWaitsForDocuments(t *testing.T) {
 
 	// Matching has its copy of the three documents.
 	eventually(t, "matching's copy of the documents", func() error {
-		c, err := e.js.Consumer(context.Background(), "DESK", "matching-desk")
+		c, err := e.js.Consumer(context.Background(), deskevents.Stream.Name, "matching-desk")
 		if err != nil {
 			return err
 		}

@@ -16,7 +16,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/cohabit/cohabit/proto/eventcat/contractsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
 	"github.com/cohabit/cohabit/proto/eventcat/identityevents"
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	hostseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/events/v1"
 	identityeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
@@ -76,8 +79,8 @@ func startReplicas(t *testing.T, n int) *replicas {
 	pub, issuer := svctest.Keys(t)
 	r := &replicas{env: env{issuer: issuer}, builds: &builds{}}
 	r.js = svctest.JetStream(t, ns.URL())
-	for _, s := range []natsx.Stream{{Name: "HOSTS", Subjects: []string{"cohabit.hosts.>"}}, {Name: "STUDENTS", Subjects: []string{"cohabit.students.>"}},
-		{Name: "CONTRACTS", Subjects: []string{"cohabit.contracts.>"}}, {Name: identityevents.Stream.Name, Subjects: identityevents.Stream.Subjects()}} {
+	for _, s := range []natsx.Stream{{Name: hostsevents.Stream.Name, Subjects: hostsevents.Stream.Subjects()}, {Name: studentsevents.Stream.Name, Subjects: studentsevents.Stream.Subjects()},
+		{Name: contractsevents.Stream.Name, Subjects: contractsevents.Stream.Subjects()}, {Name: identityevents.Stream.Name, Subjects: identityevents.Stream.Subjects()}} {
 		if err := natsx.EnsureStream(context.Background(), r.js, s); err != nil {
 			t.Fatal(err)
 		}
@@ -322,7 +325,7 @@ func TestRankingsFromMemoryFollowEveryPoolChange(t *testing.T) {
 	wd := clone(rooms[1])
 	wd.Status = "WITHDRAWN"
 	r.change(t, "room withdrawn", func() {
-		svctest.Publish(t, r.js, "cohabit.hosts.room.withdrawn", lyon, &hostseventsv1.RoomWithdrawn{Room: wd})
+		svctest.Publish(t, r.js, hostsevents.RoomWithdrawn.Subject, lyon, &hostseventsv1.RoomWithdrawn{Room: wd})
 	})
 	r.check(t, "room withdrawn", roomIDs...)
 	patched("room withdrawn")
@@ -330,12 +333,12 @@ func TestRankingsFromMemoryFollowEveryPoolChange(t *testing.T) {
 	res := clone(rooms[0])
 	res.Status = "RESERVED"
 	r.change(t, "room reserved", func() {
-		svctest.Publish(t, r.js, "cohabit.hosts.room.reserved", lyon, &hostseventsv1.RoomUpdated{Room: res})
+		svctest.Publish(t, r.js, hostsevents.RoomReserved.Subject, lyon, &hostseventsv1.RoomUpdated{Room: res})
 	})
 	r.check(t, "room reserved", roomIDs...)
 	patched("room reserved")
 	r.change(t, "room released", func() {
-		svctest.Publish(t, r.js, "cohabit.hosts.room.released", lyon, &hostseventsv1.RoomUpdated{Room: clone(rooms[0])})
+		svctest.Publish(t, r.js, hostsevents.RoomReleased.Subject, lyon, &hostseventsv1.RoomUpdated{Room: clone(rooms[0])})
 	})
 	r.check(t, "room released", roomIDs...)
 	patched("room released")
@@ -359,7 +362,7 @@ func TestRankingsFromMemoryFollowEveryPoolChange(t *testing.T) {
 		w := clone(ap.a)
 		w.Status = "WITHDRAWN"
 		r.change(t, "application withdrawn", func() {
-			svctest.Publish(t, r.js, "cohabit.students.application.withdrawn", lyon, &studentseventsv1.ApplicationWithdrawn{Application: w})
+			svctest.Publish(t, r.js, studentsevents.ApplicationWithdrawn.Subject, lyon, &studentseventsv1.ApplicationWithdrawn{Application: w})
 		})
 	}
 	r.check(t, "application withdrawn", roomIDs...)
@@ -380,14 +383,14 @@ func TestRankingsFromMemoryFollowEveryPoolChange(t *testing.T) {
 	h0.HoursWantedPerWeek = (h0.GetHoursWantedPerWeek() + 3) % 8
 	h0.Rhythm = typev1.Rhythm_RHYTHM_LATE
 	r.change(t, "host updated", func() {
-		svctest.Publish(t, r.js, "cohabit.hosts.host.updated", lyon, &hostseventsv1.HostUpdated{Host: h0})
+		svctest.Publish(t, r.js, hostsevents.HostUpdated.Subject, lyon, &hostseventsv1.HostUpdated{Host: h0})
 	})
 	r.check(t, "host updated", roomIDs...)
 	patched("host updated")
 	s0 := clone(applicants[1].s)
 	s0.HoursOfferedPerWeek, s0.MaxCommuteKm = (s0.GetHoursOfferedPerWeek()+5)%10, 30
 	r.change(t, "student updated", func() {
-		svctest.Publish(t, r.js, "cohabit.students.student.updated", lyon, &studentseventsv1.StudentUpdated{Student: s0})
+		svctest.Publish(t, r.js, studentsevents.StudentUpdated.Subject, lyon, &studentseventsv1.StudentUpdated{Student: s0})
 	})
 	r.check(t, "student updated", roomIDs...)
 	patched("student updated")

@@ -17,6 +17,10 @@ import (
 	gproto "google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/cohabit/cohabit/proto/eventcat/contractsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/matchingevents"
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	hostseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/events/v1"
 	matchingeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/events/v1"
@@ -56,8 +60,8 @@ func start(t testing.TB) *env {
 	e.js = svctest.JetStream(t, ns.URL())
 	// The hosts, students and contracts services own these streams; here the test plays their
 	// part.
-	for _, s := range []natsx.Stream{{Name: "HOSTS", Subjects: []string{"cohabit.hosts.>"}}, {Name: "STUDENTS", Subjects: []string{"cohabit.students.>"}},
-		{Name: "CONTRACTS", Subjects: []string{"cohabit.contracts.>"}}} {
+	for _, s := range []natsx.Stream{{Name: hostsevents.Stream.Name, Subjects: hostsevents.Stream.Subjects()}, {Name: studentsevents.Stream.Name, Subjects: studentsevents.Stream.Subjects()},
+		{Name: contractsevents.Stream.Name, Subjects: contractsevents.Stream.Subjects()}} {
 		if err := natsx.EnsureStream(context.Background(), e.js, s); err != nil {
 			t.Fatal(err)
 		}
@@ -117,12 +121,12 @@ func applicationProfile(s *studentseventsv1.StudentProfile) *studentseventsv1.Ap
 
 func (e *env) publishRoom(t testing.TB, h *hostseventsv1.HostProfile, r *hostseventsv1.RoomProfile) {
 	t.Helper()
-	svctest.Publish(t, e.js, "cohabit.hosts.room.published", r.GetProgrammeId(), &hostseventsv1.RoomPublished{Room: r, Host: h})
+	svctest.Publish(t, e.js, hostsevents.RoomPublished.Subject, r.GetProgrammeId(), &hostseventsv1.RoomPublished{Room: r, Host: h})
 }
 
 func (e *env) submit(t testing.TB, s *studentseventsv1.StudentProfile, a *studentseventsv1.ApplicationProfile) *eventsv1.Envelope {
 	t.Helper()
-	return svctest.Publish(t, e.js, "cohabit.students.application.submitted", a.GetProgrammeId(), &studentseventsv1.ApplicationSubmitted{Application: a, Student: s})
+	return svctest.Publish(t, e.js, studentsevents.ApplicationSubmitted.Subject, a.GetProgrammeId(), &studentseventsv1.ApplicationSubmitted{Application: a, Student: s})
 }
 
 // eventually retries check until it returns nil, for what the consumers apply asynchronously.
@@ -281,7 +285,7 @@ func TestCandidatesSuggestionsAndCompatibility(t *testing.T) {
 // matchEvent reads the n-th event of subject on the MATCHING stream.
 func matchEvents(t *testing.T, js jetstream.JetStream, subject string, n int) []*eventsv1.Envelope {
 	t.Helper()
-	msgs := svctest.NextEvents(t, js, "MATCHING", subject, n)
+	msgs := svctest.NextEvents(t, js, matchingevents.Stream.Name, subject, n)
 	out := make([]*eventsv1.Envelope, len(msgs))
 	for i, m := range msgs {
 		env, err := event.Decode(m.Data())
@@ -428,7 +432,7 @@ func TestMatchLifecycle(t *testing.T) {
 	if err != nil || approved.GetStatus() != matchingv1.MatchStatus_MATCH_STATUS_APPROVED || approved.GetApprovedBy() != coordAccount {
 		t.Fatalf("approve: %v %v", approved, err)
 	}
-	env := matchEvents(t, e.js, "cohabit.matching.match.approved", 1)[0]
+	env := matchEvents(t, e.js, matchingevents.MatchApproved.Subject, 1)[0]
 	payload, err := event.Payload(env, &matchingeventsv1.MatchApproved{})
 	if err != nil {
 		t.Fatal(err)
@@ -447,8 +451,8 @@ func TestMatchLifecycle(t *testing.T) {
 	if got, w := payload.String(), want.String(); got != w {
 		t.Fatalf("MatchApproved\n got %s\nwant %s", got, w)
 	}
-	for _, subj := range []string{"proposed", "meeting_scheduled", "accepted"} {
-		ev := matchEvents(t, e.js, "cohabit.matching.match."+subj, 1)[0]
+	for _, subj := range []string{matchingevents.MatchProposed.Subject, matchingevents.MatchMeetingScheduled.Subject, matchingevents.MatchAccepted.Subject} {
+		ev := matchEvents(t, e.js, subj, 1)[0]
 		mc, err := event.Payload(ev, &matchingeventsv1.MatchChanged{})
 		if err != nil || mc.GetMatch().GetMatchId() != m.GetId() {
 			t.Fatalf("%s event: %v %v", subj, mc, err)
@@ -472,7 +476,7 @@ func TestMatchLifecycle(t *testing.T) {
 	if err != nil || c.GetStatus() != matchingv1.MatchStatus_MATCH_STATUS_CANCELLED || c.GetCancelReason() != "contract cancelled" {
 		t.Fatalf("cancel: %v %v", c, err)
 	}
-	mc, _ := event.Payload(matchEvents(t, e.js, "cohabit.matching.match.cancelled", 1)[0], &matchingeventsv1.MatchChanged{})
+	mc, _ := event.Payload(matchEvents(t, e.js, matchingevents.MatchCancelled.Subject, 1)[0], &matchingeventsv1.MatchChanged{})
 	if !mc.GetWasApproved() || mc.GetMatch().GetStatus() != "CANCELLED" {
 		t.Fatalf("cancelled event: %v", mc)
 	}
@@ -588,7 +592,7 @@ func TestExpiryJob(t *testing.T) {
 		}
 		return nil
 	})
-	mc, _ := event.Payload(matchEvents(t, e.js, "cohabit.matching.match.expired", 1)[0], &matchingeventsv1.MatchChanged{})
+	mc, _ := event.Payload(matchEvents(t, e.js, matchingevents.MatchExpired.Subject, 1)[0], &matchingeventsv1.MatchChanged{})
 	if mc.GetMatch().GetMatchId() != m.GetId() {
 		t.Fatalf("expired event: %v", mc)
 	}
@@ -611,8 +615,8 @@ func TestPoolFollowsEvents(t *testing.T) {
 		at      time.Duration
 		payload gproto.Message
 	}{
-		{"cohabit.hosts.host.updated", -30 * time.Second, &hostseventsv1.HostUpdated{Host: newer}},
-		{"cohabit.hosts.room.published", -time.Minute, &hostseventsv1.RoomPublished{Room: room, Host: h}},
+		{hostsevents.HostUpdated.Subject, -30 * time.Second, &hostseventsv1.HostUpdated{Host: newer}},
+		{hostsevents.RoomPublished.Subject, -time.Minute, &hostseventsv1.RoomPublished{Room: room, Host: h}},
 	} {
 		env, err := event.New(ev.subject, lyon, time.Now().Add(ev.at), ev.payload)
 		if err != nil {
@@ -633,7 +637,7 @@ func TestPoolFollowsEvents(t *testing.T) {
 	// A withdrawn application leaves the pool.
 	w := clone(a1)
 	w.Status = "WITHDRAWN"
-	svctest.Publish(t, e.js, "cohabit.students.application.withdrawn", lyon, &studentseventsv1.ApplicationWithdrawn{Application: w})
+	svctest.Publish(t, e.js, studentsevents.ApplicationWithdrawn.Subject, lyon, &studentseventsv1.ApplicationWithdrawn{Application: w})
 	e.waitCandidates(t, room.GetRoomId(), s2.GetStudentId())
 	// Its submission delivered again changes nothing: the inbox has it (and it is older).
 	svctest.PublishEnvelope(t, e.js, submitted)
@@ -645,7 +649,7 @@ func TestPoolFollowsEvents(t *testing.T) {
 	// A suspended host's rooms leave the pool; reinstated, they return.
 	susp := clone(h)
 	susp.Status = "SUSPENDED"
-	svctest.Publish(t, e.js, "cohabit.hosts.host.suspended", lyon, &hostseventsv1.HostStatusChanged{Host: susp})
+	svctest.Publish(t, e.js, hostsevents.HostSuspended.Subject, lyon, &hostseventsv1.HostStatusChanged{Host: susp})
 	eventually(t, "suspension", func() error {
 		_, err := e.client.ListCandidates(e.coord, &matchingv1.ListCandidatesRequest{RoomId: room.GetRoomId()})
 		if grpcx.Reason(err) != "ROOM_NOT_IN_POOL" {
@@ -654,16 +658,16 @@ func TestPoolFollowsEvents(t *testing.T) {
 		return nil
 	})
 	back := clone(h)
-	svctest.Publish(t, e.js, "cohabit.hosts.host.reinstated", lyon, &hostseventsv1.HostStatusChanged{Host: back})
+	svctest.Publish(t, e.js, hostsevents.HostReinstated.Subject, lyon, &hostseventsv1.HostStatusChanged{Host: back})
 	e.waitCandidates(t, room.GetRoomId(), sortedIDs(s2.GetStudentId(), s3.GetStudentId())...)
 	// A room updated beyond every budget has no candidates left; withdrawn, it is gone.
 	upd := clone(room)
 	upd.MonthlyContributionCents = 30000
-	svctest.Publish(t, e.js, "cohabit.hosts.room.updated", lyon, &hostseventsv1.RoomUpdated{Room: upd})
+	svctest.Publish(t, e.js, hostsevents.RoomUpdated.Subject, lyon, &hostseventsv1.RoomUpdated{Room: upd})
 	e.waitCandidates(t, room.GetRoomId())
 	wd := clone(room)
 	wd.Status = "WITHDRAWN"
-	svctest.Publish(t, e.js, "cohabit.hosts.room.withdrawn", lyon, &hostseventsv1.RoomWithdrawn{Room: wd})
+	svctest.Publish(t, e.js, hostsevents.RoomWithdrawn.Subject, lyon, &hostseventsv1.RoomWithdrawn{Room: wd})
 	eventually(t, "withdrawal", func() error {
 		_, err := e.client.ListCandidates(e.coord, &matchingv1.ListCandidatesRequest{RoomId: room.GetRoomId()})
 		if grpcx.Reason(err) != "ROOM_NOT_IN_POOL" {
@@ -848,7 +852,7 @@ func TestAllocation(t *testing.T) {
 	if err != nil || len(list.GetAllocations()) != 2 || list.GetAllocations()[0].GetId() != locked.GetId() {
 		t.Fatalf("runs, newest first: %v %v", list, err)
 	}
-	env := matchEvents(t, e.js, "cohabit.matching.allocation.succeeded", 1)[0]
+	env := matchEvents(t, e.js, matchingevents.AllocationSucceeded.Subject, 1)[0]
 	fin, _ := event.Payload(env, &matchingeventsv1.AllocationFinished{})
 	if fin.GetAllocationId() != run.GetId() || fin.GetPairCount() != 3 || fin.GetUnmatchedCount() != 3 {
 		t.Fatalf("allocation.succeeded: %v", fin)

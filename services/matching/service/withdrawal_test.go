@@ -10,6 +10,9 @@ import (
 	"github.com/google/uuid"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/cohabit/cohabit/proto/eventcat/contractsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/matchingevents"
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	matchingeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/events/v1"
 	matchingv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/matching/v1"
@@ -23,7 +26,7 @@ func (e *env) withdraw(t *testing.T, a *studentseventsv1.ApplicationProfile) (en
 	t.Helper()
 	w := clone(a)
 	w.Status = "WITHDRAWN"
-	env, err := event.New("cohabit.students.application.withdrawn", lyon, time.Now(), &studentseventsv1.ApplicationWithdrawn{Application: w})
+	env, err := event.New(studentsevents.ApplicationWithdrawn.Subject, lyon, time.Now(), &studentseventsv1.ApplicationWithdrawn{Application: w})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +38,7 @@ func (e *env) withdraw(t *testing.T, a *studentseventsv1.ApplicationProfile) (en
 func (e *env) handled(t *testing.T, seq uint64) {
 	t.Helper()
 	eventually(t, "the students' events are handled", func() error {
-		c, err := e.js.Consumer(context.Background(), "STUDENTS", "matching-students")
+		c, err := e.js.Consumer(context.Background(), studentsevents.Stream.Name, "matching-students")
 		if err != nil {
 			return err
 		}
@@ -53,15 +56,15 @@ func (e *env) handled(t *testing.T, seq uint64) {
 // cancelledEvents counts the match.cancelled events on the MATCHING stream.
 func (e *env) cancelledEvents(t *testing.T) uint64 {
 	t.Helper()
-	st, err := e.js.Stream(context.Background(), "MATCHING")
+	st, err := e.js.Stream(context.Background(), matchingevents.Stream.Name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, err := st.Info(context.Background(), jetstream.WithSubjectFilter("cohabit.matching.match.cancelled"))
+	info, err := st.Info(context.Background(), jetstream.WithSubjectFilter(matchingevents.MatchCancelled.Subject))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return info.State.Subjects["cohabit.matching.match.cancelled"]
+	return info.State.Subjects[matchingevents.MatchCancelled.Subject]
 }
 
 // propose creates a PROPOSED match of room and student.
@@ -116,7 +119,7 @@ func TestWithdrawnApplicationCancelsItsMatches(t *testing.T) {
 	// One match.cancelled per match, as a coordinator's cancellation publishes it.
 	want := map[string]bool{s.match.GetId(): true, lea1.GetId(): false, lea2.GetId(): false}
 	var got []string
-	for _, env := range matchEvents(t, e.js, "cohabit.matching.match.cancelled", len(want)) {
+	for _, env := range matchEvents(t, e.js, matchingevents.MatchCancelled.Subject, len(want)) {
 		mc, err := event.Payload(env, &matchingeventsv1.MatchChanged{})
 		if err != nil {
 			t.Fatal(err)
@@ -158,7 +161,7 @@ func TestWithdrawnTwiceCancelsOnce(t *testing.T) {
 	if again := e.waitMatch(t, s.match.GetId(), matchingv1.MatchStatus_MATCH_STATUS_CANCELLED); again.GetEtag() != m.GetEtag() {
 		t.Fatal("a second telling of the withdrawal changed the match")
 	}
-	matchEvents(t, e.js, "cohabit.matching.match.cancelled", 1)
+	matchEvents(t, e.js, matchingevents.MatchCancelled.Subject, 1)
 	if n := e.cancelledEvents(t); n != 1 {
 		t.Fatalf("%d match.cancelled events, want 1", n)
 	}
@@ -172,7 +175,7 @@ func TestWithdrawnAfterTheMatchClosedChangesNothing(t *testing.T) {
 
 	// COMPLETED: the stay ended (the withdrawal cannot really follow; told anyway, it is moot).
 	done := e.approvedStay(t)
-	done.contract(t, e, "cohabit.contracts.contract.ended", "ENDED")
+	done.contract(t, e, contractsevents.ContractEnded.Subject, "ENDED")
 	completed := e.waitMatch(t, done.match.GetId(), matchingv1.MatchStatus_MATCH_STATUS_COMPLETED)
 
 	// DECLINED: the host said no, then the student withdrew.
