@@ -10,6 +10,12 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/cohabit/cohabit/proto/eventcat/contractsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/identityevents"
+	"github.com/cohabit/cohabit/proto/eventcat/matchingevents"
+	"github.com/cohabit/cohabit/proto/eventcat/notificationsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	deskv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/desk/v1"
 	hostseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/events/v1"
 	studentseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/events/v1"
@@ -71,7 +77,7 @@ func start(t *testing.T) *env {
 	e.client = deskv1.NewDeskServiceClient(cc)
 	e.js = svctest.JetStream(t, ns.URL())
 	// The streams of the services the desk follows, which their services would declare.
-	for _, name := range []string{"IDENTITY", "HOSTS", "STUDENTS", "MATCHING", "CONTRACTS", "NOTIFICATIONS"} {
+	for _, name := range []string{identityevents.Stream.Name, hostsevents.Stream.Name, studentsevents.Stream.Name, matchingevents.Stream.Name, contractsevents.Stream.Name, notificationsevents.Stream.Name} {
 		s := natsx.Stream{Name: name, Subjects: []string{"cohabit." + strings.ToLower(name) + ".>"}}
 		if err := natsx.EnsureStream(t.Context(), e.js, s); err != nil {
 			t.Fatal(err)
@@ -89,7 +95,7 @@ func (e *env) as(t *testing.T, role auth.Role, programme string) (context.Contex
 func (e *env) host(t *testing.T, programme, owner string, tenant bool) string {
 	t.Helper()
 	id := ids.New()
-	svctest.Publish(t, e.js, "cohabit.hosts.host.registered", programme, &hostseventsv1.HostRegistered{Host: &hostseventsv1.HostProfile{
+	svctest.Publish(t, e.js, hostsevents.HostRegistered.Subject, programme, &hostseventsv1.HostRegistered{Host: &hostseventsv1.HostProfile{
 		HostId: id, ProgrammeId: programme, Status: "PENDING_VERIFICATION", OwnerAccountId: owner, IsTenant: tenant,
 	}})
 	return id
@@ -99,7 +105,7 @@ func (e *env) host(t *testing.T, programme, owner string, tenant bool) string {
 func (e *env) student(t *testing.T, programme, owner string) string {
 	t.Helper()
 	id := ids.New()
-	svctest.Publish(t, e.js, "cohabit.students.student.registered", programme, &studentseventsv1.StudentRegistered{Student: &studentseventsv1.StudentProfile{
+	svctest.Publish(t, e.js, studentsevents.StudentRegistered.Subject, programme, &studentseventsv1.StudentRegistered{Student: &studentseventsv1.StudentProfile{
 		StudentId: id, ProgrammeId: programme, Status: "PENDING_VERIFICATION", OwnerAccountId: owner,
 	}})
 	return id

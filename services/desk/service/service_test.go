@@ -13,6 +13,11 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/cohabit/cohabit/proto/eventcat/contractsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/deskevents"
+	"github.com/cohabit/cohabit/proto/eventcat/identityevents"
+	"github.com/cohabit/cohabit/proto/eventcat/matchingevents"
+	"github.com/cohabit/cohabit/proto/eventcat/notificationsevents"
 	contractseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/events/v1"
 	deskeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/desk/events/v1"
 	deskv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/desk/v1"
@@ -70,7 +75,7 @@ func TestDocumentsCreatedAtRegistration(t *testing.T) {
 	if got := kinds(e.documents(t, coord, student, 3)); !slices.Equal(got, []string{"IDENTITY", "LIABILITY_INSURANCE", "PROOF_OF_SITUATION"}) {
 		t.Errorf("student's documents: %v", got)
 	}
-	msgs := svctest.NextEvents(t, e.js, "DESK", "cohabit.desk.document.requested", 8)
+	msgs := svctest.NextEvents(t, e.js, deskevents.Stream.Name, deskevents.DocumentRequested.Subject, 8)
 	for _, m := range msgs {
 		env, err := event.Decode(m.Data())
 		if err != nil {
@@ -83,7 +88,7 @@ func TestDocumentsCreatedAtRegistration(t *testing.T) {
 	}
 
 	// The programme now asks hosts for a reference too: everyone registered gets it.
-	svctest.Publish(t, e.js, "cohabit.identity.programme.updated", "lyon", &identityeventsv1.ProgrammeUpdated{Programme: &identityv1.Programme{
+	svctest.Publish(t, e.js, identityevents.ProgrammeUpdated.Subject, "lyon", &identityeventsv1.ProgrammeUpdated{Programme: &identityv1.Programme{
 		Id: "lyon", Settings: &identityv1.ProgrammeSettings{HostRequiredDocuments: []typev1.DocumentKind{
 			typev1.DocumentKind_DOCUMENT_KIND_IDENTITY, typev1.DocumentKind_DOCUMENT_KIND_HOME_INSURANCE, typev1.DocumentKind_DOCUMENT_KIND_REFERENCE}},
 	}})
@@ -149,7 +154,7 @@ func TestUploadVerifyRejectExpire(t *testing.T) {
 	if d.GetStatus() != deskv1.DocumentStatus_DOCUMENT_STATUS_EXPIRED {
 		t.Fatalf("after its expiry: %v", d.GetStatus())
 	}
-	expired := svctest.NextEvents(t, e.js, "DESK", "cohabit.desk.document.expired", 1)
+	expired := svctest.NextEvents(t, e.js, deskevents.Stream.Name, deskevents.DocumentExpired.Subject, 1)
 	env, _ := event.Decode(expired[0].Data())
 	if p, _ := event.Payload(env, &deskeventsv1.DocumentChanged{}); p.GetDocumentId() != d.GetId() || p.GetExpiryDate() != "2027-03-15" ||
 		p.GetKind() != typev1.DocumentKind_DOCUMENT_KIND_HOME_INSURANCE {
@@ -169,7 +174,7 @@ func TestUploadVerifyRejectExpire(t *testing.T) {
 	if err != nil || d.GetStatus() != deskv1.DocumentStatus_DOCUMENT_STATUS_REJECTED || d.GetRejectionReason() != "illisible" {
 		t.Fatalf("rejected: %v %v", d, err)
 	}
-	svctest.NextEvents(t, e.js, "DESK", "cohabit.desk.document.rejected", 1)
+	svctest.NextEvents(t, e.js, deskevents.Stream.Name, deskevents.DocumentRejected.Subject, 1)
 
 	// An identity paper: uploaded, verified, and its copy deleted; the record keeps that it was seen.
 	id, err := e.client.UploadDocument(me, &deskv1.UploadDocumentRequest{Id: identity.GetId(), FileName: "cni.jpg",
@@ -314,18 +319,18 @@ func TestAgendaAndFeed(t *testing.T) {
 
 	now := e.clock.now()
 	proposed, meeting, contract := ids.New(), ids.New(), ids.New()
-	env1, _ := event.New("cohabit.matching.match.proposed", "lyon", now.Add(-4*24*time.Hour), &matchingeventsv1.MatchChanged{
+	env1, _ := event.New(matchingevents.MatchProposed.Subject, "lyon", now.Add(-4*24*time.Hour), &matchingeventsv1.MatchChanged{
 		Match: &matchingeventsv1.MatchSummary{MatchId: proposed, HostId: host, StudentId: student, Status: "PROPOSED"}})
 	svctest.PublishEnvelope(t, e.js, env1)
-	svctest.Publish(t, e.js, "cohabit.matching.match.meeting_scheduled", "lyon", &matchingeventsv1.MatchChanged{
+	svctest.Publish(t, e.js, matchingevents.MatchMeetingScheduled.Subject, "lyon", &matchingeventsv1.MatchChanged{
 		Match:       &matchingeventsv1.MatchSummary{MatchId: meeting, HostId: host, StudentId: student, Status: "MEETING_SCHEDULED"},
 		MeetingTime: timestamppb.New(now.Add(2*24*time.Hour + 5*time.Hour))})
-	svctest.Publish(t, e.js, "cohabit.contracts.contract.sent", "lyon", &contractseventsv1.ContractChanged{Contract: &contractseventsv1.ContractSummary{
+	svctest.Publish(t, e.js, contractsevents.ContractSent.Subject, "lyon", &contractseventsv1.ContractChanged{Contract: &contractseventsv1.ContractSummary{
 		ContractId: contract, HostId: host, StudentId: student, Status: "AWAITING_SIGNATURES", StartDate: "2027-04-01", EndDate: "2028-03-31"}})
-	svctest.Publish(t, e.js, "cohabit.contracts.checkin.scheduled", "lyon", &contractseventsv1.CheckinChanged{
+	svctest.Publish(t, e.js, contractsevents.CheckinScheduled.Subject, "lyon", &contractseventsv1.CheckinChanged{
 		CheckinId: ids.New(), ContractId: contract, ProgrammeId: "lyon", Status: "DUE", DueDate: "2027-03-04"})
 
-	call, _ := event.New("cohabit.notifications.call.requested", "lyon", now.Add(-24*time.Hour), &notificationseventsv1.CallRequested{
+	call, _ := event.New(notificationsevents.CallRequested.Subject, "lyon", now.Add(-24*time.Hour), &notificationseventsv1.CallRequested{
 		NotificationId: ids.New(), ProgrammeId: "lyon", RecipientId: host, RecipientKind: "HOST", Topic: "MATCH_PROPOSED"})
 	svctest.PublishEnvelope(t, e.js, call)
 
@@ -445,7 +450,7 @@ func TestExpiryJobOnTwoReplicas(t *testing.T) {
 	if total := <-counts + <-counts; total != len(docs) {
 		t.Errorf("two replicas expired %d documents, want %d", total, len(docs))
 	}
-	svctest.NextEvents(t, e.js, "DESK", "cohabit.desk.document.expired", len(docs))
+	svctest.NextEvents(t, e.js, deskevents.Stream.Name, deskevents.DocumentExpired.Subject, len(docs))
 	res, err := e.client.ListDocuments(coord, &deskv1.ListDocumentsRequest{Status: deskv1.DocumentStatus_DOCUMENT_STATUS_EXPIRED, PageSize: 100})
 	if err != nil || len(res.GetDocuments()) != len(docs) {
 		t.Fatalf("expired: %d %v", len(res.GetDocuments()), err)
