@@ -14,6 +14,12 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/cohabit/cohabit/proto/eventcat"
+	"github.com/cohabit/cohabit/proto/eventcat/contractsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/identityevents"
+	"github.com/cohabit/cohabit/proto/eventcat/matchingevents"
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	contractseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/events/v1"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	figuresv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/figures/v1"
@@ -46,7 +52,7 @@ func newEnv(t *testing.T) *env {
 	ns := natstest.New(t)
 	pub, issuer := svctest.Keys(t)
 	js := svctest.JetStream(t, ns.URL())
-	for _, s := range []string{"IDENTITY", "HOSTS", "STUDENTS", "MATCHING", "CONTRACTS"} {
+	for _, s := range []string{identityevents.Stream.Name, hostsevents.Stream.Name, studentsevents.Stream.Name, matchingevents.Stream.Name, contractsevents.Stream.Name} {
 		if err := natsx.EnsureStream(context.Background(), js, natsx.Stream{Name: s, Subjects: []string{"cohabit." + strings.ToLower(s) + ".>"}}); err != nil {
 			t.Fatal(err)
 		}
@@ -106,9 +112,9 @@ const hostName, studentName = "Jeanne Martin", "Léa Durand"
 func (h *history) host(p, registered, verified string) string {
 	hid := id()
 	prof := &hostseventsv1.HostProfile{HostId: hid, ProgrammeId: p, DisplayName: hostName, City: "Lyon"}
-	h.add("cohabit.hosts.host.registered", p, registered, &hostseventsv1.HostRegistered{Host: prof})
+	h.add(hostsevents.HostRegistered.Subject, p, registered, &hostseventsv1.HostRegistered{Host: prof})
 	if verified != "" {
-		h.add("cohabit.hosts.host.verified", p, verified, &hostseventsv1.HostVerified{Host: prof})
+		h.add(hostsevents.HostVerified.Subject, p, verified, &hostseventsv1.HostVerified{Host: prof})
 	}
 	return hid
 }
@@ -116,25 +122,25 @@ func (h *history) host(p, registered, verified string) string {
 func (h *history) student(p, registered, verified string) string {
 	sid := id()
 	prof := &studentseventsv1.StudentProfile{StudentId: sid, ProgrammeId: p, DisplayName: studentName, StudyCity: "Lyon"}
-	h.add("cohabit.students.student.registered", p, registered, &studentseventsv1.StudentRegistered{Student: prof})
+	h.add(studentsevents.StudentRegistered.Subject, p, registered, &studentseventsv1.StudentRegistered{Student: prof})
 	if verified != "" {
-		h.add("cohabit.students.student.verified", p, verified, &studentseventsv1.StudentVerified{Student: prof})
+		h.add(studentsevents.StudentVerified.Subject, p, verified, &studentseventsv1.StudentVerified{Student: prof})
 	}
 	return sid
 }
 
 func (h *history) application(p, student, submitted string) string {
 	aid := id()
-	h.add("cohabit.students.application.submitted", p, submitted, &studentseventsv1.ApplicationSubmitted{
+	h.add(studentsevents.ApplicationSubmitted.Subject, p, submitted, &studentseventsv1.ApplicationSubmitted{
 		Application: &studentseventsv1.ApplicationProfile{ApplicationId: aid, StudentId: student, ProgrammeId: p}})
 	return aid
 }
 
 func (h *history) match(p, application, proposed, approved string) {
 	s := &matchingeventsv1.MatchSummary{MatchId: id(), ProgrammeId: p, ApplicationId: application}
-	h.add("cohabit.matching.match.proposed", p, proposed, &matchingeventsv1.MatchChanged{Match: s})
+	h.add(matchingevents.MatchProposed.Subject, p, proposed, &matchingeventsv1.MatchChanged{Match: s})
 	if approved != "" {
-		h.add("cohabit.matching.match.approved", p, approved, &matchingeventsv1.MatchApproved{Match: s})
+		h.add(matchingevents.MatchApproved.Subject, p, approved, &matchingeventsv1.MatchApproved{Match: s})
 	}
 }
 
@@ -148,15 +154,15 @@ func (h *history) contract(p, host, student, start, end string) *contract {
 	return &contract{h: h, p: p, id: id(), host: host, student: student, start: start, end: end}
 }
 
-func (c *contract) event(fact, day, reason string) *contract {
-	c.h.add("cohabit.contracts.contract."+fact, c.p, day, &contractseventsv1.ContractChanged{ReasonCode: reason,
+func (c *contract) event(ev eventcat.Event[*contractseventsv1.ContractChanged], day, reason string) *contract {
+	c.h.add(ev.Subject, c.p, day, &contractseventsv1.ContractChanged{ReasonCode: reason,
 		Contract: &contractseventsv1.ContractSummary{ContractId: c.id, ProgrammeId: c.p, HostId: c.host, StudentId: c.student,
 			StartDate: c.start, EndDate: c.end}})
 	return c
 }
 
 func (h *history) checkin(p, contract, done string, late bool) {
-	h.add("cohabit.contracts.checkin.completed", p, done, &contractseventsv1.CheckinChanged{
+	h.add(contractsevents.CheckinCompleted.Subject, p, done, &contractseventsv1.CheckinChanged{
 		CheckinId: id(), ContractId: contract, ProgrammeId: p, Status: "DONE", DueDate: "2026-01-01", DoneDate: done, Late: late})
 }
 
@@ -164,13 +170,13 @@ func (h *history) checkin(p, contract, done string, late bool) {
 func twoProgrammes(t *testing.T) (h *history, p, q string) {
 	h = &history{t: t}
 	p, q = id(), id()
-	h.add("cohabit.identity.programme.created", p, "2024-01-01", &identityeventsv1.ProgrammeCreated{Programme: &identityv1.Programme{Id: p, Name: "Lyon Solidaire"}})
-	h.add("cohabit.identity.programme.created", q, "2024-01-01", &identityeventsv1.ProgrammeCreated{Programme: &identityv1.Programme{Id: q, Name: "Nantes Ensemble"}})
+	h.add(identityevents.ProgrammeCreated.Subject, p, "2024-01-01", &identityeventsv1.ProgrammeCreated{Programme: &identityv1.Programme{Id: p, Name: "Lyon Solidaire"}})
+	h.add(identityevents.ProgrammeCreated.Subject, q, "2024-01-01", &identityeventsv1.ProgrammeCreated{Programme: &identityv1.Programme{Id: q, Name: "Nantes Ensemble"}})
 
 	h1 := h.host(p, "2026-01-05", "2026-01-06")
 	h2 := h.host(p, "2026-02-01", "2026-02-02")
 	h3 := h.host(p, "2025-12-20", "2025-12-21")
-	h.add("cohabit.hosts.host.archived", p, "2026-03-01", &hostseventsv1.HostStatusChanged{Host: &hostseventsv1.HostProfile{HostId: h3, ProgrammeId: p}})
+	h.add(hostsevents.HostArchived.Subject, p, "2026-03-01", &hostseventsv1.HostStatusChanged{Host: &hostseventsv1.HostProfile{HostId: h3, ProgrammeId: p}})
 	h4 := h.host(p, "2025-03-01", "2025-03-02")
 
 	s1 := h.student(p, "2026-01-10", "2026-01-11")
@@ -187,15 +193,15 @@ func twoProgrammes(t *testing.T) (h *history, p, q string) {
 	h.match(p, a3, "2026-03-05", "")
 
 	// c1: 1 March to 15 July, ended early at the student's request (136 days).
-	c1 := h.contract(p, h1, s1, "2026-03-01", "2026-12-31").event("activated", "2026-02-20", "SIGNED_BY_BOTH")
+	c1 := h.contract(p, h1, s1, "2026-03-01", "2026-12-31").event(contractsevents.ContractActivated, "2026-02-20", "SIGNED_BY_BOTH")
 	c1.end = "2026-07-15"
-	c1.event("notice_given", "2026-06-01", "REQUESTED_BY_STUDENT").event("terminated", "2026-07-15", "REQUESTED_BY_STUDENT")
+	c1.event(contractsevents.ContractNoticeGiven, "2026-06-01", "REQUESTED_BY_STUDENT").event(contractsevents.ContractTerminated, "2026-07-15", "REQUESTED_BY_STUDENT")
 	// c2: under way at the end of the year.
-	h.contract(p, h2, s2, "2026-07-01", "2027-06-30").event("activated", "2026-06-10", "SIGNED_BY_BOTH")
+	h.contract(p, h2, s2, "2026-07-01", "2027-06-30").event(contractsevents.ContractActivated, "2026-06-10", "SIGNED_BY_BOTH")
 	// c3: signed, then cancelled before its stay: no stay.
-	h.contract(p, h1, s3, "2026-09-01", "2027-08-31").event("activated", "2026-08-01", "SIGNED_BY_BOTH").event("cancelled", "2026-08-15", "WITHDRAWN_BEFORE_START")
+	h.contract(p, h1, s3, "2026-09-01", "2027-08-31").event(contractsevents.ContractActivated, "2026-08-01", "SIGNED_BY_BOTH").event(contractsevents.ContractCancelled, "2026-08-15", "WITHDRAWN_BEFORE_START")
 	// c5: 1 June 2025 to 28 February 2026, to its end date (272 days, over 6 months).
-	h.contract(p, h4, s5, "2025-06-01", "2026-02-28").event("activated", "2025-05-20", "SIGNED_BY_BOTH").event("ended", "2026-02-28", "END_DATE_REACHED")
+	h.contract(p, h4, s5, "2025-06-01", "2026-02-28").event(contractsevents.ContractActivated, "2025-05-20", "SIGNED_BY_BOTH").event(contractsevents.ContractEnded, "2026-02-28", "END_DATE_REACHED")
 
 	h.checkin(p, c1.id, "2026-03-08", false)
 	h.checkin(p, c1.id, "2026-04-15", true)
