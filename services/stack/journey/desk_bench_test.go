@@ -14,6 +14,7 @@ import (
 	"time"
 
 	gateway "github.com/cohabit/cohabit/gateway/service"
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
 	hostseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/events/v1"
 	desk "github.com/cohabit/cohabit/services/desk/service"
 	"github.com/cohabit/cohabit/services/platform/auth"
@@ -83,11 +84,11 @@ func BenchmarkDocumentThroughTheGateway(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := natsx.EnsureStream(ctx, js, natsx.Stream{Name: "HOSTS", Subjects: []string{"cohabit.hosts.>"}}); err != nil {
+	if err := natsx.EnsureStream(ctx, js, natsx.Stream{Name: hostsevents.Stream.Name, Subjects: hostsevents.Stream.Subjects()}); err != nil {
 		b.Fatal(err)
 	}
 	hostID := ids.New()
-	svctest.Publish(b, js, "cohabit.hosts.host.registered", "lyon", &hostseventsv1.HostRegistered{Host: &hostseventsv1.HostProfile{
+	svctest.Publish(b, js, hostsevents.HostRegistered.Subject, "lyon", &hostseventsv1.HostRegistered{Host: &hostseventsv1.HostProfile{
 		HostId: hostID, ProgrammeId: "lyon", OwnerAccountId: account}})
 	bearer := "Bearer " + token
 

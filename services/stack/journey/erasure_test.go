@@ -13,6 +13,14 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/cohabit/cohabit/proto/eventcat/contractsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/deskevents"
+	"github.com/cohabit/cohabit/proto/eventcat/figuresevents"
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/identityevents"
+	"github.com/cohabit/cohabit/proto/eventcat/matchingevents"
+	"github.com/cohabit/cohabit/proto/eventcat/notificationsevents"
+	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	studentseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/events/v1"
 	"github.com/cohabit/cohabit/services/platform/erasure"
@@ -206,7 +214,7 @@ func TestErasureLeavesNothingButTheSealedContract(t *testing.T) {
 		t.Fatal(err)
 	}
 	svctest.PublishEnvelope(t, s.js, again)
-	late := svctest.Publish(t, s.js, "cohabit.students.student.updated", demo, &studentseventsv1.StudentUpdated{Student: &studentseventsv1.StudentProfile{
+	late := svctest.Publish(t, s.js, studentsevents.StudentUpdated.Subject, demo, &studentseventsv1.StudentUpdated{Student: &studentseventsv1.StudentProfile{
 		StudentId: studentID, ProgrammeId: demo, Status: "VERIFIED", DisplayName: ottilie.name, Age: 22, StudyCity: "Lyon",
 	}})
 	dbs.waitHandled(again, erasureServices) // every service follows erasures, the owner too
@@ -219,7 +227,7 @@ func TestErasureLeavesNothingButTheSealedContract(t *testing.T) {
 	// What is left of them in NATS goes with the streams' maximum age (events carry display
 	// names): every stream has one, at most 30 days by default.
 	ctx := context.Background()
-	for _, name := range []string{"IDENTITY", "HOSTS", "STUDENTS", "MATCHING", "CONTRACTS", "NOTIFICATIONS", "DESK", "FIGURES"} {
+	for _, name := range []string{identityevents.Stream.Name, hostsevents.Stream.Name, studentsevents.Stream.Name, matchingevents.Stream.Name, contractsevents.Stream.Name, notificationsevents.Stream.Name, deskevents.Stream.Name, figuresevents.Stream.Name} {
 		st, err := s.js.Stream(ctx, name)
 		if err != nil {
 			t.Errorf("stream %s: %v", name, err)

@@ -18,6 +18,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	gateway "github.com/cohabit/cohabit/gateway/service"
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
 	contracts "github.com/cohabit/cohabit/services/contracts/service"
 	desk "github.com/cohabit/cohabit/services/desk/service"
 	figures "github.com/cohabit/cohabit/services/figures/service"
@@ -426,7 +427,7 @@ func TestCoordinatorRegistersVerifiesAndPublishes(t *testing.T) {
 	// The fact left the service: room.published is on the HOSTS stream.
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	c, err := s.js.OrderedConsumer(ctx, "HOSTS", jetstream.OrderedConsumerConfig{FilterSubjects: []string{"cohabit.hosts.room.published"}})
+	c, err := s.js.OrderedConsumer(ctx, hostsevents.Stream.Name, jetstream.OrderedConsumerConfig{FilterSubjects: []string{hostsevents.RoomPublished.Subject}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cohabit/cohabit/proto/eventcat/identityevents"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -168,7 +169,7 @@ func TestSignupDoesNotRevealAnAccount(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	c, err := s.js.OrderedConsumer(ctx, "IDENTITY", jetstream.OrderedConsumerConfig{FilterSubjects: []string{"cohabit.identity.signup.duplicated"}})
+	c, err := s.js.OrderedConsumer(ctx, identityevents.Stream.Name, jetstream.OrderedConsumerConfig{FilterSubjects: []string{identityevents.SignupDuplicated.Subject}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 	"go.opentelemetry.io/otel/trace/noop"
 
+	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
 	"github.com/cohabit/cohabit/services/platform/tracing"
 )
 
@@ -80,7 +81,7 @@ func TestTraceReachesTheConsumersOfTheEvent(t *testing.T) {
 	const method = "cohabit.hosts.v1.HostService/CreateHost"
 	call := childSpan(t, rec, root, trace.SpanKindClient, func(sp sdktrace.ReadOnlySpan) bool { return sp.Name() == method })
 	rpc := childSpan(t, rec, call, trace.SpanKindServer, func(sp sdktrace.ReadOnlySpan) bool { return sp.Name() == method })
-	const subject = "cohabit.hosts.host.registered"
+	subject := hostsevents.HostRegistered.Subject
 	publish := childSpan(t, rec, rpc, trace.SpanKindProducer, func(sp sdktrace.ReadOnlySpan) bool { return sp.Name() == "publish "+subject })
 
 	// Every service following hosts' events consumes it, each under its durable consumer.
