@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 fuzztime=${1:-5s}
 failed=0
 count=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
 # `go test -fuzz` takes one target of one package at a time.
 while IFS= read -r file; do
 	dir=$(dirname "$file")
@@ -19,8 +21,22 @@ while IFS= read -r file; do
 	for target in $(grep -oE '^func Fuzz[A-Za-z0-9_]+' "$file" | sed 's/^func //'); do
 		echo "=== fuzz $target ($dir, $fuzztime)"
 		count=$((count + 1))
-		if ! (cd "$module" && go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "./${dir#"$module"/}" 2>&1 | tail -3); then
-			failed=1
+		corpus="$dir/testdata/fuzz/$target"
+		before=$( (ls "$corpus" 2>/dev/null || true) | wc -l)
+		rc=0
+		(cd "$module" && go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "./${dir#"$module"/}") >"$out" 2>&1 || rc=$?
+		tail -3 "$out"
+		if ((rc != 0)); then
+			after=$( (ls "$corpus" 2>/dev/null || true) | wc -l)
+			# Go 1.26's fuzzing coordinator can report its own -fuzztime deadline as a failure
+			# ("context deadline exceeded", no failing input: golang/go#75804, fixed in Go 1.27).
+			# That alone is not a finding; a failing input written to testdata, or any other
+			# failure, is.
+			if ((after == before)) && grep -q '^    context deadline exceeded$' "$out" && ! grep -qE '^(panic|    [a-z_]+_test\.go:[0-9]+:)' "$out"; then
+				echo "fuzz: $target: the coordinator's deadline race (golang/go#75804), no failing input; not a finding"
+			else
+				failed=1
+			fi
 		fi
 	done
 done < <(git ls-files --cached --others --exclude-standard -- '*_test.go' | xargs grep -l '^func Fuzz' | sort)
