@@ -59,7 +59,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			figuresv1.RegisterFiguresServiceServer(d.Server, grpcapi.New(app.New(store, cfg.Now)))
 			// Figures keep ids and counts, no person: an erasure leaves them as they are (SPEC §9:
 			// the figures keep their counts), but the id is remembered like everywhere.
-			consumers := append(eventsub.Consumers(d.Pool, prefix, d.Log), erasure.Consumers(d.Pool, prefix, d.Log, erasure.Nothing)...)
+			consumers := append(eventsub.Consumers(d.Pool, store, prefix, d.Log), erasure.Consumers(d.Pool, prefix, d.Log, erasure.Nothing)...)
 			return boot.Parts{Consumers: consumers}, nil
 		},
 	}, cfg.Config, log.With("service", "figures"))

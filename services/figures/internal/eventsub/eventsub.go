@@ -44,14 +44,14 @@ import (
 // fact is what one event tells the figures; an error is an event no retry makes usable.
 type fact[T proto.Message] func(m consume.Meta, p T) (postgres.Fact, error)
 
-// on applies, for each of evs, the fact it tells.
-func on[T proto.Message](tell fact[T], evs ...eventcat.Event[T]) []consume.Handler {
+// on applies, for each of evs, the fact it tells, in the event's inbox transaction.
+func on[T proto.Message](store *postgres.Store, tell fact[T], evs ...eventcat.Event[T]) []consume.Handler {
 	return consume.OnEach(evs, func(ctx context.Context, tx pgx.Tx, m consume.Meta, p T) error {
 		f, err := tell(m, p)
 		if err != nil {
 			return consume.Permanent(err)
 		}
-		return postgres.Apply(ctx, tx, f)
+		return store.Within(tx).Apply(ctx, f)
 	})
 }
 
@@ -70,56 +70,57 @@ var hostStatus = map[string]string{
 	hostsevents.HostArchived.Subject:   figures.StatusArchived,
 }
 
-// Consumers returns the durable consumers, named prefix-<source> ("figures" in service).
-func Consumers(db pg.Beginner, prefix string, log *slog.Logger) []*natsx.Consumer {
+// Consumers returns the durable consumers, named prefix-<source> ("figures" in service),
+// which apply their facts to store.
+func Consumers(db pg.Beginner, store *postgres.Store, prefix string, log *slog.Logger) []*natsx.Consumer {
 	group := func(source string, hs ...[]consume.Handler) *natsx.Consumer {
 		return consume.Group{Durable: prefix + "-" + source, DB: db, Handlers: concat(hs...)}.Consumer(log)
 	}
 	return []*natsx.Consumer{
 		group("identity",
-			on(func(_ consume.Meta, p *identityeventsv1.ProgrammeCreated) (postgres.Fact, error) {
+			on(store, func(_ consume.Meta, p *identityeventsv1.ProgrammeCreated) (postgres.Fact, error) {
 				return postgres.ProgrammeNamed{ID: p.GetProgramme().GetId(), Name: p.GetProgramme().GetName()}, nil
 			}, identityevents.ProgrammeCreated),
-			on(func(_ consume.Meta, p *identityeventsv1.ProgrammeUpdated) (postgres.Fact, error) {
+			on(store, func(_ consume.Meta, p *identityeventsv1.ProgrammeUpdated) (postgres.Fact, error) {
 				return postgres.ProgrammeNamed{ID: p.GetProgramme().GetId(), Name: p.GetProgramme().GetName()}, nil
 			}, identityevents.ProgrammeUpdated)),
 		group("hosts",
-			on(func(m consume.Meta, p *hostseventsv1.HostRegistered) (postgres.Fact, error) {
+			on(store, func(m consume.Meta, p *hostseventsv1.HostRegistered) (postgres.Fact, error) {
 				return postgres.Registered{Kind: postgres.Host, ID: p.GetHost().GetHostId(), ProgrammeID: or(m.ProgrammeID, p.GetHost().GetProgrammeId()), On: dayOf(m)}, nil
 			}, hostsevents.HostRegistered),
-			on(func(m consume.Meta, p *hostseventsv1.HostVerified) (postgres.Fact, error) {
+			on(store, func(m consume.Meta, p *hostseventsv1.HostVerified) (postgres.Fact, error) {
 				return status(m, postgres.Host, p.GetHost().GetHostId(), or(m.ProgrammeID, p.GetHost().GetProgrammeId()), figures.StatusVerified), nil
 			}, hostsevents.HostVerified),
-			on(func(m consume.Meta, p *hostseventsv1.HostStatusChanged) (postgres.Fact, error) {
+			on(store, func(m consume.Meta, p *hostseventsv1.HostStatusChanged) (postgres.Fact, error) {
 				return status(m, postgres.Host, p.GetHost().GetHostId(), or(m.ProgrammeID, p.GetHost().GetProgrammeId()), hostStatus[m.Subject]), nil
 			}, hostsevents.HostSuspended, hostsevents.HostReinstated, hostsevents.HostArchived)),
 		group("students",
-			on(func(m consume.Meta, p *studentseventsv1.StudentRegistered) (postgres.Fact, error) {
+			on(store, func(m consume.Meta, p *studentseventsv1.StudentRegistered) (postgres.Fact, error) {
 				return postgres.Registered{Kind: postgres.Student, ID: p.GetStudent().GetStudentId(), ProgrammeID: or(m.ProgrammeID, p.GetStudent().GetProgrammeId()), On: dayOf(m)}, nil
 			}, studentsevents.StudentRegistered),
-			on(func(m consume.Meta, p *studentseventsv1.StudentVerified) (postgres.Fact, error) {
+			on(store, func(m consume.Meta, p *studentseventsv1.StudentVerified) (postgres.Fact, error) {
 				return status(m, postgres.Student, p.GetStudent().GetStudentId(), or(m.ProgrammeID, p.GetStudent().GetProgrammeId()), figures.StatusVerified), nil
 			}, studentsevents.StudentVerified),
-			on(func(m consume.Meta, p *studentseventsv1.StudentStatusChanged) (postgres.Fact, error) {
+			on(store, func(m consume.Meta, p *studentseventsv1.StudentStatusChanged) (postgres.Fact, error) {
 				return status(m, postgres.Student, p.GetStudent().GetStudentId(), or(m.ProgrammeID, p.GetStudent().GetProgrammeId()), figures.StatusArchived), nil
 			}, studentsevents.StudentArchived),
-			on(func(m consume.Meta, p *studentseventsv1.ApplicationSubmitted) (postgres.Fact, error) {
+			on(store, func(m consume.Meta, p *studentseventsv1.ApplicationSubmitted) (postgres.Fact, error) {
 				a := p.GetApplication()
 				return postgres.ApplicationSubmitted{ID: a.GetApplicationId(), ProgrammeID: or(m.ProgrammeID, a.GetProgrammeId()), On: dayOf(m)}, nil
 			}, studentsevents.ApplicationSubmitted)),
 		group("matching",
-			on(func(m consume.Meta, p *matchingeventsv1.MatchChanged) (postgres.Fact, error) {
+			on(store, func(m consume.Meta, p *matchingeventsv1.MatchChanged) (postgres.Fact, error) {
 				s := p.GetMatch()
 				return postgres.MatchChanged{ID: s.GetMatchId(), ProgrammeID: or(m.ProgrammeID, s.GetProgrammeId()), ApplicationID: s.GetApplicationId(), Proposed: dayOf(m)}, nil
 			}, matchingevents.MatchProposed),
-			on(func(m consume.Meta, p *matchingeventsv1.MatchApproved) (postgres.Fact, error) {
+			on(store, func(m consume.Meta, p *matchingeventsv1.MatchApproved) (postgres.Fact, error) {
 				s := p.GetMatch()
 				return postgres.MatchChanged{ID: s.GetMatchId(), ProgrammeID: or(m.ProgrammeID, s.GetProgrammeId()), ApplicationID: s.GetApplicationId(), Approved: dayOf(m)}, nil
 			}, matchingevents.MatchApproved)),
 		group("contracts",
-			on(contractChanged, contractsevents.ContractActivated, contractsevents.ContractNoticeGiven, contractsevents.ContractTerminated,
+			on(store, contractChanged, contractsevents.ContractActivated, contractsevents.ContractNoticeGiven, contractsevents.ContractTerminated,
 				contractsevents.ContractEnded, contractsevents.ContractRenewed, contractsevents.ContractCancelled),
-			on(func(m consume.Meta, p *contractseventsv1.CheckinChanged) (postgres.Fact, error) {
+			on(store, func(m consume.Meta, p *contractseventsv1.CheckinChanged) (postgres.Fact, error) {
 				on, err := parseDay(p.GetDoneDate())
 				if err != nil {
 					return nil, err

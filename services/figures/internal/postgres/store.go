@@ -12,6 +12,7 @@ package postgres
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"time"
 
@@ -37,19 +38,45 @@ func Sets() []pg.Migrations { return dbSchema.Sets() }
 // Migrate brings the database at url to the current schema.
 func Migrate(ctx context.Context, url string) error { return dbSchema.Migrate(ctx, url) }
 
-// Store reads and writes the read model.
-type Store struct{ pool *pgxpool.Pool }
+// Store reads and writes the read model. A Store made by Within applies facts (Apply) in
+// that transaction; Apply refuses to run outside one.
+type Store struct {
+	pool *pgxpool.Pool
+	tx   pgx.Tx
+}
 
 // New returns a store over pool.
 func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+
+// Within returns a store bound to tx, a transaction opened elsewhere: an event consumer's
+// inbox transaction (platform/consume), so that a fact commits with the claim of the event
+// that tells it, or rolls back with it for the redelivery to try again.
+func (s *Store) Within(tx pgx.Tx) *Store { return &Store{pool: s.pool, tx: tx} }
+
+// errNoTx is a transaction's write asked of a store that is not bound to one.
+var errNoTx = errors.New("figures store: this write runs in a transaction (Store.Within)")
+
+// inTx is the transaction the store is bound to, or errNoTx.
+func (s *Store) inTx() (pgx.Tx, error) {
+	if s.tx == nil {
+		return nil, errNoTx
+	}
+	return s.tx, nil
+}
 
 // Fact is one thing an event tells the figures.
 type Fact interface {
 	apply(ctx context.Context, tx pgx.Tx) error
 }
 
-// Apply applies f in tx, the inbox transaction of the event that tells it.
-func Apply(ctx context.Context, tx pgx.Tx, f Fact) error { return f.apply(ctx, tx) }
+// Apply applies f in the store's transaction, the inbox transaction of the event that tells it.
+func (s *Store) Apply(ctx context.Context, f Fact) error {
+	tx, err := s.inTx()
+	if err != nil {
+		return err
+	}
+	return f.apply(ctx, tx)
+}
 
 // dayOrNil is a date column's value: NULL for the zero day.
 func dayOrNil(d date.Date) any {
