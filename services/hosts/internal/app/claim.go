@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/hosts/internal/host"
@@ -15,10 +13,10 @@ import (
 // ClaimHost applies identity's invitation.accepted: account accountID, which signed up with
 // the invitation's code, now owns host hostID, so that she sees and changes her own record and
 // signs her own contract. It publishes host.updated, whose profile carries the owner. It runs
-// in tx, the event's inbox transaction.
+// in the event's inbox transaction, on an App bound to it (Within).
 // Errors: NotFound (unknown host); FailedPrecondition (another owner, another programme).
-func (a *App) ClaimHost(ctx context.Context, tx pgx.Tx, hostID, accountID, programmeID string) error {
-	return a.store.UpdateHostIn(ctx, tx, hostID, func(h *host.Host) ([]*eventsv1.Envelope, error) {
+func (a *App) ClaimHost(ctx context.Context, hostID, accountID, programmeID string) error {
+	return a.store.UpdateHostIn(ctx, hostID, func(h *host.Host) ([]*eventsv1.Envelope, error) {
 		if h.ProgrammeID() != programmeID {
 			return nil, errs.FailedPrecondition("OTHER_PROGRAMME", "the invitation's programme is not the host's")
 		}

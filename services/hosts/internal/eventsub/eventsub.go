@@ -38,9 +38,9 @@ import (
 // Consumers returns the hosts service's consumers of the MATCHING, CONTRACTS and IDENTITY
 // streams.
 func Consumers(db pg.Beginner, a *app.App, log *slog.Logger) []*natsx.Consumer {
-	step := func(use func(*app.App, context.Context, pgx.Tx, app.Fact) error) stay.Step {
+	step := func(use func(*app.App, context.Context, app.Fact) error) stay.Step {
 		return func(ctx context.Context, tx pgx.Tx, matchID, roomID string) error {
-			return use(a, ctx, tx, app.Fact{MatchID: matchID, RoomID: roomID})
+			return use(a.Within(tx), ctx, app.Fact{MatchID: matchID, RoomID: roomID})
 		}
 	}
 	return stay.Party{
@@ -54,6 +54,8 @@ func Consumers(db pg.Beginner, a *app.App, log *slog.Logger) []*natsx.Consumer {
 		Ended:             step((*app.App).EndStay),
 		ContractCancelled: step((*app.App).CancelStay), // also from OCCUPIED: cancelled before its start date
 		Kind:              identityv1.RecordKind_RECORD_KIND_HOST,
-		Claim:             a.ClaimHost,
+		Claim: func(ctx context.Context, tx pgx.Tx, hostID, accountID, programmeID string) error {
+			return a.Within(tx).ClaimHost(ctx, hostID, accountID, programmeID)
+		},
 	}.Consumers(log)
 }

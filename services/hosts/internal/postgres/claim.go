@@ -4,21 +4,23 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
-
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/hosts/internal/host"
 	"github.com/cohabit/cohabit/services/platform/ids"
 	"github.com/cohabit/cohabit/services/platform/outbox"
 )
 
-// UpdateHostIn is UpdateHost for an event handler, in tx, the event's inbox transaction.
-// Errors: ErrHostNotFound, fn's.
-func (s *Store) UpdateHostIn(ctx context.Context, tx pgx.Tx, id string, fn func(*host.Host) ([]*eventsv1.Envelope, error)) error {
+// UpdateHostIn is UpdateHost for an event handler, in the store's transaction, the event's
+// inbox transaction (Within). Errors: ErrHostNotFound, fn's.
+func (s *Store) UpdateHostIn(ctx context.Context, id string, fn func(*host.Host) ([]*eventsv1.Envelope, error)) error {
+	tx, err := s.inTx()
+	if err != nil {
+		return err
+	}
 	if !ids.Valid(id) {
 		return ErrHostNotFound
 	}
-	err := func() error {
+	err = func() error {
 		h, err := scanHost(tx.QueryRow(ctx, `SELECT record FROM hosts WHERE id = $1 FOR UPDATE`, id))
 		if err != nil {
 			return err

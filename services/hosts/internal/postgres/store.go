@@ -44,11 +44,32 @@ var (
 	ErrOwnerHasHost = errs.AlreadyExists("HOST_EXISTS", "this account has already registered a host profile")
 )
 
-// Store reads and writes hosts, rooms and the programme settings copied from identity.
-type Store struct{ pool *pgxpool.Pool }
+// Store reads and writes hosts, rooms and the programme settings copied from identity. A Store
+// made by Within runs its transaction's writes (ApplyHold, UpdateHostIn) in that transaction;
+// they refuse to run outside one.
+type Store struct {
+	pool *pgxpool.Pool
+	tx   pgx.Tx
+}
 
 // New returns a store over pool.
 func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+
+// Within returns a store bound to tx, a transaction opened elsewhere: an event consumer's
+// inbox transaction (platform/consume), so that the changes a use case makes for the event
+// commit with its claim, or roll back with it for the redelivery to try again.
+func (s *Store) Within(tx pgx.Tx) *Store { return &Store{pool: s.pool, tx: tx} }
+
+// errNoTx is a transaction's write asked of a store that is not bound to one.
+var errNoTx = errors.New("hosts store: this write runs in a transaction (Store.Within)")
+
+// inTx is the transaction the store is bound to, or errNoTx.
+func (s *Store) inTx() (pgx.Tx, error) {
+	if s.tx == nil {
+		return nil, errNoTx
+	}
+	return s.tx, nil
+}
 
 // CreateHost inserts h with its events. A retry with the same (createdBy, requestID) returns
 // the host created the first time, and writes nothing.
@@ -301,11 +322,15 @@ func lockRoom(ctx context.Context, tx pgx.Tx, id string) (*room.Room, *host.Host
 // match's new hold, whether the room changed, and the events that tell of it.
 type HoldChange func(rm *room.Room, h *host.Host, hold room.Hold) (room.Hold, bool, []*eventsv1.Envelope, error)
 
-// ApplyHold handles one event of the chain of a match on a room in tx, the event's inbox
-// transaction: it locks the room, reads the match's hold, lets fn decide, and stores the room,
-// the hold and fn's events. fn's error rolls everything back, the claim too, so that a
-// redelivery tries again. Errors: fn's, ErrRoomNotFound, the database's.
-func (s *Store) ApplyHold(ctx context.Context, tx pgx.Tx, roomID, matchID string, fn HoldChange) error {
+// ApplyHold handles one event of the chain of a match on a room in the store's transaction,
+// the event's inbox transaction (Within): it locks the room, reads the match's hold, lets fn
+// decide, and stores the room, the hold and fn's events. fn's error rolls everything back, the
+// claim too, so that a redelivery tries again. Errors: fn's, ErrRoomNotFound, the database's.
+func (s *Store) ApplyHold(ctx context.Context, roomID, matchID string, fn HoldChange) error {
+	tx, err := s.inTx()
+	if err != nil {
+		return err
+	}
 	if !ids.Valid(roomID) {
 		return ErrRoomNotFound
 	}

@@ -7,6 +7,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/students/internal/application"
@@ -41,6 +43,15 @@ func New(store *postgres.Store, now func() time.Time) *App {
 		now = time.Now
 	}
 	return &App{store: store, now: now}
+}
+
+// Within returns the use cases bound to tx, an event consumer's inbox transaction
+// (platform/consume): their store writes in it (postgres.Store.Within), so that what a use
+// case changes for the event commits with the event's claim, or rolls back with it.
+func (a *App) Within(tx pgx.Tx) *App {
+	b := *a
+	b.store = a.store.Within(tx)
+	return &b
 }
 
 var errNoPrincipal = errs.Unauthenticated("UNAUTHENTICATED", "sign in first")

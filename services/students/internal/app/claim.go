@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/platform/errs"
@@ -15,10 +13,10 @@ import (
 // ClaimStudent applies identity's invitation.accepted: account accountID, which signed up
 // with the invitation's code, now owns student studentID, so that she sees and changes her own
 // record, applies and signs her own contract. It publishes student.updated, whose profile
-// carries the owner. It runs in tx, the event's inbox transaction.
+// carries the owner. It runs in the event's inbox transaction, on an App bound to it (Within).
 // Errors: NotFound (unknown student); FailedPrecondition (another owner, another programme).
-func (a *App) ClaimStudent(ctx context.Context, tx pgx.Tx, studentID, accountID, programmeID string) error {
-	return a.store.UpdateStudentIn(ctx, tx, studentID, func(s *student.Student) ([]*eventsv1.Envelope, error) {
+func (a *App) ClaimStudent(ctx context.Context, studentID, accountID, programmeID string) error {
+	return a.store.UpdateStudentIn(ctx, studentID, func(s *student.Student) ([]*eventsv1.Envelope, error) {
 		if s.ProgrammeID() != programmeID {
 			return nil, errs.FailedPrecondition("OTHER_PROGRAMME", "the invitation's programme is not the student's")
 		}

@@ -41,9 +41,9 @@ import (
 // Consumers returns the students service's consumers of the MATCHING, CONTRACTS and IDENTITY
 // streams.
 func Consumers(db pg.Beginner, a *app.App, log *slog.Logger) []*natsx.Consumer {
-	step := func(use func(*app.App, context.Context, pgx.Tx, app.Fact) error) stay.Step {
+	step := func(use func(*app.App, context.Context, app.Fact) error) stay.Step {
 		return func(ctx context.Context, tx pgx.Tx, matchID, applicationID string) error {
-			return use(a, ctx, tx, app.Fact{MatchID: matchID, ApplicationID: applicationID})
+			return use(a.Within(tx), ctx, app.Fact{MatchID: matchID, ApplicationID: applicationID})
 		}
 	}
 	return stay.Party{
@@ -57,6 +57,8 @@ func Consumers(db pg.Beginner, a *app.App, log *slog.Logger) []*natsx.Consumer {
 		Ended:             step((*app.App).EndStay),
 		ContractCancelled: step((*app.App).CancelStay), // also after activation: cancelled before its start date
 		Kind:              identityv1.RecordKind_RECORD_KIND_STUDENT,
-		Claim:             a.ClaimStudent,
+		Claim: func(ctx context.Context, tx pgx.Tx, studentID, accountID, programmeID string) error {
+			return a.Within(tx).ClaimStudent(ctx, studentID, accountID, programmeID)
+		},
 	}.Consumers(log)
 }

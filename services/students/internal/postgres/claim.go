@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
-
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/platform/ids"
 	"github.com/cohabit/cohabit/services/platform/outbox"
@@ -13,13 +11,17 @@ import (
 )
 
 // UpdateStudentIn locks student id for an event handler, lets fn change it and return its
-// events, and stores both in tx, the event's inbox transaction. Errors: ErrStudentNotFound,
-// fn's.
-func (s *Store) UpdateStudentIn(ctx context.Context, tx pgx.Tx, id string, fn func(*student.Student) ([]*eventsv1.Envelope, error)) error {
+// events, and stores both in the store's transaction, the event's inbox transaction (Within).
+// Errors: ErrStudentNotFound, fn's.
+func (s *Store) UpdateStudentIn(ctx context.Context, id string, fn func(*student.Student) ([]*eventsv1.Envelope, error)) error {
+	tx, err := s.inTx()
+	if err != nil {
+		return err
+	}
 	if !ids.Valid(id) {
 		return ErrStudentNotFound
 	}
-	err := func() error {
+	err = func() error {
 		st, err := scanStudent(tx.QueryRow(ctx, `SELECT record FROM students WHERE id = $1 FOR UPDATE`, id))
 		if err != nil {
 			return err

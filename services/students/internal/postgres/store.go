@@ -47,11 +47,31 @@ var (
 )
 
 // Store reads and writes students, applications and the programme settings copied from
-// identity.
-type Store struct{ pool *pgxpool.Pool }
+// identity. A Store made by Within runs its transaction's writes (ApplyPlacement,
+// UpdateStudentIn) in that transaction; they refuse to run outside one.
+type Store struct {
+	pool *pgxpool.Pool
+	tx   pgx.Tx
+}
 
 // New returns a store over pool.
 func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+
+// Within returns a store bound to tx, a transaction opened elsewhere: an event consumer's
+// inbox transaction (platform/consume), so that the changes a use case makes for the event
+// commit with its claim, or roll back with it for the redelivery to try again.
+func (s *Store) Within(tx pgx.Tx) *Store { return &Store{pool: s.pool, tx: tx} }
+
+// errNoTx is a transaction's write asked of a store that is not bound to one.
+var errNoTx = errors.New("students store: this write runs in a transaction (Store.Within)")
+
+// inTx is the transaction the store is bound to, or errNoTx.
+func (s *Store) inTx() (pgx.Tx, error) {
+	if s.tx == nil {
+		return nil, errNoTx
+	}
+	return s.tx, nil
+}
 
 // CreateStudent inserts st with its events. A retry with the same (createdBy, requestID)
 // returns the student created the first time, and writes nothing. Errors: ErrOwnerHasStudent.
@@ -389,12 +409,16 @@ func (s *Store) Programme(ctx context.Context, id string) (*identityv1.Programme
 // chain has been applied, the outcome and the events that tell of it.
 type PlacementChange func(a *application.Application, st *student.Student, p placement.Status) (placement.Outcome, []*eventsv1.Envelope, error)
 
-// ApplyPlacement handles one event of the chain of a match on an application in tx, the
-// event's inbox transaction: it locks the student then the application (the order every change takes),
-// reads the match's placement, lets fn decide, and stores what moved with fn's events. fn's
-// error rolls everything back, the claim too, so that a redelivery tries again. Errors: fn's,
-// ErrApplicationNotFound, the database's.
-func (s *Store) ApplyPlacement(ctx context.Context, tx pgx.Tx, applicationID, matchID string, fn PlacementChange) error {
+// ApplyPlacement handles one event of the chain of a match on an application in the store's
+// transaction, the event's inbox transaction (Within): it locks the student then the
+// application (the order every change takes), reads the match's placement, lets fn decide, and
+// stores what moved with fn's events. fn's error rolls everything back, the claim too, so that
+// a redelivery tries again. Errors: fn's, ErrApplicationNotFound, the database's.
+func (s *Store) ApplyPlacement(ctx context.Context, applicationID, matchID string, fn PlacementChange) error {
+	tx, err := s.inTx()
+	if err != nil {
+		return err
+	}
 	if !ids.Valid(applicationID) {
 		return ErrApplicationNotFound
 	}
