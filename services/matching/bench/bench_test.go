@@ -16,38 +16,38 @@ import (
 // BenchmarkAssign20k takes a few seconds per iteration plus ~2 s of set-up; -short skips it.
 
 var (
-	topkOnce sync.Once
-	topkPop  Population
-	topkPool *score.Pool
+	topkOnce   sync.Once
+	topkPop    Population
+	topkRanker *score.Ranker
 )
 
 // topkSetup: 100k students, 1000 rooms to search, drawn alike (so most rooms are in big
 // cities, where the search is the most expensive).
-func topkSetup(b *testing.B) (*score.Pool, []score.Room) {
+func topkSetup(b *testing.B) (*score.Ranker, []score.Room) {
 	topkOnce.Do(func() {
 		topkPop = Generate(Config{Students: 100_000, Rooms: 1000, Seed: 1})
-		topkPool = score.NewPool(topkPop.Students, score.PoolOptions{})
+		topkRanker = score.NewRanker(topkPop.Students, score.RankerOptions{})
 	})
 	b.ResetTimer()
-	return topkPool, topkPop.Rooms
+	return topkRanker, topkPop.Rooms
 }
 
 // BenchmarkTopK100k: top 20 of 100k students for one room, full scan of the column layout
 // (mean over 1000 rooms; topkbench reports percentiles).
 func BenchmarkTopK100k(b *testing.B) {
-	pool, rooms := topkSetup(b)
+	ranker, rooms := topkSetup(b)
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		pool.TopK(rooms[i%len(rooms)], 20, score.Weights{})
+		ranker.TopK(rooms[i%len(rooms)], 20, score.Weights{})
 	}
 }
 
 // BenchmarkTopK100kPrefilter: the same with the spatial prefilter.
 func BenchmarkTopK100kPrefilter(b *testing.B) {
-	pool, rooms := topkSetup(b)
+	ranker, rooms := topkSetup(b)
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		pool.TopKNear(rooms[i%len(rooms)], 20, score.Weights{})
+		ranker.TopKNear(rooms[i%len(rooms)], 20, score.Weights{})
 	}
 }
 

@@ -179,17 +179,17 @@ func offsetKm(rng *rand.Rand, lat, lng, sd float64) (float64, float64) {
 }
 
 // Allocation builds the allocation problem of a population: every feasible pair (found with
-// score.Pool.Feasible, so exactly the pairs Score accepts), weighted by its points rounded to
+// score.Ranker.Feasible, so exactly the pairs Score accepts), weighted by its points rounded to
 // a multiple of grid (100: whole points, which makes many ties; 1: the exact points).
 func Allocation(pop Population, w score.Weights, grid int) assign.Problem {
 	if grid < 1 {
 		grid = 1
 	}
-	pool := score.NewPool(pop.Students, score.PoolOptions{})
+	ranker := score.NewRanker(pop.Students, score.RankerOptions{})
 	p := assign.Problem{Students: len(pop.Students), Rooms: len(pop.Rooms)}
 	var buf []score.Candidate
 	for j, room := range pop.Rooms {
-		buf = pool.Feasible(buf[:0], room, w)
+		buf = ranker.Feasible(buf[:0], room, w)
 		for _, c := range buf {
 			wt := int64((c.Points + grid/2) / grid * grid)
 			p.Edges = append(p.Edges, assign.Edge{Student: int32(c.Index), Room: int32(j), Weight: wt})

@@ -26,11 +26,11 @@ func TestGenerateDeterministic(t *testing.T) {
 	}
 }
 
-// On a structured population (ties, popular students and rooms), the pool's searches give
+// On a structured population (ties, popular students and rooms), the ranker's searches give
 // exactly what scoring every pair with score.Score gives.
-func TestPoolMatchesScoreOnStructuredPopulation(t *testing.T) {
+func TestRankerMatchesScoreOnStructuredPopulation(t *testing.T) {
 	pop := Generate(Config{Students: 10000, Rooms: 20, Seed: 3})
-	pool := score.NewPool(pop.Students, score.PoolOptions{})
+	ranker := score.NewRanker(pop.Students, score.RankerOptions{})
 	for _, room := range pop.Rooms {
 		var want []score.Candidate
 		for i, s := range pop.Students {
@@ -38,15 +38,15 @@ func TestPoolMatchesScoreOnStructuredPopulation(t *testing.T) {
 				want = append(want, score.Candidate{Index: i, StudentID: s.ID, Points: r.Points, Score: r.Score})
 			}
 		}
-		if got := pool.Feasible(nil, room, score.Weights{}); !slices.Equal(got, want) {
+		if got := ranker.Feasible(nil, room, score.Weights{}); !slices.Equal(got, want) {
 			t.Fatalf("room %s: Feasible found %d, Score %d", room.ID, len(got), len(want))
 		}
 		slices.SortStableFunc(want, func(a, b score.Candidate) int { return b.Points - a.Points })
 		want = want[:min(20, len(want))]
-		if got := pool.TopK(room, 20, score.Weights{}); !slices.Equal(got, want) {
+		if got := ranker.TopK(room, 20, score.Weights{}); !slices.Equal(got, want) {
 			t.Fatalf("room %s: TopK\n got %v\nwant %v", room.ID, got, want)
 		}
-		if got := pool.TopKNear(room, 20, score.Weights{}); !slices.Equal(got, want) {
+		if got := ranker.TopKNear(room, 20, score.Weights{}); !slices.Equal(got, want) {
 			t.Fatalf("room %s: TopKNear\n got %v\nwant %v", room.ID, got, want)
 		}
 	}

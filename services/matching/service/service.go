@@ -15,7 +15,7 @@ import (
 	"github.com/cohabit/cohabit/services/matching/internal/eventsub"
 	"github.com/cohabit/cohabit/services/matching/internal/grpcapi"
 	"github.com/cohabit/cohabit/services/matching/internal/jobs"
-	"github.com/cohabit/cohabit/services/matching/internal/livepool"
+	"github.com/cohabit/cohabit/services/matching/internal/poolcache"
 	"github.com/cohabit/cohabit/services/matching/internal/postgres"
 	"github.com/cohabit/cohabit/services/platform/boot"
 	"github.com/cohabit/cohabit/services/platform/config"
@@ -31,10 +31,10 @@ const DefaultExpiryInterval = 5 * time.Second
 // Config is everything the matching service reads at start.
 type Config struct {
 	boot.Config
-	// PoolMemory is the byte budget of the in-memory pools that serve rankings
-	// (COHABIT_MATCHING_POOL_MEMORY, in MiB; app.DefaultPoolMemory when zero, none kept when
-	// negative).
-	PoolMemory int64
+	// PoolCacheMemory is the byte budget of the pool cache that serves rankings
+	// (COHABIT_MATCHING_POOL_MEMORY, in MiB; app.DefaultPoolCacheMemory when zero, none kept
+	// when negative).
+	PoolCacheMemory int64
 	// ExpiryInterval is the expiry job's period (DefaultExpiryInterval when zero).
 	ExpiryInterval time.Duration
 	// Now is the clock; tests move it.
@@ -45,8 +45,8 @@ type Config struct {
 func LoadConfig(getenv func(string) string) (Config, error) {
 	e := config.New(getenv)
 	c := Config{
-		Config:     boot.LoadConfig(e, "matching", "localhost:9104"),
-		PoolMemory: int64(e.Int("COHABIT_MATCHING_POOL_MEMORY", app.DefaultPoolMemory>>20)) << 20,
+		Config:          boot.LoadConfig(e, "matching", "localhost:9104"),
+		PoolCacheMemory: int64(e.Int("COHABIT_MATCHING_POOL_MEMORY", app.DefaultPoolCacheMemory>>20)) << 20,
 	}
 	return c, e.Err()
 }
@@ -64,11 +64,11 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Policy:     export.With(grpcapi.Policy),
 		Programmes: true,
 		Build: func(_ context.Context, d boot.Deps) (boot.Parts, error) {
-			a := app.New(postgres.New(d.Pool), cfg.Now, app.WithPoolMemory(poolMemory(cfg.PoolMemory), d.Log),
+			a := app.New(postgres.New(d.Pool), cfg.Now, app.WithPoolCacheMemory(cacheMemory(cfg.PoolCacheMemory), d.Log),
 				app.WithDocumentSync(eventsub.DocumentSync(d.JS)))
 			matchingv1.RegisterMatchingServiceServer(d.Server, grpcapi.New(a))
-			if err := d.Metrics.Register(livepool.Collector(a.PoolStats)); err != nil {
-				return boot.Parts{}, fmt.Errorf("register the pools' metrics: %w", err)
+			if err := d.Metrics.Register(poolcache.Collector(a.PoolCacheStats)); err != nil {
+				return boot.Parts{}, fmt.Errorf("register the pool cache's metrics: %w", err)
 			}
 			export.Register(d.Server, "matching", a.Export)
 			consumers := append(eventsub.Consumers(d.Pool, a, d.Log), erasure.Consumers(d.Pool, "matching", d.Log, a.ErasePerson)...)
@@ -78,11 +78,11 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}, cfg.Config, log.With("service", "matching"))
 }
 
-// poolMemory reads Config.PoolMemory: zero is the default, negative none.
-func poolMemory(n int64) int64 {
+// cacheMemory reads Config.PoolCacheMemory: zero is the default, negative none.
+func cacheMemory(n int64) int64 {
 	switch {
 	case n == 0:
-		return app.DefaultPoolMemory
+		return app.DefaultPoolCacheMemory
 	case n < 0:
 		return 0
 	}

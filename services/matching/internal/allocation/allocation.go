@@ -147,12 +147,12 @@ func Run(in Input, locked []Key, w score.Weights) (Result, error) {
 		return res, err
 	}
 
-	// The sparse graph: the pool's prefilter finds each room's feasible students.
-	sp := score.NewPool(students, score.PoolOptions{})
+	// The sparse graph: the ranker's prefilter finds each room's feasible students.
+	ranker := score.NewRanker(students, score.RankerOptions{})
 	var edges []assign.Edge
 	var buf []score.Candidate
 	for j, room := range rooms {
-		buf = sp.Feasible(buf[:0], room, w)
+		buf = ranker.Feasible(buf[:0], room, w)
 		for _, c := range buf {
 			edges = append(edges, assign.Edge{Student: int32(c.Index), Room: int32(j), Weight: int64(c.Points)})
 		}

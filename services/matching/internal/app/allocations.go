@@ -33,7 +33,7 @@ func (a *App) CreateAllocation(ctx context.Context, programmeID string, locked [
 			return first, nil
 		}
 	}
-	snap, err := a.pools.Get(ctx, programmeID)
+	snap, err := a.cache.Get(ctx, programmeID)
 	if err != nil {
 		return nil, err
 	}

@@ -8,8 +8,8 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/cohabit/cohabit/services/matching/internal/livepool"
 	"github.com/cohabit/cohabit/services/matching/internal/match"
+	"github.com/cohabit/cohabit/services/matching/internal/poolcache"
 	"github.com/cohabit/cohabit/services/matching/internal/postgres"
 	"github.com/cohabit/cohabit/services/matching/internal/score"
 	"github.com/cohabit/cohabit/services/platform/auth"
@@ -23,29 +23,30 @@ type App struct {
 	// langs interns language codes for every score this process computes: score inputs are
 	// comparable only when built with one table.
 	langs *score.LanguageTable
-	// pools serve the rankings and allocation's input from memory (see livepool).
-	pools *livepool.Cache
+	// cache serves the rankings and allocation's input from the programmes' pools held in
+	// memory (see poolcache).
+	cache *poolcache.Cache
 	// docSync waits for the copy of the desk's documents (see WithDocumentSync).
 	docSync DocumentSync
 }
 
-// DefaultPoolMemory is the byte budget of the in-memory pools when none is given: about
+// DefaultPoolCacheMemory is the byte budget of the pool cache when none is given: about
 // 50,000 applications (a snapshot holds ~1.5 KB per application).
-const DefaultPoolMemory = 256 << 20
+const DefaultPoolCacheMemory = 256 << 20
 
 // Option tunes an App.
 type Option func(*options)
 
 type options struct {
-	poolMemory int64
-	log        *slog.Logger
-	docSync    DocumentSync
+	cacheMemory int64
+	log         *slog.Logger
+	docSync     DocumentSync
 }
 
-// WithPoolMemory sets the byte budget of the in-memory pools (0 keeps none: every ranking
+// WithPoolCacheMemory sets the byte budget of the pool cache (0 keeps none: every ranking
 // reads the database) and the logger told of each rebuild.
-func WithPoolMemory(bytes int64, log *slog.Logger) Option {
-	return func(o *options) { o.poolMemory, o.log = bytes, log }
+func WithPoolCacheMemory(bytes int64, log *slog.Logger) Option {
+	return func(o *options) { o.cacheMemory, o.log = bytes, log }
 }
 
 // New returns the use cases over store, with now as the clock.
@@ -53,16 +54,16 @@ func New(store *postgres.Store, now func() time.Time, opts ...Option) *App {
 	if now == nil {
 		now = time.Now
 	}
-	o := options{poolMemory: DefaultPoolMemory}
+	o := options{cacheMemory: DefaultPoolCacheMemory}
 	for _, f := range opts {
 		f(&o)
 	}
 	langs := score.NewLanguageTable()
-	return &App{store: store, now: now, langs: langs, pools: livepool.New(store, langs, o.poolMemory, o.log), docSync: o.docSync}
+	return &App{store: store, now: now, langs: langs, cache: poolcache.New(store, langs, o.cacheMemory, o.log), docSync: o.docSync}
 }
 
-// PoolStats reports the in-memory pools (for logs and the benchmarks).
-func (a *App) PoolStats() livepool.Stats { return a.pools.Stats() }
+// PoolCacheStats reports the pool cache (for its metrics and the benchmarks).
+func (a *App) PoolCacheStats() poolcache.Stats { return a.cache.Stats() }
 
 var errNoPrincipal = errs.Unauthenticated("UNAUTHENTICATED", "sign in first")
 

@@ -5,8 +5,8 @@ import (
 	"context"
 	"slices"
 
-	"github.com/cohabit/cohabit/services/matching/internal/livepool"
 	"github.com/cohabit/cohabit/services/matching/internal/pool"
+	"github.com/cohabit/cohabit/services/matching/internal/poolcache"
 	"github.com/cohabit/cohabit/services/matching/internal/score"
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/errs"
@@ -56,18 +56,18 @@ type Compatibility struct {
 
 // ListCandidates ranks the students of the pool for a room of the coordinator's programme,
 // best first; pairs that break a hard constraint are left out. The ranking comes from the
-// programme's pool in memory, current as of this call (livepool). Errors: NotFound (unknown
+// programme's pool in memory, current as of this call (poolcache). Errors: NotFound (unknown
 // room, or another programme's), FailedPrecondition (the room is not in the pool).
 func (a *App) ListCandidates(ctx context.Context, roomID string, size int, token string) ([]Candidate, string, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, "", err
 	}
-	// Twice at most: a room the pool in memory lacks but the database has in the pool joined
+	// Twice at most: a room the cached snapshot lacks but the database has in the pool joined
 	// it between the two reads; the second snapshot has it.
 	for range 2 {
 		if p.Role == auth.RoleCoordinator && p.ProgrammeID != "" {
-			snap, err := a.pools.Get(ctx, p.ProgrammeID)
+			snap, err := a.cache.Get(ctx, p.ProgrammeID)
 			if err != nil {
 				return nil, "", err
 			}
@@ -108,7 +108,7 @@ func (a *App) notInPool(ctx context.Context, p auth.Principal, roomID string) er
 // candidates pages the ranking of snap's students for room. The first page is a top-K
 // search (one more than the page, to know whether a next exists); a later page ranks every
 // feasible student and cuts after the token, as rankPage does.
-func (a *App) candidates(ctx context.Context, snap *livepool.Snapshot, room score.Room, size int, token string) ([]Candidate, string, error) {
+func (a *App) candidates(ctx context.Context, snap *poolcache.Snapshot, room score.Room, size int, token string) ([]Candidate, string, error) {
 	w := a.weights(ctx, snap.ProgrammeID)
 	key := func(c score.Candidate) rankKey { return rankKey{c.Points, c.StudentID} }
 	var page []score.Candidate
@@ -156,7 +156,7 @@ func (a *App) ListSuggestions(ctx context.Context, studentID string, size int, t
 	if err != nil || !ok {
 		return nil, "", err
 	}
-	snap, err := a.pools.Get(ctx, s.Application.ProgrammeID)
+	snap, err := a.cache.Get(ctx, s.Application.ProgrammeID)
 	if err != nil {
 		return nil, "", err
 	}

@@ -16,15 +16,15 @@ import (
 // in-memory rankings to rebuild without them); the published events that named the person
 // are forgotten.
 func (s *Store) ErasePerson(ctx context.Context, p erasure.Person, fn func(m *match.Match) ([]*eventsv1.Envelope, error)) error {
-	col, pools := "host_id", []string{`DELETE FROM pool_rooms WHERE host_id = $1`, `DELETE FROM pool_hosts WHERE host_id = $1`}
+	col, purges := "host_id", []string{`DELETE FROM pool_rooms WHERE host_id = $1`, `DELETE FROM pool_hosts WHERE host_id = $1`}
 	if p.Kind == erasure.Student {
-		col, pools = "student_id", []string{`DELETE FROM pool_applications WHERE student_id = $1`, `DELETE FROM pool_students WHERE student_id = $1`}
+		col, purges = "student_id", []string{`DELETE FROM pool_applications WHERE student_id = $1`, `DELETE FROM pool_students WHERE student_id = $1`}
 	}
 	if _, err := s.updateLocked(ctx, "erase the matches of "+p.ID,
 		`SELECT record FROM matches WHERE `+col+` = $1 ORDER BY id FOR UPDATE`, []any{p.ID}, fn); err != nil {
 		return err
 	}
-	for _, q := range pools {
+	for _, q := range purges {
 		if _, err := s.db.Exec(ctx, q, p.ID); err != nil {
 			return fmt.Errorf("purge %s from the pool: %w", p.ID, err)
 		}

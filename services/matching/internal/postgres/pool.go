@@ -9,8 +9,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/cohabit/cohabit/services/matching/internal/livepool"
 	"github.com/cohabit/cohabit/services/matching/internal/pool"
+	"github.com/cohabit/cohabit/services/matching/internal/poolcache"
 	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/ids"
 )
@@ -286,7 +286,7 @@ func (s *Store) PoolVersion(ctx context.Context, programmeID string) (int64, err
 // read in one REPEATABLE READ transaction: the rows are exactly those of that version, since
 // every change bumps the version in its own transaction.
 func (s *Store) PoolSnapshot(ctx context.Context, programmeID string) (version int64, offers []pool.Offer, seekers []pool.Seeker, err error) {
-	err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+	err = pgx.BeginTxFunc(ctx, s.conns, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		in := s.Within(tx)
 		var err error
 		if version, err = in.PoolVersion(ctx, programmeID); err != nil {
@@ -310,8 +310,8 @@ func (s *Store) PoolSnapshot(ctx context.Context, programmeID string) (version i
 // student named and not among them has left the pool. ok is false when the changes are not
 // all known or not worth reading one by one: more than limit versions, versions pruned, or a
 // change of anything (settings, a bulk load); the caller then reads the whole snapshot.
-func (s *Store) PoolChanges(ctx context.Context, programmeID string, since, limit int64) (c livepool.Changes, ok bool, err error) {
-	err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+func (s *Store) PoolChanges(ctx context.Context, programmeID string, since, limit int64) (c poolcache.Changes, ok bool, err error) {
+	err = pgx.BeginTxFunc(ctx, s.conns, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		in := s.Within(tx)
 		var err error
 		if c.Version, err = in.PoolVersion(ctx, programmeID); err != nil {
@@ -364,7 +364,7 @@ func (s *Store) PoolChanges(ctx context.Context, programmeID string, since, limi
 		return nil
 	})
 	if err != nil {
-		return livepool.Changes{}, false, fmt.Errorf("pool changes of %s since %d: %w", programmeID, since, err)
+		return poolcache.Changes{}, false, fmt.Errorf("pool changes of %s since %d: %w", programmeID, since, err)
 	}
 	return c, ok, nil
 }

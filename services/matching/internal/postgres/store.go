@@ -35,7 +35,7 @@ func Sets() []pg.Migrations { return dbSchema.Sets() }
 // Migrate brings the database at url to the current schema.
 func Migrate(ctx context.Context, url string) error { return dbSchema.Migrate(ctx, url) }
 
-// dbtx is what queries run on: the pool, or a transaction.
+// dbtx is what queries run on: the database's connections, or a transaction.
 type dbtx interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
@@ -45,29 +45,26 @@ type dbtx interface {
 // Store reads and writes the matching database. A Store made by InTx (or handed to an update
 // callback) runs every query in that transaction.
 type Store struct {
-	pool *pgxpool.Pool
-	db   dbtx
-	tx   pgx.Tx
+	conns *pgxpool.Pool
+	db    dbtx
+	tx    pgx.Tx
 }
 
-// New returns a store over pool.
-func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool, db: pool} }
-
-// Pool returns the underlying pool (for the event consumers' inbox transactions).
-func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+// New returns a store over the database's connections.
+func New(conns *pgxpool.Pool) *Store { return &Store{conns: conns, db: conns} }
 
 // InTx runs fn with a store bound to one transaction, committed when fn returns nil.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 	if s.tx != nil {
 		return fn(s)
 	}
-	return pg.InTx(ctx, s.pool, func(tx pgx.Tx) error { return fn(s.Within(tx)) })
+	return pg.InTx(ctx, s.conns, func(tx pgx.Tx) error { return fn(s.Within(tx)) })
 }
 
 // Within returns a store bound to tx, a transaction opened elsewhere: an event consumer's
 // inbox transaction, so that the changes a use case makes for the event commit with its claim
 // (or roll back with it, for the redelivery to try again).
-func (s *Store) Within(tx pgx.Tx) *Store { return &Store{pool: s.pool, db: tx, tx: tx} }
+func (s *Store) Within(tx pgx.Tx) *Store { return &Store{conns: s.conns, db: tx, tx: tx} }
 
 // ErrNoTransaction refuses to write events from a store bound to no transaction (InTx,
 // Within): events written apart from the change they tell of could be published for a change

@@ -35,11 +35,11 @@ func TestNoWishIsNeutralNotPerfect(t *testing.T) {
 			t.Errorf("%s, no wish: reasons %q / %q do not say it is neutral", c, n.ReasonFR, n.ReasonEN)
 		}
 	}
-	// And the pool ranks them the same way (one student, two rooms: each room's top 1).
-	p := NewPool([]Student{st}, PoolOptions{})
+	// And the ranker ranks them the same way (one student, two rooms: each room's top 1).
+	p := NewRanker([]Student{st}, RankerOptions{})
 	ce, cn := p.TopK(exact, 1, Weights{}), p.TopK(nothing, 1, Weights{})
 	if len(ce) != 1 || len(cn) != 1 || ce[0].Points != re.Points || cn[0].Points != rn.Points {
-		t.Errorf("pool: %v / %v, want %d / %d points", ce, cn, re.Points, rn.Points)
+		t.Errorf("ranker: %v / %v, want %d / %d points", ce, cn, re.Points, rn.Points)
 	}
 }
 
@@ -93,11 +93,11 @@ func TestUnknownDistanceIsNeutralNotZeroKm(t *testing.T) {
 		if rk := Rank(r, s, Weights{}); rk.Points != res.Points || !rk.Feasible() {
 			t.Errorf("%s unknown: Rank %d points, Score %d", name, rk.Points, res.Points)
 		}
-		// The pool finds the pair, with the same points, whichever search.
-		p := NewPool([]Student{s}, PoolOptions{})
+		// The ranker finds the pair, with the same points, whichever search.
+		p := NewRanker([]Student{s}, RankerOptions{})
 		for _, got := range [][]Candidate{p.TopK(r, 1, Weights{}), p.TopKNear(r, 1, Weights{}), p.Feasible(nil, r, Weights{})} {
 			if len(got) != 1 || got[0].Points != res.Points {
-				t.Errorf("%s unknown: pool %v, want %d points", name, got, res.Points)
+				t.Errorf("%s unknown: ranker %v, want %d points", name, got, res.Points)
 			}
 		}
 	}

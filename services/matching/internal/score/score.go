@@ -57,7 +57,7 @@ type Item struct {
 // Score is 0..100 with two decimals: Points/100, where Points is the sum of the
 // contributions rounded half away from zero to a hundredth of a point (math.Round). The sum
 // is taken in a fixed order (commute + (services + hours + nights + languages + rhythm +
-// duration)), so the result is deterministic; Pool gives bit-identical results.
+// duration)), so the result is deterministic; Ranker gives bit-identical results.
 //
 // A pair that breaks a hard constraint has Score 0 and Points 0 and lists the constraints in
 // Broken; its Breakdown is still computed (what the pair would score without the broken
@@ -127,7 +127,7 @@ func toPoints(total float64) int {
 	return min(max(v, 0), maxPoints)
 }
 
-// --- soft criteria: one function each, shared by Score and Pool so both agree bit for bit.
+// --- soft criteria: one function each, shared by Score and Ranker so both agree bit for bit.
 
 func commuteValue(d, maxKm, refKm float64) float64 {
 	if math.IsNaN(d) { // a position is unknown

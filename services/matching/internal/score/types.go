@@ -1,6 +1,6 @@
 // Package score computes the match score (0–100) between a room and a student, with its
 // breakdown and the hard constraints the pair breaks, and searches many students for one room
-// (Pool). Pure: no I/O, no database, no clock; the same inputs always give the same result.
+// (Ranker). Pure: no I/O, no database, no clock; the same inputs always give the same result.
 //
 // Hard constraints (a pair that breaks any of them scores 0 and lists them in Result.Broken):
 // same programme, the application targets no other room, dates overlap, contribution within
@@ -82,8 +82,8 @@ type LanguageSet uint64
 func (l LanguageSet) Count() int { return bits.OnesCount64(uint64(l)) }
 
 // LanguageTable interns language codes (e.g. "fr", "en", "ar") to bits of a LanguageSet. Sets
-// are only comparable between users of the same table; one table per process (or per pool)
-// is the intended use. Safe for concurrent use.
+// are only comparable between users of the same table; one table per process (or per Ranker
+// and the rooms searched in it) is the intended use. Safe for concurrent use.
 type LanguageTable struct {
 	mu    sync.RWMutex
 	index map[string]int

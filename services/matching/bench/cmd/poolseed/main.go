@@ -35,8 +35,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/cohabit/cohabit/services/matching/internal/livepool"
 	"github.com/cohabit/cohabit/services/matching/internal/pool"
+	"github.com/cohabit/cohabit/services/matching/internal/poolcache"
 	"github.com/cohabit/cohabit/services/matching/internal/postgres"
 	"github.com/cohabit/cohabit/services/matching/internal/score"
 )
@@ -82,13 +82,13 @@ func main() {
 		log.Printf("%d applications added to %s (now %d) in %s", n, programme, *target, time.Since(start).Round(time.Millisecond))
 	}
 	langs := score.NewLanguageTable()
-	whole := func() (*livepool.Snapshot, time.Duration) {
+	whole := func() (*poolcache.Snapshot, time.Duration) {
 		start := time.Now()
 		v, offers, seekers, err := store.PoolSnapshot(ctx, programme)
 		if err != nil {
 			log.Fatal(err)
 		}
-		return livepool.Build(programme, v, offers, seekers, langs), time.Since(start)
+		return poolcache.Build(programme, v, offers, seekers, langs), time.Since(start)
 	}
 	snap, _ := whole()
 	var builds, patches []time.Duration
@@ -100,7 +100,7 @@ func main() {
 			log.Fatal(err)
 		}
 		start := time.Now()
-		c, ok, err := store.PoolChanges(ctx, programme, snap.Version, livepool.MaxChanges)
+		c, ok, err := store.PoolChanges(ctx, programme, snap.Version, poolcache.MaxChanges)
 		if err != nil || !ok {
 			log.Fatalf("changes since %d: ok %v, %v", snap.Version, ok, err)
 		}

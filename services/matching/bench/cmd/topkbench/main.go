@@ -1,5 +1,5 @@
-// Command topkbench measures the latency of one room's top-K search over a pool of students
-// (score.Pool.TopK, full scan, and TopKNear, with the spatial prefilter) on a structured
+// Command topkbench measures the latency of one room's top-K search over many students
+// (score.Ranker.TopK, full scan, and TopKNear, with the spatial prefilter) on a structured
 // population, on one core, and prints percentiles. A harness, not a timed test: run it on a
 // quiet machine.
 package main
@@ -17,7 +17,7 @@ import (
 )
 
 func main() {
-	students := flag.Int("students", 100000, "students in the pool")
+	students := flag.Int("students", 100000, "students to rank")
 	queries := flag.Int("queries", 2000, "rooms searched (drawn like the population's rooms)")
 	k := flag.Int("k", 20, "K")
 	seed := flag.Uint64("seed", 1, "seed")
@@ -27,19 +27,19 @@ func main() {
 
 	pop := bench.Generate(bench.Config{Students: *students, Rooms: *queries, Seed: *seed})
 	t0 := time.Now()
-	pool := score.NewPool(pop.Students, score.PoolOptions{})
-	fmt.Printf("pool of %d students built in %v; %d rooms, k=%d, GOMAXPROCS=1\n", pool.Len(), time.Since(t0).Round(time.Millisecond), len(pop.Rooms), *k)
+	ranker := score.NewRanker(pop.Students, score.RankerOptions{})
+	fmt.Printf("ranker of %d students built in %v; %d rooms, k=%d, GOMAXPROCS=1\n", ranker.Len(), time.Since(t0).Round(time.Millisecond), len(pop.Rooms), *k)
 
 	var w score.Weights
 	for _, r := range pop.Rooms { // same answers with and without the prefilter
-		if a, b := pool.TopK(r, *k, w), pool.TopKNear(r, *k, w); !slices.Equal(a, b) {
+		if a, b := ranker.TopK(r, *k, w), ranker.TopKNear(r, *k, w); !slices.Equal(a, b) {
 			log.Fatalf("room %s: TopK and TopKNear differ", r.ID)
 		}
 	}
 	for _, m := range []struct {
 		name string
 		f    func(score.Room, int, score.Weights) []score.Candidate
-	}{{"TopK (full scan)", pool.TopK}, {"TopKNear (prefilter)", pool.TopKNear}} {
+	}{{"TopK (full scan)", ranker.TopK}, {"TopKNear (prefilter)", ranker.TopKNear}} {
 		var lat []time.Duration
 		found := 0
 		var ms0, ms1 runtime.MemStats

@@ -8,9 +8,9 @@ import (
 	"github.com/cohabit/cohabit/services/matching/internal/geo"
 )
 
-// Candidate is a student found for a room by a Pool.
+// Candidate is a student found for a room by a Ranker.
 type Candidate struct {
-	// Index is the student's index in the slice given to NewPool.
+	// Index is the student's index in the slice given to NewRanker.
 	Index     int
 	StudentID string
 	// Points and Score are those of Score(room, student, weights).
@@ -18,17 +18,17 @@ type Candidate struct {
 	Score  float64
 }
 
-// PoolOptions tune a Pool; the zero value is the default.
-type PoolOptions struct {
+// RankerOptions tune a Ranker; the zero value is the default.
+type RankerOptions struct {
 	// CellDeg is the side of the spatial prefilter's grid cells, in degrees (default 0.1,
 	// about 11 km of latitude).
 	CellDeg float64
 }
 
-// Pool holds many students in a column layout (one slice per field) for searching them
+// Ranker holds many students in a column layout (one slice per field) for searching them
 // against one room: TopK scans all of them, TopKNear only those whose place of study lies in
 // grid cells the room can reach, Feasible lists every feasible one. Results are identical to
-// calling Score on each pair. A Pool is immutable once built and safe for concurrent use.
+// calling Score on each pair. A Ranker is immutable once built and safe for concurrent use.
 //
 // Layout: students are sorted by commute tier (maximum commute banded by powers of two of
 // km), then by grid cell of their place of study, then by how much they offer (so a top-k
@@ -47,12 +47,12 @@ type PoolOptions struct {
 // TopKNear scans, for each tier, only the cells within the tier's largest maximum commute of
 // the room (a spherical cap: rows within the angular radius, columns within
 // asin(sin r / cos φ), wrapped at the date line, every column near the poles).
-type Pool struct {
-	students []Student // in pool order
-	orig     []int32   // index in NewPool's slice
-	pos      []int32   // pool position of NewPool's index i
+type Ranker struct {
+	students []Student // in the ranker's order
+	orig     []int32   // index in NewRanker's slice
+	pos      []int32   // position in the ranker of NewRanker's index i
 
-	// columns, in pool order
+	// columns, in the ranker's order
 	vx, vy, vz []float32 // unit vector of the place of study
 	maxC2      []float32 // squared unit chord beyond which the student is surely too far
 	prog       []int32
@@ -88,19 +88,19 @@ type Pool struct {
 type tier struct {
 	maxKm float64
 	keys  []int64 // row<<32 | col of each non-empty cell, sorted
-	start []int32 // pool index of each cell's first student; start[len(keys)] ends the last
+	start []int32 // position in the ranker of each cell's first student; start[len(keys)] ends the last
 }
 
 // Slack added to the float32 chord bound: float32 unit vectors are off by less than a metre.
 const chord32SlackKm = 0.02
 
-// NewPool builds a pool of students. The slice is copied.
-func NewPool(students []Student, opts PoolOptions) *Pool {
+// NewRanker builds a ranker of students. The slice is copied.
+func NewRanker(students []Student, opts RankerOptions) *Ranker {
 	cell := opts.CellDeg
 	if !(cell > 0 && cell <= 90) {
 		cell = 0.1
 	}
-	p := &Pool{cellDeg: cell, numCols: int64(math.Ceil(360 / cell)), progIndex: map[string]int32{}, targetIndex: map[string]int32{}}
+	p := &Ranker{cellDeg: cell, numCols: int64(math.Ceil(360 / cell)), progIndex: map[string]int32{}, targetIndex: map[string]int32{}}
 
 	// Order: by commute tier, then by grid cell; students with no limit last.
 	type ord struct {
@@ -254,11 +254,11 @@ func commuteTier(km float64) int {
 	return e
 }
 
-func (p *Pool) row(lat float64) int64 {
+func (p *Ranker) row(lat float64) int64 {
 	return int64(math.Floor((min(max(lat, -90), 90) + 90) / p.cellDeg))
 }
 
-func (p *Pool) col(lng float64) int64 {
+func (p *Ranker) col(lng float64) int64 {
 	c := int64(math.Floor(normLng(lng) / p.cellDeg))
 	return min(max(c, 0), p.numCols-1)
 }
@@ -272,18 +272,18 @@ func normLng(lng float64) float64 {
 	return l
 }
 
-func (p *Pool) cellKey(lat, lng float64) int64 { return p.row(lat)<<32 | p.col(lng) }
+func (p *Ranker) cellKey(lat, lng float64) int64 { return p.row(lat)<<32 | p.col(lng) }
 
-// Len is the number of students in the pool.
-func (p *Pool) Len() int { return len(p.students) }
+// Len is the number of students in the ranker.
+func (p *Ranker) Len() int { return len(p.students) }
 
-// Student returns the student of NewPool's slice at index i (for Score on the candidates
+// Student returns the student of NewRanker's slice at index i (for Score on the candidates
 // found, to get their breakdown).
-func (p *Pool) Student(i int) Student {
+func (p *Ranker) Student(i int) Student {
 	return p.students[p.pos[i]]
 }
 
-// query is a room prepared for scanning a pool.
+// query is a room prepared for scanning a ranker.
 type query struct {
 	prog, target int32
 	allowed      [16]bool
@@ -325,7 +325,7 @@ func langCode(host, student LanguageSet) int {
 	return 2
 }
 
-func (p *Pool) prepareQuery(q *query, room Room, w Weights) {
+func (p *Ranker) prepareQuery(q *query, room Room, w Weights) {
 	*q = query{prog: -2, target: -2}
 	if v, ok := p.progIndex[room.ProgrammeID]; ok {
 		q.prog = v
@@ -371,7 +371,7 @@ func (p *Pool) prepareQuery(q *query, room Room, w Weights) {
 	}
 }
 
-// entry is a candidate in a top k: points and index in NewPool's slice.
+// entry is a candidate in a top k: points and index in NewRanker's slice.
 type entry struct{ points, index int32 }
 
 // worse orders entries: fewer points, then a higher index, is worse.
@@ -420,8 +420,8 @@ func (t *topK) push(c entry) {
 }
 
 // TopK returns the k best feasible students for the room, best first (more points, then a
-// lower index), scanning the whole pool. It allocates the returned slice only.
-func (p *Pool) TopK(room Room, k int, w Weights) []Candidate {
+// lower index), scanning every student. It allocates the returned slice only.
+func (p *Ranker) TopK(room Room, k int, w Weights) []Candidate {
 	if k <= 0 {
 		return nil
 	}
@@ -441,7 +441,7 @@ func (p *Pool) TopK(room Room, k int, w Weights) []Candidate {
 // TopKNear is TopK scanning only the students whose place of study may lie within their
 // maximum commute of the room (grid cells within the largest maximum commute of each tier),
 // plus those with no limit. Same result as TopK.
-func (p *Pool) TopKNear(room Room, k int, w Weights) []Candidate {
+func (p *Ranker) TopKNear(room Room, k int, w Weights) []Candidate {
 	if k <= 0 {
 		return nil
 	}
@@ -466,7 +466,7 @@ func (p *Pool) TopKNear(room Room, k int, w Weights) []Candidate {
 	return p.finish(&acc)
 }
 
-func (p *Pool) finish(acc *topK) []Candidate {
+func (p *Ranker) finish(acc *topK) []Candidate {
 	h := acc.h[:acc.n]
 	slices.SortFunc(h, func(a, b entry) int {
 		switch {
@@ -485,8 +485,8 @@ func (p *Pool) finish(acc *topK) []Candidate {
 }
 
 // Feasible appends to dst every student that may pair with the room (no hard constraint
-// broken), in NewPool's order, with their points, using the spatial prefilter.
-func (p *Pool) Feasible(dst []Candidate, room Room, w Weights) []Candidate {
+// broken), in NewRanker's order, with their points, using the spatial prefilter.
+func (p *Ranker) Feasible(dst []Candidate, room Room, w Weights) []Candidate {
 	var q query
 	p.prepareQuery(&q, room, w)
 	n0 := len(dst)
@@ -503,8 +503,8 @@ func (p *Pool) Feasible(dst []Candidate, room Room, w Weights) []Candidate {
 	return dst
 }
 
-// near appends to dst the pool ranges [lo, hi) of the cells within reach of (lat, lng).
-func (p *Pool) near(dst [][2]int32, lat, lng float64) [][2]int32 {
+// near appends to dst the ranker's ranges [lo, hi) of the cells within reach of (lat, lng).
+func (p *Ranker) near(dst [][2]int32, lat, lng float64) [][2]int32 {
 	if math.IsNaN(lat) || math.IsNaN(lng) || math.IsInf(lat, 0) || math.IsInf(lng, 0) {
 		return dst // an unknown place is near nothing
 	}
@@ -553,7 +553,7 @@ func (p *Pool) near(dst [][2]int32, lat, lng float64) [][2]int32 {
 	return dst
 }
 
-// cellRange appends the pool range of the cells (row, c0..c1): contiguous, since the pool
+// cellRange appends the ranker's range of the cells (row, c0..c1): contiguous, since the ranker
 // is sorted by cell.
 func (t *tier) cellRange(dst [][2]int32, row, c0, c1 int64) [][2]int32 {
 	lo, _ := slices.BinarySearch(t.keys, row<<32|c0)
@@ -586,7 +586,7 @@ type scratch struct {
 
 // scan adds the feasible students of [lo, hi) to the top k; near when [lo, hi) are cells
 // near the room.
-func (p *Pool) scan(lo, hi int, q *query, acc *topK, sc *scratch, near bool) {
+func (p *Ranker) scan(lo, hi int, q *query, acc *topK, sc *scratch, near bool) {
 	idx, cc := &sc.idx, &sc.cc
 	qx, qy, qz := q.vx, q.vy, q.vz
 	for start := lo; start < hi; start += scanBatch {
@@ -625,7 +625,7 @@ func (p *Pool) scan(lo, hi int, q *query, acc *topK, sc *scratch, near bool) {
 
 // batch scores the students idx (squared chords cc) into the top k: once it is full, with
 // the upper bound of upperBound computed inline, skipping those that cannot enter.
-func (p *Pool) batch(idx []int32, cc []float32, q *query, acc *topK) {
+func (p *Ranker) batch(idx []int32, cc []float32, q *query, acc *topK) {
 	t := 0
 	var b bar
 	for ; t < len(idx) && !acc.full(); t++ {
@@ -683,7 +683,7 @@ func (p *Pool) batch(idx []int32, cc []float32, q *query, acc *topK) {
 }
 
 // scanAll appends every feasible student of [lo, hi).
-func (p *Pool) scanAll(dst []Candidate, lo, hi int, q *query) []Candidate {
+func (p *Ranker) scanAll(dst []Candidate, lo, hi int, q *query) []Candidate {
 	for j := lo; j < hi; j++ {
 		dx, dy, dz := q.vx-p.vx[j], q.vy-p.vy[j], q.vz-p.vz[j]
 		if (!q.unknown && !(dx*dx+dy*dy+dz*dz <= p.maxC2[j])) || !p.passes(j, q) {
@@ -700,7 +700,7 @@ func (p *Pool) scanAll(dst []Candidate, lo, hi int, q *query) []Candidate {
 }
 
 // passes checks the hard constraints of student j other than the distance.
-func (p *Pool) passes(j int, q *query) bool {
+func (p *Ranker) passes(j int, q *query) bool {
 	if p.prog[j] != q.prog {
 		return false
 	}
@@ -713,26 +713,26 @@ func (p *Pool) passes(j int, q *query) bool {
 
 // rest is the sum of the contributions of every criterion but the commute, in Score's order,
 // c6 (the duration's) excepted: ((((c1 + c2) + c3) + c4) + c5), to which c6 is then added.
-func (p *Pool) rest(j int, q *query) float64 {
+func (p *Ranker) rest(j int, q *query) float64 {
 	return q.servC[p.services[j]] + p.hoursC(j, q) + p.nightsC(j, q) +
 		q.langC[langCode(q.hostLangs, p.langs[j])] + q.rhythmC[p.rhythm[j]]
 }
 
-func (p *Pool) hoursC(j int, q *query) float64 {
+func (p *Ranker) hoursC(j int, q *query) float64 {
 	if q.hoursTab {
 		return q.hoursC[p.hoursIdx[j]]
 	}
 	return float64(q.points.points[2] * ratioValue(int(p.hours[j]), q.hostHours))
 }
 
-func (p *Pool) nightsC(j int, q *query) float64 {
+func (p *Ranker) nightsC(j int, q *query) float64 {
 	if q.nightsTab {
 		return q.nightsC[p.nightsIdx[j]]
 	}
 	return float64(q.points.points[3] * ratioValue(int(p.nights[j]), q.hostNights))
 }
 
-func (p *Pool) durationC(j int, q *query) float64 {
+func (p *Ranker) durationC(j int, q *query) float64 {
 	return float64(q.points.points[6] * durationValue(q.from, q.until, p.in[j], p.wantedEnd[j], q.minStay))
 }
 
@@ -760,7 +760,7 @@ const boundSlack = 1e-9
 // upperBound is an upper bound of the points (before rounding) of student j, whose squared
 // unit chord to the room is c2, given base = rest(j, q): the commute from the chord's lower
 // bound of the distance, the duration computed with reciprocals, plus boundSlack.
-func (p *Pool) upperBound(j int, c2 float32, q *query, base float64) float64 {
+func (p *Ranker) upperBound(j int, c2 float32, q *query, base float64) float64 {
 	pts := &q.points.points
 	lb := math.Sqrt(float64(c2))*geo.EarthRadiusKm - chord32SlackKm
 	vc := 1 - lb*p.invLimit[j]
@@ -777,7 +777,7 @@ func (p *Pool) upperBound(j int, c2 float32, q *query, base float64) float64 {
 // consider scores student j, within the chord bound c2, into the top k. Once the top k is
 // full, an upper bound of the student's points (see upperBound) skips those that cannot enter
 // it before the hard constraints and the exact score are computed.
-func (p *Pool) consider(j int, c2 float32, q *query, acc *topK, b *bar) {
+func (p *Ranker) consider(j int, c2 float32, q *query, acc *topK, b *bar) {
 	base := p.rest(j, q)
 	if acc.full() && b.blocks(p.upperBound(j, c2, q, base), int(p.orig[j])) {
 		return
@@ -787,7 +787,7 @@ func (p *Pool) consider(j int, c2 float32, q *query, acc *topK, b *bar) {
 
 // admit checks the hard constraints of student j, computes its exact points (base =
 // rest(j, q)) and pushes it into the top k if it enters, updating the bar.
-func (p *Pool) admit(j int, base float64, q *query, acc *topK, b *bar) {
+func (p *Ranker) admit(j int, base float64, q *query, acc *topK, b *bar) {
 	if !p.passes(j, q) {
 		return
 	}

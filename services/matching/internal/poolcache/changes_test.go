@@ -1,4 +1,4 @@
-package livepool
+package poolcache
 
 import (
 	"fmt"
@@ -17,7 +17,7 @@ import (
 // TestPatchEqualsBuild: a snapshot patched with what changed (rooms withdrawn, rooms of a
 // host whose profile changed or who left, new rooms; students gone, changed, new) is what
 // Build makes of the pool after the change — every offer, seeker and score input in the same
-// order, the students' pool ranking the same, the lookups and the size — over many random
+// order, the students' ranker ranking the same, the lookups and the size — over many random
 // rounds, each patching the last.
 func TestPatchEqualsBuild(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))

@@ -1,4 +1,4 @@
-package livepool
+package poolcache
 
 import (
 	"context"
@@ -40,7 +40,7 @@ type Changes struct {
 
 // Patch returns the snapshot at c.Version: s with the offers of c's rooms and hosts and the
 // seekers of c's students replaced by c's. Everything else (the decoded records and their
-// score inputs) is shared with s, so a change costs the students' pool index (score.NewPool
+// score inputs) is shared with s, so a change costs the students' ranker (score.NewRanker
 // over inputs already made), not the decoding of the whole programme. The result is what
 // Build would make of the pool at c.Version.
 func (s *Snapshot) Patch(c Changes, langs *score.LanguageTable) *Snapshot {
@@ -77,7 +77,7 @@ func (s *Snapshot) Patch(c Changes, langs *score.LanguageTable) *Snapshot {
 		addNew(c.Offers[j])
 	}
 
-	// Seekers and their score inputs (index i of NewPool's slice is Seekers[i]).
+	// Seekers and their score inputs (index i of NewRanker's slice is Seekers[i]).
 	n.Seekers = make([]pool.Seeker, 0, len(s.Seekers)+len(c.Seekers))
 	in := make([]score.Student, 0, len(s.Seekers)+len(c.Seekers))
 	addSeeker := func(sk pool.Seeker) {

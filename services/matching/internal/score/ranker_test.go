@@ -61,15 +61,15 @@ func withTies(rng *rand.Rand, students []Student) []Student {
 	return students
 }
 
-func TestPoolMatchesScore(t *testing.T) {
+func TestRankerMatchesScore(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	weights := []Weights{{}, {Commute: 1, CommuteReferenceKm: 3}, {Services: 5, Nights: 1, Duration: 2, CommuteReferenceKm: 50}}
 	for trial := range 15 {
 		students := withTies(rng, randomStudents(rng, 300+rng.IntN(500)))
 		cell := []float64{0, 0.01, 0.05, 0.3, 2}[trial%5]
-		pool := NewPool(students, PoolOptions{CellDeg: cell})
-		if pool.Len() != len(students) {
-			t.Fatalf("Len = %d", pool.Len())
+		ranker := NewRanker(students, RankerOptions{CellDeg: cell})
+		if ranker.Len() != len(students) {
+			t.Fatalf("Len = %d", ranker.Len())
 		}
 		for _, room := range randomRooms(rng, 12) {
 			if rng.IntN(4) == 0 { // rooms some students target
@@ -82,20 +82,20 @@ func TestPoolMatchesScore(t *testing.T) {
 			feasible := bruteFeasible(room, students, w)
 			for _, k := range []int{1, 5, 40, 5000} {
 				want := topOf(feasible, k)
-				if got := pool.TopK(room, k, w); !equalCandidates(got, want) {
+				if got := ranker.TopK(room, k, w); !equalCandidates(got, want) {
 					t.Fatalf("trial %d k=%d: TopK\n got %v\nwant %v", trial, k, got, want)
 				}
-				if got := pool.TopKNear(room, k, w); !equalCandidates(got, want) {
+				if got := ranker.TopKNear(room, k, w); !equalCandidates(got, want) {
 					t.Fatalf("trial %d cell %v k=%d: TopKNear\n got %v\nwant %v", trial, cell, k, got, want)
 				}
 			}
-			if got, want := pool.Feasible(nil, room, w), feasible; !equalCandidates(got, want) {
+			if got, want := ranker.Feasible(nil, room, w), feasible; !equalCandidates(got, want) {
 				t.Fatalf("trial %d: Feasible\n got %v\nwant %v", trial, got, want)
 			}
 		}
 		for i := range 10 {
-			if pool.Student(i).ID != students[i].ID {
-				t.Fatalf("Student(%d) = %s", i, pool.Student(i).ID)
+			if ranker.Student(i).ID != students[i].ID {
+				t.Fatalf("Student(%d) = %s", i, ranker.Student(i).ID)
 			}
 		}
 	}
@@ -117,16 +117,16 @@ func TestTopKNearEdgesOfTheMap(t *testing.T) {
 			s.MaxCommuteKm = []float64{0.01, 1, 30, 200, 3000, 0}[rng.IntN(6)]
 			students[i] = s
 		}
-		pool := NewPool(students, PoolOptions{CellDeg: []float64{0.01, 0.1, 1, 7}[trial%4]})
+		ranker := NewRanker(students, RankerOptions{CellDeg: []float64{0.01, 0.1, 1, 7}[trial%4]})
 		room.Lat, room.Lng = max(-90, min(90, lat+rng.NormFloat64()*0.5)), lng+rng.NormFloat64()*2
 		want := bruteTopK(room, students, 1000, Weights{})
-		if got := pool.TopKNear(room, 1000, Weights{}); !equalCandidates(got, want) {
+		if got := ranker.TopKNear(room, 1000, Weights{}); !equalCandidates(got, want) {
 			t.Fatalf("trial %d at (%v, %v): TopKNear found %d, brute force %d", trial, room.Lat, room.Lng, len(got), len(want))
 		}
 	}
 }
 
-// The float32 chord bound of the pool never exceeds the haversine distance.
+// The float32 chord bound of the ranker never exceeds the haversine distance.
 func TestChord32BoundConservative(t *testing.T) {
 	rng := rand.New(rand.NewPCG(15, 16))
 	for range 50000 {
@@ -150,11 +150,11 @@ func TestChord32BoundConservative(t *testing.T) {
 func TestTopKAllocatesOnlyItsResult(t *testing.T) {
 	rng := rand.New(rand.NewPCG(17, 18))
 	students := randomStudents(rng, 5000)
-	pool := NewPool(students, PoolOptions{})
+	ranker := NewRanker(students, RankerOptions{})
 	room := randomRooms(rng, 1)[0]
 	for name, f := range map[string]func(){
-		"TopK":     func() { pool.TopK(room, 20, Weights{}) },
-		"TopKNear": func() { pool.TopKNear(room, 20, Weights{}) },
+		"TopK":     func() { ranker.TopK(room, 20, Weights{}) },
+		"TopKNear": func() { ranker.TopKNear(room, 20, Weights{}) },
 	} {
 		if a := testing.AllocsPerRun(50, f); a > 1 {
 			t.Errorf("%s: %v allocations per call", name, a)
@@ -174,14 +174,14 @@ func equalCandidates(a, b []Candidate) bool {
 	return true
 }
 
-// A Pool is safe for concurrent searches (run with -race).
-func TestPoolConcurrentSearches(t *testing.T) {
+// A Ranker is safe for concurrent searches (run with -race).
+func TestRankerConcurrentSearches(t *testing.T) {
 	rng := rand.New(rand.NewPCG(19, 20))
-	pool := NewPool(randomStudents(rng, 2000), PoolOptions{})
+	ranker := NewRanker(randomStudents(rng, 2000), RankerOptions{})
 	rooms := randomRooms(rng, 40)
 	want := make([][]Candidate, len(rooms))
 	for i, r := range rooms {
-		want[i] = pool.TopK(r, 10, Weights{})
+		want[i] = ranker.TopK(r, 10, Weights{})
 	}
 	done := make(chan bool)
 	for g := range 4 {
@@ -189,7 +189,7 @@ func TestPoolConcurrentSearches(t *testing.T) {
 			ok := true
 			for i := range rooms {
 				r := rooms[(i+g)%len(rooms)]
-				ok = ok && equalCandidates(pool.TopKNear(r, 10, Weights{}), want[(i+g)%len(rooms)])
+				ok = ok && equalCandidates(ranker.TopKNear(r, 10, Weights{}), want[(i+g)%len(rooms)])
 			}
 			done <- ok
 		}()

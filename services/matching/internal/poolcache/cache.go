@@ -1,4 +1,4 @@
-package livepool
+package poolcache
 
 import (
 	"container/list"

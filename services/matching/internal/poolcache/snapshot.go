@@ -1,9 +1,9 @@
-// Package livepool keeps each programme's matching pool in memory, ready to rank: its offers
-// and seekers decoded once, their score inputs, and the students in a score.Pool for top-K
+// Package poolcache keeps each programme's matching pool in memory, ready to rank: its offers
+// and seekers decoded once, their score inputs, and the students in a score.Ranker for top-K
 // searches. A Snapshot is one version of a programme's pool (see postgres.PoolVersion) and
 // never changes; a Cache holds the snapshots of the programmes read lately, within a byte
 // budget, and replaces one when the database's version has moved.
-package livepool
+package poolcache
 
 import (
 	"unsafe"
@@ -21,10 +21,10 @@ type Snapshot struct {
 	Offers []pool.Offer
 	Rooms  []score.Room
 	// Seekers are the pool's applications with their students, in student id order; index i
-	// of Students (the score.Pool) is Seekers[i], so that the pool's tie-break (lower index)
+	// of Students (the score.Ranker) is Seekers[i], so that the ranker's tie-break (lower index)
 	// is the rankings' (smaller student id).
 	Seekers  []pool.Seeker
-	Students *score.Pool
+	Students *score.Ranker
 	// Bytes estimates the memory the snapshot holds.
 	Bytes int64
 
@@ -48,7 +48,7 @@ func Build(programmeID string, version int64, offers []pool.Offer, seekers []poo
 }
 
 // index completes a snapshot whose Offers, Rooms and Seekers are set: the lookups by id, the
-// students' pool over in (the score inputs of Seekers, in order) and the size.
+// students' ranker over in (the score inputs of Seekers, in order) and the size.
 func (s *Snapshot) index(in []score.Student) {
 	s.rooms, s.students = make(map[string]int, len(s.Offers)), make(map[string]int, len(s.Seekers))
 	for i, o := range s.Offers {
@@ -57,7 +57,7 @@ func (s *Snapshot) index(in []score.Student) {
 	for i, sk := range s.Seekers {
 		s.students[sk.Student.ID] = i
 	}
-	s.Students = score.NewPool(in, score.PoolOptions{})
+	s.Students = score.NewRanker(in, score.RankerOptions{})
 	s.Bytes = s.estimate()
 }
 
@@ -80,7 +80,7 @@ func (s *Snapshot) Seeker(studentID string) (pool.Seeker, int, bool) {
 }
 
 // Sizes of what a snapshot holds per entry, beyond its strings: the decoded records, their
-// score inputs, the score.Pool's columns (about 140 bytes a student) and the index maps.
+// score inputs, the score.Ranker's columns (about 140 bytes a student) and the index maps.
 const (
 	offerFixed  = int64(unsafe.Sizeof(pool.Offer{}) + unsafe.Sizeof(score.Room{}) + 64)
 	seekerFixed = int64(unsafe.Sizeof(pool.Seeker{}) + 2*unsafe.Sizeof(score.Student{}) + 140 + 64)
