@@ -65,7 +65,7 @@ func seed2000Stays(b *testing.B, url string, today time.Time) {
 	defer pool.Close()
 	store := postgres.New(pool)
 	start := date.Of(today).AddDays(-400)
-	err = store.Tx(ctx, func(q *postgres.Q) error {
+	err = store.Tx(ctx, func(q *postgres.Store) error {
 		for i := range 2000 {
 			host, student := ids.New(), ids.New()
 			for _, p := range []postgres.Person{{ID: host, ProgrammeID: "lyon", Party: document.PartyHost}, {ID: student, ProgrammeID: "lyon", Party: document.PartyStudent}} {

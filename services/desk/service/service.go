@@ -74,7 +74,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			deskv1.RegisterDeskServiceServer(d.Server, grpcapi.New(a))
 			// Privacy (SPEC §9): the person's export, and erasures applied once.
 			export.Register(d.Server, "desk", exporter(store))
-			parts := boot.Parts{Jobs: periodic.Funcs(d.Log, jobs.Of(a, cfg.ExpiryInterval)...), Consumers: append(eventsub.Consumers(d.Pool, a, d.Log), erasure.Consumers(d.Pool, "desk", d.Log, postgres.ErasePerson)...)}
+			parts := boot.Parts{Jobs: periodic.Funcs(d.Log, jobs.Of(a, cfg.ExpiryInterval)...), Consumers: append(eventsub.Consumers(d.Pool, a, d.Log), erasure.Consumers(d.Pool, "desk", d.Log, a.ErasePerson)...)}
 			if cfg.Started != nil {
 				cfg.Started(a)
 			}

@@ -66,7 +66,7 @@ func (a *App) Agenda(ctx context.Context, from, to, lang string) ([]Item, error)
 }
 
 func (a *App) agenda(ctx context.Context, programmeID string, from, to date.Date, lang string) ([]Item, error) {
-	q := a.store.Read()
+	q := a.store
 	st, _, err := q.Settings(ctx, programmeID)
 	if err != nil {
 		return nil, err
@@ -106,7 +106,7 @@ func (a *App) CreateFeed(ctx context.Context, lang string) (string, error) {
 		return "", err
 	}
 	secret := base64.RawURLEncoding.EncodeToString(b[:])
-	err = a.store.Tx(ctx, func(q *postgres.Q) error {
+	err = a.store.Tx(ctx, func(q *postgres.Store) error {
 		return q.ReplaceFeed(ctx, postgres.Feed{AccountID: p.AccountID, ProgrammeID: p.ProgrammeID, Language: agenda.Language(lang)}, hashSecret(secret), a.now())
 	})
 	if err != nil {
@@ -136,7 +136,7 @@ func (a *App) FeedCalendar(ctx context.Context, secret string) ([]byte, error) {
 	if !secretRE.MatchString(secret) {
 		return nil, errBadFeed
 	}
-	f, ok, err := a.store.Read().FeedBySecret(ctx, hashSecret(secret))
+	f, ok, err := a.store.FeedBySecret(ctx, hashSecret(secret))
 	if err != nil {
 		return nil, err
 	}

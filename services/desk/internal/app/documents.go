@@ -21,7 +21,7 @@ import (
 // change writes a document changed by fn under its row's lock, with its event and its
 // owner's life event, after checking who may: coordinatorOnly, or also the person.
 func (a *App) change(ctx context.Context, id, sentEtag string, coordinatorOnly bool, subject func(*document.Document) string,
-	fn func(q *postgres.Q, d *document.Document) error) (*document.Document, error) {
+	fn func(q *postgres.Store, d *document.Document) error) (*document.Document, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -30,7 +30,7 @@ func (a *App) change(ctx context.Context, id, sentEtag string, coordinatorOnly b
 		return nil, postgres.ErrDocumentNotFound
 	}
 	var out *document.Document
-	err = a.store.Tx(ctx, func(q *postgres.Q) error {
+	err = a.store.Tx(ctx, func(q *postgres.Store) error {
 		d, err := q.Document(ctx, id, true)
 		if err != nil {
 			return err
@@ -78,7 +78,7 @@ func (a *App) Upload(ctx context.Context, id, fileName, sentEtag string, content
 	sum := sha256.Sum256(content)
 	info := document.FileInfo{Name: document.CleanFileName(fileName), ContentType: ct, SizeBytes: len(content), SHA256: hex.EncodeToString(sum[:])}
 	return a.change(ctx, id, sentEtag, false, func(*document.Document) string { return deskevents.DocumentReceived.Subject },
-		func(q *postgres.Q, d *document.Document) error {
+		func(q *postgres.Store, d *document.Document) error {
 			d.Received(info, a.now())
 			return q.PutFile(ctx, d.ID, content)
 		})
@@ -101,7 +101,7 @@ func (a *App) Verify(ctx context.Context, id, expiry string, seenInPerson bool, 
 		return deskevents.DocumentVerified.Subject
 	}
 	return a.change(ctx, id, sentEtag, true, subject,
-		func(q *postgres.Q, d *document.Document) error {
+		func(q *postgres.Store, d *document.Document) error {
 			drop, err := d.Verify(exp, seenInPerson, a.today(), a.now())
 			if err != nil || !drop {
 				return err
@@ -113,7 +113,7 @@ func (a *App) Verify(ctx context.Context, id, expiry string, seenInPerson bool, 
 // Reject marks a document REJECTED with a reason (coordinators).
 func (a *App) Reject(ctx context.Context, id, reason, sentEtag string) (*document.Document, error) {
 	return a.change(ctx, id, sentEtag, true, func(*document.Document) string { return deskevents.DocumentRejected.Subject },
-		func(_ *postgres.Q, d *document.Document) error { return d.Reject(reason, a.now()) })
+		func(_ *postgres.Store, d *document.Document) error { return d.Reject(reason, a.now()) })
 }
 
 // GetDocument returns a document to the programme's coordinators and the person.
@@ -125,7 +125,7 @@ func (a *App) GetDocument(ctx context.Context, id string) (*document.Document, e
 	if !ids.Valid(id) {
 		return nil, postgres.ErrDocumentNotFound
 	}
-	q := a.store.Read()
+	q := a.store
 	d, err := q.Document(ctx, id, false)
 	if err != nil {
 		return nil, err
@@ -150,7 +150,7 @@ func (a *App) File(ctx context.Context, id string) (*document.Document, []byte, 
 	if !d.HasFile {
 		return nil, nil, postgres.ErrFileNotFound
 	}
-	b, err := a.store.Read().File(ctx, d.ID)
+	b, err := a.store.File(ctx, d.ID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -170,7 +170,7 @@ func (a *App) CreateDocument(ctx context.Context, ownerID string, kind document.
 		return nil, err
 	}
 	var out *document.Document
-	err = a.store.Tx(ctx, func(q *postgres.Q) error {
+	err = a.store.Tx(ctx, func(q *postgres.Store) error {
 		person, err := q.Person(ctx, ownerID)
 		if errors.Is(err, postgres.ErrPersonNotFound) || (err == nil && !p.CoordinatesProgramme(person.ProgrammeID)) {
 			return postgres.ErrPersonNotFound
@@ -193,7 +193,7 @@ func (a *App) CreateDocument(ctx context.Context, ownerID string, kind document.
 	return out, err
 }
 
-func (a *App) publishRequested(ctx context.Context, q *postgres.Q, d *document.Document) error {
+func (a *App) publishRequested(ctx context.Context, q *postgres.Store, d *document.Document) error {
 	ev, err := documentEvent(deskevents.DocumentRequested.Subject, d, d.CreatedAt)
 	if err != nil {
 		return err
@@ -223,7 +223,7 @@ func (a *App) ListDocuments(ctx context.Context, ownerID string, status document
 	if err != nil {
 		return nil, "", err
 	}
-	q := a.store.Read()
+	q := a.store
 	f := postgres.DocumentFilter{OwnerID: ownerID, Status: status, ExpiresBefore: before, After: after, Limit: limit}
 	switch {
 	case p.Role == auth.RoleCoordinator:
@@ -253,7 +253,7 @@ func (a *App) ExpireDue(ctx context.Context) (int, error) {
 	total := 0
 	for {
 		n := 0
-		err := a.store.Tx(ctx, func(q *postgres.Q) error {
+		err := a.store.Tx(ctx, func(q *postgres.Store) error {
 			docs, err := q.ExpireDue(ctx, a.today(), batch)
 			if err != nil {
 				return err

@@ -9,6 +9,7 @@ import (
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	"github.com/cohabit/cohabit/services/desk/internal/document"
 	"github.com/cohabit/cohabit/services/desk/internal/postgres"
+	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/ids"
 )
 
@@ -23,19 +24,18 @@ type Event struct {
 // PersonChanged keeps the desk's copy of a host or student and creates the documents now
 // required of them, MISSING (at registration, and when isTenant changes).
 func (a *App) PersonChanged(ctx context.Context, tx pgx.Tx, e Event, p postgres.Person) error {
-	return a.store.In(tx, func(q *postgres.Q) error {
-		if err := q.SavePerson(ctx, p, e.At); err != nil {
-			return err
-		}
-		st, _, err := q.Settings(ctx, p.ProgrammeID)
-		if err != nil {
-			return err
-		}
-		if err := a.ensureRequired(ctx, q, p, st, e.At); err != nil {
-			return err
-		}
-		return q.AddLifeEvent(ctx, e.ID, e.ProgrammeID, e.Code, e.At, lifeSubjects(e.Code, p.ID)...)
-	})
+	q := a.store.Within(tx)
+	if err := q.SavePerson(ctx, p, e.At); err != nil {
+		return err
+	}
+	st, _, err := q.Settings(ctx, p.ProgrammeID)
+	if err != nil {
+		return err
+	}
+	if err := a.ensureRequired(ctx, q, p, st, e.At); err != nil {
+		return err
+	}
+	return q.AddLifeEvent(ctx, e.ID, e.ProgrammeID, e.Code, e.At, lifeSubjects(e.Code, p.ID)...)
 }
 
 func lifeSubjects(code string, ids ...string) []string {
@@ -46,7 +46,7 @@ func lifeSubjects(code string, ids ...string) []string {
 }
 
 // ensureRequired creates each document the settings require of p that p has not got yet.
-func (a *App) ensureRequired(ctx context.Context, q *postgres.Q, p postgres.Person, st *identityv1.ProgrammeSettings, at time.Time) error {
+func (a *App) ensureRequired(ctx context.Context, q *postgres.Store, p postgres.Person, st *identityv1.ProgrammeSettings, at time.Time) error {
 	for _, k := range requirements(st).For(p.Party, p.IsTenant) {
 		d := document.New(ids.New(), p.ProgrammeID, p.ID, p.Party, k, true, "", at)
 		_, created, err := q.InsertDocument(ctx, d, "")
@@ -64,81 +64,76 @@ func (a *App) ensureRequired(ctx context.Context, q *postgres.Q, p postgres.Pers
 
 // SettingsChanged gives everyone of a programme the documents its new settings require.
 func (a *App) SettingsChanged(ctx context.Context, tx pgx.Tx, e Event, st *identityv1.ProgrammeSettings) error {
-	return a.store.In(tx, func(q *postgres.Q) error {
-		people, err := q.PeopleOf(ctx, e.ProgrammeID)
-		if err != nil {
+	q := a.store.Within(tx)
+	people, err := q.PeopleOf(ctx, e.ProgrammeID)
+	if err != nil {
+		return err
+	}
+	for _, p := range people {
+		if err := a.ensureRequired(ctx, q, p, st, e.At); err != nil {
 			return err
 		}
-		for _, p := range people {
-			if err := a.ensureRequired(ctx, q, p, st, e.At); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // MatchChanged keeps the copy of a match and its place in the parties' timelines.
 func (a *App) MatchChanged(ctx context.Context, tx pgx.Tx, e Event, m postgres.Match) error {
-	return a.store.In(tx, func(q *postgres.Q) error {
-		if err := q.SaveMatch(ctx, m, e.At); err != nil {
-			return err
-		}
-		return q.AddLifeEvent(ctx, e.ID, e.ProgrammeID, e.Code, e.At, lifeSubjects(e.Code, m.ID, m.HostID, m.StudentID)...)
-	})
+	q := a.store.Within(tx)
+	if err := q.SaveMatch(ctx, m, e.At); err != nil {
+		return err
+	}
+	return q.AddLifeEvent(ctx, e.ID, e.ProgrammeID, e.Code, e.At, lifeSubjects(e.Code, m.ID, m.HostID, m.StudentID)...)
 }
 
 // ContractChanged keeps the copy of a contract and its place in the timelines.
 func (a *App) ContractChanged(ctx context.Context, tx pgx.Tx, e Event, c postgres.Contract) error {
-	return a.store.In(tx, func(q *postgres.Q) error {
-		if err := q.SaveContract(ctx, c, e.At); err != nil {
-			return err
-		}
-		return q.AddLifeEvent(ctx, e.ID, e.ProgrammeID, e.Code, e.At, lifeSubjects(e.Code, c.ID, c.MatchID, c.HostID, c.StudentID)...)
-	})
+	q := a.store.Within(tx)
+	if err := q.SaveContract(ctx, c, e.At); err != nil {
+		return err
+	}
+	return q.AddLifeEvent(ctx, e.ID, e.ProgrammeID, e.Code, e.At, lifeSubjects(e.Code, c.ID, c.MatchID, c.HostID, c.StudentID)...)
 }
 
 // CheckinChanged keeps the copy of a check-in (due and missed ones are on the agenda).
 func (a *App) CheckinChanged(ctx context.Context, tx pgx.Tx, e Event, id, contractID, status, due string) error {
-	return a.store.In(tx, func(q *postgres.Q) error {
-		d, err := parseDate(due)
-		if err != nil {
-			return err
-		}
-		if err := q.SaveCheckin(ctx, id, e.ProgrammeID, contractID, status, d, e.At); err != nil {
-			return err
-		}
-		if e.Code == "" {
-			return nil
-		}
-		hostID, studentID, _, err := q.ContractParties(ctx, contractID)
-		if err != nil {
-			return err
-		}
-		return q.AddLifeEvent(ctx, e.ID, e.ProgrammeID, e.Code, e.At, contractID, hostID, studentID)
-	})
+	q := a.store.Within(tx)
+	d, err := parseDate(due)
+	if err != nil {
+		return err
+	}
+	if err := q.SaveCheckin(ctx, id, e.ProgrammeID, contractID, status, d, e.At); err != nil {
+		return err
+	}
+	if e.Code == "" {
+		return nil
+	}
+	hostID, studentID, _, err := q.ContractParties(ctx, contractID)
+	if err != nil {
+		return err
+	}
+	return q.AddLifeEvent(ctx, e.ID, e.ProgrammeID, e.Code, e.At, contractID, hostID, studentID)
 }
 
 // ContractLifeEvent records a fact about a contract (an incident) in its timelines.
 func (a *App) ContractLifeEvent(ctx context.Context, tx pgx.Tx, e Event, contractID string) error {
-	return a.store.In(tx, func(q *postgres.Q) error {
-		hostID, studentID, _, err := q.ContractParties(ctx, contractID)
-		if err != nil {
-			return err
-		}
-		return q.AddLifeEvent(ctx, e.ID, e.ProgrammeID, e.Code, e.At, contractID, hostID, studentID)
-	})
+	q := a.store.Within(tx)
+	hostID, studentID, _, err := q.ContractParties(ctx, contractID)
+	if err != nil {
+		return err
+	}
+	return q.AddLifeEvent(ctx, e.ID, e.ProgrammeID, e.Code, e.At, contractID, hostID, studentID)
 }
 
 // CallChanged keeps a line of the call list.
 func (a *App) CallChanged(ctx context.Context, tx pgx.Tx, e Event, id, recipientID, topic, status string) error {
-	return a.store.In(tx, func(q *postgres.Q) error {
-		return q.SaveCall(ctx, id, e.ProgrammeID, recipientID, topic, status, e.At)
-	})
+	q := a.store.Within(tx)
+	return q.SaveCall(ctx, id, e.ProgrammeID, recipientID, topic, status, e.At)
 }
 
-// ErasePerson deletes everything the desk holds about a person (SPEC §9): their documents and
-// files, the notes on them, their timeline, their calls.
-func (a *App) ErasePerson(ctx context.Context, tx pgx.Tx, e Event, personID string) error {
-	return a.store.In(tx, func(q *postgres.Q) error { return q.DeletePerson(ctx, personID) })
+// ErasePerson applies an erasure (SPEC §9) in tx, the erasure consumer's transaction: the
+// person's documents and files, the notes on them and on their matches and contracts, their
+// calls and their timeline go (postgres.Store.ErasePerson).
+func (a *App) ErasePerson(ctx context.Context, tx pgx.Tx, p erasure.Person) error {
+	return a.store.Within(tx).ErasePerson(ctx, p)
 }

@@ -50,7 +50,7 @@ func (a *App) subject(ctx context.Context, programmeID, id, wantType string) (st
 	}
 	deadline := time.Now().Add(2 * time.Second)
 	for {
-		kind, prog, err := a.store.Read().Subject(ctx, id)
+		kind, prog, err := a.store.Subject(ctx, id)
 		if err != nil {
 			return "", err
 		}
@@ -100,7 +100,7 @@ func (a *App) CreateNote(ctx context.Context, subjectID, subjectType, body, requ
 	n := &postgres.Note{ID: ids.New(), ProgrammeID: p.ProgrammeID, SubjectID: subjectID, SubjectType: kind, Body: body,
 		AuthorID: p.AccountID, Version: 1, CreatedAt: now, UpdatedAt: now}
 	var out *postgres.Note
-	err = a.store.Tx(ctx, func(q *postgres.Q) error {
+	err = a.store.Tx(ctx, func(q *postgres.Store) error {
 		out, err = q.InsertNote(ctx, n, requestID)
 		return err
 	})
@@ -121,7 +121,7 @@ func (a *App) UpdateNote(ctx context.Context, id, body, sentEtag string) (*postg
 		return nil, postgres.ErrNoteNotFound
 	}
 	var out *postgres.Note
-	err = a.store.Tx(ctx, func(q *postgres.Q) error {
+	err = a.store.Tx(ctx, func(q *postgres.Store) error {
 		n, err := q.Note(ctx, id, true)
 		if err != nil {
 			return err
@@ -155,7 +155,7 @@ func (a *App) ListNotes(ctx context.Context, subjectID string, pg page.Request) 
 	if err != nil {
 		return nil, "", err
 	}
-	notes, err := a.store.Read().Notes(ctx, subjectID, after, limit)
+	notes, err := a.store.Notes(ctx, subjectID, after, limit)
 	if err != nil {
 		return nil, "", err
 	}
@@ -187,7 +187,7 @@ func (a *App) Timeline(ctx context.Context, subjectID string) ([]Entry, error) {
 	if !ids.Valid(subjectID) {
 		return nil, errs.Invalid(errs.Violation{Field: "subjectId", Description: "is required (a host's, student's, match's or contract's id)"})
 	}
-	q := a.store.Read()
+	q := a.store
 	_, prog, err := q.Subject(ctx, subjectID)
 	if err != nil {
 		return nil, err

@@ -34,7 +34,7 @@ type AgendaQuery struct {
 
 // Agenda lists what needs the coordinator: items dated within [From, To], and items dated
 // before Today that are still to handle (overdue), dated in UTC, by date.
-func (q *Q) Agenda(ctx context.Context, a AgendaQuery) ([]AgendaRow, error) {
+func (s *Store) Agenda(ctx context.Context, a AgendaQuery) ([]AgendaRow, error) {
 	const sql = `
 WITH items AS (
 	SELECT 'CHECKIN' AS kind, id::text AS item, due_date AS day, contract_id::text AS subject, 'CONTRACT' AS stype, status AS detail, NULL::timestamptz AS at
@@ -67,7 +67,7 @@ WHERE day BETWEEN $2::date AND $3::date
 	-- Overdue until handled; a call, which nothing marks done yet, for a fortnight.
 	OR (day < $4::date AND (kind <> 'CALL' OR day >= $4::date - 14))
 ORDER BY day, kind, item LIMIT $8`
-	rows, err := q.db.Query(ctx, sql, a.ProgrammeID, a.From.String(), a.To.String(), a.Today.String(), a.WarningDays, a.EndingDays, a.ProposalDays, a.Limit)
+	rows, err := s.db.Query(ctx, sql, a.ProgrammeID, a.From.String(), a.To.String(), a.Today.String(), a.WarningDays, a.EndingDays, a.ProposalDays, a.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("read agenda: %w", err)
 	}

@@ -12,12 +12,16 @@ import (
 	"github.com/cohabit/cohabit/services/platform/export"
 )
 
-// ErasePerson applies an erasure (SPEC §9) to the desk, in the erasure consumer's
-// transaction: the person's documents and their files go (with the person's row, which
+// ErasePerson applies an erasure (SPEC §9) to the desk, in the store's transaction (the
+// erasure consumer's, Within): the person's documents and their files go (with the person's row, which
 // they hang from), and so do the notes about them and about their matches and contracts
 // (free text tied to the person, with their earlier versions), the calls to make to them and
 // the life events of their timeline.
-func ErasePerson(ctx context.Context, tx pgx.Tx, p erasure.Person) error {
+func (s *Store) ErasePerson(ctx context.Context, p erasure.Person) error {
+	tx, err := s.inTx()
+	if err != nil {
+		return fmt.Errorf("erase %s: %w", p.ID, err)
+	}
 	col := "host_id"
 	if p.Kind == erasure.Student {
 		col = "student_id"

@@ -1,7 +1,7 @@
 // Package postgres stores the desk: the people it knows of, their documents and files, notes,
 // the copies of matches, contracts, check-ins and calls the agenda lists, the life events of
 // each record's timeline, and the agenda feeds. Every change is written with its events in one
-// transaction (the outbox). Everything about one person is deleted by DeletePerson (erasure).
+// transaction (the outbox). Everything about one person is deleted by ErasePerson (erasure).
 package postgres
 
 import (
@@ -56,45 +56,52 @@ type db interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-// Store is the desk's database.
+// Store reads and writes the desk's database: on the pool, or in the one transaction of a
+// store made by Tx or Within, whose changes, files and events (Publish) then commit together.
+// Publish and the files' writes refuse to run outside a transaction.
 type Store struct {
 	pool  *pgxpool.Pool
+	db    db
+	tx    pgx.Tx
 	Files FileStore
 }
 
 // New returns a store over pool, keeping files in the same database.
-func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool, Files: PGFiles{}} }
+func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool, db: pool, Files: PGFiles{}} }
 
-// Q runs the desk's queries on the pool or inside one transaction.
-type Q struct {
-	db db
-	tx pgx.Tx
-	s  *Store
+// Tx runs fn with a store bound to a transaction of its own, committed when fn returns nil.
+func (s *Store) Tx(ctx context.Context, fn func(q *Store) error) error {
+	return pg.InTx(ctx, s.pool, func(tx pgx.Tx) error { return fn(s.Within(tx)) })
 }
 
-// Read returns queries on the pool, outside any transaction.
-func (s *Store) Read() *Q { return &Q{db: s.pool, s: s} }
+// Within returns a store bound to tx, a transaction opened elsewhere: an event consumer's
+// inbox transaction (platform/consume), so that the changes a use case makes for the event
+// commit with its claim, or roll back with it for the redelivery to try again.
+func (s *Store) Within(tx pgx.Tx) *Store { return &Store{pool: s.pool, db: tx, tx: tx, Files: s.Files} }
 
-// Tx runs fn in a transaction.
-func (s *Store) Tx(ctx context.Context, fn func(q *Q) error) error {
-	return pg.InTx(ctx, s.pool, func(tx pgx.Tx) error { return fn(&Q{db: tx, tx: tx, s: s}) })
-}
+// errNoTx is a transaction's write asked of a store that is not bound to one.
+var errNoTx = errors.New("desk store: this write runs in a transaction (Store.Tx or Store.Within)")
 
-// In runs fn with the queries of tx, an event's inbox transaction: what fn changes commits
-// with the event's claim, or rolls back with it for the redelivery to try again.
-func (s *Store) In(tx pgx.Tx, fn func(q *Q) error) error { return fn(&Q{db: tx, tx: tx, s: s}) }
-
-// Publish appends events to the outbox (inside a transaction only).
-func (q *Q) Publish(ctx context.Context, events ...*eventsv1.Envelope) error {
-	if q.tx == nil {
-		return errors.New("publish outside a transaction")
+// inTx is the transaction the store is bound to, or errNoTx.
+func (s *Store) inTx() (pgx.Tx, error) {
+	if s.tx == nil {
+		return nil, errNoTx
 	}
-	return outbox.Append(ctx, q.tx, events...)
+	return s.tx, nil
+}
+
+// Publish appends events to the outbox of the store's transaction.
+func (s *Store) Publish(ctx context.Context, events ...*eventsv1.Envelope) error {
+	tx, err := s.inTx()
+	if err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	return outbox.Append(ctx, tx, events...)
 }
 
 // Settings returns the copy of a programme's settings (false before it arrives).
-func (q *Q) Settings(ctx context.Context, programmeID string) (*identityv1.ProgrammeSettings, bool, error) {
-	return programmes.Get(ctx, q.db, programmeID)
+func (s *Store) Settings(ctx context.Context, programmeID string) (*identityv1.ProgrammeSettings, bool, error) {
+	return programmes.Get(ctx, s.db, programmeID)
 }
 
 // Person is a host or a student as the desk knows them.
@@ -109,15 +116,15 @@ type Person struct {
 }
 
 // SavePerson inserts or updates p.
-func (q *Q) SavePerson(ctx context.Context, p Person, at time.Time) error {
-	if gone, err := erasure.Erased(ctx, q.db, p.ID); err != nil || gone {
+func (s *Store) SavePerson(ctx context.Context, p Person, at time.Time) error {
+	if gone, err := erasure.Erased(ctx, s.db, p.ID); err != nil || gone {
 		if err == nil {
 			// An event about an erased person is dropped, not retried: nothing of hers comes back.
 			err = fmt.Errorf("%w: save person %s: %w", natsx.ErrPermanent, p.ID, errErased)
 		}
 		return err
 	}
-	_, err := q.db.Exec(ctx, `INSERT INTO people (id, programme_id, party, owner_account_id, is_tenant, status, registered_at, updated_at)
+	_, err := s.db.Exec(ctx, `INSERT INTO people (id, programme_id, party, owner_account_id, is_tenant, status, registered_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
 		ON CONFLICT (id) DO UPDATE SET owner_account_id = EXCLUDED.owner_account_id, is_tenant = EXCLUDED.is_tenant,
 			status = EXCLUDED.status, updated_at = EXCLUDED.updated_at`,
@@ -137,8 +144,8 @@ func scanPerson(row pgx.Row) (Person, error) {
 }
 
 // Person returns one person (ErrPersonNotFound).
-func (q *Q) Person(ctx context.Context, id string) (Person, error) {
-	p, err := scanPerson(q.db.QueryRow(ctx, `SELECT `+personCols+` FROM people WHERE id = $1`, id))
+func (s *Store) Person(ctx context.Context, id string) (Person, error) {
+	p, err := scanPerson(s.db.QueryRow(ctx, `SELECT `+personCols+` FROM people WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return p, ErrPersonNotFound
 	}
@@ -149,8 +156,8 @@ func (q *Q) Person(ctx context.Context, id string) (Person, error) {
 }
 
 // PeopleOf returns the people of a programme.
-func (q *Q) PeopleOf(ctx context.Context, programmeID string) ([]Person, error) {
-	rows, err := q.db.Query(ctx, `SELECT `+personCols+` FROM people WHERE programme_id = $1 ORDER BY id`, programmeID)
+func (s *Store) PeopleOf(ctx context.Context, programmeID string) ([]Person, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+personCols+` FROM people WHERE programme_id = $1 ORDER BY id`, programmeID)
 	if err != nil {
 		return nil, fmt.Errorf("list people: %w", err)
 	}
@@ -158,28 +165,12 @@ func (q *Q) PeopleOf(ctx context.Context, programmeID string) ([]Person, error) 
 }
 
 // PersonOfAccount returns the person an account owns, if any.
-func (q *Q) PersonOfAccount(ctx context.Context, accountID string) (Person, bool, error) {
-	p, err := scanPerson(q.db.QueryRow(ctx, `SELECT `+personCols+` FROM people WHERE owner_account_id = $1 AND owner_account_id <> '' LIMIT 1`, accountID))
+func (s *Store) PersonOfAccount(ctx context.Context, accountID string) (Person, bool, error) {
+	p, err := scanPerson(s.db.QueryRow(ctx, `SELECT `+personCols+` FROM people WHERE owner_account_id = $1 AND owner_account_id <> '' LIMIT 1`, accountID))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return p, false, nil
 	}
 	return p, err == nil, err
-}
-
-// DeletePerson removes everything the desk holds about a person: their documents and files,
-// the notes on them and the timeline of their record (SPEC §9's erasure).
-func (q *Q) DeletePerson(ctx context.Context, id string) error {
-	for _, sql := range []string{
-		`DELETE FROM notes WHERE subject_id = $1`,
-		`DELETE FROM life_events WHERE subject_id = $1`,
-		`DELETE FROM calls WHERE recipient_id = $1::text`,
-		`DELETE FROM people WHERE id = $1`, // documents and their files cascade
-	} {
-		if _, err := q.db.Exec(ctx, sql, id); err != nil {
-			return fmt.Errorf("erase person %s: %w", id, err)
-		}
-	}
-	return nil
 }
 
 // --- documents
@@ -210,8 +201,8 @@ func expiryArg(d date.Date) any {
 }
 
 // InsertDocument stores a new document. With a request id, a retry returns the first one.
-func (q *Q) InsertDocument(ctx context.Context, d *document.Document, requestID string) (*document.Document, bool, error) {
-	tag, err := q.db.Exec(ctx, `INSERT INTO documents (`+docCols+`, request_id)
+func (s *Store) InsertDocument(ctx context.Context, d *document.Document, requestID string) (*document.Document, bool, error) {
+	tag, err := s.db.Exec(ctx, `INSERT INTO documents (`+docCols+`, request_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, NULLIF($21, ''))
 		ON CONFLICT DO NOTHING`,
 		d.ID, d.ProgrammeID, d.OwnerID, d.Party, d.Kind, d.Status, d.Required, d.File.Name, d.File.ContentType,
@@ -224,7 +215,7 @@ func (q *Q) InsertDocument(ctx context.Context, d *document.Document, requestID 
 		return d, true, nil
 	}
 	if requestID != "" {
-		first, err := scanDoc(q.db.QueryRow(ctx, `SELECT `+docCols+` FROM documents WHERE created_by = $1 AND request_id = $2`, d.CreatedBy, requestID))
+		first, err := scanDoc(s.db.QueryRow(ctx, `SELECT `+docCols+` FROM documents WHERE created_by = $1 AND request_id = $2`, d.CreatedBy, requestID))
 		if err == nil {
 			return first, false, nil
 		}
@@ -233,12 +224,12 @@ func (q *Q) InsertDocument(ctx context.Context, d *document.Document, requestID 
 }
 
 // Document returns one document; forUpdate locks its row (inside a transaction).
-func (q *Q) Document(ctx context.Context, id string, forUpdate bool) (*document.Document, error) {
+func (s *Store) Document(ctx context.Context, id string, forUpdate bool) (*document.Document, error) {
 	sql := `SELECT ` + docCols + ` FROM documents WHERE id = $1`
 	if forUpdate {
 		sql += ` FOR UPDATE`
 	}
-	d, err := scanDoc(q.db.QueryRow(ctx, sql, id))
+	d, err := scanDoc(s.db.QueryRow(ctx, sql, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrDocumentNotFound
 	}
@@ -249,8 +240,8 @@ func (q *Q) Document(ctx context.Context, id string, forUpdate bool) (*document.
 }
 
 // UpdateDocument writes d (read with forUpdate in the same transaction).
-func (q *Q) UpdateDocument(ctx context.Context, d *document.Document) error {
-	_, err := q.db.Exec(ctx, `UPDATE documents SET status = $2, file_name = $3, content_type = $4, size_bytes = $5, sha256 = $6,
+func (s *Store) UpdateDocument(ctx context.Context, d *document.Document) error {
+	_, err := s.db.Exec(ctx, `UPDATE documents SET status = $2, file_name = $3, content_type = $4, size_bytes = $5, sha256 = $6,
 		has_file = $7, expiry_date = $8, seen_in_person = $9, rejection_reason = $10, verified_at = $11, version = $12, updated_at = $13
 		WHERE id = $1`, d.ID, d.Status, d.File.Name, d.File.ContentType, d.File.SizeBytes, d.File.SHA256, d.HasFile,
 		expiryArg(d.ExpiryDate), d.SeenInPerson, d.RejectionReason, d.VerifiedAt, d.Version, d.UpdatedAt)
@@ -271,12 +262,12 @@ type DocumentFilter struct {
 }
 
 // Documents lists documents by id.
-func (q *Q) Documents(ctx context.Context, f DocumentFilter) ([]*document.Document, error) {
+func (s *Store) Documents(ctx context.Context, f DocumentFilter) ([]*document.Document, error) {
 	sql := `SELECT ` + docCols + ` FROM documents WHERE programme_id = $1
 		AND ($2 = '' OR owner_id = NULLIF($2, '')::uuid) AND ($3 = '' OR status = $3)
 		AND ($4::date IS NULL OR expiry_date < $4::date) AND ($5 = '' OR id > NULLIF($5, '')::uuid)
 		ORDER BY id LIMIT $6`
-	rows, err := q.db.Query(ctx, sql, f.ProgrammeID, f.OwnerID, string(f.Status), expiryArg(f.ExpiresBefore), f.After, f.Limit)
+	rows, err := s.db.Query(ctx, sql, f.ProgrammeID, f.OwnerID, string(f.Status), expiryArg(f.ExpiresBefore), f.After, f.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("list documents: %w", err)
 	}
@@ -285,8 +276,8 @@ func (q *Q) Documents(ctx context.Context, f DocumentFilter) ([]*document.Docume
 
 // ExpireDue locks up to limit VERIFIED documents past their expiry date, skipping rows another
 // replica holds, and calls fn on each inside the transaction.
-func (q *Q) ExpireDue(ctx context.Context, today date.Date, limit int) ([]*document.Document, error) {
-	rows, err := q.db.Query(ctx, `SELECT `+docCols+` FROM documents WHERE status = 'VERIFIED' AND expiry_date < $1
+func (s *Store) ExpireDue(ctx context.Context, today date.Date, limit int) ([]*document.Document, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+docCols+` FROM documents WHERE status = 'VERIFIED' AND expiry_date < $1
 		ORDER BY expiry_date LIMIT $2 FOR UPDATE SKIP LOCKED`, today.String(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("scan expired documents: %w", err)
@@ -343,16 +334,24 @@ func (PGFiles) Delete(ctx context.Context, tx pgx.Tx, id string) error {
 }
 
 // PutFile stores a file in the transaction.
-func (q *Q) PutFile(ctx context.Context, id string, content []byte) error {
-	return q.s.Files.Put(ctx, q.tx, id, content)
+func (s *Store) PutFile(ctx context.Context, id string, content []byte) error {
+	tx, err := s.inTx()
+	if err != nil {
+		return fmt.Errorf("store file of %s: %w", id, err)
+	}
+	return s.Files.Put(ctx, tx, id, content)
 }
 
 // DeleteFile removes a file in the transaction.
-func (q *Q) DeleteFile(ctx context.Context, id string) error {
-	return q.s.Files.Delete(ctx, q.tx, id)
+func (s *Store) DeleteFile(ctx context.Context, id string) error {
+	tx, err := s.inTx()
+	if err != nil {
+		return fmt.Errorf("delete file of %s: %w", id, err)
+	}
+	return s.Files.Delete(ctx, tx, id)
 }
 
 // File reads a file.
-func (q *Q) File(ctx context.Context, id string) ([]byte, error) {
-	return q.s.Files.Get(ctx, q.db, id)
+func (s *Store) File(ctx context.Context, id string) ([]byte, error) {
+	return s.Files.Get(ctx, s.db, id)
 }
