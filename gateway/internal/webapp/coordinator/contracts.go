@@ -1,6 +1,7 @@
 package coordinator
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -17,28 +18,15 @@ import (
 
 type contractsListData struct {
 	Contracts []*contractsv1.Contract
-	Status    string
 	More      bool
 }
 
 // contractsList is the programme's contracts, filtered by status.
 func (a *app) contractsList(w http.ResponseWriter, r *http.Request) {
-	st := contractsv1.ContractStatus(contractsv1.ContractStatus_value[r.URL.Query().Get("status")])
-	ctx, cancel := a.Call(r)
-	defer cancel()
-	res, err := a.Svc.Contracts.ListContracts(ctx, &contractsv1.ListContractsRequest{PageSize: webapp.ListSize, Status: st})
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	d := contractsListData{Contracts: res.GetContracts(), More: res.GetNextPageToken() != ""}
-	if st != contractsv1.ContractStatus_CONTRACT_STATUS_UNSPECIFIED {
-		d.Status = st.String()
-	}
-	p := a.NewPage(w, r, "contracts.title", d)
-	p.Nav = "contracts"
-	p.Form = webapp.NewForm(webapp.FormSpec{{Name: "status", Label: "contracts.filter.status"}}, url.Values{"status": {d.Status}})
-	a.Render(w, r, http.StatusOK, "coord_contracts", p)
+	listPage(a, w, r, "contracts", contractsv1.ContractStatus_value, false, func(ctx context.Context, st contractsv1.ContractStatus, _ string) (any, error) {
+		res, err := a.Svc.Contracts.ListContracts(ctx, &contractsv1.ListContractsRequest{PageSize: webapp.ListSize, Status: st})
+		return contractsListData{Contracts: res.GetContracts(), More: res.GetNextPageToken() != ""}, err
+	})
 }
 
 // contractSpec holds the inputs of every form of a contract's page (each POST fills in its

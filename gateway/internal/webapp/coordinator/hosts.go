@@ -14,41 +14,15 @@ import (
 )
 
 type hostsListData struct {
-	Hosts  []*hostsv1.Host
-	Status string
-	More   bool
-}
-
-var hostStatuses = []hostsv1.HostStatus{
-	hostsv1.HostStatus_HOST_STATUS_PENDING_VERIFICATION, hostsv1.HostStatus_HOST_STATUS_VERIFIED,
-	hostsv1.HostStatus_HOST_STATUS_SUSPENDED, hostsv1.HostStatus_HOST_STATUS_ARCHIVED,
-}
-
-// searchText is a list's ?q=, cut to the 100 characters the services take: a pasted
-// paragraph searches its beginning rather than failing the page.
-func searchText(r *http.Request) string {
-	q := []rune(strings.TrimSpace(r.URL.Query().Get("q")))
-	return strings.TrimSpace(string(q[:min(len(q), 100)]))
+	Hosts []*hostsv1.Host
+	More  bool
 }
 
 func (a *app) hostsList(w http.ResponseWriter, r *http.Request) {
-	st := hostsv1.HostStatus(hostsv1.HostStatus_value[r.URL.Query().Get("status")])
-	q := searchText(r)
-	ctx, cancel := a.Call(r)
-	defer cancel()
-	res, err := a.Svc.Hosts.ListHosts(ctx, &hostsv1.ListHostsRequest{PageSize: webapp.ListSize, Status: st, Query: q})
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	d := hostsListData{Hosts: res.GetHosts(), More: res.GetNextPageToken() != ""}
-	if st != hostsv1.HostStatus_HOST_STATUS_UNSPECIFIED {
-		d.Status = st.String()
-	}
-	p := a.NewPage(w, r, "hosts.title", d)
-	p.Nav = "hosts"
-	p.Form = webapp.NewForm(webapp.FormSpec{{Name: "q", Label: "hosts.filter.q"}, {Name: "status", Label: "hosts.filter.status"}}, url.Values{"q": {q}, "status": {d.Status}})
-	a.Render(w, r, http.StatusOK, "coord_hosts", p)
+	listPage(a, w, r, "hosts", hostsv1.HostStatus_value, true, func(ctx context.Context, st hostsv1.HostStatus, q string) (any, error) {
+		res, err := a.Svc.Hosts.ListHosts(ctx, &hostsv1.ListHostsRequest{PageSize: webapp.ListSize, Status: st, Query: q})
+		return hostsListData{Hosts: res.GetHosts(), More: res.GetNextPageToken() != ""}, err
+	})
 }
 
 func (a *app) hostNewPage(w http.ResponseWriter, r *http.Request) {

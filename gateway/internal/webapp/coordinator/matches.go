@@ -1,6 +1,7 @@
 package coordinator
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -33,28 +34,15 @@ func (a *app) scheduleMeeting(w http.ResponseWriter, r *http.Request) {
 
 type matchesListData struct {
 	Matches []*matchingv1.Match
-	Status  string
 	More    bool
 }
 
 // matchesList is the programme's matches, filtered by status.
 func (a *app) matchesList(w http.ResponseWriter, r *http.Request) {
-	st := matchingv1.MatchStatus(matchingv1.MatchStatus_value[r.URL.Query().Get("status")])
-	ctx, cancel := a.Call(r)
-	defer cancel()
-	res, err := a.Svc.Matching.ListMatches(ctx, &matchingv1.ListMatchesRequest{PageSize: webapp.ListSize, Status: st})
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	d := matchesListData{Matches: res.GetMatches(), More: res.GetNextPageToken() != ""}
-	if st != matchingv1.MatchStatus_MATCH_STATUS_UNSPECIFIED {
-		d.Status = st.String()
-	}
-	p := a.NewPage(w, r, "matches.title", d)
-	p.Nav = "matches"
-	p.Form = webapp.NewForm(webapp.FormSpec{{Name: "status", Label: "matches.filter.status"}}, url.Values{"status": {d.Status}})
-	a.Render(w, r, http.StatusOK, "coord_matches", p)
+	listPage(a, w, r, "matches", matchingv1.MatchStatus_value, false, func(ctx context.Context, st matchingv1.MatchStatus, _ string) (any, error) {
+		res, err := a.Svc.Matching.ListMatches(ctx, &matchingv1.ListMatchesRequest{PageSize: webapp.ListSize, Status: st})
+		return matchesListData{Matches: res.GetMatches(), More: res.GetNextPageToken() != ""}, err
+	})
 }
 
 type matchPageData struct {

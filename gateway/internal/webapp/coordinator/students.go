@@ -18,34 +18,14 @@ import (
 
 type studentsListData struct {
 	Students []*studentsv1.Student
-	Status   string
 	More     bool
 }
 
-var studentStatuses = []studentsv1.StudentStatus{
-	studentsv1.StudentStatus_STUDENT_STATUS_PENDING_VERIFICATION, studentsv1.StudentStatus_STUDENT_STATUS_VERIFIED,
-	studentsv1.StudentStatus_STUDENT_STATUS_PLACED, studentsv1.StudentStatus_STUDENT_STATUS_ALUMNI,
-	studentsv1.StudentStatus_STUDENT_STATUS_ARCHIVED,
-}
-
 func (a *app) studentsList(w http.ResponseWriter, r *http.Request) {
-	st := studentsv1.StudentStatus(studentsv1.StudentStatus_value[r.URL.Query().Get("status")])
-	q := searchText(r)
-	ctx, cancel := a.Call(r)
-	defer cancel()
-	res, err := a.Svc.Students.ListStudents(ctx, &studentsv1.ListStudentsRequest{PageSize: webapp.ListSize, Status: st, Query: q})
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	d := studentsListData{Students: res.GetStudents(), More: res.GetNextPageToken() != ""}
-	if st != studentsv1.StudentStatus_STUDENT_STATUS_UNSPECIFIED {
-		d.Status = st.String()
-	}
-	p := a.NewPage(w, r, "students.title", d)
-	p.Nav = "students"
-	p.Form = webapp.NewForm(webapp.FormSpec{{Name: "q", Label: "students.filter.q"}, {Name: "status", Label: "students.filter.status"}}, url.Values{"q": {q}, "status": {d.Status}})
-	a.Render(w, r, http.StatusOK, "coord_students", p)
+	listPage(a, w, r, "students", studentsv1.StudentStatus_value, true, func(ctx context.Context, st studentsv1.StudentStatus, q string) (any, error) {
+		res, err := a.Svc.Students.ListStudents(ctx, &studentsv1.ListStudentsRequest{PageSize: webapp.ListSize, Status: st, Query: q})
+		return studentsListData{Students: res.GetStudents(), More: res.GetNextPageToken() != ""}, err
+	})
 }
 
 func (a *app) studentVerify(w http.ResponseWriter, r *http.Request) {
