@@ -140,7 +140,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			notificationsv1.RegisterNotificationServiceServer(d.Server, grpcapi.New(a))
 			export.Register(d.Server, "notifications", grpcapi.Exporter(postgres.New(d.Pool)))
 			parts := boot.Parts{Consumers: eventsub.Consumers(d.Pool, a, d.Log)}
-			parts.Consumers = append(parts.Consumers, erasure.Consumers(d.Pool, "notifications", d.Log, postgres.ErasePerson)...)
+			parts.Consumers = append(parts.Consumers, erasure.Consumers(d.Pool, "notifications", d.Log, a.ErasePerson)...)
 			parts.Jobs = periodic.Funcs(d.Log, jobs.Of(a, cfg.DispatchInterval)...)
 			if cfg.Started != nil {
 				cfg.Started(a)

@@ -18,8 +18,8 @@ import (
 	"github.com/cohabit/cohabit/services/notifications/internal/notice"
 	"github.com/cohabit/cohabit/services/notifications/internal/postgres"
 	"github.com/cohabit/cohabit/services/notifications/internal/sms"
+	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/ids"
-	"github.com/cohabit/cohabit/services/platform/outbox"
 )
 
 // Invitations reads an invitation's code from identity (GetInvitationCode, service accounts
@@ -85,8 +85,9 @@ type Intent struct {
 // answer: an event redelivered, or handled by two replicas at once, creates each notification
 // once. The consumer wakes the dispatcher after the commit (Kick).
 func (a *App) Plan(ctx context.Context, tx pgx.Tx, intents []Intent) error {
+	st := a.Store.Within(tx)
 	for _, in := range intents {
-		if _, err := a.plan(ctx, tx, in); err != nil {
+		if _, err := a.plan(ctx, st, in); err != nil {
 			return err
 		}
 	}
@@ -104,14 +105,15 @@ func (a *App) Kick() {
 // plan records the notifications of one intent: one per channel the recipient can be reached
 // on (notice.Channels), each PENDING, SKIPPED with why, or for a call-list line PENDING until
 // someone phones. The recipient's contact details are read to choose the channels and are not
-// kept. A recipient whose record is gone is told nothing.
-func (a *App) plan(ctx context.Context, tx pgx.Tx, in Intent) (int, error) {
+// kept. A recipient whose record is gone is told nothing. st is bound to the transaction the
+// notifications are recorded in.
+func (a *App) plan(ctx context.Context, st *postgres.Store, in Intent) (int, error) {
 	if in.Kind == notice.Coordinator {
-		st, _, err := postgres.Settings(ctx, tx, in.RecipientID)
+		set, _, err := st.Settings(ctx, in.RecipientID)
 		if err != nil {
 			return 0, err
 		}
-		return a.insert(ctx, tx, in, st.Language, notice.CoordinatorChannels(st))
+		return a.insert(ctx, st, in, set.Language, notice.CoordinatorChannels(set))
 	}
 	p, err := a.Contacts.Read(ctx, in.Kind, in.RecipientID)
 	if errors.Is(err, contact.ErrNotFound) {
@@ -127,18 +129,18 @@ func (a *App) plan(ctx context.Context, tx pgx.Tx, in Intent) (int, error) {
 		account = in.RecipientID
 	}
 	if account == "" {
-		if account, err = postgres.AccountOf(ctx, tx, in.RecipientID); err != nil {
+		if account, err = st.AccountOf(ctx, in.RecipientID); err != nil {
 			return 0, err
 		}
 	}
-	st, _, err := postgres.Settings(ctx, tx, account)
+	set, _, err := st.Settings(ctx, account)
 	if err != nil {
 		return 0, err
 	}
-	return a.insert(ctx, tx, in, st.Language, notice.Channels(p.Reach(), st, a.SMS.For(in.ProgrammeID) != nil))
+	return a.insert(ctx, st, in, set.Language, notice.Channels(p.Reach(), set, a.SMS.For(in.ProgrammeID) != nil))
 }
 
-func (a *App) insert(ctx context.Context, tx pgx.Tx, in Intent, lang string, plans []notice.Plan) (int, error) {
+func (a *App) insert(ctx context.Context, st *postgres.Store, in Intent, lang string, plans []notice.Plan) (int, error) {
 	d := a.facts(lang, in.Kind, in.Params)
 	subject, err := a.Templates.Subject(lang, in.Topic, d)
 	if err != nil {
@@ -164,7 +166,7 @@ func (a *App) insert(ctx context.Context, tx pgx.Tx, in Intent, lang string, pla
 		default:
 			row.NextAttemptAt = &now
 		}
-		added, err := postgres.Insert(ctx, tx, row)
+		added, err := st.Insert(ctx, row)
 		if err != nil {
 			return 0, err
 		}
@@ -176,7 +178,7 @@ func (a *App) insert(ctx context.Context, tx pgx.Tx, in Intent, lang string, pla
 			if err != nil {
 				return 0, err
 			}
-			if err := outbox.Append(ctx, tx, ev); err != nil {
+			if err := st.Append(ctx, ev); err != nil {
 				return 0, err
 			}
 		}
@@ -314,7 +316,7 @@ func (a *App) recipient(ctx context.Context, n postgres.Notification) (contact.P
 	if n.RecipientKind != notice.Coordinator {
 		return a.Contacts.Read(ctx, n.RecipientKind, n.RecipientID)
 	}
-	email, err := postgres.ProgrammeEmail(ctx, a.Store.Pool, n.ProgrammeID)
+	email, err := a.Store.ProgrammeEmail(ctx, n.ProgrammeID)
 	if err != nil {
 		return contact.Person{}, err
 	}
@@ -345,4 +347,10 @@ func (a *App) RunOnce(ctx context.Context) error {
 			return err
 		}
 	}
+}
+
+// ErasePerson applies an erasure (SPEC §9) in tx, the erasure consumer's transaction: the
+// person's notifications, reminders, copy and settings go (postgres.Store.ErasePerson).
+func (a *App) ErasePerson(ctx context.Context, tx pgx.Tx, p erasure.Person) error {
+	return a.Store.Within(tx).ErasePerson(ctx, p)
 }

@@ -45,7 +45,7 @@ func (a *App) List(ctx context.Context, q ListQuery) ([]postgres.Notification, s
 		}
 	default:
 		// A person's own: the records their account owns, and the account itself.
-		mine, err := postgres.RecordsOf(ctx, a.Store.Pool, p.AccountID)
+		mine, err := a.Store.RecordsOf(ctx, p.AccountID)
 		if err != nil {
 			return nil, "", err
 		}
@@ -71,7 +71,7 @@ func (a *App) Settings(ctx context.Context) (notice.Settings, *time.Time, error)
 	if !ok {
 		return notice.Settings{}, nil, ErrNoPrincipal
 	}
-	return postgres.Settings(ctx, a.Store.Pool, p.AccountID)
+	return a.Store.Settings(ctx, p.AccountID)
 }
 
 // SettingsChange is a change of settings: nil fields stay as they are.

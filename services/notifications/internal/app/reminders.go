@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/cohabit/cohabit/services/notifications/internal/notice"
 	"github.com/cohabit/cohabit/services/notifications/internal/postgres"
 )
@@ -31,7 +29,7 @@ func CheckinReminderDue(day time.Time) time.Time { return day.Add(-24*time.Hour 
 func (a *App) RemindDue(ctx context.Context, limit int) (int, error) {
 	now := a.Now()
 	planned := 0
-	n, err := a.Store.DueReminders(ctx, now, limit, func(tx pgx.Tx, r postgres.Reminder) error {
+	n, err := a.Store.DueReminders(ctx, now, limit, func(st *postgres.Store, r postgres.Reminder) error {
 		if !r.At.After(now) {
 			return nil
 		}
@@ -49,7 +47,7 @@ func (a *App) RemindDue(ctx context.Context, limit int) (int, error) {
 		}{{notice.Host, r.HostID, r.StudentID, notice.Student}, {notice.Student, r.StudentID, r.HostID, notice.Host}} {
 			pp := p
 			pp.OtherKind, pp.OtherID = string(party.otherKind), party.other
-			k, err := a.plan(ctx, tx, Intent{EventID: eventID, EventTime: now, ProgrammeID: r.ProgrammeID, Topic: topic,
+			k, err := a.plan(ctx, st, Intent{EventID: eventID, EventTime: now, ProgrammeID: r.ProgrammeID, Topic: topic,
 				Kind: party.kind, RecipientID: party.id, Params: pp})
 			if err != nil {
 				return err

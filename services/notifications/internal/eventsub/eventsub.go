@@ -66,8 +66,9 @@ const (
 // errNotYet is an event that arrived before what it needs (a check-in before its contract).
 var errNotYet = fmt.Errorf("notifications: %w", consume.ErrNotYet)
 
-// tell is one event's handling: what it changes in tx, and the notifications it plans.
-type tell[T proto.Message] func(ctx context.Context, tx pgx.Tx, m consume.Meta, p T) ([]app.Intent, error)
+// tell is one event's handling: what it changes through st, a store bound to the event's
+// inbox transaction, and the notifications it plans.
+type tell[T proto.Message] func(ctx context.Context, st *postgres.Store, m consume.Meta, p T) ([]app.Intent, error)
 
 // Consumers returns the service's durable consumers.
 func Consumers(db pg.Beginner, a *app.App, log *slog.Logger) []*natsx.Consumer {
@@ -107,7 +108,7 @@ func Consumers(db pg.Beginner, a *app.App, log *slog.Logger) []*natsx.Consumer {
 // on handles each of evs with fn, and plans its notifications in the same transaction.
 func on[T proto.Message](a *app.App, fn tell[T], evs ...eventcat.Event[T]) []consume.Handler {
 	return consume.OnEach(evs, func(ctx context.Context, tx pgx.Tx, m consume.Meta, p T) error {
-		intents, err := fn(ctx, tx, m, p)
+		intents, err := fn(ctx, a.Store.Within(tx), m, p)
 		if err != nil {
 			return err
 		}
@@ -154,16 +155,16 @@ func matchIDs(s *matchingeventsv1.MatchSummary) error {
 	return nil
 }
 
-func (h handlers) approved(ctx context.Context, tx pgx.Tx, m consume.Meta, p *matchingeventsv1.MatchApproved) ([]app.Intent, error) {
+func (h handlers) approved(ctx context.Context, st *postgres.Store, m consume.Meta, p *matchingeventsv1.MatchApproved) ([]app.Intent, error) {
 	s := p.GetMatch()
 	if err := matchIDs(s); err != nil {
 		return nil, err
 	}
 	return parties(m, notice.MatchApproved, s.GetHostId(), s.GetStudentId(), postgres.Params{Path: "/"}),
-		postgres.DropReminder(ctx, tx, app.ReminderMeeting, s.GetMatchId(), h.a.Now())
+		st.DropReminder(ctx, app.ReminderMeeting, s.GetMatchId(), h.a.Now())
 }
 
-func (h handlers) match(ctx context.Context, tx pgx.Tx, m consume.Meta, p *matchingeventsv1.MatchChanged) ([]app.Intent, error) {
+func (h handlers) match(ctx context.Context, st *postgres.Store, m consume.Meta, p *matchingeventsv1.MatchChanged) ([]app.Intent, error) {
 	s := p.GetMatch()
 	if err := matchIDs(s); err != nil {
 		return nil, err
@@ -178,7 +179,7 @@ func (h handlers) match(ctx context.Context, tx pgx.Tx, m consume.Meta, p *match
 		// A meeting less than a day away gets no reminder: this message is the reminder
 		// (it would say "tomorrow" of today).
 		if !meeting.IsZero() && app.MeetingReminderDue(meeting).After(m.OccurredAt) {
-			if err := postgres.SaveReminder(ctx, tx, postgres.Reminder{Kind: app.ReminderMeeting, SubjectID: s.GetMatchId(),
+			if err := st.SaveReminder(ctx, postgres.Reminder{Kind: app.ReminderMeeting, SubjectID: s.GetMatchId(),
 				ProgrammeID: m.ProgrammeID, HostID: s.GetHostId(), StudentID: s.GetStudentId(), At: meeting,
 				DueAt: app.MeetingReminderDue(meeting)}); err != nil {
 				return nil, err
@@ -186,15 +187,15 @@ func (h handlers) match(ctx context.Context, tx pgx.Tx, m consume.Meta, p *match
 		}
 		return parties(m, notice.MeetingScheduled, s.GetHostId(), s.GetStudentId(), params), nil
 	case matchingevents.MatchDeclined.Subject:
-		return parties(m, notice.MatchDeclined, s.GetHostId(), s.GetStudentId(), params), postgres.DropReminder(ctx, tx, app.ReminderMeeting, s.GetMatchId(), now)
+		return parties(m, notice.MatchDeclined, s.GetHostId(), s.GetStudentId(), params), st.DropReminder(ctx, app.ReminderMeeting, s.GetMatchId(), now)
 	case matchingevents.MatchCancelled.Subject:
-		return parties(m, notice.MatchCancelled, s.GetHostId(), s.GetStudentId(), params), postgres.DropReminder(ctx, tx, app.ReminderMeeting, s.GetMatchId(), now)
+		return parties(m, notice.MatchCancelled, s.GetHostId(), s.GetStudentId(), params), st.DropReminder(ctx, app.ReminderMeeting, s.GetMatchId(), now)
 	default: // expired: nothing to say, a proposal left unanswered lapses; its meeting too
-		return nil, postgres.DropReminder(ctx, tx, app.ReminderMeeting, s.GetMatchId(), now)
+		return nil, st.DropReminder(ctx, app.ReminderMeeting, s.GetMatchId(), now)
 	}
 }
 
-func (h handlers) incident(_ context.Context, _ pgx.Tx, m consume.Meta, p *contractseventsv1.IncidentChanged) ([]app.Intent, error) {
+func (h handlers) incident(_ context.Context, _ *postgres.Store, m consume.Meta, p *contractseventsv1.IncidentChanged) ([]app.Intent, error) {
 	sev := p.GetSeverity()
 	if sev != "SEVERITY_HIGH" && sev != "SEVERITY_CRITICAL" && sev != "HIGH" && sev != "CRITICAL" {
 		return nil, nil
@@ -202,12 +203,12 @@ func (h handlers) incident(_ context.Context, _ pgx.Tx, m consume.Meta, p *contr
 	return coordinators(m, notice.IncidentReported, postgres.Params{Severity: sev, Path: "/coordinator/incidents"}), nil
 }
 
-func (h handlers) contract(ctx context.Context, tx pgx.Tx, m consume.Meta, p *contractseventsv1.ContractChanged) ([]app.Intent, error) {
+func (h handlers) contract(ctx context.Context, st *postgres.Store, m consume.Meta, p *contractseventsv1.ContractChanged) ([]app.Intent, error) {
 	c := p.GetContract()
 	if !ids.Valid(c.GetContractId()) || !ids.Valid(c.GetHostId()) || !ids.Valid(c.GetStudentId()) {
 		return nil, consume.Permanent(errors.New("contract, host or student id is not a UUID"))
 	}
-	if err := postgres.SaveContract(ctx, tx, postgres.Contract{ID: c.GetContractId(), ProgrammeID: m.ProgrammeID,
+	if err := st.SaveContract(ctx, postgres.Contract{ID: c.GetContractId(), ProgrammeID: m.ProgrammeID,
 		HostID: c.GetHostId(), StudentID: c.GetStudentId(), Status: c.GetStatus()}); err != nil {
 		return nil, err
 	}
@@ -219,12 +220,12 @@ func (h handlers) contract(ctx context.Context, tx pgx.Tx, m consume.Meta, p *co
 	case contractsevents.ContractNoticeGiven.Subject:
 		return parties(m, notice.NoticeGiven, c.GetHostId(), c.GetStudentId(), postgres.Params{Date: c.GetEndDate(), Path: "/"}), nil
 	case contractsevents.ContractEnded.Subject, contractsevents.ContractTerminated.Subject, contractsevents.ContractCancelled.Subject:
-		return nil, postgres.DropContractReminders(ctx, tx, c.GetContractId(), h.a.Now())
+		return nil, st.DropContractReminders(ctx, c.GetContractId(), h.a.Now())
 	}
 	return nil, nil
 }
 
-func (h handlers) checkin(ctx context.Context, tx pgx.Tx, m consume.Meta, p *contractseventsv1.CheckinChanged) ([]app.Intent, error) {
+func (h handlers) checkin(ctx context.Context, st *postgres.Store, m consume.Meta, p *contractseventsv1.CheckinChanged) ([]app.Intent, error) {
 	if !ids.Valid(p.GetCheckinId()) || !ids.Valid(p.GetContractId()) {
 		return nil, consume.Permanent(errors.New("check-in or contract id is not a UUID"))
 	}
@@ -234,18 +235,18 @@ func (h handlers) checkin(ctx context.Context, tx pgx.Tx, m consume.Meta, p *con
 		if err != nil {
 			return nil, consume.Permanent(fmt.Errorf("due date %q: %w", p.GetDueDate(), err))
 		}
-		c, ok, err := postgres.ContractByID(ctx, tx, p.GetContractId())
+		c, ok, err := st.ContractByID(ctx, p.GetContractId())
 		if err != nil {
 			return nil, err
 		}
 		if !ok {
 			return nil, errNotYet
 		}
-		return nil, postgres.SaveReminder(ctx, tx, postgres.Reminder{Kind: app.ReminderCheckin, SubjectID: p.GetCheckinId(),
+		return nil, st.SaveReminder(ctx, postgres.Reminder{Kind: app.ReminderCheckin, SubjectID: p.GetCheckinId(),
 			ProgrammeID: m.ProgrammeID, ContractID: c.ID, HostID: c.HostID, StudentID: c.StudentID, At: due,
 			DueAt: app.CheckinReminderDue(due)})
 	case contractsevents.CheckinCompleted.Subject:
-		if err := postgres.DropReminder(ctx, tx, app.ReminderCheckin, p.GetCheckinId(), h.a.Now()); err != nil {
+		if err := st.DropReminder(ctx, app.ReminderCheckin, p.GetCheckinId(), h.a.Now()); err != nil {
 			return nil, err
 		}
 		if !p.GetConcern() {
@@ -253,7 +254,7 @@ func (h handlers) checkin(ctx context.Context, tx pgx.Tx, m consume.Meta, p *con
 		}
 		return coordinators(m, notice.CheckinConcern, postgres.Params{Date: p.GetDueDate(), Path: "/coordinator/checkins/" + p.GetCheckinId()}), nil
 	default: // missed: the visit did not happen on its day; its reminder is of no use
-		return nil, postgres.DropReminder(ctx, tx, app.ReminderCheckin, p.GetCheckinId(), h.a.Now())
+		return nil, st.DropReminder(ctx, app.ReminderCheckin, p.GetCheckinId(), h.a.Now())
 	}
 }
 
@@ -275,7 +276,7 @@ func studentOf(p *studentseventsv1.StudentProfile) record {
 // and tells the coordinators of a sign-up to verify: a record its owner created (a
 // coordinator who registers someone verifies them without being told).
 func person[T proto.Message, P any](get func(T) P, of func(P) record) tell[T] {
-	return func(ctx context.Context, tx pgx.Tx, m consume.Meta, p T) ([]app.Intent, error) {
+	return func(ctx context.Context, st *postgres.Store, m consume.Meta, p T) ([]app.Intent, error) {
 		r := of(get(p))
 		if !ids.Valid(r.id) {
 			return nil, consume.Permanent(fmt.Errorf("record id %q is not a UUID", r.id))
@@ -283,7 +284,7 @@ func person[T proto.Message, P any](get func(T) P, of func(P) record) tell[T] {
 		if r.programme == "" {
 			r.programme = m.ProgrammeID
 		}
-		if err := postgres.SavePerson(ctx, tx, r.id, r.kind, r.programme, r.account, m.OccurredAt); err != nil {
+		if err := st.SavePerson(ctx, r.id, r.kind, r.programme, r.account, m.OccurredAt); err != nil {
 			return nil, err
 		}
 		registered := m.Subject == hostsevents.HostRegistered.Subject || m.Subject == studentsevents.StudentRegistered.Subject
@@ -306,27 +307,27 @@ func recordKind(k identityv1.RecordKind) (notice.Kind, bool) {
 }
 
 // account records the coordinators of each programme.
-func (h handlers) account(ctx context.Context, tx pgx.Tx, _ consume.Meta, p *identityeventsv1.AccountCreated) ([]app.Intent, error) {
+func (h handlers) account(ctx context.Context, st *postgres.Store, _ consume.Meta, p *identityeventsv1.AccountCreated) ([]app.Intent, error) {
 	if p.GetRole() != typev1.Role_ROLE_COORDINATOR || p.GetProgrammeId() == "" {
 		return nil, nil
 	}
-	return nil, postgres.AddCoordinator(ctx, tx, p.GetAccountId(), p.GetProgrammeId())
+	return nil, st.AddCoordinator(ctx, p.GetAccountId(), p.GetProgrammeId())
 }
 
 // programme keeps the association's address of each programme.
 func programme[T proto.Message](get func(T) *identityv1.Programme) tell[T] {
-	return func(ctx context.Context, tx pgx.Tx, m consume.Meta, e T) ([]app.Intent, error) {
+	return func(ctx context.Context, st *postgres.Store, m consume.Meta, e T) ([]app.Intent, error) {
 		p := get(e)
 		if p.GetId() == "" {
 			return nil, consume.Permanent(errors.New("programme without id"))
 		}
-		return nil, postgres.SaveProgrammeEmail(ctx, tx, p.GetId(), p.GetEmail(), m.OccurredAt)
+		return nil, st.SaveProgrammeEmail(ctx, p.GetId(), p.GetEmail(), m.OccurredAt)
 	}
 }
 
 // invitation sends an invitation's email: the code is read from identity when sending, never
 // kept here.
-func (h handlers) invitation(_ context.Context, _ pgx.Tx, m consume.Meta, p *identityeventsv1.InvitationCreated) ([]app.Intent, error) {
+func (h handlers) invitation(_ context.Context, _ *postgres.Store, m consume.Meta, p *identityeventsv1.InvitationCreated) ([]app.Intent, error) {
 	kind, ok := recordKind(p.GetRecordKind())
 	if !ok || !ids.Valid(p.GetRecordId()) || p.GetInvitationId() == "" {
 		return nil, consume.Permanent(fmt.Errorf("invitation %q of record %q (%v)", p.GetInvitationId(), p.GetRecordId(), p.GetRecordKind()))
@@ -341,7 +342,7 @@ func (h handlers) invitation(_ context.Context, _ pgx.Tx, m consume.Meta, p *ide
 }
 
 // duplicated tells the owner of an account someone signed up with again.
-func (h handlers) duplicated(_ context.Context, _ pgx.Tx, m consume.Meta, p *identityeventsv1.SignupDuplicated) ([]app.Intent, error) {
+func (h handlers) duplicated(_ context.Context, _ *postgres.Store, m consume.Meta, p *identityeventsv1.SignupDuplicated) ([]app.Intent, error) {
 	if !ids.Valid(p.GetAccountId()) {
 		return nil, consume.Permanent(fmt.Errorf("account id %q is not a UUID", p.GetAccountId()))
 	}
@@ -351,12 +352,12 @@ func (h handlers) duplicated(_ context.Context, _ pgx.Tx, m consume.Meta, p *ide
 }
 
 // accepted records who owns a claimed record.
-func (h handlers) accepted(ctx context.Context, tx pgx.Tx, m consume.Meta, p *identityeventsv1.InvitationAccepted) ([]app.Intent, error) {
+func (h handlers) accepted(ctx context.Context, st *postgres.Store, m consume.Meta, p *identityeventsv1.InvitationAccepted) ([]app.Intent, error) {
 	kind, ok := recordKind(p.GetRecordKind())
 	if !ok || !ids.Valid(p.GetRecordId()) {
 		return nil, consume.Permanent(fmt.Errorf("record %q (%v)", p.GetRecordId(), p.GetRecordKind()))
 	}
-	return nil, postgres.SavePerson(ctx, tx, p.GetRecordId(), kind, m.ProgrammeID, p.GetAccountId(), m.OccurredAt)
+	return nil, st.SavePerson(ctx, p.GetRecordId(), kind, m.ProgrammeID, p.GetAccountId(), m.OccurredAt)
 }
 
 // meetingTime is the meeting's time a MatchChanged carries, zero when none.

@@ -38,7 +38,7 @@ func Exporter(store *postgres.Store) export.Exporter {
 		}
 		fields := map[string]any{"notifications": out}
 		if account != "" {
-			st, _, err := postgres.Settings(ctx, store.Pool, account)
+			st, _, err := store.Settings(ctx, account)
 			if err != nil {
 				return export.Part{}, err
 			}

@@ -9,13 +9,17 @@ import (
 	"github.com/cohabit/cohabit/services/platform/erasure"
 )
 
-// ErasePerson applies an erasure (SPEC §9) to notifications' tables, in the erasure
-// consumer's transaction: every notification to the person (sent, failed or pending: pending
+// ErasePerson applies an erasure (SPEC §9) to notifications' tables, in the store's
+// transaction (the erasure consumer's, Within): every notification to the person (sent, failed or pending: pending
 // ones are thus dropped, never sent) and their reminders go, with the copy of who they are
 // and the settings of their account; the published events that named them are forgotten.
 // Messages never name anyone (see app.facts), so the other party's records keep nothing of
 // the person but an id.
-func ErasePerson(ctx context.Context, tx pgx.Tx, p erasure.Person) error {
+func (s *Store) ErasePerson(ctx context.Context, p erasure.Person) error {
+	tx, err := s.inTx()
+	if err != nil {
+		return fmt.Errorf("erase %s: %w", p.ID, err)
+	}
 	account := p.AccountID
 	if account == "" {
 		if err := tx.QueryRow(ctx, `SELECT coalesce(account_id, '') FROM people WHERE id = $1`, p.ID).Scan(&account); err != nil && err != pgx.ErrNoRows {

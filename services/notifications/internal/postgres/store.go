@@ -14,8 +14,10 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/notifications/internal/notice"
 	"github.com/cohabit/cohabit/services/platform/erasure"
+	"github.com/cohabit/cohabit/services/platform/outbox"
 	"github.com/cohabit/cohabit/services/platform/pg"
 	"github.com/cohabit/cohabit/services/platform/schema"
 )
@@ -33,11 +35,52 @@ func Sets() []pg.Migrations { return dbSchema.Sets() }
 // Migrate brings the database at url to the current schema.
 func Migrate(ctx context.Context, url string) error { return dbSchema.Migrate(ctx, url) }
 
-// Store reads and writes the notifications database.
-type Store struct{ Pool *pgxpool.Pool }
+// Store reads and writes the notifications database. A Store made by Within (or handed to
+// DueReminders' callback) reads in that transaction and runs its writes there (Insert,
+// Append, SavePerson, AddCoordinator, SaveContract, SaveReminder, DropReminder,
+// DropContractReminders, SaveProgrammeEmail, ErasePerson); they refuse to run outside one.
+type Store struct {
+	Pool *pgxpool.Pool
+	tx   pgx.Tx
+}
 
 // New returns a store over pool.
 func New(pool *pgxpool.Pool) *Store { return &Store{Pool: pool} }
+
+// Within returns a store bound to tx, a transaction opened elsewhere: an event consumer's
+// inbox transaction (platform/consume), so that the changes a use case makes for the event
+// commit with its claim, or roll back with it for the redelivery to try again.
+func (s *Store) Within(tx pgx.Tx) *Store { return &Store{Pool: s.Pool, tx: tx} }
+
+// errNoTx is a transaction's write asked of a store that is not bound to one.
+var errNoTx = errors.New("notifications store: this write runs in a transaction (Store.Within)")
+
+// inTx is the transaction the store is bound to, or errNoTx.
+func (s *Store) inTx() (pgx.Tx, error) {
+	if s.tx == nil {
+		return nil, errNoTx
+	}
+	return s.tx, nil
+}
+
+// db is what the store reads on: its transaction when bound to one (to see its own writes
+// and the rows it locked), else the pool.
+func (s *Store) db() Querier {
+	if s.tx != nil {
+		return s.tx
+	}
+	return s.Pool
+}
+
+// Append writes events to the outbox of the store's transaction, so that they are published
+// only if the change they tell of commits.
+func (s *Store) Append(ctx context.Context, events ...*eventsv1.Envelope) error {
+	tx, err := s.inTx()
+	if err != nil {
+		return fmt.Errorf("append events: %w", err)
+	}
+	return outbox.Append(ctx, tx, events...)
+}
 
 // Params are the event's facts a message is written from.
 type Params struct {
@@ -97,7 +140,11 @@ func scan(row pgx.Row) (Notification, error) {
 
 // Insert adds n unless a notification of the same (event, recipient, channel) exists, which
 // it keeps: a redelivered event creates nothing twice. It reports whether n was added.
-func Insert(ctx context.Context, tx pgx.Tx, n Notification) (bool, error) {
+func (s *Store) Insert(ctx context.Context, n Notification) (bool, error) {
+	tx, err := s.inTx()
+	if err != nil {
+		return false, fmt.Errorf("insert notification: %w", err)
+	}
 	if gone, err := erasure.Erased(ctx, tx, n.RecipientID); err != nil || gone {
 		return false, err // an event older than the erasure tells the erased person nothing
 	}
@@ -255,21 +302,21 @@ type Querier interface {
 }
 
 // Settings returns account's settings, the defaults when it never changed them.
-func Settings(ctx context.Context, q Querier, account string) (notice.Settings, *time.Time, error) {
-	s := notice.DefaultSettings()
+func (s *Store) Settings(ctx context.Context, account string) (notice.Settings, *time.Time, error) {
+	st := notice.DefaultSettings()
 	if account == "" {
-		return s, nil, nil
+		return st, nil, nil
 	}
 	var at time.Time
-	err := q.QueryRow(ctx, `SELECT email, sms, language, updated_at FROM settings WHERE account_id = $1`, account).
-		Scan(&s.Email, &s.SMS, &s.Language, &at)
+	err := s.db().QueryRow(ctx, `SELECT email, sms, language, updated_at FROM settings WHERE account_id = $1`, account).
+		Scan(&st.Email, &st.SMS, &st.Language, &at)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return notice.DefaultSettings(), nil, nil
 	}
 	if err != nil {
-		return s, nil, fmt.Errorf("read settings: %w", err)
+		return st, nil, fmt.Errorf("read settings: %w", err)
 	}
-	return s, &at, nil
+	return st, &at, nil
 }
 
 // SaveSettings changes account's settings with fn, under the row's lock.
@@ -299,8 +346,12 @@ func (s *Store) SaveSettings(ctx context.Context, account string, at time.Time, 
 
 // SavePerson records who owns a host or student record; an owner already known is kept when
 // account is "" (an update that does not say).
-func SavePerson(ctx context.Context, tx pgx.Tx, id string, kind notice.Kind, programme, account string, at time.Time) error {
-	_, err := tx.Exec(ctx, `INSERT INTO people (id, kind, programme_id, account_id, updated_at) VALUES ($1, $2, $3, NULLIF($4, ''), $5)
+func (s *Store) SavePerson(ctx context.Context, id string, kind notice.Kind, programme, account string, at time.Time) error {
+	tx, err := s.inTx()
+	if err != nil {
+		return fmt.Errorf("save person %s: %w", id, err)
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO people (id, kind, programme_id, account_id, updated_at) VALUES ($1, $2, $3, NULLIF($4, ''), $5)
 		ON CONFLICT (id) DO UPDATE SET account_id = COALESCE(EXCLUDED.account_id, people.account_id), updated_at = EXCLUDED.updated_at`,
 		id, kind, programme, account, at)
 	if err != nil {
@@ -310,8 +361,8 @@ func SavePerson(ctx context.Context, tx pgx.Tx, id string, kind notice.Kind, pro
 }
 
 // RecordsOf returns the ids of the host and student records account owns.
-func RecordsOf(ctx context.Context, q Querier, account string) ([]string, error) {
-	rows, err := q.Query(ctx, `SELECT id::text FROM people WHERE account_id = $1`, account)
+func (s *Store) RecordsOf(ctx context.Context, account string) ([]string, error) {
+	rows, err := s.db().Query(ctx, `SELECT id::text FROM people WHERE account_id = $1`, account)
 	if err != nil {
 		return nil, fmt.Errorf("records of account: %w", err)
 	}
@@ -319,9 +370,9 @@ func RecordsOf(ctx context.Context, q Querier, account string) ([]string, error)
 }
 
 // AccountOf returns the account that owns record id, "" when none is known.
-func AccountOf(ctx context.Context, q Querier, id string) (string, error) {
+func (s *Store) AccountOf(ctx context.Context, id string) (string, error) {
 	var a *string
-	err := q.QueryRow(ctx, `SELECT account_id FROM people WHERE id = $1`, id).Scan(&a)
+	err := s.db().QueryRow(ctx, `SELECT account_id FROM people WHERE id = $1`, id).Scan(&a)
 	if errors.Is(err, pgx.ErrNoRows) || a == nil {
 		return "", nil
 	}
@@ -332,8 +383,12 @@ func AccountOf(ctx context.Context, q Querier, id string) (string, error) {
 }
 
 // AddCoordinator records a coordinator account of programme.
-func AddCoordinator(ctx context.Context, tx pgx.Tx, account, programme string) error {
-	_, err := tx.Exec(ctx, `INSERT INTO coordinators (account_id, programme_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, account, programme)
+func (s *Store) AddCoordinator(ctx context.Context, account, programme string) error {
+	tx, err := s.inTx()
+	if err != nil {
+		return fmt.Errorf("add coordinator: %w", err)
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO coordinators (account_id, programme_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, account, programme)
 	if err != nil {
 		return fmt.Errorf("add coordinator: %w", err)
 	}
@@ -341,8 +396,8 @@ func AddCoordinator(ctx context.Context, tx pgx.Tx, account, programme string) e
 }
 
 // Coordinators returns the coordinator accounts of programme.
-func Coordinators(ctx context.Context, q Querier, programme string) ([]string, error) {
-	rows, err := q.Query(ctx, `SELECT account_id FROM coordinators WHERE programme_id = $1 ORDER BY account_id`, programme)
+func (s *Store) Coordinators(ctx context.Context, programme string) ([]string, error) {
+	rows, err := s.db().Query(ctx, `SELECT account_id FROM coordinators WHERE programme_id = $1 ORDER BY account_id`, programme)
 	if err != nil {
 		return nil, fmt.Errorf("coordinators: %w", err)
 	}
@@ -355,8 +410,12 @@ type Contract struct {
 }
 
 // SaveContract records a contract's parties and status.
-func SaveContract(ctx context.Context, tx pgx.Tx, c Contract) error {
-	_, err := tx.Exec(ctx, `INSERT INTO contracts (id, programme_id, host_id, student_id, status) VALUES ($1, $2, $3, $4, $5)
+func (s *Store) SaveContract(ctx context.Context, c Contract) error {
+	tx, err := s.inTx()
+	if err != nil {
+		return fmt.Errorf("save contract: %w", err)
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO contracts (id, programme_id, host_id, student_id, status) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status`, c.ID, c.ProgrammeID, c.HostID, c.StudentID, c.Status)
 	if err != nil {
 		return fmt.Errorf("save contract: %w", err)
@@ -365,9 +424,9 @@ func SaveContract(ctx context.Context, tx pgx.Tx, c Contract) error {
 }
 
 // ContractByID returns a contract's parties, and false when it is not known yet.
-func ContractByID(ctx context.Context, q Querier, id string) (Contract, bool, error) {
+func (s *Store) ContractByID(ctx context.Context, id string) (Contract, bool, error) {
 	c := Contract{ID: id}
-	err := q.QueryRow(ctx, `SELECT programme_id, host_id, student_id, status FROM contracts WHERE id = $1`, id).
+	err := s.db().QueryRow(ctx, `SELECT programme_id, host_id, student_id, status FROM contracts WHERE id = $1`, id).
 		Scan(&c.ProgrammeID, &c.HostID, &c.StudentID, &c.Status)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, false, nil
@@ -392,8 +451,12 @@ type Reminder struct {
 
 // SaveReminder sets the reminder of a meeting or check-in; a moved meeting moves it, and a
 // reminder already sent for an earlier time is due again for the new one.
-func SaveReminder(ctx context.Context, tx pgx.Tx, r Reminder) error {
-	_, err := tx.Exec(ctx, `INSERT INTO reminders (kind, subject_id, programme_id, contract_id, host_id, student_id, at, due_at)
+func (s *Store) SaveReminder(ctx context.Context, r Reminder) error {
+	tx, err := s.inTx()
+	if err != nil {
+		return fmt.Errorf("save reminder: %w", err)
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO reminders (kind, subject_id, programme_id, contract_id, host_id, student_id, at, due_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (kind, subject_id) DO UPDATE SET at = EXCLUDED.at, due_at = EXCLUDED.due_at,
 			done_at = CASE WHEN reminders.at = EXCLUDED.at THEN reminders.done_at END`,
@@ -405,8 +468,12 @@ func SaveReminder(ctx context.Context, tx pgx.Tx, r Reminder) error {
 }
 
 // DropReminder cancels the reminder of a meeting or check-in that will not happen.
-func DropReminder(ctx context.Context, tx pgx.Tx, kind, subject string, at time.Time) error {
-	_, err := tx.Exec(ctx, `UPDATE reminders SET done_at = $3 WHERE kind = $1 AND subject_id = $2 AND done_at IS NULL`, kind, subject, at)
+func (s *Store) DropReminder(ctx context.Context, kind, subject string, at time.Time) error {
+	tx, err := s.inTx()
+	if err != nil {
+		return fmt.Errorf("drop reminder: %w", err)
+	}
+	_, err = tx.Exec(ctx, `UPDATE reminders SET done_at = $3 WHERE kind = $1 AND subject_id = $2 AND done_at IS NULL`, kind, subject, at)
 	if err != nil {
 		return fmt.Errorf("drop reminder: %w", err)
 	}
@@ -415,8 +482,12 @@ func DropReminder(ctx context.Context, tx pgx.Tx, kind, subject string, at time.
 
 // DropContractReminders cancels the check-in reminders of a contract that ended or was
 // cancelled.
-func DropContractReminders(ctx context.Context, tx pgx.Tx, contract string, at time.Time) error {
-	_, err := tx.Exec(ctx, `UPDATE reminders SET done_at = $2 WHERE contract_id = $1 AND done_at IS NULL`, contract, at)
+func (s *Store) DropContractReminders(ctx context.Context, contract string, at time.Time) error {
+	tx, err := s.inTx()
+	if err != nil {
+		return fmt.Errorf("drop reminders of contract: %w", err)
+	}
+	_, err = tx.Exec(ctx, `UPDATE reminders SET done_at = $2 WHERE contract_id = $1 AND done_at IS NULL`, contract, at)
 	if err != nil {
 		return fmt.Errorf("drop reminders of contract: %w", err)
 	}
@@ -424,10 +495,10 @@ func DropContractReminders(ctx context.Context, tx pgx.Tx, contract string, at t
 }
 
 // DueReminders takes up to limit reminders due at now, locked so that another replica skips
-// them (FOR UPDATE SKIP LOCKED), calls fn for each in the same transaction, and marks them
-// done: fn's notifications and the reminder's end commit together, so a crash sends nothing
+// them (FOR UPDATE SKIP LOCKED), calls fn for each with a store bound to the same
+// transaction, and marks them done: fn's notifications and the reminder's end commit together, so a crash sends nothing
 // twice (the notifications' unique key covers a second run too).
-func (s *Store) DueReminders(ctx context.Context, now time.Time, limit int, fn func(tx pgx.Tx, r Reminder) error) (int, error) {
+func (s *Store) DueReminders(ctx context.Context, now time.Time, limit int, fn func(st *Store, r Reminder) error) (int, error) {
 	n := 0
 	err := pg.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT kind, subject_id, programme_id, contract_id, host_id, student_id, at, due_at FROM reminders
@@ -444,7 +515,7 @@ func (s *Store) DueReminders(ctx context.Context, now time.Time, limit int, fn f
 			return err
 		}
 		for _, r := range rs {
-			if err := fn(tx, r); err != nil {
+			if err := fn(s.Within(tx), r); err != nil {
 				return err
 			}
 			if _, err := tx.Exec(ctx, `UPDATE reminders SET done_at = $3 WHERE kind = $1 AND subject_id = $2`, r.Kind, r.SubjectID, now); err != nil {
@@ -462,8 +533,12 @@ func (s *Store) DueReminders(ctx context.Context, now time.Time, limit int, fn f
 
 // SaveProgrammeEmail records the association's address of a programme; an older event does
 // not overwrite a newer one.
-func SaveProgrammeEmail(ctx context.Context, tx pgx.Tx, programme, email string, at time.Time) error {
-	_, err := tx.Exec(ctx, `INSERT INTO programme_contacts (id, email, updated_at) VALUES ($1, $2, $3)
+func (s *Store) SaveProgrammeEmail(ctx context.Context, programme, email string, at time.Time) error {
+	tx, err := s.inTx()
+	if err != nil {
+		return fmt.Errorf("save programme email: %w", err)
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO programme_contacts (id, email, updated_at) VALUES ($1, $2, $3)
 		ON CONFLICT (id) DO UPDATE SET email = EXCLUDED.email, updated_at = EXCLUDED.updated_at
 		WHERE programme_contacts.updated_at <= EXCLUDED.updated_at`, programme, email, at)
 	if err != nil {
@@ -473,9 +548,9 @@ func SaveProgrammeEmail(ctx context.Context, tx pgx.Tx, programme, email string,
 }
 
 // ProgrammeEmail returns the association's address of a programme, "" when none is known.
-func ProgrammeEmail(ctx context.Context, q Querier, programme string) (string, error) {
+func (s *Store) ProgrammeEmail(ctx context.Context, programme string) (string, error) {
 	var email string
-	err := q.QueryRow(ctx, `SELECT email FROM programme_contacts WHERE id = $1`, programme).Scan(&email)
+	err := s.db().QueryRow(ctx, `SELECT email FROM programme_contacts WHERE id = $1`, programme).Scan(&email)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", nil
 	}

@@ -31,11 +31,11 @@ func pending(t *testing.T, s *postgres.Store, at time.Time) postgres.Notificatio
 		Channel: notice.Email, Topic: notice.MatchProposed, Language: "fr", Subject: "s", Status: notice.Pending,
 		MessageID: "m@x", NextAttemptAt: &at, EventTime: at, CreatedAt: at}
 	err := pg.InTx(context.Background(), s.Pool, func(tx pgx.Tx) error {
-		added, err := postgres.Insert(context.Background(), tx, n)
+		added, err := s.Within(tx).Insert(context.Background(), n)
 		if !added && err == nil {
 			t.Fatal("not added")
 		}
-		again, err2 := postgres.Insert(context.Background(), tx, n) // same (event, recipient, channel)
+		again, err2 := s.Within(tx).Insert(context.Background(), n) // same (event, recipient, channel)
 		if again || err2 != nil {
 			t.Fatalf("added twice: %v", err2)
 		}
