@@ -1,11 +1,8 @@
 package admin
 
 import (
-	"fmt"
+	"context"
 	"net/http"
-
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/cohabit/cohabit/gateway/internal/webapp"
 
@@ -24,19 +21,12 @@ type networkRow struct {
 	Values []string
 }
 
+// networkFigures asks for the network's and every programme's figures of the period in the
+// query (webapp.PeriodFigures).
 func (a *app) networkFigures(r *http.Request) (*figuresv1.NetworkFigures, bool, error) {
-	if a.Svc.Figures == nil {
-		return nil, false, webapp.ErrNoFigures
-	}
-	ctx, cancel := a.Call(r)
-	defer cancel()
-	req := &figuresv1.GetNetworkFiguresRequest{From: r.URL.Query().Get("from"), To: r.URL.Query().Get("to")}
-	n, err := a.Svc.Figures.GetNetworkFigures(ctx, req)
-	if status.Code(err) == codes.InvalidArgument {
-		n, err = a.Svc.Figures.GetNetworkFigures(ctx, &figuresv1.GetNetworkFiguresRequest{})
-		return n, true, err
-	}
-	return n, false, err
+	return webapp.PeriodFigures(a.App, r, func(ctx context.Context, from, to string) (*figuresv1.NetworkFigures, error) {
+		return a.Svc.Figures.GetNetworkFigures(ctx, &figuresv1.GetNetworkFiguresRequest{From: from, To: to})
+	})
 }
 
 // adminFigures shows the network's administrator every programme's figures side by side.
@@ -66,23 +56,11 @@ func (a *app) adminFigures(w http.ResponseWriter, r *http.Request) {
 		d.Rows = append(d.Rows, nr)
 	}
 	p.Data = d
-	status := http.StatusOK
-	if invalid {
-		status = http.StatusBadRequest
-	}
-	a.Render(w, r, status, "admin_figures", p)
+	a.Render(w, r, d.Form.Status(), "admin_figures", p)
 }
 
 // adminFiguresCSV downloads the network's and every programme's figures.
 func (a *app) adminFiguresCSV(w http.ResponseWriter, r *http.Request) {
 	n, invalid, err := a.networkFigures(r)
-	if err == nil && invalid {
-		err = status.Error(codes.InvalidArgument, "bad period")
-	}
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	f := n.GetNetwork()
-	webapp.WriteCSV(w, fmt.Sprintf("figures-network-%s-%s.csv", f.GetFrom(), f.GetTo()), append([]*figuresv1.ProgrammeFigures{f}, n.GetProgrammes()...)...)
+	a.FiguresCSV(w, r, err, invalid, "figures-network", append([]*figuresv1.ProgrammeFigures{n.GetNetwork()}, n.GetProgrammes()...)...)
 }

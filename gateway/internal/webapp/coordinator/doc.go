@@ -3,8 +3,9 @@
 // candidates and the proposal), matches.go, contracts.go, checkins.go, concerns.go (a
 // check-in's concerns become incidents), incidents.go, allocations.go, association.go,
 // documents.go and notes.go (the desk), agenda.go, notifications.go (sent notifications and
-// calls to make), figures.go and privacy.go (a person's export and erasure). Routes:
-// routes.go, in the order of the dashboard's menu.
+// calls to make), figures.go (its charts: charts.go) and privacy.go (a person's export and
+// erasure). lists.go is the mechanism of the four lists (hosts, students, matches,
+// contracts). Routes: routes.go, in the order of the dashboard's menu.
 package coordinator
 
 import "github.com/cohabit/cohabit/gateway/internal/webapp"

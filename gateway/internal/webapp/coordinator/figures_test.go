@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cohabit/cohabit/gateway/internal/webapp"
+	"github.com/cohabit/cohabit/gateway/internal/webapp/coordinator"
 	"github.com/cohabit/cohabit/gateway/internal/webapp/webapptest"
 
 	contractsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/v1"
@@ -68,10 +68,10 @@ func TestChartLabelsDoNotTouch(t *testing.T) {
 	var months []string
 	vals := make([]int, 60)
 	for i := range 60 {
-		months = append(months, webapp.MonthName(time.Date(2021, time.Month(1+i), 1, 0, 0, 0, 0, time.UTC).Format("2006-01")))
+		months = append(months, coordinator.MonthName(time.Date(2021, time.Month(1+i), 1, 0, 0, 0, 0, time.UTC).Format("2006-01")))
 		vals[i] = i % 7
 	}
-	c := webapp.BarChart(l, "c", "t", months, []webapp.Series{{Name: "a", Fill: "#000", Values: vals}, {Name: "b", Fill: "#111", Values: vals}}, false)
+	c := coordinator.BarChart(l, "c", "t", months, []coordinator.Series{{Name: "a", Fill: "#000", Values: vals}, {Name: "b", Fill: "#111", Values: vals}}, false)
 	if len(c.Labels) > 8 || c.Labels[0].Text != "01/21" {
 		t.Fatalf("labels %v", c.Labels)
 	}
@@ -81,7 +81,7 @@ func TestChartLabelsDoNotTouch(t *testing.T) {
 		}
 	}
 	for _, b := range c.Bars {
-		if b.X < webapp.ChartLeft || b.X+b.W > webapp.ChartRight || b.Y < webapp.ChartTop || b.Y+b.H != webapp.ChartBottom {
+		if b.X < coordinator.ChartLeft || b.X+b.W > coordinator.ChartRight || b.Y < coordinator.ChartTop || b.Y+b.H != coordinator.ChartBottom {
 			t.Fatalf("bar %+v outside the plot", b)
 		}
 	}
