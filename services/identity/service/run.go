@@ -92,7 +92,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			identityv1.RegisterAuditServiceServer(d.Server, auditlog.NewServer(trail))
 			export.Register(d.Server, Name, personaldata.New(d.Pool, trail).Export)
 			return boot.Parts{
-				Consumers: slices.Concat(eventsub.Consumers(d.Pool, a, d.Log), erasure.Consumers(d.Pool, Name, d.Log, postgres.ErasePerson),
+				Consumers: slices.Concat(eventsub.Consumers(d.Pool, a, d.Log), erasure.Consumers(d.Pool, Name, d.Log, a.ErasePerson),
 					trail.Consumers(d.Log)),
 				Jobs: append(periodic.Funcs(d.Log, jobs.Of(a, trail, postgres.New(d.Pool))...),
 					// Not a periodic job: the record reader's connections close with the service.

@@ -11,44 +11,14 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/cohabit/cohabit/services/identity/internal/account"
 	"github.com/cohabit/cohabit/services/identity/internal/invitation"
+	"github.com/cohabit/cohabit/services/identity/internal/postgres"
 	"github.com/cohabit/cohabit/services/identity/internal/programme"
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/errs"
 )
-
-// Store is what the use cases need from storage (postgres.Store).
-type Store interface {
-	CreateProgramme(ctx context.Context, p *programme.Programme, requestID string) (*programme.Programme, error)
-	Programme(ctx context.Context, id string) (*programme.Programme, error)
-	ListProgrammes(ctx context.Context, afterID string, limit int) ([]*programme.Programme, error)
-	UpdateProgramme(ctx context.Context, id string, fn func(*programme.Programme) error) (*programme.Programme, error)
-
-	CreateAccount(ctx context.Context, a *account.Account) error
-	Account(ctx context.Context, id string) (*account.Account, error)
-	AccountByEmail(ctx context.Context, email string) (*account.Account, error)
-	UpdateAccount(ctx context.Context, id string, fn func(*account.Account) error) (*account.Account, error)
-	UpdateAccountOnce(ctx context.Context, consumer, eventID, id string, fn func(*account.Account) error) error
-
-	ClaimLoginAttempt(ctx context.Context, email string, fn func(account.Attempts) (account.Attempts, error)) error
-	ResetLoginAttempts(ctx context.Context, email string) error
-
-	RecordRegistered(ctx context.Context, tx pgx.Tx, rec invitation.Record, link func(*account.Account) error) error
-	CreateInvitation(ctx context.Context, kind account.RecordKind, id string, fn func(invitation.Record) (invitation.Invitation, error)) (invitation.Invitation, error)
-	InvitationByCode(ctx context.Context, digest []byte) (invitation.Invitation, error)
-	Invitation(ctx context.Context, id string) (invitation.Invitation, error)
-	RedeemInvitation(ctx context.Context, id string, acct *account.Account, check func(invitation.Invitation, invitation.Record) error) error
-	RedeemInvitationForAccount(ctx context.Context, id, accountID string, check func(invitation.Invitation, invitation.Record) error,
-		link func(*account.Account, invitation.Invitation) error) (*account.Account, error)
-	DropExpiredCodes(ctx context.Context, now time.Time) (int64, error)
-	SaveRecord(ctx context.Context, rec invitation.Record) error
-
-	RevokeSessions(ctx context.Context, r account.Revocation) error
-	SignupDuplicated(ctx context.Context, owner *account.Account, at time.Time) error
-}
 
 // Records reads a record from its own service (records.Reader), for a record identity's copy
 // does not hold yet.
@@ -70,7 +40,7 @@ type Tokens interface {
 
 // Deps are the App's collaborators.
 type Deps struct {
-	Store  Store
+	Store  *postgres.Store
 	Hasher Hasher
 	Tokens Tokens
 	// Now is the clock; time.Now when nil. Tests move it instead of sleeping.
@@ -82,7 +52,7 @@ type Deps struct {
 
 // App runs the use cases.
 type App struct {
-	store  Store
+	store  *postgres.Store
 	hasher Hasher
 	tokens Tokens
 	now    func() time.Time

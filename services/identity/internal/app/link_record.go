@@ -25,7 +25,7 @@ type Record struct {
 // account.ErrAlreadyLinked — none of which a retry will fix.
 func (a *App) RecordRegistered(ctx context.Context, tx pgx.Tx, rec Record) error {
 	now := a.now()
-	return a.store.RecordRegistered(ctx, tx, invitation.Record(rec), func(acct *account.Account) error {
+	return a.store.Within(tx).RecordRegistered(ctx, invitation.Record(rec), func(acct *account.Account) error {
 		_, err := acct.Link(rec.Kind, rec.ID, rec.ProgrammeID, now)
 		return err
 	})

@@ -35,11 +35,22 @@ type Entry struct {
 	SubjectID, SubjectKind string
 }
 
-// Log reads and writes the audit_events table.
-type Log struct{ pool *pgxpool.Pool }
+// Log reads and writes the audit_events table. A Log made by Within records facts in that
+// transaction.
+type Log struct {
+	pool *pgxpool.Pool
+	tx   pgx.Tx
+}
 
 // New returns the log over pool.
 func New(pool *pgxpool.Pool) *Log { return &Log{pool: pool} }
+
+// Within returns the log bound to tx, a transaction opened elsewhere: an audit consumer's
+// inbox transaction (platform/consume), so that a fact is stored with its event's claim.
+func (l *Log) Within(tx pgx.Tx) *Log { return &Log{pool: l.pool, tx: tx} }
+
+// errNoTx is a fact to record asked of a log that is not bound to a transaction.
+var errNoTx = errors.New("audit log: recording runs in a transaction (Log.Within)")
 
 // Consumers returns one durable consumer per stream of the event catalogue,
 // "identity-audit-<service>": a service added to the catalogue is followed at once.
@@ -50,7 +61,7 @@ func (l *Log) Consumers(log *slog.Logger) []*natsx.Consumer {
 		ev, _ := all.Audit(s.Service)
 		out = append(out, consume.Group{Durable: "identity-audit-" + s.Service, DB: l.pool, Handlers: []consume.Handler{
 			consume.On(ev, func(ctx context.Context, tx pgx.Tx, m consume.Meta, f *eventsv1.AuditRecorded) error {
-				return record(ctx, tx, m.ID, f)
+				return l.Within(tx).record(ctx, m.ID, f)
 			}),
 		}}.Consumer(log))
 	}
@@ -62,13 +73,17 @@ func (l *Log) Record(ctx context.Context, eventID string, f *eventsv1.AuditRecor
 	if !ids.Valid(eventID) {
 		return fmt.Errorf("%w: audit fact with id %q", natsx.ErrPermanent, eventID)
 	}
-	return pg.InTx(ctx, l.pool, func(tx pgx.Tx) error { return record(ctx, tx, eventID, f) })
+	return pg.InTx(ctx, l.pool, func(tx pgx.Tx) error { return l.Within(tx).record(ctx, eventID, f) })
 }
 
-// record stores fact under its event id, in tx. A subject whose kind the fact leaves open (a
+// record stores fact under its event id, in the log's transaction. A subject whose kind the fact leaves open (a
 // recipient_id, an owner_id) takes it from the copy of the records; one that names no known
 // record is dropped (an id of something else).
-func record(ctx context.Context, tx pgx.Tx, eventID string, f *eventsv1.AuditRecorded) error {
+func (l *Log) record(ctx context.Context, eventID string, f *eventsv1.AuditRecorded) error {
+	tx := l.tx
+	if tx == nil {
+		return fmt.Errorf("record audit %s: %w", eventID, errNoTx)
+	}
 	var subjects, kinds []string
 	for _, s := range f.GetSubjects() {
 		kind := s.GetKind()

@@ -12,7 +12,6 @@ import (
 	"github.com/cohabit/cohabit/services/identity/internal/account"
 	"github.com/cohabit/cohabit/services/identity/internal/programme"
 	"github.com/cohabit/cohabit/services/platform/auth"
-	"github.com/cohabit/cohabit/services/platform/inbox"
 	"github.com/cohabit/cohabit/services/platform/pg"
 )
 
@@ -105,20 +104,6 @@ func (s *Store) UpdateAccount(ctx context.Context, id string, fn func(*account.A
 		return nil, fmt.Errorf("update account %s: %w", id, err)
 	}
 	return a, nil
-}
-
-// UpdateAccountOnce is UpdateAccount for an event handler: it claims (consumer, eventID) in the
-// same transaction, and does nothing when that event was already handled.
-// Errors: account.ErrNotFound, fn's.
-func (s *Store) UpdateAccountOnce(ctx context.Context, consumer, eventID, id string, fn func(*account.Account) error) error {
-	err := inbox.Handle(ctx, s.pool, consumer, eventID, func(tx pgx.Tx) error {
-		_, err := updateAccount(ctx, tx, id, fn)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("update account %s on event %s: %w", id, eventID, err)
-	}
-	return nil
 }
 
 func updateAccount(ctx context.Context, tx pgx.Tx, id string, fn func(*account.Account) error) (*account.Account, error) {

@@ -9,14 +9,18 @@ import (
 	"github.com/cohabit/cohabit/services/platform/erasure"
 )
 
-// ErasePerson applies an erasure (SPEC §9) to identity's tables, in the erasure consumer's
-// transaction: the person's account is deleted — which disables it (no sign-in finds it, and
+// ErasePerson applies an erasure (SPEC §9) to identity's tables, in the store's transaction
+// (the erasure consumer's, Within): the person's account is deleted — which disables it (no sign-in finds it, and
 // a token already issued names an account that no longer exists) and scrubs its email and
 // password at once — with its sign-in attempts; the invitation (and its code) and the copy
 // of the record go; the published events that named the record or the account are forgotten.
 // The account is found by the event's account id and by the record it owned, so an erasure
 // that names no account (an assisted person who claimed her record later) still finds it.
-func ErasePerson(ctx context.Context, tx pgx.Tx, p erasure.Person) error {
+func (s *Store) ErasePerson(ctx context.Context, p erasure.Person) error {
+	tx, err := s.inTx()
+	if err != nil {
+		return fmt.Errorf("erase %s: %w", p.ID, err)
+	}
 	col := "host_id"
 	if p.Kind == erasure.Student {
 		col = "student_id"

@@ -21,11 +21,16 @@ import (
 )
 
 // RecordRegistered keeps identity's copy of rec, and when rec has an owner, links the
-// owning account with link, in tx (the consumer's inbox transaction: a redelivered event
-// changes nothing). An owner already known (the record was claimed with an invitation) is
-// kept. Errors: link's; account.ErrNotFound for an unknown owner.
-func (s *Store) RecordRegistered(ctx context.Context, tx pgx.Tx, rec invitation.Record, link func(*account.Account) error) error {
+// owning account with link, in the store's transaction (the consumer's inbox transaction,
+// Within: a redelivered event changes nothing). An owner already known (the record was
+// claimed with an invitation) is kept. Errors: link's; account.ErrNotFound for an unknown
+// owner.
+func (s *Store) RecordRegistered(ctx context.Context, rec invitation.Record, link func(*account.Account) error) error {
 	err := func() error {
+		tx, err := s.inTx()
+		if err != nil {
+			return err
+		}
 		if rec.OwnerAccountID != "" && uuid.Validate(rec.OwnerAccountID) != nil {
 			return account.ErrNotFound
 		}
@@ -37,7 +42,7 @@ func (s *Store) RecordRegistered(ctx context.Context, tx pgx.Tx, rec invitation.
 		if rec.OwnerAccountID == "" {
 			return nil
 		}
-		_, err := updateAccount(ctx, tx, rec.OwnerAccountID, link)
+		_, err = updateAccount(ctx, tx, rec.OwnerAccountID, link)
 		return err
 	}()
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -36,13 +37,32 @@ func Migrate(ctx context.Context, url string) error {
 	return nil
 }
 
-// Store reads and writes the service's records.
+// Store reads and writes the service's records. A Store made by Within runs its
+// transaction's writes (RecordRegistered, ErasePerson) in that transaction; they refuse to
+// run outside one. The use cases of its own open their transactions themselves.
 type Store struct {
 	pool *pgxpool.Pool
+	tx   pgx.Tx
 }
 
 // New returns a store on pool.
 func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+
+// Within returns a store bound to tx, a transaction opened elsewhere: an event consumer's
+// inbox transaction (platform/consume), so that the changes a use case makes for the event
+// commit with its claim, or roll back with it for the redelivery to try again.
+func (s *Store) Within(tx pgx.Tx) *Store { return &Store{pool: s.pool, tx: tx} }
+
+// errNoTx is a transaction's write asked of a store that is not bound to one.
+var errNoTx = errors.New("identity store: this write runs in a transaction (Store.Within)")
+
+// inTx is the transaction the store is bound to, or errNoTx.
+func (s *Store) inTx() (pgx.Tx, error) {
+	if s.tx == nil {
+		return nil, errNoTx
+	}
+	return s.tx, nil
+}
 
 func isForeignKeyViolation(err error) bool {
 	var pe *pgconn.PgError

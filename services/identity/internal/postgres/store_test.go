@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/proto"
@@ -17,6 +18,7 @@ import (
 	identityeventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/events/v1"
 	"github.com/cohabit/cohabit/services/identity/internal/account"
 	"github.com/cohabit/cohabit/services/identity/internal/convert"
+	"github.com/cohabit/cohabit/services/identity/internal/invitation"
 	"github.com/cohabit/cohabit/services/identity/internal/postgres"
 	"github.com/cohabit/cohabit/services/identity/internal/programme"
 	"github.com/cohabit/cohabit/services/identity/internal/testdb"
@@ -24,6 +26,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/platform/etag"
 	"github.com/cohabit/cohabit/services/platform/event"
+	"github.com/cohabit/cohabit/services/platform/inbox"
 )
 
 var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -306,16 +309,31 @@ func TestCreateAccount(t *testing.T) {
 	}
 }
 
-func TestUpdateAccountOnceHandlesAnEventOnce(t *testing.T) {
+// An event's link of an account runs in the transaction the consumer claims the event in
+// (platform/consume's inbox.Handle), through the store bound to it: the event is handled once.
+func TestRecordRegisteredInTheInboxTransactionHandlesAnEventOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	store := postgres.New(testdb.New(t))
+	pool := testdb.New(t)
+	store := postgres.New(pool)
 	if _, err := store.CreateProgramme(ctx, newProgramme(t, "lyon"), ""); err != nil {
 		t.Fatal(err)
 	}
 	a := newHost(t, "anne@example.org", "lyon")
 	if err := store.CreateAccount(ctx, a); err != nil {
 		t.Fatal(err)
+	}
+
+	// What the consumer of HostRegistered does with an event: claim it and link in one
+	// transaction.
+	handle := func(eventID, owner string, link func(*account.Account) error) error {
+		return inbox.Handle(ctx, pool, "identity", eventID, func(tx pgx.Tx) error {
+			return store.Within(tx).RecordRegistered(ctx, invitation.Record{Kind: account.RecordHost, ID: "h1", ProgrammeID: "lyon", OwnerAccountID: owner}, link)
+		})
+	}
+	// Outside a transaction the write is refused, not run in one of its own.
+	if err := store.RecordRegistered(ctx, invitation.Record{Kind: account.RecordHost, ID: "h1", ProgrammeID: "lyon", OwnerAccountID: a.ID()}, func(*account.Account) error { return nil }); err == nil {
+		t.Fatal("RecordRegistered ran outside a transaction")
 	}
 
 	eventID := uuid.NewString()
@@ -326,7 +344,7 @@ func TestUpdateAccountOnceHandlesAnEventOnce(t *testing.T) {
 		return err
 	}
 	for range 2 {
-		if err := store.UpdateAccountOnce(ctx, "identity", eventID, a.ID(), link); err != nil {
+		if err := handle(eventID, a.ID(), link); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -341,11 +359,11 @@ func TestUpdateAccountOnceHandlesAnEventOnce(t *testing.T) {
 	// A failed handling leaves the event unclaimed, so that a redelivery tries again.
 	other := uuid.NewString()
 	boom := errors.New("boom")
-	if err := store.UpdateAccountOnce(ctx, "identity", other, a.ID(), func(*account.Account) error { return boom }); !errors.Is(err, boom) {
+	if err := handle(other, a.ID(), func(*account.Account) error { return boom }); !errors.Is(err, boom) {
 		t.Fatalf("failing handler: %v", err)
 	}
 	calls = 0
-	if err := store.UpdateAccountOnce(ctx, "identity", other, a.ID(), link); err != nil || calls != 1 {
+	if err := handle(other, a.ID(), link); err != nil || calls != 1 {
 		t.Fatalf("redelivery: calls=%d err=%v", calls, err)
 	}
 
@@ -354,7 +372,7 @@ func TestUpdateAccountOnceHandlesAnEventOnce(t *testing.T) {
 	if err := store.CreateAccount(ctx, b); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.UpdateAccountOnce(ctx, "identity", uuid.NewString(), b.ID(), link); !errors.Is(err, account.ErrAlreadyLinked) {
+	if err := handle(uuid.NewString(), b.ID(), link); !errors.Is(err, account.ErrAlreadyLinked) {
 		t.Fatalf("second owner of h1: %v", err)
 	}
 }
