@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -15,90 +17,76 @@ import (
 	"github.com/cohabit/cohabit/services/platform/ids"
 )
 
-// The pool's writes run in the consumer's inbox transaction (tx). Each is an upsert that keeps
-// the row written from the newest event: `WHERE event_at <= EXCLUDED.event_at` lets an event
-// that arrives late (after a nak, or from another stream) change nothing, and a redelivered
-// one rewrite the same values. Equal times let the later delivery win, which is the stream's
+// The pool's writes run in the consumer's inbox transaction (tx), one row per record, kept
+// from the newest event (newestWins).
+
+// newestWins is the upsert of a row of table keyed by cols[0], whose parameters are cols then
+// profile and event_at, that leaves a row written from a newer event as it is: an event that
+// arrives late (after a nak, or from another stream) changes nothing, and a redelivered one
+// rewrites the same values. Equal times let the later delivery win, which is the stream's
 // order.
+func newestWins(table string, cols ...string) string {
+	all := append(slices.Clone(cols), "profile", "event_at")
+	params, set := make([]string, len(all)), make([]string, 0, len(all)-1)
+	for i, c := range all {
+		params[i] = fmt.Sprintf("$%d", i+1)
+		if i > 0 {
+			set = append(set, c+" = EXCLUDED."+c)
+		}
+	}
+	return fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s) ON CONFLICT (%s) DO UPDATE SET %s WHERE %s.event_at <= EXCLUDED.event_at",
+		table, strings.Join(all, ", "), strings.Join(params, ", "), cols[0], strings.Join(set, ", "), table)
+}
+
+var (
+	saveHostSQL        = newestWins("pool_hosts", "host_id", "programme_id", "status", "owner_account_id")
+	saveRoomSQL        = newestWins("pool_rooms", "room_id", "host_id", "programme_id", "status")
+	saveStudentSQL     = newestWins("pool_students", "student_id", "programme_id", "status", "owner_account_id")
+	saveApplicationSQL = newestWins("pool_applications", "application_id", "student_id", "programme_id", "status")
+)
+
+// save writes the copy of record id (what it is, for errors) with its columns cols and its
+// profile as of at, unless person (the host or student it belongs to) was erased.
+func save(ctx context.Context, tx pgx.Tx, sql, what, id, person string, profile any, at time.Time, cols ...any) error {
+	if gone, err := erasure.Erased(ctx, tx, person); err != nil || gone {
+		return err // an erased person never comes back to the pool
+	}
+	prof, err := json.Marshal(profile)
+	if err != nil {
+		return fmt.Errorf("encode %s %s: %w", what, id, err)
+	}
+	if _, err := tx.Exec(ctx, sql, append(cols, prof, at)...); err != nil {
+		return fmt.Errorf("save %s %s: %w", what, id, err)
+	}
+	return nil
+}
+
+// nullIfEmpty stores "" (no account) as NULL.
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
 
 // SaveHost stores the host's profile as of at.
 func SaveHost(ctx context.Context, tx pgx.Tx, h pool.Host, at time.Time) error {
-	if gone, err := erasure.Erased(ctx, tx, h.ID); err != nil || gone {
-		return err // an erased person never comes back to the pool
-	}
-	prof, err := json.Marshal(h)
-	if err != nil {
-		return fmt.Errorf("encode host %s: %w", h.ID, err)
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO pool_hosts (host_id, programme_id, status, owner_account_id, profile, event_at)
-		VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6)
-		ON CONFLICT (host_id) DO UPDATE SET programme_id = EXCLUDED.programme_id, status = EXCLUDED.status,
-			owner_account_id = EXCLUDED.owner_account_id, profile = EXCLUDED.profile, event_at = EXCLUDED.event_at
-		WHERE pool_hosts.event_at <= EXCLUDED.event_at`,
-		h.ID, h.ProgrammeID, h.Status, h.OwnerAccountID, prof, at); err != nil {
-		return fmt.Errorf("save host %s: %w", h.ID, err)
-	}
-	return nil
+	return save(ctx, tx, saveHostSQL, "host", h.ID, h.ID, h, at, h.ID, h.ProgrammeID, h.Status, nullIfEmpty(h.OwnerAccountID))
 }
 
 // SaveRoom stores the room's profile as of at.
 func SaveRoom(ctx context.Context, tx pgx.Tx, r pool.Room, at time.Time) error {
-	if gone, err := erasure.Erased(ctx, tx, r.HostID); err != nil || gone {
-		return err // an erased person never comes back to the pool
-	}
-	prof, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("encode room %s: %w", r.ID, err)
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO pool_rooms (room_id, host_id, programme_id, status, profile, event_at)
-		VALUES ($1, $2, $3, $4, $5, $6)
-		ON CONFLICT (room_id) DO UPDATE SET host_id = EXCLUDED.host_id, programme_id = EXCLUDED.programme_id,
-			status = EXCLUDED.status, profile = EXCLUDED.profile, event_at = EXCLUDED.event_at
-		WHERE pool_rooms.event_at <= EXCLUDED.event_at`,
-		r.ID, r.HostID, r.ProgrammeID, r.Status, prof, at); err != nil {
-		return fmt.Errorf("save room %s: %w", r.ID, err)
-	}
-	return nil
+	return save(ctx, tx, saveRoomSQL, "room", r.ID, r.HostID, r, at, r.ID, r.HostID, r.ProgrammeID, r.Status)
 }
 
 // SaveStudent stores the student's profile as of at.
 func SaveStudent(ctx context.Context, tx pgx.Tx, st pool.Student, at time.Time) error {
-	if gone, err := erasure.Erased(ctx, tx, st.ID); err != nil || gone {
-		return err // an erased person never comes back to the pool
-	}
-	prof, err := json.Marshal(st)
-	if err != nil {
-		return fmt.Errorf("encode student %s: %w", st.ID, err)
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO pool_students (student_id, programme_id, status, owner_account_id, profile, event_at)
-		VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6)
-		ON CONFLICT (student_id) DO UPDATE SET programme_id = EXCLUDED.programme_id, status = EXCLUDED.status,
-			owner_account_id = EXCLUDED.owner_account_id, profile = EXCLUDED.profile, event_at = EXCLUDED.event_at
-		WHERE pool_students.event_at <= EXCLUDED.event_at`,
-		st.ID, st.ProgrammeID, st.Status, st.OwnerAccountID, prof, at); err != nil {
-		return fmt.Errorf("save student %s: %w", st.ID, err)
-	}
-	return nil
+	return save(ctx, tx, saveStudentSQL, "student", st.ID, st.ID, st, at, st.ID, st.ProgrammeID, st.Status, nullIfEmpty(st.OwnerAccountID))
 }
 
 // SaveApplication stores the application's profile as of at.
 func SaveApplication(ctx context.Context, tx pgx.Tx, a pool.Application, at time.Time) error {
-	if gone, err := erasure.Erased(ctx, tx, a.StudentID); err != nil || gone {
-		return err // an erased person never comes back to the pool
-	}
-	prof, err := json.Marshal(a)
-	if err != nil {
-		return fmt.Errorf("encode application %s: %w", a.ID, err)
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO pool_applications (application_id, student_id, programme_id, status, profile, event_at)
-		VALUES ($1, $2, $3, $4, $5, $6)
-		ON CONFLICT (application_id) DO UPDATE SET student_id = EXCLUDED.student_id, programme_id = EXCLUDED.programme_id,
-			status = EXCLUDED.status, profile = EXCLUDED.profile, event_at = EXCLUDED.event_at
-		WHERE pool_applications.event_at <= EXCLUDED.event_at`,
-		a.ID, a.StudentID, a.ProgrammeID, a.Status, prof, at); err != nil {
-		return fmt.Errorf("save application %s: %w", a.ID, err)
-	}
-	return nil
+	return save(ctx, tx, saveApplicationSQL, "application", a.ID, a.StudentID, a, at, a.ID, a.StudentID, a.ProgrammeID, a.Status)
 }
 
 // Pool membership, in SQL as pool.Offer.InPool and pool.Seeker.InPool say it, plus "not
@@ -124,35 +112,47 @@ const (
 
 // Offers returns the rooms of a programme's pool with their hosts, in room id order.
 func (s *Store) Offers(ctx context.Context, programmeID string) ([]pool.Offer, error) {
-	return s.offers(ctx, offersSQL, programmeID)
-}
-
-func (s *Store) offers(ctx context.Context, sql, programmeID string, args ...any) ([]pool.Offer, error) {
-	rows, err := s.db.Query(ctx, sql, append([]any{programmeID}, args...)...)
-	if err != nil {
-		return nil, fmt.Errorf("list offers of %s: %w", programmeID, err)
-	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (pool.Offer, error) {
-		var o pool.Offer
-		return o, scanJSON(row, &o.Room, &o.Host)
-	})
+	return list(ctx, s.db, "offers", offersSQL, programmeID, nil, offerSides)
 }
 
 // Seekers returns the applications of a programme's pool with their students, in student id
 // order.
 func (s *Store) Seekers(ctx context.Context, programmeID string) ([]pool.Seeker, error) {
-	return s.seekers(ctx, seekersSQL, programmeID)
+	return list(ctx, s.db, "seekers", seekersSQL, programmeID, nil, seekerSides)
 }
 
-func (s *Store) seekers(ctx context.Context, sql, programmeID string, args ...any) ([]pool.Seeker, error) {
-	rows, err := s.db.Query(ctx, sql, append([]any{programmeID}, args...)...)
+// offerSides and seekerSides are where the two profiles of a row of pairs go, in the order
+// the queries select them.
+func offerSides(o *pool.Offer) []any   { return []any{&o.Room, &o.Host} }
+func seekerSides(s *pool.Seeker) []any { return []any{&s.Application, &s.Student} }
+
+// list returns the rows of sql (parameters: programmeID, then args) decoded into pairs by
+// sides; what names them in errors.
+func list[T any](ctx context.Context, db dbtx, what, sql, programmeID string, args []any, sides func(*T) []any) ([]T, error) {
+	rows, err := db.Query(ctx, sql, append([]any{programmeID}, args...)...)
 	if err != nil {
-		return nil, fmt.Errorf("list seekers of %s: %w", programmeID, err)
+		return nil, fmt.Errorf("list %s of %s: %w", what, programmeID, err)
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (pool.Seeker, error) {
-		var sk pool.Seeker
-		return sk, scanJSON(row, &sk.Application, &sk.Student)
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (T, error) {
+		var v T
+		return v, scanJSON(row, sides(&v)...)
 	})
+}
+
+// one reads the row of sql for id into dst, and false when there is none or id is not a UUID
+// (no record has such an id). lock appends FOR SHARE.
+func (s *Store) one(ctx context.Context, sql, id string, lock bool, dst ...any) (bool, error) {
+	if !ids.Valid(id) {
+		return false, nil
+	}
+	if lock {
+		sql += ` FOR SHARE`
+	}
+	err := scanJSON(s.db.QueryRow(ctx, sql, id), dst...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // Offer returns room id with its host whatever their statuses (the caller checks InPool),
@@ -160,50 +160,25 @@ func (s *Store) seekers(ctx context.Context, sql, programmeID string, args ...an
 // transaction that proposes or approves on them sees them stay as read until it commits.
 func (s *Store) Offer(ctx context.Context, roomID string, lock bool) (pool.Offer, bool, error) {
 	var o pool.Offer
-	if !ids.Valid(roomID) {
-		return o, false, nil
-	}
-	q := `SELECT r.profile, h.profile FROM pool_rooms r JOIN pool_hosts h ON h.host_id = r.host_id WHERE r.room_id = $1`
-	if lock {
-		q += ` FOR SHARE`
-	}
-	err := scanJSON(s.db.QueryRow(ctx, q, roomID), &o.Room, &o.Host)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return o, false, nil
-	}
-	return o, err == nil, err
+	ok, err := s.one(ctx, `SELECT r.profile, h.profile FROM pool_rooms r JOIN pool_hosts h ON h.host_id = r.host_id WHERE r.room_id = $1`,
+		roomID, lock, offerSides(&o)...)
+	return o, ok, err
 }
 
 // Student returns the student with id, and false when unknown.
 func (s *Store) Student(ctx context.Context, id string) (pool.Student, bool, error) {
 	var st pool.Student
-	if !ids.Valid(id) {
-		return st, false, nil
-	}
-	err := scanJSON(s.db.QueryRow(ctx, `SELECT profile FROM pool_students WHERE student_id = $1`, id), &st)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return st, false, nil
-	}
-	return st, err == nil, err
+	ok, err := s.one(ctx, `SELECT profile FROM pool_students WHERE student_id = $1`, id, false, &st)
+	return st, ok, err
 }
 
 // OpenSeeker returns student id with their newest SUBMITTED application, and false when the
 // student or such an application is unknown. lock as for Offer.
 func (s *Store) OpenSeeker(ctx context.Context, studentID string, lock bool) (pool.Seeker, bool, error) {
 	var sk pool.Seeker
-	if !ids.Valid(studentID) {
-		return sk, false, nil
-	}
-	q := `SELECT a.profile, s.profile FROM pool_applications a JOIN pool_students s ON s.student_id = a.student_id
-		WHERE a.student_id = $1 AND a.status = 'SUBMITTED' ORDER BY a.event_at DESC LIMIT 1`
-	if lock {
-		q += ` FOR SHARE`
-	}
-	err := scanJSON(s.db.QueryRow(ctx, q, studentID), &sk.Application, &sk.Student)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return sk, false, nil
-	}
-	return sk, err == nil, err
+	ok, err := s.one(ctx, `SELECT a.profile, s.profile FROM pool_applications a JOIN pool_students s ON s.student_id = a.student_id
+		WHERE a.student_id = $1 AND a.status = 'SUBMITTED' ORDER BY a.event_at DESC LIMIT 1`, studentID, lock, seekerSides(&sk)...)
+	return sk, ok, err
 }
 
 // Taken reports whether the room, and the student, have an ACCEPTED or APPROVED match.
@@ -253,19 +228,9 @@ func scanJSON(row pgx.Row, dst ...any) error {
 // either is unknown. lock as for Offer.
 func (s *Store) Seeker(ctx context.Context, applicationID string, lock bool) (pool.Seeker, bool, error) {
 	var sk pool.Seeker
-	if !ids.Valid(applicationID) {
-		return sk, false, nil
-	}
-	q := `SELECT a.profile, s.profile FROM pool_applications a JOIN pool_students s ON s.student_id = a.student_id
-		WHERE a.application_id = $1`
-	if lock {
-		q += ` FOR SHARE`
-	}
-	err := scanJSON(s.db.QueryRow(ctx, q, applicationID), &sk.Application, &sk.Student)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return sk, false, nil
-	}
-	return sk, err == nil, err
+	ok, err := s.one(ctx, `SELECT a.profile, s.profile FROM pool_applications a JOIN pool_students s ON s.student_id = a.student_id
+		WHERE a.application_id = $1`, applicationID, lock, seekerSides(&sk)...)
+	return sk, ok, err
 }
 
 // PoolVersion returns the version of a programme's pool (0 before its first change): the
@@ -282,12 +247,18 @@ func (s *Store) PoolVersion(ctx context.Context, programmeID string) (int64, err
 	return v, nil
 }
 
+// atOneInstant runs fn with a store bound to one REPEATABLE READ, read-only transaction: every
+// read in it sees the database as of one instant.
+func (s *Store) atOneInstant(ctx context.Context, fn func(in *Store) error) error {
+	return pgx.BeginTxFunc(ctx, s.conns, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
+		func(tx pgx.Tx) error { return fn(s.Within(tx)) })
+}
+
 // PoolSnapshot returns a programme's pool (as Offers and Seekers) with the version it is at,
 // read in one REPEATABLE READ transaction: the rows are exactly those of that version, since
 // every change bumps the version in its own transaction.
 func (s *Store) PoolSnapshot(ctx context.Context, programmeID string) (version int64, offers []pool.Offer, seekers []pool.Seeker, err error) {
-	err = pgx.BeginTxFunc(ctx, s.conns, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		in := s.Within(tx)
+	err = s.atOneInstant(ctx, func(in *Store) error {
 		var err error
 		if version, err = in.PoolVersion(ctx, programmeID); err != nil {
 			return err
@@ -311,8 +282,7 @@ func (s *Store) PoolSnapshot(ctx context.Context, programmeID string) (version i
 // all known or not worth reading one by one: more than limit versions, versions pruned, or a
 // change of anything (settings, a bulk load); the caller then reads the whole snapshot.
 func (s *Store) PoolChanges(ctx context.Context, programmeID string, since, limit int64) (c poolcache.Changes, ok bool, err error) {
-	err = pgx.BeginTxFunc(ctx, s.conns, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		in := s.Within(tx)
+	err = s.atOneInstant(ctx, func(in *Store) error {
 		var err error
 		if c.Version, err = in.PoolVersion(ctx, programmeID); err != nil {
 			return err
@@ -320,16 +290,16 @@ func (s *Store) PoolChanges(ctx context.Context, programmeID string, since, limi
 		if c.Version <= since || c.Version-since > limit {
 			return nil
 		}
-		rows, err := tx.Query(ctx, `SELECT room_id::text, host_id::text, student_id::text FROM pool_changes
+		rows, err := in.db.Query(ctx, `SELECT room_id::text, host_id::text, student_id::text FROM pool_changes
 			WHERE programme_id = $1 AND version > $2 AND version <= $3`, programmeID, since, c.Version)
 		if err != nil {
 			return fmt.Errorf("read pool changes of %s: %w", programmeID, err)
 		}
 		seen := map[string]bool{}
-		add := func(list *[]string, id *string) {
+		add := func(into *[]string, id *string) {
 			if id != nil && !seen[*id] {
 				seen[*id] = true
-				*list = append(*list, *id)
+				*into = append(*into, *id)
 			}
 		}
 		n, everything := int64(0), false
@@ -351,12 +321,12 @@ func (s *Store) PoolChanges(ctx context.Context, programmeID string, since, limi
 			return nil
 		}
 		if len(c.Rooms)+len(c.Hosts) > 0 {
-			if c.Offers, err = in.offers(ctx, offersOfSQL, programmeID, c.Rooms, c.Hosts); err != nil {
+			if c.Offers, err = list(ctx, in.db, "offers", offersOfSQL, programmeID, []any{c.Rooms, c.Hosts}, offerSides); err != nil {
 				return err
 			}
 		}
 		if len(c.Students) > 0 {
-			if c.Seekers, err = in.seekers(ctx, seekersOfSQL, programmeID, c.Students); err != nil {
+			if c.Seekers, err = list(ctx, in.db, "seekers", seekersOfSQL, programmeID, []any{c.Students}, seekerSides); err != nil {
 				return err
 			}
 		}
