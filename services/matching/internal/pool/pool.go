@@ -177,29 +177,12 @@ func AgreedServices(h Host, s Student) []string {
 	return out
 }
 
-func gender(s string) score.Gender {
-	switch s {
-	case "FEMALE":
-		return score.GenderFemale
-	case "MALE":
-		return score.GenderMale
-	case "OTHER":
-		return score.GenderOther
-	}
-	return score.GenderUnset
-}
-
-func rhythm(s string) score.Rhythm {
-	switch s {
-	case "EARLY":
-		return score.RhythmEarly
-	case "LATE":
-		return score.RhythmLate
-	case "FLEXIBLE":
-		return score.RhythmFlexible
-	}
-	return score.RhythmUnset
-}
+// genders and rhythms translate the owning services' names; a name not listed (none said)
+// is the score's Unset.
+var (
+	genders = map[string]score.Gender{"FEMALE": score.GenderFemale, "MALE": score.GenderMale, "OTHER": score.GenderOther}
+	rhythms = map[string]score.Rhythm{"EARLY": score.RhythmEarly, "LATE": score.RhythmLate, "FLEXIBLE": score.RhythmFlexible}
+)
 
 // day reads YYYY-MM-DD; "" (or a date that does not parse, which the owning service never
 // sends) is score.NoEnd.
@@ -246,9 +229,9 @@ func (o Offer) ScoreRoom(t *score.LanguageTable) score.Room {
 		MinStayMonths:  o.Room.MinStayMonths,
 		SmokingAllowed: o.Room.SmokingAllowed, PetsAllowed: o.Room.PetsAllowed,
 		Host: score.Host{
-			Smokes: h.Smokes, HasPets: h.HasPets, GenderPreference: gender(h.GenderPreference),
+			Smokes: h.Smokes, HasPets: h.HasPets, GenderPreference: genders[h.GenderPreference],
 			ServicesWanted: serviceSet(h.ServicesWanted), HoursWanted: h.HoursWanted, NightsWanted: h.NightsWanted,
-			Languages: languages(t, h.Languages), Rhythm: rhythm(h.Rhythm),
+			Languages: languages(t, h.Languages), Rhythm: rhythms[h.Rhythm],
 		},
 	}
 }
@@ -265,9 +248,9 @@ func (s Seeker) ScoreStudent(t *score.LanguageTable) score.Student {
 		BudgetCents: int64(a.BudgetCents),
 		MoveIn:      day(a.MoveIn), MoveOut: day(a.MoveOut),
 		Smokes: st.Smokes, HasPets: st.HasPets, AcceptsSmokers: st.AcceptsSmokers, AcceptsPets: st.AcceptsPets,
-		Gender: gender(st.Gender), ServicesOffered: serviceSet(st.ServicesOffered),
+		Gender: genders[st.Gender], ServicesOffered: serviceSet(st.ServicesOffered),
 		HoursOffered: st.HoursOffered, NightsPresent: st.NightsPresent,
-		Languages: languages(t, st.Languages), Rhythm: rhythm(st.Rhythm),
+		Languages: languages(t, st.Languages), Rhythm: rhythms[st.Rhythm],
 		TargetRoomID: a.RoomID,
 	}
 }

@@ -421,27 +421,16 @@ func (t *topK) push(c entry) {
 
 // TopK returns the k best feasible students for the room, best first (more points, then a
 // lower index), scanning every student. It allocates the returned slice only.
-func (p *Ranker) TopK(room Room, k int, w Weights) []Candidate {
-	if k <= 0 {
-		return nil
-	}
-	var q query
-	p.prepareQuery(&q, room, w)
-	k = min(k, len(p.students))
-	var stack [64]entry // the top k lives on the stack when k ≤ 64
-	acc := topK{k: k, h: stack[:]}
-	if k > len(stack) {
-		acc.h = make([]entry, k)
-	}
-	var sc scratch
-	p.scan(0, len(p.students), &q, &acc, &sc, false)
-	return p.finish(&acc)
-}
+func (p *Ranker) TopK(room Room, k int, w Weights) []Candidate { return p.search(room, k, w, false) }
 
 // TopKNear is TopK scanning only the students whose place of study may lie within their
 // maximum commute of the room (grid cells within the largest maximum commute of each tier),
 // plus those with no limit. Same result as TopK.
-func (p *Ranker) TopKNear(room Room, k int, w Weights) []Candidate {
+func (p *Ranker) TopKNear(room Room, k int, w Weights) []Candidate { return p.search(room, k, w, true) }
+
+// search is TopK, or TopKNear when near. One body for both, so that the top k's storage stays
+// on this function's stack either way.
+func (p *Ranker) search(room Room, k int, w Weights, near bool) []Candidate {
 	if k <= 0 {
 		return nil
 	}
@@ -453,12 +442,12 @@ func (p *Ranker) TopKNear(room Room, k int, w Weights) []Candidate {
 	if k > len(stack) {
 		acc.h = make([]entry, k)
 	}
-	var buf [256][2]int32
 	var sc scratch
-	if q.unknown {
+	if !near || q.unknown {
 		p.scan(0, len(p.students), &q, &acc, &sc, false)
 		return p.finish(&acc)
 	}
+	var buf [256][2]int32
 	for _, r := range p.near(buf[:0], room.Lat, room.Lng) {
 		p.scan(int(r[0]), int(r[1]), &q, &acc, &sc, true)
 	}
