@@ -49,11 +49,6 @@ type editData[T any] struct {
 	Formulas        []*identityv1.Formula
 }
 
-// ByPath is a coordinator's editor's find: the record named in the address, read by get.
-func ByPath[T any](get func(a *App, ctx context.Context, id string) (T, error)) func(*App, context.Context, *http.Request) (T, error) {
-	return func(a *App, ctx context.Context, r *http.Request) (T, error) { return get(a, ctx, r.PathValue("id")) }
-}
-
 // Show serves the edit form, filled from the record as it is now.
 func (e Editor[T, R]) Show(a *App) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {

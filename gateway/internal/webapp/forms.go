@@ -186,24 +186,6 @@ func (f *Form) FromStatus(err error, l *Loc) bool {
 	return true
 }
 
-// Violated reports whether err is an InvalidArgument naming field among its violations.
-func Violated(err error, field string) bool {
-	s, _ := status.FromError(err)
-	if s.Code() != codes.InvalidArgument {
-		return false
-	}
-	for _, d := range s.Details() {
-		if br, ok := d.(*errdetails.BadRequest); ok {
-			for _, v := range br.GetFieldViolations() {
-				if v.GetField() == field {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
 // apiField is the form field a violation names, without an item's index: "languages[0]" and
 // "languages" are the same input.
 func apiField(field string) string {

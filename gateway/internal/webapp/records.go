@@ -146,33 +146,6 @@ func SendHost(a *App, ctx context.Context, req *hostsv1.UpdateHostRequest) (*hos
 	return a.Svc.Hosts.UpdateHost(ctx, req)
 }
 
-// RoomValues fills the room form from the record: the inverse of roomFromForm.
-func RoomValues(rm *hostsv1.Room) url.Values {
-	v := url.Values{
-		"title": {rm.GetTitle()}, "description": {rm.GetDescription()},
-		"areaM2":        {strconv.FormatFloat(rm.GetAreaM2(), 'f', -1, 64)},
-		"floor":         {strconv.Itoa(int(rm.GetFloor()))},
-		"contribution":  {centsValue(rm.GetMonthlyContributionCents())},
-		"formulaId":     {rm.GetFormulaId()},
-		"availableFrom": {rm.GetAvailableFrom()}, "availableUntil": {rm.GetAvailableUntil()},
-		"minStayMonths": {strconv.Itoa(int(rm.GetMinStayMonths()))},
-		"sharedSpaces":  {strings.Join(rm.GetSharedSpaces(), ", ")},
-		"etag":          {rm.GetEtag()},
-	}
-	for name, on := range map[string]bool{"furnished": rm.GetFurnished(), "privateBathroom": rm.GetPrivateBathroom(),
-		"elevator": rm.GetElevator(), "smokingAllowed": rm.GetSmokingAllowed(), "petsAllowed": rm.GetPetsAllowed()} {
-		if on {
-			v.Set(name, "on")
-		}
-	}
-	return v
-}
-
-// centsValue writes cents as the euros a form shows and f.cents reads back: "150", "150.5".
-func centsValue(c int32) string {
-	return strconv.FormatFloat(float64(c)/100, 'f', -1, 64)
-}
-
 // StudentSpec is the student registration form, for a coordinator and for a student herself.
 var StudentSpec = FormSpec{
 	{Name: "displayName", Label: "studentForm.displayName", API: "displayName"},

@@ -28,7 +28,6 @@ const (
 	cookieFlash   = "cohabit_flash"
 
 	CSRFField = "csrf"
-	PrefAge   = 365 * 24 * time.Hour
 )
 
 // state is what the request carries through the handlers: its preferences, its CSRF token

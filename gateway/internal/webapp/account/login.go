@@ -91,7 +91,7 @@ func (a *app) login(w http.ResponseWriter, r *http.Request) {
 func (a *app) startSession(w http.ResponseWriter, r *http.Request, res *identityv1.LoginResponse) {
 	a.SetSession(w, r, res)
 	// Whose session this is, for a form kept across the next sign-in (replay.go).
-	webapp.SetCookie(w, r, webapp.CookieAcct, res.GetAccount().GetId(), webapp.PrefAge)
+	webapp.SetCookie(w, r, webapp.CookieAcct, res.GetAccount().GetId(), prefAge)
 	webapp.RotateCSRF(w, r, res.GetAccessToken())
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -101,7 +102,7 @@ func (a *app) signup(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	// A code no longer good (used, replaced, expired) is said over the form: it has no input.
-	if webapp.Violated(err, "inviteCode") {
+	if violated(err, "inviteCode") {
 		f.Global("violation.inviteCode")
 		a.Render(w, r, http.StatusBadRequest, "signup", p)
 		return
@@ -116,4 +117,22 @@ func (a *app) signup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.Fail(w, r, err)
+}
+
+// violated reports whether err is an InvalidArgument naming field among its violations.
+func violated(err error, field string) bool {
+	s, _ := status.FromError(err)
+	if s.Code() != codes.InvalidArgument {
+		return false
+	}
+	for _, d := range s.Details() {
+		if br, ok := d.(*errdetails.BadRequest); ok {
+			for _, v := range br.GetFieldViolations() {
+				if v.GetField() == field {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

@@ -8,8 +8,20 @@
 // contracts). Routes: routes.go, in the order of the dashboard's menu.
 package coordinator
 
-import "github.com/cohabit/cohabit/gateway/internal/webapp"
+import (
+	"context"
+	"net/http"
+
+	"github.com/cohabit/cohabit/gateway/internal/webapp"
+)
 
 // app is the web application as the coordinator's pages use it: the core's routing, sessions, rendering and
 // service clients, with this package's handlers as methods.
 type app struct{ *webapp.App }
+
+// byPath is the find of the coordinator's editors (webapp.Editor): the record named in the address, read by get.
+func byPath[T any](get func(a *webapp.App, ctx context.Context, id string) (T, error)) func(*webapp.App, context.Context, *http.Request) (T, error) {
+	return func(a *webapp.App, ctx context.Context, r *http.Request) (T, error) {
+		return get(a, ctx, r.PathValue("id"))
+	}
+}

@@ -1,10 +1,11 @@
 package coordinator
 
-// The charts' drawing, for TestChartLabelsDoNotTouch (package coordinator_test, which drives
-// the application through webapptest and so cannot sit in this package).
+// What the tests of package coordinator_test check of this package's insides: they drive the
+// application through webapptest, which imports this package, so they cannot sit in it.
 var (
-	BarChart  = barChart
-	MonthName = monthName
+	BarChart   = barChart
+	MonthName  = monthName
+	RoomValues = roomValues
 )
 
 type Series = series

@@ -115,7 +115,7 @@ func (a *app) hostVerify(w http.ResponseWriter, r *http.Request) {
 
 // hostEditor is the coordinator's form to correct a host's record.
 var hostEditor = webapp.Editor[*hostsv1.Host, *hostsv1.UpdateHostRequest]{
-	Spec: webapp.HostSpec, Kind: "host", Nav: "hosts", Prefix: "hostEdit", Find: webapp.ByPath(getHost), Name: (*hostsv1.Host).GetDisplayName,
+	Spec: webapp.HostSpec, Kind: "host", Nav: "hosts", Prefix: "hostEdit", Find: byPath(getHost), Name: (*hostsv1.Host).GetDisplayName,
 	Back:   func(h *hostsv1.Host) string { return "/coordinator/hosts/" + url.PathEscape(h.GetId()) },
 	Action: func(id string) string { return "/coordinator/hosts/" + url.PathEscape(id) + "/edit" },
 	Values: webapp.HostValues, Request: webapp.UpdateHost, Send: webapp.SendHost,

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
@@ -107,6 +109,33 @@ func roomFromForm(f *webapp.Form) *hostsv1.Room {
 	}
 }
 
+// roomValues fills the room form from the record: the inverse of roomFromForm.
+func roomValues(rm *hostsv1.Room) url.Values {
+	v := url.Values{
+		"title": {rm.GetTitle()}, "description": {rm.GetDescription()},
+		"areaM2":        {strconv.FormatFloat(rm.GetAreaM2(), 'f', -1, 64)},
+		"floor":         {strconv.Itoa(int(rm.GetFloor()))},
+		"contribution":  {centsValue(rm.GetMonthlyContributionCents())},
+		"formulaId":     {rm.GetFormulaId()},
+		"availableFrom": {rm.GetAvailableFrom()}, "availableUntil": {rm.GetAvailableUntil()},
+		"minStayMonths": {strconv.Itoa(int(rm.GetMinStayMonths()))},
+		"sharedSpaces":  {strings.Join(rm.GetSharedSpaces(), ", ")},
+		"etag":          {rm.GetEtag()},
+	}
+	for name, on := range map[string]bool{"furnished": rm.GetFurnished(), "privateBathroom": rm.GetPrivateBathroom(),
+		"elevator": rm.GetElevator(), "smokingAllowed": rm.GetSmokingAllowed(), "petsAllowed": rm.GetPetsAllowed()} {
+		if on {
+			v.Set(name, "on")
+		}
+	}
+	return v
+}
+
+// centsValue writes cents as the euros a form shows and f.cents reads back: "150", "150.5".
+func centsValue(c int32) string {
+	return strconv.FormatFloat(float64(c)/100, 'f', -1, 64)
+}
+
 // roomEditor is the coordinator's form to correct a room: its contribution, its dates, its
 // description. A reserved or occupied room's stay is in its contract, not here.
 var roomEditor = webapp.Editor[*hostsv1.Room, *hostsv1.UpdateRoomRequest]{
@@ -115,10 +144,10 @@ var roomEditor = webapp.Editor[*hostsv1.Room, *hostsv1.UpdateRoomRequest]{
 		return "/coordinator/hosts/" + url.PathEscape(rm.GetHostId()) + "#rooms"
 	},
 	Action: func(id string) string { return "/coordinator/rooms/" + url.PathEscape(id) + "/edit" },
-	Find: webapp.ByPath(func(a *webapp.App, ctx context.Context, id string) (*hostsv1.Room, error) {
+	Find: byPath(func(a *webapp.App, ctx context.Context, id string) (*hostsv1.Room, error) {
 		return a.Svc.Hosts.GetRoom(ctx, &hostsv1.GetRoomRequest{Id: id})
 	}),
-	Values: webapp.RoomValues,
+	Values: roomValues,
 	Request: func(f *webapp.Form, id string) *hostsv1.UpdateRoomRequest {
 		rm := roomFromForm(f)
 		rm.Id, rm.Etag = id, f.Value("etag")

@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/net/html"
 
-	"github.com/cohabit/cohabit/gateway/internal/webapp"
+	"github.com/cohabit/cohabit/gateway/internal/webapp/coordinator"
 	"github.com/cohabit/cohabit/gateway/internal/webapp/webapptest"
 
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
@@ -118,7 +118,7 @@ func TestCoordinatorEditsARoom(t *testing.T) {
 	if el := webapptest.Find(doc, "f-furnished"); el == nil || !webapptest.IsChecked(el) {
 		t.Error("furnished is not ticked")
 	}
-	form := webapp.RoomValues(webapptest.RoomJeanne)
+	form := coordinator.RoomValues(webapptest.RoomJeanne)
 	form.Set("contribution", "162,50")
 	r = b.Post(t, "/coordinator/rooms/r-1/edit", form)
 	if r.Code != http.StatusSeeOther || r.Header.Get("Location") != "/coordinator/hosts/h-1#rooms" {

@@ -192,7 +192,7 @@ func (a *app) studentApply(w http.ResponseWriter, r *http.Request) {
 
 // studentEditor is the coordinator's form to correct a student's record.
 var studentEditor = webapp.Editor[*studentsv1.Student, *studentsv1.UpdateStudentRequest]{
-	Spec: webapp.StudentSpec, Kind: "student", Nav: "students", Prefix: "studentEdit", Find: webapp.ByPath(getStudent), Name: (*studentsv1.Student).GetDisplayName,
+	Spec: webapp.StudentSpec, Kind: "student", Nav: "students", Prefix: "studentEdit", Find: byPath(getStudent), Name: (*studentsv1.Student).GetDisplayName,
 	Back:   func(s *studentsv1.Student) string { return "/coordinator/students/" + url.PathEscape(s.GetId()) },
 	Action: func(id string) string { return "/coordinator/students/" + url.PathEscape(id) + "/edit" },
 	Values: webapp.StudentValues, Request: webapp.UpdateStudent, Send: webapp.SendStudent,
