@@ -23,6 +23,7 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"google.golang.org/protobuf/proto"
@@ -120,37 +121,25 @@ func copies[T proto.Message, R any](evs []eventcat.Event[T], get func(T) R, save
 	return consume.OnEach(evs, func(ctx context.Context, tx pgx.Tx, m consume.Meta, p T) error { return save(ctx, tx, m, get(p)) })
 }
 
-func saveHost(ctx context.Context, tx pgx.Tx, m consume.Meta, p *hostseventsv1.HostProfile) error {
-	h := hostOf(p)
-	if err := consume.IDs(h.ID); err != nil {
-		return err
+// saveCopy is the save of one record's copy from an event: its profile translated (of),
+// refused for good when an id it holds (ids: its own, and its parent's) is not a UUID, stored
+// as of the event's time.
+func saveCopy[P, R any](of func(P) R, ids func(R) []string, save func(context.Context, pgx.Tx, R, time.Time) error) func(context.Context, pgx.Tx, consume.Meta, P) error {
+	return func(ctx context.Context, tx pgx.Tx, m consume.Meta, p P) error {
+		r := of(p)
+		if err := consume.IDs(ids(r)...); err != nil {
+			return err
+		}
+		return save(ctx, tx, r, m.OccurredAt)
 	}
-	return postgres.SaveHost(ctx, tx, h, m.OccurredAt)
 }
 
-func saveRoom(ctx context.Context, tx pgx.Tx, m consume.Meta, p *hostseventsv1.RoomProfile) error {
-	r := roomOf(p)
-	if err := consume.IDs(r.ID, r.HostID); err != nil {
-		return err
-	}
-	return postgres.SaveRoom(ctx, tx, r, m.OccurredAt)
-}
-
-func saveStudent(ctx context.Context, tx pgx.Tx, m consume.Meta, p *studentseventsv1.StudentProfile) error {
-	s := studentOf(p)
-	if err := consume.IDs(s.ID); err != nil {
-		return err
-	}
-	return postgres.SaveStudent(ctx, tx, s, m.OccurredAt)
-}
-
-func saveApplication(ctx context.Context, tx pgx.Tx, m consume.Meta, p *studentseventsv1.ApplicationProfile) error {
-	a := applicationOf(p)
-	if err := consume.IDs(a.ID, a.StudentID); err != nil {
-		return err
-	}
-	return postgres.SaveApplication(ctx, tx, a, m.OccurredAt)
-}
+var (
+	saveHost        = saveCopy(hostOf, func(h pool.Host) []string { return []string{h.ID} }, postgres.SaveHost)
+	saveRoom        = saveCopy(roomOf, func(r pool.Room) []string { return []string{r.ID, r.HostID} }, postgres.SaveRoom)
+	saveStudent     = saveCopy(studentOf, func(s pool.Student) []string { return []string{s.ID} }, postgres.SaveStudent)
+	saveApplication = saveCopy(applicationOf, func(a pool.Application) []string { return []string{a.ID, a.StudentID} }, postgres.SaveApplication)
+)
 
 func serviceNames(s []typev1.Service) []string {
 	out := make([]string, 0, len(s))
