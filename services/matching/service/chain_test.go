@@ -173,11 +173,7 @@ func TestContractEndedCompletesTheMatch(t *testing.T) {
 	s.contract(t, e, contractsevents.ContractTerminated.Subject, "TERMINATED")
 	s.contract(t, e, contractsevents.ContractCancelled.Subject, "CANCELLED") // of a COMPLETED match
 	eventually(t, "the contract events are handled", func() error {
-		c, err := e.js.Consumer(context.Background(), contractsevents.Stream.Name, "matching-contracts")
-		if err != nil {
-			return err
-		}
-		info, err := c.Info(context.Background())
+		info, err := e.consumed(contractsevents.Stream.Name, "matching-contracts")
 		if err != nil {
 			return err
 		}
@@ -210,11 +206,7 @@ func TestContractCancelledCancelsTheMatch(t *testing.T) {
 	// Delivered again (past JetStream's deduplication): the inbox has it.
 	seq := publishWithID(t, e.js, env, uuid.NewString())
 	eventually(t, "the redelivery is handled", func() error {
-		c, err := e.js.Consumer(context.Background(), contractsevents.Stream.Name, "matching-contracts")
-		if err != nil {
-			return err
-		}
-		info, err := c.Info(context.Background())
+		info, err := e.consumed(contractsevents.Stream.Name, "matching-contracts")
 		if err != nil || info.AckFloor.Stream < seq {
 			return fmt.Errorf("not handled yet (%v)", err)
 		}

@@ -50,11 +50,7 @@ func TestApprovalWaitsForDocuments(t *testing.T) {
 
 	// Matching has its copy of the three documents.
 	eventually(t, "matching's copy of the documents", func() error {
-		c, err := e.js.Consumer(context.Background(), deskevents.Stream.Name, "matching-desk")
-		if err != nil {
-			return err
-		}
-		info, err := c.Info(context.Background())
+		info, err := e.consumed(deskevents.Stream.Name, "matching-desk")
 		if err != nil {
 			return err
 		}

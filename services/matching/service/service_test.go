@@ -146,6 +146,15 @@ func eventually(t testing.TB, what string, check func() error) {
 }
 
 // candidates waits until the room's candidates are exactly want (student ids, in order).
+// consumed is what the durable consumer of stream has been delivered and acknowledged.
+func (e *env) consumed(stream, durable string) (*jetstream.ConsumerInfo, error) {
+	c, err := e.js.Consumer(context.Background(), stream, durable)
+	if err != nil {
+		return nil, err
+	}
+	return c.Info(context.Background())
+}
+
 func (e *env) waitCandidates(t *testing.T, roomID string, want ...string) []*matchingv1.Candidate {
 	t.Helper()
 	var got []*matchingv1.Candidate

@@ -38,11 +38,7 @@ func (e *env) withdraw(t *testing.T, a *studentseventsv1.ApplicationProfile) (en
 func (e *env) handled(t *testing.T, seq uint64) {
 	t.Helper()
 	eventually(t, "the students' events are handled", func() error {
-		c, err := e.js.Consumer(context.Background(), studentsevents.Stream.Name, "matching-students")
-		if err != nil {
-			return err
-		}
-		info, err := c.Info(context.Background())
+		info, err := e.consumed(studentsevents.Stream.Name, "matching-students")
 		if err != nil {
 			return err
 		}

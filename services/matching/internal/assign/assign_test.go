@@ -260,15 +260,21 @@ func TestAgainstHungarian(t *testing.T) {
 		}
 		density := []float64{0.05, 0.1, 0.3, 0.7}[trial%4]
 		maxW := []int64{2, 20, 10000}[trial%3]
-		p := randomProblem(rng, n, m, density, maxW, 0)
-		r, err := Solve(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkResult(t, p, r)
-		if total, count := hungarian(p); r.Total != total || len(r.Pairs) != count {
-			t.Fatalf("trial %d: total %d with %d pairs, Hungarian %d with %d", trial, r.Total, len(r.Pairs), total, count)
-		}
+		sameAsHungarian(t, trial, randomProblem(rng, n, m, density, maxW, 0))
+	}
+}
+
+// sameAsHungarian solves p, checks the result and its optimum against the Hungarian
+// algorithm's.
+func sameAsHungarian(t *testing.T, trial int, p Problem) {
+	t.Helper()
+	r, err := Solve(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, p, r)
+	if total, count := hungarian(p); r.Total != total || len(r.Pairs) != count {
+		t.Fatalf("trial %d: total %d with %d pairs, Hungarian %d with %d", trial, r.Total, len(r.Pairs), total, count)
 	}
 }
 
@@ -276,15 +282,7 @@ func TestAgainstHungarian(t *testing.T) {
 func TestStructuredAgainstHungarian(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for trial := range 20 {
-		p := structured(rng, 60, 45, 4)
-		r, err := Solve(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkResult(t, p, r)
-		if total, count := hungarian(p); r.Total != total || len(r.Pairs) != count {
-			t.Fatalf("trial %d: total %d with %d pairs, Hungarian %d with %d", trial, r.Total, len(r.Pairs), total, count)
-		}
+		sameAsHungarian(t, trial, structured(rng, 60, 45, 4))
 	}
 }
 
