@@ -55,7 +55,7 @@ func (s *Store) CreateAccount(ctx context.Context, a *account.Account) error {
 		if err != nil {
 			return err
 		}
-		return accountCreated(ctx, tx, a)
+		return s.Within(tx).accountCreated(ctx, a)
 	})
 	if constraint, ok := pg.IsUniqueViolation(err); ok && constraint == "accounts_email_key" {
 		return account.ErrEmailTaken.WithCause(err)
@@ -97,7 +97,7 @@ func (s *Store) UpdateAccount(ctx context.Context, id string, fn func(*account.A
 	var a *account.Account
 	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		var err error
-		a, err = updateAccount(ctx, tx, id, fn)
+		a, err = s.Within(tx).updateAccount(ctx, id, fn)
 		return err
 	})
 	if err != nil {
@@ -106,7 +106,13 @@ func (s *Store) UpdateAccount(ctx context.Context, id string, fn func(*account.A
 	return a, nil
 }
 
-func updateAccount(ctx context.Context, tx pgx.Tx, id string, fn func(*account.Account) error) (*account.Account, error) {
+// updateAccount locks account id, applies fn and stores the result, in the store's
+// transaction.
+func (s *Store) updateAccount(ctx context.Context, id string, fn func(*account.Account) error) (*account.Account, error) {
+	tx, err := s.inTx()
+	if err != nil {
+		return nil, err
+	}
 	if uuid.Validate(id) != nil {
 		return nil, account.ErrNotFound
 	}

@@ -23,7 +23,7 @@ import (
 // notifications service to tell its owner. There is nothing to store.
 func (s *Store) SignupDuplicated(ctx context.Context, owner *account.Account, at time.Time) error {
 	return pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		return appendEvent(ctx, tx, identityevents.SignupDuplicated.Subject, owner.ProgrammeID(), at,
+		return s.Within(tx).appendEvent(ctx, identityevents.SignupDuplicated.Subject, owner.ProgrammeID(), at,
 			&identityeventsv1.SignupDuplicated{AccountId: owner.ID(), ProgrammeId: owner.ProgrammeID()})
 	})
 }
@@ -32,14 +32,20 @@ func (s *Store) SignupDuplicated(ctx context.Context, owner *account.Account, at
 // refuse their tokens. There is nothing to store: the event is the revocation.
 func (s *Store) RevokeSessions(ctx context.Context, r account.Revocation) error {
 	return pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		return appendEvent(ctx, tx, identityevents.SessionsRevoked.Subject, r.ProgrammeID, r.At, &identityeventsv1.SessionsRevoked{
+		return s.Within(tx).appendEvent(ctx, identityevents.SessionsRevoked.Subject, r.ProgrammeID, r.At, &identityeventsv1.SessionsRevoked{
 			AccountId: r.AccountID, SessionId: r.SessionID,
 			RevokeTime: timestamppb.New(r.At), ExpireTime: timestamppb.New(r.Until),
 		})
 	})
 }
 
-func appendEvent(ctx context.Context, tx pgx.Tx, subject, programmeID string, at time.Time, payload proto.Message) error {
+// appendEvent writes an event to the outbox of the store's transaction, the one of the change
+// it tells of.
+func (s *Store) appendEvent(ctx context.Context, subject, programmeID string, at time.Time, payload proto.Message) error {
+	tx, err := s.inTx()
+	if err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
 	e, err := event.New(subject, programmeID, at, payload)
 	if err != nil {
 		return err
@@ -50,17 +56,17 @@ func appendEvent(ctx context.Context, tx pgx.Tx, subject, programmeID string, at
 	return nil
 }
 
-func programmeCreated(ctx context.Context, tx pgx.Tx, p *programme.Programme) error {
-	return appendEvent(ctx, tx, identityevents.ProgrammeCreated.Subject, p.ID(), p.UpdateTime(),
+func (s *Store) programmeCreated(ctx context.Context, p *programme.Programme) error {
+	return s.appendEvent(ctx, identityevents.ProgrammeCreated.Subject, p.ID(), p.UpdateTime(),
 		&identityeventsv1.ProgrammeCreated{Programme: convert.Programme(p)})
 }
 
-func programmeUpdated(ctx context.Context, tx pgx.Tx, p *programme.Programme) error {
-	return appendEvent(ctx, tx, identityevents.ProgrammeUpdated.Subject, p.ID(), p.UpdateTime(),
+func (s *Store) programmeUpdated(ctx context.Context, p *programme.Programme) error {
+	return s.appendEvent(ctx, identityevents.ProgrammeUpdated.Subject, p.ID(), p.UpdateTime(),
 		&identityeventsv1.ProgrammeUpdated{Programme: convert.Programme(p)})
 }
 
-func accountCreated(ctx context.Context, tx pgx.Tx, a *account.Account) error {
-	return appendEvent(ctx, tx, identityevents.AccountCreated.Subject, a.ProgrammeID(), a.CreateTime(),
+func (s *Store) accountCreated(ctx context.Context, a *account.Account) error {
+	return s.appendEvent(ctx, identityevents.AccountCreated.Subject, a.ProgrammeID(), a.CreateTime(),
 		&identityeventsv1.AccountCreated{AccountId: a.ID(), Role: convert.Role(a.Role()), ProgrammeId: a.ProgrammeID()})
 }

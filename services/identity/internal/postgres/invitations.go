@@ -42,7 +42,7 @@ func (s *Store) RecordRegistered(ctx context.Context, rec invitation.Record, lin
 		if rec.OwnerAccountID == "" {
 			return nil
 		}
-		_, err = updateAccount(ctx, tx, rec.OwnerAccountID, link)
+		_, err = s.updateAccount(ctx, rec.OwnerAccountID, link)
 		return err
 	}()
 	if err != nil {
@@ -123,7 +123,7 @@ func (s *Store) CreateInvitation(ctx context.Context, kind account.RecordKind, i
 			return err
 		}
 		// No code and no contact details in the event: see InvitationCreated.
-		return appendEvent(ctx, tx, identityevents.InvitationCreated.Subject, inv.ProgrammeID, inv.CreateTime, &identityeventsv1.InvitationCreated{
+		return s.Within(tx).appendEvent(ctx, identityevents.InvitationCreated.Subject, inv.ProgrammeID, inv.CreateTime, &identityeventsv1.InvitationCreated{
 			InvitationId: inv.ID, RecordId: inv.RecordID, RecordKind: convert.RecordKind(inv.Kind), ProgrammeId: inv.ProgrammeID,
 			ExpireTime: timestamppb.New(inv.ExpireTime), ReplacesInvitationId: replaced,
 		})
@@ -175,7 +175,7 @@ func (s *Store) RedeemInvitation(ctx context.Context, id string, acct *account.A
 			nullIfEmpty(snap.HostID), nullIfEmpty(snap.StudentID), snap.Version, snap.CreateTime, snap.UpdateTime); err != nil {
 			return "", time.Time{}, err
 		}
-		return snap.ID, snap.CreateTime, accountCreated(ctx, tx, acct)
+		return snap.ID, snap.CreateTime, s.Within(tx).accountCreated(ctx, acct)
 	})
 }
 
@@ -187,7 +187,7 @@ func (s *Store) RedeemInvitationForAccount(ctx context.Context, id, accountID st
 	link func(*account.Account, invitation.Invitation) error) (*account.Account, error) {
 	var out *account.Account
 	err := s.redeem(ctx, id, check, func(tx pgx.Tx, inv invitation.Invitation) (string, time.Time, error) {
-		a, err := updateAccount(ctx, tx, accountID, func(a *account.Account) error { return link(a, inv) })
+		a, err := s.Within(tx).updateAccount(ctx, accountID, func(a *account.Account) error { return link(a, inv) })
 		if err != nil {
 			return "", time.Time{}, err
 		}
@@ -228,7 +228,7 @@ func (s *Store) redeem(ctx context.Context, id string, check func(invitation.Inv
 			string(inv.Kind), inv.RecordID, accountID); err != nil {
 			return err
 		}
-		return appendEvent(ctx, tx, identityevents.InvitationAccepted.Subject, inv.ProgrammeID, at, &identityeventsv1.InvitationAccepted{
+		return s.Within(tx).appendEvent(ctx, identityevents.InvitationAccepted.Subject, inv.ProgrammeID, at, &identityeventsv1.InvitationAccepted{
 			InvitationId: inv.ID, RecordId: inv.RecordID, RecordKind: convert.RecordKind(inv.Kind), ProgrammeId: inv.ProgrammeID,
 			AccountId: accountID,
 		})

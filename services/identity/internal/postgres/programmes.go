@@ -150,7 +150,7 @@ func (s *Store) CreateProgramme(ctx context.Context, p *programme.Programme, req
 		if err != nil {
 			return err
 		}
-		return programmeCreated(ctx, tx, p)
+		return s.Within(tx).programmeCreated(ctx, p)
 	})
 	if constraint, ok := pg.IsUniqueViolation(err); ok {
 		switch constraint {
@@ -233,7 +233,7 @@ func (s *Store) UpdateProgramme(ctx context.Context, id string, fn func(*program
 			id, f.Name, f.Territory, f.Phone, f.Email, settings, p.Version(), p.UpdateTime()); err != nil {
 			return err
 		}
-		return programmeUpdated(ctx, tx, p)
+		return s.Within(tx).programmeUpdated(ctx, p)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update programme %s: %w", id, err)
