@@ -49,6 +49,61 @@ type editData[T any] struct {
 	Formulas        []*identityv1.Formula
 }
 
+// Registration is the editor's counterpart for a new record (a host, a student), registered
+// by the coordinator or by the person herself: a form that does not parse, or that the
+// service refuses field by field, comes back with its errors (400); a refusal naming no field
+// (her association registered her already) too with Refusals, else it is an error page.
+// Done, a flash and the way on.
+type Registration struct {
+	Spec     FormSpec
+	Prefix   string // the catalogue's prefix: <key>.title, .done
+	Nav      string
+	Template string
+	Path     string // the form's page, when the form is posted elsewhere
+	Refusals bool
+}
+
+// Show serves the empty form, filled with values.
+func (g Registration) Show(a *App, w http.ResponseWriter, r *http.Request, values url.Values) {
+	p := a.NewPage(w, r, g.Prefix+".title", nil)
+	p.Nav = g.Nav
+	p.Form = NewForm(g.Spec, values)
+	a.Render(w, r, http.StatusOK, g.Template, p)
+}
+
+// Submit answers the form f posted: create sends the record read from it (after f has
+// parsed) and says where to go then.
+func (g Registration) Submit(a *App, w http.ResponseWriter, r *http.Request, f *Form, create func(ctx context.Context) (next string, err error)) {
+	p := a.NewPage(w, r, g.Prefix+".title", nil)
+	p.Nav = g.Nav
+	if g.Path != "" {
+		p.Path = g.Path
+	}
+	p.Form = f
+	if !f.OK() {
+		a.Render(w, r, http.StatusBadRequest, g.Template, p)
+		return
+	}
+	ctx, cancel := a.Call(r)
+	defer cancel()
+	next, err := create(ctx)
+	if err != nil {
+		if f.FromStatus(err, p.L) {
+			a.Render(w, r, http.StatusBadRequest, g.Template, p)
+			return
+		}
+		if key, _, ok := a.ActionError(err); g.Refusals && ok {
+			f.Global(key)
+			a.Render(w, r, http.StatusBadRequest, g.Template, p)
+			return
+		}
+		a.Fail(w, r, err)
+		return
+	}
+	SetFlash(w, r, Flash{Kind: "ok", Key: g.Prefix + ".done"})
+	Redirect(w, r, next)
+}
+
 // Show serves the edit form, filled from the record as it is now.
 func (e Editor[T, R]) Show(a *App) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {

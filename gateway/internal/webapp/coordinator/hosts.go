@@ -25,11 +25,11 @@ func (a *app) hostsList(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// hostNew is the coordinator's form to register a host.
+var hostNew = webapp.Registration{Spec: webapp.HostSpec, Prefix: "hostNew", Nav: "hosts", Template: "coord_host_new", Path: "/coordinator/hosts/new"}
+
 func (a *app) hostNewPage(w http.ResponseWriter, r *http.Request) {
-	p := a.NewPage(w, r, "hostNew.title", nil)
-	p.Nav = "hosts"
-	p.Form = webapp.NewForm(webapp.HostSpec, webapp.HostFormDefaults())
-	a.Render(w, r, http.StatusOK, "coord_host_new", p)
+	hostNew.Show(a.App, w, r, webapp.HostFormDefaults())
 }
 
 // hostCreate registers a host on their behalf: assisted, with the consent the coordinator
@@ -39,27 +39,10 @@ func (a *app) hostCreate(w http.ResponseWriter, r *http.Request) {
 	h := webapp.HostFromForm(f)
 	h.Assisted = true
 	h.ConsentRecorded = f.Checked("consentRecorded")
-	p := a.NewPage(w, r, "hostNew.title", nil)
-	p.Nav = "hosts"
-	p.Path = "/coordinator/hosts/new"
-	p.Form = f
-	if !f.OK() {
-		a.Render(w, r, http.StatusBadRequest, "coord_host_new", p)
-		return
-	}
-	ctx, cancel := a.Call(r)
-	defer cancel()
-	created, err := a.Svc.Hosts.CreateHost(ctx, &hostsv1.CreateHostRequest{Host: h, RequestId: f.Value("requestId")})
-	if err != nil {
-		if f.FromStatus(err, p.L) {
-			a.Render(w, r, http.StatusBadRequest, "coord_host_new", p)
-			return
-		}
-		a.Fail(w, r, err)
-		return
-	}
-	webapp.SetFlash(w, r, webapp.Flash{Kind: "ok", Key: "hostNew.done"})
-	webapp.Redirect(w, r, "/coordinator/hosts/"+url.PathEscape(created.GetId()))
+	hostNew.Submit(a.App, w, r, f, func(ctx context.Context) (string, error) {
+		created, err := a.Svc.Hosts.CreateHost(ctx, &hostsv1.CreateHostRequest{Host: h, RequestId: f.Value("requestId")})
+		return "/coordinator/hosts/" + url.PathEscape(created.GetId()), err
+	})
 }
 
 type hostPageData struct {

@@ -43,11 +43,11 @@ func studentFormDefaults() url.Values {
 	}
 }
 
+// studentNew is the coordinator's form to register a student.
+var studentNew = webapp.Registration{Spec: webapp.StudentSpec, Prefix: "studentNew", Nav: "students", Template: "coord_student_new", Path: "/coordinator/students/new"}
+
 func (a *app) studentNewPage(w http.ResponseWriter, r *http.Request) {
-	p := a.NewPage(w, r, "studentNew.title", nil)
-	p.Nav = "students"
-	p.Form = webapp.NewForm(webapp.StudentSpec, studentFormDefaults())
-	a.Render(w, r, http.StatusOK, "coord_student_new", p)
+	studentNew.Show(a.App, w, r, studentFormDefaults())
 }
 
 // studentCreate registers a student on her behalf, with her agreement (the page says so);
@@ -55,26 +55,10 @@ func (a *app) studentNewPage(w http.ResponseWriter, r *http.Request) {
 func (a *app) studentCreate(w http.ResponseWriter, r *http.Request) {
 	f := webapp.NewForm(webapp.StudentSpec, r.PostForm)
 	s := webapp.StudentFromForm(f)
-	p := a.NewPage(w, r, "studentNew.title", nil)
-	p.Nav = "students"
-	p.Path = "/coordinator/students/new"
-	p.Form = f
-	if !f.OK() {
-		a.Render(w, r, http.StatusBadRequest, "coord_student_new", p)
-		return
-	}
-	ctx, cancel := a.Call(r)
-	defer cancel()
-	if _, err := a.Svc.Students.CreateStudent(ctx, &studentsv1.CreateStudentRequest{Student: s, RequestId: f.Value("requestId")}); err != nil {
-		if f.FromStatus(err, p.L) {
-			a.Render(w, r, http.StatusBadRequest, "coord_student_new", p)
-			return
-		}
-		a.Fail(w, r, err)
-		return
-	}
-	webapp.SetFlash(w, r, webapp.Flash{Kind: "ok", Key: "studentNew.done"})
-	webapp.Redirect(w, r, "/coordinator/students?status=STUDENT_STATUS_PENDING_VERIFICATION")
+	studentNew.Submit(a.App, w, r, f, func(ctx context.Context) (string, error) {
+		_, err := a.Svc.Students.CreateStudent(ctx, &studentsv1.CreateStudentRequest{Student: s, RequestId: f.Value("requestId")})
+		return "/coordinator/students?status=STUDENT_STATUS_PENDING_VERIFICATION", err
+	})
 }
 
 func (a *app) studentInvite(w http.ResponseWriter, r *http.Request) {

@@ -33,11 +33,12 @@ func (a *app) hostProfilePage(w http.ResponseWriter, r *http.Request) {
 		webapp.Redirect(w, r, "/host")
 		return
 	}
-	p := a.NewPage(w, r, "hostProfile.title", nil)
-	p.Nav = "home"
-	p.Form = webapp.NewForm(webapp.HostSpec, webapp.HostFormDefaults())
-	a.Render(w, r, http.StatusOK, "host_profile", p)
+	myHostNew.Show(a.App, w, r, webapp.HostFormDefaults())
 }
+
+// myHostNew is the host's form to create her own profile; a refusal (her association
+// registered her already: INVITATION_REQUIRED) is said over it.
+var myHostNew = webapp.Registration{Spec: webapp.HostSpec, Prefix: "hostProfile", Nav: "home", Template: "host_profile", Refusals: true}
 
 // hostProfileCreate lets a host who signed up fill in her own profile (not assisted: she
 // owns the record).
@@ -47,29 +48,8 @@ func (a *app) hostProfileCreate(w http.ResponseWriter, r *http.Request) {
 	if h.Email == "" {
 		h.Email = webapp.StateOf(r.Context()).Me.GetEmail()
 	}
-	p := a.NewPage(w, r, "hostProfile.title", nil)
-	p.Nav = "home"
-	p.Form = f
-	if !f.OK() {
-		a.Render(w, r, http.StatusBadRequest, "host_profile", p)
-		return
-	}
-	ctx, cancel := a.Call(r)
-	defer cancel()
-	if _, err := a.Svc.Hosts.CreateHost(ctx, &hostsv1.CreateHostRequest{Host: h, RequestId: f.Value("requestId")}); err != nil {
-		if f.FromStatus(err, p.L) {
-			a.Render(w, r, http.StatusBadRequest, "host_profile", p)
-			return
-		}
-		// A refusal (her association registered her already: INVITATION_REQUIRED) over the form.
-		if key, _, ok := a.ActionError(err); ok {
-			f.Global(key)
-			a.Render(w, r, http.StatusBadRequest, "host_profile", p)
-			return
-		}
-		a.Fail(w, r, err)
-		return
-	}
-	webapp.SetFlash(w, r, webapp.Flash{Kind: "ok", Key: "hostProfile.done"})
-	webapp.Redirect(w, r, "/host")
+	myHostNew.Submit(a.App, w, r, f, func(ctx context.Context) (string, error) {
+		_, err := a.Svc.Hosts.CreateHost(ctx, &hostsv1.CreateHostRequest{Host: h, RequestId: f.Value("requestId")})
+		return "/host", err
+	})
 }

@@ -21,42 +21,23 @@ func (a *app) studentProfilePage(w http.ResponseWriter, r *http.Request) {
 		webapp.Redirect(w, r, "/student")
 		return
 	}
-	p := a.NewPage(w, r, "studentProfile.title", nil)
-	p.Nav = "home"
-	p.Form = webapp.NewForm(webapp.StudentSpec, url.Values{
+	myStudentNew.Show(a.App, w, r, url.Values{
 		"email": {webapp.StateOf(r.Context()).Me.GetEmail()}, "languages": {"fr"}, "maxCommuteKm": {"10"},
 		"hoursOfferedPerWeek": {"0"}, "nightsPresentPerWeek": {"0"}, "requestId": {webapp.NewToken()},
 	})
-	a.Render(w, r, http.StatusOK, "student_profile", p)
 }
+
+// myStudentNew is the student's form to create her own profile; a refusal naming no field is
+// said over it.
+var myStudentNew = webapp.Registration{Spec: webapp.StudentSpec, Prefix: "studentProfile", Nav: "home", Template: "student_profile", Refusals: true}
 
 func (a *app) studentProfileCreate(w http.ResponseWriter, r *http.Request) {
 	f := webapp.NewForm(webapp.StudentSpec, r.PostForm)
 	s := webapp.StudentFromForm(f)
-	p := a.NewPage(w, r, "studentProfile.title", nil)
-	p.Nav = "home"
-	p.Form = f
-	if !f.OK() {
-		a.Render(w, r, http.StatusBadRequest, "student_profile", p)
-		return
-	}
-	ctx, cancel := a.Call(r)
-	defer cancel()
-	if _, err := a.Svc.Students.CreateStudent(ctx, &studentsv1.CreateStudentRequest{Student: s, RequestId: f.Value("requestId")}); err != nil {
-		if f.FromStatus(err, p.L) {
-			a.Render(w, r, http.StatusBadRequest, "student_profile", p)
-			return
-		}
-		if key, _, ok := a.ActionError(err); ok {
-			f.Global(key)
-			a.Render(w, r, http.StatusBadRequest, "student_profile", p)
-			return
-		}
-		a.Fail(w, r, err)
-		return
-	}
-	webapp.SetFlash(w, r, webapp.Flash{Kind: "ok", Key: "studentProfile.done"})
-	webapp.Redirect(w, r, "/student")
+	myStudentNew.Submit(a.App, w, r, f, func(ctx context.Context) (string, error) {
+		_, err := a.Svc.Students.CreateStudent(ctx, &studentsv1.CreateStudentRequest{Student: s, RequestId: f.Value("requestId")})
+		return "/student", err
+	})
 }
 
 // myStudentEditor is the student's own profile form, once she has one.
