@@ -72,12 +72,9 @@ func (a *App) IncidentCreate(w http.ResponseWriter, r *http.Request) {
 		ContractId: r.PathValue("id"), Severity: sev, Category: f.Value("category"), Description: f.Value("description"), RequestId: f.Value("requestId"),
 	})
 	if err != nil {
-		st := StateOf(r.Context())
-		if f.FromStatus(err, a.Cat.Loc(st.Lang, a.TZ)) {
+		if a.FormRefused(w, r, f, err, reporterHome(r)) {
 			a.renderIncident(w, r, http.StatusBadRequest, f)
-			return
 		}
-		a.AfterAction(w, r, err, "", reporterHome(r))
 		return
 	}
 	SetFlash(w, r, Flash{Kind: "ok", Key: "incident.reported"})

@@ -20,12 +20,7 @@ func SignatureOf(c *contractsv1.Contract, party matchingv1.Party) *contractsv1.S
 
 // Signed reports whether party has signed contract c.
 func Signed(c *contractsv1.Contract, party matchingv1.Party) bool {
-	for _, s := range c.GetSignatures() {
-		if s.GetParty() == party {
-			return true
-		}
-	}
-	return false
+	return SignatureOf(c, party) != nil
 }
 
 // AnswerMatch records the signed-in host's or student's yes or no (the party is implied by

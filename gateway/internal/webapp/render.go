@@ -40,6 +40,17 @@ func (a *App) AfterAction(w http.ResponseWriter, r *http.Request, err error, okK
 	Redirect(w, r, back)
 }
 
+// FormRefused ends a form's POST the service refused (err): true when the refusal names the
+// form's fields, now on f, for the page to show the form again; else, like a button's, a
+// flash saying why, back to the page the form came from (AfterAction), and false.
+func (a *App) FormRefused(w http.ResponseWriter, r *http.Request, f *Form, err error, fallback string) bool {
+	if f.FromStatus(err, a.Cat.Loc(StateOf(r.Context()).Lang, a.TZ)) {
+		return true
+	}
+	a.AfterAction(w, r, err, "", fallback)
+	return false
+}
+
 // firstLine shortens a text to its first line, at most n characters, for lists.
 func firstLine(s string, n int) string {
 	s, _, _ = strings.Cut(s, "\n")

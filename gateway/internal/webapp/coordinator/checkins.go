@@ -171,9 +171,7 @@ func (a *app) checkinComplete(w http.ResponseWriter, r *http.Request) {
 			webapp.Redirect(w, r, "/coordinator/checkins")
 			return
 		}
-		st := webapp.StateOf(r.Context())
-		if !f.FromStatus(err, a.Cat.Loc(st.Lang, a.TZ)) {
-			a.AfterAction(w, r, err, "", "/coordinator/checkins")
+		if !a.FormRefused(w, r, f, err, "/coordinator/checkins") {
 			return
 		}
 	}

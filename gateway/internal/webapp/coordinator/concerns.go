@@ -133,9 +133,7 @@ func (a *app) checkinIncident(w http.ResponseWriter, r *http.Request) {
 			webapp.Redirect(w, r, "/coordinator/incidents")
 			return
 		}
-		st := webapp.StateOf(r.Context())
-		if !f.FromStatus(err, a.Cat.Loc(st.Lang, a.TZ)) {
-			a.AfterAction(w, r, err, "", checkinURL(c))
+		if !a.FormRefused(w, r, f, err, checkinURL(c)) {
 			return
 		}
 	}

@@ -141,12 +141,8 @@ func (a *app) contractFormDone(w http.ResponseWriter, r *http.Request, f *webapp
 		a.Fail(w, r, gerr)
 		return
 	}
-	if err != nil {
-		st := webapp.StateOf(r.Context())
-		if !f.FromStatus(err, a.Cat.Loc(st.Lang, a.TZ)) {
-			a.AfterAction(w, r, err, okKey, contractURL(id))
-			return
-		}
+	if err != nil && !a.FormRefused(w, r, f, err, contractURL(id)) {
+		return
 	}
 	a.renderContract(w, r, http.StatusBadRequest, c, f)
 }
