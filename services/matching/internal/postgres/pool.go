@@ -92,10 +92,10 @@ func SaveApplication(ctx context.Context, tx pgx.Tx, a pool.Application, at time
 // Pool membership, in SQL as pool.Offer.InPool and pool.Seeker.InPool say it, plus "not
 // taken": a room or student with an ACCEPTED or APPROVED match has left the pool until that
 // match is cancelled (SPEC §4), whatever the owning service has announced yet.
-const (
+var (
 	offersIn = `SELECT r.profile, h.profile FROM pool_rooms r JOIN pool_hosts h ON h.host_id = r.host_id
 		WHERE r.programme_id = $1 AND r.status = 'PUBLISHED' AND h.status = 'VERIFIED'
-		  AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.room_id = r.room_id AND m.status IN ('ACCEPTED', 'APPROVED'))`
+		  AND NOT ` + takenSQL("room_id", "r.room_id")
 	offersSQL = offersIn + ` ORDER BY r.room_id`
 	// offersOfSQL: those among rooms $2 and the rooms of hosts $3.
 	offersOfSQL = offersIn + ` AND (r.room_id = ANY($2::uuid[]) OR r.host_id = ANY($3::uuid[])) ORDER BY r.room_id`
@@ -104,11 +104,20 @@ const (
 	seekersIn = `SELECT DISTINCT ON (a.student_id) a.profile, s.profile
 		FROM pool_applications a JOIN pool_students s ON s.student_id = a.student_id
 		WHERE a.programme_id = $1 AND a.status = 'SUBMITTED' AND s.status = 'VERIFIED'
-		  AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.student_id = a.student_id AND m.status IN ('ACCEPTED', 'APPROVED'))`
+		  AND NOT ` + takenSQL("student_id", "a.student_id")
 	seekersSQL = seekersIn + ` ORDER BY a.student_id, a.event_at DESC`
 	// seekersOfSQL: those among students $2.
 	seekersOfSQL = seekersIn + ` AND a.student_id = ANY($2::uuid[]) ORDER BY a.student_id, a.event_at DESC`
+
+	pairTakenSQL = `SELECT ` + takenSQL("room_id", "$1") + `, ` + takenSQL("student_id", "$2")
+	roomTakenSQL = `SELECT ` + takenSQL("room_id", "$1")
 )
+
+// takenSQL is the SQL condition "the room (or student) whose id is v has an ACCEPTED or
+// APPROVED match", col naming matches' column of that id: what takes it out of the pool.
+func takenSQL(col, v string) string {
+	return `EXISTS (SELECT 1 FROM matches m WHERE m.` + col + ` = ` + v + ` AND m.status IN ('ACCEPTED', 'APPROVED'))`
+}
 
 // Offers returns the rooms of a programme's pool with their hosts, in room id order.
 func (s *Store) Offers(ctx context.Context, programmeID string) ([]pool.Offer, error) {
@@ -183,10 +192,7 @@ func (s *Store) OpenSeeker(ctx context.Context, studentID string, lock bool) (po
 
 // Taken reports whether the room, and the student, have an ACCEPTED or APPROVED match.
 func (s *Store) Taken(ctx context.Context, roomID, studentID string) (room, student bool, err error) {
-	err = s.db.QueryRow(ctx, `SELECT
-		EXISTS (SELECT 1 FROM matches WHERE room_id = $1 AND status IN ('ACCEPTED', 'APPROVED')),
-		EXISTS (SELECT 1 FROM matches WHERE student_id = $2 AND status IN ('ACCEPTED', 'APPROVED'))`,
-		roomID, studentID).Scan(&room, &student)
+	err = s.db.QueryRow(ctx, pairTakenSQL, roomID, studentID).Scan(&room, &student)
 	if err != nil {
 		return false, false, fmt.Errorf("check room %s and student %s: %w", roomID, studentID, err)
 	}
@@ -196,7 +202,7 @@ func (s *Store) Taken(ctx context.Context, roomID, studentID string) (room, stud
 // RoomTaken reports whether the room has an ACCEPTED or APPROVED match.
 func (s *Store) RoomTaken(ctx context.Context, roomID string) (bool, error) {
 	var taken bool
-	err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM matches WHERE room_id = $1 AND status IN ('ACCEPTED', 'APPROVED'))`, roomID).Scan(&taken)
+	err := s.db.QueryRow(ctx, roomTakenSQL, roomID).Scan(&taken)
 	if err != nil {
 		return false, fmt.Errorf("check room %s: %w", roomID, err)
 	}
