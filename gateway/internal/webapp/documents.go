@@ -48,9 +48,9 @@ func IsDocumentUpload(r *http.Request) bool {
 // MaxUploadBody is the body limit of the web application's upload routes.
 const MaxUploadBody = maxUploadBody
 
-// deskView is what a page shows of the desk: a person's documents and, for the coordinator,
-// a record's notes and timeline.
-type deskView struct {
+// DeskView is what a page shows of the desk: a person's documents and, for the coordinator,
+// a record's notes and timeline (webapp/coordinator's notes.go fills those).
+type DeskView struct {
 	// Docs is set on a host's or a student's page; DocsShown says the checklist belongs on it.
 	Docs      []*deskv1.Document
 	DocsShown bool
@@ -82,8 +82,8 @@ var uploadErrors = map[string]string{
 
 // DocumentsOf loads the checklist of ownerID for the page of r (coord: the coordinator's).
 // A desk that does not answer leaves the checklist out with a word, not the page.
-func (a *App) DocumentsOf(r *http.Request, ownerID string, coord bool, base string) *deskView {
-	v := &deskView{DocsShown: true, Coord: coord, Base: base, Back: r.URL.Path}
+func (a *App) DocumentsOf(r *http.Request, ownerID string, coord bool, base string) *DeskView {
+	v := &DeskView{DocsShown: true, Coord: coord, Base: base, Back: r.URL.Path}
 	q := r.URL.Query()
 	if k, ok := uploadErrors[q.Get("uploadError")]; ok {
 		v.UploadErrID, v.UploadErr = q.Get("document"), k
@@ -193,4 +193,10 @@ func (l *Loc) FileSize(n int32) string {
 		return l.T("desk.size.mb", "n", l.Num(float64(n)/(1<<20), 1))
 	}
 	return l.T("desk.size.kb", "n", l.Int(int((n+1023)/1024)))
+}
+
+// Event words a timeline's life event in the page's language (the desk words them in
+// English); an event this application does not know keeps the desk's words.
+func (l *Loc) Event(code, summary string) string {
+	return l.Optional("timeline.event."+code, summary)
 }

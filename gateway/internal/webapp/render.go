@@ -270,7 +270,7 @@ type page struct {
 	Data any
 	Form *Form
 	// Desk is the page's part of the coordinator's desk (documents, notes, timeline), or nil.
-	Desk *deskView
+	Desk *DeskView
 	// Status is the HTTP status: pages rendered for an error say so.
 	Status int
 }

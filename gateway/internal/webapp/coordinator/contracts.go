@@ -104,7 +104,7 @@ func (a *app) renderContract(w http.ResponseWriter, r *http.Request, status int,
 	p.Title = p.L.T("contract.titleOf", "host", c.GetHostDisplayName(), "student", c.GetStudentDisplayName())
 	p.Nav = "contracts"
 	p.Path = contractURL(c.GetId())
-	p.Desk = a.NotesOf(r, nil, c.GetId(), deskv1.SubjectType_SUBJECT_TYPE_CONTRACT)
+	p.Desk = a.notesOf(r, nil, c.GetId(), deskv1.SubjectType_SUBJECT_TYPE_CONTRACT)
 	p.Desk.Back = p.Path
 	if f == nil {
 		f = webapp.NewForm(contractSpec, termsValues(c, p.L))

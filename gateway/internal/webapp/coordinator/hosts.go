@@ -85,7 +85,7 @@ func (a *app) hostPage(w http.ResponseWriter, r *http.Request) {
 	p.Title = d.Host.GetDisplayName()
 	p.Nav = "hosts"
 	p.Form = webapp.NewForm(roomSpec, url.Values{"furnished": {"on"}, "minStayMonths": {"0"}, "floor": {"0"}, "requestId": {webapp.NewToken()}})
-	p.Desk = a.NotesOf(r, a.DocumentsOf(r, d.Host.GetId(), true, "/coordinator/documents"), d.Host.GetId(), deskv1.SubjectType_SUBJECT_TYPE_HOST)
+	p.Desk = a.notesOf(r, a.DocumentsOf(r, d.Host.GetId(), true, "/coordinator/documents"), d.Host.GetId(), deskv1.SubjectType_SUBJECT_TYPE_HOST)
 	a.Render(w, r, http.StatusOK, "coord_host", p)
 }
 

@@ -77,7 +77,7 @@ func (a *app) matchPage(w http.ResponseWriter, r *http.Request) {
 	p := a.NewPage(w, r, "match.title", d)
 	p.Title = p.L.T("match.titleOf", "host", m.GetHost().GetDisplayName(), "student", m.GetStudent().GetDisplayName())
 	p.Nav = "matches"
-	p.Desk = a.NotesOf(r, nil, m.GetId(), deskv1.SubjectType_SUBJECT_TYPE_MATCH)
+	p.Desk = a.notesOf(r, nil, m.GetId(), deskv1.SubjectType_SUBJECT_TYPE_MATCH)
 	a.Render(w, r, http.StatusOK, "coord_match", p)
 }
 

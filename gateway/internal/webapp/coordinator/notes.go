@@ -53,3 +53,36 @@ func (a *app) noteCorrect(w http.ResponseWriter, r *http.Request) {
 	r.PostForm.Set("next", back)
 	a.AfterAction(w, r, err, "desk.note.corrected", back)
 }
+
+// notesOf adds the notes box and the timeline of subjectID (a host, a student, a match or a
+// contract) to v (nil: a new view) for the coordinator's page of r: they show on her page of
+// the record only, never on a host's or a student's (SPEC §6).
+func (a *app) notesOf(r *http.Request, v *webapp.DeskView, subjectID string, st deskv1.SubjectType) *webapp.DeskView {
+	if v == nil {
+		v = &webapp.DeskView{Coord: true, Back: r.URL.Path}
+	}
+	v.NotesShown, v.SubjectID, v.SubjectType = true, subjectID, st
+	if a.Svc.Desk == nil || subjectID == "" {
+		v.Unavailable = a.Svc.Desk == nil
+		return v
+	}
+	ctx, cancel := a.Call(r)
+	defer cancel()
+	err := webapp.Parallel(
+		func() error {
+			res, err := a.Svc.Desk.ListNotes(ctx, &deskv1.ListNotesRequest{SubjectId: subjectID, PageSize: 100})
+			v.Notes = res.GetNotes()
+			return err
+		},
+		func() error {
+			res, err := a.Svc.Desk.GetTimeline(ctx, &deskv1.GetTimelineRequest{SubjectId: subjectID})
+			v.Timeline = res.GetEntries()
+			return err
+		},
+	)
+	if err != nil {
+		a.Log.WarnContext(r.Context(), "web: notes", "err", err, "path", r.URL.Path)
+		v.Unavailable = true
+	}
+	return v
+}

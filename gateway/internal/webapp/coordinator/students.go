@@ -135,7 +135,7 @@ func (a *app) renderStudentPage(w http.ResponseWriter, r *http.Request, code int
 	p.Title = d.Student.GetDisplayName()
 	p.Nav = "students"
 	p.Form = f
-	p.Desk = a.NotesOf(r, a.DocumentsOf(r, d.Student.GetId(), true, "/coordinator/documents"), d.Student.GetId(), deskv1.SubjectType_SUBJECT_TYPE_STUDENT)
+	p.Desk = a.notesOf(r, a.DocumentsOf(r, d.Student.GetId(), true, "/coordinator/documents"), d.Student.GetId(), deskv1.SubjectType_SUBJECT_TYPE_STUDENT)
 	// The page may answer a POST (an application refused): its forms come back to the page.
 	p.Desk.Back = "/coordinator/students/" + url.PathEscape(d.Student.GetId())
 	a.Render(w, r, code, "coord_student", p)
