@@ -110,3 +110,24 @@ func TestRetryThenSent(t *testing.T) {
 		t.Fatal("a sent notification taken again")
 	}
 }
+
+// A consumer's write asked of a store bound to no transaction is refused: run in a
+// transaction of its own, it would commit apart from the event's claim.
+func TestWritesRefuseToRunOutsideATransaction(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	ctx := context.Background()
+	at := time.Now()
+	n := postgres.Notification{ID: ids.New(), ProgrammeID: "p1", EventID: ids.New(), RecipientID: ids.New(), RecipientKind: notice.Student,
+		Channel: notice.Email, Topic: notice.MatchProposed, Language: "fr", Subject: "s", Status: notice.Pending,
+		MessageID: "m@x", NextAttemptAt: &at, EventTime: at, CreatedAt: at}
+	if added, err := s.Insert(ctx, n); added || err == nil {
+		t.Fatalf("insert outside a transaction: added=%v err=%v", added, err)
+	}
+	if err := s.SaveContract(ctx, postgres.Contract{ID: ids.New(), ProgrammeID: "p1", HostID: ids.New(), StudentID: ids.New(), Status: "DRAFT"}); err == nil {
+		t.Fatal("contract saved outside a transaction")
+	}
+	if got, err := s.List(ctx, postgres.Filter{RecipientIDs: []string{n.RecipientID}, Limit: 10}); err != nil || len(got) != 0 {
+		t.Fatalf("refused insert left %d rows (%v)", len(got), err)
+	}
+}
