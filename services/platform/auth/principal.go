@@ -8,6 +8,8 @@ import (
 	"context"
 	"slices"
 	"time"
+
+	"github.com/cohabit/cohabit/services/platform/errs"
 )
 
 // Role is what an account may do. The values match the proto enum names without prefix.
@@ -62,4 +64,17 @@ func WithPrincipal(ctx context.Context, p Principal) context.Context {
 func FromContext(ctx context.Context) (Principal, bool) {
 	p, ok := ctx.Value(ctxKey{}).(Principal)
 	return p, ok
+}
+
+// ErrNoPrincipal refuses a use case called without an authenticated caller.
+var ErrNoPrincipal = errs.Unauthenticated("UNAUTHENTICATED", "sign in first")
+
+// Required returns the principal of an authenticated call, or ErrNoPrincipal: what every use
+// case that checks who may do what to a record asks first.
+func Required(ctx context.Context) (Principal, error) {
+	p, ok := FromContext(ctx)
+	if !ok {
+		return Principal{}, ErrNoPrincipal
+	}
+	return p, nil
 }

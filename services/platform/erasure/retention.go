@@ -2,8 +2,10 @@ package erasure
 
 import (
 	"context"
+	"errors"
 	"time"
 
+	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	"github.com/cohabit/cohabit/services/platform/periodic"
 )
 
@@ -26,4 +28,45 @@ func Expired(last, now time.Time, months int32) bool {
 // it in their internal/jobs.
 func Retention(people string, every time.Duration, sweep func(context.Context) (int, error)) periodic.Job {
 	return periodic.Job{Name: "erase the " + people + " past their retention period", Every: every, Run: sweep}
+}
+
+// Activity is when a person (a host, a student) last changed: her record or anything of hers
+// (her rooms and their stays; her applications and their placements), as the service that
+// owns her reads it.
+type Activity struct {
+	ID, ProgrammeID string
+	Last            time.Time
+}
+
+// ErrKept is what erase returns to Sweep for a person it leaves for the next run: a stay
+// agreed or under way (her last activity is then recent anyway; it is the same rule as a
+// coordinator's erasure).
+var ErrKept = errors.New("stay agreed or under way")
+
+// Settings reads the copy of a programme's settings (platform/programmes), false when none
+// arrived yet: the default retention period applies.
+type Settings func(ctx context.Context, programmeID string) (*identityv1.ProgrammeSettings, bool, error)
+
+// Sweep erases each of people past her programme's retention period as of now (erase, in a
+// transaction of its own; an error wrapping ErrKept leaves her for the next run), and says
+// how many it erased. It stops at the first other error.
+func Sweep(ctx context.Context, people []Activity, now time.Time, settings Settings, erase func(ctx context.Context, id string) error) (int, error) {
+	erased := 0
+	for _, act := range people {
+		st, _, err := settings(ctx, act.ProgrammeID)
+		if err != nil {
+			return erased, err
+		}
+		if !Expired(act.Last, now, st.GetRetentionMonths()) {
+			continue
+		}
+		switch err := erase(ctx, act.ID); {
+		case errors.Is(err, ErrKept):
+		case err != nil:
+			return erased, err
+		default:
+			erased++
+		}
+	}
+	return erased, nil
 }

@@ -6,6 +6,7 @@
 package errs
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -131,6 +132,19 @@ func As(err error) (*Error, bool) {
 		return e, true
 	}
 	return nil, false
+}
+
+// Annotate wraps err with what failed (format, args), unless it is already an answer for the
+// caller as it is: an *Error in its chain (its kind and reason are what the client gets) or a
+// cancellation. Nil stays nil.
+func Annotate(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := As(err); ok || errors.Is(err, context.Canceled) {
+		return err
+	}
+	return fmt.Errorf(format+": %w", append(args, err)...)
 }
 
 // CodeOf returns the kind of err: its *Error's code, or Internal for anything else.

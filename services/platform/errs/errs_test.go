@@ -1,6 +1,7 @@
 package errs
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"testing"
@@ -41,5 +42,23 @@ func TestViolations(t *testing.T) {
 	}
 	if e.Violations[0].Field != "areaM2" || e.Violations[0].Description != "must be at least 9" {
 		t.Fatalf("first violation = %+v", e.Violations[0])
+	}
+}
+
+func TestAnnotate(t *testing.T) {
+	t.Parallel()
+	if Annotate(nil, "change host %s", "h1") != nil {
+		t.Error("nil annotated")
+	}
+	domain := NotFound("HOST_NOT_FOUND", "no such host")
+	wrapped := fmt.Errorf("lock: %w", domain)
+	for _, err := range []error{domain, wrapped, context.Canceled} {
+		if got := Annotate(err, "change host %s", "h1"); got != err {
+			t.Errorf("%v annotated as %v, want it as it is", err, got)
+		}
+	}
+	broken := errors.New("connection reset")
+	if got := Annotate(broken, "change host %s", "h1"); !errors.Is(got, broken) || got.Error() != "change host h1: connection reset" {
+		t.Errorf("annotated %v", got)
 	}
 }

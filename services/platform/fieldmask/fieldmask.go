@@ -59,3 +59,15 @@ func Paths[V any](mask *fieldmaskpb.FieldMask, allowed map[string]V, ignored map
 	}
 	return paths
 }
+
+// Parse is Change for a whole update request: from converts the request's resource, recording
+// its bad fields in v, and the change comes back only when neither the resource nor the mask
+// has a violation — otherwise errs.Invalid naming every one, so that one answer lists them all.
+func (s Setters[T]) Parse(mask *fieldmaskpb.FieldMask, from func(v *errs.Violations) T, ignored map[string]bool) (func(*T) error, error) {
+	var v errs.Violations
+	change := s.Change(mask, from(&v), ignored, &v)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	return change, nil
+}

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	"github.com/cohabit/cohabit/services/platform/errs"
@@ -92,5 +93,29 @@ func TestChange(t *testing.T) {
 	setters.Change(mask("owner"), src, ignored, &v)
 	if v.Err() == nil {
 		t.Fatal("an unknown path must be a violation")
+	}
+}
+
+func TestParse(t *testing.T) {
+	t.Parallel()
+	from := func(name string) func(v *errs.Violations) profile {
+		return func(v *errs.Violations) profile {
+			v.Check(name != "", "name", "is required")
+			return profile{Name: name, Phone: "0601020304"}
+		}
+	}
+	change, err := setters.Parse(mask("name"), from("Ana"), ignored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := profile{Name: "Bea", Phone: "0700000000"}
+	if err := change(&p); err != nil || p.Name != "Ana" || p.Phone != "0700000000" {
+		t.Errorf("changed to %+v (%v), want only the name changed", p, err)
+	}
+	// A bad resource and a bad path are refused together, naming both.
+	_, err = setters.Parse(mask("name", "owner"), from(""), ignored)
+	e, ok := errs.As(err)
+	if !ok || e.Code != codes.InvalidArgument || len(e.Violations) != 2 {
+		t.Fatalf("error %v, want InvalidArgument with 2 violations (name, %s)", err, fieldmask.Field)
 	}
 }

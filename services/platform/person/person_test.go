@@ -1,0 +1,115 @@
+package person_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/cohabit/cohabit/services/platform/date"
+	"github.com/cohabit/cohabit/services/platform/errs"
+	"github.com/cohabit/cohabit/services/platform/person"
+)
+
+var errClaimed = errs.FailedPrecondition("RECORD_CLAIMED", "another account owns it")
+
+func TestClaim(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		owner   string
+		changed bool
+		err     error
+	}{
+		{"", true, nil},
+		{"a1", false, nil},
+		{"a2", false, errClaimed},
+	} {
+		changed, err := person.Claim(tc.owner, "a1", errClaimed)
+		if changed != tc.changed || !errors.Is(err, tc.err) {
+			t.Errorf("owner %q: %v, %v; want %v, %v", tc.owner, changed, err, tc.changed, tc.err)
+		}
+	}
+}
+
+type record struct{ programme, owner string }
+
+func (r *record) ProgrammeID() string { return r.programme }
+func (r *record) Claim(accountID string, _ time.Time) (bool, error) {
+	changed, err := person.Claim(r.owner, accountID, errClaimed)
+	if changed {
+		r.owner = accountID
+	}
+	return changed, err
+}
+
+func TestClaimInvited(t *testing.T) {
+	t.Parallel()
+	r := &record{programme: "lyon"}
+	if _, err := person.ClaimInvited(r, "host", "a1", "paris", time.Now()); !isReason(err, "OTHER_PROGRAMME") || r.owner != "" {
+		t.Fatalf("claim of another programme's invitation: %v, owner %q", err, r.owner)
+	}
+	if changed, err := person.ClaimInvited(r, "host", "a1", "lyon", time.Now()); err != nil || !changed || r.owner != "a1" {
+		t.Fatalf("claim: %v, %v, owner %q", changed, err, r.owner)
+	}
+}
+
+func isReason(err error, reason string) bool {
+	e, ok := errs.As(err)
+	return ok && e.Reason == reason
+}
+
+func TestRefuseSecondRegistration(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var asked []string
+	unclaimed := func(_ context.Context, programmeID, email string) (bool, error) {
+		asked = append(asked, email)
+		return email == "ana@example.org", nil
+	}
+	if err := person.RefuseSecondRegistration(ctx, unclaimed, "lyon", "  Ana@Example.org "); !errors.Is(err, person.ErrInvitationRequired) {
+		t.Errorf("registered by the coordinator: %v, want ErrInvitationRequired", err)
+	}
+	if err := person.RefuseSecondRegistration(ctx, unclaimed, "lyon", "bea@example.org"); err != nil {
+		t.Errorf("not registered: %v", err)
+	}
+	if err := person.RefuseSecondRegistration(ctx, unclaimed, "lyon", " "); err != nil {
+		t.Errorf("no email: %v", err)
+	}
+	if !slices.Equal(asked, []string{"ana@example.org", "bea@example.org"}) {
+		t.Errorf("asked about %q, want the normalised emails, and none for no email", asked)
+	}
+}
+
+func TestCheckBirthDate(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		birth    date.Date
+		minYears int
+		bad      bool
+	}{
+		{date.Date{}, 0, true},
+		{date.Of(now), 0, true},
+		{date.Of(now.AddDate(-121, 0, 0)), 0, true},
+		{date.Of(now.AddDate(-80, 0, 0)), 0, false},
+		{date.Of(now.AddDate(-10, 0, 0)), 15, true},
+		{date.Of(now.AddDate(-20, 0, 0)), 15, false},
+	} {
+		var v errs.Violations
+		person.CheckBirthDate(&v, tc.birth, now, tc.minYears)
+		if (len(v) > 0) != tc.bad {
+			t.Errorf("born %s (at least %d): violations %+v, want bad=%v", tc.birth, tc.minYears, v, tc.bad)
+		}
+	}
+}
+
+func TestNormalised(t *testing.T) {
+	t.Parallel()
+	if got := person.Languages([]string{" FR", "en", "fr "}); !slices.Equal(got, []string{"fr", "en"}) {
+		t.Errorf("languages %q", got)
+	}
+	if got := person.SortedSet([]string{"MEALS", "COMPANY", "MEALS"}); !slices.Equal(got, []string{"COMPANY", "MEALS"}) {
+		t.Errorf("services %q", got)
+	}
+}
