@@ -13,7 +13,6 @@ import (
 	"github.com/cohabit/cohabit/services/hosts/internal/postgres"
 	"github.com/cohabit/cohabit/services/hosts/internal/room"
 	"github.com/cohabit/cohabit/services/platform/auth"
-	"github.com/cohabit/cohabit/services/platform/errs"
 )
 
 // App runs the use cases.
@@ -37,16 +36,6 @@ func (a *App) Within(tx pgx.Tx) *App {
 	b := *a
 	b.store = a.store.Within(tx)
 	return &b
-}
-
-var errNoPrincipal = errs.Unauthenticated("UNAUTHENTICATED", "sign in first")
-
-func principal(ctx context.Context) (auth.Principal, error) {
-	p, ok := auth.FromContext(ctx)
-	if !ok {
-		return auth.Principal{}, errNoPrincipal
-	}
-	return p, nil
 }
 
 // canManageHost: the host's own account, or a coordinator of its programme.

@@ -2,12 +2,11 @@ package app
 
 import (
 	"context"
-	"strings"
 
 	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/hosts/internal/host"
-	"github.com/cohabit/cohabit/services/platform/errs"
+	"github.com/cohabit/cohabit/services/platform/person"
 )
 
 // ClaimHost applies identity's invitation.accepted: account accountID, which signed up with
@@ -17,11 +16,8 @@ import (
 // Errors: NotFound (unknown host); FailedPrecondition (another owner, another programme).
 func (a *App) ClaimHost(ctx context.Context, hostID, accountID, programmeID string) error {
 	return a.store.UpdateHostIn(ctx, hostID, func(h *host.Host) ([]*eventsv1.Envelope, error) {
-		if h.ProgrammeID() != programmeID {
-			return nil, errs.FailedPrecondition("OTHER_PROGRAMME", "the invitation's programme is not the host's")
-		}
 		now := a.now()
-		changed, err := h.Claim(accountID, now)
+		changed, err := person.ClaimInvited(h, "host", accountID, programmeID, now)
 		if err != nil || !changed {
 			return nil, err
 		}
@@ -31,30 +27,4 @@ func (a *App) ClaimHost(ctx context.Context, hostID, accountID, programmeID stri
 		}
 		return []*eventsv1.Envelope{ev}, nil
 	})
-}
-
-// ErrInvitationRequired refuses a host account's own registration when the programme's
-// coordinator already registered a host with the same email, who has no account yet: a second
-// record would split her file (documents, notes, stay) in two. Linking the new account to the
-// existing record instead would hand the record to whoever typed her email — emails are not
-// verified at sign-up — so she claims it with the invitation, whose code reaches only her
-// mailbox. The message says no more than a second registration needs the coordinator: it
-// names no record and no person, and is given only to a signed-in account of that programme.
-var ErrInvitationRequired = errs.FailedPrecondition("INVITATION_REQUIRED",
-	"your programme's coordinator must invite you to finish your registration: ask them to send you an invitation, then sign up with its link")
-
-// checkNotRegisteredByCoordinator is the guard of ErrInvitationRequired.
-func (a *App) checkNotRegisteredByCoordinator(ctx context.Context, programmeID, email string) error {
-	email = strings.ToLower(strings.TrimSpace(email))
-	if email == "" {
-		return nil
-	}
-	found, err := a.store.UnclaimedHostWithEmail(ctx, programmeID, email)
-	if err != nil {
-		return err
-	}
-	if found {
-		return ErrInvitationRequired
-	}
-	return nil
 }

@@ -6,6 +6,7 @@ import (
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/hosts/internal/host"
 	"github.com/cohabit/cohabit/services/hosts/internal/postgres"
+	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/errs"
 )
@@ -24,7 +25,7 @@ var ErrErasureBlocked = errs.FailedPrecondition("STAY_AGREED_OR_UNDER_WAY",
 // could hold its answer true until the commit. Errors: NotFound (also out of reach),
 // FailedPrecondition (STAY_AGREED_OR_UNDER_WAY).
 func (a *App) EraseHost(ctx context.Context, id string) error {
-	p, err := principal(ctx)
+	p, err := auth.Required(ctx)
 	if err != nil {
 		return err
 	}
@@ -35,10 +36,6 @@ func (a *App) EraseHost(ctx context.Context, id string) error {
 		if stays > 0 {
 			return nil, ErrErasureBlocked
 		}
-		ev, err := erasure.Event(erasure.Person{ID: h.ID(), Kind: erasure.Host, AccountID: h.OwnerAccountID(), ProgrammeID: h.ProgrammeID()}, a.now())
-		if err != nil {
-			return nil, err
-		}
-		return []*eventsv1.Envelope{ev}, nil
+		return erasure.EventsOf(erasure.Host, h, a.now())
 	})
 }

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"strings"
 	"time"
 
 	"google.golang.org/protobuf/proto"
@@ -14,6 +13,7 @@ import (
 	"github.com/cohabit/cohabit/services/hosts/internal/room"
 	"github.com/cohabit/cohabit/services/platform/date"
 	"github.com/cohabit/cohabit/services/platform/event"
+	"github.com/cohabit/cohabit/services/platform/person"
 )
 
 func envelope(subject, programmeID string, at time.Time, payload proto.Message) (*eventsv1.Envelope, error) {
@@ -38,7 +38,7 @@ func hostProfile(h *host.Host, at time.Time) *hostseventsv1.HostProfile {
 		Languages:           p.Languages,
 		Smokes:              p.Smokes,
 		HasPets:             p.HasPets,
-		ServicesWanted:      services(p.ServicesWanted),
+		ServicesWanted:      person.ServicesToProto(p.ServicesWanted),
 		HoursWantedPerWeek:  int32(p.HoursWantedPerWeek),
 		NightsWantedPerWeek: int32(p.NightsWantedPerWeek),
 		Rhythm:              typev1.Rhythm(typev1.Rhythm_value["RHYTHM_"+p.Rhythm]),
@@ -47,14 +47,6 @@ func hostProfile(h *host.Host, at time.Time) *hostseventsv1.HostProfile {
 		OwnerAccountId:      r.OwnerAccountID,
 		IsTenant:            p.IsTenant,
 	}
-}
-
-func services(names []string) []typev1.Service {
-	out := make([]typev1.Service, 0, len(names))
-	for _, n := range names {
-		out = append(out, typev1.Service(typev1.Service_value["SERVICE_"+strings.ToUpper(n)]))
-	}
-	return out
 }
 
 func roomProfile(r *room.Room) *hostseventsv1.RoomProfile {

@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
@@ -14,6 +12,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/etag"
 	"github.com/cohabit/cohabit/services/platform/ids"
 	"github.com/cohabit/cohabit/services/platform/page"
+	"github.com/cohabit/cohabit/services/platform/person"
 )
 
 // RegisterHost is a host registering themselves, or a coordinator registering a host on their
@@ -30,7 +29,7 @@ type RegisterHost struct {
 // RegisterHost creates a host in PENDING_VERIFICATION. Errors: Invalid, AlreadyExists (the
 // account already has a host), PermissionDenied.
 func (a *App) RegisterHost(ctx context.Context, in RegisterHost) (*host.Host, error) {
-	p, err := principal(ctx)
+	p, err := auth.Required(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +57,7 @@ func (a *App) RegisterHost(ctx context.Context, in RegisterHost) (*host.Host, er
 		return nil, err
 	}
 	if reg.OwnerAccountID != "" {
-		if err := a.checkNotRegisteredByCoordinator(ctx, reg.ProgrammeID, h.Record().Profile.Email); err != nil {
+		if err := person.RefuseSecondRegistration(ctx, a.store.UnclaimedHostWithEmail, reg.ProgrammeID, h.Record().Profile.Email); err != nil {
 			return nil, err
 		}
 	}
@@ -71,7 +70,7 @@ func (a *App) RegisterHost(ctx context.Context, in RegisterHost) (*host.Host, er
 
 // GetHost returns a host its caller may see. Errors: NotFound (also for hosts out of reach).
 func (a *App) GetHost(ctx context.Context, id string) (*host.Host, error) {
-	p, err := principal(ctx)
+	p, err := auth.Required(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +88,7 @@ func (a *App) GetHost(ctx context.Context, id string) (*host.Host, error) {
 
 // ListHosts lists the hosts of the coordinator's programme, or the host's own record.
 func (a *App) ListHosts(ctx context.Context, status host.Status, query string, req page.Request) ([]*host.Host, string, error) {
-	p, err := principal(ctx)
+	p, err := auth.Required(ctx)
 	if err != nil {
 		return nil, "", err
 	}
@@ -176,7 +175,7 @@ func (a *App) coordinatorOnly(fn func(*host.Host, postgres.Stays) error) func(au
 // changeHost is every host change: lock, check access and etag, change, store with the event.
 // A caller who may not see the host gets NotFound, whatever the host's existence.
 func (a *App) changeHost(ctx context.Context, id, sentEtag, subject string, change func(auth.Principal, *host.Host, postgres.Stays) error) (*host.Host, error) {
-	p, err := principal(ctx)
+	p, err := auth.Required(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -197,10 +196,7 @@ func (a *App) changeHost(ctx context.Context, id, sentEtag, subject string, chan
 		return []*eventsv1.Envelope{ev}, nil
 	})
 	if err != nil {
-		if _, ok := errs.As(err); ok || errors.Is(err, context.Canceled) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("change host %s: %w", id, err)
+		return nil, errs.Annotate(err, "change host %s", id)
 	}
 	return h, nil
 }

@@ -18,7 +18,7 @@ import (
 // CreateRoom adds a DRAFT room to a host. Errors: NotFound (host out of reach), Invalid,
 // FailedPrecondition (archived host).
 func (a *App) CreateRoom(ctx context.Context, hostID string, d room.Details, requestID string) (*room.Room, error) {
-	p, err := principal(ctx)
+	p, err := auth.Required(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +51,7 @@ func (a *App) CreateRoom(ctx context.Context, hostID string, d room.Details, req
 // GetRoom returns a room its caller may see: its host, a coordinator of its programme, or a
 // student of the programme when the room is published. Errors: NotFound.
 func (a *App) GetRoom(ctx context.Context, id string) (*room.Room, error) {
-	p, err := principal(ctx)
+	p, err := auth.Required(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ type RoomQuery struct {
 // ListRooms lists the rooms the caller may see: a host's own, a coordinator's programme's, and
 // for a student the published rooms of their programme.
 func (a *App) ListRooms(ctx context.Context, q RoomQuery) ([]*room.Room, string, error) {
-	p, err := principal(ctx)
+	p, err := auth.Required(ctx)
 	if err != nil {
 		return nil, "", err
 	}
@@ -164,7 +164,7 @@ func (a *App) WithdrawRoom(ctx context.Context, id, sentEtag string) (*room.Room
 }
 
 func (a *App) changeRoom(ctx context.Context, id, sentEtag, subject string, change func(*room.Room, *host.Host) error) (*room.Room, error) {
-	p, err := principal(ctx)
+	p, err := auth.Required(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -11,20 +11,13 @@ import (
 	"github.com/cohabit/cohabit/services/hosts/internal/room"
 	"github.com/cohabit/cohabit/services/platform/date"
 	"github.com/cohabit/cohabit/services/platform/errs"
+	"github.com/cohabit/cohabit/services/platform/person"
 	"github.com/cohabit/cohabit/services/platform/protoenum"
 )
 
 func profileFromProto(h *hostsv1.Host, v *errs.Violations) host.Profile {
 	a := h.GetAddress()
-	svcs := make([]string, 0, len(h.GetServicesWanted()))
-	for _, s := range h.GetServicesWanted() {
-		n := protoenum.Name(s, typev1.Service_name, "SERVICE_")
-		if n == "" {
-			v.Add("servicesWanted", "SERVICE_UNSPECIFIED is not a service")
-			continue
-		}
-		svcs = append(svcs, n)
-	}
+	svcs := person.ServicesFromProto(v, "servicesWanted", h.GetServicesWanted())
 	return host.Profile{
 		DisplayName:         h.GetDisplayName(),
 		BirthDate:           date.Field(v, "birthDate", h.GetBirthDate()),
@@ -91,9 +84,7 @@ func hostToProto(h *host.Host) *hostsv1.Host {
 		CreateTime:            timestamppb.New(r.CreatedAt),
 		UpdateTime:            timestamppb.New(r.UpdatedAt),
 	}
-	for _, s := range p.ServicesWanted {
-		out.ServicesWanted = append(out.ServicesWanted, typev1.Service(typev1.Service_value["SERVICE_"+s]))
-	}
+	out.ServicesWanted = person.ServicesToProto(p.ServicesWanted)
 	if !r.VerifiedAt.IsZero() {
 		out.VerifiedTime = timestamppb.New(r.VerifiedAt)
 	}

@@ -71,19 +71,9 @@ var ignored = map[string]bool{"id": true, "etag": true, "programme_id": true, "s
 	"owner_account_id": true, "registered_by_account_id": true, "verified_time": true}
 
 func hostChange(in *hostsv1.UpdateHostRequest) (func(*host.Profile) error, error) {
-	var v errs.Violations
-	change := hostMask.Change(in.GetUpdateMask(), profileFromProto(in.GetHost(), &v), ignored, &v)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	return change, nil
+	return hostMask.Parse(in.GetUpdateMask(), func(v *errs.Violations) host.Profile { return profileFromProto(in.GetHost(), v) }, ignored)
 }
 
 func roomChange(in *hostsv1.UpdateRoomRequest) (func(*room.Details) error, error) {
-	var v errs.Violations
-	change := roomMask.Change(in.GetUpdateMask(), detailsFromProto(in.GetRoom(), &v), ignored, &v)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	return change, nil
+	return roomMask.Parse(in.GetUpdateMask(), func(v *errs.Violations) room.Details { return detailsFromProto(in.GetRoom(), v) }, ignored)
 }

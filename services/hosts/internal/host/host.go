@@ -13,6 +13,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/date"
 	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/platform/etag"
+	"github.com/cohabit/cohabit/services/platform/person"
 )
 
 // Status is where a host is in its lifecycle.
@@ -24,14 +25,6 @@ const (
 	StatusVerified            Status = "VERIFIED"
 	StatusSuspended           Status = "SUSPENDED"
 	StatusArchived            Status = "ARCHIVED"
-)
-
-// Services of the platform's catalogue, rhythms and genders, as the API names them without
-// their prefix.
-var (
-	Services = []string{"COMPANY", "SHOPPING", "MEALS", "DIGITAL_HELP", "ERRANDS", "GARDENING", "SMALL_REPAIRS"}
-	Rhythms  = []string{"EARLY", "LATE", "FLEXIBLE"}
-	Genders  = []string{"FEMALE", "MALE", "OTHER"}
 )
 
 // LegalMinAge is the law's minimum age of a host (CCH art. L631-17); programmes may raise it.
@@ -293,16 +286,12 @@ var ErrClaimed = errs.FailedPrecondition("HOST_CLAIMED", "another account alread
 // same account changes nothing and reports false.
 // Errors: ErrClaimed when another account owns the host.
 func (h *Host) Claim(accountID string, at time.Time) (bool, error) {
-	switch h.r.OwnerAccountID {
-	case accountID:
-		return false, nil
-	case "":
-	default:
-		return false, ErrClaimed
+	changed, err := person.Claim(h.r.OwnerAccountID, accountID, ErrClaimed)
+	if changed {
+		h.r.OwnerAccountID = accountID
+		h.touch(at)
 	}
-	h.r.OwnerAccountID = accountID
-	h.touch(at)
-	return true, nil
+	return changed, err
 }
 
 func (h *Host) touch(at time.Time) {
@@ -310,11 +299,7 @@ func (h *Host) touch(at time.Time) {
 	h.r.UpdatedAt = at
 }
 
-var (
-	languageRe = regexp.MustCompile(`^[a-z]{2}$`)
-	postcodeRe = regexp.MustCompile(`^[0-9A-Za-z -]{3,10}$`)
-	phoneRe    = regexp.MustCompile(`^\+?[0-9 .()-]{6,20}$`)
-)
+var postcodeRe = regexp.MustCompile(`^[0-9A-Za-z -]{3,10}$`)
 
 func normalize(p Profile) Profile {
 	p.DisplayName = strings.TrimSpace(p.DisplayName)
@@ -323,17 +308,8 @@ func normalize(p Profile) Profile {
 	p.Address.Line1 = strings.TrimSpace(p.Address.Line1)
 	p.Address.Postcode = strings.TrimSpace(p.Address.Postcode)
 	p.Address.City = strings.TrimSpace(p.Address.City)
-	langs := make([]string, 0, len(p.Languages))
-	for _, l := range p.Languages {
-		l = strings.ToLower(strings.TrimSpace(l))
-		if !slices.Contains(langs, l) {
-			langs = append(langs, l)
-		}
-	}
-	p.Languages = langs
-	services := slices.Clone(p.ServicesWanted)
-	slices.Sort(services)
-	p.ServicesWanted = slices.Compact(services)
+	p.Languages = person.Languages(p.Languages)
+	p.ServicesWanted = person.SortedSet(p.ServicesWanted)
 	if p.Guardianship == "NONE" {
 		p.Guardianship = ""
 	}
@@ -365,7 +341,7 @@ func validateGuardianship(v *errs.Violations, p Profile) {
 	v.Check(r.Relationship != "", "legalRepresentative.relationship", "say who the representative is to the host (e.g. daughter, judicial representative)")
 	v.Check(utf8.RuneCountInString(r.Relationship) <= 100, "legalRepresentative.relationship", "must be at most 100 characters")
 	if r.Phone != "" {
-		v.Check(phoneRe.MatchString(r.Phone), "legalRepresentative.phone", "is not a phone number")
+		v.Check(person.ValidPhone(r.Phone), "legalRepresentative.phone", "is not a phone number")
 	}
 	if r.Email != "" {
 		a, err := mail.ParseAddress(r.Email)
@@ -376,23 +352,9 @@ func validateGuardianship(v *errs.Violations, p Profile) {
 
 func validate(p Profile, at time.Time) errs.Violations {
 	var v errs.Violations
-	v.Check(p.DisplayName != "", "displayName", "is required")
-	v.Check(utf8.RuneCountInString(p.DisplayName) <= 100, "displayName", "must be at most 100 characters")
-	switch {
-	case p.BirthDate.IsZero():
-		v.Add("birthDate", "is required (YYYY-MM-DD)")
-	case !p.BirthDate.Before(date.Of(at)):
-		v.Add("birthDate", "must be in the past")
-	case p.BirthDate.YearsOn(date.Of(at)) > 120:
-		v.Add("birthDate", "is not plausible")
-	}
-	if p.Phone != "" {
-		v.Check(phoneRe.MatchString(p.Phone), "phone", "is not a phone number")
-	}
-	if p.Email != "" {
-		a, err := mail.ParseAddress(p.Email)
-		v.Check(err == nil && a.Address == p.Email, "email", "is not an email address")
-	}
+	person.CheckName(&v, p.DisplayName)
+	person.CheckBirthDate(&v, p.BirthDate, at, 0)
+	person.CheckReach(&v, p.Phone, p.Email)
 	v.Check(p.Phone != "" || p.Email != "", "phone", "give a phone number or an email address, so the coordinator can reach the host")
 	v.Check(p.Address.Line1 != "", "address.line1", "is required")
 	v.Check(postcodeRe.MatchString(p.Address.Postcode), "address.postcode", "is not a postcode")
@@ -400,16 +362,12 @@ func validate(p Profile, at time.Time) errs.Violations {
 	// Coordinates are optional (both 0: found from the postcode and city, see locate).
 	v.Check(p.Address.Lat >= -90 && p.Address.Lat <= 90, "address.lat", "must be a latitude between -90 and 90")
 	v.Check(p.Address.Lng >= -180 && p.Address.Lng <= 180, "address.lng", "must be a longitude between -180 and 180")
-	for i, l := range p.Languages {
-		v.Check(languageRe.MatchString(l), "languages", "item %d: %q is not a two-letter language code (ISO 639-1)", i, l)
-	}
-	for _, s := range p.ServicesWanted {
-		v.Check(slices.Contains(Services, s), "servicesWanted", "%q is not in the platform's catalogue", s)
-	}
+	person.CheckLanguages(&v, p.Languages)
+	person.CheckServices(&v, "servicesWanted", p.ServicesWanted)
 	v.Check(p.HoursWantedPerWeek >= 0 && p.HoursWantedPerWeek <= 20, "hoursWantedPerWeek", "must be between 0 and 20: services stay small")
 	v.Check(p.NightsWantedPerWeek >= 0 && p.NightsWantedPerWeek <= 7, "nightsWantedPerWeek", "must be between 0 and 7")
-	v.Check(p.Rhythm == "" || slices.Contains(Rhythms, p.Rhythm), "rhythm", "is not a known rhythm")
-	v.Check(p.GenderPreference == "" || slices.Contains(Genders, p.GenderPreference), "genderPreference", "is not a known gender")
+	v.Check(p.Rhythm == "" || slices.Contains(person.Rhythms, p.Rhythm), "rhythm", "is not a known rhythm")
+	v.Check(p.GenderPreference == "" || slices.Contains(person.Genders, p.GenderPreference), "genderPreference", "is not a known gender")
 	validateGuardianship(&v, p)
 	return v
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/cohabit/cohabit/services/hosts/internal/host"
 	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/ids"
-	"github.com/cohabit/cohabit/services/platform/outbox"
 	"github.com/cohabit/cohabit/services/platform/pg"
 )
 
@@ -46,12 +45,6 @@ func (s *Store) EraseHost(ctx context.Context, id string, fn func(h *host.Host, 
 				return fmt.Errorf("erase host %s: %w", id, err)
 			}
 		}
-		if _, err := erasure.Remember(ctx, tx, erasure.Person{ID: id, Kind: erasure.Host}); err != nil {
-			return err
-		}
-		if err := erasure.ForgetPublished(ctx, tx, id); err != nil {
-			return err
-		}
-		return outbox.Append(ctx, tx, events...)
+		return erasure.Finish(ctx, tx, erasure.Person{ID: id, Kind: erasure.Host}, events...)
 	})
 }

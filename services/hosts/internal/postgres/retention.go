@@ -3,19 +3,15 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/cohabit/cohabit/services/platform/erasure"
 )
 
-// Activity is when a host last changed: her record, one of her rooms, or a stay in one.
-type Activity struct {
-	HostID, ProgrammeID string
-	Last                time.Time
-}
-
-// LastActivities returns every host's last activity, for the retention job.
-func (s *Store) LastActivities(ctx context.Context) ([]Activity, error) {
+// LastActivities returns every host's last activity, for the retention job: when
+// her record, one of her rooms, or a stay in one last changed.
+func (s *Store) LastActivities(ctx context.Context) ([]erasure.Activity, error) {
 	rows, err := s.pool.Query(ctx, `SELECT h.id::text, h.programme_id,
 			greatest(h.updated_at, coalesce(max(r.updated_at), h.updated_at), coalesce(max(rh.updated_at), h.updated_at))
 		FROM hosts h LEFT JOIN rooms r ON r.host_id = h.id LEFT JOIN room_holds rh ON rh.room_id = r.id
@@ -23,9 +19,9 @@ func (s *Store) LastActivities(ctx context.Context) ([]Activity, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read hosts' activity: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Activity, error) {
-		var a Activity
-		return a, r.Scan(&a.HostID, &a.ProgrammeID, &a.Last)
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (erasure.Activity, error) {
+		var a erasure.Activity
+		return a, r.Scan(&a.ID, &a.ProgrammeID, &a.Last)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read hosts' activity: %w", err)

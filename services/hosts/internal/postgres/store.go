@@ -60,16 +60,8 @@ func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 // commit with its claim, or roll back with it for the redelivery to try again.
 func (s *Store) Within(tx pgx.Tx) *Store { return &Store{pool: s.pool, tx: tx} }
 
-// errNoTx is a transaction's write asked of a store that is not bound to one.
-var errNoTx = errors.New("hosts store: this write runs in a transaction (Store.Within)")
-
-// inTx is the transaction the store is bound to, or errNoTx.
-func (s *Store) inTx() (pgx.Tx, error) {
-	if s.tx == nil {
-		return nil, errNoTx
-	}
-	return s.tx, nil
-}
+// inTx is the transaction the store is bound to, or pg.ErrNoTx.
+func (s *Store) inTx() (pgx.Tx, error) { return pg.Bound("hosts store", s.tx) }
 
 // CreateHost inserts h with its events. A retry with the same (createdBy, requestID) returns
 // the host created the first time, and writes nothing.
@@ -79,7 +71,7 @@ func (s *Store) CreateHost(ctx context.Context, h *host.Host, createdBy, request
 	if err != nil {
 		return nil, fmt.Errorf("encode host %s: %w", r.ID, err)
 	}
-	err = pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+	first, found, err := pg.CreateOnce(ctx, s.pool, requestID, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO hosts (id, programme_id, status, owner_account_id, created_by, request_id, city, version, record, created_at, updated_at)
 			VALUES ($1, $2, $3, NULLIF($4, ''), $5, NULLIF($6, ''), $7, $8, $9, $10, $11)`,
 			r.ID, r.ProgrammeID, r.Status, r.OwnerAccountID, createdBy, requestID, r.Profile.Address.City, r.Version, rec, r.CreatedAt, r.UpdatedAt)
@@ -87,18 +79,12 @@ func (s *Store) CreateHost(ctx context.Context, h *host.Host, createdBy, request
 			return err
 		}
 		return outbox.Append(ctx, tx, events...)
-	})
-	if c, ok := pg.IsUniqueViolation(err); ok {
-		// A retry may hit the one-host-per-account index before the request index: look for
-		// the first attempt before refusing.
-		if requestID != "" {
-			if first, ferr := s.hostByRequest(ctx, createdBy, requestID); ferr == nil {
-				return first, nil
-			}
-		}
-		if c == "hosts_owner" {
-			return nil, ErrOwnerHasHost
-		}
+	}, func() (*host.Host, error) { return s.hostByRequest(ctx, createdBy, requestID) }, ErrHostNotFound)
+	if found {
+		return first, nil
+	}
+	if c, ok := pg.IsUniqueViolation(err); ok && c == "hosts_owner" {
+		return nil, ErrOwnerHasHost
 	}
 	if err != nil {
 		return nil, fmt.Errorf("insert host %s: %w", r.ID, err)
@@ -220,18 +206,7 @@ func (s *Store) ListHosts(ctx context.Context, f HostFilter) ([]*host.Host, erro
 }
 
 func scanHost(row pgx.Row) (*host.Host, error) {
-	var rec []byte
-	if err := row.Scan(&rec); err != nil {
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil, ErrHostNotFound
-		}
-		return nil, fmt.Errorf("read host: %w", err)
-	}
-	var r host.Record
-	if err := json.Unmarshal(rec, &r); err != nil {
-		return nil, fmt.Errorf("decode host: %w", err)
-	}
-	return host.FromRecord(r), nil
+	return pg.ScanRecord(row, "host", ErrHostNotFound, host.FromRecord)
 }
 
 // CreateRoom inserts rm with its events; a retry with the same request id returns the first.
@@ -415,18 +390,7 @@ func (s *Store) RoomsOfHost(ctx context.Context, hostID string) ([]*room.Room, e
 }
 
 func scanRoom(row pgx.Row) (*room.Room, error) {
-	var rec []byte
-	if err := row.Scan(&rec); err != nil {
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil, ErrRoomNotFound
-		}
-		return nil, fmt.Errorf("read room: %w", err)
-	}
-	var r room.Record
-	if err := json.Unmarshal(rec, &r); err != nil {
-		return nil, fmt.Errorf("decode room: %w", err)
-	}
-	return room.FromRecord(r), nil
+	return pg.ScanRecord(row, "room", ErrRoomNotFound, room.FromRecord)
 }
 
 // Programme returns the copy of a programme's settings, and false when none arrived yet.

@@ -10,7 +10,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/cohabit/cohabit/services/platform/auth"
-	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/students/internal/application"
 	"github.com/cohabit/cohabit/services/students/internal/postgres"
 	"github.com/cohabit/cohabit/services/students/internal/student"
@@ -52,16 +51,6 @@ func (a *App) Within(tx pgx.Tx) *App {
 	b := *a
 	b.store = a.store.Within(tx)
 	return &b
-}
-
-var errNoPrincipal = errs.Unauthenticated("UNAUTHENTICATED", "sign in first")
-
-func principal(ctx context.Context) (auth.Principal, error) {
-	p, ok := auth.FromContext(ctx)
-	if !ok {
-		return auth.Principal{}, errNoPrincipal
-	}
-	return p, nil
 }
 
 // canManageStudent: the student's own account, or a coordinator of their programme.

@@ -2,11 +2,10 @@ package app
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
+	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/platform/etag"
 	"github.com/cohabit/cohabit/services/platform/ids"
@@ -20,7 +19,7 @@ import (
 // coordinator of their programme. Errors: NotFound (student out of reach), FailedPrecondition
 // (STUDENT_NOT_VERIFIED), AlreadyExists (an open application exists), Invalid.
 func (a *App) SubmitApplication(ctx context.Context, studentID string, prefs application.Preferences, requestID string) (*application.Application, error) {
-	p, err := principal(ctx)
+	p, err := auth.Required(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +66,7 @@ func (a *App) SubmitApplication(ctx context.Context, studentID string, prefs app
 // GetApplication returns an application its caller may see: the student's own, or one of the
 // coordinator's programme. Errors: NotFound.
 func (a *App) GetApplication(ctx context.Context, id string) (*application.Application, error) {
-	p, err := principal(ctx)
+	p, err := auth.Required(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +104,7 @@ func (a *App) ListApplications(ctx context.Context, studentID string, req page.R
 // WithdrawApplication withdraws an open application when sentEtag is current. Errors:
 // NotFound, Aborted (stale etag), FailedPrecondition (not open).
 func (a *App) WithdrawApplication(ctx context.Context, id, sentEtag string) (*application.Application, error) {
-	p, err := principal(ctx)
+	p, err := auth.Required(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -127,10 +126,7 @@ func (a *App) WithdrawApplication(ctx context.Context, id, sentEtag string) (*ap
 		return []*eventsv1.Envelope{ev}, nil
 	})
 	if err != nil {
-		if _, ok := errs.As(err); ok || errors.Is(err, context.Canceled) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("withdraw application %s: %w", id, err)
+		return nil, errs.Annotate(err, "withdraw application %s", id)
 	}
 	return app, nil
 }

@@ -2,11 +2,10 @@ package app
 
 import (
 	"context"
-	"strings"
 
 	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
-	"github.com/cohabit/cohabit/services/platform/errs"
+	"github.com/cohabit/cohabit/services/platform/person"
 	"github.com/cohabit/cohabit/services/students/internal/student"
 )
 
@@ -17,11 +16,8 @@ import (
 // Errors: NotFound (unknown student); FailedPrecondition (another owner, another programme).
 func (a *App) ClaimStudent(ctx context.Context, studentID, accountID, programmeID string) error {
 	return a.store.UpdateStudentIn(ctx, studentID, func(s *student.Student) ([]*eventsv1.Envelope, error) {
-		if s.ProgrammeID() != programmeID {
-			return nil, errs.FailedPrecondition("OTHER_PROGRAMME", "the invitation's programme is not the student's")
-		}
 		now := a.now()
-		changed, err := s.Claim(accountID, now)
+		changed, err := person.ClaimInvited(s, "student", accountID, programmeID, now)
 		if err != nil || !changed {
 			return nil, err
 		}
@@ -31,30 +27,4 @@ func (a *App) ClaimStudent(ctx context.Context, studentID, accountID, programmeI
 		}
 		return []*eventsv1.Envelope{ev}, nil
 	})
-}
-
-// ErrInvitationRequired refuses a student account's own registration when the programme's
-// coordinator already registered a student with the same email, who has no account yet: a second
-// record would split her file (documents, notes, stay) in two. Linking the new account to the
-// existing record instead would hand the record to whoever typed her email — emails are not
-// verified at sign-up — so she claims it with the invitation, whose code reaches only her
-// mailbox. The message says no more than a second registration needs the coordinator: it
-// names no record and no person, and is given only to a signed-in account of that programme.
-var ErrInvitationRequired = errs.FailedPrecondition("INVITATION_REQUIRED",
-	"your programme's coordinator must invite you to finish your registration: ask them to send you an invitation, then sign up with its link")
-
-// checkNotRegisteredByCoordinator is the guard of ErrInvitationRequired.
-func (a *App) checkNotRegisteredByCoordinator(ctx context.Context, programmeID, email string) error {
-	email = strings.ToLower(strings.TrimSpace(email))
-	if email == "" {
-		return nil
-	}
-	found, err := a.store.UnclaimedStudentWithEmail(ctx, programmeID, email)
-	if err != nil {
-		return err
-	}
-	if found {
-		return ErrInvitationRequired
-	}
-	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
+	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/students/internal/postgres"
@@ -24,7 +25,7 @@ var ErrErasureBlocked = errs.FailedPrecondition("STAY_AGREED_OR_UNDER_WAY",
 // checks it, holding the student's lock the placements' consumer also takes, deletes her.
 // Errors: NotFound (also out of reach), FailedPrecondition (STAY_AGREED_OR_UNDER_WAY).
 func (a *App) EraseStudent(ctx context.Context, id string) error {
-	p, err := principal(ctx)
+	p, err := auth.Required(ctx)
 	if err != nil {
 		return err
 	}
@@ -35,10 +36,6 @@ func (a *App) EraseStudent(ctx context.Context, id string) error {
 		if stays > 0 || s.Status() == student.StatusPlaced {
 			return nil, ErrErasureBlocked
 		}
-		ev, err := erasure.Event(erasure.Person{ID: s.ID(), Kind: erasure.Student, AccountID: s.OwnerAccountID(), ProgrammeID: s.ProgrammeID()}, a.now())
-		if err != nil {
-			return nil, err
-		}
-		return []*eventsv1.Envelope{ev}, nil
+		return erasure.EventsOf(erasure.Student, s, a.now())
 	})
 }

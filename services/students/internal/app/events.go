@@ -11,6 +11,7 @@ import (
 	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
 	"github.com/cohabit/cohabit/services/platform/date"
 	"github.com/cohabit/cohabit/services/platform/event"
+	"github.com/cohabit/cohabit/services/platform/person"
 	"github.com/cohabit/cohabit/services/students/internal/application"
 	"github.com/cohabit/cohabit/services/students/internal/student"
 )
@@ -42,9 +43,7 @@ func studentProfile(s *student.Student, at time.Time) *studentseventsv1.StudentP
 		Rhythm:                typev1.Rhythm(typev1.Rhythm_value["RHYTHM_"+p.Rhythm]),
 		OwnerAccountId:        r.OwnerAccountID,
 	}
-	for _, n := range p.ServicesOffered {
-		out.ServicesOffered = append(out.ServicesOffered, typev1.Service(typev1.Service_value["SERVICE_"+n]))
-	}
+	out.ServicesOffered = person.ServicesToProto(p.ServicesOffered)
 	return out
 }
 

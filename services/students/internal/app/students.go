@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/cohabit/cohabit/proto/eventcat/studentsevents"
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
@@ -12,6 +10,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/etag"
 	"github.com/cohabit/cohabit/services/platform/ids"
 	"github.com/cohabit/cohabit/services/platform/page"
+	"github.com/cohabit/cohabit/services/platform/person"
 	"github.com/cohabit/cohabit/services/students/internal/postgres"
 	"github.com/cohabit/cohabit/services/students/internal/student"
 )
@@ -20,7 +19,7 @@ import (
 // (they own the record), or a coordinator registering one for their programme (no account).
 // Errors: Invalid, AlreadyExists (the account already has a student), PermissionDenied.
 func (a *App) RegisterStudent(ctx context.Context, prof student.Profile, requestID string) (*student.Student, error) {
-	p, err := principal(ctx)
+	p, err := auth.Required(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +39,7 @@ func (a *App) RegisterStudent(ctx context.Context, prof student.Profile, request
 		return nil, err
 	}
 	if reg.OwnerAccountID != "" {
-		if err := a.checkNotRegisteredByCoordinator(ctx, reg.ProgrammeID, s.Record().Profile.Email); err != nil {
+		if err := person.RefuseSecondRegistration(ctx, a.store.UnclaimedStudentWithEmail, reg.ProgrammeID, s.Record().Profile.Email); err != nil {
 			return nil, err
 		}
 	}
@@ -54,7 +53,7 @@ func (a *App) RegisterStudent(ctx context.Context, prof student.Profile, request
 // GetStudent returns a student its caller may see. Errors: NotFound (also for students out of
 // reach).
 func (a *App) GetStudent(ctx context.Context, id string) (*student.Student, error) {
-	p, err := principal(ctx)
+	p, err := auth.Required(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +71,7 @@ func (a *App) GetStudent(ctx context.Context, id string) (*student.Student, erro
 
 // ListStudents lists the students of the coordinator's programme, or the student's own record.
 func (a *App) ListStudents(ctx context.Context, status student.Status, query string, req page.Request) ([]*student.Student, string, error) {
-	p, err := principal(ctx)
+	p, err := auth.Required(ctx)
 	if err != nil {
 		return nil, "", err
 	}
@@ -140,7 +139,7 @@ func (a *App) ArchiveStudent(ctx context.Context, id, sentEtag string) (*student
 // changeStudent is every student change: lock, check access and etag, change, store with the
 // event. A caller who may not see the student gets NotFound, whatever the student's existence.
 func (a *App) changeStudent(ctx context.Context, id, sentEtag, subject string, change func(p auth.Principal, s *student.Student, openApplicationID string) error) (*student.Student, error) {
-	p, err := principal(ctx)
+	p, err := auth.Required(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -161,10 +160,7 @@ func (a *App) changeStudent(ctx context.Context, id, sentEtag, subject string, c
 		return []*eventsv1.Envelope{ev}, nil
 	})
 	if err != nil {
-		if _, ok := errs.As(err); ok || errors.Is(err, context.Canceled) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("change student %s: %w", id, err)
+		return nil, errs.Annotate(err, "change student %s", id)
 	}
 	return s, nil
 }

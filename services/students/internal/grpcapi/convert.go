@@ -9,6 +9,7 @@ import (
 	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
 	"github.com/cohabit/cohabit/services/platform/date"
 	"github.com/cohabit/cohabit/services/platform/errs"
+	"github.com/cohabit/cohabit/services/platform/person"
 	"github.com/cohabit/cohabit/services/platform/protoenum"
 	"github.com/cohabit/cohabit/services/students/internal/application"
 	"github.com/cohabit/cohabit/services/students/internal/student"
@@ -16,15 +17,7 @@ import (
 
 func profileFromProto(s *studentsv1.Student, v *errs.Violations) student.Profile {
 	sp := s.GetStudyPlace()
-	svcs := make([]string, 0, len(s.GetServicesOffered()))
-	for _, x := range s.GetServicesOffered() {
-		n := protoenum.Name(x, typev1.Service_name, "SERVICE_")
-		if n == "" {
-			v.Add("servicesOffered", "SERVICE_UNSPECIFIED is not a service")
-			continue
-		}
-		svcs = append(svcs, n)
-	}
+	svcs := person.ServicesFromProto(v, "servicesOffered", s.GetServicesOffered())
 	return student.Profile{
 		DisplayName:          s.GetDisplayName(),
 		BirthDate:            date.Field(v, "birthDate", s.GetBirthDate()),
@@ -79,9 +72,7 @@ func studentToProto(s *student.Student) *studentsv1.Student {
 		CreateTime:            timestamppb.New(r.CreatedAt),
 		UpdateTime:            timestamppb.New(r.UpdatedAt),
 	}
-	for _, x := range p.ServicesOffered {
-		out.ServicesOffered = append(out.ServicesOffered, typev1.Service(typev1.Service_value["SERVICE_"+x]))
-	}
+	out.ServicesOffered = person.ServicesToProto(p.ServicesOffered)
 	if !r.VerifiedAt.IsZero() {
 		out.VerifiedTime = timestamppb.New(r.VerifiedAt)
 	}

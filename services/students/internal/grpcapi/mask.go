@@ -40,10 +40,5 @@ var ignored = map[string]bool{"id": true, "etag": true, "programme_id": true, "s
 	"update_time": true, "owner_account_id": true, "registered_by_account_id": true, "verified_time": true}
 
 func studentChange(in *studentsv1.UpdateStudentRequest) (func(*student.Profile) error, error) {
-	var v errs.Violations
-	change := studentMask.Change(in.GetUpdateMask(), profileFromProto(in.GetStudent(), &v), ignored, &v)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	return change, nil
+	return studentMask.Parse(in.GetUpdateMask(), func(v *errs.Violations) student.Profile { return profileFromProto(in.GetStudent(), v) }, ignored)
 }

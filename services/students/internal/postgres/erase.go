@@ -9,7 +9,6 @@ import (
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/platform/erasure"
 	"github.com/cohabit/cohabit/services/platform/ids"
-	"github.com/cohabit/cohabit/services/platform/outbox"
 	"github.com/cohabit/cohabit/services/platform/pg"
 	"github.com/cohabit/cohabit/services/students/internal/student"
 )
@@ -46,12 +45,6 @@ func (s *Store) EraseStudent(ctx context.Context, id string, fn func(st *student
 				return fmt.Errorf("erase student %s: %w", id, err)
 			}
 		}
-		if _, err := erasure.Remember(ctx, tx, erasure.Person{ID: id, Kind: erasure.Student}); err != nil {
-			return err
-		}
-		if err := erasure.ForgetPublished(ctx, tx, id); err != nil {
-			return err
-		}
-		return outbox.Append(ctx, tx, events...)
+		return erasure.Finish(ctx, tx, erasure.Person{ID: id, Kind: erasure.Student}, events...)
 	})
 }

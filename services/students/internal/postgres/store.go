@@ -62,16 +62,8 @@ func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 // commit with its claim, or roll back with it for the redelivery to try again.
 func (s *Store) Within(tx pgx.Tx) *Store { return &Store{pool: s.pool, tx: tx} }
 
-// errNoTx is a transaction's write asked of a store that is not bound to one.
-var errNoTx = errors.New("students store: this write runs in a transaction (Store.Within)")
-
-// inTx is the transaction the store is bound to, or errNoTx.
-func (s *Store) inTx() (pgx.Tx, error) {
-	if s.tx == nil {
-		return nil, errNoTx
-	}
-	return s.tx, nil
-}
+// inTx is the transaction the store is bound to, or pg.ErrNoTx.
+func (s *Store) inTx() (pgx.Tx, error) { return pg.Bound("students store", s.tx) }
 
 // CreateStudent inserts st with its events. A retry with the same (createdBy, requestID)
 // returns the student created the first time, and writes nothing. Errors: ErrOwnerHasStudent.
@@ -81,7 +73,7 @@ func (s *Store) CreateStudent(ctx context.Context, st *student.Student, createdB
 	if err != nil {
 		return nil, fmt.Errorf("encode student %s: %w", r.ID, err)
 	}
-	err = pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+	first, found, err := pg.CreateOnce(ctx, s.pool, requestID, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO students (id, programme_id, status, owner_account_id, created_by, request_id, version, record, created_at, updated_at)
 			VALUES ($1, $2, $3, NULLIF($4, ''), $5, NULLIF($6, ''), $7, $8, $9, $10)`,
 			r.ID, r.ProgrammeID, r.Status, r.OwnerAccountID, createdBy, requestID, r.Version, rec, r.CreatedAt, r.UpdatedAt)
@@ -89,19 +81,14 @@ func (s *Store) CreateStudent(ctx context.Context, st *student.Student, createdB
 			return err
 		}
 		return outbox.Append(ctx, tx, events...)
-	})
-	if c, ok := pg.IsUniqueViolation(err); ok {
-		// A retried self-registration trips the owner index before the request index (index
-		// order is PostgreSQL's choice): look for the first attempt before refusing.
-		if requestID != "" {
-			st, err := scanStudent(s.pool.QueryRow(ctx, `SELECT record FROM students WHERE created_by = $1 AND request_id = $2`, createdBy, requestID))
-			if err == nil || !errors.Is(err, ErrStudentNotFound) {
-				return st, err
-			}
-		}
-		if c == "students_owner" {
-			return nil, ErrOwnerHasStudent
-		}
+	}, func() (*student.Student, error) {
+		return scanStudent(s.pool.QueryRow(ctx, `SELECT record FROM students WHERE created_by = $1 AND request_id = $2`, createdBy, requestID))
+	}, ErrStudentNotFound)
+	if found {
+		return first, nil
+	}
+	if c, ok := pg.IsUniqueViolation(err); ok && c == "students_owner" {
+		return nil, ErrOwnerHasStudent
 	}
 	if err != nil {
 		return nil, fmt.Errorf("insert student %s: %w", r.ID, err)
@@ -191,18 +178,7 @@ func (s *Store) ListStudents(ctx context.Context, f StudentFilter) ([]*student.S
 }
 
 func scanStudent(row pgx.Row) (*student.Student, error) {
-	var rec []byte
-	if err := row.Scan(&rec); err != nil {
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil, ErrStudentNotFound
-		}
-		return nil, fmt.Errorf("read student: %w", err)
-	}
-	var r student.Record
-	if err := json.Unmarshal(rec, &r); err != nil {
-		return nil, fmt.Errorf("decode student: %w", err)
-	}
-	return student.FromRecord(r), nil
+	return pg.ScanRecord(row, "student", ErrStudentNotFound, student.FromRecord)
 }
 
 // BuildApplication decides, from the locked student and the id of their open application (or
@@ -386,18 +362,7 @@ func (s *Store) ListApplications(ctx context.Context, f ApplicationFilter) ([]*a
 }
 
 func scanApplication(row pgx.Row) (*application.Application, error) {
-	var rec []byte
-	if err := row.Scan(&rec); err != nil {
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil, ErrApplicationNotFound
-		}
-		return nil, fmt.Errorf("read application: %w", err)
-	}
-	var r application.Record
-	if err := json.Unmarshal(rec, &r); err != nil {
-		return nil, fmt.Errorf("decode application: %w", err)
-	}
-	return application.FromRecord(r), nil
+	return pg.ScanRecord(row, "application", ErrApplicationNotFound, application.FromRecord)
 }
 
 // Programme returns the copy of a programme's settings, and false when none arrived yet.

@@ -3,8 +3,6 @@
 package student
 
 import (
-	"net/mail"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -13,6 +11,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/date"
 	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/platform/etag"
+	"github.com/cohabit/cohabit/services/platform/person"
 )
 
 // Status is where a student is in their lifecycle.
@@ -25,14 +24,6 @@ const (
 	StatusPlaced              Status = "PLACED"
 	StatusAlumni              Status = "ALUMNI"
 	StatusArchived            Status = "ARCHIVED"
-)
-
-// Services of the platform's catalogue, rhythms and genders, as the API names them without
-// their prefix.
-var (
-	Services = []string{"COMPANY", "SHOPPING", "MEALS", "DIGITAL_HELP", "ERRANDS", "GARDENING", "SMALL_REPAIRS"}
-	Rhythms  = []string{"EARLY", "LATE", "FLEXIBLE"}
-	Genders  = []string{"FEMALE", "MALE", "OTHER"}
 )
 
 // LegalMaxAge is the age a student must be under on the day of verification (CCH art.
@@ -257,27 +248,18 @@ var ErrClaimed = errs.FailedPrecondition("STUDENT_CLAIMED", "another account alr
 // again with the same account changes nothing and reports false.
 // Errors: ErrClaimed when another account owns the student.
 func (s *Student) Claim(accountID string, at time.Time) (bool, error) {
-	switch s.r.OwnerAccountID {
-	case accountID:
-		return false, nil
-	case "":
-	default:
-		return false, ErrClaimed
+	changed, err := person.Claim(s.r.OwnerAccountID, accountID, ErrClaimed)
+	if changed {
+		s.r.OwnerAccountID = accountID
+		s.touch(at)
 	}
-	s.r.OwnerAccountID = accountID
-	s.touch(at)
-	return true, nil
+	return changed, err
 }
 
 func (s *Student) touch(at time.Time) {
 	s.r.Version++
 	s.r.UpdatedAt = at
 }
-
-var (
-	languageRe = regexp.MustCompile(`^[a-z]{2}$`)
-	phoneRe    = regexp.MustCompile(`^\+?[0-9 .()-]{6,20}$`)
-)
 
 func normalize(p Profile) Profile {
 	p.DisplayName = strings.TrimSpace(p.DisplayName)
@@ -288,40 +270,17 @@ func normalize(p Profile) Profile {
 	p.StudyPlace.City = strings.TrimSpace(p.StudyPlace.City)
 	p.StudyPlace.Postcode = strings.TrimSpace(p.StudyPlace.Postcode)
 	p.Motivation = strings.TrimSpace(p.Motivation)
-	langs := make([]string, 0, len(p.Languages))
-	for _, l := range p.Languages {
-		l = strings.ToLower(strings.TrimSpace(l))
-		if !slices.Contains(langs, l) {
-			langs = append(langs, l)
-		}
-	}
-	p.Languages = langs
-	services := slices.Clone(p.ServicesOffered)
-	slices.Sort(services)
-	p.ServicesOffered = slices.Compact(services)
+	p.Languages = person.Languages(p.Languages)
+	p.ServicesOffered = person.SortedSet(p.ServicesOffered)
 	return p
 }
 
 func validate(p Profile, at time.Time) errs.Violations {
 	var v errs.Violations
-	v.Check(p.DisplayName != "", "displayName", "is required")
-	v.Check(utf8.RuneCountInString(p.DisplayName) <= 100, "displayName", "must be at most 100 characters")
-	switch {
-	case p.BirthDate.IsZero():
-		v.Add("birthDate", "is required (YYYY-MM-DD)")
-	case !p.BirthDate.Before(date.Of(at)):
-		v.Add("birthDate", "must be in the past")
-	case p.BirthDate.YearsOn(date.Of(at)) < 15 || p.BirthDate.YearsOn(date.Of(at)) > 120:
-		// Younger than 15 is a typing error, not a student looking for a room.
-		v.Add("birthDate", "is not plausible")
-	}
-	if p.Phone != "" {
-		v.Check(phoneRe.MatchString(p.Phone), "phone", "is not a phone number")
-	}
-	if p.Email != "" {
-		a, err := mail.ParseAddress(p.Email)
-		v.Check(err == nil && a.Address == p.Email, "email", "is not an email address")
-	}
+	person.CheckName(&v, p.DisplayName)
+	// Younger than 15 is a typing error, not a student looking for a room.
+	person.CheckBirthDate(&v, p.BirthDate, at, 15)
+	person.CheckReach(&v, p.Phone, p.Email)
 	v.Check(p.Phone != "" || p.Email != "", "email", "give an email address or a phone number, so the coordinator can reach the student")
 	v.Check(utf8.RuneCountInString(p.Institution) <= 200, "institution", "must be at most 200 characters")
 	v.Check(utf8.RuneCountInString(p.Studies) <= 200, "studies", "must be at most 200 characters")
@@ -332,16 +291,12 @@ func validate(p Profile, at time.Time) errs.Violations {
 	v.Check(p.StudyPlace.Lng >= -180 && p.StudyPlace.Lng <= 180, "studyPlace.lng", "must be a longitude between -180 and 180")
 	v.Check(len(p.StudyPlace.Postcode) <= 10, "studyPlace.postcode", "is not a postcode")
 	v.Check(p.MaxCommuteKm >= 1 && p.MaxCommuteKm <= 100, "maxCommuteKm", "must be between 1 and 100")
-	for i, l := range p.Languages {
-		v.Check(languageRe.MatchString(l), "languages", "item %d: %q is not a two-letter language code (ISO 639-1)", i, l)
-	}
-	v.Check(p.Gender == "" || slices.Contains(Genders, p.Gender), "gender", "is not a known gender")
-	for _, s := range p.ServicesOffered {
-		v.Check(slices.Contains(Services, s), "servicesOffered", "%q is not in the platform's catalogue", s)
-	}
+	person.CheckLanguages(&v, p.Languages)
+	v.Check(p.Gender == "" || slices.Contains(person.Genders, p.Gender), "gender", "is not a known gender")
+	person.CheckServices(&v, "servicesOffered", p.ServicesOffered)
 	v.Check(p.HoursOfferedPerWeek >= 0 && p.HoursOfferedPerWeek <= 20, "hoursOfferedPerWeek", "must be between 0 and 20: services stay small")
 	v.Check(p.NightsPresentPerWeek >= 0 && p.NightsPresentPerWeek <= 7, "nightsPresentPerWeek", "must be between 0 and 7")
-	v.Check(p.Rhythm == "" || slices.Contains(Rhythms, p.Rhythm), "rhythm", "is not a known rhythm")
+	v.Check(p.Rhythm == "" || slices.Contains(person.Rhythms, p.Rhythm), "rhythm", "is not a known rhythm")
 	v.Check(utf8.RuneCountInString(p.Motivation) <= MaxMotivation, "motivation", "must be at most %d characters", MaxMotivation)
 	return v
 }
