@@ -80,20 +80,23 @@ func checkinURL(c *contractsv1.Checkin) string {
 	return "/coordinator/checkins/" + url.PathEscape(c.GetId()) + "?contract=" + url.QueryEscape(c.GetContractId())
 }
 
-// findCheckin reads a check-in from its contract's agenda (the API lists, it has no get).
-func (a *app) findCheckin(r *http.Request, id, contractID string) (*contractsv1.Checkin, error) {
+// findCheckin reads the check-in named in the address from its contract's agenda (the API
+// lists, it has no get). Not found, or the service failing, it answers the page: false.
+func (a *app) findCheckin(w http.ResponseWriter, r *http.Request, contractID string) (*contractsv1.Checkin, bool) {
 	ctx, cancel := a.Call(r)
 	defer cancel()
 	res, err := a.Svc.Contracts.ListCheckins(ctx, &contractsv1.ListCheckinsRequest{PageSize: webapp.ListSize, ContractId: contractID})
 	if err != nil {
-		return nil, err
+		a.Fail(w, r, err)
+		return nil, false
 	}
 	for _, c := range res.GetCheckins() {
-		if c.GetId() == id {
-			return c, nil
+		if c.GetId() == r.PathValue("id") {
+			return c, true
 		}
 	}
-	return nil, nil
+	a.NotFound(w, r)
+	return nil, false
 }
 
 func (a *app) renderCheckin(w http.ResponseWriter, r *http.Request, status int, f *webapp.Form) {
@@ -101,13 +104,8 @@ func (a *app) renderCheckin(w http.ResponseWriter, r *http.Request, status int, 
 	if contractID == "" {
 		contractID = r.PostFormValue("contract")
 	}
-	c, err := a.findCheckin(r, r.PathValue("id"), contractID)
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	if c == nil {
-		a.NotFound(w, r)
+	c, ok := a.findCheckin(w, r, contractID)
+	if !ok {
 		return
 	}
 	if c.GetStatus() == contractsv1.CheckinStatus_CHECKIN_STATUS_DONE {

@@ -113,18 +113,13 @@ func (a *app) checkinIncident(w http.ResponseWriter, r *http.Request) {
 	if sev == contractsv1.Severity_SEVERITY_UNSPECIFIED {
 		f.FieldError("severity", "form.error.required", "")
 	}
-	c, err := a.findCheckin(r, r.PathValue("id"), r.PostFormValue("contract"))
-	if err != nil {
-		a.Fail(w, r, err)
-		return
-	}
-	if c == nil {
-		a.NotFound(w, r)
+	c, ok := a.findCheckin(w, r, r.PostFormValue("contract"))
+	if !ok {
 		return
 	}
 	if f.OK() {
 		ctx, cancel := a.Call(r)
-		_, err = a.Svc.Contracts.CreateIncident(ctx, &contractsv1.CreateIncidentRequest{
+		_, err := a.Svc.Contracts.CreateIncident(ctx, &contractsv1.CreateIncidentRequest{
 			ContractId: c.GetContractId(), Severity: sev, Category: "OTHER", Description: f.Value("description"), RequestId: f.Value("requestId"),
 		})
 		cancel()
