@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	typev1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/type/v1"
+	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/date"
 	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/platform/protoenum"
@@ -194,4 +195,34 @@ func ServicesToProto(names []string) []typev1.Service {
 		out = append(out, typev1.Service(typev1.Service_value["SERVICE_"+strings.ToUpper(n)]))
 	}
 	return out
+}
+
+// Owned is a person's record as the access rules read it.
+type Owned interface {
+	ProgrammeID() string
+	OwnerAccountID() string
+}
+
+// MayManage says whether p may see and change r, a record of role's people (a host's, a
+// student's): the person's own account, signed in with that role, or a coordinator of the
+// record's programme.
+func MayManage(p auth.Principal, role auth.Role, r Owned) bool {
+	if p.CoordinatesProgramme(r.ProgrammeID()) {
+		return true
+	}
+	return p.Role == role && r.OwnerAccountID() != "" && r.OwnerAccountID() == p.AccountID
+}
+
+// ListScope narrows a list of role's records (people names them: "hosts") to what p may see:
+// her programme's for a coordinator, her own for a person of role. Errors: PermissionDenied
+// (ROLE_NOT_ALLOWED) for any other caller.
+func ListScope(p auth.Principal, role auth.Role, people string) (programmeID, ownerAccountID string, err error) {
+	switch p.Role {
+	case auth.RoleCoordinator:
+		return p.ProgrammeID, "", nil
+	case role:
+		return "", p.AccountID, nil
+	default:
+		return "", "", errs.PermissionDenied("ROLE_NOT_ALLOWED", "your role may not list %s", people)
+	}
 }

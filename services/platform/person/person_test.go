@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/date"
 	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/platform/person"
@@ -111,5 +112,43 @@ func TestNormalised(t *testing.T) {
 	}
 	if got := person.SortedSet([]string{"MEALS", "COMPANY", "MEALS"}); !slices.Equal(got, []string{"COMPANY", "MEALS"}) {
 		t.Errorf("services %q", got)
+	}
+}
+
+type owned struct{ programme, owner string }
+
+func (o owned) ProgrammeID() string    { return o.programme }
+func (o owned) OwnerAccountID() string { return o.owner }
+
+func TestMayManageAndListScope(t *testing.T) {
+	t.Parallel()
+	coordinator := auth.Principal{AccountID: "c1", Role: auth.RoleCoordinator, ProgrammeID: "lyon"}
+	host := auth.Principal{AccountID: "a1", Role: auth.RoleHost, ProgrammeID: "lyon"}
+	student := auth.Principal{AccountID: "a1", Role: auth.RoleStudent, ProgrammeID: "lyon"}
+	for _, tc := range []struct {
+		name string
+		p    auth.Principal
+		r    owned
+		want bool
+	}{
+		{"her programme's coordinator", coordinator, owned{"lyon", ""}, true},
+		{"another programme's coordinator", coordinator, owned{"paris", "a1"}, false},
+		{"the owner", host, owned{"lyon", "a1"}, true},
+		{"the owner's account with another role", student, owned{"lyon", "a1"}, false},
+		{"no owner is nobody's", host, owned{"lyon", ""}, false},
+		{"another account", host, owned{"lyon", "a2"}, false},
+	} {
+		if got := person.MayManage(tc.p, auth.RoleHost, tc.r); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	if prog, owner, err := person.ListScope(coordinator, auth.RoleHost, "hosts"); err != nil || prog != "lyon" || owner != "" {
+		t.Errorf("coordinator's scope: %q %q %v", prog, owner, err)
+	}
+	if prog, owner, err := person.ListScope(host, auth.RoleHost, "hosts"); err != nil || prog != "" || owner != "a1" {
+		t.Errorf("host's scope: %q %q %v", prog, owner, err)
+	}
+	if _, _, err := person.ListScope(student, auth.RoleHost, "hosts"); !isReason(err, "ROLE_NOT_ALLOWED") {
+		t.Errorf("student listing hosts: %v", err)
 	}
 }

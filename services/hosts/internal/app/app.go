@@ -13,6 +13,7 @@ import (
 	"github.com/cohabit/cohabit/services/hosts/internal/postgres"
 	"github.com/cohabit/cohabit/services/hosts/internal/room"
 	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/person"
 )
 
 // App runs the use cases.
@@ -39,12 +40,7 @@ func (a *App) Within(tx pgx.Tx) *App {
 }
 
 // canManageHost: the host's own account, or a coordinator of its programme.
-func canManageHost(p auth.Principal, h *host.Host) bool {
-	if p.CoordinatesProgramme(h.ProgrammeID()) {
-		return true
-	}
-	return p.Role == auth.RoleHost && h.OwnerAccountID() != "" && h.OwnerAccountID() == p.AccountID
-}
+func canManageHost(p auth.Principal, h *host.Host) bool { return person.MayManage(p, auth.RoleHost, h) }
 
 // canSeeRoom adds the students of the programme, for published rooms only.
 func canSeeRoom(p auth.Principal, r *room.Room, h *host.Host) bool {

@@ -99,15 +99,11 @@ func (a *App) ListHosts(ctx context.Context, status host.Status, query string, r
 	if err := page.CheckQuery(query); err != nil {
 		return nil, "", err
 	}
-	f := postgres.HostFilter{Status: status, Query: query, After: after, Limit: limit}
-	switch p.Role {
-	case auth.RoleCoordinator:
-		f.ProgrammeID = p.ProgrammeID
-	case auth.RoleHost:
-		f.OwnerAccountID = p.AccountID
-	default:
-		return nil, "", errs.PermissionDenied("ROLE_NOT_ALLOWED", "your role may not list hosts")
+	programmeID, owner, err := person.ListScope(p, auth.RoleHost, "hosts")
+	if err != nil {
+		return nil, "", err
 	}
+	f := postgres.HostFilter{ProgrammeID: programmeID, OwnerAccountID: owner, Status: status, Query: query, After: after, Limit: limit}
 	hosts, err := a.store.ListHosts(ctx, f)
 	if err != nil {
 		return nil, "", err

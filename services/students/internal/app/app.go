@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/cohabit/cohabit/services/platform/auth"
+	"github.com/cohabit/cohabit/services/platform/person"
 	"github.com/cohabit/cohabit/services/students/internal/application"
 	"github.com/cohabit/cohabit/services/students/internal/postgres"
 	"github.com/cohabit/cohabit/services/students/internal/student"
@@ -55,10 +56,7 @@ func (a *App) Within(tx pgx.Tx) *App {
 
 // canManageStudent: the student's own account, or a coordinator of their programme.
 func canManageStudent(p auth.Principal, s *student.Student) bool {
-	if p.CoordinatesProgramme(s.ProgrammeID()) {
-		return true
-	}
-	return p.Role == auth.RoleStudent && s.OwnerAccountID() != "" && s.OwnerAccountID() == p.AccountID
+	return person.MayManage(p, auth.RoleStudent, s)
 }
 
 // rules returns what a programme demands of students and applications, from the copy of its

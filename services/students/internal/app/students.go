@@ -82,15 +82,11 @@ func (a *App) ListStudents(ctx context.Context, status student.Status, query str
 	if err := page.CheckQuery(query); err != nil {
 		return nil, "", err
 	}
-	f := postgres.StudentFilter{Status: status, Query: query, After: after, Limit: limit}
-	switch p.Role {
-	case auth.RoleCoordinator:
-		f.ProgrammeID = p.ProgrammeID
-	case auth.RoleStudent:
-		f.OwnerAccountID = p.AccountID
-	default:
-		return nil, "", errs.PermissionDenied("ROLE_NOT_ALLOWED", "your role may not list students")
+	programmeID, owner, err := person.ListScope(p, auth.RoleStudent, "students")
+	if err != nil {
+		return nil, "", err
 	}
+	f := postgres.StudentFilter{ProgrammeID: programmeID, OwnerAccountID: owner, Status: status, Query: query, After: after, Limit: limit}
 	students, err := a.store.ListStudents(ctx, f)
 	if err != nil {
 		return nil, "", err
