@@ -109,12 +109,9 @@ func (e Editor[T, R]) Show(a *App) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := a.Call(r)
 		defer cancel()
-		rec, err := e.Find(a, ctx, r)
-		if err != nil || rec.GetId() == "" {
-			e.none(a, w, r, err)
-			return
+		if rec, ok := e.find(a, ctx, w, r); ok {
+			e.render(a, ctx, w, r, http.StatusOK, rec, NewForm(e.Spec, e.Values(rec)))
 		}
-		e.render(a, ctx, w, r, http.StatusOK, rec, NewForm(e.Spec, e.Values(rec)))
 	}
 }
 
@@ -123,9 +120,8 @@ func (e Editor[T, R]) Save(a *App) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := a.Call(r)
 		defer cancel()
-		rec, err := e.Find(a, ctx, r)
-		if err != nil || rec.GetId() == "" {
-			e.none(a, w, r, err)
+		rec, ok := e.find(a, ctx, w, r)
+		if !ok {
 			return
 		}
 		id := rec.GetId()
@@ -152,14 +148,19 @@ func (e Editor[T, R]) Save(a *App) http.HandlerFunc {
 	}
 }
 
-// none answers a person who has no record yet (she creates it first), or the error that
-// kept her record from being found.
-func (e Editor[T, R]) none(a *App, w http.ResponseWriter, r *http.Request, err error) {
-	if err != nil {
+// find reads the record to edit; without one it answers: the error that kept it from being
+// found, or, to a person who has no record yet, the way to create it first.
+func (e Editor[T, R]) find(a *App, ctx context.Context, w http.ResponseWriter, r *http.Request) (T, bool) {
+	rec, err := e.Find(a, ctx, r)
+	switch {
+	case err != nil:
 		a.Fail(w, r, err)
-		return
+	case rec.GetId() == "":
+		Redirect(w, r, e.Create)
+	default:
+		return rec, true
 	}
-	Redirect(w, r, e.Create)
+	return rec, false
 }
 
 func (e Editor[T, R]) render(a *App, ctx context.Context, w http.ResponseWriter, r *http.Request, code int, rec T, f *Form) {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	hostsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/hosts/v1"
@@ -64,11 +65,7 @@ func HostFromForm(f *Form) *hostsv1.Host {
 		IsTenant:            f.Checked("isTenant"),
 		LandlordInformed:    f.Checked("landlordInformed"),
 	}
-	for _, s := range f.Values["servicesWanted"] {
-		if v, ok := typev1.Service_value[s]; ok {
-			h.ServicesWanted = append(h.ServicesWanted, typev1.Service(v))
-		}
-	}
+	h.ServicesWanted = f.services("servicesWanted")
 	// A host under guardianship (tutelle, curatelle) has her legal representative recorded:
 	// consulted, and signs with or for her (SPEC §2). "None" clears the representative.
 	h.Guardianship = hostsv1.Guardianship(hostsv1.Guardianship_value[f.Value("guardianship")])
@@ -108,29 +105,15 @@ func HostValues(h *hostsv1.Host) url.Values {
 		"nightsWantedPerWeek": {strconv.Itoa(int(h.GetNightsWantedPerWeek()))},
 		"etag":                {h.GetEtag()},
 	}
-	if g := h.GetGuardianship(); g != hostsv1.Guardianship_GUARDIANSHIP_UNSPECIFIED {
-		v.Set("guardianship", g.String())
-	}
 	if rep := h.GetLegalRepresentative(); rep != nil {
 		v.Set("repName", rep.GetName())
 		v.Set("repRelationship", rep.GetRelationship())
 		v.Set("repPhone", rep.GetPhone())
 		v.Set("repEmail", rep.GetEmail())
 	}
-	if h.GetRhythm() != 0 {
-		v.Set("rhythm", h.GetRhythm().String())
-	}
-	if h.GetGenderPreference() != 0 {
-		v.Set("genderPreference", h.GetGenderPreference().String())
-	}
-	for _, sv := range h.GetServicesWanted() {
-		v.Add("servicesWanted", sv.String())
-	}
-	for name, on := range map[string]bool{"smokes": h.GetSmokes(), "hasPets": h.GetHasPets(), "isTenant": h.GetIsTenant(), "landlordInformed": h.GetLandlordInformed()} {
-		if on {
-			v.Set(name, "on")
-		}
-	}
+	setChoices(v, map[string]enum{"guardianship": h.GetGuardianship(), "rhythm": h.GetRhythm(), "genderPreference": h.GetGenderPreference()},
+		"servicesWanted", h.GetServicesWanted(),
+		map[string]bool{"smokes": h.GetSmokes(), "hasPets": h.GetHasPets(), "isTenant": h.GetIsTenant(), "landlordInformed": h.GetLandlordInformed()})
 	return v
 }
 
@@ -194,11 +177,7 @@ func StudentFromForm(f *Form) *studentsv1.Student {
 		Rhythm:               typev1.Rhythm(typev1.Rhythm_value[f.Value("rhythm")]),
 		Motivation:           f.Value("motivation"),
 	}
-	for _, v := range f.Values["servicesOffered"] {
-		if n, ok := typev1.Service_value[v]; ok {
-			s.ServicesOffered = append(s.ServicesOffered, typev1.Service(n))
-		}
-	}
+	s.ServicesOffered = f.services("servicesOffered")
 	// Coordinates left empty stay 0: the students service places the place of study at its
 	// commune's centre (from the town, or "69007 Lyon") and marks it approximate.
 	return s
@@ -225,20 +204,9 @@ func StudentValues(s *studentsv1.Student) url.Values {
 		"nightsPresentPerWeek": {strconv.Itoa(int(s.GetNightsPresentPerWeek()))},
 		"motivation":           {s.GetMotivation()}, "etag": {s.GetEtag()},
 	}
-	if s.GetRhythm() != 0 {
-		v.Set("rhythm", s.GetRhythm().String())
-	}
-	if s.GetGender() != 0 {
-		v.Set("gender", s.GetGender().String())
-	}
-	for _, sv := range s.GetServicesOffered() {
-		v.Add("servicesOffered", sv.String())
-	}
-	for name, on := range map[string]bool{"smokes": s.GetSmokes(), "hasPets": s.GetHasPets(), "acceptsSmokers": s.GetAcceptsSmokers(), "acceptsPets": s.GetAcceptsPets()} {
-		if on {
-			v.Set(name, "on")
-		}
-	}
+	setChoices(v, map[string]enum{"rhythm": s.GetRhythm(), "gender": s.GetGender()},
+		"servicesOffered", s.GetServicesOffered(),
+		map[string]bool{"smokes": s.GetSmokes(), "hasPets": s.GetHasPets(), "acceptsSmokers": s.GetAcceptsSmokers(), "acceptsPets": s.GetAcceptsPets()})
 	return v
 }
 
@@ -252,4 +220,41 @@ func UpdateStudent(f *Form, id string) *studentsv1.UpdateStudentRequest {
 // SendStudent sends a student's update.
 func SendStudent(a *App, ctx context.Context, req *studentsv1.UpdateStudentRequest) (*studentsv1.Student, error) {
 	return a.Svc.Students.UpdateStudent(ctx, req)
+}
+
+// services reads the services ticked in the form's field name; a name the API does not know
+// is left out.
+func (f *Form) services(name string) []typev1.Service {
+	var out []typev1.Service
+	for _, s := range f.Values[name] {
+		if v, ok := typev1.Service_value[s]; ok {
+			out = append(out, typev1.Service(v))
+		}
+	}
+	return out
+}
+
+// enum is a record's choice among named values, 0 when none is made.
+type enum interface {
+	Number() protoreflect.EnumNumber
+	String() string
+}
+
+// setChoices puts a record's choices in its form's values, the inverse of reading them: each
+// enum made under its field (none leaves the form's "none"), the services, one value each
+// under the field services, and the boxes ticked.
+func setChoices(v url.Values, enums map[string]enum, services string, ss []typev1.Service, boxes map[string]bool) {
+	for name, e := range enums {
+		if e.Number() != 0 {
+			v.Set(name, e.String())
+		}
+	}
+	for _, s := range ss {
+		v.Add(services, s.String())
+	}
+	for name, on := range boxes {
+		if on {
+			v.Set(name, "on")
+		}
+	}
 }
