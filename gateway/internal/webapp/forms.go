@@ -79,8 +79,8 @@ func NewForm(spec FormSpec, vals url.Values) *Form {
 // Value is the trimmed value of input name.
 func (f *Form) Value(name string) string { return strings.TrimSpace(f.Values.Get(name)) }
 
-// Has reports whether a checkbox group includes value.
-func (f *Form) Has(name, value string) bool {
+// has reports whether a checkbox group includes value.
+func (f *Form) has(name, value string) bool {
 	for _, v := range f.Values[name] {
 		if v == value {
 			return true
@@ -450,7 +450,7 @@ func field(p *page, name string, opts ...string) fieldView {
 	}
 	for i, o := range v.Options {
 		if v.Type == "checkboxes" {
-			v.Options[i].Selected = p.Form != nil && p.Form.Has(name, o.Value)
+			v.Options[i].Selected = p.Form != nil && p.Form.has(name, o.Value)
 		} else {
 			v.Options[i].Selected = v.Value == o.Value
 		}
