@@ -226,3 +226,24 @@ func ListScope(p auth.Principal, role auth.Role, people string) (programmeID, ow
 		return "", "", errs.PermissionDenied("ROLE_NOT_ALLOWED", "your role may not list %s", people)
 	}
 }
+
+// Read returns the record id of role's people that load reads, when its caller may see it:
+// the person's own account or a coordinator of its programme (MayManage), or a service — a
+// service reads a person to write to her or to print her contract (SPEC §1: services call
+// each other only to read); it changes nothing, so no record rule narrows it. Errors:
+// notFound (also for a record out of reach, whose existence is not told), load's.
+func Read[T Owned](ctx context.Context, role auth.Role, id string, load func(context.Context, string) (T, error), notFound error) (T, error) {
+	var zero T
+	p, err := auth.Required(ctx)
+	if err != nil {
+		return zero, err
+	}
+	r, err := load(ctx, id)
+	if err != nil {
+		return zero, err
+	}
+	if p.Role != auth.RoleService && !MayManage(p, role, r) {
+		return zero, notFound
+	}
+	return r, nil
+}

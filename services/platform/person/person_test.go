@@ -152,3 +152,32 @@ func TestMayManageAndListScope(t *testing.T) {
 		t.Errorf("student listing hosts: %v", err)
 	}
 }
+
+func TestRead(t *testing.T) {
+	t.Parallel()
+	errNotFound := errs.NotFound("THING_NOT_FOUND", "no such thing")
+	load := func(_ context.Context, id string) (owned, error) {
+		if id != "t1" {
+			return owned{}, errNotFound
+		}
+		return owned{"lyon", "a1"}, nil
+	}
+	as := func(p auth.Principal) context.Context { return auth.WithPrincipal(context.Background(), p) }
+	for _, tc := range []struct {
+		name string
+		ctx  context.Context
+		id   string
+		want error
+	}{
+		{"the owner", as(auth.Principal{AccountID: "a1", Role: auth.RoleHost}), "t1", nil},
+		{"a service", as(auth.Principal{AccountID: "contracts", Role: auth.RoleService}), "t1", nil},
+		{"another host: not told it exists", as(auth.Principal{AccountID: "a2", Role: auth.RoleHost}), "t1", errNotFound},
+		{"unknown", as(auth.Principal{AccountID: "a1", Role: auth.RoleHost}), "t2", errNotFound},
+		{"nobody signed in", context.Background(), "t1", auth.ErrNoPrincipal},
+	} {
+		r, err := person.Read(tc.ctx, auth.RoleHost, tc.id, load, errNotFound)
+		if !errors.Is(err, tc.want) || (err == nil && r.owner != "a1") {
+			t.Errorf("%s: %+v, %v; want %v", tc.name, r, err, tc.want)
+		}
+	}
+}

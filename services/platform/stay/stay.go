@@ -6,7 +6,9 @@
 // "<service>-invitations" (an invitation to one of the service's records accepted). What
 // differs — which record a match names, what each step does to it — is the Party's.
 //
-// Each step runs in the event's inbox transaction (platform/consume) and follows its policy:
+// Each step is a use case of the service's App bound to the event's inbox transaction
+// (platform/consume; Party.Within), so that no use case takes the transaction, and follows
+// the inbox's policy:
 // ErrNotYet-wrapped errors and failures retried, refusals of the domain terminated. A match
 // cancelled before its approval, and an invitation to the other kind of record, are
 // acknowledged and change nothing.
@@ -30,29 +32,33 @@ import (
 	"github.com/cohabit/cohabit/services/platform/pg"
 )
 
-// Step applies one link of a match's chain to the service's record recordID, in tx.
-type Step func(ctx context.Context, tx pgx.Tx, matchID, recordID string) error
+// Step applies one link of a match's chain to the service's record recordID, with a, the
+// service's use cases bound to the event's inbox transaction.
+type Step[A any] func(a A, ctx context.Context, matchID, recordID string) error
 
-// Party is one side of the stay: the service, the records it keeps, and its steps.
-type Party struct {
+// Party is one side of the stay: the service, the records it keeps, and its steps, use cases
+// of its App, A.
+type Party[A any] struct {
 	// Service names the durables: "<service>-matching", …
 	Service string
 	DB      pg.Beginner
+	// Within binds the service's use cases to an event's inbox transaction (App.Within).
+	Within func(tx pgx.Tx) A
 	// OfMatch and OfContract read the id of the service's record in a match or a contract
 	// (the room; the application).
 	OfMatch    func(*matchingeventsv1.MatchSummary) string
 	OfContract func(*contractseventsv1.ContractSummary) string
 	// The steps: match approved; match cancelled after its approval; contract activated;
 	// contract ended or terminated; contract cancelled (before the stay, maybe once active).
-	Approved, MatchCancelled, Activated, Ended, ContractCancelled Step
+	Approved, MatchCancelled, Activated, Ended, ContractCancelled Step[A]
 	// Kind is the kind of record whose invitations Claim applies: accountID now owns recordID.
 	Kind  identityv1.RecordKind
-	Claim func(ctx context.Context, tx pgx.Tx, recordID, accountID, programmeID string) error
+	Claim func(a A, ctx context.Context, recordID, accountID, programmeID string) error
 }
 
 // Consumers returns p's three durable consumers.
-func (p Party) Consumers(log *slog.Logger) []*natsx.Consumer {
-	contract := func(step Step) consume.Func[*contractseventsv1.ContractChanged] {
+func (p Party[A]) Consumers(log *slog.Logger) []*natsx.Consumer {
+	contract := func(step Step[A]) consume.Func[*contractseventsv1.ContractChanged] {
 		return func(ctx context.Context, tx pgx.Tx, _ consume.Meta, e *contractseventsv1.ContractChanged) error {
 			return p.apply(ctx, tx, step, e.GetContract().GetMatchId(), p.OfContract(e.GetContract()))
 		}
@@ -83,15 +89,15 @@ func (p Party) Consumers(log *slog.Logger) []*natsx.Consumer {
 				if err := consume.IDs(e.GetRecordId(), e.GetAccountId()); err != nil {
 					return err
 				}
-				return p.Claim(ctx, tx, e.GetRecordId(), e.GetAccountId(), e.GetProgrammeId())
+				return p.Claim(p.Within(tx), ctx, e.GetRecordId(), e.GetAccountId(), e.GetProgrammeId())
 			}),
 		}}.Consumer(log),
 	}
 }
 
-func (p Party) apply(ctx context.Context, tx pgx.Tx, step Step, matchID, recordID string) error {
+func (p Party[A]) apply(ctx context.Context, tx pgx.Tx, step Step[A], matchID, recordID string) error {
 	if err := consume.IDs(matchID, recordID); err != nil {
 		return err
 	}
-	return step(ctx, tx, matchID, recordID)
+	return step(p.Within(tx), ctx, matchID, recordID)
 }

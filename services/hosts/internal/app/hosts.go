@@ -70,20 +70,7 @@ func (a *App) RegisterHost(ctx context.Context, in RegisterHost) (*host.Host, er
 
 // GetHost returns a host its caller may see. Errors: NotFound (also for hosts out of reach).
 func (a *App) GetHost(ctx context.Context, id string) (*host.Host, error) {
-	p, err := auth.Required(ctx)
-	if err != nil {
-		return nil, err
-	}
-	h, err := a.store.Host(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	// A service reads a host to write to her or to print her contract (SPEC §1: services
-	// call each other only to read); it changes nothing, so no record rule narrows it.
-	if p.Role != auth.RoleService && !canManageHost(p, h) {
-		return nil, postgres.ErrHostNotFound
-	}
-	return h, nil
+	return person.Read(ctx, auth.RoleHost, id, a.store.Host, postgres.ErrHostNotFound)
 }
 
 // ListHosts lists the hosts of the coordinator's programme, or the host's own record.

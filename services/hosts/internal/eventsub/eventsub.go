@@ -21,10 +21,7 @@
 package eventsub
 
 import (
-	"context"
 	"log/slog"
-
-	"github.com/jackc/pgx/v5"
 
 	contractseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/events/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
@@ -38,24 +35,18 @@ import (
 // Consumers returns the hosts service's consumers of the MATCHING, CONTRACTS and IDENTITY
 // streams.
 func Consumers(db pg.Beginner, a *app.App, log *slog.Logger) []*natsx.Consumer {
-	step := func(use func(*app.App, context.Context, app.Fact) error) stay.Step {
-		return func(ctx context.Context, tx pgx.Tx, matchID, roomID string) error {
-			return use(a.Within(tx), ctx, app.Fact{MatchID: matchID, RoomID: roomID})
-		}
-	}
-	return stay.Party{
+	return stay.Party[*app.App]{
 		Service:           "hosts",
 		DB:                db,
+		Within:            a.Within,
 		OfMatch:           (*matchingeventsv1.MatchSummary).GetRoomId,
 		OfContract:        (*contractseventsv1.ContractSummary).GetRoomId,
-		Approved:          step((*app.App).ReserveRoom),
-		MatchCancelled:    step((*app.App).CancelReservation),
-		Activated:         step((*app.App).OccupyRoom),
-		Ended:             step((*app.App).EndStay),
-		ContractCancelled: step((*app.App).CancelStay), // also from OCCUPIED: cancelled before its start date
+		Approved:          (*app.App).ReserveRoom,
+		MatchCancelled:    (*app.App).CancelReservation,
+		Activated:         (*app.App).OccupyRoom,
+		Ended:             (*app.App).EndStay,
+		ContractCancelled: (*app.App).CancelStay, // also from OCCUPIED: cancelled before its start date
 		Kind:              identityv1.RecordKind_RECORD_KIND_HOST,
-		Claim: func(ctx context.Context, tx pgx.Tx, hostID, accountID, programmeID string) error {
-			return a.Within(tx).ClaimHost(ctx, hostID, accountID, programmeID)
-		},
+		Claim:             (*app.App).ClaimHost,
 	}.Consumers(log)
 }

@@ -53,20 +53,7 @@ func (a *App) RegisterStudent(ctx context.Context, prof student.Profile, request
 // GetStudent returns a student its caller may see. Errors: NotFound (also for students out of
 // reach).
 func (a *App) GetStudent(ctx context.Context, id string) (*student.Student, error) {
-	p, err := auth.Required(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s, err := a.store.Student(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	// A service reads a student to write to her or to print her contract (SPEC §1: services
-	// call each other only to read); it changes nothing, so no record rule narrows it.
-	if p.Role != auth.RoleService && !canManageStudent(p, s) {
-		return nil, postgres.ErrStudentNotFound
-	}
-	return s, nil
+	return person.Read(ctx, auth.RoleStudent, id, a.store.Student, postgres.ErrStudentNotFound)
 }
 
 // ListStudents lists the students of the coordinator's programme, or the student's own record.

@@ -24,10 +24,7 @@
 package eventsub
 
 import (
-	"context"
 	"log/slog"
-
-	"github.com/jackc/pgx/v5"
 
 	contractseventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/contracts/events/v1"
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
@@ -41,24 +38,18 @@ import (
 // Consumers returns the students service's consumers of the MATCHING, CONTRACTS and IDENTITY
 // streams.
 func Consumers(db pg.Beginner, a *app.App, log *slog.Logger) []*natsx.Consumer {
-	step := func(use func(*app.App, context.Context, app.Fact) error) stay.Step {
-		return func(ctx context.Context, tx pgx.Tx, matchID, applicationID string) error {
-			return use(a.Within(tx), ctx, app.Fact{MatchID: matchID, ApplicationID: applicationID})
-		}
-	}
-	return stay.Party{
+	return stay.Party[*app.App]{
 		Service:           "students",
 		DB:                db,
+		Within:            a.Within,
 		OfMatch:           (*matchingeventsv1.MatchSummary).GetApplicationId,
 		OfContract:        (*contractseventsv1.ContractSummary).GetApplicationId,
-		Approved:          step((*app.App).MatchApplication),
-		MatchCancelled:    step((*app.App).UnmatchApplication),
-		Activated:         step((*app.App).PlaceStudent),
-		Ended:             step((*app.App).EndStay),
-		ContractCancelled: step((*app.App).CancelStay), // also after activation: cancelled before its start date
+		Approved:          (*app.App).MatchApplication,
+		MatchCancelled:    (*app.App).UnmatchApplication,
+		Activated:         (*app.App).PlaceStudent,
+		Ended:             (*app.App).EndStay,
+		ContractCancelled: (*app.App).CancelStay, // also after activation: cancelled before its start date
 		Kind:              identityv1.RecordKind_RECORD_KIND_STUDENT,
-		Claim: func(ctx context.Context, tx pgx.Tx, studentID, accountID, programmeID string) error {
-			return a.Within(tx).ClaimStudent(ctx, studentID, accountID, programmeID)
-		},
+		Claim:             (*app.App).ClaimStudent,
 	}.Consumers(log)
 }
