@@ -60,13 +60,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			// The other kind's erasures: nothing of theirs is kept here, but the id is
 			// remembered like everywhere (erasure.Consumers).
 			consumers := append(eventsub.Consumers(d.Pool, a, d.Log), erasure.Consumers(d.Pool, "hosts", d.Log, erasure.Nothing)...)
-			parts := boot.Parts{Consumers: consumers}
-			iv := cfg.RetentionInterval
-			if iv == 0 {
-				iv = 24 * time.Hour
-			}
-			parts.Jobs = periodic.Funcs(d.Log, jobs.Of(a, iv)...)
-			return parts, nil
+			return boot.Parts{Consumers: consumers, Jobs: periodic.Funcs(d.Log, jobs.Of(a, cfg.RetentionInterval)...)}, nil
 		},
 	}, cfg.Config, log.With("service", "hosts"))
 }

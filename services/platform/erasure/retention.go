@@ -22,11 +22,18 @@ func Expired(last, now time.Time, months int32) bool {
 	return last.Before(now.AddDate(0, -int(months), 0))
 }
 
+// DefaultRetentionInterval is how often Retention runs when a configuration leaves it unset.
+const DefaultRetentionInterval = 24 * time.Hour
+
 // Retention is the job that erases the people past their retention period (sweep erases
-// them and says how many) every interval, at start first (platform/periodic); people names
-// them in the log ("hosts", "students"). Hosts and students, who each own their people, list
-// it in their internal/jobs.
+// them and says how many) every interval, at start first (platform/periodic): daily when
+// every is 0 (unset), never when it is negative (tests). people names them in the log
+// ("hosts", "students"). Hosts and students, who each own their people, list it in their
+// internal/jobs.
 func Retention(people string, every time.Duration, sweep func(context.Context) (int, error)) periodic.Job {
+	if every == 0 {
+		every = DefaultRetentionInterval
+	}
 	return periodic.Job{Name: "erase the " + people + " past their retention period", Every: every, Run: sweep}
 }
 

@@ -26,3 +26,16 @@ func TestExpired(t *testing.T) {
 		}
 	}
 }
+
+func TestRetentionInterval(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ every, want time.Duration }{
+		{0, erasure.DefaultRetentionInterval}, // unset: daily
+		{time.Hour, time.Hour},
+		{-1, -1}, // never (periodic runs no job whose interval is not positive)
+	} {
+		if got := erasure.Retention("hosts", c.every, nil).Every; got != c.want {
+			t.Errorf("every %v: %v, want %v", c.every, got, c.want)
+		}
+	}
+}

@@ -10,7 +10,7 @@ import (
 )
 
 // Of are the jobs of the hosts service: hosts past their programme's retention period are
-// erased every retention (SPEC §9; none when not positive).
+// erased every retention (SPEC §9; daily when 0, never when negative).
 func Of(a *app.App, retention time.Duration) []periodic.Job {
 	return []periodic.Job{erasure.Retention("hosts", retention, a.EraseInactive)}
 }
