@@ -49,13 +49,13 @@ func (a *App) renderIncident(w http.ResponseWriter, r *http.Request, status int,
 	a.Render(w, r, status, "student_incident", p)
 }
 
-// IncidentPage is "report a problem", for the student (phone-sized) or the host (large type).
-func (a *App) IncidentPage(w http.ResponseWriter, r *http.Request) {
+// incidentPage is "report a problem", for the student (phone-sized) or the host (large type).
+func (a *App) incidentPage(w http.ResponseWriter, r *http.Request) {
 	a.renderIncident(w, r, http.StatusOK, NewForm(incidentSpec, url.Values{"severity": {"SEVERITY_LOW"}, "category": {"OTHER"}, "requestId": {NewToken()}}))
 }
 
-// IncidentCreate reports an incident on a contract of the host or the student who signs in.
-func (a *App) IncidentCreate(w http.ResponseWriter, r *http.Request) {
+// incidentCreate reports an incident on a contract of the host or the student who signs in.
+func (a *App) incidentCreate(w http.ResponseWriter, r *http.Request) {
 	f := NewForm(incidentSpec, r.PostForm)
 	f.Require("description")
 	sev := contractsv1.Severity(contractsv1.Severity_value[f.Value("severity")])

@@ -23,9 +23,22 @@ func Signed(c *contractsv1.Contract, party matchingv1.Party) bool {
 	return SignatureOf(c, party) != nil
 }
 
-// AnswerMatch records the signed-in host's or student's yes or no (the party is implied by
+// PartyRoutes registers what a host and a student do alike as a party to a match and a
+// contract, under her home ("/host", "/student") and for her role: answer a match and sign
+// a contract (here), report a problem (incidents.go), upload a document (documents.go).
+func (a *App) PartyRoutes(home, role string) {
+	party := func(h http.HandlerFunc) http.HandlerFunc { return a.Auth(role, h) }
+	a.Post("POST "+home+"/matches/{id}/accept", party(a.answerMatch(true, home)))
+	a.Post("POST "+home+"/matches/{id}/decline", party(a.answerMatch(false, home)))
+	a.Post("POST "+home+"/contracts/{id}/sign", party(a.signAs(home)))
+	a.Handle("GET "+home+"/contracts/{id}/incident", party(a.incidentPage))
+	a.Post("POST "+home+"/contracts/{id}/incident", party(a.incidentCreate))
+	a.PostFile("POST "+home+"/documents/{id}/upload", party(a.DocumentUpload(home)))
+}
+
+// answerMatch records the signed-in host's or student's yes or no (the party is implied by
 // the token).
-func (a *App) AnswerMatch(accept bool, back string) http.HandlerFunc {
+func (a *App) answerMatch(accept bool, back string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := a.Call(r)
 		defer cancel()
@@ -47,9 +60,9 @@ func (a *App) AnswerMatch(accept bool, back string) http.HandlerFunc {
 	}
 }
 
-// SignAs records the signed-in host's or student's own electronic signature (the party is
+// signAs records the signed-in host's or student's own electronic signature (the party is
 // implied by the token).
-func (a *App) SignAs(back string) http.HandlerFunc {
+func (a *App) signAs(back string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := a.Call(r)
 		defer cancel()

@@ -2,7 +2,7 @@
 // contracts to sign and documents to send (home.go), and her profile, created then corrected
 // (profile.go). The forms she shares with the student (answer a match, sign, report an
 // incident, upload a document) are the core's (webapp/parties.go, incidents.go,
-// documents.go). Routes: routes.go.
+// documents.go), registered by webapp.PartyRoutes. Routes: routes.go.
 package host
 
 import "github.com/cohabit/cohabit/gateway/internal/webapp"

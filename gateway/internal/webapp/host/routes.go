@@ -19,13 +19,7 @@ func Register(core *webapp.App) {
 	a.Post("POST /host/profile", host(a.hostProfileCreate))
 	a.Handle("GET /host/profile/edit", host(myHostEditor.Show(core)))
 	a.Post("POST /host/profile/edit", host(myHostEditor.Save(core)))
-	// webapp/parties.go
-	a.Post("POST /host/matches/{id}/accept", host(a.AnswerMatch(true, "/host")))
-	a.Post("POST /host/matches/{id}/decline", host(a.AnswerMatch(false, "/host")))
-	a.Post("POST /host/contracts/{id}/sign", host(a.SignAs("/host")))
-	// webapp/incidents.go
-	a.Handle("GET /host/contracts/{id}/incident", host(a.IncidentPage))
-	a.Post("POST /host/contracts/{id}/incident", host(a.IncidentCreate))
-	// webapp/documents.go
-	a.PostFile("POST /host/documents/{id}/upload", host(a.DocumentUpload("/host")))
+	// webapp/parties.go (PartyRoutes): what she does as a party, as a student does: answer a
+	// match, sign a contract, report a problem, upload a document
+	a.PartyRoutes("/host", webapp.RoleHost)
 }

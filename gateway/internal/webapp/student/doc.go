@@ -2,7 +2,7 @@
 // (profile.go), her application (applications.go) and the rooms suggested to her
 // (suggestions.go). The forms she shares with the host (answer a match, sign, report an
 // incident, upload a document) are the core's (webapp/parties.go, incidents.go,
-// documents.go). Routes: routes.go.
+// documents.go), registered by webapp.PartyRoutes. Routes: routes.go.
 package student
 
 import "github.com/cohabit/cohabit/gateway/internal/webapp"

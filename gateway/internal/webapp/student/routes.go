@@ -26,13 +26,7 @@ func Register(core *webapp.App) {
 	a.Handle("GET /student/suggestions", student(a.suggestions))
 	// webapp/applications.go
 	a.Post("POST /student/applications/{id}/withdraw", student(a.ApplicationWithdraw("/student")))
-	// webapp/parties.go
-	a.Post("POST /student/matches/{id}/accept", student(a.AnswerMatch(true, "/student")))
-	a.Post("POST /student/matches/{id}/decline", student(a.AnswerMatch(false, "/student")))
-	a.Post("POST /student/contracts/{id}/sign", student(a.SignAs("/student")))
-	// webapp/incidents.go
-	a.Handle("GET /student/contracts/{id}/incident", student(a.IncidentPage))
-	a.Post("POST /student/contracts/{id}/incident", student(a.IncidentCreate))
-	// webapp/documents.go
-	a.PostFile("POST /student/documents/{id}/upload", student(a.DocumentUpload("/student")))
+	// webapp/parties.go (PartyRoutes): what she does as a party, as a host does: answer a
+	// match, sign a contract, report a problem, upload a document
+	a.PartyRoutes("/student", webapp.RoleStudent)
 }
