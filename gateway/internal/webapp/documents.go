@@ -18,8 +18,20 @@ import (
 // works with a phone's camera (a plain file input; the multipart form becomes the desk's
 // UploadDocument call), the download link, and the coordinator's verify and reject forms.
 
-// ErrNoDesk is the answer of the desk's pages when the gateway runs without the desk.
-var ErrNoDesk = status.Error(codes.Unavailable, "the desk is not served here")
+// errNoDesk is the answer of the desk's pages when the gateway runs without the desk.
+var errNoDesk = status.Error(codes.Unavailable, "the desk is not served here")
+
+// WithDesk guards a page of the desk's: without the desk (an embedding that does not run
+// it), it answers errNoDesk instead of h.
+func (a *App) WithDesk(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if a.Svc.Desk == nil {
+			a.Fail(w, r, errNoDesk)
+			return
+		}
+		h(w, r)
+	}
+}
 
 // maxUploadBytes is the largest file the desk takes (10 MiB); maxUploadBody the largest
 // multipart body the upload routes read (the file, the form's fields and the boundaries).
@@ -138,17 +150,13 @@ func uploadBack(back, id, reason string) string {
 
 // DocumentUpload sends the chosen file to the desk (coordinator, or the person for their own).
 func (a *App) DocumentUpload(fallback string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+	return a.WithDesk(func(w http.ResponseWriter, r *http.Request) {
 		id := r.PathValue("id")
 		// next is in the form's address: it must be known even when the body is refused.
 		back := LocalPath(r.URL.Query().Get("next"), fallback)
 		refuse := func(reason string) {
 			SetFlash(w, r, Flash{Kind: "error", Key: uploadErrors[reason]})
 			Redirect(w, r, uploadBack(back, id, reason))
-		}
-		if a.Svc.Desk == nil {
-			a.Fail(w, r, ErrNoDesk)
-			return
 		}
 		file, hdr, err := r.FormFile("file")
 		if err != nil {
@@ -184,7 +192,7 @@ func (a *App) DocumentUpload(fallback string) http.HandlerFunc {
 		}
 		r.PostForm.Del("next")
 		a.AfterAction(w, r, err, "desk.upload.done", back+"#doc-"+url.PathEscape(id))
-	}
+	})
 }
 
 // FileSize is a file's size for people: "1.2 MB", "34 kB".

@@ -1,10 +1,24 @@
 package webapp
 
 import (
+	"net/http"
+
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 )
 
-// ErrNoNotifications is the answer of the notification pages when the gateway runs without
+// errNoNotifications is the answer of the notification pages when the gateway runs without
 // the notifications service (an embedding that does not run it).
-var ErrNoNotifications = status.Error(codes.Unavailable, "notifications are not served here")
+var errNoNotifications = status.Error(codes.Unavailable, "notifications are not served here")
+
+// WithNotifications guards a page of the notifications service's: without it, it answers
+// errNoNotifications instead of h.
+func (a *App) WithNotifications(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if a.Svc.Notifications == nil {
+			a.Fail(w, r, errNoNotifications)
+			return
+		}
+		h(w, r)
+	}
+}

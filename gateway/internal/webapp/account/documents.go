@@ -14,10 +14,6 @@ import (
 // documentFile serves a document's file to whom the desk lets read it (the programme's
 // coordinators and the person).
 func (a *app) documentFile(w http.ResponseWriter, r *http.Request) {
-	if a.Svc.Desk == nil {
-		a.Fail(w, r, webapp.ErrNoDesk)
-		return
-	}
 	ctx, cancel := a.Call(r)
 	defer cancel()
 	f, err := a.Svc.Desk.GetDocumentFile(ctx, &deskv1.GetDocumentFileRequest{Id: r.PathValue("id")})

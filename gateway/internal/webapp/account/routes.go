@@ -22,10 +22,10 @@ func Register(core *webapp.App) {
 	a.Post("POST /prefs/text", a.setText)
 	// documents.go
 	a.Handle("GET /contracts/{id}/document", a.Auth(webapp.RoleAny, a.contractDocument))
-	a.Handle("GET /documents/{id}/file", a.Auth(webapp.RoleAny, a.documentFile))
+	a.Handle("GET /documents/{id}/file", a.Auth(webapp.RoleAny, a.WithDesk(a.documentFile)))
 	// notifications.go
-	a.Handle("GET /notifications/settings", a.Auth(webapp.RoleAny, a.notificationSettingsPage))
-	a.Post("POST /notifications/settings", a.Auth(webapp.RoleAny, a.notificationSettingsSave))
+	a.Handle("GET /notifications/settings", a.Auth(webapp.RoleAny, a.WithNotifications(a.notificationSettingsPage)))
+	a.Post("POST /notifications/settings", a.Auth(webapp.RoleAny, a.WithNotifications(a.notificationSettingsSave)))
 	// export.go
 	a.Handle("GET /me/export", a.Auth(webapp.RoleAny, a.myExport))
 }

@@ -26,10 +26,6 @@ func (a *app) agenda(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *app) renderAgenda(w http.ResponseWriter, r *http.Request, feedURL string) {
-	if a.Svc.Desk == nil {
-		a.Fail(w, r, webapp.ErrNoDesk)
-		return
-	}
 	today := a.Today()
 	ctx, cancel := a.Call(r)
 	defer cancel()
@@ -63,10 +59,6 @@ func (a *app) renderAgenda(w http.ResponseWriter, r *http.Request, feedURL strin
 // agendaFeed makes a new secret calendar address (the previous one stops working) and shows
 // it once, on the agenda page.
 func (a *app) agendaFeed(w http.ResponseWriter, r *http.Request) {
-	if a.Svc.Desk == nil {
-		a.Fail(w, r, webapp.ErrNoDesk)
-		return
-	}
 	ctx, cancel := a.Call(r)
 	f, err := a.Svc.Desk.CreateAgendaFeed(ctx, &deskv1.CreateAgendaFeedRequest{Language: webapp.StateOf(r.Context()).Lang})
 	cancel()

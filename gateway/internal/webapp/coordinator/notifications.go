@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"net/url"
 
-	"github.com/cohabit/cohabit/gateway/internal/webapp"
-
 	notificationsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/notifications/v1"
 )
 
@@ -30,10 +28,6 @@ func (a *app) callList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *app) listNotifications(w http.ResponseWriter, r *http.Request, calls bool) {
-	if a.Svc.Notifications == nil {
-		a.Fail(w, r, webapp.ErrNoNotifications)
-		return
-	}
 	q := r.URL.Query()
 	req := &notificationsv1.ListNotificationsRequest{RecipientId: q.Get("recipientId"), PageToken: q.Get("pageToken"), PageSize: 50}
 	if calls {

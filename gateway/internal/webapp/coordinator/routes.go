@@ -87,22 +87,22 @@ func Register(core *webapp.App) {
 	// webapp/applications.go
 	a.Post("POST /coordinator/applications/{id}/withdraw", coord(a.ApplicationWithdraw("/coordinator/students")))
 	// notifications.go
-	a.Handle("GET /coordinator/notifications", coord(a.notificationsList))
-	a.Handle("GET /coordinator/calls", coord(a.callList))
+	a.Handle("GET /coordinator/notifications", coord(a.WithNotifications(a.notificationsList)))
+	a.Handle("GET /coordinator/calls", coord(a.WithNotifications(a.callList)))
 	// figures.go
 	a.Handle("GET /coordinator/figures", coord(a.figures))
 	a.Handle("GET /coordinator/figures.csv", coord(a.figuresCSV))
 	// webapp/documents.go
 	a.PostFile("POST /coordinator/documents/{id}/upload", coord(a.DocumentUpload("/coordinator")))
 	// documents.go
-	a.Post("POST /coordinator/documents/{id}/verify", coord(a.documentVerify))
-	a.Post("POST /coordinator/documents/{id}/reject", coord(a.documentReject))
+	a.Post("POST /coordinator/documents/{id}/verify", coord(a.WithDesk(a.documentVerify)))
+	a.Post("POST /coordinator/documents/{id}/reject", coord(a.WithDesk(a.documentReject)))
 	// notes.go
-	a.Post("POST /coordinator/notes", coord(a.noteCreate))
-	a.Post("POST /coordinator/notes/{id}", coord(a.noteCorrect))
+	a.Post("POST /coordinator/notes", coord(a.WithDesk(a.noteCreate)))
+	a.Post("POST /coordinator/notes/{id}", coord(a.WithDesk(a.noteCorrect)))
 	// agenda.go
-	a.Handle("GET /coordinator/agenda", coord(a.agenda))
-	a.Post("POST /coordinator/agenda/feed", coord(a.agendaFeed))
+	a.Handle("GET /coordinator/agenda", coord(a.WithDesk(a.agenda)))
+	a.Post("POST /coordinator/agenda/feed", coord(a.WithDesk(a.agendaFeed)))
 	// privacy.go
 	a.Handle("GET /coordinator/hosts/{id}/export", coord(a.personExport(privacyv1.PersonKind_PERSON_KIND_HOST)))
 	a.Handle("GET /coordinator/students/{id}/export", coord(a.personExport(privacyv1.PersonKind_PERSON_KIND_STUDENT)))
