@@ -62,3 +62,16 @@ func (a *App) Auth(role string, h http.HandlerFunc) http.HandlerFunc {
 		h(w, r)
 	}
 }
+
+// unless guards the pages of an optional service (WithDesk, WithNotifications): while absent
+// reports that the gateway runs without it (an embedding that does not), they answer err, a
+// 503, instead of h.
+func (a *App) unless(absent func() bool, err error, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if absent() {
+			a.Fail(w, r, err)
+			return
+		}
+		h(w, r)
+	}
+}

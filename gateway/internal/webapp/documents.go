@@ -21,16 +21,9 @@ import (
 // errNoDesk is the answer of the desk's pages when the gateway runs without the desk.
 var errNoDesk = status.Error(codes.Unavailable, "the desk is not served here")
 
-// WithDesk guards a page of the desk's: without the desk (an embedding that does not run
-// it), it answers errNoDesk instead of h.
+// WithDesk guards a page of the desk's: without the desk, it answers errNoDesk.
 func (a *App) WithDesk(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if a.Svc.Desk == nil {
-			a.Fail(w, r, errNoDesk)
-			return
-		}
-		h(w, r)
-	}
+	return a.unless(func() bool { return a.Svc.Desk == nil }, errNoDesk, h)
 }
 
 // maxUploadBytes is the largest file the desk takes (10 MiB); maxUploadBody the largest

@@ -12,13 +12,7 @@ import (
 var errNoNotifications = status.Error(codes.Unavailable, "notifications are not served here")
 
 // WithNotifications guards a page of the notifications service's: without it, it answers
-// errNoNotifications instead of h.
+// errNoNotifications.
 func (a *App) WithNotifications(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if a.Svc.Notifications == nil {
-			a.Fail(w, r, errNoNotifications)
-			return
-		}
-		h(w, r)
-	}
+	return a.unless(func() bool { return a.Svc.Notifications == nil }, errNoNotifications, h)
 }
