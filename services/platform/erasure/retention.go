@@ -6,6 +6,7 @@ import (
 	"time"
 
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
+	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/platform/periodic"
 )
 
@@ -45,18 +46,20 @@ type Activity struct {
 	Last            time.Time
 }
 
-// ErrKept is what erase returns to Sweep for a person it leaves for the next run: a stay
-// agreed or under way (her last activity is then recent anyway; it is the same rule as a
-// coordinator's erasure).
-var ErrKept = errors.New("stay agreed or under way")
+// ErrBlocked: SPEC §9 refuses an erasure while a match is approved or a stay under way —
+// a coordinator's (the answer she gets) as retention's (Sweep leaves the person for its next
+// run; her last activity is then recent anyway). The service that owns the record checks it,
+// on the state the events of the chain keep, in the transaction that erases.
+var ErrBlocked = errs.FailedPrecondition("STAY_AGREED_OR_UNDER_WAY",
+	"the person has a match approved or a stay under way: end or cancel it before erasing them")
 
 // Settings reads the copy of a programme's settings (platform/programmes), false when none
 // arrived yet: the default retention period applies.
 type Settings func(ctx context.Context, programmeID string) (*identityv1.ProgrammeSettings, bool, error)
 
 // Sweep erases each of people past her programme's retention period as of now (erase, in a
-// transaction of its own; an error wrapping ErrKept leaves her for the next run), and says
-// how many it erased. It stops at the first other error.
+// transaction of its own; ErrBlocked leaves her for the next run), and says how many it
+// erased. It stops at the first other error.
 func Sweep(ctx context.Context, people []Activity, now time.Time, settings Settings, erase func(ctx context.Context, id string) error) (int, error) {
 	erased := 0
 	for _, act := range people {
@@ -68,7 +71,7 @@ func Sweep(ctx context.Context, people []Activity, now time.Time, settings Setti
 			continue
 		}
 		switch err := erase(ctx, act.ID); {
-		case errors.Is(err, ErrKept):
+		case errors.Is(err, ErrBlocked):
 		case err != nil:
 			return erased, err
 		default:

@@ -24,6 +24,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/date"
 	"github.com/cohabit/cohabit/services/platform/errs"
+	"github.com/cohabit/cohabit/services/platform/page"
 	"github.com/cohabit/cohabit/services/platform/protoenum"
 )
 
@@ -246,4 +247,39 @@ func Read[T Owned](ctx context.Context, role auth.Role, id string, load func(con
 		return zero, notFound
 	}
 	return r, nil
+}
+
+// Listing is one page of a list of people's records as the store reads it: whose records
+// (ListScope), with which words, after which id, how many.
+type Listing struct {
+	ProgrammeID, OwnerAccountID string
+	Query, After                string
+	Limit                       int
+}
+
+// List lists a page of role's records (people names them) for its caller, who sees only
+// what ListScope gives her: it checks the page and the query, reads with read, and returns
+// the page with the token of the next (page.Next, id naming a record). Errors:
+// Unauthenticated, InvalidArgument (page, query), PermissionDenied (ROLE_NOT_ALLOWED), read's.
+func List[T any](ctx context.Context, role auth.Role, people, query string, req page.Request, read func(context.Context, Listing) ([]T, error), id func(T) string) ([]T, string, error) {
+	p, err := auth.Required(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	after, limit, err := req.Bounds()
+	if err != nil {
+		return nil, "", err
+	}
+	if err := page.CheckQuery(query); err != nil {
+		return nil, "", err
+	}
+	programmeID, owner, err := ListScope(p, role, people)
+	if err != nil {
+		return nil, "", err
+	}
+	items, err := read(ctx, Listing{ProgrammeID: programmeID, OwnerAccountID: owner, Query: query, After: after, Limit: limit})
+	if err != nil {
+		return nil, "", err
+	}
+	return items, page.Next(items, limit, id), nil
 }

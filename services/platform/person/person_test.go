@@ -10,6 +10,7 @@ import (
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/date"
 	"github.com/cohabit/cohabit/services/platform/errs"
+	"github.com/cohabit/cohabit/services/platform/page"
 	"github.com/cohabit/cohabit/services/platform/person"
 )
 
@@ -179,5 +180,27 @@ func TestRead(t *testing.T) {
 		if !errors.Is(err, tc.want) || (err == nil && r.owner != "a1") {
 			t.Errorf("%s: %+v, %v; want %v", tc.name, r, err, tc.want)
 		}
+	}
+}
+
+func TestList(t *testing.T) {
+	t.Parallel()
+	coordinator := auth.WithPrincipal(context.Background(), auth.Principal{AccountID: "c1", Role: auth.RoleCoordinator, ProgrammeID: "lyon"})
+	var asked person.Listing
+	read := func(_ context.Context, l person.Listing) ([]owned, error) {
+		asked = l
+		return []owned{{"lyon", "a1"}, {"lyon", "a2"}}, nil
+	}
+	id := func(o owned) string { return o.owner }
+	items, next, err := person.List(coordinator, auth.RoleHost, "hosts", "ana", page.Request{Size: 2}, read, id)
+	if err != nil || len(items) != 2 || next == "" {
+		t.Fatalf("list: %d items, next %q, %v; want a full page and a next token", len(items), next, err)
+	}
+	if asked.ProgrammeID != "lyon" || asked.OwnerAccountID != "" || asked.Query != "ana" || asked.Limit != 2 {
+		t.Errorf("read asked for %+v", asked)
+	}
+	student := auth.WithPrincipal(context.Background(), auth.Principal{AccountID: "a1", Role: auth.RoleStudent})
+	if _, _, err := person.List(student, auth.RoleHost, "hosts", "", page.Request{}, read, id); !isReason(err, "ROLE_NOT_ALLOWED") {
+		t.Errorf("a student listing hosts: %v", err)
 	}
 }

@@ -8,12 +8,7 @@ import (
 	"github.com/cohabit/cohabit/services/hosts/internal/postgres"
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/erasure"
-	"github.com/cohabit/cohabit/services/platform/errs"
 )
-
-// ErrErasureBlocked: SPEC §9 refuses an erasure while a match is approved or a stay under way.
-var ErrErasureBlocked = errs.FailedPrecondition("STAY_AGREED_OR_UNDER_WAY",
-	"the person has a match approved or a stay under way: end or cancel it before erasing them")
 
 // EraseHost erases a host for a coordinator of her programme, and publishes the erasure every
 // other service acts on (ids only; the reason is not kept: it is free text about her).
@@ -34,7 +29,7 @@ func (a *App) EraseHost(ctx context.Context, id string) error {
 			return nil, postgres.ErrHostNotFound
 		}
 		if stays > 0 {
-			return nil, ErrErasureBlocked
+			return nil, erasure.ErrBlocked
 		}
 		return erasure.EventsOf(erasure.Host, h, a.now())
 	})

@@ -75,27 +75,10 @@ func (a *App) GetHost(ctx context.Context, id string) (*host.Host, error) {
 
 // ListHosts lists the hosts of the coordinator's programme, or the host's own record.
 func (a *App) ListHosts(ctx context.Context, status host.Status, query string, req page.Request) ([]*host.Host, string, error) {
-	p, err := auth.Required(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	after, limit, err := req.Bounds()
-	if err != nil {
-		return nil, "", err
-	}
-	if err := page.CheckQuery(query); err != nil {
-		return nil, "", err
-	}
-	programmeID, owner, err := person.ListScope(p, auth.RoleHost, "hosts")
-	if err != nil {
-		return nil, "", err
-	}
-	f := postgres.HostFilter{ProgrammeID: programmeID, OwnerAccountID: owner, Status: status, Query: query, After: after, Limit: limit}
-	hosts, err := a.store.ListHosts(ctx, f)
-	if err != nil {
-		return nil, "", err
-	}
-	return hosts, page.Next(hosts, limit, (*host.Host).ID), nil
+	return person.List(ctx, auth.RoleHost, "hosts", query, req, func(ctx context.Context, l person.Listing) ([]*host.Host, error) {
+		return a.store.ListHosts(ctx, postgres.HostFilter{ProgrammeID: l.ProgrammeID, OwnerAccountID: l.OwnerAccountID,
+			Status: status, Query: l.Query, After: l.After, Limit: l.Limit})
+	}, (*host.Host).ID)
 }
 
 // UpdateHost applies change to the host's profile when sentEtag is current. Errors: NotFound,

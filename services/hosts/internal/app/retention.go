@@ -20,7 +20,7 @@ func (a *App) EraseInactive(ctx context.Context) (int, error) {
 	return erasure.Sweep(ctx, acts, now, a.store.Programme, func(ctx context.Context, id string) error {
 		return a.store.EraseHost(ctx, id, func(h *host.Host, stays int) ([]*eventsv1.Envelope, error) {
 			if stays > 0 {
-				return nil, erasure.ErrKept
+				return nil, erasure.ErrBlocked
 			}
 			return erasure.EventsOf(erasure.Host, h, now)
 		})

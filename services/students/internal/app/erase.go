@@ -6,14 +6,9 @@ import (
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/platform/auth"
 	"github.com/cohabit/cohabit/services/platform/erasure"
-	"github.com/cohabit/cohabit/services/platform/errs"
 	"github.com/cohabit/cohabit/services/students/internal/postgres"
 	"github.com/cohabit/cohabit/services/students/internal/student"
 )
-
-// ErrErasureBlocked: SPEC §9 refuses an erasure while a match is approved or a stay under way.
-var ErrErasureBlocked = errs.FailedPrecondition("STAY_AGREED_OR_UNDER_WAY",
-	"the person has a match approved or a stay under way: end or cancel it before erasing them")
 
 // EraseStudent erases a student for a coordinator of her programme, and publishes the
 // erasure every other service acts on (ids only; the reason is not kept: it is free text
@@ -34,7 +29,7 @@ func (a *App) EraseStudent(ctx context.Context, id string) error {
 			return nil, postgres.ErrStudentNotFound
 		}
 		if stays > 0 || s.Status() == student.StatusPlaced {
-			return nil, ErrErasureBlocked
+			return nil, erasure.ErrBlocked
 		}
 		return erasure.EventsOf(erasure.Student, s, a.now())
 	})

@@ -20,7 +20,7 @@ func (a *App) EraseInactive(ctx context.Context) (int, error) {
 	return erasure.Sweep(ctx, acts, now, a.store.Programme, func(ctx context.Context, id string) error {
 		return a.store.EraseStudent(ctx, id, func(s *student.Student, stays int) ([]*eventsv1.Envelope, error) {
 			if stays > 0 || s.Status() == student.StatusPlaced {
-				return nil, erasure.ErrKept
+				return nil, erasure.ErrBlocked
 			}
 			return erasure.EventsOf(erasure.Student, s, now)
 		})

@@ -58,27 +58,10 @@ func (a *App) GetStudent(ctx context.Context, id string) (*student.Student, erro
 
 // ListStudents lists the students of the coordinator's programme, or the student's own record.
 func (a *App) ListStudents(ctx context.Context, status student.Status, query string, req page.Request) ([]*student.Student, string, error) {
-	p, err := auth.Required(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	after, limit, err := req.Bounds()
-	if err != nil {
-		return nil, "", err
-	}
-	if err := page.CheckQuery(query); err != nil {
-		return nil, "", err
-	}
-	programmeID, owner, err := person.ListScope(p, auth.RoleStudent, "students")
-	if err != nil {
-		return nil, "", err
-	}
-	f := postgres.StudentFilter{ProgrammeID: programmeID, OwnerAccountID: owner, Status: status, Query: query, After: after, Limit: limit}
-	students, err := a.store.ListStudents(ctx, f)
-	if err != nil {
-		return nil, "", err
-	}
-	return students, page.Next(students, limit, (*student.Student).ID), nil
+	return person.List(ctx, auth.RoleStudent, "students", query, req, func(ctx context.Context, l person.Listing) ([]*student.Student, error) {
+		return a.store.ListStudents(ctx, postgres.StudentFilter{ProgrammeID: l.ProgrammeID, OwnerAccountID: l.OwnerAccountID,
+			Status: status, Query: l.Query, After: l.After, Limit: l.Limit})
+	}, (*student.Student).ID)
 }
 
 // UpdateStudent applies change to the student's profile when sentEtag is current. Errors:
