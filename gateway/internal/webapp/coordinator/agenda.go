@@ -91,9 +91,9 @@ func itemLink(it *deskv1.AgendaItem) string {
 	}
 	switch it.GetSubjectType() {
 	case deskv1.SubjectType_SUBJECT_TYPE_HOST:
-		return "/coordinator/hosts/" + url.PathEscape(it.GetSubjectId())
+		return hostURL(it.GetSubjectId())
 	case deskv1.SubjectType_SUBJECT_TYPE_STUDENT:
-		return "/coordinator/students/" + url.PathEscape(it.GetSubjectId())
+		return studentURL(it.GetSubjectId())
 	case deskv1.SubjectType_SUBJECT_TYPE_MATCH:
 		return "/coordinator/matches/" + url.PathEscape(it.GetSubjectId())
 	case deskv1.SubjectType_SUBJECT_TYPE_CONTRACT:

@@ -13,6 +13,8 @@ import (
 	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 )
 
+func hostURL(id string) string { return "/coordinator/hosts/" + url.PathEscape(id) }
+
 type hostsListData struct {
 	Hosts []*hostsv1.Host
 	More  bool
@@ -41,7 +43,7 @@ func (a *app) hostCreate(w http.ResponseWriter, r *http.Request) {
 	h.ConsentRecorded = f.Checked("consentRecorded")
 	hostNew.Submit(a.App, w, r, f, func(ctx context.Context) (string, error) {
 		created, err := a.Svc.Hosts.CreateHost(ctx, &hostsv1.CreateHostRequest{Host: h, RequestId: f.Value("requestId")})
-		return "/coordinator/hosts/" + url.PathEscape(created.GetId()), err
+		return hostURL(created.GetId()), err
 	})
 }
 
@@ -93,14 +95,14 @@ func (a *app) hostVerify(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := a.Call(r)
 	defer cancel()
 	_, err := a.Svc.Hosts.VerifyHost(ctx, &hostsv1.VerifyHostRequest{Id: r.PathValue("id")})
-	a.AfterAction(w, r, err, "hosts.verified", "/coordinator/hosts/"+url.PathEscape(r.PathValue("id")))
+	a.AfterAction(w, r, err, "hosts.verified", hostURL(r.PathValue("id")))
 }
 
 // hostEditor is the coordinator's form to correct a host's record.
 var hostEditor = webapp.Editor[*hostsv1.Host, *hostsv1.UpdateHostRequest]{
 	Spec: webapp.HostSpec, Kind: "host", Nav: "hosts", Prefix: "hostEdit", Find: byPath(getHost), Name: (*hostsv1.Host).GetDisplayName,
-	Back:   func(h *hostsv1.Host) string { return "/coordinator/hosts/" + url.PathEscape(h.GetId()) },
-	Action: func(id string) string { return "/coordinator/hosts/" + url.PathEscape(id) + "/edit" },
+	Back:   func(h *hostsv1.Host) string { return hostURL(h.GetId()) },
+	Action: func(id string) string { return hostURL(id) + "/edit" },
 	Values: webapp.HostValues, Request: webapp.UpdateHost, Send: webapp.SendHost,
 }
 
@@ -115,21 +117,21 @@ func (a *app) hostSuspend(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := a.Call(r)
 	defer cancel()
 	_, err := a.Svc.Hosts.SuspendHost(ctx, &hostsv1.SuspendHostRequest{Id: r.PathValue("id"), Reason: strings.TrimSpace(r.PostFormValue("reason"))})
-	a.AfterAction(w, r, err, "host.suspended", "/coordinator/hosts/"+url.PathEscape(r.PathValue("id")))
+	a.AfterAction(w, r, err, "host.suspended", hostURL(r.PathValue("id")))
 }
 
 func (a *app) hostReinstate(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := a.Call(r)
 	defer cancel()
 	_, err := a.Svc.Hosts.ReinstateHost(ctx, &hostsv1.ReinstateHostRequest{Id: r.PathValue("id")})
-	a.AfterAction(w, r, err, "host.reinstated", "/coordinator/hosts/"+url.PathEscape(r.PathValue("id")))
+	a.AfterAction(w, r, err, "host.reinstated", hostURL(r.PathValue("id")))
 }
 
 func (a *app) hostArchive(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := a.Call(r)
 	defer cancel()
 	_, err := a.Svc.Hosts.ArchiveHost(ctx, &hostsv1.ArchiveHostRequest{Id: r.PathValue("id")})
-	a.AfterAction(w, r, err, "host.archived", "/coordinator/hosts/"+url.PathEscape(r.PathValue("id")))
+	a.AfterAction(w, r, err, "host.archived", hostURL(r.PathValue("id")))
 }
 
 // Invitations (SPEC §3): a host or a student the coordinator registered has no account; the
@@ -141,5 +143,5 @@ func (a *app) hostInvite(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := a.Call(r)
 	defer cancel()
 	_, err := a.Svc.Identity.InviteHost(ctx, &identityv1.InviteHostRequest{Id: r.PathValue("id")})
-	a.AfterAction(w, r, err, "invite.done", "/coordinator/hosts/"+url.PathEscape(r.PathValue("id")))
+	a.AfterAction(w, r, err, "invite.done", hostURL(r.PathValue("id")))
 }

@@ -3,7 +3,6 @@ package coordinator
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/cohabit/cohabit/gateway/internal/webapp"
@@ -40,7 +39,7 @@ func eraseReason(r *http.Request) (string, error) {
 
 func (a *app) hostErase(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	back := "/coordinator/hosts/" + url.PathEscape(id)
+	back := hostURL(id)
 	reason, err := eraseReason(r)
 	if err == nil {
 		ctx, cancel := a.Call(r)
@@ -52,7 +51,7 @@ func (a *app) hostErase(w http.ResponseWriter, r *http.Request) {
 
 func (a *app) studentErase(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	back := "/coordinator/students/" + url.PathEscape(id)
+	back := studentURL(id)
 	reason, err := eraseReason(r)
 	if err == nil {
 		ctx, cancel := a.Call(r)

@@ -44,7 +44,7 @@ func (a *app) roomCreate(w http.ResponseWriter, r *http.Request) {
 		cancel()
 		if err == nil {
 			webapp.SetFlash(w, r, webapp.Flash{Kind: "ok", Key: "rooms.created"})
-			webapp.Redirect(w, r, "/coordinator/hosts/"+url.PathEscape(hostID)+"#rooms")
+			webapp.Redirect(w, r, hostURL(hostID)+"#rooms")
 			return
 		}
 	}
@@ -56,7 +56,7 @@ func (a *app) roomCreate(w http.ResponseWriter, r *http.Request) {
 	p := a.NewPage(w, r, "host.title", d)
 	p.Title = d.Host.GetDisplayName()
 	p.Nav = "hosts"
-	p.Path = "/coordinator/hosts/" + url.PathEscape(hostID)
+	p.Path = hostURL(hostID)
 	p.Form = f
 	if err != nil && !f.FromStatus(err, p.L) {
 		a.Fail(w, r, err)
@@ -141,7 +141,7 @@ func centsValue(c int32) string {
 var roomEditor = webapp.Editor[*hostsv1.Room, *hostsv1.UpdateRoomRequest]{
 	Spec: roomSpec, Kind: "room", Nav: "hosts", Prefix: "roomEdit", Name: (*hostsv1.Room).GetTitle,
 	Back: func(rm *hostsv1.Room) string {
-		return "/coordinator/hosts/" + url.PathEscape(rm.GetHostId()) + "#rooms"
+		return hostURL(rm.GetHostId()) + "#rooms"
 	},
 	Action: func(id string) string { return "/coordinator/rooms/" + url.PathEscape(id) + "/edit" },
 	Find: byPath(func(a *webapp.App, ctx context.Context, id string) (*hostsv1.Room, error) {

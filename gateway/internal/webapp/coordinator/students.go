@@ -16,6 +16,8 @@ import (
 	studentsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/students/v1"
 )
 
+func studentURL(id string) string { return "/coordinator/students/" + url.PathEscape(id) }
+
 type studentsListData struct {
 	Students []*studentsv1.Student
 	More     bool
@@ -65,7 +67,7 @@ func (a *app) studentInvite(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := a.Call(r)
 	defer cancel()
 	_, err := a.Svc.Identity.InviteStudent(ctx, &identityv1.InviteStudentRequest{Id: r.PathValue("id")})
-	a.AfterAction(w, r, err, "invite.done", "/coordinator/students/"+url.PathEscape(r.PathValue("id")))
+	a.AfterAction(w, r, err, "invite.done", studentURL(r.PathValue("id")))
 }
 
 // studentPageData is what a coordinator sees of one student: her profile, her applications
@@ -137,7 +139,7 @@ func (a *app) renderStudentPage(w http.ResponseWriter, r *http.Request, code int
 	p.Form = f
 	p.Desk = a.notesOf(r, a.DocumentsOf(r, d.Student.GetId(), true, "/coordinator/documents"), d.Student.GetId(), deskv1.SubjectType_SUBJECT_TYPE_STUDENT)
 	// The page may answer a POST (an application refused): its forms come back to the page.
-	p.Desk.Back = "/coordinator/students/" + url.PathEscape(d.Student.GetId())
+	p.Desk.Back = studentURL(d.Student.GetId())
 	a.Render(w, r, code, "coord_student", p)
 }
 
@@ -154,7 +156,7 @@ func (a *app) studentApply(w http.ResponseWriter, r *http.Request) {
 		})
 		if err == nil {
 			webapp.SetFlash(w, r, webapp.Flash{Kind: "ok", Key: "student.applied"})
-			webapp.Redirect(w, r, "/coordinator/students/"+url.PathEscape(id)+"#applications")
+			webapp.Redirect(w, r, studentURL(id)+"#applications")
 			return
 		}
 		if !f.FromStatus(err, a.Cat.Loc(webapp.StateOf(r.Context()).Lang, a.TZ)) {
@@ -177,8 +179,8 @@ func (a *app) studentApply(w http.ResponseWriter, r *http.Request) {
 // studentEditor is the coordinator's form to correct a student's record.
 var studentEditor = webapp.Editor[*studentsv1.Student, *studentsv1.UpdateStudentRequest]{
 	Spec: webapp.StudentSpec, Kind: "student", Nav: "students", Prefix: "studentEdit", Find: byPath(getStudent), Name: (*studentsv1.Student).GetDisplayName,
-	Back:   func(s *studentsv1.Student) string { return "/coordinator/students/" + url.PathEscape(s.GetId()) },
-	Action: func(id string) string { return "/coordinator/students/" + url.PathEscape(id) + "/edit" },
+	Back:   func(s *studentsv1.Student) string { return studentURL(s.GetId()) },
+	Action: func(id string) string { return studentURL(id) + "/edit" },
 	Values: webapp.StudentValues, Request: webapp.UpdateStudent, Send: webapp.SendStudent,
 }
 
@@ -192,5 +194,5 @@ func (a *app) studentArchive(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := a.Call(r)
 	defer cancel()
 	_, err := a.Svc.Students.ArchiveStudent(ctx, &studentsv1.ArchiveStudentRequest{Id: r.PathValue("id")})
-	a.AfterAction(w, r, err, "student.archived", "/coordinator/students/"+url.PathEscape(r.PathValue("id")))
+	a.AfterAction(w, r, err, "student.archived", studentURL(r.PathValue("id")))
 }
