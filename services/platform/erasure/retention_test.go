@@ -1,9 +1,13 @@
 package erasure_test
 
 import (
+	"context"
+	"errors"
+	"slices"
 	"testing"
 	"time"
 
+	identityv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/identity/v1"
 	"github.com/cohabit/cohabit/services/platform/erasure"
 )
 
@@ -37,5 +41,39 @@ func TestRetentionInterval(t *testing.T) {
 		if got := erasure.Retention("hosts", c.every, nil).Every; got != c.want {
 			t.Errorf("every %v: %v, want %v", c.every, got, c.want)
 		}
+	}
+}
+
+func TestSweep(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2027, 6, 15, 12, 0, 0, 0, time.UTC)
+	old, recent := now.AddDate(-3, 0, 0), now.AddDate(0, -1, 0)
+	settings := func(_ context.Context, programmeID string) (*identityv1.ProgrammeSettings, bool, error) {
+		if programmeID == "short" {
+			return &identityv1.ProgrammeSettings{RetentionMonths: 0}, true, nil // the default
+		}
+		return nil, false, nil // no copy yet: the default too
+	}
+	people := []erasure.Activity{
+		{ID: "old", ProgrammeID: "short", Last: old},
+		{ID: "recent", ProgrammeID: "short", Last: recent},
+		{ID: "staying", ProgrammeID: "other", Last: old},
+		{ID: "old2", ProgrammeID: "other", Last: old},
+	}
+	var erased []string
+	n, err := erasure.Sweep(context.Background(), people, now, settings, func(_ context.Context, id string) error {
+		if id == "staying" {
+			return erasure.ErrBlocked
+		}
+		erased = append(erased, id)
+		return nil
+	})
+	if err != nil || n != 2 || !slices.Equal(erased, []string{"old", "old2"}) {
+		t.Errorf("swept %d (%v), erased %v; want 2: old and old2, the one staying kept", n, err, erased)
+	}
+	broken := errors.New("connection reset")
+	n, err = erasure.Sweep(context.Background(), people, now, settings, func(context.Context, string) error { return broken })
+	if !errors.Is(err, broken) || n != 0 {
+		t.Errorf("a failing erasure: %d, %v; want it to stop the sweep", n, err)
 	}
 }
