@@ -117,16 +117,25 @@ func HostValues(h *hostsv1.Host) url.Values {
 	return v
 }
 
-// UpdateHost is the update of host id from the edit form, with every field of the form in the mask.
-func UpdateHost(f *Form, id string) *hostsv1.UpdateHostRequest {
+// updateHost is the update of host id from the edit form, with every field of the form in the mask.
+func updateHost(f *Form, id string) *hostsv1.UpdateHostRequest {
 	h := HostFromForm(f)
 	h.Id, h.Etag = id, f.Value("etag")
 	return &hostsv1.UpdateHostRequest{Host: h, UpdateMask: &fieldmaskpb.FieldMask{Paths: HostPaths}}
 }
 
-// SendHost sends a host's update.
-func SendHost(a *App, ctx context.Context, req *hostsv1.UpdateHostRequest) (*hostsv1.Host, error) {
+// sendHost sends a host's update.
+func sendHost(a *App, ctx context.Context, req *hostsv1.UpdateHostRequest) (*hostsv1.Host, error) {
 	return a.Svc.Hosts.UpdateHost(ctx, req)
+}
+
+// HostEditor completes e, an editor of a host's record (the coordinator's, or her own), with
+// what they all share: the form, how the page names her, the update read from the form and
+// its sending.
+func HostEditor(e Editor[*hostsv1.Host, *hostsv1.UpdateHostRequest]) Editor[*hostsv1.Host, *hostsv1.UpdateHostRequest] {
+	e.Spec, e.Kind, e.Name = HostSpec, "host", (*hostsv1.Host).GetDisplayName
+	e.Values, e.Request, e.Send = HostValues, updateHost, sendHost
+	return e
 }
 
 // StudentSpec is the student registration form, for a coordinator and for a student herself.
@@ -191,8 +200,8 @@ var studentPaths = []string{
 	"smokes", "has_pets", "accepts_smokers", "accepts_pets", "motivation",
 }
 
-// StudentValues fills the profile form from the record: the inverse of studentFromForm.
-func StudentValues(s *studentsv1.Student) url.Values {
+// studentValues fills the profile form from the record: the inverse of studentFromForm.
+func studentValues(s *studentsv1.Student) url.Values {
 	v := url.Values{
 		"displayName": {s.GetDisplayName()}, "birthDate": {s.GetBirthDate()}, "email": {s.GetEmail()},
 		"phone": {s.GetPhone()}, "institution": {s.GetInstitution()}, "studies": {s.GetStudies()},
@@ -210,16 +219,24 @@ func StudentValues(s *studentsv1.Student) url.Values {
 	return v
 }
 
-// UpdateStudent is the update of student id from the edit form, with every field of the form in the mask.
-func UpdateStudent(f *Form, id string) *studentsv1.UpdateStudentRequest {
+// updateStudent is the update of student id from the edit form, with every field of the form in the mask.
+func updateStudent(f *Form, id string) *studentsv1.UpdateStudentRequest {
 	s := StudentFromForm(f)
 	s.Id, s.Etag = id, f.Value("etag")
 	return &studentsv1.UpdateStudentRequest{Student: s, UpdateMask: &fieldmaskpb.FieldMask{Paths: studentPaths}}
 }
 
-// SendStudent sends a student's update.
-func SendStudent(a *App, ctx context.Context, req *studentsv1.UpdateStudentRequest) (*studentsv1.Student, error) {
+// sendStudent sends a student's update.
+func sendStudent(a *App, ctx context.Context, req *studentsv1.UpdateStudentRequest) (*studentsv1.Student, error) {
 	return a.Svc.Students.UpdateStudent(ctx, req)
+}
+
+// StudentEditor completes e, an editor of a student's record (the coordinator's, or her
+// own), as HostEditor does a host's.
+func StudentEditor(e Editor[*studentsv1.Student, *studentsv1.UpdateStudentRequest]) Editor[*studentsv1.Student, *studentsv1.UpdateStudentRequest] {
+	e.Spec, e.Kind, e.Name = StudentSpec, "student", (*studentsv1.Student).GetDisplayName
+	e.Values, e.Request, e.Send = studentValues, updateStudent, sendStudent
+	return e
 }
 
 // services reads the services ticked in the form's field name; a name the API does not know

@@ -37,7 +37,7 @@ func TestApproximateCoordinatesAreNotPrefilled(t *testing.T) {
 		t.Errorf("her own latitude shows as %q", v.Get("lat"))
 	}
 	s := &studentsv1.Student{StudyPlace: &studentsv1.StudyPlace{City: "Lyon", Postcode: "69007", Lat: 45.7452, Lng: 4.842, Approximate: true}}
-	if v := StudentValues(s); v.Get("studyLat") != "" || v.Get("studyPostcode") != "69007" {
+	if v := studentValues(s); v.Get("studyLat") != "" || v.Get("studyPostcode") != "69007" {
 		t.Errorf("approximate place of study prefilled: %v", v)
 	}
 }

@@ -99,12 +99,11 @@ func (a *app) hostVerify(w http.ResponseWriter, r *http.Request) {
 }
 
 // hostEditor is the coordinator's form to correct a host's record.
-var hostEditor = webapp.Editor[*hostsv1.Host, *hostsv1.UpdateHostRequest]{
-	Spec: webapp.HostSpec, Kind: "host", Nav: "hosts", Prefix: "hostEdit", Find: byPath(getHost), Name: (*hostsv1.Host).GetDisplayName,
+var hostEditor = webapp.HostEditor(webapp.Editor[*hostsv1.Host, *hostsv1.UpdateHostRequest]{
+	Nav: "hosts", Prefix: "hostEdit", Find: byPath(getHost),
 	Back:   func(h *hostsv1.Host) string { return hostURL(h.GetId()) },
 	Action: func(id string) string { return hostURL(id) + "/edit" },
-	Values: webapp.HostValues, Request: webapp.UpdateHost, Send: webapp.SendHost,
-}
+})
 
 func getHost(a *webapp.App, ctx context.Context, id string) (*hostsv1.Host, error) {
 	return a.Svc.Hosts.GetHost(ctx, &hostsv1.GetHostRequest{Id: id})

@@ -177,12 +177,11 @@ func (a *app) studentApply(w http.ResponseWriter, r *http.Request) {
 }
 
 // studentEditor is the coordinator's form to correct a student's record.
-var studentEditor = webapp.Editor[*studentsv1.Student, *studentsv1.UpdateStudentRequest]{
-	Spec: webapp.StudentSpec, Kind: "student", Nav: "students", Prefix: "studentEdit", Find: byPath(getStudent), Name: (*studentsv1.Student).GetDisplayName,
+var studentEditor = webapp.StudentEditor(webapp.Editor[*studentsv1.Student, *studentsv1.UpdateStudentRequest]{
+	Nav: "students", Prefix: "studentEdit", Find: byPath(getStudent),
 	Back:   func(s *studentsv1.Student) string { return studentURL(s.GetId()) },
 	Action: func(id string) string { return studentURL(id) + "/edit" },
-	Values: webapp.StudentValues, Request: webapp.UpdateStudent, Send: webapp.SendStudent,
-}
+})
 
 func getStudent(a *webapp.App, ctx context.Context, id string) (*studentsv1.Student, error) {
 	return a.Svc.Students.GetStudent(ctx, &studentsv1.GetStudentRequest{Id: id})

@@ -10,16 +10,14 @@ import (
 )
 
 // myHostEditor is the host's own profile form, once she has one.
-var myHostEditor = webapp.Editor[*hostsv1.Host, *hostsv1.UpdateHostRequest]{
-	Spec: webapp.HostSpec, Kind: "host", Nav: "home", Prefix: "myHostEdit", Create: "/host/profile",
-	Name: (*hostsv1.Host).GetDisplayName,
+var myHostEditor = webapp.HostEditor(webapp.Editor[*hostsv1.Host, *hostsv1.UpdateHostRequest]{
+	Nav: "home", Prefix: "myHostEdit", Create: "/host/profile",
 	Find: func(a *webapp.App, ctx context.Context, r *http.Request) (*hostsv1.Host, error) {
 		return (&app{a}).myHost(ctx, webapp.StateOf(r.Context()).Me)
 	},
 	Back:   func(*hostsv1.Host) string { return "/host" },
 	Action: func(string) string { return "/host/profile/edit" },
-	Values: webapp.HostValues, Request: webapp.UpdateHost, Send: webapp.SendHost,
-}
+})
 
 func (a *app) hostProfilePage(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := a.Call(r)

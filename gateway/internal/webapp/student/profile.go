@@ -41,13 +41,11 @@ func (a *app) studentProfileCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 // myStudentEditor is the student's own profile form, once she has one.
-var myStudentEditor = webapp.Editor[*studentsv1.Student, *studentsv1.UpdateStudentRequest]{
-	Spec: webapp.StudentSpec, Kind: "student", Nav: "home", Prefix: "myStudentEdit", Create: "/student/profile",
-	Name: (*studentsv1.Student).GetDisplayName,
+var myStudentEditor = webapp.StudentEditor(webapp.Editor[*studentsv1.Student, *studentsv1.UpdateStudentRequest]{
+	Nav: "home", Prefix: "myStudentEdit", Create: "/student/profile",
 	Find: func(a *webapp.App, ctx context.Context, r *http.Request) (*studentsv1.Student, error) {
 		return (&app{a}).myStudent(ctx, webapp.StateOf(r.Context()).Me)
 	},
 	Back:   func(*studentsv1.Student) string { return "/student" },
 	Action: func(string) string { return "/student/profile/edit" },
-	Values: webapp.StudentValues, Request: webapp.UpdateStudent, Send: webapp.SendStudent,
-}
+})
