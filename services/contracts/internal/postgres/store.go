@@ -65,16 +65,8 @@ func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 // commit with its claim, or roll back with it for the redelivery to try again.
 func (s *Store) Within(tx pgx.Tx) *Store { return &Store{pool: s.pool, tx: tx} }
 
-// errNoTx is a transaction's write asked of a store that is not bound to one.
-var errNoTx = errors.New("contracts store: this write runs in a transaction (Store.Within)")
-
-// inTx is the transaction the store is bound to, or errNoTx.
-func (s *Store) inTx() (pgx.Tx, error) {
-	if s.tx == nil {
-		return nil, errNoTx
-	}
-	return s.tx, nil
-}
+// inTx is the transaction the store is bound to, or pg.ErrNoTx.
+func (s *Store) inTx() (pgx.Tx, error) { return pg.Bound("contracts store", s.tx) }
 
 // Pool returns the underlying pool (for consumers that need their own transactions).
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }

@@ -79,16 +79,8 @@ func (s *Store) Tx(ctx context.Context, fn func(q *Store) error) error {
 // commit with its claim, or roll back with it for the redelivery to try again.
 func (s *Store) Within(tx pgx.Tx) *Store { return &Store{pool: s.pool, db: tx, tx: tx, Files: s.Files} }
 
-// errNoTx is a transaction's write asked of a store that is not bound to one.
-var errNoTx = errors.New("desk store: this write runs in a transaction (Store.Tx or Store.Within)")
-
-// inTx is the transaction the store is bound to, or errNoTx.
-func (s *Store) inTx() (pgx.Tx, error) {
-	if s.tx == nil {
-		return nil, errNoTx
-	}
-	return s.tx, nil
-}
+// inTx is the transaction the store is bound to, or pg.ErrNoTx.
+func (s *Store) inTx() (pgx.Tx, error) { return pg.Bound("desk store", s.tx) }
 
 // Publish appends events to the outbox of the store's transaction.
 func (s *Store) Publish(ctx context.Context, events ...*eventsv1.Envelope) error {

@@ -12,7 +12,6 @@ package postgres
 import (
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"time"
 
@@ -53,16 +52,8 @@ func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 // that tells it, or rolls back with it for the redelivery to try again.
 func (s *Store) Within(tx pgx.Tx) *Store { return &Store{pool: s.pool, tx: tx} }
 
-// errNoTx is a transaction's write asked of a store that is not bound to one.
-var errNoTx = errors.New("figures store: this write runs in a transaction (Store.Within)")
-
-// inTx is the transaction the store is bound to, or errNoTx.
-func (s *Store) inTx() (pgx.Tx, error) {
-	if s.tx == nil {
-		return nil, errNoTx
-	}
-	return s.tx, nil
-}
+// inTx is the transaction the store is bound to, or pg.ErrNoTx.
+func (s *Store) inTx() (pgx.Tx, error) { return pg.Bound("figures store", s.tx) }
 
 // Fact is one thing an event tells the figures.
 type Fact interface {

@@ -52,16 +52,8 @@ func New(pool *pgxpool.Pool) *Store { return &Store{Pool: pool} }
 // commit with its claim, or roll back with it for the redelivery to try again.
 func (s *Store) Within(tx pgx.Tx) *Store { return &Store{Pool: s.Pool, tx: tx} }
 
-// errNoTx is a transaction's write asked of a store that is not bound to one.
-var errNoTx = errors.New("notifications store: this write runs in a transaction (Store.Within)")
-
-// inTx is the transaction the store is bound to, or errNoTx.
-func (s *Store) inTx() (pgx.Tx, error) {
-	if s.tx == nil {
-		return nil, errNoTx
-	}
-	return s.tx, nil
-}
+// inTx is the transaction the store is bound to, or pg.ErrNoTx.
+func (s *Store) inTx() (pgx.Tx, error) { return pg.Bound("notifications store", s.tx) }
 
 // db is what the store reads on: its transaction when bound to one (to see its own writes
 // and the rows it locked), else the pool.
