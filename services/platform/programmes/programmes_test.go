@@ -19,7 +19,6 @@ import (
 	"github.com/cohabit/cohabit/services/platform/logging"
 	"github.com/cohabit/cohabit/services/platform/natstest"
 	"github.com/cohabit/cohabit/services/platform/natsx"
-	"github.com/cohabit/cohabit/services/platform/pg"
 	"github.com/cohabit/cohabit/services/platform/programmes"
 	"github.com/cohabit/cohabit/services/platform/svctest"
 )
@@ -36,12 +35,7 @@ type fixture struct {
 func start(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	url := svctest.DatabaseURL(t, "programmes", inbox.Migrations(), programmes.Migrations())
-	pool, err := pg.Open(ctx, url, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
+	pool := svctest.Pool(t, "programmes", inbox.Migrations(), programmes.Migrations())
 	ns := natstest.New(t)
 	js := svctest.JetStream(t, ns.URL())
 	if err := natsx.EnsureStream(ctx, js, natsx.Stream{Name: identityevents.Stream.Name, Subjects: identityevents.Stream.Subjects()}); err != nil {

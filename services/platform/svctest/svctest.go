@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -67,6 +68,21 @@ func DatabaseURL(t testing.TB, name string, sets ...pg.Migrations) string {
 	return pgtest.NewURL(t, SchemaKey(name, sets...), func(ctx context.Context, url string) error {
 		return pg.Migrate(ctx, url, sets...)
 	})
+}
+
+// Pool opens a pool of up to 8 connections on a fresh database migrated to sets (DatabaseURL),
+// closed when t ends, before the database is dropped.
+func Pool(t testing.TB, name string, sets ...pg.Migrations) *pgxpool.Pool {
+	t.Helper()
+	url := DatabaseURL(t, name, sets...)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	pool, err := pg.Open(ctx, url, 8)
+	if err != nil {
+		t.Fatalf("svctest: open %s database: %v", name, err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
 }
 
 // Start runs a service in the background, as a service's Run: run must serve until ctx is

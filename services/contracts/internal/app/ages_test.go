@@ -42,11 +42,7 @@ func (d directory) Student(_ context.Context, id string) (document.Student, erro
 func TestAgesOnTheStartDate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool, err := pg.Open(ctx, svctest.DatabaseURL(t, "contracts", postgres.Sets()...), 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
+	pool := svctest.Pool(t, "contracts", postgres.Sets()...)
 	now := time.Date(2027, 1, 10, 10, 0, 0, 0, time.UTC)
 	coord := auth.WithPrincipal(ctx, auth.Principal{AccountID: ids.New(), Role: auth.RoleCoordinator, ProgrammeID: "lyon"})
 	draft := func(t *testing.T) *contract.Contract {

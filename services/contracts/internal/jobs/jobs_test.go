@@ -43,15 +43,10 @@ func active(t *testing.T, end date.Date) *contract.Contract {
 func TestReplicasShareTheWork(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := svctest.DatabaseURL(t, "contracts", postgres.Sets()...)
-	pool, err := pg.Open(ctx, url, 8)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
+	pool := svctest.Pool(t, "contracts", postgres.Sets()...)
 
 	const contracts = jobs.Batch + 37
-	err = pg.InTx(ctx, pool, func(tx pgx.Tx) error {
+	err := pg.InTx(ctx, pool, func(tx pgx.Tx) error {
 		for i := range contracts {
 			c := active(t, date.New(2027, 6, 30))
 			if i%3 == 0 {

@@ -22,12 +22,7 @@ import (
 func TestConsumerWritesRunWithin(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := svctest.DatabaseURL(t, "hosts", postgres.Sets()...)
-	pool, err := pg.Open(ctx, url, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
+	pool := svctest.Pool(t, "hosts", postgres.Sets()...)
 	store := postgres.New(pool)
 	holdFn := func(*room.Room, *host.Host, room.Hold) (room.Hold, bool, []*eventsv1.Envelope, error) {
 		t.Error("a write outside its transaction decided something")
@@ -43,7 +38,7 @@ func TestConsumerWritesRunWithin(t *testing.T) {
 	if err := store.UpdateHostIn(ctx, uuid.NewString(), hostFn); !errors.Is(err, pg.ErrNoTx) {
 		t.Errorf("UpdateHostIn outside a transaction: %v, want ErrNoTx", err)
 	}
-	err = pg.InTx(ctx, pool, func(tx pgx.Tx) error {
+	err := pg.InTx(ctx, pool, func(tx pgx.Tx) error {
 		return store.Within(tx).ApplyHold(ctx, uuid.NewString(), uuid.NewString(), holdFn)
 	})
 	if !errors.Is(err, postgres.ErrRoomNotFound) {

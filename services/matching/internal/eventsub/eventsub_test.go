@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/cohabit/cohabit/proto/eventcat/hostsevents"
@@ -25,11 +24,7 @@ import (
 func TestWritesOf(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := pgxpool.New(ctx, svctest.DatabaseURL(t, "matching", postgres.Sets()...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
+	db := svctest.Pool(t, "matching", postgres.Sets()...)
 	hosts := Consumers(db, app.New(postgres.New(db), time.Now), logging.Discard())[0]
 	handle := func(subject string, p proto.Message) error {
 		e, err := event.New(subject, "p", time.Now(), p)

@@ -16,12 +16,7 @@ import (
 
 func newStore(t *testing.T) *postgres.Store {
 	t.Helper()
-	url := svctest.DatabaseURL(t, "notifications", postgres.Sets()...)
-	pool, err := pg.Open(context.Background(), url, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
+	pool := svctest.Pool(t, "notifications", postgres.Sets()...)
 	return postgres.New(pool)
 }
 

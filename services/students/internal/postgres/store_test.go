@@ -8,7 +8,6 @@ import (
 
 	eventsv1 "github.com/cohabit/cohabit/proto/gen/go/cohabit/events/v1"
 	"github.com/cohabit/cohabit/services/platform/date"
-	"github.com/cohabit/cohabit/services/platform/pg"
 	"github.com/cohabit/cohabit/services/platform/svctest"
 	"github.com/cohabit/cohabit/services/students/internal/application"
 	"github.com/cohabit/cohabit/services/students/internal/postgres"
@@ -22,12 +21,7 @@ import (
 func TestOneOpenApplicationIndex(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := svctest.DatabaseURL(t, "students", postgres.Sets()...)
-	pool, err := pg.Open(ctx, url, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
+	pool := svctest.Pool(t, "students", postgres.Sets()...)
 	store := postgres.New(pool)
 	now := time.Now()
 	st, err := student.New(student.Profile{

@@ -23,12 +23,7 @@ import (
 func TestConsumerWritesRunWithin(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := svctest.DatabaseURL(t, "students", postgres.Sets()...)
-	pool, err := pg.Open(ctx, url, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
+	pool := svctest.Pool(t, "students", postgres.Sets()...)
 	store := postgres.New(pool)
 	placementFn := func(*application.Application, *student.Student, placement.Status) (placement.Outcome, []*eventsv1.Envelope, error) {
 		t.Error("a write outside its transaction decided something")
@@ -44,7 +39,7 @@ func TestConsumerWritesRunWithin(t *testing.T) {
 	if err := store.UpdateStudentIn(ctx, uuid.NewString(), studentFn); !errors.Is(err, pg.ErrNoTx) {
 		t.Errorf("UpdateStudentIn outside a transaction: %v, want ErrNoTx", err)
 	}
-	err = pg.InTx(ctx, pool, func(tx pgx.Tx) error {
+	err := pg.InTx(ctx, pool, func(tx pgx.Tx) error {
 		return store.Within(tx).ApplyPlacement(ctx, uuid.NewString(), uuid.NewString(), placementFn)
 	})
 	if !errors.Is(err, postgres.ErrApplicationNotFound) {
